@@ -1,0 +1,295 @@
+/**
+ * Classification metrics, pure TS (used by the worker, the CLI and the UI alike).
+ *
+ * Conventions follow scikit-learn with `labels=range(K)` and `zero_division=0`:
+ * - every label in `labels` counts in macro averages, even one with no support and no predictions
+ *   (its precision/recall/F1 are 0, as sklearn does when `labels` is passed explicitly);
+ * - any 0/0 (precision with no predictions, recall with no support, F1 with tp+fp+fn = 0) is 0;
+ * - F1 is computed as 2tp / (2tp + fp + fn), which equals 2PR/(P+R) whenever both are defined.
+ * All rates are fractions in [0, 1]; formatting as percent is the report's job.
+ */
+
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Number of true instances of the class. */
+  support: number;
+}
+
+export interface SingleLabelMetrics {
+  accuracy: number;
+  /** Positive class for binary tasks (or when `positive` is given), else macro. */
+  precision: number;
+  recall: number;
+  f1: number;
+  macro_f1: number;
+  micro_f1: number;
+  weighted_f1: number;
+  macro_precision: number;
+  macro_recall: number;
+  per_class: Record<string, ClassMetrics>;
+  /** confusion[true][pred] counts. */
+  confusion: number[][];
+  n: number;
+}
+
+export interface MultiLabelMetrics {
+  micro_f1: number;
+  macro_f1: number;
+  weighted_f1: number;
+  subset_accuracy: number;
+  hamming_loss: number;
+  /** Same as subset_accuracy, so that every report has an `accuracy`. */
+  accuracy: number;
+  micro_precision: number;
+  micro_recall: number;
+  macro_precision: number;
+  macro_recall: number;
+  per_class: Record<string, ClassMetrics>;
+  n: number;
+}
+
+export type Metrics = SingleLabelMetrics | MultiLabelMetrics;
+
+export function isMultiLabelMetrics(m: Metrics): m is MultiLabelMetrics {
+  return 'subset_accuracy' in m;
+}
+
+/** a / b, or 0 when b is 0 (sklearn's zero_division=0). */
+function div(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
+
+function f1Of(tp: number, fp: number, fn: number): number {
+  return div(2 * tp, 2 * tp + fp + fn);
+}
+
+function mean(xs: number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+
+function classMetrics(tp: number, fp: number, fn: number): ClassMetrics {
+  return { precision: div(tp, tp + fp), recall: div(tp, tp + fn), f1: f1Of(tp, fp, fn), support: tp + fn };
+}
+
+/** Per-class metrics keyed by label name; duplicate names would silently merge, so refuse them. */
+function perClassRecord(labels: string[], per: ClassMetrics[]): Record<string, ClassMetrics> {
+  const out: Record<string, ClassMetrics> = {};
+  labels.forEach((l, k) => {
+    if (Object.prototype.hasOwnProperty.call(out, l)) throw new RangeError(`duplicate label name: ${l}`);
+    out[l] = per[k];
+  });
+  return out;
+}
+
+/**
+ * Single-label (binary or multi-class) metrics from class indices.
+ * `positive` selects the class whose P/R/F1 are reported as `precision`/`recall`/`f1`; it
+ * defaults to index 1 for two labels, and for more labels those fields are macro averages
+ * unless `positive` is given.
+ */
+export function singleLabelMetrics(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  labels: string[],
+  positive?: number,
+): SingleLabelMetrics {
+  const K = labels.length;
+  const n = yTrue.length;
+  if (K < 1) throw new RangeError('labels must not be empty');
+  if (yPred.length !== n) throw new RangeError(`yTrue has ${n} items but yPred has ${yPred.length}`);
+  if (positive !== undefined && !(Number.isInteger(positive) && positive >= 0 && positive < K)) {
+    throw new RangeError(`positive class index ${positive} outside 0..${K - 1}`);
+  }
+  const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  for (let i = 0; i < n; i++) {
+    const t = yTrue[i];
+    const p = yPred[i];
+    if (!Number.isInteger(t) || t < 0 || t >= K) throw new RangeError(`yTrue[${i}] = ${t} is not a class index 0..${K - 1}`);
+    if (!Number.isInteger(p) || p < 0 || p >= K) throw new RangeError(`yPred[${i}] = ${p} is not a class index 0..${K - 1}`);
+    confusion[t][p]++;
+  }
+
+  const per: ClassMetrics[] = [];
+  let tpSum = 0;
+  let fpSum = 0;
+  let fnSum = 0;
+  for (let k = 0; k < K; k++) {
+    const tp = confusion[k][k];
+    let support = 0;
+    let predicted = 0;
+    for (let j = 0; j < K; j++) {
+      support += confusion[k][j];
+      predicted += confusion[j][k];
+    }
+    const fp = predicted - tp;
+    const fn = support - tp;
+    tpSum += tp;
+    fpSum += fp;
+    fnSum += fn;
+    per.push(classMetrics(tp, fp, fn));
+  }
+
+  const macro_precision = mean(per.map((c) => c.precision));
+  const macro_recall = mean(per.map((c) => c.recall));
+  const macro_f1 = mean(per.map((c) => c.f1));
+  // For single-label data every error is one FP (for the predicted class) and one FN (for the
+  // true class), so micro-F1 == accuracy; computed from the counts anyway so tests can check it.
+  const micro_f1 = f1Of(tpSum, fpSum, fnSum);
+  const weighted_f1 = div(
+    per.reduce((s, c) => s + c.f1 * c.support, 0),
+    n,
+  );
+  const pos = positive ?? (K === 2 ? 1 : undefined);
+  return {
+    accuracy: div(tpSum, n),
+    precision: pos === undefined ? macro_precision : per[pos].precision,
+    recall: pos === undefined ? macro_recall : per[pos].recall,
+    f1: pos === undefined ? macro_f1 : per[pos].f1,
+    macro_f1,
+    micro_f1,
+    weighted_f1,
+    macro_precision,
+    macro_recall,
+    per_class: perClassRecord(labels, per),
+    confusion,
+    n,
+  };
+}
+
+/**
+ * Multi-label metrics from 0/1 indicator rows (one row per document, one column per label).
+ * Values other than 0/1 are refused: probabilities must go through `thresholdProbs` first.
+ */
+export function multiLabelMetrics(
+  yTrue: ArrayLike<number>[],
+  yPred: ArrayLike<number>[],
+  labels: string[],
+): MultiLabelMetrics {
+  const K = labels.length;
+  const n = yTrue.length;
+  if (K < 1) throw new RangeError('labels must not be empty');
+  if (yPred.length !== n) throw new RangeError(`yTrue has ${n} rows but yPred has ${yPred.length}`);
+  const tp = new Array<number>(K).fill(0);
+  const fp = new Array<number>(K).fill(0);
+  const fn = new Array<number>(K).fill(0);
+  let exact = 0;
+  let mismatches = 0;
+  for (let i = 0; i < n; i++) {
+    const t = yTrue[i];
+    const p = yPred[i];
+    if (t.length !== K || p.length !== K) {
+      throw new RangeError(`row ${i} has ${t.length} true / ${p.length} predicted values, expected ${K}`);
+    }
+    let rowMismatch = 0;
+    for (let k = 0; k < K; k++) {
+      const a = t[k];
+      const b = p[k];
+      if ((a !== 0 && a !== 1) || (b !== 0 && b !== 1)) {
+        throw new RangeError(`row ${i}, label ${k}: values must be 0 or 1 (got ${a}, ${b})`);
+      }
+      if (a === 1 && b === 1) tp[k]++;
+      else if (a === 0 && b === 1) fp[k]++;
+      else if (a === 1 && b === 0) fn[k]++;
+      if (a !== b) rowMismatch++;
+    }
+    if (rowMismatch === 0) exact++;
+    mismatches += rowMismatch;
+  }
+
+  const per = labels.map((_, k) => classMetrics(tp[k], fp[k], fn[k]));
+  const TP = tp.reduce((s, x) => s + x, 0);
+  const FP = fp.reduce((s, x) => s + x, 0);
+  const FN = fn.reduce((s, x) => s + x, 0);
+  const totalSupport = per.reduce((s, c) => s + c.support, 0);
+  const subset_accuracy = div(exact, n);
+  return {
+    micro_f1: f1Of(TP, FP, FN),
+    macro_f1: mean(per.map((c) => c.f1)),
+    // sklearn's 'weighted': weights are label supports (count of true assignments), not n.
+    weighted_f1: div(
+      per.reduce((s, c) => s + c.f1 * c.support, 0),
+      totalSupport,
+    ),
+    subset_accuracy,
+    hamming_loss: div(mismatches, n * K),
+    accuracy: subset_accuracy,
+    micro_precision: div(TP, TP + FP),
+    micro_recall: div(TP, TP + FN),
+    macro_precision: mean(per.map((c) => c.precision)),
+    macro_recall: mean(per.map((c) => c.recall)),
+    per_class: perClassRecord(labels, per),
+    n,
+  };
+}
+
+/** Index of the largest value (first one on ties; NaN never wins); -1 for an empty input. */
+export function argmax(probs: ArrayLike<number>): number {
+  let best = -1;
+  let bestV = -Infinity;
+  for (let i = 0; i < probs.length; i++) {
+    const v = probs[i];
+    if (v > bestV || (best === -1 && !Number.isNaN(v))) {
+      best = i;
+      bestV = v;
+    }
+  }
+  return best;
+}
+
+/** Multi-label decision: 1 where p >= threshold (so p = 0.5 counts as positive at the default). */
+export function thresholdProbs(probs: ArrayLike<number>, threshold = 0.5): Uint8Array {
+  const out = new Uint8Array(probs.length);
+  for (let i = 0; i < probs.length; i++) out[i] = probs[i] >= threshold ? 1 : 0;
+  return out;
+}
+
+/** Mean and sample standard deviation (n − 1 in the denominator; 0 for n ≤ 1). */
+export function meanStd(xs: ArrayLike<number>): { mean: number; std: number; n: number } {
+  const n = xs.length;
+  if (n === 0) return { mean: 0, std: 0, n: 0 };
+  let s = 0;
+  for (let i = 0; i < n; i++) s += xs[i];
+  const m = s / n;
+  if (n === 1) return { mean: m, std: 0, n };
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (xs[i] - m) ** 2;
+  return { mean: m, std: Math.sqrt(ss / (n - 1)), n };
+}
+
+/**
+ * Mean negative log-likelihood of the true class (categorical cross-entropy), probabilities
+ * clipped to [eps, 1 − eps] so that a confident mistake costs a large finite amount, not Infinity.
+ * Rows are taken as given (not renormalized).
+ */
+export function logLoss(yTrue: ArrayLike<number>, probs: ArrayLike<number>[], eps = 1e-15): number {
+  if (probs.length !== yTrue.length) throw new RangeError(`yTrue has ${yTrue.length} items but probs has ${probs.length}`);
+  if (yTrue.length === 0) return 0;
+  let s = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const row = probs[i];
+    const t = yTrue[i];
+    if (!Number.isInteger(t) || t < 0 || t >= row.length) throw new RangeError(`yTrue[${i}] = ${t} is not a class index`);
+    s -= Math.log(Math.min(1 - eps, Math.max(eps, row[t])));
+  }
+  return s / yTrue.length;
+}
+
+/** Mean binary cross-entropy over every (document, label) cell, for multi-label outputs. */
+export function multiLabelLogLoss(yTrue: ArrayLike<number>[], probs: ArrayLike<number>[], eps = 1e-15): number {
+  if (probs.length !== yTrue.length) throw new RangeError(`yTrue has ${yTrue.length} rows but probs has ${probs.length}`);
+  let s = 0;
+  let cells = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i];
+    const p = probs[i];
+    if (t.length !== p.length) throw new RangeError(`row ${i}: ${t.length} labels but ${p.length} probabilities`);
+    for (let k = 0; k < t.length; k++) {
+      const q = Math.min(1 - eps, Math.max(eps, p[k]));
+      s -= t[k] * Math.log(q) + (1 - t[k]) * Math.log(1 - q);
+      cells++;
+    }
+  }
+  return cells === 0 ? 0 : s / cells;
+}
