@@ -1,0 +1,147 @@
+/**
+ * Gradient kernels that @tensorflow/tfjs-backend-wasm 4.x lacks but our students need:
+ * - UnsortedSegmentSum: the gradient of `gather` (trainable embeddings).
+ * - Conv2DBackpropFilter: the filter gradient of conv1d/conv2d (TextCNN through tf.layers).
+ * Both are plain JS loops over the wasm heap: correct first; TextCNN in this project uses
+ * im2col + matMul instead, so conv filter gradients are not on its hot path.
+ *
+ * And one speed fix: wasm's BatchMatMul leaves XNNPACK whenever transposeA/transposeB is set
+ * (measured here: 1–2 GFLOP/s against ~20 without), and autograd's matMul gradients use exactly
+ * those flags. The wrapper transposes explicitly (a fast kernel) and multiplies untransposed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo, NamedAttrMap, TypedArray } from '@tensorflow/tfjs';
+
+interface WasmLikeBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): TypedArray;
+  disposeData(dataId: tf.DataId): boolean;
+}
+
+type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap };
+
+/** Wraps wasm's BatchMatMul: transposed operands are materialised first, then XNNPACK multiplies. */
+function untransposedBatchMatMul(original: KernelConfig['kernelFunc'], transpose: KernelConfig['kernelFunc']) {
+  return (args: KernelArgs): TensorInfo => {
+    const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+    if (!transposeA && !transposeB) return original(args as never) as TensorInfo;
+    const backend = args.backend as WasmLikeBackend;
+    const swapLast = (t: TensorInfo) => {
+      const perm = t.shape.map((_, i) => i);
+      const r = perm.length;
+      [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+      return transpose({ inputs: { x: t }, backend: args.backend, attrs: { perm } } as never) as TensorInfo;
+    };
+    const a = transposeA ? swapLast(args.inputs.a) : args.inputs.a;
+    const b = transposeB ? swapLast(args.inputs.b) : args.inputs.b;
+    try {
+      return original({ ...args, inputs: { ...args.inputs, a, b }, attrs: { ...args.attrs, transposeA: false, transposeB: false } } as never) as TensorInfo;
+    } finally {
+      if (a !== args.inputs.a) backend.disposeData(a.dataId);
+      if (b !== args.inputs.b) backend.disposeData(b.dataId);
+    }
+  };
+}
+
+function unsortedSegmentSum(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+  const backend = args.backend as WasmLikeBackend;
+  const { x, segmentIds } = args.inputs;
+  const numSegments = Number(args.attrs?.numSegments);
+  const idRank = segmentIds.shape.length;
+  const inner = x.shape.slice(idRank).reduce((a, b) => a * b, 1);
+  const out = backend.makeOutput([numSegments, ...x.shape.slice(idRank)], x.dtype);
+  // Views are taken after makeOutput: allocating may grow wasm memory and detach older views.
+  const xs = backend.typedArrayFromHeap(x);
+  const ids = backend.typedArrayFromHeap(segmentIds);
+  const o = backend.typedArrayFromHeap(out);
+  o.fill(0);
+  for (let n = 0; n < ids.length; n++) {
+    const s = ids[n];
+    if (s < 0 || s >= numSegments) continue; // TF semantics: out-of-range ids are dropped
+    const src = n * inner;
+    const dst = s * inner;
+    for (let k = 0; k < inner; k++) o[dst + k] += xs[src + k];
+  }
+  return out;
+}
+
+function conv2DBackpropFilter(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+  const backend = args.backend as WasmLikeBackend;
+  const { x, dy } = args.inputs;
+  const attrs = args.attrs as unknown as {
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+  if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC is supported');
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const [fh, fw, cin, cout] = attrs.filterShape;
+  const out = backend.makeOutput([fh, fw, cin, cout], 'float32');
+  const xs = backend.typedArrayFromHeap(x);
+  const dys = backend.typedArrayFromHeap(dy);
+  const dw = backend.typedArrayFromHeap(out);
+  dw.fill(0);
+  const [, inH, inW] = x.shape;
+  const { outHeight, outWidth, strideHeight, strideWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  for (let b = 0; b < info.batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        const dyOff = ((b * outHeight + oy) * outWidth + ox) * cout;
+        for (let ky = 0; ky < fh; ky++) {
+          const iy = oy * strideHeight - top + ky;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = ox * strideWidth - left + kx;
+            if (ix < 0 || ix >= inW) continue;
+            const xOff = ((b * inH + iy) * inW + ix) * cin;
+            const wOff = (ky * fw + kx) * cin * cout;
+            for (let ci = 0; ci < cin; ci++) {
+              const xv = xs[xOff + ci];
+              if (xv === 0) continue;
+              const row = wOff + ci * cout;
+              for (let co = 0; co < cout; co++) dw[row + co] += xv * dys[dyOff + co];
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const kernels: KernelConfig[] = [
+  { kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as KernelConfig['kernelFunc'] },
+  { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as KernelConfig['kernelFunc'] },
+];
+
+let matMulWrapped = false;
+
+/** Registers the missing kernels once; a kernel the backend gains upstream is left alone. */
+export function registerMissingWasmKernels(): string[] {
+  const added: string[] = [];
+  const mm = tf.getKernel('BatchMatMul', 'wasm');
+  const tr = tf.getKernel('Transpose', 'wasm');
+  if (!matMulWrapped && mm && tr) {
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel({ ...mm, kernelFunc: untransposedBatchMatMul(mm.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'] });
+    matMulWrapped = true;
+    added.push('BatchMatMul (untransposed)');
+  }
+  for (const k of kernels) {
+    if (tf.getKernel(k.kernelName, 'wasm')) continue;
+    tf.registerKernel(k);
+    added.push(k.kernelName);
+  }
+  return added;
+}

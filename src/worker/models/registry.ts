@@ -1,0 +1,77 @@
+/**
+ * Student architectures by id: default config and the feature extractor. cnn-nb trains as a
+ * TextCNN and then swaps its softmax head for PCA + Gaussian naive Bayes (see cnn-nb-head.ts).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { bilstmFeatures } from './arch/bilstm';
+import { gruAttentionFeatures } from './arch/gru-attention';
+import { textcnnFeatures } from './arch/textcnn';
+import { lastStateFeatures } from './arch/unidirectional';
+import { DistilleryError } from '../../shared/errors';
+import type { ForwardContext } from './building-blocks';
+import type { StudentArch, StudentConfig } from './student-config';
+
+export type FeatureFn = (ctx: ForwardContext, ids: tf.Tensor2D, idsHost: Int32Array) => tf.Tensor2D;
+
+export interface ArchEntry {
+  id: StudentArch;
+  title: string;
+  features: FeatureFn;
+  /** Architecture defaults; digest A's BiLSTM: 2 layers, hidden 256, dropout 0.5. */
+  defaults: Partial<StudentConfig>;
+}
+
+const recurrentDefaults = { embedDim: 128, hidden: 256, layers: 2, dropout: 0.5 };
+const cnnDefaults = { embedDim: 128, filterSizes: [2, 3, 4, 5], numFilters: 128, dropout: 0.5 };
+
+export const ARCHITECTURES: Record<StudentArch, ArchEntry> = {
+  bilstm: { id: 'bilstm', title: 'BiLSTM', features: bilstmFeatures, defaults: recurrentDefaults },
+  lstm: { id: 'lstm', title: 'LSTM', features: lastStateFeatures, defaults: { ...recurrentDefaults, layers: 1 } },
+  gru: { id: 'gru', title: 'GRU', features: lastStateFeatures, defaults: { ...recurrentDefaults, layers: 1 } },
+  textcnn: { id: 'textcnn', title: 'TextCNN', features: textcnnFeatures, defaults: cnnDefaults },
+  'gru-att': {
+    id: 'gru-att',
+    title: 'GRU-attention',
+    features: gruAttentionFeatures,
+    defaults: { ...recurrentDefaults, hidden: 128, layers: 1, attDim: 64 },
+  },
+  'cnn-nb': {
+    id: 'cnn-nb',
+    title: 'CNN features + PCA + naive Bayes',
+    features: textcnnFeatures,
+    defaults: { ...cnnDefaults, varianceKept: 0.95 },
+  },
+};
+
+export const ARCH_IDS = Object.keys(ARCHITECTURES) as StudentArch[];
+
+export function archEntry(arch: string): ArchEntry {
+  const e = ARCHITECTURES[arch as StudentArch];
+  if (!e) throw new DistilleryError('CONFIG', `unknown model "${arch}"; valid: ${ARCH_IDS.join(', ')}`, { field: 'model' });
+  return e;
+}
+
+/** A full config from the architecture defaults, data-dependent sizes and user overrides. */
+export function makeStudentConfig(
+  arch: string,
+  data: { vocabSize: number; maxLen: number; numClasses: number; multiLabel: boolean },
+  overrides: Partial<StudentConfig> = {},
+): StudentConfig {
+  const e = archEntry(arch);
+  const base: StudentConfig = {
+    arch: e.id,
+    vocabSize: data.vocabSize,
+    maxLen: data.maxLen,
+    numClasses: data.numClasses,
+    multiLabel: data.multiLabel,
+    embedDim: 128,
+    hidden: 0,
+    layers: 0,
+    filterSizes: [],
+    numFilters: 0,
+    attDim: 0,
+    dropout: 0.5,
+  };
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...base, ...e.defaults, ...defined, arch: e.id };
+}

@@ -1,0 +1,123 @@
+/**
+ * A whole LSTM layer direction as one differentiable op with hand-written BPTT.
+ *
+ * Why: on the wasm backend every tfjs op costs ~20–40 µs of dispatch, and a per-step LSTM built
+ * from tf ops needs ~15 of them forward and more backward, per step, per direction, per layer.
+ * Here each step is one XNNPACK matMul (h·U, or dGates·Uᵀ backward) plus one tight JS loop for the
+ * gate non-linearities on host memory; the input projection x·W and the weight gradients are single
+ * large matMuls outside the loop. Only for backends whose tensors live in host memory (wasm, cpu);
+ * native backends use the composite version in composite-rnn.ts.
+ *
+ * Semantics (docs/model-spec.md): xProj = x·W + b, time-major [T, B, 4H], gates i, f, g, o.
+ * `mask[t*B + b]` is 1 for real tokens; at a padded position the state is carried unchanged, so
+ * with post-padding the forward direction ends on the last real token and the reverse direction
+ * starts from a zero state at the last real token. Returns the state after each position, [T, B, H].
+ */
+import * as tf from '@tensorflow/tfjs';
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+export function fusedLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Float32Array, reverse: boolean): tf.Tensor3D {
+  const op = tf.customGrad(((xp: tf.Tensor3D, u: tf.Tensor2D) => {
+    const [T, B, G] = xp.shape;
+    const H = G / 4;
+    const x = xp.dataSync() as Float32Array;
+    const hs = new Float32Array(T * B * H); // state after position t
+    const cs = new Float32Array(T * B * H);
+    const hPrev = new Float32Array(T * B * H); // state before position t (for dU)
+    const cPrev = new Float32Array(T * B * H);
+    const acts = new Float32Array(T * B * G); // activated i, f, g, o
+    const h = new Float32Array(B * H);
+    const c = new Float32Array(B * H);
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const off = t * B * H;
+      hPrev.set(h, off);
+      cPrev.set(c, off);
+      const rec = s === 0 ? null : recurrentMatMul(h, B, H, u);
+      for (let b = 0; b < B; b++) {
+        if (mask[t * B + b] === 0) continue; // carry the state
+        const gBase = (t * B + b) * G;
+        const rBase = b * G;
+        const hBase = b * H;
+        for (let j = 0; j < H; j++) {
+          const zi = x[gBase + j] + (rec ? rec[rBase + j] : 0);
+          const zf = x[gBase + H + j] + (rec ? rec[rBase + H + j] : 0);
+          const zg = x[gBase + 2 * H + j] + (rec ? rec[rBase + 2 * H + j] : 0);
+          const zo = x[gBase + 3 * H + j] + (rec ? rec[rBase + 3 * H + j] : 0);
+          const i = sigmoid(zi);
+          const f = sigmoid(zf);
+          const g = Math.tanh(zg);
+          const o = sigmoid(zo);
+          const cn = f * c[hBase + j] + i * g;
+          acts[gBase + j] = i;
+          acts[gBase + H + j] = f;
+          acts[gBase + 2 * H + j] = g;
+          acts[gBase + 3 * H + j] = o;
+          c[hBase + j] = cn;
+          h[hBase + j] = o * Math.tanh(cn);
+        }
+      }
+      hs.set(h, off);
+      cs.set(c, off);
+    }
+    const value = tf.tensor3d(hs, [T, B, H]);
+    const gradFunc = (dy: tf.Tensor) => {
+      const dHs = dy.dataSync() as Float32Array;
+      // Transposed once here rather than inside every step's matMul.
+      const uT = tf.transpose(u) as tf.Tensor2D;
+      const dG = new Float32Array(T * B * G);
+      const dh = new Float32Array(B * H); // gradient reaching the state after position t from later steps
+      const dc = new Float32Array(B * H);
+      for (let s = T - 1; s >= 0; s--) {
+        const t = reverse ? T - 1 - s : s;
+        const off = t * B * H;
+        for (let b = 0; b < B; b++) {
+          const hBase = b * H;
+          if (mask[t * B + b] === 0) {
+            // Carried state: the gradient passes straight through to the previous state.
+            for (let j = 0; j < H; j++) dh[hBase + j] += dHs[off + hBase + j];
+            continue;
+          }
+          const gBase = (t * B + b) * G;
+          for (let j = 0; j < H; j++) {
+            const dht = dHs[off + hBase + j] + dh[hBase + j];
+            const i = acts[gBase + j];
+            const f = acts[gBase + H + j];
+            const g = acts[gBase + 2 * H + j];
+            const o = acts[gBase + 3 * H + j];
+            const tc = Math.tanh(cs[off + hBase + j]);
+            const dcn = dc[hBase + j] + dht * o * (1 - tc * tc);
+            dG[gBase + j] = dcn * g * i * (1 - i);
+            dG[gBase + H + j] = dcn * cPrev[off + hBase + j] * f * (1 - f);
+            dG[gBase + 2 * H + j] = dcn * i * (1 - g * g);
+            dG[gBase + 3 * H + j] = dht * tc * o * (1 - o);
+            dc[hBase + j] = dcn * f;
+            dh[hBase + j] = 0; // replaced by dGates·Uᵀ below
+          }
+        }
+        if (s > 0) {
+          // Masked rows have dGates = 0, so adding the product keeps their pass-through gradient.
+          const back = recurrentMatMul(dG.subarray(t * B * G, (t + 1) * B * G), B, G, uT);
+          for (let k = 0; k < B * H; k++) dh[k] += back[k];
+        }
+      }
+      uT.dispose();
+      const dX = tf.tensor3d(dG, [T, B, G]);
+      const dU = tf.tidy(() => tf.matMul(tf.tensor2d(hPrev, [T * B, H]), tf.tensor2d(dG, [T * B, G]), true, false));
+      return [dX, dU];
+    };
+    return { value, gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(xProj, U) as tf.Tensor3D;
+}
+
+/** rows·M through the backend's matMul, read back to host memory. */
+export function recurrentMatMul(rows: Float32Array, B: number, width: number, M: tf.Tensor2D): Float32Array {
+  const a = tf.tensor2d(rows, [B, width]);
+  const r = tf.matMul(a, M);
+  const out = r.dataSync() as Float32Array;
+  a.dispose();
+  r.dispose();
+  return out;
+}

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../../../shared/random';
+import { initBackend } from '../../backend/tfjs-backend';
+import { compositeGruSequence, compositeLstmSequence } from './composite-rnn';
+import { fusedGruSequence } from './fused-gru';
+import { fusedLstmSequence } from './fused-lstm';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const rng = createRng(7);
+const rand = (n: number, scale = 0.8) => Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
+
+/** Lengths 0, 1, a middle one and the full T: post-padded masks like real batches. */
+function maskFor(T: number, lens: number[]): Float32Array {
+  const B = lens.length;
+  const m = new Float32Array(T * B);
+  lens.forEach((len, b) => {
+    for (let t = 0; t < len; t++) m[t * B + b] = 1;
+  });
+  return m;
+}
+
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+describe.each([false, true])('fused recurrent ops (reverse=%s) match tf autograd', (reverse) => {
+  const T = 7;
+  const H = 5;
+  const lens = [0, 1, 4, 7];
+  const B = lens.length;
+  const mask = maskFor(T, lens);
+
+  it('LSTM: states and gradients', () => {
+    const xp = tf.tensor3d(rand(T * B * 4 * H), [T, B, 4 * H]);
+    const U = tf.tensor2d(rand(H * 4 * H), [H, 4 * H]);
+    const up = tf.tensor3d(rand(T * B * H), [T, B, H]); // random upstream gradient
+    const loss = (f: typeof fusedLstmSequence) => (x: tf.Tensor, u: tf.Tensor) =>
+      tf.sum(tf.mul(f(x as tf.Tensor3D, u as tf.Tensor2D, mask, reverse), up));
+    const a = fusedLstmSequence(xp, U, mask, reverse);
+    const b = compositeLstmSequence(xp, U, mask, reverse);
+    expect(maxAbsDiff(a, b)).toBeLessThan(1e-5);
+    const ga = tf.grads(loss(fusedLstmSequence))([xp, U]);
+    const gb = tf.grads(loss(compositeLstmSequence))([xp, U]);
+    expect(maxAbsDiff(ga[0], gb[0])).toBeLessThan(1e-5);
+    expect(maxAbsDiff(ga[1], gb[1])).toBeLessThan(1e-5);
+    // Not vacuous: the gradients are far from zero.
+    expect(tf.max(tf.abs(gb[1])).dataSync()[0]).toBeGreaterThan(1e-2);
+  });
+
+  it('GRU: states and gradients', () => {
+    const xp = tf.tensor3d(rand(T * B * 3 * H), [T, B, 3 * H]);
+    const U = tf.tensor2d(rand(H * 3 * H), [H, 3 * H]);
+    const bU = tf.tensor1d(rand(3 * H));
+    const up = tf.tensor3d(rand(T * B * H), [T, B, H]);
+    const loss = (f: typeof fusedGruSequence) => (x: tf.Tensor, u: tf.Tensor, bu: tf.Tensor) =>
+      tf.sum(tf.mul(f(x as tf.Tensor3D, u as tf.Tensor2D, bu as tf.Tensor1D, mask, reverse), up));
+    expect(maxAbsDiff(fusedGruSequence(xp, U, bU, mask, reverse), compositeGruSequence(xp, U, bU, mask, reverse))).toBeLessThan(1e-5);
+    const ga = tf.grads(loss(fusedGruSequence))([xp, U, bU]);
+    const gb = tf.grads(loss(compositeGruSequence))([xp, U, bU]);
+    for (let i = 0; i < 3; i++) expect(maxAbsDiff(ga[i], gb[i])).toBeLessThan(1e-5);
+    expect(tf.max(tf.abs(gb[2])).dataSync()[0]).toBeGreaterThan(1e-2);
+  });
+
+  it('padded rows carry state: a length-0 row stays zero, a length-1 row keeps its first state', () => {
+    const xp = tf.tensor3d(rand(T * B * 4 * H), [T, B, 4 * H]);
+    const U = tf.tensor2d(rand(H * 4 * H), [H, 4 * H]);
+    const s = fusedLstmSequence(xp, U, mask, reverse).arraySync();
+    for (let t = 0; t < T; t++) expect(s[t][0].every((v) => v === 0)).toBe(true);
+    if (!reverse) expect(s[T - 1][1]).toEqual(s[0][1]);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Training losses. Single-label distillation (digest A, Hinton et al.):
+ *
+ *   L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α) · CE(y, z_S)
+ *
+ * α weights the DISTILLATION term and (1 − α) the hard-label cross-entropy; ρ is the temperature,
+ * and ρ² keeps the soft term's gradient scale independent of ρ. Rows without a human label
+ * (data distillation on unlabeled text) contribute only the distillation term.
+ * Multi-label (digest B): α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y), p_T the teacher's
+ * probabilities; α = 1 is digest B's setting.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface LossInputs {
+  logits: tf.Tensor2D;
+  /** Single-label: class index per row, −1 for unlabeled. Multi-label: multi-hot [B·C], NaN row = unlabeled. */
+  hard: Int32Array | Float32Array;
+  /** Teacher logits [B·C] (single-label) or probabilities (multi-label), when distilling. */
+  teacher?: Float32Array;
+  classWeights?: Float32Array;
+  focalGamma?: number;
+  alpha?: number;
+  temperature?: number;
+}
+
+export function singleLabelLoss(inp: LossInputs): tf.Scalar {
+  return tf.tidy(() => {
+    const [B, C] = inp.logits.shape;
+    const hard = inp.hard as Int32Array;
+    const alpha = inp.teacher ? (inp.alpha ?? 0.5) : 0;
+    const oneHot = new Float32Array(B * C);
+    const rowW = new Float32Array(B);
+    let labeled = 0;
+    for (let b = 0; b < B; b++) {
+      const y = hard[b];
+      if (y < 0) continue;
+      oneHot[b * C + y] = 1;
+      rowW[b] = inp.classWeights ? inp.classWeights[y] : 1;
+      labeled++;
+    }
+    const logp = tf.logSoftmax(inp.logits);
+    let perRow = tf.neg(tf.sum(tf.mul(logp, tf.tensor2d(oneHot, [B, C])), 1)); // CE per row
+    if (inp.focalGamma && inp.focalGamma > 0) {
+      // Focal loss: down-weight easy rows by (1 − p_y)^γ.
+      const py = tf.exp(tf.neg(perRow));
+      perRow = tf.mul(perRow, tf.pow(tf.sub(1, py), inp.focalGamma));
+    }
+    const ce = labeled ? tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(rowW))), labeled) : tf.scalar(0);
+    if (!inp.teacher || alpha === 0) return ce as tf.Scalar;
+    const rho = inp.temperature ?? 1;
+    const pT = tf.softmax(tf.div(tf.tensor2d(inp.teacher, [B, C]), rho));
+    const logpS = tf.logSoftmax(tf.div(inp.logits, rho));
+    const kl = tf.mean(tf.sum(tf.mul(pT, tf.sub(tf.log(tf.add(pT, 1e-12)), logpS)), 1));
+    return tf.add(tf.mul(alpha * rho * rho, kl), tf.mul(labeled ? 1 - alpha : 0, ce)) as tf.Scalar;
+  });
+}
+
+/** Mean binary cross-entropy with logits against targets in [0, 1], optional positive-class weights. */
+function bceWithLogits(logits: tf.Tensor2D, targets: tf.Tensor2D, posWeight?: tf.Tensor1D, rowMask?: tf.Tensor2D): tf.Scalar {
+  // −[w·y·log σ(z) + (1 − y)·log(1 − σ(z))], written with logSigmoid for stability.
+  const logSig = tf.logSigmoid(logits);
+  const logOneMinus = tf.logSigmoid(tf.neg(logits));
+  let pos = tf.mul(targets, logSig);
+  if (posWeight) pos = tf.mul(pos, posWeight);
+  let l = tf.neg(tf.add(pos, tf.mul(tf.sub(1, targets), logOneMinus)));
+  if (rowMask) {
+    l = tf.mul(l, rowMask);
+    const n = tf.sum(rowMask);
+    return tf.div(tf.sum(l), tf.maximum(tf.mul(n, logits.shape[1]), 1)) as tf.Scalar;
+  }
+  return tf.mean(l) as tf.Scalar;
+}
+
+export function multiLabelLoss(inp: LossInputs): tf.Scalar {
+  return tf.tidy(() => {
+    const [B, C] = inp.logits.shape;
+    const hard = inp.hard as Float32Array;
+    const alpha = inp.teacher ? (inp.alpha ?? 1) : 0;
+    const targets = new Float32Array(B * C);
+    const mask = new Float32Array(B);
+    for (let b = 0; b < B; b++) {
+      if (Number.isNaN(hard[b * C])) continue;
+      mask[b] = 1;
+      for (let c = 0; c < C; c++) targets[b * C + c] = hard[b * C + c];
+    }
+    const w = inp.classWeights ? tf.tensor1d(inp.classWeights) : undefined;
+    const hardLoss = bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), w, tf.tensor2d(mask, [B, 1]));
+    if (!inp.teacher || alpha === 0) return hardLoss;
+    const soft = bceWithLogits(inp.logits, tf.tensor2d(inp.teacher, [B, C]));
+    return tf.add(tf.mul(alpha, soft), tf.mul(1 - alpha, hardLoss)) as tf.Scalar;
+  });
+}
+
+/** Inverse-frequency class weights, normalised to mean 1 (digest C's re-weighting). */
+export function inverseFrequencyWeights(counts: number[]): Float32Array {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const k = counts.length;
+  const w = counts.map((c) => (c > 0 ? total / (k * c) : 0));
+  const mean = w.reduce((a, b) => a + b, 0) / k || 1;
+  return Float32Array.from(w, (x) => x / mean);
+}

@@ -1,0 +1,200 @@
+/**
+ * The student training loop: Adam, mini-batches in a seeded order, early stopping on validation
+ * (restoring the best epoch), progress with ETA and live metrics, cancellation checked after every
+ * batch (a cancelled run is an outcome: it returns with `cancelled: true` and the best weights so far).
+ * One run at a time per process, as in tfjs-layers' fit: two would fight over the same backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DistilleryError } from '../../shared/errors';
+import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs } from '../../shared/metrics';
+import type { CancelToken, ProgressSink } from '../../shared/progress';
+import { etaSeconds } from '../../shared/progress';
+import { createRng } from '../../shared/random';
+import type { Student } from '../models/student';
+import type { StudentParams } from '../models/student-config';
+import { multiLabelLoss, singleLabelLoss } from './losses';
+
+/** Encoded rows: ids n×T (post-padded), targets, and optional teacher outputs n×C. */
+export interface EncodedSet {
+  ids: Int32Array;
+  n: number;
+  T: number;
+  /** Single-label: class index per row (−1 = unlabeled). Multi-label: n×C multi-hot (NaN row = unlabeled). */
+  hard: Int32Array | Float32Array;
+  /** Teacher logits (single-label) or probabilities (multi-label), n×C. */
+  teacher?: Float32Array;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Stop after this many epochs without validation improvement (0 = never). */
+  patience: number;
+  classWeights?: Float32Array;
+  focalGamma?: number;
+  /** Distillation weight α and temperature ρ (see losses.ts for which term α weights). */
+  alpha?: number;
+  temperature?: number;
+  /** Clip the global gradient norm (0 = off). */
+  clipNorm?: number;
+  onProgress?: ProgressSink;
+  cancel?: CancelToken;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  /** Validation accuracy (single-label) or micro-F1 (multi-label); NaN without validation data. */
+  valMetric: number;
+  valLoss?: number;
+  seconds: number;
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  bestEpoch: number;
+  bestValMetric: number;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  seconds: number;
+  trainSamplesPerSecond: number;
+}
+
+let running = false;
+
+export async function trainStudent(student: Student, train: EncodedSet, valid: EncodedSet | undefined, opts: TrainOptions): Promise<TrainResult> {
+  if (running) throw new DistilleryError('CONFIG', 'a training run is already in progress in this process');
+  if (train.n === 0) throw new DistilleryError('INPUT_EMPTY', 'no training rows');
+  running = true;
+  const optimizer = tf.train.adam(opts.learningRate);
+  const rng = createRng(opts.seed);
+  const C = student.config.numClasses;
+  const multi = student.config.multiLabel;
+  const history: EpochRecord[] = [];
+  let best: { epoch: number; metric: number; params?: StudentParams } = { epoch: 0, metric: -Infinity };
+  const start = performance.now();
+  const batchesPerEpoch = Math.ceil(train.n / opts.batchSize);
+  const totalBatches = batchesPerEpoch * opts.epochs;
+  let batchesDone = 0;
+  let samplesSeen = 0;
+  let cancelled = false;
+  let stoppedEarly = false;
+  try {
+    for (let epoch = 1; epoch <= opts.epochs && !cancelled; epoch++) {
+      const t0 = performance.now();
+      const order = rng.shuffle(Array.from({ length: train.n }, (_, i) => i));
+      let lossSum = 0;
+      for (let bi = 0; bi < batchesPerEpoch; bi++) {
+        const rows = order.slice(bi * opts.batchSize, (bi + 1) * opts.batchSize);
+        const batch = takeRows(train, rows, C, multi);
+        const loss = optimizer.minimize(
+          () => {
+            const logits = student.logits(tf.tensor2d(batch.ids, [rows.length, train.T], 'int32'), batch.ids, true);
+            const inputs = {
+              logits,
+              hard: batch.hard,
+              teacher: batch.teacher,
+              classWeights: opts.classWeights,
+              focalGamma: opts.focalGamma,
+              alpha: opts.alpha,
+              temperature: opts.temperature,
+            };
+            return multi ? multiLabelLoss(inputs) : singleLabelLoss(inputs);
+          },
+          true,
+          student.trainableVars(),
+        );
+        lossSum += loss!.dataSync()[0];
+        loss!.dispose();
+        batchesDone++;
+        samplesSeen += rows.length;
+        opts.onProgress?.({
+          phase: `epoch ${epoch}/${opts.epochs}`,
+          done: batchesDone,
+          total: totalBatches,
+          etaSeconds: etaSeconds(start, performance.now(), batchesDone, totalBatches),
+          metrics: { loss: lossSum / (bi + 1) },
+        });
+        // Let progress messages and a cancel request through between batches.
+        await new Promise((r) => setImmediate(r));
+        if (opts.cancel?.cancelled) {
+          cancelled = true;
+          break;
+        }
+      }
+      const valMetric = valid && valid.n > 0 ? evaluateMetric(student, valid) : NaN;
+      const rec: EpochRecord = { epoch, loss: lossSum / batchesPerEpoch, valMetric, seconds: (performance.now() - t0) / 1000 };
+      history.push(rec);
+      opts.onProgress?.({
+        phase: `epoch ${epoch}/${opts.epochs} done`,
+        done: batchesDone,
+        total: totalBatches,
+        etaSeconds: etaSeconds(start, performance.now(), batchesDone, totalBatches),
+        metrics: { loss: rec.loss, ...(Number.isNaN(valMetric) ? {} : { val_metric: valMetric }) },
+      });
+      const score = Number.isNaN(valMetric) ? -rec.loss : valMetric;
+      if (score > best.metric) {
+        best = { epoch, metric: score, params: valid ? student.toParams() : undefined };
+      } else if (opts.patience > 0 && epoch - best.epoch >= opts.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (best.params) student.assign(best.params);
+  } finally {
+    optimizer.dispose();
+    running = false;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    history,
+    bestEpoch: best.epoch,
+    bestValMetric: valid ? best.metric : NaN,
+    stoppedEarly,
+    cancelled,
+    seconds,
+    trainSamplesPerSecond: samplesSeen / seconds,
+  };
+}
+
+function takeRows(set: EncodedSet, rows: number[], C: number, multi: boolean) {
+  const T = set.T;
+  const ids = new Int32Array(rows.length * T);
+  const hard = multi ? new Float32Array(rows.length * C) : new Int32Array(rows.length);
+  const teacher = set.teacher ? new Float32Array(rows.length * C) : undefined;
+  rows.forEach((r, i) => {
+    ids.set(set.ids.subarray(r * T, (r + 1) * T), i * T);
+    if (multi) hard.set((set.hard as Float32Array).subarray(r * C, (r + 1) * C), i * C);
+    else hard[i] = set.hard[r];
+    teacher?.set(set.teacher!.subarray(r * C, (r + 1) * C), i * C);
+  });
+  return { ids, hard, teacher };
+}
+
+/** Accuracy (single-label) or micro-F1 (multi-label) of the student on a labeled set. */
+export function evaluateMetric(student: Student, set: EncodedSet): number {
+  const C = student.config.numClasses;
+  const probs = student.predictProbs(set.ids, set.n);
+  const labels = Array.from({ length: C }, (_, i) => String(i));
+  if (student.config.multiLabel) {
+    const yTrue: number[][] = [];
+    const yPred: number[][] = [];
+    for (let i = 0; i < set.n; i++) {
+      const row = (set.hard as Float32Array).subarray(i * C, (i + 1) * C);
+      if (Number.isNaN(row[0])) continue;
+      yTrue.push(Array.from(row));
+      yPred.push(Array.from(thresholdProbs(probs.subarray(i * C, (i + 1) * C))));
+    }
+    return multiLabelMetrics(yTrue, yPred, labels).micro_f1;
+  }
+  const yTrue: number[] = [];
+  const yPred: number[] = [];
+  for (let i = 0; i < set.n; i++) {
+    if (set.hard[i] < 0) continue;
+    yTrue.push(set.hard[i]);
+    yPred.push(argmax(probs.subarray(i * C, (i + 1) * C)));
+  }
+  return singleLabelMetrics(yTrue, yPred, labels).accuracy;
+}
