@@ -146,7 +146,7 @@ interface DistilleryWeightsJson {
   weightsManifest: tf.io.WeightsManifestConfig;
 }
 
-async function saveDistilleryWeights(dir: string, config: StudentConfig, params: StudentParams): Promise<void> {
+export async function saveDistilleryWeights(dir: string, config: StudentConfig, params: StudentParams): Promise<void> {
   const named = Object.keys(params)
     .sort()
     .map((name) => ({ name, tensor: tensorOf(params, name) }));

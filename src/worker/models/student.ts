@@ -79,6 +79,26 @@ export class Student {
     return out;
   }
 
+  /** Features (inference mode) for n rows of encoded ids, in batches: n × D on the host. */
+  featuresOf(ids: Int32Array, n: number, batchSize = 256): Float32Array {
+    const T = ids.length / n;
+    const chunks: Float32Array[] = [];
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(batchSize, n - start);
+      const host = ids.subarray(start * T, (start + m) * T);
+      const f = tf.tidy(() => this.features(tf.tensor2d(host, [m, T], 'int32'), host, false));
+      chunks.push(f.dataSync() as Float32Array);
+      f.dispose();
+    }
+    const out = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    return out;
+  }
+
   /** Number of scalar parameters (what digest A's size table counts). */
   paramCount(): number {
     return Object.values(this.vars).reduce((s, v) => s + v.size, 0);

@@ -21,6 +21,17 @@ export interface LossInputs {
   focalGamma?: number;
   alpha?: number;
   temperature?: number;
+  /**
+   * Set when these rows are one shard of a larger batch (data-parallel.ts): the whole batch's row
+   * and labeled-row counts. The means then divide by the batch's counts, so each shard's loss is
+   * its exact share of the batch loss and the shards' gradients add up to the batch gradient.
+   */
+  batchTotals?: BatchTotals;
+}
+
+export interface BatchTotals {
+  rows: number;
+  labeled: number;
 }
 
 export function singleLabelLoss(inp: LossInputs): tf.Scalar {
@@ -38,6 +49,8 @@ export function singleLabelLoss(inp: LossInputs): tf.Scalar {
       rowW[b] = inp.classWeights ? inp.classWeights[y] : 1;
       labeled++;
     }
+    const nLabeled = inp.batchTotals?.labeled ?? labeled;
+    const nRows = inp.batchTotals?.rows ?? B;
     const logp = tf.logSoftmax(inp.logits);
     let perRow = tf.neg(tf.sum(tf.mul(logp, tf.tensor2d(oneHot, [B, C])), 1)); // CE per row
     if (inp.focalGamma && inp.focalGamma > 0) {
@@ -45,30 +58,29 @@ export function singleLabelLoss(inp: LossInputs): tf.Scalar {
       const py = tf.exp(tf.neg(perRow));
       perRow = tf.mul(perRow, tf.pow(tf.sub(1, py), inp.focalGamma));
     }
-    const ce = labeled ? tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(rowW))), labeled) : tf.scalar(0);
+    const ce = labeled ? tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(rowW))), nLabeled) : tf.scalar(0);
     if (!inp.teacher || alpha === 0) return ce as tf.Scalar;
     const rho = inp.temperature ?? 1;
     const pT = tf.softmax(tf.div(tf.tensor2d(inp.teacher, [B, C]), rho));
     const logpS = tf.logSoftmax(tf.div(inp.logits, rho));
-    const kl = tf.mean(tf.sum(tf.mul(pT, tf.sub(tf.log(tf.add(pT, 1e-12)), logpS)), 1));
-    return tf.add(tf.mul(alpha * rho * rho, kl), tf.mul(labeled ? 1 - alpha : 0, ce)) as tf.Scalar;
+    const kl = tf.div(tf.sum(tf.mul(pT, tf.sub(tf.log(tf.add(pT, 1e-12)), logpS))), nRows);
+    return tf.add(tf.mul(alpha * rho * rho, kl), tf.mul(nLabeled ? 1 - alpha : 0, ce)) as tf.Scalar;
   });
 }
 
-/** Mean binary cross-entropy with logits against targets in [0, 1], optional positive-class weights. */
-function bceWithLogits(logits: tf.Tensor2D, targets: tf.Tensor2D, posWeight?: tf.Tensor1D, rowMask?: tf.Tensor2D): tf.Scalar {
+/**
+ * Mean binary cross-entropy with logits against targets in [0, 1], optional positive-class weights.
+ * The mean is over `rows` rows (the masked-in ones when `rowMask` is given) × C classes.
+ */
+function bceWithLogits(logits: tf.Tensor2D, targets: tf.Tensor2D, rows: number, posWeight?: tf.Tensor1D, rowMask?: tf.Tensor2D): tf.Scalar {
   // −[w·y·log σ(z) + (1 − y)·log(1 − σ(z))], written with logSigmoid for stability.
   const logSig = tf.logSigmoid(logits);
   const logOneMinus = tf.logSigmoid(tf.neg(logits));
   let pos = tf.mul(targets, logSig);
   if (posWeight) pos = tf.mul(pos, posWeight);
   let l = tf.neg(tf.add(pos, tf.mul(tf.sub(1, targets), logOneMinus)));
-  if (rowMask) {
-    l = tf.mul(l, rowMask);
-    const n = tf.sum(rowMask);
-    return tf.div(tf.sum(l), tf.maximum(tf.mul(n, logits.shape[1]), 1)) as tf.Scalar;
-  }
-  return tf.mean(l) as tf.Scalar;
+  if (rowMask) l = tf.mul(l, rowMask);
+  return tf.div(tf.sum(l), Math.max(rows * logits.shape[1], 1)) as tf.Scalar;
 }
 
 export function multiLabelLoss(inp: LossInputs): tf.Scalar {
@@ -84,9 +96,10 @@ export function multiLabelLoss(inp: LossInputs): tf.Scalar {
       for (let c = 0; c < C; c++) targets[b * C + c] = hard[b * C + c];
     }
     const w = inp.classWeights ? tf.tensor1d(inp.classWeights) : undefined;
-    const hardLoss = bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), w, tf.tensor2d(mask, [B, 1]));
+    const labeled = inp.batchTotals?.labeled ?? mask.reduce((a, m) => a + m, 0);
+    const hardLoss = bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), labeled, w, tf.tensor2d(mask, [B, 1]));
     if (!inp.teacher || alpha === 0) return hardLoss;
-    const soft = bceWithLogits(inp.logits, tf.tensor2d(inp.teacher, [B, C]));
+    const soft = bceWithLogits(inp.logits, tf.tensor2d(inp.teacher, [B, C]), inp.batchTotals?.rows ?? B);
     return tf.add(tf.mul(alpha, soft), tf.mul(1 - alpha, hardLoss)) as tf.Scalar;
   });
 }

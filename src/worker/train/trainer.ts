@@ -12,7 +12,7 @@ import { etaSeconds } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import type { Student } from '../models/student';
 import type { StudentParams } from '../models/student-config';
-import { multiLabelLoss, singleLabelLoss } from './losses';
+import { batchLoss, takeRows } from './batch';
 
 /** Encoded rows: ids n×T (post-padded), targets, and optional teacher outputs n×C. */
 export interface EncodedSet {
@@ -62,16 +62,56 @@ export interface TrainResult {
   trainSamplesPerSecond: number;
 }
 
+/**
+ * How a training loop takes one optimiser step. trainStudent's stepper runs in this thread;
+ * data-parallel.ts's spreads each batch over worker threads. The loop around it (shuffle order,
+ * progress, cancellation, early stopping) is the same for both: `runTraining`.
+ */
+export interface BatchStepper {
+  /** One Adam step on these rows of the training set, in this order; returns the batch's mean loss. */
+  step(rows: number[]): number | Promise<number>;
+  /** At the end of each epoch, before validation. */
+  endEpoch?(): void | Promise<void>;
+  dispose(): void | Promise<void>;
+}
+
 let running = false;
 
 export async function trainStudent(student: Student, train: EncodedSet, valid: EncodedSet | undefined, opts: TrainOptions): Promise<TrainResult> {
+  return runTraining(student, train, valid, opts, () => inProcessStepper(student, train, opts));
+}
+
+function inProcessStepper(student: Student, train: EncodedSet, opts: TrainOptions): BatchStepper {
+  const optimizer = tf.train.adam(opts.learningRate);
+  const C = student.config.numClasses;
+  const multi = student.config.multiLabel;
+  return {
+    step(rows) {
+      const batch = takeRows(train, rows, C, multi);
+      const loss = optimizer.minimize(() => batchLoss(student, batch, train.T, opts), true, student.trainableVars());
+      const value = loss!.dataSync()[0];
+      loss!.dispose();
+      return value;
+    },
+    dispose: () => optimizer.dispose(),
+  };
+}
+
+/**
+ * The training loop around a stepper (made inside the one-run-at-a-time guard, and disposed at the
+ * end). The time to make it counts in `seconds`.
+ */
+export async function runTraining(
+  student: Student,
+  train: EncodedSet,
+  valid: EncodedSet | undefined,
+  opts: TrainOptions,
+  makeStepper: () => BatchStepper | Promise<BatchStepper>,
+): Promise<TrainResult> {
   if (running) throw new DistilleryError('CONFIG', 'a training run is already in progress in this process');
   if (train.n === 0) throw new DistilleryError('INPUT_EMPTY', 'no training rows');
   running = true;
-  const optimizer = tf.train.adam(opts.learningRate);
   const rng = createRng(opts.seed);
-  const C = student.config.numClasses;
-  const multi = student.config.multiLabel;
   const history: EpochRecord[] = [];
   let best: { epoch: number; metric: number; params?: StudentParams } = { epoch: 0, metric: -Infinity };
   const start = performance.now();
@@ -81,33 +121,16 @@ export async function trainStudent(student: Student, train: EncodedSet, valid: E
   let samplesSeen = 0;
   let cancelled = false;
   let stoppedEarly = false;
+  let stepper: BatchStepper | undefined;
   try {
+    stepper = await makeStepper();
     for (let epoch = 1; epoch <= opts.epochs && !cancelled; epoch++) {
       const t0 = performance.now();
       const order = rng.shuffle(Array.from({ length: train.n }, (_, i) => i));
       let lossSum = 0;
       for (let bi = 0; bi < batchesPerEpoch; bi++) {
         const rows = order.slice(bi * opts.batchSize, (bi + 1) * opts.batchSize);
-        const batch = takeRows(train, rows, C, multi);
-        const loss = optimizer.minimize(
-          () => {
-            const logits = student.logits(tf.tensor2d(batch.ids, [rows.length, train.T], 'int32'), batch.ids, true);
-            const inputs = {
-              logits,
-              hard: batch.hard,
-              teacher: batch.teacher,
-              classWeights: opts.classWeights,
-              focalGamma: opts.focalGamma,
-              alpha: opts.alpha,
-              temperature: opts.temperature,
-            };
-            return multi ? multiLabelLoss(inputs) : singleLabelLoss(inputs);
-          },
-          true,
-          student.trainableVars(),
-        );
-        lossSum += loss!.dataSync()[0];
-        loss!.dispose();
+        lossSum += await stepper.step(rows);
         batchesDone++;
         samplesSeen += rows.length;
         opts.onProgress?.({
@@ -124,6 +147,7 @@ export async function trainStudent(student: Student, train: EncodedSet, valid: E
           break;
         }
       }
+      await stepper.endEpoch?.();
       const valMetric = valid && valid.n > 0 ? evaluateMetric(student, valid) : NaN;
       const rec: EpochRecord = { epoch, loss: lossSum / batchesPerEpoch, valMetric, seconds: (performance.now() - t0) / 1000 };
       history.push(rec);
@@ -144,8 +168,11 @@ export async function trainStudent(student: Student, train: EncodedSet, valid: E
     }
     if (best.params) student.assign(best.params);
   } finally {
-    optimizer.dispose();
-    running = false;
+    try {
+      await stepper?.dispose();
+    } finally {
+      running = false;
+    }
   }
   const seconds = (performance.now() - start) / 1000;
   return {
@@ -157,20 +184,6 @@ export async function trainStudent(student: Student, train: EncodedSet, valid: E
     seconds,
     trainSamplesPerSecond: samplesSeen / seconds,
   };
-}
-
-function takeRows(set: EncodedSet, rows: number[], C: number, multi: boolean) {
-  const T = set.T;
-  const ids = new Int32Array(rows.length * T);
-  const hard = multi ? new Float32Array(rows.length * C) : new Int32Array(rows.length);
-  const teacher = set.teacher ? new Float32Array(rows.length * C) : undefined;
-  rows.forEach((r, i) => {
-    ids.set(set.ids.subarray(r * T, (r + 1) * T), i * T);
-    if (multi) hard.set((set.hard as Float32Array).subarray(r * C, (r + 1) * C), i * C);
-    else hard[i] = set.hard[r];
-    teacher?.set(set.teacher!.subarray(r * C, (r + 1) * C), i * C);
-  });
-  return { ids, hard, teacher };
 }
 
 /** Accuracy (single-label) or micro-F1 (multi-label) of the student on a labeled set. */

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { runBench } from '../../worker/bench/bench';
+import { num } from '../options';
+import { info } from '../progress';
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('Training and inference throughput (samples/s) beside a PyTorch reference on the same config.')
+    .option('--json', 'print one JSON object')
+    .option('--seconds <s>', 'time per measurement', num('--seconds'), 8)
+    .option('--no-pytorch', 'skip the PyTorch reference')
+    .action(async (o) => {
+      const r = await runBench({ seconds: o.seconds, pytorch: o.pytorch, onStep: (s) => info(`bench: ${s}…`) });
+      if (o.json) {
+        process.stdout.write(JSON.stringify(r) + '\n');
+        return;
+      }
+      for (const [k, v] of Object.entries(r)) {
+        if (typeof v === 'object') continue;
+        process.stdout.write(`${k.padEnd(40)} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : v}\n`);
+      }
+    });
+}

@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { DEFAULT_ALPHAS, runAlphaSweep } from '../../worker/jobs/alpha-sweep';
+import { runRepeated } from '../../worker/jobs/repeated-runs';
+import { sigintCancel } from '../cancel';
+import { addTrainOptions, int, num, numList, trainJobOptions } from '../options';
+import { info, stderrProgress } from '../progress';
+import { printTrainSummary } from './train-summary';
+
+const LOSS_HELP = `
+Loss (single-label): L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α) · CE(y, z_S)
+  α weights the DISTILLATION (KL) term; 1 − α weights cross-entropy with the human labels.
+  ρ is the temperature; ρ² keeps the soft term's gradients on the same scale for every ρ.
+  (Digest A's prose reads α = 0.2 as "80 % distillation", which contradicts its own formula;
+  Distillery follows the formula.)
+Loss (multi-label): L = α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)   (digest B: α = 1).
+Teacher outputs: JSONL, one line per data row: {"id": …, "logits": [...]} or {"id": …, "probs": [...]}
+  (or a bare array of logits); aligned by "id" when every line has one, else by row order.
+  \`distillery predict --model A --model B … --teacher-format\` writes such a file from one model or an ensemble.`;
+
+export function distillCommand(): Command {
+  return addTrainOptions(
+    new Command('distill')
+      .description('Train a student on a teacher\'s soft labels plus the human labels (knowledge distillation).')
+      .requiredOption('--data <file>', 'corpus: labeled rows, and unlabeled rows for --use-unlabeled')
+      .requiredOption('--teacher-outputs <file>', 'teacher logits or probabilities per data row (JSONL)')
+      .option('--out <dir>', 'model folder (or sweep folder with --alpha-sweep)', 'runs/distilled')
+      .option('--alpha <a>', 'weight of the distillation term (see below)', num('--alpha'), 0.5)
+      .option('--temperature <t>', 'softmax temperature ρ', num('--temperature'), 3)
+      .option('--teacher-name <text>', 'how to describe the teacher in the model card')
+      .option('--use-unlabeled', 'also train on rows without a human label, from soft labels only (data distillation)')
+      .option('--runs <n>', 'repeat with seeds seed..seed+n-1 on the same split; report mean ± std', int('--runs'), 1)
+      .option('--alpha-sweep', 'train for each α in --alphas and write a table and chart (digest A)')
+      .option('--alphas <list>', 'α values for --alpha-sweep', numList('--alphas'), DEFAULT_ALPHAS)
+      .addHelpText('after', LOSS_HELP),
+  ).action(async (o) => {
+    const opts = {
+      ...trainJobOptions(o),
+      teacherOutputs: o.teacherOutputs as string,
+      teacherName: o.teacherName as string | undefined,
+      alpha: o.alpha as number,
+      temperature: o.temperature as number,
+      useUnlabeled: Boolean(o.useUnlabeled),
+    };
+    const cancel = sigintCancel();
+    try {
+      if (o.alphaSweep) {
+        info(`distillery distill --alpha-sweep: ${o.alphas.length} α values × ${o.runs} seed(s) at ρ = ${opts.temperature}`);
+        const sweep = await runAlphaSweep(opts, o.alphas, o.runs, o.out, (label) => stderrProgress(label), cancel);
+        process.stdout.write(JSON.stringify({ temperature: opts.temperature, rows: sweep.rows, best: sweep.best, files: sweep.files }) + '\n');
+        for (const r of sweep.rows) info(`α=${r.alpha.toFixed(2)}  accuracy ${(100 * r.mean).toFixed(2)} ± ${(100 * r.std).toFixed(2)}`);
+        return;
+      }
+      info(`distillery distill: ${opts.model} on ${opts.data}, α=${opts.alpha} (distillation weight), ρ=${opts.temperature}`);
+      const rep = await runRepeated(opts, o.runs, (r) => stderrProgress(o.runs > 1 ? `[run ${r + 1}/${o.runs}] ` : ''), cancel);
+      printTrainSummary(rep, opts, { alpha: opts.alpha, temperature: opts.temperature, teacher_outputs: opts.teacherOutputs });
+    } finally {
+      cancel.dispose();
+    }
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * The model folder: everything needed to use a trained student without Distillery's training code.
+ *
+ *   config.json      student config (docs/model-spec.md), labels, task, threshold, training record
+ *   tokenizer.json   the fitted text pipeline (normalisation, tokenizer, vocabulary, max length)
+ *   labels.json      label names in class-index order
+ *   weights/         exact parameters (tfjs weights manifest: weights/model.json + weights.bin)
+ *   model.onnx       the same function for onnxruntime (input_ids int64 [batch, T])
+ *   metrics.json     evaluation metrics and training history
+ *   model-card.md    what it is, how it was trained, how well it does
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ModelFolderError } from '../../shared/errors';
+import type { TaskType } from '../../shared/task';
+import type { StudentConfig, StudentParams } from '../models/student-config';
+import { TextPipeline } from '../text/pipeline';
+import { exportStudentToOnnx } from './onnx/export-student';
+import { loadStudentWeightsTfjs, saveDistilleryWeights } from './tfjs-format';
+
+export const MODEL_FORMAT = 'distillery-model';
+export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'labels.json', 'weights/model.json', 'weights/weights.bin'] as const;
+
+/** How a model was made: enough to reproduce the run. */
+export interface TrainingRecord {
+  seed: number;
+  dataFile?: string;
+  dataHash?: string;
+  backend: string;
+  options: Record<string, unknown>;
+  startedAt: string;
+  seconds: number;
+  samplesPerSecond?: number;
+  /** Where soft labels came from when distilled, e.g. "ensemble of 5 bilstm students". */
+  teacher?: string;
+  distillery: string;
+}
+
+export interface ModelFolderConfig {
+  format: typeof MODEL_FORMAT;
+  version: 1;
+  task: TaskType;
+  labels: string[];
+  /** Multi-label decision threshold on probabilities. */
+  threshold: number;
+  student: StudentConfig;
+  training: TrainingRecord;
+}
+
+export interface LoadedModel {
+  dir: string;
+  config: ModelFolderConfig;
+  params: StudentParams;
+  pipeline: TextPipeline;
+  onnxPath?: string;
+}
+
+export interface SaveModelInput {
+  config: ModelFolderConfig;
+  params: StudentParams;
+  pipeline: TextPipeline;
+  metrics?: Record<string, unknown>;
+  modelCard?: string;
+  /** Write model.onnx too (default true). */
+  onnx?: boolean;
+}
+
+export async function saveModelFolder(dir: string, m: SaveModelInput): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'config.json'), JSON.stringify(m.config, null, 2));
+  await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(m.pipeline.toJSON()));
+  await writeFile(path.join(dir, 'labels.json'), JSON.stringify(m.config.labels, null, 2));
+  await saveDistilleryWeights(path.join(dir, 'weights'), m.config.student, m.params);
+  if (m.onnx !== false) await writeFile(path.join(dir, 'model.onnx'), exportStudentToOnnx(m.config.student, m.params));
+  if (m.metrics) await writeFile(path.join(dir, 'metrics.json'), JSON.stringify(m.metrics, null, 2));
+  if (m.modelCard) await writeFile(path.join(dir, 'model-card.md'), m.modelCard);
+}
+
+/** Loads a model folder, naming every missing or unreadable file. */
+export async function loadModelFolder(dir: string): Promise<LoadedModel> {
+  if (!existsSync(dir)) throw new ModelFolderError(`model folder ${dir} does not exist`, { file: dir });
+  const missing = REQUIRED_FILES.filter((f) => !existsSync(path.join(dir, f)));
+  if (missing.length) {
+    throw new ModelFolderError(`model folder ${dir} is incomplete: missing ${missing.join(', ')}`, { file: dir, missing });
+  }
+  const config = (await readJson(path.join(dir, 'config.json'))) as ModelFolderConfig;
+  if (config.format !== MODEL_FORMAT) {
+    throw new ModelFolderError(`${path.join(dir, 'config.json')}: not a Distillery model (format "${String(config.format)}")`, {
+      file: path.join(dir, 'config.json'),
+      field: 'format',
+    });
+  }
+  const pipeline = TextPipeline.fromJSON(await readJson(path.join(dir, 'tokenizer.json')));
+  let weights;
+  try {
+    weights = await loadStudentWeightsTfjs(path.join(dir, 'weights'));
+  } catch (e) {
+    throw new ModelFolderError(`${path.join(dir, 'weights')}: ${(e as Error).message}`, { file: path.join(dir, 'weights') });
+  }
+  const onnxPath = path.join(dir, 'model.onnx');
+  return { dir, config, params: weights.params, pipeline, onnxPath: existsSync(onnxPath) ? onnxPath : undefined };
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ModelFolderError(`cannot read ${file}: ${(e as Error).message}`, { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelFolderError(`${file} is not valid JSON: ${(e as Error).message}`, { file });
+  }
+}

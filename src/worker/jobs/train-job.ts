@@ -1,0 +1,312 @@
+/**
+ * Train (or distill) one student end to end: read → split → fit the text pipeline → train →
+ * evaluate on held-out data → write the model folder (weights, ONNX, tokenizer, metrics, charts,
+ * model card). The CLI's `train` and `distill` and the app's training jobs all run this.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DistilleryError, InputError } from '../../shared/errors';
+import type { Metrics } from '../../shared/metrics';
+import type { CancelToken, ProgressSink } from '../../shared/progress';
+import { inferTask, type LabelSchema } from '../../shared/task';
+import { initBackend } from '../backend/tfjs-backend';
+import { readCorpus, type Corpus, type CorpusDoc } from '../data/read-corpus';
+import { splitDocs } from '../data/split';
+import { confusionMatrixChart, lineChart } from '../eval/charts';
+import { renderModelCard } from '../export/model-card';
+import { MODEL_FORMAT, saveModelFolder, type ModelFolderConfig } from '../export/model-folder';
+import { fitPcaNaiveBayes } from '../models/cnn-nb-head';
+import { makeStudentConfig } from '../models/registry';
+import { Student } from '../models/student';
+import type { StudentConfig } from '../models/student-config';
+import type { TokenMode } from '../text/tokenize';
+import { TextPipeline } from '../text/pipeline';
+import { inverseFrequencyWeights } from '../train/losses';
+import { trainStudent, type EncodedSet, type TrainResult } from '../train/trainer';
+import { encodeDocs } from './encode-docs';
+import { scoreProbs } from './score';
+import { readTeacherOutputs } from './teacher-outputs';
+
+export interface TrainJobOptions {
+  data: string;
+  /** Model folder to write; omitted = evaluate only (used by sweeps and repeated runs). */
+  out?: string;
+  textCol?: string;
+  labelCol?: string;
+  idCol?: string;
+  encoding?: string;
+  /** A separate labeled test file instead of a test split. */
+  testData?: string;
+  model: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Seed of the train/valid/test split (default: seed), fixed across repeated runs. */
+  splitSeed?: number;
+  patience: number;
+  validSplit: number;
+  testSplit: number;
+  tokens: TokenMode;
+  maxVocab: number;
+  minCount: number;
+  maxLen?: number;
+  lengthPercentile: number;
+  architecture?: Partial<Pick<StudentConfig, 'hidden' | 'layers' | 'embedDim' | 'dropout' | 'filterSizes' | 'numFilters' | 'attDim' | 'varianceKept'>>;
+  classWeights?: 'none' | 'balanced';
+  focalGamma?: number;
+  teacherOutputs?: string;
+  /** Describes the teacher in the model card and config, e.g. "ensemble of 5 bilstm". */
+  teacherName?: string;
+  alpha?: number;
+  temperature?: number;
+  /** Use documents without a human label, with the teacher's soft labels only (data distillation). */
+  useUnlabeled?: boolean;
+  threshold?: number;
+  backend?: string;
+  charts?: boolean;
+  /** Data-parallel training over this many threads (1 = in this thread). */
+  workers?: number;
+}
+
+export interface TrainJobResult {
+  outDir?: string;
+  schema: LabelSchema;
+  config: StudentConfig;
+  metrics: Metrics;
+  validMetric: number;
+  history: TrainResult['history'];
+  bestEpoch: number;
+  cancelled: boolean;
+  paramCount: number;
+  sizeMB: number;
+  seconds: number;
+  trainSamplesPerSecond: number;
+  backend: string;
+  sizes: { train: number; valid: number; test: number; unlabeledUsed: number };
+  dataHash: string;
+  /** Test-set probabilities (n × C), for ensembles and reports. */
+  testProbs: Float32Array;
+}
+
+export const TRAIN_DEFAULTS = {
+  model: 'bilstm',
+  epochs: 8,
+  batchSize: 32,
+  learningRate: 1e-3,
+  seed: 42,
+  patience: 2,
+  validSplit: 0.1,
+  testSplit: 0.1,
+  tokens: 'char' as TokenMode,
+  maxVocab: 20000,
+  minCount: 2,
+  lengthPercentile: 95,
+};
+
+export async function fileHash(file: string): Promise<string> {
+  return 'sha256:' + createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+export interface PreparedData {
+  corpus: Corpus;
+  schema: LabelSchema;
+  train: CorpusDoc[];
+  valid: CorpusDoc[];
+  test: CorpusDoc[];
+  unlabeled: CorpusDoc[];
+  teacher?: Map<CorpusDoc, Float32Array>;
+  dataHash: string;
+}
+
+/** Reads and splits the data once; sweeps and repeated runs reuse it. */
+export async function prepareData(o: TrainJobOptions): Promise<PreparedData> {
+  const corpus = await readCorpus(o.data, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding, requireLabels: true });
+  const labeled = corpus.docs.filter((d) => d.labels.length > 0);
+  const unlabeled = corpus.docs.filter((d) => d.labels.length === 0);
+  if (labeled.length === 0) throw new InputError('INPUT_EMPTY', `${o.data}: no labeled documents to train on`, { file: o.data });
+  if (corpus.labels.length < 2) {
+    throw new InputError('INPUT_EMPTY', `${o.data}: only one label ("${corpus.labels[0]}") — a classifier needs at least two`, { file: o.data });
+  }
+  const schema: LabelSchema = { task: inferTask(corpus.labels, corpus.multiLabel), labels: corpus.labels };
+  let teacher: Map<CorpusDoc, Float32Array> | undefined;
+  if (o.teacherOutputs) {
+    const C = schema.labels.length;
+    const totalRows = corpus.docs.length + corpus.duplicatesRemoved + corpus.skippedEmpty;
+    const t = await readTeacherOutputs(o.teacherOutputs, corpus.docs, C, schema.task === 'multilabel', totalRows);
+    teacher = new Map(corpus.docs.map((d, i) => [d, t.values.subarray(i * C, (i + 1) * C)]));
+  }
+  let train: CorpusDoc[];
+  let valid: CorpusDoc[];
+  let test: CorpusDoc[];
+  if (o.testData) {
+    const testCorpus = await readCorpus(o.testData, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding, requireLabels: true });
+    test = testCorpus.docs.filter((d) => d.labels.length > 0);
+    ({ train, valid } = splitDocs(labeled, { valid: o.validSplit, test: 0, seed: o.splitSeed ?? o.seed, multiLabel: corpus.multiLabel }));
+  } else {
+    ({ train, valid, test } = splitDocs(labeled, { valid: o.validSplit, test: o.testSplit, seed: o.splitSeed ?? o.seed, multiLabel: corpus.multiLabel }));
+  }
+  if (train.length === 0) throw new InputError('INPUT_EMPTY', `${o.data}: the training split is empty`, { file: o.data });
+  return { corpus, schema, train, valid, test, unlabeled, teacher, dataHash: await fileHash(o.data) };
+}
+
+export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink, cancel?: CancelToken, prepared?: PreparedData): Promise<TrainJobResult> {
+  const backend = await initBackend(o.backend);
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const d = prepared ?? (await prepareData(o));
+  const { schema } = d;
+  const multi = schema.task === 'multilabel';
+  const C = schema.labels.length;
+  const extra = o.useUnlabeled && d.teacher ? d.unlabeled : [];
+  const trainDocs = [...d.train, ...extra];
+
+  const pipeline = TextPipeline.fit(
+    trainDocs.map((x) => x.text),
+    { mode: o.tokens, maxVocab: o.maxVocab, minCount: o.minCount, maxLen: o.maxLen, lengthPercentile: o.lengthPercentile },
+  );
+  const teacherRows = d.teacher ? concatRows(trainDocs.map((x) => d.teacher!.get(x)!), C) : undefined;
+  const trainSet = encodeDocs(trainDocs, pipeline, schema, o.data, teacherRows);
+  const validSet = encodeDocs(d.valid, pipeline, schema, o.data);
+  const testSet = encodeDocs(d.test, pipeline, schema, o.testData ?? o.data);
+
+  const config = makeStudentConfig(o.model, { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: C, multiLabel: multi }, o.architecture);
+  if (config.arch === 'cnn-nb' && multi) throw new DistilleryError('CONFIG', 'cnn-nb is single-label only; pick another --model for multi-label data', { field: 'model' });
+  const classWeights = o.classWeights === 'balanced' ? inverseFrequencyWeights(classCounts(trainSet, C, multi)) : undefined;
+
+  const student = Student.create(config, o.seed);
+  try {
+    const trainOpts = {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate,
+      seed: o.seed,
+      patience: o.patience,
+      classWeights,
+      focalGamma: o.focalGamma,
+      alpha: d.teacher ? o.alpha : undefined,
+      temperature: o.temperature,
+      onProgress,
+      cancel,
+    };
+    const result = await trainWith(o.workers ?? 1, student, trainSet, validSet, trainOpts);
+    if (config.arch === 'cnn-nb') fitCnnNbHead(student, trainSet, config);
+
+    const testProbs = student.predictProbs(testSet.ids, testSet.n);
+    const metrics = testSet.n ? scoreProbs(testProbs, testSet, schema, o.threshold) : scoreProbs(student.predictProbs(validSet.ids, validSet.n), validSet, schema, o.threshold);
+    const seconds = (performance.now() - t0) / 1000;
+    const out: TrainJobResult = {
+      outDir: o.out,
+      schema,
+      config,
+      metrics,
+      validMetric: result.bestValMetric,
+      history: result.history,
+      bestEpoch: result.bestEpoch,
+      cancelled: result.cancelled,
+      paramCount: student.paramCount(),
+      sizeMB: student.sizeMB(),
+      seconds,
+      trainSamplesPerSecond: result.trainSamplesPerSecond,
+      backend: backend.name,
+      sizes: { train: d.train.length, valid: d.valid.length, test: d.test.length, unlabeledUsed: extra.length },
+      dataHash: d.dataHash,
+      testProbs,
+    };
+    if (o.out) {
+      const folderConfig: ModelFolderConfig = {
+        format: MODEL_FORMAT,
+        version: 1,
+        task: schema.task,
+        labels: schema.labels,
+        threshold: o.threshold ?? 0.5,
+        student: config,
+        training: {
+          seed: o.seed,
+          dataFile: path.resolve(o.data),
+          dataHash: d.dataHash,
+          backend: backend.name,
+          options: optionsRecord(o),
+          startedAt,
+          seconds,
+          samplesPerSecond: result.trainSamplesPerSecond,
+          teacher: o.teacherOutputs ? (o.teacherName ?? `soft labels from ${path.basename(o.teacherOutputs)}`) : undefined,
+          distillery: 'distillery 0.1.0',
+        },
+      };
+      const metricsJson = { test: metrics, validBest: result.bestValMetric, bestEpoch: result.bestEpoch, history: result.history, sizes: out.sizes };
+      await saveModelFolder(o.out, {
+        config: folderConfig,
+        params: student.toParams(),
+        pipeline,
+        metrics: metricsJson,
+        modelCard: renderModelCard(folderConfig, out),
+      });
+      if (o.charts !== false) await writeCharts(o.out, out);
+    }
+    return out;
+  } finally {
+    student.dispose();
+  }
+}
+
+async function trainWith(workers: number, student: Student, train: EncodedSet, valid: EncodedSet, opts: Parameters<typeof trainStudent>[3]): Promise<TrainResult> {
+  if (workers > 1) {
+    // Loaded on demand: worker threads are only started when asked for.
+    const modulePath = '../train/data-parallel';
+    const { trainStudentParallel } = (await import(modulePath)) as {
+      trainStudentParallel: (s: Student, t: EncodedSet, v: EncodedSet, o: Parameters<typeof trainStudent>[3] & { workers: number }) => Promise<TrainResult>;
+    };
+    return trainStudentParallel(student, train, valid, { ...opts, workers });
+  }
+  return trainStudent(student, train, valid, opts);
+}
+
+/** cnn-nb: replace the softmax head used for training with PCA + Gaussian NB on the features. */
+function fitCnnNbHead(student: Student, train: EncodedSet, config: StudentConfig): void {
+  const labeledRows = [...Array(train.n).keys()].filter((i) => train.hard[i] >= 0);
+  const T = train.T;
+  const ids = new Int32Array(labeledRows.length * T);
+  labeledRows.forEach((r, i) => ids.set(train.ids.subarray(r * T, (r + 1) * T), i * T));
+  const feats = student.featuresOf(ids, labeledRows.length);
+  const fit = fitPcaNaiveBayes(feats, labeledRows.length, labeledRows.map((r) => train.hard[r]), config.numClasses, config.varianceKept ?? 0.95);
+  student.removeVars(['out_W', 'out_b']);
+  student.addFitted(fit.params);
+}
+
+function concatRows(rows: Float32Array[], C: number): Float32Array {
+  const out = new Float32Array(rows.length * C);
+  rows.forEach((r, i) => out.set(r, i * C));
+  return out;
+}
+
+function classCounts(set: EncodedSet, C: number, multi: boolean): number[] {
+  const counts = new Array(C).fill(0);
+  for (let i = 0; i < set.n; i++) {
+    if (multi) {
+      for (let c = 0; c < C; c++) if (set.hard[i * C + c] === 1) counts[c]++;
+    } else if (set.hard[i] >= 0) counts[set.hard[i]]++;
+  }
+  return counts;
+}
+
+function optionsRecord(o: TrainJobOptions): Record<string, unknown> {
+  const { data, out, ...rest } = o;
+  void data;
+  void out;
+  return JSON.parse(JSON.stringify(rest));
+}
+
+async function writeCharts(dir: string, r: TrainJobResult): Promise<void> {
+  await lineChart(path.join(dir, 'learning-curve'), {
+    title: 'Learning curve',
+    xLabel: 'epoch',
+    yLabel: 'value',
+    series: [
+      { name: 'train loss', points: r.history.map((h) => ({ x: h.epoch, y: h.loss })) },
+      { name: r.schema.task === 'multilabel' ? 'valid micro-F1' : 'valid accuracy', points: r.history.filter((h) => !Number.isNaN(h.valMetric)).map((h) => ({ x: h.epoch, y: h.valMetric })) },
+    ],
+  });
+  if ('confusion' in r.metrics) await confusionMatrixChart(path.join(dir, 'confusion-matrix'), r.schema.labels, r.metrics.confusion);
+}

@@ -1,0 +1,89 @@
+/**
+ * Streaming prediction: documents in, one JSON line out per document, in order, memory bounded by
+ * the batch size. Plain text and stdin are read line by line (one document per line, so the command
+ * works as a Hadoop Streaming / Spark RDD.pipe mapper); tabular files go through the importer.
+ */
+import { createReadStream } from 'node:fs';
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { argmax } from '../../shared/metrics';
+import { readCorpus } from '../data/read-corpus';
+import type { TextPipeline } from '../text/pipeline';
+import type { Predictor } from './predictor';
+
+export interface PredictModel {
+  pipeline: TextPipeline;
+  labels: string[];
+  multiLabel: boolean;
+  threshold: number;
+}
+
+export interface PredictStreamOptions {
+  batchSize?: number;
+  /** Write {"id", "probs": [...]} lines for `distill --teacher-outputs` instead of label + probs. */
+  teacherFormat?: boolean;
+  textCol?: string;
+  encoding?: string;
+  onBatch?: (done: number) => void;
+}
+
+interface Doc {
+  id?: string;
+  text: string;
+}
+
+async function* textLines(input: Readable): AsyncGenerator<Doc> {
+  const rl = readline.createInterface({ input, crlfDelay: Infinity });
+  for await (const line of rl) yield { text: line };
+}
+
+async function* corpusDocs(file: string, o: PredictStreamOptions): AsyncGenerator<Doc> {
+  const c = await readCorpus(file, { textCol: o.textCol, encoding: o.encoding, dedupe: false });
+  for (const d of c.docs) yield { id: d.id, text: d.text };
+}
+
+export function documentsOf(data: string, o: PredictStreamOptions, stdin: Readable = process.stdin): AsyncGenerator<Doc> {
+  if (data === '-') return textLines(stdin);
+  if (/\.txt$/i.test(data) && !o.encoding) return textLines(createReadStream(data));
+  return corpusDocs(data, o);
+}
+
+/** Predictions of several models are averaged (an ensemble). Returns the number of documents. */
+export async function predictStream(docs: AsyncIterable<Doc>, models: PredictModel[], predictors: Predictor[], out: Writable, o: PredictStreamOptions = {}): Promise<number> {
+  const batchSize = o.batchSize ?? 256;
+  const { labels, multiLabel, threshold } = models[0];
+  const C = labels.length;
+  let batch: Doc[] = [];
+  let done = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    const n = batch.length;
+    const avg = new Float32Array(n * C);
+    for (let m = 0; m < models.length; m++) {
+      const T = models[m].pipeline.maxLen;
+      const probs = await predictors[m].predict(models[m].pipeline.encodeBatch(batch.map((d) => d.text)), n, T);
+      for (let i = 0; i < avg.length; i++) avg[i] += probs[i] / models.length;
+    }
+    let text = '';
+    for (let i = 0; i < n; i++) {
+      const p = Array.from(avg.subarray(i * C, (i + 1) * C), (x) => Number(x.toFixed(6)));
+      const id = batch[i].id ?? String(done + i + 1);
+      if (o.teacherFormat) text += JSON.stringify({ id, probs: p }) + '\n';
+      else {
+        const label = multiLabel ? labels.filter((_, c) => p[c] >= threshold) : labels[argmax(p)];
+        text += JSON.stringify({ ...(batch[i].id ? { id: batch[i].id } : {}), label, probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])) }) + '\n';
+      }
+    }
+    done += n;
+    batch = [];
+    // Respect back-pressure so a slow consumer bounds memory.
+    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+    o.onBatch?.(done);
+  };
+  for await (const d of docs) {
+    batch.push(d);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return done;
+}
