@@ -21,7 +21,7 @@ export function textcnnFeatures(ctx: ForwardContext, ids: tf.Tensor2D): tf.Tenso
     for (let j = 0; j < k; j++) {
       const xj = tf.reshape(tf.slice(x, [0, j, 0], [B, steps, E]), [B * steps, E]);
       const wj = tf.reshape(tf.slice(W, [j, 0, 0], [1, E, c.numFilters]), [E, c.numFilters]);
-      const yj = tf.matMul(xj as tf.Tensor2D, wj as tf.Tensor2D);
+      const yj = tf.matMul(xj, wj) as tf.Tensor2D;
       acc = acc ? (tf.add(acc, yj) as tf.Tensor2D) : yj;
     }
     const conv = tf.relu(tf.add(acc!, ctx.vars[`conv${k}_b`]));
