@@ -1,22 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/tfjs-backend';
 import { studentParamShapes, type StudentArch, type StudentConfig, type StudentParams } from '../models/student-config';
 import { referenceForward } from './onnx/reference-forward';
 import { fileLoadHandler, loadStudentWeightsTfjs, saveStudentTfjs, tfjsLayoutFor } from './tfjs-format';
 
-const require = createRequire(import.meta.url);
 const T = 12;
 const V = 50;
 let tmp = '';
 
 beforeAll(async () => {
-  setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
-  expect(await tf.setBackend('wasm')).toBe(true);
+  expect((await initBackend('wasm')).tfName).toBe('wasm');
   tmp = await mkdtemp(path.join(os.tmpdir(), 'distillery-tfjs-'));
 });
 
