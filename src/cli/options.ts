@@ -35,7 +35,8 @@ export function addTrainOptions(c: Command): Command {
     .option('--epochs <n>', 'epochs', int('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'batch size', int('--batch-size'), TRAIN_DEFAULTS.batchSize)
     .option('--lr <x>', 'Adam learning rate', num('--lr'), TRAIN_DEFAULTS.learningRate)
-    .option('--seed <n>', 'random seed (splits, initialisation, order, dropout)', int('--seed'), TRAIN_DEFAULTS.seed)
+    .option('--seed <n>', 'random seed (initialisation, order, dropout; also the split unless --split-seed)', int('--seed'), TRAIN_DEFAULTS.seed)
+    .option('--split-seed <n>', 'seed of the train/valid/test split (keep it fixed to compare models)', int('--split-seed'))
     .option('--patience <n>', 'early stopping: epochs without validation gain (0 = off)', int('--patience'), TRAIN_DEFAULTS.patience)
     .option('--valid-split <f>', 'fraction held out for validation', fraction('--valid-split'), TRAIN_DEFAULTS.validSplit)
     .option('--test-split <f>', 'fraction held out for the test', fraction('--test-split'), TRAIN_DEFAULTS.testSplit)
@@ -75,6 +76,7 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
     batchSize: o.batchSize as number,
     learningRate: o.lr as number,
     seed: o.seed as number,
+    splitSeed: o.splitSeed as number | undefined,
     patience: o.patience as number,
     validSplit: o.validSplit as number,
     testSplit: o.testData ? 0 : (o.testSplit as number),

@@ -7,7 +7,7 @@ export function evalCommand(): Command {
   return addDataOptions(
     new Command('eval')
       .description('Evaluate a model folder on labeled data (labels must be in the model\'s schema).')
-      .requiredOption('--model <dir>', 'model folder')
+      .requiredOption('--model <dir>', 'model folder (repeat for an ensemble: probabilities are averaged)', (v: string, prev: string[] = []) => [...prev, v])
       .requiredOption('--data <file>', 'labeled corpus')
       .option('--json', 'print one JSON object (accuracy, macro_f1, micro_f1, weighted_f1, per_class, …)')
       .option('--engine <name>', 'onnx | tfjs | auto', 'auto'),

@@ -14,6 +14,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelFolderError } from '../../shared/errors';
 import type { TaskType } from '../../shared/task';
+import { initBackend } from '../backend/tfjs-backend';
 import type { StudentConfig, StudentParams } from '../models/student-config';
 import { TextPipeline } from '../text/pipeline';
 import { exportStudentToOnnx } from './onnx/export-student';
@@ -92,6 +93,8 @@ export async function loadModelFolder(dir: string): Promise<LoadedModel> {
     });
   }
   const pipeline = TextPipeline.fromJSON(await readJson(path.join(dir, 'tokenizer.json')));
+  // Decoding the weights creates tensors: choose the backend first (else tfjs silently picks 'cpu').
+  await initBackend();
   let weights;
   try {
     weights = await loadStudentWeightsTfjs(path.join(dir, 'weights'));

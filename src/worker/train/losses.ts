@@ -69,13 +69,22 @@ export function singleLabelLoss(inp: LossInputs): tf.Scalar {
 }
 
 /**
+ * log σ(z) = −softplus(−z), the formula tf.logSigmoid uses. Not tf.logSigmoid itself: its custom
+ * gradient reads its input after tidy has disposed it whenever that input is an intermediate
+ * tensor (tfjs 4.22), so any gradient through it threw "Cannot read properties of undefined".
+ */
+function logSigmoid(z: tf.Tensor): tf.Tensor {
+  return tf.neg(tf.softplus(tf.neg(z)));
+}
+
+/**
  * Mean binary cross-entropy with logits against targets in [0, 1], optional positive-class weights.
  * The mean is over `rows` rows (the masked-in ones when `rowMask` is given) × C classes.
  */
 function bceWithLogits(logits: tf.Tensor2D, targets: tf.Tensor2D, rows: number, posWeight?: tf.Tensor1D, rowMask?: tf.Tensor2D): tf.Scalar {
   // −[w·y·log σ(z) + (1 − y)·log(1 − σ(z))], written with logSigmoid for stability.
-  const logSig = tf.logSigmoid(logits);
-  const logOneMinus = tf.logSigmoid(tf.neg(logits));
+  const logSig = logSigmoid(logits);
+  const logOneMinus = logSigmoid(tf.neg(logits));
   let pos = tf.mul(targets, logSig);
   if (posWeight) pos = tf.mul(pos, posWeight);
   let l = tf.neg(tf.add(pos, tf.mul(tf.sub(1, targets), logOneMinus)));
