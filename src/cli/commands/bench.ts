@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runBench } from '../../worker/bench/bench';
+import { announceBackend } from '../backend-info';
 import { num } from '../options';
 import { info } from '../progress';
 
@@ -10,6 +11,7 @@ export function benchCommand(): Command {
     .option('--seconds <s>', 'time per measurement', num('--seconds'), 8)
     .option('--no-pytorch', 'skip the PyTorch reference')
     .action(async (o) => {
+      await announceBackend();
       const r = await runBench({ seconds: o.seconds, pytorch: o.pytorch, onStep: (s) => info(`bench: ${s}…`) });
       if (o.json) {
         process.stdout.write(JSON.stringify(r) + '\n');

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_ALPHAS, runAlphaSweep } from '../../worker/jobs/alpha-sweep';
 import { runRepeated } from '../../worker/jobs/repeated-runs';
+import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
 import { addTrainOptions, int, num, numList, trainJobOptions } from '../options';
 import { info, stderrProgress } from '../progress';
@@ -43,6 +44,7 @@ export function distillCommand(): Command {
     };
     const cancel = sigintCancel();
     try {
+      await announceBackend(opts.backend);
       if (o.alphaSweep) {
         info(`distillery distill --alpha-sweep: ${o.alphas.length} α values × ${o.runs} seed(s) at ρ = ${opts.temperature}`);
         const sweep = await runAlphaSweep(opts, o.alphas, o.runs, o.out, (label) => stderrProgress(label), cancel);

@@ -6,7 +6,7 @@ import { readCorpus } from '../data/read-corpus';
 import { loadModelFolder } from '../export/model-folder';
 import { openPredictor, predictAll } from '../predict/predictor';
 import { encodeDocs } from './encode-docs';
-import { scoreProbs } from './score';
+import { scoreProbs } from '../train/score';
 
 export interface EvalOptions {
   /** One model folder, or several: their probabilities are averaged (an ensemble). */

@@ -4,7 +4,7 @@
  * model card). The CLI's `train` and `distill` and the app's training jobs all run this.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DistilleryError, InputError } from '../../shared/errors';
 import type { Metrics } from '../../shared/metrics';
@@ -14,6 +14,7 @@ import { initBackend } from '../backend/tfjs-backend';
 import { readCorpus, type Corpus, type CorpusDoc } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { confusionMatrixChart, lineChart } from '../eval/charts';
+import { renderMarkdownReport } from '../eval/report';
 import { renderModelCard } from '../export/model-card';
 import { MODEL_FORMAT, saveModelFolder, type ModelFolderConfig } from '../export/model-folder';
 import { fitPcaNaiveBayes } from '../models/cnn-nb-head';
@@ -25,7 +26,7 @@ import { TextPipeline } from '../text/pipeline';
 import { inverseFrequencyWeights } from '../train/losses';
 import { trainStudent, type EncodedSet, type TrainResult } from '../train/trainer';
 import { encodeDocs } from './encode-docs';
-import { scoreProbs } from './score';
+import { scoreProbs } from '../train/score';
 import { readTeacherOutputs } from './teacher-outputs';
 
 export interface TrainJobOptions {
@@ -244,6 +245,17 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
         modelCard: renderModelCard(folderConfig, out),
       });
       if (o.charts !== false) await writeCharts(o.out, out);
+      await writeFile(
+        path.join(o.out, 'report.md'),
+        renderMarkdownReport({
+          title: `${config.arch} on ${path.basename(o.data)}`,
+          task: schema.task,
+          labels: schema.labels,
+          metrics,
+          ...(o.charts !== false ? { charts: [{ title: 'Learning curve', path: 'learning-curve.png' }, ...('confusion' in metrics ? [{ title: 'Confusion matrix', path: 'confusion-matrix.png' }] : [])] } : {}),
+          reproducibility: { seed: o.seed, config: { student: config, options: optionsRecord(o) }, dataHash: d.dataHash, backend: backend.name },
+        }),
+      );
     }
     return out;
   } finally {
