@@ -1,0 +1,162 @@
+/**
+ * The typed API the UI calls. Two transports implement it and the renderer cannot tell them apart:
+ * Electron IPC (preload + main) and HTTP/WebSocket (serve mode, `distillery serve`).
+ *
+ * Documents, labels, provenance, queue order and history live in the renderer's Dexie database
+ * (the source of truth). The backend owns files (project folders, models, exports, the label
+ * journal) and compute (jobs run by the worker process).
+ */
+import type { WireError } from './errors';
+import type { Metrics } from './metrics';
+import type { Progress } from './progress';
+import type { TaskType } from './task';
+
+export interface SystemInfo {
+  version: string;
+  mode: 'electron' | 'serve';
+  /** tfjs backend of the worker, e.g. 'wasm'. */
+  backend: string;
+  /** Suggested UI language from the OS/browser: 'zh-CN' | 'en'. */
+  locale: string;
+  /** Serve mode only: the database is this browser's own, separate from the desktop app's. */
+  separateDatabase: boolean;
+}
+
+export interface LabelDef {
+  name: string;
+  color: string;
+  /** One key: '1'–'9' or a letter. */
+  hotkey: string;
+  description?: string;
+}
+
+export interface ProjectMeta {
+  id: string;
+  name: string;
+  task: TaskType;
+  labels: LabelDef[];
+  guidelines?: string;
+  createdAt: string;
+  /** Folder on disk for models and exports (managed by the backend). */
+  folder: string;
+}
+
+export interface ParseCorpusRequest {
+  fileName: string;
+  /** File bytes, base64 (any encoding: the backend detects it). */
+  base64: string;
+  textCol?: string;
+  labelCol?: string;
+  encoding?: string;
+  dedupe?: boolean;
+}
+
+export interface ParsedCorpus {
+  columns: string[];
+  textColumn: string;
+  labelColumn?: string;
+  encoding: string;
+  format: string;
+  docs: { id: string; text: string; labels: string[]; line: number }[];
+  duplicatesRemoved: number;
+  skippedEmpty: number;
+  labels: string[];
+  multiLabel: boolean;
+  warnings: string[];
+}
+
+/** What a job needs from the database: labeled rows to learn from, other rows to score. */
+export interface JobDocs {
+  labeled: { id: string; text: string; labels: string[] }[];
+  /** Documents to pre-label / score after training (ids come back with probabilities). */
+  toScore?: { id: string; text: string }[];
+}
+
+export type JobKind = 'train-student' | 'distill' | 'score';
+
+export interface JobRequest {
+  kind: JobKind;
+  projectId: string;
+  task: TaskType;
+  labels: string[];
+  docs: JobDocs;
+  /** Student/teacher options, as the CLI's (model, epochs, alpha, temperature, …). */
+  options: Record<string, unknown>;
+  /** For distill: soft labels by document id (teacher logits or probabilities). */
+  teacher?: { kind: 'logits' | 'probs'; byId: Record<string, number[]>; name: string };
+  /** For score: the model version to use. */
+  modelVersion?: string;
+}
+
+export interface JobResult {
+  modelVersion: string;
+  metrics?: Metrics;
+  paramCount?: number;
+  sizeMB?: number;
+  history?: { epoch: number; loss: number; valMetric: number }[];
+  /** Probabilities per scored document id, in label order. */
+  scores?: Record<string, number[]>;
+  files?: string[];
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobStatus {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  progress?: Progress;
+  result?: JobResult;
+  error?: WireError;
+}
+
+/** A label event, as appended to the project's journal file (one JSON line each). */
+export interface LabelEvent {
+  docId: string;
+  labels: string[];
+  source: 'human' | 'teacher' | 'rule' | 'student';
+  who: string;
+  at: string;
+  modelVersion?: string;
+  action: 'label' | 'accept' | 'correct' | 'skip' | 'undo';
+}
+
+export interface ExportRequest {
+  projectId: string;
+  format: 'csv' | 'jsonl' | 'label-studio' | 'doccano';
+  rows: { id: string; text: string; labels: string[]; source?: string; who?: string; at?: string; modelVersion?: string; probs?: number[] }[];
+  labels: string[];
+}
+
+export interface DistilleryApi {
+  system: { info(): Promise<SystemInfo> };
+  projects: {
+    list(): Promise<ProjectMeta[]>;
+    create(p: Omit<ProjectMeta, 'id' | 'createdAt' | 'folder'>): Promise<ProjectMeta>;
+    update(p: ProjectMeta): Promise<ProjectMeta>;
+  };
+  corpus: { parse(r: ParseCorpusRequest): Promise<ParsedCorpus> };
+  jobs: {
+    start(r: JobRequest): Promise<{ id: string }>;
+    cancel(id: string): Promise<void>;
+    status(id: string): Promise<JobStatus>;
+    /** Progress and completion events; returns an unsubscribe function. */
+    subscribe(listener: (s: JobStatus) => void): () => void;
+  };
+  journal: {
+    /** Appended and flushed before it resolves. */
+    append(projectId: string, events: LabelEvent[]): Promise<void>;
+    read(projectId: string): Promise<LabelEvent[]>;
+    /** Label counts kept outside IndexedDB, to detect a wiped or damaged database. */
+    sentinel(projectId: string): Promise<{ labeledCount: number; updatedAt: string } | null>;
+  };
+  exports: {
+    dataset(r: ExportRequest): Promise<{ file: string; downloadUrl?: string }>;
+    model(projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder'): Promise<{ file: string; downloadUrl?: string }>;
+  };
+}
+
+/** Every call name on the wire: "<group>.<method>" (e.g. "jobs.start"). */
+export type ApiCall = {
+  [G in keyof DistilleryApi]: `${G & string}.${Exclude<keyof DistilleryApi[G], 'subscribe'> & string}`;
+}[keyof DistilleryApi];
