@@ -2,7 +2,8 @@
 // Layering lint (DESIGN.md): a file's folder says which process it runs in and what it may import.
 //   src/shared    nothing outside src/shared: no node:*, no Electron, no tfjs, no onnxruntime, no Dexie
 //   src/worker    src/shared and Node; never electron, never another process's folder
-//   src/cli       src/worker, src/shared, Node
+//   src/cli       src/worker, src/shared, Node, and src/main/services (Node-only host services that
+//                 serve mode shares with Electron's main process; they never import electron)
 //   src/main      src/shared, Node, electron
 //   src/preload   src/shared, electron
 //   src/renderer  src/shared, Vue, Dexie (no Node, no electron)
@@ -51,10 +52,13 @@ for (const layer of layers) {
       const bad = (why) => problems.push(`${rel}: imports "${spec}" (${why})`);
       if (spec.startsWith('.')) {
         const target = path.relative(path.join(root, 'src'), path.resolve(path.dirname(file), spec)).split(path.sep)[0];
-        if (layers.includes(target) && !mayImportLayers[layer].includes(target)) bad(`src/${layer} may not import src/${target}`);
+        const resolved = path.relative(path.join(root, 'src'), path.resolve(path.dirname(file), spec));
+        const hostService = layer === 'cli' && resolved.startsWith(`main${path.sep}services${path.sep}`);
+        if (layers.includes(target) && !mayImportLayers[layer].includes(target) && !hostService) bad(`src/${layer} may not import src/${target}`);
         continue;
       }
       if (spec === 'electron' && !['main', 'preload'].includes(layer)) bad('electron belongs to src/main and src/preload');
+      if (spec === 'electron' && rel.startsWith('src/main/services/')) bad('src/main/services is shared with serve mode and must not import electron');
       const isTest = /\.(test|spec)\.ts$/.test(file);
       if (isTest && /^(vitest|fast-check)$/.test(spec)) continue;
       if (layer === 'shared') bad('src/shared imports nothing outside itself');
