@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runBench } from '../../worker/bench/bench';
+import { teacherBenchExtras } from '../../worker/teacher/teacher-bench';
 import { announceBackend } from '../backend-info';
 import { num } from '../options';
 import { info } from '../progress';
@@ -10,9 +11,11 @@ export function benchCommand(): Command {
     .option('--json', 'print one JSON object')
     .option('--seconds <s>', 'time per measurement', num('--seconds'), 8)
     .option('--no-pytorch', 'skip the PyTorch reference')
+    .option('--no-teacher', 'skip the BERT-base-shaped teacher inference measurement')
     .action(async (o) => {
       await announceBackend();
-      const r = await runBench({ seconds: o.seconds, pytorch: o.pytorch, onStep: (s) => info(`bench: ${s}…`) });
+      const extras = o.teacher ? teacherBenchExtras : [];
+      const r = await runBench({ seconds: o.seconds, pytorch: o.pytorch, extras, onStep: (s) => info(`bench: ${s}…`) });
       if (o.json) {
         process.stdout.write(JSON.stringify(r) + '\n');
         return;
