@@ -8,6 +8,12 @@ export const int = (name: string) => (v: string) => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
   return n;
 };
+/** An integer ≥ 1 (counts and sizes: 0 or less would loop forever or train nothing). */
+export const positiveInt = (name: string) => (v: string) => {
+  const n = int(name)(v);
+  if (n < 1) throw new InvalidArgumentError(`${name} must be at least 1, got ${v}`);
+  return n;
+};
 export const num = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
@@ -32,8 +38,8 @@ export function addDataOptions(c: Command): Command {
 export function addTrainOptions(c: Command): Command {
   return addDataOptions(c)
     .option('--model <arch>', `student architecture: ${ARCH_IDS.join('|')}`, TRAIN_DEFAULTS.model)
-    .option('--epochs <n>', 'epochs', int('--epochs'), TRAIN_DEFAULTS.epochs)
-    .option('--batch-size <n>', 'batch size', int('--batch-size'), TRAIN_DEFAULTS.batchSize)
+    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
+    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
     .option('--lr <x>', 'Adam learning rate', num('--lr'), TRAIN_DEFAULTS.learningRate)
     .option('--seed <n>', 'random seed (initialisation, order, dropout; also the split unless --split-seed)', int('--seed'), TRAIN_DEFAULTS.seed)
     .option('--split-seed <n>', 'seed of the train/valid/test split (keep it fixed to compare models)', int('--split-seed'))

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'CONFIG' // bad option or config value
   | 'BACKEND' // no usable compute backend
   | 'CANCELLED' // a job stopped on request (an outcome, not a failure)
+  | 'WORKER_CRASH' // the worker process died while running a job (it is restarted; labels are safe)
+  | 'DISK_FULL' // no space left on the device (ENOSPC): nothing partial was written
+  | 'NOT_FOUND' // a project, model version or job id that does not exist
   | 'INTERNAL';
 
 export interface ErrorDetails {

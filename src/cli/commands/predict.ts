@@ -7,6 +7,7 @@ import { OnnxPredictor, openPredictor, type Predictor } from '../../worker/predi
 import { documentsOf, predictStream, type PredictModel } from '../../worker/predict/predict-stream';
 import { readFile } from 'node:fs/promises';
 import { TextPipeline } from '../../worker/text/pipeline';
+import { positiveInt } from '../options';
 import { info } from '../progress';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -40,7 +41,7 @@ export function predictCommand(): Command {
     .requiredOption('--data <file|->', 'text (one document per line), CSV/TSV/JSONL, or - for stdin')
     .option('--text-col <name>', 'text column for tabular input')
     .option('--encoding <name>', 'input encoding (default: detected)')
-    .option('--batch-size <n>', 'documents per batch', (v) => Number(v), 256)
+    .option('--batch-size <n>', 'documents per batch', positiveInt('--batch-size'), 256)
     .option('--engine <name>', 'onnx | tfjs | auto (onnx where model.onnx exists)', 'auto')
     .option('--teacher-format', 'write {"id", "probs"} lines for `distill --teacher-outputs`')
     .action(async (o) => {

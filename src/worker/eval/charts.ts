@@ -11,8 +11,7 @@
  * draws empty boxes: the PNG is still written, the SVG keeps the real text (a browser renders it
  * with its own fonts), and the result carries a warning saying how to fix it.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -80,8 +79,8 @@ type TextMetrics = { width: (item: TextItem, text?: unknown) => number; estimate
  * too narrow for CJK (1 em) and makes CJK axis labels collide with axis titles. Vega lets a host
  * replace `textMetrics.width` (vl-convert does the same); we do so only while it is the estimate.
  */
-function installTextEstimate(): void {
-  const tm = (vega as unknown as { textMetrics?: TextMetrics }).textMetrics;
+function installTextEstimate(vega: unknown): void {
+  const tm = (vega as { textMetrics?: TextMetrics }).textMetrics;
   if (!tm || tm.width !== tm.estimateWidth) return;
   tm.width = (item, text) => {
     const t = text ?? item.text;
@@ -133,7 +132,9 @@ export async function renderVegaLite(
   texts: string[],
   opts: RenderOptions = {},
 ): Promise<ChartFiles> {
-  installTextEstimate();
+  // Loaded on first use: vega costs ~0.6 s to import, and most commands draw no chart.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
+  installTextEstimate(vega);
   const withFont = { ...spec, config: { font: FONT_STACK, ...(spec.config ?? {}) } } as TopLevelSpec;
   const view = new vega.View(vega.parse(compile(withFont).spec), { renderer: 'none' });
   let svg: string;
