@@ -9,6 +9,7 @@ import { distillCommand } from './commands/distill';
 import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
 import { predictCommand } from './commands/predict';
+import { serveCommand } from './commands/serve';
 import { trainCommand } from './commands/train';
 
 export function buildProgram(): Command {
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand()]) {
+  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand()]) {
     program.addCommand(c.exitOverride());
   }
   return program;

@@ -1,0 +1,431 @@
+/**
+ * `distillery serve`: the workbench UI (the built renderer, `out/renderer`) and the DistilleryApi
+ * over HTTP/WebSocket, for a browser.
+ *
+ * Wire format
+ *   POST /api/<group>.<method>   body: JSON array of the call's arguments (Content-Type: application/json)
+ *        → {"ok":true,"result":…}            (a void result is null)
+ *        → {"ok":false,"error":WireError}     (src/shared/errors.ts; rebuild it with fromWire)
+ *        HTTP status: 200 ok; 400 bad input/config; 404 NOT_FOUND or unknown call; 503 WORKER_CRASH;
+ *        507 DISK_FULL; 500 INTERNAL; 401/403/413/415 from the checks below (also JSON, ok:false).
+ *   GET  /api/events             WebSocket; server → client text frames, one JSON object each:
+ *        {"type":"hello","version","mode":"serve"} once (it has no `id`), then a bare JobStatus
+ *        ({id, kind, state, progress?, result?, error?}) for every job that is queued/running at
+ *        connect time and for every later change. Clients send nothing.
+ *   GET  /api/download/<projectId>/<file>   a file of the project's exports/ (the `downloadUrl`s)
+ *   GET  anything else           the renderer's static files (index.html for app routes)
+ *
+ * Security (as a Jupyter server): binds 127.0.0.1 unless told otherwise; every request and every
+ * WebSocket upgrade must carry a Host of 127.0.0.1 / localhost / [::1] (or the --host given) with
+ * this server's port, and an Origin, when present, of exactly http://<such a host>:<port> — else
+ * 403 (DNS rebinding, `localhost.evil.com`, other local ports). Then a token (≥ 256 random bits,
+ * printed once in the URL) is required: `?token=` (exchanged on a page load for an HttpOnly,
+ * SameSite=Strict cookie and a redirect that drops it from the address bar), the cookie, or
+ * `Authorization: token <t>`; compared in constant time; never logged. Without it: 401.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { JobStatus } from '../../shared/api';
+import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
+import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
+import { dispatch, VERSION, type Backend } from '../../main/services/api-backend';
+
+export interface ServerOptions {
+  backend: Backend;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** The built renderer (index.html + assets). */
+  rendererDir: string;
+  /** Largest request body (default 256 MB: corpus files travel base64-encoded). */
+  maxBodyBytes?: number;
+  log?(message: string): void;
+}
+
+export interface RunningServer {
+  /** The URL to open, with the token. */
+  url: string;
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
+const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
+
+/** The relative URL that downloads `<project>/exports/<name>` (what exports return as downloadUrl). */
+export function downloadPath(projectId: string, name: string): string {
+  return `/api/download/${encodeURIComponent(projectId)}/${encodeURIComponent(name)}`;
+}
+
+const STATUS_OF: Partial<Record<ErrorCode, number>> = { INTERNAL: 500, NOT_FOUND: 404, WORKER_CRASH: 503, DISK_FULL: 507 };
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function hostKey(h: string): string {
+  const l = h.toLowerCase();
+  return l.includes(':') && !l.startsWith('[') ? `[${l}]` : l;
+}
+
+function allowedHosts(listenHost: string): Set<string> {
+  const s = new Set(LOOPBACK);
+  if (WILDCARD.has(listenHost)) {
+    for (const addrs of Object.values(os.networkInterfaces())) for (const a of addrs ?? []) s.add(hostKey(a.address.replace(/%.*$/, '')));
+  } else {
+    s.add(hostKey(listenHost));
+  }
+  return s;
+}
+
+function errorBody(status: number, message: string, code: ErrorCode = 'CONFIG'): string {
+  const error: WireError = { name: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'HttpError', code, message, details: { status } };
+  return JSON.stringify({ ok: false, error });
+}
+
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const listenHost = o.host ?? '127.0.0.1';
+  const token = randomBytes(32).toString('hex');
+  const tokenDigest = createHash('sha256').update(token).digest();
+  const maxBody = o.maxBodyBytes ?? 256 * 1024 * 1024;
+  const hosts = allowedHosts(listenHost);
+  let port = 0;
+  let closing = false;
+  const cookieName = () => `distillery-token-${port}`;
+
+  const tokenOk = (given: string | undefined | null): boolean => {
+    if (!given) return false;
+    return timingSafeEqual(createHash('sha256').update(given).digest(), tokenDigest);
+  };
+
+  /** Host and Origin: undefined when fine, else why not (403). */
+  const foreign = (req: http.IncomingMessage): string | undefined => {
+    const host = req.headers.host;
+    if (!host || !sameServer(`http://${host}`, false)) return 'Host header not allowed';
+    const origin = req.headers.origin;
+    if (origin !== undefined && !sameServer(origin, true)) return 'cross-origin request refused';
+    return undefined;
+  };
+  const sameServer = (u: string, requireBare: boolean): boolean => {
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      return false;
+    }
+    if (url.protocol !== 'http:' || url.username || url.password) return false;
+    if (requireBare && u.replace(/\/$/, '') !== `${url.protocol}//${url.host}`) return false;
+    if (!requireBare && (url.pathname !== '/' || url.search || url.hash)) return false;
+    return hosts.has(url.hostname.toLowerCase()) && url.port === String(port);
+  };
+
+  const presentedToken = (req: http.IncomingMessage, url: URL): { token?: string; fromQuery: boolean } => {
+    const q = url.searchParams.get('token');
+    if (q) return { token: q, fromQuery: true };
+    const auth = req.headers.authorization;
+    const m = auth ? /^(?:token|bearer)\s+(\S+)$/i.exec(auth) : null;
+    if (m) return { token: m[1], fromQuery: false };
+    return { token: readCookie(req.headers.cookie, cookieName()), fromQuery: false };
+  };
+
+  const setSecurityHeaders = (res: http.ServerResponse) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  };
+
+  const sendJson = (res: http.ServerResponse, status: number, body: string) => {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(body);
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new Set<WebSocket>();
+
+  const server = http.createServer((req, res) => {
+    setSecurityHeaders(res);
+    handle(req, res).catch((e) => {
+      o.log?.(`request failed: ${(e as Error).message}`);
+      if (!res.headersSent) sendJson(res, 500, errorBody(500, 'internal error', 'INTERNAL'));
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0; // corpus uploads and long calls
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const why = foreign(req);
+    if (why) return sendJson(res, 403, errorBody(403, why));
+    // Browsers mark where a request comes from; only a navigation may come from another site or port.
+    const site = req.headers['sec-fetch-site'];
+    if ((site === 'cross-site' || site === 'same-site') && req.headers['sec-fetch-mode'] !== 'navigate') {
+      return sendJson(res, 403, errorBody(403, 'cross-site request refused'));
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const { token: given, fromQuery } = presentedToken(req, url);
+    if (!tokenOk(given)) {
+      if (url.pathname.startsWith('/api/')) return sendJson(res, 401, errorBody(401, 'missing or wrong token: open the URL that `distillery serve` printed'));
+      res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(page('Distillery: token required', '<p>This Distillery server needs its token. Open the URL that <code>distillery serve</code> printed in its terminal (it ends with <code>?token=…</code>).</p>'));
+      return;
+    }
+    if (fromQuery && (req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/api/')) {
+      // Exchange the token for a cookie, and take it out of the address bar and history.
+      url.searchParams.delete('token');
+      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.writeHead(302, { Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (url.pathname.startsWith('/api/download/')) return download(req, res, url);
+    if (url.pathname === '/api/events') return sendJson(res, 426, errorBody(426, 'use a WebSocket for /api/events'));
+    if (url.pathname.startsWith('/api/')) return apiCall(req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
+    return staticFile(req, res, url);
+  }
+
+  async function apiCall(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, errorBody(405, 'API calls are POST requests'));
+    }
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'API calls take Content-Type: application/json'));
+    const call = decodeURIComponent(url.pathname.slice('/api/'.length));
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBody);
+    } catch (e) {
+      const tooBig = (e as Error).message === 'too large';
+      if (tooBig) res.setHeader('Connection', 'close');
+      return sendJson(res, tooBig ? 413 : 400, errorBody(tooBig ? 413 : 400, tooBig ? `request body over ${maxBody >> 20} MB` : 'request body not received'));
+    }
+    let args: unknown;
+    try {
+      args = body.length ? JSON.parse(body.toString('utf8')) : [];
+    } catch {
+      return sendJson(res, 400, errorBody(400, 'the request body is not valid JSON'));
+    }
+    try {
+      const result = await dispatch(o.backend, call, args);
+      sendJson(res, 200, JSON.stringify({ ok: true, result: result ?? null }));
+    } catch (e) {
+      const w = toWire(e);
+      if (w.code === 'INTERNAL' && !closing) o.log?.(`${call} failed: ${w.stack ?? w.message}`);
+      delete w.stack;
+      sendJson(res, STATUS_OF[w.code] ?? 400, JSON.stringify({ ok: false, error: w }));
+    }
+  }
+
+  async function download(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
+    const parts = url.pathname.slice('/api/download/'.length).split('/');
+    let projectId: string;
+    let name: string;
+    try {
+      [projectId, name] = parts.map(decodeURIComponent) as [string, string];
+    } catch {
+      return sendJson(res, 400, errorBody(400, 'bad download path'));
+    }
+    if (parts.length !== 2 || !/^[\w][\w.-]*$/.test(name) || name.includes('..')) return sendJson(res, 404, errorBody(404, 'no such export', 'NOT_FOUND'));
+    let file: string;
+    try {
+      file = path.join(await o.backend.store.folder(projectId), PROJECT_LAYOUT.exports, name);
+    } catch (e) {
+      const w = toWire(e);
+      return sendJson(res, STATUS_OF[w.code] ?? 400, JSON.stringify({ ok: false, error: { ...w, stack: undefined } }));
+    }
+    const st = await stat(file).catch(() => undefined);
+    if (!st?.isFile()) return sendJson(res, 404, errorBody(404, `no export "${name}"`, 'NOT_FOUND'));
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': st.size,
+      'Content-Disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'Cache-Control': 'no-store',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  const csp = (req: http.IncomingMessage) =>
+    [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "font-src 'self' data:",
+      `connect-src 'self' ws://${req.headers.host}`,
+      "worker-src 'self' blob:",
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join('; ');
+
+  async function staticFile(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const root = path.resolve(o.rendererDir);
+    const index = path.join(root, 'index.html');
+    if (!existsSync(index)) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': csp(req) });
+      res.end(
+        page(
+          'Distillery: the UI is not built',
+          `<p>The Distillery server is running and its API answers at <code>/api</code>, but the workbench UI has not been built: <code>${escapeHtml(index)}</code> is missing.</p>` +
+            '<p>Build it with <code>npx electron-vite build</code> in the repository, then reload this page.</p>',
+        ),
+      );
+      return;
+    }
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return sendJson(res, 400, errorBody(400, 'bad path'));
+    }
+    let file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
+    if (file !== root && !file.startsWith(root + path.sep)) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
+    let st = await stat(file).catch(() => undefined);
+    if (st?.isDirectory()) {
+      file = path.join(file, 'index.html');
+      st = await stat(file).catch(() => undefined);
+    }
+    if (!st?.isFile()) {
+      // App routes (no extension) get the app; missing assets are 404.
+      if (path.extname(rel)) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
+      file = index;
+      st = await stat(file);
+    }
+    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const headers: http.OutgoingHttpHeaders = { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-cache' };
+    if (type.startsWith('text/html')) headers['Content-Security-Policy'] = csp(req);
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string) => {
+      const body = errorBody(status, text);
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    socket.on('error', () => {});
+    const why = foreign(req);
+    if (why) return refuse(403, why);
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname !== '/api/events') return refuse(404, 'no WebSocket here');
+    if (!tokenOk(presentedToken(req, url).token)) return refuse(401, 'missing or wrong token');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    let alive = true;
+    const send = (s: JobStatus) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(s));
+    };
+    ws.send(JSON.stringify({ type: 'hello', version: VERSION, mode: 'serve' }));
+    for (const s of o.backend.router.active()) send(s);
+    const unsubscribe = o.backend.subscribe(send);
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, 30_000);
+    ping.unref();
+    ws.on('pong', () => (alive = true));
+    ws.on('message', () => {}); // nothing to say to us (yet)
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+      sockets.delete(ws);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, listenHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = WILDCARD.has(listenHost) ? '127.0.0.1' : hostKey(listenHost);
+  return {
+    url: `http://${urlHost}:${port}/?token=${token}`,
+    port,
+    host: listenHost,
+    close: async () => {
+      closing = true;
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > max) {
+      req.resume();
+      return reject(new Error('too large'));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new Error('too large'));
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em;color:#222}code{background:#f3f3f3;padding:0 .2em}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LabelEvent } from '../../shared/api';
+import { DistilleryError } from '../../shared/errors';
+import { nodeFs, type HostFileHandle, type HostFs } from './fs-util';
+import { Journal } from './journal';
+import { ProjectStore } from './project-store';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-journal-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const ev = (docId: string, labels: string[], action: LabelEvent['action'] = 'label', at = '2025-01-01T00:00:00.000Z'): LabelEvent => ({
+  docId,
+  labels,
+  source: 'human',
+  who: 'ann',
+  at,
+  action,
+});
+
+async function project(fs: HostFs = nodeFs) {
+  const store = new ProjectStore(path.join(tmp, 'p' + Math.random().toString(16).slice(2)), fs);
+  const p = await store.create({ name: 'J', task: 'multiclass', labels: ['a', 'b', 'c'].map((name, i) => ({ name, color: '#000', hotkey: String(i + 1) })) });
+  return { store, p, journal: new Journal((id) => store.folder(id), fs), file: path.join(p.folder, 'journal.jsonl'), sentinelFile: path.join(p.folder, 'labels.sentinel.json') };
+}
+
+const sha = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent');
+
+/** nodeFs with a log of writes and syncs, and switchable failures. */
+function instrumentedFs() {
+  const log: string[] = [];
+  const fail = { journalWriteAfter: -1, tmpOpen: false, code: 'ENOSPC' };
+  const fs: HostFs = {
+    ...nodeFs,
+    async open(file, flags, mode) {
+      const name = path.basename(file);
+      if (fail.tmpOpen && name.includes('.tmp-')) throw Object.assign(new Error(`${fail.code}: no space left on device, open '${file}'`), { code: fail.code });
+      const h = await nodeFs.open(file, flags, mode);
+      const wrapped: HostFileHandle = {
+        async write(buf, offset, length, position) {
+          if (name === 'journal.jsonl' && fail.journalWriteAfter >= 0) {
+            // Write part of the batch, then the disk is full (as a real short write + ENOSPC).
+            const part = Math.min(length, fail.journalWriteAfter);
+            if (part > 0) await h.write(buf, offset, part, position);
+            throw Object.assign(new Error(`${fail.code}: no space left on device, write`), { code: fail.code });
+          }
+          log.push(`write ${name}`);
+          return h.write(buf, offset, length, position);
+        },
+        async sync() {
+          log.push(`sync ${name}`);
+          return h.sync();
+        },
+        truncate: (n) => h.truncate(n),
+        stat: () => h.stat(),
+        close: () => h.close(),
+      };
+      return wrapped;
+    },
+  };
+  return { fs, log, fail };
+}
+
+describe('Journal', () => {
+  it('appends events as JSON lines and reads them back in order', async () => {
+    const { p, journal, file } = await project();
+    await journal.append(p.id, [ev('1', ['a']), ev('2', ['b'])]);
+    await journal.append(p.id, [{ ...ev('1', ['c'], 'correct'), source: 'teacher', modelVersion: 'student-20250101-000000-bilstm' }]);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[2])).toMatchObject({ docId: '1', labels: ['c'], source: 'teacher', modelVersion: 'student-20250101-000000-bilstm', action: 'correct' });
+    const back = await journal.read(p.id);
+    expect(back.map((e) => [e.docId, e.labels])).toEqual([
+      ['1', ['a']],
+      ['2', ['b']],
+      ['1', ['c']],
+    ]);
+  });
+
+  it('fsyncs the journal after writing and before it resolves, then writes the sentinel', async () => {
+    const { fs, log } = instrumentedFs();
+    const { p, journal } = await project(fs);
+    log.length = 0;
+    await journal.append(p.id, [ev('1', ['a'])]);
+    const wj = log.indexOf('write journal.jsonl');
+    const sj = log.indexOf('sync journal.jsonl');
+    const ss = log.findIndex((l) => l.startsWith('sync labels.sentinel.json.tmp'));
+    expect(wj).toBeGreaterThanOrEqual(0);
+    expect(sj).toBeGreaterThan(wj);
+    expect(ss).toBeGreaterThan(sj);
+  });
+
+  it('keeps the labeled count in a sentinel outside IndexedDB (undo and skip replayed)', async () => {
+    const { p, journal, sentinelFile } = await project();
+    expect(await journal.sentinel(p.id)).toBeNull();
+    await journal.append(p.id, [ev('1', ['a']), ev('2', ['b']), ev('3', [], 'skip'), ev('4', ['a', 'b'])]);
+    expect((await journal.sentinel(p.id))?.labeledCount).toBe(3);
+    await journal.append(p.id, [ev('2', [], 'undo'), ev('1', ['b'], 'correct')]);
+    const s = await journal.sentinel(p.id);
+    expect(s?.labeledCount).toBe(2);
+    expect(Date.parse(s!.updatedAt)).not.toBeNaN();
+    // A damaged sentinel is recounted from the journal.
+    writeFileSync(sentinelFile, '{ not json');
+    expect((await journal.sentinel(p.id))?.labeledCount).toBe(2);
+    // A second Journal instance (a restarted app) continues from the file.
+    const again = new Journal(async () => p.folder);
+    await again.append(p.id, [ev('9', ['c'])]);
+    expect((await again.sentinel(p.id))?.labeledCount).toBe(3);
+  });
+
+  it('serialises concurrent appends: every line whole, each batch contiguous', async () => {
+    const { p, journal } = await project();
+    await Promise.all(Array.from({ length: 20 }, (_, k) => journal.append(p.id, Array.from({ length: 5 }, (_, j) => ev(`${k}-${j}`, ['a'])))));
+    const back = await journal.read(p.id);
+    expect(back).toHaveLength(100);
+    for (let b = 0; b < 20; b++) {
+      const batch = back.slice(b * 5, b * 5 + 5).map((e) => e.docId.split('-')[0]);
+      expect(new Set(batch).size).toBe(1);
+    }
+    expect((await journal.sentinel(p.id))?.labeledCount).toBe(100);
+  });
+
+  it('on a full disk (ENOSPC mid-write) throws DISK_FULL and leaves journal and sentinel as they were', async () => {
+    const { fs, fail } = instrumentedFs();
+    const { p, journal, file, sentinelFile } = await project(fs);
+    await journal.append(p.id, [ev('1', ['a']), ev('2', ['b'])]);
+    const before = [sha(file), sha(sentinelFile)];
+    fail.journalWriteAfter = 17; // half a line reaches the disk, then ENOSPC
+    const err = await journal.append(p.id, [ev('3', ['c']), ev('4', ['a'])]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DistilleryError);
+    expect(err).toMatchObject({ code: 'DISK_FULL' });
+    expect((err as Error).message).toMatch(/disk is full.*nothing partial/);
+    expect([sha(file), sha(sentinelFile)]).toEqual(before);
+    expect((await journal.read(p.id)).map((e) => e.docId)).toEqual(['1', '2']);
+
+    // The sentinel cannot be written (its temp file): the journal batch is rolled back too.
+    fail.journalWriteAfter = -1;
+    fail.tmpOpen = true;
+    await expect(journal.append(p.id, [ev('5', ['a'])])).rejects.toMatchObject({ code: 'DISK_FULL' });
+    expect([sha(file), sha(sentinelFile)]).toEqual(before);
+
+    // Space again: writing resumes, counts stay right.
+    fail.tmpOpen = false;
+    await journal.append(p.id, [ev('6', ['a'])]);
+    expect((await journal.read(p.id)).map((e) => e.docId)).toEqual(['1', '2', '6']);
+    expect((await journal.sentinel(p.id))?.labeledCount).toBe(3);
+  });
+
+  it('skips a torn last line and damaged lines on read, and reports them', async () => {
+    const { p, journal, file } = await project();
+    await journal.append(p.id, [ev('1', ['a'])]);
+    appendFileSync(file, 'garbage\n{"docId":"2","labels":["b"],"source":"human","who":"x","at":"t","action":"label"}\n{"docId":"3","lab');
+    const r = await journal.readWithDamage(p.id);
+    expect(r.events.map((e) => e.docId)).toEqual(['1', '2']);
+    expect(r.damagedLines).toEqual([2, 4]);
+  });
+
+  it('rejects malformed events before writing anything', async () => {
+    const { p, journal, file } = await project();
+    await expect(journal.append(p.id, [ev('1', ['a']), { ...ev('2', ['b']), source: 'robot' as 'human' }])).rejects.toMatchObject({ code: 'CONFIG' });
+    await expect(journal.append(p.id, 'nope' as unknown as LabelEvent[])).rejects.toMatchObject({ code: 'CONFIG' });
+    await expect(journal.append('../../etc', [ev('1', ['a'])])).rejects.toMatchObject({ code: 'CONFIG' });
+    expect(existsSync(file)).toBe(false);
+  });
+});

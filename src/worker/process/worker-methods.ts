@@ -1,0 +1,92 @@
+/** The worker's short calls (see WorkerMethods in src/shared/worker-protocol.ts). */
+import { cp, copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ParseCorpusRequest, ParsedCorpus } from '../../shared/api';
+import { DistilleryError, InputError } from '../../shared/errors';
+import type { WorkerMethod, WorkerMethods } from '../../shared/worker-protocol';
+import { initBackend } from '../backend/tfjs-backend';
+import { decodeBytes } from '../data/decode';
+import { parseTable } from '../data/parse';
+import { parseCorpusText } from '../data/read-corpus';
+import { loadModelFolder } from '../export/model-folder';
+import { exportStudentToOnnx } from '../export/onnx/export-student';
+import { saveStudentTfjs } from '../export/tfjs-format';
+
+/** Largest corpus file accepted by parse-corpus (decoded bytes). */
+const MAX_CORPUS_BYTES = 512 * 1024 * 1024;
+
+export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => Promise<WorkerMethods[M]['result']> } = {
+  async info() {
+    const b = await initBackend();
+    return { backend: b.name, skipped: b.skipped, pid: process.pid };
+  },
+  async 'parse-corpus'(p: ParseCorpusRequest): Promise<ParsedCorpus> {
+    if (!p || typeof p.fileName !== 'string' || typeof p.base64 !== 'string') {
+      throw new DistilleryError('CONFIG', 'corpus.parse needs {fileName, base64}', { field: 'base64' });
+    }
+    const bytes = Buffer.from(p.base64, 'base64');
+    if (bytes.length > MAX_CORPUS_BYTES) throw new InputError('INPUT_PARSE', `${p.fileName}: the file is larger than ${MAX_CORPUS_BYTES >> 20} MB`, { file: p.fileName });
+    const decoded = decodeBytes(bytes, p.fileName, { encoding: p.encoding || undefined });
+    const corpus = parseCorpusText(decoded.text, p.fileName, {
+      textCol: p.textCol || undefined,
+      labelCol: p.labelCol || undefined,
+      dedupe: p.dedupe,
+      encoding: decoded.encoding,
+    });
+    // The column list for the mapping UI (the importer keeps only the chosen columns).
+    const columns = parseTable(decoded.text, p.fileName, corpus.format).columns;
+    return {
+      columns,
+      textColumn: corpus.textColumn,
+      ...(corpus.labelColumn ? { labelColumn: corpus.labelColumn } : {}),
+      encoding: corpus.encoding,
+      format: corpus.format,
+      docs: corpus.docs.map((d) => ({ id: d.id, text: d.text, labels: d.labels, line: d.line })),
+      duplicatesRemoved: corpus.duplicatesRemoved,
+      skippedEmpty: corpus.skippedEmpty,
+      labels: corpus.labels,
+      multiLabel: corpus.multiLabel,
+      warnings: [...decoded.warnings, ...(corpus.warnings ?? [])],
+    };
+  },
+  async 'export-model'(p) {
+    const m = await loadModelFolder(p.modelDir);
+    const partial = `${p.outDir}.partial-${process.pid}`;
+    await rm(partial, { recursive: true, force: true });
+    await mkdir(partial, { recursive: true });
+    try {
+      let main: string;
+      if (p.format === 'folder') {
+        await cp(p.modelDir, partial, { recursive: true });
+        main = '';
+      } else {
+        if (p.format === 'onnx') {
+          main = `${p.baseName}.onnx`;
+          if (m.onnxPath) await copyFile(m.onnxPath, path.join(partial, main));
+          else await writeFile(path.join(partial, main), exportStudentToOnnx(m.config.student, m.params));
+        } else if (p.format === 'tfjs') {
+          await initBackend();
+          await saveStudentTfjs(partial, m.config.student, m.params);
+          main = '';
+        } else {
+          throw new DistilleryError('CONFIG', `unknown model export format ${JSON.stringify(p.format)}; valid: onnx, tfjs, folder`, { field: 'format' });
+        }
+        // What `distillery predict` needs beside an exported model (as `distillery export` writes).
+        await copyFile(path.join(m.dir, 'tokenizer.json'), path.join(partial, 'tokenizer.json'));
+        const meta = { labels: m.config.labels, task: m.config.task, multiLabel: m.config.task === 'multilabel', threshold: m.config.threshold };
+        await writeFile(path.join(partial, 'labels.json'), JSON.stringify(meta, null, 2));
+        for (const f of ['model-card.md', 'metrics.json']) await copyFile(path.join(m.dir, f), path.join(partial, f)).catch(() => {});
+      }
+      await rm(p.outDir, { recursive: true, force: true });
+      await rename(partial, p.outDir);
+      const files = (await readdir(p.outDir, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => path.join(e.parentPath, e.name))
+        .sort();
+      return { file: main ? path.join(p.outDir, main) : p.outDir, files };
+    } catch (e) {
+      await rm(partial, { recursive: true, force: true });
+      throw e;
+    }
+  },
+};
