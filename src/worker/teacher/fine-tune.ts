@@ -1,0 +1,268 @@
+/**
+ * Fine-tuning the teacher: AdamW with linear warm-up then linear decay, global-norm gradient clipping,
+ * early stopping that restores the best epoch, progress with ETA and live loss, cancellation checked
+ * after every batch (a cancelled run returns `cancelled: true` with the best weights so far).
+ * Single-label: softmax cross-entropy; multi-label: sigmoid + binary cross-entropy.
+ * Same loop shape as the student trainer (train/trainer.ts): one run per process, tidy per batch,
+ * dispose in finally.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DistilleryError } from '../../shared/errors';
+import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs } from '../../shared/metrics';
+import type { CancelToken, ProgressSink } from '../../shared/progress';
+import { etaSeconds } from '../../shared/progress';
+import { createRng } from '../../shared/random';
+import { activeBackend } from '../backend/tfjs-backend';
+import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
+import { takeBertRows, type BertClassifier, type BertInput } from './bert-model';
+import type { WordPieceTokenizer } from './wordpiece';
+
+/** Texts and their labels: a class index per text (−1 = unlabeled), or n × C multi-hot (NaN row = unlabeled). */
+export interface TeacherExamples {
+  texts: readonly string[];
+  labels: Int32Array | Float32Array;
+}
+
+export interface FineTuneOptions {
+  tokenizer: WordPieceTokenizer;
+  /** Tokens per text including [CLS] and [SEP] (default 256). */
+  maxLen?: number;
+  epochs?: number;
+  batchSize?: number;
+  /** Peak learning rate (default 3e-5). */
+  learningRate?: number;
+  weightDecay?: number;
+  /** Fraction of all updates spent warming up (default 0.1). */
+  warmupRatio?: number;
+  /** Global gradient-norm limit (default 1; 0 = off). */
+  clipNorm?: number;
+  /** Stop after this many epochs without validation improvement (default 2; 0 = never). */
+  patience?: number;
+  seed: number;
+  /** Single-label: per-class loss weights (weighted mean, as torch's CrossEntropyLoss(weight=…)). */
+  classWeights?: Float32Array;
+  evalBatchSize?: number;
+  onProgress?: ProgressSink;
+  cancel?: CancelToken;
+}
+
+export interface TeacherEpoch {
+  epoch: number;
+  loss: number;
+  /** Validation accuracy (single-label) or micro-F1 (multi-label); NaN without validation data. */
+  valMetric: number;
+  valLoss: number;
+  learningRate: number;
+  seconds: number;
+}
+
+export interface FineTuneResult {
+  history: TeacherEpoch[];
+  bestEpoch: number;
+  bestValMetric: number;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  seconds: number;
+  /** Rows per second over the optimiser updates alone (no validation, no tokenization). */
+  trainSamplesPerSecond: number;
+  steps: number;
+  /** The tfjs backend that ran it ("wasm", "tensorflow", …). */
+  backend: string;
+  /** Texts cut to maxLen (of the training set). */
+  truncated: number;
+}
+
+interface EncodedExamples {
+  input: BertInput;
+  /** class index per row, or n × C multi-hot */
+  labels: Int32Array | Float32Array;
+  truncated: number;
+}
+
+let running = false;
+
+/** Tokenizes the labeled rows of `ex` (unlabeled ones are dropped). */
+export function encodeExamples(tokenizer: WordPieceTokenizer, ex: TeacherExamples, maxLen: number, C: number, multiLabel: boolean): EncodedExamples {
+  const keep: number[] = [];
+  for (let i = 0; i < ex.texts.length; i++) {
+    if (multiLabel ? !Number.isNaN(ex.labels[i * C]) : ex.labels[i] >= 0) keep.push(i);
+  }
+  const n = keep.length;
+  const inputIds = new Int32Array(n * maxLen);
+  const attentionMask = new Int32Array(n * maxLen);
+  const labels = multiLabel ? new Float32Array(n * C) : new Int32Array(n);
+  let truncated = 0;
+  keep.forEach((r, i) => {
+    const e = tokenizer.encode(ex.texts[r], maxLen);
+    if (e.truncated) truncated++;
+    inputIds.set(e.inputIds, i * maxLen);
+    attentionMask.set(e.attentionMask, i * maxLen);
+    if (multiLabel) labels.set(ex.labels.subarray(r * C, (r + 1) * C), i * C);
+    else {
+      const y = ex.labels[r];
+      if (!Number.isInteger(y) || y >= C) throw new DistilleryError('LABEL_UNKNOWN', `row ${r}: label index ${y} outside 0…${C - 1}`);
+      labels[i] = y;
+    }
+  });
+  return { input: { n, T: maxLen, inputIds, attentionMask, tokenTypeIds: new Int32Array(n * maxLen) }, labels, truncated };
+}
+
+/** Mean loss of logits [n, C] against labels (a scalar tensor). */
+export function teacherLoss(logits: tf.Tensor2D, labels: Int32Array | Float32Array, multiLabel: boolean, classWeights?: Float32Array): tf.Scalar {
+  return tf.tidy(() => {
+    const [n, C] = logits.shape;
+    if (multiLabel) {
+      // BCE with logits, stably: max(z, 0) − z·y + log(1 + e^(−|z|)).
+      const y = tf.tensor2d(labels as Float32Array, [n, C]);
+      const z = logits;
+      return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))) as tf.Scalar;
+    }
+    const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(labels as Int32Array, 'int32'), C)), -1));
+    if (!classWeights) return tf.mean(nll) as tf.Scalar;
+    const w = Float32Array.from(labels as Int32Array, (y) => classWeights[y]);
+    const wsum = w.reduce((a, b) => a + b, 0);
+    return tf.div(tf.sum(tf.mul(nll, tf.tensor1d(w))), wsum || 1) as tf.Scalar;
+  });
+}
+
+/** Accuracy / micro-F1 and mean loss of the model on encoded labeled rows. */
+function evaluate(model: BertClassifier, set: EncodedExamples, batchSize: number, classWeights?: Float32Array): { metric: number; loss: number } {
+  const C = model.numLabels;
+  const logits = model.predictLogits(set.input, batchSize);
+  const loss = tf.tidy(() => teacherLoss(tf.tensor2d(logits, [set.input.n, C]), set.labels, model.multiLabel, classWeights).dataSync()[0]);
+  const labelNames = Array.from({ length: C }, (_, i) => String(i));
+  if (model.multiLabel) {
+    const yTrue: number[][] = [];
+    const yPred: number[][] = [];
+    for (let i = 0; i < set.input.n; i++) {
+      yTrue.push(Array.from(set.labels.subarray(i * C, (i + 1) * C)));
+      const p = logits.subarray(i * C, (i + 1) * C).map((z) => 1 / (1 + Math.exp(-z)));
+      yPred.push(Array.from(thresholdProbs(p)));
+    }
+    return { metric: multiLabelMetrics(yTrue, yPred, labelNames).micro_f1, loss };
+  }
+  const yTrue = Array.from(set.labels as Int32Array);
+  const yPred = yTrue.map((_, i) => argmax(logits.subarray(i * C, (i + 1) * C)));
+  return { metric: singleLabelMetrics(yTrue, yPred, labelNames).accuracy, loss };
+}
+
+export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamples, valid: TeacherExamples | undefined, opts: FineTuneOptions): Promise<FineTuneResult> {
+  const maxLen = opts.maxLen ?? 256;
+  const epochs = opts.epochs ?? 3;
+  const batchSize = opts.batchSize ?? 32;
+  const lr = opts.learningRate ?? 3e-5;
+  const patience = opts.patience ?? 2;
+  const clipNorm = opts.clipNorm ?? 1;
+  const evalBatch = opts.evalBatchSize ?? 64;
+  const C = model.numLabels;
+  const multi = model.multiLabel;
+  if (maxLen > model.config.max_position_embeddings) {
+    throw new DistilleryError('CONFIG', `max length ${maxLen} exceeds the model's max_position_embeddings ${model.config.max_position_embeddings}`);
+  }
+  if (!(epochs >= 1 && batchSize >= 1)) throw new DistilleryError('CONFIG', 'epochs and batch size must be at least 1');
+  if (running) throw new DistilleryError('CONFIG', 'a teacher fine-tuning run is already in progress in this process');
+  running = true;
+  const start = performance.now();
+  let optimizer: AdamW | undefined;
+  let best: { epoch: number; metric: number; snap?: Map<string, tf.Tensor> } = { epoch: 0, metric: -Infinity };
+  try {
+    const trainSet = encodeExamples(opts.tokenizer, train, maxLen, C, multi);
+    if (trainSet.input.n === 0) throw new DistilleryError('INPUT_EMPTY', 'no labeled training rows for the teacher');
+    const validSet = valid ? encodeExamples(opts.tokenizer, valid, maxLen, C, multi) : undefined;
+    const hasValid = !!validSet && validSet.input.n > 0;
+    const rng = createRng(opts.seed);
+    const nTrain = trainSet.input.n;
+    const batchesPerEpoch = Math.ceil(nTrain / batchSize);
+    const totalSteps = batchesPerEpoch * epochs;
+    const warmup = Math.round((opts.warmupRatio ?? 0.1) * totalSteps);
+    optimizer = new AdamW(model.vars, { weightDecay: opts.weightDecay ?? 0.01 });
+    const names = model.canonicalNames();
+    const vars = model.trainableVars();
+    const history: TeacherEpoch[] = [];
+    let step = 0;
+    let samplesSeen = 0;
+    let stepMs = 0;
+    let cancelled = false;
+    let stoppedEarly = false;
+    const loopStart = performance.now();
+    for (let epoch = 1; epoch <= epochs && !cancelled; epoch++) {
+      const t0 = performance.now();
+      const order = rng.shuffle(Array.from({ length: nTrain }, (_, i) => i));
+      let lossSum = 0;
+      let batches = 0;
+      let epochLr = lr;
+      for (let bi = 0; bi < batchesPerEpoch; bi++) {
+        const rows = order.slice(bi * batchSize, (bi + 1) * batchSize);
+        const batch = takeBertRows(trainSet.input, rows);
+        const labels = multi ? new Float32Array(rows.length * C) : new Int32Array(rows.length);
+        rows.forEach((r, i) => (multi ? labels.set(trainSet.labels.subarray(r * C, (r + 1) * C), i * C) : (labels[i] = trainSet.labels[r])));
+        step++;
+        epochLr = lr * linearWarmupDecay(step, totalSteps, warmup);
+        const s0 = performance.now();
+        const lossValue = tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => teacherLoss(model.logits(batch, true), labels, multi, opts.classWeights), vars);
+          const byName: Record<string, tf.Tensor> = {};
+          for (const [varName, g] of Object.entries(grads)) byName[names.get(varName)!] = g;
+          const scale = clipNorm > 0 ? clipScale(globalNorm(Object.values(byName)), clipNorm) : 1;
+          optimizer!.step(byName, epochLr, scale);
+          return value.dataSync()[0];
+        });
+        stepMs += performance.now() - s0;
+        if (!Number.isFinite(lossValue)) throw new DistilleryError('INTERNAL', `the teacher's loss became ${lossValue} at update ${step}; try a lower learning rate`);
+        lossSum += lossValue;
+        batches++;
+        samplesSeen += rows.length;
+        opts.onProgress?.({
+          phase: `teacher epoch ${epoch}/${epochs}`,
+          done: step,
+          total: totalSteps,
+          etaSeconds: etaSeconds(loopStart, performance.now(), step, totalSteps),
+          metrics: { loss: lossSum / batches, lr: epochLr },
+        });
+        // Let progress messages and a cancel request through between batches.
+        await new Promise((r) => setImmediate(r));
+        if (opts.cancel?.cancelled) {
+          cancelled = true;
+          break;
+        }
+      }
+      if (cancelled && batches < batchesPerEpoch) break; // a partial epoch is not a candidate for "best"
+      const val = hasValid ? evaluate(model, validSet!, evalBatch, opts.classWeights) : { metric: NaN, loss: NaN };
+      const rec: TeacherEpoch = { epoch, loss: lossSum / batches, valMetric: val.metric, valLoss: val.loss, learningRate: epochLr, seconds: (performance.now() - t0) / 1000 };
+      history.push(rec);
+      opts.onProgress?.({
+        phase: `teacher epoch ${epoch}/${epochs} done`,
+        done: step,
+        total: totalSteps,
+        etaSeconds: etaSeconds(loopStart, performance.now(), step, totalSteps),
+        metrics: { loss: rec.loss, ...(hasValid ? { val_metric: val.metric, val_loss: val.loss } : {}) },
+      });
+      const score = hasValid ? val.metric : -rec.loss;
+      if (score > best.metric) {
+        best.snap?.forEach((t) => t.dispose());
+        best = { epoch, metric: score, snap: hasValid ? model.snapshot() : undefined };
+      } else if (patience > 0 && epoch - best.epoch >= patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (best.snap) model.restore(best.snap);
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      history,
+      bestEpoch: best.epoch,
+      bestValMetric: hasValid ? best.metric : NaN,
+      stoppedEarly,
+      cancelled,
+      seconds,
+      trainSamplesPerSecond: stepMs > 0 ? samplesSeen / (stepMs / 1000) : 0,
+      steps: step,
+      backend: activeBackend()?.name ?? tf.getBackend(),
+      truncated: trainSet.truncated,
+    };
+  } finally {
+    best.snap?.forEach((t) => t.dispose());
+    optimizer?.dispose();
+    running = false;
+  }
+}
