@@ -9,8 +9,9 @@
  *   metrics.json     evaluation metrics and training history
  *   model-card.md    what it is, how it was trained, how well it does
  */
+import { readModelJson } from '../util/read-model-json';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelFolderError } from '../../shared/errors';
 import type { TaskType } from '../../shared/task';
@@ -85,14 +86,14 @@ export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   if (missing.length) {
     throw new ModelFolderError(`model folder ${dir} is incomplete: missing ${missing.join(', ')}`, { file: dir, missing });
   }
-  const config = (await readJson(path.join(dir, 'config.json'))) as ModelFolderConfig;
+  const config = (await readModelJson(path.join(dir, 'config.json'))) as ModelFolderConfig;
   if (config.format !== MODEL_FORMAT) {
     throw new ModelFolderError(`${path.join(dir, 'config.json')}: not a Distillery model (format "${String(config.format)}")`, {
       file: path.join(dir, 'config.json'),
       field: 'format',
     });
   }
-  const pipeline = TextPipeline.fromJSON(await readJson(path.join(dir, 'tokenizer.json')));
+  const pipeline = TextPipeline.fromJSON(await readModelJson(path.join(dir, 'tokenizer.json')));
   // Decoding the weights creates tensors: choose the backend first (else tfjs silently picks 'cpu').
   await initBackend();
   let weights;
@@ -105,16 +106,3 @@ export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   return { dir, config, params: weights.params, pipeline, onnxPath: existsSync(onnxPath) ? onnxPath : undefined };
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ModelFolderError(`cannot read ${file}: ${(e as Error).message}`, { file });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ModelFolderError(`${file} is not valid JSON: ${(e as Error).message}`, { file });
-  }
-}

@@ -52,3 +52,46 @@ export function canonicalBertName(name: string): string | null {
   if (n.endsWith('position_ids')) return null;
   return n;
 }
+
+/**
+ * Every weight the contract names, with its shape. The classifier is included when `numLabels`
+ * (default: config.num_labels) is known; the pooler unless `pooler` is false.
+ */
+export function bertWeightShapes(config: BertConfig, opts: { numLabels?: number; pooler?: boolean } = {}): Record<string, number[]> {
+  const H = config.hidden_size;
+  const I = config.intermediate_size;
+  const s: Record<string, number[]> = {
+    'embeddings.word_embeddings.weight': [config.vocab_size, H],
+    'embeddings.position_embeddings.weight': [config.max_position_embeddings, H],
+    'embeddings.token_type_embeddings.weight': [config.type_vocab_size, H],
+    'embeddings.LayerNorm.weight': [H],
+    'embeddings.LayerNorm.bias': [H],
+  };
+  for (let l = 0; l < config.num_hidden_layers; l++) {
+    const p = `encoder.layer.${l}.`;
+    for (const n of ['query', 'key', 'value']) {
+      s[`${p}attention.self.${n}.weight`] = [H, H];
+      s[`${p}attention.self.${n}.bias`] = [H];
+    }
+    s[`${p}attention.output.dense.weight`] = [H, H];
+    s[`${p}attention.output.dense.bias`] = [H];
+    s[`${p}attention.output.LayerNorm.weight`] = [H];
+    s[`${p}attention.output.LayerNorm.bias`] = [H];
+    s[`${p}intermediate.dense.weight`] = [I, H];
+    s[`${p}intermediate.dense.bias`] = [I];
+    s[`${p}output.dense.weight`] = [H, I];
+    s[`${p}output.dense.bias`] = [H];
+    s[`${p}output.LayerNorm.weight`] = [H];
+    s[`${p}output.LayerNorm.bias`] = [H];
+  }
+  if (opts.pooler !== false) {
+    s['pooler.dense.weight'] = [H, H];
+    s['pooler.dense.bias'] = [H];
+  }
+  const C = opts.numLabels ?? config.num_labels;
+  if (C) {
+    s['classifier.weight'] = [C, H];
+    s['classifier.bias'] = [C];
+  }
+  return s;
+}

@@ -15,8 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
 import { createRng, type Rng } from '../../shared/random';
-import type { BertConfig, BertWeights, WeightTensor } from './bert-config';
-import { expectedBertShapes } from './hf-folder';
+import { bertWeightShapes, type BertConfig, type BertWeights, type WeightTensor } from './bert-config';
 
 /** Encoded rows, row-major n × T (e.g. WordPieceTokenizer.encodeBatch). */
 export interface BertInput {
@@ -74,7 +73,7 @@ export class BertClassifier {
   ) {
     this.multiLabel = opts.multiLabel ?? false;
     this.classifierDropout = opts.classifierDropout ?? config.hidden_dropout_prob ?? 0.1;
-    const expected = expectedBertShapes(config, numLabels);
+    const expected = bertWeightShapes(config, { numLabels });
     const initRng = createRng(seed);
     const std = ((config as unknown as { initializer_range?: number }).initializer_range ?? 0.02) || 0.02;
     const skipPooler = opts.initPooler === false && !weights['pooler.dense.weight'];

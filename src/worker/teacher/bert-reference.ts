@@ -50,46 +50,6 @@ export function erf(x: number): number {
 /** Exact (erf) gelu: x·Φ(x). */
 export const gelu = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
 
-/**
- * Every weight the contract names, with its shape, for a sequence classifier with `numLabels`
- * outputs (with or without the pooler). Used to generate random models for tests and the bench.
- */
-export function bertWeightShapes(config: BertConfig, numLabels: number, pooler = true): Record<string, number[]> {
-  const H = config.hidden_size;
-  const I = config.intermediate_size;
-  const s: Record<string, number[]> = {
-    'embeddings.word_embeddings.weight': [config.vocab_size, H],
-    'embeddings.position_embeddings.weight': [config.max_position_embeddings, H],
-    'embeddings.token_type_embeddings.weight': [config.type_vocab_size, H],
-    'embeddings.LayerNorm.weight': [H],
-    'embeddings.LayerNorm.bias': [H],
-  };
-  for (let l = 0; l < config.num_hidden_layers; l++) {
-    const p = `encoder.layer.${l}.`;
-    for (const n of ['query', 'key', 'value']) {
-      s[`${p}attention.self.${n}.weight`] = [H, H];
-      s[`${p}attention.self.${n}.bias`] = [H];
-    }
-    s[`${p}attention.output.dense.weight`] = [H, H];
-    s[`${p}attention.output.dense.bias`] = [H];
-    s[`${p}attention.output.LayerNorm.weight`] = [H];
-    s[`${p}attention.output.LayerNorm.bias`] = [H];
-    s[`${p}intermediate.dense.weight`] = [I, H];
-    s[`${p}intermediate.dense.bias`] = [I];
-    s[`${p}output.dense.weight`] = [H, I];
-    s[`${p}output.dense.bias`] = [H];
-    s[`${p}output.LayerNorm.weight`] = [H];
-    s[`${p}output.LayerNorm.bias`] = [H];
-  }
-  if (pooler) {
-    s['pooler.dense.weight'] = [H, H];
-    s['pooler.dense.bias'] = [H];
-  }
-  s['classifier.weight'] = [numLabels, H];
-  s['classifier.bias'] = [numLabels];
-  return s;
-}
-
 function need(weights: BertWeights, name: string, shape: number[]): WeightTensor {
   const w = weights[name];
   if (!w) throw new Error(`BERT weights: missing ${name}`);

@@ -2,8 +2,8 @@
  * Tiny random BERT checkpoints in the Hugging Face layout, for tests (loader, forward parity, ONNX
  * export, fine-tuning) and for the examples in docs. Deterministic from a seed.
  */
-import type { BertConfig, BertWeights } from './bert-config';
-import { expectedBertShapes, saveHfFolder } from './hf-folder';
+import { bertWeightShapes, type BertConfig, type BertWeights } from './bert-config';
+import { saveHfFolder } from './hf-folder';
 import { createRng } from '../../shared/random';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './safetensors';
 
@@ -71,7 +71,7 @@ export function randomBertWeights(config: BertConfig, seed: number, opts: { numL
   const std = opts.initStd ?? 0.02;
   const perturb = opts.perturb ?? 0.1;
   const out: BertWeights = {};
-  for (const [name, shape] of Object.entries(expectedBertShapes(config, opts.numLabels))) {
+  for (const [name, shape] of Object.entries(bertWeightShapes(config, { numLabels: opts.numLabels }))) {
     if (name.startsWith('pooler.') && opts.pooler === false) continue;
     const n = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);

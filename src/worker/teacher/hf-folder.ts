@@ -4,11 +4,12 @@
  * pytorch_model.bin read without running pickle code). Weights come out under canonical names
  * (bert-config.ts) with shapes checked against the config. Nothing is downloaded, ever.
  */
+import { readModelJson } from '../util/read-model-json';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DistilleryError, ModelFolderError } from '../../shared/errors';
-import { canonicalBertName, type BertConfig, type BertWeights } from './bert-config';
+import { bertWeightShapes, canonicalBertName, type BertConfig, type BertWeights } from './bert-config';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { CONVERT_HINT, readTorchCheckpoint } from './torch-checkpoint';
 import { WordPieceTokenizer, type WordPieceOptions } from './wordpiece';
@@ -43,44 +44,6 @@ const CONFIG_DEFAULTS = {
   attention_probs_dropout_prob: 0.1,
 };
 
-/** Shapes of the canonical weights a config implies (pooler and classifier included; both are optional in a checkpoint). */
-export function expectedBertShapes(config: BertConfig, numLabels?: number): Record<string, number[]> {
-  const H = config.hidden_size;
-  const I = config.intermediate_size;
-  const s: Record<string, number[]> = {
-    'embeddings.word_embeddings.weight': [config.vocab_size, H],
-    'embeddings.position_embeddings.weight': [config.max_position_embeddings, H],
-    'embeddings.token_type_embeddings.weight': [config.type_vocab_size, H],
-    'embeddings.LayerNorm.weight': [H],
-    'embeddings.LayerNorm.bias': [H],
-  };
-  for (let i = 0; i < config.num_hidden_layers; i++) {
-    const p = `encoder.layer.${i}.`;
-    for (const m of ['query', 'key', 'value']) {
-      s[`${p}attention.self.${m}.weight`] = [H, H];
-      s[`${p}attention.self.${m}.bias`] = [H];
-    }
-    s[`${p}attention.output.dense.weight`] = [H, H];
-    s[`${p}attention.output.dense.bias`] = [H];
-    s[`${p}attention.output.LayerNorm.weight`] = [H];
-    s[`${p}attention.output.LayerNorm.bias`] = [H];
-    s[`${p}intermediate.dense.weight`] = [I, H];
-    s[`${p}intermediate.dense.bias`] = [I];
-    s[`${p}output.dense.weight`] = [H, I];
-    s[`${p}output.dense.bias`] = [H];
-    s[`${p}output.LayerNorm.weight`] = [H];
-    s[`${p}output.LayerNorm.bias`] = [H];
-  }
-  s['pooler.dense.weight'] = [H, H];
-  s['pooler.dense.bias'] = [H];
-  const C = numLabels ?? config.num_labels;
-  if (C) {
-    s['classifier.weight'] = [C, H];
-    s['classifier.bias'] = [C];
-  }
-  return s;
-}
-
 const OPTIONAL = /^(pooler\.|classifier\.)/;
 
 /** Reads and checks config.json: defaults filled in, architecture and activation supported. */
@@ -114,19 +77,6 @@ export function parseBertConfig(raw: unknown, file: string): BertConfig {
   return config;
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ModelFolderError(`cannot read ${file}: ${(e as Error).message}`, { file });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ModelFolderError(`${file} is not valid JSON: ${(e as Error).message}`, { file });
-  }
-}
 
 function tokenString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -140,7 +90,7 @@ async function tokenizerOptions(dir: string): Promise<WordPieceOptions> {
   for (const name of ['special_tokens_map.json', 'tokenizer_config.json']) {
     const file = path.join(dir, name);
     if (!existsSync(file)) continue;
-    const j = (await readJson(file)) as Record<string, unknown>;
+    const j = (await readModelJson(file)) as Record<string, unknown>;
     if (typeof j.do_lower_case === 'boolean') opts.doLowerCase = j.do_lower_case;
     if (typeof j.strip_accents === 'boolean' || j.strip_accents === null) opts.stripAccents = j.strip_accents as boolean | null;
     if (typeof j.tokenize_chinese_chars === 'boolean') opts.tokenizeChineseChars = j.tokenize_chinese_chars;
@@ -162,7 +112,7 @@ export async function loadTokenizer(dir: string): Promise<WordPieceTokenizer> {
   const opts = await tokenizerOptions(dir);
   const vocabFile = path.join(dir, 'vocab.txt');
   const tokFile = path.join(dir, 'tokenizer.json');
-  const tokJson = existsSync(tokFile) ? await readJson(tokFile) : undefined;
+  const tokJson = existsSync(tokFile) ? await readModelJson(tokFile) : undefined;
   if (existsSync(vocabFile)) {
     const norm = (tokJson as { normalizer?: { type?: string; lowercase?: boolean; strip_accents?: boolean | null; handle_chinese_chars?: boolean } } | undefined)?.normalizer;
     const fromJson: WordPieceOptions =
@@ -197,7 +147,7 @@ async function readWeights(dir: string, keep: (name: string) => boolean): Promis
   ] as const) {
     const idx = path.join(dir, index);
     if (!existsSync(idx)) continue;
-    const map = ((await readJson(idx)) as { weight_map?: Record<string, string> }).weight_map ?? {};
+    const map = ((await readModelJson(idx)) as { weight_map?: Record<string, string> }).weight_map ?? {};
     const shards = [...new Set(Object.values(map))];
     const weights = {};
     for (const shard of shards) Object.assign(weights, read(await readFile(path.join(dir, shard)), path.join(dir, shard)));
@@ -222,12 +172,12 @@ export async function loadHfFolder(dir: string, opts: LoadOptions = {}): Promise
       { file: dir },
     );
   }
-  const config = parseBertConfig(await readJson(configFile), configFile);
+  const config = parseBertConfig(await readModelJson(configFile), configFile);
   const tokenizer = await loadTokenizer(dir);
   const warnings: string[] = [];
   if (opts.configOnly) return { dir, config, weights: {}, tokenizer, weightsFiles: [], warnings };
 
-  const expected = expectedBertShapes(config);
+  const expected = bertWeightShapes(config);
   const isRobertaPrefixed = (n: string) => /^roberta\./.test(n);
   const ignored: string[] = [];
   let sawRoberta = false;
@@ -270,7 +220,7 @@ function validateWeights(dir: string, config: BertConfig, weights: BertWeights, 
   }
   if (tokenizer.size < config.vocab_size) warnings.push(`the vocabulary has ${tokenizer.size} tokens and the word embeddings ${config.vocab_size} rows; the extra rows are never used`);
   const classifier = weights['classifier.weight'];
-  const expected = expectedBertShapes(config, classifier ? classifier.shape[0] : undefined);
+  const expected = bertWeightShapes(config, { numLabels: classifier ? classifier.shape[0] : undefined });
   for (const [name, shape] of Object.entries(expected)) {
     const w = weights[name];
     if (!w) {

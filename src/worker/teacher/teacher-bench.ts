@@ -4,8 +4,7 @@
  * Numbers, not assertions. The lead wires `teacherBenchExtras` into runBench's `extras`.
  */
 import os from 'node:os';
-import type { BertConfig, BertWeights } from './bert-config';
-import { bertWeightShapes } from './bert-reference';
+import { bertWeightShapes, type BertConfig, type BertWeights } from './bert-config';
 import { exportBertToOnnx } from './onnx/export-bert';
 import { createOnnxSession, idsTensor, ort } from '../backend/onnx-runtime';
 
@@ -39,7 +38,7 @@ export function randomBertWeights(config: BertConfig, numLabels: number, seed = 
   let s = seed >>> 0 || 1;
   const amp = 0.02 * Math.sqrt(3) * (2 / 4294967296); // uniform(−a, a) with std 0.02
   const out: BertWeights = {};
-  for (const [name, shape] of Object.entries(bertWeightShapes(config, numLabels, pooler))) {
+  for (const [name, shape] of Object.entries(bertWeightShapes(config, { numLabels, pooler }))) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
     if (name.includes('LayerNorm.weight')) data.fill(1);
     else if (!name.endsWith('.bias')) {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxSession, idsTensor, type ort } from '../../backend/onnx-runtime';
 import { decodeModel, OPSET, type GraphProto } from '../../export/onnx/proto';
-import type { BertConfig, BertWeights } from '../bert-config';
-import { bertWeightShapes, erf, referenceBertForward } from '../bert-reference';
+import { bertWeightShapes, type BertConfig, type BertWeights } from '../bert-config';
+import { erf, referenceBertForward } from '../bert-reference';
 import { exportBertToOnnx } from './export-bert';
 
 /** mulberry32: tiny seeded PRNG so failures reproduce. */
@@ -40,7 +40,7 @@ function randomBert(pooler: boolean, seed: number): BertWeights {
   const rand = prng(seed);
   const u = (s: number) => (2 * rand() - 1) * s;
   const out: BertWeights = {};
-  for (const [name, shape] of Object.entries(bertWeightShapes(CONFIG, C, pooler))) {
+  for (const [name, shape] of Object.entries(bertWeightShapes(CONFIG, { numLabels: C, pooler }))) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
     const ln = name.includes('LayerNorm');
     for (let i = 0; i < data.length; i++) {
