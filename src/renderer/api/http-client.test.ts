@@ -1,0 +1,93 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { JobStatus } from '../../shared/api';
+import { CancelledError, DistilleryError } from '../../shared/errors';
+import { createApi } from './index';
+import { HttpApi } from './http-client';
+
+function fakeFetch(reply: (name: string, args: unknown[]) => { status?: number; body: unknown }) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const f = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init! });
+    const name = String(url).split('/api/')[1];
+    const r = reply(name, JSON.parse(String(init!.body)));
+    return new Response(typeof r.body === 'string' ? r.body : JSON.stringify(r.body), { status: r.status ?? 200 });
+  });
+  return { f: f as unknown as typeof fetch, calls };
+}
+
+class FakeWS {
+  static all: FakeWS[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  closed = false;
+  constructor(readonly url: string) {
+    FakeWS.all.push(this);
+  }
+  close() {
+    this.closed = true;
+    this.onclose?.();
+  }
+}
+
+describe('HttpApi', () => {
+  it('POSTs the arguments as a JSON array with same-origin credentials and returns the result', async () => {
+    const { f, calls } = fakeFetch((name, args) => ({ body: { ok: true, result: { name, args } } }));
+    const api = new HttpApi({ base: 'http://h:1', fetch: f });
+    const r = (await api.journal.append('p1', [{ docId: 'd', labels: ['a'], source: 'human', who: 'w', at: 't', action: 'label' }])) as unknown;
+    expect(r).toEqual({ name: 'journal.append', args: ['p1', [{ docId: 'd', labels: ['a'], source: 'human', who: 'w', at: 't', action: 'label' }]] });
+    expect(calls[0].url).toBe('http://h:1/api/journal.append');
+    expect(calls[0].init).toMatchObject({ method: 'POST', credentials: 'same-origin' });
+    await api.exports.model('p', 'v1', 'onnx');
+    expect(JSON.parse(String(calls[1].init.body))).toEqual(['p', 'v1', 'onnx']);
+    await api.system.info();
+    expect(JSON.parse(String(calls[2].init.body))).toEqual([]);
+  });
+
+  it('rebuilds wire errors as DistilleryErrors with code and details (and the HTTP status)', async () => {
+    const { f } = fakeFetch(() => ({ status: 400, body: { ok: false, error: { name: 'InputError', code: 'INPUT_PARSE', message: 'a.csv:7: bad quote', details: { line: 7 } } } }));
+    const api = new HttpApi({ fetch: f });
+    const e = await api.corpus.parse({ fileName: 'a.csv', base64: '' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DistilleryError);
+    expect(e).toMatchObject({ code: 'INPUT_PARSE', message: 'a.csv:7: bad quote', details: { line: 7, status: 400 } });
+    const { f: f2 } = fakeFetch(() => ({ body: { ok: false, error: { name: 'CancelledError', code: 'CANCELLED', message: 'stop', details: {} } } }));
+    await expect(new HttpApi({ fetch: f2 }).jobs.cancel('x')).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('reports a non-JSON answer (401 page, proxy error) and a network failure clearly', async () => {
+    const { f } = fakeFetch(() => ({ status: 401, body: 'unauthorized' }));
+    await expect(new HttpApi({ fetch: f }).projects.list()).rejects.toMatchObject({ code: 'INTERNAL', details: { status: 401 } });
+    const down = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as unknown as typeof fetch;
+    await expect(new HttpApi({ fetch: down }).projects.list()).rejects.toMatchObject({ message: expect.stringContaining('did not answer') });
+  });
+
+  it('delivers job events from the WebSocket and reconnects while someone listens', async () => {
+    FakeWS.all = [];
+    const api = new HttpApi({ base: 'http://127.0.0.1:9', WebSocket: FakeWS as unknown as typeof WebSocket, reconnectMs: { first: 5, max: 10 } });
+    const got: JobStatus[] = [];
+    const off = api.jobs.subscribe((s) => got.push(s));
+    expect(FakeWS.all).toHaveLength(1);
+    expect(FakeWS.all[0].url).toBe('ws://127.0.0.1:9/api/events');
+    FakeWS.all[0].onopen?.();
+    FakeWS.all[0].onmessage?.({ data: JSON.stringify({ id: 'j1', kind: 'train-student', state: 'running' }) });
+    FakeWS.all[0].onmessage?.({ data: 'not json' });
+    expect(got).toEqual([{ id: 'j1', kind: 'train-student', state: 'running' }]);
+    // The server went away: a new socket follows.
+    FakeWS.all[0].onclose?.();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(FakeWS.all).toHaveLength(2);
+    off();
+    expect(FakeWS.all[1].closed).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(FakeWS.all).toHaveLength(2);
+  });
+
+  it('uses the preload API when Electron exposed one', () => {
+    const fake = { system: {} } as never;
+    expect(createApi({ distillery: fake })).toBe(fake);
+    expect(createApi({})).toBeInstanceOf(HttpApi);
+  });
+});

@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import type { LabelDef, LabelEvent } from '../../shared/api';
+import {
+  bytesToBase64,
+  checkDatabase,
+  chunks,
+  compareIds,
+  countProgress,
+  dedupeKey,
+  defaultHotkey,
+  disagrees,
+  emptyFilter,
+  exportRows,
+  foldJournal,
+  formatEta,
+  journalEvent,
+  labeledInJournal,
+  labelForKey,
+  labelPatch,
+  makeEvent,
+  matchesFilter,
+  planImport,
+  scorePatch,
+  suggestionFromProbs,
+  toggleLabel,
+  trainBlocker,
+  UNLABELED,
+  validateSchema,
+  type ImportContext,
+} from './logic';
+import type { DocRow } from './types';
+
+const defs = (names: string[]): LabelDef[] => names.map((name, i) => ({ name, color: '#000', hotkey: defaultHotkey(i) }));
+
+function ctx(o: Partial<ImportContext> = {}): ImportContext {
+  return {
+    projectId: 'p',
+    importId: 'imp1',
+    task: 'binary',
+    labels: ['pos', 'neg'],
+    existingIds: new Set(),
+    existingTexts: new Set(),
+    useLabels: true,
+    dedupe: true,
+    who: 'ann',
+    at: '2025-01-01T00:00:00.000Z',
+    strategy: 'random',
+    ...o,
+  };
+}
+
+function doc(o: Partial<DocRow> & { id: string }): DocRow {
+  return { projectId: 'p', text: `text ${o.id}`, labels: [], isLabeled: 0, queueScore: 0, ...o };
+}
+
+describe('chunks', () => {
+  it('splits into pieces of at most n, in order', () => {
+    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunks([], 3)).toEqual([]);
+    expect(chunks(Array.from({ length: 2500 }, (_, i) => i), 1000).map((c) => c.length)).toEqual([1000, 1000, 500]);
+    expect(() => chunks([1], 0)).toThrow();
+  });
+});
+
+describe('label schema', () => {
+  it('accepts a good schema and names every problem of a bad one', () => {
+    expect(validateSchema('x', 'binary', defs(['a', 'b']))).toEqual([]);
+    const bad = validateSchema(' ', 'binary', [
+      { name: 'a', color: '', hotkey: '1' },
+      { name: 'a', color: '', hotkey: '1' },
+      { name: '', color: '', hotkey: ' ' },
+    ]);
+    const kinds = bad.map((p) => p.kind);
+    expect(kinds).toContain('noName');
+    expect(kinds).toContain('tooFew'); // binary with 3 labels
+    expect(kinds).toContain('duplicateLabel');
+    expect(kinds).toContain('duplicateHotkey');
+    expect(kinds).toContain('emptyLabel');
+    expect(kinds).toContain('badHotkey');
+    expect(validateSchema('x', 'multilabel', defs(['only']))).toEqual([]);
+    expect(validateSchema('x', 'multiclass', defs(['only'])).map((p) => p.kind)).toEqual(['tooFew']);
+    // Z (undo), Enter and Space are the screen's own keys.
+    expect(validateSchema('x', 'binary', [{ name: 'a', color: '', hotkey: 'z' }, { name: 'b', color: '', hotkey: '2' }]).map((p) => p.kind)).toEqual(['badHotkey']);
+  });
+
+  it('maps keys to labels case-insensitively and gives digits then letters by default', () => {
+    const d = [...defs(['a', 'b']), { name: 'c', color: '', hotkey: 'Q' }];
+    expect(labelForKey('1', d)?.name).toBe('a');
+    expect(labelForKey('q', d)?.name).toBe('c');
+    expect(labelForKey('Q', d)?.name).toBe('c');
+    expect(labelForKey('Enter', d)).toBeUndefined();
+    expect(labelForKey('9', d)).toBeUndefined();
+    expect(Array.from({ length: 12 }, (_, i) => defaultHotkey(i)).join('')).toBe('123456789qwe');
+  });
+});
+
+describe('planImport', () => {
+  const parsed = {
+    docs: [
+      { id: '1', text: 'good food', labels: ['pos'], line: 2 },
+      { id: '2', text: 'slow', labels: [], line: 3 },
+      { id: '3', text: 'meh', labels: ['maybe'], line: 4 },
+      { id: '4', text: 'two', labels: ['pos', 'neg'], line: 5 },
+    ],
+  };
+
+  it('lists every line-level problem and still plans the rows (the caller refuses to write them)', () => {
+    const plan = planImport(parsed, ctx());
+    expect(plan.errors).toEqual([
+      { line: 4, kind: 'unknownLabel', label: 'maybe' },
+      { line: 5, kind: 'tooManyLabels', count: 2 },
+    ]);
+    expect(plan.rows).toHaveLength(4);
+  });
+
+  it('marks labeled rows with provenance and tags every row with the import id', () => {
+    const plan = planImport({ docs: parsed.docs.slice(0, 2) }, ctx());
+    expect(plan.errors).toEqual([]);
+    expect(plan.labeled).toBe(1);
+    expect(plan.rows[0]).toMatchObject({ projectId: 'p', id: '1', labels: ['pos'], isLabeled: 1, source: 'human', who: 'ann', importId: 'imp1', line: 2 });
+    expect(plan.rows[1]).toMatchObject({ labels: [], isLabeled: 0, importId: 'imp1' });
+    expect(plan.rows[1].source).toBeUndefined();
+    for (const r of plan.rows) expect(r.queueScore).toBeGreaterThanOrEqual(0);
+  });
+
+  it('can ignore the label column', () => {
+    const plan = planImport(parsed, ctx({ useLabels: false }));
+    expect(plan.errors).toEqual([]);
+    expect(plan.labeled).toBe(0);
+    expect(plan.rows.every((r) => r.isLabeled === 0)).toBe(true);
+  });
+
+  it('skips texts the project has and renames taken ids', () => {
+    const plan = planImport({ docs: parsed.docs.slice(0, 2) }, ctx({ existingTexts: new Set(['good food']), existingIds: new Set(['2', '2~2']) }));
+    expect(plan.skippedExisting).toBe(1);
+    expect(plan.renamed).toBe(1);
+    expect(plan.rows.map((r) => r.id)).toEqual(['2~3']);
+    const noDedupe = planImport({ docs: parsed.docs.slice(0, 1) }, ctx({ existingTexts: new Set(['good food']), dedupe: false }));
+    expect(noDedupe.rows).toHaveLength(1);
+  });
+
+  it('fills the text of documents rebuilt from the journal instead of adding them again', () => {
+    const plan = planImport({ docs: parsed.docs.slice(0, 2) }, ctx({ existingIds: new Set(['1']), missingText: new Set(['1']) }));
+    expect(plan.fills).toEqual([{ id: '1', text: 'good food', line: 2 }]);
+    expect(plan.rows.map((r) => r.id)).toEqual(['2']);
+    expect(plan.renamed).toBe(0);
+  });
+
+  it('multi-label rows may carry several labels', () => {
+    const plan = planImport({ docs: [parsed.docs[3]] }, ctx({ task: 'multilabel' }));
+    expect(plan.errors).toEqual([]);
+  });
+
+  it('dedupeKey collapses whitespace', () => {
+    expect(dedupeKey('  a \t b\n')).toBe('a b');
+  });
+});
+
+describe('labels and events', () => {
+  const meta = { source: 'human' as const, who: 'ann', at: 't1' };
+  it('labelPatch orders labels by the schema, drops duplicates and sets isLabeled', () => {
+    expect(labelPatch(['c', 'a', 'a'], meta, ['a', 'b', 'c'])).toEqual({ labels: ['a', 'c'], isLabeled: 1, source: 'human', who: 'ann', at: 't1' });
+    expect(labelPatch([], meta, ['a'])).toMatchObject({ labels: [], isLabeled: 0, source: undefined });
+  });
+
+  it('toggleLabel toggles for multi-label and replaces otherwise', () => {
+    expect(toggleLabel(['a'], 'b', 'multilabel')).toEqual(['a', 'b']);
+    expect(toggleLabel(['a', 'b'], 'a', 'multilabel')).toEqual(['b']);
+    expect(toggleLabel(['a'], 'b', 'binary')).toEqual(['b']);
+  });
+
+  it('journal events carry the text; folding keeps the latest labels and ignores skips', () => {
+    const d = { id: 'd1', text: '很好吃' };
+    const e1 = makeEvent('p', d, ['pos'], meta, 'label');
+    expect(e1).toMatchObject({ projectId: 'p', docId: 'd1', labels: ['pos'], journaled: 0, text: '很好吃' });
+    const j1 = journalEvent(e1);
+    expect(j1).toEqual({ docId: 'd1', labels: ['pos'], source: 'human', who: 'ann', at: 't1', action: 'label', text: '很好吃' });
+    const events: (LabelEvent & { text?: string })[] = [
+      j1,
+      { docId: 'd1', labels: ['neg'], source: 'human', who: 'b', at: 't2', action: 'correct' },
+      { docId: 'd1', labels: ['neg'], source: 'human', who: 'b', at: 't3', action: 'skip' },
+      { docId: 'd2', labels: ['pos'], source: 'teacher', who: 'b', at: 't4', action: 'accept', modelVersion: 'm1', text: 'x' },
+      { docId: 'd2', labels: [], source: 'human', who: 'b', at: 't5', action: 'undo' },
+      { docId: 'd3', labels: [], source: 'human', who: 'b', at: 't6', action: 'skip', text: 'y' },
+      { docId: 'd4', labels: ['pos'], source: 'teacher', who: 'c', at: 't7', action: 'accept', modelVersion: 'm2' },
+    ];
+    const f = foldJournal(events);
+    expect(f.get('d1')).toMatchObject({ labels: ['neg'], who: 'b', at: 't2', text: '很好吃', source: 'human' });
+    expect(f.get('d2')).toMatchObject({ labels: [], text: 'x' });
+    expect(f.get('d3')).toMatchObject({ labels: [], text: 'y' });
+    expect(f.get('d4')).toMatchObject({ labels: ['pos'], source: 'teacher', modelVersion: 'm2' });
+    expect(labeledInJournal(f)).toBe(2);
+  });
+});
+
+describe('model scores', () => {
+  it('suggests the argmax with its probability for single-label tasks', () => {
+    expect(suggestionFromProbs([0.2, 0.8], ['a', 'b'], 'binary')).toEqual({ suggestion: ['b'], confidence: 0.8 });
+    expect(suggestionFromProbs([], ['a'], 'binary')).toEqual({ suggestion: [], confidence: 0 });
+  });
+  it('suggests every label over the threshold for multi-label, confidence = the least sure decision', () => {
+    const s = suggestionFromProbs([0.9, 0.4, 0.7], ['a', 'b', 'c'], 'multilabel');
+    expect(s.suggestion).toEqual(['a', 'c']);
+    expect(s.confidence).toBeCloseTo(0.6);
+  });
+  it('scorePatch sets probs, suggestion, confidence, version and queue priority', () => {
+    const sure = scorePatch('x', [0.99, 0.01], ['a', 'b'], 'binary', 'm1', 'least-confidence');
+    const unsure = scorePatch('y', [0.55, 0.45], ['a', 'b'], 'binary', 'm1', 'least-confidence');
+    expect(sure).toMatchObject({ suggestion: ['a'], confidence: 0.99, modelVersion: 'm1' });
+    expect(unsure.queueScore!).toBeGreaterThan(sure.queueScore!);
+  });
+});
+
+describe('progress, filters, export', () => {
+  const docs: DocRow[] = [
+    doc({ id: '1', labels: ['a'], isLabeled: 1, source: 'human', suggestion: ['a'], confidence: 0.9 }),
+    doc({ id: '2', labels: ['b'], isLabeled: 1, source: 'teacher', suggestion: ['a'], confidence: 0.6, text: '配送太慢' }),
+    doc({ id: '3', suggestion: ['b'], confidence: 0.51, probs: [0.49, 0.51], modelVersion: 'm' }),
+    doc({ id: '4' }),
+  ];
+
+  it('counts labeled documents per label and per source', () => {
+    expect(countProgress(docs, ['a', 'b', 'c'])).toEqual({ total: 4, labeled: 2, perLabel: { a: 1, b: 1, c: 0 }, bySource: { human: 1, teacher: 1 } });
+  });
+
+  it('finds human–model disagreement', () => {
+    expect(docs.map(disagrees)).toEqual([false, true, false, false]);
+  });
+
+  it('filters by label, source, confidence, disagreement and text', () => {
+    const ids = (f: Partial<ReturnType<typeof emptyFilter>>) => docs.filter(matchesFilter({ ...emptyFilter(), ...f })).map((d) => d.id);
+    expect(ids({})).toEqual(['1', '2', '3', '4']);
+    expect(ids({ label: 'a' })).toEqual(['1']);
+    expect(ids({ label: UNLABELED })).toEqual(['3', '4']);
+    expect(ids({ source: 'teacher' })).toEqual(['2']);
+    expect(ids({ source: 'none' })).toEqual(['3', '4']);
+    expect(ids({ minConfidence: 0.55 })).toEqual(['1', '2']);
+    expect(ids({ maxConfidence: 0.55 })).toEqual(['3']);
+    expect(ids({ disagreement: true })).toEqual(['2']);
+    expect(ids({ search: '配送' })).toEqual(['2']);
+    expect(ids({ search: 'TEXT 4' })).toEqual(['4']);
+  });
+
+  it('orders ids naturally', () => {
+    expect(['10', 'b', '2', 'a', '1~2', '1'].sort(compareIds)).toEqual(['1', '2', '10', '1~2', 'a', 'b']);
+  });
+
+  it('exports rows with provenance and soft labels', () => {
+    const rows = exportRows(docs, false);
+    expect(rows).toHaveLength(4);
+    expect(rows[1]).toMatchObject({ id: '2', labels: ['b'], source: 'teacher' });
+    expect(rows[2]).toEqual({ id: '3', text: 'text 3', labels: [], modelVersion: 'm', probs: [0.49, 0.51] });
+    expect(exportRows(docs, true).map((r) => r.id)).toEqual(['1', '2']);
+  });
+
+  it('explains why a model cannot be trained yet', () => {
+    const p = (perLabel: Record<string, number>) => ({ total: 100, labeled: Object.values(perLabel).reduce((a, b) => a + b, 0), perLabel, bySource: {} });
+    expect(trainBlocker(p({ a: 0, b: 0 }), 'binary')).toEqual({ kind: 'noLabels' });
+    expect(trainBlocker(p({ a: 3, b: 2 }), 'binary')).toEqual({ kind: 'tooFewLabels', have: 5, need: 10 });
+    expect(trainBlocker(p({ a: 12, b: 0 }), 'binary')).toEqual({ kind: 'oneClass', label: 'a' });
+    expect(trainBlocker(p({ a: 12, b: 0 }), 'multilabel')).toBeNull();
+    expect(trainBlocker(p({ a: 6, b: 6 }), 'binary')).toBeNull();
+  });
+});
+
+describe('start-up check', () => {
+  it('flags an empty or damaged database against the sentinel', () => {
+    expect(checkDatabase(10, { labeledCount: 10 })).toEqual({ kind: 'ok' });
+    expect(checkDatabase(12, { labeledCount: 10 })).toEqual({ kind: 'ok' });
+    expect(checkDatabase(0, null)).toEqual({ kind: 'ok' });
+    expect(checkDatabase(0, { labeledCount: 0 })).toEqual({ kind: 'ok' });
+    expect(checkDatabase(0, { labeledCount: 30 })).toEqual({ kind: 'empty', expected: 30 });
+    expect(checkDatabase(7, { labeledCount: 30 })).toEqual({ kind: 'damaged', have: 7, expected: 30 });
+    expect(checkDatabase(null, { labeledCount: 3 }, 'VersionError')).toEqual({ kind: 'damaged', have: 0, expected: 3, reason: 'VersionError' });
+  });
+});
+
+describe('formatting', () => {
+  it('formats ETAs', () => {
+    expect(formatEta(undefined)).toBe('–');
+    expect(formatEta(5.4)).toBe('5s');
+    expect(formatEta(125)).toBe('2m 05s');
+    expect(formatEta(3 * 3600 + 120)).toBe('3h 02m');
+  });
+  it('base64-encodes large byte arrays in slices', () => {
+    const bytes = new Uint8Array(200_000).map((_, i) => i % 256);
+    const b64 = bytesToBase64(bytes, (s) => Buffer.from(s, 'latin1').toString('base64'));
+    expect(Buffer.from(b64, 'base64').equals(Buffer.from(bytes))).toBe(true);
+  });
+});

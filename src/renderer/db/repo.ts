@@ -1,0 +1,429 @@
+/**
+ * Database operations. Label writes run in `strictDb` transactions (durable before they resolve)
+ * and are then appended to the backend's journal; imports and model scores go through `bulkDb`.
+ */
+import Dexie from 'dexie';
+import { exportDB, importInto, peakImportFile } from 'dexie-export-import';
+import type { DistilleryApi, LabelEvent, ProjectMeta } from '../../shared/api';
+import type { TaskType } from '../../shared/task';
+import { queueScore, type Strategy } from '../queue/strategies';
+import {
+  chunks,
+  countProgress,
+  dedupeKey,
+  foldJournal,
+  IMPORT_CHUNK,
+  journalEvent,
+  labelPatch,
+  makeEvent,
+  scorePatch,
+  type ImportPlan,
+  type LabelMeta,
+  type LabelProgress,
+} from './logic';
+import { bulkDb, strictDb } from './schema';
+import type { DocRow, EventRow, ImportRow, JobRow, ProjectRow } from './types';
+
+const { minKey, maxKey } = Dexie;
+
+export async function openDatabases(): Promise<void> {
+  await strictDb.open();
+  await bulkDb.open();
+}
+
+/** A database that cannot be opened (damaged, or from a newer version) is deleted and created anew. */
+export async function resetDatabase(): Promise<void> {
+  strictDb.close();
+  bulkDb.close();
+  await Dexie.delete(strictDb.name);
+  await openDatabases();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projects
+
+/** Merges the backend's project list into the local rows (local settings kept). */
+export async function syncProjects(metas: ProjectMeta[]): Promise<ProjectRow[]> {
+  return strictDb.transaction('rw', strictDb.projects, async () => {
+    const out: ProjectRow[] = [];
+    for (const m of metas) {
+      const prev = await strictDb.projects.get(m.id);
+      const row: ProjectRow = { strategy: 'random', ...prev, ...m };
+      await strictDb.projects.put(row);
+      out.push(row);
+    }
+    return out;
+  });
+}
+
+export async function saveProject(row: ProjectRow): Promise<void> {
+  await strictDb.projects.put(row);
+}
+
+export async function getProject(id: string): Promise<ProjectRow | undefined> {
+  return strictDb.projects.get(id);
+}
+
+/** Re-orders the whole queue under a new strategy. */
+export async function setStrategy(p: ProjectRow, strategy: Strategy): Promise<void> {
+  await strictDb.projects.update(p.id, { strategy });
+  await bulkDb.docs
+    .where('projectId')
+    .equals(p.id)
+    .modify((d) => {
+      d.queueScore = queueScore(strategy, d.id, d.probs, p.task);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+export function docsOf(projectId: string) {
+  return bulkDb.docs.where('projectId').equals(projectId);
+}
+
+export async function allDocs(projectId: string): Promise<DocRow[]> {
+  return docsOf(projectId).toArray();
+}
+
+export async function getDoc(projectId: string, id: string): Promise<DocRow | undefined> {
+  return strictDb.docs.get([projectId, id]);
+}
+
+export async function countDocs(projectId: string): Promise<{ total: number; labeled: number }> {
+  const [total, labeled] = await Promise.all([docsOf(projectId).count(), bulkDb.docs.where('[projectId+isLabeled]').equals([projectId, 1]).count()]);
+  return { total, labeled };
+}
+
+export async function progress(projectId: string, labels: readonly string[]): Promise<LabelProgress> {
+  const labeled = await bulkDb.docs.where('[projectId+isLabeled]').equals([projectId, 1]).toArray();
+  const total = await docsOf(projectId).count();
+  const p = countProgress(labeled, labels);
+  return { ...p, total };
+}
+
+/** Ids and dedupe keys of a project's documents (for planning an import). */
+export async function existingKeys(projectId: string): Promise<{ ids: Set<string>; texts: Set<string>; missingText: Set<string> }> {
+  const ids = new Set<string>();
+  const texts = new Set<string>();
+  const missingText = new Set<string>();
+  await docsOf(projectId).each((d) => {
+    ids.add(d.id);
+    if (d.missingText) missingText.add(d.id);
+    else texts.add(dedupeKey(d.text));
+  });
+  return { ids, texts, missingText };
+}
+
+/** The next documents to annotate: unlabeled, highest queue priority first. */
+export async function queueHead(projectId: string, n: number, exclude: ReadonlySet<string>): Promise<DocRow[]> {
+  return bulkDb.docs
+    .where('[projectId+isLabeled+queueScore]')
+    .between([projectId, 0, minKey], [projectId, 0, maxKey])
+    .reverse()
+    .filter((d) => !exclude.has(d.id))
+    .limit(n)
+    .toArray();
+}
+
+/** Pre-labels to review: unlabeled documents the model scored, least confident first. */
+export async function reviewHead(projectId: string, n: number, exclude: ReadonlySet<string>): Promise<DocRow[]> {
+  return bulkDb.docs
+    .where('[projectId+isLabeled+confidence]')
+    .between([projectId, 0, minKey], [projectId, 0, maxKey])
+    .filter((d) => !exclude.has(d.id) && (d.suggestion?.length ?? 0) > 0)
+    .limit(n)
+    .toArray();
+}
+
+export async function countReviewable(projectId: string, minConfidence = 0): Promise<{ all: number; above: number }> {
+  const all = await bulkDb.docs.where('[projectId+isLabeled+confidence]').between([projectId, 0, minKey], [projectId, 0, maxKey]).count();
+  const above = await bulkDb.docs.where('[projectId+isLabeled+confidence]').between([projectId, 0, minConfidence], [projectId, 0, maxKey], true, true).count();
+  return { all, above };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import (all or nothing)
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Writes an import plan in chunks of ~1,000 rows. The import is recorded as pending first; its rows
+ * carry its id; on any error every row written so far is deleted again, and a pending import found
+ * at start-up (the page closed mid-import) is rolled back the same way.
+ */
+export async function runImport(projectId: string, fileName: string, plan: ImportPlan, onProgress?: (p: ImportProgress) => void): Promise<void> {
+  const importId = plan.rows[0]?.importId ?? `imp-${Date.now()}`;
+  const rec: ImportRow = { id: importId, projectId, fileName, state: 'pending', startedAt: new Date().toISOString(), count: plan.rows.length };
+  await strictDb.imports.put(rec);
+  let done = 0;
+  const total = plan.rows.length + plan.fills.length;
+  const filled: string[] = [];
+  try {
+    for (const part of chunks(plan.rows, IMPORT_CHUNK)) {
+      // bulkAdd, not bulkPut: a clash with an existing row fails instead of overwriting it.
+      await bulkDb.docs.bulkAdd(part);
+      done += part.length;
+      onProgress?.({ done, total });
+    }
+    for (const part of chunks(plan.fills, IMPORT_CHUNK)) {
+      await bulkDb.docs.bulkUpdate(part.map((f) => ({ key: [projectId, f.id] as [string, string], changes: { text: f.text, line: f.line, missingText: undefined } })));
+      filled.push(...part.map((f) => f.id));
+      done += part.length;
+      onProgress?.({ done, total });
+    }
+    const labeled = plan.rows.filter((r) => r.labels.length);
+    if (labeled.length) {
+      // Labels that came with the file are label events like any other.
+      const at = labeled[0].at ?? new Date().toISOString();
+      const events = labeled.map((r) => makeEvent(projectId, r, r.labels, { source: 'human', who: r.who ?? '', at }, 'label'));
+      await strictDb.events.bulkAdd(events);
+    }
+    await strictDb.imports.update(importId, { state: 'done' });
+  } catch (e) {
+    await rollbackImport(importId);
+    if (filled.length) await bulkDb.docs.bulkUpdate(filled.map((id) => ({ key: [projectId, id] as [string, string], changes: { text: '', missingText: 1 as const } })));
+    throw e;
+  }
+}
+
+export async function rollbackImport(importId: string): Promise<number> {
+  const n = await bulkDb.docs.where('importId').equals(importId).delete();
+  await strictDb.imports.delete(importId);
+  return n;
+}
+
+/** Rolls back imports left pending (the page closed mid-import). */
+export async function rollbackPendingImports(): Promise<number> {
+  const pending = await strictDb.imports.where('state').equals('pending').toArray();
+  let n = 0;
+  for (const p of pending) n += await rollbackImport(p.id);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+
+export interface Undo {
+  projectId: string;
+  docId: string;
+  before: Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at'>;
+}
+
+/**
+ * One label write: the document and its event in one strict transaction. Returns what undo needs.
+ * The journal append follows (see flushJournal); the label is safe in IndexedDB either way.
+ */
+export async function writeLabels(
+  projectId: string,
+  docId: string,
+  labels: readonly string[],
+  meta: LabelMeta,
+  action: LabelEvent['action'],
+  schema: readonly string[],
+): Promise<Undo> {
+  return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
+    const doc = await strictDb.docs.get([projectId, docId]);
+    if (!doc) throw new Error(`document ${docId} is not in the database`);
+    const before = { labels: doc.labels, isLabeled: doc.isLabeled, source: doc.source, who: doc.who, at: doc.at };
+    const patch = labelPatch(labels, meta, schema);
+    await strictDb.docs.update([projectId, docId], patch);
+    await strictDb.events.add(makeEvent(projectId, doc, patch.labels ?? [], meta, action));
+    return { projectId, docId, before };
+  });
+}
+
+/** Records a skip in the history and the journal (the label stays as it was). */
+export async function recordSkip(projectId: string, doc: DocRow, meta: LabelMeta): Promise<void> {
+  await strictDb.transaction('rw', strictDb.events, async () => {
+    await strictDb.events.add(makeEvent(projectId, doc, doc.labels, meta, 'skip'));
+  });
+}
+
+/** Undo: the document's labels as they were before, recorded as an 'undo' event. */
+export async function undoLabels(u: Undo, who: string): Promise<void> {
+  await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
+    const doc = await strictDb.docs.get([u.projectId, u.docId]);
+    if (!doc) return;
+    const at = new Date().toISOString();
+    await strictDb.docs.update([u.projectId, u.docId], {
+      labels: u.before.labels,
+      isLabeled: u.before.isLabeled,
+      source: u.before.source,
+      who: u.before.who,
+      at: u.before.at,
+    });
+    await strictDb.events.add(makeEvent(u.projectId, doc, u.before.labels, { source: u.before.source ?? 'human', who, at }, 'undo'));
+  });
+}
+
+/** Accepts every pending pre-label with confidence ≥ threshold, in one strict transaction. */
+export async function bulkAccept(projectId: string, threshold: number, who: string, schema: readonly string[]): Promise<number> {
+  return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
+    const docs = await strictDb.docs
+      .where('[projectId+isLabeled+confidence]')
+      .between([projectId, 0, threshold], [projectId, 0, maxKey], true, true)
+      .filter((d) => (d.suggestion?.length ?? 0) > 0)
+      .toArray();
+    const at = new Date().toISOString();
+    const events: EventRow[] = [];
+    for (const d of docs) {
+      const meta: LabelMeta = { source: 'teacher', who, at, modelVersion: d.modelVersion };
+      const patch = labelPatch(d.suggestion ?? [], meta, schema);
+      Object.assign(d, patch);
+      events.push(makeEvent(projectId, d, patch.labels ?? [], meta, 'accept'));
+    }
+    await strictDb.docs.bulkPut(docs);
+    await strictDb.events.bulkAdd(events);
+    return docs.length;
+  });
+}
+
+export async function history(projectId: string, docId: string): Promise<EventRow[]> {
+  return strictDb.events.where('[projectId+docId]').equals([projectId, docId]).sortBy('seq');
+}
+
+const flushing = new Map<string, Promise<number>>();
+
+/**
+ * Sends the project's not-yet-journaled events to journal.append (flushed by the backend before it
+ * resolves) and marks them journaled. Calls are serialised per project; a failure leaves the
+ * events pending for the next flush.
+ */
+export function flushJournal(api: DistilleryApi, projectId: string): Promise<number> {
+  const prev = flushing.get(projectId) ?? Promise.resolve(0);
+  const next = prev
+    .catch(() => 0)
+    .then(async () => {
+      const pending = await strictDb.events.where('[projectId+journaled]').equals([projectId, 0]).sortBy('seq');
+      if (!pending.length) return 0;
+      await api.journal.append(projectId, pending.map(journalEvent));
+      await strictDb.events.bulkUpdate(pending.map((e) => ({ key: e.seq!, changes: { journaled: 1 as const } })));
+      return pending.length;
+    });
+  flushing.set(projectId, next);
+  return next;
+}
+
+export async function pendingJournal(projectId: string): Promise<number> {
+  return strictDb.events.where('[projectId+journaled]').equals([projectId, 0]).count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model scores
+
+/** Writes a model's probabilities, suggestions and queue priorities onto the documents. */
+export async function applyScores(p: ProjectRow, scores: Record<string, number[]>, modelVersion: string): Promise<number> {
+  const labels = p.labels.map((l) => l.name);
+  const entries = Object.entries(scores);
+  for (const part of chunks(entries, IMPORT_CHUNK)) {
+    await bulkDb.docs.bulkUpdate(part.map(([id, probs]) => ({ key: [p.id, id] as [string, string], changes: scorePatch(id, probs, labels, p.task, modelVersion, p.strategy) })));
+  }
+  return entries.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rebuild from the journal
+
+/**
+ * Restores labels (and the texts the journal carries) after the database was wiped or damaged:
+ * documents still present get their labels back; missing ones are re-created from the journal's text.
+ */
+export async function rebuildFromJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: (LabelEvent & { text?: string })[]): Promise<{ restored: number; created: number }> {
+  const folded = foldJournal(events);
+  const schema = p.labels.map((l) => l.name);
+  let restored = 0;
+  let created = 0;
+  await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
+    for (const f of folded.values()) {
+      const doc = await strictDb.docs.get([p.id, f.docId]);
+      const patch = labelPatch(f.labels, { source: f.source ?? 'human', who: f.who, at: f.at }, schema);
+      if (doc) {
+        await strictDb.docs.update([p.id, f.docId], patch);
+      } else {
+        const row: DocRow = {
+          projectId: p.id,
+          id: f.docId,
+          text: f.text ?? '',
+          labels: [],
+          isLabeled: 0,
+          queueScore: queueScore(p.strategy, f.docId, undefined, p.task as TaskType),
+          ...patch,
+          ...(f.text === undefined ? { missingText: 1 as const } : {}),
+        };
+        await strictDb.docs.add(row);
+        created++;
+      }
+      if (f.labels.length) restored++;
+    }
+    await strictDb.events.where('projectId').equals(p.id).delete();
+    await strictDb.events.bulkAdd(events.map((e) => ({ ...e, projectId: p.id, journaled: 1 as const, labels: [...e.labels] })));
+  });
+  return { restored, created };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+export async function saveJob(j: JobRow): Promise<void> {
+  await strictDb.jobs.put(j);
+}
+
+export async function updateJob(id: string, changes: Partial<JobRow>): Promise<void> {
+  await strictDb.jobs.update(id, changes);
+}
+
+export async function getJob(id: string): Promise<JobRow | undefined> {
+  return strictDb.jobs.get(id);
+}
+
+export async function jobsOf(projectId: string): Promise<JobRow[]> {
+  const rows = await strictDb.jobs.where('projectId').equals(projectId).toArray();
+  return rows.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+}
+
+export async function activeJobs(): Promise<JobRow[]> {
+  return strictDb.jobs.filter((j) => j.state === 'queued' || j.state === 'running' || (j.state === 'done' && !j.applied)).toArray();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backup and restore (dexie-export-import)
+
+/** One project's rows as a dexie-export-import JSON blob. */
+export async function backupProject(projectId: string): Promise<Blob> {
+  return exportDB(strictDb, {
+    filter: (table, value: unknown) => {
+      const v = value as { id?: string; projectId?: string };
+      return table === 'projects' ? v.id === projectId : v.projectId === projectId;
+    },
+    numRowsPerChunk: 2000,
+  });
+}
+
+/** Checks that a file is a backup of this database (before anything is cleared). */
+export async function checkBackup(blob: Blob): Promise<void> {
+  let meta: Awaited<ReturnType<typeof peakImportFile>>;
+  try {
+    meta = await peakImportFile(blob);
+  } catch (e) {
+    throw new Error(`not a Distillery backup: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (meta.formatName !== 'dexie' || meta.data.databaseName !== strictDb.name) throw new Error(`not a Distillery backup (database "${meta.data.databaseName}")`);
+}
+
+/** Restores a backup: rows are put over the current ones (other projects untouched). */
+export async function restoreBackup(blob: Blob): Promise<void> {
+  await importInto(strictDb, blob, { overwriteValues: true, acceptVersionDiff: true, acceptMissingTables: true, chunkSizeBytes: 4 * 1024 * 1024 });
+}
+
+/** Deletes a project's local rows (documents, events, jobs) — used before restoring a backup over it. */
+export async function clearProjectRows(projectId: string): Promise<void> {
+  await strictDb.transaction('rw', strictDb.docs, strictDb.events, strictDb.jobs, async () => {
+    await strictDb.docs.where('projectId').equals(projectId).delete();
+    await strictDb.events.where('projectId').equals(projectId).delete();
+    await strictDb.jobs.where('projectId').equals(projectId).delete();
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * The project database (IndexedDB through Dexie): the source of truth for documents, labels,
+ * provenance, queue order and history.
+ *
+ * Two connections to the same database differ only in transaction durability: `strictDb`
+ * (`chromeTransactionDurability: 'strict'`: a transaction completes only once it is on disk) for
+ * every label write, `bulkDb` ('relaxed') for imports in chunks and model scores, which can be
+ * redone.
+ */
+import Dexie, { type Table } from 'dexie';
+import type { DocRow, EventRow, ImportRow, JobRow, ProjectRow } from './types';
+
+export const DB_NAME = 'distillery';
+
+export class DistilleryDB extends Dexie {
+  projects!: Table<ProjectRow, string>;
+  docs!: Table<DocRow, [string, string]>;
+  events!: Table<EventRow, number>;
+  jobs!: Table<JobRow, string>;
+  imports!: Table<ImportRow, string>;
+
+  constructor(durability: 'strict' | 'relaxed', name = DB_NAME) {
+    super(name, { chromeTransactionDurability: durability });
+    this.version(1).stores({
+      projects: 'id',
+      docs: '[projectId+id], projectId, [projectId+isLabeled], [projectId+isLabeled+queueScore], [projectId+isLabeled+confidence], importId',
+      events: '++seq, [projectId+docId], [projectId+journaled], projectId',
+      jobs: 'id, projectId',
+      imports: 'id, projectId, state',
+    });
+  }
+}
+
+export const strictDb = new DistilleryDB('strict');
+export const bulkDb = new DistilleryDB('relaxed');

@@ -1,0 +1,83 @@
+/** Rows of the renderer's Dexie database (no Dexie import here: pure types, usable in Node tests). */
+import type { JobKind, JobResult, JobState, LabelEvent, ProjectMeta } from '../../shared/api';
+import type { WireError } from '../../shared/errors';
+import type { Progress } from '../../shared/progress';
+import type { Strategy } from '../queue/strategies';
+
+export type LabelSource = LabelEvent['source'];
+
+export interface ProjectRow extends ProjectMeta {
+  /** Active-learning strategy of the annotation queue. */
+  strategy: Strategy;
+  /** Model whose probabilities are stored on the documents (the latest trained teacher). */
+  teacherVersion?: string;
+  /** Latest distilled student. */
+  studentVersion?: string;
+}
+
+export interface DocRow {
+  projectId: string;
+  /** Document id, unique within its project. */
+  id: string;
+  text: string;
+  /** Accepted labels; [] = not labeled yet. */
+  labels: string[];
+  /** 1 when labels is non-empty (IndexedDB cannot index booleans). */
+  isLabeled: 0 | 1;
+  /** Provenance of `labels`. */
+  source?: LabelSource;
+  who?: string;
+  at?: string;
+  /** Model version that produced `probs` and `suggestion`. */
+  modelVersion?: string;
+  /** Model probabilities in the project's label order. */
+  probs?: number[];
+  /** The model's predicted labels. */
+  suggestion?: string[];
+  /** Confidence of the suggestion in [0, 1]; absent until the model scored the document. */
+  confidence?: number;
+  /** Queue priority under the project's strategy: higher comes first. */
+  queueScore: number;
+  /** Import that created the row (rolled back as a whole when it fails). */
+  importId?: string;
+  /** Line of the source file. */
+  line?: number;
+  /** Re-created from the journal without its text; the next import of the file fills it in. */
+  missingText?: 1;
+}
+
+/** One label event (also appended to the backend journal); `journaled` = 1 once it was. */
+export interface EventRow extends LabelEvent {
+  seq?: number;
+  projectId: string;
+  journaled: 0 | 1;
+  /** The document's text, so that a wiped database can be rebuilt from the journal alone. */
+  text?: string;
+}
+
+export interface ImportRow {
+  id: string;
+  projectId: string;
+  fileName: string;
+  state: 'pending' | 'done';
+  startedAt: string;
+  count: number;
+}
+
+export interface JobRow {
+  id: string;
+  projectId: string;
+  kind: JobKind;
+  state: JobState;
+  options: Record<string, unknown>;
+  startedAt: string;
+  finishedAt?: string;
+  progress?: Progress;
+  /** Points of the live curve: one per progress event that carried metrics. */
+  curve: { x: number; metrics: Record<string, number>; key?: string }[];
+  result?: JobResult;
+  error?: WireError;
+  /** Scores of the result were written to the documents. */
+  applied?: boolean;
+  labeledCount: number;
+}

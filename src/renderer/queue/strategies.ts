@@ -1,0 +1,101 @@
+/**
+ * Active-learning ordering of the annotation queue. Pure functions: a strategy turns a document's
+ * predicted probabilities into a priority (higher = ask the annotator sooner).
+ *
+ * - random:           a seeded hash of the document id (stable across reloads, no model needed);
+ * - least-confidence: 1 − max p (single-label), or the least sure per-label decision (multi-label);
+ * - margin:           1 − (p₁ − p₂), the two most probable classes (multi-label: 1 − |2p − 1| per label);
+ * - entropy:          −Σ p log p / log K (multi-label: mean binary entropy per label).
+ *
+ * Every uncertainty score lies in [0, 1]. Documents without probabilities get a random score in
+ * [−1, 0) so they come after every scored document but stay in a stable, unbiased order.
+ */
+import type { TaskType } from '../../shared/task';
+
+export type Strategy = 'random' | 'least-confidence' | 'margin' | 'entropy';
+export const STRATEGIES: Strategy[] = ['random', 'least-confidence', 'margin', 'entropy'];
+
+/** FNV-1a 32-bit hash of (seed, id) mapped to [0, 1). */
+export function hashUnit(id: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // Final avalanche (murmur3 fmix32) so that ids differing in the last character spread out.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+function binaryEntropy(p: number): number {
+  const q = clamp01(p);
+  if (q === 0 || q === 1) return 0;
+  return -(q * Math.log2(q) + (1 - q) * Math.log2(1 - q));
+}
+
+/** 1 − max p; multi-label: the largest per-label uncertainty 1 − max(p, 1 − p), scaled to [0, 1]. */
+export function leastConfidence(probs: readonly number[], task: TaskType): number {
+  if (probs.length === 0) return 0;
+  if (task === 'multilabel') return Math.max(...probs.map((p) => 2 * (1 - Math.max(clamp01(p), 1 - clamp01(p)))));
+  const K = probs.length;
+  const max = Math.max(...probs);
+  // Scale so that the uniform distribution scores 1 for any K.
+  return K > 1 ? clamp01((1 - max) / (1 - 1 / K)) : 0;
+}
+
+/** 1 − (p₁ − p₂); multi-label: the smallest per-label margin |2p − 1| turned into 1 − margin. */
+export function margin(probs: readonly number[], task: TaskType): number {
+  if (probs.length === 0) return 0;
+  if (task === 'multilabel') return Math.max(...probs.map((p) => 1 - Math.abs(2 * clamp01(p) - 1)));
+  if (probs.length === 1) return 1 - Math.abs(2 * clamp01(probs[0]) - 1);
+  let a = -Infinity;
+  let b = -Infinity;
+  for (const p of probs) {
+    if (p > a) {
+      b = a;
+      a = p;
+    } else if (p > b) b = p;
+  }
+  return clamp01(1 - (a - b));
+}
+
+/** Normalised Shannon entropy; multi-label: mean binary entropy over labels. */
+export function entropy(probs: readonly number[], task: TaskType): number {
+  if (probs.length === 0) return 0;
+  if (task === 'multilabel') return probs.reduce((s, p) => s + binaryEntropy(p), 0) / probs.length;
+  const K = probs.length;
+  if (K === 1) return binaryEntropy(probs[0]);
+  const total = probs.reduce((s, p) => s + Math.max(0, p), 0) || 1;
+  let h = 0;
+  for (const raw of probs) {
+    const p = Math.max(0, raw) / total;
+    if (p > 0) h -= p * Math.log(p);
+  }
+  return clamp01(h / Math.log(K));
+}
+
+/** Priority of one document under a strategy: higher comes first. */
+export function queueScore(strategy: Strategy, id: string, probs: readonly number[] | undefined, task: TaskType, seed = 0): number {
+  const r = hashUnit(id, seed);
+  if (strategy === 'random') return r;
+  if (!probs || probs.length === 0) return r - 1;
+  const u = strategy === 'least-confidence' ? leastConfidence(probs, task) : strategy === 'margin' ? margin(probs, task) : entropy(probs, task);
+  // Ties (e.g. many identical probabilities) are broken by the stable hash, without reordering distinct scores.
+  return u + r * 1e-9;
+}
+
+/** Orders documents by a strategy (highest priority first); pure, returns a new array. */
+export function orderQueue<T extends { id: string; probs?: readonly number[] }>(docs: readonly T[], strategy: Strategy, task: TaskType, seed = 0): T[] {
+  return docs
+    .map((d) => ({ d, s: queueScore(strategy, d.id, d.probs, task, seed) }))
+    .sort((x, y) => y.s - x.s || (x.d.id < y.d.id ? -1 : x.d.id > y.d.id ? 1 : 0))
+    .map((x) => x.d);
+}

@@ -1,0 +1,161 @@
+/** App-wide state: system info, projects, the annotator's name, notifications, start-up checks. */
+import { computed, reactive } from 'vue';
+import type { ProjectMeta, SystemInfo } from '../../shared/api';
+import { api, HttpApi } from '../api';
+import { checkDatabase, type DbVerdict } from '../db/logic';
+import { countDocs, flushJournal, openDatabases, pendingJournal, rollbackPendingImports, saveProject, syncProjects } from '../db/repo';
+import type { ProjectRow } from '../db/types';
+import { errorText } from '../i18n';
+import { route } from './route';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'ok' | 'error';
+  text: string;
+}
+
+export interface ProjectStats {
+  total: number;
+  labeled: number;
+}
+
+const USER_KEY = 'distillery.user';
+
+function storedUser(): string {
+  try {
+    return localStorage.getItem(USER_KEY) || 'annotator';
+  } catch {
+    return 'annotator';
+  }
+}
+
+export const state = reactive({
+  booted: false,
+  bootError: '',
+  info: null as SystemInfo | null,
+  projects: [] as ProjectRow[],
+  stats: {} as Record<string, ProjectStats>,
+  user: storedUser(),
+  toasts: [] as Toast[],
+  /** Projects whose database disagrees with the journal's sentinel. */
+  verdicts: {} as Record<string, DbVerdict>,
+  dbOpenError: '',
+  connected: true,
+  journalPending: {} as Record<string, number>,
+});
+
+let toastSeq = 0;
+export function toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : 4000): void {
+  const t = { id: ++toastSeq, kind, text };
+  state.toasts.push(t);
+  // At most three on screen: the oldest informational ones go first.
+  while (state.toasts.length > 3) {
+    const i = state.toasts.findIndex((x) => x.kind !== 'error');
+    state.toasts.splice(i >= 0 ? i : 0, 1);
+  }
+  if (ms > 0) setTimeout(() => dismiss(t.id), ms);
+}
+
+export function dismiss(id: number): void {
+  const i = state.toasts.findIndex((t) => t.id === id);
+  if (i >= 0) state.toasts.splice(i, 1);
+}
+
+export function toastError(e: unknown): void {
+  console.error(e);
+  toast('error', errorText(e));
+}
+
+export function setUser(name: string): void {
+  state.user = name.trim() || 'annotator';
+  try {
+    localStorage.setItem(USER_KEY, state.user);
+  } catch {
+    /* ignore */
+  }
+}
+
+export const currentProject = computed<ProjectRow | undefined>(() => state.projects.find((p) => p.id === route.projectId));
+
+export async function refreshStats(projectId: string): Promise<ProjectStats> {
+  const s = await countDocs(projectId);
+  state.stats[projectId] = s;
+  return s;
+}
+
+export async function refreshProjects(): Promise<void> {
+  const metas = await api.projects.list();
+  state.projects = await syncProjects(metas);
+  await Promise.all(state.projects.map((p) => refreshStats(p.id).catch(() => undefined)));
+}
+
+export async function updateProject(p: ProjectRow): Promise<void> {
+  const meta: ProjectMeta = { id: p.id, name: p.name, task: p.task, labels: p.labels, guidelines: p.guidelines, createdAt: p.createdAt, folder: p.folder };
+  const saved = await api.projects.update(meta);
+  const row: ProjectRow = { ...p, ...saved };
+  await saveProject(JSON.parse(JSON.stringify(row)) as ProjectRow);
+  const i = state.projects.findIndex((x) => x.id === p.id);
+  if (i >= 0) state.projects[i] = row;
+}
+
+export async function saveLocalProject(p: ProjectRow): Promise<void> {
+  await saveProject(JSON.parse(JSON.stringify(p)) as ProjectRow);
+  const i = state.projects.findIndex((x) => x.id === p.id);
+  if (i >= 0) state.projects[i] = p;
+}
+
+/** Sends pending journal events and updates the "not yet journaled" count. */
+export async function syncJournal(projectId: string): Promise<void> {
+  try {
+    await flushJournal(api, projectId);
+  } catch (e) {
+    console.warn('journal append failed', e);
+  }
+  state.journalPending[projectId] = await pendingJournal(projectId).catch(() => 0);
+}
+
+/** Compares each project's label count with the journal's sentinel (kept outside IndexedDB). */
+export async function checkProjects(): Promise<void> {
+  for (const p of state.projects) {
+    let sentinel: { labeledCount: number } | null = null;
+    try {
+      sentinel = await api.journal.sentinel(p.id);
+    } catch (e) {
+      console.warn('sentinel unavailable', e);
+      continue;
+    }
+    const have = state.dbOpenError ? null : (state.stats[p.id]?.labeled ?? 0);
+    const v = checkDatabase(have, sentinel, state.dbOpenError || undefined);
+    if (v.kind === 'ok') delete state.verdicts[p.id];
+    else state.verdicts[p.id] = v;
+  }
+}
+
+/** Strips the one-time token from the address bar once the cookie it was exchanged for works. */
+function forgetToken(): void {
+  if (typeof location === 'undefined' || !location.search.includes('token=')) return;
+  const u = new URL(location.href);
+  u.searchParams.delete('token');
+  history.replaceState(history.state, '', u.pathname + (u.search === '?' ? '' : u.search) + u.hash);
+}
+
+export async function boot(): Promise<void> {
+  try {
+    await openDatabases();
+    await rollbackPendingImports();
+  } catch (e) {
+    state.dbOpenError = errorText(e);
+  }
+  try {
+    state.info = await api.system.info();
+    forgetToken();
+    if (api instanceof HttpApi) api.onConnection = (c) => (state.connected = c);
+    if (!state.dbOpenError) await refreshProjects();
+    else state.projects = (await api.projects.list()).map((m) => ({ strategy: 'random', ...m }));
+    await checkProjects();
+    for (const p of state.projects) void syncJournal(p.id);
+  } catch (e) {
+    state.bootError = errorText(e);
+  }
+  state.booted = true;
+}

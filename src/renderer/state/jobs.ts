@@ -1,0 +1,191 @@
+/**
+ * Training / distillation / scoring jobs: started from the database's labels, followed through the
+ * API's event stream (with polling as a fallback), recorded in Dexie, and their scores written back
+ * onto the documents when they finish.
+ */
+import { reactive } from 'vue';
+import type { JobKind, JobRequest, JobStatus } from '../../shared/api';
+import { DistilleryError, fromWire } from '../../shared/errors';
+import { api } from '../api';
+import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateJob } from '../db/repo';
+import type { JobRow, ProjectRow } from '../db/types';
+import { i18n, errorText } from '../i18n';
+import { state, toast, saveLocalProject, refreshStats } from './app';
+
+export const jobsState = reactive({
+  byId: {} as Record<string, JobRow>,
+  /** Runs of the project on screen, newest first. */
+  runs: [] as JobRow[],
+  runsProject: '',
+});
+
+const MAX_CURVE = 2000;
+const finishing = new Set<string>();
+let tracking = false;
+let pollTimer: ReturnType<typeof setInterval> | undefined;
+const lastSaved = new Map<string, number>();
+
+function isActive(j: JobRow): boolean {
+  return j.state === 'queued' || j.state === 'running';
+}
+
+function plain<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x)) as T;
+}
+
+export async function loadRuns(projectId: string): Promise<void> {
+  const rows = await jobsOf(projectId);
+  for (const r of rows) if (!jobsState.byId[r.id]) jobsState.byId[r.id] = r;
+  jobsState.runsProject = projectId;
+  jobsState.runs = rows.map((r) => jobsState.byId[r.id] ?? r);
+}
+
+function upsertRun(j: JobRow): void {
+  if (jobsState.runsProject !== j.projectId) return;
+  const i = jobsState.runs.findIndex((r) => r.id === j.id);
+  if (i >= 0) jobsState.runs[i] = j;
+  else jobsState.runs.unshift(j);
+}
+
+/** Merges a status update into the job's row; terminal states finish the job. */
+export async function onStatus(s: JobStatus): Promise<void> {
+  let row = jobsState.byId[s.id];
+  if (!row) {
+    const stored = await getJob(s.id);
+    if (!stored) return; // another window's or another project's job
+    row = jobsState.byId[s.id] = stored;
+  }
+  row.state = s.state;
+  if (s.progress) {
+    row.progress = s.progress;
+    const m = s.progress.metrics;
+    if (m && Object.keys(m).length) {
+      const last = row.curve[row.curve.length - 1];
+      const key = `${s.progress.phase}:${s.progress.done}`;
+      if (last && last.key === key) Object.assign(last.metrics, m);
+      else row.curve.push({ x: row.curve.length + 1, metrics: { ...m }, key });
+      if (row.curve.length > MAX_CURVE) row.curve.splice(0, row.curve.length - MAX_CURVE);
+    }
+  }
+  if (s.result) row.result = s.result;
+  if (s.error) row.error = s.error;
+  upsertRun(row);
+  const terminal = !isActive(row);
+  const now = Date.now();
+  if (terminal || now - (lastSaved.get(row.id) ?? 0) > 1000) {
+    lastSaved.set(row.id, now);
+    if (terminal && !row.finishedAt) row.finishedAt = new Date().toISOString();
+    await saveJob(plain(row));
+  }
+  if (terminal) await finish(row);
+}
+
+async function finish(row: JobRow): Promise<void> {
+  if (finishing.has(row.id)) return;
+  finishing.add(row.id);
+  const t = i18n.global.t;
+  try {
+    if (row.state === 'done' && !row.applied) {
+      const p = state.projects.find((x) => x.id === row.projectId);
+      const version = row.result?.modelVersion ?? '';
+      if (p && row.kind !== 'distill' && row.result?.scores) {
+        const n = await applyScores(p, row.result.scores, version);
+        const next: ProjectRow = { ...p, teacherVersion: version };
+        await saveLocalProject(next);
+        await refreshStats(p.id);
+        toast('ok', t('train.applied', { n, version }));
+      } else if (p && row.kind === 'distill') {
+        await saveLocalProject({ ...p, studentVersion: version });
+        toast('ok', t('train.doneMsg', { version }));
+      }
+      row.applied = true;
+      // Scores are on the documents now; the job row keeps the rest of the result.
+      if (row.result?.scores) row.result = { ...row.result, scores: undefined };
+      await updateJob(row.id, plain({ applied: true, result: row.result, state: row.state, finishedAt: row.finishedAt }));
+    } else if (row.state === 'failed' && !row.applied) {
+      toast('error', t('train.failed', { message: row.error ? errorText(fromWire(row.error)) : '?' }));
+      row.applied = true;
+      await updateJob(row.id, { applied: true });
+    } else if (row.state === 'cancelled' && !row.applied) {
+      toast('info', t('train.cancelled'));
+      row.applied = true;
+      await updateJob(row.id, { applied: true });
+    }
+  } catch (e) {
+    toast('error', errorText(e));
+  } finally {
+    finishing.delete(row.id);
+  }
+}
+
+async function poll(): Promise<void> {
+  for (const j of Object.values(jobsState.byId)) {
+    if (!isActive(j)) continue;
+    try {
+      await onStatus(await api.jobs.status(j.id));
+    } catch (e) {
+      // A job the backend no longer knows (it restarted) is failed, labels untouched.
+      const msg = errorText(e);
+      if (e instanceof DistilleryError && e.code === 'NOT_FOUND') await onStatus({ id: j.id, kind: j.kind, state: 'failed', error: { name: 'Error', code: 'INTERNAL', message: msg, details: {} } });
+    }
+  }
+}
+
+export async function startTracking(): Promise<void> {
+  if (tracking) return;
+  tracking = true;
+  api.jobs.subscribe((s) => void onStatus(s).catch((e) => console.error(e)));
+  for (const j of await activeJobs()) {
+    jobsState.byId[j.id] = j;
+    if (j.state === 'done' && !j.applied) void finish(j);
+  }
+  pollTimer = setInterval(() => void poll(), 3000);
+}
+
+export function stopTracking(): void {
+  if (pollTimer) clearInterval(pollTimer);
+}
+
+export interface JobOptions {
+  [key: string]: unknown;
+  model?: string;
+  useUnlabeled?: boolean;
+}
+
+/** Builds the job request from the database and starts it; `left` = labeled documents a distill job had to leave out. */
+export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions): Promise<JobRow & { left: number }> {
+  const docs = await allDocs(p.id);
+  const labels = p.labels.map((l) => l.name);
+  let labeled = docs.filter((d) => d.labels.length).map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
+  let left = 0;
+  const req: JobRequest = { kind, projectId: p.id, task: p.task, labels, docs: { labeled }, options };
+  if (kind === 'train-student' || kind === 'score') {
+    // Every document is scored: pre-labels for the unlabeled, soft labels for distillation on all.
+    req.docs.toScore = docs.map((d) => ({ id: d.id, text: d.text }));
+    if (kind === 'score') req.modelVersion = p.teacherVersion;
+  } else if (kind === 'distill') {
+    const byId: Record<string, number[]> = {};
+    for (const d of docs) if (d.probs && d.modelVersion === p.teacherVersion) byId[d.id] = d.probs;
+    // Documents labeled after the teacher scored the corpus have no soft labels yet (re-score to include them).
+    const before = labeled.length;
+    labeled = labeled.filter((d) => byId[d.id] !== undefined);
+    left = before - labeled.length;
+    req.docs.labeled = labeled;
+    req.teacher = { kind: 'probs', byId, name: p.teacherVersion ?? 'teacher' };
+    req.modelVersion = p.teacherVersion;
+    if (options.useUnlabeled) req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
+  }
+  const { id } = await api.jobs.start(req);
+  const row: JobRow = { id, projectId: p.id, kind, state: 'queued', options: plain(options), startedAt: new Date().toISOString(), curve: [], labeledCount: labeled.length };
+  // The event may have beaten the reply: keep what it said.
+  const early = jobsState.byId[id];
+  const merged = early ? { ...row, ...early, options: row.options, projectId: p.id } : row;
+  jobsState.byId[id] = merged;
+  await saveJob(plain(merged));
+  upsertRun(merged);
+  return { ...merged, left };
+}
+
+export async function cancelJob(id: string): Promise<void> {
+  await api.jobs.cancel(id);
+}

@@ -1,0 +1,650 @@
+/**
+ * The workbench end to end: `distillery serve` (the real backend and worker) driven through Debian's
+ * Chromium with playwright-core.
+ *
+ *   create a project → a malformed CSV shows line-level errors and imports nothing → import 300
+ *   documents → training with no labels explains why not → label 30 with the keyboard alone (skip
+ *   and undo included) → train → suggestions with confidences → accept or correct 10 pre-labels by
+ *   keyboard → kill the worker mid-training (failed job, every label kept, retry works) → distill →
+ *   export the dataset and the ONNX student → reload: every label still there → wipe IndexedDB:
+ *   the app offers the rebuild from the journal and it restores every label → 100,000 documents in
+ *   the corpus view (import time and time per scroll step, printed).
+ *
+ * Screenshots of every view go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import iconv from 'iconv-lite';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = process.env.E2E_SHOTS ?? path.join(os.tmpdir(), 'distillery-e2e-shots');
+const haveChromium = existsSync(CHROMIUM);
+
+/** positive ← '1', negative ← '0' in the synthetic corpus. */
+const GOLD: Record<string, 'positive' | 'negative'> = { '1': 'positive', '0': 'negative' };
+const KEY = { positive: '1', negative: '2' } as const;
+
+interface Serve {
+  proc: ChildProcess;
+  url: string;
+  origin: string;
+  log: string[];
+}
+
+async function startServe(projects: string): Promise<Serve> {
+  const proc = spawn(process.execPath, ['bin/distillery.mjs', 'serve', '--port', '0', '--projects', projects, '--renderer', path.join(ROOT, 'out/renderer')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log: string[] = [];
+  proc.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 60 s:\n${log.join('')}`)), 60_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^(http:\/\/\S+\?token=\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${log.join('')}`)));
+  });
+  return { proc, url, origin: new URL(url).origin, log };
+}
+
+function csv(rows: string[][]): string {
+  return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+async function waitFor(page: Page, fn: string, arg: unknown = undefined, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(new Function('arg', `return (${fn})(arg)`) as (a: unknown) => unknown, arg, { timeout, polling: 50 });
+}
+
+async function text(page: Page, testid: string): Promise<string> {
+  return (await page.locator(`[data-testid="${testid}"]`).first().textContent())?.trim() ?? '';
+}
+
+/** Every labeled document in the browser's IndexedDB, read without the app's code. */
+async function labelsInDb(page: Page, projectId: string): Promise<Record<string, string>> {
+  return page.evaluate(
+    (pid) =>
+      new Promise<Record<string, string>>((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const db = q.result;
+          const r = db.transaction('docs').objectStore('docs').getAll();
+          r.onsuccess = () => {
+            const out: Record<string, string> = {};
+            for (const d of r.result as { projectId: string; id: string; labels: string[] }[]) if (d.projectId === pid && d.labels.length) out[d.id] = d.labels.join('|');
+            db.close();
+            resolve(out);
+          };
+          r.onerror = () => reject(r.error);
+        };
+      }),
+    projectId,
+  );
+}
+
+/** Unlabeled documents the model scored: id, suggestion, confidence. */
+async function scoredUnlabeled(page: Page, projectId: string): Promise<{ id: string; suggestion: string[]; confidence: number }[]> {
+  return page.evaluate(
+    (pid) =>
+      new Promise<{ id: string; suggestion: string[]; confidence: number }[]>((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const db = q.result;
+          const r = db.transaction('docs').objectStore('docs').getAll();
+          r.onsuccess = () => {
+            type D = { projectId: string; id: string; labels: string[]; suggestion?: string[]; confidence?: number };
+            db.close();
+            resolve(
+              (r.result as D[])
+                .filter((d) => d.projectId === pid && !d.labels.length && d.confidence !== undefined && d.suggestion?.length)
+                .map((d) => ({ id: d.id, suggestion: d.suggestion!, confidence: d.confidence! })),
+            );
+          };
+        };
+      }),
+    projectId,
+  );
+}
+
+async function docCount(page: Page, projectId: string): Promise<number> {
+  return page.evaluate(
+    (pid) =>
+      new Promise<number>((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const db = q.result;
+          const r = db.transaction('docs').objectStore('docs').index('projectId').count(pid);
+          r.onsuccess = () => {
+            db.close();
+            resolve(r.result);
+          };
+        };
+      }),
+    projectId,
+  );
+}
+
+describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
+  let serve: Serve;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let projectsDir: string;
+  let tmp: string;
+  let projectId = '';
+  const consoleErrors: string[] = [];
+  /** What the test labeled: doc id → labels joined by '|'. */
+  const expected: Record<string, string> = {};
+  const goldByText = new Map<string, 'positive' | 'negative'>();
+  let corpusFile = '';
+  const t0 = Date.now();
+  const timings: Record<string, number> = {};
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-e2e-'));
+    projectsDir = path.join(tmp, 'projects');
+    // The UI the server hosts: built from the sources under test.
+    const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts'], { cwd: ROOT, encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
+    serve = await startServe(projectsDir);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true });
+    page = await context.newPage();
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/favicon|status of 40[34]/.test(m.text())) consoleErrors.push(m.text());
+    });
+    page.on('dialog', (d) => void d.accept());
+
+    const docs = uniqueDocs(generateCorpus(400, 4242, 'binary')).slice(0, 300);
+    expect(docs).toHaveLength(300);
+    for (const d of docs) goldByText.set(d.text, GOLD[d.label]);
+    // No label column: the annotators label it. The ids come from the row numbers.
+    corpusFile = path.join(tmp, 'reviews-300.csv');
+    writeFileSync(corpusFile, csv([['review', 'source'], ...docs.map((d, i) => [d.text, i % 2 ? 'app' : 'web'])]));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (serve?.proc && serve.proc.exitCode === null) {
+      serve.proc.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    console.log(`[e2e] screenshots: ${SHOTS}`);
+    console.log(`[e2e] timings (s): ${JSON.stringify(timings)} total ${((Date.now() - t0) / 1000).toFixed(1)}`);
+  });
+
+  it('creates a project with a label schema and guidelines', async () => {
+    await page.goto(serve.url);
+    await page.waitForSelector('[data-testid="new-project"]');
+    // The token left the address bar; the browser keeps its own database, and says so.
+    expect(page.url()).not.toContain('token=');
+    await page.waitForSelector('[data-testid="separate-db"]');
+    await shot('01-projects-empty');
+    await page.fill('[data-testid="project-name-input"]', 'Takeaway reviews');
+    await page.fill('[data-testid="label-name-0"]', 'positive');
+    await page.fill('[data-testid="label-desc-0"]', 'The customer is happy overall');
+    await page.fill('[data-testid="label-name-1"]', 'negative');
+    await page.fill('[data-testid="label-desc-1"]', 'Complaints: taste, delivery, service, price');
+    await page.fill('[data-testid="guidelines"]', 'Judge the review as a whole. Mixed reviews (虽然…但是…): the clause after 但是 decides.');
+    await shot('02-new-project-form');
+    await page.click('[data-testid="create-project"]');
+    await page.waitForSelector('[data-testid="import-file"]');
+    projectId = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
+    expect(projectId).toBeTruthy();
+  });
+
+  it('shows line-level errors for bad files and imports nothing', async () => {
+    // Malformed CSV: an unterminated quote.
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('review,source\n"fine",web\n"never closed,web\nnext,app\n') });
+    await page.waitForSelector('[data-testid="import-errors"]');
+    const err = await text(page, 'import-error-line');
+    expect(err).toMatch(/line \d+/i);
+    expect(await page.locator('[data-testid="import-run"]').count()).toBe(0);
+    await shot('03-import-malformed');
+    // Labels outside the schema: every offending line is listed and the import is refused.
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'unknown-labels.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('review,label\n好吃,positive\n难吃,terrible\n一般,meh\n送得快,negative\n'),
+    });
+    await page.waitForSelector('[data-testid="import-preview"] [data-testid="import-errors"]');
+    const lines = await page.locator('[data-testid="import-error-line"]').allTextContents();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/line 3.*terrible/);
+    expect(lines[1]).toMatch(/line 4.*meh/);
+    expect(await page.locator('[data-testid="import-run"]').isDisabled()).toBe(true);
+    await shot('04-import-unknown-labels');
+    // GB18030 is detected, and the encoding can be chosen by hand.
+    const gb = iconv.encode('评论,来源\n味道很好，送餐很快,app\n太咸了,web\n', 'gb18030');
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'gbk.csv', mimeType: 'text/csv', buffer: gb });
+    await waitFor(page, '() => /gb18030 · 2 document/.test(document.querySelector(\'[data-testid="import-summary"]\')?.textContent ?? "")');
+    expect(await page.locator('[data-testid="import-preview"] td.text').first().textContent()).toBe('味道很好，送餐很快');
+    await page.selectOption('[data-testid="import-encoding"]', 'utf-8');
+    await page.waitForSelector('[data-testid="import-errors"]');
+    await page.selectOption('[data-testid="import-encoding"]', 'gb18030');
+    await waitFor(page, '() => /gb18030 · 2 document/.test(document.querySelector(\'[data-testid="import-summary"]\')?.textContent ?? "")');
+    await page.selectOption('[data-testid="import-encoding"]', '');
+    expect(await docCount(page, projectId)).toBe(0);
+  });
+
+  it('imports a CSV of 300 documents (preview, columns, all or nothing)', async () => {
+    await page.setInputFiles('[data-testid="import-file"]', corpusFile);
+    await page.waitForSelector('[data-testid="import-summary"]');
+    expect(await text(page, 'import-summary')).toMatch(/CSV · utf-8 · 300 document/);
+    expect(await page.locator('[data-testid="import-text-col"]').inputValue()).toBe('review');
+    await shot('05-import-preview');
+    const t = Date.now();
+    await page.click('[data-testid="import-run"]');
+    await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
+    timings.import300 = (Date.now() - t) / 1000;
+    expect(await text(page, 'import-done')).toMatch(/Imported 300 document/);
+    expect(await docCount(page, projectId)).toBe(300);
+  });
+
+  it('explains why training cannot start without labels', async () => {
+    await page.click('[data-testid="nav-train"]');
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-blocked"]');
+    expect(await text(page, 'train-blocked')).toMatch(/no labels yet/i);
+    await shot('06-train-no-labels');
+  });
+
+  it('labels 30 documents with the keyboard alone (skip and undo included)', async () => {
+    await page.click('[data-testid="nav-annotate"]');
+    await page.waitForSelector('[data-testid="doc-text"]');
+    await page.locator('body').focus();
+    await shot('07-annotate-start');
+    const t = Date.now();
+    let labeled = 0;
+    let step = 0;
+    while (labeled < 30) {
+      const id = (await page.getAttribute('[data-testid="doc-card"]', 'data-doc-id'))!;
+      const docText = await text(page, 'doc-text');
+      const gold = goldByText.get(docText)!;
+      expect(gold, docText).toBeTruthy();
+      step++;
+      if (step === 3) {
+        // Skip one, then undo the skip: the same document comes back.
+        await page.keyboard.press(' ');
+        await waitFor(page, '(id) => document.querySelector(\'[data-testid="doc-card"]\')?.dataset.docId !== id', id);
+        await page.keyboard.press('Control+z');
+        await waitFor(page, '(id) => document.querySelector(\'[data-testid="doc-card"]\')?.dataset.docId === id', id);
+      }
+      if (step === 6) {
+        // A wrong label, undone with Ctrl+Z.
+        const wrong = gold === 'positive' ? 'negative' : 'positive';
+        await page.keyboard.press(KEY[wrong]);
+        await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(labeled + 1));
+        await page.keyboard.press('Control+z');
+        await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(labeled));
+        await waitFor(page, '(id) => document.querySelector(\'[data-testid="doc-card"]\')?.dataset.docId === id', id);
+      }
+      await page.keyboard.press(KEY[gold]);
+      labeled++;
+      expected[id] = gold;
+      await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(labeled));
+    }
+    timings.label30 = (Date.now() - t) / 1000;
+    expect(await text(page, 'progress')).toBe('30 / 300 labeled');
+    await shot('08-annotate-30-labeled');
+    expect(await labelsInDb(page, projectId)).toEqual(expected);
+    // Each label is journaled on the server (undo and skip included).
+    await waitFor(page, '() => !document.body.textContent.includes("not yet journaled")');
+    const journal = readFileSync(path.join(projectsDir, readdirOne(projectsDir, projectId), 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(journal.filter((e) => e.action === 'undo')).toHaveLength(1);
+    expect(journal.filter((e) => e.action === 'skip')).toHaveLength(1);
+    // The history panel shows the undone label of the last document.
+    expect(await page.locator('[data-testid="history"]').count()).toBe(1);
+  });
+
+  it('trains, and shows suggestions with confidences', async () => {
+    await page.click('[data-testid="nav-train"]');
+    await page.fill('[data-testid="teacher-epochs"]', '12');
+    await page.fill('[data-testid="teacher-patience"]', '0');
+    await page.fill('[data-testid="teacher-hidden"]', '16');
+    const t = Date.now();
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="job-live"]', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="job-live"] canvas');
+    await waitFor(page, '() => (document.querySelector(\'[data-testid="job-progress"]\')?.style.width ?? "0%") !== "0%"', undefined, 60_000).catch(() => undefined);
+    await shot('09-training-live');
+    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
+    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Pre-labeled/.test(t.textContent))', undefined, 30_000);
+    timings.train = (Date.now() - t) / 1000;
+    expect(await text(page, 'run-accuracy')).toMatch(/%$/);
+    await page.click('[data-testid="run-row"]');
+    await page.waitForSelector('[data-testid="run-details"] canvas');
+    await page.waitForSelector('[data-testid="confusion"]');
+    await shot('10-train-done');
+
+    await page.click('[data-testid="nav-annotate"]');
+    await page.waitForSelector('[data-testid="suggestion"]');
+    expect(await text(page, 'confidence')).toMatch(/^\d{1,3}\.\d%$/);
+    await page.selectOption('[data-testid="strategy"]', 'least-confidence');
+    await page.waitForSelector('[data-testid="suggestion"]');
+    await page.locator('body').focus();
+    await shot('11-annotate-suggestion');
+  });
+
+  it('accepts or corrects 10 pre-labels by keyboard, least confident first', async () => {
+    await page.click('[data-testid="nav-review"]');
+    await page.waitForSelector('[data-testid="doc-card"]');
+    await page.locator('body').focus();
+    await shot('12-review');
+    let accepted = 0;
+    let corrected = 0;
+    let lastConf = -1;
+    for (let i = 0; i < 10; i++) {
+      const id = (await page.getAttribute('[data-testid="doc-card"]', 'data-doc-id'))!;
+      const docText = await text(page, 'doc-text');
+      const gold = goldByText.get(docText)!;
+      const suggested = (await page.locator('[data-testid="suggestion"] .chip').first().textContent())?.trim();
+      const conf = parseFloat(await text(page, 'confidence'));
+      expect(conf).toBeGreaterThanOrEqual(lastConf - 1e-9);
+      lastConf = conf;
+      if (suggested === gold) {
+        await page.keyboard.press('Enter');
+        accepted++;
+      } else {
+        await page.keyboard.press(KEY[gold]);
+        corrected++;
+      }
+      expected[id] = gold;
+      await waitFor(page, '(id) => document.querySelector(\'[data-testid="doc-card"]\')?.dataset.docId !== id', id);
+    }
+    console.log(`[e2e] review: ${accepted} accepted, ${corrected} corrected`);
+    await waitFor(page, '() => !document.body.textContent.includes("not yet journaled")');
+    expect(await labelsInDb(page, projectId)).toEqual(expected);
+
+    // Bulk accept above a confidence: here the threshold that takes the 5 most confident pre-labels.
+    const scored = (await scoredUnlabeled(page, projectId)).sort((a, b) => b.confidence - a.confidence);
+    const thr = scored[4].confidence;
+    const take = scored.filter((d) => d.confidence >= thr);
+    await page.fill('[data-testid="bulk-threshold"]', String(thr));
+    await waitFor(page, (n => `() => document.querySelector('[data-testid="bulk-accept"]')?.textContent.trim() === 'Accept ${n}'`)(take.length));
+    await page.click('[data-testid="bulk-accept"]');
+    await waitFor(page, (n => `() => [...document.querySelectorAll('[data-testid="toast"]')].some((t) => t.textContent.includes('Accepted ${n} pre-label'))`)(take.length));
+    for (const d of take) expected[d.id] = d.suggestion.join('|');
+    await waitFor(page, '() => !document.body.textContent.includes("not yet journaled")');
+    expect(await labelsInDb(page, projectId)).toEqual(expected);
+  });
+
+  it('a worker killed mid-training fails the job, keeps every label, and a retry works', async () => {
+    await page.click('[data-testid="nav-train"]');
+    await page.fill('[data-testid="teacher-epochs"]', '400');
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="job-live"]', { timeout: 20_000 });
+    await waitFor(page, '() => /running/.test(document.querySelector(\'[data-testid="run-state"]\')?.textContent ?? "")', undefined, 30_000);
+    const workers = childPids(serve.proc.pid!);
+    expect(workers.length).toBeGreaterThan(0);
+    for (const pid of workers) process.kill(pid, 'SIGKILL');
+    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "failed"', undefined, 30_000);
+    await shot('13-worker-killed');
+    expect(await labelsInDb(page, projectId)).toEqual(expected);
+    // Retry on the restarted worker.
+    await page.fill('[data-testid="teacher-epochs"]', '12');
+    await waitFor(page, '() => !document.querySelector(\'[data-testid="train-start"]\').disabled', undefined, 30_000);
+    await page.click('[data-testid="train-start"]');
+    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
+  });
+
+  it('distills a student', async () => {
+    await page.selectOption('[data-testid="student-model"]', 'textcnn');
+    await page.fill('[data-testid="student-epochs"]', '8');
+    await page.fill('[data-testid="student-patience"]', '0');
+    await waitFor(page, '() => !document.querySelector(\'[data-testid="distill-start"]\').disabled', undefined, 30_000);
+    const t = Date.now();
+    await page.click('[data-testid="distill-start"]');
+    await waitFor(page, '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "student"', undefined, 20_000);
+    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
+    timings.distill = (Date.now() - t) / 1000;
+    await page.click('[data-testid="run-row"]');
+    await page.waitForSelector('[data-testid="run-details"] canvas');
+    await shot('14-distilled');
+  });
+
+  it('exports the dataset and the ONNX student', async () => {
+    await page.click('[data-testid="nav-export"]');
+    await page.click('[data-testid="export-csv"]');
+    await waitFor(page, '() => document.querySelectorAll(\'[data-testid="export-file"]\').length === 1');
+    await page.click('[data-testid="export-jsonl"]');
+    await waitFor(page, '() => document.querySelectorAll(\'[data-testid="export-file"]\').length === 2');
+    const version = await page.locator('[data-testid="export-model-version"]').inputValue();
+    expect(version).toMatch(/^distilled-/);
+    await page.click('[data-testid="export-model-onnx"]');
+    await waitFor(page, '() => document.querySelectorAll(\'[data-testid="export-file"]\').length === 3', undefined, 60_000);
+    const files = await page.locator('[data-testid="export-path"]').allTextContents();
+    const [onnx, jsonl, csvOut] = files.map((f) => f.trim());
+    expect(onnx).toMatch(/\.onnx$/);
+    for (const f of [onnx, jsonl, csvOut]) expect(existsSync(f), f).toBe(true);
+    const rows = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; labels: string[] });
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.labels.join('|')]))).toEqual(expected);
+    // The download link works through the same authenticated origin.
+    const href = await page.locator('[data-testid="export-file"] a').first().getAttribute('href');
+    expect(href).toBeTruthy();
+    const status = await page.evaluate(async (u) => (await fetch(u!, { credentials: 'same-origin' })).status, href);
+    expect(status).toBe(200);
+    await shot('15-export');
+
+    // Backup (dexie-export-import) and restore over the project: the same labels afterwards.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="backup-run"]')]);
+    const backup = path.join(tmp, 'backup.json');
+    await download.saveAs(backup);
+    expect(JSON.parse(readFileSync(backup, 'utf8')).formatName).toBe('dexie');
+    await page.setInputFiles('[data-testid="restore-file"]', backup);
+    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Restored the backup \\(300 /.test(t.textContent))', undefined, 30_000);
+    expect(await docCount(page, projectId)).toBe(300);
+    expect(await labelsInDb(page, projectId)).toEqual(expected);
+  });
+
+  it('finds every label after a reload', async () => {
+    await page.reload();
+    await page.click('[data-testid="nav-annotate"]');
+    const n = Object.keys(expected).length;
+    await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent === "${n} / 300 labeled"`)(n));
+    expect(await labelsInDb(page, projectId)).toEqual(expected);
+    await page.click('[data-testid="nav-corpus"]');
+    await waitFor(page, '() => /of 300 document/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")');
+    await page.selectOption('[data-testid="filter-source"]', 'human');
+    await waitFor(page, '() => /^\\d+ of 300/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")');
+    await page.selectOption('[data-testid="filter-source"]', '');
+    await page.locator('[data-testid="corpus-row"]').first().click();
+    await page.waitForSelector('[data-testid="corpus-detail"]');
+    await shot('16-corpus');
+    // Chinese UI.
+    await page.selectOption('[data-testid="locale"]', 'zh-CN');
+    await page.click('[data-testid="nav-annotate"]');
+    await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent === "已标注 ${n} / 300"`)(n));
+    await shot('17-annotate-zh');
+    await page.selectOption('[data-testid="locale"]', 'en');
+  });
+
+  it('offers to rebuild a wiped database from the journal and restores every label', async () => {
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const q = indexedDB.deleteDatabase('distillery');
+          q.onsuccess = () => resolve();
+          q.onerror = () => reject(q.error);
+        }),
+    );
+    await page.reload();
+    await page.waitForSelector('[data-testid="rebuild-dialog"]', { timeout: 20_000 });
+    const n = Object.keys(expected).length;
+    expect(await text(page, 'rebuild-dialog')).toContain(`records ${n} labeled`);
+    await shot('18-rebuild-offer');
+    await page.click('[data-testid="rebuild"]');
+    await page.waitForSelector('[data-testid="rebuild-dialog"]', { state: 'detached' });
+    expect(await labelsInDb(page, projectId)).toEqual(expected);
+    // The texts come back with the corpus file; labels stay.
+    await page.click('[data-testid="nav-import"]');
+    await page.setInputFiles('[data-testid="import-file"]', corpusFile);
+    await page.waitForSelector('[data-testid="import-fills"]');
+    await page.click('[data-testid="import-run"]');
+    await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
+    expect(await docCount(page, projectId)).toBe(300);
+    expect(await labelsInDb(page, projectId)).toEqual(expected);
+    await page.click('[data-testid="nav-annotate"]');
+    await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent === "${n} / 300 labeled"`)(n));
+  });
+
+  it('multi-label: keys toggle labels and Enter saves them', async () => {
+    await page.click('[data-testid="home"]');
+    await page.fill('[data-testid="project-name-input"]', 'Aspects');
+    await page.click('[data-testid="task-multilabel"]');
+    expect(await page.locator('[data-testid="label-name-2"]').inputValue()).toBe('service');
+    await page.click('[data-testid="create-project"]');
+    await page.waitForSelector('[data-testid="import-file"]');
+    const pid = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'aspects.txt', mimeType: 'text/plain', buffer: Buffer.from('虽然好吃但是送得太慢\n服务很好\n') });
+    await page.waitForSelector('[data-testid="import-summary"]');
+    await page.click('[data-testid="import-run"]');
+    await page.waitForSelector('[data-testid="import-done"]');
+    await page.click('[data-testid="nav-annotate"]');
+    await page.waitForSelector('[data-testid="doc-text"]');
+    await page.locator('body').focus();
+    const first = (await page.getAttribute('[data-testid="doc-card"]', 'data-doc-id'))!;
+    await page.keyboard.press('1');
+    await page.keyboard.press('2');
+    await page.keyboard.press('3');
+    await page.keyboard.press('3');
+    await waitFor(page, '() => document.querySelectorAll(".label-btn.on").length === 2');
+    await shot('20-multilabel');
+    await page.keyboard.press('Enter');
+    await waitFor(page, '() => document.querySelector(\'[data-testid="progress"]\')?.textContent === "1 / 2 labeled"');
+    const second = (await page.getAttribute('[data-testid="doc-card"]', 'data-doc-id'))!;
+    await page.keyboard.press('3');
+    await page.keyboard.press('Enter');
+    await waitFor(page, '() => document.querySelector(\'[data-testid="progress"]\')?.textContent === "2 / 2 labeled"');
+    expect(await labelsInDb(page, pid)).toEqual({ [first]: 'taste|delivery', [second]: 'service' });
+  });
+
+  it('handles 100,000 documents in the corpus view (import time and scroll step, measured in the browser)', async () => {
+    const N = 100_000;
+    const base = uniqueDocs(generateCorpus(3000, 777, 'binary')).map((d) => d.text);
+    const rows: string[][] = [['text']];
+    for (let i = 0; i < N; i++) rows.push([`${base[i % base.length]} #${i}`]);
+    const big = path.join(tmp, 'big-100k.csv');
+    writeFileSync(big, csv(rows));
+
+    await page.click('[data-testid="home"]');
+    await page.fill('[data-testid="project-name-input"]', 'Corpus 100k');
+    await page.click('[data-testid="create-project"]');
+    await page.waitForSelector('[data-testid="import-file"]');
+    const bigId = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
+    const tParse = Date.now();
+    await page.setInputFiles('[data-testid="import-file"]', big);
+    await page.waitForSelector('[data-testid="import-summary"]', { timeout: 120_000 });
+    const parseS = (Date.now() - tParse) / 1000;
+    await page.click('[data-testid="import-run"]');
+    await page.waitForSelector('[data-testid="import-done"]', { timeout: 180_000 });
+    const importMs = await page.evaluate(() => (window as unknown as { __lastImportMs: number }).__lastImportMs);
+    expect(await docCount(page, bigId)).toBe(N);
+
+    await page.click('[data-testid="nav-corpus"]');
+    await waitFor(page, '() => / of 100,000 document/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")', undefined, 60_000);
+    const loadMs = await page.evaluate(() => (window as unknown as { __corpusLoadMs: number }).__corpusLoadMs);
+    const scroll = await page.evaluate(async () => {
+      const el = document.querySelector('[data-testid="corpus-scroller"]') as HTMLElement;
+      const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+      const steps: number[] = [];
+      const jumps: number[] = [];
+      await frame();
+      // Steady scrolling: 120 steps of one screen each.
+      for (let i = 0; i < 120; i++) {
+        const t = performance.now();
+        el.scrollTop += el.clientHeight;
+        await frame();
+        await frame();
+        steps.push(performance.now() - t);
+      }
+      // Jumps anywhere in the 100,000 rows.
+      for (let i = 0; i < 40; i++) {
+        const t = performance.now();
+        el.scrollTop = ((i * 7919) % 100) / 100 * el.scrollHeight;
+        await frame();
+        await frame();
+        jumps.push(performance.now() - t);
+      }
+      const rowsShown = document.querySelectorAll('[data-testid="corpus-row"]').length;
+      const stat = (xs: number[]) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p95: s[Math.floor(0.95 * (s.length - 1))], max: s[s.length - 1] };
+      };
+      return { steps: stat(steps), jumps: stat(jumps), rowsShown, scrollHeight: el.scrollHeight };
+    });
+    // Search over all 100,000 texts.
+    const tSearch = Date.now();
+    await page.fill('[data-testid="corpus-search"]', '#99999');
+    await waitFor(page, '() => /^1 of/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")', undefined, 20_000);
+    const searchS = (Date.now() - tSearch) / 1000;
+    await page.fill('[data-testid="corpus-search"]', '');
+    await waitFor(page, '() => /^100,000 of 100,000/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")', undefined, 20_000);
+    await page.locator('[data-testid="corpus-scroller"]').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await page.waitForTimeout(100);
+    await shot('19-corpus-100k');
+    const fmt = (x: { mean: number; p95: number; max: number }) => `mean ${x.mean.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(1)} ms`;
+    console.log(
+      [
+        `[e2e] corpus of ${N.toLocaleString('en')} documents (headless Chromium, ${os.cpus().length} cores):`,
+        `  parse (server) + preview: ${parseS.toFixed(1)} s; import into IndexedDB (chunks of 1,000): ${(importMs / 1000).toFixed(1)} s`,
+        `  corpus view load: ${(loadMs / 1000).toFixed(2)} s; rows in the DOM: ${scroll.rowsShown}; scroll height ${scroll.scrollHeight}px`,
+        `  scroll step (one screen, 2 frames): ${fmt(scroll.steps)}`,
+        `  jump to anywhere: ${fmt(scroll.jumps)}`,
+        `  text search over all documents (incl. 150 ms debounce): ${searchS.toFixed(2)} s`,
+      ].join('\n'),
+    );
+    expect(scroll.rowsShown).toBeLessThan(200);
+  });
+
+  it('logged no errors in the page', () => {
+    expect(consoleErrors.filter((e) => !/WORKER_CRASH|worker|Failed to load resource/i.test(e))).toEqual([]);
+  });
+});
+
+/** The project's folder name under the projects root (the folder whose project.json has its id). */
+function readdirOne(root: string, id: string): string {
+  for (const name of readdirSync(root)) {
+    try {
+      const meta = JSON.parse(readFileSync(path.join(root, name, 'project.json'), 'utf8')) as { id: string };
+      if (meta.id === id) return name;
+    } catch {
+      /* not a project */
+    }
+  }
+  throw new Error(`no folder for project ${id} in ${root}`);
+}
+
+function childPids(pid: number): number[] {
+  const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return r.stdout
+    .split('\n')
+    .map((s) => parseInt(s.trim(), 10))
+    .filter((n) => Number.isInteger(n));
+}
