@@ -119,6 +119,8 @@ export interface LabelEvent {
   at: string;
   modelVersion?: string;
   action: 'label' | 'accept' | 'correct' | 'skip' | 'undo';
+  /** The document's text, so that a rebuild from the journal alone restores documents too. */
+  text?: string;
 }
 
 export interface ExportRequest {

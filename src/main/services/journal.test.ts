@@ -80,6 +80,14 @@ describe('Journal', () => {
     ]);
   });
 
+  it('keeps the document text an event carries, so a rebuild needs no corpus file', async () => {
+    const { p, journal } = await project();
+    await journal.append(p.id, [{ ...ev('7', ['a']), text: '菜很好吃，送餐也快' }]);
+    const [back] = await journal.read(p.id);
+    expect(back.text).toBe('菜很好吃，送餐也快');
+    await expect(journal.append(p.id, [{ ...ev('8', ['a']), text: 42 as unknown as string }])).rejects.toThrow(/text must be a string/);
+  });
+
   it('fsyncs the journal after writing and before it resolves, then writes the sentinel', async () => {
     const { fs, log } = instrumentedFs();
     const { p, journal } = await project(fs);

@@ -218,6 +218,7 @@ function validateEvents(events: unknown): LabelEvent[] {
       at: x.at,
       ...(x.modelVersion !== undefined ? { modelVersion: x.modelVersion } : {}),
       action: x.action,
+      ...(x.text !== undefined ? { text: x.text } : {}),
     };
   });
 }
@@ -233,4 +234,5 @@ function validateEvent(e: unknown, i: number): asserts e is LabelEvent {
   if (typeof x.at !== 'string' || x.at === '') throw bad('at', 'must be a timestamp string');
   if (typeof x.action !== 'string' || !ACTIONS.has(x.action)) throw bad('action', `must be one of ${[...ACTIONS].join(', ')}`);
   if (x.modelVersion !== undefined && typeof x.modelVersion !== 'string') throw bad('modelVersion', 'must be a string');
+  if (x.text !== undefined && typeof x.text !== 'string') throw bad('text', 'must be a string');
 }

@@ -175,7 +175,7 @@ describe('labels and events', () => {
     expect(e1).toMatchObject({ projectId: 'p', docId: 'd1', labels: ['pos'], journaled: 0, text: '很好吃' });
     const j1 = journalEvent(e1);
     expect(j1).toEqual({ docId: 'd1', labels: ['pos'], source: 'human', who: 'ann', at: 't1', action: 'label', text: '很好吃' });
-    const events: (LabelEvent & { text?: string })[] = [
+    const events: LabelEvent[] = [
       j1,
       { docId: 'd1', labels: ['neg'], source: 'human', who: 'b', at: 't2', action: 'correct' },
       { docId: 'd1', labels: ['neg'], source: 'human', who: 'b', at: 't3', action: 'skip' },

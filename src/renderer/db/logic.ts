@@ -200,8 +200,8 @@ export function makeEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text'>, l
 }
 
 /** The event as the journal stores it (LabelEvent plus the text, so a rebuild needs nothing else). */
-export function journalEvent(e: EventRow): LabelEvent & { text?: string } {
-  const out: LabelEvent & { text?: string } = { docId: e.docId, labels: e.labels, source: e.source, who: e.who, at: e.at, action: e.action };
+export function journalEvent(e: EventRow): LabelEvent {
+  const out: LabelEvent = { docId: e.docId, labels: e.labels, source: e.source, who: e.who, at: e.at, action: e.action };
   if (e.modelVersion) out.modelVersion = e.modelVersion;
   if (e.text !== undefined) out.text = e.text;
   return out;
@@ -218,7 +218,7 @@ export interface FoldedDoc {
 }
 
 /** Latest label state of every document named in a journal (skips change nothing). */
-export function foldJournal(events: readonly (LabelEvent & { text?: string })[]): Map<string, FoldedDoc> {
+export function foldJournal(events: readonly LabelEvent[]): Map<string, FoldedDoc> {
   const out = new Map<string, FoldedDoc>();
   for (const e of events) {
     const prev = out.get(e.docId);

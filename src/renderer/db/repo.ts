@@ -332,7 +332,7 @@ export async function applyScores(p: ProjectRow, scores: Record<string, number[]
  * Restores labels (and the texts the journal carries) after the database was wiped or damaged:
  * documents still present get their labels back; missing ones are re-created from the journal's text.
  */
-export async function rebuildFromJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: (LabelEvent & { text?: string })[]): Promise<{ restored: number; created: number }> {
+export async function rebuildFromJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: LabelEvent[]): Promise<{ restored: number; created: number }> {
   const folded = foldJournal(events);
   const schema = p.labels.map((l) => l.name);
   let restored = 0;
