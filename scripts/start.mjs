@@ -1,34 +1,92 @@
 #!/usr/bin/env node
-// `npm start`: the workbench where it exists, otherwise the engine on the sample project.
-// The desktop workbench (Electron + Vue, issue #4) is not built yet; until it is, start trains a
-// student on the shipped sample corpus, evaluates it and predicts a few reviews, so a newcomer sees
-// the engine work at once. Where the Electron binary is missing it says so and how to get it.
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+// `npm start`: the desktop workbench where the Electron binary exists; otherwise the same UI in serve
+// mode (`distillery serve`), left running, with the URL to open printed.
+//   Electron present: build with electron-vite when out/ is missing or older than src/, then launch.
+//   Electron missing: say so (and how to fetch it), build the renderer if out/renderer is missing,
+//                     then run `distillery serve --projects runs/projects`.
+// The sample project on first run comes from the UI itself (resources/models/sample-corpus.csv).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const cli = path.join(root, 'bin', 'distillery.mjs');
-const sample = path.join(root, 'resources', 'models', 'sample-corpus.csv');
-const out = path.join(root, 'runs', 'sample-project', 'model');
+const require = createRequire(import.meta.url);
+const rel = (p) => path.relative(process.cwd(), p) || '.';
 
-const electronBinary = path.join(root, 'node_modules', 'electron', 'path.txt');
-if (!existsSync(electronBinary)) {
-  console.log(
-    'Electron binary not installed (its download is blocked here; on a networked machine run\n' +
-      '`node node_modules/electron/install.js`). The desktop workbench is not built yet (issue #4);\n' +
-      'showing the engine on the sample project instead.\n',
-  );
+/** The Electron executable, or undefined where its binary was never downloaded. */
+function electronBinary() {
+  try {
+    const p = require('electron'); // a path string; throws when node_modules/electron/path.txt is missing
+    return typeof p === 'string' && existsSync(p) ? p : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-const run = (args, opts = {}) => {
-  console.log(`$ distillery ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [cli, ...args], { stdio: ['pipe', 'inherit', 'inherit'], cwd: root, ...opts });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+function newestMtime(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+const outputs = {
+  main: path.join(root, 'out', 'main', 'index.js'),
+  preload: path.join(root, 'out', 'preload', 'index.cjs'),
+  renderer: path.join(root, 'out', 'renderer', 'index.html'),
 };
 
-run(['train', '--data', sample, '--out', out, '--model', 'bilstm', '--hidden', '64', '--layers', '1', '--epochs', '5']);
-run(['predict', '--model', out, '--data', '-'], { input: '菜很好吃，送餐也快，下次还点\n等了两个小时，饭都凉了，太失望\n' });
-console.log(`\nModel folder: ${out} (model.onnx, model-card.md, learning-curve.png, confusion-matrix.png)`);
-console.log('Try: npx distillery --help');
+/** Runs a Node script to completion (exits on failure). */
+function run(script, args, what) {
+  console.log(`$ node ${[script, ...args].map((a) => (path.isAbsolute(a) ? rel(a) : a)).join(' ')}`);
+  const r = spawnSync(process.execPath, [script, ...args], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`${what} failed${r.error ? `: ${r.error.message}` : ''}`);
+    process.exit(r.status || 1);
+  }
+}
+
+const binary = electronBinary();
+
+if (binary) {
+  const built = Object.values(outputs).every(existsSync);
+  const builtAt = built ? Math.min(...Object.values(outputs).map((p) => statSync(p).mtimeMs)) : 0;
+  const sourcesAt = Math.max(...['src/main', 'src/preload', 'src/shared', 'src/renderer'].map((d) => newestMtime(path.join(root, d))));
+  if (!built || sourcesAt > builtAt) {
+    run(path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), ['build'], 'electron-vite build');
+  }
+  const child = spawn(binary, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  stayWith(child);
+} else {
+  console.log('Electron binary not installed (fetch it with `node node_modules/electron/install.js` where a network exists); starting serve mode instead.');
+  if (!existsSync(outputs.renderer)) {
+    const config = path.join(root, 'vite.renderer.config.ts');
+    if (existsSync(config)) {
+      run(path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), ['build', '-c', config], 'building the UI');
+    } else {
+      console.log(`The UI is not built (${rel(outputs.renderer)} is missing) and vite.renderer.config.ts is not there to build it; the server will answer with a page saying so.`);
+    }
+  }
+  const projects = path.join(root, 'runs', 'projects');
+  const args = [path.join(root, 'bin', 'distillery.mjs'), 'serve', '--projects', projects, ...process.argv.slice(2)];
+  console.log(`$ distillery serve --projects ${rel(projects)}${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`);
+  // The server prints its URL (with the access token) on stdout: it passes straight through.
+  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  stayWith(child);
+}
+
+/**
+ * Lives as long as the child and exits with its status. Ctrl+C reaches the child from the terminal
+ * itself (same process group), so SIGINT is only waited out here; SIGTERM is passed on.
+ */
+function stayWith(child) {
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

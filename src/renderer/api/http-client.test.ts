@@ -1,3 +1,4 @@
+import { toBridgeError } from '../../shared/bridge';
 import { describe, expect, it, vi } from 'vitest';
 import type { JobStatus } from '../../shared/api';
 import { CancelledError, DistilleryError } from '../../shared/errors';
@@ -85,9 +86,21 @@ describe('HttpApi', () => {
     expect(FakeWS.all).toHaveLength(2);
   });
 
-  it('uses the preload API when Electron exposed one', () => {
-    const fake = { system: {} } as never;
-    expect(createApi({ distillery: fake })).toBe(fake);
+  it('uses the preload API when Electron exposed one, rebuilding its errors', async () => {
+    const info = { version: 'x' };
+    const fake = {
+      system: { info: async () => info },
+      projects: {
+        list: async () => {
+          throw toBridgeError({ name: 'DistilleryError', code: 'NOT_FOUND', message: 'no such project', details: { field: 'id' } });
+        },
+      },
+    } as never;
+    const api = createApi({ distillery: fake });
+    expect(await api.system.info()).toBe(info);
+    const err = await api.projects.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DistilleryError);
+    expect((err as DistilleryError).code).toBe('NOT_FOUND');
     expect(createApi({})).toBeInstanceOf(HttpApi);
   });
 });
