@@ -121,6 +121,27 @@ async function scoredUnlabeled(page: Page, projectId: string): Promise<{ id: str
   );
 }
 
+/** How many of the project's labeled documents have their text (not a rebuilt placeholder). */
+async function labeledWithText(page: Page, projectId: string): Promise<number> {
+  return page.evaluate(
+    (pid) =>
+      new Promise<number>((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const db = q.result;
+          const r = db.transaction('docs').objectStore('docs').getAll();
+          r.onsuccess = () => {
+            const docs = r.result as { projectId: string; labels: string[]; text: string }[];
+            db.close();
+            resolve(docs.filter((d) => d.projectId === pid && d.labels.length && d.text.length > 0).length);
+          };
+        };
+      }),
+    projectId,
+  );
+}
+
 async function docCount(page: Page, projectId: string): Promise<number> {
   return page.evaluate(
     (pid) =>
@@ -205,7 +226,9 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     // The token left the address bar; the browser keeps its own database, and says so.
     expect(page.url()).not.toContain('token=');
     await page.waitForSelector('[data-testid="separate-db"]');
-    await shot('01-projects-empty');
+    // A fresh database: the sample project is made on the first start (see first-run.test.ts).
+    await page.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
+    await shot('01-projects-first-run');
     await page.fill('[data-testid="project-name-input"]', 'Takeaway reviews');
     await page.fill('[data-testid="label-name-0"]', 'positive');
     await page.fill('[data-testid="label-desc-0"]', 'The customer is happy overall');
@@ -498,14 +521,20 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.waitForSelector('[data-testid="rebuild-dialog"]', { timeout: 20_000 });
     const n = Object.keys(expected).length;
     expect(await text(page, 'rebuild-dialog')).toContain(`records ${n} labeled`);
+    // The sample project made on the first start was wiped too, and is offered as well.
+    expect(await text(page, 'rebuild-dialog')).toContain('records 100 labeled');
     await shot('18-rebuild-offer');
+    await page.click(`[data-testid="rebuild"][data-project-id="${projectId}"]`);
+    await page.waitForSelector(`[data-testid="rebuild"][data-project-id="${projectId}"]`, { state: 'detached' });
     await page.click('[data-testid="rebuild"]');
     await page.waitForSelector('[data-testid="rebuild-dialog"]', { state: 'detached' });
     expect(await labelsInDb(page, projectId)).toEqual(expected);
-    // The texts come back with the corpus file; labels stay.
+    // The journal carries each labeled document's text, so the rebuild alone restores them.
+    expect(await labeledWithText(page, projectId)).toBe(Object.keys(expected).length);
+    // Re-importing the corpus file brings back the unlabeled rest; labels stay.
     await page.click('[data-testid="nav-import"]');
     await page.setInputFiles('[data-testid="import-file"]', corpusFile);
-    await page.waitForSelector('[data-testid="import-fills"]');
+    await page.waitForSelector('[data-testid="import-run"]:not([disabled])');
     await page.click('[data-testid="import-run"]');
     await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
     expect(await docCount(page, projectId)).toBe(300);

@@ -265,6 +265,22 @@ export const en = {
     quota: 'The disk is full: writing stopped. What was saved is kept; free some space and retry.',
     unauthorized: 'Not signed in to the server: open the URL with the token that `distillery serve` printed.',
   },
+  sample: {
+    name: 'Sample project',
+    negative: 'negative',
+    positive: 'positive',
+    negativeDesc: 'Unhappy overall: bland or bad food, late or wrong delivery, rude service, too expensive.',
+    positiveDesc: 'Happy overall: tasty food, fast delivery, friendly service, good value.',
+    guidelines:
+      'Judge each review as a whole. Mixed reviews (虽然…但是…): the part after 但是 decides. Negations flip a phrase: 不好吃 is negative. Filler such as 周末 or 点了一份 counts for neither side. The reviews are synthetic, and about one label in twenty that came with them is wrong on purpose: correct it when you meet one.',
+    badge: 'Sample',
+    hint: 'Synthetic takeaway reviews, {labeled} already labeled. Open it, label a few more with keys 1 and 2, then train a model (Train) to get suggestions.',
+    offer: 'Try Distillery on {n} synthetic Chinese takeaway reviews, {labeled} of them already labeled.',
+    create: 'Create sample project',
+    creating: 'Setting up the sample project…',
+    created: 'Created “{name}”: {n} documents, {labeled} of them labeled.',
+    failed: 'Could not create the sample project: {message}',
+  },
   common: { yes: 'Yes', no: 'No', save: 'Save', cancel: 'Cancel', close: 'Close', none: '—', seconds: '{n} s' },
 };
 

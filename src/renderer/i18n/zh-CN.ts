@@ -267,5 +267,21 @@ export const zhCN: Messages = {
     quota: '磁盘已满：已停止写入。已保存的内容都在；请释放空间后重试。',
     unauthorized: '尚未登录服务器：请打开 `distillery serve` 打印的带令牌的网址。',
   },
+  sample: {
+    name: '示例项目',
+    negative: '差评',
+    positive: '好评',
+    negativeDesc: '整体不满意：难吃或没味道、送餐慢或送错、服务差、太贵。',
+    positiveDesc: '整体满意：好吃、送餐快、服务好、实惠。',
+    guidelines:
+      '按整条评论判断。转折句（虽然…但是…）以“但是”之后的部分为准。否定会反转意思：“不好吃”是差评。“周末”“点了一份”之类的内容不偏向任何一方。评论是合成的，自带的标注中约二十条有一条是故意标错的，遇到时请改正。',
+    badge: '示例',
+    hint: '合成的外卖评论，已标注 {labeled} 条。打开后用 1、2 键再标注一些，然后在“训练”中训练模型，即可看到模型建议。',
+    offer: '用 {n} 条合成的中文外卖评论试用 Distillery，其中 {labeled} 条已标注。',
+    create: '创建示例项目',
+    creating: '正在创建示例项目…',
+    created: '已创建“{name}”：{n} 篇文档，其中 {labeled} 篇已标注。',
+    failed: '无法创建示例项目：{message}',
+  },
   common: { yes: '是', no: '否', save: '保存', cancel: '取消', close: '关闭', none: '—', seconds: '{n} 秒' },
 };
