@@ -126,6 +126,21 @@ const kernels: KernelConfig[] = [
 ];
 
 let matMulWrapped = false;
+let stockMatMul: KernelConfig | undefined;
+
+/**
+ * Switches between the untransposing BatchMatMul and wasm's stock kernel (for benchmarks that
+ * compare both in one run). Returns whether the wrapper is now active.
+ */
+export function useUntransposedMatMul(enabled: boolean): boolean {
+  const current = tf.getKernel('BatchMatMul', 'wasm');
+  const tr = tf.getKernel('Transpose', 'wasm');
+  if (!current || !tr || !stockMatMul || enabled === matMulWrapped) return matMulWrapped;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel(enabled ? { ...stockMatMul, kernelFunc: untransposedBatchMatMul(stockMatMul.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'] } : stockMatMul);
+  matMulWrapped = enabled;
+  return matMulWrapped;
+}
 
 /** Registers the missing kernels once; a kernel the backend gains upstream is left alone. */
 export function registerMissingWasmKernels(): string[] {
@@ -133,6 +148,7 @@ export function registerMissingWasmKernels(): string[] {
   const mm = tf.getKernel('BatchMatMul', 'wasm');
   const tr = tf.getKernel('Transpose', 'wasm');
   if (!matMulWrapped && mm && tr) {
+    stockMatMul = mm;
     tf.unregisterKernel('BatchMatMul', 'wasm');
     tf.registerKernel({ ...mm, kernelFunc: untransposedBatchMatMul(mm.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'] });
     matMulWrapped = true;

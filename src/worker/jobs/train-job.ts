@@ -266,10 +266,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
 async function trainWith(workers: number, student: Student, train: EncodedSet, valid: EncodedSet, opts: Parameters<typeof trainStudent>[3]): Promise<TrainResult> {
   if (workers > 1) {
     // Loaded on demand: worker threads are only started when asked for.
-    const modulePath = '../train/data-parallel';
-    const { trainStudentParallel } = (await import(modulePath)) as {
-      trainStudentParallel: (s: Student, t: EncodedSet, v: EncodedSet, o: Parameters<typeof trainStudent>[3] & { workers: number }) => Promise<TrainResult>;
-    };
+    const { trainStudentParallel } = await import('../train/data-parallel');
     return trainStudentParallel(student, train, valid, { ...opts, workers });
   }
   return trainStudent(student, train, valid, opts);

@@ -76,6 +76,21 @@ describe('trainStudentParallel (2 workers)', () => {
     s.dispose();
   });
 
+  it.each([
+    { workers: 3, sync: 'replicated' as const },
+    { workers: 2, sync: 'broadcast' as const },
+  ])('follows trainStudent with $workers replicas, $sync, and a last batch smaller than the replica count', async ({ workers, sync }) => {
+    const train = separable(66, 6); // batches of 32, 32 and 2: with 3 replicas one shard is empty
+    const a = Student.create(config, 3);
+    const b = Student.fromParams(config, a.toParams(), 3);
+    const opts = { ...base, epochs: 3 };
+    const par = await trainStudentParallel(a, train, undefined, { ...opts, workers, sync });
+    const seq = await trainStudent(b, train, undefined, opts);
+    par.history.forEach((h, i) => expect(Math.abs(h.loss - seq.history[i].loss)).toBeLessThan(1e-3 * Math.max(1, seq.history[i].loss)));
+    a.dispose();
+    b.dispose();
+  });
+
   it('runs trainStudent for workers <= 1', async () => {
     const train = separable(64, 5);
     const a = Student.create(config, 2);

@@ -24,6 +24,8 @@ import { runTraining, trainStudent, type BatchStepper, type EncodedSet, type Tra
 export interface ParallelTrainOptions extends TrainOptions {
   /** Replicas, counting this thread (default: os.availableParallelism()). ≤ 1 runs trainStudent. */
   workers?: number;
+  /** How replicas get the updated weights (replica-shared.ts); default 'replicated'. */
+  sync?: 'replicated' | 'broadcast';
 }
 
 export async function trainStudentParallel(
@@ -38,7 +40,7 @@ export async function trainStudentParallel(
   return runTraining(student, train, valid, opts, () => startStepper(student, train, opts, replicas));
 }
 
-async function startStepper(student: Student, train: EncodedSet, opts: TrainOptions, replicas: number): Promise<BatchStepper> {
+async function startStepper(student: Student, train: EncodedSet, opts: ParallelTrainOptions, replicas: number): Promise<BatchStepper> {
   const names = Object.keys(student.vars).filter((k) => student.vars[k].trainable);
   const vars = names.map((k) => student.vars[k]);
   const layout = createLayout(
@@ -46,6 +48,7 @@ async function startStepper(student: Student, train: EncodedSet, opts: TrainOpti
     names.map((name, i) => ({ name, shape: vars[i].shape.slice() })),
     opts.batchSize,
     train,
+    opts.sync,
   );
   const loss: LossOptions = { classWeights: opts.classWeights, focalGamma: opts.focalGamma, alpha: opts.alpha, temperature: opts.temperature };
   const params = student.toParams();
@@ -80,7 +83,12 @@ async function startStepper(student: Student, train: EncodedSet, opts: TrainOpti
       rowsView.set(rows);
       Atomics.store(ctrl, COUNT, rows.length);
       await command(CMD_STEP, () => replica.computeShard());
-      return replica.applySum();
+      const loss = replica.applySum();
+      if (layout.sync === 'broadcast') {
+        replica.publishWeights();
+        arrive(ctrl, ++barriers, replicas); // the others load the weights; no need to wait for them
+      }
+      return loss;
     },
     async endEpoch() {
       // Cheap insurance (a few ms per epoch): identical updates must leave identical weights.

@@ -45,11 +45,25 @@ export interface SharedLayout {
   grads: SharedArrayBuffer;
   /** Float64 [2 parities][replicas]: each shard's share of the batch loss. */
   losses: SharedArrayBuffer;
+  /**
+   * 'replicated': every replica sums the shards and applies Adam itself (the default: nothing
+   * idles, nothing is copied back). 'broadcast': replica 0 applies Adam and publishes the weights
+   * in `weights` (Float32 [P]), which the others load: slower (see bench/data-parallel.bench.ts),
+   * but it does not rely on every thread's kernels producing bit-identical results.
+   */
+  sync: 'replicated' | 'broadcast';
+  weights?: SharedArrayBuffer;
   /** The training set, copied once into shared memory. */
   train: { ids: SharedArrayBuffer; hard: SharedArrayBuffer; hardFloat: boolean; teacher?: SharedArrayBuffer; n: number; T: number };
 }
 
-export function createLayout(replicas: number, vars: { name: string; shape: number[] }[], batchSize: number, train: EncodedSet): SharedLayout {
+export function createLayout(
+  replicas: number,
+  vars: { name: string; shape: number[] }[],
+  batchSize: number,
+  train: EncodedSet,
+  sync: SharedLayout['sync'] = 'replicated',
+): SharedLayout {
   let P = 0;
   const slots = vars.map((v) => {
     const size = v.shape.reduce((a, b) => a * b, 1);
@@ -65,6 +79,8 @@ export function createLayout(replicas: number, vars: { name: string; shape: numb
     rows: new SharedArrayBuffer(4 * batchSize),
     grads: new SharedArrayBuffer(4 * 2 * replicas * P),
     losses: new SharedArrayBuffer(8 * 2 * replicas),
+    sync,
+    weights: sync === 'broadcast' ? new SharedArrayBuffer(4 * P) : undefined,
     train: {
       ids: shareCopy(train.ids),
       hard: shareCopy(train.hard),

@@ -46,7 +46,15 @@ try {
     else if (cmd === CMD_HASH) replica.writeHash();
     arrive(ctrl, ++barriers, n);
     if (!waitArrivals(ctrl, barriers * n)) break; // another replica failed, or the run was aborted
-    if (cmd === CMD_STEP) replica.applySum();
+    if (cmd !== CMD_STEP) continue;
+    if (init.layout.sync === 'replicated') {
+      replica.applySum();
+      continue;
+    }
+    replica.skipUpdate();
+    arrive(ctrl, ++barriers, n); // replica 0 arrives here once it has published the weights
+    if (!waitArrivals(ctrl, barriers * n)) break;
+    replica.loadWeights();
   }
   replica.dispose();
   student.dispose();

@@ -10,14 +10,26 @@
  *          applySum()      — the slots summed in rank order (the same bits on every replica), then
  *                            tf.train.adam's update: the same optimiser trainStudent uses.
  *
- * Measured alternative (see bench/data-parallel.bench.ts notes): one thread applying Adam and
- * broadcasting weights leaves the others idle during the update and adds a copy-in on each.
+ * With layout.sync 'broadcast', only replica 0 runs applySum; it then publishWeights() and the
+ * others skipUpdate() and loadWeights() (slower: they idle during the update and copy weights in).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Student } from '../models/student';
 import { batchLoss, batchTotals, takeRows, type LossOptions } from './batch';
 import { COUNT, HASH_BASE, hashFloats, shardRange, type SharedLayout } from './replica-shared';
 import type { EncodedSet } from './trainer';
+
+/**
+ * A float32 tensor's values, without a copy where the backend allows: on wasm a view of its heap,
+ * valid only until the next tf op (copy it out at once); elsewhere dataSync's copy. Each dataSync
+ * is a fresh ArrayBuffer, and ArrayBuffer churn is what drives V8's (concurrent) mark-compacts in
+ * this training loop.
+ */
+function hostValues(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
+  if (tf.getBackend() === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap(t);
+  return t.dataSync() as Float32Array;
+}
 
 export class Replica {
   private readonly optimizer: tf.Optimizer;
@@ -30,6 +42,11 @@ export class Replica {
   private steps = 0;
   /** This replica's own shard gradients (layout order) between computeShard and applySum. */
   private own: (tf.Tensor | undefined)[] = [];
+  /**
+   * The step's batch size, read before the barrier: after it, the main thread may already be
+   * writing the next step's COUNT while this replica is still summing.
+   */
+  private count = 0;
 
   constructor(
     private readonly student: Student,
@@ -55,7 +72,7 @@ export class Replica {
 
   /** Gradient of this replica's shard of the current batch, into its slot for this step. */
   computeShard(): void {
-    const count = Atomics.load(this.ctrl, COUNT);
+    const count = (this.count = Atomics.load(this.ctrl, COUNT));
     const batchRows = this.rows.subarray(0, count);
     const [lo, hi] = shardRange(count, this.rank, this.n);
     const parity = this.steps & 1;
@@ -72,7 +89,7 @@ export class Replica {
       const g = this.own[i];
       const dst = this.grads.subarray(base + slot.offset, base + slot.offset + slot.size);
       // A variable the loss does not reach has no gradient: its share is zero.
-      if (g) dst.set(g.dataSync() as Float32Array);
+      if (g) dst.set(hostValues(g));
       else dst.fill(0);
     });
     this.losses[parity * this.n + this.rank] = value.dataSync()[0];
@@ -81,7 +98,7 @@ export class Replica {
 
   /** After every replica has computed its shard: sum the slots, apply Adam. Returns the batch loss. */
   applySum(): number {
-    const count = Atomics.load(this.ctrl, COUNT);
+    const count = this.count;
     const parity = this.steps & 1;
     const active = Array.from({ length: this.n }, (_, r) => r).filter((r) => {
       const [lo, hi] = shardRange(count, r, this.n);
@@ -112,10 +129,33 @@ export class Replica {
     return loss;
   }
 
+  /** Broadcast mode, replicas > 0: drop this step's own gradients; the weights come from replica 0. */
+  skipUpdate(): void {
+    tf.dispose(this.own.filter((t): t is tf.Tensor => t !== undefined));
+    this.own = [];
+    this.steps++;
+  }
+
+  /** Broadcast mode, replica 0, after applySum: the updated weights into shared memory. */
+  publishWeights(): void {
+    const w = new Float32Array(this.layout.weights!);
+    this.layout.vars.forEach((slot, i) => w.set(hostValues(this.vars[i]), slot.offset));
+  }
+
+  /** Broadcast mode, replicas > 0: the weights replica 0 published. */
+  loadWeights(): void {
+    const w = new Float32Array(this.layout.weights!);
+    this.layout.vars.forEach((slot, i) => {
+      const t = tf.tensor(w.subarray(slot.offset, slot.offset + slot.size), slot.shape);
+      this.vars[i].assign(t);
+      t.dispose();
+    });
+  }
+
   /** A hash of this replica's weights, published for the main thread to compare. */
   writeHash(): number {
     let h = 0x811c9dc5 | 0;
-    for (const v of this.vars) h = hashFloats(h, v.dataSync() as Float32Array);
+    for (const v of this.vars) h = hashFloats(h, hostValues(v));
     Atomics.store(this.ctrl, HASH_BASE + this.rank, h);
     return h;
   }

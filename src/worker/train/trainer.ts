@@ -6,13 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
-import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs } from '../../shared/metrics';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { etaSeconds } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import type { Student } from '../models/student';
 import type { StudentParams } from '../models/student-config';
 import { batchLoss, takeRows } from './batch';
+import { scoreProbs } from './score';
 
 /** Encoded rows: ids n×T (post-padded), targets, and optional teacher outputs n×C. */
 export interface EncodedSet {
@@ -37,8 +37,6 @@ export interface TrainOptions {
   /** Distillation weight α and temperature ρ (see losses.ts for which term α weights). */
   alpha?: number;
   temperature?: number;
-  /** Clip the global gradient norm (0 = off). */
-  clipNorm?: number;
   onProgress?: ProgressSink;
   cancel?: CancelToken;
 }
@@ -122,8 +120,11 @@ export async function runTraining(
   let cancelled = false;
   let stoppedEarly = false;
   let stepper: BatchStepper | undefined;
+  // ETA from the first batch on: starting worker threads takes a second that batches do not.
+  let loopStart = start;
   try {
     stepper = await makeStepper();
+    loopStart = performance.now();
     for (let epoch = 1; epoch <= opts.epochs && !cancelled; epoch++) {
       const t0 = performance.now();
       const order = rng.shuffle(Array.from({ length: train.n }, (_, i) => i));
@@ -137,7 +138,7 @@ export async function runTraining(
           phase: `epoch ${epoch}/${opts.epochs}`,
           done: batchesDone,
           total: totalBatches,
-          etaSeconds: etaSeconds(start, performance.now(), batchesDone, totalBatches),
+          etaSeconds: etaSeconds(loopStart, performance.now(), batchesDone, totalBatches),
           metrics: { loss: lossSum / (bi + 1) },
         });
         // Let progress messages and a cancel request through between batches.
@@ -155,7 +156,7 @@ export async function runTraining(
         phase: `epoch ${epoch}/${opts.epochs} done`,
         done: batchesDone,
         total: totalBatches,
-        etaSeconds: etaSeconds(start, performance.now(), batchesDone, totalBatches),
+        etaSeconds: etaSeconds(loopStart, performance.now(), batchesDone, totalBatches),
         metrics: { loss: rec.loss, ...(Number.isNaN(valMetric) ? {} : { val_metric: valMetric }) },
       });
       const score = Number.isNaN(valMetric) ? -rec.loss : valMetric;
@@ -189,25 +190,8 @@ export async function runTraining(
 /** Accuracy (single-label) or micro-F1 (multi-label) of the student on a labeled set. */
 export function evaluateMetric(student: Student, set: EncodedSet): number {
   const C = student.config.numClasses;
-  const probs = student.predictProbs(set.ids, set.n);
   const labels = Array.from({ length: C }, (_, i) => String(i));
-  if (student.config.multiLabel) {
-    const yTrue: number[][] = [];
-    const yPred: number[][] = [];
-    for (let i = 0; i < set.n; i++) {
-      const row = (set.hard as Float32Array).subarray(i * C, (i + 1) * C);
-      if (Number.isNaN(row[0])) continue;
-      yTrue.push(Array.from(row));
-      yPred.push(Array.from(thresholdProbs(probs.subarray(i * C, (i + 1) * C))));
-    }
-    return multiLabelMetrics(yTrue, yPred, labels).micro_f1;
-  }
-  const yTrue: number[] = [];
-  const yPred: number[] = [];
-  for (let i = 0; i < set.n; i++) {
-    if (set.hard[i] < 0) continue;
-    yTrue.push(set.hard[i]);
-    yPred.push(argmax(probs.subarray(i * C, (i + 1) * C)));
-  }
-  return singleLabelMetrics(yTrue, yPred, labels).accuracy;
+  const task = student.config.multiLabel ? 'multilabel' : C === 2 ? 'binary' : 'multiclass';
+  const m = scoreProbs(student.predictProbs(set.ids, set.n), set, { task, labels });
+  return 'micro_f1' in m && student.config.multiLabel ? m.micro_f1 : m.accuracy;
 }
