@@ -21,11 +21,12 @@ export function fusedGruSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, bU: tf.Tens
     const acts = new Float32Array(T * B * G); // z, r, n
     const uh = new Float32Array(T * B * H); // h·U_h + bU_h, needed for dr
     const h = new Float32Array(B * H);
+    const recBuf = new Float32Array(B * G);
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
       const off = t * B * H;
       hPrev.set(h, off);
-      const rec = s === 0 ? null : recurrentMatMul(h, B, H, u);
+      const rec = s === 0 ? null : recurrentMatMul(h, B, H, u, recBuf);
       for (let b = 0; b < B; b++) {
         if (mask[t * B + b] === 0) continue;
         const gBase = (t * B + b) * G;
@@ -52,6 +53,7 @@ export function fusedGruSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, bU: tf.Tens
       const dHs = dy.dataSync() as Float32Array;
       // Transposed once here rather than inside every step's matMul.
       const uT = tf.transpose(u) as tf.Tensor2D;
+      const backBuf = new Float32Array(B * H);
       const dA = new Float32Array(T * B * G); // gradient w.r.t. xProj
       const dR = new Float32Array(T * B * G); // gradient w.r.t. u = h·U + bU
       const dh = new Float32Array(B * H);
@@ -84,7 +86,7 @@ export function fusedGruSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, bU: tf.Tens
           }
         }
         if (s > 0) {
-          const back = recurrentMatMul(dR.subarray(t * B * G, (t + 1) * B * G), B, G, uT);
+          const back = recurrentMatMul(dR.subarray(t * B * G, (t + 1) * B * G), B, G, uT, backBuf);
           for (let k = 0; k < B * H; k++) dh[k] += back[k];
         }
       }

@@ -14,6 +14,7 @@
  * starts from a zero state at the last real token. Returns the state after each position, [T, B, H].
  */
 import * as tf from '@tensorflow/tfjs';
+import { readInto } from '../../backend/host-read';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -29,12 +30,13 @@ export function fusedLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Floa
     const acts = new Float32Array(T * B * G); // activated i, f, g, o
     const h = new Float32Array(B * H);
     const c = new Float32Array(B * H);
+    const recBuf = new Float32Array(B * G);
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
       const off = t * B * H;
       hPrev.set(h, off);
       cPrev.set(c, off);
-      const rec = s === 0 ? null : recurrentMatMul(h, B, H, u);
+      const rec = s === 0 ? null : recurrentMatMul(h, B, H, u, recBuf);
       for (let b = 0; b < B; b++) {
         if (mask[t * B + b] === 0) continue; // carry the state
         const gBase = (t * B + b) * G;
@@ -66,6 +68,7 @@ export function fusedLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Floa
       const dHs = dy.dataSync() as Float32Array;
       // Transposed once here rather than inside every step's matMul.
       const uT = tf.transpose(u) as tf.Tensor2D;
+      const backBuf = new Float32Array(B * H);
       const dG = new Float32Array(T * B * G);
       const dh = new Float32Array(B * H); // gradient reaching the state after position t from later steps
       const dc = new Float32Array(B * H);
@@ -98,7 +101,7 @@ export function fusedLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Floa
         }
         if (s > 0) {
           // Masked rows have dGates = 0, so adding the product keeps their pass-through gradient.
-          const back = recurrentMatMul(dG.subarray(t * B * G, (t + 1) * B * G), B, G, uT);
+          const back = recurrentMatMul(dG.subarray(t * B * G, (t + 1) * B * G), B, G, uT, backBuf);
           for (let k = 0; k < B * H; k++) dh[k] += back[k];
         }
       }
@@ -112,11 +115,11 @@ export function fusedLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Floa
   return op(xProj, U) as tf.Tensor3D;
 }
 
-/** rows·M through the backend's matMul, read back to host memory. */
-export function recurrentMatMul(rows: Float32Array, B: number, width: number, M: tf.Tensor2D): Float32Array {
+/** rows·M through the backend's matMul, read back into `out` (reused across steps). */
+export function recurrentMatMul(rows: Float32Array, B: number, width: number, M: tf.Tensor2D, out: Float32Array): Float32Array {
   const a = tf.tensor2d(rows, [B, width]);
   const r = tf.matMul(a, M);
-  const out = r.dataSync() as Float32Array;
+  readInto(r, out);
   a.dispose();
   r.dispose();
   return out;
