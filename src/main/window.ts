@@ -11,6 +11,7 @@
  * the app:// handler sets the header on its own responses, and onHeadersReceived sets it on the
  * app's http pages (the dev server). index.html also carries a <meta> CSP.
  */
+import { MIME } from './services/mime';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BrowserWindow, Menu, type MenuItemConstructorOptions, type Session, type WebContents } from 'electron';
@@ -84,24 +85,6 @@ export function contentSecurityPolicy(devOrigin?: string): string {
   ].join('; ');
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.csv': 'text/csv; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /**
  * The file under `rendererDir` an app:// URL names, or undefined when it names none: another host,

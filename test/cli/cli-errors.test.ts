@@ -2,35 +2,15 @@
  * The real `distillery` CLI on bad input: each case must exit non-zero, print nothing on stdout,
  * and say on stderr what is wrong (error code, file, line, column names, counts) so a user can fix it.
  */
-import { spawn } from 'node:child_process';
+import { runCli, type CliResult } from '../fixtures/run-cli';
 import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { generateCorpus, writeCorpusCsv } from '../fixtures/synthetic-corpus';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** `node bin/distillery.mjs …` from the repository root, optionally with stdin. */
-function runCli(args: string[], input?: string | Buffer): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/distillery.mjs', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
 
 /** A failed run: the exit code, no result on stdout, and the stderr text to check. */
 function expectFailure(expect: ExpectStatic, r: CliResult, code = 1): string {

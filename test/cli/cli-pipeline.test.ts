@@ -8,12 +8,11 @@
  * far above chance (0.5 for the balanced binary task; ≈ 0.67 micro-F1 for predicting every aspect
  * on the multi-label task) and below what these configurations reach with their fixed seeds.
  */
+import { ROOT, runCli, type CliResult } from '../fixtures/run-cli';
 import * as tf from '@tensorflow/tfjs';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/worker/backend/tfjs-backend';
 import { TextPipeline } from '../../src/worker/text/pipeline';
@@ -29,28 +28,9 @@ import {
   type SyntheticDoc,
 } from '../fixtures/synthetic-corpus';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SAMPLE_FILE = path.join(ROOT, 'resources/models/sample-corpus.csv');
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** `node bin/distillery.mjs …` from the repository root, optionally with stdin. */
-function runCli(args: string[], input?: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/distillery.mjs', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
 
 /** Runs the CLI, requires exit 0, returns stdout. */
 async function ok(args: string[], input?: string): Promise<string> {

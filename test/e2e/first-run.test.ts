@@ -8,52 +8,17 @@
  * The renderer is built into a folder of its own (so that this file and workbench.test.ts can run
  * side by side). Screenshots go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots), first-run-*.png.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { CHROMIUM, haveChromium, ROOT, SHOTS, startServe, waitFor, type Serve } from './harness';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = process.env.E2E_SHOTS ?? path.join(os.tmpdir(), 'distillery-e2e-shots');
-const haveChromium = existsSync(CHROMIUM);
 
-interface Serve {
-  proc: ChildProcess;
-  url: string;
-  log: string[];
-}
 
-/** `distillery serve` on a free port; resolves with the URL (token included) it prints. */
-async function startServe(projects: string, renderer: string): Promise<Serve> {
-  const proc = spawn(process.execPath, ['bin/distillery.mjs', 'serve', '--port', '0', '--projects', projects, '--renderer', renderer], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log: string[] = [];
-  proc.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 60 s:\n${log.join('')}`)), 60_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^(http:\/\/\S+\?token=\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${log.join('')}`)));
-  });
-  return { proc, url, log };
-}
 
-async function waitFor(page: Page, fn: string, arg: unknown = undefined, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(new Function('arg', `return (${fn})(arg)`) as (a: unknown) => unknown, arg, { timeout, polling: 50 });
-}
 
 async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent())?.trim() ?? '';

@@ -12,62 +12,27 @@
  *
  * Screenshots of every view go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { CHROMIUM, haveChromium, ROOT, SHOTS, startServe, waitFor, type Serve } from './harness';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = process.env.E2E_SHOTS ?? path.join(os.tmpdir(), 'distillery-e2e-shots');
-const haveChromium = existsSync(CHROMIUM);
 
 /** positive ← '1', negative ← '0' in the synthetic corpus. */
 const GOLD: Record<string, 'positive' | 'negative'> = { '1': 'positive', '0': 'negative' };
 const KEY = { positive: '1', negative: '2' } as const;
 
-interface Serve {
-  proc: ChildProcess;
-  url: string;
-  origin: string;
-  log: string[];
-}
 
-async function startServe(projects: string): Promise<Serve> {
-  const proc = spawn(process.execPath, ['bin/distillery.mjs', 'serve', '--port', '0', '--projects', projects, '--renderer', path.join(ROOT, 'out/renderer')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log: string[] = [];
-  proc.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 60 s:\n${log.join('')}`)), 60_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^(http:\/\/\S+\?token=\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${log.join('')}`)));
-  });
-  return { proc, url, origin: new URL(url).origin, log };
-}
 
 function csv(rows: string[][]): string {
   return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 
-async function waitFor(page: Page, fn: string, arg: unknown = undefined, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(new Function('arg', `return (${fn})(arg)`) as (a: unknown) => unknown, arg, { timeout, polling: 50 });
-}
 
 async function text(page: Page, testid: string): Promise<string> {
   return (await page.locator(`[data-testid="${testid}"]`).first().textContent())?.trim() ?? '';

@@ -3,32 +3,18 @@
  * input line, in input order (every line checked against the same model run in-process, and a
  * sample against the tfjs student), across many streamed batches.
  */
-import { spawn } from 'node:child_process';
+import { runCli } from '../fixtures/run-cli';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/worker/backend/tfjs-backend';
 import { loadModelFolder } from '../../src/worker/export/model-folder';
 import { OnnxPredictor, predictAll, TfjsPredictor } from '../../src/worker/predict/predictor';
 import { generateCorpus, writeCorpusCsv, writeTextLines } from '../fixtures/synthetic-corpus';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const N = 10_000;
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/distillery.mjs', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
 
 let dir: string;
 let model: string;

@@ -23,6 +23,7 @@
  * SameSite=Strict cookie and a redirect that drops it from the address bar), the cookie, or
  * `Authorization: token <t>`; compared in constant time; never logged. Without it: 401.
  */
+import { MIME } from '../../main/services/mime';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -68,23 +69,6 @@ export function downloadPath(projectId: string, name: string): string {
 
 const STATUS_OF: Partial<Record<ErrorCode, number>> = { INTERNAL: 500, NOT_FOUND: 404, WORKER_CRASH: 503, DISK_FULL: 507 };
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 function hostKey(h: string): string {
   const l = h.toLowerCase();
