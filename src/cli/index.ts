@@ -10,6 +10,7 @@ import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
 import { predictCommand } from './commands/predict';
 import { serveCommand } from './commands/serve';
+import { teacherCommand } from './commands/teacher';
 import { trainCommand } from './commands/train';
 
 export function buildProgram(): Command {
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand()]) {
+  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand()]) {
     program.addCommand(c.exitOverride());
   }
   return program;
