@@ -8,7 +8,7 @@
  * The renderer is built into a folder of its own (so that this file and workbench.test.ts can run
  * side by side). Screenshots go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots), first-run-*.png.
  */
-import { CHROMIUM, haveChromium, ROOT, SHOTS, startServe, waitFor, type Serve } from './harness';
+import { CHROMIUM, haveChromium, ROOT, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -34,35 +34,19 @@ interface DbSummary {
   labeledIds: string[];
 }
 
-/** A project's documents in the browser's IndexedDB, read without the app's code. */
+/** A project's documents in the browser's IndexedDB, summarised. */
 async function dbSummary(page: Page, projectId: string): Promise<DbSummary> {
-  return page.evaluate(
-    (pid) =>
-      new Promise<DbSummary>((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const db = q.result;
-          const r = db.transaction('docs').objectStore('docs').index('projectId').getAll(pid);
-          r.onerror = () => reject(r.error);
-          r.onsuccess = () => {
-            const out: DbSummary = { total: 0, labeled: 0, labels: {}, sources: [], whos: [], labeledIds: [] };
-            for (const d of r.result as { id: string; labels: string[]; source?: string; who?: string }[]) {
-              out.total++;
-              if (!d.labels.length) continue;
-              out.labeled++;
-              out.labeledIds.push(d.id);
-              for (const l of d.labels) out.labels[l] = (out.labels[l] ?? 0) + 1;
-              if (!out.sources.includes(d.source ?? '')) out.sources.push(d.source ?? '');
-              if (!out.whos.includes(d.who ?? '')) out.whos.push(d.who ?? '');
-            }
-            db.close();
-            resolve(out);
-          };
-        };
-      }),
-    projectId,
-  );
+  const out: DbSummary = { total: 0, labeled: 0, labels: {}, sources: [], whos: [], labeledIds: [] };
+  for (const d of await projectDocs(page, projectId)) {
+    out.total++;
+    if (!d.labels.length) continue;
+    out.labeled++;
+    out.labeledIds.push(d.id);
+    for (const l of d.labels) out.labels[l] = (out.labels[l] ?? 0) + 1;
+    if (!out.sources.includes(d.source ?? '')) out.sources.push(d.source ?? '');
+    if (!out.whos.includes(d.who ?? '')) out.whos.push(d.who ?? '');
+  }
+  return out;
 }
 
 function projectFolders(root: string): string[] {

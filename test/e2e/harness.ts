@@ -47,3 +47,49 @@ export async function startServe(projects: string, renderer = path.join(ROOT, 'o
 export async function waitFor(page: Page, fn: string, arg: unknown = undefined, timeout = 15_000): Promise<void> {
   await page.waitForFunction(new Function('arg', `return (${fn})(arg)`) as (a: unknown) => unknown, arg, { timeout, polling: 50 });
 }
+
+/** A document as the renderer stores it in IndexedDB (the fields the tests look at). */
+export interface StoredDoc {
+  id: string;
+  projectId: string;
+  text: string;
+  labels: string[];
+  source?: string;
+  who?: string;
+  suggestion?: string[];
+  confidence?: number;
+}
+
+/** Reads the project's documents (or only their count) from the page's IndexedDB, without the app's code. */
+function readDocs(page: Page, projectId: string, count: boolean): Promise<StoredDoc[] | number> {
+  return page.evaluate(
+    ({ pid, count }) =>
+      new Promise<StoredDoc[] | number>((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const db = q.result;
+          const index = db.transaction('docs').objectStore('docs').index('projectId');
+          const r: IDBRequest = count ? index.count(pid) : index.getAll(pid);
+          r.onerror = () => {
+            db.close();
+            reject(r.error);
+          };
+          r.onsuccess = () => {
+            db.close();
+            resolve(r.result as StoredDoc[] | number);
+          };
+        };
+      }),
+    { pid: projectId, count },
+  );
+}
+
+export function projectDocs(page: Page, projectId: string): Promise<StoredDoc[]> {
+  return readDocs(page, projectId, false) as Promise<StoredDoc[]>;
+}
+
+/** Count only: no documents cross to the test (the 100,000-document case). */
+export function projectDocCount(page: Page, projectId: string): Promise<number> {
+  return readDocs(page, projectId, true) as Promise<number>;
+}

@@ -12,7 +12,7 @@
  *
  * Screenshots of every view go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots).
  */
-import { CHROMIUM, haveChromium, ROOT, SHOTS, startServe, waitFor, type Serve } from './harness';
+import { CHROMIUM, haveChromium, ROOT, SHOTS, projectDocCount, projectDocs, startServe, waitFor, type Serve } from './harness';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -38,93 +38,25 @@ async function text(page: Page, testid: string): Promise<string> {
   return (await page.locator(`[data-testid="${testid}"]`).first().textContent())?.trim() ?? '';
 }
 
-/** Every labeled document in the browser's IndexedDB, read without the app's code. */
+/** Every labeled document in the browser's IndexedDB: id → labels joined by '|'. */
 async function labelsInDb(page: Page, projectId: string): Promise<Record<string, string>> {
-  return page.evaluate(
-    (pid) =>
-      new Promise<Record<string, string>>((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const db = q.result;
-          const r = db.transaction('docs').objectStore('docs').getAll();
-          r.onsuccess = () => {
-            const out: Record<string, string> = {};
-            for (const d of r.result as { projectId: string; id: string; labels: string[] }[]) if (d.projectId === pid && d.labels.length) out[d.id] = d.labels.join('|');
-            db.close();
-            resolve(out);
-          };
-          r.onerror = () => reject(r.error);
-        };
-      }),
-    projectId,
-  );
+  const out: Record<string, string> = {};
+  for (const d of await projectDocs(page, projectId)) if (d.labels.length) out[d.id] = d.labels.join('|');
+  return out;
 }
 
 /** Unlabeled documents the model scored: id, suggestion, confidence. */
 async function scoredUnlabeled(page: Page, projectId: string): Promise<{ id: string; suggestion: string[]; confidence: number }[]> {
-  return page.evaluate(
-    (pid) =>
-      new Promise<{ id: string; suggestion: string[]; confidence: number }[]>((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const db = q.result;
-          const r = db.transaction('docs').objectStore('docs').getAll();
-          r.onsuccess = () => {
-            type D = { projectId: string; id: string; labels: string[]; suggestion?: string[]; confidence?: number };
-            db.close();
-            resolve(
-              (r.result as D[])
-                .filter((d) => d.projectId === pid && !d.labels.length && d.confidence !== undefined && d.suggestion?.length)
-                .map((d) => ({ id: d.id, suggestion: d.suggestion!, confidence: d.confidence! })),
-            );
-          };
-        };
-      }),
-    projectId,
-  );
+  return (await projectDocs(page, projectId))
+    .filter((d) => !d.labels.length && d.confidence !== undefined && d.suggestion?.length)
+    .map((d) => ({ id: d.id, suggestion: d.suggestion!, confidence: d.confidence! }));
 }
 
 /** How many of the project's labeled documents have their text (not a rebuilt placeholder). */
 async function labeledWithText(page: Page, projectId: string): Promise<number> {
-  return page.evaluate(
-    (pid) =>
-      new Promise<number>((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const db = q.result;
-          const r = db.transaction('docs').objectStore('docs').getAll();
-          r.onsuccess = () => {
-            const docs = r.result as { projectId: string; labels: string[]; text: string }[];
-            db.close();
-            resolve(docs.filter((d) => d.projectId === pid && d.labels.length && d.text.length > 0).length);
-          };
-        };
-      }),
-    projectId,
-  );
+  return (await projectDocs(page, projectId)).filter((d) => d.labels.length && d.text.length > 0).length;
 }
 
-async function docCount(page: Page, projectId: string): Promise<number> {
-  return page.evaluate(
-    (pid) =>
-      new Promise<number>((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const db = q.result;
-          const r = db.transaction('docs').objectStore('docs').index('projectId').count(pid);
-          r.onsuccess = () => {
-            db.close();
-            resolve(r.result);
-          };
-        };
-      }),
-    projectId,
-  );
-}
 
 describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
   let serve: Serve;
@@ -238,7 +170,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.selectOption('[data-testid="import-encoding"]', 'gb18030');
     await waitFor(page, '() => /gb18030 · 2 document/.test(document.querySelector(\'[data-testid="import-summary"]\')?.textContent ?? "")');
     await page.selectOption('[data-testid="import-encoding"]', '');
-    expect(await docCount(page, projectId)).toBe(0);
+    expect(await projectDocCount(page, projectId)).toBe(0);
   });
 
   it('imports a CSV of 300 documents (preview, columns, all or nothing)', async () => {
@@ -252,7 +184,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
     timings.import300 = (Date.now() - t) / 1000;
     expect(await text(page, 'import-done')).toMatch(/Imported 300 document/);
-    expect(await docCount(page, projectId)).toBe(300);
+    expect(await projectDocCount(page, projectId)).toBe(300);
   });
 
   it('explains why training cannot start without labels', async () => {
@@ -447,7 +379,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     expect(JSON.parse(readFileSync(backup, 'utf8')).formatName).toBe('dexie');
     await page.setInputFiles('[data-testid="restore-file"]', backup);
     await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Restored the backup \\(300 /.test(t.textContent))', undefined, 30_000);
-    expect(await docCount(page, projectId)).toBe(300);
+    expect(await projectDocCount(page, projectId)).toBe(300);
     expect(await labelsInDb(page, projectId)).toEqual(expected);
   });
 
@@ -502,7 +434,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.waitForSelector('[data-testid="import-run"]:not([disabled])');
     await page.click('[data-testid="import-run"]');
     await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
-    expect(await docCount(page, projectId)).toBe(300);
+    expect(await projectDocCount(page, projectId)).toBe(300);
     expect(await labelsInDb(page, projectId)).toEqual(expected);
     await page.click('[data-testid="nav-annotate"]');
     await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent === "${n} / 300 labeled"`)(n));
@@ -559,7 +491,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.click('[data-testid="import-run"]');
     await page.waitForSelector('[data-testid="import-done"]', { timeout: 180_000 });
     const importMs = await page.evaluate(() => (window as unknown as { __lastImportMs: number }).__lastImportMs);
-    expect(await docCount(page, bigId)).toBe(N);
+    expect(await projectDocCount(page, bigId)).toBe(N);
 
     await page.click('[data-testid="nav-corpus"]');
     await waitFor(page, '() => / of 100,000 document/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")', undefined, 60_000);
