@@ -126,35 +126,28 @@ export class BertClassifier {
 
   /** Logits [n, C] for a batch (call inside tf.tidy, or dispose the result). */
   logits(batch: BertInput, training: boolean): tf.Tensor2D {
-    const { n, T } = batch;
-    if (batch.inputIds.length !== n * T || batch.attentionMask.length !== n * T) throw new DistilleryError('INTERNAL', `batch arrays do not hold ${n}×${T} values`);
-    // Longest real row (attention mask 1 at its last position): the rest is padding for every row.
-    let L = 1;
-    for (let r = 0; r < n; r++) {
-      for (let t = T - 1; t >= L; t--) {
-        if (batch.attentionMask[r * T + t]) {
-          L = t + 1;
-          break;
-        }
-      }
-    }
-    if (L > this.config.max_position_embeddings) {
-      throw new DistilleryError('CONFIG', `sequence length ${L} exceeds the model's max_position_embeddings ${this.config.max_position_embeddings}`);
-    }
-    const ids = new Int32Array(n * L);
-    const types = new Int32Array(n * L);
-    const maskAdd = new Float32Array(n * L);
-    for (let r = 0; r < n; r++) {
-      for (let t = 0; t < L; t++) {
-        ids[r * L + t] = batch.inputIds[r * T + t];
-        types[r * L + t] = batch.tokenTypeIds ? batch.tokenTypeIds[r * T + t] : 0;
-        maskAdd[r * L + t] = batch.attentionMask[r * T + t] ? 0 : -10000;
-      }
-    }
-    return tf.tidy(() => this.forward(ids, types, maskAdd, n, L, training));
+    const { ids, types, maskAdd, L } = cutToLongest(batch, this.config.max_position_embeddings);
+    const n = batch.n;
+    return tf.tidy(() => this.head(this.encoderOutput(ids, types, maskAdd, n, L, training), n, L, training));
   }
 
-  private forward(ids: Int32Array, types: Int32Array, maskAdd: Float32Array, n: number, L: number, training: boolean): tf.Tensor2D {
+  /**
+   * The encoder's last hidden states [n·L, H] for a batch cut to its longest real row L (masked
+   * language-model pre-training reads it at the masked positions).
+   */
+  sequenceOutput(batch: BertInput, training: boolean): { x: tf.Tensor2D; L: number } {
+    const { ids, types, maskAdd, L } = cutToLongest(batch, this.config.max_position_embeddings);
+    return {
+      x: this.encoderOutput(ids, types, maskAdd, batch.n, L, training),
+      L,
+    };
+  }
+
+  private drop<R extends tf.Tensor>(x: R, rate: number): R {
+    return rate > 0 ? (tf.dropout(x, rate, undefined, this.dropoutRng.int(2 ** 31 - 1)) as R) : x;
+  }
+
+  private encoderOutput(ids: Int32Array, types: Int32Array, maskAdd: Float32Array, n: number, L: number, training: boolean): tf.Tensor2D {
     const c = this.config;
     const v = this.vars;
     const H = c.hidden_size;
@@ -162,7 +155,7 @@ export class BertClassifier {
     const dh = H / nh;
     const pDrop = training ? (c.hidden_dropout_prob ?? 0.1) : 0;
     const aDrop = training ? (c.attention_probs_dropout_prob ?? 0.1) : 0;
-    const drop = <R extends tf.Tensor>(x: R, rate: number): R => (rate > 0 ? (tf.dropout(x, rate, undefined, this.dropoutRng.int(2 ** 31 - 1)) as R) : x);
+    const drop = <R extends tf.Tensor>(x: R, rate: number): R => this.drop(x, rate);
     const linear = (x: tf.Tensor2D, p: string) => dense(x, v[p + '.weight'] as tf.Tensor2D, v[p + '.bias']);
     const ln = (x: tf.Tensor2D, p: string) => layerNorm(x, v[p + '.weight'], v[p + '.bias'], c.layer_norm_eps);
 
@@ -186,9 +179,17 @@ export class BertClassifier {
       const h = gelu(linear(a, p + 'intermediate.dense'));
       x = ln(tf.add(drop(linear(h, p + 'output.dense'), pDrop), a) as tf.Tensor2D, p + 'output.LayerNorm');
     }
+    return x;
+  }
+
+  /** Pooler (when present) and classifier on [CLS] of the encoder output [n·L, H]. */
+  private head(x: tf.Tensor2D, n: number, L: number, training: boolean): tf.Tensor2D {
+    const v = this.vars;
+    const H = this.config.hidden_size;
+    const linear = (t: tf.Tensor2D, p: string) => dense(t, v[p + '.weight'] as tf.Tensor2D, v[p + '.bias']);
     const cls = tf.reshape(tf.slice(tf.reshape(x, [n, L, H]), [0, 0, 0], [n, 1, H]), [n, H]) as tf.Tensor2D;
     const pooled = this.hasPooler ? (tf.tanh(linear(cls, 'pooler.dense')) as tf.Tensor2D) : cls;
-    return linear(drop(pooled, training ? this.classifierDropout : 0), 'classifier');
+    return linear(this.drop(pooled, training ? this.classifierDropout : 0), 'classifier');
   }
 
   /** Probabilities n × C (softmax, or sigmoid when multi-label), in batches of rows of similar length. */
@@ -258,6 +259,36 @@ export class BertClassifier {
   dispose(): void {
     for (const x of Object.values(this.vars)) x.dispose();
   }
+}
+
+/** The batch's rows cut to its longest real row L: ids, token types and the additive attention mask. */
+function cutToLongest(batch: BertInput, maxPositions: number): { ids: Int32Array; types: Int32Array; maskAdd: Float32Array; L: number } {
+  const { n, T } = batch;
+  if (batch.inputIds.length !== n * T || batch.attentionMask.length !== n * T) throw new DistilleryError('INTERNAL', `batch arrays do not hold ${n}×${T} values`);
+  // Longest real row (attention mask 1 at its last position): the rest is padding for every row.
+  let L = 1;
+  for (let r = 0; r < n; r++) {
+    for (let t = T - 1; t >= L; t--) {
+      if (batch.attentionMask[r * T + t]) {
+        L = t + 1;
+        break;
+      }
+    }
+  }
+  if (L > maxPositions) {
+    throw new DistilleryError('CONFIG', `sequence length ${L} exceeds the model's max_position_embeddings ${maxPositions}`);
+  }
+  const ids = new Int32Array(n * L);
+  const types = new Int32Array(n * L);
+  const maskAdd = new Float32Array(n * L);
+  for (let r = 0; r < n; r++) {
+    for (let t = 0; t < L; t++) {
+      ids[r * L + t] = batch.inputIds[r * T + t];
+      types[r * L + t] = batch.tokenTypeIds ? batch.tokenTypeIds[r * T + t] : 0;
+      maskAdd[r * L + t] = batch.attentionMask[r * T + t] ? 0 : -10000;
+    }
+  }
+  return { ids, types, maskAdd, L };
 }
 
 /** Rows of a BertInput, in this order, as a new contiguous BertInput. */

@@ -256,7 +256,7 @@ export async function saveHfFolder(dir: string, config: BertConfig, weights: Ber
   const doLowerCase = opts.doLowerCase ?? (vocab instanceof WordPieceTokenizer ? vocab.doLowerCase : true);
   const C = weights['classifier.weight']?.shape[0];
   const out: Record<string, unknown> = {
-    architectures: [C ? 'BertForSequenceClassification' : 'BertModel'],
+    architectures: [C ? 'BertForSequenceClassification' : weights['cls.predictions.bias'] ? 'BertForMaskedLM' : 'BertModel'],
     model_type: 'bert',
     ...config,
   };
@@ -267,7 +267,8 @@ export async function saveHfFolder(dir: string, config: BertConfig, weights: Ber
     out.label2id = Object.fromEntries(Object.entries(id2label).map(([k, v]) => [v, Number(k)]));
   }
   const named: BertWeights = {};
-  for (const [name, t] of Object.entries(weights)) named[name.startsWith('classifier.') ? name : `bert.${name}`] = t;
+  // Heads keep their own prefixes (classifier., cls. for the MLM head); the encoder goes under bert.
+  for (const [name, t] of Object.entries(weights)) named[/^(classifier|cls)\./.test(name) ? name : `bert.${name}`] = t;
   await writeFile(path.join(dir, 'config.json'), JSON.stringify(out, null, 2) + '\n');
   await writeFile(path.join(dir, 'vocab.txt'), tokens.join('\n') + '\n');
   await writeFile(
