@@ -11,7 +11,7 @@ export function benchCommand(): Command {
     .option('--json', 'print one JSON object')
     .option('--seconds <s>', 'time per measurement', num('--seconds'), 8)
     .option('--no-pytorch', 'skip the PyTorch reference')
-    .option('--no-teacher', 'skip the BERT-base-shaped teacher inference measurement')
+    .option('--no-teacher', 'skip the teacher measurements (BERT-base-shaped inference, small-teacher training)')
     .action(async (o) => {
       await announceBackend();
       const extras = o.teacher ? teacherBenchExtras : [];

@@ -1,5 +1,6 @@
 /**
  * Fine-tuning the teacher: AdamW with linear warm-up then linear decay, global-norm gradient clipping,
+ * batches of similar-length rows (length-buckets.ts),
  * early stopping that restores the best epoch, progress with ETA and live loss, cancellation checked
  * after every batch (a cancelled run returns `cancelled: true` with the best weights so far).
  * Single-label: softmax cross-entropy; multi-label: sigmoid + binary cross-entropy.
@@ -15,6 +16,7 @@ import { createRng } from '../../shared/random';
 import { activeBackend } from '../backend/tfjs-backend';
 import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
 import { takeBertRows, type BertClassifier, type BertInput } from './bert-model';
+import { lengthBucketedBatches, rowLengths } from './length-buckets';
 import type { WordPieceTokenizer } from './wordpiece';
 
 /** Texts and their labels: a class index per text (−1 = unlabeled), or n × C multi-hot (NaN row = unlabeled). */
@@ -41,6 +43,12 @@ export interface FineTuneOptions {
   seed: number;
   /** Single-label: per-class loss weights (weighted mean, as torch's CrossEntropyLoss(weight=…)). */
   classWeights?: Float32Array;
+  /**
+   * The validation score that early stopping keeps the best epoch by (higher is better), from the
+   * validation rows' logits (n × C) and labels; default accuracy (single-label) or micro-F1
+   * (multi-label). E.g. the positive class's F1 for a class-weighted binary model.
+   */
+  validScore?: (logits: Float32Array, labels: Int32Array | Float32Array) => number;
   evalBatchSize?: number;
   onProgress?: ProgressSink;
   cancel?: CancelToken;
@@ -49,7 +57,7 @@ export interface FineTuneOptions {
 export interface TeacherEpoch {
   epoch: number;
   loss: number;
-  /** Validation accuracy (single-label) or micro-F1 (multi-label); NaN without validation data. */
+  /** Validation accuracy (single-label) or micro-F1 (multi-label), or opts.validScore; NaN without validation data. */
   valMetric: number;
   valLoss: number;
   learningRate: number;
@@ -126,10 +134,17 @@ export function teacherLoss(logits: tf.Tensor2D, labels: Int32Array | Float32Arr
 }
 
 /** Accuracy / micro-F1 and mean loss of the model on encoded labeled rows. */
-function evaluate(model: BertClassifier, set: EncodedExamples, batchSize: number, classWeights?: Float32Array): { metric: number; loss: number } {
+function evaluate(
+  model: BertClassifier,
+  set: EncodedExamples,
+  batchSize: number,
+  classWeights?: Float32Array,
+  validScore?: FineTuneOptions['validScore'],
+): { metric: number; loss: number } {
   const C = model.numLabels;
   const logits = model.predictLogits(set.input, batchSize);
   const loss = tf.tidy(() => teacherLoss(tf.tensor2d(logits, [set.input.n, C]), set.labels, model.multiLabel, classWeights).dataSync()[0]);
+  if (validScore) return { metric: validScore(logits, set.labels), loss };
   const labelNames = Array.from({ length: C }, (_, i) => String(i));
   if (model.multiLabel) {
     const yTrue: number[][] = [];
@@ -172,6 +187,7 @@ export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamp
     const hasValid = !!validSet && validSet.input.n > 0;
     const rng = createRng(opts.seed);
     const nTrain = trainSet.input.n;
+    const trainLengths = rowLengths(trainSet.input.attentionMask, nTrain, maxLen);
     const batchesPerEpoch = Math.ceil(nTrain / batchSize);
     const totalSteps = batchesPerEpoch * epochs;
     const warmup = Math.round((opts.warmupRatio ?? 0.1) * totalSteps);
@@ -187,12 +203,12 @@ export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamp
     const loopStart = performance.now();
     for (let epoch = 1; epoch <= epochs && !cancelled; epoch++) {
       const t0 = performance.now();
-      const order = rng.shuffle(Array.from({ length: nTrain }, (_, i) => i));
+      const epochBatches = lengthBucketedBatches(trainLengths, batchSize, rng);
       let lossSum = 0;
       let batches = 0;
       let epochLr = lr;
       for (let bi = 0; bi < batchesPerEpoch; bi++) {
-        const rows = order.slice(bi * batchSize, (bi + 1) * batchSize);
+        const rows = epochBatches[bi];
         const batch = takeBertRows(trainSet.input, rows);
         const labels = multi ? new Float32Array(rows.length * C) : new Int32Array(rows.length);
         rows.forEach((r, i) => (multi ? labels.set(trainSet.labels.subarray(r * C, (r + 1) * C), i * C) : (labels[i] = trainSet.labels[r])));
@@ -227,7 +243,7 @@ export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamp
         }
       }
       if (cancelled && batches < batchesPerEpoch) break; // a partial epoch is not a candidate for "best"
-      const val = hasValid ? evaluate(model, validSet!, evalBatch, opts.classWeights) : { metric: NaN, loss: NaN };
+      const val = hasValid ? evaluate(model, validSet!, evalBatch, opts.classWeights, opts.validScore) : { metric: NaN, loss: NaN };
       const rec: TeacherEpoch = { epoch, loss: lossSum / batches, valMetric: val.metric, valLoss: val.loss, learningRate: epochLr, seconds: (performance.now() - t0) / 1000 };
       history.push(rec);
       opts.onProgress?.({

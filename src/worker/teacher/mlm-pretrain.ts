@@ -7,7 +7,7 @@
  * carries it under `cls.predictions.*`; fine-tuning ignores it.
  *
  * Only the chosen positions go through the head, which keeps the vocabulary-sized matMul at 15% of
- * the tokens.
+ * the tokens; batches hold rows of similar length (length-buckets.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
@@ -18,6 +18,7 @@ import { activeBackend } from '../backend/tfjs-backend';
 import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
 import type { BertWeights } from './bert-config';
 import { dense, gelu, layerNorm, takeBertRows, type BertClassifier, type BertInput } from './bert-model';
+import { lengthBucketedBatches, rowLengths } from './length-buckets';
 import type { WordPieceTokenizer } from './wordpiece';
 
 export interface MlmOptions {
@@ -196,6 +197,7 @@ export async function pretrainMlm(model: BertClassifier, train: BertInput, valid
   const vars = Object.values(params);
   const optimizer = new AdamW(params, { weightDecay: o.weightDecay ?? 0.01 });
   try {
+    const trainLengths = rowLengths(train.attentionMask, train.n, train.T);
     const batchesPerEpoch = Math.ceil(train.n / o.batchSize);
     const totalSteps = batchesPerEpoch * o.epochs;
     const warmup = Math.round((o.warmupRatio ?? 0.06) * totalSteps);
@@ -207,11 +209,11 @@ export async function pretrainMlm(model: BertClassifier, train: BertInput, valid
     const loopStart = performance.now();
     for (let epoch = 1; epoch <= o.epochs && !cancelled; epoch++) {
       const t0 = performance.now();
-      const order = rng.shuffle(Array.from({ length: train.n }, (_, i) => i));
+      const epochBatches = lengthBucketedBatches(trainLengths, o.batchSize, rng);
       let lossSum = 0;
       let batches = 0;
       for (let bi = 0; bi < batchesPerEpoch; bi++) {
-        const b = maskBatch(train, order.slice(bi * o.batchSize, (bi + 1) * o.batchSize), o.tokenizer, o.maskProb ?? 0.15, rng);
+        const b = maskBatch(train, epochBatches[bi], o.tokenizer, o.maskProb ?? 0.15, rng);
         step++;
         if (!b.positions.length) continue;
         const lr = o.learningRate * linearWarmupDecay(step, totalSteps, warmup);

@@ -1,12 +1,18 @@
 /**
- * Teacher inference throughput for `distillery bench`: a BERT-base-shaped classifier (random
- * weights) exported by exportBertToOnnx and run through onnxruntime-node, full-length rows.
- * Numbers, not assertions. The lead wires `teacherBenchExtras` into runBench's `extras`.
+ * Teacher throughput for `distillery bench`: inference of a BERT-base-shaped classifier (random
+ * weights) exported by exportBertToOnnx and run through onnxruntime-node, full-length rows; and
+ * fine-tuning of the small teacher `teacher pretrain` builds, in tfjs on the best backend.
+ * Numbers, not assertions; `teacherBenchExtras` goes into runBench's `extras`.
  */
 import os from 'node:os';
 import { bertWeightShapes, type BertConfig, type BertWeights } from './bert-config';
 import { exportBertToOnnx } from './onnx/export-bert';
 import { createOnnxSession, idsTensor, ort } from '../backend/onnx-runtime';
+import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
+import { BertClassifier } from './bert-model';
+import { fineTuneTeacher } from './fine-tune';
+import { randomBertWeights as fixtureWeights, tinyBertConfig, tinyVocab } from './fixtures';
+import { WordPieceTokenizer } from './wordpiece';
 
 /** bert-base-chinese's shape: 102M parameters with the pooler (~409 MB of float32); 110M is the 30522-word English vocabulary. */
 export const BERT_BASE_CHINESE_SHAPE: BertConfig = {
@@ -170,4 +176,66 @@ export const teacherBenchExtras: {
       };
     },
   },
+  {
+    name: 'teacher train (small teacher, tfjs)',
+    measure: async (c) => {
+      const r = await measureTeacherTrain(c.seconds);
+      const b = SMALL_TEACHER_BENCH;
+      return {
+        teacher_train_samples_per_s: r.samplesPerS,
+        teacher_train_config:
+          `small teacher (${b.layers} layers, hidden ${b.hidden}, ${b.heads} heads, intermediate ${4 * b.hidden}, vocab ${b.vocab}; ${(r.params / 1e6).toFixed(2)}M params), ` +
+          `seq ${b.seq}, batch ${b.batch}, AdamW + clipping, ${r.backend}`,
+      };
+    },
+  },
 ];
+
+/**
+ * The small teacher `teacher pretrain` builds by default (4 layers, hidden 256, 4 heads, intermediate
+ * 1024, an 8,000-token vocabulary), fine-tuned on full-length rows of 64 tokens in batches of 32 —
+ * the training rate of the teacher this machine can make for itself.
+ */
+export const SMALL_TEACHER_BENCH = { layers: PRETRAIN_DEFAULTS.layers, hidden: PRETRAIN_DEFAULTS.hidden, heads: PRETRAIN_DEFAULTS.heads, vocab: PRETRAIN_DEFAULTS.vocabSize, seq: 64, batch: 32 };
+
+export interface TeacherTrainRateResult {
+  samplesPerS: number;
+  batches: number;
+  params: number;
+  backend: string;
+}
+
+/**
+ * Rows per second of fineTuneTeacher's AdamW updates (forward, backward, clipping, update; no
+ * tokenization or validation) on the small teacher, random weights, texts of random vocabulary
+ * characters. A 2-batch run first sizes the timed run to about `seconds`.
+ */
+export async function measureTeacherTrain(seconds: number): Promise<TeacherTrainRateResult> {
+  const b = SMALL_TEACHER_BENCH;
+  const vocab = tinyVocab([], b.vocab);
+  // Single characters of the vocabulary, so each text is exactly seq − 2 word pieces.
+  const chars = vocab.filter((t) => Array.from(t).length === 1 && /\p{L}/u.test(t));
+  const tokenizer = new WordPieceTokenizer(vocab);
+  const config = tinyBertConfig({ layers: b.layers, hidden: b.hidden, heads: b.heads, intermediate: 4 * b.hidden, maxPositions: b.seq }, vocab.length);
+  const model = BertClassifier.fromWeights(config, fixtureWeights(config, 1, { pooler: false, perturb: 0 }), 2, 1);
+  let s = 99;
+  const texts = (n: number) =>
+    Array.from({ length: n }, () =>
+      Array.from({ length: b.seq - 2 }, () => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return chars[s % chars.length];
+      }).join(' '),
+    );
+  const run = async (n: number) => {
+    const t = texts(n);
+    return fineTuneTeacher(model, { texts: t, labels: Int32Array.from(t, (_, i) => i % 2) }, undefined, { tokenizer, maxLen: b.seq, epochs: 1, batchSize: b.batch, learningRate: 1e-4, seed: 1 });
+  };
+  try {
+    const probe = await run(2 * b.batch);
+    const batches = Math.max(2, Math.round((seconds * probe.trainSamplesPerSecond) / b.batch));
+    const r = await run(batches * b.batch);
+    return { samplesPerS: r.trainSamplesPerSecond, batches, params: model.paramCount(), backend: r.backend };
+  } finally {
+    model.dispose();
+  }
+}
