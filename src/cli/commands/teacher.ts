@@ -1,15 +1,17 @@
 import { Command } from 'commander';
-import { CancelledError } from '../../shared/errors';
+import { CancelledError, DistilleryError } from '../../shared/errors';
 import { isMultiLabelMetrics } from '../../shared/metrics';
-import { describeTeacher, readTeacherInfo, runTeacherPredict, runTeacherTrain, TEACHER_DEFAULTS, TEACHER_KIND } from '../../worker/jobs/teacher-job';
+import { BR_WEIGHT_GRID, validateWeightGrid } from '../../worker/teacher/binary-relevance';
+import { describeTeacher, readTeacherInfo, runTeacherPredict, runTeacherTrain, TEACHER_DEFAULTS } from '../../worker/jobs/teacher-job';
+import { PRETRAIN_DEFAULTS, runTeacherPretrain } from '../../worker/jobs/teacher-pretrain-job';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { fraction, int, num, positiveInt } from '../options';
+import { fraction, int, num, numList, positiveInt } from '../options';
 import { info, stderrProgress } from '../progress';
 
 function teacherTrainCommand(): Command {
   return new Command('train')
-    .description('Fine-tune a local Hugging Face BERT folder on labeled data; writes a HF folder + model.onnx + teacher.json.')
+    .description('Fine-tune a local Hugging Face BERT folder on labeled data; writes a HF folder + model.onnx + teacher.json (with --binary-relevance: a label-<i>/ folder per label + teacher.json).')
     .requiredOption('--model-dir <dir>', 'Hugging Face BERT folder (config.json, vocab.txt, model.safetensors)')
     .requiredOption('--data <file>', 'labeled corpus: CSV, TSV, JSONL or text')
     .requiredOption('--out <dir>', 'folder to write the fine-tuned teacher to')
@@ -22,16 +24,22 @@ function teacherTrainCommand(): Command {
     .option('--lr <x>', 'peak AdamW learning rate (linear warm-up and decay)', num('--lr'), TEACHER_DEFAULTS.learningRate)
     .option('--max-len <n>', 'tokens per text including [CLS] and [SEP]', positiveInt('--max-len'), TEACHER_DEFAULTS.maxLen)
     .option('--seed <n>', 'random seed (head initialisation, order, dropout; also the split unless --split-seed)', int('--seed'), TEACHER_DEFAULTS.seed)
-    .option('--split-seed <n>', 'seed of the train/valid/test split (use the students\' to compare)', int('--split-seed'))
+    .option('--split-seed <n>', "seed of the train/valid/test split (use the students' to compare)", int('--split-seed'))
     .option('--valid-split <f>', 'fraction held out for validation', fraction('--valid-split'), TEACHER_DEFAULTS.validSplit)
     .option('--test-split <f>', 'fraction held out for the test', fraction('--test-split'), TEACHER_DEFAULTS.testSplit)
     .option('--patience <n>', 'early stopping: epochs without validation gain (0 = off)', int('--patience'), TEACHER_DEFAULTS.patience)
     .option('--threshold <p>', 'multi-label decision threshold', num('--threshold'), TEACHER_DEFAULTS.threshold)
     .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)')
+    .option('--binary-relevance', 'multi-label data only: one binary BERT per label, each with its positive-class weight chosen on validation (digest B); costs labels × weights fine-tuning runs')
+    .option('--br-weights <list>', `positive-class weights to try per label, e.g. 1 for one run per label (default ${BR_WEIGHT_GRID.join(',')})`, numList('--br-weights'))
     .action(async (o) => {
+      if (o.brWeights && !o.binaryRelevance) throw new DistilleryError('CONFIG', '--br-weights needs --binary-relevance', { field: 'br-weights' });
+      const brWeights = o.binaryRelevance ? validateWeightGrid(o.brWeights ?? BR_WEIGHT_GRID) : undefined;
       const cancel = sigintCancel();
       try {
         info(`distillery teacher train: ${o.modelDir} on ${o.data}`);
+        if (brWeights)
+          info(`binary relevance: one model per label × ${brWeights.length} class weight${brWeights.length > 1 ? 's' : ''} (${brWeights.join(', ')}) = ${brWeights.length} fine-tuning runs per label`);
         await announceBackend(o.backend);
         const progress = stderrProgress();
         const r = await runTeacherTrain(
@@ -54,17 +62,47 @@ function teacherTrainCommand(): Command {
             patience: o.patience,
             threshold: o.threshold,
             backend: o.backend,
+            binaryRelevance: !!o.binaryRelevance,
+            brWeights,
           },
           progress,
           cancel,
         );
         progress.done();
+        info(`tokenizer: ${r.tokenizer}`);
         for (const w of r.warnings) info(`warning: ${w}`);
         const m = r.metrics;
         const headline = isMultiLabelMetrics(m) ? { micro_f1: m.micro_f1, macro_f1: m.macro_f1 } : { accuracy: m.accuracy, macro_f1: m.macro_f1 };
+        const br = r.info.binaryRelevance;
+        if (br) {
+          process.stdout.write(
+            JSON.stringify({
+              teacher: r.info.kind,
+              base: r.info.base,
+              out: r.outDir,
+              task: r.info.task,
+              labels: r.info.labels,
+              ...headline,
+              evaluated_on: r.evaluatedOn,
+              weights_tried: br.weights,
+              per_label: br.perLabel.map((x) => ({ label: x.label, folder: x.folder, weight: x.weight, valid_f1: x.validF1, train_positives: x.trainPositives })),
+              runs: r.runs,
+              params: r.paramCount,
+              seconds: Number(r.seconds.toFixed(2)),
+              samples_per_second: Number(r.trainSamplesPerSecond.toFixed(1)),
+              backend: r.backend,
+              sizes: r.sizes,
+              max_len: r.info.maxLen,
+              seed: r.info.seed,
+            }) + '\n',
+          );
+          for (const x of br.perLabel) info(`  ${x.label}: weight ${x.weight}, validation F1 ${(100 * x.validF1).toFixed(2)} → ${x.folder}/`);
+          info(`binary-relevance teacher (${r.runs} runs) micro-F1 on ${r.evaluatedOn}: ${(100 * m.micro_f1).toFixed(2)}, macro-F1 ${(100 * m.macro_f1).toFixed(2)}; wrote ${r.outDir}`);
+          return;
+        }
         process.stdout.write(
           JSON.stringify({
-            teacher: TEACHER_KIND,
+            teacher: r.info.kind,
             base: r.info.base,
             out: r.outDir,
             task: r.info.task,
@@ -91,6 +129,71 @@ function teacherTrainCommand(): Command {
     });
 }
 
+function teacherPretrainCommand(): Command {
+  const d = PRETRAIN_DEFAULTS;
+  return new Command('pretrain')
+    .description(
+      'Pre-train a small BERT from scratch by masked-language modelling on the texts of a data file (no labels read), ' +
+        'for when no pre-trained checkpoint is at hand; writes a Hugging Face folder for `teacher train --model-dir`.',
+    )
+    .requiredOption('--data <file>', 'texts: CSV, TSV, JSONL or plain text (one per line)')
+    .requiredOption('--out <dir>', 'folder to write the pre-trained model to')
+    .option('--text-col <name>', 'text column (default: found by name)')
+    .option('--encoding <name>', 'input encoding (default: detected)')
+    .option('--layers <n>', 'Transformer layers', positiveInt('--layers'), d.layers)
+    .option('--hidden <n>', 'hidden size', positiveInt('--hidden'), d.hidden)
+    .option('--heads <n>', 'attention heads (must divide --hidden)', positiveInt('--heads'), d.heads)
+    .option('--intermediate <n>', 'feed-forward size (default: 4 × hidden)', positiveInt('--intermediate'))
+    .option('--max-len <n>', "tokens per text including [CLS] and [SEP]; also the model's max positions", positiveInt('--max-len'), d.maxLen)
+    .option('--vocab-size <n>', 'largest vocabulary built from the texts', positiveInt('--vocab-size'), d.vocabSize)
+    .option('--min-freq <n>', 'leave out tokens seen fewer times', positiveInt('--min-freq'), d.minFreq)
+    .option('--epochs <n>', 'passes over the texts', positiveInt('--epochs'), d.epochs)
+    .option('--batch-size <n>', 'texts per update', positiveInt('--batch-size'), d.batchSize)
+    .option('--lr <x>', 'peak AdamW learning rate (warm-up then linear decay)', num('--lr'), d.learningRate)
+    .option('--seed <n>', 'random seed (initialisation, masking, order)', int('--seed'), d.seed)
+    .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)')
+    .action(async (o) => {
+      const cancel = sigintCancel();
+      try {
+        info(`distillery teacher pretrain: masked LM on the texts of ${o.data}`);
+        await announceBackend(o.backend);
+        const progress = stderrProgress();
+        const r = await runTeacherPretrain(
+          {
+            data: o.data,
+            out: o.out,
+            textCol: o.textCol,
+            encoding: o.encoding,
+            layers: o.layers,
+            hidden: o.hidden,
+            heads: o.heads,
+            intermediate: o.intermediate,
+            maxLen: o.maxLen,
+            vocabSize: o.vocabSize,
+            minFreq: o.minFreq,
+            epochs: o.epochs,
+            batchSize: o.batchSize,
+            learningRate: o.lr,
+            seed: o.seed,
+            backend: o.backend,
+          },
+          progress,
+          cancel,
+        );
+        progress.done();
+        process.stdout.write(JSON.stringify({ out: o.out, ...r, history: undefined, epochs_run: r.history.length, last: r.history.at(-1) }) + '\n');
+        const last = r.history.at(-1);
+        info(
+          `${r.cancelled ? 'cancelled; saved the weights so far — ' : ''}pre-trained ${r.params} params on ${r.texts} texts (vocabulary ${r.vocab_size}) in ${r.seconds.toFixed(0)} s` +
+            (last && !Number.isNaN(last.validAccuracy) ? `; held-out masked-token accuracy ${(100 * last.validAccuracy).toFixed(2)}%` : '') +
+            `; wrote ${o.out} — fine-tune it with \`distillery teacher train --model-dir ${o.out}\``,
+        );
+      } finally {
+        cancel.dispose();
+      }
+    });
+}
+
 function teacherPredictCommand(): Command {
   return new Command('predict')
     .description('Score every row of a data file with a fine-tuned teacher (onnxruntime); writes {"id", "logits"} JSONL for `distill --teacher-outputs`.')
@@ -101,7 +204,7 @@ function teacherPredictCommand(): Command {
     .option('--id-col <name>', 'document id column (default: row number; use the same as distill)')
     .option('--encoding <name>', 'input encoding (default: detected)')
     .option('--batch-size <n>', 'rows per ONNX run', positiveInt('--batch-size'), 64)
-    .option('--max-len <n>', 'tokens per text (default: teacher.json\'s maxLen)', positiveInt('--max-len'))
+    .option('--max-len <n>', "tokens per text (default: teacher.json's maxLen)", positiveInt('--max-len'))
     .action(async (o) => {
       info(describeTeacher(o.model, await readTeacherInfo(o.model)));
       const cancel = sigintCancel();
@@ -122,7 +225,7 @@ function teacherPredictCommand(): Command {
 }
 
 export function teacherCommand(): Command {
-  const c = new Command('teacher').description('Fine-tune a BERT teacher and score data with it for distillation.');
-  for (const sub of [teacherTrainCommand(), teacherPredictCommand()]) c.addCommand(sub.exitOverride());
+  const c = new Command('teacher').description('Pre-train or fine-tune a BERT teacher and score data with it for distillation.');
+  for (const sub of [teacherPretrainCommand(), teacherTrainCommand(), teacherPredictCommand()]) c.addCommand(sub.exitOverride());
   return c;
 }

@@ -2,6 +2,8 @@
  * Teacher jobs: fine-tune a local Hugging Face BERT folder on labeled data (split like `train`),
  * save it as a Hugging Face folder + model.onnx + teacher.json; and score a data file through that
  * ONNX model into the {"id", "logits"} JSONL that `distill --teacher-outputs` reads.
+ * Multi-label data can instead get a binary-relevance teacher (teacher/binary-relevance.ts): one
+ * binary model per label in label-<i>/ sub-folders, whose per-label logits predict joins into rows.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -16,9 +18,11 @@ import { initBackend } from '../backend/tfjs-backend';
 import { readCorpus, type CorpusDoc } from '../data/read-corpus';
 import type { BertConfig } from '../teacher/bert-config';
 import { BertClassifier } from '../teacher/bert-model';
+import { BR_KIND, BR_WEIGHT_GRID, putPositiveLogits, trainBinaryRelevance, validateWeightGrid, type BrLabelRecord } from '../teacher/binary-relevance';
 import { encodeExamples, fineTuneTeacher, type TeacherEpoch, type TeacherExamples } from '../teacher/fine-tune';
 import { loadHfFolder, saveHfFolder } from '../teacher/hf-folder';
 import { exportBertToOnnx } from '../teacher/onnx/export-bert';
+import { PRETRAINED_HERE_KIND } from './teacher-pretrain-job';
 import { prepareData, TRAIN_DEFAULTS } from './train-job';
 
 export const TEACHER_KIND = 'fine-tuned BERT';
@@ -54,6 +58,10 @@ export interface TeacherTrainOptions {
   patience?: number;
   threshold?: number;
   backend?: string;
+  /** Multi-label only: one binary model per label (digest B) instead of one multi-label model. */
+  binaryRelevance?: boolean;
+  /** Positive-class weights tried per label with binaryRelevance (default BR_WEIGHT_GRID). */
+  brWeights?: number[];
 }
 
 /** What teacher.json holds. */
@@ -67,6 +75,8 @@ export interface TeacherInfo {
   metrics: Metrics;
   seed: number;
   backend: string;
+  /** Present for a binary-relevance teacher: the weight grid and, per label, its sub-folder and chosen weight. */
+  binaryRelevance?: { weights: number[]; perLabel: BrLabelRecord[] };
 }
 
 export interface TeacherTrainResult {
@@ -84,6 +94,10 @@ export interface TeacherTrainResult {
   backend: string;
   sizes: { train: number; valid: number; test: number };
   warnings: string[];
+  /** What split the texts into word pieces (tokenizers.js over tokenizer.json, or the built-in WordPiece). */
+  tokenizer: string;
+  /** Fine-tuning runs made: 1, or labels × weights for binary relevance. */
+  runs: number;
 }
 
 function examples(docs: CorpusDoc[], labels: string[], multi: boolean): TeacherExamples {
@@ -133,6 +147,17 @@ export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: Progr
   const multi = task === 'multilabel';
   const C = labels.length;
   const threshold = o.threshold ?? TEACHER_DEFAULTS.threshold;
+  const pretrainedHere = existsSync(path.join(o.modelDir, 'pretrain.json'));
+  if (o.binaryRelevance) {
+    if (!multi) {
+      throw new DistilleryError(
+        'CONFIG',
+        `--binary-relevance is for multi-label data (one binary model per label); ${o.data} is ${task} (labels ${labels.join(', ')}): train one teacher without --binary-relevance`,
+        { field: 'binary-relevance', file: o.data },
+      );
+    }
+    return trainBrTeacher(o, folder, d, backend.name, threshold, pretrainedHere, t0, onProgress, cancel);
+  }
   const model = BertClassifier.fromWeights(folder.config, folder.weights, C, o.seed, { multiLabel: multi });
   try {
     const valid = d.valid.length ? examples(d.valid, labels, multi) : undefined;
@@ -165,7 +190,7 @@ export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: Progr
     await saveHfFolder(o.out, config, weights, folder.tokenizer);
     await writeFile(path.join(o.out, 'model.onnx'), exportBertToOnnx(config, weights, { numLabels: C, multiLabel: multi }));
     const info: TeacherInfo = {
-      kind: TEACHER_KIND,
+      kind: pretrainedHere ? PRETRAINED_HERE_KIND : TEACHER_KIND,
       base: path.resolve(o.modelDir),
       labels,
       task,
@@ -190,10 +215,90 @@ export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: Progr
       backend: backend.name,
       sizes: { train: d.train.length, valid: d.valid.length, test: d.test.length },
       warnings: folder.warnings,
+      tokenizer: folder.tokenizer.engine,
+      runs: 1,
     };
   } finally {
     model.dispose();
   }
+}
+
+type HfFolderLoaded = Awaited<ReturnType<typeof loadHfFolder>>;
+type PreparedData = Awaited<ReturnType<typeof prepareData>>;
+
+/** `teacher train --binary-relevance`: labels × weights binary fine-tuning runs, per-label folders, one teacher.json. */
+async function trainBrTeacher(
+  o: TeacherTrainOptions,
+  folder: HfFolderLoaded,
+  d: PreparedData,
+  backendName: string,
+  threshold: number,
+  pretrainedHere: boolean,
+  t0: number,
+  onProgress?: ProgressSink,
+  cancel?: CancelToken,
+): Promise<TeacherTrainResult> {
+  const { labels, task } = d.schema;
+  const C = labels.length;
+  const grid = validateWeightGrid(o.brWeights ?? BR_WEIGHT_GRID);
+  const evalDocs = d.test.length ? d.test : d.valid;
+  if (!evalDocs.length) throw new DistilleryError('CONFIG', 'no test or validation rows to evaluate the teacher on; use --test-split or --valid-split above 0');
+  const asSet = (docs: CorpusDoc[]) => {
+    const ex = examples(docs, labels, true);
+    return { texts: ex.texts, labels: ex.labels as Float32Array };
+  };
+  const evalSet = asSet(evalDocs);
+  const br = await trainBinaryRelevance({
+    config: folder.config,
+    weights: folder.weights,
+    tokenizer: folder.tokenizer,
+    labels,
+    train: asSet(d.train),
+    valid: asSet(d.valid),
+    evaluate: evalSet,
+    grid,
+    out: o.out,
+    maxLen: o.maxLen,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    learningRate: o.learningRate,
+    patience: o.patience ?? TEACHER_DEFAULTS.patience,
+    seed: o.seed,
+    onProgress,
+    cancel,
+  });
+  const probs = br.evalLogits.map((z) => 1 / (1 + Math.exp(-z)));
+  const metrics = scoreTeacher(probs, evalSet, labels, true, threshold);
+  const info: TeacherInfo = {
+    kind: pretrainedHere ? `${BR_KIND} (encoder pre-trained here by masked LM)` : BR_KIND,
+    base: path.resolve(o.modelDir),
+    labels,
+    task,
+    maxLen: o.maxLen,
+    threshold,
+    metrics,
+    seed: o.seed,
+    backend: backendName,
+    binaryRelevance: { weights: grid, perLabel: br.perLabel },
+  };
+  await writeFile(path.join(o.out, 'teacher.json'), JSON.stringify(info, null, 2) + '\n');
+  return {
+    outDir: o.out,
+    info,
+    metrics,
+    evaluatedOn: d.test.length ? 'test' : 'valid',
+    history: [],
+    bestEpoch: NaN,
+    cancelled: false,
+    paramCount: br.paramsPerModel * C,
+    seconds: (performance.now() - t0) / 1000,
+    trainSamplesPerSecond: br.trainSamplesPerSecond,
+    backend: backendName,
+    sizes: { train: d.train.length, valid: d.valid.length, test: d.test.length },
+    warnings: folder.warnings,
+    tokenizer: folder.tokenizer.engine,
+    runs: br.runs,
+  };
 }
 
 export interface TeacherPredictOptions {
@@ -234,12 +339,31 @@ export function describeTeacher(dir: string, info: Partial<TeacherInfo>): string
   return `teacher: ${kind}${info.base ? ` from ${info.base}` : ''} — ${dir}${info.labels ? `, ${info.labels.length} labels (${info.task})` : ''}`;
 }
 
+/** The label sub-folders of a binary-relevance teacher, in label order, checked against teacher.json's labels. */
+function brModelDirs(dir: string, info: Partial<TeacherInfo>): string[] {
+  const per = info.binaryRelevance?.perLabel;
+  const file = path.join(dir, 'teacher.json');
+  if (!Array.isArray(per) || !per.length || !info.labels || per.length !== info.labels.length) {
+    throw new ModelFolderError(`${file}: a binary-relevance teacher lists one model per label; this one lists ${per?.length ?? 0} for ${info.labels?.length ?? 0} labels`, { file });
+  }
+  return per.map((r, l) => {
+    if (r.label !== info.labels![l] || typeof r.folder !== 'string' || path.isAbsolute(r.folder) || r.folder.split(/[\\/]/).includes('..')) {
+      throw new ModelFolderError(`${file}: label ${l} (${info.labels![l]}) has no valid model sub-folder`, { file });
+    }
+    return path.join(dir, r.folder);
+  });
+}
+
 export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: ProgressSink, cancel?: CancelToken): Promise<TeacherPredictResult> {
   const t0 = performance.now();
-  const onnxFile = path.join(o.model, 'model.onnx');
-  if (!existsSync(onnxFile)) throw new ModelFolderError(`${o.model} has no model.onnx (write one with \`distillery teacher train\`)`, { file: o.model });
   const info = await readTeacherInfo(o.model);
-  const folder = await loadHfFolder(o.model, { configOnly: true });
+  const br = info.binaryRelevance;
+  // A binary-relevance teacher: one 2-class model per label, in the sub-folders teacher.json lists.
+  const modelDirs = br ? brModelDirs(o.model, info) : [o.model];
+  for (const dir of modelDirs) {
+    if (!existsSync(path.join(dir, 'model.onnx'))) throw new ModelFolderError(`${dir} has no model.onnx (write one with \`distillery teacher train\`)`, { file: dir });
+  }
+  const folder = await loadHfFolder(modelDirs[0], { configOnly: true });
   const maxLen = o.maxLen ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
   if (maxLen > folder.config.max_position_embeddings) {
     throw new DistilleryError('CONFIG', `max length ${maxLen} exceeds the model's max_position_embeddings ${folder.config.max_position_embeddings}`, { field: 'max-len' });
@@ -247,11 +371,12 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
   const corpus = await readCorpus(o.data, { textCol: o.textCol, idCol: o.idCol, encoding: o.encoding, dedupe: false });
   const docs = corpus.docs;
   if (!docs.length) throw new DistilleryError('INPUT_EMPTY', `${o.data}: no documents to score`, { file: o.data });
-  const session = await createOnnxSession(onnxFile);
+  const sessions: Awaited<ReturnType<typeof createOnnxSession>>[] = [];
   const lines: string[] = [];
   let C = 0;
   let cancelled = false;
   try {
+    for (const dir of modelDirs) sessions.push(await createOnnxSession(path.join(dir, 'model.onnx')));
     for (let s = 0; s < docs.length; s += o.batchSize) {
       const batch = docs.slice(s, s + o.batchSize);
       const encs = batch.map((d) => folder.tokenizer.encode(d.text, maxLen));
@@ -264,9 +389,22 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
         ids.set(e.inputIds.subarray(0, T), i * T);
         mask.set(e.attentionMask.subarray(0, T), i * T);
       });
-      const out = await session.run({ input_ids: idsTensor(ids, n, T), attention_mask: idsTensor(mask, n, T), token_type_ids: idsTensor(new Int32Array(n * T), n, T) });
-      const logits = out.logits.data as Float32Array;
-      C = out.logits.dims[1] as number;
+      const feeds = () => ({ input_ids: idsTensor(ids, n, T), attention_mask: idsTensor(mask, n, T), token_type_ids: idsTensor(new Int32Array(n * T), n, T) });
+      let logits: Float32Array;
+      if (br) {
+        // Each label's logit z₁ − z₀, so that sigmoid(logit) = P(label), as a multi-label head gives.
+        C = sessions.length;
+        logits = new Float32Array(n * C);
+        for (let l = 0; l < C; l++) {
+          const out = await sessions[l].run(feeds());
+          if (out.logits.dims[1] !== 2) throw new ModelFolderError(`${modelDirs[l]}/model.onnx gives ${out.logits.dims[1]} logits; a binary-relevance label model gives 2`, { file: modelDirs[l] });
+          putPositiveLogits(out.logits.data as Float32Array, logits, C, l);
+        }
+      } else {
+        const out = await sessions[0].run(feeds());
+        logits = out.logits.data as Float32Array;
+        C = out.logits.dims[1] as number;
+      }
       batch.forEach((d, i) => lines.push(JSON.stringify({ id: d.id, logits: Array.from(logits.subarray(i * C, (i + 1) * C), (v) => Number(v.toPrecision(7))) })));
       const done = s + n;
       onProgress?.({ phase: 'teacher predict', done, total: docs.length, etaSeconds: etaSeconds(t0, performance.now(), done, docs.length) });
@@ -277,7 +415,7 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
       }
     }
   } finally {
-    await session.release();
+    for (const s of sessions) await s.release();
   }
   await writeFile(o.out, lines.join('\n') + '\n');
   return { rows: lines.length, numLabels: C, kind: info.kind ?? 'BERT (ONNX)', labels: info.labels, seconds: (performance.now() - t0) / 1000, cancelled };

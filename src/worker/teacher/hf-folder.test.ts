@@ -121,6 +121,31 @@ describe('loadHfFolder / saveHfFolder', () => {
     expect(m.tokenizer.tokenize('Hello 好的World')).toEqual(['hello', '好', '的', 'world']);
   });
 
+  it('tokenizes through tokenizers.js where tokenizer.json exists, agreeing with the built-in WordPiece', async () => {
+    const dir = await fresh();
+    await makeTinyBertFolder(dir, { ...tiny, tokenizerJson: true, doLowerCase: true });
+    const viaLib = (await loadHfFolder(dir, { configOnly: true })).tokenizer;
+    expect(viaLib.engine).toMatch(/^tokenizers\.js/);
+    await unlink(path.join(dir, 'tokenizer.json'));
+    const builtIn = (await loadHfFolder(dir, { configOnly: true })).tokenizer;
+    expect(builtIn.engine).toBe('built-in WordPiece');
+    const texts = ['外卖很好吃！The FOOD was good', 'Unaffable playing café', '  送餐 太慢了…\tbad  ', '[CLS] hello [MASK] world', 'ÉCOLE naïve 𠀀好', 'a\u0000b\ufffdc', ''];
+    for (const t of texts) {
+      expect(viaLib.tokenize(t), t).toEqual(builtIn.tokenize(t));
+      expect(Array.from(viaLib.encode(t, 12).inputIds), t).toEqual(Array.from(builtIn.encode(t, 12).inputIds));
+    }
+  });
+
+  it("lets tokenizer_config.json's do_lower_case win over tokenizer.json in tokenizers.js too", async () => {
+    const dir = await fresh();
+    await makeTinyBertFolder(dir, { ...tiny, tokenizerJson: true, doLowerCase: true });
+    const cfg = path.join(dir, 'tokenizer_config.json');
+    await writeFile(cfg, JSON.stringify({ ...JSON.parse(await readFile(cfg, 'utf8')), do_lower_case: false }));
+    const tok = (await loadHfFolder(dir, { configOnly: true })).tokenizer;
+    expect(tok.engine).toMatch(/^tokenizers\.js/);
+    expect(tok.tokenize('Hello good')).toEqual(['[UNK]', 'good']);
+  });
+
   it('takes do_lower_case from tokenizer_config.json', async () => {
     const dir = await fresh();
     await makeTinyBertFolder(dir, { ...tiny, doLowerCase: false });

@@ -12,6 +12,7 @@ import { DistilleryError, ModelFolderError } from '../../shared/errors';
 import { bertWeightShapes, canonicalBertName, type BertConfig, type BertWeights } from './bert-config';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { CONVERT_HINT, readTorchCheckpoint } from './torch-checkpoint';
+import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { WordPieceTokenizer, type WordPieceOptions } from './wordpiece';
 
 export interface HfFolder {
@@ -104,24 +105,65 @@ async function tokenizerOptions(dir: string): Promise<WordPieceOptions> {
 }
 
 /**
- * The folder's tokenizer: vocab.txt when present, otherwise tokenizer.json's WordPiece vocabulary.
- * Case handling: tokenizer_config.json's do_lower_case/strip_accents/tokenize_chinese_chars first,
- * then tokenizer.json's BertNormalizer, then HF's defaults (lower-case, strip accents, split CJK).
+ * The folder's tokenizer. Ids: vocab.txt when present, otherwise tokenizer.json's WordPiece
+ * vocabulary. Word pieces: tokenizers.js (Hugging Face's JS tokenizers) over tokenizer.json where the
+ * folder has one whose vocabulary matches, else the built-in WordPiece (which agrees with it; see the
+ * tests). Case handling: tokenizer_config.json's do_lower_case/strip_accents/tokenize_chinese_chars
+ * first, then tokenizer.json's BertNormalizer, then HF's defaults (lower-case, strip accents, split CJK).
  */
 export async function loadTokenizer(dir: string): Promise<WordPieceTokenizer> {
   const opts = await tokenizerOptions(dir);
   const vocabFile = path.join(dir, 'vocab.txt');
   const tokFile = path.join(dir, 'tokenizer.json');
   const tokJson = existsSync(tokFile) ? await readModelJson(tokFile) : undefined;
+  let builtIn: WordPieceTokenizer;
   if (existsSync(vocabFile)) {
     const norm = (tokJson as { normalizer?: { type?: string; lowercase?: boolean; strip_accents?: boolean | null; handle_chinese_chars?: boolean } } | undefined)?.normalizer;
     const fromJson: WordPieceOptions =
       norm?.type === 'BertNormalizer' ? { doLowerCase: norm.lowercase, stripAccents: norm.strip_accents, tokenizeChineseChars: norm.handle_chinese_chars } : {};
     const merged = { ...Object.fromEntries(Object.entries(fromJson).filter(([, v]) => v !== undefined)), ...opts };
-    return WordPieceTokenizer.fromVocabText(await readFile(vocabFile, 'utf8'), merged);
+    builtIn = WordPieceTokenizer.fromVocabText(await readFile(vocabFile, 'utf8'), merged);
+  } else if (tokJson) {
+    builtIn = WordPieceTokenizer.fromTokenizerJson(tokJson, opts);
+  } else {
+    throw new ModelFolderError(`${dir} has no vocab.txt or tokenizer.json; the model's vocabulary is needed to tokenize text`, { file: dir });
   }
-  if (tokJson) return WordPieceTokenizer.fromTokenizerJson(tokJson, opts);
-  throw new ModelFolderError(`${dir} has no vocab.txt or tokenizer.json; the model's vocabulary is needed to tokenize text`, { file: dir });
+  return tokJson ? withTokenizersJs(builtIn, tokJson, dir) : builtIn;
+}
+
+/**
+ * The same tokenizer with its word pieces from tokenizers.js over tokenizer.json, when that file
+ * describes a WordPiece model over the same vocabulary (tokenizer_config.json's case settings win, as
+ * BertTokenizerFast applies them to the normalizer). Anything tokenizers.js cannot build keeps the
+ * built-in WordPiece.
+ */
+function withTokenizersJs(builtIn: WordPieceTokenizer, tokJson: unknown, dir: string): WordPieceTokenizer {
+  const j = structuredClone(tokJson) as { model?: { type?: string; vocab?: Record<string, number> }; normalizer?: Record<string, unknown> | null };
+  const vocab = j.model?.vocab;
+  if (j.model?.type !== 'WordPiece' || !vocab || Object.keys(vocab).length !== builtIn.size || builtIn.vocab.some((t, i) => vocab[t] !== i && builtIn.idOf(t) === i)) return builtIn;
+  if (j.normalizer?.type === 'BertNormalizer') {
+    j.normalizer.lowercase = builtIn.doLowerCase;
+    if (builtIn.stripAccents !== null) j.normalizer.strip_accents = builtIn.stripAccents;
+    j.normalizer.handle_chinese_chars = builtIn.tokenizeChineseChars;
+  }
+  let hf: HfTokenizer;
+  try {
+    hf = new HfTokenizer(j, {});
+  } catch {
+    return builtIn;
+  }
+  return new WordPieceTokenizer(builtIn.vocab, {
+    doLowerCase: builtIn.doLowerCase,
+    stripAccents: builtIn.stripAccents,
+    tokenizeChineseChars: builtIn.tokenizeChineseChars,
+    unkToken: builtIn.unkToken,
+    clsToken: builtIn.clsToken,
+    sepToken: builtIn.sepToken,
+    padToken: builtIn.padToken,
+    maskToken: builtIn.maskToken,
+    pieces: (text) => hf.tokenize(text),
+    engine: `tokenizers.js (${path.join(dir, 'tokenizer.json')})`,
+  });
 }
 
 function weightsMissingMessage(dir: string, present: string[]): string {
@@ -279,13 +321,20 @@ export async function saveHfFolder(dir: string, config: BertConfig, weights: Ber
   await writeFile(path.join(dir, 'model.safetensors'), encodeSafetensors(named, opts.dtype ?? 'F32', { format: 'pt' }));
 }
 
-/** A minimal tokenizer.json for a WordPiece vocabulary (what the loader and HF's fast tokenizer read). */
+/** tokenizer.json for a WordPiece vocabulary, as HF's BertTokenizerFast saves it (what the loader and tokenizers.js read). */
 function tokenizerJsonOf(tokens: readonly string[], lowercase: boolean): unknown {
+  const ids = Object.fromEntries(tokens.map((t, i) => [t, i]));
+  const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].filter((t) => t in ids);
   return {
     version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: special.map((t) => ({ id: ids[t], content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
     normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase },
     pre_tokenizer: { type: 'BertPreTokenizer' },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(tokens.map((t, i) => [t, i])) },
+    post_processor: { type: 'BertProcessing', sep: ['[SEP]', ids['[SEP]']], cls: ['[CLS]', ids['[CLS]']] },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: ids },
   };
 }
 

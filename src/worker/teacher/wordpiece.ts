@@ -25,6 +25,13 @@ export interface WordPieceOptions {
   maskToken?: string;
   continuingSubwordPrefix?: string;
   maxInputCharsPerWord?: number;
+  /**
+   * Word pieces from another implementation of the same tokenizer (tokenizers.js over the folder's
+   * tokenizer.json); this class then only maps pieces to ids, truncates, adds [CLS]/[SEP] and pads.
+   */
+  pieces?: (text: string) => string[];
+  /** What produces the pieces, for the log (default: the built-in WordPiece). */
+  engine?: string;
 }
 
 /** One encoded text: input_ids with [CLS] … [SEP], padded with [PAD] to maxLen. */
@@ -77,6 +84,9 @@ export class WordPieceTokenizer {
   private readonly maxChars: number;
   /** Special tokens matched literally in input text, longest first. */
   private readonly specials: string[];
+  private readonly externalPieces?: (text: string) => string[];
+  /** Which implementation splits text into word pieces. */
+  readonly engine: string;
 
   constructor(vocab: readonly string[], opts: WordPieceOptions = {}) {
     this.vocab = vocab;
@@ -93,6 +103,8 @@ export class WordPieceTokenizer {
     this.maskToken = opts.maskToken ?? DEFAULTS.maskToken;
     this.prefix = opts.continuingSubwordPrefix ?? DEFAULTS.continuingSubwordPrefix;
     this.maxChars = opts.maxInputCharsPerWord ?? DEFAULTS.maxInputCharsPerWord;
+    this.externalPieces = opts.pieces;
+    this.engine = opts.engine ?? 'built-in WordPiece';
     const need = (name: string, tok: string): number => {
       const id = this.ids.get(tok);
       if (id === undefined) throw new DistilleryError('MODEL_FOLDER', `the vocabulary has no ${name} token "${tok}"`);
@@ -155,6 +167,7 @@ export class WordPieceTokenizer {
 
   /** Word pieces of `text` (no [CLS]/[SEP]). */
   tokenize(text: string): string[] {
+    if (this.externalPieces) return this.externalPieces(text);
     const out: string[] = [];
     for (const part of this.splitSpecials(text)) {
       if (part.special) out.push(part.text);
