@@ -91,6 +91,10 @@ describe('distillery teacher', () => {
 
     const d = await ok(['distill', '--data', dataFile, '--teacher-outputs', logitsFile, '--out', path.join(tmp, 'student'), '--model', 'textcnn', '--epochs', '1', '--backend', 'wasm', '--no-charts', '--min-count', '1']);
     expect(d.stdout.trim()).not.toBe('');
+    // predict's sidecar names the teacher; distill says so and puts it in the model card.
+    expect(JSON.parse(readFileSync(`${logitsFile}.teacher.json`, 'utf8'))).toMatchObject({ kind: 'fine-tuned BERT', labels: ['neg', 'pos'] });
+    expect(d.stderr).toMatch(/teacher: fine-tuned BERT \(/);
+    expect(readFileSync(path.join(tmp, 'student', 'model-card.md'), 'utf8')).toMatch(/Teacher: fine-tuned BERT \(/);
   }, 90_000);
 
   it('fine-tunes a multi-label teacher (micro-F1) and predicts sigmoid-head logits', async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_ALPHAS, runAlphaSweep } from '../../worker/jobs/alpha-sweep';
 import { runRepeated } from '../../worker/jobs/repeated-runs';
+import { describeTeacherOutputs, readTeacherOutputsMeta } from '../../worker/jobs/teacher-outputs';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
 import { addTrainOptions, int, num, numList, trainJobOptions } from '../options';
@@ -34,10 +35,13 @@ export function distillCommand(): Command {
       .option('--alphas <list>', 'α values for --alpha-sweep', numList('--alphas'), DEFAULT_ALPHAS)
       .addHelpText('after', LOSS_HELP),
   ).action(async (o) => {
+    const meta = await readTeacherOutputsMeta(o.teacherOutputs);
+    const teacherName = (o.teacherName as string | undefined) ?? (meta ? describeTeacherOutputs(meta) : undefined);
+    info(`teacher: ${teacherName ?? `not named (soft labels from ${o.teacherOutputs}; --teacher-name names it in the model card)`}`);
     const opts = {
       ...trainJobOptions(o),
       teacherOutputs: o.teacherOutputs as string,
-      teacherName: o.teacherName as string | undefined,
+      teacherName,
       alpha: o.alpha as number,
       temperature: o.temperature as number,
       useUnlabeled: Boolean(o.useUnlabeled),

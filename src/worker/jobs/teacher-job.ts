@@ -22,6 +22,7 @@ import { BR_KIND, BR_WEIGHT_GRID, putPositiveLogits, trainBinaryRelevance, valid
 import { encodeExamples, fineTuneTeacher, type TeacherEpoch, type TeacherExamples } from '../teacher/fine-tune';
 import { loadHfFolder, saveHfFolder } from '../teacher/hf-folder';
 import { exportBertToOnnx } from '../teacher/onnx/export-bert';
+import { writeTeacherOutputsMeta } from './teacher-outputs';
 import { PRETRAINED_HERE_KIND } from './teacher-pretrain-job';
 import { prepareData, TRAIN_DEFAULTS } from './train-job';
 
@@ -418,5 +419,6 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
     for (const s of sessions) await s.release();
   }
   await writeFile(o.out, lines.join('\n') + '\n');
+  await writeTeacherOutputsMeta(o.out, { kind: info.kind ?? 'BERT (ONNX)', model: path.resolve(o.model), labels: info.labels });
   return { rows: lines.length, numLabels: C, kind: info.kind ?? 'BERT (ONNX)', labels: info.labels, seconds: (performance.now() - t0) / 1000, cancelled };
 }

@@ -6,8 +6,11 @@
  * Single-label distillation needs logits; probabilities are turned into log-probabilities, which
  * give the same softmax at every temperature. Multi-label distillation needs probabilities; logits
  * are passed through a sigmoid.
+ * `teacher predict` also writes `<file>.teacher.json` saying which teacher produced the file, so that
+ * distillation can name it without being told.
  */
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { InputError } from '../../shared/errors';
 import type { CorpusDoc } from '../data/read-corpus';
 
@@ -103,4 +106,36 @@ function parseRows(text: string, file: string, C: number): Row[] {
   });
   if (!rows.length) throw new InputError('TEACHER_OUTPUTS', `${file}: no teacher outputs`, { file });
   return rows;
+}
+
+/** Which teacher wrote a teacher-outputs file (its `.teacher.json` sidecar). */
+export interface TeacherOutputsMeta {
+  kind: string;
+  model: string;
+  labels?: string[];
+}
+
+export function teacherOutputsMetaFile(file: string): string {
+  return `${file}.teacher.json`;
+}
+
+export async function writeTeacherOutputsMeta(file: string, meta: TeacherOutputsMeta): Promise<void> {
+  await writeFile(teacherOutputsMetaFile(file), JSON.stringify(meta, null, 2) + '\n');
+}
+
+/** The sidecar's description, or undefined where there is none (files from other tools) or it is unreadable. */
+export async function readTeacherOutputsMeta(file: string): Promise<TeacherOutputsMeta | undefined> {
+  const meta = teacherOutputsMetaFile(file);
+  if (!existsSync(meta)) return undefined;
+  try {
+    const j = JSON.parse(await readFile(meta, 'utf8')) as Partial<TeacherOutputsMeta>;
+    return typeof j.kind === 'string' && typeof j.model === 'string' ? (j as TeacherOutputsMeta) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the model card and the log name the teacher of a teacher-outputs file. */
+export function describeTeacherOutputs(meta: TeacherOutputsMeta): string {
+  return `${meta.kind} (${meta.model})`;
 }
