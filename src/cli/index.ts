@@ -8,6 +8,7 @@ import { benchCommand } from './commands/bench';
 import { distillCommand } from './commands/distill';
 import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
+import { pipelineCommand } from './commands/pipeline';
 import { predictCommand } from './commands/predict';
 import { serveCommand } from './commands/serve';
 import { teacherCommand } from './commands/teacher';
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand()]) {
+  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand(), pipelineCommand()]) {
     program.addCommand(c.exitOverride());
   }
   return program;

@@ -13,7 +13,7 @@ import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs, type Met
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { etaSeconds } from '../../shared/progress';
 import type { TaskType } from '../../shared/task';
-import { createOnnxSession, idsTensor } from '../backend/onnx-runtime';
+import { createOnnxSession } from '../backend/onnx-runtime';
 import { initBackend } from '../backend/tfjs-backend';
 import { readCorpus, type CorpusDoc } from '../data/read-corpus';
 import type { BertConfig } from '../teacher/bert-config';
@@ -21,6 +21,7 @@ import { BertClassifier } from '../teacher/bert-model';
 import { BR_KIND, BR_WEIGHT_GRID, putPositiveLogits, trainBinaryRelevance, validateWeightGrid, type BrLabelRecord } from '../teacher/binary-relevance';
 import { encodeExamples, fineTuneTeacher, type TeacherEpoch, type TeacherExamples } from '../teacher/fine-tune';
 import { loadHfFolder, saveHfFolder } from '../teacher/hf-folder';
+import { bertFeeds } from '../teacher/onnx/bert-feeds';
 import { exportBertToOnnx } from '../teacher/onnx/export-bert';
 import { writeTeacherOutputsMeta } from './teacher-outputs';
 import { PRETRAINED_HERE_KIND } from './teacher-pretrain-job';
@@ -380,17 +381,14 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
     for (const dir of modelDirs) sessions.push(await createOnnxSession(path.join(dir, 'model.onnx')));
     for (let s = 0; s < docs.length; s += o.batchSize) {
       const batch = docs.slice(s, s + o.batchSize);
-      const encs = batch.map((d) => folder.tokenizer.encode(d.text, maxLen));
-      // Pad only to the longest row of the batch.
-      const T = Math.max(...encs.map((e) => e.length));
       const n = batch.length;
-      const ids = new Int32Array(n * T);
-      const mask = new Int32Array(n * T);
-      encs.forEach((e, i) => {
-        ids.set(e.inputIds.subarray(0, T), i * T);
-        mask.set(e.attentionMask.subarray(0, T), i * T);
-      });
-      const feeds = () => ({ input_ids: idsTensor(ids, n, T), attention_mask: idsTensor(mask, n, T), token_type_ids: idsTensor(new Int32Array(n * T), n, T) });
+      // Fresh input tensors per run: a BR teacher feeds the same rows to every label's session.
+      const feeds = () =>
+        bertFeeds(
+          folder.tokenizer,
+          batch.map((d) => d.text),
+          maxLen,
+        );
       let logits: Float32Array;
       if (br) {
         // Each label's logit z₁ − z₀, so that sigmoid(logit) = P(label), as a multi-label head gives.

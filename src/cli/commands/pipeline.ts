@@ -1,0 +1,163 @@
+import { Command } from 'commander';
+import { DistilleryError } from '../../shared/errors';
+import { PIPELINE_DEFAULTS, runPipeline, type TeacherSource } from '../../worker/jobs/pipeline-job';
+import { pipelineTable } from '../../worker/jobs/pipeline-report';
+import { TEACHER_DEFAULTS } from '../../worker/jobs/teacher-job';
+import { ARCH_IDS } from '../../worker/models/registry';
+import { announceBackend } from '../backend-info';
+import { sigintCancel } from '../cancel';
+import { addTrainOptions, int, intList, num, positiveInt, trainJobOptions } from '../options';
+import { info, stderrProgress } from '../progress';
+
+const HELP = `
+Teacher (exactly one):
+  --teacher-model-dir DIR   fine-tune this Hugging Face BERT folder (config.json, vocab.txt, model.safetensors)
+  --pretrain                pre-train a small BERT by masked LM on the data's texts (the test texts held out), then fine-tune it
+  --teacher-ensemble K      K students of --teacher-arch with seeds 1..K, probabilities averaged
+  --teacher DIR             an already-trained teacher: \`teacher train\` output, a model folder, or a pipeline's teacher/
+
+All models share one train/valid/test split (--split-seed, default --seed) and are evaluated and timed on
+the same test rows through onnxruntime-node. Writes OUT/teacher, OUT/plain, OUT/distilled (model.onnx in
+each), OUT/teacher-outputs.jsonl, OUT/prelabels.jsonl (rows without a label), OUT/report.json, OUT/report.md.
+Student options are train's and distill's (--model, --hidden, --layers, --epochs, …).
+
+Example:
+  distillery pipeline --data reviews.csv --pretrain --out runs/pipeline
+  distillery pipeline --data reviews.csv --teacher-ensemble 5 --teacher-arch textcnn --runs 5`;
+
+export function pipelineCommand(): Command {
+  const d = PIPELINE_DEFAULTS;
+  return addTrainOptions(
+    new Command('pipeline')
+      .description('Teacher → pre-label → plain and distilled student → evaluate → export, with one report comparing the three.')
+      .requiredOption('--data <file>', 'corpus: labeled rows (and rows without a label, which the teacher pre-labels)')
+      .option('--out <dir>', 'pipeline folder to write', 'runs/pipeline')
+      .option('--teacher-model-dir <dir>', 'teacher: fine-tune this Hugging Face BERT folder')
+      .option('--pretrain', "teacher: pre-train a small BERT (masked LM) on the data's texts, then fine-tune it")
+      .option('--teacher-ensemble <k>', 'teacher: an ensemble of k students (seeds 1..k)', positiveInt('--teacher-ensemble'))
+      .option('--teacher <dir>', 'teacher: an already-trained teacher folder')
+      .option('--teacher-arch <arch>', `ensemble member architecture: ${ARCH_IDS.join('|')}`, d.teacherArch)
+      .option('--teacher-epochs <n>', `teacher epochs (BERT fine-tuning default ${TEACHER_DEFAULTS.epochs}; ensemble members default --epochs)`, positiveInt('--teacher-epochs'))
+      .option('--teacher-batch-size <n>', 'BERT fine-tuning batch size', positiveInt('--teacher-batch-size'), d.teacherTrain.batchSize)
+      .option('--teacher-lr <x>', 'BERT fine-tuning peak AdamW learning rate', num('--teacher-lr'), d.teacherTrain.learningRate)
+      .option('--teacher-max-len <n>', `BERT tokens per text incl. [CLS]/[SEP] (default ${TEACHER_DEFAULTS.maxLen}, at most the model's positions)`, positiveInt('--teacher-max-len'))
+      .option('--teacher-patience <n>', 'BERT early stopping patience (0 = off)', int('--teacher-patience'), d.teacherTrain.patience)
+      .option('--teacher-seed <n>', 'BERT pre-training / fine-tuning seed (default --seed)', int('--teacher-seed'))
+      .option('--pretrain-layers <n>', 'pre-trained BERT: layers', positiveInt('--pretrain-layers'), d.pretrain.layers)
+      .option('--pretrain-hidden <n>', 'pre-trained BERT: hidden size', positiveInt('--pretrain-hidden'), d.pretrain.hidden)
+      .option('--pretrain-heads <n>', 'pre-trained BERT: attention heads', positiveInt('--pretrain-heads'), d.pretrain.heads)
+      .option('--pretrain-intermediate <n>', 'pre-trained BERT: feed-forward size (default 4 × hidden)', positiveInt('--pretrain-intermediate'))
+      .option('--pretrain-vocab-size <n>', 'pre-trained BERT: largest vocabulary', positiveInt('--pretrain-vocab-size'), d.pretrain.vocabSize)
+      .option('--pretrain-min-freq <n>', 'pre-trained BERT: minimum token count', positiveInt('--pretrain-min-freq'), d.pretrain.minFreq)
+      .option('--pretrain-epochs <n>', 'masked-LM epochs', positiveInt('--pretrain-epochs'), d.pretrain.epochs)
+      .option('--pretrain-batch-size <n>', 'masked-LM batch size', positiveInt('--pretrain-batch-size'), d.pretrain.batchSize)
+      .option('--pretrain-lr <x>', 'masked-LM peak learning rate', num('--pretrain-lr'), d.pretrain.learningRate)
+      .option('--alpha <a>', 'weight of the distillation term (see `distill --help`)', num('--alpha'), d.alpha)
+      .option('--temperature <t>', 'softmax temperature ρ', num('--temperature'), d.temperature)
+      .option('--no-use-unlabeled', 'do not train the distilled student on rows without a label')
+      .option('--runs <n>', 'student seeds seed..seed+n-1 on the same split (mean ± std); the first run is saved and timed', positiveInt('--runs'), d.runs)
+      .option('--latency-docs <n>', 'test documents timed per model', positiveInt('--latency-docs'), d.latencyDocs)
+      .option('--latency-batch <list>', 'batch sizes to time', intList('--latency-batch'), d.latencyBatchSizes)
+      .option('--threads <n>', 'onnxruntime threads for evaluation and timing (default: every core)', positiveInt('--threads'))
+      .addHelpText('after', HELP),
+  ).action(async (o) => {
+    const sources: TeacherSource[] = [
+      ...(o.teacherModelDir ? [{ kind: 'model-dir' as const, dir: o.teacherModelDir as string }] : []),
+      ...(o.pretrain ? [{ kind: 'pretrain' as const }] : []),
+      ...(o.teacherEnsemble ? [{ kind: 'ensemble' as const, size: o.teacherEnsemble as number, arch: o.teacherArch as string, epochs: o.teacherEpochs as number | undefined }] : []),
+      ...(o.teacher ? [{ kind: 'existing' as const, dir: o.teacher as string }] : []),
+    ];
+    if (sources.length !== 1) {
+      throw new DistilleryError(
+        'CONFIG',
+        `${sources.length ? 'more than one teacher given' : 'no teacher given'}: pass exactly one of --teacher-model-dir DIR, --pretrain, --teacher-ensemble K, --teacher DIR`,
+        { field: 'teacher' },
+      );
+    }
+    const cancel = sigintCancel();
+    let sink: ReturnType<typeof stderrProgress> | undefined;
+    const endSink = () => {
+      sink?.done();
+      sink = undefined;
+    };
+    try {
+      info(`distillery pipeline: ${sources[0].kind} teacher → ${o.model} students on ${o.data}`);
+      await announceBackend(o.backend);
+      const { report, reportMd, reportJson } = await runPipeline(
+        {
+          ...trainJobOptions(o),
+          out: o.out,
+          teacher: sources[0],
+          teacherTrain: {
+            epochs: (o.teacherEpochs as number | undefined) ?? PIPELINE_DEFAULTS.teacherTrain.epochs,
+            batchSize: o.teacherBatchSize,
+            learningRate: o.teacherLr,
+            maxLen: o.teacherMaxLen,
+            patience: o.teacherPatience,
+            seed: o.teacherSeed,
+          },
+          pretrain: {
+            layers: o.pretrainLayers,
+            hidden: o.pretrainHidden,
+            heads: o.pretrainHeads,
+            intermediate: o.pretrainIntermediate,
+            vocabSize: o.pretrainVocabSize,
+            minFreq: o.pretrainMinFreq,
+            epochs: o.pretrainEpochs,
+            batchSize: o.pretrainBatchSize,
+            learningRate: o.pretrainLr,
+          },
+          alpha: o.alpha,
+          temperature: o.temperature,
+          useUnlabeled: o.useUnlabeled !== false,
+          runs: o.runs,
+          latency: { docs: o.latencyDocs, batchSizes: o.latencyBatch, threads: o.threads },
+        },
+        {
+          onStage: (k, total, name) => {
+            endSink();
+            info(`[stage ${k}/${total}] ${name}`);
+          },
+          progress: (k, total, part) => {
+            endSink();
+            sink = stderrProgress(`[${k}/${total}${part ? ` ${part}` : ''}] `);
+            return sink;
+          },
+          log: (m) => {
+            endSink();
+            info(m);
+          },
+        },
+        cancel,
+      );
+      endSink();
+      process.stdout.write(
+        JSON.stringify({
+          out: o.out,
+          report: reportMd,
+          report_json: reportJson,
+          teacher: report.teacher.description,
+          task: report.task,
+          split: report.split,
+          rows: report.rows.map((r) => ({
+            name: r.name,
+            kind: r.kind,
+            params: r.params,
+            size_mb: r.size_mb,
+            ...r.metrics,
+            ...(r.runs ? { runs: r.runs } : {}),
+            latency_ms_per_doc: r.latency_ms_per_doc,
+            cpu_ms_per_doc: r.cpu_ms_per_doc,
+          })),
+          backend: report.backend.training,
+        }) + '\n',
+      );
+      info(`teacher: ${report.teacher.description}`);
+      info(pipelineTable(report.rows, report.latency.batch_sizes));
+      info(`wrote ${reportMd}`);
+    } finally {
+      endSink();
+      cancel.dispose();
+    }
+  });
+}
