@@ -38,6 +38,7 @@ function setup() {
       }),
       model: vi.fn(),
     },
+    backups: { save: vi.fn(), list: vi.fn(), read: vi.fn() },
   } satisfies Record<keyof HostApi, Record<string, unknown>>;
   const windows = [ours];
   const dispose = registerIpc({

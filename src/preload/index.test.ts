@@ -59,6 +59,9 @@ const METHODS: Record<ApiCall | 'jobs.subscribe', unknown[]> = {
   'journal.sentinel': ['p'],
   'exports.dataset': [{ projectId: 'p', format: 'csv', rows: [], labels: [] }],
   'exports.model': ['p', 'v1', 'onnx'],
+  'backups.save': ['p', '{"formatName":"dexie"}', { reason: 'labels', docs: 1, labeled: 1 }],
+  'backups.list': ['p'],
+  'backups.read': ['p', 'auto-20250101-000000-000.json'],
 };
 
 beforeEach(() => {
@@ -94,7 +97,7 @@ describe('preload', () => {
       }
     };
     walk(api, 'distillery');
-    expect(seen.length).toBe(7);
+    expect(seen.length).toBe(8);
   });
 
   it('each method is one invoke on distillery:call with its name and arguments', async () => {

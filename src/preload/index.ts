@@ -10,7 +10,7 @@
  * (src/shared/bridge.ts) and the page rebuilds it with fromWire: `withWireErrors(window.distillery)`.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ApiCall, DistilleryApi, ExportRequest, JobRequest, JobStatus, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../shared/api';
+import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../shared/api';
 import { toBridgeError } from '../shared/bridge';
 import { toWire, type WireError } from '../shared/errors';
 
@@ -95,6 +95,11 @@ export function createIpcApi(ipc: IpcLike): DistilleryApi {
       dataset: (r: ExportRequest) => call<{ file: string; downloadUrl?: string }>('exports.dataset', [r]),
       model: (projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder') =>
         call<{ file: string; downloadUrl?: string }>('exports.model', [projectId, modelVersion, format]),
+    },
+    backups: {
+      save: (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => call<BackupInfo>('backups.save', [projectId, data, meta]),
+      list: (projectId: string) => call<BackupInfo[]>('backups.list', [projectId]),
+      read: (projectId: string, name: string) => call<string>('backups.read', [projectId, name]),
     },
   };
 }

@@ -72,7 +72,8 @@ export interface JobDocs {
   toScore?: { id: string; text: string }[];
 }
 
-export type JobKind = 'train-student' | 'distill' | 'score';
+/** 'alpha-sweep': one distillation per α of `options.alphas` (same config otherwise), the student's test metrics against α. */
+export type JobKind = 'train-student' | 'distill' | 'score' | 'alpha-sweep';
 
 export interface JobRequest {
   kind: JobKind;
@@ -80,15 +81,53 @@ export interface JobRequest {
   task: TaskType;
   labels: string[];
   docs: JobDocs;
-  /** Student/teacher options, as the CLI's (model, epochs, alpha, temperature, …). */
+  /**
+   * Student/teacher options, as the CLI's (model, epochs, alpha, temperature, …); an alpha-sweep job
+   * also takes `alphas` (the α values, see whyBadSweep) and `seeds` (runs per α, default 1).
+   */
   options: Record<string, unknown>;
-  /** For distill: soft labels by document id (teacher logits or probabilities). */
+  /** For distill and alpha-sweep: soft labels by document id (teacher logits or probabilities). */
   teacher?: { kind: 'logits' | 'probs'; byId: Record<string, number[]>; name: string };
   /** For score: the model version to use. */
   modelVersion?: string;
 }
 
+/** Inference latency of a trained model, measured by the worker when the job finishes. */
+export interface LatencyResult {
+  /** Mean wall time per document, one document per call (text encoding included), ms. */
+  msPerDoc: number;
+  /** What ran the model: onnxruntime-node on model.onnx, or the tfjs student when there is no ONNX file. */
+  engine: 'onnxruntime' | 'tfjs';
+  /** Calls timed (the run's test texts, cycled until the measurement is long enough). */
+  calls: number;
+  /** Distinct texts used (the test split; the validation or training split when it is empty). */
+  docs: number;
+}
+
+/** One α of an α sweep: the student's held-out metrics over `n` seeds (fractions). */
+export interface AlphaSweepPoint {
+  alpha: number;
+  /** Accuracy (single-label) or micro-F1 (multi-label): mean and std over the seeds. */
+  mean: number;
+  std: number;
+  macroF1?: { mean: number; std: number };
+  n: number;
+}
+
+export interface AlphaSweepSummary {
+  temperature: number;
+  /** What `mean` is: 'accuracy' (single-label) or 'micro_f1' (multi-label). */
+  metric: 'accuracy' | 'micro_f1';
+  seeds: number;
+  points: AlphaSweepPoint[];
+  /** α with the highest mean. */
+  best: number;
+  /** `<project>/sweeps/<name>`: alpha-sweep.json, .md and the chart. */
+  folder: string;
+}
+
 export interface JobResult {
+  /** The model version written ('' for an α sweep, which keeps no model). */
   modelVersion: string;
   metrics?: Metrics;
   paramCount?: number;
@@ -97,6 +136,8 @@ export interface JobResult {
   /** Probabilities per scored document id, in label order. */
   scores?: Record<string, number[]>;
   files?: string[];
+  latency?: LatencyResult;
+  sweep?: AlphaSweepSummary;
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -122,6 +163,24 @@ export interface LabelEvent {
   /** The document's text, so that a rebuild from the journal alone restores documents too. */
   text?: string;
 }
+
+/** An automatic backup of a project's database rows (dexie-export-import JSON) in `<project>/backups/`. */
+export interface BackupInfo {
+  /** File name, `auto-<yyyyMMdd-HHmmss-SSS>.json`. */
+  name: string;
+  /** When it was written (ISO). */
+  at: string;
+  bytes: number;
+  /** What made it: 'labels' (every N label events), 'timer', 'import'. */
+  reason: BackupReason;
+  /** Documents and labeled documents in it, as the UI counted them. */
+  docs: number;
+  labeled: number;
+  /** Journal events recorded when it was written: a restore replays the journal from there on. */
+  journalEvents: number;
+}
+
+export type BackupReason = 'labels' | 'timer' | 'import';
 
 export interface ExportRequest {
   projectId: string;
@@ -155,6 +214,15 @@ export interface DistilleryApi {
   exports: {
     dataset(r: ExportRequest): Promise<{ file: string; downloadUrl?: string }>;
     model(projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder'): Promise<{ file: string; downloadUrl?: string }>;
+  };
+  /** Automatic backups of the UI's database, kept in the project folder (the newest few). */
+  backups: {
+    /** Writes `data` (a dexie-export-import JSON text) atomically and drops the oldest beyond the limit. */
+    save(projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }): Promise<BackupInfo>;
+    /** Newest first. */
+    list(projectId: string): Promise<BackupInfo[]>;
+    /** The JSON text of one backup. */
+    read(projectId: string, name: string): Promise<string>;
   };
 }
 

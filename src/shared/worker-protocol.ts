@@ -24,6 +24,10 @@ export const PROJECT_LAYOUT = {
   datasets: 'datasets',
   journal: 'journal.jsonl',
   sentinel: 'labels.sentinel.json',
+  /** Automatic backups of the UI's database (dexie-export-import JSON), the newest few. */
+  backups: 'backups',
+  /** α sweeps: one folder each with alpha-sweep.json, .md and the chart. */
+  sweeps: 'sweeps',
 } as const;
 
 export interface WorkerMethods {
@@ -59,6 +63,31 @@ export function whyNotTrainable(docs: { labels: string[] }[], task: string): str
   const used = new Set(labeled.flatMap((d) => d.labels));
   if (task !== 'multilabel' && used.size < 2) return `every labeled document has the label "${[...used][0]}": a classifier needs examples of at least two labels`;
   return undefined;
+}
+
+/** Automatic backups kept per project (the backend's default; the UI says it). */
+export const AUTO_BACKUP_KEEP = 5;
+
+/** Most α values one sweep job takes, and most seeds per α. */
+export const MAX_SWEEP_ALPHAS = 21;
+export const MAX_SWEEP_SEEDS = 10;
+
+/** Why an alpha-sweep job's `alphas` / `seeds` options are not valid (undefined when they are). */
+export function whyBadSweep(alphas: unknown, seeds: unknown): string | undefined {
+  if (!Array.isArray(alphas) || alphas.length === 0) return 'options.alphas must be a non-empty list of α values in [0, 1]';
+  if (alphas.length > MAX_SWEEP_ALPHAS) return `options.alphas: at most ${MAX_SWEEP_ALPHAS} α values, got ${alphas.length}`;
+  for (const a of alphas) if (typeof a !== 'number' || !Number.isFinite(a) || a < 0 || a > 1) return `options.alphas: every α must be a number in [0, 1], got ${JSON.stringify(a)}`;
+  if (new Set(alphas).size !== alphas.length) return 'options.alphas: an α appears twice';
+  if (seeds !== undefined && (typeof seeds !== 'number' || !Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS))
+    return `options.seeds must be an integer in [1, ${MAX_SWEEP_SEEDS}], got ${JSON.stringify(seeds)}`;
+  return undefined;
+}
+
+/** "0, 0.25 0.5;1" → [0, 0.25, 0.5, 1] (the UI's α list field); null when a part is not a number. */
+export function parseAlphaList(text: string): number[] | null {
+  const parts = text.split(/[\s,;，、]+/).filter(Boolean);
+  const out = parts.map(Number);
+  return out.every((x) => Number.isFinite(x)) ? out : null;
 }
 
 /** Model version ids: `<prefix>-<yyyyMMdd-HHmmss>-<arch>` (UTC), with `-2`, `-3`… on a collision. */

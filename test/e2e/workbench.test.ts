@@ -3,12 +3,14 @@
  * Chromium with playwright-core.
  *
  *   create a project → a malformed CSV shows line-level errors and imports nothing → import 300
- *   documents → training with no labels explains why not → label 30 with the keyboard alone (skip
- *   and undo included) → train → suggestions with confidences → accept or correct 10 pre-labels by
- *   keyboard → kill the worker mid-training (failed job, every label kept, retry works) → distill →
- *   export the dataset and the ONNX student → reload: every label still there → wipe IndexedDB:
- *   the app offers the rebuild from the journal and it restores every label → 100,000 documents in
- *   the corpus view (import time and time per scroll step, printed).
+ *   documents (an automatic backup follows) → training with no labels explains why not → label 30
+ *   with the keyboard alone (skip and undo included) → train → suggestions with confidences →
+ *   accept or correct 10 pre-labels by keyboard → kill the worker mid-training (failed job, every
+ *   label kept, retry works) → distill (latency per document in the runs table) → a tiny α sweep
+ *   (accuracy against α drawn, English and Chinese) → export the dataset and the ONNX student →
+ *   reload: every label still there → wipe IndexedDB: the app offers the rebuild from the journal
+ *   or the latest automatic backup, and both restore every label → 100,000 documents in the corpus
+ *   view (import time and time per scroll step, printed).
  *
  * Screenshots of every view go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots).
  */
@@ -67,6 +69,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
   let tmp: string;
   let projectId = '';
   const consoleErrors: string[] = [];
+  const backupWarnings: string[] = [];
   /** What the test labeled: doc id → labels joined by '|'. */
   const expected: Record<string, string> = {};
   const goldByText = new Map<string, 'positive' | 'negative'>();
@@ -95,6 +98,8 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error' && !/favicon|status of 40[34]/.test(m.text())) consoleErrors.push(m.text());
+      // Automatic backups run their export in a worker; falling back to the page is a warning.
+      if (m.type() === 'warning' && /backup/i.test(m.text())) backupWarnings.push(m.text());
     });
     page.on('dialog', (d) => void d.accept());
 
@@ -185,6 +190,11 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     timings.import300 = (Date.now() - t) / 1000;
     expect(await text(page, 'import-done')).toMatch(/Imported 300 document/);
     expect(await projectDocCount(page, projectId)).toBe(300);
+    // An automatic backup of the project follows the import, into its folder.
+    const backups = path.join(projectsDir, readdirOne(projectsDir, projectId), 'backups');
+    await expect.poll(() => (existsSync(backups) ? readdirSync(backups).filter((n) => n.endsWith('.meta.json')) : []), { timeout: 30_000 }).toHaveLength(1);
+    const meta = JSON.parse(readFileSync(path.join(backups, readdirSync(backups).find((n) => n.endsWith('.meta.json'))!), 'utf8'));
+    expect(meta).toMatchObject({ reason: 'import', docs: 300, labeled: 0 });
   });
 
   it('explains why training cannot start without labels', async () => {
@@ -344,9 +354,56 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await waitFor(page, '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "student"', undefined, 20_000);
     await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
     timings.distill = (Date.now() - t) / 1000;
+    // Inference latency per document, measured by the worker when the run finished (ONNX Runtime).
+    const latencies = await page.locator('[data-testid="run-row"]').evaluateAll((rows) =>
+      rows.filter((r) => r.querySelector('[data-testid="run-state"]')?.textContent?.trim() === 'done').map((r) => r.querySelector('[data-testid="run-latency"]')?.textContent?.trim()),
+    );
+    expect(latencies.length).toBeGreaterThanOrEqual(2);
+    for (const l of latencies) expect(l).toMatch(/^\d+(\.\d+)? ms$/);
+    expect(await page.getAttribute('[data-testid="run-latency"]', 'title')).toMatch(/ONNX Runtime/);
     await page.click('[data-testid="run-row"]');
     await page.waitForSelector('[data-testid="run-details"] canvas');
     await shot('14-distilled');
+  });
+
+  it('runs a tiny α sweep and draws accuracy against α (English and Chinese)', async () => {
+    await page.fill('[data-testid="student-epochs"]', '2');
+    await page.fill('[data-testid="sweep-alphas"]', '0, 0.5, 1.5');
+    await page.waitForSelector('[data-testid="sweep-problem"]');
+    expect(await page.locator('[data-testid="sweep-start"]').isDisabled()).toBe(true);
+    await page.fill('[data-testid="sweep-alphas"]', '0, 0.5, 1');
+    await page.waitForSelector('[data-testid="sweep-problem"]', { state: 'detached' });
+    const t = Date.now();
+    await page.click('[data-testid="sweep-start"]');
+    await waitFor(page, '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "α sweep"', undefined, 20_000);
+    await page.waitForSelector('[data-testid="job-live"]');
+    await waitFor(page, '() => /^Phase: α = /.test(document.querySelector(\'[data-testid="job-live"] .row.small span\')?.textContent ?? "")', undefined, 60_000);
+    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 180_000);
+    timings.alphaSweep = (Date.now() - t) / 1000;
+    await page.waitForSelector('[data-testid="alpha-sweep"] canvas');
+    expect(await page.locator('[data-testid="sweep-row"]').count()).toBe(3);
+    expect((await page.locator('[data-testid="sweep-row"] td:first-child').allTextContents()).map((x) => x.trim())).toEqual(['0', '0.5', '1']);
+    for (const cell of await page.locator('[data-testid="sweep-row"] td:nth-child(2)').allTextContents()) expect(cell.trim()).toMatch(/^\d+\.\d ± \d+\.\d$/);
+    expect(await text(page, 'sweep-best')).toMatch(/^Best: α = (0|0\.5|1)$/);
+    // The sweep keeps no model: the student to export is still the distilled one.
+    expect(await page.locator('[data-testid="run-row"]').first().locator('[data-testid="run-latency"]').textContent()).toBe('–');
+    const chart = await page.locator('[data-testid="alpha-sweep"] canvas').boundingBox();
+    expect(chart!.width).toBeGreaterThan(200);
+    expect(chart!.height).toBeGreaterThan(150);
+    // The view scrolls inside the page: a tall window shows all of it (runs with latency, the α sweep).
+    await page.setViewportSize({ width: 1440, height: 1700 });
+    await page.evaluate(() => document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()));
+    await page.waitForTimeout(300);
+    await shot('14b-train-latency-alpha-sweep-en');
+    await page.locator('[data-testid="alpha-sweep"]').screenshot({ path: path.join(SHOTS, '14d-alpha-sweep-en.png') });
+    await page.selectOption('[data-testid="locale"]', 'zh-CN');
+    await waitFor(page, '() => document.querySelector(\'[data-testid="alpha-sweep"] h2\')?.textContent.trim() === "α 扫描"');
+    await page.waitForTimeout(300);
+    await shot('14c-train-latency-alpha-sweep-zh');
+    await page.locator('[data-testid="alpha-sweep"]').screenshot({ path: path.join(SHOTS, '14e-alpha-sweep-zh.png') });
+    await page.locator('[data-testid="runs"]').screenshot({ path: path.join(SHOTS, '14f-runs-latency-zh.png') });
+    await page.selectOption('[data-testid="locale"]', 'en');
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('exports the dataset and the ONNX student', async () => {
@@ -420,11 +477,21 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     expect(await text(page, 'rebuild-dialog')).toContain(`records ${n} labeled`);
     // The sample project made on the first start was wiped too, and is offered as well.
     expect(await text(page, 'rebuild-dialog')).toContain('records 100 labeled');
+    // Each project also offers its latest automatic backup.
+    await page.waitForSelector(`[data-testid="rebuild-backup"][data-project-id="${projectId}"]`);
+    const sampleId = (await page.getAttribute(`[data-testid="rebuild-backup"]:not([data-project-id="${projectId}"])`, 'data-project-id'))!;
+    expect(sampleId).toBeTruthy();
+    expect(await text(page, 'rebuild-backup-info')).toMatch(/Latest automatic backup: .*document/);
     await shot('18-rebuild-offer');
     await page.click(`[data-testid="rebuild"][data-project-id="${projectId}"]`);
     await page.waitForSelector(`[data-testid="rebuild"][data-project-id="${projectId}"]`, { state: 'detached' });
-    await page.click('[data-testid="rebuild"]');
+    // The sample project from its automatic backup (made after its import): every document comes
+    // back, the unlabeled ones too, which the journal alone cannot restore.
+    await page.click(`[data-testid="rebuild-backup"][data-project-id="${sampleId}"]`);
     await page.waitForSelector('[data-testid="rebuild-dialog"]', { state: 'detached' });
+    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /from the automatic backup of .* \\(800 document/.test(t.textContent))', undefined, 30_000);
+    expect(await projectDocCount(page, sampleId)).toBe(800);
+    expect((await projectDocs(page, sampleId)).filter((d) => d.labels.length)).toHaveLength(100);
     expect(await labelsInDb(page, projectId)).toEqual(expected);
     // The journal carries each labeled document's text, so the rebuild alone restores them.
     expect(await labeledWithText(page, projectId)).toBe(Object.keys(expected).length);
@@ -492,6 +559,15 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.waitForSelector('[data-testid="import-done"]', { timeout: 180_000 });
     const importMs = await page.evaluate(() => (window as unknown as { __lastImportMs: number }).__lastImportMs);
     expect(await projectDocCount(page, bigId)).toBe(N);
+    // The automatic backup after the import (exported in a worker; it reads the whole project from
+    // IndexedDB for a few seconds): let it finish before timing the corpus view.
+    const tBackup = Date.now();
+    const backups = path.join(projectsDir, readdirOne(projectsDir, bigId), 'backups');
+    const metaFiles = () => (existsSync(backups) ? readdirSync(backups).filter((n) => n.endsWith('.meta.json')) : []);
+    await expect.poll(metaFiles, { timeout: 180_000, interval: 250 }).toHaveLength(1);
+    const backupS = (Date.now() - tBackup) / 1000;
+    const backupMeta = JSON.parse(readFileSync(path.join(backups, metaFiles()[0]), 'utf8')) as { docs: number; bytes: number };
+    expect(backupMeta.docs).toBe(N);
 
     await page.click('[data-testid="nav-corpus"]');
     await waitFor(page, '() => / of 100,000 document/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")', undefined, 60_000);
@@ -540,6 +616,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
       [
         `[e2e] corpus of ${N.toLocaleString('en')} documents (headless Chromium, ${os.cpus().length} cores):`,
         `  parse (server) + preview: ${parseS.toFixed(1)} s; import into IndexedDB (chunks of 1,000): ${(importMs / 1000).toFixed(1)} s`,
+        `  automatic backup after the import (${(backupMeta.bytes / 2 ** 20).toFixed(1)} MB): done ${backupS.toFixed(1)} s after the import`,
         `  corpus view load: ${(loadMs / 1000).toFixed(2)} s; rows in the DOM: ${scroll.rowsShown}; scroll height ${scroll.scrollHeight}px`,
         `  scroll step (one screen, 2 frames): ${fmt(scroll.steps)}`,
         `  jump to anywhere: ${fmt(scroll.jumps)}`,
@@ -551,6 +628,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
 
   it('logged no errors in the page', () => {
     expect(consoleErrors.filter((e) => !/WORKER_CRASH|worker|Failed to load resource/i.test(e))).toEqual([]);
+    expect(backupWarnings).toEqual([]);
   });
 });
 

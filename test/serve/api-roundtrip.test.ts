@@ -89,6 +89,10 @@ describe('serve API round trip', () => {
     expect(r.history).toHaveLength(2);
     expect(r.paramCount).toBeGreaterThan(0);
     expect(r.files!.some((f) => f.endsWith('model.onnx'))).toBe(true);
+    // Inference latency on the run's test texts, through onnxruntime-node on the new model.onnx.
+    expect(r.latency).toMatchObject({ engine: 'onnxruntime', msPerDoc: expect.any(Number), docs: 24 });
+    expect(r.latency!.msPerDoc).toBeGreaterThan(0);
+    expect(mine.some((s) => s.progress?.phase === 'latency')).toBe(true);
     expect(Object.keys(r.scores!).sort()).toEqual(toScore.map((d) => d.id).sort());
     expect(await ok<JobStatus>(port, token, 'jobs.status', [id])).toMatchObject({ state: 'done', result: { modelVersion: version } });
     expect(existsSync(path.join(project.folder, 'models', version, 'model.onnx'))).toBe(true);
@@ -132,6 +136,50 @@ describe('serve API round trip', () => {
     const done = await ev.waitFor(final(id), 120_000);
     expect(done.error).toBeUndefined();
     expect(done.result!.modelVersion).toMatch(/^distilled-\d{8}-\d{6}-bilstm$/);
+    expect(done.result!.latency?.msPerDoc).toBeGreaterThan(0);
+  });
+
+  it('runs an α sweep (progress over the whole sweep) and cancels one', async () => {
+    const labeled = parsed.docs.slice(0, 240).map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
+    const sweep = (alphas: number[], options: Record<string, unknown> = {}): JobRequest => ({
+      kind: 'alpha-sweep',
+      projectId: project.id,
+      task: 'binary',
+      labels: ['0', '1'],
+      docs: { labeled },
+      options: { ...TINY, epochs: 1, temperature: 2, alphas, ...options },
+      teacher: { kind: 'probs', byId: allScores, name: version },
+    });
+    const bad = await api(port, token, 'jobs.start', [sweep([0, 3])]);
+    expect(bad).toMatchObject({ status: 400, error: { code: 'CONFIG', details: { field: 'options.alphas' } } });
+
+    const { id } = await ok<{ id: string }>(port, token, 'jobs.start', [sweep([0, 1])]);
+    const done = await ev.waitFor(final(id), 120_000);
+    expect(done.error).toBeUndefined();
+    const s = done.result!.sweep!;
+    expect(s.points.map((p) => p.alpha)).toEqual([0, 1]);
+    expect(s).toMatchObject({ temperature: 2, metric: 'accuracy', seeds: 1 });
+    expect(existsSync(path.join(s.folder, 'alpha-sweep.png'))).toBe(true);
+    const phases = ev.statuses.filter((x) => x.id === id && x.state === 'running').map((x) => x.progress?.phase ?? '');
+    expect(phases.some((ph) => ph.startsWith('α = 0 (1/2)'))).toBe(true);
+    expect(phases.some((ph) => ph.startsWith('α = 1 (2/2)'))).toBe(true);
+
+    const long = await ok<{ id: string }>(port, token, 'jobs.start', [sweep([0, 0.5, 1], { epochs: 200, patience: 0 })]);
+    await ev.waitFor((x) => x.id === long.id && /^α = 0 \(1\/3\) · epoch/.test(x.progress?.phase ?? ''), 60_000);
+    await ok(port, token, 'jobs.cancel', [long.id]);
+    expect(await ev.waitFor(final(long.id), 60_000)).toMatchObject({ state: 'cancelled' });
+    // The cancelled sweep left nothing; the finished one is still there.
+    expect(readdirSync(path.join(project.folder, 'sweeps'))).toEqual([path.basename(s.folder)]);
+  });
+
+  it('keeps automatic backups of the UI’s database in the project folder', async () => {
+    const data = JSON.stringify({ formatName: 'dexie', formatVersion: 1, data: { databaseName: 'distillery', tables: [] } });
+    const saved = await ok<{ name: string; journalEvents: number }>(port, token, 'backups.save', [project.id, data, { reason: 'import', docs: 300, labeled: 240 }]);
+    expect(saved.name).toMatch(/^auto-\d{8}-\d{6}-\d{3}\.json$/);
+    expect(await ok(port, token, 'backups.list', [project.id])).toMatchObject([{ name: saved.name, reason: 'import', docs: 300, labeled: 240, journalEvents: 0 }]);
+    expect(await ok(port, token, 'backups.read', [project.id, saved.name])).toBe(data);
+    expect(await api(port, token, 'backups.read', [project.id, '../project.json'])).toMatchObject({ status: 400, error: { code: 'CONFIG' } });
+    expect(await api(port, token, 'backups.save', [project.id, '{"not":"dexie"}', { reason: 'import', docs: 0, labeled: 0 }])).toMatchObject({ status: 400 });
   });
 
   it('cancels a running job', async () => {

@@ -38,7 +38,7 @@ describe('createBackend + dispatch', () => {
         await expect(dispatch(b, bad, [])).rejects.toMatchObject({ code: 'NOT_FOUND' });
       }
       await expect(dispatch(b, 'projects.list', { 0: 1 })).rejects.toMatchObject({ code: 'CONFIG' });
-      expect(API_CALLS).toHaveLength(13);
+      expect(API_CALLS).toHaveLength(16);
     } finally {
       await b.dispose();
     }

@@ -1,6 +1,6 @@
 /**
- * The DistilleryApi (src/shared/api.ts) on top of the host services: projects, journal and exports
- * on disk, compute in the worker process (jobs, corpus parsing, model export). One composition
+ * The DistilleryApi (src/shared/api.ts) on top of the host services: projects, journal, automatic
+ * backups and exports on disk, compute in the worker process (jobs, corpus parsing, model export). One composition
  * function, `createBackend`, used by `distillery serve` (HTTP/WebSocket) and by Electron's main
  * process (IPC): both hand each call to `dispatch`, which only knows the calls listed in API_CALLS.
  *
@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { ApiCall, DistilleryApi, JobStatus, SystemInfo } from '../../shared/api';
 import { DistilleryError } from '../../shared/errors';
+import { Backups } from './backups';
 import { Exports } from './exports';
 import { nodeFs, type HostFs } from './fs-util';
 import { forkWorker, JobRouter, type WorkerLauncher } from './job-router';
@@ -41,6 +42,8 @@ export interface BackendOptions {
   log?(message: string): void;
   /** Locale of this machine (default: from Intl). */
   locale?: string;
+  /** Automatic backups kept per project (default 5). */
+  keepBackups?: number;
 }
 
 /** Every call on the wire, "<group>.<method>"; `satisfies` keeps it complete and exact. */
@@ -58,6 +61,9 @@ export const API_CALLS = [
   'journal.sentinel',
   'exports.dataset',
   'exports.model',
+  'backups.save',
+  'backups.list',
+  'backups.read',
 ] as const satisfies readonly ApiCall[];
 type Missing = Exclude<ApiCall, (typeof API_CALLS)[number]>;
 const complete: Missing extends never ? true : Missing = true;
@@ -69,6 +75,7 @@ export function createBackend(o: BackendOptions): Backend {
   const folderOf = (id: string) => store.folder(id);
   const router = new JobRouter({ launcher: o.launcher ?? forkWorker(), folderOf, log: o.log });
   const journal = new Journal(folderOf, fs);
+  const backups = new Backups({ folderOf, journalEvents: (id) => journal.eventCount(id), fs, keep: o.keepBackups });
   const exportsService = new Exports({
     project: (id) => store.get(id),
     exportModel: (p) => router.call('export-model', p),
@@ -125,6 +132,11 @@ export function createBackend(o: BackendOptions): Backend {
     exports: {
       dataset: (r) => exportsService.dataset(r),
       model: (projectId, version, format) => exportsService.model(projectId, version, format),
+    },
+    backups: {
+      save: (projectId, data, meta) => backups.save(projectId, data, meta),
+      list: (projectId) => backups.list(projectId),
+      read: (projectId, name) => backups.read(projectId, name),
     },
     subscribe: (l) => router.subscribe(l),
     dispose: () => router.dispose(),

@@ -162,6 +162,16 @@ describe('JobRouter', () => {
     await router.dispose();
   });
 
+  it('routes an α sweep like any job', async () => {
+    const { router, workers } = setup();
+    const { id } = await router.start(req({ kind: 'alpha-sweep', teacher: { kind: 'probs', byId: {}, name: 't' }, options: { alphas: [0, 0.5, 1], seeds: 2 } }));
+    await until(() => workers[0]?.received.length === 1);
+    expect(workers[0].received[0]).toMatchObject({ type: 'start', id, request: { kind: 'alpha-sweep', options: { alphas: [0, 0.5, 1], seeds: 2 } } });
+    await router.cancel(id);
+    expect(workers[0].received[1]).toEqual({ type: 'cancel', id });
+    await router.dispose();
+  });
+
   it('refuses requests that cannot run, saying why', async () => {
     const { router, workers } = setup();
     await expect(router.start(req({ docs: { labeled: [] } }))).rejects.toMatchObject({ code: 'INPUT_EMPTY', message: expect.stringMatching(/no labeled documents yet/) });
@@ -171,6 +181,19 @@ describe('JobRouter', () => {
     await expect(router.start(req({ kind: 'score' }))).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'modelVersion' } });
     await expect(router.start(req({ kind: 'distill' }))).rejects.toMatchObject({ code: 'TEACHER_OUTPUTS' });
     await expect(router.start(req({ kind: 'nope' as 'score' }))).rejects.toMatchObject({ code: 'CONFIG' });
+    // An α sweep: the teacher's soft labels and a valid list of α values.
+    const teacher = { kind: 'probs' as const, byId: {}, name: 't' };
+    await expect(router.start(req({ kind: 'alpha-sweep', options: { alphas: [0, 0.5] } }))).rejects.toMatchObject({ code: 'TEACHER_OUTPUTS', message: expect.stringMatching(/α sweep/) });
+    for (const [alphas, seeds, why] of [
+      [undefined, undefined, /non-empty list/],
+      [[], undefined, /non-empty list/],
+      [[0, 1.5], undefined, /in \[0, 1\]/],
+      [[0.5, 0.5], undefined, /twice/],
+      [Array.from({ length: 22 }, (_, i) => i / 21), undefined, /at most 21/],
+      [[0, 1], 0, /seeds/],
+    ] as const) {
+      await expect(router.start(req({ kind: 'alpha-sweep', teacher, options: { alphas, seeds } }))).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(why) });
+    }
     expect(() => router.status('nope')).toThrow(/no job/);
     expect(workers).toHaveLength(0);
     await router.dispose();

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { JobKind, JobRequest, JobStatus } from '../../shared/api';
 import { DistilleryError, toWire, type WireError } from '../../shared/errors';
-import { MIN_LABELED, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../../shared/worker-protocol';
+import { MIN_LABELED, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../../shared/worker-protocol';
 
 export interface WorkerExit {
   code: number | null;
@@ -127,7 +127,7 @@ interface PendingCall {
   timer?: NodeJS.Timeout;
 }
 
-const KINDS: JobKind[] = ['train-student', 'distill', 'score'];
+const KINDS: JobKind[] = ['train-student', 'distill', 'score', 'alpha-sweep'];
 const TASKS = ['binary', 'multiclass', 'multilabel'];
 const FINAL = new Set(['done', 'failed', 'cancelled']);
 
@@ -446,8 +446,13 @@ export class JobRouter {
       const why = whyNotTrainable(req.docs.labeled, req.task);
       if (why) throw new DistilleryError('INPUT_EMPTY', why, { needed: MIN_LABELED });
     }
-    if (req.kind === 'distill' && (!req.teacher || typeof req.teacher.byId !== 'object' || req.teacher.byId === null)) {
-      throw new DistilleryError('TEACHER_OUTPUTS', 'a distill job needs the teacher\'s soft labels: score the corpus with the teacher model first', { field: 'teacher' });
+    if ((req.kind === 'distill' || req.kind === 'alpha-sweep') && (!req.teacher || typeof req.teacher.byId !== 'object' || req.teacher.byId === null)) {
+      const what = req.kind === 'distill' ? 'a distill job' : 'an α sweep';
+      throw new DistilleryError('TEACHER_OUTPUTS', `${what} needs the teacher's soft labels: score the corpus with the teacher model first`, { field: 'teacher' });
+    }
+    if (req.kind === 'alpha-sweep') {
+      const why = whyBadSweep(req.options?.alphas, req.options?.seeds);
+      if (why) throw new DistilleryError('CONFIG', `job request: ${why}`, { field: 'options.alphas' });
     }
     if (req.kind === 'score') {
       if (typeof req.modelVersion !== 'string' || req.modelVersion === '') throw bad('modelVersion', 'is required for a score job');

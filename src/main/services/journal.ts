@@ -140,6 +140,22 @@ export class Journal {
     return { labeledCount: applyEvents(emptyState(), events).labeled, updatedAt: events[events.length - 1].at };
   }
 
+  /** How many readable events the journal holds (what `read` would return). */
+  async eventCount(projectId: string): Promise<number> {
+    const folder = await this.folderOf(projectId);
+    return this.lock.run(folder, async () => {
+      const cached = this.states.get(folder);
+      const size = await this.fs
+        .stat(path.join(folder, PROJECT_LAYOUT.journal))
+        .then((s) => s.size)
+        .catch((e: unknown) => {
+          if (isErrno(e, 'ENOENT')) return 0;
+          throw e;
+        });
+      return (await this.state(folder, !cached || cached.bytes !== size)).events;
+    });
+  }
+
   private async state(folder: string, fresh = false): Promise<ReplayState> {
     const cached = this.states.get(folder);
     if (cached && !fresh) return cached;

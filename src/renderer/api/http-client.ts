@@ -4,7 +4,7 @@
  * the WebSocket `/api/events`. Authentication is a cookie the server set in exchange for the token
  * of the first URL, so every request is same-origin with credentials.
  */
-import type { ApiCall, DistilleryApi, ExportRequest, JobRequest, JobStatus, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
+import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
 
 type Reply<T> = { ok: true; result: T } | { ok: false; error: WireError };
@@ -98,6 +98,12 @@ export class HttpApi implements DistilleryApi {
     dataset: (r: ExportRequest) => this.call<{ file: string; downloadUrl?: string }>('exports.dataset', [r]),
     model: (projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder') =>
       this.call<{ file: string; downloadUrl?: string }>('exports.model', [projectId, modelVersion, format]),
+  };
+
+  backups = {
+    save: (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => this.call<BackupInfo>('backups.save', [projectId, data, meta]),
+    list: (projectId: string) => this.call<BackupInfo[]>('backups.list', [projectId]),
+    read: (projectId: string, name: string) => this.call<string>('backups.read', [projectId, name]),
   };
 
   private eventsUrl(): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveSeries, historySeries } from './chart-series';
+import { curveSeries, historySeries, sweepSeries } from './chart-series';
 
 describe('chart series', () => {
   it('splits a job curve into one series per metric, losses on the left axis', () => {
@@ -17,5 +17,33 @@ describe('chart series', () => {
     const s = historySeries([{ epoch: 1, loss: 1, valMetric: 0.5 }]);
     expect(s[0].points).toEqual([{ x: 1, y: 1 }]);
     expect(s[1]).toMatchObject({ name: 'validation', right: true });
+  });
+  it('turns an α sweep into percent against α: the metric, macro-F1, and ± std bounds with several seeds', () => {
+    const names = { main: 'accuracy', macroF1: 'macro F1', std: 'std' };
+    const sweep = {
+      temperature: 2,
+      metric: 'accuracy' as const,
+      seeds: 1,
+      best: 0.5,
+      folder: '/p/sweeps/s',
+      points: [
+        { alpha: 1, mean: 0.8, std: 0, n: 1, macroF1: { mean: 0.75, std: 0 } },
+        { alpha: 0, mean: 0.81234, std: 0, n: 1, macroF1: { mean: 0.8, std: 0 } },
+      ],
+    };
+    const s = sweepSeries(sweep, names);
+    expect(s.map((x) => x.name)).toEqual(['accuracy', 'macro F1']);
+    expect(s[0].points).toEqual([
+      { x: 0, y: 81.23 },
+      { x: 1, y: 80 },
+    ]);
+    expect(s[1].points.map((p) => p.y)).toEqual([80, 75]);
+    const seeded = sweepSeries({ ...sweep, seeds: 3, points: sweep.points.map((p) => ({ ...p, n: 3, std: 0.02, macroF1: undefined })) }, names);
+    expect(seeded.map((x) => [x.name, !!x.band])).toEqual([
+      ['accuracy', false],
+      ['accuracy − std', true],
+      ['accuracy + std', true],
+    ]);
+    expect(seeded[2].points[0].y).toBeCloseTo(83.23, 6);
   });
 });

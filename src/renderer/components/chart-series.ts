@@ -1,10 +1,13 @@
-/** Turning job curves and histories into chart series (pure). */
+/** Turning job curves, histories and α sweeps into chart series (pure). */
+import type { AlphaSweepSummary } from '../../shared/api';
 import type { JobRow } from '../db/types';
 
 export interface Series {
   name: string;
   /** Secondary axis (0–1 metrics beside the loss). */
   right?: boolean;
+  /** Drawn thin and dashed in the colour of the first series (a ± std bound). */
+  band?: boolean;
   points: { x: number; y: number }[];
 }
 
@@ -33,4 +36,21 @@ export function historySeries(h: { epoch: number; loss: number; valMetric: numbe
     { name: 'loss', points: h.map((e) => ({ x: e.epoch, y: e.loss })) },
     { name: 'validation', right: true, points: h.map((e) => ({ x: e.epoch, y: e.valMetric })) },
   ];
+}
+
+/**
+ * An α sweep as chart series in percent against α: the sweep's main metric (accuracy, or micro-F1
+ * when multi-label) and macro-F1, each mean over the seeds; with several seeds, the main metric's
+ * mean ± std as two thin series around it.
+ */
+export function sweepSeries(s: AlphaSweepSummary, names: { main: string; macroF1: string; std: string }): Series[] {
+  const pts = [...s.points].sort((a, b) => a.alpha - b.alpha);
+  const pct = (x: number) => Number((100 * x).toFixed(2));
+  const out: Series[] = [{ name: names.main, points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean) })) }];
+  if (pts.some((p) => p.macroF1)) out.push({ name: names.macroF1, points: pts.filter((p) => p.macroF1).map((p) => ({ x: p.alpha, y: pct(p.macroF1!.mean) })) });
+  if (pts.some((p) => p.n > 1 && p.std > 0)) {
+    out.push({ name: `${names.main} − ${names.std}`, band: true, points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean - p.std) })) });
+    out.push({ name: `${names.main} + ${names.std}`, band: true, points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean + p.std) })) });
+  }
+  return out;
 }

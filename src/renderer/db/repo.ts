@@ -3,8 +3,8 @@
  * and are then appended to the backend's journal; imports and model scores go through `bulkDb`.
  */
 import Dexie from 'dexie';
-import { exportDB, importInto, peakImportFile } from 'dexie-export-import';
-import type { DistilleryApi, LabelEvent, ProjectMeta } from '../../shared/api';
+import { importInto, peakImportFile } from 'dexie-export-import';
+import type { BackupInfo, BackupReason, DistilleryApi, LabelEvent, ProjectMeta } from '../../shared/api';
 import type { TaskType } from '../../shared/task';
 import { queueScore, type Strategy } from '../queue/strategies';
 import {
@@ -21,6 +21,7 @@ import {
   type LabelMeta,
   type LabelProgress,
 } from './logic';
+import { exportProject } from './project-export';
 import { bulkDb, strictDb } from './schema';
 import type { DocRow, EventRow, ImportRow, JobRow, ProjectRow } from './types';
 
@@ -286,7 +287,24 @@ export async function history(projectId: string, docId: string): Promise<EventRo
   return strictDb.events.where('[projectId+docId]').equals([projectId, docId]).sortBy('seq');
 }
 
-const flushing = new Map<string, Promise<number>>();
+const flushing = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after the project's earlier journal work (flushes, automatic backups), one at a time. */
+export function withJournalLock<T>(projectId: string, fn: () => Promise<T>): Promise<T> {
+  const prev = flushing.get(projectId) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(fn);
+  flushing.set(projectId, next);
+  return next;
+}
+
+/** The flush itself; only inside withJournalLock. */
+async function flushPending(api: DistilleryApi, projectId: string): Promise<number> {
+  const pending = await strictDb.events.where('[projectId+journaled]').equals([projectId, 0]).sortBy('seq');
+  if (!pending.length) return 0;
+  await api.journal.append(projectId, pending.map(journalEvent));
+  await strictDb.events.bulkUpdate(pending.map((e) => ({ key: e.seq!, changes: { journaled: 1 as const } })));
+  return pending.length;
+}
 
 /**
  * Sends the project's not-yet-journaled events to journal.append (flushed by the backend before it
@@ -294,18 +312,22 @@ const flushing = new Map<string, Promise<number>>();
  * events pending for the next flush.
  */
 export function flushJournal(api: DistilleryApi, projectId: string): Promise<number> {
-  const prev = flushing.get(projectId) ?? Promise.resolve(0);
-  const next = prev
-    .catch(() => 0)
-    .then(async () => {
-      const pending = await strictDb.events.where('[projectId+journaled]').equals([projectId, 0]).sortBy('seq');
-      if (!pending.length) return 0;
-      await api.journal.append(projectId, pending.map(journalEvent));
-      await strictDb.events.bulkUpdate(pending.map((e) => ({ key: e.seq!, changes: { journaled: 1 as const } })));
-      return pending.length;
-    });
-  flushing.set(projectId, next);
-  return next;
+  return withJournalLock(projectId, () => flushPending(api, projectId));
+}
+
+/**
+ * An automatic backup: the project's rows as the manual backup writes them (backupProject), saved
+ * by the backend in the project folder. Pending journal events are flushed first and no other
+ * flush runs until the backend has recorded the journal's length, so that the backup plus the
+ * journal from that length on is every label (what restoreAutoBackup relies on).
+ */
+export function saveAutoBackup(api: DistilleryApi, projectId: string, reason: BackupReason): Promise<BackupInfo> {
+  return withJournalLock(projectId, async () => {
+    await flushPending(api, projectId);
+    const { total, labeled } = await countDocs(projectId);
+    const text = await (await exportInWorker(projectId)).text();
+    return api.backups.save(projectId, text, { reason, docs: total, labeled });
+  });
 }
 
 export async function pendingJournal(projectId: string): Promise<number> {
@@ -333,6 +355,18 @@ export async function applyScores(p: ProjectRow, scores: Record<string, number[]
  * documents still present get their labels back; missing ones are re-created from the journal's text.
  */
 export async function rebuildFromJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: LabelEvent[]): Promise<{ restored: number; created: number }> {
+  return applyJournal(p, events, true);
+}
+
+/**
+ * Replays journal events on top of what the database holds (after a backup was restored: the events
+ * journaled since it was made). Their documents get the journal's labels; the events join the history.
+ */
+export async function replayJournalTail(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: LabelEvent[]): Promise<{ restored: number; created: number }> {
+  return applyJournal(p, events, false);
+}
+
+async function applyJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: LabelEvent[], replaceHistory: boolean): Promise<{ restored: number; created: number }> {
   const folded = foldJournal(events);
   const schema = p.labels.map((l) => l.name);
   let restored = 0;
@@ -359,7 +393,7 @@ export async function rebuildFromJournal(p: Pick<ProjectRow, 'id' | 'task' | 'la
       }
       if (f.labels.length) restored++;
     }
-    await strictDb.events.where('projectId').equals(p.id).delete();
+    if (replaceHistory) await strictDb.events.where('projectId').equals(p.id).delete();
     await strictDb.events.bulkAdd(events.map((e) => ({ ...e, projectId: p.id, journaled: 1 as const, labels: [...e.labels] })));
   });
   return { restored, created };
@@ -394,13 +428,36 @@ export async function activeJobs(): Promise<JobRow[]> {
 
 /** One project's rows as a dexie-export-import JSON blob. */
 export async function backupProject(projectId: string): Promise<Blob> {
-  return exportDB(strictDb, {
-    filter: (table, value: unknown) => {
-      const v = value as { id?: string; projectId?: string };
-      return table === 'projects' ? v.id === projectId : v.projectId === projectId;
-    },
-    numRowsPerChunk: 2000,
-  });
+  return exportProject(strictDb, projectId);
+}
+
+/**
+ * The same export in a dedicated worker (db/backup-worker.ts), off the page's thread; on the page
+ * where workers are not available or the worker fails.
+ */
+export async function exportInWorker(projectId: string): Promise<Blob> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./backup-worker.ts', import.meta.url), { type: 'module' });
+  } catch (e) {
+    console.warn('backup worker unavailable; exporting on the page', e);
+    return backupProject(projectId);
+  }
+  try {
+    return await new Promise<Blob>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<{ ok: true; blob: Blob } | { ok: false; error: string }>) => (e.data.ok ? resolve(e.data.blob) : reject(new Error(e.data.error)));
+      worker.onerror = (e) => {
+        e.preventDefault();
+        reject(new Error(e.message || 'the backup worker failed to start'));
+      };
+      worker.postMessage({ projectId });
+    });
+  } catch (e) {
+    console.warn('backup worker failed; exporting on the page', e);
+    return backupProject(projectId);
+  } finally {
+    worker.terminate();
+  }
 }
 
 /** Checks that a file is a backup of this database (before anything is cleared). */
@@ -426,4 +483,24 @@ export async function clearProjectRows(projectId: string): Promise<void> {
     await strictDb.events.where('projectId').equals(projectId).delete();
     await strictDb.jobs.where('projectId').equals(projectId).delete();
   });
+}
+
+/**
+ * Restores an automatic backup (saveAutoBackup) over the project's rows, then replays the journal
+ * events written since it was made: the labels of the backup's moment plus every later one. The
+ * backup and the journal are read before anything is cleared.
+ */
+export async function restoreAutoBackup(
+  api: DistilleryApi,
+  p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>,
+  b: Pick<BackupInfo, 'name' | 'journalEvents'>,
+): Promise<{ restored: number; created: number; replayed: number }> {
+  const blob = new Blob([await api.backups.read(p.id, b.name)], { type: 'application/json' });
+  await checkBackup(blob);
+  const events = await api.journal.read(p.id);
+  await clearProjectRows(p.id);
+  await restoreBackup(blob);
+  const tail = events.slice(Math.max(0, b.journalEvents));
+  const r = tail.length ? await replayJournalTail(p, tail) : { restored: 0, created: 0 };
+  return { ...r, replayed: tail.length };
 }

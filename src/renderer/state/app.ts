@@ -6,6 +6,7 @@ import { checkDatabase, type DbVerdict } from '../db/logic';
 import { countDocs, flushJournal, openDatabases, pendingJournal, rollbackPendingImports, saveProject, syncProjects } from '../db/repo';
 import type { ProjectRow } from '../db/types';
 import { errorText } from '../i18n';
+import { noteLabelEvents } from './auto-backup';
 import { route } from './route';
 
 export interface Toast {
@@ -107,7 +108,7 @@ export async function saveLocalProject(p: ProjectRow): Promise<void> {
 /** Sends pending journal events and updates the "not yet journaled" count. */
 export async function syncJournal(projectId: string): Promise<void> {
   try {
-    await flushJournal(api, projectId);
+    noteLabelEvents(projectId, await flushJournal(api, projectId));
   } catch (e) {
     console.warn('journal append failed', e);
   }

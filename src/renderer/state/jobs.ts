@@ -97,6 +97,10 @@ async function finish(row: JobRow): Promise<void> {
       } else if (p && row.kind === 'distill') {
         await saveLocalProject({ ...p, studentVersion: version });
         toast('ok', t('train.doneMsg', { version }));
+      } else if (row.kind === 'alpha-sweep' && row.result?.sweep) {
+        const s = row.result.sweep;
+        const best = s.points.find((x) => x.alpha === s.best);
+        toast('ok', t('train.sweepDone', { alpha: s.best, value: best ? `${(100 * best.mean).toFixed(1)} %` : '–' }));
       }
       row.applied = true;
       // Scores are on the documents now; the job row keeps the rest of the result.
@@ -163,7 +167,7 @@ export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions
     // Every document is scored: pre-labels for the unlabeled, soft labels for distillation on all.
     req.docs.toScore = docs.map((d) => ({ id: d.id, text: d.text }));
     if (kind === 'score') req.modelVersion = p.teacherVersion;
-  } else if (kind === 'distill') {
+  } else if (kind === 'distill' || kind === 'alpha-sweep') {
     const byId: Record<string, number[]> = {};
     for (const d of docs) if (d.probs && d.modelVersion === p.teacherVersion) byId[d.id] = d.probs;
     // Documents labeled after the teacher scored the corpus have no soft labels yet (re-score to include them).

@@ -18,6 +18,7 @@ import { existingKeys, runImport } from '../db/repo';
 import type { ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { refreshProjects, refreshStats, state, syncJournal, toast } from './app';
+import { autoBackup } from './auto-backup';
 import {
   firstRunAction,
   parseSampleFlag,
@@ -89,6 +90,7 @@ async function importSample(p: ProjectRow): Promise<number> {
   await refreshStats(p.id);
   // The sample's labels are label events like any other: journal them now, as a rebuild needs them.
   void syncJournal(p.id);
+  void autoBackup(p.id, 'import');
   return plan.rows.length;
 }
 

@@ -128,7 +128,7 @@ export interface JobData {
   snapshot: string;
 }
 
-/** Documents of a train-student / distill request → PreparedData with a seeded, stratified split. */
+/** Documents of a train-student / distill / alpha-sweep request → PreparedData with a seeded, stratified split. */
 export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 'splitSeed' | 'validSplit' | 'testSplit' | 'useUnlabeled'>, source: string): JobData {
   const labels = r.labels;
   const multi = r.task === 'multilabel';
@@ -152,7 +152,7 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
 
   let teacher: Map<CorpusDoc, Float32Array> | undefined;
   const unlabeled: CorpusDoc[] = [];
-  if (r.kind === 'distill') {
+  if (r.kind === 'distill' || r.kind === 'alpha-sweep') {
     if (!r.teacher || typeof r.teacher.byId !== 'object') throw new InputError('TEACHER_OUTPUTS', 'a distill job needs the teacher\'s soft labels (request.teacher)', { field: 'teacher' });
     const { kind, byId } = r.teacher;
     if (kind !== 'logits' && kind !== 'probs') throw new InputError('TEACHER_OUTPUTS', `teacher.kind must be "logits" or "probs", got ${JSON.stringify(kind)}`, { field: 'teacher.kind' });

@@ -1,18 +1,23 @@
 /**
- * The worker's jobs: train-student and distill (runTrainJob on the request's documents, then the
- * optional scoring of `docs.toScore` with the new model), and score (a model version's ONNX file
- * over `docs.toScore`). Model versions are folders `<project>/models/<version>`, written under a
- * temporary name and renamed when complete, so a crash or a cancel never leaves half a version.
+ * The worker's jobs: train-student and distill (runTrainJob on the request's documents, the new
+ * model's inference latency on its test texts, then the optional scoring of `docs.toScore` with
+ * it), score (a model version's ONNX file over `docs.toScore`), and alpha-sweep (one distillation
+ * per α of `options.alphas`, the student's test metrics against α; no model is kept). Model
+ * versions are folders `<project>/models/<version>`, sweeps `<project>/sweeps/<name>`, written
+ * under a temporary name and renamed when complete, so a crash or a cancel never leaves half of one.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobRequest, JobResult } from '../../shared/api';
+import type { JobRequest, JobResult, LatencyResult } from '../../shared/api';
 import { CancelledError, DistilleryError, InputError, ModelFolderError } from '../../shared/errors';
 import type { CancelToken, Progress, ProgressSink } from '../../shared/progress';
-import { MODEL_VERSION_RE, modelVersionId, PROJECT_LAYOUT } from '../../shared/worker-protocol';
+import { MODEL_VERSION_RE, modelVersionId, PROJECT_LAYOUT, whyBadSweep } from '../../shared/worker-protocol';
+import type { CorpusDoc } from '../data/read-corpus';
 import { loadModelFolder } from '../export/model-folder';
+import { runAlphaSweep } from '../jobs/alpha-sweep';
 import { runTrainJob } from '../jobs/train-job';
+import { measureModelLatency } from '../predict/latency';
 import { openPredictor } from '../predict/predictor';
 import { prepareJobData, trainOptionsFrom } from './job-data';
 
@@ -29,6 +34,8 @@ export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
       return trainJob(r, ctx);
     case 'score':
       return scoreJob(r, ctx);
+    case 'alpha-sweep':
+      return alphaSweepJob(r, ctx);
     default:
       throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify((r as JobRequest).kind)}`, { field: 'kind' });
   }
@@ -69,6 +76,8 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
       history: res.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valMetric: h.valMetric })),
       files,
     };
+    const latency = await latencyOf(finalDir, data.prepared, ctx);
+    if (latency) result.latency = latency;
     const toScore = r.docs.toScore ?? [];
     if (toScore.length) result.scores = await scoreWith(finalDir, r.labels, toScore, ctx);
     return result;
@@ -77,6 +86,90 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
       await rm(partialDir, { recursive: true, force: true });
       await rm(snapshotFile, { force: true });
     }
+  }
+}
+
+/**
+ * The new model's inference latency on the run's test texts (the validation or training texts when
+ * the test split is empty). A failure to measure is reported on stderr and leaves the run without a
+ * latency: the model itself is fine.
+ */
+async function latencyOf(dir: string, d: { test: CorpusDoc[]; valid: CorpusDoc[]; train: CorpusDoc[] }, ctx: JobContext): Promise<LatencyResult | undefined> {
+  const docs = d.test.length ? d.test : d.valid.length ? d.valid : d.train;
+  const texts = docs.map((x) => x.text).filter((t) => t.length > 0);
+  if (!texts.length || ctx.cancel.cancelled) return undefined;
+  ctx.onProgress({ phase: 'latency', done: 0, total: 1 });
+  try {
+    return await measureModelLatency(dir, texts, { cancel: ctx.cancel });
+  } catch (e) {
+    process.stderr.write(`distillery worker: latency of ${path.basename(dir)} not measured: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/**
+ * α sweep: the distill job's documents and options, trained once per α (× `seeds`) on one fixed
+ * split; the result carries mean ± std of the student's test accuracy (micro-F1 when multi-label)
+ * and macro-F1 per α. The sweep folder holds alpha-sweep.json/.md/.svg/.png and the data snapshot.
+ */
+async function alphaSweepJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
+  const { alphas, seeds, ...rest } = (r.options ?? {}) as Record<string, unknown>;
+  const why = whyBadSweep(alphas, seeds);
+  if (why) throw new DistilleryError('CONFIG', why, { field: 'alphas' });
+  const alphaList = alphas as number[];
+  const nSeeds = (seeds as number | undefined) ?? 1;
+  const opts = trainOptionsFrom(rest, true);
+  if (r.teacher?.name && !opts.teacherName) opts.teacherName = r.teacher.name;
+  const sweepsDir = path.join(ctx.projectFolder, PROJECT_LAYOUT.sweeps);
+  await mkdir(sweepsDir, { recursive: true });
+  await sweepStale(sweepsDir);
+  const name = await freeVersion(sweepsDir, sweepsDir, 'sweep', opts.model);
+  const data = prepareJobData(r, opts, name);
+  const finalDir = path.join(sweepsDir, name);
+  const partialDir = path.join(sweepsDir, `.partial-${process.pid}-${name}`);
+  const started = performance.now();
+  const runs = alphaList.length * nSeeds;
+  const sinkFor =
+    (_label: string, at: { alpha: number; index: number; run: number }) =>
+    (p: Progress): void => {
+      // One run's batches → the sweep's: every run has the same number of batches (same data and epochs).
+      const unit = at.index * nSeeds + at.run;
+      const done = unit * p.total + p.done;
+      const total = runs * p.total;
+      const elapsed = (performance.now() - started) / 1000;
+      const seed = nSeeds > 1 ? `, seed ${at.run + 1}/${nSeeds}` : '';
+      ctx.onProgress({
+        phase: `α = ${at.alpha} (${at.index + 1}/${alphaList.length}${seed}) · ${p.phase}`,
+        done,
+        total,
+        etaSeconds: done > 0 && done < total ? (elapsed * (total - done)) / done : undefined,
+        ...(p.metrics ? { metrics: p.metrics } : {}),
+      });
+    };
+  let complete = false;
+  try {
+    await mkdir(partialDir, { recursive: true });
+    const snapshot = path.join(partialDir, 'dataset.jsonl');
+    await writeFile(snapshot, data.snapshot);
+    const res = await runAlphaSweep({ ...opts, data: snapshot, charts: false }, alphaList, nSeeds, partialDir, sinkFor, ctx.cancel, data.prepared);
+    if (ctx.cancel.cancelled) throw new CancelledError('α sweep cancelled');
+    await rename(partialDir, finalDir);
+    complete = true;
+    const rows = [...res.rows].sort((a, b) => a.alpha - b.alpha);
+    return {
+      modelVersion: '',
+      sweep: {
+        temperature: opts.temperature ?? 1,
+        metric: res.metric,
+        seeds: nSeeds,
+        points: rows.map((x) => ({ alpha: x.alpha, mean: x.mean, std: x.std, n: x.n ?? nSeeds, ...(x.macroF1 ? { macroF1: x.macroF1 } : {}) })),
+        best: res.best.alpha,
+        folder: finalDir,
+      },
+      files: res.files.map((f) => path.join(finalDir, path.relative(partialDir, f))),
+    };
+  } finally {
+    if (!complete) await rm(partialDir, { recursive: true, force: true });
   }
 }
 
@@ -136,14 +229,14 @@ async function freeVersion(modelsDir: string, datasetsDir: string, prefix: strin
  * Removes what a killed worker left: `.partial-<pid>-<version>` folders of processes that are gone
  * (or of this one: it runs one job at a time) and the data snapshots of those versions.
  */
-async function sweepStale(modelsDir: string, datasetsDir: string): Promise<void> {
+async function sweepStale(modelsDir: string, datasetsDir?: string): Promise<void> {
   for (const name of await readdir(modelsDir).catch(() => [] as string[])) {
     const m = /^\.partial-(\d+)-(.+)$/.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid !== process.pid && alive(pid)) continue;
     await rm(path.join(modelsDir, name), { recursive: true, force: true });
-    if (!existsSync(path.join(modelsDir, m[2]))) await rm(path.join(datasetsDir, `${m[2]}.jsonl`), { force: true });
+    if (datasetsDir && !existsSync(path.join(modelsDir, m[2]))) await rm(path.join(datasetsDir, `${m[2]}.jsonl`), { force: true });
   }
 }
 

@@ -1,0 +1,91 @@
+/**
+ * The worker's jobs on the request's documents, in this process: a trained model carries its
+ * inference latency; an α sweep trains once per α, reports progress over the whole sweep, writes its
+ * folder, and leaves nothing behind when cancelled.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
+import type { JobRequest } from '../../shared/api';
+import type { Progress } from '../../shared/progress';
+import { runJob } from './run-job';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-run-job-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const TINY = { model: 'textcnn', embedDim: 8, numFilters: 4, filterSizes: [2, 3], epochs: 1, batchSize: 16, maxVocab: 300, charts: false };
+const docs = uniqueDocs(generateCorpus(160, 31, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
+const teacher = { kind: 'probs' as const, name: 'teacher-x', byId: Object.fromEntries(docs.map((d) => [d.id, d.labels[0] === '1' ? [0.2, 0.8] : [0.9, 0.1]])) };
+const base = (over: Partial<JobRequest>): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['0', '1'], docs: { labeled: docs }, options: TINY, ...over });
+
+function context(folder: string, cancelWhen?: (p: Progress) => boolean) {
+  const seen: Progress[] = [];
+  const cancel = { cancelled: false };
+  return {
+    seen,
+    ctx: {
+      projectFolder: folder,
+      cancel,
+      onProgress: (p: Progress) => {
+        seen.push(p);
+        if (cancelWhen?.(p)) cancel.cancelled = true;
+      },
+    },
+  };
+}
+
+describe('runJob', () => {
+  it('a trained model carries its inference latency on the test texts (onnxruntime)', async () => {
+    const folder = path.join(tmp, 'train');
+    const { ctx, seen } = context(folder);
+    const r = await runJob(base({}), ctx);
+    expect(r.latency).toMatchObject({ engine: 'onnxruntime', msPerDoc: expect.any(Number) });
+    expect(r.latency!.msPerDoc).toBeGreaterThan(0);
+    expect(r.latency!.calls).toBeGreaterThanOrEqual(30);
+    // The test split: 10 % of the labeled documents.
+    expect(r.latency!.docs).toBe(Math.round(docs.length * 0.1));
+    expect(seen.some((p) => p.phase === 'latency')).toBe(true);
+  });
+
+  it('an α sweep trains once per α and reports accuracy and macro-F1 against α', async () => {
+    const folder = path.join(tmp, 'sweep');
+    const { ctx, seen } = context(folder);
+    const r = await runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [1, 0], temperature: 2 } }), ctx);
+    expect(r.modelVersion).toBe('');
+    const s = r.sweep!;
+    expect(s).toMatchObject({ temperature: 2, metric: 'accuracy', seeds: 1 });
+    expect(s.points.map((p) => p.alpha)).toEqual([0, 1]);
+    for (const p of s.points) {
+      expect(p.mean).toBeGreaterThanOrEqual(0);
+      expect(p.mean).toBeLessThanOrEqual(1);
+      expect(p).toMatchObject({ std: 0, n: 1, macroF1: { mean: expect.any(Number), std: 0 } });
+    }
+    expect([0, 1]).toContain(s.best);
+    expect(path.dirname(s.folder)).toBe(path.join(folder, 'sweeps'));
+    expect(path.basename(s.folder)).toMatch(/^sweep-\d{8}-\d{6}-textcnn$/);
+    expect(readdirSync(s.folder).sort()).toEqual(['alpha-sweep.json', 'alpha-sweep.md', 'alpha-sweep.png', 'alpha-sweep.svg', 'dataset.jsonl']);
+    for (const f of r.files!) expect(existsSync(f), f).toBe(true);
+    // Progress over the whole sweep: the α in the phase, batches counted across runs.
+    const training = seen.filter((p) => p.phase.startsWith('α'));
+    expect(training.some((p) => p.phase.startsWith('α = 1 (1/2) · epoch 1/1'))).toBe(true);
+    expect(training.some((p) => p.phase.startsWith('α = 0 (2/2) · epoch 1/1'))).toBe(true);
+    const last = training.at(-1)!;
+    expect(last.done).toBe(last.total);
+    for (let i = 1; i < training.length; i++) expect(training[i].done).toBeGreaterThanOrEqual(training[i - 1].done);
+    expect(training.every((p) => p.total === last.total)).toBe(true);
+  });
+
+  it('a cancelled α sweep fails as cancelled and leaves no sweep folder', async () => {
+    const folder = path.join(tmp, 'cancel');
+    const { ctx } = context(folder, (p) => p.phase.startsWith('α = 0.5'));
+    await expect(runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 0.5, 1] } }), ctx)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(readdirSync(path.join(folder, 'sweeps'))).toEqual([]);
+  });
+
+  it('refuses bad α lists in the worker too', async () => {
+    const { ctx } = context(path.join(tmp, 'bad'));
+    await expect(runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 2] } }), ctx)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/\[0, 1\]/) });
+  });
+});
