@@ -72,8 +72,12 @@ export interface JobDocs {
   toScore?: { id: string; text: string }[];
 }
 
-/** 'alpha-sweep': one distillation per α of `options.alphas` (same config otherwise), the student's test metrics against α. */
-export type JobKind = 'train-student' | 'distill' | 'score' | 'alpha-sweep';
+/**
+ * 'alpha-sweep': one distillation per α of `options.alphas` (same config otherwise), the student's test metrics against α.
+ * 'train-bert-teacher': a BERT teacher (options: BertTeacherOptions in worker-protocol.ts) fine-tuned from a local Hugging Face
+ * folder, or pre-trained here by masked LM on the project's texts first; then it scores `docs.toScore` as 'train-student' does.
+ */
+export type JobKind = 'train-student' | 'distill' | 'score' | 'alpha-sweep' | 'train-bert-teacher';
 
 export interface JobRequest {
   kind: JobKind;
@@ -83,7 +87,8 @@ export interface JobRequest {
   docs: JobDocs;
   /**
    * Student/teacher options, as the CLI's (model, epochs, alpha, temperature, …); an alpha-sweep job
-   * also takes `alphas` (the α values, see whyBadSweep) and `seeds` (runs per α, default 1).
+   * also takes `alphas` (the α values, see whyBadSweep) and `seeds` (runs per α, default 1); a BERT teacher job
+   * takes BertTeacherOptions (see whyBadBertTeacher).
    */
   options: Record<string, unknown>;
   /** For distill and alpha-sweep: soft labels by document id (teacher logits or probabilities). */
@@ -126,6 +131,25 @@ export interface AlphaSweepSummary {
   folder: string;
 }
 
+/** Which teacher a 'train-bert-teacher' run produced: what the UI shows and the student's model card names. */
+export interface TeacherSummary {
+  source: 'model-dir' | 'pretrain';
+  /** As teacher.json names it, e.g. "fine-tuned BERT" or "BERT pre-trained here (masked LM on the project's own text), fine-tuned". */
+  kind: string;
+  /** The Hugging Face folder fine-tuned (source 'model-dir'), as the worker's machine sees it. */
+  base?: string;
+  /** Encoder shape, e.g. "2 layers, hidden 128, 4 heads". */
+  shape: string;
+  /** What split texts into word pieces (tokenizers.js or the built-in WordPiece). */
+  tokenizer: string;
+  /** tfjs backend that trained it. */
+  backend: string;
+  /** Metrics below are on the test split, or the validation split when the test split is empty. */
+  evaluatedOn: 'test' | 'valid';
+  /** Project labels the teacher never saw in training (no labeled example): scored 0. */
+  unseenLabels?: string[];
+}
+
 export interface JobResult {
   /** The model version written ('' for an α sweep, which keeps no model). */
   modelVersion: string;
@@ -138,6 +162,8 @@ export interface JobResult {
   files?: string[];
   latency?: LatencyResult;
   sweep?: AlphaSweepSummary;
+  /** A BERT teacher run: which kind of teacher it is. */
+  teacher?: TeacherSummary;
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -172,6 +172,31 @@ describe('JobRouter', () => {
     await router.dispose();
   });
 
+  it('routes a BERT teacher job and refuses bad BERT options before the worker sees them', async () => {
+    const { router, workers } = setup();
+    const options = { source: 'model-dir', modelDir: '/models/bert-base-chinese', epochs: 1, learningRate: 3e-5, maxLen: 64, batchSize: 8 };
+    const { id } = await router.start(req({ kind: 'train-bert-teacher', options, docs: { labeled: docs, toScore: docs } }));
+    await until(() => workers[0]?.received.length === 1);
+    expect(workers[0].received[0]).toMatchObject({ type: 'start', id, request: { kind: 'train-bert-teacher', options } });
+    await router.cancel(id);
+    expect(workers[0].received[1]).toEqual({ type: 'cancel', id });
+    for (const [opts, field, why] of [
+      [{}, 'options.source', /"model-dir" .* or "pretrain"/],
+      [{ source: 'model-dir' }, 'options.modelDir', /Hugging Face BERT model/],
+      [{ source: 'model-dir', modelDir: 'bert-folder' }, 'options.modelDir', /full path on the machine the worker runs on/],
+      [{ source: 'model-dir', modelDir: '/m', hidden: 64 }, 'options.hidden', /for source "pretrain"/],
+      [{ source: 'pretrain', hidden: 100, heads: 3 }, 'options.heads', /not a multiple/],
+      [{ source: 'pretrain', epochs: 0 }, 'options.epochs', /\[1, 1000\]/],
+      [{ source: 'pretrain', foo: 1 }, 'options.foo', /unknown option/],
+    ] as const) {
+      await expect(router.start(req({ kind: 'train-bert-teacher', options: opts as Record<string, unknown> }))).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(why), details: { field } });
+    }
+    // Labels are checked as for every training job.
+    await expect(router.start(req({ kind: 'train-bert-teacher', options, docs: { labeled: docs.slice(0, 3) } }))).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
+    expect(workers[0].received).toHaveLength(2);
+    await router.dispose();
+  });
+
   it('refuses requests that cannot run, saying why', async () => {
     const { router, workers } = setup();
     await expect(router.start(req({ docs: { labeled: [] } }))).rejects.toMatchObject({ code: 'INPUT_EMPTY', message: expect.stringMatching(/no labeled documents yet/) });

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { JobKind, JobRequest, JobStatus } from '../../shared/api';
 import { DistilleryError, toWire, type WireError } from '../../shared/errors';
-import { MIN_LABELED, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../../shared/worker-protocol';
+import { MIN_LABELED, whyBadBertTeacher, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../../shared/worker-protocol';
 
 export interface WorkerExit {
   code: number | null;
@@ -127,7 +127,7 @@ interface PendingCall {
   timer?: NodeJS.Timeout;
 }
 
-const KINDS: JobKind[] = ['train-student', 'distill', 'score', 'alpha-sweep'];
+const KINDS: JobKind[] = ['train-student', 'distill', 'score', 'alpha-sweep', 'train-bert-teacher'];
 const TASKS = ['binary', 'multiclass', 'multilabel'];
 const FINAL = new Set(['done', 'failed', 'cancelled']);
 
@@ -453,6 +453,10 @@ export class JobRouter {
     if (req.kind === 'alpha-sweep') {
       const why = whyBadSweep(req.options?.alphas, req.options?.seeds);
       if (why) throw new DistilleryError('CONFIG', `job request: ${why}`, { field: 'options.alphas' });
+    }
+    if (req.kind === 'train-bert-teacher') {
+      const why = whyBadBertTeacher(req.options);
+      if (why) throw new DistilleryError('CONFIG', `job request: ${why.message}`, { field: `options.${why.field}` });
     }
     if (req.kind === 'score') {
       if (typeof req.modelVersion !== 'string' || req.modelVersion === '') throw bad('modelVersion', 'is required for a score job');

@@ -3,6 +3,7 @@ import type { JobKind, JobResult, JobState, LabelEvent, ProjectMeta } from '../.
 import type { WireError } from '../../shared/errors';
 import type { Progress } from '../../shared/progress';
 import type { Strategy } from '../queue/strategies';
+import type { TeacherDescriptor } from '../state/teacher-kind';
 
 export type LabelSource = LabelEvent['source'];
 
@@ -11,6 +12,8 @@ export interface ProjectRow extends ProjectMeta {
   strategy: Strategy;
   /** Model whose probabilities are stored on the documents (the latest trained teacher). */
   teacherVersion?: string;
+  /** Which kind of teacher `teacherVersion` is (a student architecture, a fine-tuned BERT, a BERT pre-trained here). */
+  teacherKind?: TeacherDescriptor;
   /** Latest distilled student. */
   studentVersion?: string;
 }

@@ -11,6 +11,7 @@ import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateJob } 
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
 import { state, toast, saveLocalProject, refreshStats } from './app';
+import { teacherOfRun, teacherRecordName } from './teacher-kind';
 
 export const jobsState = reactive({
   byId: {} as Record<string, JobRow>,
@@ -90,7 +91,9 @@ async function finish(row: JobRow): Promise<void> {
       const version = row.result?.modelVersion ?? '';
       if (p && row.kind !== 'distill' && row.result?.scores) {
         const n = await applyScores(p, row.result.scores, version);
-        const next: ProjectRow = { ...p, teacherVersion: version };
+        // A re-score keeps the teacher it re-scored with; a training run names the teacher it made.
+        const kind = row.kind === 'score' ? (version === p.teacherVersion ? p.teacherKind : undefined) : teacherOfRun(row);
+        const next: ProjectRow = { ...p, teacherVersion: version, teacherKind: kind };
         await saveLocalProject(next);
         await refreshStats(p.id);
         toast('ok', t('train.applied', { n, version }));
@@ -163,7 +166,7 @@ export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions
   let labeled = docs.filter((d) => d.labels.length).map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
   let left = 0;
   const req: JobRequest = { kind, projectId: p.id, task: p.task, labels, docs: { labeled }, options };
-  if (kind === 'train-student' || kind === 'score') {
+  if (kind === 'train-student' || kind === 'train-bert-teacher' || kind === 'score') {
     // Every document is scored: pre-labels for the unlabeled, soft labels for distillation on all.
     req.docs.toScore = docs.map((d) => ({ id: d.id, text: d.text }));
     if (kind === 'score') req.modelVersion = p.teacherVersion;
@@ -175,7 +178,7 @@ export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions
     labeled = labeled.filter((d) => byId[d.id] !== undefined);
     left = before - labeled.length;
     req.docs.labeled = labeled;
-    req.teacher = { kind: 'probs', byId, name: p.teacherVersion ?? 'teacher' };
+    req.teacher = { kind: 'probs', byId, name: p.teacherVersion ? teacherRecordName(p.teacherKind, p.teacherVersion) : 'teacher' };
     req.modelVersion = p.teacherVersion;
     if (options.useUnlabeled) req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
   }

@@ -6,7 +6,8 @@
  * The texts are the run's held-out test texts, cycled until the measurement is long enough to be
  * stable (at least `minCalls` calls and `minMs` ms) but bounded (`maxCalls`, `maxMs`), after a few
  * untimed warm-up calls (session and kernel set-up, JIT). The worker measures it when a training or
- * distillation job finishes; the result travels with the job result to the UI's runs table.
+ * distillation job (or a BERT teacher job) finishes; the result travels with the job result to the
+ * UI's runs table.
  */
 import type { LatencyResult } from '../../shared/api';
 import type { CancelToken } from '../../shared/progress';
@@ -34,11 +35,22 @@ export interface Encoder {
 
 /** Times `predictor` on `texts`, one text per call (encoding included). Throws when `texts` is empty. */
 export async function measureLatency(predictor: Predictor, encoder: Encoder, texts: readonly string[], o: LatencyOptions = {}): Promise<LatencyResult> {
+  const T = encoder.maxLen;
+  return timeOneByOne((text) => predictor.predict(encoder.encodeBatch([text]), 1, T), predictor.engine, texts, o);
+}
+
+/**
+ * Times a model that takes raw texts (a BERT teacher through onnxruntime: its word-piece tokenizer
+ * and model.onnx, see openBertScorer), one text per call, as measureLatency does.
+ */
+export async function measureTextLatency(scorer: { predict(texts: readonly string[]): Promise<unknown> }, texts: readonly string[], o: LatencyOptions = {}): Promise<LatencyResult> {
+  return timeOneByOne((text) => scorer.predict([text]), 'onnxruntime', texts, o);
+}
+
+async function timeOneByOne(one: (text: string) => Promise<unknown>, engine: LatencyResult['engine'], texts: readonly string[], o: LatencyOptions): Promise<LatencyResult> {
   if (texts.length === 0) throw new Error('latency: no texts to time');
   const { warmup, minCalls, minMs, maxCalls, maxMs } = { ...LATENCY_DEFAULTS, ...o };
   const now = o.now ?? (() => performance.now());
-  const T = encoder.maxLen;
-  const one = (text: string) => predictor.predict(encoder.encodeBatch([text]), 1, T);
   for (let i = 0; i < Math.min(warmup, texts.length); i++) await one(texts[i]);
   let calls = 0;
   const start = now();
@@ -49,7 +61,7 @@ export async function measureLatency(predictor: Predictor, encoder: Encoder, tex
     elapsed = now() - start;
   }
   if (calls === 0) throw new Error('latency: cancelled before the first call');
-  return { msPerDoc: elapsed / calls, engine: predictor.engine, calls, docs: Math.min(texts.length, calls) };
+  return { msPerDoc: elapsed / calls, engine, calls, docs: Math.min(texts.length, calls) };
 }
 
 /** Latency of the model folder `dir` on `texts`: ONNX when the folder has model.onnx, else tfjs. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRequest } from '../../shared/api';
-import { prepareJobData, trainOptionsFrom } from './job-data';
+import os from 'node:os';
+import { bertTeacherOptionsFrom, prepareJobData, teacherDataSnapshot, trainOptionsFrom } from './job-data';
 
 const labeled = Array.from({ length: 40 }, (_, i) => ({ id: `d${i}`, text: `文本 ${i}`, labels: [i % 2 ? 'pos' : 'neg'] }));
 const req = (over: Partial<JobRequest> = {}): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['neg', 'pos'], docs: { labeled }, options: {}, ...over });
@@ -48,5 +49,55 @@ describe('prepareJobData', () => {
     expect(d.prepared.unlabeled.map((x) => x.id)).toEqual(['u1']);
     const t = d.prepared.teacher!.get(d.prepared.train[0])!;
     expect(t[0]).toBeCloseTo(Math.log(0.25), 5);
+  });
+});
+
+describe('bertTeacherOptionsFrom', () => {
+  it('fills in the CLI\'s defaults and resolves the folder (~ expanded)', () => {
+    const o = bertTeacherOptionsFrom({ source: 'model-dir', modelDir: '~/models/bert-base-chinese', epochs: 2, lr: 5e-5 });
+    expect(o).toMatchObject({ source: 'model-dir', modelDir: `${os.homedir()}/models/bert-base-chinese`, epochs: 2, learningRate: 5e-5, batchSize: 32, patience: 2, seed: 42, validSplit: 0.1, testSplit: 0.1 });
+    expect(o.maxLen).toBeUndefined(); // min(128, the model's positions), decided once the folder is read
+    expect(o.pretrain).toBeUndefined();
+    const p = bertTeacherOptionsFrom({ source: 'pretrain', layers: 2, hidden: 128, pretrainEpochs: 1, maxLen: 64 });
+    expect(p).toMatchObject({ source: 'pretrain', maxLen: 64, pretrain: { layers: 2, hidden: 128, heads: 2, epochs: 1, vocabSize: 8000 } });
+    expect(p.modelDir).toBeUndefined();
+    expect(bertTeacherOptionsFrom({ source: 'pretrain', hidden: 32 }).pretrain).toMatchObject({ hidden: 32, heads: 4, layers: 4 });
+  });
+
+  it('names the bad option', () => {
+    const bad = (o: Record<string, unknown>) => () => bertTeacherOptionsFrom(o);
+    expect(bad({})).toThrow(/option "source" must be "model-dir" .* or "pretrain"/);
+    expect(bad({ source: 'model-dir' })).toThrow(/give the folder of a Hugging Face BERT model/);
+    expect(bad({ source: 'model-dir', modelDir: 'models/bert' })).toThrow(/full path on the machine the worker runs on/);
+    expect(bad({ source: 'model-dir', modelDir: '/m', layers: 2 })).toThrow(/"layers" is for source "pretrain"/);
+    expect(bad({ source: 'pretrain', modelDir: '/m' })).toThrow(/"modelDir" is for source "model-dir"/);
+    expect(bad({ source: 'pretrain', hidden: 30, heads: 4 })).toThrow(/not a multiple of "heads"/);
+    expect(bad({ source: 'pretrain', epochs: 1.5 })).toThrow(/"epochs": expected an integer/);
+    expect(bad({ source: 'pretrain', learningRate: 0 })).toThrow(/"learningRate" must be in \(0, 1\]/);
+    expect(bad({ source: 'pretrain', maxLen: 2 })).toThrow(/"maxLen" must be in \[8, 4096\]/);
+    expect(bad({ source: 'pretrain', model: 'bilstm' })).toThrow(/option "model": unknown option; valid: source, modelDir/);
+    expect(bad({ source: 'pretrain', validSplit: 0.5, testSplit: 0.5 })).toThrow(/below 1/);
+    try {
+      bertTeacherOptionsFrom({ source: 'model-dir', modelDir: 'rel' });
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'CONFIG', details: { field: 'modelDir' } });
+    }
+  });
+});
+
+describe('teacherDataSnapshot', () => {
+  it('writes what `teacher train` reads: a label string for single-label tasks, a list for multi-label ones, duplicates once, the split it will draw', () => {
+    const dup = [...labeled, { id: 'copy', text: ` ${labeled[3].text}  `, labels: ['pos'] }];
+    const d = prepareJobData(req({ docs: { labeled: dup, toScore: [{ id: 'u', text: '未标注' }] } }), { seed: 1, validSplit: 0.1, testSplit: 0.1 }, 'v');
+    const t = teacherDataSnapshot(d.prepared, { seed: 1, validSplit: 0.1, testSplit: 0.1 });
+    const rows = t.snapshot.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(40);
+    expect(rows[0]).toEqual({ id: 'd0', text: '文本 0', label: 'neg', split: expect.stringMatching(/^(train|valid|test)$/) });
+    expect(rows.filter((r) => r.split === 'test').map((r) => r.id)).toEqual(t.test.map((x) => x.id));
+    expect([t.train.length, t.valid.length, t.test.length]).toEqual([32, 4, 4]);
+    const multi = prepareJobData(req({ task: 'multilabel', labels: ['neg', 'pos'] }), { seed: 1, validSplit: 0.1, testSplit: 0.1 }, 'v');
+    const m = JSON.parse(teacherDataSnapshot(multi.prepared, { seed: 1, validSplit: 0.1, testSplit: 0.1 }).snapshot.split('\n')[0]);
+    expect(m).toMatchObject({ id: 'd0', labels: ['neg'] });
+    expect(m.label).toBeUndefined();
   });
 });

@@ -4,14 +4,18 @@
  * written by the caller for provenance.
  */
 import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { JobRequest } from '../../shared/api';
 import { DistilleryError, InputError } from '../../shared/errors';
 import type { LabelSchema } from '../../shared/task';
-import type { Corpus, CorpusDoc } from '../data/read-corpus';
+import { dedupeKey, type Corpus, type CorpusDoc } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { TRAIN_DEFAULTS, type PreparedData, type TrainJobOptions } from '../jobs/train-job';
-import { MIN_LABELED, whyNotTrainable } from '../../shared/worker-protocol';
+import { defaultHeads, MIN_LABELED, whyBadBertTeacher, whyNotTrainable, type BertTeacherSource } from '../../shared/worker-protocol';
 import { ARCH_IDS } from '../models/registry';
+import { TEACHER_DEFAULTS } from '../jobs/teacher-job';
+import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 
 
 const INT_KEYS = ['epochs', 'batchSize', 'seed', 'splitSeed', 'patience', 'maxVocab', 'minCount', 'maxLen', 'workers'] as const;
@@ -211,4 +215,84 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
 function convertTeacher(v: number[], kind: 'logits' | 'probs', multi: boolean): number[] {
   if (multi) return kind === 'probs' ? v : v.map((z) => 1 / (1 + Math.exp(-z)));
   return kind === 'logits' ? v : v.map((p) => Math.log(Math.max(p, 1e-12)));
+}
+
+/** A 'train-bert-teacher' job's options, checked, with the CLI's defaults filled in. */
+export interface BertTeacherJobOptions {
+  source: BertTeacherSource;
+  /** source 'model-dir': the folder, absolute (~ expanded). */
+  modelDir?: string;
+  epochs: number;
+  learningRate: number;
+  /** Undefined: min(128, the model's max_position_embeddings), as `distillery pipeline`. */
+  maxLen?: number;
+  batchSize: number;
+  patience: number;
+  seed: number;
+  validSplit: number;
+  testSplit: number;
+  /** source 'pretrain': masked-LM pre-training of a small BERT (max length: the fine-tuning one). */
+  pretrain?: { layers: number; hidden: number; heads: number; epochs: number; vocabSize: number; minFreq: number; batchSize: number; learningRate: number };
+}
+
+/** The UI's BERT teacher options → BertTeacherJobOptions (CONFIG errors name the option). */
+export function bertTeacherOptionsFrom(options: Record<string, unknown>): BertTeacherJobOptions {
+  const why = whyBadBertTeacher(options);
+  if (why) throw new DistilleryError('CONFIG', why.message, { field: why.field });
+  const o = options as Record<string, unknown>;
+  const num = (k: string, d: number): number => (typeof o[k] === 'number' ? (o[k] as number) : d);
+  const source = o.source as BertTeacherSource;
+  const out: BertTeacherJobOptions = {
+    source,
+    epochs: num('epochs', TEACHER_DEFAULTS.epochs),
+    learningRate: num('learningRate', num('lr', TEACHER_DEFAULTS.learningRate)),
+    ...(typeof o.maxLen === 'number' ? { maxLen: o.maxLen } : {}),
+    batchSize: num('batchSize', TEACHER_DEFAULTS.batchSize),
+    patience: num('patience', TEACHER_DEFAULTS.patience),
+    seed: num('seed', TEACHER_DEFAULTS.seed),
+    validSplit: num('validSplit', TEACHER_DEFAULTS.validSplit),
+    testSplit: num('testSplit', TEACHER_DEFAULTS.testSplit),
+  };
+  if (source === 'model-dir') {
+    const dir = String(o.modelDir).trim();
+    out.modelDir = path.resolve(dir === '~' || /^~[\\/]/.test(dir) ? path.join(os.homedir(), dir.slice(1)) : dir);
+  } else {
+    const hidden = num('hidden', PRETRAIN_DEFAULTS.hidden);
+    out.pretrain = {
+      layers: num('layers', PRETRAIN_DEFAULTS.layers),
+      hidden,
+      heads: num('heads', typeof o.hidden === 'number' ? defaultHeads(hidden) : PRETRAIN_DEFAULTS.heads),
+      epochs: num('pretrainEpochs', PRETRAIN_DEFAULTS.epochs),
+      vocabSize: PRETRAIN_DEFAULTS.vocabSize,
+      minFreq: PRETRAIN_DEFAULTS.minFreq,
+      batchSize: PRETRAIN_DEFAULTS.batchSize,
+      learningRate: PRETRAIN_DEFAULTS.learningRate,
+    };
+  }
+  return out;
+}
+
+/**
+ * The labeled documents as the data file `teacher train` reads: JSONL with id, text, the label (a
+ * string for single-label tasks; a list for multi-label ones, which tells the reader the task) and
+ * the split. Texts that appear twice are written once (the reader would drop the second copy), and
+ * the split is drawn as the reader will draw it (same documents, order and seed), so `split` records
+ * the teacher's split and `test` holds its test documents.
+ */
+export function teacherDataSnapshot(d: PreparedData, o: { seed: number; splitSeed?: number; validSplit: number; testSplit: number }): { snapshot: string; train: CorpusDoc[]; valid: CorpusDoc[]; test: CorpusDoc[] } {
+  const multi = d.schema.task === 'multilabel';
+  const seen = new Set<string>();
+  const docs: CorpusDoc[] = [];
+  for (const x of d.corpus.docs) {
+    if (!x.labels.length) continue;
+    const key = dedupeKey(x.text);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    docs.push(x);
+  }
+  const { train, valid, test } = splitDocs(docs, { valid: o.validSplit, test: o.testSplit, seed: o.splitSeed ?? o.seed, multiLabel: multi });
+  const split = new Map<CorpusDoc, string>();
+  for (const [name, set] of [['train', train], ['valid', valid], ['test', test]] as const) for (const x of set) split.set(x, name);
+  const snapshot = docs.map((x) => JSON.stringify({ id: x.id, text: x.text, ...(multi ? { labels: x.labels } : { label: x.labels[0] }), split: split.get(x) })).join('\n') + '\n';
+  return { snapshot, train, valid, test };
 }

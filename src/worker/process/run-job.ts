@@ -1,25 +1,28 @@
 /**
  * The worker's jobs: train-student and distill (runTrainJob on the request's documents, the new
  * model's inference latency on its test texts, then the optional scoring of `docs.toScore` with
- * it), score (a model version's ONNX file over `docs.toScore`), and alpha-sweep (one distillation
- * per α of `options.alphas`, the student's test metrics against α; no model is kept). Model
+ * it), train-bert-teacher (bert-teacher-job.ts: the same for a BERT teacher), score (a model
+ * version's ONNX file over `docs.toScore`; a student or a BERT teacher), and alpha-sweep (one
+ * distillation per α of `options.alphas`, the student's test metrics against α; no model is kept). Model
  * versions are folders `<project>/models/<version>`, sweeps `<project>/sweeps/<name>`, written
  * under a temporary name and renamed when complete, so a crash or a cancel never leaves half of one.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobRequest, JobResult, LatencyResult } from '../../shared/api';
 import { CancelledError, DistilleryError, InputError, ModelFolderError } from '../../shared/errors';
 import type { CancelToken, Progress, ProgressSink } from '../../shared/progress';
-import { MODEL_VERSION_RE, modelVersionId, PROJECT_LAYOUT, whyBadSweep } from '../../shared/worker-protocol';
+import { MODEL_VERSION_RE, PROJECT_LAYOUT, whyBadSweep } from '../../shared/worker-protocol';
 import type { CorpusDoc } from '../data/read-corpus';
 import { loadModelFolder } from '../export/model-folder';
 import { runAlphaSweep } from '../jobs/alpha-sweep';
 import { runTrainJob } from '../jobs/train-job';
 import { measureModelLatency } from '../predict/latency';
 import { openPredictor } from '../predict/predictor';
+import { isBertTeacherFolder, runBertTeacherJob, scoreWithBert } from './bert-teacher-job';
 import { prepareJobData, trainOptionsFrom } from './job-data';
+import { filesUnder, freeVersion, sweepStale } from './model-dirs';
 
 export interface JobContext {
   projectFolder: string;
@@ -36,6 +39,8 @@ export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
       return scoreJob(r, ctx);
     case 'alpha-sweep':
       return alphaSweepJob(r, ctx);
+    case 'train-bert-teacher':
+      return runBertTeacherJob(r, ctx);
     default:
       throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify((r as JobRequest).kind)}`, { field: 'kind' });
   }
@@ -64,10 +69,7 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
     if (res.cancelled || ctx.cancel.cancelled) throw new CancelledError('training cancelled');
     await rename(partialDir, finalDir);
     complete = true;
-    const files = (await readdir(finalDir, { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map((e) => path.join(e.parentPath, e.name))
-      .sort();
+    const files = await filesUnder(finalDir);
     const result: JobResult = {
       modelVersion: version,
       metrics: res.metrics,
@@ -182,6 +184,7 @@ async function scoreJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   if (!existsSync(dir)) throw new ModelFolderError(`model version "${version}" does not exist in this project`, { field: 'modelVersion' });
   const toScore = r.docs.toScore ?? [];
   if (toScore.length === 0) throw new InputError('INPUT_EMPTY', 'nothing to score: the job has no documents in docs.toScore', { field: 'docs.toScore' });
+  if (await isBertTeacherFolder(dir)) return { modelVersion: version, scores: (await scoreWithBert(dir, r.labels, toScore, ctx)).scores };
   return { modelVersion: version, scores: await scoreWith(dir, r.labels, toScore, ctx) };
 }
 
@@ -215,36 +218,4 @@ async function scoreWith(modelDir: string, labels: string[], docs: { id: string;
     await predictor.dispose();
   }
   return out;
-}
-
-async function freeVersion(modelsDir: string, datasetsDir: string, prefix: string, arch: string): Promise<string> {
-  const base = modelVersionId(prefix, arch);
-  for (let k = 1; ; k++) {
-    const v = k === 1 ? base : `${base}-${k}`;
-    if (!existsSync(path.join(modelsDir, v)) && !existsSync(path.join(datasetsDir, `${v}.jsonl`))) return v;
-  }
-}
-
-/**
- * Removes what a killed worker left: `.partial-<pid>-<version>` folders of processes that are gone
- * (or of this one: it runs one job at a time) and the data snapshots of those versions.
- */
-async function sweepStale(modelsDir: string, datasetsDir?: string): Promise<void> {
-  for (const name of await readdir(modelsDir).catch(() => [] as string[])) {
-    const m = /^\.partial-(\d+)-(.+)$/.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid !== process.pid && alive(pid)) continue;
-    await rm(path.join(modelsDir, name), { recursive: true, force: true });
-    if (datasetsDir && !existsSync(path.join(modelsDir, m[2]))) await rm(path.join(datasetsDir, `${m[2]}.jsonl`), { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -11,6 +11,7 @@ import { parseCorpusText } from '../data/read-corpus';
 import { loadModelFolder } from '../export/model-folder';
 import { exportStudentToOnnx } from '../export/onnx/export-student';
 import { saveStudentTfjs } from '../export/tfjs-format';
+import { isBertTeacherFolder } from './bert-teacher-job';
 
 /** Largest corpus file accepted by parse-corpus (decoded bytes). */
 const MAX_CORPUS_BYTES = 512 * 1024 * 1024;
@@ -50,6 +51,7 @@ export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => 
     };
   },
   async 'export-model'(p) {
+    if (await isBertTeacherFolder(p.modelDir)) return exportBertTeacher(p);
     const m = await loadModelFolder(p.modelDir);
     const partial = `${p.outDir}.partial-${process.pid}`;
     await rm(partial, { recursive: true, force: true });
@@ -90,3 +92,36 @@ export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => 
     }
   },
 };
+
+/** Files beside a BERT teacher's model.onnx that `teacher predict` and Hugging Face tools read. */
+const BERT_SIDE_FILES = ['config.json', 'vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'teacher.json'];
+
+/** A BERT teacher (Hugging Face folder + model.onnx): as ONNX with its tokenizer files, or the whole folder; TensorFlow.js export is for students. */
+async function exportBertTeacher(p: WorkerMethods['export-model']['params']): Promise<WorkerMethods['export-model']['result']> {
+  if (p.format !== 'onnx' && p.format !== 'folder') {
+    throw new DistilleryError('CONFIG', `a BERT teacher exports as ONNX or as its Hugging Face folder, not as ${JSON.stringify(p.format)} (TensorFlow.js export is for students)`, { field: 'format' });
+  }
+  const partial = `${p.outDir}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  try {
+    let main = '';
+    if (p.format === 'folder') {
+      await cp(p.modelDir, partial, { recursive: true });
+    } else {
+      await mkdir(partial, { recursive: true });
+      main = `${p.baseName}.onnx`;
+      await copyFile(path.join(p.modelDir, 'model.onnx'), path.join(partial, main));
+      for (const f of BERT_SIDE_FILES) await copyFile(path.join(p.modelDir, f), path.join(partial, f)).catch(() => {});
+    }
+    await rm(p.outDir, { recursive: true, force: true });
+    await rename(partial, p.outDir);
+    const files = (await readdir(p.outDir, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort();
+    return { file: main ? path.join(p.outDir, main) : p.outDir, files };
+  } catch (e) {
+    await rm(partial, { recursive: true, force: true });
+    throw e;
+  }
+}
