@@ -37,3 +37,20 @@ console.log(`plain BiLSTM: accuracy ${stat(P.map((m) => m.accuracy))}, macro-F1 
 console.log(`distilled BiLSTM: accuracy ${stat(S.map((m) => m.accuracy))}, macro-F1 ${stat(S.map((m) => m.macro_f1))}`);
 console.log("per seed (teacher / plain / distilled):", T.map((t, i) => `${(100 * t.accuracy).toFixed(2)}/${(100 * P[i].accuracy).toFixed(2)}/${(100 * S[i].accuracy).toFixed(2)}`).join("  "));
 ' "$R" | tee "$R/pretrained-teacher-summary.txt"
+
+# Second teacher from the same runs: the ensemble of the 5 fine-tuned seeds (mean probabilities),
+# distilled into the same 5 student seeds.
+ENS="$R/bt-teacher-ensemble.jsonl"
+[ -f "$ENS" ] || node bench/average-teacher-outputs.mjs "$ENS" "ensemble of 5 BERTs pre-trained here (masked LM on the review texts), fine-tuned with seeds 1-5" $(for s in 1 2 3 4 5; do echo "$R/bt-teacher-$s.jsonl"; done)
+ens_student() { # seed
+  local s=$1 o="$R/bt-ens-distilled-$1"
+  [ -f "$o.json" ] && [ -s "$o.json" ] || $D distill --data "$DATA" $STUDENT --seed "$s" --teacher-outputs "$ENS" --alpha 0.5 --temperature 3 --out "$o" > "$o.json" 2> "$o.log"
+}
+(ens_student 1; ens_student 3; ens_student 5) & (ens_student 2; ens_student 4) & wait
+node -e '
+const fs = require("fs"), R = process.argv[1];
+const stat = (xs) => { const m = xs.reduce((a, b) => a + b, 0) / xs.length; return `${(100 * m).toFixed(2)} ± ${(100 * Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1))).toFixed(2)}`; };
+const S = [1, 2, 3, 4, 5].map((s) => JSON.parse(fs.readFileSync(`${R}/bt-ens-distilled-${s}.json`, "utf8")));
+console.log(`distilled BiLSTM from the 5-teacher ensemble: accuracy ${stat(S.map((m) => m.accuracy))}, macro-F1 ${stat(S.map((m) => m.macro_f1))}; per seed ${S.map((m) => (100 * m.accuracy).toFixed(2)).join(" ")}`);
+' "$R" | tee -a "$R/pretrained-teacher-summary.txt"
+npx tsx bench/score-teacher-outputs.ts "$DATA" 42 "$ENS" | tee -a "$R/pretrained-teacher-summary.txt"
