@@ -10,13 +10,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/shared/random';
 import type { PipelineReport } from '../../src/worker/jobs/pipeline-job';
 import { PRETRAINED_HERE_KIND } from '../../src/worker/jobs/teacher-pretrain-job';
 import { makeTinyBertFolder } from '../../src/worker/teacher/fixtures';
-import { runCli } from '../fixtures/run-cli';
+import { keywordRows } from '../fixtures/keyword-reviews';
+import { cliOk, runCli } from '../fixtures/run-cli';
 
-const FILLER = Array.from('的了是我不很也就都吃菜送餐快慢味道香辣咸甜难太一个这那外卖饭店点份钱贵便宜服务态度');
 const LABELED = 600;
 const UNLABELED = 100;
 
@@ -24,23 +23,6 @@ let tmp: string;
 let base: string;
 let dataFile: string;
 let truth: { text: string; y: number }[];
-
-/** Short texts ([CLS] + text + [SEP] fits 16 tokens); a row number keeps every text unique. */
-function rows(n: number, seed: number): { text: string; y: number }[] {
-  const rng = createRng(seed);
-  return Array.from({ length: n }, (_, i) => {
-    const chars = Array.from({ length: 4 + rng.int(7) }, () => FILLER[rng.int(FILLER.length)]);
-    const y = rng.int(2);
-    chars.splice(rng.int(chars.length + 1), 0, y ? '好' : '坏');
-    return { text: `${chars.join('')}${i}`, y };
-  });
-}
-
-async function ok(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const r = await runCli(args);
-  if (r.code !== 0) throw new Error(`distillery ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
-  return r;
-}
 
 const readJson = <T>(f: string): T => JSON.parse(readFileSync(f, 'utf8')) as T;
 const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean);
@@ -104,7 +86,7 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-pipeline-cli-'));
   base = path.join(tmp, 'base');
   await makeTinyBertFolder(base, { layers: 2, hidden: 32, heads: 2, intermediate: 64, seed: 3 });
-  truth = rows(LABELED + UNLABELED, 1);
+  truth = keywordRows(LABELED + UNLABELED, 1);
   dataFile = path.join(tmp, 'reviews.csv');
   writeFileSync(dataFile, 'text,label\n' + truth.map((r, i) => `${r.text},${i < LABELED ? (r.y ? 'pos' : 'neg') : ''}`).join('\n') + '\n');
 });
@@ -113,7 +95,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('distillery pipeline', () => {
   it('fine-tunes a BERT folder, pre-labels, trains plain and distilled students and reports all three on one test split', async () => {
     const out = path.join(tmp, 'bert');
-    const r = await ok(['pipeline', '--data', dataFile, '--out', out, '--teacher-model-dir', base, ...TINY_BERT, ...STUDENT, ...COMMON]);
+    const r = await cliOk(['pipeline', '--data', dataFile, '--out', out, '--teacher-model-dir', base, ...TINY_BERT, ...STUDENT, ...COMMON]);
     const report = checkReport(out, r.stdout);
     expect(report.teacher).toMatchObject({ source: 'model-dir', kind: 'fine-tuned BERT', dir: 'teacher' });
     expect(report.teacher.description).toMatch(/^pre-trained BERT from base, fine-tuned here \(2 layers, hidden 32/);
@@ -129,7 +111,7 @@ describe('distillery pipeline', () => {
 
   it('uses an ensemble of students as the teacher and reports mean ± std over --runs', async () => {
     const out = path.join(tmp, 'ensemble');
-    const r = await ok(['pipeline', '--data', dataFile, '--out', out, '--teacher-ensemble', '2', '--teacher-arch', 'textcnn', '--teacher-epochs', '1', '--runs', '2', ...STUDENT, ...COMMON]);
+    const r = await cliOk(['pipeline', '--data', dataFile, '--out', out, '--teacher-ensemble', '2', '--teacher-arch', 'textcnn', '--teacher-epochs', '1', '--runs', '2', ...STUDENT, ...COMMON]);
     const report = checkReport(out, r.stdout);
     expect(report.teacher).toMatchObject({ source: 'ensemble', kind: 'ensemble of 2 textcnn students', seeds: [1, 2] });
     for (const m of ['member-1', 'member-2']) expect(existsSync(path.join(out, 'teacher', m, 'model.onnx')), m).toBe(true);
@@ -142,7 +124,7 @@ describe('distillery pipeline', () => {
 
   it('pre-trains a small BERT on the texts (test texts held out) and says so', async () => {
     const out = path.join(tmp, 'pretrain');
-    const r = await ok([
+    const r = await cliOk([
       'pipeline',
       '--data',
       dataFile,

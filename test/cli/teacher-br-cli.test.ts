@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/shared/random';
 import { makeTinyBertFolder } from '../../src/worker/teacher/fixtures';
-import { runCli } from '../fixtures/run-cli';
+import { cliOk, runCli } from '../fixtures/run-cli';
 
 const FILLER = Array.from('的了是我不很也就都吃菜送餐慢味道辣咸甜难太一个这那外卖饭店点份钱便宜服务态度');
 const LABELS = [
@@ -26,12 +26,6 @@ let multiFile: string;
 let singleFile: string;
 /** Per row, the label names it has. */
 let truth: string[][];
-
-async function ok(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const r = await runCli(args);
-  if (r.code !== 0) throw new Error(`distillery ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
-  return r;
-}
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-teacher-br-'));
@@ -63,7 +57,7 @@ const tiny = ['--epochs', '4', '--max-len', '16', '--batch-size', '16', '--lr', 
 describe('distillery teacher --binary-relevance', () => {
   it('trains one binary model per label with a chosen class weight; predict writes per-label logits that distill accepts', async () => {
     const out = path.join(tmp, 'br');
-    const r = await ok(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', out, '--binary-relevance', '--br-weights', '0.5,3', ...tiny]);
+    const r = await cliOk(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', out, '--binary-relevance', '--br-weights', '0.5,3', ...tiny]);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]);
@@ -92,7 +86,7 @@ describe('distillery teacher --binary-relevance', () => {
     });
 
     const logitsFile = path.join(tmp, 'br-logits.jsonl');
-    const p = await ok(['teacher', 'predict', '--model', out, '--data', multiFile, '--out', logitsFile, '--batch-size', '100']);
+    const p = await cliOk(['teacher', 'predict', '--model', out, '--data', multiFile, '--out', logitsFile, '--batch-size', '100']);
     expect(p.stderr.split('\n')[0]).toMatch(/^teacher: binary relevance: one fine-tuned BERT per label/);
     expect(p.stderr).toMatch(/scored 600 rows \(3 logits each\)/);
     const preds = readFileSync(logitsFile, 'utf8')
@@ -118,7 +112,7 @@ describe('distillery teacher --binary-relevance', () => {
     });
     expect((2 * tp) / (2 * tp + fp + fn)).toBeGreaterThanOrEqual(0.9);
 
-    const d = await ok([
+    const d = await cliOk([
       'distill',
       '--data',
       multiFile,
@@ -137,7 +131,7 @@ describe('distillery teacher --binary-relevance', () => {
       '1',
     ]);
     expect(JSON.parse(d.stdout.trim())).toMatchObject({ task: 'multilabel', labels });
-  }, 60_000);
+  }, 240_000);
 
   it('refuses --binary-relevance on single-label data, and --br-weights without it or with a bad value', async () => {
     const r = await runCli(['teacher', 'train', '--model-dir', base, '--data', singleFile, '--out', path.join(tmp, 'nope'), '--binary-relevance', ...tiny]);
@@ -151,5 +145,5 @@ describe('distillery teacher --binary-relevance', () => {
     const z = await runCli(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', path.join(tmp, 'nope'), '--binary-relevance', '--br-weights', '1,0']);
     expect(z.code).toBe(1);
     expect(z.stderr).toMatch(/class weights must be positive numbers, got 0/);
-  }, 30_000);
+  }, 120_000);
 });

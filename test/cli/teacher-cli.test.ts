@@ -8,12 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/shared/random';
 import { makeTinyBertFolder } from '../../src/worker/teacher/fixtures';
 import { loadHfFolder } from '../../src/worker/teacher/hf-folder';
-import { runCli } from '../fixtures/run-cli';
-
-const FILLER = Array.from('的了是我不很也就都吃菜送餐快慢味道香辣咸甜难太一个这那外卖饭店点份钱贵便宜服务态度');
+import { keywordRows } from '../fixtures/keyword-reviews';
+import { cliOk } from '../fixtures/run-cli';
 
 let tmp: string;
 let base: string;
@@ -21,29 +19,11 @@ let dataFile: string;
 let multiFile: string;
 const N = 800;
 
-/** Texts short enough that [CLS] + text + [SEP] fits --max-len 16, so the signal is never cut. */
-function rows(n: number, seed: number): { text: string; y: number }[] {
-  const rng = createRng(seed);
-  return Array.from({ length: n }, (_, i) => {
-    const chars = Array.from({ length: 4 + rng.int(7) }, () => FILLER[rng.int(FILLER.length)]);
-    const y = rng.int(2);
-    chars.splice(rng.int(chars.length + 1), 0, y ? '好' : '坏');
-    // A row number keeps every text unique (no de-duplication differences between commands).
-    return { text: `${chars.join('')}${i}`, y };
-  });
-}
-
-async function ok(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const r = await runCli(args);
-  if (r.code !== 0) throw new Error(`distillery ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
-  return r;
-}
-
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-teacher-cli-'));
   base = path.join(tmp, 'base');
   await makeTinyBertFolder(base, { layers: 2, hidden: 32, heads: 2, intermediate: 64, seed: 3 });
-  const data = rows(N, 1);
+  const data = keywordRows(N, 1);
   dataFile = path.join(tmp, 'reviews.csv');
   writeFileSync(dataFile, 'text,label\n' + data.map((r) => `${r.text},${r.y ? 'pos' : 'neg'}`).join('\n') + '\n');
   multiFile = path.join(tmp, 'aspects.csv');
@@ -55,7 +35,7 @@ const tiny = ['--epochs', '2', '--max-len', '16', '--batch-size', '16', '--lr', 
 describe('distillery teacher', () => {
   it('train fine-tunes, evaluates and saves a HF folder + ONNX; predict writes logits that distill accepts', async () => {
     const out = path.join(tmp, 'teacher');
-    const r = await ok(['teacher', 'train', '--model-dir', base, '--data', dataFile, '--out', out, ...tiny]);
+    const r = await cliOk(['teacher', 'train', '--model-dir', base, '--data', dataFile, '--out', out, ...tiny]);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]);
@@ -77,19 +57,43 @@ describe('distillery teacher', () => {
     expect(back.weights['classifier.weight'].shape).toEqual([2, 32]);
 
     const logitsFile = path.join(tmp, 'teacher-logits.jsonl');
-    const p = await ok(['teacher', 'predict', '--model', out, '--data', dataFile, '--out', logitsFile, '--batch-size', '32']);
+    const p = await cliOk(['teacher', 'predict', '--model', out, '--data', dataFile, '--out', logitsFile, '--batch-size', '32']);
     expect(p.stdout).toBe('');
     expect(p.stderr.split('\n')[0]).toMatch(/^teacher: fine-tuned BERT/);
-    const preds = readFileSync(logitsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const preds = readFileSync(logitsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(preds).toHaveLength(N);
     expect(preds.map((x) => x.id)).toEqual(Array.from({ length: N }, (_, i) => String(i + 1)));
     for (const x of preds) expect(x.logits).toHaveLength(2);
     // The ONNX logits agree with the labels about as well as the teacher's test accuracy says.
-    const truth = readFileSync(dataFile, 'utf8').trim().split('\n').slice(1).map((l) => (l.endsWith('pos') ? 1 : 0));
+    const truth = readFileSync(dataFile, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => (l.endsWith('pos') ? 1 : 0));
     const agree = preds.filter((x, i) => (x.logits[1] > x.logits[0] ? 1 : 0) === truth[i]).length / N;
     expect(agree).toBeGreaterThanOrEqual(0.9);
 
-    const d = await ok(['distill', '--data', dataFile, '--teacher-outputs', logitsFile, '--out', path.join(tmp, 'student'), '--model', 'textcnn', '--epochs', '1', '--backend', 'wasm', '--no-charts', '--min-count', '1']);
+    const d = await cliOk([
+      'distill',
+      '--data',
+      dataFile,
+      '--teacher-outputs',
+      logitsFile,
+      '--out',
+      path.join(tmp, 'student'),
+      '--model',
+      'textcnn',
+      '--epochs',
+      '1',
+      '--backend',
+      'wasm',
+      '--no-charts',
+      '--min-count',
+      '1',
+    ]);
     expect(d.stdout.trim()).not.toBe('');
     // predict's sidecar names the teacher; distill says so and puts it in the model card.
     expect(JSON.parse(readFileSync(`${logitsFile}.teacher.json`, 'utf8'))).toMatchObject({ kind: 'fine-tuned BERT', labels: ['neg', 'pos'] });
@@ -100,15 +104,18 @@ describe('distillery teacher', () => {
   it('fine-tunes a multi-label teacher (micro-F1) and predicts sigmoid-head logits', async () => {
     const out = path.join(tmp, 'teacher-multi');
     // JSON-array label cells make the task multi-label even though each row holds one label.
-    const data = rows(N, 2);
+    const data = keywordRows(N, 2);
     writeFileSync(multiFile, 'text,labels\n' + data.map((r) => `${r.text},"[""${r.y ? 'good' : 'bad'}""]"`).join('\n') + '\n');
-    const r = await ok(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', out, ...tiny]);
+    const r = await cliOk(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', out, ...tiny]);
     const s = JSON.parse(r.stdout.trim());
     expect(s.task).toBe('multilabel');
     expect(s.micro_f1).toBeGreaterThanOrEqual(0.9);
     const logitsFile = path.join(tmp, 'multi-logits.jsonl');
-    await ok(['teacher', 'predict', '--model', out, '--data', multiFile, '--out', logitsFile]);
-    const preds = readFileSync(logitsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    await cliOk(['teacher', 'predict', '--model', out, '--data', multiFile, '--out', logitsFile]);
+    const preds = readFileSync(logitsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(preds).toHaveLength(N);
     for (const x of preds) expect(x.logits).toHaveLength(2);
   }, 60_000);

@@ -8,25 +8,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/shared/random';
 import { PRETRAINED_HERE_KIND } from '../../src/worker/jobs/teacher-pretrain-job';
 import { loadHfFolder } from '../../src/worker/teacher/hf-folder';
+import { keywordRows } from '../fixtures/keyword-reviews';
 import { runCli } from '../fixtures/run-cli';
-
-const FILLER = Array.from('的了是我不很也就都吃菜送餐快慢味道香辣咸甜难太一个这那外卖饭店点份钱贵便宜服务态度');
 
 let tmp: string;
 let dataFile: string;
 
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-pretrain-cli-'));
-  const rng = createRng(1);
-  const lines = Array.from({ length: 600 }, (_, i) => {
-    const chars = Array.from({ length: 4 + rng.int(7) }, () => FILLER[rng.int(FILLER.length)]);
-    const y = rng.int(2);
-    chars.splice(rng.int(chars.length + 1), 0, y ? '好' : '坏');
-    return `${chars.join('')}${i},${y ? 'pos' : 'neg'}`;
-  });
+  const lines = keywordRows(600, 1).map((r) => `${r.text},${r.y ? 'pos' : 'neg'}`);
   dataFile = path.join(tmp, 'reviews.csv');
   writeFileSync(dataFile, 'text,label\n' + lines.join('\n') + '\n');
 });

@@ -12,12 +12,12 @@
  * The renderer is built into a folder of its own (so that this file can run beside the others).
  * Screenshots go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots), bert-teacher-*.png.
  */
-import { CHROMIUM, haveChromium, ROOT, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
+import { haveChromium, launchChromium, shutdown, watchPageErrors, ROOT, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyBertFolder } from '../../src/worker/teacher/fixtures';
 
@@ -73,25 +73,14 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     mkdirSync(noConfig, { recursive: true });
     writeFileSync(path.join(noConfig, 'vocab.txt'), '[PAD]\n[UNK]\n[CLS]\n[SEP]\n');
     serve = await startServe(path.join(tmp, 'projects'), renderer);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     page = await context.newPage();
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/favicon|status of 40[34]/.test(m.text())) consoleErrors.push(m.text());
-    });
+    watchPageErrors(page, consoleErrors);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (serve?.proc && serve.proc.exitCode === null) {
-      serve.proc.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await shutdown(browser, serve, tmp);
     console.log(`[e2e bert] screenshots: ${SHOTS}/bert-teacher-*.png; timings (s): ${JSON.stringify(timings)} total ${((Date.now() - t0) / 1000).toFixed(1)}`);
   });
 

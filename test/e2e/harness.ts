@@ -1,10 +1,10 @@
-/** What the browser end-to-end tests share: Chromium's path, a `distillery serve` process, waiting. */
+/** What the browser end-to-end tests share: Chromium's path and launch, a `distillery serve` process, waiting, shutdown. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,6 +41,32 @@ export async function startServe(projects: string, renderer = path.join(ROOT, 'o
     proc.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${log.join('')}`)));
   });
   return { proc, url, origin: new URL(url).origin, log };
+}
+
+/** Debian's Chromium, headless, without the background traffic a test has no use for. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Collects the page's uncaught errors and console errors (favicon and expected 403/404s aside) into `errors`. */
+export function watchPageErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon|status of 40[34]/.test(m.text())) errors.push(m.text());
+  });
+}
+
+/** Closes the browser, stops serve and removes the test's temporary folder. */
+export async function shutdown(browser: Browser | undefined, serve: Serve | undefined, tmp: string | undefined): Promise<void> {
+  await browser?.close();
+  if (serve?.proc && serve.proc.exitCode === null) {
+    serve.proc.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 }
 
 /** Waits until the page-side function (source text) returns truthy for `arg`. */

@@ -14,13 +14,13 @@
  *
  * Screenshots of every view go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots).
  */
-import { CHROMIUM, haveChromium, ROOT, SHOTS, projectDocCount, projectDocs, startServe, waitFor, type Serve } from './harness';
+import { haveChromium, launchChromium, shutdown, watchPageErrors, ROOT, SHOTS, projectDocCount, projectDocs, startServe, waitFor, type Serve } from './harness';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
 
@@ -89,15 +89,11 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts'], { cwd: ROOT, encoding: 'utf8' });
     if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
     serve = await startServe(projectsDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true });
     page = await context.newPage();
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    watchPageErrors(page, consoleErrors);
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/favicon|status of 40[34]/.test(m.text())) consoleErrors.push(m.text());
       // Automatic backups run their export in a worker; falling back to the page is a warning.
       if (m.type() === 'warning' && /backup/i.test(m.text())) backupWarnings.push(m.text());
     });
@@ -112,12 +108,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (serve?.proc && serve.proc.exitCode === null) {
-      serve.proc.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await shutdown(browser, serve, tmp);
     console.log(`[e2e] screenshots: ${SHOTS}`);
     console.log(`[e2e] timings (s): ${JSON.stringify(timings)} total ${((Date.now() - t0) / 1000).toFixed(1)}`);
   });
