@@ -214,4 +214,11 @@ export const dialog = {
   },
 };
 
-export default { app, BrowserWindow, Menu, protocol, session, ipcMain, utilityProcess, dialog };
+export const shell = {
+  shown: [] as string[],
+  showItemInFolder(fullPath: string) {
+    shell.shown.push(fullPath);
+  },
+};
+
+export default { app, BrowserWindow, Menu, protocol, session, ipcMain, utilityProcess, dialog, shell };

@@ -1,4 +1,7 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import type { JobStatus, ProjectMeta } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
@@ -135,5 +138,73 @@ describe('IPC (main side)', () => {
     dispose();
     expect(listeners.size).toBe(0);
     expect(fake.ipcMain.handlers.size).toBe(0);
+  });
+});
+
+describe('IPC: desktop.showItemInFolder', () => {
+  const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'distillery-reveal-')));
+  const folder = path.join(tmp, 'projects', 'p1');
+  const exported = path.join(folder, 'exports', 'dataset-20250101.csv');
+  const journal = path.join(folder, 'journal.jsonl');
+  const outside = path.join(tmp, 'outside.txt');
+  const sibling = path.join(tmp, 'projects', 'p1-evil', 'x.csv');
+  const link = path.join(folder, 'exports', 'link.csv');
+  mkdirSync(path.dirname(exported), { recursive: true });
+  mkdirSync(path.dirname(sibling), { recursive: true });
+  for (const f of [exported, journal, outside, sibling]) writeFileSync(f, 'x');
+  symlinkSync(outside, link);
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  function reveal() {
+    const t = setup();
+    t.backend.projects.list.mockResolvedValue([{ ...project, folder }]);
+    fake.shell.shown.length = 0;
+    return { ...t, show: (file: unknown, from?: { sender?: unknown; senderFrame?: unknown }) => t.invoke('desktop.showItemInFolder', [file], from) };
+  }
+
+  it('shows a file the app wrote in a project folder, through shell.showItemInFolder', async () => {
+    const { show } = reveal();
+    expect(await show(exported)).toEqual({ ok: true, result: null });
+    expect(await show(journal)).toEqual({ ok: true, result: null });
+    expect(fake.shell.shown).toEqual([exported, journal]);
+  });
+
+  it('refuses paths outside the project folders, relative paths, links out and the folder itself; shows nothing', async () => {
+    const { show, log } = reveal();
+    for (const file of [outside, path.join(folder, '..', '..', 'outside.txt'), sibling, link, folder, path.join(tmp, 'projects'), '/', 'exports/dataset-20250101.csv', './journal.jsonl']) {
+      expect(await show(file), file).toMatchObject({ ok: false, error: { code: 'CONFIG', details: { field: 'file', status: 403 } } });
+    }
+    for (const bad of [undefined, 42, '', { toString: () => exported }, `${exported}\0.png`, 'x'.repeat(5000)]) {
+      expect(await show(bad), String(bad)).toMatchObject({ ok: false, error: { code: 'CONFIG', details: { status: 403 } } });
+    }
+    expect(await show(path.join(folder, 'exports', 'missing.csv'))).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(fake.shell.shown).toEqual([]);
+    expect(log.filter((l) => l.startsWith('Show in folder refused')).length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('checks its sender like every call: a foreign frame reaches neither the projects nor the shell', async () => {
+    const { show, backend } = reveal();
+    const r = await show(exported, { senderFrame: new fake.FakeFrame('https://evil.example/') });
+    expect(r).toMatchObject({ ok: false, error: { name: 'Forbidden', details: { status: 403 } } });
+    expect(backend.projects.list).not.toHaveBeenCalled();
+    expect(fake.shell.shown).toEqual([]);
+  });
+
+  it('also shows a file an export returned this session, wherever the export wrote it', async () => {
+    const { show, invoke, backend } = reveal();
+    expect(await show(outside)).toMatchObject({ ok: false, error: { details: { status: 403 } } });
+    backend.exports.model.mockResolvedValue({ file: outside } as never);
+    expect(await invoke('exports.model', ['p1', 'v1', 'onnx'])).toEqual({ ok: true, result: { file: outside } });
+    expect(await show(outside)).toEqual({ ok: true, result: null });
+    expect(fake.shell.shown).toEqual([outside]);
+  });
+
+  it('is no API call: serve mode cannot reach it, and its arguments must be a list', async () => {
+    const { isApiCall } = await import('./services/api-backend');
+    expect(isApiCall('desktop.showItemInFolder')).toBe(false);
+    const { invoke } = reveal();
+    expect(await invoke('desktop.showItemInFolder', { 0: exported })).toMatchObject({ ok: false, error: { code: 'CONFIG', details: { field: 'args' } } });
+    expect(await invoke('desktop.openExternal', ['https://example.com'])).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(fake.shell.shown).toEqual([]);
   });
 });

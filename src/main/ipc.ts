@@ -7,13 +7,19 @@
  *                     the error with fromWire; a thrown error would lose its code and details)
  *   main → renderer   webContents.send('distillery:job', JobStatus)    every job status change
  *
+ * Besides the API calls, the desktop-only ones (DesktopApi, names "desktop.<method>") come on the
+ * same channel: 'desktop.showItemInFolder' [file] reveals a file in the system file manager
+ * (shell.showItemInFolder), but only a file the app wrote — inside a project folder, or one an
+ * export returned this session (services/reveal.ts).
+ *
  * Every call is checked before it runs: it must come from our window's top frame, showing one of
  * the app's own pages. Anything else gets a Forbidden error and reaches nothing.
  */
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { JobStatus } from '../shared/api';
+import { ipcMain, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import type { DesktopCall, JobStatus } from '../shared/api';
 import { DistilleryError, toWire, type WireError } from '../shared/errors';
 import { dispatch, isApiCall, type HostApi } from './services/api-backend';
+import { revealablePath } from './services/reveal';
 
 export const CALL_CHANNEL = 'distillery:call';
 export const JOB_CHANNEL = 'distillery:job';
@@ -30,6 +36,42 @@ export interface IpcOptions {
   /** The web contents of our window(s), the only ones allowed to call and the ones told of jobs. */
   windows(): WebContents[];
   log?(message: string): void;
+  /** Electron's shell (tests pass a double). */
+  shell?: Pick<Electron.Shell, 'showItemInFolder'>;
+  /** Files the exports returned this session (filled by handleCall; registerIpc makes one). */
+  written?: Set<string>;
+}
+
+export const DESKTOP_CALLS: readonly DesktopCall[] = ['desktop.showItemInFolder'];
+
+function isDesktopCall(name: unknown): name is DesktopCall {
+  return typeof name === 'string' && (DESKTOP_CALLS as readonly string[]).includes(name);
+}
+
+/** A desktop-only call (the sender was checked). */
+async function desktopCall(name: DesktopCall, args: unknown, o: IpcOptions): Promise<unknown> {
+  if (!Array.isArray(args)) throw new DistilleryError('CONFIG', `${name}: the arguments must be a JSON array`, { field: 'args' });
+  switch (name) {
+    case 'desktop.showItemInFolder': {
+      const folders = (await o.backend.projects.list()).map((p) => p.folder);
+      let file: string;
+      try {
+        file = await revealablePath(args[0], { folders, written: o.written });
+      } catch (e) {
+        if (e instanceof DistilleryError && e.details.status === 403) o.log?.(e.message);
+        throw e;
+      }
+      (o.shell ?? shell).showItemInFolder(file);
+      return undefined;
+    }
+  }
+}
+
+/** Remembers the file an export call wrote (what "Show in folder" may reveal). */
+function noteWritten(name: string, result: unknown, o: IpcOptions): void {
+  if (!o.written || !name.startsWith('exports.')) return;
+  const file = (result as { file?: unknown } | null)?.file;
+  if (typeof file === 'string' && file) o.written.add(file);
 }
 
 /** Why an IPC event may not be served (undefined when it may). */
@@ -56,8 +98,10 @@ export async function handleCall(event: IpcMainInvokeEvent, name: unknown, args:
     return { ok: false, error: forbidden(why) };
   }
   try {
+    if (isDesktopCall(name)) return { ok: true, result: (await desktopCall(name, args, o)) ?? null };
     if (!isApiCall(name)) throw new DistilleryError('NOT_FOUND', `unknown API call "${shown}"`, { field: 'call' });
     const result = await dispatch(o.backend, name, args);
+    noteWritten(name, result, o);
     return { ok: true, result: result ?? null };
   } catch (e) {
     const error = toWire(e);
@@ -68,7 +112,8 @@ export async function handleCall(event: IpcMainInvokeEvent, name: unknown, args:
 }
 
 /** Registers the one handler and forwards job events to our windows; returns the undo. */
-export function registerIpc(o: IpcOptions): () => void {
+export function registerIpc(options: IpcOptions): () => void {
+  const o: IpcOptions = { ...options, written: options.written ?? new Set() };
   ipcMain.handle(CALL_CHANNEL, (event, name: unknown, args: unknown) => handleCall(event, name, args, o));
   const unsubscribe = o.subscribe((s) => {
     for (const wc of o.windows()) {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiCall, DistilleryApi, JobStatus } from '../shared/api';
+import type { ApiCall, DesktopCall, ElectronApi, JobStatus } from '../shared/api';
 import { isBridgeError, withWireErrors } from '../shared/bridge';
 import { CancelledError, DistilleryError } from '../shared/errors';
 
@@ -41,10 +41,10 @@ vi.mock('electron', () => ({
 }));
 
 const preload = await import('./index');
-const api = h.state.exposed[0]?.[1] as DistilleryApi;
+const api = h.state.exposed[0]?.[1] as ElectronApi;
 
-/** Every method of DistilleryApi with sample arguments; the Record type makes the list exact. */
-const METHODS: Record<ApiCall | 'jobs.subscribe', unknown[]> = {
+/** Every method of ElectronApi (DistilleryApi + desktop) with sample arguments; the Record type makes the list exact. */
+const METHODS: Record<ApiCall | DesktopCall | 'jobs.subscribe', unknown[]> = {
   'system.info': [],
   'projects.list': [],
   'projects.create': [{ name: 'n', task: 'binary', labels: [] }],
@@ -62,6 +62,7 @@ const METHODS: Record<ApiCall | 'jobs.subscribe', unknown[]> = {
   'backups.save': ['p', '{"formatName":"dexie"}', { reason: 'labels', docs: 1, labeled: 1 }],
   'backups.list': ['p'],
   'backups.read': ['p', 'auto-20250101-000000-000.json'],
+  'desktop.showItemInFolder': ['/home/u/.config/distillery/projects/p/exports/dataset-1.csv'],
 };
 
 beforeEach(() => {
@@ -70,7 +71,7 @@ beforeEach(() => {
 });
 
 describe('preload', () => {
-  it('exposes exactly one object, window.distillery, with the keys of DistilleryApi', () => {
+  it('exposes exactly one object, window.distillery, with the keys of DistilleryApi and the desktop group', () => {
     expect(h.state.exposed.map(([k]) => k)).toEqual(['distillery']);
     const shape = Object.fromEntries(Object.entries(api).map(([g, m]) => [g, Object.keys(m as object).sort()]));
     const expected: Record<string, string[]> = {};
@@ -97,7 +98,7 @@ describe('preload', () => {
       }
     };
     walk(api, 'distillery');
-    expect(seen.length).toBe(8);
+    expect(seen.length).toBe(9);
   });
 
   it('each method is one invoke on distillery:call with its name and arguments', async () => {
@@ -110,7 +111,8 @@ describe('preload', () => {
       const fn = (api as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[g][m];
       const r = await fn(...args);
       expect(h.state.invoked.at(-1), name).toEqual(['distillery:call', name, args]);
-      if (!['jobs.cancel', 'journal.append'].includes(name)) expect(r, name).toEqual({ echo: name });
+      if (!['jobs.cancel', 'journal.append', 'desktop.showItemInFolder'].includes(name)) expect(r, name).toEqual({ echo: name });
+      else expect(r, name).toBeUndefined();
     }
     expect(h.state.invoked).toHaveLength(Object.keys(METHODS).length - 1);
   });
@@ -131,6 +133,18 @@ describe('preload', () => {
     expect(await withWireErrors(api).jobs.status('j').catch((x: unknown) => x)).toBeInstanceOf(CancelledError);
     h.state.reply = { ok: false, error: { name: 'Forbidden', code: 'CONFIG', message: 'IPC call refused', details: { status: 403 } } };
     expect(await withWireErrors(api).projects.list().catch((x: unknown) => x)).toMatchObject({ code: 'CONFIG', details: { status: 403 } });
+  });
+
+  it('desktop.showItemInFolder: one invoke with the path; a refusal arrives as a DistilleryError', async () => {
+    const file = '/home/u/.config/distillery/projects/p/exports/dataset-1.csv';
+    h.state.reply = { ok: true, result: null };
+    await expect(withWireErrors(api).desktop.showItemInFolder(file)).resolves.toBeUndefined();
+    expect(h.state.invoked.at(-1)).toEqual(['distillery:call', 'desktop.showItemInFolder', [file]]);
+    const refused = { name: 'DistilleryError', code: 'CONFIG', message: 'Show in folder refused: /etc/passwd is not a file the app wrote', details: { field: 'file', status: 403 } };
+    h.state.reply = { ok: false, error: refused };
+    const e = await withWireErrors(api).desktop.showItemInFolder('/etc/passwd').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DistilleryError);
+    expect(e).toMatchObject({ code: 'CONFIG', details: { status: 403 } });
   });
 
   it('a main process that does not answer is an INTERNAL error', async () => {

@@ -1,5 +1,6 @@
 /**
- * The preload: exposes the typed API (src/shared/api.ts) as `window.distillery` and nothing else.
+ * The preload: exposes the typed API (src/shared/api.ts) as `window.distillery` and nothing else
+ * (DistilleryApi plus the desktop-only `desktop` group, ElectronApi).
  * It runs sandboxed (only 'electron' may be required here; the build bundles the rest into one
  * CommonJS file, out/preload/index.cjs). The renderer never sees ipcRenderer, an IPC event or a
  * channel name: each method is one `invoke` on 'distillery:call' (src/main/ipc.ts), and job events
@@ -10,7 +11,21 @@
  * (src/shared/bridge.ts) and the page rebuilds it with fromWire: `withWireErrors(window.distillery)`.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../shared/api';
+import type {
+  ApiCall,
+  BackupInfo,
+  BackupReason,
+  DesktopCall,
+  ElectronApi,
+  ExportRequest,
+  JobRequest,
+  JobStatus,
+  LabelEvent,
+  ParseCorpusRequest,
+  ParsedCorpus,
+  ProjectMeta,
+  SystemInfo,
+} from '../shared/api';
 import { toBridgeError } from '../shared/bridge';
 import { toWire, type WireError } from '../shared/errors';
 
@@ -31,8 +46,8 @@ function failure(code: WireError['code'], message: string, call: string) {
   return toBridgeError({ name: 'DistilleryError', code, message, details: { call } });
 }
 
-export function createIpcApi(ipc: IpcLike): DistilleryApi {
-  async function call<T>(name: ApiCall, args: unknown[]): Promise<T> {
+export function createIpcApi(ipc: IpcLike): ElectronApi {
+  async function call<T>(name: ApiCall | DesktopCall, args: unknown[]): Promise<T> {
     let reply: Reply;
     try {
       reply = (await ipc.invoke(CALL_CHANNEL, name, args)) as Reply;
@@ -100,6 +115,12 @@ export function createIpcApi(ipc: IpcLike): DistilleryApi {
       save: (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => call<BackupInfo>('backups.save', [projectId, data, meta]),
       list: (projectId: string) => call<BackupInfo[]>('backups.list', [projectId]),
       read: (projectId: string, name: string) => call<string>('backups.read', [projectId, name]),
+    },
+    // Desktop only (not in serve mode): main checks the path is a file the app wrote.
+    desktop: {
+      showItemInFolder: async (file: string) => {
+        await call<void>('desktop.showItemInFolder', [file]);
+      },
     },
   };
 }

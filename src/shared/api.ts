@@ -256,3 +256,21 @@ export interface DistilleryApi {
 export type ApiCall = {
   [G in keyof DistilleryApi]: `${G & string}.${Exclude<keyof DistilleryApi[G], 'subscribe'> & string}`;
 }[keyof DistilleryApi];
+
+/**
+ * Calls only the desktop app has: the Electron preload adds them to `window.distillery` as the
+ * `desktop` group (IPC name "desktop.<method>"). Serve mode has none (its files are on the server,
+ * not on the browser's machine), so the UI shows what needs them only where `api.desktop` exists.
+ */
+export interface DesktopApi {
+  /** Shows a file the app wrote (an export) in the system file manager (Electron's shell.showItemInFolder). */
+  showItemInFolder(file: string): Promise<void>;
+}
+
+export type DesktopCall = `desktop.${keyof DesktopApi & string}`;
+
+/** What the Electron preload exposes as `window.distillery`. */
+export type ElectronApi = DistilleryApi & { desktop: DesktopApi };
+
+/** The API as the renderer holds it: `desktop` only in the desktop app. */
+export type AppApi = DistilleryApi & { desktop?: DesktopApi };

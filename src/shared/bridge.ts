@@ -25,7 +25,7 @@ export function isBridgeError(v: unknown): v is BridgeError {
 }
 
 /** The API exposed by the preload, with its rejections rebuilt as this world's DistilleryErrors. */
-export function withWireErrors(api: DistilleryApi): DistilleryApi {
+export function withWireErrors<T extends DistilleryApi>(api: T): T {
   const rebuild = (e: unknown): never => {
     if (isBridgeError(e)) {
       const { [BRIDGE_ERROR_MARK]: _mark, ...w } = e;
@@ -51,5 +51,5 @@ export function withWireErrors(api: DistilleryApi): DistilleryApi {
             };
     }
   }
-  return out as unknown as DistilleryApi;
+  return out as unknown as T;
 }

@@ -3,19 +3,20 @@
  * (IPC); in a browser (serve mode) the same interface runs over HTTP + WebSocket.
  */
 import { withWireErrors } from '../../shared/bridge';
-import type { DistilleryApi } from '../../shared/api';
+import type { AppApi } from '../../shared/api';
 import { HttpApi } from './http-client';
 
 declare global {
   interface Window {
-    distillery?: DistilleryApi;
+    distillery?: AppApi;
   }
 }
 
-export function createApi(w: { distillery?: DistilleryApi } | undefined = typeof window === 'undefined' ? undefined : window): DistilleryApi {
+export function createApi(w: { distillery?: AppApi } | undefined = typeof window === 'undefined' ? undefined : window): AppApi {
   // Errors cross contextBridge as plain WireError objects; rebuild them as DistilleryErrors here.
   return w?.distillery ? withWireErrors(w.distillery) : new HttpApi();
 }
 
-export const api: DistilleryApi = createApi();
+/** `api.desktop` exists in the desktop app only (Electron's preload); serve mode's HttpApi has none. */
+export const api: AppApi = createApi();
 export { HttpApi };

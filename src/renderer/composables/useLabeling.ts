@@ -8,7 +8,7 @@ import { labelForKey, sameLabels, toggleLabel, type LabelMeta, type LabelProgres
 import { getDoc, history, progress as loadProgress, recordSkip, undoLabels, writeLabels, type Undo } from '../db/repo';
 import type { DocRow, EventRow, LabelSource, ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
-import { refreshStats, state, syncJournal, toast } from '../state/app';
+import { refreshStats, state, syncJournal, toast, writesAllowed } from '../state/app';
 
 type UndoEntry = { kind: 'label'; undo: Undo } | { kind: 'skip'; docId: string };
 
@@ -125,6 +125,8 @@ export function useLabeling(o: LabelingOptions) {
       const p = o.project.value;
       const doc = current.value;
       if (!p || !doc || !labels.length) return;
+      // A full disk: nothing more is written until the journal takes events again.
+      if (!(await writesAllowed(p.id))) return;
       const m = meta(source, modelVersion);
       const u = await writeLabels(p.id, doc.id, labels, m, action, schema.value);
       undoStack.push({ kind: 'label', undo: u });
@@ -162,6 +164,7 @@ export function useLabeling(o: LabelingOptions) {
       const p = o.project.value;
       const doc = current.value;
       if (!p || !doc) return;
+      if (!(await writesAllowed(p.id))) return;
       skipped.value.add(doc.id);
       undoStack.push({ kind: 'skip', docId: doc.id });
       await advance(doc);
@@ -173,6 +176,7 @@ export function useLabeling(o: LabelingOptions) {
   function undo(): Promise<void> {
     return serial(async () => {
       const p = o.project.value;
+      if (p && undoStack.length && !(await writesAllowed(p.id))) return;
       const last = undoStack.pop();
       if (!p || !last) {
         toast('info', i18n.global.t('annotate.nothingToUndo'));

@@ -1,11 +1,12 @@
 /** App-wide state: system info, projects, the annotator's name, notifications, start-up checks. */
 import { computed, reactive } from 'vue';
 import type { ProjectMeta, SystemInfo } from '../../shared/api';
+import { DistilleryError } from '../../shared/errors';
 import { api, HttpApi } from '../api';
 import { checkDatabase, type DbVerdict } from '../db/logic';
 import { countDocs, flushJournal, openDatabases, pendingJournal, rollbackPendingImports, saveProject, syncProjects } from '../db/repo';
 import type { ProjectRow } from '../db/types';
-import { errorText } from '../i18n';
+import { errorText, i18n } from '../i18n';
 import { noteLabelEvents } from './auto-backup';
 import { route } from './route';
 
@@ -43,11 +44,19 @@ export const state = reactive({
   dbOpenError: '',
   connected: true,
   journalPending: {} as Record<string, number>,
+  /**
+   * Projects whose journal append failed because the disk holding the project folder is full (the
+   * backend's message). Label writes stop until a journal append works again (writesAllowed).
+   */
+  diskFull: {} as Record<string, string>,
 });
 
 let toastSeq = 0;
 export function toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : 4000): void {
   const t = { id: ++toastSeq, kind, text };
+  // The same message again (e.g. a refused key pressed twice) replaces the one on screen.
+  const same = state.toasts.findIndex((x) => x.kind === kind && x.text === text);
+  if (same >= 0) state.toasts.splice(same, 1);
   state.toasts.push(t);
   // At most three on screen: the oldest informational ones go first.
   while (state.toasts.length > 3) {
@@ -105,14 +114,44 @@ export async function saveLocalProject(p: ProjectRow): Promise<void> {
   if (i >= 0) state.projects[i] = p;
 }
 
-/** Sends pending journal events and updates the "not yet journaled" count. */
+export function isDiskFull(e: unknown): boolean {
+  return e instanceof DistilleryError && e.code === 'DISK_FULL';
+}
+
+/**
+ * Sends pending journal events and updates the "not yet journaled" count. A full disk (DISK_FULL)
+ * marks the project in state.diskFull (an error banner; label writes stop); a flush that works
+ * clears it.
+ */
 export async function syncJournal(projectId: string): Promise<void> {
   try {
-    noteLabelEvents(projectId, await flushJournal(api, projectId));
+    const n = await flushJournal(api, projectId);
+    noteLabelEvents(projectId, n);
+    if (state.diskFull[projectId]) {
+      delete state.diskFull[projectId];
+      const refused = i18n.global.t('app.diskFullRefused');
+      state.toasts = state.toasts.filter((x) => x.text !== refused);
+      toast('ok', i18n.global.t('app.diskFullCleared', { n }));
+    }
   } catch (e) {
     console.warn('journal append failed', e);
+    if (isDiskFull(e)) state.diskFull[projectId] = errorText(e);
   }
   state.journalPending[projectId] = await pendingJournal(projectId).catch(() => 0);
+}
+
+/**
+ * Whether a label write may go ahead. After a full disk it first retries the journal (space may
+ * have been freed); while the disk is still full the write is refused with an error, so that no
+ * label piles up unjournaled. Every label written before stays, in IndexedDB and (once space is
+ * back) in the journal.
+ */
+export async function writesAllowed(projectId: string): Promise<boolean> {
+  if (!state.diskFull[projectId]) return true;
+  await syncJournal(projectId);
+  if (!state.diskFull[projectId]) return true;
+  toast('error', i18n.global.t('app.diskFullRefused'));
+  return false;
 }
 
 /** Compares each project's label count with the journal's sentinel (kept outside IndexedDB). */

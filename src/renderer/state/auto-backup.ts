@@ -10,7 +10,7 @@ import { api } from '../api';
 import { saveAutoBackup } from '../db/repo';
 import { errorText, i18n } from '../i18n';
 import { AUTO_BACKUP, BackupPolicy } from './auto-backup-logic';
-import { state, toast } from './app';
+import { isDiskFull, state, syncJournal, toast } from './app';
 
 const policy = new BackupPolicy(AUTO_BACKUP.everyEvents, AUTO_BACKUP.minGapMs);
 const running = new Map<string, Promise<BackupInfo | undefined>>();
@@ -42,6 +42,8 @@ export function autoBackup(projectId: string, reason: BackupReason): Promise<Bac
     } catch (e) {
       policy.failed(projectId, Date.now());
       console.warn('automatic backup failed', e);
+      // A full disk: if it stopped the journal too, syncJournal raises the disk-full banner.
+      if (isDiskFull(e)) void syncJournal(projectId);
       if (!failedShown) {
         failedShown = true;
         toast('error', i18n.global.t('app.autoBackupFailed', { message: errorText(e) }));
