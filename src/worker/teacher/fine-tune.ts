@@ -16,7 +16,7 @@ import { createRng } from '../../shared/random';
 import { activeBackend } from '../backend/tfjs-backend';
 import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
 import { takeBertRows, type BertClassifier, type BertInput } from './bert-model';
-import { lengthBucketedBatches, rowLengths } from './length-buckets';
+import { lengthBucketedBatches, rowLengths, shuffledBatches } from './length-buckets';
 import type { WordPieceTokenizer } from './wordpiece';
 
 /** Texts and their labels: a class index per text (−1 = unlabeled), or n × C multi-hot (NaN row = unlabeled). */
@@ -36,6 +36,8 @@ export interface FineTuneOptions {
   weightDecay?: number;
   /** Fraction of all updates spent warming up (default 0.1). */
   warmupRatio?: number;
+  /** Batch rows of similar length (default true); false: plain shuffled batches (for A/B benchmarks). */
+  bucketByLength?: boolean;
   /** Global gradient-norm limit (default 1; 0 = off). */
   clipNorm?: number;
   /** Stop after this many epochs without validation improvement (default 2; 0 = never). */
@@ -203,7 +205,7 @@ export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamp
     const loopStart = performance.now();
     for (let epoch = 1; epoch <= epochs && !cancelled; epoch++) {
       const t0 = performance.now();
-      const epochBatches = lengthBucketedBatches(trainLengths, batchSize, rng);
+      const epochBatches = opts.bucketByLength === false ? shuffledBatches(nTrain, batchSize, rng) : lengthBucketedBatches(trainLengths, batchSize, rng);
       let lossSum = 0;
       let batches = 0;
       let epochLr = lr;

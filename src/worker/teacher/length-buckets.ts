@@ -28,3 +28,9 @@ export function rowLengths(mask: ArrayLike<number>, n: number, T: number): Int32
       }
   return out;
 }
+
+/** Plain shuffled batches (what bucketing replaces; kept for A/B measurements). */
+export function shuffledBatches(n: number, batchSize: number, rng: Rng): number[][] {
+  const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+  return Array.from({ length: Math.ceil(n / batchSize) }, (_, b) => order.slice(b * batchSize, (b + 1) * batchSize));
+}
