@@ -12,8 +12,7 @@
  * The renderer is built into a folder of its own (so that this file can run beside the others).
  * Screenshots go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots), bert-teacher-*.png.
  */
-import { haveChromium, launchChromium, shutdown, watchPageErrors, ROOT, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
-import { spawnSync } from 'node:child_process';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,11 +59,7 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-bert-e2e-'));
     const renderer = path.join(tmp, 'renderer');
-    const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--outDir', renderer, '--emptyOutDir'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
+    buildRenderer(renderer);
     timings.build = (Date.now() - t0) / 1000;
     // The checkpoints live on the worker's machine (here: this one).
     tinyBert = path.join(tmp, 'models', 'tiny-bert');

@@ -11,7 +11,7 @@
  * skipped and its title says why. The tmpfs is unmounted in afterAll, whatever happened.
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), disk-full-*.png.
  */
-import { haveChromium, launchChromium, shutdown, watchPageErrors, ROOT, SHOTS, projectDocs, startServe, waitFor, type Serve, type StoredDoc } from './harness';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve, type StoredDoc } from './harness';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -135,11 +135,7 @@ describe.skipIf(!!why)(`a full disk under the projects folder (serve mode, tmpfs
     if (m.status !== 0) throw new Error(`mount failed after the probe worked: ${m.stderr}`);
     mounted = true;
     const renderer = path.join(tmp, 'renderer');
-    const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--outDir', renderer, '--emptyOutDir'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
+    buildRenderer(renderer);
     serve = await startServe(projectsDir, renderer);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });

@@ -8,8 +8,7 @@
  * The renderer is built into a folder of its own (so that this file and workbench.test.ts can run
  * side by side). Screenshots go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots), first-run-*.png.
  */
-import { haveChromium, launchChromium, shutdown, watchPageErrors, ROOT, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
-import { spawnSync } from 'node:child_process';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,11 +87,7 @@ describe.skipIf(!haveChromium)('first run: the sample project (serve mode)', () 
     tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-first-run-'));
     projectsDir = path.join(tmp, 'projects');
     const renderer = path.join(tmp, 'renderer');
-    const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--outDir', renderer, '--emptyOutDir'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
+    buildRenderer(renderer);
     timings.build = (Date.now() - t0) / 1000;
     serve = await startServe(projectsDir, renderer);
     browser = await launchChromium();

@@ -1,5 +1,5 @@
 /** What the browser end-to-end tests share: Chromium's path and launch, a `distillery serve` process, waiting, shutdown. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +41,13 @@ export async function startServe(projects: string, renderer = path.join(ROOT, 'o
     proc.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${log.join('')}`)));
   });
   return { proc, url, origin: new URL(url).origin, log };
+}
+
+/** Builds the UI from the sources under test into `outDir` (default: out/renderer, what serve hosts by default). */
+export function buildRenderer(outDir?: string): void {
+  const args = [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])];
+  const b = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
 }
 
 /** Debian's Chromium, headless, without the background traffic a test has no use for. */

@@ -7,8 +7,7 @@
  * path check are unit-tested in src/preload/index.test.ts and src/main/ipc.test.ts.
  * Screenshot: $E2E_SHOTS (default <tmp>/distillery-e2e-shots)/show-in-folder-desktop.png.
  */
-import { haveChromium, launchChromium, shutdown, watchPageErrors, ROOT, SHOTS, startServe, type Serve } from './harness';
-import { spawnSync } from 'node:child_process';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, startServe, type Serve } from './harness';
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,11 +56,7 @@ describe.skipIf(!haveChromium)('Show in folder after an export', () => {
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'distillery-show-in-folder-')));
     projectsDir = path.join(tmp, 'projects');
     const renderer = path.join(tmp, 'renderer');
-    const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--outDir', renderer, '--emptyOutDir'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
+    buildRenderer(renderer);
     serve = await startServe(projectsDir, renderer);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });

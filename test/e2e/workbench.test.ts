@@ -14,7 +14,7 @@
  *
  * Screenshots of every view go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots).
  */
-import { haveChromium, launchChromium, shutdown, watchPageErrors, ROOT, SHOTS, projectDocCount, projectDocs, startServe, waitFor, type Serve } from './harness';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocCount, projectDocs, startServe, waitFor, type Serve } from './harness';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -86,8 +86,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-e2e-'));
     projectsDir = path.join(tmp, 'projects');
     // The UI the server hosts: built from the sources under test.
-    const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts'], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
+    buildRenderer();
     serve = await startServe(projectsDir);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true });
