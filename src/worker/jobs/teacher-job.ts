@@ -102,6 +102,11 @@ export interface TeacherTrainResult {
   runs: number;
 }
 
+/** The fine-tuning settings a teacher run passes on, for one model or each binary-relevance label model. */
+function fineTuneSettings(o: TeacherTrainOptions) {
+  return { maxLen: o.maxLen, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, patience: o.patience ?? TEACHER_DEFAULTS.patience, seed: o.seed };
+}
+
 function examples(docs: CorpusDoc[], labels: string[], multi: boolean): TeacherExamples {
   const C = labels.length;
   const index = new Map(labels.map((l, i) => [l, i]));
@@ -165,12 +170,7 @@ export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: Progr
     const valid = d.valid.length ? examples(d.valid, labels, multi) : undefined;
     const ft = await fineTuneTeacher(model, examples(d.train, labels, multi), valid, {
       tokenizer: folder.tokenizer,
-      maxLen: o.maxLen,
-      epochs: o.epochs,
-      batchSize: o.batchSize,
-      learningRate: o.learningRate,
-      patience: o.patience ?? TEACHER_DEFAULTS.patience,
-      seed: o.seed,
+      ...fineTuneSettings(o),
       onProgress,
       cancel,
     });
@@ -260,12 +260,7 @@ async function trainBrTeacher(
     evaluate: evalSet,
     grid,
     out: o.out,
-    maxLen: o.maxLen,
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    learningRate: o.learningRate,
-    patience: o.patience ?? TEACHER_DEFAULTS.patience,
-    seed: o.seed,
+    ...fineTuneSettings(o),
     onProgress,
     cancel,
   });
