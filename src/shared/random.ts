@@ -36,3 +36,9 @@ export function createRng(seed: number): Rng {
   };
   return { next, int, shuffle };
 }
+
+/** A standard normal draw (Box–Muller) from two uniforms of `rng`. */
+export function gaussian(rng: Rng): number {
+  const u = 1 - rng.next();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+}

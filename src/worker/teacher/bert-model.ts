@@ -14,7 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
-import { createRng, type Rng } from '../../shared/random';
+import { createRng, gaussian, type Rng } from '../../shared/random';
+import { longestRow, rowLengths } from './length-buckets';
 import { bertWeightShapes, type BertConfig, type BertWeights, type WeightTensor } from './bert-config';
 
 /** Encoded rows, row-major n × T (e.g. WordPieceTokenizer.encodeBatch). */
@@ -45,15 +46,11 @@ function isLinear(name: string, shape: number[]): boolean {
   return shape.length === 2 && !name.startsWith('embeddings.');
 }
 
-function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+/** Row-major rows × cols → cols × rows (PyTorch's [out, in] Linear layout ↔ TensorFlow's [in, out]). */
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(data.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
   return out;
-}
-
-function gaussian(rng: Rng): number {
-  const u = 1 - rng.next();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
 }
 
 export class BertClassifier {
@@ -266,15 +263,7 @@ function cutToLongest(batch: BertInput, maxPositions: number): { ids: Int32Array
   const { n, T } = batch;
   if (batch.inputIds.length !== n * T || batch.attentionMask.length !== n * T) throw new DistilleryError('INTERNAL', `batch arrays do not hold ${n}×${T} values`);
   // Longest real row (attention mask 1 at its last position): the rest is padding for every row.
-  let L = 1;
-  for (let r = 0; r < n; r++) {
-    for (let t = T - 1; t >= L; t--) {
-      if (batch.attentionMask[r * T + t]) {
-        L = t + 1;
-        break;
-      }
-    }
-  }
+  const L = longestRow(rowLengths(batch.attentionMask, n, T));
   if (L > maxPositions) {
     throw new DistilleryError('CONFIG', `sequence length ${L} exceeds the model's max_position_embeddings ${maxPositions}`);
   }

@@ -4,7 +4,7 @@
  */
 import { bertWeightShapes, type BertConfig, type BertWeights } from './bert-config';
 import { saveHfFolder } from './hf-folder';
-import { createRng } from '../../shared/random';
+import { createRng, gaussian } from '../../shared/random';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './safetensors';
 
 export interface TinyBertOptions {
@@ -63,11 +63,7 @@ export interface TinyBert {
 /** Random weights for `config` (canonical names, PyTorch layouts), deterministic from `seed`. */
 export function randomBertWeights(config: BertConfig, seed: number, opts: { numLabels?: number; pooler?: boolean; initStd?: number; perturb?: number } = {}): BertWeights {
   const rng = createRng(seed);
-  const normal = () => {
-    // Box–Muller on the seeded uniform stream.
-    const u = 1 - rng.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-  };
+  const normal = () => gaussian(rng);
   const std = opts.initStd ?? 0.02;
   const perturb = opts.perturb ?? 0.1;
   const out: BertWeights = {};

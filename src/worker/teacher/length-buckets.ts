@@ -29,6 +29,11 @@ export function rowLengths(mask: ArrayLike<number>, n: number, T: number): Int32
   return out;
 }
 
+/** The longest of rowLengths (at least 1): where BertClassifier cuts a batch. */
+export function longestRow(lengths: Int32Array): number {
+  return lengths.reduce((a, b) => Math.max(a, b), 1);
+}
+
 /** Plain shuffled batches (what bucketing replaces; kept for A/B measurements). */
 export function shuffledBatches(n: number, batchSize: number, rng: Rng): number[][] {
   const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));

@@ -13,12 +13,12 @@ import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { etaSeconds } from '../../shared/progress';
-import { createRng, type Rng } from '../../shared/random';
+import { createRng, gaussian, type Rng } from '../../shared/random';
 import { activeBackend } from '../backend/tfjs-backend';
 import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
 import type { BertWeights } from './bert-config';
-import { dense, gelu, layerNorm, takeBertRows, type BertClassifier, type BertInput } from './bert-model';
-import { lengthBucketedBatches, rowLengths } from './length-buckets';
+import { dense, gelu, layerNorm, takeBertRows, transpose2d, type BertClassifier, type BertInput } from './bert-model';
+import { lengthBucketedBatches, longestRow, rowLengths } from './length-buckets';
 import type { WordPieceTokenizer } from './wordpiece';
 
 export interface MlmOptions {
@@ -98,9 +98,7 @@ class MlmHead {
       const data = Float32Array.from(x.dataSync() as Float32Array);
       if (x.shape.length === 2) {
         const [r, c] = x.shape;
-        const t = new Float32Array(data.length);
-        for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = data[i * c + j];
-        out[name] = { shape: [c, r], data: t };
+        out[name] = { shape: [c, r], data: transpose2d(data, r, c) };
       } else out[name] = { shape: x.shape.slice(), data };
     }
     return out;
@@ -111,11 +109,6 @@ class MlmHead {
   }
 }
 
-function gaussian(rng: Rng): number {
-  const u = 1 - rng.next();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-}
-
 /**
  * Chooses and corrupts positions of `rows` of `all` (BERT's 80/10/10). Positions are flat indices
  * into the batch cut to its longest row L, as BertClassifier.sequenceOutput lays it out.
@@ -123,8 +116,8 @@ function gaussian(rng: Rng): number {
 export function maskBatch(all: BertInput, rows: readonly number[], tok: WordPieceTokenizer, maskProb: number, rng: Rng): MaskedBatch {
   const input = takeBertRows(all, rows);
   const { n, T } = input;
-  let L = 1;
-  for (let r = 0; r < n; r++) for (let t = T - 1; t >= L; t--) if (input.attentionMask[r * T + t]) ((L = t + 1), (t = 0));
+  const lengths = rowLengths(input.attentionMask, n, T);
+  const L = longestRow(lengths);
   const maskId = tok.idOf(tok.maskToken);
   const firstNormal = 5; // [PAD] [UNK] [CLS] [SEP] [MASK] lead the vocabularies buildWordPieceVocab writes
   const V = tok.size;
@@ -132,10 +125,8 @@ export function maskBatch(all: BertInput, rows: readonly number[], tok: WordPiec
   const targets: number[] = [];
   for (let r = 0; r < n; r++) {
     // Real tokens: between [CLS] and [SEP].
-    let len = 0;
-    for (let t = 0; t < T; t++) if (input.attentionMask[r * T + t]) len = t + 1;
     const candidates: number[] = [];
-    for (let t = 1; t < len - 1; t++) candidates.push(t);
+    for (let t = 1; t < lengths[r] - 1; t++) candidates.push(t);
     if (!candidates.length) continue;
     let chosen = candidates.filter(() => rng.next() < maskProb);
     if (!chosen.length) chosen = [candidates[rng.int(candidates.length)]];
