@@ -152,18 +152,7 @@ function withTokenizersJs(builtIn: WordPieceTokenizer, tokJson: unknown, dir: st
   } catch {
     return builtIn;
   }
-  return new WordPieceTokenizer(builtIn.vocab, {
-    doLowerCase: builtIn.doLowerCase,
-    stripAccents: builtIn.stripAccents,
-    tokenizeChineseChars: builtIn.tokenizeChineseChars,
-    unkToken: builtIn.unkToken,
-    clsToken: builtIn.clsToken,
-    sepToken: builtIn.sepToken,
-    padToken: builtIn.padToken,
-    maskToken: builtIn.maskToken,
-    pieces: (text) => hf.tokenize(text),
-    engine: `tokenizers.js (${path.join(dir, 'tokenizer.json')})`,
-  });
+  return builtIn.withPieces((text) => hf.tokenize(text), `tokenizers.js (${path.join(dir, 'tokenizer.json')})`);
 }
 
 function weightsMissingMessage(dir: string, present: string[]): string {

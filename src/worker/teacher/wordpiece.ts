@@ -85,6 +85,7 @@ export class WordPieceTokenizer {
   /** Special tokens matched literally in input text, longest first. */
   private readonly specials: string[];
   private readonly externalPieces?: (text: string) => string[];
+  private readonly options: WordPieceOptions;
   /** Which implementation splits text into word pieces. */
   readonly engine: string;
 
@@ -103,6 +104,7 @@ export class WordPieceTokenizer {
     this.maskToken = opts.maskToken ?? DEFAULTS.maskToken;
     this.prefix = opts.continuingSubwordPrefix ?? DEFAULTS.continuingSubwordPrefix;
     this.maxChars = opts.maxInputCharsPerWord ?? DEFAULTS.maxInputCharsPerWord;
+    this.options = opts;
     this.externalPieces = opts.pieces;
     this.engine = opts.engine ?? 'built-in WordPiece';
     const need = (name: string, tok: string): number => {
@@ -155,6 +157,11 @@ export class WordPieceTokenizer {
       maxInputCharsPerWord: model.max_input_chars_per_word,
       ...definedOnly(opts),
     });
+  }
+
+  /** The same tokenizer (vocabulary, case and special tokens) with its word pieces from `pieces`. */
+  withPieces(pieces: (text: string) => string[], engine: string): WordPieceTokenizer {
+    return new WordPieceTokenizer(this.vocab, { ...this.options, pieces, engine });
   }
 
   get size(): number {
