@@ -53,43 +53,29 @@ export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => 
   async 'export-model'(p) {
     if (await isBertTeacherFolder(p.modelDir)) return exportBertTeacher(p);
     const m = await loadModelFolder(p.modelDir);
-    const partial = `${p.outDir}.partial-${process.pid}`;
-    await rm(partial, { recursive: true, force: true });
-    await mkdir(partial, { recursive: true });
-    try {
-      let main: string;
+    return publishExport(p.outDir, async (partial) => {
       if (p.format === 'folder') {
         await cp(p.modelDir, partial, { recursive: true });
-        main = '';
-      } else {
-        if (p.format === 'onnx') {
-          main = `${p.baseName}.onnx`;
-          if (m.onnxPath) await copyFile(m.onnxPath, path.join(partial, main));
-          else await writeFile(path.join(partial, main), exportStudentToOnnx(m.config.student, m.params));
-        } else if (p.format === 'tfjs') {
-          await initBackend();
-          await saveStudentTfjs(partial, m.config.student, m.params);
-          main = '';
-        } else {
-          throw new DistilleryError('CONFIG', `unknown model export format ${JSON.stringify(p.format)}; valid: onnx, tfjs, folder`, { field: 'format' });
-        }
-        // What `distillery predict` needs beside an exported model (as `distillery export` writes).
-        await copyFile(path.join(m.dir, 'tokenizer.json'), path.join(partial, 'tokenizer.json'));
-        const meta = { labels: m.config.labels, task: m.config.task, multiLabel: m.config.task === 'multilabel', threshold: m.config.threshold };
-        await writeFile(path.join(partial, 'labels.json'), JSON.stringify(meta, null, 2));
-        for (const f of ['model-card.md', 'metrics.json']) await copyFile(path.join(m.dir, f), path.join(partial, f)).catch(() => {});
+        return '';
       }
-      await rm(p.outDir, { recursive: true, force: true });
-      await rename(partial, p.outDir);
-      const files = (await readdir(p.outDir, { recursive: true, withFileTypes: true }))
-        .filter((e) => e.isFile())
-        .map((e) => path.join(e.parentPath, e.name))
-        .sort();
-      return { file: main ? path.join(p.outDir, main) : p.outDir, files };
-    } catch (e) {
-      await rm(partial, { recursive: true, force: true });
-      throw e;
-    }
+      let main = '';
+      if (p.format === 'onnx') {
+        main = `${p.baseName}.onnx`;
+        if (m.onnxPath) await copyFile(m.onnxPath, path.join(partial, main));
+        else await writeFile(path.join(partial, main), exportStudentToOnnx(m.config.student, m.params));
+      } else if (p.format === 'tfjs') {
+        await initBackend();
+        await saveStudentTfjs(partial, m.config.student, m.params);
+      } else {
+        throw new DistilleryError('CONFIG', `unknown model export format ${JSON.stringify(p.format)}; valid: onnx, tfjs, folder`, { field: 'format' });
+      }
+      // What `distillery predict` needs beside an exported model (as `distillery export` writes).
+      await copyFile(path.join(m.dir, 'tokenizer.json'), path.join(partial, 'tokenizer.json'));
+      const meta = { labels: m.config.labels, task: m.config.task, multiLabel: m.config.task === 'multilabel', threshold: m.config.threshold };
+      await writeFile(path.join(partial, 'labels.json'), JSON.stringify(meta, null, 2));
+      for (const f of ['model-card.md', 'metrics.json']) await copyFile(path.join(m.dir, f), path.join(partial, f)).catch(() => {});
+      return main;
+    });
   },
 };
 
@@ -101,25 +87,36 @@ async function exportBertTeacher(p: WorkerMethods['export-model']['params']): Pr
   if (p.format !== 'onnx' && p.format !== 'folder') {
     throw new DistilleryError('CONFIG', `a BERT teacher exports as ONNX or as its Hugging Face folder, not as ${JSON.stringify(p.format)} (TensorFlow.js export is for students)`, { field: 'format' });
   }
-  const partial = `${p.outDir}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
-  try {
-    let main = '';
+  return publishExport(p.outDir, async (partial) => {
     if (p.format === 'folder') {
       await cp(p.modelDir, partial, { recursive: true });
-    } else {
-      await mkdir(partial, { recursive: true });
-      main = `${p.baseName}.onnx`;
-      await copyFile(path.join(p.modelDir, 'model.onnx'), path.join(partial, main));
-      for (const f of BERT_SIDE_FILES) await copyFile(path.join(p.modelDir, f), path.join(partial, f)).catch(() => {});
+      return '';
     }
-    await rm(p.outDir, { recursive: true, force: true });
-    await rename(partial, p.outDir);
-    const files = (await readdir(p.outDir, { recursive: true, withFileTypes: true }))
+    const main = `${p.baseName}.onnx`;
+    await copyFile(path.join(p.modelDir, 'model.onnx'), path.join(partial, main));
+    for (const f of BERT_SIDE_FILES) await copyFile(path.join(p.modelDir, f), path.join(partial, f)).catch(() => {});
+    return main;
+  });
+}
+
+/**
+ * Writes an export into a fresh `<outDir>.partial-<pid>` folder through `fill` (which returns the main
+ * file's name, or '' when the folder itself is the export), then swaps it in for outDir: a failure
+ * leaves neither a partial folder nor a half-replaced export.
+ */
+async function publishExport(outDir: string, fill: (partial: string) => Promise<string>): Promise<WorkerMethods['export-model']['result']> {
+  const partial = `${outDir}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  try {
+    const main = await fill(partial);
+    await rm(outDir, { recursive: true, force: true });
+    await rename(partial, outDir);
+    const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
       .filter((e) => e.isFile())
       .map((e) => path.join(e.parentPath, e.name))
       .sort();
-    return { file: main ? path.join(p.outDir, main) : p.outDir, files };
+    return { file: main ? path.join(outDir, main) : outDir, files };
   } catch (e) {
     await rm(partial, { recursive: true, force: true });
     throw e;
