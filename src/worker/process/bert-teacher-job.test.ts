@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobContext } from '../../../test/fixtures/job-context';
 import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
 import type { JobRequest } from '../../shared/api';
-import type { Progress } from '../../shared/progress';
 import { openBertScorer } from '../jobs/pipeline-models';
 import { PRETRAINED_HERE_KIND } from '../jobs/teacher-pretrain-job';
 import { makeTinyBertFolder } from '../teacher/fixtures';
@@ -32,28 +32,12 @@ const LABELS = ['1', '0'];
 const FINE_TUNE = { epochs: 1, maxLen: 32, batchSize: 16, learningRate: 1e-3 };
 const base = (options: Record<string, unknown>): JobRequest => ({ kind: 'train-bert-teacher', projectId: 'p', task: 'binary', labels: LABELS, docs: { labeled, toScore }, options });
 
-function context(folder: string, cancelWhen?: (p: Progress) => boolean) {
-  const seen: Progress[] = [];
-  const cancel = { cancelled: false };
-  return {
-    seen,
-    ctx: {
-      projectFolder: folder,
-      cancel,
-      onProgress: (p: Progress) => {
-        seen.push(p);
-        if (cancelWhen?.(p)) cancel.cancelled = true;
-      },
-    },
-  };
-}
-
 const leftovers = (folder: string) => ['models', 'datasets'].flatMap((d) => (existsSync(path.join(folder, d)) ? readdirSync(path.join(folder, d)) : []));
 
 describe('BERT teacher job', () => {
   it("fine-tunes a Hugging Face folder, keeps it as a model version, times it and scores every document in the project's label order", async () => {
     const folder = path.join(tmp, 'p1');
-    const { ctx, seen } = context(folder);
+    const { ctx, seen } = jobContext(folder);
     const r = await runJob(base({ source: 'model-dir', modelDir: bertDir, ...FINE_TUNE }), ctx);
     expect(r.modelVersion).toMatch(/^teacher-\d{8}-\d{6}-bert$/);
     const dir = path.join(folder, 'models', r.modelVersion);
@@ -92,7 +76,7 @@ describe('BERT teacher job', () => {
     // Re-scoring with that version gives the same probabilities.
     const again = await runJob(
       { kind: 'score', projectId: 'p', task: 'binary', labels: LABELS, docs: { labeled: [], toScore: toScore.slice(0, 5) }, options: {}, modelVersion: r.modelVersion },
-      context(folder).ctx,
+      jobContext(folder).ctx,
     );
     for (const d of toScore.slice(0, 5)) for (const c of [0, 1]) expect(again.scores![d.id][c]).toBeCloseTo(r.scores![d.id][c], 5);
 
@@ -109,7 +93,7 @@ describe('BERT teacher job', () => {
 
   it("fails with the engine's clear reason for a bad folder, and leaves nothing behind", async () => {
     const folder = path.join(tmp, 'p2');
-    const run = (modelDir: string) => runJob(base({ source: 'model-dir', modelDir, ...FINE_TUNE }), context(folder).ctx);
+    const run = (modelDir: string) => runJob(base({ source: 'model-dir', modelDir, ...FINE_TUNE }), jobContext(folder).ctx);
     await expect(run(path.join(tmp, 'nowhere'))).rejects.toMatchObject({ code: 'MODEL_FOLDER', message: expect.stringMatching(/does not exist on the machine the worker runs on/) });
     const noConfig = path.join(tmp, 'no-config');
     mkdirSync(noConfig);
@@ -129,7 +113,7 @@ describe('BERT teacher job', () => {
 
   it("pre-trains a small BERT on the project's texts first, and says so", async () => {
     const folder = path.join(tmp, 'p3');
-    const { ctx, seen } = context(folder);
+    const { ctx, seen } = jobContext(folder);
     const r = await runJob(base({ source: 'pretrain', layers: 1, hidden: 32, pretrainEpochs: 1, ...FINE_TUNE }), ctx);
     expect(r.modelVersion).toMatch(/^teacher-\d{8}-\d{6}-bert-here$/);
     expect(r.teacher).toMatchObject({ source: 'pretrain', kind: PRETRAINED_HERE_KIND, shape: '1 layers, hidden 32, 4 heads' });
@@ -147,7 +131,7 @@ describe('BERT teacher job', () => {
 
   it('a cancelled teacher job fails as cancelled and leaves no folder or snapshot', async () => {
     const folder = path.join(tmp, 'p4');
-    const { ctx } = context(folder, (p) => p.phase.includes('teacher epoch'));
+    const { ctx } = jobContext(folder, (p) => p.phase.includes('teacher epoch'));
     await expect(runJob(base({ source: 'model-dir', modelDir: bertDir, ...FINE_TUNE, epochs: 3 }), ctx)).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(leftovers(folder)).toEqual([]);
   });

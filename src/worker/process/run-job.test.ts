@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { jobContext } from '../../../test/fixtures/job-context';
 import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
 import type { JobRequest } from '../../shared/api';
-import type { Progress } from '../../shared/progress';
 import { runJob } from './run-job';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-run-job-'));
@@ -20,26 +20,10 @@ const docs = uniqueDocs(generateCorpus(160, 31, 'binary')).map((d, i) => ({ id: 
 const teacher = { kind: 'probs' as const, name: 'teacher-x', byId: Object.fromEntries(docs.map((d) => [d.id, d.labels[0] === '1' ? [0.2, 0.8] : [0.9, 0.1]])) };
 const base = (over: Partial<JobRequest>): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['0', '1'], docs: { labeled: docs }, options: TINY, ...over });
 
-function context(folder: string, cancelWhen?: (p: Progress) => boolean) {
-  const seen: Progress[] = [];
-  const cancel = { cancelled: false };
-  return {
-    seen,
-    ctx: {
-      projectFolder: folder,
-      cancel,
-      onProgress: (p: Progress) => {
-        seen.push(p);
-        if (cancelWhen?.(p)) cancel.cancelled = true;
-      },
-    },
-  };
-}
-
 describe('runJob', () => {
   it('a trained model carries its inference latency on the test texts (onnxruntime)', async () => {
     const folder = path.join(tmp, 'train');
-    const { ctx, seen } = context(folder);
+    const { ctx, seen } = jobContext(folder);
     const r = await runJob(base({}), ctx);
     expect(r.latency).toMatchObject({ engine: 'onnxruntime', msPerDoc: expect.any(Number) });
     expect(r.latency!.msPerDoc).toBeGreaterThan(0);
@@ -51,7 +35,7 @@ describe('runJob', () => {
 
   it('an α sweep trains once per α and reports accuracy and macro-F1 against α', async () => {
     const folder = path.join(tmp, 'sweep');
-    const { ctx, seen } = context(folder);
+    const { ctx, seen } = jobContext(folder);
     const r = await runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [1, 0], temperature: 2 } }), ctx);
     expect(r.modelVersion).toBe('');
     const s = r.sweep!;
@@ -79,13 +63,13 @@ describe('runJob', () => {
 
   it('a cancelled α sweep fails as cancelled and leaves no sweep folder', async () => {
     const folder = path.join(tmp, 'cancel');
-    const { ctx } = context(folder, (p) => p.phase.startsWith('α = 0.5'));
+    const { ctx } = jobContext(folder, (p) => p.phase.startsWith('α = 0.5'));
     await expect(runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 0.5, 1] } }), ctx)).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(readdirSync(path.join(folder, 'sweeps'))).toEqual([]);
   });
 
   it('refuses bad α lists in the worker too', async () => {
-    const { ctx } = context(path.join(tmp, 'bad'));
+    const { ctx } = jobContext(path.join(tmp, 'bad'));
     await expect(runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 2] } }), ctx)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/\[0, 1\]/) });
   });
 });
