@@ -63,9 +63,12 @@ export function addTrainOptions(c: Command): Command {
     .option('--focal-gamma <g>', 'focal loss γ (0 = plain cross-entropy)', num('--focal-gamma'))
     .option('--threshold <p>', 'multi-label decision threshold', num('--threshold'), 0.5)
     .option('--workers <n>', 'training threads (data parallel; default: 1)', int('--workers'), 1)
-    .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)')
+    .option(...BACKEND_OPTION)
     .option('--no-charts', 'skip chart images');
 }
+
+/** `--backend`, for every command that trains in tfjs. */
+export const BACKEND_OPTION = ['--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)'] as const;
 
 /** commander's camelCased options → the job's options. */
 export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {

@@ -6,19 +6,19 @@ import { describeTeacher, readTeacherInfo, runTeacherPredict, runTeacherTrain, T
 import { PRETRAIN_DEFAULTS, runTeacherPretrain } from '../../worker/jobs/teacher-pretrain-job';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { fraction, int, num, numList, positiveInt } from '../options';
+import { addDataOptions, BACKEND_OPTION, fraction, int, num, numList, positiveInt } from '../options';
 import { info, stderrProgress } from '../progress';
 
 function teacherTrainCommand(): Command {
-  return new Command('train')
-    .description('Fine-tune a local Hugging Face BERT folder on labeled data; writes a HF folder + model.onnx + teacher.json (with --binary-relevance: a label-<i>/ folder per label + teacher.json).')
-    .requiredOption('--model-dir <dir>', 'Hugging Face BERT folder (config.json, vocab.txt, model.safetensors)')
-    .requiredOption('--data <file>', 'labeled corpus: CSV, TSV, JSONL or text')
-    .requiredOption('--out <dir>', 'folder to write the fine-tuned teacher to')
-    .option('--text-col <name>', 'text column (default: found by name)')
-    .option('--label-col <name>', 'label column (default: found by name); multi-label cells as a|b or a JSON array')
-    .option('--id-col <name>', 'document id column (default: row number)')
-    .option('--encoding <name>', 'input encoding (default: detected)')
+  return addDataOptions(
+    new Command('train')
+      .description(
+        'Fine-tune a local Hugging Face BERT folder on labeled data; writes a HF folder + model.onnx + teacher.json (with --binary-relevance: a label-<i>/ folder per label + teacher.json).',
+      )
+      .requiredOption('--model-dir <dir>', 'Hugging Face BERT folder (config.json, vocab.txt, model.safetensors)')
+      .requiredOption('--data <file>', 'labeled corpus: CSV, TSV, JSONL or text')
+      .requiredOption('--out <dir>', 'folder to write the fine-tuned teacher to'),
+  )
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), TEACHER_DEFAULTS.epochs)
     .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), TEACHER_DEFAULTS.batchSize)
     .option('--lr <x>', 'peak AdamW learning rate (linear warm-up and decay)', num('--lr'), TEACHER_DEFAULTS.learningRate)
@@ -29,7 +29,7 @@ function teacherTrainCommand(): Command {
     .option('--test-split <f>', 'fraction held out for the test', fraction('--test-split'), TEACHER_DEFAULTS.testSplit)
     .option('--patience <n>', 'early stopping: epochs without validation gain (0 = off)', int('--patience'), TEACHER_DEFAULTS.patience)
     .option('--threshold <p>', 'multi-label decision threshold', num('--threshold'), TEACHER_DEFAULTS.threshold)
-    .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)')
+    .option(...BACKEND_OPTION)
     .option('--binary-relevance', 'multi-label data only: one binary BERT per label, each with its positive-class weight chosen on validation (digest B); costs labels × weights fine-tuning runs')
     .option('--br-weights <list>', `positive-class weights to try per label, e.g. 1 for one run per label (default ${BR_WEIGHT_GRID.join(',')})`, numList('--br-weights'))
     .action(async (o) => {
@@ -151,7 +151,7 @@ function teacherPretrainCommand(): Command {
     .option('--batch-size <n>', 'texts per update', positiveInt('--batch-size'), d.batchSize)
     .option('--lr <x>', 'peak AdamW learning rate (warm-up then linear decay)', num('--lr'), d.learningRate)
     .option('--seed <n>', 'random seed (initialisation, masking, order)', int('--seed'), d.seed)
-    .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)')
+    .option(...BACKEND_OPTION)
     .action(async (o) => {
       const cancel = sigintCancel();
       try {
