@@ -11,7 +11,7 @@ import { createOnnxSession, idsTensor, ort } from '../backend/onnx-runtime';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 import { BertClassifier } from './bert-model';
 import { fineTuneTeacher } from './fine-tune';
-import { randomBertWeights as fixtureWeights, tinyBertConfig, tinyVocab } from './fixtures';
+import { randomBertWeights, tinyBertConfig, tinyVocab } from './fixtures';
 import { WordPieceTokenizer } from './wordpiece';
 
 /** bert-base-chinese's shape: 102M parameters with the pooler (~409 MB of float32); 110M is the 30522-word English vocabulary. */
@@ -36,11 +36,12 @@ export const BERT_BASE_CHINESE_SHAPE: BertConfig = {
 export const TEACHER_BENCH = { seq: 128, batch: 8, numLabels: 2 };
 
 /**
- * Random weights in the contract's names and shapes, fast and lean: one LCG stream straight into
+ * Random weights in the contract's names and shapes for the 102M-parameter benchmark model, fast and
+ * lean (fixtures.randomBertWeights draws Box–Muller normals): one LCG stream straight into
  * Float32Arrays (about a second for 102M values on the busy dev machine); Linear and embedding
  * weights uniform with BERT's 0.02 std, LayerNorm γ = 1, β = 0, biases 0; no denormals.
  */
-export function randomBertWeights(config: BertConfig, numLabels: number, seed = 1, pooler = true): BertWeights {
+export function fastRandomBertWeights(config: BertConfig, numLabels: number, seed = 1, pooler = true): BertWeights {
   let s = seed >>> 0 || 1;
   const amp = 0.02 * Math.sqrt(3) * (2 / 4294967296); // uniform(−a, a) with std 0.02
   const out: BertWeights = {};
@@ -86,7 +87,7 @@ export interface TeacherInferOptions {
 
 /** Exports the model in its own scope so the JS weights can be collected before the session loads. */
 export function buildTeacherBenchModel(config: BertConfig, numLabels: number): { bytes: Uint8Array; params: number } {
-  const weights = randomBertWeights(config, numLabels, 7);
+  const weights = fastRandomBertWeights(config, numLabels, 7);
   const params = Object.values(weights).reduce((n, w) => n + w.data.length, 0);
   return { bytes: exportBertToOnnx(config, weights, { numLabels, multiLabel: false }), params };
 }
@@ -217,7 +218,7 @@ export async function measureTeacherTrain(seconds: number): Promise<TeacherTrain
   const chars = vocab.filter((t) => Array.from(t).length === 1 && /\p{L}/u.test(t));
   const tokenizer = new WordPieceTokenizer(vocab);
   const config = tinyBertConfig({ layers: b.layers, hidden: b.hidden, heads: b.heads, intermediate: 4 * b.hidden, maxPositions: b.seq }, vocab.length);
-  const model = BertClassifier.fromWeights(config, fixtureWeights(config, 1, { pooler: false, perturb: 0 }), 2, 1);
+  const model = BertClassifier.fromWeights(config, randomBertWeights(config, 1, { pooler: false, perturb: 0 }), 2, 1);
   let s = 99;
   const texts = (n: number) =>
     Array.from({ length: n }, () =>
