@@ -84,7 +84,7 @@ describe('serve API round trip', () => {
     expect(mine.some((s) => s.state === 'running' && /^epoch/.test(s.progress?.phase ?? '') && typeof s.progress?.metrics?.loss === 'number')).toBe(true);
     const r = done.result!;
     version = r.modelVersion;
-    expect(version).toMatch(/^student-\d{8}-\d{6}-bilstm$/);
+    expect(version).toMatch(/^teacher-\d{8}-\d{6}-bilstm$/);
     expect(r.metrics).toMatchObject({ accuracy: expect.any(Number), macro_f1: expect.any(Number) });
     expect(r.history).toHaveLength(2);
     expect(r.paramCount).toBeGreaterThan(0);
