@@ -129,13 +129,18 @@ describe('the exported ONNX student documents itself', () => {
     let jsonl = '';
     out.on('data', (b) => (jsonl += b));
     const predictor = await openPredictor(m, 'onnx');
-    await predictStream((async function* () { for (const text of texts) yield { text }; })(), [{ pipeline: m.pipeline, labels: m.config.labels, multiLabel: false, threshold: 0.5 }], [predictor], out, { batchSize: 128 });
+    const docs = (async function* () {
+      for (const text of texts) yield { text };
+    })();
+    await predictStream(docs, [{ pipeline: m.pipeline, labels: m.config.labels, multiLabel: false, threshold: 0.5 }], [predictor], out, { batchSize: 128 });
     await predictor.dispose();
     const predicted = jsonl.trim().split('\n').map((l) => JSON.parse(l) as { label: string; probs: Record<string, number> });
     // … against the export alone: reference ids into the exported file through onnxruntime-node.
     const ort = await import('onnxruntime-node');
     const session = await createOnnxSession(onnxFile);
     const res = await session.run({ input_ids: new ort.Tensor('int64', tok.encodeBatchInt64(texts), [texts.length, T]) });
+    // As the spec says, T is fixed: a row of 11 ids is refused.
+    await expect(session.run({ input_ids: new ort.Tensor('int64', new BigInt64Array(11), [1, 11]) })).rejects.toThrow(`Expected: ${T}`);
     await session.release();
     const probs = res.probs.data as Float32Array;
     const fromExport = texts.map((_, i) => {
@@ -159,6 +164,7 @@ describe('the exported ONNX student documents itself', () => {
   });
 
   const python = spawnSync('python3', ['--version']).status === 0;
+  if (!python) console.warn('python3 is not installed here: the Python reference tokenizer is not checked');
   it.skipIf(!python)('the Python reference tokenizer (standard library, char mode) gives the same ids on the same texts (skipped where python3 is missing)', async () => {
     const m = await loadModelFolder(modelDir);
     const r = spawnSync('python3', [path.join(exportDir, 'reference_tokenizer.py'), path.join(exportDir, 'tokenizer.json'), '--json'], {

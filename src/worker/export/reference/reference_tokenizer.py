@@ -190,4 +190,4 @@ if __name__ == "__main__":
     out = sys.stdout
     for line in lines:
         text = json.loads(line) if as_json else line.rstrip("\r")
-        out.write(json.dumps(tok.encode(text)) + "\n")
+        out.write(json.dumps(tok.encode(text), separators=(",", ":")) + "\n")
