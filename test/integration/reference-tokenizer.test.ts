@@ -121,8 +121,11 @@ describe('the exported ONNX student documents itself', () => {
     const mismatches = texts.filter((_, i) => theirs[i].join() !== Array.from(ours.subarray(i * T, (i + 1) * T)).join());
     expect(mismatches).toEqual([]);
     // The set exercises truncation, unknown tokens and padding.
-    expect(texts.filter((t) => m.pipeline.tokens(t).length > T).length).toBeGreaterThan(100);
-    expect(theirs.filter((ids) => ids.includes(1)).length).toBeGreaterThan(50);
+    const over = texts.filter((t) => m.pipeline.tokens(t).length > T).length;
+    const oov = theirs.filter((ids) => ids.includes(1)).length;
+    console.log(`reference tokenizer (JS, char): ${texts.length} texts, ${over} longer than T = ${T}, ${oov} with an out-of-vocabulary token; ${mismatches.length} rows differ`);
+    expect(over).toBeGreaterThan(100);
+    expect(oov).toBeGreaterThan(50);
 
     // predict (the project's path: TextPipeline + the model folder's ONNX) …
     const out = new PassThrough();
@@ -147,6 +150,7 @@ describe('the exported ONNX student documents itself', () => {
       const p = [probs[2 * i], probs[2 * i + 1]].map((x) => Number(x.toFixed(6)));
       return { label: p[1] > p[0] ? 'pos' : 'neg', probs: { neg: p[0], pos: p[1] } };
     });
+    console.log(`onnxruntime-node on the reference ids vs predict: ${fromExport.filter((x, i) => JSON.stringify(x) !== JSON.stringify(predicted[i])).length} of ${texts.length} predictions differ`);
     expect(fromExport).toEqual(predicted);
     // Not one constant output: the probabilities follow the ids.
     expect(new Set(predicted.map((p) => p.probs.pos)).size).toBeGreaterThan(100);
@@ -159,6 +163,7 @@ describe('the exported ONNX student documents itself', () => {
       const tok = ref.loadTokenizer(JSON.parse(JSON.stringify(p.toJSON())), { cutWords: (s: string) => nodejieba.cut(s, true) });
       const ids = p.encodeBatch(texts);
       const bad = texts.filter((t, i) => (tok.encode(t) as number[]).join() !== Array.from(ids.subarray(i * T, (i + 1) * T)).join());
+      console.log(`reference tokenizer (JS + nodejieba, ${mode}): ${bad.length} of ${texts.length} rows differ`);
       expect(bad, mode).toEqual([]);
     }
   });
@@ -176,6 +181,7 @@ describe('the exported ONNX student documents itself', () => {
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as number[]);
     const ours = m.pipeline.encodeBatch(texts);
     const bad = texts.filter((_, i) => rows[i].join() !== Array.from(ours.subarray(i * T, (i + 1) * T)).join());
+    console.log(`reference tokenizer (Python, char): ${bad.length} of ${texts.length} rows differ`);
     expect(bad).toEqual([]);
   });
 });
