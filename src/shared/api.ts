@@ -211,7 +211,11 @@ export type BackupReason = 'labels' | 'timer' | 'import';
 export interface ExportRequest {
   projectId: string;
   format: 'csv' | 'jsonl' | 'label-studio' | 'doccano';
-  rows: { id: string; text: string; labels: string[]; source?: string; who?: string; at?: string; modelVersion?: string; probs?: number[] }[];
+  /**
+   * modelVersion: the model whose pre-label the label is (absent for a person's label);
+   * probsModelVersion: the model that produced `probs`.
+   */
+  rows: { id: string; text: string; labels: string[]; source?: string; who?: string; at?: string; modelVersion?: string; probs?: number[]; probsModelVersion?: string }[];
   labels: string[];
 }
 

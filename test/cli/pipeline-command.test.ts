@@ -113,7 +113,14 @@ describe('distillery pipeline', () => {
     const out = path.join(tmp, 'ensemble');
     const r = await cliOk(['pipeline', '--data', dataFile, '--out', out, '--teacher-ensemble', '2', '--teacher-arch', 'textcnn', '--teacher-epochs', '1', '--runs', '2', ...STUDENT, ...COMMON]);
     const report = checkReport(out, r.stdout);
-    expect(report.teacher).toMatchObject({ source: 'ensemble', kind: 'ensemble of 2 textcnn students', seeds: [1, 2] });
+    // Students used as the teacher are named as the teacher.
+    expect(report.teacher).toMatchObject({ source: 'ensemble', kind: 'teacher (textcnn ensemble of 2)', seeds: [1, 2] });
+    expect(readJson<{ kind: string }>(path.join(out, 'teacher', 'teacher.json')).kind).toBe('teacher (textcnn ensemble of 2)');
+    // The distilled student's card names that teacher, α, ρ and the rows it learned from.
+    const card = readFileSync(path.join(out, 'distilled', 'model-card.md'), 'utf8');
+    expect(card).toContain('- Teacher: teacher (textcnn ensemble of 2), seeds 1..2, trained here, probabilities averaged');
+    expect(card).toMatch(/α = \d[\d.]* \(weight of the distillation term\), ρ = \d[\d.]* \(temperature\)/);
+    expect(card).toContain(`without one, trained on the teacher's soft label only; data ${report.data_hash}; teacher outputs teacher-outputs.jsonl (sha256:`);
     for (const m of ['member-1', 'member-2']) expect(existsSync(path.join(out, 'teacher', m, 'model.onnx')), m).toBe(true);
     expect(readJson<{ members: string[] }>(path.join(out, 'teacher', 'teacher.json')).members).toEqual(['member-1', 'member-2']);
     expect(report.rows[1].runs?.accuracy.n).toBe(2);

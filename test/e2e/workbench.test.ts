@@ -410,8 +410,20 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     const [onnx, jsonl, csvOut] = files.map((f) => f.trim());
     expect(onnx).toMatch(/\.onnx$/);
     for (const f of [onnx, jsonl, csvOut]) expect(existsSync(f), f).toBe(true);
-    const rows = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; labels: string[] });
+    const rows = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; labels: string[]; provenance?: { source: string; modelVersion?: string }; soft_labels_model_version?: string });
     expect(Object.fromEntries(rows.map((r) => [r.id, r.labels.join('|')]))).toEqual(expected);
+    // A person's label has no model version, though a model (trained after it) scored its document;
+    // an accepted pre-label names the teacher it came from, a version named as a teacher.
+    const human = rows.filter((r) => r.provenance?.source === 'human');
+    expect(human.length).toBeGreaterThanOrEqual(20);
+    expect(human.filter((r) => r.provenance!.modelVersion !== undefined)).toEqual([]);
+    expect(human.every((r) => /^teacher-\d{8}-\d{6}-/.test(r.soft_labels_model_version ?? ''))).toBe(true);
+    const accepted = rows.filter((r) => r.provenance?.source === 'teacher');
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(accepted.every((r) => /^teacher-\d{8}-\d{6}-/.test(r.provenance!.modelVersion ?? ''))).toBe(true);
     // The download link works through the same authenticated origin.
     const href = await page.locator('[data-testid="export-file"] a').first().getAttribute('href');
     expect(href).toBeTruthy();

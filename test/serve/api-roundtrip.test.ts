@@ -6,7 +6,7 @@
  * Plus the errors the UI must show: a malformed CSV (line-level), training without labels, cancel.
  * The worker is a real child process; the server listens on 127.0.0.1 with a random port.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,7 +84,7 @@ describe('serve API round trip', () => {
     expect(mine.some((s) => s.state === 'running' && /^epoch/.test(s.progress?.phase ?? '') && typeof s.progress?.metrics?.loss === 'number')).toBe(true);
     const r = done.result!;
     version = r.modelVersion;
-    expect(version).toMatch(/^student-\d{8}-\d{6}-bilstm$/);
+    expect(version).toMatch(/^teacher-\d{8}-\d{6}-bilstm$/);
     expect(r.metrics).toMatchObject({ accuracy: expect.any(Number), macro_f1: expect.any(Number) });
     expect(r.history).toHaveLength(2);
     expect(r.paramCount).toBeGreaterThan(0);
@@ -201,7 +201,11 @@ describe('serve API round trip', () => {
     const cookie = { Cookie: `distillery-token-${port}=${token}` };
     const m = await ok<{ file: string; downloadUrl: string }>(port, token, 'exports.model', [project.id, version, 'onnx']);
     expect(m.file).toBe(path.join(project.folder, 'exports', `${version}-onnx`, `${version}.onnx`));
-    expect(readdirSync(path.dirname(m.file)).sort()).toEqual([`${version}.onnx`, 'labels.json', 'metrics.json', 'model-card.md', 'tokenizer.json'].sort());
+    expect(readdirSync(path.dirname(m.file)).sort()).toEqual(
+      [`${version}.onnx`, 'labels.json', 'metrics.json', 'model-card.md', 'tokenizer.json', 'tokenizer-spec.md', 'reference-tokenizer.mjs', 'reference_tokenizer.py'].sort(),
+    );
+    // The card names the file as exported, not the model folder's model.onnx.
+    expect(readFileSync(path.join(path.dirname(m.file), 'model-card.md'), 'utf8')).toContain(`\`${version}.onnx\` (ONNX)`);
     const zip = await request(port, { path: m.downloadUrl, headers: cookie });
     expect(zip.status).toBe(200);
     expect(zip.headers['content-disposition']).toContain(`${version}-onnx.zip`);

@@ -14,8 +14,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-exports-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const rows: ExportRow[] = [
-  { id: '1', text: '菜很好吃，送得也快', labels: ['正面'], source: 'human', who: 'ann', at: '2025-01-02T03:04:05Z', probs: [0.1, 0.9] },
-  { id: '2', text: 'says "meh", then\nleaves', labels: ['负面'], source: 'teacher', modelVersion: 'student-20250101-000000-bilstm', probs: [0.8, 0.2] },
+  // A person's label (no model version) on a document a later model scored.
+  { id: '1', text: '菜很好吃，送得也快', labels: ['正面'], source: 'human', who: 'ann', at: '2025-01-02T03:04:05Z', probs: [0.1, 0.9], probsModelVersion: 'teacher-20250103-000000-bilstm' },
+  { id: '2', text: 'says "meh", then\nleaves', labels: ['负面'], source: 'teacher', modelVersion: 'teacher-20250101-000000-bilstm', probs: [0.8, 0.2], probsModelVersion: 'teacher-20250101-000000-bilstm' },
   { id: '3', text: ' 没标注 ', labels: [] },
 ];
 
@@ -72,9 +73,11 @@ describe('Exports: datasets', () => {
     expect(r.downloadUrl).toBe(`/api/download/${p.id}/${path.basename(r.file)}`);
     const parsed = Papa.parse<Record<string, string>>(readFileSync(r.file, 'utf8'), { header: true, skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
-    expect(parsed.meta.fields).toEqual(['id', 'text', 'label', 'source', 'who', 'at', 'model_version', 'prob_负面', 'prob_正面']);
+    expect(parsed.meta.fields).toEqual(['id', 'text', 'label', 'source', 'who', 'at', 'model_version', 'probs_model_version', 'prob_负面', 'prob_正面']);
+    // The label's model version and the probabilities' apart: a person's label has none.
+    expect(parsed.data[0]).toMatchObject({ source: 'human', model_version: '', probs_model_version: 'teacher-20250103-000000-bilstm' });
     expect(parsed.data.map((d) => [d.id, d.text, d.label])).toEqual(rows.map((x) => [x.id, x.text, x.labels.join('|')]));
-    expect(parsed.data[1]).toMatchObject({ source: 'teacher', model_version: 'student-20250101-000000-bilstm', prob_负面: '0.8' });
+    expect(parsed.data[1]).toMatchObject({ source: 'teacher', model_version: 'teacher-20250101-000000-bilstm', prob_负面: '0.8' });
     expect(parsed.data[2].prob_正面).toBe('');
   });
 
@@ -97,8 +100,9 @@ describe('Exports: datasets', () => {
       labels: ['正面'],
       provenance: { source: 'human', who: 'ann', at: '2025-01-02T03:04:05Z' },
       soft_labels: { 负面: 0.1, 正面: 0.9 },
+      soft_labels_model_version: 'teacher-20250103-000000-bilstm',
     });
-    expect(lines[1].provenance).toEqual({ source: 'teacher', modelVersion: 'student-20250101-000000-bilstm' });
+    expect(lines[1].provenance).toEqual({ source: 'teacher', modelVersion: 'teacher-20250101-000000-bilstm' });
     expect(lines[2]).toEqual({ id: '3', text: ' 没标注 ', label: null, labels: [] });
   });
 
@@ -111,7 +115,8 @@ describe('Exports: datasets', () => {
     expect(tasks[0].data).toEqual({ text: rows[0].text, doc_id: '1' });
     expect(tasks[0].annotations[0].result).toEqual([{ from_name: 'label', to_name: 'text', type: 'choices', value: { choices: ['正面'] } }]);
     expect(tasks[1].annotations).toBeUndefined();
-    expect(tasks[1].predictions[0]).toMatchObject({ model_version: 'student-20250101-000000-bilstm', score: 0.8, result: [{ value: { choices: ['负面'] } }] });
+    expect(tasks[0].predictions[0]).toMatchObject({ model_version: 'teacher-20250103-000000-bilstm', score: 0.9 });
+    expect(tasks[1].predictions[0]).toMatchObject({ model_version: 'teacher-20250101-000000-bilstm', score: 0.8, result: [{ value: { choices: ['负面'] } }] });
     expect(tasks[2]).toEqual({ data: { text: ' 没标注 ', doc_id: '3' } });
     const config = readFileSync(`${r.file}.config.xml`, 'utf8');
     expect(config).toContain('<Choices name="label" toName="text" choice="single"');

@@ -2,10 +2,12 @@
  * Exports into `<project>/exports/`:
  *
  * Datasets (rows come from the UI's database):
- *   csv           id,text,label,source,who,at,model_version[,prob_<label>…]; multi-label cells `a|b`
- *                 (the importer reads it back as is)
+ *   csv           id,text,label,source,who,at,model_version[,probs_model_version,prob_<label>…]; multi-label
+ *                 cells `a|b` (the importer reads it back as is)
  *   jsonl         {"id","text","label"(single-label tasks),"labels":[…],"provenance":{source,who,at,modelVersion},
- *                  "soft_labels":{<label>: p}} per line
+ *                  "soft_labels":{<label>: p},"soft_labels_model_version"} per line
+ * model_version / provenance.modelVersion is the label's (the model whose pre-label was accepted; none
+ * for a person's label); the soft labels' model is named apart, as it may have scored the document later.
  *   label-studio  a JSON task list: human labels as annotations, model labels and probabilities as
  *                 predictions (choices "label" → "text"); the labeling config is written beside it
  *                 as `<file>.config.xml`
@@ -126,7 +128,7 @@ function validateRows(rows: unknown, C: number): ExportRow[] {
     if (typeof r.id !== 'string' && typeof r.id !== 'number') throw bad('id', 'must be a string');
     if (typeof r.text !== 'string') throw bad('text', 'must be a string');
     if (!Array.isArray(r.labels) || r.labels.some((l) => typeof l !== 'string')) throw bad('labels', 'must be a list of label names');
-    for (const f of ['source', 'who', 'at', 'modelVersion'] as const) if (!opt(r[f])) throw bad(f, 'must be a string');
+    for (const f of ['source', 'who', 'at', 'modelVersion', 'probsModelVersion'] as const) if (!opt(r[f])) throw bad(f, 'must be a string');
     if (r.probs !== undefined && r.probs !== null) {
       if (!Array.isArray(r.probs) || r.probs.length !== C || r.probs.some((p) => typeof p !== 'number')) throw bad('probs', `must be ${C} numbers (one per label)`);
     }
@@ -141,11 +143,11 @@ export function csvField(s: string): string {
 
 export function datasetCsv(rows: ExportRow[], labels: string[]): string {
   const withProbs = rows.some((r) => r.probs);
-  const header = ['id', 'text', 'label', 'source', 'who', 'at', 'model_version', ...(withProbs ? labels.map((l) => `prob_${l}`) : [])];
+  const header = ['id', 'text', 'label', 'source', 'who', 'at', 'model_version', ...(withProbs ? ['probs_model_version', ...labels.map((l) => `prob_${l}`)] : [])];
   const lines = [header.map(csvField).join(',')];
   for (const r of rows) {
     const cells = [String(r.id), r.text, r.labels.join('|'), r.source ?? '', r.who ?? '', r.at ?? '', r.modelVersion ?? ''];
-    if (withProbs) cells.push(...labels.map((_, c) => (r.probs ? String(r.probs[c]) : '')));
+    if (withProbs) cells.push(r.probs ? (r.probsModelVersion ?? '') : '', ...labels.map((_, c) => (r.probs ? String(r.probs[c]) : '')));
     lines.push(cells.map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
@@ -168,6 +170,7 @@ export function datasetJsonl(rows: ExportRow[], labels: string[], multi: boolean
         labels: r.labels,
         ...(prov ? { provenance: prov } : {}),
         ...(r.probs ? { soft_labels: Object.fromEntries(labels.map((l, c) => [l, r.probs![c]])) } : {}),
+        ...(r.probs && r.probsModelVersion ? { soft_labels_model_version: r.probsModelVersion } : {}),
       });
     })
     .map((l) => l + '\n')
@@ -193,7 +196,7 @@ export function datasetLabelStudio(rows: ExportRow[], labels: string[], multi: b
     const predictions: Record<string, unknown>[] = [];
     if (r.probs) {
       const predicted = multi ? labels.filter((_, c) => r.probs![c] >= 0.5) : [labels[r.probs.indexOf(Math.max(...r.probs))]];
-      predictions.push({ model_version: r.modelVersion ?? 'distillery', score: Math.max(...r.probs), result: choices(predicted) });
+      predictions.push({ model_version: r.probsModelVersion ?? r.modelVersion ?? 'distillery', score: Math.max(...r.probs), result: choices(predicted) });
     } else if (r.labels.length && fromModel) {
       predictions.push({ model_version: r.modelVersion ?? r.source, result: choices(r.labels) });
     }

@@ -29,6 +29,7 @@ import {
   type ImportContext,
 } from './logic';
 import type { DocRow } from './types';
+import { SAMPLE_WHO, sampleDocs, sampleLabelMap, sampleProject } from '../state/sample-logic';
 
 const defs = (names: string[]): LabelDef[] => names.map((name, i) => ({ name, color: '#000', hotkey: defaultHotkey(i) }));
 
@@ -249,7 +250,7 @@ describe('progress, filters, export', () => {
     const rows = exportRows(docs, false);
     expect(rows).toHaveLength(4);
     expect(rows[1]).toMatchObject({ id: '2', labels: ['b'], source: 'teacher' });
-    expect(rows[2]).toEqual({ id: '3', text: 'text 3', labels: [], modelVersion: 'm', probs: [0.49, 0.51] });
+    expect(rows[2]).toEqual({ id: '3', text: 'text 3', labels: [], probsModelVersion: 'm', probs: [0.49, 0.51] });
     expect(exportRows(docs, true).map((r) => r.id)).toEqual(['1', '2']);
   });
 
@@ -286,5 +287,38 @@ describe('formatting', () => {
     const bytes = new Uint8Array(200_000).map((_, i) => i % 256);
     const b64 = bytesToBase64(bytes, (s) => Buffer.from(s, 'latin1').toString('base64'));
     expect(Buffer.from(b64, 'base64').equals(Buffer.from(bytes))).toBe(true);
+  });
+});
+
+describe('model versions of labels (issue 8: sample labels carried a model trained after them)', () => {
+  // The sample project's path: its corpus through the import plan, the first rows labeled by 'sample'.
+  const parsedSample = { docs: ['好吃', '难吃', '一般', '很快'].map((text, i) => ({ id: String(i + 1), text, labels: [i % 2 ? '0' : '1'], line: i + 2 })) };
+  const map = sampleLabelMap(sampleProject({ name: 's', negative: 'neg', positive: 'pos', negativeDesc: '', positiveDesc: '', guidelines: '' }));
+  const imported = () =>
+    planImport({ docs: sampleDocs(parsedSample.docs, map, 2) }, ctx({ labels: ['neg', 'pos'], who: SAMPLE_WHO, useLabels: true })).rows.map((r) => ({ ...r }));
+
+  it('a label made before any model has none, even after a model scored its document', () => {
+    const docs = imported();
+    expect(docs.filter((d) => d.labels.length)).toHaveLength(2);
+    // A teacher trained later scores every document (labeled ones too).
+    for (const d of docs) Object.assign(d, scorePatch(d.id, [0.3, 0.7], ['neg', 'pos'], 'binary', 'teacher-20260101-120000-textcnn', 'least-confidence'));
+    const rows = exportRows(docs, false);
+    for (const r of rows.filter((x) => x.labels.length)) {
+      expect(r).toMatchObject({ who: SAMPLE_WHO, probsModelVersion: 'teacher-20260101-120000-textcnn' });
+      expect(r.modelVersion).toBeUndefined();
+    }
+    expect(rows.filter((x) => !x.labels.length).every((r) => r.modelVersion === undefined && r.probsModelVersion === 'teacher-20260101-120000-textcnn')).toBe(true);
+  });
+
+  it('an accepted pre-label keeps the version it came from after a newer model rescored it; a person\'s relabel has none', () => {
+    const [d] = imported().filter((x) => !x.labels.length);
+    Object.assign(d, scorePatch(d.id, [0.2, 0.8], ['neg', 'pos'], 'binary', 'teacher-a', 'least-confidence'));
+    Object.assign(d, labelPatch(d.suggestion!, { source: 'teacher', who: 'ann', at: 't1', modelVersion: 'teacher-a' }, ['neg', 'pos']));
+    Object.assign(d, scorePatch(d.id, [0.6, 0.4], ['neg', 'pos'], 'binary', 'teacher-b', 'least-confidence'));
+    expect(exportRows([d], true)[0]).toMatchObject({ labels: ['pos'], source: 'teacher', modelVersion: 'teacher-a', probsModelVersion: 'teacher-b' });
+    Object.assign(d, labelPatch(['neg'], { source: 'human', who: 'ann', at: 't2' }, ['neg', 'pos']));
+    const r = exportRows([d], true)[0];
+    expect(r).toMatchObject({ labels: ['neg'], source: 'human', probsModelVersion: 'teacher-b' });
+    expect(r.modelVersion).toBeUndefined();
   });
 });

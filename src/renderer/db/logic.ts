@@ -174,11 +174,21 @@ export interface LabelMeta {
 
 export type DocLabelState = Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at'> & { labelModelVersion?: string };
 
-/** The fields a label write changes. Label order follows the schema, duplicates removed. */
+/**
+ * The fields a label write changes. Label order follows the schema, duplicates removed. The label's
+ * model version is the event's (undefined deletes a previous one: a person's label has none).
+ */
 export function labelPatch(labels: readonly string[], meta: LabelMeta, schema: readonly string[]): Partial<DocRow> {
   const set = new Set(labels);
   const ordered = schema.filter((l) => set.has(l));
-  return { labels: ordered, isLabeled: ordered.length ? 1 : 0, source: ordered.length ? meta.source : undefined, who: meta.who, at: meta.at };
+  return {
+    labels: ordered,
+    isLabeled: ordered.length ? 1 : 0,
+    source: ordered.length ? meta.source : undefined,
+    who: meta.who,
+    at: meta.at,
+    labelModelVersion: ordered.length ? meta.modelVersion : undefined,
+  };
 }
 
 /** Multi-label toggle; single-label tasks replace. */
@@ -334,6 +344,19 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Label sources a model produced (the label then has a model version). */
+const MODEL_SOURCES: ReadonlySet<LabelSource> = new Set(['teacher', 'student']);
+
+/**
+ * The label's model version: the one recorded with it; for model labels written before that was
+ * recorded, the version that scored the document. Never the scoring version for a person's label.
+ */
+export function labelModelVersionOf(d: Pick<DocRow, 'labels' | 'source' | 'labelModelVersion' | 'modelVersion'>): string | undefined {
+  if (!d.labels.length) return undefined;
+  return d.labelModelVersion ?? (d.source && MODEL_SOURCES.has(d.source) ? d.modelVersion : undefined);
+}
+
+/** Rows for exports.dataset: `modelVersion` is the label's provenance, `probsModelVersion` the soft labels'. */
 export function exportRows(docs: readonly DocRow[], onlyLabeled: boolean): ExportRequest['rows'] {
   const out: ExportRequest['rows'] = [];
   for (const d of docs) {
@@ -343,9 +366,13 @@ export function exportRows(docs: readonly DocRow[], onlyLabeled: boolean): Expor
       if (d.source) r.source = d.source;
       if (d.who) r.who = d.who;
       if (d.at) r.at = d.at;
+      const v = labelModelVersionOf(d);
+      if (v) r.modelVersion = v;
     }
-    if (d.modelVersion) r.modelVersion = d.modelVersion;
-    if (d.probs) r.probs = d.probs;
+    if (d.probs) {
+      r.probs = d.probs;
+      if (d.modelVersion) r.probsModelVersion = d.modelVersion;
+    }
     out.push(r);
   }
   return out;

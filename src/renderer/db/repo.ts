@@ -211,7 +211,7 @@ export async function rollbackPendingImports(): Promise<number> {
 export interface Undo {
   projectId: string;
   docId: string;
-  before: Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at'>;
+  before: Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at' | 'labelModelVersion'>;
 }
 
 /**
@@ -229,7 +229,7 @@ export async function writeLabels(
   return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
-    const before = { labels: doc.labels, isLabeled: doc.isLabeled, source: doc.source, who: doc.who, at: doc.at };
+    const before = { labels: doc.labels, isLabeled: doc.isLabeled, source: doc.source, who: doc.who, at: doc.at, labelModelVersion: doc.labelModelVersion };
     const patch = labelPatch(labels, meta, schema);
     await strictDb.docs.update([projectId, docId], patch);
     await strictDb.events.add(makeEvent(projectId, doc, patch.labels ?? [], meta, action));
@@ -256,8 +256,10 @@ export async function undoLabels(u: Undo, who: string): Promise<void> {
       source: u.before.source,
       who: u.before.who,
       at: u.before.at,
+      labelModelVersion: u.before.labelModelVersion,
     });
-    await strictDb.events.add(makeEvent(u.projectId, doc, u.before.labels, { source: u.before.source ?? 'human', who, at }, 'undo'));
+    const meta = { source: u.before.source ?? 'human', who, at, ...(u.before.labelModelVersion ? { modelVersion: u.before.labelModelVersion } : {}) };
+    await strictDb.events.add(makeEvent(u.projectId, doc, u.before.labels, meta, 'undo'));
   });
 }
 
@@ -374,7 +376,7 @@ async function applyJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'stra
   await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     for (const f of folded.values()) {
       const doc = await strictDb.docs.get([p.id, f.docId]);
-      const patch = labelPatch(f.labels, { source: f.source ?? 'human', who: f.who, at: f.at }, schema);
+      const patch = labelPatch(f.labels, { source: f.source ?? 'human', who: f.who, at: f.at, modelVersion: f.modelVersion }, schema);
       if (doc) {
         await strictDb.docs.update([p.id, f.docId], patch);
       } else {

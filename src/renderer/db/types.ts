@@ -31,7 +31,9 @@ export interface DocRow {
   source?: LabelSource;
   who?: string;
   at?: string;
-  /** Model version that produced `probs` and `suggestion`. */
+  /** The model version whose pre-label was accepted as `labels`; absent for a person's (and imported, rule) labels. */
+  labelModelVersion?: string;
+  /** Model version that produced `probs` and `suggestion` (not the labels': a model may score a document long after a person labeled it). */
   modelVersion?: string;
   /** Model probabilities in the project's label order. */
   probs?: number[];

@@ -31,7 +31,7 @@ describe('teacher kind', () => {
     expect(shortPath('C:\\models\\rbt3')).toBe('C:\\models\\rbt3');
     expect(shortPath('D:\\a\\models\\rbt3')).toBe('…/models/rbt3');
     expect(teacherRecordName({ source: 'model-dir', base: '/m/rbt3', kind: 'fine-tuned BERT' }, 'v1')).toBe('fine-tuned BERT from /m/rbt3 (v1)');
-    expect(teacherRecordName({ source: 'student', model: 'bilstm' }, 'v2')).toBe('v2');
+    expect(teacherRecordName({ source: 'student', model: 'bilstm' }, 'teacher-20250101-120000-bilstm')).toBe('teacher (bilstm, teacher-20250101-120000-bilstm)');
     expect(teacherRecordName(undefined, 'v3')).toBe('v3');
   });
 });

@@ -4,6 +4,7 @@
  * here by masked LM on the project's own texts and then fine-tuned. Pure (no Vue, no Dexie).
  */
 import type { JobKind, JobResult } from '../../shared/api';
+import { studentArchTeacherName } from '../../shared/teacher-name';
 
 export type TeacherSource = 'student' | 'model-dir' | 'pretrain';
 
@@ -47,9 +48,10 @@ export function teacherText(d: TeacherDescriptor, t: T): string {
 /**
  * How a distillation names its teacher in the student's config and model card (English, like the
  * engine's other records): "fine-tuned BERT from /models/rbt3 (teacher-20250101-120000-bert)";
- * a student teacher keeps its model version as its name.
+ * a student architecture trained as the teacher: "teacher (textcnn, teacher-20250101-120000-textcnn)".
  */
 export function teacherRecordName(d: TeacherDescriptor | undefined, version: string): string {
-  if (!d || d.source === 'student' || !d.kind) return version;
+  if (d?.source === 'student') return studentArchTeacherName(d.model ? `${d.model}, ${version}` : version);
+  if (!d || !d.kind) return version;
   return `${d.kind}${d.base ? ` from ${d.base}` : ''} (${version})`;
 }

@@ -1,7 +1,10 @@
 /** A model card (Mitchell et al. 2019, abridged) for the model folder, in Markdown. */
+import path from 'node:path';
 import type { Metrics } from '../../shared/metrics';
 import { archEntry } from '../models/registry';
+import { TOKENIZER_SPEC_VERSION } from '../text/pipeline';
 import type { ModelFolderConfig } from './model-folder';
+import { REFERENCE_TOKENIZER_FILES, TOKENIZER_SPEC_FILE } from './tokenizer-spec';
 
 export interface ModelCardFacts {
   metrics: Metrics;
@@ -9,6 +12,15 @@ export interface ModelCardFacts {
   sizeMB: number;
   sizes: { train: number; valid: number; test: number; unlabeledUsed: number };
   bestEpoch: number;
+  /** The tokenizer's mode (char, word, both), for the Use section. */
+  tokens?: string;
+}
+
+/** The model files a folder or an export holds, by their actual names. */
+export interface ModelFiles {
+  onnx?: string;
+  /** TensorFlow.js model.json. */
+  tfjs?: string;
 }
 
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : (100 * x).toFixed(2));
@@ -29,7 +41,7 @@ export function renderModelCard(c: ModelFolderConfig, f: ModelCardFacts): string
     `- Trained: ${c.training.startedAt}, ${c.training.seconds.toFixed(1)} s on the \`${c.training.backend}\` backend, seed ${c.training.seed}`,
     `- Data: ${c.training.dataFile ?? '–'} (${c.training.dataHash ?? '–'}); train ${f.sizes.train}, valid ${f.sizes.valid}, test ${f.sizes.test}` +
       (f.sizes.unlabeledUsed ? `, unlabeled with soft labels ${f.sizes.unlabeledUsed}` : ''),
-    `- Teacher: ${c.training.teacher ?? 'none (trained on human labels only)'}`,
+    ...distillationLines(c),
     `- Best epoch (validation): ${f.bestEpoch}`,
     '',
     '## Held-out results',
@@ -40,12 +52,7 @@ export function renderModelCard(c: ModelFolderConfig, f: ModelCardFacts): string
       .filter((k) => typeof m[k] === 'number')
       .map((k) => `| ${k} | ${pct(m[k])} |`),
     '',
-    '## Use',
-    '',
-    '- `model.onnx`: input `input_ids` (int64 [batch, T]), the ids from `tokenizer.json`, post-padded with 0; outputs `logits` and `probs` (label order in `labels.json`).',
-    '- `distillery predict --model <this folder> --data file.txt` streams JSONL predictions.',
-    '- Exact function: docs/model-spec.md of Distillery applied to `config.json`.',
-    '',
+    ...renderUseSection(c, { onnx: 'model.onnx' }, f.tokens),
     '## Limits',
     '',
     '- Trained on the data above only; expect lower accuracy on other domains, styles or languages.',
@@ -53,4 +60,55 @@ export function renderModelCard(c: ModelFolderConfig, f: ModelCardFacts): string
     '',
   ];
   return lines.join('\n');
+}
+
+/** Teacher, α, ρ and where the training rows' labels came from; one line when there was no teacher. */
+function distillationLines(c: ModelFolderConfig): string[] {
+  const d = c.training.distillation;
+  if (!d) {
+    // Model folders written before the distillation record: the teacher's name alone, when there is one.
+    return [`- Teacher: ${c.training.teacher ?? 'none (trained on human labels only)'}`];
+  }
+  const multi = c.task === 'multilabel';
+  return [
+    `- Teacher: ${d.teacher}`,
+    `- Distillation: α = ${d.alpha} (weight of the distillation term), ` +
+      (multi ? 'no temperature (multi-label: BCE against the teacher\'s probabilities); ' : `ρ = ${d.temperature} (temperature); `) +
+      (multi ? 'L = α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)' : 'L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α) · CE(y, z_S)'),
+    `- Training rows: ${d.humanLabeledRows} with a human label (each also with the teacher's soft label), ` +
+      `${d.teacherOnlyRows} without one, trained on the teacher's soft label only; data ${c.training.dataHash ?? '–'}` +
+      (d.teacherOutputs ? `; teacher outputs ${path.basename(d.teacherOutputs)} (${d.teacherOutputsHash ?? '–'})` : ''),
+  ];
+}
+
+/**
+ * How to run the model from its files alone: the actual file names, the fixed input length T and
+ * where the text → ids rules are (tokenizer-spec.md). Ends with a blank line.
+ */
+export function renderUseSection(c: ModelFolderConfig, files: ModelFiles, tokens?: string): string[] {
+  const T = c.student.maxLen;
+  const C = c.labels.length;
+  return [
+    '## Use',
+    '',
+    ...(files.onnx
+      ? [
+          `- \`${files.onnx}\` (ONNX): input \`input_ids\`, int64, shape [batch, ${T}]: T = ${T} is fixed, so every row is exactly ${T} ids, post-padded with 0 ` +
+            `(a shorter or longer row is refused); outputs \`logits\` and \`probs\`, float32 [batch, ${C}], columns in the order of \`labels.json\`.`,
+        ]
+      : []),
+    ...(files.tfjs ? [`- \`${files.tfjs}\` (TensorFlow.js): the same ids (int32, [batch, ${T}]) in, probabilities out.`] : []),
+    `- Text → ids: \`${TOKENIZER_SPEC_FILE}\` (spec_version ${TOKENIZER_SPEC_VERSION}${tokens ? `, ${tokens} tokens` : ''}: normalisation, tokens, vocabulary, truncation, padding) with the settings in \`tokenizer.json\`; ` +
+      `\`${REFERENCE_TOKENIZER_FILES[0]}\` (JavaScript, no dependencies) and \`${REFERENCE_TOKENIZER_FILES[1]}\` (Python standard library) implement it.`,
+    '- `distillery predict --model <this folder> --data file.txt` streams JSONL predictions.',
+    '- Exact function: docs/model-spec.md of Distillery applied to `config.json`.',
+    '',
+  ];
+}
+
+/** The card with its Use section rewritten for the files of an export (the section is added when missing). */
+export function withUseSection(card: string, use: string[]): string {
+  const section = use.join('\n');
+  const re = /^## Use\n[\s\S]*?(?=^## |(?![\s\S]))/m;
+  return re.test(card) ? card.replace(re, () => section + '\n') : `${card.replace(/\n*$/, '\n\n')}${section}\n`;
 }

@@ -3,6 +3,7 @@
  *
  *   config.json      student config (docs/model-spec.md), labels, task, threshold, training record
  *   tokenizer.json   the fitted text pipeline (normalisation, tokenizer, vocabulary, max length)
+ *   tokenizer-spec.md, reference-tokenizer.mjs, reference_tokenizer.py   text → ids without Distillery
  *   labels.json      label names in class-index order
  *   weights/         exact parameters (tfjs weights manifest: weights/model.json + weights.bin)
  *   model.onnx       the same function for onnxruntime (input_ids int64 [batch, T])
@@ -20,6 +21,7 @@ import type { StudentConfig, StudentParams } from '../models/student-config';
 import { TextPipeline } from '../text/pipeline';
 import { exportStudentToOnnx } from './onnx/export-student';
 import { loadStudentWeightsTfjs, saveDistilleryWeights } from './tfjs-format';
+import { writeUsageFiles } from './usage-files';
 
 export const MODEL_FORMAT = 'distillery-model';
 export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'labels.json', 'weights/model.json', 'weights/weights.bin'] as const;
@@ -34,9 +36,27 @@ export interface TrainingRecord {
   startedAt: string;
   seconds: number;
   samplesPerSecond?: number;
-  /** Where soft labels came from when distilled, e.g. "ensemble of 5 bilstm students". */
+  /** Where soft labels came from when distilled, e.g. "teacher (textcnn ensemble of 5)". */
   teacher?: string;
+  /** Set when distilled: the loss weights and which rows carried which labels. */
+  distillation?: DistillationRecord;
   distillery: string;
+}
+
+/** How a distilled student was trained (docs/model-spec.md and losses.ts give the loss). */
+export interface DistillationRecord {
+  teacher: string;
+  /** Weight of the distillation term. */
+  alpha: number;
+  /** Temperature ρ of the soft labels; absent for multi-label tasks (BCE against probabilities). */
+  temperature?: number;
+  /** Training rows with a human label; each also carries the teacher's soft label. */
+  humanLabeledRows: number;
+  /** Training rows without a human label, trained on the teacher's soft label only (data distillation). */
+  teacherOnlyRows: number;
+  /** The teacher-outputs file and its hash, when the soft labels came from one (the CLI). */
+  teacherOutputs?: string;
+  teacherOutputsHash?: string;
 }
 
 export interface ModelFolderConfig {
@@ -71,12 +91,17 @@ export interface SaveModelInput {
 export async function saveModelFolder(dir: string, m: SaveModelInput): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'config.json'), JSON.stringify(m.config, null, 2));
-  await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(m.pipeline.toJSON()));
   await writeFile(path.join(dir, 'labels.json'), JSON.stringify(m.config.labels, null, 2));
   await saveDistilleryWeights(path.join(dir, 'weights'), m.config.student, m.params);
-  if (m.onnx !== false) await writeFile(path.join(dir, 'model.onnx'), exportStudentToOnnx(m.config.student, m.params));
+  const onnx = m.onnx !== false;
+  if (onnx) await writeFile(path.join(dir, 'model.onnx'), exportStudentToOnnx(m.config.student, m.params));
   if (m.metrics) await writeFile(path.join(dir, 'metrics.json'), JSON.stringify(m.metrics, null, 2));
-  if (m.modelCard) await writeFile(path.join(dir, 'model-card.md'), m.modelCard);
+  await writeUsageFiles(dir, { config: m.config, pipeline: m.pipeline.toJSON(), files: onnx ? { onnx: 'model.onnx' } : {}, modelCard: m.modelCard });
+}
+
+/** labels.json of an exported model (the model folder's own labels.json is the plain list). */
+export function labelsMeta(c: ModelFolderConfig): { labels: string[]; task: TaskType; multiLabel: boolean; threshold: number } {
+  return { labels: c.labels, task: c.task, multiLabel: c.task === 'multilabel', threshold: c.threshold };
 }
 
 /** Loads a model folder, naming every missing or unreadable file. */

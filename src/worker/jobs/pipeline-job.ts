@@ -18,6 +18,7 @@ import { CancelledError, DistilleryError, ModelFolderError } from '../../shared/
 import { argmax, isMultiLabelMetrics, type Metrics } from '../../shared/metrics';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import type { LabelSchema, TaskType } from '../../shared/task';
+import { studentArchTeacherName } from '../../shared/teacher-name';
 import { initBackend } from '../backend/tfjs-backend';
 import type { CorpusDoc } from '../data/read-corpus';
 import { ARCH_IDS } from '../models/registry';
@@ -324,7 +325,7 @@ export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {},
   } else if (source.kind === 'ensemble') {
     const seeds = Array.from({ length: source.size }, (_, i) => i + 1);
     teacherSeeds = seeds;
-    teacherKind = `ensemble of ${source.size} ${source.arch} students`;
+    teacherKind = studentArchTeacherName(`${source.arch} ensemble of ${source.size}`);
     await stage(async (_p, sk) => {
       await rm(dirs.teacher, { recursive: true, force: true });
       const members: string[] = [];
@@ -366,7 +367,7 @@ export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {},
       }
     });
     const info = await readTeacherInfo(dirs.teacher);
-    teacherKind = info.kind ?? (existingKind === 'student' ? `${await studentArch(dirs.teacher)} student (a Distillery model folder)` : 'BERT (ONNX)');
+    teacherKind = info.kind ?? (existingKind === 'student' ? studentArchTeacherName(`${await studentArch(dirs.teacher)}, a Distillery model folder`) : 'BERT (ONNX)');
     if (info.base) teacherBase = info.base;
     splitNote = `an existing teacher: its test score is only comparable if it was trained on this data with split seed ${splitSeed} (otherwise it may have seen the test rows)`;
     log(`note: ${splitNote}`);
@@ -598,7 +599,7 @@ function describeTeacherSource(source: TeacherSource, kind: string, shape: strin
     case 'model-dir':
       return `${kind === TEACHER_KIND ? 'pre-trained BERT from ' + path.basename(path.resolve(source.dir)) + ', fine-tuned here' : kind}${s}`;
     case 'ensemble':
-      return `${kind} (seeds 1..${source.size}, trained here, probabilities averaged)`;
+      return `${kind}, seeds 1..${source.size}, trained here, probabilities averaged`;
     case 'existing':
       return `${kind}${s}, trained earlier (${path.resolve(source.dir)})`;
   }

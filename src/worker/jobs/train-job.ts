@@ -16,14 +16,14 @@ import { splitDocs } from '../data/split';
 import { confusionMatrixChart, lineChart } from '../eval/charts';
 import { renderMarkdownReport } from '../eval/report';
 import { renderModelCard } from '../export/model-card';
-import { MODEL_FORMAT, saveModelFolder, type ModelFolderConfig } from '../export/model-folder';
+import { MODEL_FORMAT, saveModelFolder, type DistillationRecord, type ModelFolderConfig } from '../export/model-folder';
 import { fitPcaNaiveBayes } from '../models/cnn-nb-head';
 import { makeStudentConfig } from '../models/registry';
 import { Student } from '../models/student';
 import type { StudentConfig } from '../models/student-config';
 import type { TokenMode } from '../text/tokenize';
 import { TextPipeline } from '../text/pipeline';
-import { inverseFrequencyWeights } from '../train/losses';
+import { DEFAULT_ALPHA, DEFAULT_TEMPERATURE, inverseFrequencyWeights } from '../train/losses';
 import { trainStudent, type EncodedSet, type TrainResult } from '../train/trainer';
 import { encodeDocs } from './encode-docs';
 import { scoreProbs } from '../train/score';
@@ -216,6 +216,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
       testProbs,
     };
     if (o.out) {
+      const distillation = d.teacher ? await distillationRecord(o, multi, out.sizes) : undefined;
       const folderConfig: ModelFolderConfig = {
         format: MODEL_FORMAT,
         version: 1,
@@ -232,7 +233,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
           startedAt,
           seconds,
           samplesPerSecond: result.trainSamplesPerSecond,
-          teacher: o.teacherOutputs ? (o.teacherName ?? `soft labels from ${path.basename(o.teacherOutputs)}`) : undefined,
+          ...(distillation ? { teacher: distillation.teacher, distillation } : {}),
           distillery: 'distillery 0.1.0',
         },
       };
@@ -242,7 +243,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
         params: student.toParams(),
         pipeline,
         metrics: metricsJson,
-        modelCard: renderModelCard(folderConfig, out),
+        modelCard: renderModelCard(folderConfig, { ...out, tokens: o.tokens }),
       });
       if (o.charts !== false) await writeCharts(o.out, out);
       await writeFile(
@@ -282,6 +283,22 @@ function fitCnnNbHead(student: Student, train: EncodedSet, config: StudentConfig
   const fit = fitPcaNaiveBayes(feats, labeledRows.length, labeledRows.map((r) => train.hard[r]), config.numClasses, config.varianceKept ?? 0.95);
   student.removeVars(['out_W', 'out_b']);
   student.addFitted(fit.params);
+}
+
+/**
+ * What the model card says about a distillation: the teacher (unnamed ones by where their soft labels
+ * came from), α and ρ as the loss used them (the defaults of losses.ts when not given), and the rows.
+ */
+async function distillationRecord(o: TrainJobOptions, multi: boolean, sizes: TrainJobResult['sizes']): Promise<DistillationRecord> {
+  const source = o.teacherOutputs ? `soft labels from ${path.basename(o.teacherOutputs)}` : 'soft labels sent with the job';
+  return {
+    teacher: o.teacherName ?? `unnamed teacher (${source})`,
+    alpha: o.alpha ?? (multi ? DEFAULT_ALPHA.multiLabel : DEFAULT_ALPHA.singleLabel),
+    ...(multi ? {} : { temperature: o.temperature ?? DEFAULT_TEMPERATURE }),
+    humanLabeledRows: sizes.train,
+    teacherOnlyRows: sizes.unlabeledUsed,
+    ...(o.teacherOutputs ? { teacherOutputs: path.resolve(o.teacherOutputs), teacherOutputsHash: await fileHash(o.teacherOutputs) } : {}),
+  };
 }
 
 function concatRows(rows: Float32Array[], C: number): Float32Array {

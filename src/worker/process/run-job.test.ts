@@ -25,6 +25,8 @@ describe('runJob', () => {
     const folder = path.join(tmp, 'train');
     const { ctx, seen } = jobContext(folder);
     const r = await runJob(base({}), ctx);
+    // The app trains a student architecture only as its teacher, and names the version so.
+    expect(r.modelVersion).toMatch(/^teacher-\d{8}-\d{6}-textcnn$/);
     expect(r.latency).toMatchObject({ engine: 'onnxruntime', msPerDoc: expect.any(Number) });
     expect(r.latency!.msPerDoc).toBeGreaterThan(0);
     expect(r.latency!.calls).toBeGreaterThanOrEqual(30);

@@ -55,7 +55,8 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   await mkdir(modelsDir, { recursive: true });
   await mkdir(datasetsDir, { recursive: true });
   await sweepStale(modelsDir, datasetsDir);
-  const version = await freeVersion(modelsDir, datasetsDir, distill ? 'distilled' : 'student', opts.model);
+  // The app trains a student architecture (train-student) only as its teacher: named as one.
+  const version = await freeVersion(modelsDir, datasetsDir, distill ? 'distilled' : 'teacher', opts.model);
   const data = prepareJobData(r, opts, version);
   const finalDir = path.join(modelsDir, version);
   const partialDir = path.join(modelsDir, `.partial-${process.pid}-${version}`);
@@ -178,7 +179,7 @@ async function alphaSweepJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
 async function scoreJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   const version = r.modelVersion;
   if (typeof version !== 'string' || !MODEL_VERSION_RE.test(version)) {
-    throw new DistilleryError('CONFIG', `a score job needs a model version (e.g. "student-20250101-120000-bilstm"), got ${JSON.stringify(version)}`, { field: 'modelVersion' });
+    throw new DistilleryError('CONFIG', `a score job needs a model version (e.g. "teacher-20250101-120000-bilstm"), got ${JSON.stringify(version)}`, { field: 'modelVersion' });
   }
   const dir = path.join(ctx.projectFolder, PROJECT_LAYOUT.models, version);
   if (!existsSync(dir)) throw new ModelFolderError(`model version "${version}" does not exist in this project`, { field: 'modelVersion' });

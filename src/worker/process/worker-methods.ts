@@ -8,9 +8,11 @@ import { initBackend } from '../backend/tfjs-backend';
 import { decodeBytes } from '../data/decode';
 import { parseTable } from '../data/parse';
 import { parseCorpusText } from '../data/read-corpus';
-import { loadModelFolder } from '../export/model-folder';
+import type { ModelFiles } from '../export/model-card';
+import { labelsMeta, loadModelFolder } from '../export/model-folder';
 import { exportStudentToOnnx } from '../export/onnx/export-student';
 import { saveStudentTfjs } from '../export/tfjs-format';
+import { readModelCard, writeUsageFiles } from '../export/usage-files';
 import { isBertTeacherFolder } from './bert-teacher-job';
 
 /** Largest corpus file accepted by parse-corpus (decoded bytes). */
@@ -59,21 +61,24 @@ export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => 
         return '';
       }
       let main = '';
+      let files: ModelFiles = {};
       if (p.format === 'onnx') {
         main = `${p.baseName}.onnx`;
         if (m.onnxPath) await copyFile(m.onnxPath, path.join(partial, main));
         else await writeFile(path.join(partial, main), exportStudentToOnnx(m.config.student, m.params));
+        files = { onnx: main };
       } else if (p.format === 'tfjs') {
         await initBackend();
         await saveStudentTfjs(partial, m.config.student, m.params);
+        files = { tfjs: 'model.json' };
       } else {
         throw new DistilleryError('CONFIG', `unknown model export format ${JSON.stringify(p.format)}; valid: onnx, tfjs, folder`, { field: 'format' });
       }
       // What `distillery predict` needs beside an exported model (as `distillery export` writes).
-      await copyFile(path.join(m.dir, 'tokenizer.json'), path.join(partial, 'tokenizer.json'));
-      const meta = { labels: m.config.labels, task: m.config.task, multiLabel: m.config.task === 'multilabel', threshold: m.config.threshold };
-      await writeFile(path.join(partial, 'labels.json'), JSON.stringify(meta, null, 2));
-      for (const f of ['model-card.md', 'metrics.json']) await copyFile(path.join(m.dir, f), path.join(partial, f)).catch(() => {});
+      // The card's Use section names this export's files (`<version>.onnx`, not the folder's model.onnx).
+      await writeUsageFiles(partial, { config: m.config, pipeline: m.pipeline.toJSON(), files, modelCard: await readModelCard(m.dir) });
+      await writeFile(path.join(partial, 'labels.json'), JSON.stringify(labelsMeta(m.config), null, 2));
+      await copyFile(path.join(m.dir, 'metrics.json'), path.join(partial, 'metrics.json')).catch(() => {});
       return main;
     });
   },

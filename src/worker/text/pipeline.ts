@@ -46,9 +46,17 @@ export const defaultTextPipelineConfig: TextPipelineConfig = {
   minLen: 8,
 };
 
+/**
+ * Version of the documented text → ids contract (tokenizer-spec.md in exported models, and the
+ * reference tokenizers beside it). Raise it whenever a change would give a text other ids.
+ */
+export const TOKENIZER_SPEC_VERSION = 1;
+
 export interface TextPipelineJSON {
   format: 'distillery.text-pipeline';
   version: 1;
+  /** TOKENIZER_SPEC_VERSION of the pipeline that wrote it (absent in files written before it existed: 1). */
+  spec_version?: number;
   config: TextPipelineConfig;
   /** The resolved sequence length (equals config.maxLen when that was set). */
   maxLen: number;
@@ -174,6 +182,7 @@ export class TextPipeline {
     return {
       format: FORMAT,
       version: 1,
+      spec_version: TOKENIZER_SPEC_VERSION,
       config: structuredClone(this.config),
       maxLen: this.maxLen,
       vocab: this.vocab.toJSON(),
@@ -187,6 +196,9 @@ export class TextPipeline {
     }
     if (j.version !== 1) {
       throw new DistilleryError('MODEL_FOLDER', `unsupported text pipeline version ${j.version}`);
+    }
+    if (j.spec_version !== undefined && !(Number.isInteger(j.spec_version) && j.spec_version >= 1 && j.spec_version <= TOKENIZER_SPEC_VERSION)) {
+      throw new DistilleryError('MODEL_FOLDER', `tokenizer spec_version ${String(j.spec_version)} is not one this Distillery reads (1..${TOKENIZER_SPEC_VERSION})`, { field: 'spec_version' });
     }
     if (!Number.isInteger(j.maxLen) || (j.maxLen as number) < 1) {
       throw new DistilleryError('MODEL_FOLDER', `text pipeline: bad maxLen ${j.maxLen}`);

@@ -11,6 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** α and ρ where a distillation does not set them (model cards record these effective values). */
+export const DEFAULT_ALPHA = { singleLabel: 0.5, multiLabel: 1 } as const;
+export const DEFAULT_TEMPERATURE = 1;
+
 export interface LossInputs {
   logits: tf.Tensor2D;
   /** Single-label: class index per row, −1 for unlabeled. Multi-label: multi-hot [B·C], NaN row = unlabeled. */
@@ -38,7 +42,7 @@ export function singleLabelLoss(inp: LossInputs): tf.Scalar {
   return tf.tidy(() => {
     const [B, C] = inp.logits.shape;
     const hard = inp.hard as Int32Array;
-    const alpha = inp.teacher ? (inp.alpha ?? 0.5) : 0;
+    const alpha = inp.teacher ? (inp.alpha ?? DEFAULT_ALPHA.singleLabel) : 0;
     const oneHot = new Float32Array(B * C);
     const rowW = new Float32Array(B);
     let labeled = 0;
@@ -60,7 +64,7 @@ export function singleLabelLoss(inp: LossInputs): tf.Scalar {
     }
     const ce = labeled ? tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(rowW))), nLabeled) : tf.scalar(0);
     if (!inp.teacher || alpha === 0) return ce as tf.Scalar;
-    const rho = inp.temperature ?? 1;
+    const rho = inp.temperature ?? DEFAULT_TEMPERATURE;
     const pT = tf.softmax(tf.div(tf.tensor2d(inp.teacher, [B, C]), rho));
     const logpS = tf.logSoftmax(tf.div(inp.logits, rho));
     const kl = tf.div(tf.sum(tf.mul(pT, tf.sub(tf.log(tf.add(pT, 1e-12)), logpS))), nRows);
@@ -96,7 +100,7 @@ export function multiLabelLoss(inp: LossInputs): tf.Scalar {
   return tf.tidy(() => {
     const [B, C] = inp.logits.shape;
     const hard = inp.hard as Float32Array;
-    const alpha = inp.teacher ? (inp.alpha ?? 1) : 0;
+    const alpha = inp.teacher ? (inp.alpha ?? DEFAULT_ALPHA.multiLabel) : 0;
     const targets = new Float32Array(B * C);
     const mask = new Float32Array(B);
     for (let b = 0; b < B; b++) {
