@@ -162,12 +162,14 @@ describe('readCorpus', () => {
   it('rejects empty files and files with no usable rows with INPUT_EMPTY', async () => {
     for (const [name, content] of [
       ['empty.csv', ''],
+      ['empty.txt', ''],
+      ['bom-only-utf16.txt', Buffer.from([0xff, 0xfe])],
       ['blank.txt', ' \n\r\n '],
       ['bom-only.csv', '\ufeff'],
       ['header-only.csv', 'text,label\n'],
       ['no-text.csv', 'text,label\n,1\n  ,0\n'],
-    ]) {
-      const file = fixture(name!, content!);
+    ] as [string, string | Buffer][]) {
+      const file = fixture(name, content);
       const e = await importError(file);
       expect(e.code, name).toBe('INPUT_EMPTY');
       expect(e.message).toContain(file);
