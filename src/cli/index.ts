@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { DistilleryError } from '../shared/errors';
+import { onCorpusWarning } from '../worker/data/corpus-warnings';
 import { benchCommand } from './commands/bench';
 import { distillCommand } from './commands/distill';
 import { evalCommand } from './commands/eval';
@@ -13,6 +14,7 @@ import { predictCommand } from './commands/predict';
 import { serveCommand } from './commands/serve';
 import { teacherCommand } from './commands/teacher';
 import { trainCommand } from './commands/train';
+import { info } from './progress';
 
 export function buildProgram(): Command {
   const program = new Command('distillery')
@@ -27,6 +29,14 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Every command that reads a corpus shows what the reader noticed, once each (a file read twice,
+  // e.g. by pipeline stages, says it once).
+  const shown = new Set<string>();
+  const stopWarnings = onCorpusWarning((w) => {
+    if (shown.has(w)) return;
+    shown.add(w);
+    info(`warning: ${w}`);
+  });
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;
@@ -38,5 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 1;
+  } finally {
+    stopWarnings();
   }
 }

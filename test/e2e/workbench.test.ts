@@ -165,6 +165,21 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.selectOption('[data-testid="import-encoding"]', 'gb18030');
     await waitFor(page, '() => /gb18030 · 2 document/.test(document.querySelector(\'[data-testid="import-summary"]\')?.textContent ?? "")');
     await page.selectOption('[data-testid="import-encoding"]', '');
+    // Hostile labels (issue #8): a 100,000-character label is refused naming its line and the limit…
+    const long = 'x'.repeat(100_000);
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'long-label.csv', mimeType: 'text/csv', buffer: Buffer.from(`review,label\n送得快,negative\n好吃,${long}\n`) });
+    await waitFor(page, '() => /at most 200 characters/.test(document.querySelector(\'[data-testid="import-errors"]\')?.textContent ?? "")');
+    const longErr = await text(page, 'import-error-line');
+    expect(longErr).toMatch(/line 3/);
+    expect(longErr).toContain('long-label.csv:3: the label in column "label" is 100,000 characters long');
+    expect(longErr.length).toBeLessThan(600);
+    expect(await page.locator('[data-testid="import-run"]').count()).toBe(0);
+    await shot('04b-import-long-label');
+    // …and labels that only one document carries are named in the preview's warnings.
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'single.csv', mimeType: 'text/csv', buffer: Buffer.from('review,label\n好吃,positive\n难吃,negative\n太咸了,negative\n') });
+    await page.waitForSelector('[data-testid="import-warnings"]');
+    expect(await text(page, 'import-warnings')).toContain('single.csv: 1 of 2 label(s) in column "label" have a single document, too few to learn or to test: "positive" (line 2)');
+    await shot('04c-import-single-document-label');
     expect(await projectDocCount(page, projectId)).toBe(0);
   });
 

@@ -60,6 +60,22 @@ describe('decodeBytes', () => {
     expect(d.warnings.join()).toMatch(/byte-order mark/);
   });
 
+  it('reads mostly-Chinese UTF-16LE and UTF-16BE without BOM (few NULs, on both parities) with a warning', () => {
+    // 一 (U+4E00) and 😀 (D83D DE00) put zero bytes on the "wrong" parity; ASCII gives only a few.
+    const text = csv([...ZH_SIMPLIFIED, '一一一，一心一意😀𠀀']);
+    for (const enc of ['utf-16le', 'utf-16be'] as const) {
+      const d = decodeBytes(iconv.encode(text, enc), 'a.csv');
+      expect(d, enc).toMatchObject({ text, encoding: enc, bom: false });
+      expect(d.warnings).toEqual([`a.csv: no byte-order mark; decoded as ${enc} from its NUL-byte pattern`]);
+    }
+  });
+
+  it('keeps GB18030 with a few NUL characters GB18030 (not UTF-16), removing the NULs', () => {
+    const text = csv(ZH_SIMPLIFIED).replace('味道', '味\0道\0');
+    const d = decodeBytes(iconv.encode(text, 'gb18030'), 'a.csv');
+    expect(d).toMatchObject({ text: text.replace(/\0/g, ''), encoding: 'gb18030', nulsRemoved: 2 });
+  });
+
   it('reads GB18030 including 4-byte sequences', () => {
     const text = csv([...ZH_SIMPLIFIED, '扩展B区的字𠀀和𪚥也要能读，还有欧元符号€。']);
     const bytes = iconv.encode(text, 'gb18030');

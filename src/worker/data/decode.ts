@@ -75,6 +75,19 @@ interface Choice {
 }
 
 function decodeAuto(buf: Buffer, file: string, warnings: string[]): Choice {
+  const { encoding, bom } = detectEncoding(buf, file, warnings);
+  const text = encoding === 'utf-32le' ? iconv.decode(buf, encoding) : strict(buf, encoding, file);
+  return { text, encoding, bom };
+}
+
+/**
+ * Chooses the encoding of `buf` as decodeBytes does, without decoding all of it. With `partial`,
+ * `buf` is the head of a longer stream (see decode-stream.ts): a character cut at its end is not
+ * an error. Throws INPUT_ENCODING for spreadsheets, refused look-alike encodings and bytes that are
+ * neither UTF-8 nor GB18030.
+ */
+export function detectEncoding(bytes: Uint8Array, file: string, warnings: string[], partial = false): { encoding: string; bom: boolean } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (hasPrefix(buf, [0x50, 0x4b, 0x03, 0x04]) || hasPrefix(buf, [0xd0, 0xcf, 0x11, 0xe0])) {
     throw new InputError(
       'INPUT_ENCODING',
@@ -82,39 +95,50 @@ function decodeAuto(buf: Buffer, file: string, warnings: string[]): Choice {
       { file, offset: 0, line: 1 },
     );
   }
-  if (hasPrefix(buf, [0xef, 0xbb, 0xbf])) return { text: strict(buf, 'utf-8', file), encoding: 'utf-8', bom: true };
-  if (hasPrefix(buf, [0xff, 0xfe, 0x00, 0x00])) {
-    return { text: iconv.decode(buf, 'utf-32le'), encoding: 'utf-32le', bom: true };
-  }
-  if (hasPrefix(buf, [0xff, 0xfe])) return { text: strict(buf, 'utf-16le', file), encoding: 'utf-16le', bom: true };
-  if (hasPrefix(buf, [0xfe, 0xff])) return { text: strict(buf, 'utf-16be', file), encoding: 'utf-16be', bom: true };
+  if (hasPrefix(buf, [0xef, 0xbb, 0xbf])) return { encoding: 'utf-8', bom: true };
+  if (hasPrefix(buf, [0xff, 0xfe, 0x00, 0x00])) return { encoding: 'utf-32le', bom: true };
+  if (hasPrefix(buf, [0xff, 0xfe])) return { encoding: 'utf-16le', bom: true };
+  if (hasPrefix(buf, [0xfe, 0xff])) return { encoding: 'utf-16be', bom: true };
 
   // UTF-16 without BOM: ASCII-range text leaves a NUL in every other byte. Checked before UTF-8
   // because such bytes are technically valid UTF-8 (NUL is ASCII).
   const utf16 = sniffUtf16(buf);
   if (utf16) {
     warnings.push(`${file}: no byte-order mark; decoded as ${utf16} from its NUL-byte pattern`);
-    return { text: strict(buf, utf16, file), encoding: utf16, bom: false };
+    return { encoding: utf16, bom: false };
   }
 
-  if (isUtf8(buf)) return { text: buf.toString('utf8'), encoding: 'utf-8', bom: false };
-  return decodeLegacyCjk(buf, file);
+  // A stream's head may end inside a character: judge it up to its last line feed (a byte that is
+  // never part of a multi-byte UTF-8 or GB18030 character).
+  let head = buf;
+  if (partial) {
+    const nl = buf.lastIndexOf(0x0a);
+    if (nl > 0) head = buf.subarray(0, nl + 1);
+  }
+  if (isUtf8(head)) return { encoding: 'utf-8', bom: false };
+  // Mostly-CJK UTF-16 has NULs only after its ASCII (newlines, digits, commas): too few for the
+  // check above, but as bytes it is neither UTF-8 nor plausible GB18030.
+  const cjk16 = sniffCjkUtf16(head);
+  if (cjk16) {
+    warnings.push(`${file}: no byte-order mark; decoded as ${cjk16} from its NUL-byte pattern`);
+    return { encoding: cjk16, bom: false };
+  }
+  decodeLegacyCjk(head, file);
+  return { encoding: 'gb18030', bom: false };
 }
 
 /**
- * Not UTF-8: GB18030 if it decodes and looks like Chinese; refuse look-alike encodings;
+ * Not UTF-8: GB18030 if it decodes and looks like Chinese (returns); refuse look-alike encodings;
  * otherwise report the first undecodable byte.
  */
-function decodeLegacyCjk(buf: Buffer, file: string): Choice {
+function decodeLegacyCjk(buf: Buffer, file: string): void {
   const gb = scanGb18030(buf);
   const detected = detectSample(buf);
   const refused = detected && REFUSED[detected.encoding] && detected.confidence >= 0.5 ? detected.encoding : undefined;
 
   if (gb.invalidAt === undefined) {
     const jsSaysGb = detected?.encoding === 'gb18030' && detected.confidence >= 0.5;
-    if (jsSaysGb || (!refused && gb.plausibility >= 0.6)) {
-      return { text: strict(buf, 'gb18030', file), encoding: 'gb18030', bom: false };
-    }
+    if (jsSaysGb || (!refused && gb.plausibility >= 0.6)) return;
   }
 
   // Only needed for the messages below; the caller saw isUtf8() fail, so there is a bad byte.
@@ -161,7 +185,8 @@ function ownGuess(buf: Buffer): string | undefined {
   return undefined;
 }
 
-function decodeExplicit(buf: Buffer, file: string, name: string): Choice {
+/** An explicit encoding name, normalised; CONFIG error naming it if iconv-lite does not know it. */
+export function checkEncodingName(name: string, file: string): string {
   const encoding = name.trim().toLowerCase();
   if (!iconv.encodingExists(encoding)) {
     throw new DistilleryError('CONFIG', `unknown encoding '${name}' (use an iconv-lite name such as utf-8, gb18030, big5)`, {
@@ -169,6 +194,11 @@ function decodeExplicit(buf: Buffer, file: string, name: string): Choice {
       field: 'encoding',
     });
   }
+  return encoding;
+}
+
+function decodeExplicit(buf: Buffer, file: string, name: string): Choice {
+  const encoding = checkEncodingName(name, file);
   const bom =
     (/^utf-?8$/.test(encoding) && hasPrefix(buf, [0xef, 0xbb, 0xbf])) ||
     (/^(utf-?16|ucs-?2)/.test(encoding) && (hasPrefix(buf, [0xff, 0xfe]) || hasPrefix(buf, [0xfe, 0xff])));
@@ -189,7 +219,7 @@ function validAs(buf: Uint8Array, encoding: string): boolean {
   }
 }
 
-function whatwgKnows(label: string): boolean {
+export function whatwgKnows(label: string): boolean {
   try {
     new TextDecoder(label);
     return true;
@@ -284,6 +314,33 @@ function sniffUtf16(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   if (even >= 0.95 * (even + odd)) return 'utf-16be';
   return undefined;
 }
+
+/**
+ * UTF-16 without BOM whose text is mostly CJK: fewer NULs than sniffUtf16 needs (only ASCII line
+ * feeds, digits and commas, and characters such as 一 U+4E00, have a zero byte), and they sit on
+ * either parity. So: at least two zero bytes, and the byte order under which ≥ 90 % of the
+ * characters are text in common scripts. GB18030, Big5 or Shift-JIS bytes read as UTF-16 either
+ * way land in Hangul, surrogates and private use, and so do UTF-16 bytes read in the wrong order.
+ */
+function sniffCjkUtf16(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(buf.length, SAMPLE_BYTES) & ~1;
+  let zeros = 0;
+  for (let i = 0; i < n && zeros < 2; i++) if (buf[i] === 0) zeros++;
+  if (zeros < 2) return undefined;
+  for (const enc of ['utf-16le', 'utf-16be'] as const) {
+    let plausible = 0;
+    let total = 0;
+    for (const ch of new TextDecoder(enc).decode(buf.subarray(0, n))) {
+      total++;
+      if (PLAUSIBLE_TEXT.test(ch)) plausible++;
+    }
+    if (total > 0 && plausible >= 0.9 * total) return enc;
+  }
+  return undefined;
+}
+
+/** Whitespace, ASCII, Latin, general and CJK punctuation, kana, CJK ideographs, full-width forms, emoji. */
+const PLAUSIBLE_TEXT = /[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2100-\u27bf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]|[\u{1f000}-\u{1faff}\u{20000}-\u{3134f}]/u;
 
 // --- statistics --------------------------------------------------------------------------------
 

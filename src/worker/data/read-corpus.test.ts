@@ -7,6 +7,7 @@ import Papa from 'papaparse';
 import fc from 'fast-check';
 import { parseCorpusText, readCorpus, type ReadCorpusOptions } from './read-corpus';
 import { InputError } from '../../shared/errors';
+import { MAX_LABEL_CHARS, MAX_LABELS } from '../../shared/label-limits';
 
 let dir: string;
 beforeAll(() => {
@@ -100,6 +101,17 @@ describe('readCorpus', () => {
     expect(c.docs.map((d) => d.text)).toEqual(['味道不错😀', '太慢了']);
   });
 
+  it('reads UTF-16LE and UTF-16BE without BOM, mostly Chinese, as their UTF-8 copy reads', async () => {
+    const text = 'label,review\n1,很快，好吃，味道足𠀀\n0,米饭有点硬，分量太少\n1,一心一意，一百分\n';
+    const utf8 = await readCorpus(fixture('u8.csv', text));
+    for (const enc of ['utf-16le', 'utf-16be']) {
+      const c = await readCorpus(fixture(`${enc}.csv`, iconv.encode(text, enc)));
+      expect(c.encoding).toBe(enc);
+      expect(c.docs).toEqual(utf8.docs);
+      expect(c.warnings).toContain(`${join(dir, `${enc}.csv`)}: no byte-order mark; decoded as ${enc} from its NUL-byte pattern`);
+    }
+  });
+
   it('reads GB18030 with 4-byte characters', async () => {
     const text = 'label,review\n1,很快，好吃，味道足𠀀\n0,米饭有点硬𪚥，分量太少\n';
     const c = await readCorpus(fixture('gb.csv', iconv.encode(text, 'gb18030')));
@@ -150,12 +162,14 @@ describe('readCorpus', () => {
   it('rejects empty files and files with no usable rows with INPUT_EMPTY', async () => {
     for (const [name, content] of [
       ['empty.csv', ''],
+      ['empty.txt', ''],
+      ['bom-only-utf16.txt', Buffer.from([0xff, 0xfe])],
       ['blank.txt', ' \n\r\n '],
       ['bom-only.csv', '\ufeff'],
       ['header-only.csv', 'text,label\n'],
       ['no-text.csv', 'text,label\n,1\n  ,0\n'],
-    ]) {
-      const file = fixture(name!, content!);
+    ] as [string, string | Buffer][]) {
+      const file = fixture(name, content);
       const e = await importError(file);
       expect(e.code, name).toBe('INPUT_EMPTY');
       expect(e.message).toContain(file);
@@ -176,6 +190,65 @@ describe('readCorpus', () => {
 
   it('reports a missing file clearly', async () => {
     expect((await importError(join(dir, 'nope.csv'))).message).toMatch(/nope\.csv.*no such file/);
+  });
+});
+
+describe('hostile corpus: label limits', () => {
+  const REVIEWS = ['菜很好吃', '送餐太慢了', '味道不错', '太难吃了', '很满意', '一般般', '服务很好', '再也不点了'];
+  /** `n` rows "label,review" with distinct texts; label of row i from `labelOf`. */
+  const rows = (n: number, labelOf: (i: number) => string) =>
+    'label,review\n' + Array.from({ length: n }, (_, i) => `${labelOf(i)},${REVIEWS[i % REVIEWS.length]} 第${i}单`).join('\n') + '\n';
+
+  it('refuses 100,000-character label names naming file, line and column, in the CLI reader and the app import', async () => {
+    const long = ['a'.repeat(100_000), 'b'.repeat(100_000)];
+    const text = rows(40, (i) => long[i % 2]!);
+    const file = fixture('long-labels.csv', text);
+    const e = await importError(file);
+    expect(e).toMatchObject({ code: 'INPUT_PARSE', details: { file, line: 2, column: 'label', length: 100_000, max: MAX_LABEL_CHARS } });
+    expect(e.message).toContain(`${file}:2: the label in column "label" is 100,000 characters long ("${'a'.repeat(39)}…")`);
+    expect(e.message).toContain(`at most ${MAX_LABEL_CHARS} characters`);
+    expect(e.message.length).toBeLessThan(600);
+    // The app's import (worker parse-corpus) parses already-decoded text with the same reader.
+    expect(() => parseCorpusText(text, 'upload.csv')).toThrow(/upload\.csv:2: the label in column "label" is 100,000 characters long/);
+  });
+
+  it('accepts a label of exactly the limit (counted in characters, not UTF-16 units) and refuses one more', async () => {
+    const atLimit = '𠀀'.repeat(MAX_LABEL_CHARS); // 2 UTF-16 units each
+    const ok = parseCorpusText(rows(4, (i) => (i % 2 ? atLimit : 'short')), 'x.csv');
+    expect(ok.labels).toContain(atLimit);
+    const over = rows(4, (i) => (i === 3 ? 'x'.repeat(MAX_LABEL_CHARS + 1) : 'short'));
+    expect(() => parseCorpusText(over, 'x.csv')).toThrow(`x.csv:5: the label in column "label" is ${MAX_LABEL_CHARS + 1} characters long`);
+    // In a multi-label cell too, and in JSONL.
+    expect(() => parseCorpusText(`label,text\nok|${'y'.repeat(300)},t\n`, 'm.csv')).toThrow(/m\.csv:2: the label in column "label" is 300 characters/);
+    expect(() => parseCorpusText(JSON.stringify({ text: 't', labels: ['z'.repeat(250)] }) + '\n', 'j.jsonl')).toThrow(/j\.jsonl:1: the label in column "labels" is 250/);
+  });
+
+  it(`refuses 10,000 labels (and 10,000 one-document labels) at the line of label number ${MAX_LABELS + 1}`, async () => {
+    // 10,000 labels, 3 documents each, rows cycling through the labels: label 1,001 first appears on line 1,002.
+    const many = fixture('10k-labels.csv', rows(30_000, (i) => `L${i % 10_000}`));
+    const e1 = await importError(many);
+    expect(e1).toMatchObject({ code: 'INPUT_PARSE', details: { file: many, line: MAX_LABELS + 2, column: 'label', max: MAX_LABELS } });
+    expect(e1.message).toContain(`${many}:${MAX_LABELS + 2}: label "L${MAX_LABELS}" in column "label" would be label number 1,001; at most 1,000 different labels`);
+    const singles = fixture('10k-single.csv', rows(10_000, (i) => `only-${i}`));
+    const e2 = await importError(singles);
+    expect(e2.message).toContain(`${singles}:${MAX_LABELS + 2}: label "only-${MAX_LABELS}"`);
+    // Exactly the limit is accepted.
+    expect((await readCorpus(fixture('1k-labels.csv', rows(2 * MAX_LABELS, (i) => `L${i % MAX_LABELS}`)))).labels).toHaveLength(MAX_LABELS);
+  });
+
+  it('warns about labels with a single document, listing the first ten with their lines', async () => {
+    // Two labels with many documents, 25 with one each (rows 100..124).
+    const file = fixture('singles.csv', rows(125, (i) => (i < 100 ? (i % 2 ? 'pos' : 'neg') : `rare-${i}`)));
+    const c = await readCorpus(file);
+    expect(c.labels).toHaveLength(27);
+    const w = c.warnings?.find((x) => x.includes('single document'));
+    expect(w).toBe(
+      `${file}: 25 of 27 label(s) in column "label" have a single document, too few to learn or to test: ` +
+        Array.from({ length: 10 }, (_, k) => `"rare-${100 + k}" (line ${102 + k})`).join(', ') +
+        ', and 15 more',
+    );
+    // No such warning when every label has two or more documents.
+    expect((await readCorpus(fixture('pairs.csv', rows(8, (i) => (i % 2 ? 'pos' : 'neg'))))).warnings).toBeUndefined();
   });
 });
 

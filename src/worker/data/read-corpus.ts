@@ -1,6 +1,8 @@
 /** Corpus import: file → decoded text → rows → documents, with column mapping and de-duplication. */
 import { InputError } from '../../shared/errors';
+import { labelLength, MAX_LABEL_CHARS, MAX_LABELS, shortLabel } from '../../shared/label-limits';
 import { chooseColumns, compareLabels, parseLabelCell } from './columns';
+import { reportCorpusWarnings } from './corpus-warnings';
 import { readTextFile } from './decode';
 import { parseTable, type CorpusFormat } from './parse';
 
@@ -52,6 +54,7 @@ export async function readCorpus(file: string, opts: ReadCorpusOptions = {}): Pr
   const decoded = await readTextFile(file, { encoding: opts.encoding });
   const corpus = parseCorpusText(decoded.text, file, { ...opts, encoding: decoded.encoding });
   const warnings = [...decoded.warnings, ...(corpus.warnings ?? [])];
+  reportCorpusWarnings(warnings);
   return { ...corpus, ...(warnings.length ? { warnings } : {}) };
 }
 
@@ -75,6 +78,8 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
   let conflicting = 0;
   let multiLabel = false;
   const labelSet = new Set<string>();
+  /** Documents per label, and the line of the first one (for the single-document warning). */
+  const labelDocs = new Map<string, { count: number; line: number }>();
 
   table.rows.forEach((row, i) => {
     // Newlines inside texts are normalised for every format, as the CSV/TXT reader already does.
@@ -85,6 +90,7 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
       return;
     }
     const cell = cols.label ? parseLabelCell(row.cells[cols.label], shown, row.line) : { labels: [], multi: false };
+    for (const l of cell.labels) checkLabelLength(l, shown, row.line, cols.label!);
     const doc: CorpusDoc = { id: String(i + 1), text: docText, labels: cell.labels, line: row.line };
     if (opts.dedupe !== false) {
       const key = dedupeKey(docText);
@@ -98,7 +104,15 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
     }
     if (cols.id) doc.id = checkId(row.cells[cols.id], ids, shown, row.line, cols.id);
     if (cell.multi || cell.labels.length > 1) multiLabel = true;
-    for (const l of cell.labels) labelSet.add(l);
+    for (const l of cell.labels) {
+      const seen = labelDocs.get(l);
+      if (seen) seen.count++;
+      else {
+        if (labelDocs.size >= MAX_LABELS) throw tooManyLabels(l, shown, row.line, cols.label!);
+        labelDocs.set(l, { count: 1, line: row.line });
+        labelSet.add(l);
+      }
+    }
     docs.push(doc);
   });
 
@@ -114,6 +128,8 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
   if (conflicting > 0) {
     warnings.push(`${shown}: ${conflicting} duplicate text(s) had labels different from the first copy, which was kept`);
   }
+  const single = singleDocumentLabels(labelDocs, shown, cols.label);
+  if (single) warnings.push(single);
   return {
     file: fileName,
     format: table.format,
@@ -127,6 +143,43 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
     skippedEmpty,
     ...(warnings.length ? { warnings } : {}),
   };
+}
+
+function checkLabelLength(label: string, file: string, line: number, column: string): void {
+  if (label.length <= MAX_LABEL_CHARS) return; // fast path: UTF-16 units ≥ code points
+  const n = labelLength(label);
+  if (n <= MAX_LABEL_CHARS) return;
+  throw new InputError(
+    'INPUT_PARSE',
+    `${file}:${line}: the label in column "${column}" is ${n.toLocaleString('en-US')} characters long ("${shortLabel(label)}"); ` +
+      `label names may have at most ${MAX_LABEL_CHARS} characters. Is a text in the label column?`,
+    { file, line, column, field: 'label', length: n, max: MAX_LABEL_CHARS },
+  );
+}
+
+function tooManyLabels(label: string, file: string, line: number, column: string): InputError {
+  return new InputError(
+    'INPUT_PARSE',
+    `${file}:${line}: label "${shortLabel(label)}" in column "${column}" would be label number ${(MAX_LABELS + 1).toLocaleString('en-US')}; ` +
+      `at most ${MAX_LABELS.toLocaleString('en-US')} different labels are supported. Is the right column used as the label (--label-col)?`,
+    { file, line, column, field: 'label', max: MAX_LABELS },
+  );
+}
+
+/** Lists labels that only one document carries: nothing to learn from, and no test example. */
+function singleDocumentLabels(labelDocs: Map<string, { count: number; line: number }>, file: string, column?: string): string | undefined {
+  const single = [...labelDocs].filter(([, v]) => v.count === 1);
+  if (single.length === 0) return undefined;
+  const SHOWN = 10;
+  const list = single
+    .slice(0, SHOWN)
+    .map(([l, v]) => `"${shortLabel(l)}" (line ${v.line})`)
+    .join(', ');
+  const more = single.length > SHOWN ? `, and ${single.length - SHOWN} more` : '';
+  return (
+    `${file}: ${single.length} of ${labelDocs.size} label(s) in column "${column}" have a single document, ` +
+    `too few to learn or to test: ${list}${more}`
+  );
 }
 
 /** De-duplication key: trimmed, runs of whitespace collapsed to one space. */

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alphaSweepChart, cjkFontAvailable, confusionMatrixChart, lineChart } from './charts';
+import { alphaSweepChart, capConfusion, chartLabels, cjkFontAvailable, confusionMatrixChart, lineChart, MAX_PNG_SIDE } from './charts';
 
 let dir: string;
 beforeAll(() => {
@@ -84,6 +84,71 @@ describe('charts', () => {
     // Without a CJK font the PNG cannot show the labels; the caller must be told.
     if (!cjkFontAvailable([])) expect(out.warnings.join(' ')).toMatch(/CJK/);
     else expect(out.warnings).toEqual([]);
+  });
+
+  it('confusionMatrixChart stays small with 100,000-character labels (names shortened, full names nowhere)', async () => {
+    const labels = ['a'.repeat(100_000), 'b'.repeat(100_000)];
+    const out = await confusionMatrixChart(join(dir, 'long'), labels, [
+      [12, 3],
+      [4, 21],
+    ]);
+    const svg = readFileSync(out.svg, 'utf8');
+    expect(svg.length).toBeLessThan(50_000);
+    expect(svg).toContain('a'.repeat(31) + '…');
+    expect(svg).not.toContain('a'.repeat(33));
+    const png = pngInfo(out.png);
+    expect(Math.max(png.width, png.height)).toBeLessThanOrEqual(MAX_PNG_SIDE);
+  });
+
+  it('confusionMatrixChart with 1,000 classes draws the 29 largest and sums the rest into "other"', async () => {
+    const K = 1000;
+    const labels = Array.from({ length: K }, (_, i) => `class-${i}`);
+    // Class i has i + 1 documents, all predicted right except one predicted as class 0.
+    const matrix = labels.map((_, i) => labels.map((__, j) => (i === j ? i : 0) + (j === 0 ? 1 : 0)));
+    const out = await confusionMatrixChart(join(dir, 'many'), labels, matrix);
+    const svg = readFileSync(out.svg, 'utf8');
+    expect(svg).toContain('other (971 labels)');
+    expect(svg).toContain('class-999');
+    expect(svg).not.toContain('class-970<');
+    const png = pngInfo(out.png);
+    expect(Math.max(png.width, png.height)).toBeLessThanOrEqual(MAX_PNG_SIDE);
+  });
+
+  it('capConfusion keeps every count and chartLabels keeps names distinct', () => {
+    const m = [
+      [5, 1, 0, 2],
+      [0, 1, 0, 0],
+      [1, 0, 7, 0],
+      [0, 0, 1, 0],
+    ];
+    const c = capConfusion(['w', 'x', 'y', 'z'], m, 3);
+    expect(c.labels).toEqual(['w', 'y', 'other (2 labels)']);
+    expect(c.matrix).toEqual([
+      [5, 0, 3],
+      [1, 7, 0],
+      [0, 1, 1],
+    ]);
+    expect(c.matrix.flat().reduce((a, b) => a + b)).toBe(m.flat().reduce((a, b) => a + b));
+    const names = chartLabels(['x'.repeat(50) + '1', 'x'.repeat(50) + '2', 'short']);
+    expect(new Set(names).size).toBe(3);
+    expect(names[2]).toBe('short');
+    expect(Math.max(...names.map((n) => n.length))).toBeLessThan(40);
+  });
+
+  it('lineChart shortens a 100,000-character series name', async () => {
+    const out = await lineChart(join(dir, 'long-series'), {
+      title: 'Learning curve',
+      xLabel: 'epoch',
+      yLabel: 'value',
+      series: [
+        { name: 'z'.repeat(100_000), points: [{ x: 1, y: 0.5 }, { x: 2, y: 0.4 }] },
+        { name: 'valid accuracy', points: [{ x: 1, y: 0.6 }, { x: 2, y: 0.7 }] },
+      ],
+    });
+    const svg = readFileSync(out.svg, 'utf8');
+    expect(svg.length).toBeLessThan(50_000);
+    expect(svg).not.toContain('z'.repeat(33));
+    expect(Math.max(pngInfo(out.png).width, pngInfo(out.png).height)).toBeLessThanOrEqual(MAX_PNG_SIDE);
   });
 
   it('confusionMatrixChart refuses a matrix that does not fit the labels', () => {

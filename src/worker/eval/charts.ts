@@ -16,6 +16,7 @@ import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
+import { shortLabel } from '../../shared/label-limits';
 
 export interface ChartFiles {
   svg: string;
@@ -103,6 +104,58 @@ function resvgOptions(fontFiles: string[], zoom: number): ResvgRenderOptions {
   };
 }
 
+/**
+ * Largest PNG side in pixels. A chart's SVG grows with its labels and classes; past this the PNG is
+ * drawn at a smaller zoom instead of allocating width × height × 4 bytes without bound.
+ */
+export const MAX_PNG_SIDE = 4096;
+
+/** Characters of a label shown on a chart axis or legend; the full names are in labels.json. */
+export const CHART_LABEL_CHARS = 32;
+
+/** Classes drawn one by one in a confusion matrix; the rest are summed into one "other" row and column. */
+export const MAX_CHART_CLASSES = 30;
+
+/** Zoom that keeps the PNG of an SVG within MAX_PNG_SIDE on its longer side. */
+export function pngZoom(svg: string, scale: number): number {
+  const m = /<svg[^>]*\swidth="(\d+(?:\.\d+)?)"[^>]*\sheight="(\d+(?:\.\d+)?)"/.exec(svg.slice(0, 4096));
+  const side = m ? Math.max(Number(m[1]), Number(m[2])) : 0;
+  return side * scale > MAX_PNG_SIDE ? MAX_PNG_SIDE / side : scale;
+}
+
+/**
+ * Labels shortened for an axis or legend, kept distinct: two names that shorten to the same text
+ * get their class number appended.
+ */
+export function chartLabels(labels: string[], max = CHART_LABEL_CHARS): string[] {
+  const short = labels.map((l) => shortLabel(l, max));
+  const count = new Map<string, number>();
+  for (const s of short) count.set(s, (count.get(s) ?? 0) + 1);
+  const out = short.map((s, i) => (count.get(s)! > 1 ? `${s} #${i + 1}` : s));
+  // Appending a number can only collide with a label that already ended in one; fall back to the index.
+  return new Set(out).size === out.length ? out : out.map((s, i) => `${s} [${i + 1}]`);
+}
+
+/**
+ * A confusion matrix cut to at most `maxClasses` rows and columns: the classes with the most true
+ * documents (support) stay, in their original order, and the rest are summed into a last class.
+ */
+export function capConfusion(labels: string[], matrix: number[][], maxClasses = MAX_CHART_CLASSES): { labels: string[]; matrix: number[][]; folded: number } {
+  const K = labels.length;
+  if (K <= maxClasses) return { labels, matrix, folded: 0 };
+  const support = matrix.map((row) => row.reduce((a, b) => a + b, 0));
+  const kept = [...Array(K).keys()]
+    .sort((a, b) => support[b]! - support[a]! || a - b)
+    .slice(0, maxClasses - 1)
+    .sort((a, b) => a - b);
+  const folded = K - kept.length;
+  const slot = new Array<number>(K).fill(kept.length);
+  kept.forEach((k, i) => (slot[k] = i));
+  const out = Array.from({ length: kept.length + 1 }, () => new Array<number>(kept.length + 1).fill(0));
+  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) out[slot[i]!]![slot[j]!]! += matrix[i]![j]!;
+  return { labels: [...kept.map((k) => labels[k]!), `other (${folded} labels)`], matrix: out, folded };
+}
+
 const cjkCache = new Map<string, boolean>();
 
 /**
@@ -151,7 +204,7 @@ export async function renderVegaLite(
         'Install one (e.g. Debian fonts-noto-cjk or fonts-wqy-microhei) or set DISTILLERY_FONT_FILES to a TTF/OTF/TTC file.',
     );
   }
-  const png = new Resvg(svg, resvgOptions(fontFiles, opts.scale ?? 2)).render().asPng();
+  const png = new Resvg(svg, resvgOptions(fontFiles, pngZoom(svg, opts.scale ?? 2))).render().asPng();
   const files = { svg: `${outPathNoExt}.svg`, png: `${outPathNoExt}.png` };
   await mkdir(dirname(files.svg), { recursive: true });
   await Promise.all([writeFile(files.svg, svg, 'utf8'), writeFile(files.png, png)]);
@@ -161,7 +214,15 @@ export async function renderVegaLite(
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Learning curves: one line per series (e.g. train loss, val accuracy) over epochs. */
-export function lineChart(outPathNoExt: string, input: LineChartInput, opts: RenderOptions = {}): Promise<ChartFiles> {
+export function lineChart(outPathNoExt: string, raw: LineChartInput, opts: RenderOptions = {}): Promise<ChartFiles> {
+  // Texts are shortened so that no caller-supplied name can make the chart (and its PNG) grow.
+  const names = chartLabels(raw.series.map((s) => s.name));
+  const input: LineChartInput = {
+    title: shortLabel(raw.title, 120),
+    xLabel: shortLabel(raw.xLabel, 80),
+    yLabel: shortLabel(raw.yLabel, 80),
+    series: raw.series.map((s, i) => ({ name: names[i]!, points: s.points })),
+  };
   const values = input.series.flatMap((s) => s.points.map((p) => ({ series: s.name, x: p.x, y: p.y })));
   const integerX = values.length > 0 && values.every((v) => Number.isInteger(v.x));
   const spec: TopLevelSpec = {
@@ -256,24 +317,32 @@ export function alphaSweepChart(
   return renderVegaLite(outPathNoExt, spec, [title, xTitle, yTitle, subtitle], opts);
 }
 
-/** Heat map of confusion[true][pred] with the count in each cell. */
+/**
+ * Heat map of confusion[true][pred] with the count in each cell. Bounded whatever the labels: names
+ * are shortened to CHART_LABEL_CHARS and beyond MAX_CHART_CLASSES classes the smaller ones are
+ * summed into "other".
+ */
 export function confusionMatrixChart(
   outPathNoExt: string,
-  labels: string[],
-  matrix: number[][],
+  allLabels: string[],
+  fullMatrix: number[][],
   opts: RenderOptions & { title?: string } = {},
 ): Promise<ChartFiles> {
-  const K = labels.length;
-  if (matrix.length !== K || matrix.some((r) => r.length !== K)) {
-    throw new RangeError(`confusion matrix must be ${K}×${K} for ${K} labels`);
+  const K0 = allLabels.length;
+  if (fullMatrix.length !== K0 || fullMatrix.some((r) => r.length !== K0)) {
+    throw new RangeError(`confusion matrix must be ${K0}×${K0} for ${K0} labels`);
   }
-  if (new Set(labels).size !== K) throw new RangeError('label names must be unique');
+  if (new Set(allLabels).size !== K0) throw new RangeError('label names must be unique');
+  const capped = capConfusion(allLabels, fullMatrix);
+  const labels = chartLabels(capped.labels);
+  const matrix = capped.matrix;
+  const K = labels.length;
   const values = matrix.flatMap((row, i) => row.map((count, j) => ({ truth: labels[i], pred: labels[j], count })));
   const max = Math.max(1, ...values.map((v) => v.count));
   // Cells big enough for a 5-digit count; fewer, bigger cells for small label sets.
   const step = K <= 4 ? 72 : K <= 10 ? 52 : 36;
   const longest = Math.max(...labels.map((l) => [...l].reduce((s, ch) => s + charEm(ch), 0) * 11));
-  const title = opts.title ?? 'Confusion matrix';
+  const title = shortLabel(opts.title ?? 'Confusion matrix', 120) + (capped.folded ? ` (${K - 1} largest of ${K0} classes)` : '');
   const xTitle = 'Predicted label';
   const yTitle = 'True label';
   const axis = { labelLimit: 160, domain: false, ticks: false };

@@ -28,6 +28,7 @@ import { trainStudent, type EncodedSet, type TrainResult } from '../train/traine
 import { encodeDocs } from './encode-docs';
 import { scoreProbs } from '../train/score';
 import { readTeacherOutputs } from './teacher-outputs';
+import { publishFolder } from '../util/publish-folder';
 
 export interface TrainJobOptions {
   data: string;
@@ -238,24 +239,31 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
         },
       };
       const metricsJson = { test: metrics, validBest: result.bestValMetric, bestEpoch: result.bestEpoch, history: result.history, sizes: out.sizes };
-      await saveModelFolder(o.out, {
-        config: folderConfig,
-        params: student.toParams(),
-        pipeline,
-        metrics: metricsJson,
-        modelCard: renderModelCard(folderConfig, { ...out, tokens: o.tokens }),
-      });
-      if (o.charts !== false) await writeCharts(o.out, out);
-      await writeFile(
-        path.join(o.out, 'report.md'),
-        renderMarkdownReport({
-          title: `${config.arch} on ${path.basename(o.data)}`,
-          task: schema.task,
-          labels: schema.labels,
-          metrics,
-          ...(o.charts !== false ? { charts: [{ title: 'Learning curve', path: 'learning-curve.png' }, ...('confusion' in metrics ? [{ title: 'Confusion matrix', path: 'confusion-matrix.png' }] : [])] } : {}),
-          reproducibility: { seed: o.seed, config: { student: config, options: optionsRecord(o) }, dataHash: d.dataHash, backend: backend.name },
-        }),
+      // Written beside o.out and moved in when complete: a failure (a chart, a full disk) leaves no half-written model folder.
+      await publishFolder(
+        o.out,
+        async (dir) => {
+          await saveModelFolder(dir, {
+            config: folderConfig,
+            params: student.toParams(),
+            pipeline,
+            metrics: metricsJson,
+            modelCard: renderModelCard(folderConfig, { ...out, tokens: o.tokens }),
+          });
+          if (o.charts !== false) await writeCharts(dir, out);
+          await writeFile(
+            path.join(dir, 'report.md'),
+            renderMarkdownReport({
+              title: `${config.arch} on ${path.basename(o.data)}`,
+              task: schema.task,
+              labels: schema.labels,
+              metrics,
+              ...(o.charts !== false ? { charts: [{ title: 'Learning curve', path: 'learning-curve.png' }, ...('confusion' in metrics ? [{ title: 'Confusion matrix', path: 'confusion-matrix.png' }] : [])] } : {}),
+              reproducibility: { seed: o.seed, config: { student: config, options: optionsRecord(o) }, dataHash: d.dataHash, backend: backend.name },
+            }),
+          );
+        },
+        'merge',
       );
     }
     return out;

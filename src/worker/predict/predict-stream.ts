@@ -1,13 +1,13 @@
 /**
  * Streaming prediction: documents in, one JSON line out per document, in order, memory bounded by
  * the batch size. Plain text and stdin are read line by line (one document per line, so the command
- * works as a Hadoop Streaming / Spark RDD.pipe mapper); tabular files go through the importer.
+ * works as a Hadoop Streaming / Spark RDD.pipe mapper) with the importer's decoding; tabular files
+ * go through the importer.
  */
 import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { InputError } from '../../shared/errors';
 import { argmax } from '../../shared/metrics';
-import { firstInvalidOffset } from '../data/decode';
+import { textLines } from '../data/decode-stream';
 import { readCorpus } from '../data/read-corpus';
 import type { TextPipeline } from '../text/pipeline';
 import type { Predictor } from './predictor';
@@ -33,58 +33,8 @@ interface Doc {
   text: string;
 }
 
-/**
- * Lines of UTF-8 text (LF, CRLF or CR; a leading BOM dropped). Decoded strictly: bytes that are not
- * UTF-8 (a GB18030 file, say) are an INPUT_ENCODING error naming the line, not U+FFFD in the
- * predictions; --encoding reads such files through the importer instead.
- */
-async function* textLines(input: Readable, name: string): AsyncGenerator<Doc> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const breaks = /\r\n|\n|\r(?!$)/; // a CR at the very end may be half of a CRLF split across chunks
-  let rest = '';
-  let line = 1; // line number of the first line in `rest`
-  const notUtf8 = (chunk?: Uint8Array): InputError => {
-    let at = line;
-    if (chunk) {
-      const offset = firstInvalidOffset(chunk, 'utf-8') ?? 0;
-      for (let i = 0; i < offset; i++) if (chunk[i] === 0x0a) at++;
-    }
-    return new InputError(
-      'INPUT_ENCODING',
-      `${name}:${at}: bytes that are not valid UTF-8; text input is read as UTF-8. Convert it, or pass --encoding ` +
-        `(e.g. --encoding gb18030) to read it with that encoding.`,
-      { file: name, line: at },
-    );
-  };
-  try {
-    for await (const chunk of input) {
-      let text: string;
-      try {
-        text = decoder.decode(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array), { stream: true });
-      } catch {
-        throw notUtf8(typeof chunk === 'string' ? undefined : (chunk as Uint8Array));
-      }
-      const parts = (rest + text).split(breaks);
-      rest = parts.pop()!;
-      for (const p of parts) {
-        yield { text: p };
-        line++;
-      }
-    }
-    try {
-      rest += decoder.decode();
-    } catch {
-      throw notUtf8();
-    }
-  } catch (e) {
-    // File-system errors (a missing file, a directory) as the importer reports them.
-    const err = e as NodeJS.ErrnoException;
-    if (e instanceof InputError || typeof err?.syscall !== 'string') throw e;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-    throw new InputError('CONFIG', `${name}: cannot read input file: ${why}`, { file: name });
-  }
-  if (rest.endsWith('\r')) rest = rest.slice(0, -1);
-  if (rest !== '') yield { text: rest };
+async function* lineDocs(lines: AsyncIterable<string>): AsyncGenerator<Doc> {
+  for await (const text of lines) yield { text };
 }
 
 async function* corpusDocs(file: string, o: PredictStreamOptions): AsyncGenerator<Doc> {
@@ -93,8 +43,9 @@ async function* corpusDocs(file: string, o: PredictStreamOptions): AsyncGenerato
 }
 
 export function documentsOf(data: string, o: PredictStreamOptions, stdin: Readable = process.stdin): AsyncGenerator<Doc> {
-  if (data === '-') return textLines(stdin, '<stdin>');
-  if (/\.txt$/i.test(data) && !o.encoding) return textLines(createReadStream(data), data);
+  // Plain text streams (memory bounded by the batch), decoded as the importer decodes files.
+  if (data === '-') return lineDocs(textLines(stdin, '<stdin>', { encoding: o.encoding }));
+  if (/\.txt$/i.test(data)) return lineDocs(textLines(createReadStream(data), data, { encoding: o.encoding }));
   return corpusDocs(data, o);
 }
 

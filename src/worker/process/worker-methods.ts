@@ -1,5 +1,5 @@
 /** The worker's short calls (see WorkerMethods in src/shared/worker-protocol.ts). */
-import { cp, copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, copyFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ParseCorpusRequest, ParsedCorpus } from '../../shared/api';
 import { DistilleryError, InputError } from '../../shared/errors';
@@ -13,6 +13,7 @@ import { labelsMeta, loadModelFolder } from '../export/model-folder';
 import { exportStudentToOnnx } from '../export/onnx/export-student';
 import { saveStudentTfjs } from '../export/tfjs-format';
 import { readModelCard, writeUsageFiles } from '../export/usage-files';
+import { publishFolder } from '../util/publish-folder';
 import { isBertTeacherFolder } from './bert-teacher-job';
 
 /** Largest corpus file accepted by parse-corpus (decoded bytes). */
@@ -104,26 +105,12 @@ async function exportBertTeacher(p: WorkerMethods['export-model']['params']): Pr
   });
 }
 
-/**
- * Writes an export into a fresh `<outDir>.partial-<pid>` folder through `fill` (which returns the main
- * file's name, or '' when the folder itself is the export), then swaps it in for outDir: a failure
- * leaves neither a partial folder nor a half-replaced export.
- */
+/** An export written through publishFolder (no partial folder, no half-replaced export), with its file list. */
 async function publishExport(outDir: string, fill: (partial: string) => Promise<string>): Promise<WorkerMethods['export-model']['result']> {
-  const partial = `${outDir}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
-  try {
-    const main = await fill(partial);
-    await rm(outDir, { recursive: true, force: true });
-    await rename(partial, outDir);
-    const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map((e) => path.join(e.parentPath, e.name))
-      .sort();
-    return { file: main ? path.join(outDir, main) : outDir, files };
-  } catch (e) {
-    await rm(partial, { recursive: true, force: true });
-    throw e;
-  }
+  const main = await publishFolder(outDir, fill, 'replace');
+  const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+  return { file: main ? path.join(outDir, main) : outDir, files };
 }
