@@ -4,7 +4,7 @@
  * the WebSocket `/api/events`. Authentication is a cookie the server set in exchange for the token
  * of the first URL, so every request is same-origin with credentials.
  */
-import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
+import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, JournalSentinel, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
 
 type Reply<T> = { ok: true; result: T } | { ok: false; error: WireError };
@@ -91,7 +91,7 @@ export class HttpApi implements DistilleryApi {
   journal = {
     append: (projectId: string, events: LabelEvent[]) => this.call<void>('journal.append', [projectId, events]),
     read: (projectId: string) => this.call<LabelEvent[]>('journal.read', [projectId]),
-    sentinel: (projectId: string) => this.call<{ labeledCount: number; updatedAt: string } | null>('journal.sentinel', [projectId]),
+    sentinel: (projectId: string) => this.call<JournalSentinel | null>('journal.sentinel', [projectId]),
   };
 
   exports = {
