@@ -224,7 +224,7 @@ export interface BackupInfo {
   /** When it was written (ISO). */
   at: string;
   bytes: number;
-  /** What made it: 'labels' (every N label events), 'timer', 'import'. */
+  /** What made it: 'labels' (every N label events), 'timer' (the periodic tick, a pause in labeling), 'import', 'close' (the page was hidden or closed). */
   reason: BackupReason;
   /** Documents and labeled documents in it, as the UI counted them. */
   docs: number;
@@ -233,7 +233,7 @@ export interface BackupInfo {
   journalEvents: number;
 }
 
-export type BackupReason = 'labels' | 'timer' | 'import';
+export type BackupReason = 'labels' | 'timer' | 'import' | 'close';
 
 export interface ExportRequest {
   projectId: string;
