@@ -86,6 +86,11 @@ export class BackupQueue<T> {
     return this.running.has(projectId) || this.waiting.has(projectId);
   }
 
+  /** The backup of the project that runs or waits (the later one), if any. */
+  current(projectId: string): Promise<T> | undefined {
+    return this.waiting.get(projectId)?.done ?? this.running.get(projectId);
+  }
+
   run(projectId: string, reason: BackupReason, take: (reason: BackupReason) => Promise<T>): Promise<T> {
     const w = this.waiting.get(projectId);
     if (w) {

@@ -23,7 +23,7 @@ vi.mock('./app', () => ({
 }));
 
 const settle = async () => {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
 describe('automatic backups in the workbench', () => {
@@ -70,16 +70,26 @@ describe('automatic backups in the workbench', () => {
     const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
     vi.stubGlobal('document', doc);
     vi.stubGlobal('addEventListener', () => {});
+    vi.stubGlobal('distilleryBeforeClose', undefined);
     try {
       const { noteLabelEvents, startAutoBackups } = await import('./auto-backup');
       startAutoBackups();
       noteLabelEvents('p', 2);
       doc.visibilityState = 'hidden';
       doc.dispatchEvent(new Event('visibilitychange'));
+      await settle();
       expect(saves.map((s) => s.reason)).toEqual(['close']);
-      // pagehide right after (a closing tab fires both): no second backup of the same labels.
+      // pagehide right after (a closing tab fires both), and the desktop window's hook: no second backup of the same labels.
       doc.dispatchEvent(new Event('visibilitychange'));
+      const hook = (globalThis as { distilleryBeforeClose?: () => Promise<void> }).distilleryBeforeClose!;
+      let closed = false;
+      void hook().then(() => (closed = true));
+      await settle();
       expect(saves).toHaveLength(1);
+      // The window closes once the backup is written.
+      expect(closed).toBe(false);
+      saves[0].finish();
+      await vi.waitFor(() => expect(closed).toBe(true));
     } finally {
       vi.unstubAllGlobals();
     }

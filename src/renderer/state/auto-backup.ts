@@ -79,15 +79,21 @@ export function pauseAutoBackups(projectId: string): void {
 }
 
 /**
- * The page is hidden or going away: what waits goes to the journal now, and each project with label
- * events since its last backup is backed up. Requests made while the page is hidden travel as
- * keepalive requests where small enough (HttpApi), so those already under way when a tab closes
- * still arrive.
+ * What the page owes before it goes: the events waiting for the journal, and a backup of each
+ * project with label events since its last one (one already under way counts). Runs when the page
+ * is hidden or left; requests made while it is hidden travel as keepalive requests where small
+ * enough (HttpApi). A browser tab that closes does not wait for it (the export reads IndexedDB in
+ * a worker); the desktop window does (src/main/close-flush.ts calls it and waits, up to a limit).
  */
-function onLeave(): void {
+export async function flushBeforeLeaving(): Promise<void> {
   if (state.dbOpenError) return;
-  for (const [id, n] of Object.entries(state.journalPending)) if (n > 0) void syncJournal(id);
-  for (const id of policy.changed()) if (!queue.busy(id)) void autoBackup(id, 'close');
+  await Promise.all(
+    Object.entries(state.journalPending)
+      .filter(([, n]) => n > 0)
+      .map(([id]) => syncJournal(id)),
+  );
+  const changed = new Set([...policy.changed(), ...Object.keys(state.journalPending).filter((id) => queue.busy(id))]);
+  await Promise.all([...changed].map((id) => queue.current(id) ?? autoBackup(id, 'close')));
 }
 
 /** The periodic tick and the leave handlers (once per page). */
@@ -99,7 +105,9 @@ export function startAutoBackups(): void {
   }, AUTO_BACKUP.everyMs);
   if (typeof document === 'undefined') return;
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') onLeave();
+    if (document.visibilityState === 'hidden') void flushBeforeLeaving();
   });
-  addEventListener('pagehide', onLeave);
+  addEventListener('pagehide', () => void flushBeforeLeaving());
+  // The desktop window waits for this before it closes (close-flush.ts).
+  (globalThis as { distilleryBeforeClose?: () => Promise<void> }).distilleryBeforeClose = flushBeforeLeaving;
 }
