@@ -7,7 +7,8 @@
  * - the journal's last record torn behind the server's back (`truncate -s -70`, as a crash would):
  *   on the next load the server sets it aside in journal.torn.jsonl, the workbench says so (English
  *   and Chinese), and the next label is journaled on a line of its own and reads back;
- * - an import gets an automatic backup of its own.
+ * - an import gets an automatic backup of its own;
+ * - leaving the page backs up what changed since the last backup.
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), journal-*.png.
  */
@@ -199,6 +200,26 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     const m = backupMetas(folder).find((x) => x.reason === 'import' && x.docs === 860)!;
     expect(m.journalEvents).toBe(journal(folder).length);
     expect(m.labeled).toBeGreaterThanOrEqual(labeledCount(journal(folder)));
+  });
+
+  it('leaving the page backs up the labels made since the last backup (what the desktop window waits for before it closes)', async () => {
+    await page.click('[data-testid="nav-annotate"]');
+    await page.waitForSelector('[data-testid="doc-text"]');
+    await page.locator('body').focus();
+    const n = journal(folder).length;
+    await label('2');
+    await label('1');
+    await until(() => journal(folder).length === n + 2);
+    expect(backupMetas(folder).some((m) => m.reason === 'close')).toBe(false);
+    // Headless Chromium never hides a page, and a closing tab does not wait for the export: call what
+    // visibilitychange → hidden and Electron's close (close-flush.ts) call, and wait as Electron does.
+    await page.evaluate(() => (globalThis as { distilleryBeforeClose?: () => Promise<void> }).distilleryBeforeClose!());
+    const close = backupMetas(folder).filter((m) => m.reason === 'close');
+    expect(close).toHaveLength(1);
+    expect(close[0]).toMatchObject({ journalEvents: n + 2, docs: 860 });
+    // Nothing changed since: leaving again makes no second backup.
+    await page.evaluate(() => (globalThis as { distilleryBeforeClose?: () => Promise<void> }).distilleryBeforeClose!());
+    expect(backupMetas(folder).filter((m) => m.reason === 'close')).toHaveLength(1);
   });
 
   it('logged no errors in the page but the refused request', () => {
