@@ -85,14 +85,17 @@ export function pauseAutoBackups(projectId: string): void {
  * enough (HttpApi). A browser tab that closes does not wait for it (the export reads IndexedDB in
  * a worker); the desktop window does (src/main/close-flush.ts calls it and waits, up to a limit).
  */
-export async function flushBeforeLeaving(): Promise<void> {
+export async function flushBeforeLeaving(o: { throttled?: boolean } = {}): Promise<void> {
   if (state.dbOpenError) return;
   await Promise.all(
     Object.entries(state.journalPending)
       .filter(([, n]) => n > 0)
       .map(([id]) => syncJournal(id)),
   );
-  const changed = new Set([...policy.changed(), ...Object.keys(state.journalPending).filter((id) => queue.busy(id))]);
+  const now = Date.now();
+  // Hiding a tab again and again while labeling backs up at most once per least gap (a pause catches the rest).
+  const due = policy.changed().filter((id) => !o.throttled || policy.waitFor(id, now) === 0);
+  const changed = new Set([...due, ...Object.keys(state.journalPending).filter((id) => queue.busy(id))]);
   await Promise.all([...changed].map((id) => queue.current(id) ?? autoBackup(id, 'close')));
 }
 
@@ -105,7 +108,7 @@ export function startAutoBackups(): void {
   }, AUTO_BACKUP.everyMs);
   if (typeof document === 'undefined') return;
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') void flushBeforeLeaving();
+    if (document.visibilityState === 'hidden') void flushBeforeLeaving({ throttled: true });
   });
   addEventListener('pagehide', () => void flushBeforeLeaving());
   // The desktop window waits for this before it closes (close-flush.ts).
