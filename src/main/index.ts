@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { app, dialog, protocol, session, type BrowserWindow } from 'electron';
 import { createBackend, VERSION, type Backend } from './services/api-backend';
+import { flushBeforeClose } from './close-flush';
 import { registerIpc } from './ipc';
 import { utilityWorker } from './worker-launcher';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appPages, appProtocolHandler, contentSecurityPolicy, createMainWindow, installMenu, menuLocale, secureSession } from './window';
@@ -51,6 +52,8 @@ app.enableSandbox();
 let win: BrowserWindow | undefined;
 let started: Started | undefined;
 let stopping = false;
+/** Quit was asked for (menu, Cmd+Q): a window closing after its last backups then quits the app. */
+let quitRequested = false;
 
 async function ready(): Promise<Started> {
   const layout = appLayout();
@@ -74,8 +77,12 @@ async function ready(): Promise<Started> {
   const open = () => {
     const w = createMainWindow({ preload: layout.preload, pages, log });
     win = w;
+    // The labels since the last automatic backup get one before the window goes.
+    flushBeforeClose(w, { log });
     w.on('closed', () => {
       if (win === w) win = undefined;
+      // A quit that the window's last backups held up goes on now (on macOS too).
+      if (quitRequested) app.quit();
     });
     // A crashed renderer loses nothing (labels are in IndexedDB and the journal): reload it, a few times.
     let crashes = 0;
@@ -107,6 +114,7 @@ function start(): Promise<Started | undefined> {
     return Promise.resolve(undefined);
   }
   app.on('second-instance', focusWindow);
+  app.on('before-quit', () => (quitRequested = true));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

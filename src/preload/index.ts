@@ -20,6 +20,7 @@ import type {
   ExportRequest,
   JobRequest,
   JobStatus,
+  JournalSentinel,
   LabelEvent,
   ParseCorpusRequest,
   ParsedCorpus,
@@ -104,7 +105,7 @@ export function createIpcApi(ipc: IpcLike): ElectronApi {
         await call<void>('journal.append', [projectId, events]);
       },
       read: (projectId: string) => call<LabelEvent[]>('journal.read', [projectId]),
-      sentinel: (projectId: string) => call<{ labeledCount: number; updatedAt: string } | null>('journal.sentinel', [projectId]),
+      sentinel: (projectId: string) => call<JournalSentinel | null>('journal.sentinel', [projectId]),
     },
     exports: {
       dataset: (r: ExportRequest) => call<{ file: string; downloadUrl?: string }>('exports.dataset', [r]),

@@ -190,6 +190,33 @@ export interface LabelEvent {
   text?: string;
 }
 
+/**
+ * What the backend repaired in a project's journal when it opened it: records a crash cut short (or
+ * a hand edit damaged) are moved, byte for byte, to `journal.torn.jsonl` beside it; label events
+ * found whole inside a damaged line (an older version glued an append onto a torn line) are kept.
+ */
+export interface JournalRecovery {
+  /** When the repair ran (ISO); the UI shows each repair once. */
+  at: string;
+  /** Where the set-aside bytes went, relative to the project folder. */
+  file: string;
+  /** Damaged or torn records set aside. */
+  setAside: number;
+  /** Label events read back out of damaged lines. */
+  salvaged: number;
+  /** 1-based line numbers, in the journal as it was, of the records set aside. */
+  lines: number[];
+  /** Readable label events in the journal after the repair. */
+  events: number;
+}
+
+/** The label count kept outside IndexedDB, and the last repair of the journal, if any. */
+export interface JournalSentinel {
+  labeledCount: number;
+  updatedAt: string;
+  recovery?: JournalRecovery;
+}
+
 /** An automatic backup of a project's database rows (dexie-export-import JSON) in `<project>/backups/`. */
 export interface BackupInfo {
   /** File name, `auto-<yyyyMMdd-HHmmss-SSS>.json`. */
@@ -197,7 +224,7 @@ export interface BackupInfo {
   /** When it was written (ISO). */
   at: string;
   bytes: number;
-  /** What made it: 'labels' (every N label events), 'timer', 'import'. */
+  /** What made it: 'labels' (every N label events), 'timer' (the periodic tick, a pause in labeling), 'import', 'close' (the page was hidden or closed). */
   reason: BackupReason;
   /** Documents and labeled documents in it, as the UI counted them. */
   docs: number;
@@ -206,7 +233,7 @@ export interface BackupInfo {
   journalEvents: number;
 }
 
-export type BackupReason = 'labels' | 'timer' | 'import';
+export type BackupReason = 'labels' | 'timer' | 'import' | 'close';
 
 export interface ExportRequest {
   projectId: string;
@@ -239,7 +266,7 @@ export interface DistilleryApi {
     append(projectId: string, events: LabelEvent[]): Promise<void>;
     read(projectId: string): Promise<LabelEvent[]>;
     /** Label counts kept outside IndexedDB, to detect a wiped or damaged database. */
-    sentinel(projectId: string): Promise<{ labeledCount: number; updatedAt: string } | null>;
+    sentinel(projectId: string): Promise<JournalSentinel | null>;
   };
   exports: {
     dataset(r: ExportRequest): Promise<{ file: string; downloadUrl?: string }>;

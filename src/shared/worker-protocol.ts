@@ -24,6 +24,8 @@ export const PROJECT_LAYOUT = {
   datasets: 'datasets',
   journal: 'journal.jsonl',
   sentinel: 'labels.sentinel.json',
+  /** Journal records a crash cut short or a hand edit damaged, set aside on open (never deleted). */
+  journalTorn: 'journal.torn.jsonl',
   /** Automatic backups of the UI's database (dexie-export-import JSON), the newest few. */
   backups: 'backups',
   /** α sweeps: one folder each with alpha-sweep.json, .md and the chart. */

@@ -1,6 +1,6 @@
 /** What the browser end-to-end tests share: Chromium's path and launch, a `distillery serve` process, waiting, shutdown. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,4 +125,16 @@ export function projectDocs(page: Page, projectId: string): Promise<StoredDoc[]>
 /** Count only: no documents cross to the test (the 100,000-document case). */
 export function projectDocCount(page: Page, projectId: string): Promise<number> {
   return readDocs(page, projectId, true) as Promise<number>;
+}
+
+/** The folder under `projectsDir` whose project.json has this id. */
+export function projectFolder(projectsDir: string, id: string): string {
+  for (const name of readdirSync(projectsDir)) {
+    try {
+      if ((JSON.parse(readFileSync(path.join(projectsDir, name, 'project.json'), 'utf8')) as { id: string }).id === id) return path.join(projectsDir, name);
+    } catch {
+      // not a project
+    }
+  }
+  throw new Error(`no project ${id} in ${projectsDir}`);
 }

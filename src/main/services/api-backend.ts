@@ -74,7 +74,7 @@ export function createBackend(o: BackendOptions): Backend {
   const store = new ProjectStore(path.resolve(o.root), fs);
   const folderOf = (id: string) => store.folder(id);
   const router = new JobRouter({ launcher: o.launcher ?? forkWorker(), folderOf, log: o.log });
-  const journal = new Journal(folderOf, fs);
+  const journal = new Journal(folderOf, fs, o.log);
   const backups = new Backups({ folderOf, journalEvents: (id) => journal.eventCount(id), fs, keep: o.keepBackups });
   const exportsService = new Exports({
     project: (id) => store.get(id),

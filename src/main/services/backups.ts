@@ -5,7 +5,8 @@
  *                                           JSON: documents, labels, history, runs of the project)
  *   auto-<yyyyMMdd-HHmmss-SSS>.meta.json   {format, at, bytes, reason, docs, labeled, journalEvents}
  *
- * The UI makes them (every N label events, on a timer while labels change, after an import) and
+ * The UI makes them (every N label events, on a timer while labels change, after a pause in
+ * labeling, when its page is hidden or closed, after every import) and
  * sends the JSON here; the newest `keep` are kept. Both files are written atomically, the data
  * first: a backup is complete when its meta file exists, and a data file without one (a crash in
  * between) is removed by the next save. `journalEvents` is the number of journal events at the time
@@ -24,7 +25,7 @@ export const DEFAULT_KEEP = AUTO_BACKUP_KEEP;
 
 const NAME_RE = /^auto-\d{8}-\d{6}-\d{3}(?:-\d+)?\.json$/;
 const META_SUFFIX = '.meta.json';
-const REASONS = new Set<BackupReason>(['labels', 'timer', 'import']);
+const REASONS = new Set<BackupReason>(['labels', 'timer', 'import', 'close']);
 const META_FORMAT = 'distillery-backup-meta';
 
 export interface BackupsOptions {

@@ -27,6 +27,12 @@ async function project(fs: HostFs = nodeFs) {
   return { store, p, journal: new Journal((id) => store.folder(id), fs), file: path.join(p.folder, 'journal.jsonl'), sentinelFile: path.join(p.folder, 'labels.sentinel.json') };
 }
 
+/** The records set aside in journal.torn.jsonl. */
+function tornLines(folder: string): { line: number; offset: number; base64: string; why: string }[] {
+  const f = path.join(folder, 'journal.torn.jsonl');
+  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+}
+
 const sha = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent');
 
 /** nodeFs with a log of writes and syncs, and switchable failures. */
@@ -157,13 +163,51 @@ describe('Journal', () => {
     expect((await journal.sentinel(p.id))?.labeledCount).toBe(3);
   });
 
-  it('skips a torn last line and damaged lines on read, and reports them', async () => {
-    const { p, journal, file } = await project();
+  it('sets a torn last line and damaged lines aside on open, keeping an event glued to a torn line', async () => {
+    const { p, journal, file, sentinelFile } = await project();
     await journal.append(p.id, [ev('1', ['a'])]);
-    appendFileSync(file, 'garbage\n{"docId":"2","labels":["b"],"source":"human","who":"x","at":"t","action":"label"}\n{"docId":"3","lab');
-    const r = await journal.readWithDamage(p.id);
-    expect(r.events.map((e) => e.docId)).toEqual(['1', '2']);
-    expect(r.damagedLines).toEqual([2, 4]);
+    appendFileSync(file, 'garbage\n{"docId":"2","labels":["b"],"source":"human","who":"x","at":"t","action":"label"}\n{"docId":"9","lab{"docId":"4","labels":["c"],"source":"human","who":"x","at":"t","action":"label"}\n{"docId":"3","lab');
+    const logged: string[] = [];
+    const reopened = new Journal(async () => p.folder, nodeFs, (m) => logged.push(m));
+    const r = await reopened.readWithDamage(p.id);
+    expect(r.events.map((e) => e.docId)).toEqual(['1', '2', '4']);
+    expect(r.damagedLines).toEqual([]);
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).docId)).toEqual(['1', '2', '4']);
+    const torn = tornLines(p.folder);
+    expect(torn.map((t) => [t.line, Buffer.from(t.base64, 'base64').toString('utf8')])).toEqual([
+      [2, 'garbage'],
+      [4, '{"docId":"9","lab'],
+      [5, '{"docId":"3","lab'],
+    ]);
+    const s = await reopened.sentinel(p.id);
+    expect(s).toMatchObject({ labeledCount: 3, recovery: { file: 'journal.torn.jsonl', setAside: 3, salvaged: 1, lines: [2, 4, 5], events: 3 } });
+    expect(JSON.parse(readFileSync(sentinelFile, 'utf8'))).toMatchObject({ labeledCount: 3, events: 3 });
+    expect(logged.join('\n')).toMatch(/3 damaged or torn record\(s\) \(line\(s\) 2, 4, 5\) set aside in journal\.torn\.jsonl, 1 label event\(s\) read back/);
+    // Opened again (a restart): nothing more to repair, the same repair is still reported.
+    const third = new Journal(async () => p.folder);
+    expect((await third.sentinel(p.id))?.recovery).toEqual(s?.recovery);
+    await third.append(p.id, [ev('5', ['a'])]);
+    expect((await third.sentinel(p.id))?.recovery).toEqual(s?.recovery);
+    expect(tornLines(p.folder)).toHaveLength(3);
+  });
+
+  it('a repair that cannot be written still never glues an append onto the torn line', async () => {
+    const { fs, fail } = instrumentedFs();
+    const { p, file } = await project(fs);
+    await new Journal(async () => p.folder).append(p.id, [ev('1', ['a'])]);
+    appendFileSync(file, '{"docId":"2","lab');
+    fail.tmpOpen = true; // the repaired journal cannot be written
+    fail.code = 'EROFS';
+    const logged: string[] = [];
+    const journal = new Journal(async () => p.folder, fs, (m) => logged.push(m));
+    expect((await journal.read(p.id)).map((e) => e.docId)).toEqual(['1']);
+    expect(logged.join()).toMatch(/could not repair/);
+    fail.tmpOpen = false;
+    await journal.append(p.id, [ev('3', ['b'])]);
+    // The repair runs on the next open and finds one torn line between two whole ones.
+    const again = new Journal(async () => p.folder);
+    expect((await again.read(p.id)).map((e) => e.docId)).toEqual(['1', '3']);
+    expect((await again.sentinel(p.id))?.labeledCount).toBe(2);
   });
 
   it('rejects malformed events before writing anything', async () => {

@@ -14,19 +14,22 @@
  *
  * A batch is all or nothing: if writing the events or the sentinel fails (ENOSPC → DISK_FULL), the
  * journal is truncated back to its previous length and the sentinel keeps its previous content.
- * Appends to one project are serialised. A torn or damaged line (a crash mid-write of an older
- * version, a hand edit) is skipped on read and reported by `readWithDamage`.
+ * Appends to one project are serialised, and always start on a fresh line.
+ *
+ * Repair on open: the first time a journal is touched (and whenever it changed behind our back), a
+ * torn last record (a crash or a truncation mid-write) and any damaged line are set aside, byte for
+ * byte, in `journal.torn.jsonl` (never deleted); an event glued onto a torn line by an older version
+ * is kept; a whole last record lacking only its line end is completed. The sentinel is then written
+ * from what can be read, with a `recovery` summary the UI shows once; the log says the same.
  */
 import path from 'node:path';
-import type { LabelEvent } from '../../shared/api';
+import type { JournalRecovery, JournalSentinel, LabelEvent } from '../../shared/api';
 import { DistilleryError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
 import { diskError, isErrno, KeyedMutex, nodeFs, syncDir, writeAll, writeFileAtomic, type HostFileHandle, type HostFs } from './fs-util';
+import { parseJournal, validateEvent, type JournalLine, type ParsedJournal } from './journal-file';
 
-export interface Sentinel {
-  labeledCount: number;
-  updatedAt: string;
-}
+export type Sentinel = JournalSentinel;
 
 interface SentinelFile extends Sentinel {
   format: 'distillery-label-sentinel';
@@ -40,10 +43,12 @@ interface ReplayState {
   events: number;
   /** Journal length this state describes; another length means another writer: replay again. */
   bytes: number;
+  /** The journal ends with a newline (a repair that could not be written leaves a torn tail). */
+  endsClean: boolean;
+  /** The last repair, carried from sentinel to sentinel. */
+  recovery?: JournalRecovery;
 }
 
-const SOURCES = new Set(['human', 'teacher', 'rule', 'student']);
-const ACTIONS = new Set(['label', 'accept', 'correct', 'skip', 'undo']);
 const MAX_BATCH = 1_000_000;
 
 export class Journal {
@@ -53,6 +58,8 @@ export class Journal {
   constructor(
     private readonly folderOf: (projectId: string) => Promise<string>,
     private readonly fs: HostFs = nodeFs,
+    /** Where a repair is reported (the server's or the app's log). */
+    private readonly log: (message: string) => void = () => {},
   ) {}
 
   /** Appends and fsyncs the events; all or nothing. */
@@ -61,16 +68,16 @@ export class Journal {
     const folder = await this.folderOf(projectId);
     if (clean.length === 0) return;
     const file = path.join(folder, PROJECT_LAYOUT.journal);
-    const buf = Buffer.from(clean.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8');
+    const lines = clean.map((e) => JSON.stringify(e)).join('\n') + '\n';
     await this.lock.run(folder, async () => {
-      let state = await this.state(folder);
+      const state = await this.open(folder);
+      // Never onto a torn line (a repair that could not be written leaves one): that would glue this batch to it.
+      const buf = Buffer.from((state.endsClean ? '' : '\n') + lines, 'utf8');
       const what = `${clean.length} label event(s)`;
       let h: HostFileHandle | undefined;
-      let before = 0;
+      const before = state.bytes;
       try {
         h = await this.fs.open(file, 'a', 0o644);
-        before = (await h.stat()).size;
-        if (before !== state.bytes) state = await this.state(folder, true);
         await writeAll(h, buf, null);
         await h.sync();
       } catch (e) {
@@ -81,16 +88,9 @@ export class Journal {
       await h.close();
       if (before === 0) await syncDir(this.fs, folder);
 
-      const next = { ...applyEvents(state, clean), bytes: before + buf.length };
-      const sentinel: SentinelFile = {
-        format: 'distillery-label-sentinel',
-        labeledCount: next.labeled,
-        updatedAt: new Date().toISOString(),
-        events: next.events,
-        journalBytes: before + buf.length,
-      };
+      const next: ReplayState = { ...applyEvents(state, clean), bytes: before + buf.length, endsClean: true };
       try {
-        await writeFileAtomic(this.fs, path.join(folder, PROJECT_LAYOUT.sentinel), JSON.stringify(sentinel, null, 2) + '\n', what);
+        await this.writeSentinel(folder, next, what);
       } catch (e) {
         // Keep the pair consistent: without its sentinel the batch is not written.
         let r: HostFileHandle | undefined;
@@ -110,60 +110,152 @@ export class Journal {
     return (await this.readWithDamage(projectId)).events;
   }
 
-  /** Events, and the 1-based line numbers of lines that could not be read. */
+  /** Events, and the 1-based line numbers of lines that could not be read (none once a repair was written). */
   async readWithDamage(projectId: string): Promise<{ events: LabelEvent[]; damagedLines: number[] }> {
     const folder = await this.folderOf(projectId);
     return this.lock.run(folder, async () => {
-      const { events, damagedLines } = await readJournalFile(this.fs, path.join(folder, PROJECT_LAYOUT.journal));
-      return { events, damagedLines };
+      await this.open(folder);
+      const parsed = await readJournal(this.fs, path.join(folder, PROJECT_LAYOUT.journal));
+      return { events: parsed.events, damagedLines: parsed.damaged.map((l) => l.no) };
     });
   }
 
   async sentinel(projectId: string): Promise<Sentinel | null> {
     const folder = await this.folderOf(projectId);
+    const state = await this.lock.run(folder, () => this.open(folder));
     let text: string;
     try {
       text = await this.fs.readFile(path.join(folder, PROJECT_LAYOUT.sentinel), 'utf8');
     } catch (e) {
-      if (isErrno(e, 'ENOENT')) return null;
+      if (isErrno(e, 'ENOENT')) return state.recovery ? summary(state, state.recovery.at) : null;
       throw e;
     }
     try {
       const s = JSON.parse(text) as SentinelFile;
-      if (typeof s.labeledCount === 'number' && typeof s.updatedAt === 'string') return { labeledCount: s.labeledCount, updatedAt: s.updatedAt };
+      if (typeof s.labeledCount === 'number' && typeof s.updatedAt === 'string') {
+        return { labeledCount: s.labeledCount, updatedAt: s.updatedAt, ...(s.recovery ? { recovery: s.recovery } : {}) };
+      }
     } catch {
       // fall through: rebuild below
     }
     // A damaged sentinel: recount from the journal (the source it summarises).
+    if (state.events === 0 && !state.recovery) return null;
     const { events } = await this.readWithDamage(projectId);
-    if (events.length === 0) return null;
-    return { labeledCount: applyEvents(emptyState(), events).labeled, updatedAt: events[events.length - 1].at };
+    return summary(state, events.at(-1)?.at ?? new Date().toISOString());
   }
 
   /** How many readable events the journal holds (what `read` would return). */
   async eventCount(projectId: string): Promise<number> {
     const folder = await this.folderOf(projectId);
-    return this.lock.run(folder, async () => {
-      const cached = this.states.get(folder);
-      const size = await this.fs
-        .stat(path.join(folder, PROJECT_LAYOUT.journal))
-        .then((s) => s.size)
-        .catch((e: unknown) => {
-          if (isErrno(e, 'ENOENT')) return 0;
-          throw e;
-        });
-      return (await this.state(folder, !cached || cached.bytes !== size)).events;
-    });
+    return this.lock.run(folder, async () => (await this.open(folder)).events);
   }
 
-  private async state(folder: string, fresh = false): Promise<ReplayState> {
+  /**
+   * The replay state of the journal as it is on disk; only under the folder's lock. The first time
+   * (and whenever the file changed behind our back) the file is read, and repaired when it needs it.
+   */
+  private async open(folder: string): Promise<ReplayState> {
+    const file = path.join(folder, PROJECT_LAYOUT.journal);
     const cached = this.states.get(folder);
-    if (cached && !fresh) return cached;
-    const { events, bytes } = await readJournalFile(this.fs, path.join(folder, PROJECT_LAYOUT.journal));
-    const s = { ...applyEvents(emptyState(), events), bytes };
-    this.states.set(folder, s);
-    return s;
+    if (cached) {
+      const size = await this.fs.stat(file).then(
+        (s) => s.size,
+        (e: unknown) => {
+          if (isErrno(e, 'ENOENT')) return 0;
+          throw e;
+        },
+      );
+      if (size === cached.bytes) return cached;
+    }
+    const parsed = await readJournal(this.fs, file);
+    let state: ReplayState = { ...applyEvents(emptyState(), parsed.events), bytes: parsed.bytes, endsClean: parsed.endsClean, recovery: cached?.recovery ?? (await this.lastRecovery(folder)) };
+    if (parsed.damaged.length || !parsed.endsClean) {
+      try {
+        state = await this.repair(folder, parsed, state);
+      } catch (e) {
+        // Reads still skip the damaged lines and appends start on a fresh line; the next open tries again.
+        this.log(`journal ${file}: could not repair (${(e as Error).message}); ${parsed.damaged.length} damaged line(s) are skipped for now`);
+      }
+    }
+    this.states.set(folder, state);
+    return state;
   }
+
+  /**
+   * Moves damaged records (byte for byte) to journal.torn.jsonl, then replaces the journal with its
+   * readable lines, then writes the sentinel from them. A crash in between leaves a record in both
+   * files at worst, never in neither.
+   */
+  private async repair(folder: string, parsed: ParsedJournal, state: ReplayState): Promise<ReplayState> {
+    const file = path.join(folder, PROJECT_LAYOUT.journal);
+    const at = new Date().toISOString();
+    const setAside = parsed.damaged.map((l) => tornRecord(l, at));
+    if (setAside.length) await appendDurably(this.fs, path.join(folder, PROJECT_LAYOUT.journalTorn), setAside.map((r) => JSON.stringify(r) + '\n').join(''));
+    const kept = Buffer.concat(parsed.lines.filter((l) => l.event).flatMap((l) => [l.bytes.subarray(l.eventAt), Buffer.from('\n')]));
+    await writeFileAtomic(this.fs, file, kept, 'the repaired journal');
+    const salvaged = parsed.damaged.filter((l) => l.event).length;
+    const recovery: JournalRecovery | undefined = setAside.length
+      ? { at, file: PROJECT_LAYOUT.journalTorn, setAside: setAside.length, salvaged, lines: parsed.damaged.map((l) => l.no), events: parsed.events.length }
+      : state.recovery;
+    const next: ReplayState = { ...state, bytes: kept.length, endsClean: true, recovery };
+    await this.writeSentinel(folder, next, 'the repaired journal');
+    this.log(
+      setAside.length
+        ? `journal ${file}: ${setAside.length} damaged or torn record(s) (line(s) ${recovery!.lines.join(', ')}) set aside in ${PROJECT_LAYOUT.journalTorn}` +
+            `${salvaged ? `, ${salvaged} label event(s) read back out of them` : ''}; ${parsed.events.length} label event(s) readable`
+        : `journal ${file}: its last record lacked the line end; added`,
+    );
+    return next;
+  }
+
+  private async writeSentinel(folder: string, s: ReplayState, what: string): Promise<void> {
+    const sentinel: SentinelFile = {
+      format: 'distillery-label-sentinel',
+      labeledCount: s.labeled,
+      updatedAt: new Date().toISOString(),
+      events: s.events,
+      journalBytes: s.bytes,
+      ...(s.recovery ? { recovery: s.recovery } : {}),
+    };
+    await writeFileAtomic(this.fs, path.join(folder, PROJECT_LAYOUT.sentinel), JSON.stringify(sentinel, null, 2) + '\n', what);
+  }
+
+  private async lastRecovery(folder: string): Promise<JournalRecovery | undefined> {
+    try {
+      return (JSON.parse(await this.fs.readFile(path.join(folder, PROJECT_LAYOUT.sentinel), 'utf8')) as Partial<SentinelFile>).recovery;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function summary(s: ReplayState, updatedAt: string): Sentinel {
+  return { labeledCount: s.labeled, updatedAt, ...(s.recovery ? { recovery: s.recovery } : {}) };
+}
+
+/** One line of journal.torn.jsonl: the exact bytes set aside (base64) and, for reading, their text. */
+function tornRecord(l: JournalLine, at: string) {
+  const bytes = l.event ? l.bytes.subarray(0, l.eventAt) : l.bytes;
+  return {
+    format: 'distillery-torn-record',
+    at,
+    line: l.no,
+    offset: l.start,
+    why: !l.terminated ? 'cut short: the last record has no line end (a write interrupted by a crash)' : l.event ? 'a torn record with the next label event glued to it (kept)' : 'not a label event',
+    text: bytes.toString('utf8'),
+    base64: bytes.toString('base64'),
+  };
+}
+
+async function appendDurably(fs: HostFs, file: string, text: string): Promise<void> {
+  const h = await fs.open(file, 'a', 0o644);
+  try {
+    await writeAll(h, Buffer.from(text, 'utf8'), null);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+  await syncDir(fs, path.dirname(file));
 }
 
 async function rollBack(h: HostFileHandle, size: number): Promise<void> {
@@ -171,42 +263,26 @@ async function rollBack(h: HostFileHandle, size: number): Promise<void> {
     await h.truncate(size);
     await h.sync();
   } catch {
-    // Nothing more to do: the error being reported says the batch was not saved; replay skips a torn line.
+    // Nothing more to do: the error being reported says the batch was not saved; the next open repairs a torn line.
   }
 }
 
-async function readJournalFile(fs: HostFs, file: string): Promise<{ events: LabelEvent[]; damagedLines: number[]; bytes: number }> {
-  let raw: Buffer;
+async function readJournal(fs: HostFs, file: string): Promise<ParsedJournal> {
   try {
-    raw = await fs.readFileBytes(file);
+    return parseJournal(await fs.readFileBytes(file));
   } catch (e) {
-    if (isErrno(e, 'ENOENT')) return { events: [], damagedLines: [], bytes: 0 };
+    if (isErrno(e, 'ENOENT')) return parseJournal(Buffer.alloc(0));
     throw e;
   }
-  const text = raw.toString('utf8');
-  const events: LabelEvent[] = [];
-  const damagedLines: number[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      const e = JSON.parse(line) as LabelEvent;
-      validateEvent(e, i);
-      events.push(e);
-    } catch {
-      damagedLines.push(i + 1);
-    }
-  });
-  return { events, damagedLines, bytes: raw.length };
 }
 
 function emptyState(): ReplayState {
-  return { labels: new Map(), labeled: 0, events: 0, bytes: 0 };
+  return { labels: new Map(), labeled: 0, events: 0, bytes: 0, endsClean: true };
 }
 
 /** A new state (the old one is left as it was, for a batch that may still fail). */
 function applyEvents(s: ReplayState, events: LabelEvent[]): ReplayState {
-  // (bytes is the caller's to set)
+  // (bytes and endsClean are the caller's to set)
   const labels = new Map(s.labels);
   let labeled = s.labeled;
   for (const e of events) {
@@ -216,7 +292,7 @@ function applyEvents(s: ReplayState, events: LabelEvent[]): ReplayState {
     labels.set(e.docId, e.labels.length);
     labeled += Number(now) - Number(was);
   }
-  return { labels, labeled, events: s.events + events.length, bytes: s.bytes };
+  return { ...s, labels, labeled, events: s.events + events.length };
 }
 
 function validateEvents(events: unknown): LabelEvent[] {
@@ -237,18 +313,4 @@ function validateEvents(events: unknown): LabelEvent[] {
       ...(x.text !== undefined ? { text: x.text } : {}),
     };
   });
-}
-
-function validateEvent(e: unknown, i: number): asserts e is LabelEvent {
-  const bad = (field: string, why: string) => new DistilleryError('CONFIG', `label event ${i + 1}: ${field} ${why}`, { field, index: i });
-  if (!e || typeof e !== 'object' || Array.isArray(e)) throw bad('event', 'is not an object');
-  const x = e as Record<string, unknown>;
-  if (typeof x.docId !== 'string' || x.docId === '' || x.docId.length > 1024) throw bad('docId', 'must be a non-empty string');
-  if (!Array.isArray(x.labels) || x.labels.some((l) => typeof l !== 'string')) throw bad('labels', 'must be a list of label names');
-  if (typeof x.source !== 'string' || !SOURCES.has(x.source)) throw bad('source', `must be one of ${[...SOURCES].join(', ')}`);
-  if (typeof x.who !== 'string') throw bad('who', 'must be a string');
-  if (typeof x.at !== 'string' || x.at === '') throw bad('at', 'must be a timestamp string');
-  if (typeof x.action !== 'string' || !ACTIONS.has(x.action)) throw bad('action', `must be one of ${[...ACTIONS].join(', ')}`);
-  if (x.modelVersion !== undefined && typeof x.modelVersion !== 'string') throw bad('modelVersion', 'must be a string');
-  if (x.text !== undefined && typeof x.text !== 'string') throw bad('text', 'must be a string');
 }

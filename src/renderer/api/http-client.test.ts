@@ -33,6 +33,24 @@ class FakeWS {
 }
 
 describe('HttpApi', () => {
+  it('sends small requests as keepalive while the page is hidden (it may be closing), others as usual', async () => {
+    const { f, calls } = fakeFetch(() => ({ body: { ok: true, result: null } }));
+    const api = new HttpApi({ base: 'http://h:1', fetch: f });
+    const ev = { docId: 'd', labels: ['a'], source: 'human' as const, who: 'w', at: 't', action: 'label' as const };
+    await api.journal.append('p1', [ev]);
+    const doc = { visibilityState: 'hidden' };
+    vi.stubGlobal('document', doc);
+    try {
+      await api.journal.append('p1', [ev]);
+      await api.journal.append('p1', [{ ...ev, text: '长'.repeat(20_000) }]);
+      doc.visibilityState = 'visible';
+      await api.journal.append('p1', [ev]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(calls.map((c) => c.init.keepalive ?? false)).toEqual([false, true, false, false]);
+  });
+
   it('POSTs the arguments as a JSON array with same-origin credentials and returns the result', async () => {
     const { f, calls } = fakeFetch((name, args) => ({ body: { ok: true, result: { name, args } } }));
     const api = new HttpApi({ base: 'http://h:1', fetch: f });

@@ -4,8 +4,16 @@
  * the WebSocket `/api/events`. Authentication is a cookie the server set in exchange for the token
  * of the first URL, so every request is same-origin with credentials.
  */
-import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
+import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, JournalSentinel, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
+
+/**
+ * Keepalive requests share a 64 KiB budget per page (Fetch standard); a JSON body of at most this
+ * many UTF-16 characters is at most 48 KiB of UTF-8.
+ */
+const KEEPALIVE_MAX_CHARS = 16 * 1024;
+
+const pageHidden = (): boolean => typeof document !== 'undefined' && document.visibilityState === 'hidden';
 
 type Reply<T> = { ok: true; result: T } | { ok: false; error: WireError };
 
@@ -41,27 +49,30 @@ export class HttpApi implements DistilleryApi {
 
   async call<T>(name: ApiCall, args: unknown[]): Promise<T> {
     let res: Response;
+    const body = JSON.stringify(args);
     try {
       res = await this.fetchFn(`${this.base}/api/${name}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(args),
+        body,
         credentials: 'same-origin',
+        // A hidden page may be closing: a small request then goes as keepalive, which outlives the page.
+        ...(pageHidden() && body.length <= KEEPALIVE_MAX_CHARS ? { keepalive: true } : {}),
       });
     } catch (e) {
       throw new DistilleryError('INTERNAL', `the server did not answer (${name}): ${e instanceof Error ? e.message : String(e)}`, { call: name, offline: true });
     }
-    let body: Reply<T> | undefined;
+    let reply: Reply<T> | undefined;
     try {
-      body = (await res.json()) as Reply<T>;
+      reply = (await res.json()) as Reply<T>;
     } catch {
-      body = undefined;
+      reply = undefined;
     }
-    if (!body || typeof body !== 'object' || !('ok' in body)) {
+    if (!reply || typeof reply !== 'object' || !('ok' in reply)) {
       throw new DistilleryError('INTERNAL', `HTTP ${res.status} from ${name}`, { call: name, status: res.status });
     }
-    if (!body.ok) throw fromWire({ ...body.error, details: { ...(body.error.details ?? {}), status: res.status } });
-    return body.result;
+    if (!reply.ok) throw fromWire({ ...reply.error, details: { ...(reply.error.details ?? {}), status: res.status } });
+    return reply.result;
   }
 
   system = { info: () => this.call<SystemInfo>('system.info', []) };
@@ -91,7 +102,7 @@ export class HttpApi implements DistilleryApi {
   journal = {
     append: (projectId: string, events: LabelEvent[]) => this.call<void>('journal.append', [projectId, events]),
     read: (projectId: string) => this.call<LabelEvent[]>('journal.read', [projectId]),
-    sentinel: (projectId: string) => this.call<{ labeledCount: number; updatedAt: string } | null>('journal.sentinel', [projectId]),
+    sentinel: (projectId: string) => this.call<JournalSentinel | null>('journal.sentinel', [projectId]),
   };
 
   exports = {

@@ -13,6 +13,10 @@ export const en = {
     dismiss: 'Dismiss',
     journalPending: '{n} label event(s) not yet journaled on the server',
     retry: 'Retry',
+    journalRecoveredTitle: 'The label journal was repaired.',
+    journalRecovered:
+      'Project “{name}”: {setAside} damaged or cut-short record(s) of journal.jsonl (line(s) {lines}), left by an interrupted write, were moved to {file} in the project folder; nothing was deleted. The journal now holds {events} readable label event(s). This browser’s database was not changed.',
+    journalSalvaged: '{n} label event(s) found whole inside those lines were kept in the journal.',
     diskFullTitle: 'The disk is full.',
     diskFull:
       'The disk that holds the project folder has no space left, so labeling is paused: nothing more is written until there is room. Every label made so far is kept in the local database; {n} label event(s) wait to be written to the journal. Free some space on that disk, then press Retry.',
@@ -294,7 +298,7 @@ export const en = {
     restoreConfirm: 'Replace this project’s documents and labels with the backup?',
     restored: 'Restored the backup ({n} document(s)).',
     files: 'Files written',
-    autoBackups: 'Automatic backups go to the project folder after every {n} labels, every {minutes} minutes while labels change, and after an import; the newest {keep} are kept.',
+    autoBackups: 'Automatic backups go to the project folder after every {n} labels, every {minutes} minutes while labels change, after a pause of a minute in labeling, when this page is hidden or closed, and after every import; the newest {keep} are kept.',
     autoLatest: 'Latest: {when} ({docs} document(s), {labeled} labeled).',
     autoNone: 'None yet.',
   },

@@ -15,6 +15,10 @@ export const zhCN: Messages = {
     dismiss: '关闭',
     journalPending: '有 {n} 条标注事件尚未写入服务器日志',
     retry: '重试',
+    journalRecoveredTitle: '标注日志已修复。',
+    journalRecovered:
+      '项目“{name}”：journal.jsonl 中有 {setAside} 条损坏或被截断的记录（第 {lines} 行，由中断的写入造成），已原样移到项目文件夹中的 {file}，没有删除任何内容。日志现有 {events} 条可读的标注事件。此浏览器的数据库未作改动。',
+    journalSalvaged: '在这些行中完整找到的 {n} 条标注事件已保留在日志中。',
     diskFullTitle: '磁盘已满。',
     diskFull:
       '存放项目文件夹的磁盘已没有剩余空间，标注已暂停：在腾出空间之前不会再写入任何内容。已做的标注都保存在本地数据库中；有 {n} 条标注事件等待写入日志。请在该磁盘上释放一些空间，然后点击“重试”。',
@@ -295,7 +299,7 @@ export const zhCN: Messages = {
     restoreConfirm: '用备份替换此项目的文档和标注？',
     restored: '已恢复备份（{n} 篇文档）。',
     files: '已写入的文件',
-    autoBackups: '每标注 {n} 条、标注有变化时每 {minutes} 分钟，以及每次导入之后，都会自动备份到项目目录；保留最新的 {keep} 份。',
+    autoBackups: '每标注 {n} 条、标注有变化时每 {minutes} 分钟、标注暂停一分钟后、此页面被隐藏或关闭时，以及每次导入之后，都会自动备份到项目目录；保留最新的 {keep} 份。',
     autoLatest: '最近一次：{when}（{docs} 篇文档，其中 {labeled} 篇已标注）。',
     autoNone: '还没有自动备份。',
   },

@@ -1,10 +1,10 @@
 /** App-wide state: system info, projects, the annotator's name, notifications, start-up checks. */
 import { computed, reactive } from 'vue';
-import type { ProjectMeta, SystemInfo } from '../../shared/api';
+import type { JournalRecovery, JournalSentinel, ProjectMeta, SystemInfo } from '../../shared/api';
 import { DistilleryError } from '../../shared/errors';
 import { api, HttpApi } from '../api';
 import { checkDatabase, type DbVerdict } from '../db/logic';
-import { countDocs, flushJournal, openDatabases, pendingJournal, rollbackPendingImports, saveProject, syncProjects } from '../db/repo';
+import { countDocs, flushJournal, openDatabases, pendingJournal, rollbackPendingImports, saveProject, syncProjects, withJournalLock } from '../db/repo';
 import type { ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { noteLabelEvents } from './auto-backup';
@@ -44,11 +44,15 @@ export const state = reactive({
   dbOpenError: '',
   connected: true,
   journalPending: {} as Record<string, number>,
+  /** Why the last journal append of a project failed (cleared when one works). */
+  journalError: {} as Record<string, string>,
   /**
    * Projects whose journal append failed because the disk holding the project folder is full (the
    * backend's message). Label writes stop until a journal append works again (writesAllowed).
    */
   diskFull: {} as Record<string, string>,
+  /** Repairs of a project's journal (set-aside torn records) this browser has not shown yet. */
+  journalRecovered: {} as Record<string, JournalRecovery>,
 });
 
 let toastSeq = 0;
@@ -118,14 +122,22 @@ export function isDiskFull(e: unknown): boolean {
   return e instanceof DistilleryError && e.code === 'DISK_FULL';
 }
 
+/** Retries of a failed journal append while events wait (the server may be up again without a word). */
+export const JOURNAL_RETRY = { firstMs: 2000, maxMs: 30_000 } as const;
+const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+const retryDelays = new Map<string, number>();
+
 /**
- * Sends pending journal events and updates the "not yet journaled" count. A full disk (DISK_FULL)
- * marks the project in state.diskFull (an error banner; label writes stop); a flush that works
- * clears it.
+ * Sends pending journal events and updates the "not yet journaled" count. While events wait after a
+ * failed append, it tries again by itself (JOURNAL_RETRY, doubling), so the banner goes once they
+ * are journaled without another label or a click. A full disk (DISK_FULL) instead marks the
+ * project in state.diskFull (an error banner; label writes stop; Retry or the next label tries
+ * again); a flush that works clears it.
  */
 export async function syncJournal(projectId: string): Promise<void> {
   try {
     const n = await flushJournal(api, projectId);
+    delete state.journalError[projectId];
     noteLabelEvents(projectId, n);
     if (state.diskFull[projectId]) {
       delete state.diskFull[projectId];
@@ -135,9 +147,36 @@ export async function syncJournal(projectId: string): Promise<void> {
     }
   } catch (e) {
     console.warn('journal append failed', e);
+    state.journalError[projectId] = errorText(e);
     if (isDiskFull(e)) state.diskFull[projectId] = errorText(e);
   }
-  state.journalPending[projectId] = await pendingJournal(projectId).catch(() => 0);
+  await refreshJournalPending(projectId);
+}
+
+/**
+ * Recounts the project's events not yet journaled, after the journal work queued before (flushes,
+ * automatic backups, which flush too), and schedules a retry while some wait.
+ */
+export async function refreshJournalPending(projectId: string): Promise<void> {
+  const n = await withJournalLock(projectId, () => pendingJournal(projectId)).catch(() => 0);
+  state.journalPending[projectId] = n;
+  const timer = retryTimers.get(projectId);
+  if (n === 0 || state.diskFull[projectId]) {
+    if (timer) clearTimeout(timer);
+    retryTimers.delete(projectId);
+    retryDelays.delete(projectId);
+    return;
+  }
+  if (timer) return;
+  const delay = retryDelays.get(projectId) ?? JOURNAL_RETRY.firstMs;
+  retryDelays.set(projectId, Math.min(JOURNAL_RETRY.maxMs, delay * 2));
+  retryTimers.set(
+    projectId,
+    setTimeout(() => {
+      retryTimers.delete(projectId);
+      void syncJournal(projectId);
+    }, delay),
+  );
 }
 
 /**
@@ -157,17 +196,41 @@ export async function writesAllowed(projectId: string): Promise<boolean> {
 /** Compares each project's label count with the journal's sentinel (kept outside IndexedDB). */
 export async function checkProjects(): Promise<void> {
   for (const p of state.projects) {
-    let sentinel: { labeledCount: number } | null = null;
+    let sentinel: JournalSentinel | null = null;
     try {
       sentinel = await api.journal.sentinel(p.id);
     } catch (e) {
       console.warn('sentinel unavailable', e);
       continue;
     }
+    const r = sentinel?.recovery;
+    if (r && !recoverySeen(p.id, r)) state.journalRecovered[p.id] = r;
     const have = state.dbOpenError ? null : (state.stats[p.id]?.labeled ?? 0);
     const v = checkDatabase(have, sentinel, state.dbOpenError || undefined);
     if (v.kind === 'ok') delete state.verdicts[p.id];
     else state.verdicts[p.id] = v;
+  }
+}
+
+const RECOVERY_SEEN_KEY = (projectId: string) => `distillery.journalRecoverySeen.${projectId}`;
+
+function recoverySeen(projectId: string, r: JournalRecovery): boolean {
+  try {
+    return localStorage.getItem(RECOVERY_SEEN_KEY(projectId)) === r.at;
+  } catch {
+    return false;
+  }
+}
+
+/** The journal-repair notice was read: this browser does not show that repair again. */
+export function dismissJournalRecovery(projectId: string): void {
+  const r = state.journalRecovered[projectId];
+  if (!r) return;
+  delete state.journalRecovered[projectId];
+  try {
+    localStorage.setItem(RECOVERY_SEEN_KEY(projectId), r.at);
+  } catch {
+    /* ignore */
   }
 }
 
@@ -189,7 +252,13 @@ export async function boot(): Promise<void> {
   try {
     state.info = await api.system.info();
     forgetToken();
-    if (api instanceof HttpApi) api.onConnection = (c) => (state.connected = c);
+    if (api instanceof HttpApi) {
+      api.onConnection = (c) => {
+        state.connected = c;
+        // Back in touch with the server: what waits goes now.
+        if (c) for (const [id, n] of Object.entries(state.journalPending)) if (n > 0) void syncJournal(id);
+      };
+    }
     if (!state.dbOpenError) await refreshProjects();
     else state.projects = (await api.projects.list()).map((m) => ({ strategy: 'random', ...m }));
     await checkProjects();
