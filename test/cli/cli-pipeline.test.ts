@@ -271,7 +271,7 @@ describe('predict', () => {
 describe('distill', () => {
   let teacherFile: string;
 
-  it('an ensemble predict --teacher-format writes averaged {"id", "probs"} lines for every data row', async () => {
+  it('an ensemble predict --teacher-format writes averaged {"id", "probs": {label: p}} lines for every data row', async () => {
     teacherFile = path.join(dir, 'teacher.jsonl');
     const [ens, a, b] = await Promise.all([
       ok(['predict', '--model', modelA, '--model', modelB, '--data', trainCsv, '--teacher-format']),
@@ -279,20 +279,22 @@ describe('distill', () => {
       ok(['predict', '--model', modelB, '--data', trainCsv, '--teacher-format']),
     ]);
     writeFileSync(teacherFile, ens);
-    const rows = jsonLines(ens) as { id: string; probs: number[] }[];
-    const ra = jsonLines(a) as { id: string; probs: number[] }[];
-    const rb = jsonLines(b) as { id: string; probs: number[] }[];
+    // Keyed by label name, so that distill maps the columns by name (issue #12).
+    type Line = { id: string; probs: Record<string, number> };
+    const rows = jsonLines(ens) as Line[];
+    const ra = jsonLines(a) as Line[];
+    const rb = jsonLines(b) as Line[];
     expect(rows).toHaveLength(800);
     rows.forEach((r, i) => {
       expect(Object.keys(r).sort()).toEqual(['id', 'probs']);
       expect(r.id).toBe(String(i + 1));
-      expect(r.probs).toHaveLength(2);
-      expect(Math.abs(r.probs[0] + r.probs[1] - 1)).toBeLessThanOrEqual(1e-5);
+      expect(Object.keys(r.probs)).toEqual(['0', '1']);
+      expect(Math.abs(r.probs['0'] + r.probs['1'] - 1)).toBeLessThanOrEqual(1e-5);
       // Rounded to 6 decimals on output: the mean of rounded members is within 1e-6.
-      for (let c = 0; c < 2; c++) expect(Math.abs(r.probs[c] - (ra[i].probs[c] + rb[i].probs[c]) / 2)).toBeLessThanOrEqual(1.5e-6);
+      for (const c of ['0', '1']) expect(Math.abs(r.probs[c] - (ra[i].probs[c] + rb[i].probs[c]) / 2)).toBeLessThanOrEqual(1.5e-6);
     });
     // The members differ (else the averaging check above proves nothing).
-    expect(ra.some((r, i) => Math.abs(r.probs[0] - rb[i].probs[0]) > 0.05)).toBe(true);
+    expect(ra.some((r, i) => Math.abs(r.probs['0'] - rb[i].probs['0']) > 0.05)).toBe(true);
   });
 
   it('distill --teacher-outputs accepts them and reports α and the temperature', async () => {

@@ -399,7 +399,8 @@ export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {},
           },
         );
         const C = schema.labels.length;
-        const lines = docs.map((d, i) => JSON.stringify({ id: d.id, probs: Array.from(probs.subarray(i * C, (i + 1) * C), (v) => Number(v.toPrecision(7))) }));
+        // Keyed by label name, so that distillation maps the columns by name (teacher-outputs.ts).
+        const lines = docs.map((d, i) => JSON.stringify({ id: d.id, probs: Object.fromEntries(scorer.labels.map((l, c) => [l, Number(probs[i * C + c].toPrecision(7))])) }));
         await writeFile(files.teacherOutputs, lines.join('\n') + '\n');
       } finally {
         await scorer.dispose();
@@ -642,7 +643,7 @@ async function writePrelabels(outputsFile: string, file: string, data: PreparedD
   const multi = task === 'multilabel';
   const C = labels.length;
   const totalRows = data.corpus.docs.length + data.corpus.duplicatesRemoved + data.corpus.skippedEmpty;
-  const t = await readTeacherOutputs(outputsFile, data.unlabeled, C, multi, totalRows);
+  const t = await readTeacherOutputs(outputsFile, data.unlabeled, labels, multi, totalRows);
   const lines = data.unlabeled.map((d, i) => {
     const v = t.values.subarray(i * C, (i + 1) * C);
     let probs: number[];
