@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/worker/backend/tfjs-backend';
+import { MACRO_RULE, wilsonInterval } from '../../src/shared/metrics';
 import { TextPipeline } from '../../src/worker/text/pipeline';
 import {
   ASPECTS,
@@ -174,7 +175,16 @@ describe('eval', () => {
       const support = Object.values(m.per_class as Record<string, { support: number }>).reduce((a, c) => a + c.support, 0);
       expect(support).toBe(testDocs.length);
       expect(m.micro_f1).toBeCloseTo(m.accuracy, 12);
+      // Every metric says on how many documents it stands, with its interval (issue #12).
+      expect(m.n).toBe(testDocs.length);
+      expect(m.accuracy_ci).toEqual(wilsonInterval(Math.round(m.accuracy * m.n), m.n));
+      expect(m.macro_f1_ci[0]).toBeLessThanOrEqual(m.macro_f1);
+      expect(m.macro_f1_ci[1]).toBeGreaterThanOrEqual(m.macro_f1);
+      expect(m.macro_rule).toBe(MACRO_RULE);
     }
+    // train's JSON carries them too.
+    expect(trainA.n).toBe(testDocs.length);
+    expect(trainA.accuracy_ci).toEqual(viaTfjs.accuracy_ci);
     // tfjs is the engine train scored with: identical numbers. ONNX equals it to ~1e-6 in
     // probability, so at most a document sitting exactly on 0.5 could flip.
     expect(viaTfjs.accuracy).toBe(trainA.accuracy);

@@ -1,5 +1,6 @@
 /** A model card (Mitchell et al. 2019, abridged) for the model folder, in Markdown. */
 import type { Metrics } from '../../shared/metrics';
+import { evidenceLines } from '../eval/report';
 import { archEntry } from '../models/registry';
 import type { ModelFolderConfig } from './model-folder';
 
@@ -40,6 +41,7 @@ export function renderModelCard(c: ModelFolderConfig, f: ModelCardFacts): string
       .filter((k) => typeof m[k] === 'number')
       .map((k) => `| ${k} | ${pct(m[k])} |`),
     '',
+    ...evidenceLines(f.metrics, c.labels.length).flatMap((l, i, all) => [`- ${l}`, ...(i === all.length - 1 ? [''] : [])]),
     '## Use',
     '',
     '- `model.onnx`: input `input_ids` (int64 [batch, T]), the ids from `tokenizer.json`, post-padded with 0; outputs `logits` and `probs` (label order in `labels.json`).',
