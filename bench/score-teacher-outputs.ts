@@ -12,7 +12,7 @@ const [data, seed, file] = process.argv.slice(2);
 const d = await prepareData({ ...TRAIN_DEFAULTS, data, seed: Number(seed), splitSeed: Number(seed) });
 const labels = d.schema.labels;
 const C = labels.length;
-const t = await readTeacherOutputs(file, d.test, C, false, d.test.length);
+const t = await readTeacherOutputs(file, d.test, labels, false, d.test.length);
 const yTrue = d.test.map((doc) => labels.indexOf(doc.labels[0]));
 const yPred = d.test.map((_, i) => argmax(t.values.subarray(i * C, (i + 1) * C)));
 const m = singleLabelMetrics(yTrue, yPred, labels);

@@ -2,12 +2,16 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
   argmax,
+  bootstrapInterval,
   logLoss,
+  MACRO_RULE,
+  MIN_TEST_DOCS,
   meanStd,
   multiLabelLogLoss,
   multiLabelMetrics,
   singleLabelMetrics,
   thresholdProbs,
+  wilsonInterval,
 } from './metrics';
 
 describe('singleLabelMetrics: binary', () => {
@@ -148,6 +152,83 @@ describe('multiLabelMetrics', () => {
   it('refuses probabilities and ragged rows', () => {
     expect(() => multiLabelMetrics([[0.7, 0]], [[1, 0]], ['A', 'B'])).toThrow(/0 or 1/);
     expect(() => multiLabelMetrics([[1]], [[1, 0]], ['A', 'B'])).toThrow(/row 0/);
+  });
+});
+
+describe('intervals, n and the macro rule (issue #12)', () => {
+  it('Wilson 95 % interval on hand-computed values', () => {
+    // 8/10, z = 1.959964: z² = 3.841459, z²/n = 0.3841459, denominator 1.3841459;
+    // centre = (0.8 + 0.1920729)/1.3841459 = 0.716740; half = (1.959964/1.3841459)·√(0.016 + 0.0096036)
+    //        = 1.416010 · 0.160011 = 0.226578 → [0.490162, 0.943318]
+    const [lo, hi] = wilsonInterval(8, 10);
+    expect(lo).toBeCloseTo(0.490162, 5);
+    expect(hi).toBeCloseTo(0.943318, 5);
+    // 0/10: centre = half = 0.1920729/1.3841459 = 0.138766 → [0, 0.277533] (not the empty [0, 0] of p ± z·√(pq/n))
+    const [lo0, hi0] = wilsonInterval(0, 10);
+    expect(lo0).toBe(0);
+    expect(hi0).toBeCloseTo(0.277533, 5);
+    // 4/10: centre = (0.4 + 0.1920729)/1.3841459 = 0.427753; half = 1.416010·√(0.024 + 0.0096036) = 0.259573 → [0.168180, 0.687326]
+    const [lo4, hi4] = wilsonInterval(4, 10);
+    expect(lo4).toBeCloseTo(0.168180, 5);
+    expect(hi4).toBeCloseTo(0.687326, 5);
+    expect(wilsonInterval(0, 0)).toEqual([0, 1]);
+    expect(() => wilsonInterval(11, 10)).toThrow(/outside/);
+  });
+
+  it('every single-label result states n, the accuracy interval, the macro-F1 interval and the rules', () => {
+    const yTrue = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0];
+    const yPred = [1, 1, 1, 0, 1, 1, 0, 0, 0, 0];
+    const m = singleLabelMetrics(yTrue, yPred, ['neg', 'pos']);
+    expect(m.n).toBe(10);
+    expect(m.accuracy_ci).toEqual(wilsonInterval(7, 10));
+    expect(m.macro_rule).toBe(MACRO_RULE);
+    expect(m.interval_rule).toMatch(/Wilson.*bootstrap.*1000 resamples/);
+    const [lo, hi] = m.macro_f1_ci;
+    expect(lo).toBeLessThan(m.macro_f1);
+    expect(hi).toBeGreaterThan(m.macro_f1);
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThanOrEqual(1);
+    // Seeded: the same documents give the same interval.
+    expect(singleLabelMetrics(yTrue, yPred, ['neg', 'pos']).macro_f1_ci).toEqual(m.macro_f1_ci);
+    // Perfect predictions leave no room: every resample scores 1.
+    expect(singleLabelMetrics(yTrue, yTrue, ['neg', 'pos']).macro_f1_ci).toEqual([1, 1]);
+  });
+
+  it('macro averages are over the classes present in the gold labels', () => {
+    // labels a b c; yTrue [a,a,b,b], yPred [a,c,b,b]. c is never true (one false positive).
+    // a: tp 1 fp 0 fn 1 → P 1, R 1/2, F1 2/3;  b: tp 2 → P = R = F1 = 1;  c: support 0 → left out.
+    // macro F1 = (2/3 + 1)/2 = 5/6 (over all three labels it would be 5/9); macro P = 1, macro R = 3/4.
+    const m = singleLabelMetrics([0, 0, 1, 1], [0, 2, 1, 1], ['a', 'b', 'c']);
+    expect(m.macro_f1).toBeCloseTo(5 / 6, 12);
+    expect(m.macro_precision).toBeCloseTo(1, 12);
+    expect(m.macro_recall).toBeCloseTo(3 / 4, 12);
+    expect(m.macro_over).toEqual(['a', 'b']);
+    expect(m.per_class.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+    // Multi-label: label C never true → left out of the macro average.
+    const ml = multiLabelMetrics([[1, 0, 0], [0, 1, 0]], [[1, 0, 1], [0, 0, 0]], ['A', 'B', 'C']);
+    // A: F1 1; B: tp 0 fn 1 → F1 0; C: support 0 → left out. macro F1 = 1/2 (over three: 1/3).
+    expect(ml.macro_f1).toBeCloseTo(0.5, 12);
+    expect(ml.macro_over).toEqual(['A', 'B']);
+    expect(ml.accuracy_ci).toEqual(wilsonInterval(0, 2));
+  });
+
+  it('warns below the minimum test size, not at it', () => {
+    const small = singleLabelMetrics(new Array(MIN_TEST_DOCS - 1).fill(0), new Array(MIN_TEST_DOCS - 1).fill(0), ['a', 'b']);
+    expect(small.warnings?.[0]).toContain(`only ${MIN_TEST_DOCS - 1} test documents`);
+    const enough = singleLabelMetrics(new Array(MIN_TEST_DOCS).fill(0), new Array(MIN_TEST_DOCS).fill(0), ['a', 'b']);
+    expect(enough.warnings).toBeUndefined();
+  });
+
+  it('bootstrapInterval: a statistic of the draw counts, percentile interval, seeded', () => {
+    // The mean of 0/1 values: its bootstrap interval is close to the Wilson interval for large n.
+    const xs: number[] = Array.from({ length: 400 }, (_, i) => (i % 4 === 0 ? 0 : 1)); // 300/400 = 0.75
+    const meanOf = (w: Uint32Array) => xs.reduce((s, x, i) => s + x * w[i], 0) / xs.length;
+    const [lo, hi] = bootstrapInterval(xs.length, meanOf, 1000, 3);
+    const [wlo, whi] = wilsonInterval(300, 400);
+    expect(Math.abs(lo - wlo)).toBeLessThan(0.015);
+    expect(Math.abs(hi - whi)).toBeLessThan(0.015);
+    expect(bootstrapInterval(xs.length, meanOf, 1000, 3)).toEqual([lo, hi]);
+    expect(bootstrapInterval(0, meanOf)).toEqual([0, 1]);
   });
 });
 

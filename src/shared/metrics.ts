@@ -1,13 +1,45 @@
 /**
  * Classification metrics, pure TS (used by the worker, the CLI and the UI alike).
  *
- * Conventions follow scikit-learn with `labels=range(K)` and `zero_division=0`:
- * - every label in `labels` counts in macro averages, even one with no support and no predictions
- *   (its precision/recall/F1 are 0, as sklearn does when `labels` is passed explicitly);
+ * Conventions follow scikit-learn with `zero_division=0`, except for which classes macro averages cover:
+ * - macro averages are over the classes PRESENT in the gold labels of the test set (MACRO_RULE), as
+ *   sklearn does without `labels=`. A class absent from a 10-document test set has recall 0/0 and
+ *   would drag the macro average towards 0 for no reason ("P 2.5 %", issue #12); per-class entries
+ *   still list every label;
  * - any 0/0 (precision with no predictions, recall with no support, F1 with tp+fp+fn = 0) is 0;
  * - F1 is computed as 2tp / (2tp + fp + fn), which equals 2PR/(P+R) whenever both are defined.
+ * Every result says on how many documents it stands (`n`), carries 95 % intervals (Wilson for accuracy,
+ * a seeded bootstrap over documents for macro-F1) and a warning below MIN_TEST_DOCS documents.
  * All rates are fractions in [0, 1]; formatting as percent is the report's job.
  */
+import { createRng } from './random';
+
+/** Below this many test documents every metric comes with a warning. */
+export const MIN_TEST_DOCS = 30;
+/** Bootstrap resamples for the macro-F1 interval, and the seed that makes the interval reproducible. */
+export const BOOTSTRAP_RESAMPLES = 1000;
+export const BOOTSTRAP_SEED = 12;
+export const MACRO_RULE = 'macro averages are over the classes present in the gold labels of the test set';
+export const INTERVAL_RULE = `95 % intervals: Wilson score for accuracy, percentile bootstrap over documents (${BOOTSTRAP_RESAMPLES} resamples, seed ${BOOTSTRAP_SEED}) for macro-F1`;
+
+/** A [low, high] interval. */
+export type Interval = [number, number];
+
+/** What every metrics object states besides the rates: its size, intervals, the rules, warnings. */
+export interface MetricsEvidence {
+  /** Number of test documents the metrics stand on. */
+  n: number;
+  /** Wilson 95 % interval of `accuracy` (subset accuracy for multi-label). */
+  accuracy_ci: Interval;
+  /** Bootstrap 95 % interval of `macro_f1`. */
+  macro_f1_ci: Interval;
+  /** The labels macro averages are over: those present in the gold labels. */
+  macro_over: string[];
+  macro_rule: string;
+  interval_rule: string;
+  /** E.g. fewer than MIN_TEST_DOCS test documents. */
+  warnings?: string[];
+}
 
 export interface ClassMetrics {
   precision: number;
@@ -17,7 +49,7 @@ export interface ClassMetrics {
   support: number;
 }
 
-export interface SingleLabelMetrics {
+export interface SingleLabelMetrics extends MetricsEvidence {
   accuracy: number;
   /** Positive class for binary tasks (or when `positive` is given), else macro. */
   precision: number;
@@ -31,10 +63,9 @@ export interface SingleLabelMetrics {
   per_class: Record<string, ClassMetrics>;
   /** confusion[true][pred] counts. */
   confusion: number[][];
-  n: number;
 }
 
-export interface MultiLabelMetrics {
+export interface MultiLabelMetrics extends MetricsEvidence {
   micro_f1: number;
   macro_f1: number;
   weighted_f1: number;
@@ -47,7 +78,6 @@ export interface MultiLabelMetrics {
   macro_precision: number;
   macro_recall: number;
   per_class: Record<string, ClassMetrics>;
-  n: number;
 }
 
 export type Metrics = SingleLabelMetrics | MultiLabelMetrics;
@@ -67,6 +97,95 @@ function f1Of(tp: number, fp: number, fn: number): number {
 
 function mean(xs: number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+
+/** The evidence fields of a metrics object (for JSON summaries that otherwise keep only the rates). */
+export function evidenceOf(m: Partial<MetricsEvidence>): Partial<MetricsEvidence> {
+  const out: Partial<MetricsEvidence> = {};
+  for (const k of ['n', 'accuracy_ci', 'macro_f1_ci', 'macro_over', 'macro_rule', 'interval_rule', 'warnings'] as const) {
+    if (m[k] !== undefined) (out as Record<string, unknown>)[k] = m[k];
+  }
+  return out;
+}
+
+/** Mean over the classes with support (present in the gold labels); 0 when none is. */
+function macroOver(per: ClassMetrics[], pick: (c: ClassMetrics) => number): number {
+  return mean(per.filter((c) => c.support > 0).map(pick));
+}
+
+/** 97.5th percentile of the standard normal. */
+const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval for a proportion of `successes` out of `n` (default 95 %). Unlike the normal
+ * approximation it stays inside [0, 1] and is not empty at 0/n or n/n; [0, 1] when n is 0.
+ */
+export function wilsonInterval(successes: number, n: number, z = Z95): Interval {
+  if (!(n > 0)) return [0, 1];
+  if (successes < 0 || successes > n) throw new RangeError(`successes ${successes} outside 0..${n}`);
+  const p = successes / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/** The 2.5th and 97.5th percentiles (linear interpolation) of bootstrap statistics. */
+function percentileInterval(stats: number[]): Interval {
+  const xs = [...stats].sort((a, b) => a - b);
+  const at = (q: number) => {
+    const h = (xs.length - 1) * q;
+    const lo = Math.floor(h);
+    return xs[lo] + (h - lo) * ((xs[Math.min(lo + 1, xs.length - 1)] ?? xs[lo]) - xs[lo]);
+  };
+  return [at(0.025), at(0.975)];
+}
+
+/**
+ * Percentile bootstrap interval of a statistic of the documents: `stat` gets, per resample, how often
+ * each document was drawn (n draws with replacement). Seeded, so the same inputs give the same interval.
+ */
+export function bootstrapInterval(n: number, stat: (counts: Uint32Array) => number, resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED): Interval {
+  if (n === 0 || resamples < 1) return [0, 1];
+  const rng = createRng(seed);
+  const counts = new Uint32Array(n);
+  const stats: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[rng.int(n)]++;
+    stats.push(stat(counts));
+  }
+  return percentileInterval(stats);
+}
+
+function sizeWarnings(n: number): string[] | undefined {
+  return n < MIN_TEST_DOCS ? [`only ${n} test document${n === 1 ? '' : 's'} (fewer than ${MIN_TEST_DOCS}): these metrics are rough; read the intervals`] : undefined;
+}
+
+function evidence(n: number, correct: number, macroCi: Interval, macroOverLabels: string[]): MetricsEvidence {
+  const warnings = sizeWarnings(n);
+  return {
+    n,
+    accuracy_ci: wilsonInterval(correct, n),
+    macro_f1_ci: macroCi,
+    macro_over: macroOverLabels,
+    macro_rule: MACRO_RULE,
+    interval_rule: INTERVAL_RULE,
+    ...(warnings ? { warnings } : {}),
+  };
+}
+
+/** Macro-F1 over present classes from per-class tp/fp/fn counts. */
+function macroF1FromCounts(tp: Float64Array, fp: Float64Array, fn: Float64Array): number {
+  let s = 0;
+  let k = 0;
+  for (let c = 0; c < tp.length; c++) {
+    if (tp[c] + fn[c] === 0) continue;
+    s += f1Of(tp[c], fp[c], fn[c]);
+    k++;
+  }
+  return k ? s / k : 0;
 }
 
 function classMetrics(tp: number, fp: number, fn: number): ClassMetrics {
@@ -131,9 +250,26 @@ export function singleLabelMetrics(
     per.push(classMetrics(tp, fp, fn));
   }
 
-  const macro_precision = mean(per.map((c) => c.precision));
-  const macro_recall = mean(per.map((c) => c.recall));
-  const macro_f1 = mean(per.map((c) => c.f1));
+  const macro_precision = macroOver(per, (c) => c.precision);
+  const macro_recall = macroOver(per, (c) => c.recall);
+  const macro_f1 = macroOver(per, (c) => c.f1);
+  const macroCi = bootstrapInterval(n, (w) => {
+    const tp = new Float64Array(K);
+    const fp = new Float64Array(K);
+    const fn = new Float64Array(K);
+    for (let i = 0; i < n; i++) {
+      const c = w[i];
+      if (!c) continue;
+      const t = yTrue[i];
+      const p = yPred[i];
+      if (t === p) tp[t] += c;
+      else {
+        fp[p] += c;
+        fn[t] += c;
+      }
+    }
+    return macroF1FromCounts(tp, fp, fn);
+  });
   // For single-label data every error is one FP (for the predicted class) and one FN (for the
   // true class), so micro-F1 == accuracy; computed from the counts anyway so tests can check it.
   const micro_f1 = f1Of(tpSum, fpSum, fnSum);
@@ -154,7 +290,7 @@ export function singleLabelMetrics(
     macro_recall,
     per_class: perClassRecord(labels, per),
     confusion,
-    n,
+    ...evidence(n, tpSum, macroCi, labels.filter((_, k) => per[k].support > 0)),
   };
 }
 
@@ -204,9 +340,26 @@ export function multiLabelMetrics(
   const FN = fn.reduce((s, x) => s + x, 0);
   const totalSupport = per.reduce((s, c) => s + c.support, 0);
   const subset_accuracy = div(exact, n);
+  const macroCi = bootstrapInterval(n, (w) => {
+    const btp = new Float64Array(K);
+    const bfp = new Float64Array(K);
+    const bfn = new Float64Array(K);
+    for (let i = 0; i < n; i++) {
+      const c = w[i];
+      if (!c) continue;
+      const t = yTrue[i];
+      const p = yPred[i];
+      for (let k = 0; k < K; k++) {
+        if (t[k] === 1 && p[k] === 1) btp[k] += c;
+        else if (t[k] === 0 && p[k] === 1) bfp[k] += c;
+        else if (t[k] === 1 && p[k] === 0) bfn[k] += c;
+      }
+    }
+    return macroF1FromCounts(btp, bfp, bfn);
+  });
   return {
     micro_f1: f1Of(TP, FP, FN),
-    macro_f1: mean(per.map((c) => c.f1)),
+    macro_f1: macroOver(per, (c) => c.f1),
     // sklearn's 'weighted': weights are label supports (count of true assignments), not n.
     weighted_f1: div(
       per.reduce((s, c) => s + c.f1 * c.support, 0),
@@ -217,10 +370,10 @@ export function multiLabelMetrics(
     accuracy: subset_accuracy,
     micro_precision: div(TP, TP + FP),
     micro_recall: div(TP, TP + FN),
-    macro_precision: mean(per.map((c) => c.precision)),
-    macro_recall: mean(per.map((c) => c.recall)),
+    macro_precision: macroOver(per, (c) => c.precision),
+    macro_recall: macroOver(per, (c) => c.recall),
     per_class: perClassRecord(labels, per),
-    n,
+    ...evidence(n, exact, macroCi, labels.filter((_, k) => per[k].support > 0)),
   };
 }
 

@@ -209,6 +209,14 @@ describe.concurrent('distillery CLI: teacher outputs', () => {
     expect(err).toContain('error [TEACHER_OUTPUTS]');
     expect(err).toContain(`no teacher output for document id "${gone}" (data line ${gone + 1})`);
   });
+
+  it('outputs keyed by labels the data does not have are refused, naming both label lists (issue #12)', async ({ expect }) => {
+    const rows = Array.from({ length: N }, (_, i) => JSON.stringify({ id: String(i + 1), probs: { neg: 0.3, pos: 0.7 } })).join('\n');
+    const t = file('teacher-other-labels.jsonl', rows + '\n');
+    const err = expectFailure(expect, await runCli(distill(t)));
+    expect(err).toContain('error [TEACHER_OUTPUTS]');
+    expect(err).toContain(`${t}:1: the teacher's labels (neg, pos) are not the data's (0, 1)`);
+  });
 });
 
 describe.concurrent('distillery CLI: options (commander, exit code 2)', () => {

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/worker/backend/tfjs-backend';
+import { MACRO_RULE, wilsonInterval } from '../../src/shared/metrics';
 import { TextPipeline } from '../../src/worker/text/pipeline';
 import {
   ASPECTS,
@@ -174,7 +175,16 @@ describe('eval', () => {
       const support = Object.values(m.per_class as Record<string, { support: number }>).reduce((a, c) => a + c.support, 0);
       expect(support).toBe(testDocs.length);
       expect(m.micro_f1).toBeCloseTo(m.accuracy, 12);
+      // Every metric says on how many documents it stands, with its interval (issue #12).
+      expect(m.n).toBe(testDocs.length);
+      expect(m.accuracy_ci).toEqual(wilsonInterval(Math.round(m.accuracy * m.n), m.n));
+      expect(m.macro_f1_ci[0]).toBeLessThanOrEqual(m.macro_f1);
+      expect(m.macro_f1_ci[1]).toBeGreaterThanOrEqual(m.macro_f1);
+      expect(m.macro_rule).toBe(MACRO_RULE);
     }
+    // train's JSON carries them too.
+    expect(trainA.n).toBe(testDocs.length);
+    expect(trainA.accuracy_ci).toEqual(viaTfjs.accuracy_ci);
     // tfjs is the engine train scored with: identical numbers. ONNX equals it to ~1e-6 in
     // probability, so at most a document sitting exactly on 0.5 could flip.
     expect(viaTfjs.accuracy).toBe(trainA.accuracy);
@@ -271,7 +281,7 @@ describe('predict', () => {
 describe('distill', () => {
   let teacherFile: string;
 
-  it('an ensemble predict --teacher-format writes averaged {"id", "probs"} lines for every data row', async () => {
+  it('an ensemble predict --teacher-format writes averaged {"id", "probs": {label: p}} lines for every data row', async () => {
     teacherFile = path.join(dir, 'teacher.jsonl');
     const [ens, a, b] = await Promise.all([
       ok(['predict', '--model', modelA, '--model', modelB, '--data', trainCsv, '--teacher-format']),
@@ -279,20 +289,22 @@ describe('distill', () => {
       ok(['predict', '--model', modelB, '--data', trainCsv, '--teacher-format']),
     ]);
     writeFileSync(teacherFile, ens);
-    const rows = jsonLines(ens) as { id: string; probs: number[] }[];
-    const ra = jsonLines(a) as { id: string; probs: number[] }[];
-    const rb = jsonLines(b) as { id: string; probs: number[] }[];
+    // Keyed by label name, so that distill maps the columns by name (issue #12).
+    type Line = { id: string; probs: Record<string, number> };
+    const rows = jsonLines(ens) as Line[];
+    const ra = jsonLines(a) as Line[];
+    const rb = jsonLines(b) as Line[];
     expect(rows).toHaveLength(800);
     rows.forEach((r, i) => {
       expect(Object.keys(r).sort()).toEqual(['id', 'probs']);
       expect(r.id).toBe(String(i + 1));
-      expect(r.probs).toHaveLength(2);
-      expect(Math.abs(r.probs[0] + r.probs[1] - 1)).toBeLessThanOrEqual(1e-5);
+      expect(Object.keys(r.probs)).toEqual(['0', '1']);
+      expect(Math.abs(r.probs['0'] + r.probs['1'] - 1)).toBeLessThanOrEqual(1e-5);
       // Rounded to 6 decimals on output: the mean of rounded members is within 1e-6.
-      for (let c = 0; c < 2; c++) expect(Math.abs(r.probs[c] - (ra[i].probs[c] + rb[i].probs[c]) / 2)).toBeLessThanOrEqual(1.5e-6);
+      for (const c of ['0', '1']) expect(Math.abs(r.probs[c] - (ra[i].probs[c] + rb[i].probs[c]) / 2)).toBeLessThanOrEqual(1.5e-6);
     });
     // The members differ (else the averaging check above proves nothing).
-    expect(ra.some((r, i) => Math.abs(r.probs[0] - rb[i].probs[0]) > 0.05)).toBe(true);
+    expect(ra.some((r, i) => Math.abs(r.probs['0'] - rb[i].probs['0']) > 0.05)).toBe(true);
   });
 
   it('distill --teacher-outputs accepts them and reports α and the temperature', async () => {

@@ -273,10 +273,14 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Pre-labeled/.test(t.textContent))', undefined, 30_000);
     timings.train = (Date.now() - t) / 1000;
     expect(await text(page, 'run-accuracy')).toMatch(/%$/);
+    // Under the accuracy: the number of test documents and its Wilson 95 % interval; the tooltip says more (issue #12).
+    expect(await text(page, 'run-evidence')).toMatch(/^n = \d+ · \d+\.\d%–\d+\.\d%$/);
+    expect(await page.locator('[data-testid="run-evidence"]').first().locator('..').getAttribute('title')).toMatch(/95 % interval .*Wilson/);
     await page.click('[data-testid="run-row"]');
     await page.waitForSelector('[data-testid="run-details"] canvas');
     await page.waitForSelector('[data-testid="confusion"]');
     await shot('10-train-done');
+    await page.locator('[data-testid="runs"]').screenshot({ path: path.join(SHOTS, '10b-runs-n-interval.png') });
 
     await page.click('[data-testid="nav-annotate"]');
     await page.waitForSelector('[data-testid="suggestion"]');

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_ALPHAS, runAlphaSweep } from '../../worker/jobs/alpha-sweep';
 import { runRepeated } from '../../worker/jobs/repeated-runs';
-import { describeTeacherOutputs, readTeacherOutputsMeta } from '../../worker/jobs/teacher-outputs';
+import { describeTeacherOutputs, readTeacherOutputsMeta, teacherOutputsNameLabels } from '../../worker/jobs/teacher-outputs';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
 import { addTrainOptions, int, num, numList, trainJobOptions } from '../options';
@@ -17,6 +17,9 @@ Loss (single-label): L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) +
 Loss (multi-label): L = α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)   (digest B: α = 1).
 Teacher outputs: JSONL, one line per data row: {"id": …, "logits": [...]} or {"id": …, "probs": [...]}
   (or a bare array of logits); aligned by "id" when every line has one, else by row order.
+  Columns are matched to the data's labels by name: values keyed by label ({"probs": {"a": 0.9, …}}) or
+  arrays in the order of the "labels" of <file>.teacher.json; a teacher with other labels is refused.
+  Arrays with no sidecar are taken in the data's label order (numbers by value, then the rest), unchecked.
   \`distillery predict --model A --model B … --teacher-format\` writes such a file from one model or an ensemble.`;
 
 export function distillCommand(): Command {
@@ -38,6 +41,9 @@ export function distillCommand(): Command {
     const meta = await readTeacherOutputsMeta(o.teacherOutputs);
     const teacherName = (o.teacherName as string | undefined) ?? (meta ? describeTeacherOutputs(meta) : undefined);
     info(`teacher: ${teacherName ?? `not named (soft labels from ${o.teacherOutputs}; --teacher-name names it in the model card)`}`);
+    if (!(await teacherOutputsNameLabels(o.teacherOutputs))) {
+      info(`warning: ${o.teacherOutputs} names no labels (no "labels" in its .teacher.json, values not keyed by label): its columns are taken in the data's label order, unchecked`);
+    }
     const opts = {
       ...trainJobOptions(o),
       teacherOutputs: o.teacherOutputs as string,

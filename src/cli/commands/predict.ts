@@ -43,7 +43,7 @@ export function predictCommand(): Command {
     .option('--encoding <name>', 'input encoding (default: detected)')
     .option('--batch-size <n>', 'documents per batch', positiveInt('--batch-size'), 256)
     .option('--engine <name>', 'onnx | tfjs | auto (onnx where model.onnx exists)', 'auto')
-    .option('--teacher-format', 'write {"id", "probs"} lines for `distill --teacher-outputs`')
+    .option('--teacher-format', 'write {"id", "probs": {label: p}} lines for `distill --teacher-outputs`')
     .action(async (o) => {
       const opened = [];
       for (const spec of o.model as string[]) opened.push(await openModel(spec, o.engine));

@@ -1,5 +1,7 @@
 /** What train and distill print: a JSON object on stdout, a readable summary on stderr. */
 import type { RepeatedRuns } from '../../worker/jobs/repeated-runs';
+import { evidenceOf } from '../../shared/metrics';
+import { evidenceLines } from '../../worker/eval/report';
 import { pickNumbers } from '../../worker/jobs/repeated-runs';
 import type { TrainJobOptions } from '../../worker/jobs/train-job';
 import { info } from '../progress';
@@ -13,6 +15,7 @@ export function printTrainSummary(rep: RepeatedRuns, o: TrainJobOptions, extra: 
     task: r.schema.task,
     labels: r.schema.labels,
     ...pickNumbers(r.metrics),
+    ...evidenceOf(r.metrics),
     params: r.paramCount,
     size_mb: Number(r.sizeMB.toFixed(3)),
     seconds: Number(r.seconds.toFixed(1)),
@@ -33,6 +36,7 @@ export function printTrainSummary(rep: RepeatedRuns, o: TrainJobOptions, extra: 
       `(${r.sizes.test} docs) in ${r.seconds.toFixed(1)} s on ${r.backend}, ${r.trainSamplesPerSecond.toFixed(1)} samples/s` +
       (r.outDir ? `; model folder ${r.outDir}` : ''),
   );
+  for (const l of evidenceLines(r.metrics, r.schema.labels.length)) info(l);
   if (rep.runs.length > 1) {
     const s = rep.summary.accuracy;
     info(`over ${rep.runs.length} seeds: accuracy ${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)}`);

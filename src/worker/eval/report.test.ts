@@ -149,3 +149,15 @@ describe('renderMarkdownReport', () => {
     expect(out).toContain('| F1 (macro) | 55.56 |');
   });
 });
+
+describe('what the metrics stand on (issue #12)', () => {
+  it('the report states n, the Wilson and bootstrap intervals, the macro rule and a small-test warning', () => {
+    // 8 of 10 right; label c never in the gold labels. Wilson 95 % for 8/10: [49.02, 94.33] %.
+    const m = singleLabelMetrics([0, 0, 0, 0, 0, 1, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1, 1, 1, 1, 2], ['a', 'b', 'c']);
+    const md = renderMarkdownReport({ title: 'T', task: 'multiclass', labels: ['a', 'b', 'c'], metrics: m, reproducibility: repro });
+    expect(md).toContain('- Accuracy 80.00 % on 10 test documents, 95 % interval 49.02–94.33 % (Wilson).');
+    expect(md).toMatch(/- Macro-F1 \d+\.\d\d %, 95 % interval \d+\.\d\d–\d+\.\d\d % \(bootstrap over documents\)\./);
+    expect(md).toContain('- Macro averages are over the classes present in the gold labels of the test set (2 of 3 labels): a, b.');
+    expect(md).toContain('- **Warning: only 10 test documents (fewer than 30): these metrics are rough; read the intervals.**');
+  });
+});

@@ -12,7 +12,9 @@ import type { TaskType } from '../../shared/task';
 import {
   isMultiLabelMetrics,
   meanStd,
+  type Interval,
   type Metrics,
+  type MetricsEvidence,
   type MultiLabelMetrics,
   type SingleLabelMetrics,
 } from '../../shared/metrics';
@@ -95,6 +97,23 @@ export function formatPercent(x: number | undefined): string {
   if (x === undefined || Number.isNaN(x)) return DASH;
   if (x < -1e-9 || x > 1 + 1e-9) throw new RangeError(`rate ${x} is outside [0, 1]; pass fractions, not percent`);
   return (x * 100).toFixed(2);
+}
+
+/**
+ * What the metrics stand on, in sentences: n, the 95 % intervals, which classes the macro averages
+ * cover, and any warning (a small test set). Empty for metrics from before these fields existed.
+ */
+export function evidenceLines(m: Partial<MetricsEvidence> & { accuracy?: number; macro_f1?: number }, labelCount?: number): string[] {
+  const out: string[] = [];
+  const range = (ci: Interval) => `${formatPercent(ci[0])}–${formatPercent(ci[1])} %`;
+  if (m.accuracy_ci && m.n !== undefined) out.push(`Accuracy ${formatPercent(m.accuracy)} % on ${formatCount(m.n)} test documents, 95 % interval ${range(m.accuracy_ci)} (Wilson).`);
+  if (m.macro_f1_ci) out.push(`Macro-F1 ${formatPercent(m.macro_f1)} %, 95 % interval ${range(m.macro_f1_ci)} (bootstrap over documents).`);
+  if (m.macro_over) {
+    const of = labelCount !== undefined ? ` (${m.macro_over.length} of ${labelCount} labels)` : '';
+    out.push(`Macro averages are over the classes present in the gold labels of the test set${of}: ${m.macro_over.join(', ') || 'none'}.`);
+  }
+  for (const w of m.warnings ?? []) out.push(`Warning: ${w}.`);
+  return out;
 }
 
 /** {mean: 0.8072, std: 0.0041} → "80.72 ± 0.41"; a plain number → "80.72". */
@@ -344,6 +363,8 @@ export function renderMarkdownReport(report: EvalReport): string {
     ),
     '',
   );
+  const evidence = evidenceLines(m, labels.length);
+  if (evidence.length) out.push(...evidence.map((l) => (l.startsWith('Warning') ? `- **${l}**` : `- ${l}`)), '');
 
   out.push('## Per class', '', perClassTable(m, labels), '');
   if (!multi) out.push('## Confusion matrix', '', 'Rows are true labels, columns predicted labels.', '', confusionTable(m, labels), '');

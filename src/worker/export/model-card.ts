@@ -1,6 +1,7 @@
 /** A model card (Mitchell et al. 2019, abridged) for the model folder, in Markdown. */
 import path from 'node:path';
 import type { Metrics } from '../../shared/metrics';
+import { evidenceLines } from '../eval/report';
 import { archEntry } from '../models/registry';
 import { TOKENIZER_SPEC_VERSION } from '../text/pipeline';
 import type { ModelFolderConfig } from './model-folder';
@@ -52,6 +53,7 @@ export function renderModelCard(c: ModelFolderConfig, f: ModelCardFacts): string
       .filter((k) => typeof m[k] === 'number')
       .map((k) => `| ${k} | ${pct(m[k])} |`),
     '',
+    ...evidenceLines(f.metrics, c.labels.length).flatMap((l, i, all) => [`- ${l}`, ...(i === all.length - 1 ? [''] : [])]),
     ...renderUseSection(c, { onnx: 'model.onnx' }, f.tokens),
     '## Limits',
     '',

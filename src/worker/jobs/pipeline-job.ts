@@ -15,7 +15,7 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, DistilleryError, ModelFolderError } from '../../shared/errors';
-import { argmax, isMultiLabelMetrics, type Metrics } from '../../shared/metrics';
+import { argmax, evidenceOf, isMultiLabelMetrics, type Metrics, type MetricsEvidence } from '../../shared/metrics';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import type { LabelSchema, TaskType } from '../../shared/task';
 import { studentArchTeacherName } from '../../shared/teacher-name';
@@ -134,6 +134,8 @@ export interface PipelineRow {
   onnx_mb: number;
   /** Headline metrics on the evaluation rows, through onnxruntime: accuracy + macro_f1, or micro_f1 + macro_f1 (multi-label). */
   metrics: Record<string, number>;
+  /** n, the 95 % intervals, the macro rule and warnings of those metrics. */
+  evidence?: Partial<MetricsEvidence>;
   /** Over --runs seeds (students, runs > 1): mean ± std as the training code evaluated them. */
   runs?: Record<string, { mean: number; std: number; n: number }>;
   /** Milliseconds per document at each batch size ("1", "32"): tokenization + onnxruntime; median over calls. */
@@ -400,7 +402,8 @@ export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {},
           },
         );
         const C = schema.labels.length;
-        const lines = docs.map((d, i) => JSON.stringify({ id: d.id, probs: Array.from(probs.subarray(i * C, (i + 1) * C), (v) => Number(v.toPrecision(7))) }));
+        // Keyed by label name, so that distillation maps the columns by name (teacher-outputs.ts).
+        const lines = docs.map((d, i) => JSON.stringify({ id: d.id, probs: Object.fromEntries(scorer.labels.map((l, c) => [l, Number(probs[i * C + c].toPrecision(7))])) }));
         await writeFile(files.teacherOutputs, lines.join('\n') + '\n');
       } finally {
         await scorer.dispose();
@@ -466,6 +469,7 @@ export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {},
           size_mb: Number(((scorer.params * 4) / (1024 * 1024)).toFixed(4)),
           onnx_mb: Number((scorer.onnxBytes / (1024 * 1024)).toFixed(4)),
           metrics: headline(metrics),
+          evidence: evidenceOf(metrics),
           ...(m.rep && runs > 1 ? { runs: pickSummary(m.rep, Object.keys(headline(metrics))) } : {}),
           latency_ms_per_doc: lat,
           cpu_ms_per_doc: cpu,
@@ -643,7 +647,7 @@ async function writePrelabels(outputsFile: string, file: string, data: PreparedD
   const multi = task === 'multilabel';
   const C = labels.length;
   const totalRows = data.corpus.docs.length + data.corpus.duplicatesRemoved + data.corpus.skippedEmpty;
-  const t = await readTeacherOutputs(outputsFile, data.unlabeled, C, multi, totalRows);
+  const t = await readTeacherOutputs(outputsFile, data.unlabeled, labels, multi, totalRows);
   const lines = data.unlabeled.map((d, i) => {
     const v = t.values.subarray(i * C, (i + 1) * C);
     let probs: number[];

@@ -52,6 +52,22 @@ function runsTable(rows: PipelineRow[]): string {
   );
 }
 
+/** Each model's n and 95 % intervals, the macro rule once, and the small-test warning once. */
+function intervalLines(rows: PipelineRow[]): string[] {
+  const withCi = rows.filter((x) => x.evidence?.accuracy_ci);
+  if (!withCi.length) return [];
+  const range = (ci?: [number, number]) => (ci ? `${formatPercent(ci[0])}–${formatPercent(ci[1])}` : DASH);
+  const first = withCi[0].evidence!;
+  return [
+    `95 % intervals on these ${first.n} rows (accuracy: Wilson; macro-F1: bootstrap over the rows): ` +
+      withCi.map((x) => `${x.name} accuracy ${range(x.evidence!.accuracy_ci)}, macro-F1 ${range(x.evidence!.macro_f1_ci)}`).join('; ') +
+      '. Macro averages are over the classes present in the gold labels of these rows' +
+      (first.macro_over ? ` (${first.macro_over.length}: ${first.macro_over.join(', ')})` : '') +
+      '.',
+    ...(first.warnings ?? []).map((w) => `**Warning: ${w}.**`),
+  ];
+}
+
 export function renderPipelineReport(r: PipelineReport): string {
   const s = r.split;
   const out: string[] = [];
@@ -70,6 +86,8 @@ export function renderPipelineReport(r: PipelineReport): string {
   );
   out.push('## Comparison', '');
   out.push(pipelineTable(r.rows, r.latency.batch_sizes), '');
+  const intervals = intervalLines(r.rows);
+  if (intervals.length) out.push(...intervals, '');
   out.push(
     `Rates are percent on the same ${evalWhat}, each model loaded back from its exported \`model.onnx\` and run through ${r.backend.inference}. ` +
       `Size: float32 parameters in MB (2^20 bytes); ONNX files: ${r.rows.map((x) => `${x.name} ${x.onnx_mb.toFixed(2)} MB`).join(', ')}. ` +

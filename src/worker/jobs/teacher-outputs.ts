@@ -3,6 +3,12 @@
  * students, a Python BERT): one line per document, either
  *   {"id": "…", "logits": [..]}   or   {"id": "…", "probs": [..]}   (or a bare array = logits)
  * aligned by `id` when every line has one, else by order with the data file's rows.
+ * Columns are matched to the data's labels BY NAME, never by position alone: values may be an object
+ * keyed by label ({"probs": {"好评": 0.9, "差评": 0.1}}, what `predict --teacher-format` writes), or
+ * an array in the order of the `labels` of the `.teacher.json` sidecar. Only a file that names its
+ * labels nowhere is taken in the data's label order (`labelsFrom: 'assumed'`, which distill warns
+ * about). A teacher whose labels are not the data's is refused: aligning them by position trained a
+ * 10-class student on shuffled soft labels (issue #12, 0 % accuracy).
  * Single-label distillation needs logits; probabilities are turned into log-probabilities, which
  * give the same softmax at every temperature. Multi-label distillation needs probabilities; logits
  * are passed through a sigmoid.
@@ -20,20 +26,30 @@ export interface TeacherOutputs {
   kind: 'logits' | 'probs';
   numClasses: number;
   alignedBy: 'id' | 'order';
+  /** Where the column → label mapping came from: names on the lines, the sidecar's labels, or assumed (the data's order). */
+  labelsFrom: 'lines' | 'sidecar' | 'assumed';
 }
 
 interface Row {
   id?: string;
+  /** Values in the data's label order. */
   values: number[];
   kind: 'logits' | 'probs';
   line: number;
+  named: boolean;
 }
 
-export async function readTeacherOutputs(file: string, docs: CorpusDoc[], numClasses: number, multiLabel: boolean, totalRows: number): Promise<TeacherOutputs> {
+/**
+ * `labels`: the data's labels (the student's classes, in its order). Every row comes back in that
+ * order, whatever order the teacher wrote its columns in.
+ */
+export async function readTeacherOutputs(file: string, docs: CorpusDoc[], labels: readonly string[], multiLabel: boolean, totalRows: number): Promise<TeacherOutputs> {
+  const numClasses = labels.length;
   const text = await readFile(file, 'utf8').catch((e: Error) => {
     throw new InputError('TEACHER_OUTPUTS', `cannot read teacher outputs ${file}: ${e.message}`, { file });
   });
-  const rows = parseRows(text, file, numClasses);
+  const sidecarLabels = (await readTeacherOutputsMeta(file))?.labels;
+  const rows = parseRows(text, file, labels, sidecarLabels);
   const kinds = new Set(rows.map((r) => r.kind));
   if (kinds.size > 1) throw new InputError('TEACHER_OUTPUTS', `${file}: mixes "logits" and "probs" lines`, { file });
   const kind = rows[0].kind;
@@ -63,7 +79,31 @@ export async function readTeacherOutputs(file: string, docs: CorpusDoc[], numCla
       values.set(convert(rows[k].values, kind, multiLabel), i * numClasses);
     });
   }
-  return { values, kind, numClasses, alignedBy: byId ? 'id' : 'order' };
+  const labelsFrom = rows.every((r) => r.named) ? 'lines' : sidecarLabels ? 'sidecar' : 'assumed';
+  return { values, kind, numClasses, alignedBy: byId ? 'id' : 'order', labelsFrom };
+}
+
+/**
+ * For each of the data's labels, the teacher's column holding it; a teacher label set that differs
+ * from the data's (missing, extra or repeated names) is refused with both lists in the message.
+ */
+export function teacherColumnOrder(teacherLabels: readonly string[], dataLabels: readonly string[], where: string, file: string, line?: number): number[] {
+  const missing = dataLabels.filter((l) => !teacherLabels.includes(l));
+  const extra = teacherLabels.filter((l) => !dataLabels.includes(l));
+  const repeated = teacherLabels.filter((l, i) => teacherLabels.indexOf(l) !== i);
+  if (missing.length || extra.length || repeated.length) {
+    const why = [
+      missing.length ? `the teacher has no ${missing.map((l) => `"${l}"`).join(', ')}` : '',
+      extra.length ? `the data has no ${extra.map((l) => `"${l}"`).join(', ')}` : '',
+      repeated.length ? `${repeated.map((l) => `"${l}"`).join(', ')} named twice` : '',
+    ].filter(Boolean);
+    throw new InputError(
+      'TEACHER_OUTPUTS',
+      `${where}: the teacher's labels (${teacherLabels.join(', ')}) are not the data's (${dataLabels.join(', ')}): ${why.join('; ')}. Score this data with a teacher trained on the same labels`,
+      { file, field: 'labels', ...(line !== undefined ? { line } : {}) },
+    );
+  }
+  return dataLabels.map((l) => teacherLabels.indexOf(l));
 }
 
 function convert(v: number[], kind: 'logits' | 'probs', multiLabel: boolean): number[] {
@@ -71,7 +111,13 @@ function convert(v: number[], kind: 'logits' | 'probs', multiLabel: boolean): nu
   return kind === 'logits' ? v : v.map((p) => Math.log(Math.max(p, 1e-12)));
 }
 
-function parseRows(text: string, file: string, C: number): Row[] {
+function parseRows(text: string, file: string, labels: readonly string[], sidecarLabels: readonly string[] | undefined): Row[] {
+  const C = labels.length;
+  // Array rows: columns in the sidecar's label order, or (no sidecar) assumed to be the data's.
+  const arrayOrder = sidecarLabels ? teacherColumnOrder(sidecarLabels, labels, `${teacherOutputsMetaFile(file)} (labels)`, file) : undefined;
+  const arrayWidth = sidecarLabels?.length ?? C;
+  // Named rows: one column order per distinct key order (usually one for the whole file).
+  const namedOrders = new Map<string, number[]>();
   const rows: Row[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -96,13 +142,25 @@ function parseRows(text: string, file: string, C: number): Row[] {
         kind = 'probs';
       }
     }
-    if (!Array.isArray(values) || !values.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new InputError('TEACHER_OUTPUTS', `${file}:${i + 1}: expected "logits" or "probs" as an array of numbers`, { file, line: i + 1 });
+    const named = values !== null && typeof values === 'object' && !Array.isArray(values);
+    const teacherLabels = named ? Object.keys(values as object) : undefined;
+    const cells = named ? Object.values(values as object) : values;
+    if (!Array.isArray(cells) || !cells.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      throw new InputError('TEACHER_OUTPUTS', `${file}:${i + 1}: expected "logits" or "probs" as an array of numbers or an object of numbers keyed by label`, { file, line: i + 1 });
     }
-    if (values.length !== C) {
-      throw new InputError('TEACHER_OUTPUTS', `${file}:${i + 1}: ${values.length} values, but the task has ${C} classes`, { file, line: i + 1 });
+    let order: number[] | undefined;
+    if (teacherLabels) {
+      const key = teacherLabels.join('\u0000');
+      order = namedOrders.get(key);
+      if (!order) namedOrders.set(key, (order = teacherColumnOrder(teacherLabels, labels, `${file}:${i + 1}`, file, i + 1)));
+    } else {
+      if (cells.length !== arrayWidth) {
+        throw new InputError('TEACHER_OUTPUTS', `${file}:${i + 1}: ${cells.length} values, but the ${sidecarLabels ? "teacher's sidecar names" : 'task has'} ${arrayWidth} ${sidecarLabels ? 'labels' : 'classes'}`, { file, line: i + 1 });
+      }
+      order = arrayOrder;
     }
-    rows.push({ id, values: values as number[], kind, line: i + 1 });
+    const inDataOrder = order ? order.map((c) => cells[c] as number) : (cells as number[]);
+    rows.push({ id, values: inDataOrder, kind, line: i + 1, named });
   });
   if (!rows.length) throw new InputError('TEACHER_OUTPUTS', `${file}: no teacher outputs`, { file });
   return rows;
@@ -138,4 +196,21 @@ export async function readTeacherOutputsMeta(file: string): Promise<TeacherOutpu
 /** How the model card and the log name the teacher of a teacher-outputs file. */
 export function describeTeacherOutputs(meta: TeacherOutputsMeta): string {
   return `${meta.kind} (${meta.model})`;
+}
+
+/**
+ * Whether a teacher-outputs file names its labels (a sidecar with labels, or values keyed by label
+ * on its first line); one that does not is aligned with the data's labels by position, unchecked.
+ */
+export async function teacherOutputsNameLabels(file: string): Promise<boolean> {
+  if ((await readTeacherOutputsMeta(file))?.labels) return true;
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const first = text.split(/\r?\n/).find((l) => l.trim());
+  try {
+    const o = JSON.parse(first ?? 'null') as Record<string, unknown> | null;
+    const v = o && !Array.isArray(o) ? (o.probs ?? o.logits) : undefined;
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+  } catch {
+    return false;
+  }
 }

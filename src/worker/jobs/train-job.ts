@@ -136,7 +136,7 @@ export async function prepareData(o: TrainJobOptions): Promise<PreparedData> {
   if (o.teacherOutputs) {
     const C = schema.labels.length;
     const totalRows = corpus.docs.length + corpus.duplicatesRemoved + corpus.skippedEmpty;
-    const t = await readTeacherOutputs(o.teacherOutputs, corpus.docs, C, schema.task === 'multilabel', totalRows);
+    const t = await readTeacherOutputs(o.teacherOutputs, corpus.docs, schema.labels, schema.task === 'multilabel', totalRows);
     teacher = new Map(corpus.docs.map((d, i) => [d, t.values.subarray(i * C, (i + 1) * C)]));
   }
   let train: CorpusDoc[];

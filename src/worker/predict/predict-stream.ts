@@ -21,7 +21,7 @@ export interface PredictModel {
 
 export interface PredictStreamOptions {
   batchSize?: number;
-  /** Write {"id", "probs": [...]} lines for `distill --teacher-outputs` instead of label + probs. */
+  /** Write {"id", "probs": {label: p}} lines for `distill --teacher-outputs` instead of label + probs. */
   teacherFormat?: boolean;
   textCol?: string;
   encoding?: string;
@@ -69,7 +69,8 @@ export async function predictStream(docs: AsyncIterable<Doc>, models: PredictMod
     for (let i = 0; i < n; i++) {
       const p = Array.from(avg.subarray(i * C, (i + 1) * C), (x) => Number(x.toFixed(6)));
       const id = batch[i].id ?? String(done + i + 1);
-      if (o.teacherFormat) text += JSON.stringify({ id, probs: p }) + '\n';
+      // Keyed by label name: distill maps the teacher's columns to its data's labels by name.
+      if (o.teacherFormat) text += JSON.stringify({ id, probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])) }) + '\n';
       else {
         const label = multiLabel ? labels.filter((_, c) => p[c] >= threshold) : labels[argmax(p)];
         text += JSON.stringify({ ...(batch[i].id ? { id: batch[i].id } : {}), label, probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])) }) + '\n';

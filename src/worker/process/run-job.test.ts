@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobContext } from '../../../test/fixtures/job-context';
 import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
+import { topicCorpus, TOPIC_LABELS } from '../../../test/fixtures/topic-corpus';
 import type { JobRequest } from '../../shared/api';
 import { runJob } from './run-job';
 
@@ -73,5 +74,30 @@ describe('runJob', () => {
   it('refuses bad α lists in the worker too', async () => {
     const { ctx } = jobContext(path.join(tmp, 'bad'));
     await expect(runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 2] } }), ctx)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/\[0, 1\]/) });
+  });
+});
+
+describe('runJob: the 10-class case in the app (issue #12)', () => {
+  it('distills by label name when the project lists its labels in another order than the data sort ("1", "10", "2", …)', async () => {
+    // The app sends soft labels in the project's label order; the job's schema is that order too.
+    const labels = [...TOPIC_LABELS].sort();
+    const ten = topicCorpus(400, 12).map((d, i) => ({ id: `t${i}`, text: d.text, labels: [d.label] }));
+    const byId = Object.fromEntries(ten.map((d) => [d.id, labels.map((l) => (l === d.labels[0] ? 0.91 : 0.01))]));
+    const { ctx } = jobContext(path.join(tmp, 'ten'));
+    const r = await runJob(
+      {
+        kind: 'distill',
+        projectId: 'p',
+        task: 'multiclass',
+        labels,
+        docs: { labeled: ten },
+        teacher: { kind: 'probs', name: 'oracle', byId },
+        options: { model: 'textcnn', embedDim: 16, numFilters: 16, filterSizes: [2], epochs: 6, batchSize: 16, lr: 0.01, patience: 6, minCount: 1, alpha: 1, temperature: 1, charts: false },
+      },
+      ctx,
+    );
+    expect(r.metrics!.n).toBe(40);
+    expect(r.metrics!.accuracy).toBeGreaterThanOrEqual(0.7);
+    expect(r.metrics!.accuracy_ci[0]).toBeLessThan(r.metrics!.accuracy);
   });
 });

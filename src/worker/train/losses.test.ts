@@ -1,0 +1,210 @@
+/**
+ * The training losses against hand-computed values and an independent float64 implementation
+ * written here (issue #9 item 5): cross-entropy, focal loss, the distillation loss
+ * α·ρ²·KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α)·CE at several α and ρ, multi-label BCE and the
+ * multi-label distillation BCE. Conventions pinned here: CE means over labeled rows, the KL term over
+ * all rows (unlabeled rows distil only), BCE over rows × classes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/tfjs-backend';
+import { multiLabelLoss, singleLabelLoss, type LossInputs } from './losses';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+// ---- the float64 reference --------------------------------------------------------------------
+
+function softmax(z: number[], rho = 1): number[] {
+  const s = z.map((v) => v / rho);
+  const m = Math.max(...s);
+  const e = s.map((v) => Math.exp(v - m));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+const ce = (z: number[], y: number) => -Math.log(softmax(z)[y]);
+const kl = (p: number[], q: number[]) => p.reduce((s, pi, i) => s + (pi > 0 ? pi * Math.log(pi / q[i]) : 0), 0);
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const bce = (z: number, t: number, w = 1) => -(w * t * Math.log(sigmoid(z)) + (1 - t) * Math.log(1 - sigmoid(z)));
+
+interface RefSingle {
+  logits: number[][];
+  y: number[];
+  teacher?: number[][];
+  alpha?: number;
+  rho?: number;
+  gamma?: number;
+  weights?: number[];
+}
+
+/** L = α·ρ²·mean_rows KL(p_T ‖ p_S) + (1 − α)·mean_labeled w_y·(1 − p_y)^γ·CE. */
+function refSingle(r: RefSingle): number {
+  const labeled = r.y.map((y, i) => [y, i]).filter(([y]) => y >= 0);
+  const hard = labeled.length
+    ? labeled.reduce((s, [y, i]) => {
+        const c = ce(r.logits[i], y);
+        const focal = r.gamma ? (1 - softmax(r.logits[i])[y]) ** r.gamma : 1;
+        return s + (r.weights ? r.weights[y] : 1) * focal * c;
+      }, 0) / labeled.length
+    : 0;
+  if (!r.teacher) return hard;
+  const alpha = r.alpha ?? 0.5;
+  const rho = r.rho ?? 1;
+  const soft = r.logits.reduce((s, z, i) => s + kl(softmax(r.teacher![i], rho), softmax(z, rho)), 0) / r.logits.length;
+  return alpha * rho * rho * soft + (labeled.length ? 1 - alpha : 0) * hard;
+}
+
+function lossOf(fn: (i: LossInputs) => tf.Scalar, inp: Omit<LossInputs, 'logits'> & { logits: number[][] }): number {
+  const logits = tf.tensor2d(inp.logits);
+  try {
+    const l = fn({ ...inp, logits });
+    const v = l.dataSync()[0];
+    l.dispose();
+    return v;
+  } finally {
+    logits.dispose();
+  }
+}
+
+const flat = (rows: number[][]) => Float32Array.from(rows.flat());
+
+// ---- single-label -----------------------------------------------------------------------------
+
+describe('single-label losses', () => {
+  it('hand-computed: logits [0, ln 3] give softmax [1/4, 3/4]', () => {
+    // CE(y = 1) = −ln(3/4) = 0.2876821; CE(y = 0) = ln 4 = 1.3862944; mean = 0.8369882.
+    const z = [[0, Math.log(3)], [0, Math.log(3)]];
+    expect(lossOf(singleLabelLoss, { logits: z, hard: Int32Array.from([1, 0]) })).toBeCloseTo(0.8369882, 5);
+    // Focal γ = 2: (1/4)²·0.2876821 = 0.0179801 and (3/4)²·1.3862944 = 0.7797906; mean 0.3988854.
+    expect(lossOf(singleLabelLoss, { logits: z, hard: Int32Array.from([1, 0]), focalGamma: 2 })).toBeCloseTo(0.3988854, 5);
+    // Teacher logits [ln 3, 0] → p_T = [3/4, 1/4] against p_S = [1/4, 3/4] at ρ = 1:
+    // KL = 3/4·ln 3 + 1/4·ln(1/3) = ½·ln 3 = 0.5493061 per row.
+    // α = 1: 0.5493061. α = 0.5: 0.5·0.5493061 + 0.5·0.8369882 = 0.6931472 (= ln 2, by coincidence of these numbers).
+    const teacher = flat([[Math.log(3), 0], [Math.log(3), 0]]);
+    expect(lossOf(singleLabelLoss, { logits: z, hard: Int32Array.from([1, 0]), teacher, alpha: 1, temperature: 1 })).toBeCloseTo(0.5493061, 5);
+    expect(lossOf(singleLabelLoss, { logits: z, hard: Int32Array.from([1, 0]), teacher, alpha: 0.5, temperature: 1 })).toBeCloseTo(0.6931472, 5);
+    // ρ = 2: p_T = softmax([ln 3, 0]/2) = [√3, 1]/(√3 + 1) = [0.6339746, 0.3660254], p_S its mirror;
+    // KL = (0.6339746 − 0.3660254)·ln(√3) = 0.2679492·0.5493061 = 0.1471869; ρ²·KL = 0.5887477.
+    expect(lossOf(singleLabelLoss, { logits: z, hard: Int32Array.from([1, 0]), teacher, alpha: 1, temperature: 2 })).toBeCloseTo(0.5887477, 5);
+  });
+
+  const logits = [
+    [1.2, -0.4, 0.3],
+    [-0.7, 0.9, 2.1],
+    [0.05, 0.0, -1.3],
+    [2.5, 1.5, -0.5],
+  ];
+  const y = [0, 2, 1, -1]; // the last row is unlabeled
+  const teacher = [
+    [2.0, 0.1, -1.0],
+    [-1.5, 0.4, 1.1],
+    [0.3, 1.7, -0.2],
+    [0.9, 2.2, 0.0],
+  ];
+
+  it('cross-entropy, class weights and focal loss match the float64 reference (unlabeled rows ignored)', () => {
+    expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y) })).toBeCloseTo(refSingle({ logits, y }), 5);
+    const weights = [0.5, 2, 1.25];
+    expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), classWeights: Float32Array.from(weights) })).toBeCloseTo(refSingle({ logits, y, weights }), 5);
+    for (const gamma of [0.5, 1, 2, 5]) {
+      expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), focalGamma: gamma })).toBeCloseTo(refSingle({ logits, y, gamma }), 5);
+    }
+  });
+
+  it('distillation α·ρ²·KL + (1 − α)·CE at several α and ρ', () => {
+    for (const alpha of [0, 0.2, 0.5, 0.8, 1]) {
+      for (const rho of [0.5, 1, 2, 4, 10]) {
+        const got = lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(teacher), alpha, temperature: rho });
+        // α = 0 is plain CE whatever ρ (the KL term is skipped).
+        const want = alpha === 0 ? refSingle({ logits, y }) : refSingle({ logits, y, teacher, alpha, rho });
+        expect(got, `α=${alpha} ρ=${rho}`).toBeCloseTo(want, 4);
+      }
+    }
+  });
+
+  it('defaults: α 0.5 and ρ 1 when distilling; unlabeled-only batches distil only', () => {
+    expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(teacher) })).toBeCloseTo(refSingle({ logits, y, teacher, alpha: 0.5, rho: 1 }), 5);
+    const none = [-1, -1, -1, -1];
+    // No labeled row: the (1 − α)·CE term is dropped, the KL term stays at weight α·ρ².
+    expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(none), teacher: flat(teacher), alpha: 0.3, temperature: 2 })).toBeCloseTo(refSingle({ logits, y: none, teacher, alpha: 0.3, rho: 2 }), 5);
+  });
+
+  it('the gradient of ρ²·KL with respect to the student logits is ρ·(p_S − p_T)/rows', () => {
+    const rho = 2;
+    const z = tf.tensor2d(logits);
+    const g = tf.grad((x: tf.Tensor) => singleLabelLoss({ logits: x as tf.Tensor2D, hard: Int32Array.from([-1, -1, -1, -1]), teacher: flat(teacher), alpha: 1, temperature: rho }))(z);
+    const got = g.arraySync() as number[][];
+    z.dispose();
+    g.dispose();
+    logits.forEach((row, i) => {
+      const pS = softmax(row, rho);
+      const pT = softmax(teacher[i], rho);
+      row.forEach((_, c) => expect(got[i][c]).toBeCloseTo((rho * (pS[c] - pT[c])) / logits.length, 5));
+    });
+  });
+
+  it('shards of a batch (data-parallel) add up to the batch loss', () => {
+    const whole = lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(teacher), alpha: 0.4, temperature: 3 });
+    const totals = { rows: 4, labeled: 3 };
+    const a = lossOf(singleLabelLoss, { logits: logits.slice(0, 2), hard: Int32Array.from(y.slice(0, 2)), teacher: flat(teacher.slice(0, 2)), alpha: 0.4, temperature: 3, batchTotals: totals });
+    const b = lossOf(singleLabelLoss, { logits: logits.slice(2), hard: Int32Array.from(y.slice(2)), teacher: flat(teacher.slice(2)), alpha: 0.4, temperature: 3, batchTotals: totals });
+    expect(a + b).toBeCloseTo(whole, 5);
+  });
+});
+
+// ---- multi-label ------------------------------------------------------------------------------
+
+describe('multi-label losses', () => {
+  const logits = [
+    [1.5, -2.0, 0.2],
+    [-0.3, 0.8, -1.1],
+    [0.0, 2.4, 0.6],
+  ];
+  // The last row is unlabeled (NaN row).
+  const targets = [
+    [1, 0, 1],
+    [0, 1, 0],
+    [NaN, NaN, NaN],
+  ];
+  const teacherProbs = [
+    [0.9, 0.05, 0.6],
+    [0.2, 0.7, 0.1],
+    [0.5, 0.95, 0.3],
+  ];
+
+  /** Mean BCE over the rows with targets × classes, with optional positive-class weights. */
+  function refBce(rows: number[][], t: number[][], w?: number[]): number {
+    let s = 0;
+    let cells = 0;
+    rows.forEach((z, i) => {
+      if (Number.isNaN(t[i][0])) return;
+      z.forEach((v, c) => {
+        s += bce(v, t[i][c], w?.[c] ?? 1);
+        cells++;
+      });
+    });
+    return s / cells;
+  }
+
+  it('hand-computed BCE: logit 0 against target 1 is ln 2; logit ln 3 (σ = 3/4) against 1 is ln(4/3)', () => {
+    // cells: −ln ½ = 0.6931472, −ln ¾ = 0.2876821, target 0 at logit ln 3: −ln ¼ = 1.3862944; mean 0.7890412.
+    const z = [[0, Math.log(3), Math.log(3)]];
+    expect(lossOf(multiLabelLoss, { logits: z, hard: flat([[1, 1, 0]]) })).toBeCloseTo(0.7890412, 5);
+  });
+
+  it('BCE with and without positive-class weights, unlabeled rows ignored', () => {
+    expect(lossOf(multiLabelLoss, { logits, hard: flat(targets) })).toBeCloseTo(refBce(logits, targets), 5);
+    const w = [2, 0.5, 3];
+    expect(lossOf(multiLabelLoss, { logits, hard: flat(targets), classWeights: Float32Array.from(w) })).toBeCloseTo(refBce(logits, targets, w), 5);
+  });
+
+  it('distillation α·BCE(σ(z), p_T) over every row + (1 − α)·BCE(σ(z), y) over labeled rows', () => {
+    for (const alpha of [0.25, 0.5, 1]) {
+      const want = alpha * refBce(logits, teacherProbs) + (1 - alpha) * refBce(logits, targets);
+      expect(lossOf(multiLabelLoss, { logits, hard: flat(targets), teacher: flat(teacherProbs), alpha }), `α=${alpha}`).toBeCloseTo(want, 5);
+    }
+    // Default α is 1 (digest B): soft targets only.
+    expect(lossOf(multiLabelLoss, { logits, hard: flat(targets), teacher: flat(teacherProbs) })).toBeCloseTo(refBce(logits, teacherProbs), 5);
+  });
+});
