@@ -39,6 +39,11 @@ export interface ProjectMeta {
   createdAt: string;
   /** Folder on disk for models and exports (managed by the backend). */
   folder: string;
+  /**
+   * The sample project the UI makes on a first run. Kept in project.json, so that every browser
+   * (each with its own database) knows the sample's folder exists and offers no second one.
+   */
+  sample?: boolean;
 }
 
 export interface ParseCorpusRequest {
