@@ -12,6 +12,7 @@ import {
   emptyFilter,
   exportRows,
   foldJournal,
+  formatBytes,
   formatEta,
   journalEvent,
   labeledInJournal,
@@ -281,6 +282,10 @@ describe('formatting', () => {
     expect(formatEta(5.4)).toBe('5s');
     expect(formatEta(125)).toBe('2m 05s');
     expect(formatEta(3 * 3600 + 120)).toBe('3h 02m');
+  });
+  it('formats file sizes', () => {
+    expect([0, 1023, 1024, 1536, 10 * 1024, 5.25 * 2 ** 20, 3 * 2 ** 30].map(formatBytes)).toEqual(['0 B', '1023 B', '1.0 KB', '1.5 KB', '10 KB', '5.3 MB', '3.0 GB']);
+    expect(formatBytes(NaN)).toBe('–');
   });
   it('base64-encodes large byte arrays in slices', () => {
     const bytes = new Uint8Array(200_000).map((_, i) => i % 256);
