@@ -22,7 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * Words that may stay Latin in the Chinese UI: product and format names, units, metric letters,
- * the model architectures' names, and what the test itself typed.
+ * the model architectures' names, data (the sample's annotator "sample", model versions
+ * "student-…"), and what the test itself typed.
  */
 const LATIN_OK = new Set(
   [
@@ -30,14 +31,14 @@ const LATIN_OK = new Set(
     'GB', 'Hugging', 'Face', 'Runtime', 'wasm', 'cpu', 'tensorflow', 'gpu', 'bilstm', 'lstm', 'gru', 'att', 'textcnn', 'cnn', 'nb', 'utf',
     'gb18030', 'big5', 'shift_jis', 'utf-8', 'utf-16le', 'utf-16be', 'Backup', 'exports', 'distillery', 'serve', 'config', 'vocab',
     'txt', 'tokenizer', 'model', 'safetensors', 'base', 'chinese', 'roberta', 'wwm', 'ext', 'rbt3', 'TinyBERT', 'AdamW', 'home',
-    'models', 'annotator', 'Export', 'Reviews', 'Aspects', 'Labeled', 'Empty', 'files',
+    'models', 'annotator', 'sample', 'student-', 'Export', 'Reviews', 'Aspects', 'Labeled', 'Empty', 'files',
   ].map((w) => w.toLowerCase()),
 );
 
 /** Latin words on the page outside the places that show data or paths (file names, versions, user text). */
 async function englishLeftovers(page: Page): Promise<string[]> {
   const words = await page.evaluate(() => {
-    const skip = (el: Element | null): boolean => !!el?.closest('.mono, .path, .folder, .c-text, .text, [data-testid="import-error-line"], [data-testid="project-card"] strong, [data-testid="project-name"], .chip, select, option, input, textarea, canvas, .toast');
+    const skip = (el: Element | null): boolean => !!el?.closest('.mono, .kbd, .path, .folder, .c-text, .text, [data-testid="import-error-line"], [data-testid="project-card"] strong, [data-testid="project-name"], .chip, select, option, input, textarea, canvas, .toast');
     const out: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -223,6 +224,8 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     // "33 / 70" had no unit: training counts batches, over every epoch.
     await waitFor(page, '() => /^· [\\d,]+ \\/ [\\d,]+ 批$/.test(document.querySelector(\'[data-testid="job-count"]\')?.textContent?.trim() ?? "")', undefined, 60_000);
     expect(await text(page, 'job-phase')).toMatch(/^阶段：第 \d+\/300 轮/);
+    // The ETA's units too ("1h 03m" was Latin in the Chinese UI).
+    expect(await text(page, 'job-eta')).toMatch(/^· 预计剩余 (–|\d+ 秒|\d+ 分 \d+ 秒|\d+ 小时 \d+ 分)$/);
     await page.waitForSelector('[data-testid="job-live"] canvas');
     await shot(page, 'train-live-zh');
     expect(await englishLeftovers(page)).toEqual([]);
@@ -270,6 +273,22 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     expect(await th.innerText()).toBe('P\n好评');
     await shot(page, 'train-runs-1280-zh');
     expect(await englishLeftovers(page)).toEqual([]);
+    // The other views of a project with a trained model, in Chinese.
+    for (const [view, ready] of [
+      ['annotate', '[data-testid="suggestion"]'],
+      ['review', '[data-testid="doc-card"]'],
+      ['corpus', '[data-testid="corpus-row"]'],
+    ]) {
+      await page.click(`[data-testid="nav-${view}"]`);
+      await page.waitForSelector(ready);
+      await page.evaluate(() => document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()));
+      if (view === 'corpus') {
+        await page.locator('[data-testid="corpus-row"]').first().click();
+        await page.waitForSelector('[data-testid="corpus-detail"]');
+      }
+      await shot(page, `${view}-zh`);
+      expect(await englishLeftovers(page), view).toEqual([]);
+    }
   });
 
   it('a fresh browser: one dialog for every emptied project, and no second sample offered', async () => {

@@ -386,14 +386,18 @@ export function checkDatabase(dexieLabeled: number | null, sentinel: { labeledCo
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
-export function formatEta(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '–';
+/** A duration split for display: seconds; minutes and seconds; or hours and minutes (the UI's messages put the units). */
+export type DurationParts = { key: 's'; s: number } | { key: 'ms'; m: number; s: string } | { key: 'hm'; h: number; m: string };
+
+export function durationParts(seconds: number | undefined): DurationParts | undefined {
+  if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
+  if (s < 60) return { key: 's', s };
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  if (m < 60) return { key: 'ms', m, s: String(s % 60).padStart(2, '0') };
+  return { key: 'hm', h: Math.floor(m / 60), m: String(m % 60).padStart(2, '0') };
 }
+
 
 export function formatPercent(x: number | undefined, digits = 1): string {
   return x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(digits)}%`;

@@ -371,7 +371,7 @@ export const en = {
     created: 'Created “{name}”: {n} documents, {labeled} of them labeled.',
     failed: 'Could not create the sample project: {message}',
   },
-  common: { yes: 'Yes', no: 'No', save: 'Save', cancel: 'Cancel', close: 'Close', none: '—', seconds: '{n} s' },
+  common: { yes: 'Yes', no: 'No', save: 'Save', cancel: 'Cancel', close: 'Close', none: '—', seconds: '{n} s', duration: { s: '{s}s', ms: '{m}m {s}s', hm: '{h}h {m}m' } },
 };
 
 export type Messages = typeof en;

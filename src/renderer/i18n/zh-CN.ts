@@ -372,5 +372,5 @@ export const zhCN: Messages = {
     created: '已创建“{name}”：{n} 篇文档，其中 {labeled} 篇已标注。',
     failed: '无法创建示例项目：{message}',
   },
-  common: { yes: '是', no: '否', save: '保存', cancel: '取消', close: '关闭', none: '—', seconds: '{n} 秒' },
+  common: { yes: '是', no: '否', save: '保存', cancel: '取消', close: '关闭', none: '—', seconds: '{n} 秒', duration: { s: '{s} 秒', ms: '{m} 分 {s} 秒', hm: '{h} 小时 {m} 分' } },
 };
