@@ -59,6 +59,7 @@ const METHODS: Record<ApiCall | DesktopCall | 'jobs.subscribe', unknown[]> = {
   'journal.sentinel': ['p'],
   'exports.dataset': [{ projectId: 'p', format: 'csv', rows: [], labels: [] }],
   'exports.model': ['p', 'v1', 'onnx'],
+  'exports.list': ['p'],
   'backups.save': ['p', '{"formatName":"dexie"}', { reason: 'labels', docs: 1, labeled: 1 }],
   'backups.list': ['p'],
   'backups.read': ['p', 'auto-20250101-000000-000.json'],

@@ -17,6 +17,7 @@ import type {
   BackupReason,
   DesktopCall,
   ElectronApi,
+  ExportedFile,
   ExportRequest,
   JobRequest,
   JobStatus,
@@ -111,6 +112,7 @@ export function createIpcApi(ipc: IpcLike): ElectronApi {
       dataset: (r: ExportRequest) => call<{ file: string; downloadUrl?: string }>('exports.dataset', [r]),
       model: (projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder') =>
         call<{ file: string; downloadUrl?: string }>('exports.model', [projectId, modelVersion, format]),
+      list: (projectId: string) => call<ExportedFile[]>('exports.list', [projectId]),
     },
     backups: {
       save: (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => call<BackupInfo>('backups.save', [projectId, data, meta]),

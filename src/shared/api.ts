@@ -39,6 +39,11 @@ export interface ProjectMeta {
   createdAt: string;
   /** Folder on disk for models and exports (managed by the backend). */
   folder: string;
+  /**
+   * The sample project the UI makes on a first run. Kept in project.json, so that every browser
+   * (each with its own database) knows the sample's folder exists and offers no second one.
+   */
+  sample?: boolean;
 }
 
 export interface ParseCorpusRequest {
@@ -246,6 +251,19 @@ export interface ExportRequest {
   labels: string[];
 }
 
+/** A file in a project's exports folder (`<project>/exports/`), as `exports.list` reports it. */
+export interface ExportedFile {
+  /** File name in the exports folder. */
+  name: string;
+  /** Absolute path on the backend's machine. */
+  file: string;
+  bytes: number;
+  /** Last written (ISO). */
+  at: string;
+  /** Serve mode: the URL that downloads it. */
+  downloadUrl?: string;
+}
+
 export interface DistilleryApi {
   system: { info(): Promise<SystemInfo> };
   projects: {
@@ -271,6 +289,8 @@ export interface DistilleryApi {
   exports: {
     dataset(r: ExportRequest): Promise<{ file: string; downloadUrl?: string }>;
     model(projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder'): Promise<{ file: string; downloadUrl?: string }>;
+    /** The files earlier exports wrote (datasets, model zips), newest first: they outlive a reload. */
+    list(projectId: string): Promise<ExportedFile[]>;
   };
   /** Automatic backups of the UI's database, kept in the project folder (the newest few). */
   backups: {

@@ -38,7 +38,9 @@ describe('createBackend + dispatch', () => {
         await expect(dispatch(b, bad, [])).rejects.toMatchObject({ code: 'NOT_FOUND' });
       }
       await expect(dispatch(b, 'projects.list', { 0: 1 })).rejects.toMatchObject({ code: 'CONFIG' });
-      expect(API_CALLS).toHaveLength(16);
+      // The project's earlier exports, by name like every call.
+      expect(await dispatch(b, 'exports.list', [p.id])).toEqual([]);
+      expect(API_CALLS).toHaveLength(17);
     } finally {
       await b.dispose();
     }

@@ -61,6 +61,7 @@ export const API_CALLS = [
   'journal.sentinel',
   'exports.dataset',
   'exports.model',
+  'exports.list',
   'backups.save',
   'backups.list',
   'backups.read',
@@ -132,6 +133,7 @@ export function createBackend(o: BackendOptions): Backend {
     exports: {
       dataset: (r) => exportsService.dataset(r),
       model: (projectId, version, format) => exportsService.model(projectId, version, format),
+      list: (projectId) => exportsService.list(projectId),
     },
     backups: {
       save: (projectId, data, meta) => backups.save(projectId, data, meta),

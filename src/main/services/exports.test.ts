@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -166,5 +166,35 @@ describe('Exports: models', () => {
     writeFileSync(path.join(dir, '说明.md'), '你好');
     await zipFolder(dir, path.join(tmp, 'z', 'm.zip'));
     expect(unzip(path.join(tmp, 'z', 'm.zip'))['模型/说明.md'].toString()).toBe('你好');
+  });
+});
+
+describe('Exports: list', () => {
+  it('lists what earlier exports wrote, newest first, with size, date and download URL (model folders through their zip)', async () => {
+    const { exp, req, p } = await setup();
+    expect(await exp.list(p.id)).toEqual([]);
+    const csv = await exp.dataset(req('csv'));
+    const ls = await exp.dataset(req('label-studio'));
+    const v = 'student-20250101-000000-bilstm';
+    mkdirSync(path.join(p.folder, 'models', v), { recursive: true });
+    writeFileSync(path.join(p.folder, 'models', v, 'config.json'), '{}');
+    const model = await exp.model(p.id, v, 'onnx');
+    // A file being written (hidden) is not an export yet.
+    writeFileSync(path.join(p.folder, 'exports', '.partial-1.csv'), 'x');
+    const dir = path.join(p.folder, 'exports');
+    // Distinct modification times, so that "newest first" is checked.
+    const names = [path.basename(csv.file), path.basename(ls.file), `${path.basename(ls.file)}.config.xml`, 'student-20250101-000000-bilstm-onnx.zip'];
+    names.forEach((n, i) => utimesSync(path.join(dir, n), 1_700_000_000 + i, 1_700_000_000 + i));
+    const listed = await exp.list(p.id);
+    expect(listed.map((f) => f.name)).toEqual([...names].reverse());
+    for (const f of listed) {
+      expect(f.file).toBe(path.join(dir, f.name));
+      expect(f.bytes).toBe(readFileSync(f.file).length);
+      expect(f.bytes).toBeGreaterThan(0);
+      expect(f.downloadUrl).toBe(`/api/download/${p.id}/${f.name}`);
+    }
+    expect(listed.at(-1)!.at).toBe(new Date(1_700_000_000_000).toISOString());
+    expect(path.dirname(model.file)).toBe(path.join(dir, 'student-20250101-000000-bilstm-onnx'));
+    await expect(exp.list('nope-00000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

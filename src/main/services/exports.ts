@@ -19,7 +19,7 @@
  * Every file is written atomically; a full disk is a DISK_FULL error and leaves nothing behind.
  */
 import path from 'node:path';
-import type { ExportRequest, ProjectMeta } from '../../shared/api';
+import type { ExportedFile, ExportRequest, ProjectMeta } from '../../shared/api';
 import { DistilleryError } from '../../shared/errors';
 import { MODEL_VERSION_RE, PROJECT_LAYOUT, type WorkerMethods } from '../../shared/worker-protocol';
 import { nodeFs, writeFileAtomic, type HostFs } from './fs-util';
@@ -99,6 +99,31 @@ export class Exports {
     const zipName = `${base}.zip`;
     await zipFolder(outDir, path.join(exportsDir, zipName), base, this.fs);
     return { file: res.file, ...(this.deps.downloadUrl ? { downloadUrl: this.deps.downloadUrl(project.id, zipName) } : {}) };
+  }
+
+  /**
+   * The files in the project's exports folder, newest first: datasets and the zips of model exports
+   * (a model export's folder is listed through its zip). Hidden names are files being written.
+   */
+  async list(projectId: string): Promise<ExportedFile[]> {
+    const project = await this.deps.project(projectId);
+    const dir = path.join(project.folder, PROJECT_LAYOUT.exports);
+    const names = await this.fs.readdir(dir).catch(() => [] as string[]);
+    const out: ExportedFile[] = [];
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      const file = path.join(dir, name);
+      const st = await this.fs.stat(file).catch(() => undefined);
+      if (!st?.isFile()) continue;
+      out.push({
+        name,
+        file,
+        bytes: st.size,
+        at: new Date(st.mtimeMs ?? 0).toISOString(),
+        ...(this.deps.downloadUrl ? { downloadUrl: this.deps.downloadUrl(project.id, name) } : {}),
+      });
+    }
+    return out.sort((a, b) => b.at.localeCompare(a.at) || a.name.localeCompare(b.name));
   }
 
   private now(): Date {

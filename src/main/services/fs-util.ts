@@ -16,7 +16,7 @@ export interface HostFs {
   rm(file: string, opts?: { recursive?: boolean; force?: boolean }): Promise<void>;
   mkdir(dir: string, opts: { recursive: true }): Promise<unknown>;
   readdir(dir: string): Promise<string[]>;
-  stat(file: string): Promise<{ size: number; isDirectory(): boolean; isFile(): boolean }>;
+  stat(file: string): Promise<{ size: number; mtimeMs?: number; isDirectory(): boolean; isFile(): boolean }>;
 }
 
 export interface HostFileHandle {

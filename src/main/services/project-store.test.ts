@@ -41,6 +41,21 @@ describe('ProjectStore', () => {
     expect((await store.get(p.id)).name).toBe('renamed');
   });
 
+  it('records the sample project in project.json (every browser sees it) and keeps the mark across updates', async () => {
+    const store = new ProjectStore(path.join(tmp, 's'));
+    const s = await store.create({ name: 'Sample project', task: 'binary', labels, sample: true });
+    const plain = await store.create({ name: 'mine', task: 'binary', labels });
+    expect(JSON.parse(readFileSync(path.join(s.folder, 'project.json'), 'utf8')).sample).toBe(true);
+    expect((await store.list()).map((x) => [x.name, x.sample ?? false])).toEqual([
+      ['Sample project', true],
+      ['mine', false],
+    ]);
+    // An update from a UI that does not send the mark keeps it; nothing makes a project the sample later.
+    expect((await store.update({ ...s, name: '示例项目', sample: undefined })).sample).toBe(true);
+    expect((await store.update({ ...plain, sample: true })).sample).toBeUndefined();
+    await expect(store.create({ name: 'x', task: 'binary', labels, sample: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'sample' } });
+  });
+
   it('refuses ids that are not ids (path traversal) and unknown projects', async () => {
     const store = new ProjectStore(path.join(tmp, 'c'));
     writeFileSync(path.join(tmp, 'project.json'), '{}');

@@ -97,8 +97,10 @@ export class ProjectStore {
     const dir = await this.folder(p.id);
     return this.lock.run(p.id, async () => {
       const old = await this.read(dir, p.id);
-      const clean = validateProject(p);
-      const meta: ProjectMeta = { ...clean, id: old.id, createdAt: old.createdAt, folder: dir };
+      const { sample, ...clean } = validateProject(p);
+      void sample;
+      // Being the sample is set at creation and stays: an update neither sets nor clears it.
+      const meta: ProjectMeta = { ...clean, ...(old.sample ? { sample: true } : {}), id: old.id, createdAt: old.createdAt, folder: dir };
       await writeFileAtomic(this.fs, path.join(dir, PROJECT_LAYOUT.meta), serialize(meta), 'the project');
       return meta;
     });
@@ -161,5 +163,7 @@ export function validateProject(p: NewProject): NewProject {
     if (typeof p.guidelines !== 'string') throw configError('guidelines', 'guidelines must be text');
     out.guidelines = p.guidelines;
   }
+  if (p.sample !== undefined && typeof p.sample !== 'boolean') throw configError('sample', 'sample must be true or false');
+  if (p.sample) out.sample = true;
   return out;
 }

@@ -4,7 +4,7 @@
  * the WebSocket `/api/events`. Authentication is a cookie the server set in exchange for the token
  * of the first URL, so every request is same-origin with credentials.
  */
-import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, JournalSentinel, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
+import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportedFile, ExportRequest, JobRequest, JobStatus, JournalSentinel, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
 
 /**
@@ -109,6 +109,7 @@ export class HttpApi implements DistilleryApi {
     dataset: (r: ExportRequest) => this.call<{ file: string; downloadUrl?: string }>('exports.dataset', [r]),
     model: (projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder') =>
       this.call<{ file: string; downloadUrl?: string }>('exports.model', [projectId, modelVersion, format]),
+    list: (projectId: string) => this.call<ExportedFile[]>('exports.list', [projectId]),
   };
 
   backups = {

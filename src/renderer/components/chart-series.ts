@@ -16,13 +16,17 @@ export function isLossKey(k: string): boolean {
   return /loss/i.test(k);
 }
 
-export function curveSeries(curve: JobRow['curve']): Series[] {
+/** A series' name for a metric key (the UI translates 'loss', 'val_metric'…); the key itself by default. */
+export type SeriesName = (key: string) => string;
+const asIs: SeriesName = (k) => k;
+
+export function curveSeries(curve: JobRow['curve'], name: SeriesName = asIs): Series[] {
   const byKey = new Map<string, Series>();
   for (const p of curve) {
     for (const [k, v] of Object.entries(p.metrics)) {
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       let s = byKey.get(k);
-      if (!s) byKey.set(k, (s = { name: k, right: !isLossKey(k), points: [] }));
+      if (!s) byKey.set(k, (s = { name: name(k), right: !isLossKey(k), points: [] }));
       s.points.push({ x: p.x, y: v });
     }
   }
@@ -31,10 +35,10 @@ export function curveSeries(curve: JobRow['curve']): Series[] {
   return [...byKey.values()];
 }
 
-export function historySeries(h: { epoch: number; loss: number; valMetric: number }[]): Series[] {
+export function historySeries(h: { epoch: number; loss: number; valMetric: number }[], name: SeriesName = asIs): Series[] {
   return [
-    { name: 'loss', points: h.map((e) => ({ x: e.epoch, y: e.loss })) },
-    { name: 'validation', right: true, points: h.map((e) => ({ x: e.epoch, y: e.valMetric })) },
+    { name: name('loss'), points: h.map((e) => ({ x: e.epoch, y: e.loss })) },
+    { name: name('validation'), right: true, points: h.map((e) => ({ x: e.epoch, y: e.valMetric })) },
   ];
 }
 

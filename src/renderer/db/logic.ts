@@ -413,17 +413,35 @@ export function checkDatabase(dexieLabeled: number | null, sentinel: { labeledCo
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
-export function formatEta(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '–';
+/** A duration split for display: seconds; minutes and seconds; or hours and minutes (the UI's messages put the units). */
+export type DurationParts = { key: 's'; s: number } | { key: 'ms'; m: number; s: string } | { key: 'hm'; h: number; m: string };
+
+export function durationParts(seconds: number | undefined): DurationParts | undefined {
+  if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
+  if (s < 60) return { key: 's', s };
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  if (m < 60) return { key: 'ms', m, s: String(s % 60).padStart(2, '0') };
+  return { key: 'hm', h: Math.floor(m / 60), m: String(m % 60).padStart(2, '0') };
 }
+
 
 export function formatPercent(x: number | undefined, digits = 1): string {
   return x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(digits)}%`;
+}
+
+/** A file size for people: 512 B, 3.4 KB, 12.1 MB, 1.2 GB (powers of 1024). */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '–';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ${units[i]}`;
 }
 
 /** Base64 of bytes, in slices (String.fromCharCode on a whole file overflows the stack). */

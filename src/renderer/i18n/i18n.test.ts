@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DistilleryError } from '../../shared/errors';
 import { en } from './en';
+import { errorText, i18n } from './index';
 import { pickLocale } from './locale';
 import { zhCN } from './zh-CN';
 
@@ -27,6 +29,21 @@ describe('i18n', () => {
 
   it('no message uses vue-i18n syntax by accident (| plural, @ link)', () => {
     for (const m of [en, zhCN]) for (const k of keys(m)) expect(String(get(m, k)), k).not.toMatch(/[|@]/);
+  });
+
+  it('says a cancellation in the UI language only (the worker’s detail is English)', () => {
+    const e = new DistilleryError('CANCELLED', 'α sweep cancelled before its first α finished', {});
+    const before = i18n.global.locale.value;
+    try {
+      i18n.global.locale.value = 'zh-CN';
+      expect(errorText(e)).toBe('已取消。');
+      // Other errors keep the backend's precise message after the translated summary.
+      expect(errorText(new DistilleryError('INPUT_EMPTY', 'empty.csv: the file is empty', {}))).toBe('文件中没有可用的行。 empty.csv: the file is empty');
+      i18n.global.locale.value = 'en';
+      expect(errorText(e)).toBe('α sweep cancelled before its first α finished');
+    } finally {
+      i18n.global.locale.value = before;
+    }
   });
 
   it('follows the browser language unless the user chose one', () => {

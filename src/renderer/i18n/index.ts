@@ -40,6 +40,9 @@ export function errorText(e: unknown): string {
     // The backend's messages are English and precise; other languages get a translated summary first.
     const key = `errors.${e.code}`;
     const hint = i18n.global.locale.value !== 'en' && i18n.global.te(key) ? t(key) : '';
+    // A cancellation says all there is to say: the worker's detail ("α sweep cancelled before its
+    // first α finished") would be the one English sentence on a translated page.
+    if (e.code === 'CANCELLED' && hint) return hint;
     return e.code === 'INTERNAL' || !hint ? e.message : `${hint} ${e.message}`;
   }
   if (e && typeof e === 'object' && 'name' in e && (e as { name: string }).name === 'QuotaExceededError') return t('errors.quota');

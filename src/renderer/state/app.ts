@@ -104,7 +104,7 @@ export async function refreshProjects(): Promise<void> {
 }
 
 export async function updateProject(p: ProjectRow): Promise<void> {
-  const meta: ProjectMeta = { id: p.id, name: p.name, task: p.task, labels: p.labels, guidelines: p.guidelines, createdAt: p.createdAt, folder: p.folder };
+  const meta: ProjectMeta = { id: p.id, name: p.name, task: p.task, labels: p.labels, guidelines: p.guidelines, createdAt: p.createdAt, folder: p.folder, ...(p.sample ? { sample: true } : {}) };
   const saved = await api.projects.update(meta);
   const row: ProjectRow = { ...p, ...saved };
   await saveProject(JSON.parse(JSON.stringify(row)) as ProjectRow);

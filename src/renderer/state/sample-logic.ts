@@ -57,7 +57,7 @@ export function sampleProject(text: SampleText): NewSampleProject {
     { name: text.negative, color: '#dc2626', hotkey: '1', description: text.negativeDesc },
     { name: text.positive, color: '#16a34a', hotkey: '2', description: text.positiveDesc },
   ];
-  return { name: text.name, task: 'binary', labels, guidelines: text.guidelines };
+  return { name: text.name, task: 'binary', labels, guidelines: text.guidelines, sample: true };
 }
 
 /** The corpus' label values → the project's label names. */

@@ -155,9 +155,18 @@ export async function ensureSampleProject(): Promise<void> {
   }
 }
 
-/** The latest sample project, if it is in the list and has its documents. */
+/** Whether the project is a sample: marked so in its project.json, or the one this browser made. */
+export function isSample(p: Pick<ProjectRow, 'id' | 'sample'>): boolean {
+  return !!p.sample || p.id === sample.projectId;
+}
+
+/**
+ * Whether there is a sample already, so that "Create sample project" is not offered: one in the
+ * server's project list (made from any browser: this database may not have its documents yet, the
+ * rebuild dialog offers them), or the one this browser made, with its documents.
+ */
 export function hasSample(): boolean {
-  return !!sample.projectId && state.projects.some((p) => p.id === sample.projectId && (state.stats[p.id]?.total ?? 0) > 0);
+  return state.projects.some((p) => p.sample || (p.id === sample.projectId && (state.stats[p.id]?.total ?? 0) > 0));
 }
 
 /**

@@ -1,0 +1,59 @@
+/**
+ * A job's progress as the UI shows it. The worker names its phase in a fixed English vocabulary
+ * ("epoch 3/10", "scoring", "α = 0.5 (2/5) · epoch 1/8", "2/3 fine-tune …" for a BERT teacher's
+ * stages); here it becomes message keys (so zh-CN gets Chinese), and the phase tells what `done /
+ * total` counts: training counts batches over all epochs, scoring counts documents. Pure (no Vue).
+ */
+/** What `done / total` counts; 'steps' for a phase not known here; 'none' where the count means nothing (a one-step phase). */
+export type ProgressUnit = 'batches' | 'documents' | 'models' | 'steps' | 'none';
+
+/** One piece of the phase: a message key under `train.phases` and its parameters, or text as the worker sent it. */
+export type PhasePart = { key: string; params: Record<string, string | number> } | { raw: string };
+
+export interface PhaseText {
+  parts: PhasePart[];
+  unit: ProgressUnit;
+}
+
+const EPOCH = /^(teacher |pretrain )?epoch (\d+)\/(\d+)( done)?$/;
+const SWEEP = /^α = (\S+) \((\d+)\/(\d+)(?:, seed (\d+)\/(\d+))?\)$/;
+const STAGE = /^(\d+)\/(\d+) (.+)$/;
+const SIMPLE: Record<string, { key: string; unit: ProgressUnit }> = {
+  starting: { key: 'starting', unit: 'none' },
+  done: { key: 'done', unit: 'none' },
+  latency: { key: 'latency', unit: 'none' },
+  scoring: { key: 'scoring', unit: 'documents' },
+  'teacher predict': { key: 'predicting', unit: 'documents' },
+  evaluate: { key: 'evaluate', unit: 'models' },
+};
+
+/** Splits and names the worker's phase text. Unknown text stays as it is (its count then has no unit). */
+export function phaseText(phase: string): PhaseText {
+  const parts: PhasePart[] = [];
+  let unit: ProgressUnit | undefined;
+  for (const segment of phase.split(' · ')) {
+    let s = segment.trim();
+    const stage = STAGE.exec(s);
+    if (stage) {
+      parts.push({ key: 'stage', params: { i: Number(stage[1]), n: Number(stage[2]) } });
+      s = stage[3];
+    }
+    const epoch = EPOCH.exec(s);
+    const sweep = SWEEP.exec(s);
+    const simple = Object.hasOwn(SIMPLE, s) ? SIMPLE[s] : undefined;
+    if (epoch) {
+      const kind = epoch[1]?.trim() === 'teacher' ? 'teacherEpoch' : epoch[1]?.trim() === 'pretrain' ? 'pretrainEpoch' : 'epoch';
+      parts.push({ key: epoch[4] ? `${kind}Done` : kind, params: { epoch: Number(epoch[2]), epochs: Number(epoch[3]) } });
+      unit = 'batches';
+    } else if (sweep) {
+      parts.push({ key: 'sweepAlpha', params: { alpha: sweep[1], i: Number(sweep[2]), n: Number(sweep[3]) } });
+      if (sweep[4]) parts.push({ key: 'seed', params: { i: Number(sweep[4]), n: Number(sweep[5]) } });
+    } else if (simple) {
+      parts.push({ key: simple.key, params: {} });
+      unit = simple.unit;
+    } else if (s) {
+      parts.push({ raw: s });
+    }
+  }
+  return { parts, unit: unit ?? (parts.some((p) => 'raw' in p) ? 'steps' : 'none') };
+}
