@@ -146,7 +146,7 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     await page.fill('[data-testid="pretrain-max-len"]', '32');
     const t = Date.now();
     await page.click('[data-testid="train-start"]');
-    await waitFor(page, '() => /^Phase: 1\\/3 pretrain epoch/.test(document.querySelector(\'[data-testid="job-live"] .row.small span\')?.textContent ?? "")', undefined, 60_000);
+    await waitFor(page, '() => /^Phase: stage 1\\/3 · pre-training epoch/.test(document.querySelector(\'[data-testid="job-phase"]\')?.textContent ?? "")', undefined, 60_000);
     await waitFor(page, newestState('done'), undefined, 120_000);
     timings.pretrain = (Date.now() - t) / 1000;
     const run = await newestRun(page);
