@@ -24,6 +24,7 @@
  * `Authorization: token <t>`; compared in constant time; never logged. Without it: 401.
  */
 import { MIME } from '../../main/services/mime';
+import { realPathInside } from '../../main/services/real-path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -36,7 +37,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { JobStatus } from '../../shared/api';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
-import { dispatch, VERSION, type Backend } from '../../main/services/api-backend';
+import { API_CALLS, dispatch, VERSION, type Backend } from '../../main/services/api-backend';
+import { decodePathPart, requestUrl, sameOriginLocation } from './request-url';
 
 export interface ServerOptions {
   backend: Backend;
@@ -46,10 +48,45 @@ export interface ServerOptions {
   port?: number;
   /** The built renderer (index.html + assets). */
   rendererDir: string;
-  /** Largest request body (default 256 MB: corpus files travel base64-encoded). */
-  maxBodyBytes?: number;
+  /** Slow-client and size limits; the defaults are SERVE_LIMITS (tests pass small ones). */
+  limits?: Partial<ServeLimits>;
   log?(message: string): void;
 }
+
+/** What serve mode allows a client (README, "Serve mode"). */
+export interface ServeLimits {
+  /** From connecting to the end of the request headers (slowloris). */
+  headersTimeoutMs: number;
+  /** From connecting to the end of the request body (slow uploads). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveTimeoutMs: number;
+  /** How often the two request timeouts are checked (Node's default, 30 s, lets them run late by that much). */
+  checkIntervalMs: number;
+  /** Open connections (WebSockets included); the server drops connections beyond it at once. */
+  maxConnections: number;
+  /** JSON body of every API call but the BULK_CALLS. */
+  maxJsonBytes: number;
+  /** JSON body of the BULK_CALLS (a corpus file travels base64-encoded in corpus.parse). */
+  maxBulkBytes: number;
+}
+
+export const SERVE_LIMITS: ServeLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 256,
+  maxJsonBytes: 8 * 1024 * 1024,
+  maxBulkBytes: 256 * 1024 * 1024,
+};
+
+/**
+ * Calls whose arguments grow with the corpus: the file to import, the documents of a job or an
+ * export, an import's labeled rows as journal events, the whole database as a backup.
+ */
+const BULK_CALLS: ReadonlySet<string> = new Set(['corpus.parse', 'jobs.start', 'exports.dataset', 'journal.append', 'backups.save']);
+const KNOWN_CALLS: ReadonlySet<string> = new Set(API_CALLS);
 
 export interface RunningServer {
   /** The URL to open, with the token. */
@@ -94,7 +131,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const listenHost = o.host ?? '127.0.0.1';
   const token = randomBytes(32).toString('hex');
   const tokenDigest = createHash('sha256').update(token).digest();
-  const maxBody = o.maxBodyBytes ?? 256 * 1024 * 1024;
+  const limits: ServeLimits = { ...SERVE_LIMITS, ...o.limits };
   const hosts = allowedHosts(listenHost);
   let port = 0;
   let closing = false;
@@ -151,16 +188,22 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     setSecurityHeaders(res);
     handle(req, res).catch((e) => {
-      o.log?.(`request failed: ${(e as Error).message}`);
-      if (!res.headersSent) sendJson(res, 500, errorBody(500, 'internal error', 'INTERNAL'));
+      const w = toWire(e);
+      if (w.code === 'INTERNAL') o.log?.(`request failed: ${w.message}`);
+      const status = STATUS_OF[w.code] ?? 400;
+      if (!res.headersSent) sendJson(res, status, errorBody(status, w.code === 'INTERNAL' ? 'internal error' : w.message, w.code));
       else res.destroy();
     });
   });
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0; // corpus uploads and long calls
+  // Node answers 408 and closes a connection whose headers or body arrive too slowly; an API call
+  // that takes long to answer is not affected (the timeouts end with the request's last byte).
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const why = foreign(req);
@@ -170,7 +213,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if ((site === 'cross-site' || site === 'same-site') && req.headers['sec-fetch-mode'] !== 'navigate') {
       return sendJson(res, 403, errorBody(403, 'cross-site request refused'));
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = requestUrl(req.url, port);
     const { token: given, fromQuery } = presentedToken(req, url);
     if (!tokenOk(given)) {
       if (url.pathname.startsWith('/api/')) return sendJson(res, 401, errorBody(401, 'missing or wrong token: open the URL that `distillery serve` printed'));
@@ -182,7 +225,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Exchange the token for a cookie, and take it out of the address bar and history.
       url.searchParams.delete('token');
       res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(302, { Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      res.writeHead(302, { Location: sameOriginLocation(url), 'Cache-Control': 'no-store' });
       res.end();
       return;
     }
@@ -199,14 +242,21 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return sendJson(res, 405, errorBody(405, 'API calls are POST requests'));
     }
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'API calls take Content-Type: application/json'));
-    const call = decodeURIComponent(url.pathname.slice('/api/'.length));
+    const call = decodePathPart(url.pathname.slice('/api/'.length), 'the call name');
+    // Refused before its body is read: the rest of the body is not worth receiving, so the connection closes.
+    const refuseBody = (status: number, message: string, code: ErrorCode = 'CONFIG') => {
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.destroy());
+      sendJson(res, status, errorBody(status, message, code));
+    };
+    if (!KNOWN_CALLS.has(call)) return refuseBody(404, `unknown call "${call.slice(0, 100)}"`, 'NOT_FOUND');
+    const max = BULK_CALLS.has(call) ? limits.maxBulkBytes : limits.maxJsonBytes;
     let body: Buffer;
     try {
-      body = await readBody(req, maxBody);
+      body = await readBody(req, max);
     } catch (e) {
-      const tooBig = (e as Error).message === 'too large';
-      if (tooBig) res.setHeader('Connection', 'close');
-      return sendJson(res, tooBig ? 413 : 400, errorBody(tooBig ? 413 : 400, tooBig ? `request body over ${maxBody >> 20} MB` : 'request body not received'));
+      if ((e as Error).message !== 'too large') return refuseBody(400, 'request body not received');
+      return refuseBody(413, `${call}: the request body is larger than ${formatBytes(max)}, the most this call takes`);
     }
     let args: unknown;
     try {
@@ -228,23 +278,19 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   async function download(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
     const parts = url.pathname.slice('/api/download/'.length).split('/');
-    let projectId: string;
-    let name: string;
-    try {
-      [projectId, name] = parts.map(decodeURIComponent) as [string, string];
-    } catch {
-      return sendJson(res, 400, errorBody(400, 'bad download path'));
-    }
+    const [projectId, name] = parts.map((p) => decodePathPart(p, 'the download path')) as [string, string];
     if (parts.length !== 2 || !/^[\w][\w.-]*$/.test(name) || name.includes('..')) return sendJson(res, 404, errorBody(404, 'no such export', 'NOT_FOUND'));
-    let file: string;
+    let exportsDir: string;
     try {
-      file = path.join(await o.backend.store.folder(projectId), PROJECT_LAYOUT.exports, name);
+      exportsDir = path.join(await o.backend.store.folder(projectId), PROJECT_LAYOUT.exports);
     } catch (e) {
       const w = toWire(e);
       return sendJson(res, STATUS_OF[w.code] ?? 400, JSON.stringify({ ok: false, error: { ...w, stack: undefined } }));
     }
-    const st = await stat(file).catch(() => undefined);
-    if (!st?.isFile()) return sendJson(res, 404, errorBody(404, `no export "${name}"`, 'NOT_FOUND'));
+    // The real path: a link in exports/ to a file elsewhere is no export.
+    const file = await realPathInside(exportsDir, path.join(exportsDir, name));
+    const st = file ? await stat(file).catch(() => undefined) : undefined;
+    if (!file || !st?.isFile()) return sendJson(res, 404, errorBody(404, `no export "${name}"`, 'NOT_FOUND'));
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
       'Content-Length': st.size,
@@ -284,12 +330,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       );
       return;
     }
-    let rel: string;
-    try {
-      rel = decodeURIComponent(url.pathname);
-    } catch {
-      return sendJson(res, 400, errorBody(400, 'bad path'));
-    }
+    const rel = decodePathPart(url.pathname, 'the path');
     let file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
     if (file !== root && !file.startsWith(root + path.sep)) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
     let st = await stat(file).catch(() => undefined);
@@ -301,8 +342,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // App routes (no extension) get the app; missing assets are 404.
       if (path.extname(rel)) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
       file = index;
-      st = await stat(file);
     }
+    // Served by its real path, which must lie in the renderer folder: a link out of it serves nothing.
+    const real = await realPathInside(root, file);
+    st = real ? await stat(real).catch(() => undefined) : undefined;
+    if (!real || !st?.isFile()) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
+    file = real;
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const headers: http.OutgoingHttpHeaders = { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-cache' };
     if (type.startsWith('text/html')) headers['Content-Security-Policy'] = csp(req);
@@ -319,7 +364,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     socket.on('error', () => {});
     const why = foreign(req);
     if (why) return refuse(403, why);
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    let url: URL;
+    try {
+      url = requestUrl(req.url, port);
+    } catch (e) {
+      return refuse(400, (e as Error).message);
+    }
     if (url.pathname !== '/api/events') return refuse(404, 'no WebSocket here');
     if (!tokenOk(presentedToken(req, url).token)) return refuse(401, 'missing or wrong token');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -404,6 +454,10 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KB` : `${n} bytes`;
 }
 
 function escapeHtml(s: string): string {
