@@ -4,12 +4,12 @@
  * folders, slow clients (headers, body, idle keep-alive) with small timeouts, the connection cap,
  * and the per-call body caps. Every client here is bounded in count and time.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectMeta } from '../../src/shared/api';
+import type { BackupInfo, ParsedCorpus, ProjectMeta } from '../../src/shared/api';
 import { createBackend, type Backend } from '../../src/main/services/api-backend';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/cli/serve/server';
 import { ok, request } from './helpers';
@@ -233,9 +233,9 @@ describe('serve: request body caps', () => {
     });
   });
 
-  it('lets the calls that carry a corpus (import, jobs, export, journal, backup) up to the bulk cap', async () => {
+  it('lets the calls that carry a corpus as JSON (jobs, dataset export, journal) up to the bulk cap', async () => {
     await withServer({ limits }, async (s, auth) => {
-      for (const call of ['corpus.parse', 'jobs.start', 'exports.dataset', 'journal.append', 'backups.save']) {
+      for (const call of ['jobs.start', 'exports.dataset', 'journal.append']) {
         const under = await post(s.port, auth, call, args(100 * 1024));
         expect(under.status, call).not.toBe(413); // reaches the call, which judges its arguments
         const over = await post(s.port, auth, call, args(300 * 1024));
@@ -252,5 +252,74 @@ describe('serve: request body caps', () => {
       expect(r.headers.connection).toBe('close');
       expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     });
+  });
+});
+
+describe('serve: uploads (files streamed to disk, then named by corpus.parse and backups.save)', () => {
+  const limits = { maxJsonBytes: 64 * 1024, maxUploadBytes: 256 * 1024, maxPendingUploads: 2 };
+  const uploadsParent = path.join(tmp, 'uploads');
+  mkdirSync(uploadsParent, { recursive: true });
+  /** Every upload file on disk now. */
+  const onDisk = () => readdirSync(uploadsParent).flatMap((d) => readdirSync(path.join(uploadsParent, d)));
+  const upload = (port: number, auth: Record<string, string>, body: string | Buffer, headers: Record<string, string> = {}) =>
+    request(port, { method: 'POST', path: '/api/upload', headers: { ...auth, 'Content-Type': 'application/octet-stream', ...headers }, body: body as string });
+
+  it('parses an uploaded corpus, saves an uploaded backup, and deletes each upload once used', async () => {
+    await withServer({ limits, uploadsParent }, async (s, auth) => {
+      const token = auth.Cookie!.split('=')[1]!;
+      // Larger than the JSON cap: as base64 in corpus.parse it is refused, with the way round it.
+      const rows = Array.from({ length: 3000 }, (_, i) => `第${i}条评论，味道${i % 2 ? '很好' : '一般'},${i % 2}`);
+      const csv = Buffer.from(`text,label\n${rows.join('\n')}\n`);
+      expect(csv.length).toBeGreaterThan(64 * 1024);
+      const inline = await request(s.port, { method: 'POST', path: '/api/corpus.parse', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify([{ fileName: 'big.csv', base64: csv.toString('base64') }]) });
+      expect(inline.status).toBe(413);
+      expect(JSON.parse(inline.body).error.message).toMatch(/corpus\.parse: .* larger than 64 KB.*\/api\/upload/);
+
+      const up = await upload(s.port, auth, csv);
+      expect(up.status).toBe(200);
+      const { upload: id, bytes } = JSON.parse(up.body).result as { upload: string; bytes: number };
+      expect(bytes).toBe(csv.length);
+      expect(onDisk()).toEqual([id]);
+      const parsed = await ok<ParsedCorpus>(s.port, token, 'corpus.parse', [{ fileName: 'big.csv', upload: id }]);
+      expect(parsed.docs).toHaveLength(3000);
+      expect(parsed.docs[7]).toMatchObject({ text: '第7条评论，味道很好', labels: ['1'] });
+      expect(onDisk()).toEqual([]);
+      // Used once.
+      expect(await request(s.port, { method: 'POST', path: '/api/corpus.parse', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify([{ fileName: 'big.csv', upload: id }]) })).toMatchObject({ status: 404 });
+
+      const p = await ok<ProjectMeta>(s.port, token, 'projects.create', [{ name: 'uploads', task: 'binary', labels: [{ name: 'pos', color: '#0a0', hotkey: '1' }, { name: 'neg', color: '#a00', hotkey: '2' }] }]);
+      const backup = JSON.stringify({ formatName: 'dexie', formatVersion: 1, data: { rows: rows } });
+      const b = JSON.parse((await upload(s.port, auth, backup)).body).result.upload as string;
+      const saved = await ok<BackupInfo>(s.port, token, 'backups.save', [p.id, { upload: b }, { reason: 'import', docs: 3000, labeled: 3000 }]);
+      expect(saved).toMatchObject({ reason: 'import', docs: 3000, bytes: Buffer.byteLength(backup) });
+      expect(await ok(s.port, token, 'backups.read', [p.id, saved.name])).toBe(backup);
+      expect(onDisk()).toEqual([]);
+      // Not a backup: refused as before, and the upload is gone all the same.
+      const junk = JSON.parse((await upload(s.port, auth, '{"not":"dexie"}')).body).result.upload as string;
+      const refused = await request(s.port, { method: 'POST', path: '/api/backups.save', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify([p.id, { upload: junk }, { reason: 'import', docs: 0, labeled: 0 }]) });
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.body).error.message).toMatch(/not a dexie-export-import backup/);
+      expect(onDisk()).toEqual([]);
+    });
+  });
+
+  it('refuses an upload over its cap (413), too many unused uploads (429), and leaves nothing on disk after closing', async () => {
+    await withServer({ limits, uploadsParent }, async (s, auth) => {
+      const big = Buffer.alloc(300 * 1024, 'x');
+      for (const headers of [{}, { 'Transfer-Encoding': 'chunked' }] as Record<string, string>[]) {
+        const r = await upload(s.port, auth, big, headers);
+        expect(r.status).toBe(413);
+        expect(JSON.parse(r.body).error.message).toBe('the upload is larger than 256 KB, the most the server takes');
+      }
+      expect(onDisk()).toEqual([]);
+      expect((await upload(s.port, auth, 'a')).status).toBe(200);
+      expect((await upload(s.port, auth, 'b')).status).toBe(200);
+      const third = await upload(s.port, auth, 'c');
+      expect(third.status).toBe(429);
+      expect(onDisk()).toHaveLength(2);
+      expect((await upload(s.port, { Host: auth.Host! }, 'd')).status).toBe(401);
+      expect((await upload(s.port, auth, 'e', { 'Content-Type': 'text/plain' })).status).toBe(415);
+    });
+    expect(readdirSync(uploadsParent)).toEqual([]);
   });
 });

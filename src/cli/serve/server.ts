@@ -8,6 +8,10 @@
  *        → {"ok":false,"error":WireError}     (src/shared/errors.ts; rebuild it with fromWire)
  *        HTTP status: 200 ok; 400 bad input/config; 404 NOT_FOUND or unknown call; 503 WORKER_CRASH;
  *        507 DISK_FULL; 500 INTERNAL; 401/403/413/415 from the checks below (also JSON, ok:false).
+ *   POST /api/upload             body: a file's bytes (Content-Type: application/octet-stream), streamed
+ *        to disk → {"ok":true,"result":{"upload":"<id>","bytes":n}}. corpus.parse then takes
+ *        {fileName, upload, …} in place of base64, backups.save {upload} in place of its data: large
+ *        files never sit in memory in a JSON body. Each upload is used once (Uploads).
  *   GET  /api/events             WebSocket; server → client text frames, one JSON object each:
  *        {"type":"hello","version","mode":"serve"} once (it has no `id`), then a bare JobStatus
  *        ({id, kind, state, progress?, result?, error?}) for every job that is queued/running at
@@ -35,10 +39,12 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { JobStatus } from '../../shared/api';
+import { formatBytes } from '../../shared/bytes';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
 import { API_CALLS, dispatch, VERSION, type Backend } from '../../main/services/api-backend';
 import { decodePathPart, requestUrl, sameOriginLocation } from './request-url';
+import { UploadRefused, Uploads } from './uploads';
 
 export interface ServerOptions {
   backend: Backend;
@@ -48,6 +54,8 @@ export interface ServerOptions {
   port?: number;
   /** The built renderer (index.html + assets). */
   rendererDir: string;
+  /** Where uploads are kept until used (default: a new folder in the system's temporary folder). */
+  uploadsParent?: string;
   /** Slow-client and size limits; the defaults are SERVE_LIMITS (tests pass small ones). */
   limits?: Partial<ServeLimits>;
   log?(message: string): void;
@@ -67,8 +75,14 @@ export interface ServeLimits {
   maxConnections: number;
   /** JSON body of every API call but the BULK_CALLS. */
   maxJsonBytes: number;
-  /** JSON body of the BULK_CALLS (a corpus file travels base64-encoded in corpus.parse). */
+  /** JSON body of the BULK_CALLS. */
   maxBulkBytes: number;
+  /** A file sent to POST /api/upload (streamed to disk). */
+  maxUploadBytes: number;
+  /** Uploads received and not yet used by a call. */
+  maxPendingUploads: number;
+  /** An unused upload is deleted after this long. */
+  uploadTtlMs: number;
 }
 
 export const SERVE_LIMITS: ServeLimits = {
@@ -79,13 +93,19 @@ export const SERVE_LIMITS: ServeLimits = {
   maxConnections: 256,
   maxJsonBytes: 8 * 1024 * 1024,
   maxBulkBytes: 256 * 1024 * 1024,
+  maxUploadBytes: 512 * 1024 * 1024,
+  maxPendingUploads: 8,
+  uploadTtlMs: 10 * 60_000,
 };
 
 /**
- * Calls whose arguments grow with the corpus: the file to import, the documents of a job or an
- * export, an import's labeled rows as journal events, the whole database as a backup.
+ * Calls whose JSON arguments grow with the corpus: the documents of a job or an export, an
+ * import's labeled rows as journal events. (The file to import and the backup of the database go
+ * to POST /api/upload instead: see UPLOAD_CALLS.)
  */
-const BULK_CALLS: ReadonlySet<string> = new Set(['corpus.parse', 'jobs.start', 'exports.dataset', 'journal.append', 'backups.save']);
+const BULK_CALLS: ReadonlySet<string> = new Set(['jobs.start', 'exports.dataset', 'journal.append']);
+/** Calls that take {upload: id} (from POST /api/upload) in place of the argument that carries a file. */
+const UPLOAD_CALLS: ReadonlySet<string> = new Set(['corpus.parse', 'backups.save']);
 const KNOWN_CALLS: ReadonlySet<string> = new Set(API_CALLS);
 
 export interface RunningServer {
@@ -132,6 +152,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const token = randomBytes(32).toString('hex');
   const tokenDigest = createHash('sha256').update(token).digest();
   const limits: ServeLimits = { ...SERVE_LIMITS, ...o.limits };
+  const uploads = new Uploads({ maxBytes: limits.maxUploadBytes, maxPending: limits.maxPendingUploads, ttlMs: limits.uploadTtlMs, parent: o.uploadsParent });
   const hosts = allowedHosts(listenHost);
   let port = 0;
   let closing = false;
@@ -231,6 +252,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     if (url.pathname.startsWith('/api/download/')) return download(req, res, url);
     if (url.pathname === '/api/events') return sendJson(res, 426, errorBody(426, 'use a WebSocket for /api/events'));
+    if (url.pathname === '/api/upload') return upload(req, res);
     if (url.pathname.startsWith('/api/')) return apiCall(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
     return staticFile(req, res, url);
@@ -256,7 +278,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       body = await readBody(req, max);
     } catch (e) {
       if ((e as Error).message !== 'too large') return refuseBody(400, 'request body not received');
-      return refuseBody(413, `${call}: the request body is larger than ${formatBytes(max)}, the most this call takes`);
+      const hint = UPLOAD_CALLS.has(call) ? ' (send the file to POST /api/upload and name the upload instead)' : '';
+      return refuseBody(413, `${call}: the request body is larger than ${formatBytes(max)}, the most this call takes${hint}`);
     }
     let args: unknown;
     try {
@@ -265,13 +288,46 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return sendJson(res, 400, errorBody(400, 'the request body is not valid JSON'));
     }
     try {
-      const result = await dispatch(o.backend, call, args);
+      const result = await callWithUploads(call, args);
       sendJson(res, 200, JSON.stringify({ ok: true, result: result ?? null }));
     } catch (e) {
       const w = toWire(e);
       if (w.code === 'INTERNAL' && !closing) o.log?.(`${call} failed: ${w.stack ?? w.message}`);
       delete w.stack;
       sendJson(res, STATUS_OF[w.code] ?? 400, JSON.stringify({ ok: false, error: w }));
+    }
+  }
+
+  /** POST /api/upload: the body (any bytes) streamed to disk → {ok, result: {upload, bytes}}. */
+  async function upload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, errorBody(405, 'uploads are POST requests'));
+    }
+    if (!/^application\/octet-stream\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'uploads take Content-Type: application/octet-stream'));
+    try {
+      sendJson(res, 200, JSON.stringify({ ok: true, result: await uploads.receive(req) }));
+    } catch (e) {
+      if (!(e instanceof UploadRefused)) throw e;
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.destroy());
+      sendJson(res, e.status, errorBody(e.status, e.message));
+    }
+  }
+
+  /** dispatch, except that corpus.parse and backups.save may name an upload instead of carrying the file. */
+  async function callWithUploads(call: string, args: unknown): Promise<unknown> {
+    const at = call === 'corpus.parse' ? 0 : call === 'backups.save' ? 1 : -1;
+    const arg = Array.isArray(args) && at >= 0 ? (args[at] as unknown) : undefined;
+    if (!arg || typeof arg !== 'object' || !('upload' in arg)) return dispatch(o.backend, call, args);
+    const file = uploads.take(arg.upload);
+    try {
+      const a = args as unknown[];
+      if (call === 'backups.save') return await o.backend.fromFile.saveBackup(a[0] as string, file, a[2] as Parameters<Backend['fromFile']['saveBackup']>[2]);
+      const { upload: _upload, base64: _base64, ...request } = arg as Record<string, unknown>;
+      return await o.backend.fromFile.parseCorpus(request as Parameters<Backend['fromFile']['parseCorpus']>[0], file);
+    } finally {
+      await uploads.release(file);
     }
   }
 
@@ -415,6 +471,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     host: listenHost,
     close: async () => {
       closing = true;
+      await uploads.close();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => {
@@ -454,10 +511,6 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KB` : `${n} bytes`;
 }
 
 function escapeHtml(s: string): string {

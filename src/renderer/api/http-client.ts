@@ -6,6 +6,7 @@
  */
 import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportRequest, JobRequest, JobStatus, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
+import { base64ToBytes } from '../db/logic';
 
 type Reply<T> = { ok: true; result: T } | { ok: false; error: WireError };
 
@@ -39,13 +40,25 @@ export class HttpApi implements DistilleryApi {
     this.delay = this.reconnect.first;
   }
 
-  async call<T>(name: ApiCall, args: unknown[]): Promise<T> {
+  call<T>(name: ApiCall, args: unknown[]): Promise<T> {
+    return this.post<T>(name, `/api/${name}`, 'application/json', JSON.stringify(args));
+  }
+
+  /**
+   * Sends a file's bytes to POST /api/upload, which streams them to disk, and returns the upload's
+   * id for `name` (corpus.parse, backups.save) to use: large files never travel inside JSON.
+   */
+  private async upload(name: ApiCall, body: Blob | Uint8Array<ArrayBuffer>): Promise<string> {
+    return (await this.post<{ upload: string }>(name, '/api/upload', 'application/octet-stream', body)).upload;
+  }
+
+  private async post<T>(name: ApiCall, path: string, contentType: string, payload: BodyInit): Promise<T> {
     let res: Response;
     try {
-      res = await this.fetchFn(`${this.base}/api/${name}`, {
+      res = await this.fetchFn(`${this.base}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(args),
+        headers: { 'content-type': contentType },
+        body: payload,
         credentials: 'same-origin',
       });
     } catch (e) {
@@ -72,7 +85,13 @@ export class HttpApi implements DistilleryApi {
     update: (p: ProjectMeta) => this.call<ProjectMeta>('projects.update', [p]),
   };
 
-  corpus = { parse: (r: ParseCorpusRequest) => this.call<ParsedCorpus>('corpus.parse', [r]) };
+  corpus = {
+    parse: async (r: ParseCorpusRequest) => {
+      const { base64, ...rest } = r;
+      const upload = await this.upload('corpus.parse', base64ToBytes(base64, atob));
+      return this.call<ParsedCorpus>('corpus.parse', [{ ...rest, upload }]);
+    },
+  };
 
   jobs = {
     start: (r: JobRequest) => this.call<{ id: string }>('jobs.start', [r]),
@@ -101,7 +120,10 @@ export class HttpApi implements DistilleryApi {
   };
 
   backups = {
-    save: (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => this.call<BackupInfo>('backups.save', [projectId, data, meta]),
+    save: async (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => {
+      const upload = await this.upload('backups.save', new Blob([data]));
+      return this.call<BackupInfo>('backups.save', [projectId, { upload }, meta]);
+    },
     list: (projectId: string) => this.call<BackupInfo[]>('backups.list', [projectId]),
     read: (projectId: string, name: string) => this.call<string>('backups.read', [projectId, name]),
   };

@@ -399,6 +399,14 @@ export function formatPercent(x: number | undefined, digits = 1): string {
   return x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(digits)}%`;
 }
 
+/** The bytes of base64 text (the inverse of bytesToBase64). */
+export function base64ToBytes(base64: string, atobFn: (s: string) => string): Uint8Array<ArrayBuffer> {
+  const s = atobFn(base64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
 /** Base64 of bytes, in slices (String.fromCharCode on a whole file overflows the stack). */
 export function bytesToBase64(bytes: Uint8Array, btoaFn: (s: string) => string): string {
   let s = '';
