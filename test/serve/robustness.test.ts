@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupInfo, ParsedCorpus, ProjectMeta } from '../../src/shared/api';
 import { createBackend, type Backend } from '../../src/main/services/api-backend';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/cli/serve/server';
-import { ok, request } from './helpers';
+import { ok, request, until } from './helpers';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-robust-'));
 const renderer = path.join(tmp, 'renderer');
@@ -186,29 +186,47 @@ describe('serve: slow clients (small timeouts)', () => {
     });
   });
 
-  it('drops connections over the cap at once and serves again below it', async () => {
+  it('over the connection cap, a new connection displaces the oldest idle one: slow clients cannot lock the owner out', async () => {
     await withServer({ limits: { maxConnections: 4, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000 } }, async (s, auth) => {
       const open: net.Socket[] = [];
       const closed = new Set<number>();
+      const connect = async (i: number) => {
+        const c = net.connect({ host: '127.0.0.1', port: s.port });
+        c.on('error', () => {});
+        c.on('close', () => closed.add(i));
+        await new Promise<void>((resolve) => c.once('connect', () => resolve()));
+        open.push(c);
+        return c;
+      };
       try {
-        for (let i = 0; i < 7; i++) {
-          const c = net.connect({ host: '127.0.0.1', port: s.port });
-          c.on('error', () => {});
-          c.on('close', () => closed.add(i));
-          await new Promise<void>((resolve) => c.once('connect', () => resolve()));
-          open.push(c);
-        }
-        // The last three were over the cap: the server closes them without a word.
-        const end = Date.now() + BOUND_MS;
-        while (closed.size < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-        expect([...closed].sort()).toEqual([4, 5, 6]);
-        open[0]!.destroy();
-        await new Promise((r) => setTimeout(r, 100));
-        const r = await request(s.port, { path: '/assets/app.js', headers: auth });
-        expect(r.status).toBe(200);
+        // Four connections that never finish their headers fill the cap ...
+        for (let i = 0; i < 4; i++) await connect(i);
+        (open[0] as net.Socket).write('GET / HTTP/1.1\r\nX-Slow: a');
+        // ... and the owner is still served, in the place of the oldest.
+        expect((await request(s.port, { path: '/assets/app.js', headers: auth })).body).toBe('console.log(1)');
+        await until(() => closed.size > 0, BOUND_MS, 'the oldest connection to close');
+        expect([...closed]).toEqual([0]);
+        // The owner's connection closed (one place free); each one after that takes the place of the next oldest.
+        for (let i = 4; i < 7; i++) await connect(i);
+        await until(() => closed.has(1) && closed.has(2), BOUND_MS, 'the next two oldest to close');
+        for (const i of [4, 5, 6]) expect(closed.has(i), `connection ${i}`).toBe(false);
+        expect((await request(s.port, { path: '/assets/app.js', headers: auth })).status).toBe(200);
       } finally {
         for (const c of open) c.destroy();
       }
+    });
+  });
+
+  it('never displaces a connection that is being answered: when all are busy, the new one is dropped', async () => {
+    await withServer({ limits: { maxConnections: 3, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000 } }, async (s, auth) => {
+      const head = `POST /api/journal.append HTTP/1.1\r\nHost: ${auth.Host}\r\nCookie: ${auth.Cookie}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[`;
+      // Three authenticated uploads in progress (bodies still arriving) hold the cap.
+      const busy = [0, 1, 2].map(() => slowClient(s.port, head, ' '.repeat(50), 100, 3000));
+      await new Promise((r) => setTimeout(r, 500));
+      const extra = await slowClient(s.port, '', '', 1000, 2000);
+      expect(extra.closedByServer).toBe(true);
+      expect(extra.answer).toBe('');
+      for (const b of await Promise.all(busy)) expect(b.closedByServer).toBe(false); // still open when the client gave up
     });
   });
 });

@@ -43,6 +43,7 @@ import { formatBytes } from '../../shared/bytes';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
 import { API_CALLS, dispatch, VERSION, type Backend } from '../../main/services/api-backend';
+import { capConnections } from './connection-cap';
 import { decodePathPart, requestUrl, sameOriginLocation } from './request-url';
 import { UploadRefused, Uploads } from './uploads';
 
@@ -71,7 +72,7 @@ export interface ServeLimits {
   keepAliveTimeoutMs: number;
   /** How often the two request timeouts are checked (Node's default, 30 s, lets them run late by that much). */
   checkIntervalMs: number;
-  /** Open connections (WebSockets included); the server drops connections beyond it at once. */
+  /** Open connections (WebSockets included); one more displaces the oldest idle one (connection-cap.ts). */
   maxConnections: number;
   /** JSON body of every API call but the BULK_CALLS. */
   maxJsonBytes: number;
@@ -224,7 +225,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-  server.maxConnections = limits.maxConnections;
+  const cap = capConnections(server, limits.maxConnections);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const why = foreign(req);
@@ -428,7 +429,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     if (url.pathname !== '/api/events') return refuse(404, 'no WebSocket here');
     if (!tokenOk(presentedToken(req, url).token)) return refuse(401, 'missing or wrong token');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      cap.upgraded(socket);
+      wss.emit('connection', ws, req);
+    });
   });
 
   wss.on('connection', (ws: WebSocket) => {
