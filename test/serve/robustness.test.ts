@@ -87,6 +87,10 @@ describe('serve: malformed request paths', () => {
       for (const p of ['/%ff', '/api/download/%ff/x.csv', '/api/download/p/%ff']) {
         expect((await request(s.port, { path: p, headers: auth })).status, p).toBe(400);
       }
+      // A target that is not a path (absolute-form, as to a proxy) is no request for this server.
+      const proxy = await slowClient(s.port, `GET http://evil.example/ HTTP/1.1\r\nHost: ${auth.Host}\r\nCookie: ${auth.Cookie}\r\nConnection: close\r\n\r\n`, '', 1000, 5000);
+      expect(proxy.answer).toMatch(/^HTTP\/1\.1 400/);
+      expect(proxy.answer).not.toContain('WORKBENCH');
     });
   });
 });
