@@ -236,7 +236,7 @@ describe('serve: slow clients (small timeouts)', () => {
 });
 
 describe('serve: request body caps', () => {
-  const limits = { maxJsonBytes: 64 * 1024, maxBulkBytes: 256 * 1024 };
+  const limits = { maxJsonBytes: 64 * 1024, maxBulkBytes: 256 * 1024, maxUploadBytes: 256 * 1024 };
   const post = (port: number, auth: Record<string, string>, call: string, body: string, headers: Record<string, string> = {}) =>
     request(port, { method: 'POST', path: `/api/${call}`, headers: { ...auth, 'Content-Type': 'application/json', ...headers }, body });
   /** A JSON array argument list of about `bytes` bytes. */

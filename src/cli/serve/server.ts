@@ -108,6 +108,8 @@ const BULK_CALLS: ReadonlySet<string> = new Set(['jobs.start', 'exports.dataset'
 /** Calls that take {upload: id} (from POST /api/upload) in place of the argument that carries a file. */
 const UPLOAD_CALLS: ReadonlySet<string> = new Set(['corpus.parse', 'backups.save']);
 const KNOWN_CALLS: ReadonlySet<string> = new Set(API_CALLS);
+/** How long a refused request's body is still read (and dropped) before its connection closes. */
+const BODY_LINGER_MS = 2_000;
 
 export interface RunningServer {
   /** The URL to open, with the token. */
@@ -266,12 +268,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'API calls take Content-Type: application/json'));
     const call = decodePathPart(url.pathname.slice('/api/'.length), 'the call name');
-    // Refused before its body is read: the rest of the body is not worth receiving, so the connection closes.
-    const refuseBody = (status: number, message: string, code: ErrorCode = 'CONFIG') => {
-      res.setHeader('Connection', 'close');
-      res.once('finish', () => req.destroy());
-      sendJson(res, status, errorBody(status, message, code));
-    };
+    const refuseBody = (status: number, message: string, code: ErrorCode = 'CONFIG') => refuseAndClose(req, res, status, errorBody(status, message, code));
     if (!KNOWN_CALLS.has(call)) return refuseBody(404, `unknown call "${call.slice(0, 100)}"`, 'NOT_FOUND');
     const max = BULK_CALLS.has(call) ? limits.maxBulkBytes : limits.maxJsonBytes;
     let body: Buffer;
@@ -310,9 +307,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       sendJson(res, 200, JSON.stringify({ ok: true, result: await uploads.receive(req) }));
     } catch (e) {
       if (!(e instanceof UploadRefused)) throw e;
-      res.setHeader('Connection', 'close');
-      res.once('finish', () => req.destroy());
-      sendJson(res, e.status, errorBody(e.status, e.message));
+      refuseAndClose(req, res, e.status, errorBody(e.status, e.message));
     }
   }
 
@@ -330,6 +325,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     } finally {
       await uploads.release(file);
     }
+  }
+
+  /**
+   * Answers a request whose body is not wanted, and closes the connection. What the client still
+   * sends is read and dropped for up to BODY_LINGER_MS first: closing at once would reset the
+   * connection under a client that is still sending, and it would see that instead of the answer.
+   */
+  function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string): void {
+    res.setHeader('Connection', 'close');
+    req.resume();
+    res.once('finish', () => setTimeout(() => req.socket.destroy(), BODY_LINGER_MS).unref());
+    sendJson(res, status, body);
   }
 
   async function download(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
@@ -508,6 +515,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
       size += c.length;
       if (size > max) {
         req.removeAllListeners('data');
+        chunks.length = 0;
         req.resume();
         reject(new Error('too large'));
       } else chunks.push(c);

@@ -11,8 +11,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../../shared/bytes';
 import { DistilleryError } from '../../shared/errors';
 
@@ -53,17 +51,9 @@ export class Uploads {
     const id = randomUUID();
     let file: string | undefined;
     let bytes = 0;
-    const max = this.o.maxBytes;
-    const tooLarge = this.tooLarge();
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        bytes += chunk.length;
-        done(bytes > max ? tooLarge : null, chunk);
-      },
-    });
     try {
       file = path.join(await (this.dir ??= mkdtemp(path.join(this.o.parent ?? os.tmpdir(), 'distillery-uploads-'))), id);
-      await pipeline(req, count, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      bytes = await this.save(req, file);
     } catch (e) {
       if (file) await rm(file, { force: true });
       throw e instanceof UploadRefused ? e : new UploadRefused(400, `the upload was not received: ${(e as Error).message}`);
@@ -74,6 +64,38 @@ export class Uploads {
     timer.unref();
     this.pending.set(id, { file, timer });
     return { upload: id, bytes };
+  }
+
+  /**
+   * Writes the request body to `file`; its size. Over the cap it stops writing but leaves the
+   * request readable (not destroyed), so that the server can still answer 413 on it.
+   */
+  private save(req: http.IncomingMessage, file: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+      let bytes = 0;
+      let failed = false;
+      const fail = (e: Error) => {
+        if (failed) return;
+        failed = true;
+        req.unpipe(out);
+        out.destroy();
+        reject(e);
+      };
+      req.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > this.o.maxBytes) fail(this.tooLarge());
+      });
+      req.on('error', fail);
+      req.on('close', () => {
+        if (!req.complete) fail(new Error('the client stopped sending'));
+      });
+      out.on('error', fail);
+      out.on('finish', () => {
+        if (!failed) resolve(bytes);
+      });
+      req.pipe(out);
+    });
   }
 
   /** The file of upload `id`, which stops being pending: the caller releases it when done. */
