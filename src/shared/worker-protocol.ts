@@ -36,6 +36,8 @@ export interface WorkerMethods {
   /** The tfjs backend the worker trains with. */
   info: { params: Record<string, never>; result: { backend: string; skipped: { name: string; reason: string }[]; pid: number } };
   'parse-corpus': { params: ParseCorpusRequest; result: ParsedCorpus };
+  /** parse-corpus on a file the host already holds (serve mode's uploads): the worker reads it, the host never does. */
+  'parse-corpus-file': { params: { request: Omit<ParseCorpusRequest, 'base64'>; file: string }; result: ParsedCorpus };
   /** Writes `outDir` with the model in `format` (plus tokenizer.json and labels.json); returns the main file. */
   'export-model': { params: { modelDir: string; outDir: string; format: 'onnx' | 'tfjs' | 'folder'; baseName: string }; result: { file: string; files: string[] } };
 }

@@ -8,6 +8,10 @@
  *        → {"ok":false,"error":WireError}     (src/shared/errors.ts; rebuild it with fromWire)
  *        HTTP status: 200 ok; 400 bad input/config; 404 NOT_FOUND or unknown call; 503 WORKER_CRASH;
  *        507 DISK_FULL; 500 INTERNAL; 401/403/413/415 from the checks below (also JSON, ok:false).
+ *   POST /api/upload             body: a file's bytes (Content-Type: application/octet-stream), streamed
+ *        to disk → {"ok":true,"result":{"upload":"<id>","bytes":n}}. corpus.parse then takes
+ *        {fileName, upload, …} in place of base64, backups.save {upload} in place of its data: large
+ *        files never sit in memory in a JSON body. Each upload is used once (Uploads).
  *   GET  /api/events             WebSocket; server → client text frames, one JSON object each:
  *        {"type":"hello","version","mode":"serve"} once (it has no `id`), then a bare JobStatus
  *        ({id, kind, state, progress?, result?, error?}) for every job that is queued/running at
@@ -24,6 +28,7 @@
  * `Authorization: token <t>`; compared in constant time; never logged. Without it: 401.
  */
 import { MIME } from '../../main/services/mime';
+import { realPathInside } from '../../main/services/real-path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -34,9 +39,13 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { JobStatus } from '../../shared/api';
+import { formatBytes } from '../../shared/bytes';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
-import { dispatch, VERSION, type Backend } from '../../main/services/api-backend';
+import { API_CALLS, dispatch, VERSION, type Backend } from '../../main/services/api-backend';
+import { capConnections } from './connection-cap';
+import { decodePathPart, requestUrl, sameOriginLocation } from './request-url';
+import { UploadRefused, Uploads } from './uploads';
 
 export interface ServerOptions {
   backend: Backend;
@@ -46,10 +55,61 @@ export interface ServerOptions {
   port?: number;
   /** The built renderer (index.html + assets). */
   rendererDir: string;
-  /** Largest request body (default 256 MB: corpus files travel base64-encoded). */
-  maxBodyBytes?: number;
+  /** Where uploads are kept until used (default: a new folder in the system's temporary folder). */
+  uploadsParent?: string;
+  /** Slow-client and size limits; the defaults are SERVE_LIMITS (tests pass small ones). */
+  limits?: Partial<ServeLimits>;
   log?(message: string): void;
 }
+
+/** What serve mode allows a client (README, "Serve mode"). */
+export interface ServeLimits {
+  /** From connecting to the end of the request headers (slowloris). */
+  headersTimeoutMs: number;
+  /** From connecting to the end of the request body (slow uploads). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveTimeoutMs: number;
+  /** How often the two request timeouts are checked (Node's default, 30 s, lets them run late by that much). */
+  checkIntervalMs: number;
+  /** Open connections (WebSockets included); one more displaces the oldest idle one (connection-cap.ts). */
+  maxConnections: number;
+  /** JSON body of every API call but the BULK_CALLS. */
+  maxJsonBytes: number;
+  /** JSON body of the BULK_CALLS. */
+  maxBulkBytes: number;
+  /** A file sent to POST /api/upload (streamed to disk). */
+  maxUploadBytes: number;
+  /** Uploads received and not yet used by a call. */
+  maxPendingUploads: number;
+  /** An unused upload is deleted after this long. */
+  uploadTtlMs: number;
+}
+
+export const SERVE_LIMITS: ServeLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 256,
+  maxJsonBytes: 8 * 1024 * 1024,
+  maxBulkBytes: 256 * 1024 * 1024,
+  maxUploadBytes: 512 * 1024 * 1024,
+  maxPendingUploads: 8,
+  uploadTtlMs: 10 * 60_000,
+};
+
+/**
+ * Calls whose JSON arguments grow with the corpus: the documents of a job or an export, an
+ * import's labeled rows as journal events. (The file to import and the backup of the database go
+ * to POST /api/upload instead: see UPLOAD_CALLS.)
+ */
+const BULK_CALLS: ReadonlySet<string> = new Set(['jobs.start', 'exports.dataset', 'journal.append']);
+/** Calls that take {upload: id} (from POST /api/upload) in place of the argument that carries a file. */
+const UPLOAD_CALLS: ReadonlySet<string> = new Set(['corpus.parse', 'backups.save']);
+const KNOWN_CALLS: ReadonlySet<string> = new Set(API_CALLS);
+/** How long a refused request's body is still read (and dropped) before its connection closes. */
+const BODY_LINGER_MS = 2_000;
 
 export interface RunningServer {
   /** The URL to open, with the token. */
@@ -94,7 +154,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const listenHost = o.host ?? '127.0.0.1';
   const token = randomBytes(32).toString('hex');
   const tokenDigest = createHash('sha256').update(token).digest();
-  const maxBody = o.maxBodyBytes ?? 256 * 1024 * 1024;
+  const limits: ServeLimits = { ...SERVE_LIMITS, ...o.limits };
+  const uploads = new Uploads({ maxBytes: limits.maxUploadBytes, maxPending: limits.maxPendingUploads, ttlMs: limits.uploadTtlMs, parent: o.uploadsParent });
   const hosts = allowedHosts(listenHost);
   let port = 0;
   let closing = false;
@@ -151,16 +212,22 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
     setSecurityHeaders(res);
     handle(req, res).catch((e) => {
-      o.log?.(`request failed: ${(e as Error).message}`);
-      if (!res.headersSent) sendJson(res, 500, errorBody(500, 'internal error', 'INTERNAL'));
+      const w = toWire(e);
+      if (w.code === 'INTERNAL') o.log?.(`request failed: ${w.message}`);
+      const status = STATUS_OF[w.code] ?? 400;
+      if (!res.headersSent) sendJson(res, status, errorBody(status, w.code === 'INTERNAL' ? 'internal error' : w.message, w.code));
       else res.destroy();
     });
   });
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0; // corpus uploads and long calls
+  // Node answers 408 and closes a connection whose headers or body arrive too slowly; an API call
+  // that takes long to answer is not affected (the timeouts end with the request's last byte).
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  const cap = capConnections(server, limits.maxConnections);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const why = foreign(req);
@@ -170,7 +237,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if ((site === 'cross-site' || site === 'same-site') && req.headers['sec-fetch-mode'] !== 'navigate') {
       return sendJson(res, 403, errorBody(403, 'cross-site request refused'));
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = requestUrl(req.url, port);
     const { token: given, fromQuery } = presentedToken(req, url);
     if (!tokenOk(given)) {
       if (url.pathname.startsWith('/api/')) return sendJson(res, 401, errorBody(401, 'missing or wrong token: open the URL that `distillery serve` printed'));
@@ -182,12 +249,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Exchange the token for a cookie, and take it out of the address bar and history.
       url.searchParams.delete('token');
       res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(302, { Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      res.writeHead(302, { Location: sameOriginLocation(url), 'Cache-Control': 'no-store' });
       res.end();
       return;
     }
     if (url.pathname.startsWith('/api/download/')) return download(req, res, url);
     if (url.pathname === '/api/events') return sendJson(res, 426, errorBody(426, 'use a WebSocket for /api/events'));
+    if (url.pathname === '/api/upload') return upload(req, res);
     if (url.pathname.startsWith('/api/')) return apiCall(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
     return staticFile(req, res, url);
@@ -199,14 +267,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return sendJson(res, 405, errorBody(405, 'API calls are POST requests'));
     }
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'API calls take Content-Type: application/json'));
-    const call = decodeURIComponent(url.pathname.slice('/api/'.length));
+    const call = decodePathPart(url.pathname.slice('/api/'.length), 'the call name');
+    const refuseBody = (status: number, message: string, code: ErrorCode = 'CONFIG') => refuseAndClose(req, res, status, errorBody(status, message, code));
+    if (!KNOWN_CALLS.has(call)) return refuseBody(404, `unknown call "${call.slice(0, 100)}"`, 'NOT_FOUND');
+    const max = BULK_CALLS.has(call) ? limits.maxBulkBytes : limits.maxJsonBytes;
     let body: Buffer;
     try {
-      body = await readBody(req, maxBody);
+      body = await readBody(req, max);
     } catch (e) {
-      const tooBig = (e as Error).message === 'too large';
-      if (tooBig) res.setHeader('Connection', 'close');
-      return sendJson(res, tooBig ? 413 : 400, errorBody(tooBig ? 413 : 400, tooBig ? `request body over ${maxBody >> 20} MB` : 'request body not received'));
+      if ((e as Error).message !== 'too large') return refuseBody(400, 'request body not received');
+      const hint = UPLOAD_CALLS.has(call) ? ' (send the file to POST /api/upload and name the upload instead)' : '';
+      return refuseBody(413, `${call}: the request body is larger than ${formatBytes(max)}, the most this call takes${hint}`);
     }
     let args: unknown;
     try {
@@ -215,7 +286,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return sendJson(res, 400, errorBody(400, 'the request body is not valid JSON'));
     }
     try {
-      const result = await dispatch(o.backend, call, args);
+      const result = await callWithUploads(call, args);
       sendJson(res, 200, JSON.stringify({ ok: true, result: result ?? null }));
     } catch (e) {
       const w = toWire(e);
@@ -225,26 +296,65 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
   }
 
+  /** POST /api/upload: the body (any bytes) streamed to disk → {ok, result: {upload, bytes}}. */
+  async function upload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, errorBody(405, 'uploads are POST requests'));
+    }
+    if (!/^application\/octet-stream\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'uploads take Content-Type: application/octet-stream'));
+    try {
+      sendJson(res, 200, JSON.stringify({ ok: true, result: await uploads.receive(req) }));
+    } catch (e) {
+      if (!(e instanceof UploadRefused)) throw e;
+      refuseAndClose(req, res, e.status, errorBody(e.status, e.message));
+    }
+  }
+
+  /** dispatch, except that corpus.parse and backups.save may name an upload instead of carrying the file. */
+  async function callWithUploads(call: string, args: unknown): Promise<unknown> {
+    const at = call === 'corpus.parse' ? 0 : call === 'backups.save' ? 1 : -1;
+    const arg = Array.isArray(args) && at >= 0 ? (args[at] as unknown) : undefined;
+    if (!arg || typeof arg !== 'object' || !('upload' in arg)) return dispatch(o.backend, call, args);
+    const file = uploads.take(arg.upload);
+    try {
+      const a = args as unknown[];
+      if (call === 'backups.save') return await o.backend.fromFile.saveBackup(a[0] as string, file, a[2] as Parameters<Backend['fromFile']['saveBackup']>[2]);
+      const { upload: _upload, base64: _base64, ...request } = arg as Record<string, unknown>;
+      return await o.backend.fromFile.parseCorpus(request as Parameters<Backend['fromFile']['parseCorpus']>[0], file);
+    } finally {
+      await uploads.release(file);
+    }
+  }
+
+  /**
+   * Answers a request whose body is not wanted, and closes the connection. What the client still
+   * sends is read and dropped for up to BODY_LINGER_MS first: closing at once would reset the
+   * connection under a client that is still sending, and it would see that instead of the answer.
+   */
+  function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string): void {
+    res.setHeader('Connection', 'close');
+    req.resume();
+    res.once('finish', () => setTimeout(() => req.socket.destroy(), BODY_LINGER_MS).unref());
+    sendJson(res, status, body);
+  }
+
   async function download(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
     const parts = url.pathname.slice('/api/download/'.length).split('/');
-    let projectId: string;
-    let name: string;
-    try {
-      [projectId, name] = parts.map(decodeURIComponent) as [string, string];
-    } catch {
-      return sendJson(res, 400, errorBody(400, 'bad download path'));
-    }
+    const [projectId, name] = parts.map((p) => decodePathPart(p, 'the download path')) as [string, string];
     if (parts.length !== 2 || !/^[\w][\w.-]*$/.test(name) || name.includes('..')) return sendJson(res, 404, errorBody(404, 'no such export', 'NOT_FOUND'));
-    let file: string;
+    let exportsDir: string;
     try {
-      file = path.join(await o.backend.store.folder(projectId), PROJECT_LAYOUT.exports, name);
+      exportsDir = path.join(await o.backend.store.folder(projectId), PROJECT_LAYOUT.exports);
     } catch (e) {
       const w = toWire(e);
       return sendJson(res, STATUS_OF[w.code] ?? 400, JSON.stringify({ ok: false, error: { ...w, stack: undefined } }));
     }
-    const st = await stat(file).catch(() => undefined);
-    if (!st?.isFile()) return sendJson(res, 404, errorBody(404, `no export "${name}"`, 'NOT_FOUND'));
+    // The real path: a link in exports/ to a file elsewhere is no export.
+    const file = await realPathInside(exportsDir, path.join(exportsDir, name));
+    const st = file ? await stat(file).catch(() => undefined) : undefined;
+    if (!file || !st?.isFile()) return sendJson(res, 404, errorBody(404, `no export "${name}"`, 'NOT_FOUND'));
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
       'Content-Length': st.size,
@@ -284,12 +394,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       );
       return;
     }
-    let rel: string;
-    try {
-      rel = decodeURIComponent(url.pathname);
-    } catch {
-      return sendJson(res, 400, errorBody(400, 'bad path'));
-    }
+    const rel = decodePathPart(url.pathname, 'the path');
     let file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
     if (file !== root && !file.startsWith(root + path.sep)) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
     let st = await stat(file).catch(() => undefined);
@@ -301,8 +406,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // App routes (no extension) get the app; missing assets are 404.
       if (path.extname(rel)) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
       file = index;
-      st = await stat(file);
     }
+    // Served by its real path, which must lie in the renderer folder: a link out of it serves nothing.
+    const real = await realPathInside(root, file);
+    st = real ? await stat(real).catch(() => undefined) : undefined;
+    if (!real || !st?.isFile()) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
+    file = real;
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const headers: http.OutgoingHttpHeaders = { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-cache' };
     if (type.startsWith('text/html')) headers['Content-Security-Policy'] = csp(req);
@@ -319,10 +428,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     socket.on('error', () => {});
     const why = foreign(req);
     if (why) return refuse(403, why);
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    let url: URL;
+    try {
+      url = requestUrl(req.url, port);
+    } catch (e) {
+      return refuse(400, (e as Error).message);
+    }
     if (url.pathname !== '/api/events') return refuse(404, 'no WebSocket here');
     if (!tokenOk(presentedToken(req, url).token)) return refuse(401, 'missing or wrong token');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      cap.upgraded(socket);
+      wss.emit('connection', ws, req);
+    });
   });
 
   wss.on('connection', (ws: WebSocket) => {
@@ -365,6 +482,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     host: listenHost,
     close: async () => {
       closing = true;
+      await uploads.close();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => {
@@ -397,6 +515,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
       size += c.length;
       if (size > max) {
         req.removeAllListeners('data');
+        chunks.length = 0;
         req.resume();
         reject(new Error('too large'));
       } else chunks.push(c);

@@ -7,7 +7,7 @@
  * Node only, never electron (scripts/check-layers.mjs).
  */
 import path from 'node:path';
-import type { ApiCall, DistilleryApi, JobStatus, SystemInfo } from '../../shared/api';
+import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, JobStatus, ParseCorpusRequest, ParsedCorpus, SystemInfo } from '../../shared/api';
 import { DistilleryError } from '../../shared/errors';
 import { Backups } from './backups';
 import { Exports } from './exports';
@@ -25,6 +25,14 @@ export interface Backend extends HostApi {
   readonly store: ProjectStore;
   readonly router: JobRouter;
   readonly journalService: Journal;
+  /**
+   * corpus.parse and backups.save on a file the host already holds (serve mode streams large
+   * uploads to disk). Host code only: `dispatch` never reaches these, so no client names a path.
+   */
+  readonly fromFile: {
+    parseCorpus(r: Omit<ParseCorpusRequest, 'base64'>, file: string): Promise<ParsedCorpus>;
+    saveBackup(projectId: string, file: string, meta: { reason: BackupReason; docs: number; labeled: number }): Promise<BackupInfo>;
+  };
   /** Every job status change: queued, each progress step, done/failed/cancelled. */
   subscribe(listener: (s: JobStatus) => void): () => void;
   dispose(): Promise<void>;
@@ -89,6 +97,10 @@ export function createBackend(o: BackendOptions): Backend {
     store,
     router,
     journalService: journal,
+    fromFile: {
+      parseCorpus: (r, file) => router.call('parse-corpus-file', { request: r, file }),
+      saveBackup: (projectId, file, meta) => backups.saveFile(projectId, file, meta),
+    },
     system: {
       async info(): Promise<SystemInfo> {
         backendName ??= router.call('info', {}, 120_000).then(

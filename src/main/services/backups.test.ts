@@ -86,3 +86,37 @@ describe('automatic backups', () => {
     expect(await backups.list(p.id)).toEqual([]);
   });
 });
+
+describe('automatic backups from a file (serve mode uploads)', () => {
+  const big = JSON.stringify({ formatName: 'dexie', formatVersion: 1, data: { rows: Array.from({ length: 20_000 }, (_, i) => `文档 ${i}`) } });
+  const file = path.join(tmp, 'upload.json');
+  writeFileSync(file, big);
+
+  it('streams the file into place in pieces and reads back the same text; the file stays', async () => {
+    const writes: number[] = [];
+    const fs: HostFs = {
+      ...nodeFs,
+      async open(f, flags, mode) {
+        const h = await nodeFs.open(f, flags, mode);
+        return { ...h, write: (buf, off, len, pos) => (writes.push(len), h.write(buf, off, len, pos)), sync: () => h.sync(), truncate: (n) => h.truncate(n), stat: () => h.stat(), close: () => h.close() };
+      },
+    };
+    const { p, backups } = await setup({ fs });
+    const info = await backups.saveFile(p.id, file, { reason: 'import', docs: 20_000, labeled: 0 });
+    expect(info).toMatchObject({ reason: 'import', docs: 20_000, bytes: Buffer.byteLength(big) });
+    expect(await backups.read(p.id, info.name)).toBe(big);
+    expect(writes.length).toBeGreaterThan(2); // pieces, not the whole file at once
+    expect(Math.max(...writes)).toBeLessThan(Buffer.byteLength(big));
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it('refuses a file that is not a dexie backup, and a full disk leaves no partial backup', async () => {
+    const junk = path.join(tmp, 'junk.json');
+    writeFileSync(junk, '{"not":"dexie"}');
+    const full: HostFs = { ...nodeFs, open: async (f, flags, mode) => (flags === 'w' ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : nodeFs.open(f, flags, mode)) };
+    const { p, backups, dir } = await setup({ fs: full });
+    await expect(backups.saveFile(p.id, junk, { reason: 'import', docs: 0, labeled: 0 })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/not a dexie-export-import backup/) });
+    await expect(backups.saveFile(p.id, file, { reason: 'import', docs: 0, labeled: 0 })).rejects.toMatchObject({ code: 'DISK_FULL' });
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+  });
+});

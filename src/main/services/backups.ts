@@ -15,6 +15,8 @@
  *
  * Node only, never electron.
  */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupInfo, BackupReason } from '../../shared/api';
 import { DistilleryError } from '../../shared/errors';
@@ -27,6 +29,8 @@ const NAME_RE = /^auto-\d{8}-\d{6}-\d{3}(?:-\d+)?\.json$/;
 const META_SUFFIX = '.meta.json';
 const REASONS = new Set<BackupReason>(['labels', 'timer', 'import', 'close']);
 const META_FORMAT = 'distillery-backup-meta';
+/** How much of a backup's start is checked for the dexie-export-import header. */
+const HEAD_CHARS = 200;
 
 export interface BackupsOptions {
   folderOf(projectId: string): Promise<string>;
@@ -51,9 +55,37 @@ export class Backups {
   }
 
   async save(projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }): Promise<BackupInfo> {
-    if (typeof data !== 'string' || !/^\s*\{\s*"formatName"\s*:\s*"dexie"/.test(data.slice(0, 200))) {
-      throw new DistilleryError('CONFIG', 'backups.save: the data is not a dexie-export-import backup', { field: 'data' });
+    if (typeof data !== 'string') throw notDexie();
+    return this.store(projectId, data.slice(0, HEAD_CHARS), Buffer.byteLength(data, 'utf8'), () => data, meta);
+  }
+
+  /**
+   * save() for a backup the host received as a file (serve mode's uploads): streamed into place,
+   * never read whole into memory. The file itself is left where it is.
+   */
+  async saveFile(projectId: string, file: string, meta: { reason: BackupReason; docs: number; labeled: number }): Promise<BackupInfo> {
+    const h = await open(file, 'r');
+    let head: string;
+    let bytes: number;
+    try {
+      const buf = Buffer.alloc(HEAD_CHARS);
+      const { bytesRead } = await h.read(buf, 0, HEAD_CHARS, 0);
+      head = buf.subarray(0, bytesRead).toString('utf8');
+      bytes = (await h.stat()).size;
+    } finally {
+      await h.close();
     }
+    return this.store(projectId, head, bytes, () => createReadStream(file), meta);
+  }
+
+  private async store(
+    projectId: string,
+    head: string,
+    bytes: number,
+    content: () => string | AsyncIterable<Uint8Array>,
+    meta: { reason: BackupReason; docs: number; labeled: number },
+  ): Promise<BackupInfo> {
+    if (!/^\s*\{\s*"formatName"\s*:\s*"dexie"/.test(head)) throw notDexie();
     const bad = (field: string, why: string) => new DistilleryError('CONFIG', `backups.save: ${field} ${why}`, { field });
     if (!meta || typeof meta !== 'object') throw bad('meta', 'must be {reason, docs, labeled}');
     if (!REASONS.has(meta.reason)) throw bad('reason', `must be one of ${[...REASONS].join(', ')}`);
@@ -68,9 +100,8 @@ export class Backups {
       let name = `${stem}.json`;
       for (let k = 2; existing.has(name) || existing.has(metaName(name)); k++) name = `${stem}-${k}.json`;
       const journalEvents = await this.o.journalEvents(projectId);
-      const bytes = Buffer.byteLength(data, 'utf8');
       const info: BackupInfo = { name, at: at.toISOString(), bytes, reason: meta.reason, docs: meta.docs, labeled: meta.labeled, journalEvents };
-      await writeFileAtomic(this.fs, path.join(dir, name), data, 'the automatic backup');
+      await writeFileAtomic(this.fs, path.join(dir, name), content(), 'the automatic backup');
       try {
         await writeFileAtomic(this.fs, path.join(dir, metaName(name)), JSON.stringify({ format: META_FORMAT, ...info }, null, 2) + '\n', 'the automatic backup');
       } catch (e) {
@@ -129,6 +160,10 @@ export class Backups {
       if (ours && !keepNames.has(data)) await this.fs.rm(path.join(dir, n), { force: true });
     }
   }
+}
+
+function notDexie(): DistilleryError {
+  return new DistilleryError('CONFIG', 'backups.save: the data is not a dexie-export-import backup', { field: 'data' });
 }
 
 function metaName(name: string): string {

@@ -62,14 +62,23 @@ export async function writeAll(h: HostFileHandle, buf: Uint8Array, position: num
 
 let tmpCounter = 0;
 
-/** Replaces `file` with `data` atomically: readers see the old or the new content, never a mix. */
-export async function writeFileAtomic(fs: HostFs, file: string, data: string | Uint8Array, what = path.basename(file)): Promise<void> {
+/**
+ * Replaces `file` with `data` atomically: readers see the old or the new content, never a mix.
+ * `data` may be chunks (a stream), written as they come, so that a large file is never in memory.
+ */
+export async function writeFileAtomic(fs: HostFs, file: string, data: string | Uint8Array | AsyncIterable<Uint8Array>, what = path.basename(file)): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}-${++tmpCounter}`;
-  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let h: HostFileHandle | undefined;
   try {
     h = await fs.open(tmp, 'w', 0o644);
-    await writeAll(h, buf, 0);
+    if (typeof data === 'string' || data instanceof Uint8Array) await writeAll(h, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, 0);
+    else {
+      let position = 0;
+      for await (const chunk of data) {
+        await writeAll(h, chunk, position);
+        position += chunk.length;
+      }
+    }
     await h.sync();
     await h.close();
     h = undefined;

@@ -10,6 +10,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { DistilleryError } from '../../shared/errors';
+import { isInside } from './real-path';
 
 export interface RevealScope {
   /** The project folders (ProjectMeta.folder). */
@@ -22,12 +23,6 @@ const MAX_PATH = 4096;
 
 function refused(why: string): DistilleryError {
   return new DistilleryError('CONFIG', `Show in folder refused: ${why}`, { field: 'file', status: 403 });
-}
-
-/** True when `child` lies strictly inside `parent` (both absolute, already resolved). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /** The real path of `file` when the scope allows revealing it; a DistilleryError otherwise. */

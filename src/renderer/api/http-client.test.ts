@@ -10,7 +10,7 @@ function fakeFetch(reply: (name: string, args: unknown[]) => { status?: number; 
   const f = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
     calls.push({ url: String(url), init: init! });
     const name = String(url).split('/api/')[1];
-    const r = reply(name, JSON.parse(String(init!.body)));
+    const r = reply(name, typeof init!.body === 'string' ? JSON.parse(init!.body) : [init!.body]);
     return new Response(typeof r.body === 'string' ? r.body : JSON.stringify(r.body), { status: r.status ?? 200 });
   });
   return { f: f as unknown as typeof fetch, calls };
@@ -62,6 +62,22 @@ describe('HttpApi', () => {
     expect(JSON.parse(String(calls[1].init.body))).toEqual(['p', 'v1', 'onnx']);
     await api.system.info();
     expect(JSON.parse(String(calls[2].init.body))).toEqual([]);
+  });
+
+  it('sends a corpus file and a backup to /api/upload as bytes, then names the upload in the call', async () => {
+    let n = 0;
+    const { f, calls } = fakeFetch((name, args) => ({ body: { ok: true, result: name === 'upload' ? { upload: `u${++n}` } : { name, args } } }));
+    const api = new HttpApi({ base: 'http://h:1', fetch: f });
+    const csv = 'text,label\n很好吃,1\n';
+    const parsed = (await api.corpus.parse({ fileName: 'a.csv', base64: Buffer.from(csv).toString('base64'), dedupe: true })) as unknown;
+    expect(calls[0]).toMatchObject({ url: 'http://h:1/api/upload', init: { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, credentials: 'same-origin' } });
+    expect(new TextDecoder().decode(calls[0].init.body as Uint8Array)).toBe(csv);
+    expect(parsed).toEqual({ name: 'corpus.parse', args: [{ fileName: 'a.csv', dedupe: true, upload: 'u1' }] });
+    const data = '{"formatName":"dexie","data":"备份"}';
+    const saved = (await api.backups.save('p1', data, { reason: 'import', docs: 1, labeled: 0 })) as unknown;
+    expect(calls[2].url).toBe('http://h:1/api/upload');
+    expect(await (calls[2].init.body as Blob).text()).toBe(data);
+    expect(saved).toEqual({ name: 'backups.save', args: ['p1', { upload: 'u2' }, { reason: 'import', docs: 1, labeled: 0 }] });
   });
 
   it('rebuilds wire errors as DistilleryErrors with code and details (and the HTTP status)', async () => {

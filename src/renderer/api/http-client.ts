@@ -6,6 +6,7 @@
  */
 import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportedFile, ExportRequest, JobRequest, JobStatus, JournalSentinel, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
+import { base64ToBytes } from '../db/logic';
 
 /**
  * Keepalive requests share a 64 KiB budget per page (Fetch standard); a JSON body of at most this
@@ -47,17 +48,28 @@ export class HttpApi implements DistilleryApi {
     this.delay = this.reconnect.first;
   }
 
-  async call<T>(name: ApiCall, args: unknown[]): Promise<T> {
+  call<T>(name: ApiCall, args: unknown[]): Promise<T> {
+    return this.post<T>(name, `/api/${name}`, 'application/json', JSON.stringify(args));
+  }
+
+  /**
+   * Sends a file's bytes to POST /api/upload, which streams them to disk, and returns the upload's
+   * id for `name` (corpus.parse, backups.save) to use: large files never travel inside JSON.
+   */
+  private async upload(name: ApiCall, body: Blob | Uint8Array<ArrayBuffer>): Promise<string> {
+    return (await this.post<{ upload: string }>(name, '/api/upload', 'application/octet-stream', body)).upload;
+  }
+
+  private async post<T>(name: ApiCall, path: string, contentType: string, payload: BodyInit): Promise<T> {
     let res: Response;
-    const body = JSON.stringify(args);
     try {
-      res = await this.fetchFn(`${this.base}/api/${name}`, {
+      res = await this.fetchFn(`${this.base}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
+        headers: { 'content-type': contentType },
+        body: payload,
         credentials: 'same-origin',
         // A hidden page may be closing: a small request then goes as keepalive, which outlives the page.
-        ...(pageHidden() && body.length <= KEEPALIVE_MAX_CHARS ? { keepalive: true } : {}),
+        ...(pageHidden() && typeof payload === 'string' && payload.length <= KEEPALIVE_MAX_CHARS ? { keepalive: true } : {}),
       });
     } catch (e) {
       throw new DistilleryError('INTERNAL', `the server did not answer (${name}): ${e instanceof Error ? e.message : String(e)}`, { call: name, offline: true });
@@ -83,7 +95,13 @@ export class HttpApi implements DistilleryApi {
     update: (p: ProjectMeta) => this.call<ProjectMeta>('projects.update', [p]),
   };
 
-  corpus = { parse: (r: ParseCorpusRequest) => this.call<ParsedCorpus>('corpus.parse', [r]) };
+  corpus = {
+    parse: async (r: ParseCorpusRequest) => {
+      const { base64, ...rest } = r;
+      const upload = await this.upload('corpus.parse', base64ToBytes(base64, atob));
+      return this.call<ParsedCorpus>('corpus.parse', [{ ...rest, upload }]);
+    },
+  };
 
   jobs = {
     start: (r: JobRequest) => this.call<{ id: string }>('jobs.start', [r]),
@@ -113,7 +131,10 @@ export class HttpApi implements DistilleryApi {
   };
 
   backups = {
-    save: (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => this.call<BackupInfo>('backups.save', [projectId, data, meta]),
+    save: async (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => {
+      const upload = await this.upload('backups.save', new Blob([data]));
+      return this.call<BackupInfo>('backups.save', [projectId, { upload }, meta]);
+    },
     list: (projectId: string) => this.call<BackupInfo[]>('backups.list', [projectId]),
     read: (projectId: string, name: string) => this.call<string>('backups.read', [projectId, name]),
   };

@@ -13,7 +13,6 @@ import {
   exportRows,
   foldJournal,
   durationParts,
-  formatBytes,
   journalEvent,
   labeledInJournal,
   labelForKey,
@@ -284,10 +283,6 @@ describe('formatting', () => {
     expect(durationParts(5.4)).toEqual({ key: 's', s: 5 });
     expect(durationParts(125)).toEqual({ key: 'ms', m: 2, s: '05' });
     expect(durationParts(3 * 3600 + 120)).toEqual({ key: 'hm', h: 3, m: '02' });
-  });
-  it('formats file sizes', () => {
-    expect([0, 1023, 1024, 1536, 10 * 1024, 5.25 * 2 ** 20, 3 * 2 ** 30].map(formatBytes)).toEqual(['0 B', '1023 B', '1.0 KB', '1.5 KB', '10 KB', '5.3 MB', '3.0 GB']);
-    expect(formatBytes(NaN)).toBe('–');
   });
   it('base64-encodes large byte arrays in slices', () => {
     const bytes = new Uint8Array(200_000).map((_, i) => i % 256);

@@ -430,18 +430,12 @@ export function formatPercent(x: number | undefined, digits = 1): string {
   return x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(digits)}%`;
 }
 
-/** A file size for people: 512 B, 3.4 KB, 12.1 MB, 1.2 GB (powers of 1024). */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '–';
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ${units[i]}`;
+/** The bytes of base64 text (the inverse of bytesToBase64). */
+export function base64ToBytes(base64: string, atobFn: (s: string) => string): Uint8Array<ArrayBuffer> {
+  const s = atobFn(base64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
 }
 
 /** Base64 of bytes, in slices (String.fromCharCode on a whole file overflows the stack). */

@@ -1,5 +1,5 @@
 /** The worker's short calls (see WorkerMethods in src/shared/worker-protocol.ts). */
-import { cp, copyFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ParseCorpusRequest, ParsedCorpus } from '../../shared/api';
 import { DistilleryError, InputError } from '../../shared/errors';
@@ -28,30 +28,12 @@ export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => 
     if (!p || typeof p.fileName !== 'string' || typeof p.base64 !== 'string') {
       throw new DistilleryError('CONFIG', 'corpus.parse needs {fileName, base64}', { field: 'base64' });
     }
-    const bytes = Buffer.from(p.base64, 'base64');
-    if (bytes.length > MAX_CORPUS_BYTES) throw new InputError('INPUT_PARSE', `${p.fileName}: the file is larger than ${MAX_CORPUS_BYTES >> 20} MB`, { file: p.fileName });
-    const decoded = decodeBytes(bytes, p.fileName, { encoding: p.encoding || undefined });
-    const corpus = parseCorpusText(decoded.text, p.fileName, {
-      textCol: p.textCol || undefined,
-      labelCol: p.labelCol || undefined,
-      dedupe: p.dedupe,
-      encoding: decoded.encoding,
-    });
-    // The column list for the mapping UI (the importer keeps only the chosen columns).
-    const columns = parseTable(decoded.text, p.fileName, corpus.format).columns;
-    return {
-      columns,
-      textColumn: corpus.textColumn,
-      ...(corpus.labelColumn ? { labelColumn: corpus.labelColumn } : {}),
-      encoding: corpus.encoding,
-      format: corpus.format,
-      docs: corpus.docs.map((d) => ({ id: d.id, text: d.text, labels: d.labels, line: d.line })),
-      duplicatesRemoved: corpus.duplicatesRemoved,
-      skippedEmpty: corpus.skippedEmpty,
-      labels: corpus.labels,
-      multiLabel: corpus.multiLabel,
-      warnings: [...decoded.warnings, ...(corpus.warnings ?? [])],
-    };
+    return parseCorpusBytes(Buffer.from(p.base64, 'base64'), p);
+  },
+  async 'parse-corpus-file'({ request, file }) {
+    if (!request || typeof request.fileName !== 'string') throw new DistilleryError('CONFIG', 'corpus.parse needs a fileName', { field: 'fileName' });
+    if ((await stat(file)).size > MAX_CORPUS_BYTES) throw tooLarge(request.fileName);
+    return parseCorpusBytes(await readFile(file), request);
   },
   async 'export-model'(p) {
     if (await isBertTeacherFolder(p.modelDir)) return exportBertTeacher(p);
@@ -113,4 +95,35 @@ async function publishExport(outDir: string, fill: (partial: string) => Promise<
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
   return { file: main ? path.join(outDir, main) : outDir, files };
+}
+
+function tooLarge(fileName: string): InputError {
+  return new InputError('INPUT_PARSE', `${fileName}: the file is larger than ${MAX_CORPUS_BYTES >> 20} MB`, { file: fileName });
+}
+
+/** A corpus file's bytes → the documents and columns the import view shows. */
+function parseCorpusBytes(bytes: Buffer, p: Omit<ParseCorpusRequest, 'base64'>): ParsedCorpus {
+  if (bytes.length > MAX_CORPUS_BYTES) throw tooLarge(p.fileName);
+  const decoded = decodeBytes(bytes, p.fileName, { encoding: p.encoding || undefined });
+  const corpus = parseCorpusText(decoded.text, p.fileName, {
+    textCol: p.textCol || undefined,
+    labelCol: p.labelCol || undefined,
+    dedupe: p.dedupe,
+    encoding: decoded.encoding,
+  });
+  // The column list for the mapping UI (the importer keeps only the chosen columns).
+  const columns = parseTable(decoded.text, p.fileName, corpus.format).columns;
+  return {
+    columns,
+    textColumn: corpus.textColumn,
+    ...(corpus.labelColumn ? { labelColumn: corpus.labelColumn } : {}),
+    encoding: corpus.encoding,
+    format: corpus.format,
+    docs: corpus.docs.map((d) => ({ id: d.id, text: d.text, labels: d.labels, line: d.line })),
+    duplicatesRemoved: corpus.duplicatesRemoved,
+    skippedEmpty: corpus.skippedEmpty,
+    labels: corpus.labels,
+    multiLabel: corpus.multiLabel,
+    warnings: [...decoded.warnings, ...(corpus.warnings ?? [])],
+  };
 }
