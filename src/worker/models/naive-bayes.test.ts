@@ -6,6 +6,11 @@ describe('n-gram features', () => {
   it('char 1–2-grams of normalized text', () => {
     expect(textNgrams('好吃!')).toEqual(['好', '吃', '!', '好\u0001吃', '吃\u0001!']);
   });
+  it('word n-grams come from jieba', () => {
+    expect(textNgrams('我来到北京清华大学', { tokens: 'word', minN: 1, maxN: 2 })).toEqual([
+      '我', '来到', '北京', '清华大学', '我\u0001来到', '来到\u0001北京', '北京\u0001清华大学',
+    ]);
+  });
   it('counts repeated n-grams and drops unknown ones when not growing', () => {
     const v = new NgramVocabulary({ tokens: 'char', minN: 1, maxN: 1 });
     const X = v.featurize(['aa b', 'b']);
