@@ -6,8 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { rareCueCsv } from '../fixtures/rare-cue-corpus';
-import { cliOk, runCli } from '../fixtures/run-cli';
+import { cliOk, ROOT, runCli } from '../fixtures/run-cli';
 
 let tmp: string;
 let dataFile: string;
@@ -73,5 +74,23 @@ describe('distillery simulate', () => {
     expect(b.stderr).toMatch(/--budget 5000 exceeds the pool of 960/);
     const c = await runCli(['simulate', '--data', dataFile, '--strategies', 'teacher-kl', '--runs', '1']);
     expect(c.stderr).toMatch(/teacher-kl" needs --teacher-outputs/);
+  });
+
+  it('Ctrl+C stops the simulation after the current round with exit code 130', async () => {
+    const child = spawn(process.execPath, ['bin/distillery.mjs', 'simulate', '--data', dataFile, '--strategies', 'random', '--seed-size', '10', '--batch', '1', '--budget', '900', '--runs', '1'], { cwd: ROOT });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        // The first progress line: the simulation is under way (890 rounds to go).
+        if (/\d+\/\d+ \(/.test(stderr) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('close', resolve);
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/error \[CANCELLED\]: simulation cancelled after \d+ of \d+ steps/);
+    expect(stdout).toBe('');
   });
 });

@@ -118,9 +118,11 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
   const totalSteps = o.runs * (1 + o.strategies.length * roundsFor(o));
   let done = 0;
   const t0 = performance.now();
-  const step = (phase: string) => {
+  const step = async (phase: string) => {
     done++;
     onProgress?.({ phase, done, total: totalSteps, etaSeconds: etaSeconds(t0, performance.now(), done, totalSteps) });
+    // Naive Bayes rounds never wait on I/O: yield so that a cancel request (SIGINT, a UI message) gets through.
+    await new Promise((r) => setImmediate(r));
     if (cancel?.cancelled) throw new CancelledError(`simulation cancelled after ${done} of ${totalSteps} steps`);
   };
 
@@ -148,7 +150,7 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
     const fullModel = await kind.fit(pool, runSeed, cancel);
     full.push(score(fullModel, pool.length));
     fullModel.dispose();
-    step(`run ${r + 1}/${o.runs} full data`);
+    await step(`run ${r + 1}/${o.runs} full data`);
 
     const seedSet = createRng(runSeed * 7919 + 1).shuffle([...pool]).slice(0, o.seedSize);
     for (const [si, s] of o.strategies.entries()) {
@@ -159,7 +161,7 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
         const model = await kind.fit(bought, runSeed, cancel);
         try {
           curve.push(score(model, bought.length));
-          step(`run ${r + 1}/${o.runs} ${s} ${bought.length} labels`);
+          await step(`run ${r + 1}/${o.runs} ${s} ${bought.length} labels`);
           if (bought.length >= o.budget) break;
           const rest = pool.filter((i) => !inSet.has(i));
           const k = Math.min(o.batch, o.budget - bought.length);
