@@ -13,9 +13,22 @@ import { kMeans, nearestToCentres } from './kmeans';
 
 /** Indices of the k highest scores, highest first (ties: lower index). */
 export function topK(scores: ArrayLike<number>, k: number): number[] {
-  const idx = Array.from({ length: scores.length }, (_, i) => i);
+  const n = scores.length;
+  k = Math.max(0, Math.min(k, n));
+  if (k === 0) return [];
+  let idx: number[] | undefined;
+  if (k < n / 4) {
+    // Only rows at or above the k-th largest score get sorted (a native numeric sort finds it):
+    // a batch of 50 from 100,000 documents need not rank all of them.
+    const kth = Float64Array.from(scores).sort()[n - k]!;
+    if (!Number.isNaN(kth)) {
+      idx = [];
+      for (let i = 0; i < n; i++) if (scores[i]! >= kth) idx.push(i);
+    }
+  }
+  idx ??= Array.from({ length: n }, (_, i) => i);
   idx.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return idx.slice(0, Math.max(0, k));
+  return idx.slice(0, k);
 }
 
 function gather(x: Float32Array, d: number, rows: readonly number[]): Float32Array {
@@ -46,14 +59,13 @@ export function diverseBatch(vectors: Float32Array, d: number, scores: ArrayLike
   const n = scores.length;
   if (vectors.length !== n * d) throw new RangeError(`vectors are ${vectors.length / d} rows for ${n} scores`);
   k = Math.min(k, n);
-  const ranked = topK(scores, n);
-  const cand = ranked.slice(0, Math.min(n, Math.max(k, Math.round((o.beta ?? 10) * k))));
+  const cand = topK(scores, Math.max(k, Math.round((o.beta ?? 10) * k)));
   const w = cand.map((i) => scores[i]!);
   const km = kMeans(gather(vectors, d, cand), d, k, createRng(o.seed ?? 0), w);
   const picked = nearestToCentres(gather(vectors, d, cand), d, km).map((j) => cand[j]!);
   // Highest score first, so a caller taking fewer than k still gets the most informative.
   picked.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return topUp(picked, k, ranked);
+  return topUp(picked, k, cand);
 }
 
 export interface ColdStartOptions {

@@ -63,6 +63,15 @@ function clustered(): { x: Float32Array; cluster: number[] } {
   return { x: rows(...pts), cluster };
 }
 
+describe('topK', () => {
+  it('takes the k highest, ties by lower index, whether it ranks all rows or only those above the k-th', () => {
+    const scores = Array.from({ length: 40 }, (_, i) => (i % 10) / 10); // 0.9 at 9, 19, 29, 39
+    expect(topK(scores, 3)).toEqual([9, 19, 29]); // k < n/4: partial path, ties at the threshold
+    expect(topK(scores, 30).slice(0, 5)).toEqual([9, 19, 29, 39, 8]); // full sort
+    expect(topK([0.2, 0.5], 5)).toEqual([1, 0]);
+  });
+});
+
 describe('diversity', () => {
   it('a diverse batch takes one document from each cluster, not the three most uncertain near-duplicates', () => {
     const { x, cluster } = clustered();
