@@ -12,6 +12,7 @@ import { exportCommand } from './commands/export';
 import { pipelineCommand } from './commands/pipeline';
 import { predictCommand } from './commands/predict';
 import { serveCommand } from './commands/serve';
+import { simulateCommand } from './commands/simulate';
 import { teacherCommand } from './commands/teacher';
 import { trainCommand } from './commands/train';
 import { info } from './progress';
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand(), pipelineCommand()]) {
+  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand(), pipelineCommand(), simulateCommand()]) {
     program.addCommand(c.exitOverride());
   }
   return program;

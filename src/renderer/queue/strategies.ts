@@ -11,6 +11,10 @@
  * [−1, 0) so they come after every scored document but stay in a stable, unbiased order.
  */
 import type { TaskType } from '../../shared/task';
+import { entropy, leastConfidence, margin } from '../../shared/uncertainty';
+
+// The scores themselves are shared with the worker's active-learning strategies.
+export { entropy, leastConfidence, margin };
 
 export type Strategy = 'random' | 'least-confidence' | 'margin' | 'entropy';
 export const STRATEGIES: Strategy[] = ['random', 'least-confidence', 'margin', 'entropy'];
@@ -29,57 +33,6 @@ export function hashUnit(id: string, seed = 0): number {
   h = Math.imul(h, 0xc2b2ae35) >>> 0;
   h ^= h >>> 16;
   return (h >>> 0) / 4294967296;
-}
-
-function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
-function binaryEntropy(p: number): number {
-  const q = clamp01(p);
-  if (q === 0 || q === 1) return 0;
-  return -(q * Math.log2(q) + (1 - q) * Math.log2(1 - q));
-}
-
-/** 1 − max p; multi-label: the largest per-label uncertainty 1 − max(p, 1 − p), scaled to [0, 1]. */
-export function leastConfidence(probs: readonly number[], task: TaskType): number {
-  if (probs.length === 0) return 0;
-  if (task === 'multilabel') return Math.max(...probs.map((p) => 2 * (1 - Math.max(clamp01(p), 1 - clamp01(p)))));
-  const K = probs.length;
-  const max = Math.max(...probs);
-  // Scale so that the uniform distribution scores 1 for any K.
-  return K > 1 ? clamp01((1 - max) / (1 - 1 / K)) : 0;
-}
-
-/** 1 − (p₁ − p₂); multi-label: the smallest per-label margin |2p − 1| turned into 1 − margin. */
-export function margin(probs: readonly number[], task: TaskType): number {
-  if (probs.length === 0) return 0;
-  if (task === 'multilabel') return Math.max(...probs.map((p) => 1 - Math.abs(2 * clamp01(p) - 1)));
-  if (probs.length === 1) return 1 - Math.abs(2 * clamp01(probs[0]) - 1);
-  let a = -Infinity;
-  let b = -Infinity;
-  for (const p of probs) {
-    if (p > a) {
-      b = a;
-      a = p;
-    } else if (p > b) b = p;
-  }
-  return clamp01(1 - (a - b));
-}
-
-/** Normalised Shannon entropy; multi-label: mean binary entropy over labels. */
-export function entropy(probs: readonly number[], task: TaskType): number {
-  if (probs.length === 0) return 0;
-  if (task === 'multilabel') return probs.reduce((s, p) => s + binaryEntropy(p), 0) / probs.length;
-  const K = probs.length;
-  if (K === 1) return binaryEntropy(probs[0]);
-  const total = probs.reduce((s, p) => s + Math.max(0, p), 0) || 1;
-  let h = 0;
-  for (const raw of probs) {
-    const p = Math.max(0, raw) / total;
-    if (p > 0) h -= p * Math.log(p);
-  }
-  return clamp01(h / Math.log(K));
 }
 
 /** Priority of one document under a strategy: higher comes first. */

@@ -1,0 +1,103 @@
+import { Command } from 'commander';
+import { STRATEGY_HELP, STRATEGY_NAMES, parseStrategies } from '../../worker/active/strategies';
+import { ARCH_IDS } from '../../worker/models/registry';
+import { SIMULATE_DEFAULTS, runSimulation } from '../../worker/jobs/simulate-job';
+import { announceBackend } from '../backend-info';
+import { sigintCancel } from '../cancel';
+import { addDataOptions, BACKEND_OPTION, fraction, int, intList, num, positiveInt } from '../options';
+import { info, stderrProgress } from '../progress';
+
+export function simulateCommand(): Command {
+  const strategyList = STRATEGY_NAMES.map((s) => `  ${s}: ${STRATEGY_HELP[s]}`).join('\n');
+  return addDataOptions(
+    new Command('simulate')
+      .description('Replay active learning on fully labeled data: learning curves per strategy, AULC, labels needed to reach 95 % of the full-data accuracy.')
+      .addHelpText('after', `\nStrategies:\n${strategyList}`)
+      .requiredOption('--data <file>', 'fully labeled corpus: CSV, TSV, JSONL')
+      .option('--strategies <list>', 'comma-separated strategies (see below)', SIMULATE_DEFAULTS.strategies)
+      .option('--model <name>', `model retrained each round: nb (naive Bayes, fast) or a student: ${ARCH_IDS.join('|')}`, SIMULATE_DEFAULTS.model)
+      .option('--seed-size <n>', 'random labels to start from (the same for every strategy within a run)', positiveInt('--seed-size'), SIMULATE_DEFAULTS.seedSize)
+      .option('--batch <n>', 'labels bought per round', positiveInt('--batch'), SIMULATE_DEFAULTS.batch)
+      .option('--budget <n>', 'labels bought in total, seed set included', positiveInt('--budget'), SIMULATE_DEFAULTS.budget)
+      .option('--runs <n>', 'runs (seeds seed..seed+runs-1: each its own test split and seed set); mean ± std', positiveInt('--runs'), SIMULATE_DEFAULTS.runs)
+      .option('--seed <n>', 'random seed', int('--seed'), SIMULATE_DEFAULTS.seed)
+      .option('--test-split <f>', 'fraction held out (stratified) for the test in each run', fraction('--test-split'), SIMULATE_DEFAULTS.testSplit)
+      .option('--max-pool <n>', 'use at most this many pool documents (a seeded sample), e.g. for neural models', positiveInt('--max-pool'))
+      .option('--tokens <mode>', 'char | word (jieba) | both: n-gram tokens for nb, input tokens for students', 'char')
+      .option('--nb-alpha <x>', 'naive Bayes additive smoothing (1 = Laplace)', num('--nb-alpha'), SIMULATE_DEFAULTS.nbAlpha)
+      .option('--committee <n>', 'vote-entropy: bootstrap ensemble size', positiveInt('--committee'), SIMULATE_DEFAULTS.committee)
+      .option('--teacher-outputs <file>', 'teacher-kl: the teacher\'s outputs for every row of --data (JSONL, as for distill)')
+      .option('--epochs <n>', 'students: epochs per round', positiveInt('--epochs'), SIMULATE_DEFAULTS.epochs)
+      .option('--batch-size <n>', 'students: batch size', positiveInt('--batch-size'), 32)
+      .option('--lr <x>', 'students: Adam learning rate', num('--lr'), 1e-3)
+      .option('--max-len <n>', 'students: sequence length (default: 95th percentile of pool lengths)', positiveInt('--max-len'))
+      .option('--embed-dim <n>', 'students: embedding size', positiveInt('--embed-dim'))
+      .option('--hidden <n>', 'students: recurrent hidden size', positiveInt('--hidden'))
+      .option('--num-filters <n>', 'textcnn: filters per width', positiveInt('--num-filters'))
+      .option('--filter-sizes <list>', 'textcnn: filter widths, e.g. 2,3,4', intList('--filter-sizes'))
+      .option(...BACKEND_OPTION)
+      .option('--out <dir>', 'write simulation.json, simulation.md and learning-curves.svg/png here')
+      .option('--no-charts', 'skip the chart')
+      .option('--json', 'print one JSON object as the last line of stdout'),
+  ).action(async (o) => {
+    const strategies = parseStrategies(o.strategies);
+    const cancel = sigintCancel();
+    const progress = stderrProgress();
+    try {
+      info(`distillery simulate: ${o.model} on ${o.data}, strategies ${strategies.join(', ')}`);
+      if (o.model !== 'nb') await announceBackend(o.backend);
+      const r = await runSimulation(
+        {
+          data: o.data,
+          textCol: o.textCol,
+          labelCol: o.labelCol,
+          idCol: o.idCol,
+          encoding: o.encoding,
+          strategies,
+          model: o.model,
+          seedSize: o.seedSize,
+          batch: o.batch,
+          budget: o.budget,
+          runs: o.runs,
+          seed: o.seed,
+          testSplit: o.testSplit,
+          maxPool: o.maxPool,
+          tokens: o.tokens,
+          nbAlpha: o.nbAlpha,
+          committee: o.committee,
+          teacherOutputs: o.teacherOutputs,
+          student: {
+            epochs: o.epochs,
+            batchSize: o.batchSize,
+            learningRate: o.lr,
+            maxLen: o.maxLen,
+            backend: o.backend,
+            architecture: { embedDim: o.embedDim, hidden: o.hidden, numFilters: o.numFilters, filterSizes: o.filterSizes },
+          },
+          out: o.out,
+          charts: o.charts,
+        },
+        progress,
+        cancel,
+      );
+      progress.done();
+      for (const w of r.warnings) info(`warning: ${w}`);
+      const pct = (x: number) => (100 * x).toFixed(2);
+      info(`pool ${r.pool_size}, test ${r.test_size}; full data: accuracy ${pct(r.full_data.accuracy)} %, macro-F1 ${pct(r.full_data.macro_f1)} %`);
+      for (const [name, s] of Object.entries(r.strategies)) {
+        info(`  ${name.padEnd(17)} AULC ${pct(s.aulc)} ± ${pct(s.aulc_std)}  labels to 95 %: ${s.labels_to_95 ?? 'not reached'}`);
+      }
+      if (r.files) info(`wrote ${r.files.markdown}${r.files.png ? `, ${r.files.png}` : ''}`);
+      const out = {
+        pool_size: r.pool_size,
+        test_size: r.test_size,
+        full_data: r.full_data,
+        strategies: r.strategies,
+        ...(r.files ? { files: r.files } : {}),
+      };
+      process.stdout.write(o.json ? JSON.stringify(out) + '\n' : JSON.stringify(out, null, 2) + '\n');
+    } finally {
+      cancel.dispose();
+    }
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * `distillery simulate` through the real binary with the naive Bayes model, on a synthetic corpus
+ * built so that uncertainty matters (test/fixtures/rare-cue-corpus.ts).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { rareCueCsv } from '../fixtures/rare-cue-corpus';
+import { cliOk, ROOT, runCli } from '../fixtures/run-cli';
+
+let tmp: string;
+let dataFile: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-simulate-'));
+  dataFile = path.join(tmp, 'cues.csv');
+  writeFileSync(dataFile, rareCueCsv(1200, 7));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Summary {
+  pool_size: number;
+  full_data: { accuracy: number; macro_f1: number };
+  strategies: Record<string, { curve: { labels: number; accuracy: number; macro_f1: number; accuracy_std: number }[]; aulc: number; labels_to_95: number | null }>;
+}
+
+describe('distillery simulate', () => {
+  it('prints curves, AULC and labels-to-95 % per strategy; writes the table and chart; uncertainty beats random here', async () => {
+    const out = path.join(tmp, 'sim');
+    const r = await cliOk(['simulate', '--data', dataFile, '--strategies', 'random,entropy,margin,diversity,cold-start', '--seed-size', '10', '--batch', '10', '--budget', '120', '--runs', '2', '--out', out, '--json']);
+    const lines = r.stdout.trim().split('\n');
+    const s = JSON.parse(lines[lines.length - 1]!) as Summary;
+    expect(s.pool_size).toBe(960); // 1200 − 20 % stratified test split
+    expect(s.full_data.accuracy).toBeGreaterThan(0.9);
+    expect(Object.keys(s.strategies)).toEqual(['random', 'entropy', 'margin', 'diversity', 'cold-start']);
+    for (const [name, st] of Object.entries(s.strategies)) {
+      expect(st.curve.map((p) => p.labels), name).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
+      for (const p of st.curve) {
+        expect(Object.keys(p), name).toEqual(expect.arrayContaining(['labels', 'accuracy', 'macro_f1', 'accuracy_std']));
+        expect(p.accuracy).toBeGreaterThanOrEqual(0);
+        expect(p.accuracy).toBeLessThanOrEqual(1);
+      }
+      // The curve rises: the last round beats the seed set.
+      expect(st.curve[st.curve.length - 1]!.accuracy, name).toBeGreaterThan(st.curve[0]!.accuracy + 0.05);
+      expect(st.aulc).toBeGreaterThan(0);
+      expect(st.aulc).toBeLessThanOrEqual(1);
+      expect(st.labels_to_95 === null || (Number.isInteger(st.labels_to_95) && st.labels_to_95 <= 120)).toBe(true);
+    }
+    // All strategies start from the same seed set.
+    expect(new Set(Object.values(s.strategies).map((st) => st.curve[0]!.accuracy)).size).toBe(1);
+    // Uncertainty asks about unseen cues, so it is clearly not worse than random (in fact better).
+    expect(s.strategies.entropy!.aulc).toBeGreaterThan(s.strategies.random!.aulc);
+    expect(s.strategies.margin!.aulc).toBeGreaterThan(s.strategies.random!.aulc);
+    expect(s.strategies.diversity!.aulc).toBeGreaterThan(s.strategies.random!.aulc - 0.02);
+
+    const md = readFileSync(path.join(out, 'simulation.md'), 'utf8');
+    expect(md).toMatch(/\| entropy \| \d+\.\d\d ± \d+\.\d\d \|/);
+    expect(md).toContain('![Learning curves](learning-curves.png)');
+    expect(existsSync(path.join(out, 'learning-curves.png'))).toBe(true);
+    expect(readFileSync(path.join(out, 'learning-curves.svg'), 'utf8')).toContain('entropy');
+    expect(JSON.parse(readFileSync(path.join(out, 'simulation.json'), 'utf8')).setup.budget).toBe(120);
+    // Progress on stderr with done/total.
+    expect(r.stderr).toMatch(/\d+\/\d+ \(\d+\.\d%\)/);
+  });
+
+  it('refuses an unknown strategy and a budget beyond the pool, saying which option is wrong', async () => {
+    const a = await runCli(['simulate', '--data', dataFile, '--strategies', 'random,entropi']);
+    expect(a.code).not.toBe(0);
+    expect(a.stderr).toMatch(/unknown strategy "entropi"/);
+    const b = await runCli(['simulate', '--data', dataFile, '--budget', '5000', '--strategies', 'random', '--runs', '1']);
+    expect(b.code).not.toBe(0);
+    expect(b.stderr).toMatch(/--budget 5000 exceeds the pool of 960/);
+    const c = await runCli(['simulate', '--data', dataFile, '--strategies', 'teacher-kl', '--runs', '1']);
+    expect(c.stderr).toMatch(/teacher-kl" needs --teacher-outputs/);
+  });
+
+  it('Ctrl+C stops the simulation after the current round with exit code 130', async () => {
+    const child = spawn(process.execPath, ['bin/distillery.mjs', 'simulate', '--data', dataFile, '--strategies', 'random', '--seed-size', '10', '--batch', '1', '--budget', '900', '--runs', '1'], { cwd: ROOT });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        // The first progress line: the simulation is under way (890 rounds to go).
+        if (/\d+\/\d+ \(/.test(stderr) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('close', resolve);
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/error \[CANCELLED\]: simulation cancelled after \d+ of \d+ steps/);
+    expect(stdout).toBe('');
+  });
+});
