@@ -107,7 +107,7 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
   let teacherProbs: Float32Array | undefined;
   if (needs.some((n) => n.teacher)) {
     if (!o.teacherOutputs) throw new DistilleryError('CONFIG', 'strategy "teacher-kl" needs --teacher-outputs (a teacher\'s outputs for every row of --data)', { field: 'teacher-outputs' });
-    teacherProbs = await teacherProbabilities(o.teacherOutputs, corpus, docs, K, multi);
+    teacherProbs = await teacherProbabilities(o.teacherOutputs, corpus, docs, schema.labels, multi);
   }
 
   // Label-free features, once for the whole corpus.
@@ -295,9 +295,10 @@ function testScores(probs: Float32Array, test: number[], t: Targets, schema: Lab
   return { accuracy: m.accuracy, macro_f1: m.macro_f1 };
 }
 
-async function teacherProbabilities(file: string, corpus: Awaited<ReturnType<typeof readCorpus>>, docs: typeof corpus.docs, K: number, multi: boolean): Promise<Float32Array> {
+async function teacherProbabilities(file: string, corpus: Awaited<ReturnType<typeof readCorpus>>, docs: typeof corpus.docs, labels: readonly string[], multi: boolean): Promise<Float32Array> {
+  const K = labels.length;
   const totalRows = corpus.docs.length + corpus.duplicatesRemoved + corpus.skippedEmpty;
-  const t = await readTeacherOutputs(file, corpus.docs, K, multi, totalRows);
+  const t = await readTeacherOutputs(file, corpus.docs, labels, multi, totalRows);
   const pos = new Map(corpus.docs.map((d, i) => [d, i]));
   const out = new Float32Array(docs.length * K);
   docs.forEach((d, i) => {
