@@ -31,7 +31,7 @@ const LATIN_OK = new Set(
     'GB', 'Hugging', 'Face', 'Runtime', 'wasm', 'cpu', 'tensorflow', 'gpu', 'bilstm', 'lstm', 'gru', 'att', 'textcnn', 'cnn', 'nb', 'utf',
     'gb18030', 'big5', 'shift_jis', 'utf-8', 'utf-16le', 'utf-16be', 'Backup', 'exports', 'distillery', 'serve', 'config', 'vocab',
     'txt', 'tokenizer', 'model', 'safetensors', 'base', 'chinese', 'roberta', 'wwm', 'ext', 'rbt3', 'TinyBERT', 'AdamW', 'home',
-    'models', 'annotator', 'sample', 'student-', 'Export', 'Reviews', 'Aspects', 'Labeled', 'Empty', 'files', 'wilson',
+    'models', 'annotator', 'sample', 'student-', 'teacher-', 'Export', 'Reviews', 'Aspects', 'Labeled', 'Empty', 'files', 'wilson',
   ].map((w) => w.toLowerCase()),
 );
 
