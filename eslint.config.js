@@ -39,9 +39,13 @@ const ALLOWED_PACKAGES = {
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const anyOf = (names) => names.map(esc).join('|');
 
-/** Deny rules {regex, message} for files of `layer` at `depth` folders below src/<layer>. */
+/**
+ * Deny rules {regex, message} for files of `layer` at `depth` folders below src/<layer>; depth
+ * `undefined` is the fallback for files deeper than MAX_DEPTH (any climb that names another layer).
+ */
 function restrictions(layer, depth, { tests, sub }) {
-  const up = `(\\.\\./){${depth + 1}}`; // a relative specifier that climbs out of src/<layer>
+  // A relative specifier that climbs out of src/<layer>.
+  const up = depth === undefined ? '(\\.\\./)+' : `(\\.\\./){${depth + 1}}`;
   const rules = [];
   const others = LAYERS.filter((l) => l !== layer && !MAY_IMPORT[layer].includes(l));
   const denied = layer === 'cli' ? others.filter((l) => l !== 'main') : others;
@@ -92,6 +96,14 @@ function layerBlocks() {
   for (const layer of LAYERS) {
     const subs = [undefined, ...(SPECIAL[layer] ?? [])];
     for (const sub of subs) {
+      const all = sub ? `src/${layer}/${sub}/**/` : `src/${layer}/**/`;
+      for (const tests of [false, true]) {
+        blocks.push({
+          files: tests ? [`${all}*.test.ts`, `${all}*.spec.ts`] : [`${all}*.${SOURCE}`],
+          ...(tests ? {} : { ignores: TEST_GLOBS }),
+          rules: layerRules(restrictions(layer, undefined, { tests, sub })),
+        });
+      }
       for (let depth = sub ? 1 : 0; depth <= MAX_DEPTH; depth++) {
         const base = sub ? `src/${layer}/${sub}/${'*/'.repeat(depth - 1)}` : `src/${layer}/${'*/'.repeat(depth)}`;
         for (const tests of [false, true]) {

@@ -43,6 +43,8 @@ const probes: [string, string, string, string, string][] = [
   ['main imports the renderer', 'src/main/probe.ts', "import { x } from '../renderer/state/app';\nexport const y = x;\n", 'no-restricted-imports', "another process's folder"],
   ['main/services imports electron', 'src/main/services/probe.ts', "import { app } from 'electron';\nexport const a = app;\n", 'no-restricted-imports', 'serve mode'],
   ['cli imports src/main beyond services', 'src/cli/serve/probe.ts', "import { x } from '../../main/ipc';\nexport const y = x;\n", 'no-restricted-imports', 'src/main/services'],
+  ['a file deeper than the per-depth blocks requires electron', 'src/worker/a/b/c/d/e/f/g/h/probe.ts', "const { app } = require('electron');\nexport const a = app;\n", 'no-restricted-syntax', 'electron belongs to src/main'],
+  ['a file deeper than the per-depth blocks imports the worker', 'src/renderer/a/b/c/d/e/f/g/h/probe.ts', "import { x } from '../../../../../../../../../worker/x';\nexport const y = x;\n", 'no-restricted-imports', "another process's folder"],
   ['cli imports the renderer', 'src/cli/probe.ts', "import { x } from '../renderer/state/app';\nexport const y = x;\n", 'no-restricted-imports', "another process's folder"],
 ];
 
