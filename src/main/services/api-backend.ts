@@ -4,7 +4,7 @@
  * function, `createBackend`, used by `distillery serve` (HTTP/WebSocket) and by Electron's main
  * process (IPC): both hand each call to `dispatch`, which only knows the calls listed in API_CALLS.
  *
- * Node only, never electron (scripts/check-layers.mjs).
+ * Node only, never electron (eslint.config.js).
  */
 import path from 'node:path';
 import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, JobStatus, ParseCorpusRequest, ParsedCorpus, SystemInfo } from '../../shared/api';

@@ -5,7 +5,7 @@
  * symlinks first, so a link inside a project folder that points elsewhere is refused, as are
  * relative paths, `..` tricks and files that do not exist.
  *
- * Node only, never electron (scripts/check-layers.mjs): the check is tested without the binary.
+ * Node only, never electron (eslint.config.js): the check is tested without the binary.
  */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
