@@ -5,6 +5,10 @@
  * and scored on the test split, then the strategy buys the next batch from the rest of the pool,
  * until the budget is spent. A model trained on the whole pool gives the full-data score.
  *
+ * Each run also draws a fixed stop set from its pool (the stabilizing-predictions stopping signal,
+ * active/stopping.ts): every round's model predicts it, and κ against the previous round's
+ * predictions is recorded with the round's score.
+ *
  * N-gram counts and TF-IDF vectors are computed once for the whole corpus: they use no labels,
  * so sharing them across splits leaks nothing about the test labels.
  */
@@ -15,13 +19,14 @@ import { argmax, multiLabelMetrics, singleLabelMetrics } from '../../shared/metr
 import { etaSeconds, type CancelToken, type ProgressSink } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import { inferTask, type LabelSchema } from '../../shared/task';
+import { drawStopSet, STOP_SET_SIZE, stopSetDecisions, successiveKappas } from '../active/stopping';
 import { selectBatch, strategyNeeds, type SelectionInput, type StrategyName } from '../active/strategies';
 import { readCorpus } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { hashedDense, NgramVocabulary, tfidf, type SparseRows } from '../text/ngram-features';
 import type { TokenMode } from '../text/tokenize';
 import { naiveBayesKind, studentKind, type FittedModel, type SimModelKind, type StudentKindOptions, type Targets } from './simulate-models';
-import { renderSimulationMarkdown, simulationChart, summarizeStrategy, type RunPoint, type SimulationSummary } from './simulate-report';
+import { renderSimulationMarkdown, simulationChart, stopKappaChart, summarizeStrategy, type RunPoint, type SimulationSummary } from './simulate-report';
 import { readTeacherOutputs } from './teacher-outputs';
 
 export interface SimulateOptions {
@@ -50,6 +55,8 @@ export interface SimulateOptions {
   committee: number;
   /** Teacher outputs (JSONL, as for distill) for teacher-kl. */
   teacherOutputs?: string;
+  /** Pool documents in the stop set of the stopping signal (drawn once per run). */
+  stopSetSize?: number;
   student?: Omit<StudentKindOptions, 'arch' | 'tokens'>;
   out?: string;
   charts?: boolean;
@@ -67,10 +74,11 @@ export const SIMULATE_DEFAULTS = {
   nbAlpha: 1,
   committee: 5,
   epochs: 3,
+  stopSetSize: STOP_SET_SIZE,
 };
 
 export interface SimulateResult extends SimulationSummary {
-  files?: { json: string; markdown: string; svg?: string; png?: string };
+  files?: { json: string; markdown: string; svg?: string; png?: string; kappa_svg?: string; kappa_png?: string };
   warnings: string[];
 }
 
@@ -152,15 +160,19 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
     fullModel.dispose();
     await step(`run ${r + 1}/${o.runs} full data`);
 
+    // Drawn once per run, shared by every strategy: documents may later be bought, as in the live loop.
+    const stopSet = drawStopSet(pool, o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize, runSeed * 104729 + 3);
     const seedSet = createRng(runSeed * 7919 + 1).shuffle([...pool]).slice(0, o.seedSize);
     for (const [si, s] of o.strategies.entries()) {
       const bought = [...seedSet];
       const inSet = new Set(bought);
       const curve: RunPoint[] = [];
+      const decisions: ArrayLike<number>[] = [];
       for (let round = 0; ; round++) {
         const model = await kind.fit(bought, runSeed, cancel);
         try {
-          curve.push(score(model, bought.length));
+          decisions.push(stopSetDecisions(model.predict(stopSet), K, multi));
+          curve.push({ ...score(model, bought.length), stop_kappa: successiveKappas(decisions.slice(-2)).at(-1) ?? null });
           await step(`run ${r + 1}/${o.runs} ${s} ${bought.length} labels`);
           if (bought.length >= o.budget) break;
           const rest = pool.filter((i) => !inSet.has(i));
@@ -196,7 +208,9 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
       accuracy_std: std(full.map((p) => p.accuracy)),
       macro_f1_std: std(full.map((p) => p.macro_f1)),
     },
-    strategies: Object.fromEntries(o.strategies.map((s) => [s, summarizeStrategy(curves.get(s)!, fullAcc)])),
+    strategies: Object.fromEntries(
+      o.strategies.map((s) => [s, summarizeStrategy(curves.get(s)!, fullAcc, { fullPerRun: full.map((p) => p.accuracy), testSize })]),
+    ),
   };
   const warnings: string[] = [];
   if (unlabeledRows > 0) warnings.push(`${unlabeledRows} rows without a label were left out (the simulator needs every pool document labeled)`);
@@ -338,17 +352,22 @@ async function writeOutputs(o: SimulateOptions, s: SimulationSummary, warnings: 
     tokens: o.tokens,
     ...(o.maxPool !== undefined ? { 'max pool': o.maxPool } : {}),
     ...(o.model === 'nb' ? { 'nb alpha': o.nbAlpha, 'n-grams': '1–2' } : { epochs: o.student?.epochs ?? DEFAULT_STUDENT.epochs }),
+    'stop set': `${o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize} pool documents per run`,
     ...(o.strategies.includes('vote-entropy') ? { committee: `${o.committee} bootstrap members` } : {}),
   };
   let chart: { svg: string; png: string } | undefined;
+  let kappaChart: { svg: string; png: string } | undefined;
   if (o.charts !== false) {
     const c = await simulationChart(path.join(dir, 'learning-curves'), s, `Active learning on ${path.basename(o.data)} (${o.model}, ${o.runs} runs)`);
     warnings.push(...c.warnings);
     chart = c;
+    const k = await stopKappaChart(path.join(dir, 'stop-kappa'), s, `Stopping signal on ${path.basename(o.data)} (${o.model}, ${o.runs} runs)`);
+    warnings.push(...k.warnings);
+    kappaChart = k;
   }
   const json = path.join(dir, 'simulation.json');
   const markdown = path.join(dir, 'simulation.md');
   await writeFile(json, JSON.stringify({ setup, ...s }, null, 2) + '\n');
-  await writeFile(markdown, renderSimulationMarkdown(s, setup, chart ? 'learning-curves.png' : undefined));
-  return { json, markdown, ...(chart ? { svg: chart.svg, png: chart.png } : {}) };
+  await writeFile(markdown, renderSimulationMarkdown(s, setup, chart ? 'learning-curves.png' : undefined, kappaChart ? 'stop-kappa.png' : undefined));
+  return { json, markdown, ...(chart ? { svg: chart.svg, png: chart.png } : {}), ...(kappaChart ? { kappa_svg: kappaChart.svg, kappa_png: kappaChart.png } : {}) };
 }
