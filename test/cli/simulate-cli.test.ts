@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { rareCueCsv } from '../fixtures/rare-cue-corpus';
+import { RARE_CUES, rareCueCsv } from '../fixtures/rare-cue-corpus';
 import { cliOk, ROOT, runCli } from '../fixtures/run-cli';
 
 let tmp: string;
@@ -86,6 +86,19 @@ describe('distillery simulate', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'simulation.json'), 'utf8')).setup.budget).toBe(120);
     // Progress on stderr with done/total.
     expect(r.stderr).toMatch(/\d+\/\d+ \(\d+\.\d%\)/);
+  });
+
+  it('--rules seeds the first round with rule-covered documents spread over labels', async () => {
+    const rules = path.join(tmp, 'rules.json');
+    writeFileSync(rules, JSON.stringify([{ label: 'pos', any: RARE_CUES.pos }, { label: 'neg', any: RARE_CUES.neg }]));
+    const r = await cliOk(['simulate', '--data', dataFile, '--rules', rules, '--strategies', 'random', '--seed-size', '10', '--batch', '10', '--budget', '20', '--runs', '1', '--json']);
+    const s = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(s.rule_seed).toEqual([{ covered: 10, by_label: { neg: 5, pos: 5 } }]);
+    const bad = path.join(tmp, 'bad-rules.json');
+    writeFileSync(bad, JSON.stringify([{ label: 'positive', any: ['好'] }]));
+    const e = await runCli(['simulate', '--data', dataFile, '--rules', bad, '--strategies', 'random', '--runs', '1']);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain(`${bad}: rule 1 (#1 positive): label "positive" is not a label of ${dataFile} (neg, pos)`);
   });
 
   it('refuses an unknown strategy and a budget beyond the pool, saying which option is wrong', async () => {

@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { DistilleryError, InputError } from '../../shared/errors';
-import { matchRules, parseRules, resolvePreLabels, ruleName, rulesReport, type RulesReport } from '../../worker/active/rules';
+import { DistilleryError } from '../../shared/errors';
+import { matchRules, readRules, resolvePreLabels, ruleName, rulesReport, type RulesReport } from '../../worker/active/rules';
 import { readCorpus } from '../../worker/data/read-corpus';
 import { addDataOptions } from '../options';
 import { info } from '../progress';
@@ -23,13 +23,7 @@ export function rulesCommand(): Command {
       .option('--json', 'print one JSON object as the last line of stdout instead of the table'),
   ).action(async (o) => {
     if (o.out && path.resolve(o.out) === path.resolve(o.data)) throw new DistilleryError('CONFIG', `--out ${o.out} is the --data file; choose another file so the corpus is not overwritten`, { field: '--out' });
-    let rulesText: string;
-    try {
-      rulesText = await readFile(o.rules, 'utf8');
-    } catch (e) {
-      throw new InputError('INPUT_EMPTY', `${o.rules}: cannot read the rules file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: o.rules });
-    }
-    const rules = parseRules(rulesText, o.rules);
+    const rules = await readRules(o.rules);
     const corpus = await readCorpus(o.data, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding });
     const known = new Set(corpus.labels);
     if (known.size > 0) {

@@ -27,6 +27,7 @@ export function simulateCommand(): Command {
       .option('--nb-alpha <x>', 'naive Bayes additive smoothing (1 = Laplace)', num('--nb-alpha'), SIMULATE_DEFAULTS.nbAlpha)
       .option('--committee <n>', 'vote-entropy: bootstrap ensemble size', positiveInt('--committee'), SIMULATE_DEFAULTS.committee)
       .option('--teacher-outputs <file>', 'teacher-kl: the teacher\'s outputs for every row of --data (JSONL, as for distill)')
+      .option('--rules <file>', 'cold start from rules (JSON, as for `distillery rules`): the seed set takes rule-covered documents spread over labels')
       .option('--stop-set <n>', 'stopping signal: pool documents in the fixed stop set (drawn once per run)', positiveInt('--stop-set'), SIMULATE_DEFAULTS.stopSetSize)
       .option('--epochs <n>', 'students: epochs per round', positiveInt('--epochs'), SIMULATE_DEFAULTS.epochs)
       .option('--batch-size <n>', 'students: batch size', positiveInt('--batch-size'), 32)
@@ -68,6 +69,7 @@ export function simulateCommand(): Command {
           committee: o.committee,
           teacherOutputs: o.teacherOutputs,
           stopSetSize: o.stopSet,
+          rules: o.rules,
           student: {
             epochs: o.epochs,
             batchSize: o.batchSize,
@@ -96,6 +98,7 @@ export function simulateCommand(): Command {
         test_size: r.test_size,
         full_data: r.full_data,
         strategies: r.strategies,
+        ...(r.rule_seed ? { rule_seed: r.rule_seed } : {}),
         ...(r.files ? { files: r.files } : {}),
       };
       process.stdout.write(o.json ? JSON.stringify(out) + '\n' : JSON.stringify(out, null, 2) + '\n');

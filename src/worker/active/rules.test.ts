@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRules, parseRules, resolvePreLabels, rulesReport, type Rule } from './rules';
+import { matchRules, parseRules, resolvePreLabels, ruleSeedSet, rulesReport, type Rule } from './rules';
 
 const RULES: Rule[] = [
   { label: 'negative', any: ['难吃', '太慢'], regex: '不.{0,2}好' },
@@ -58,5 +58,20 @@ describe('labeling rules', () => {
     } catch (e) {
       expect((e as { details: unknown }).details).toEqual({ file: 'r.json', field: '[2].tokens' });
     }
+  });
+});
+
+describe('a seed set from rules', () => {
+  it('takes rule-covered documents in turn from each pre-labeled class, then tops up at random', () => {
+    const neg = { labels: ['negative'], conflict: false };
+    const pos = { labels: ['positive'], conflict: false };
+    // Documents 0–9: six negative pre-labels, two positive, two uncovered.
+    const pre = [neg, neg, neg, pos, neg, null, neg, pos, neg, null];
+    const keep = <T>(xs: T[]) => xs; // no shuffling: order is visible
+    expect(ruleSeedSet([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], pre, 4, keep)).toEqual([0, 3, 1, 7]);
+    // Positives run out: negatives continue, then uncovered documents fill the rest.
+    expect(ruleSeedSet([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], pre, 10, keep)).toEqual([0, 3, 1, 7, 2, 4, 6, 8, 5, 9]);
+    // Only candidates (the pool) are used.
+    expect(ruleSeedSet([1, 5, 7], pre, 3, keep)).toEqual([1, 7, 5]);
   });
 });

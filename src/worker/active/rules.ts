@@ -12,6 +12,7 @@
  * syntax, Unicode mode); `tokens`: whole jieba words, so "好吃" does not fire inside "不好吃" unless
  * jieba cuts it that way.
  */
+import { readFile } from 'node:fs/promises';
 import { InputError } from '../../shared/errors';
 import { wilsonInterval, type Interval } from '../../shared/metrics';
 import { toHalfWidth } from '../text/normalize';
@@ -68,6 +69,17 @@ export function parseRules(text: string, file: string): Rule[] {
     if (!any?.length && !regex?.length && !tokens?.length) throw fail('any', 'a rule needs at least one pattern in "any", "regex" or "tokens"');
     return { label: o.label, ...(o.name !== undefined ? { name: o.name as string } : {}), ...(any ? { any } : {}), ...(regex ? { regex: typeof o.regex === 'string' ? o.regex : regex } : {}), ...(tokens ? { tokens } : {}) };
   });
+}
+
+/** Reads and checks a rules file (see parseRules). */
+export async function readRules(file: string): Promise<Rule[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError('INPUT_EMPTY', `${file}: cannot read the rules file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file });
+  }
+  return parseRules(text, file);
 }
 
 /** A rule's name for tables: its own, or "#i label". */
@@ -202,4 +214,27 @@ export function rulesReport(fired: readonly number[][], pre: readonly (PreLabel 
     prelabel_precision: precision(pc, pn),
     prelabel_precision_ci: ci(pc, pn),
   };
+}
+
+/**
+ * A cold-start seed set from rules: `size` documents of `candidates` that got a rule pre-label,
+ * taken in turn from each pre-labeled class (shuffled within a class) so the seed spans the labels
+ * rather than the one rule that fires most; topped up at random from the rest where the rules
+ * cover too few. `shuffle` is the caller's seeded shuffle.
+ */
+export function ruleSeedSet(candidates: readonly number[], pre: readonly (PreLabel | null)[], size: number, shuffle: <T>(xs: T[]) => T[]): number[] {
+  const byLabel = new Map<string, number[]>();
+  const rest: number[] = [];
+  for (const d of candidates) {
+    const p = pre[d];
+    if (!p) rest.push(d);
+    else byLabel.set(p.labels[0]!, [...(byLabel.get(p.labels[0]!) ?? []), d]);
+  }
+  const queues = [...byLabel.keys()].sort().map((l) => shuffle(byLabel.get(l)!));
+  const out: number[] = [];
+  for (let round = 0; out.length < size && queues.some((q) => round < q.length); round++) {
+    for (const q of queues) if (round < q.length && out.length < size) out.push(q[round]!);
+  }
+  if (out.length < size) out.push(...shuffle(rest).slice(0, size - out.length));
+  return out;
 }

@@ -19,6 +19,7 @@ import { argmax, multiLabelMetrics, singleLabelMetrics } from '../../shared/metr
 import { etaSeconds, type CancelToken, type ProgressSink } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import { inferTask, type LabelSchema } from '../../shared/task';
+import { matchRules, readRules, resolvePreLabels, ruleName, ruleSeedSet, type PreLabel } from '../active/rules';
 import { drawStopSet, STOP_SET_SIZE, stopSetDecisions, successiveKappas } from '../active/stopping';
 import { selectBatch, strategyNeeds, type SelectionInput, type StrategyName } from '../active/strategies';
 import { readCorpus } from '../data/read-corpus';
@@ -55,6 +56,8 @@ export interface SimulateOptions {
   committee: number;
   /** Teacher outputs (JSONL, as for distill) for teacher-kl. */
   teacherOutputs?: string;
+  /** Rules file (JSON, as for `distillery rules`): the seed set takes rule-covered pool documents spread over the rules' labels. */
+  rules?: string;
   /** Pool documents in the stop set of the stopping signal (drawn once per run). */
   stopSetSize?: number;
   student?: Omit<StudentKindOptions, 'arch' | 'tokens'>;
@@ -80,6 +83,8 @@ export const SIMULATE_DEFAULTS = {
 export interface SimulateResult extends SimulationSummary {
   files?: { json: string; markdown: string; svg?: string; png?: string; kappa_svg?: string; kappa_png?: string };
   warnings: string[];
+  /** With --rules, per run: how many seed documents the rules covered, by pre-label. */
+  rule_seed?: { covered: number; by_label: Record<string, number> }[];
 }
 
 const VECTOR_DIM = 256;
@@ -118,6 +123,16 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
     teacherProbs = await teacherProbabilities(o.teacherOutputs, corpus, docs, schema.labels, multi);
   }
 
+  // Rule pre-labels for a cold start from rules; the labels the rules name must be the data's.
+  let rulePre: (PreLabel | null)[] | undefined;
+  if (o.rules) {
+    const rules = await readRules(o.rules);
+    rules.forEach((r, i) => {
+      if (!index.has(r.label)) throw new InputError('LABEL_UNKNOWN', `${o.rules}: rule ${i + 1} (${ruleName(r, i)}): label "${r.label}" is not a label of ${o.data} (${schema.labels.join(', ')})`, { file: o.rules, field: `[${i + 1}].label` });
+    });
+    rulePre = resolvePreLabels(matchRules(texts, rules), rules, multi);
+  }
+
   // Label-free features, once for the whole corpus.
   const vocab = new NgramVocabulary({ tokens: o.tokens, minN: 1, maxN: 2 });
   const X: SparseRows = vocab.featurize(texts);
@@ -136,6 +151,7 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
 
   const curves = new Map<StrategyName, RunPoint[][]>(o.strategies.map((s) => [s, []]));
   const full: RunPoint[] = [];
+  const ruleSeed: NonNullable<SimulateResult['rule_seed']> = [];
   let poolSize = 0;
   let testSize = 0;
   for (let r = 0; r < o.runs; r++) {
@@ -162,7 +178,13 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
 
     // Drawn once per run, shared by every strategy: documents may later be bought, as in the live loop.
     const stopSet = drawStopSet(pool, o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize, runSeed * 104729 + 3);
-    const seedSet = createRng(runSeed * 7919 + 1).shuffle([...pool]).slice(0, o.seedSize);
+    const seedRng = createRng(runSeed * 7919 + 1);
+    const seedSet = rulePre ? ruleSeedSet(pool, rulePre, o.seedSize, (xs) => seedRng.shuffle(xs)) : seedRng.shuffle([...pool]).slice(0, o.seedSize);
+    if (rulePre) {
+      const by_label: Record<string, number> = {};
+      for (const d of seedSet) for (const l of rulePre[d]?.labels.slice(0, 1) ?? []) by_label[l] = (by_label[l] ?? 0) + 1;
+      ruleSeed.push({ covered: Object.values(by_label).reduce((a, b) => a + b, 0), by_label });
+    }
     for (const [si, s] of o.strategies.entries()) {
       const bought = [...seedSet];
       const inSet = new Set(bought);
@@ -214,7 +236,7 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
   };
   const warnings: string[] = [];
   if (unlabeledRows > 0) warnings.push(`${unlabeledRows} rows without a label were left out (the simulator needs every pool document labeled)`);
-  const result: SimulateResult = { ...summary, warnings };
+  const result: SimulateResult = { ...summary, warnings, ...(rulePre ? { rule_seed: ruleSeed } : {}) };
   if (o.out) result.files = await writeOutputs(o, summary, warnings);
   return result;
 }
@@ -350,6 +372,7 @@ async function writeOutputs(o: SimulateOptions, s: SimulationSummary, warnings: 
     'test split': o.testSplit,
     seed: o.seed,
     tokens: o.tokens,
+    ...(o.rules ? { 'seed set': `rule-covered documents spread over labels (${path.basename(o.rules)})` } : {}),
     ...(o.maxPool !== undefined ? { 'max pool': o.maxPool } : {}),
     ...(o.model === 'nb' ? { 'nb alpha': o.nbAlpha, 'n-grams': '1–2' } : { epochs: o.student?.epochs ?? DEFAULT_STUDENT.epochs }),
     'stop set': `${o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize} pool documents per run`,
