@@ -11,6 +11,7 @@ import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
 import { pipelineCommand } from './commands/pipeline';
 import { predictCommand } from './commands/predict';
+import { rulesCommand } from './commands/rules';
 import { serveCommand } from './commands/serve';
 import { simulateCommand } from './commands/simulate';
 import { teacherCommand } from './commands/teacher';
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand(), pipelineCommand(), simulateCommand()]) {
+  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand(), pipelineCommand(), simulateCommand(), rulesCommand()]) {
     program.addCommand(c.exitOverride());
   }
   return program;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { rareCueCsv } from '../fixtures/rare-cue-corpus';
+import { RARE_CUES, rareCueCsv } from '../fixtures/rare-cue-corpus';
 import { cliOk, ROOT, runCli } from '../fixtures/run-cli';
 
 let tmp: string;
@@ -23,7 +23,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 interface Summary {
   pool_size: number;
   full_data: { accuracy: number; macro_f1: number };
-  strategies: Record<string, { curve: { labels: number; accuracy: number; macro_f1: number; accuracy_std: number }[]; aulc: number; labels_to_95: number | null }>;
+  strategies: Record<
+    string,
+    {
+      curve: { labels: number; accuracy: number; macro_f1: number; accuracy_std: number; stop_kappa: number | null }[];
+      aulc: number;
+      labels_to_95: number | null;
+      stopped_at: { labels: number | null; accuracy: number | null; full_accuracy: number | null; runs_fired: number; runs: ({ labels: number; accuracy: number } | null)[] };
+      last_change: { labels: number; change: number; sentence: string } | null;
+    }
+  >;
 }
 
 describe('distillery simulate', () => {
@@ -47,6 +56,16 @@ describe('distillery simulate', () => {
       expect(st.aulc).toBeGreaterThan(0);
       expect(st.aulc).toBeLessThanOrEqual(1);
       expect(st.labels_to_95 === null || (Number.isInteger(st.labels_to_95) && st.labels_to_95 <= 120)).toBe(true);
+      // Stopping signal: κ against the previous round from the second round on, and where the rule fired per run.
+      expect(st.curve[0]!.stop_kappa, name).toBeNull();
+      for (const p of st.curve.slice(1)) expect(p.stop_kappa! >= -1 && p.stop_kappa! <= 1, name).toBe(true);
+      expect(st.stopped_at.runs, name).toHaveLength(2);
+      for (const run of st.stopped_at.runs) {
+        // The rule needs three κ values after the seed round: 40 labels at the earliest.
+        if (run) expect(run.labels, name).toBeGreaterThanOrEqual(40);
+      }
+      expect(st.stopped_at.runs_fired).toBe(st.stopped_at.runs.filter(Boolean).length);
+      expect(st.last_change!.sentence, name).toMatch(/^the last 110 labels changed accuracy by [+−]\d+\.\d ± \d+\.\d points$/);
     }
     // All strategies start from the same seed set.
     expect(new Set(Object.values(s.strategies).map((st) => st.curve[0]!.accuracy)).size).toBe(1);
@@ -59,10 +78,27 @@ describe('distillery simulate', () => {
     expect(md).toMatch(/\| entropy \| \d+\.\d\d ± \d+\.\d\d \|/);
     expect(md).toContain('![Learning curves](learning-curves.png)');
     expect(existsSync(path.join(out, 'learning-curves.png'))).toBe(true);
+    expect(md).toContain('## When to stop');
+    expect(md).toContain('![Stop-set κ](stop-kappa.png)');
+    expect(existsSync(path.join(out, 'stop-kappa.png'))).toBe(true);
+    expect(readFileSync(path.join(out, 'stop-kappa.svg'), 'utf8')).toContain('stop threshold');
     expect(readFileSync(path.join(out, 'learning-curves.svg'), 'utf8')).toContain('entropy');
     expect(JSON.parse(readFileSync(path.join(out, 'simulation.json'), 'utf8')).setup.budget).toBe(120);
     // Progress on stderr with done/total.
     expect(r.stderr).toMatch(/\d+\/\d+ \(\d+\.\d%\)/);
+  });
+
+  it('--rules seeds the first round with rule-covered documents spread over labels', async () => {
+    const rules = path.join(tmp, 'rules.json');
+    writeFileSync(rules, JSON.stringify([{ label: 'pos', any: RARE_CUES.pos }, { label: 'neg', any: RARE_CUES.neg }]));
+    const r = await cliOk(['simulate', '--data', dataFile, '--rules', rules, '--strategies', 'random', '--seed-size', '10', '--batch', '10', '--budget', '20', '--runs', '1', '--json']);
+    const s = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(s.rule_seed).toEqual([{ covered: 10, by_label: { neg: 5, pos: 5 } }]);
+    const bad = path.join(tmp, 'bad-rules.json');
+    writeFileSync(bad, JSON.stringify([{ label: 'positive', any: ['好'] }]));
+    const e = await runCli(['simulate', '--data', dataFile, '--rules', bad, '--strategies', 'random', '--runs', '1']);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain(`${bad}: rule 1 (#1 positive): label "positive" is not a label of ${dataFile} (neg, pos)`);
   });
 
   it('refuses an unknown strategy and a budget beyond the pool, saying which option is wrong', async () => {

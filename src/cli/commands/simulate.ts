@@ -11,7 +11,7 @@ export function simulateCommand(): Command {
   const strategyList = STRATEGY_NAMES.map((s) => `  ${s}: ${STRATEGY_HELP[s]}`).join('\n');
   return addDataOptions(
     new Command('simulate')
-      .description('Replay active learning on fully labeled data: learning curves per strategy, AULC, labels needed to reach 95 % of the full-data accuracy.')
+      .description('Replay active learning on fully labeled data: learning curves per strategy, AULC, labels needed to reach 95 % of the full-data accuracy, and where the stopping signal (stop-set κ ≥ 0.99 over three rounds) fires.')
       .addHelpText('after', `\nStrategies:\n${strategyList}`)
       .requiredOption('--data <file>', 'fully labeled corpus: CSV, TSV, JSONL')
       .option('--strategies <list>', 'comma-separated strategies (see below)', SIMULATE_DEFAULTS.strategies)
@@ -27,6 +27,8 @@ export function simulateCommand(): Command {
       .option('--nb-alpha <x>', 'naive Bayes additive smoothing (1 = Laplace)', num('--nb-alpha'), SIMULATE_DEFAULTS.nbAlpha)
       .option('--committee <n>', 'vote-entropy: bootstrap ensemble size', positiveInt('--committee'), SIMULATE_DEFAULTS.committee)
       .option('--teacher-outputs <file>', 'teacher-kl: the teacher\'s outputs for every row of --data (JSONL, as for distill)')
+      .option('--rules <file>', 'cold start from rules (JSON, as for `distillery rules`): the seed set takes rule-covered documents spread over labels')
+      .option('--stop-set <n>', 'stopping signal: pool documents in the fixed stop set (drawn once per run)', positiveInt('--stop-set'), SIMULATE_DEFAULTS.stopSetSize)
       .option('--epochs <n>', 'students: epochs per round', positiveInt('--epochs'), SIMULATE_DEFAULTS.epochs)
       .option('--batch-size <n>', 'students: batch size', positiveInt('--batch-size'), 32)
       .option('--lr <x>', 'students: Adam learning rate', num('--lr'), 1e-3)
@@ -36,7 +38,7 @@ export function simulateCommand(): Command {
       .option('--num-filters <n>', 'textcnn: filters per width', positiveInt('--num-filters'))
       .option('--filter-sizes <list>', 'textcnn: filter widths, e.g. 2,3,4', intList('--filter-sizes'))
       .option(...BACKEND_OPTION)
-      .option('--out <dir>', 'write simulation.json, simulation.md and learning-curves.svg/png here')
+      .option('--out <dir>', 'write simulation.json, simulation.md, learning-curves.svg/png and stop-kappa.svg/png here')
       .option('--no-charts', 'skip the chart')
       .option('--json', 'print one JSON object as the last line of stdout'),
   ).action(async (o) => {
@@ -66,6 +68,8 @@ export function simulateCommand(): Command {
           nbAlpha: o.nbAlpha,
           committee: o.committee,
           teacherOutputs: o.teacherOutputs,
+          stopSetSize: o.stopSet,
+          rules: o.rules,
           student: {
             epochs: o.epochs,
             batchSize: o.batchSize,
@@ -85,7 +89,8 @@ export function simulateCommand(): Command {
       const pct = (x: number) => (100 * x).toFixed(2);
       info(`pool ${r.pool_size}, test ${r.test_size}; full data: accuracy ${pct(r.full_data.accuracy)} %, macro-F1 ${pct(r.full_data.macro_f1)} %`);
       for (const [name, s] of Object.entries(r.strategies)) {
-        info(`  ${name.padEnd(17)} AULC ${pct(s.aulc)} ± ${pct(s.aulc_std)}  labels to 95 %: ${s.labels_to_95 ?? 'not reached'}`);
+        const stop = s.stopped_at.labels === null ? 'not within budget' : `${Math.round(s.stopped_at.labels)} labels (${s.stopped_at.runs_fired}/${s.stopped_at.runs.length} runs), accuracy ${pct(s.stopped_at.accuracy!)} %`;
+        info(`  ${name.padEnd(17)} AULC ${pct(s.aulc)} ± ${pct(s.aulc_std)}  labels to 95 %: ${s.labels_to_95 ?? 'not reached'}  κ stop: ${stop}`);
       }
       if (r.files) info(`wrote ${r.files.markdown}${r.files.png ? `, ${r.files.png}` : ''}`);
       const out = {
@@ -93,6 +98,7 @@ export function simulateCommand(): Command {
         test_size: r.test_size,
         full_data: r.full_data,
         strategies: r.strategies,
+        ...(r.rule_seed ? { rule_seed: r.rule_seed } : {}),
         ...(r.files ? { files: r.files } : {}),
       };
       process.stdout.write(o.json ? JSON.stringify(out) + '\n' : JSON.stringify(out, null, 2) + '\n');

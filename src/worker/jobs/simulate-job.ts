@@ -5,6 +5,10 @@
  * and scored on the test split, then the strategy buys the next batch from the rest of the pool,
  * until the budget is spent. A model trained on the whole pool gives the full-data score.
  *
+ * Each run also draws a fixed stop set from its pool (the stabilizing-predictions stopping signal,
+ * active/stopping.ts): every round's model predicts it, and κ against the previous round's
+ * predictions is recorded with the round's score.
+ *
  * N-gram counts and TF-IDF vectors are computed once for the whole corpus: they use no labels,
  * so sharing them across splits leaks nothing about the test labels.
  */
@@ -15,13 +19,15 @@ import { argmax, multiLabelMetrics, singleLabelMetrics } from '../../shared/metr
 import { etaSeconds, type CancelToken, type ProgressSink } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import { inferTask, type LabelSchema } from '../../shared/task';
+import { matchRules, readRules, resolvePreLabels, ruleName, ruleSeedSet, type PreLabel } from '../active/rules';
+import { drawStopSet, STOP_SET_SIZE, stopSetDecisions, successiveKappas } from '../active/stopping';
 import { selectBatch, strategyNeeds, type SelectionInput, type StrategyName } from '../active/strategies';
 import { readCorpus } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { hashedDense, NgramVocabulary, tfidf, type SparseRows } from '../text/ngram-features';
 import type { TokenMode } from '../text/tokenize';
 import { naiveBayesKind, studentKind, type FittedModel, type SimModelKind, type StudentKindOptions, type Targets } from './simulate-models';
-import { renderSimulationMarkdown, simulationChart, summarizeStrategy, type RunPoint, type SimulationSummary } from './simulate-report';
+import { renderSimulationMarkdown, simulationChart, stopKappaChart, summarizeStrategy, type RunPoint, type SimulationSummary } from './simulate-report';
 import { readTeacherOutputs } from './teacher-outputs';
 
 export interface SimulateOptions {
@@ -50,6 +56,10 @@ export interface SimulateOptions {
   committee: number;
   /** Teacher outputs (JSONL, as for distill) for teacher-kl. */
   teacherOutputs?: string;
+  /** Rules file (JSON, as for `distillery rules`): the seed set takes rule-covered pool documents spread over the rules' labels. */
+  rules?: string;
+  /** Pool documents in the stop set of the stopping signal (drawn once per run). */
+  stopSetSize?: number;
   student?: Omit<StudentKindOptions, 'arch' | 'tokens'>;
   out?: string;
   charts?: boolean;
@@ -67,11 +77,14 @@ export const SIMULATE_DEFAULTS = {
   nbAlpha: 1,
   committee: 5,
   epochs: 3,
+  stopSetSize: STOP_SET_SIZE,
 };
 
 export interface SimulateResult extends SimulationSummary {
-  files?: { json: string; markdown: string; svg?: string; png?: string };
+  files?: { json: string; markdown: string; svg?: string; png?: string; kappa_svg?: string; kappa_png?: string };
   warnings: string[];
+  /** With --rules, per run: how many seed documents the rules covered, by pre-label. */
+  rule_seed?: { covered: number; by_label: Record<string, number> }[];
 }
 
 const VECTOR_DIM = 256;
@@ -110,6 +123,16 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
     teacherProbs = await teacherProbabilities(o.teacherOutputs, corpus, docs, schema.labels, multi);
   }
 
+  // Rule pre-labels for a cold start from rules; the labels the rules name must be the data's.
+  let rulePre: (PreLabel | null)[] | undefined;
+  if (o.rules) {
+    const rules = await readRules(o.rules);
+    rules.forEach((r, i) => {
+      if (!index.has(r.label)) throw new InputError('LABEL_UNKNOWN', `${o.rules}: rule ${i + 1} (${ruleName(r, i)}): label "${r.label}" is not a label of ${o.data} (${schema.labels.join(', ')})`, { file: o.rules, field: `[${i + 1}].label` });
+    });
+    rulePre = resolvePreLabels(matchRules(texts, rules), rules, multi);
+  }
+
   // Label-free features, once for the whole corpus.
   const vocab = new NgramVocabulary({ tokens: o.tokens, minN: 1, maxN: 2 });
   const X: SparseRows = vocab.featurize(texts);
@@ -128,6 +151,7 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
 
   const curves = new Map<StrategyName, RunPoint[][]>(o.strategies.map((s) => [s, []]));
   const full: RunPoint[] = [];
+  const ruleSeed: NonNullable<SimulateResult['rule_seed']> = [];
   let poolSize = 0;
   let testSize = 0;
   for (let r = 0; r < o.runs; r++) {
@@ -152,15 +176,25 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
     fullModel.dispose();
     await step(`run ${r + 1}/${o.runs} full data`);
 
-    const seedSet = createRng(runSeed * 7919 + 1).shuffle([...pool]).slice(0, o.seedSize);
+    // Drawn once per run, shared by every strategy: documents may later be bought, as in the live loop.
+    const stopSet = drawStopSet(pool, o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize, runSeed * 104729 + 3);
+    const seedRng = createRng(runSeed * 7919 + 1);
+    const seedSet = rulePre ? ruleSeedSet(pool, rulePre, o.seedSize, (xs) => seedRng.shuffle(xs)) : seedRng.shuffle([...pool]).slice(0, o.seedSize);
+    if (rulePre) {
+      const by_label: Record<string, number> = {};
+      for (const d of seedSet) for (const l of rulePre[d]?.labels.slice(0, 1) ?? []) by_label[l] = (by_label[l] ?? 0) + 1;
+      ruleSeed.push({ covered: Object.values(by_label).reduce((a, b) => a + b, 0), by_label });
+    }
     for (const [si, s] of o.strategies.entries()) {
       const bought = [...seedSet];
       const inSet = new Set(bought);
       const curve: RunPoint[] = [];
+      const decisions: ArrayLike<number>[] = [];
       for (let round = 0; ; round++) {
         const model = await kind.fit(bought, runSeed, cancel);
         try {
-          curve.push(score(model, bought.length));
+          decisions.push(stopSetDecisions(model.predict(stopSet), K, multi));
+          curve.push({ ...score(model, bought.length), stop_kappa: successiveKappas(decisions.slice(-2)).at(-1) ?? null });
           await step(`run ${r + 1}/${o.runs} ${s} ${bought.length} labels`);
           if (bought.length >= o.budget) break;
           const rest = pool.filter((i) => !inSet.has(i));
@@ -196,11 +230,13 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
       accuracy_std: std(full.map((p) => p.accuracy)),
       macro_f1_std: std(full.map((p) => p.macro_f1)),
     },
-    strategies: Object.fromEntries(o.strategies.map((s) => [s, summarizeStrategy(curves.get(s)!, fullAcc)])),
+    strategies: Object.fromEntries(
+      o.strategies.map((s) => [s, summarizeStrategy(curves.get(s)!, fullAcc, { fullPerRun: full.map((p) => p.accuracy), testSize })]),
+    ),
   };
   const warnings: string[] = [];
   if (unlabeledRows > 0) warnings.push(`${unlabeledRows} rows without a label were left out (the simulator needs every pool document labeled)`);
-  const result: SimulateResult = { ...summary, warnings };
+  const result: SimulateResult = { ...summary, warnings, ...(rulePre ? { rule_seed: ruleSeed } : {}) };
   if (o.out) result.files = await writeOutputs(o, summary, warnings);
   return result;
 }
@@ -336,19 +372,25 @@ async function writeOutputs(o: SimulateOptions, s: SimulationSummary, warnings: 
     'test split': o.testSplit,
     seed: o.seed,
     tokens: o.tokens,
+    ...(o.rules ? { 'seed set': `rule-covered documents spread over labels (${path.basename(o.rules)})` } : {}),
     ...(o.maxPool !== undefined ? { 'max pool': o.maxPool } : {}),
     ...(o.model === 'nb' ? { 'nb alpha': o.nbAlpha, 'n-grams': '1–2' } : { epochs: o.student?.epochs ?? DEFAULT_STUDENT.epochs }),
+    'stop set': `${o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize} pool documents per run`,
     ...(o.strategies.includes('vote-entropy') ? { committee: `${o.committee} bootstrap members` } : {}),
   };
   let chart: { svg: string; png: string } | undefined;
+  let kappaChart: { svg: string; png: string } | undefined;
   if (o.charts !== false) {
     const c = await simulationChart(path.join(dir, 'learning-curves'), s, `Active learning on ${path.basename(o.data)} (${o.model}, ${o.runs} runs)`);
     warnings.push(...c.warnings);
     chart = c;
+    const k = await stopKappaChart(path.join(dir, 'stop-kappa'), s, `Stopping signal on ${path.basename(o.data)} (${o.model}, ${o.runs} runs)`);
+    warnings.push(...k.warnings);
+    kappaChart = k;
   }
   const json = path.join(dir, 'simulation.json');
   const markdown = path.join(dir, 'simulation.md');
   await writeFile(json, JSON.stringify({ setup, ...s }, null, 2) + '\n');
-  await writeFile(markdown, renderSimulationMarkdown(s, setup, chart ? 'learning-curves.png' : undefined));
-  return { json, markdown, ...(chart ? { svg: chart.svg, png: chart.png } : {}) };
+  await writeFile(markdown, renderSimulationMarkdown(s, setup, chart ? 'learning-curves.png' : undefined, kappaChart ? 'stop-kappa.png' : undefined));
+  return { json, markdown, ...(chart ? { svg: chart.svg, png: chart.png } : {}), ...(kappaChart ? { kappa_svg: kappaChart.svg, kappa_png: kappaChart.png } : {}) };
 }
