@@ -81,8 +81,10 @@ export interface JobDocs {
  * 'alpha-sweep': one distillation per α of `options.alphas` (same config otherwise), the student's test metrics against α.
  * 'train-bert-teacher': a BERT teacher (options: BertTeacherOptions in worker-protocol.ts) fine-tuned from a local Hugging Face
  * folder, or pre-trained here by masked LM on the project's texts first; then it scores `docs.toScore` as 'train-student' does.
+ * 'fast-prelabel': naive Bayes over char 1–2-grams trained on `docs.labeled` (the human labels; `options.goldIds` are left
+ * out), then `docs.toScore` scored, in seconds; no model folder is written (the app's live loop re-orders the queue with it).
  */
-export type JobKind = 'train-student' | 'distill' | 'score' | 'alpha-sweep' | 'train-bert-teacher';
+export type JobKind = 'train-student' | 'distill' | 'score' | 'alpha-sweep' | 'train-bert-teacher' | 'fast-prelabel';
 
 export interface JobRequest {
   kind: JobKind;

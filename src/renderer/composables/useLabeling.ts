@@ -9,6 +9,7 @@ import { getDoc, history, progress as loadProgress, recordSkip, undoLabels, writ
 import type { DocRow, EventRow, LabelSource, ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { refreshStats, state, syncJournal, toast, writesAllowed } from '../state/app';
+import { maybeRetrain } from '../state/live-loop';
 
 type UndoEntry = { kind: 'label'; undo: Undo } | { kind: 'skip'; docId: string };
 
@@ -79,9 +80,13 @@ export function useLabeling(o: LabelingOptions) {
     void loadHistory();
   });
 
-  // New model scores re-order the queue; the document on screen stays (with its new suggestion).
+  // New model scores (a teacher's, or the live loop's naive Bayes) re-order the queue; the document
+  // on screen stays (with its new suggestion) and only what comes after it changes.
   watch(
-    () => o.project.value?.teacherVersion,
+    () => {
+      const p = o.project.value;
+      return p?.teacherVersion || p?.queueModel ? `${p.teacherVersion ?? ''}|${p.queueModel?.version ?? ''}|${p.queueModel?.at ?? ''}` : '';
+    },
     (v, old) => {
       if (!v || v === old) return;
       void serial(async () => {
@@ -116,6 +121,7 @@ export function useLabeling(o: LabelingOptions) {
     savedFlash.value++;
     void syncJournal(p.id);
     void refreshStats(p.id);
+    void maybeRetrain(p.id, counts.value.bySource.human ?? 0);
     o.onChange?.();
   }
 

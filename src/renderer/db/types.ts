@@ -2,6 +2,7 @@
 import type { JobKind, JobResult, JobState, LabelEvent, ProjectMeta } from '../../shared/api';
 import type { WireError } from '../../shared/errors';
 import type { Progress } from '../../shared/progress';
+import type { LiveLoopSetting, QueueModel } from '../queue/live-loop';
 import type { Strategy } from '../queue/strategies';
 import type { TeacherDescriptor } from '../state/teacher-kind';
 
@@ -16,6 +17,10 @@ export interface ProjectRow extends ProjectMeta {
   teacherKind?: TeacherDescriptor;
   /** Latest distilled student. */
   studentVersion?: string;
+  /** The live loop's setting (absent: LIVE_LOOP_DEFAULT, on, every 20 labels). */
+  liveLoop?: LiveLoopSetting;
+  /** The model whose scores ordered the queue last (naive Bayes of the live loop, or a teacher). */
+  queueModel?: QueueModel;
 }
 
 export interface DocRow {

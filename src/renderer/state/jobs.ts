@@ -89,11 +89,17 @@ async function finish(row: JobRow): Promise<void> {
     if (row.state === 'done' && !row.applied) {
       const p = state.projects.find((x) => x.id === row.projectId);
       const version = row.result?.modelVersion ?? '';
-      if (p && row.kind !== 'distill' && row.result?.scores) {
+      if (p && row.kind === 'fast-prelabel' && row.result?.scores) {
+        // The live loop's naive Bayes re-orders the queue; the teacher (for distillation) stays as it was.
+        await applyScores(p, row.result.scores, version);
+        const latest = state.projects.find((x) => x.id === p.id) ?? p;
+        await saveLocalProject({ ...latest, queueModel: { kind: 'nb', version, labels: row.labeledCount, at: new Date().toISOString() } });
+        await refreshStats(p.id);
+      } else if (p && row.kind !== 'distill' && row.result?.scores) {
         const n = await applyScores(p, row.result.scores, version);
         // A re-score keeps the teacher it re-scored with; a training run names the teacher it made.
         const kind = row.kind === 'score' ? (version === p.teacherVersion ? p.teacherKind : undefined) : teacherOfRun(row);
-        const next: ProjectRow = { ...p, teacherVersion: version, teacherKind: kind };
+        const next: ProjectRow = { ...p, teacherVersion: version, teacherKind: kind, queueModel: { kind: 'teacher', version, labels: row.labeledCount, at: new Date().toISOString() } };
         await saveLocalProject(next);
         await refreshStats(p.id);
         toast('ok', t('train.applied', { n, version }));
@@ -165,8 +171,12 @@ export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions
   const labels = p.labels.map((l) => l.name);
   let labeled = docs.filter((d) => d.labels.length).map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
   let left = 0;
+  // The fast pre-labeler learns from people only: accepted pre-labels would teach it its own guesses.
+  if (kind === 'fast-prelabel') labeled = docs.filter((d) => d.labels.length && (d.source ?? 'human') === 'human').map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
   const req: JobRequest = { kind, projectId: p.id, task: p.task, labels, docs: { labeled }, options };
-  if (kind === 'train-student' || kind === 'train-bert-teacher' || kind === 'score') {
+  if (kind === 'fast-prelabel') {
+    req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
+  } else if (kind === 'train-student' || kind === 'train-bert-teacher' || kind === 'score') {
     // Every document is scored: pre-labels for the unlabeled, soft labels for distillation on all.
     req.docs.toScore = docs.map((d) => ({ id: d.id, text: d.text }));
     if (kind === 'score') req.modelVersion = p.teacherVersion;

@@ -3,7 +3,8 @@
  * model's inference latency on its test texts, then the optional scoring of `docs.toScore` with
  * it), train-bert-teacher (bert-teacher-job.ts: the same for a BERT teacher), score (a model
  * version's ONNX file over `docs.toScore`; a student or a BERT teacher), and alpha-sweep (one
- * distillation per α of `options.alphas`, the student's test metrics against α; no model is kept). Model
+ * distillation per α of `options.alphas`, the student's test metrics against α; no model is kept),
+ * fast-prelabel (fast-prelabel-job.ts: naive Bayes on the labels, then `docs.toScore` scored). Model
  * versions are folders `<project>/models/<version>`, sweeps `<project>/sweeps/<name>`, written
  * under a temporary name and renamed when complete, so a crash or a cancel never leaves half of one.
  */
@@ -21,6 +22,7 @@ import { runTrainJob } from '../jobs/train-job';
 import { measureModelLatency } from '../predict/latency';
 import { openPredictor } from '../predict/predictor';
 import { isBertTeacherFolder, runBertTeacherJob, scoreWithBert } from './bert-teacher-job';
+import { runFastPrelabelJob } from './fast-prelabel-job';
 import { prepareJobData, trainOptionsFrom } from './job-data';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
 
@@ -41,6 +43,8 @@ export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
       return alphaSweepJob(r, ctx);
     case 'train-bert-teacher':
       return runBertTeacherJob(r, ctx);
+    case 'fast-prelabel':
+      return runFastPrelabelJob(r, ctx);
     default:
       throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify((r as JobRequest).kind)}`, { field: 'kind' });
   }

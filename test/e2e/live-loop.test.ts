@@ -1,0 +1,191 @@
+/**
+ * The live loop in a browser (issue #12 item 5): `distillery serve` (real worker) and Debian's
+ * Chromium with the app's real Dexie database. A new project of 300 unlabeled reviews, queue by
+ * entropy, retrain every 10 labels: labeling 10 documents by keyboard starts the worker's naive
+ * Bayes job by itself; when it is done the document on screen is the same one, the documents that
+ * come next are the most uncertain under the new scores (not the ones that would have come before),
+ * and the Annotate view says "Queue ordered by naive Bayes (10 labels) · HH:MM" (English and Chinese).
+ */
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
+
+const GOLD: Record<string, 'positive' | 'negative'> = { '1': 'positive', '0': 'negative' };
+const KEY = { positive: '1', negative: '2' } as const;
+const EVERY = 10;
+
+interface RawDoc {
+  id: string;
+  text: string;
+  labels: string[];
+  probs?: number[];
+  queueScore: number;
+  modelVersion?: string;
+}
+
+/** Binary entropy of a document's probabilities, as the queue's 'entropy' strategy scores it. */
+function entropy(p: number[]): number {
+  return -p.reduce((s, x) => (x > 0 ? s + x * Math.log(x) : s), 0) / Math.log(p.length);
+}
+
+/** The unlabeled documents, highest queue priority first, leaving out `except`. */
+async function queueInDb(page: Page, projectId: string, except: string): Promise<RawDoc[]> {
+  const docs = (await projectDocs(page, projectId)) as unknown as RawDoc[];
+  return docs.filter((d) => !d.labels.length && d.id !== except).sort((a, b) => b.queueScore - a.queueScore);
+}
+
+/** The project's row in IndexedDB. */
+function projectInDb(page: Page, projectId: string): Promise<{ strategy: string; liveLoop?: { enabled: boolean; every: number } } | undefined> {
+  return page.evaluate(
+    (pid) =>
+      new Promise((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const r = q.result.transaction('projects').objectStore('projects').get(pid);
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        };
+      }),
+    projectId,
+  );
+}
+
+/** The project's job rows in IndexedDB. */
+function jobsInDb(page: Page, projectId: string): Promise<{ kind: string; state: string; labeledCount: number }[]> {
+  return page.evaluate(
+    (pid) =>
+      new Promise((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const r = q.result.transaction('jobs').objectStore('jobs').index('projectId').getAll(pid);
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        };
+      }),
+    projectId,
+  );
+}
+
+describe.skipIf(!haveChromium)('the live loop in a browser', () => {
+  let serve: Serve;
+  let browser: Browser;
+  let page: Page;
+  let tmp: string;
+  let projectId = '';
+  const errors: string[] = [];
+  const goldByText = new Map<string, 'positive' | 'negative'>();
+  let corpusFile = '';
+
+  const docId = () => page.getAttribute('[data-testid="doc-card"]', 'data-doc-id') as Promise<string>;
+  const text = async (id: string) => (await page.locator(`[data-testid="${id}"]`).first().textContent())?.trim() ?? '';
+  async function labelCurrent(done: number): Promise<void> {
+    const gold = goldByText.get(await text('doc-text'))!;
+    expect(gold).toBeTruthy();
+    await page.keyboard.press(KEY[gold]);
+    await waitFor(page, `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${done} /')`);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-live-loop-'));
+    buildRenderer();
+    serve = await startServe(path.join(tmp, 'projects'));
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    page = await context.newPage();
+    watchPageErrors(page, errors);
+    const docs = uniqueDocs(generateCorpus(400, 99, 'binary')).slice(0, 300);
+    for (const d of docs) goldByText.set(d.text, GOLD[d.label]);
+    corpusFile = path.join(tmp, 'reviews.csv');
+    writeFileSync(corpusFile, ['review', ...docs.map((d) => csvField(d.text))].join('\n') + '\n');
+  }, 180_000);
+
+  afterAll(async () => {
+    await shutdown(browser, serve, tmp);
+    console.log(`[e2e] screenshots: ${SHOTS}`);
+  });
+
+  it('a new project of 300 unlabeled reviews, queue by entropy, retrain every 10 labels', async () => {
+    await page.goto(serve.url);
+    await page.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
+    await page.fill('[data-testid="project-name-input"]', 'Live loop');
+    await page.fill('[data-testid="label-name-0"]', 'positive');
+    await page.fill('[data-testid="label-name-1"]', 'negative');
+    await page.click('[data-testid="create-project"]');
+    await page.waitForSelector('[data-testid="import-file"]');
+    projectId = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
+    await page.setInputFiles('[data-testid="import-file"]', corpusFile);
+    await page.waitForSelector('[data-testid="import-run"]:not([disabled])');
+    await page.click('[data-testid="import-run"]');
+    await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
+
+    await page.click('[data-testid="nav-annotate"]');
+    await page.waitForSelector('[data-testid="doc-text"]');
+    await page.selectOption('[data-testid="strategy"]', 'entropy');
+    await expect.poll(async () => (await projectInDb(page, projectId))?.strategy, { timeout: 15_000 }).toBe('entropy');
+    expect(await page.isChecked('[data-testid="live-loop-on"]')).toBe(true);
+    expect(await page.inputValue('[data-testid="live-loop-every"]')).toBe('20');
+    await page.fill('[data-testid="live-loop-every"]', String(EVERY));
+    await page.locator('[data-testid="live-loop-every"]').dispatchEvent('change');
+    await expect.poll(async () => (await projectInDb(page, projectId))?.liveLoop, { timeout: 15_000 }).toEqual({ enabled: true, every: EVERY });
+    expect((await projectInDb(page, projectId))?.strategy).toBe('entropy');
+    expect(await text('ordered-by')).toBe('No model has ordered the queue yet');
+  });
+
+  it(`labeling ${EVERY} documents retrains naive Bayes in the worker; the document on screen stays, what comes next is re-ordered`, async () => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.locator('body').focus();
+    for (let i = 1; i < EVERY; i++) await labelCurrent(i);
+    // One short of N: no job yet.
+    expect((await jobsInDb(page, projectId)).filter((j) => j.kind === 'fast-prelabel')).toHaveLength(0);
+    const next = await docId();
+    const before = (await queueInDb(page, projectId, next)).slice(0, 5).map((d) => d.id);
+    await labelCurrent(EVERY);
+    const onScreen = await docId();
+    expect(onScreen).toBe(before[0]);
+    const beforeNext = (await queueInDb(page, projectId, onScreen)).slice(0, 5).map((d) => d.id);
+
+    // The job runs by itself and its scores reach the database: the line says which model ordered the queue, on how many labels, when.
+    await waitFor(page, '() => /^Queue ordered by naive Bayes \\(10 labels\\) · \\d\\d:\\d\\d$/.test(document.querySelector(\'[data-testid="ordered-by"]\')?.textContent.trim() ?? "")', undefined, 60_000);
+    const jobs = (await jobsInDb(page, projectId)).filter((j) => j.kind === 'fast-prelabel');
+    expect(jobs).toEqual([expect.objectContaining({ state: 'done', labeledCount: EVERY })]);
+    // The document on screen did not change; it shows the new model's suggestion.
+    expect(await docId()).toBe(onScreen);
+    await page.waitForSelector('[data-testid="suggestion"]');
+    await page.screenshot({ path: path.join(SHOTS, 'live-loop-annotate-en.png') });
+
+    // Every unlabeled document carries naive Bayes probabilities; the queue is their entropy, highest first.
+    const queue = await queueInDb(page, projectId, onScreen);
+    expect(queue.every((d) => d.probs?.length === 2 && d.modelVersion?.startsWith('nb-'))).toBe(true);
+    const after = queue.slice(0, 5).map((d) => d.id);
+    expect(after).not.toEqual(beforeNext);
+    // What the annotator sees next: each the most uncertain document left under the new scores.
+    for (let i = EVERY + 1; i <= EVERY + 3; i++) {
+      await labelCurrent(i);
+      const id = await docId();
+      const left = await queueInDb(page, projectId, '');
+      const top = Math.max(...left.map((d) => entropy(d.probs!)));
+      const shown = left.find((d) => d.id === id)!;
+      // Within the queue's tie-break (a stable hash × 1e-9).
+      expect(entropy(shown.probs!)).toBeCloseTo(top, 8);
+    }
+  });
+
+  it('says so in Chinese too', async () => {
+    await page.selectOption('[data-testid="locale"]', 'zh-CN');
+    await waitFor(page, '() => document.documentElement.lang === "zh-CN"');
+    expect(await text('ordered-by')).toMatch(/^队列排序依据：朴素贝叶斯（10 个标注）· \d\d:\d\d$/);
+    await page.screenshot({ path: path.join(SHOTS, 'live-loop-annotate-zh.png') });
+    await page.selectOption('[data-testid="locale"]', 'en');
+  });
+
+  it('logged no errors in the page', () => {
+    expect(errors).toEqual([]);
+  });
+});
