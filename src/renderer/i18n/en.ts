@@ -152,6 +152,7 @@ export const en = {
     liveLoopAfter: 'new labels',
     liveLoopHelp: 'A fast naive Bayes (character 1–2-grams) is trained on your labels in the background and re-orders the queue; the document on screen stays. The teacher is trained from Train.',
     liveLoopFailed: 'Naive Bayes was not retrained: {message}',
+    liveLoopPaused: 'automatic retraining paused: the teacher’s scores are kept for distillation',
   },
   actions: { label: 'labeled', accept: 'accepted', correct: 'corrected', skip: 'skipped', undo: 'undid' },
   sources: { human: 'human', teacher: 'teacher', rule: 'rule', student: 'student', none: 'unlabeled' },

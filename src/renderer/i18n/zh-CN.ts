@@ -153,6 +153,7 @@ export const zhCN: Messages = {
     liveLoopAfter: '个新标注后自动重新训练朴素贝叶斯',
     liveLoopHelp: '快速的朴素贝叶斯（字符 1–2 元组）在后台用你的标注训练，并重新排列队列；屏幕上的文档保持不变。教师模型在“训练”页训练。',
     liveLoopFailed: '朴素贝叶斯未重新训练：{message}',
+    liveLoopPaused: '自动重新训练已暂停：保留教师模型的打分用于蒸馏',
   },
   actions: { label: '标注', accept: '采纳', correct: '更正', skip: '跳过', undo: '撤销' },
   sources: { human: '人工', teacher: '教师模型', rule: '规则', student: '学生模型', none: '未标注' },

@@ -34,11 +34,13 @@ export function liveLoopOf(p: { liveLoop?: Partial<LiveLoopSetting> }): LiveLoop
 }
 
 /**
- * Whether to start the fast model now: on, not already training, enough labels to train at all, and
- * at least `every` human labels more than when the queue was last ordered (or a retrain last tried).
+ * Whether to start the fast model now: on, not already training, no teacher's scores in the documents,
+ * enough labels to train at all, and at least `every` human labels more than when the queue was last
+ * ordered (or a retrain last tried). A teacher's scores are the soft labels distillation learns from;
+ * documents hold one set of scores, so naive Bayes would overwrite them: the loop pauses instead.
  */
-export function retrainDue(s: LiveLoopSetting, humanLabels: number, since: number, busy: boolean): boolean {
-  return s.enabled && !busy && humanLabels >= MIN_LABELED && humanLabels - since >= s.every;
+export function retrainDue(s: LiveLoopSetting, humanLabels: number, since: number, busy: boolean, teacherScored = false): boolean {
+  return s.enabled && !busy && !teacherScored && humanLabels >= MIN_LABELED && humanLabels - since >= s.every;
 }
 
 /** "14:03" in the UI's locale (24-hour clock). */

@@ -20,7 +20,7 @@ export async function maybeRetrain(projectId: string, humanLabels: number): Prom
   const p = state.projects.find((x) => x.id === projectId);
   if (!p) return;
   const since = Math.max(p.queueModel?.labels ?? 0, attempted.get(projectId) ?? 0);
-  if (!retrainDue(liveLoopOf(p), humanLabels, since, fastJobActive(projectId))) return;
+  if (!retrainDue(liveLoopOf(p), humanLabels, since, fastJobActive(projectId), !!p.teacherVersion)) return;
   attempted.set(projectId, humanLabels);
   try {
     await startJob(p, 'fast-prelabel', {});
