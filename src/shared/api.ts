@@ -9,6 +9,7 @@
 import type { WireError } from './errors';
 import type { Metrics } from './metrics';
 import type { Progress } from './progress';
+import type { LabelEvent } from './label-event';
 import type { TaskType } from './task';
 
 export interface SystemInfo {
@@ -182,18 +183,8 @@ export interface JobStatus {
   error?: WireError;
 }
 
-/** A label event, as appended to the project's journal file (one JSON line each). */
-export interface LabelEvent {
-  docId: string;
-  labels: string[];
-  source: 'human' | 'teacher' | 'rule' | 'student';
-  who: string;
-  at: string;
-  modelVersion?: string;
-  action: 'label' | 'accept' | 'correct' | 'skip' | 'undo';
-  /** The document's text, so that a rebuild from the journal alone restores documents too. */
-  text?: string;
-}
+/** A label event, as appended to the project's journal file (one JSON line each): src/shared/label-event.ts. */
+export type { LabelEvent } from './label-event';
 
 /**
  * What the backend repaired in a project's journal when it opened it: records a crash cut short (or
