@@ -200,7 +200,7 @@ describe('IPC: desktop.showItemInFolder', () => {
   });
 
   it('is no API call: serve mode cannot reach it, and its arguments must be a list', async () => {
-    const { isApiCall } = await import('./services/api-backend');
+    const { isApiCall } = await import('../shared/api-calls');
     expect(isApiCall('desktop.showItemInFolder')).toBe(false);
     const { invoke } = reveal();
     expect(await invoke('desktop.showItemInFolder', { 0: exported })).toMatchObject({ ok: false, error: { code: 'CONFIG', details: { field: 'args' } } });

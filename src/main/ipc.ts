@@ -1,14 +1,15 @@
 /**
  * The DistilleryApi over Electron IPC: the twin of serve mode's HTTP routes (src/cli/serve/server.ts).
  *
- *   renderer → main   ipcRenderer.invoke('distillery:call', name, args)   name: "<group>.<method>"
- *                     from API_CALLS, args: the call's argument array
+ *   renderer → main   ipcRenderer.invoke(CALL_CHANNEL, name, args)   name: "<group>.<method>"
+ *                     of the call table (API_TABLE), args: the call's argument array
  *                     → {ok: true, result} | {ok: false, error: WireError}  (the preload rebuilds
  *                     the error with fromWire; a thrown error would lose its code and details)
- *   main → renderer   webContents.send('distillery:job', JobStatus)    every job status change
+ *   main → renderer   webContents.send(JOB_CHANNEL, JobStatus)    every job status change
+ *   (channel names: src/shared/ipc-channels.ts)
  *
  * Besides the API calls, the desktop-only ones (DesktopApi, names "desktop.<method>") come on the
- * same channel: 'desktop.showItemInFolder' [file] reveals a file in the system file manager
+ * same channel: desktop.showItemInFolder [file] reveals a file in the system file manager
  * (shell.showItemInFolder), but only a file the app wrote — inside a project folder, or one an
  * export returned this session (services/reveal.ts).
  *
@@ -16,15 +17,16 @@
  * the app's own pages. Anything else gets a Forbidden error and reaches nothing.
  */
 import { ipcMain, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { DesktopCall, JobStatus } from '../shared/api';
+import type { DesktopApi, HostApi, JobStatus } from '../shared/api';
+import { callByName, isApiCall, isDesktopCall, type CallReply } from '../shared/api-calls';
 import { DistilleryError, toWire, type WireError } from '../shared/errors';
-import { dispatch, isApiCall, type HostApi } from './services/api-backend';
+import { CALL_CHANNEL, JOB_CHANNEL } from '../shared/ipc-channels';
+import { dispatch } from './services/api-backend';
 import { revealablePath } from './services/reveal';
 
-export const CALL_CHANNEL = 'distillery:call';
-export const JOB_CHANNEL = 'distillery:job';
+export { CALL_CHANNEL, JOB_CHANNEL };
 
-export type IpcReply = { ok: true; result: unknown } | { ok: false; error: WireError };
+export type IpcReply = CallReply;
 
 export interface IpcOptions {
   /** What the calls run against (createBackend's result). */
@@ -42,29 +44,23 @@ export interface IpcOptions {
   written?: Set<string>;
 }
 
-export const DESKTOP_CALLS: readonly DesktopCall[] = ['desktop.showItemInFolder'];
-
-function isDesktopCall(name: unknown): name is DesktopCall {
-  return typeof name === 'string' && (DESKTOP_CALLS as readonly string[]).includes(name);
-}
-
-/** A desktop-only call (the sender was checked). */
-async function desktopCall(name: DesktopCall, args: unknown, o: IpcOptions): Promise<unknown> {
-  if (!Array.isArray(args)) throw new DistilleryError('CONFIG', `${name}: the arguments must be a JSON array`, { field: 'args' });
-  switch (name) {
-    case 'desktop.showItemInFolder': {
-      const folders = (await o.backend.projects.list()).map((p) => p.folder);
-      let file: string;
-      try {
-        file = await revealablePath(args[0], { folders, written: o.written });
-      } catch (e) {
-        if (e instanceof DistilleryError && e.details.status === 403) o.log?.(e.message);
-        throw e;
-      }
-      (o.shell ?? shell).showItemInFolder(file);
-      return undefined;
-    }
-  }
+/** The desktop-only calls (the sender was checked). */
+function desktopApi(o: IpcOptions): { desktop: DesktopApi } {
+  return {
+    desktop: {
+      async showItemInFolder(path) {
+        const folders = (await o.backend.projects.list()).map((p) => p.folder);
+        let file: string;
+        try {
+          file = await revealablePath(path, { folders, written: o.written });
+        } catch (e) {
+          if (e instanceof DistilleryError && e.details.status === 403) o.log?.(e.message);
+          throw e;
+        }
+        (o.shell ?? shell).showItemInFolder(file);
+      },
+    },
+  };
 }
 
 /** Remembers the file an export call wrote (what "Show in folder" may reveal). */
@@ -98,7 +94,7 @@ export async function handleCall(event: IpcMainInvokeEvent, name: unknown, args:
     return { ok: false, error: forbidden(why) };
   }
   try {
-    if (isDesktopCall(name)) return { ok: true, result: (await desktopCall(name, args, o)) ?? null };
+    if (isDesktopCall(name)) return { ok: true, result: (await callByName(desktopApi(o), name, args)) ?? null };
     if (!isApiCall(name)) throw new DistilleryError('NOT_FOUND', `unknown API call "${shown}"`, { field: 'call' });
     const result = await dispatch(o.backend, name, args);
     noteWritten(name, result, o);

@@ -9,6 +9,7 @@
 import type { WireError } from './errors';
 import type { Metrics } from './metrics';
 import type { Progress } from './progress';
+import type { LabelEvent } from './label-event';
 import type { TaskType } from './task';
 
 export interface SystemInfo {
@@ -184,18 +185,8 @@ export interface JobStatus {
   error?: WireError;
 }
 
-/** A label event, as appended to the project's journal file (one JSON line each). */
-export interface LabelEvent {
-  docId: string;
-  labels: string[];
-  source: 'human' | 'teacher' | 'rule' | 'student';
-  who: string;
-  at: string;
-  modelVersion?: string;
-  action: 'label' | 'accept' | 'correct' | 'skip' | 'undo';
-  /** The document's text, so that a rebuild from the journal alone restores documents too. */
-  text?: string;
-}
+/** A label event, as appended to the project's journal file (one JSON line each): src/shared/label-event.ts. */
+export type { LabelEvent } from './label-event';
 
 /**
  * What the backend repaired in a project's journal when it opened it: records a crash cut short (or
@@ -266,61 +257,139 @@ export interface ExportedFile {
   downloadUrl?: string;
 }
 
-export interface DistilleryApi {
-  system: { info(): Promise<SystemInfo> };
-  projects: {
-    list(): Promise<ProjectMeta[]>;
-    create(p: Omit<ProjectMeta, 'id' | 'createdAt' | 'folder'>): Promise<ProjectMeta>;
-    update(p: ProjectMeta): Promise<ProjectMeta>;
-  };
-  corpus: { parse(r: ParseCorpusRequest): Promise<ParsedCorpus> };
-  jobs: {
-    start(r: JobRequest): Promise<{ id: string }>;
-    cancel(id: string): Promise<void>;
-    status(id: string): Promise<JobStatus>;
+
+// ---------------------------------------------------------------------------------------------
+// The call table: every call the UI may make, defined once. The API types below, the IPC client
+// (preload), the HTTP client (renderer/api/http-client.ts), the main-process handler (main/ipc.ts)
+// and serve mode's dispatcher (cli/serve/server.ts) are all derived from it.
+
+/**
+ * Which JSON body cap serve mode applies to a call: 'json' (SERVE_LIMITS.maxJsonBytes) or 'bulk'
+ * (maxBulkBytes: arguments that grow with the corpus, such as a job's or an export's documents).
+ */
+export type BodyCap = 'json' | 'bulk';
+
+/**
+ * A call that carries a file. Over HTTP its bytes go to POST /api/upload first (streamed to disk)
+ * and the call names the upload as `{upload: id}` in their place, so large files never sit in a
+ * JSON body. `arg`: the argument carrying the file; `base64Field`: the file is that field of the
+ * argument, base64-encoded (the upload replaces the field); without it the argument is the file's
+ * text (the upload replaces the argument).
+ */
+export interface UploadFact {
+  arg: number;
+  base64Field?: string;
+}
+
+/** What the transports need to know of a call, besides its name and types. */
+export interface CallFacts {
+  body: BodyCap;
+  upload?: UploadFact;
+  /** The call resolves to nothing (the IPC client turns the wire's null into undefined). */
+  void?: true;
+  /** Only the desktop app has it (IPC only; group 'desktop'): serve mode knows nothing of it. */
+  desktop?: true;
+}
+
+/** One row of API_TABLE: the facts, plus the argument list A and result R (types only). */
+export interface CallSpec<A extends unknown[], R> extends CallFacts {
+  readonly __types?: (...args: A) => R;
+}
+
+/** A void result must say so (`{void: true}`), anything else must not: checked by the compiler. */
+type FactsFor<R> = { body?: BodyCap } & ([R] extends [void] ? { void: true } : { void?: never });
+type FactsArg<R> = [R] extends [void] ? [facts: FactsFor<R>] : [facts?: FactsFor<R>];
+
+function call<A extends unknown[], R>(...[facts]: FactsArg<R>): CallSpec<A, R> {
+  return { body: 'json', ...facts };
+}
+function fileCall<A extends unknown[], R>(upload: UploadFact, ...[facts]: FactsArg<R>): CallSpec<A, R> & { upload: UploadFact } {
+  return { body: 'json', ...facts, upload };
+}
+function desktopCall<A extends unknown[], R>(...[facts]: FactsArg<R>): CallSpec<A, R> & { desktop: true } {
+  return { body: 'json', ...facts, desktop: true };
+}
+
+type NewProject = Omit<ProjectMeta, 'id' | 'createdAt' | 'folder'>;
+type BackupMeta = { reason: BackupReason; docs: number; labeled: number };
+type ModelFormat = 'onnx' | 'tfjs' | 'folder';
+type Written = { file: string; downloadUrl?: string };
+
+/**
+ * Every call, by its wire name "<group>.<method>". Job events (`jobs.subscribe`) are no call: they
+ * travel on their own channel (IPC event, WebSocket).
+ */
+export const API_TABLE = {
+  'system.info': call<[], SystemInfo>(),
+  'projects.list': call<[], ProjectMeta[]>(),
+  'projects.create': call<[p: NewProject], ProjectMeta>(),
+  'projects.update': call<[p: ProjectMeta], ProjectMeta>(),
+  'corpus.parse': fileCall<[r: ParseCorpusRequest], ParsedCorpus>({ arg: 0, base64Field: 'base64' }),
+  'jobs.start': call<[r: JobRequest], { id: string }>({ body: 'bulk' }),
+  'jobs.cancel': call<[id: string], void>({ void: true }),
+  'jobs.status': call<[id: string], JobStatus>(),
+  /** Appended and flushed before it resolves. */
+  'journal.append': call<[projectId: string, events: LabelEvent[]], void>({ body: 'bulk', void: true }),
+  'journal.read': call<[projectId: string], LabelEvent[]>(),
+  /** Label counts kept outside IndexedDB, to detect a wiped or damaged database. */
+  'journal.sentinel': call<[projectId: string], JournalSentinel | null>(),
+  'exports.dataset': call<[r: ExportRequest], Written>({ body: 'bulk' }),
+  'exports.model': call<[projectId: string, modelVersion: string, format: ModelFormat], Written>(),
+  /** The files earlier exports wrote (datasets, model zips), newest first: they outlive a reload. */
+  'exports.list': call<[projectId: string], ExportedFile[]>(),
+  /**
+   * Automatic backups of the UI's database, kept in the project folder (the newest few). save writes
+   * `data` (a dexie-export-import JSON text) atomically and drops the oldest beyond the limit.
+   */
+  'backups.save': fileCall<[projectId: string, data: string, meta: BackupMeta], BackupInfo>({ arg: 1 }),
+  /** Newest first. */
+  'backups.list': call<[projectId: string], BackupInfo[]>(),
+  /** The JSON text of one backup. */
+  'backups.read': call<[projectId: string, name: string], string>(),
+  /**
+   * Shows a file the app wrote (an export) in the system file manager (Electron's
+   * shell.showItemInFolder); main checks the path is a file the app wrote.
+   */
+  'desktop.showItemInFolder': desktopCall<[file: string], void>({ void: true }),
+} as const;
+
+type Table = typeof API_TABLE;
+/** Every call name in the table, desktop ones included. */
+export type CallName = keyof Table;
+/** The calls only the desktop app has ("desktop.<method>"). */
+export type DesktopCall = { [C in CallName]: Table[C] extends { desktop: true } ? C : never }[CallName];
+/** Every call both transports carry: "<group>.<method>" (e.g. "jobs.start"). */
+export type ApiCall = Exclude<CallName, DesktopCall>;
+/** The calls that take a file (see UploadFact). */
+export type UploadCall = { [C in CallName]: Table[C] extends { upload: UploadFact } ? C : never }[CallName];
+export type CallArgs<C extends CallName> = Table[C] extends { readonly __types?: (...args: infer A) => unknown } ? A : never;
+export type CallResult<C extends CallName> = Table[C] extends { readonly __types?: (...args: never[]) => infer R } ? R : never;
+
+type GroupOf<C extends string> = C extends `${infer G}.${string}` ? G : never;
+/** Calls C arranged as groups of methods ({jobs: {start, …}}), each method typed by `T[call]`. */
+export type Grouped<C extends CallName, T extends { [K in C]: unknown }> = {
+  [G in GroupOf<C>]: { [K in C as K extends `${G}.${infer M}` ? M : never]: T[K] };
+};
+/** Calls C as the async methods the UI calls. */
+export type ApiGroups<C extends CallName> = Grouped<C, { [K in C]: (...args: CallArgs<K>) => Promise<CallResult<K>> }>;
+
+/** The API calls without job events: what the backend implements and the transports carry. */
+export type HostApi = ApiGroups<ApiCall>;
+
+/** The API the UI calls: every API call, plus job events. */
+export interface DistilleryApi extends HostApi {
+  jobs: HostApi['jobs'] & {
     /** Progress and completion events; returns an unsubscribe function. */
     subscribe(listener: (s: JobStatus) => void): () => void;
   };
-  journal: {
-    /** Appended and flushed before it resolves. */
-    append(projectId: string, events: LabelEvent[]): Promise<void>;
-    read(projectId: string): Promise<LabelEvent[]>;
-    /** Label counts kept outside IndexedDB, to detect a wiped or damaged database. */
-    sentinel(projectId: string): Promise<JournalSentinel | null>;
-  };
-  exports: {
-    dataset(r: ExportRequest): Promise<{ file: string; downloadUrl?: string }>;
-    model(projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder'): Promise<{ file: string; downloadUrl?: string }>;
-    /** The files earlier exports wrote (datasets, model zips), newest first: they outlive a reload. */
-    list(projectId: string): Promise<ExportedFile[]>;
-  };
-  /** Automatic backups of the UI's database, kept in the project folder (the newest few). */
-  backups: {
-    /** Writes `data` (a dexie-export-import JSON text) atomically and drops the oldest beyond the limit. */
-    save(projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }): Promise<BackupInfo>;
-    /** Newest first. */
-    list(projectId: string): Promise<BackupInfo[]>;
-    /** The JSON text of one backup. */
-    read(projectId: string, name: string): Promise<string>;
-  };
 }
-
-/** Every call name on the wire: "<group>.<method>" (e.g. "jobs.start"). */
-export type ApiCall = {
-  [G in keyof DistilleryApi]: `${G & string}.${Exclude<keyof DistilleryApi[G], 'subscribe'> & string}`;
-}[keyof DistilleryApi];
 
 /**
  * Calls only the desktop app has: the Electron preload adds them to `window.distillery` as the
- * `desktop` group (IPC name "desktop.<method>"). Serve mode has none (its files are on the server,
- * not on the browser's machine), so the UI shows what needs them only where `api.desktop` exists.
+ * `desktop` group. Serve mode has none (its files are on the server, not on the browser's machine),
+ * so the UI shows what needs them only where `api.desktop` exists.
  */
-export interface DesktopApi {
-  /** Shows a file the app wrote (an export) in the system file manager (Electron's shell.showItemInFolder). */
-  showItemInFolder(file: string): Promise<void>;
-}
-
-export type DesktopCall = `desktop.${keyof DesktopApi & string}`;
+export type DesktopApi = ApiGroups<DesktopCall>['desktop'];
 
 /** What the Electron preload exposes as `window.distillery`. */
 export type ElectronApi = DistilleryApi & { desktop: DesktopApi };

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_CALLS } from '../../src/main/services/api-backend';
+import { API_CALLS } from '../../src/shared/api-calls';
 
 /** Runs in the page before its scripts: a `window.distillery` shaped like the Electron preload's. */
 function desktopStandIn(calls: string[]): void {

@@ -9,9 +9,10 @@
  *        HTTP status: 200 ok; 400 bad input/config; 404 NOT_FOUND or unknown call; 503 WORKER_CRASH;
  *        507 DISK_FULL; 500 INTERNAL; 401/403/413/415 from the checks below (also JSON, ok:false).
  *   POST /api/upload             body: a file's bytes (Content-Type: application/octet-stream), streamed
- *        to disk → {"ok":true,"result":{"upload":"<id>","bytes":n}}. corpus.parse then takes
- *        {fileName, upload, …} in place of base64, backups.save {upload} in place of its data: large
- *        files never sit in memory in a JSON body. Each upload is used once (Uploads).
+ *        to disk → {"ok":true,"result":{"upload":"<id>","bytes":n}}. A call that takes a file (an
+ *        `upload` fact in API_TABLE, src/shared/api.ts) then names {upload} in place of the file
+ *        (corpus.parse: {fileName, upload, …} in place of base64; backups.save: {upload} in place of
+ *        its data): large files never sit in memory in a JSON body. Each upload is used once (Uploads).
  *   GET  /api/events             WebSocket; server → client text frames, one JSON object each:
  *        {"type":"hello","version","mode":"serve"} once (it has no `id`), then a bare JobStatus
  *        ({id, kind, state, progress?, result?, error?}) for every job that is queued/running at
@@ -38,11 +39,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { JobStatus } from '../../shared/api';
+import { API_TABLE, type ApiCall, type JobStatus, type UploadCall } from '../../shared/api';
+import { isApiCall, methodOf } from '../../shared/api-calls';
 import { formatBytes } from '../../shared/bytes';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
-import { API_CALLS, dispatch, VERSION, type Backend } from '../../main/services/api-backend';
+import { dispatch, VERSION, type Backend } from '../../main/services/api-backend';
 import { capConnections } from './connection-cap';
 import { decodePathPart, requestUrl, sameOriginLocation } from './request-url';
 import { UploadRefused, Uploads } from './uploads';
@@ -74,9 +76,9 @@ export interface ServeLimits {
   checkIntervalMs: number;
   /** Open connections (WebSockets included); one more displaces the oldest idle one (connection-cap.ts). */
   maxConnections: number;
-  /** JSON body of every API call but the BULK_CALLS. */
+  /** JSON body of every API call whose body cap (API_TABLE) is 'json'. */
   maxJsonBytes: number;
-  /** JSON body of the BULK_CALLS. */
+  /** JSON body of the calls whose body cap is 'bulk' (arguments that grow with the corpus). */
   maxBulkBytes: number;
   /** A file sent to POST /api/upload (streamed to disk). */
   maxUploadBytes: number;
@@ -99,15 +101,8 @@ export const SERVE_LIMITS: ServeLimits = {
   uploadTtlMs: 10 * 60_000,
 };
 
-/**
- * Calls whose JSON arguments grow with the corpus: the documents of a job or an export, an
- * import's labeled rows as journal events. (The file to import and the backup of the database go
- * to POST /api/upload instead: see UPLOAD_CALLS.)
- */
-const BULK_CALLS: ReadonlySet<string> = new Set(['jobs.start', 'exports.dataset', 'journal.append']);
-/** Calls that take {upload: id} (from POST /api/upload) in place of the argument that carries a file. */
-const UPLOAD_CALLS: ReadonlySet<string> = new Set(['corpus.parse', 'backups.save']);
-const KNOWN_CALLS: ReadonlySet<string> = new Set(API_CALLS);
+/** The JSON body cap of a call, from its `body` fact in API_TABLE. */
+const BODY_CAP = { json: 'maxJsonBytes', bulk: 'maxBulkBytes' } as const satisfies Record<(typeof API_TABLE)[ApiCall]['body'], keyof ServeLimits>;
 /** How long a refused request's body is still read (and dropped) before its connection closes. */
 const BODY_LINGER_MS = 2_000;
 
@@ -269,14 +264,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'API calls take Content-Type: application/json'));
     const call = decodePathPart(url.pathname.slice('/api/'.length), 'the call name');
     const refuseBody = (status: number, message: string, code: ErrorCode = 'CONFIG') => refuseAndClose(req, res, status, errorBody(status, message, code));
-    if (!KNOWN_CALLS.has(call)) return refuseBody(404, `unknown call "${call.slice(0, 100)}"`, 'NOT_FOUND');
-    const max = BULK_CALLS.has(call) ? limits.maxBulkBytes : limits.maxJsonBytes;
+    if (!isApiCall(call)) return refuseBody(404, `unknown call "${call.slice(0, 100)}"`, 'NOT_FOUND');
+    const spec = API_TABLE[call];
+    const max = limits[BODY_CAP[spec.body]];
     let body: Buffer;
     try {
       body = await readBody(req, max);
     } catch (e) {
       if ((e as Error).message !== 'too large') return refuseBody(400, 'request body not received');
-      const hint = UPLOAD_CALLS.has(call) ? ' (send the file to POST /api/upload and name the upload instead)' : '';
+      const hint = spec.upload ? ' (send the file to POST /api/upload and name the upload instead)' : '';
       return refuseBody(413, `${call}: the request body is larger than ${formatBytes(max)}, the most this call takes${hint}`);
     }
     let args: unknown;
@@ -311,17 +307,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
   }
 
-  /** dispatch, except that corpus.parse and backups.save may name an upload instead of carrying the file. */
-  async function callWithUploads(call: string, args: unknown): Promise<unknown> {
-    const at = call === 'corpus.parse' ? 0 : call === 'backups.save' ? 1 : -1;
+  /** dispatch, except that a call that takes a file (API_TABLE's `upload`) may name an upload instead of carrying it. */
+  async function callWithUploads(call: ApiCall, args: unknown): Promise<unknown> {
+    const spec = API_TABLE[call];
+    const at = spec.upload?.arg ?? -1;
     const arg = Array.isArray(args) && at >= 0 ? (args[at] as unknown) : undefined;
     if (!arg || typeof arg !== 'object' || !('upload' in arg)) return dispatch(o.backend, call, args);
     const file = uploads.take(arg.upload);
     try {
-      const a = args as unknown[];
-      if (call === 'backups.save') return await o.backend.fromFile.saveBackup(a[0] as string, file, a[2] as Parameters<Backend['fromFile']['saveBackup']>[2]);
-      const { upload: _upload, base64: _base64, ...request } = arg as Record<string, unknown>;
-      return await o.backend.fromFile.parseCorpus(request as Parameters<Backend['fromFile']['parseCorpus']>[0], file);
+      return await methodOf(o.backend.fromFile, call as UploadCall)(args, file);
     } finally {
       await uploads.release(file);
     }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../../shared/worker-protocol';
-import { API_CALLS, createBackend, dispatch } from './api-backend';
+import { API_CALLS } from '../../shared/api-calls';
+import { createBackend, dispatch } from './api-backend';
 import type { WorkerExit, WorkerHandle } from './job-router';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-backend-'));

@@ -2,12 +2,15 @@
  * The DistilleryApi (src/shared/api.ts) on top of the host services: projects, journal, automatic
  * backups and exports on disk, compute in the worker process (jobs, corpus parsing, model export). One composition
  * function, `createBackend`, used by `distillery serve` (HTTP/WebSocket) and by Electron's main
- * process (IPC): both hand each call to `dispatch`, which only knows the calls listed in API_CALLS.
+ * process (IPC): both hand each call to `dispatch`, which only knows the calls of the call table
+ * (API_TABLE in src/shared/api.ts). The compiler holds createBackend to that table: a call added
+ * there and not implemented here (or, for a call that takes a file, in `fromFile`) does not build.
  *
  * Node only, never electron (eslint.config.js).
  */
 import path from 'node:path';
-import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, JobStatus, ParseCorpusRequest, ParsedCorpus, SystemInfo } from '../../shared/api';
+import type { CallArgs, CallResult, Grouped, HostApi, JobStatus, ParseCorpusRequest, SystemInfo, UploadCall } from '../../shared/api';
+import { callByName, isApiCall } from '../../shared/api-calls';
 import { DistilleryError } from '../../shared/errors';
 import { Backups } from './backups';
 import { Exports } from './exports';
@@ -19,20 +22,23 @@ import { ProjectStore } from './project-store';
 export const VERSION = '0.1.0';
 
 /** DistilleryApi without `jobs.subscribe` (events travel separately: WebSocket, IPC events). */
-export type HostApi = { [G in keyof DistilleryApi]: Omit<DistilleryApi[G], 'subscribe'> };
+export type { HostApi };
+
+/**
+ * The calls that take a file (UploadCall), run on a file the host already holds: serve mode streams
+ * large uploads to disk. `args` are the call's arguments as the wire sent them, with `{upload: id}`
+ * where the file was.
+ */
+export type FileHandlers = Grouped<UploadCall, { [C in UploadCall]: (args: UploadArgs<C>, file: string) => Promise<CallResult<C>> }>;
+type UploadArgs<C extends UploadCall> = OrUpload<CallArgs<C>>;
+type OrUpload<A extends unknown[]> = { [I in keyof A]: A[I] | { upload: unknown } };
 
 export interface Backend extends HostApi {
   readonly store: ProjectStore;
   readonly router: JobRouter;
   readonly journalService: Journal;
-  /**
-   * corpus.parse and backups.save on a file the host already holds (serve mode streams large
-   * uploads to disk). Host code only: `dispatch` never reaches these, so no client names a path.
-   */
-  readonly fromFile: {
-    parseCorpus(r: Omit<ParseCorpusRequest, 'base64'>, file: string): Promise<ParsedCorpus>;
-    saveBackup(projectId: string, file: string, meta: { reason: BackupReason; docs: number; labeled: number }): Promise<BackupInfo>;
-  };
+  /** Host code only: `dispatch` never reaches these, so no client names a path. */
+  readonly fromFile: FileHandlers;
   /** Every job status change: queued, each progress step, done/failed/cancelled. */
   subscribe(listener: (s: JobStatus) => void): () => void;
   dispose(): Promise<void>;
@@ -54,30 +60,6 @@ export interface BackendOptions {
   keepBackups?: number;
 }
 
-/** Every call on the wire, "<group>.<method>"; `satisfies` keeps it complete and exact. */
-export const API_CALLS = [
-  'system.info',
-  'projects.list',
-  'projects.create',
-  'projects.update',
-  'corpus.parse',
-  'jobs.start',
-  'jobs.cancel',
-  'jobs.status',
-  'journal.append',
-  'journal.read',
-  'journal.sentinel',
-  'exports.dataset',
-  'exports.model',
-  'exports.list',
-  'backups.save',
-  'backups.list',
-  'backups.read',
-] as const satisfies readonly ApiCall[];
-type Missing = Exclude<ApiCall, (typeof API_CALLS)[number]>;
-const complete: Missing extends never ? true : Missing = true;
-void complete;
-
 export function createBackend(o: BackendOptions): Backend {
   const fs = o.fs ?? nodeFs;
   const store = new ProjectStore(path.resolve(o.root), fs);
@@ -98,8 +80,13 @@ export function createBackend(o: BackendOptions): Backend {
     router,
     journalService: journal,
     fromFile: {
-      parseCorpus: (r, file) => router.call('parse-corpus-file', { request: r, file }),
-      saveBackup: (projectId, file, meta) => backups.saveFile(projectId, file, meta),
+      corpus: {
+        parse: ([r], file) => {
+          const { upload: _upload, base64: _base64, ...request } = r as ParseCorpusRequest & { upload: unknown };
+          return router.call('parse-corpus-file', { request, file });
+        },
+      },
+      backups: { save: ([projectId, , meta], file) => backups.saveFile(projectId as string, file, meta as Parameters<Backups['saveFile']>[2]) },
     },
     system: {
       async info(): Promise<SystemInfo> {
@@ -157,17 +144,10 @@ export function createBackend(o: BackendOptions): Backend {
   };
 }
 
-export function isApiCall(call: unknown): call is ApiCall {
-  return typeof call === 'string' && (API_CALLS as readonly string[]).includes(call);
-}
-
-/** Runs one wire call: `call` from API_CALLS, `args` its argument list. */
+/** Runs one wire call: `call` one of the table's API calls, `args` its argument list. */
 export async function dispatch(backend: HostApi, call: string, args: unknown): Promise<unknown> {
   if (!isApiCall(call)) throw new DistilleryError('NOT_FOUND', `unknown API call "${String(call).slice(0, 100)}"`, { field: 'call' });
-  if (!Array.isArray(args)) throw new DistilleryError('CONFIG', `${call}: the arguments must be a JSON array`, { field: 'args' });
-  const [group, method] = call.split('.') as [keyof HostApi, string];
-  const fn = (backend[group] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
-  return fn(...args);
+  return callByName(backend, call, args);
 }
 
 function systemLocale(): string {

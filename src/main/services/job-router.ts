@@ -15,7 +15,7 @@ import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { JobKind, JobRequest, JobStatus } from '../../shared/api';
-import { DistilleryError, toWire, type WireError } from '../../shared/errors';
+import { DistilleryError, fromWire, toWire, type WireError } from '../../shared/errors';
 import { MIN_LABELED, whyBadBertTeacher, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../../shared/worker-protocol';
 
 export interface WorkerExit {
@@ -340,7 +340,7 @@ export class JobRouter {
       this.calls.delete(m.callId);
       clearTimeout(p.timer);
       if (m.ok) p.resolve(m.result);
-      else p.reject(wireToError(m.error));
+      else p.reject(fromWire(m.error));
       return;
     }
     const e = this.jobs.get(m.id);
@@ -419,7 +419,7 @@ export class JobRouter {
     for (const [id, p] of this.calls) {
       this.calls.delete(id);
       clearTimeout(p.timer);
-      p.reject(wireToError(w));
+      p.reject(fromWire(w));
     }
   }
 
@@ -464,11 +464,4 @@ export class JobRouter {
     }
     return folder;
   }
-}
-
-function wireToError(w: WireError): DistilleryError {
-  const e = new DistilleryError(w.code, w.message, w.details ?? {});
-  e.name = w.name ?? 'DistilleryError';
-  if (w.stack) e.stack = w.stack;
-  return e;
 }

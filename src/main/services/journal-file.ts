@@ -11,9 +11,10 @@
  */
 import type { LabelEvent } from '../../shared/api';
 import { DistilleryError } from '../../shared/errors';
+import { LABEL_ACTIONS, LABEL_SOURCES } from '../../shared/label-event';
 
-export const EVENT_SOURCES = new Set(['human', 'teacher', 'rule', 'student']);
-export const EVENT_ACTIONS = new Set(['label', 'accept', 'correct', 'skip', 'undo']);
+const EVENT_SOURCES: ReadonlySet<string> = new Set(LABEL_SOURCES);
+const EVENT_ACTIONS: ReadonlySet<string> = new Set(LABEL_ACTIONS);
 
 export interface JournalLine {
   /** 1-based line number. */

@@ -4,7 +4,8 @@
  * the WebSocket `/api/events`. Authentication is a cookie the server set in exchange for the token
  * of the first URL, so every request is same-origin with credentials.
  */
-import type { ApiCall, BackupInfo, BackupReason, DistilleryApi, ExportedFile, ExportRequest, JobRequest, JobStatus, JournalSentinel, LabelEvent, ParseCorpusRequest, ParsedCorpus, ProjectMeta, SystemInfo } from '../../shared/api';
+import { API_TABLE, type ApiCall, type DistilleryApi, type JobStatus, type UploadFact } from '../../shared/api';
+import { API_CALLS, clientFor } from '../../shared/api-calls';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
 import { base64ToBytes } from '../db/logic';
 
@@ -28,7 +29,10 @@ export interface HttpApiOptions {
   reconnectMs?: { first: number; max: number };
 }
 
-export class HttpApi implements DistilleryApi {
+/** HttpApi has every method of DistilleryApi: the constructor builds them from the call table. */
+export interface HttpApi extends DistilleryApi {}
+
+export class HttpApi {
   private readonly base: string;
   private readonly fetchFn: typeof fetch;
   private readonly WS?: typeof WebSocket;
@@ -46,15 +50,32 @@ export class HttpApi implements DistilleryApi {
     this.WS = o.WebSocket ?? (typeof WebSocket === 'undefined' ? undefined : WebSocket);
     this.reconnect = o.reconnectMs ?? { first: 500, max: 8000 };
     this.delay = this.reconnect.first;
+    const api = clientFor(API_CALLS, (name, args) => this.send(name, args));
+    Object.assign(this, api, { jobs: { ...api.jobs, subscribe: (l: (s: JobStatus) => void) => this.subscribe(l) } });
   }
 
   call<T>(name: ApiCall, args: unknown[]): Promise<T> {
     return this.post<T>(name, `/api/${name}`, 'application/json', JSON.stringify(args));
   }
 
+  /** One call; a file it carries (API_TABLE's `upload`) goes to /api/upload first. */
+  private async send(name: ApiCall, args: unknown[]): Promise<unknown> {
+    const fact: UploadFact | undefined = API_TABLE[name].upload;
+    if (!fact) return this.call(name, args);
+    const a = [...args];
+    const arg = a[fact.arg];
+    if (fact.base64Field) {
+      const { [fact.base64Field]: base64, ...rest } = arg as Record<string, unknown>;
+      a[fact.arg] = { ...rest, upload: await this.upload(name, base64ToBytes(String(base64 ?? ''), atob)) };
+    } else {
+      a[fact.arg] = { upload: await this.upload(name, new Blob([String(arg)])) };
+    }
+    return this.call(name, a);
+  }
+
   /**
    * Sends a file's bytes to POST /api/upload, which streams them to disk, and returns the upload's
-   * id for `name` (corpus.parse, backups.save) to use: large files never travel inside JSON.
+   * id for `name` (a call with an `upload` fact) to use: large files never travel inside JSON.
    */
   private async upload(name: ApiCall, body: Blob | Uint8Array<ArrayBuffer>): Promise<string> {
     return (await this.post<{ upload: string }>(name, '/api/upload', 'application/octet-stream', body)).upload;
@@ -87,57 +108,14 @@ export class HttpApi implements DistilleryApi {
     return reply.result;
   }
 
-  system = { info: () => this.call<SystemInfo>('system.info', []) };
-
-  projects = {
-    list: () => this.call<ProjectMeta[]>('projects.list', []),
-    create: (p: Omit<ProjectMeta, 'id' | 'createdAt' | 'folder'>) => this.call<ProjectMeta>('projects.create', [p]),
-    update: (p: ProjectMeta) => this.call<ProjectMeta>('projects.update', [p]),
-  };
-
-  corpus = {
-    parse: async (r: ParseCorpusRequest) => {
-      const { base64, ...rest } = r;
-      const upload = await this.upload('corpus.parse', base64ToBytes(base64, atob));
-      return this.call<ParsedCorpus>('corpus.parse', [{ ...rest, upload }]);
-    },
-  };
-
-  jobs = {
-    start: (r: JobRequest) => this.call<{ id: string }>('jobs.start', [r]),
-    cancel: (id: string) => this.call<void>('jobs.cancel', [id]),
-    status: (id: string) => this.call<JobStatus>('jobs.status', [id]),
-    subscribe: (listener: (s: JobStatus) => void): (() => void) => {
-      this.listeners.add(listener);
-      this.connect();
-      return () => {
-        this.listeners.delete(listener);
-        if (this.listeners.size === 0) this.disconnect();
-      };
-    },
-  };
-
-  journal = {
-    append: (projectId: string, events: LabelEvent[]) => this.call<void>('journal.append', [projectId, events]),
-    read: (projectId: string) => this.call<LabelEvent[]>('journal.read', [projectId]),
-    sentinel: (projectId: string) => this.call<JournalSentinel | null>('journal.sentinel', [projectId]),
-  };
-
-  exports = {
-    dataset: (r: ExportRequest) => this.call<{ file: string; downloadUrl?: string }>('exports.dataset', [r]),
-    model: (projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder') =>
-      this.call<{ file: string; downloadUrl?: string }>('exports.model', [projectId, modelVersion, format]),
-    list: (projectId: string) => this.call<ExportedFile[]>('exports.list', [projectId]),
-  };
-
-  backups = {
-    save: async (projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }) => {
-      const upload = await this.upload('backups.save', new Blob([data]));
-      return this.call<BackupInfo>('backups.save', [projectId, { upload }, meta]);
-    },
-    list: (projectId: string) => this.call<BackupInfo[]>('backups.list', [projectId]),
-    read: (projectId: string, name: string) => this.call<string>('backups.read', [projectId, name]),
-  };
+  private subscribe(listener: (s: JobStatus) => void): () => void {
+    this.listeners.add(listener);
+    this.connect();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.disconnect();
+    };
+  }
 
   private eventsUrl(): string {
     const u = new URL(`${this.base}/api/events`, typeof location === 'undefined' ? 'http://127.0.0.1/' : location.href);

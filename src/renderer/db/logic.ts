@@ -5,6 +5,7 @@
  */
 import type { ExportRequest, LabelDef, LabelEvent, ParsedCorpus } from '../../shared/api';
 import type { TaskType } from '../../shared/task';
+import { toLabelEvent } from '../../shared/label-event';
 import { queueScore, type Strategy } from '../queue/strategies';
 import type { DocRow, EventRow, LabelSource } from './types';
 
@@ -211,10 +212,7 @@ export function makeEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text'>, l
 
 /** The event as the journal stores it (LabelEvent plus the text, so a rebuild needs nothing else). */
 export function journalEvent(e: EventRow): LabelEvent {
-  const out: LabelEvent = { docId: e.docId, labels: e.labels, source: e.source, who: e.who, at: e.at, action: e.action };
-  if (e.modelVersion) out.modelVersion = e.modelVersion;
-  if (e.text !== undefined) out.text = e.text;
-  return out;
+  return toLabelEvent(e);
 }
 
 export interface FoldedDoc {
