@@ -31,6 +31,8 @@ export interface CorpusDoc {
   labels: string[];
   /** 1-based physical line where the row starts. */
   line: number;
+  /** Where the label came from (--source-col, or a job's documents), weighted in training by its source weight. */
+  source?: string;
 }
 
 export interface Corpus {

@@ -26,6 +26,7 @@ import { TextPipeline } from '../text/pipeline';
 import { DEFAULT_ALPHA, DEFAULT_TEMPERATURE, inverseFrequencyWeights } from '../train/losses';
 import { trainStudent, type EncodedSet, type TrainResult } from '../train/trainer';
 import { encodeDocs } from './encode-docs';
+import { weightOf, type SourceWeights } from '../../shared/source-weights';
 import { scoreProbs } from '../train/score';
 import { readTeacherOutputs } from './teacher-outputs';
 import { publishFolder } from '../util/publish-folder';
@@ -70,6 +71,8 @@ export interface TrainJobOptions {
   charts?: boolean;
   /** Data-parallel training over this many threads (1 = in this thread). */
   workers?: number;
+  /** Loss weight per label source (documents that carry a `source`); unnamed sources take DEFAULT_SOURCE_WEIGHTS. */
+  sourceWeights?: SourceWeights;
 }
 
 export interface TrainJobResult {
@@ -170,6 +173,8 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   );
   const teacherRows = d.teacher ? concatRows(trainDocs.map((x) => d.teacher!.get(x)!), C) : undefined;
   const trainSet = encodeDocs(trainDocs, pipeline, schema, o.data, teacherRows);
+  // Labels weighted by where they came from, once any training document says (shared/source-weights.ts).
+  if (trainDocs.some((x) => x.source !== undefined)) trainSet.weights = Float32Array.from(trainDocs, (x) => weightOf(x.source, o.sourceWeights));
   const validSet = encodeDocs(d.valid, pipeline, schema, o.data);
   const testSet = encodeDocs(d.test, pipeline, schema, o.testData ?? o.data);
 
