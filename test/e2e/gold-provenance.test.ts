@@ -8,7 +8,9 @@
  * - a training request tests on the gold set (10 % of the human labels, per label) and carries the
  *   per-source weights; the runs table says "n = … gold, imported";
  * - pre-labels accepted in bulk never enter the gold set (asserted on the database) and the next
- *   request sends them as 'teacher' labels, weighted 0.5, none of them gold.
+ *   request sends them as 'teacher' labels, weighted 0.5, none of them gold;
+ * - a database of the schema's version 1 (another browser profile) opens under version 2 with its rows
+ *   and the new gold index.
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), gold-*.png.
  */
@@ -154,5 +156,65 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     await page.click('[data-testid="job-cancel"]');
     await waitFor(page, '() => /cancelled/.test(document.querySelector(\'[data-testid="run-state"]\')?.textContent ?? "")', undefined, 60_000);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('a database written by version 1 of the schema opens under version 2, rows kept, the gold index added', async () => {
+    const ctx = await browser!.newContext({ locale: 'en-US' });
+    const old = await ctx.newPage();
+    // Same origin, before the app ever ran: the version-1 layout Dexie made (IndexedDB version 10).
+    await old.goto(`${serve!.origin}/no-such-page`);
+    await old.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const q = indexedDB.open('distillery', 10);
+          q.onupgradeneeded = () => {
+            const db = q.result;
+            db.createObjectStore('projects', { keyPath: 'id' });
+            const docs = db.createObjectStore('docs', { keyPath: ['projectId', 'id'] });
+            docs.createIndex('projectId', 'projectId');
+            docs.createIndex('[projectId+isLabeled]', ['projectId', 'isLabeled']);
+            docs.createIndex('[projectId+isLabeled+queueScore]', ['projectId', 'isLabeled', 'queueScore']);
+            docs.createIndex('[projectId+isLabeled+confidence]', ['projectId', 'isLabeled', 'confidence']);
+            docs.createIndex('importId', 'importId');
+            const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+            events.createIndex('[projectId+docId]', ['projectId', 'docId']);
+            events.createIndex('[projectId+journaled]', ['projectId', 'journaled']);
+            events.createIndex('projectId', 'projectId');
+            db.createObjectStore('jobs', { keyPath: 'id' }).createIndex('projectId', 'projectId');
+            const imports = db.createObjectStore('imports', { keyPath: 'id' });
+            imports.createIndex('projectId', 'projectId');
+            imports.createIndex('state', 'state');
+            docs.put({ projectId: 'old-project', id: 'd1', text: '旧文档', labels: ['x'], isLabeled: 1, source: 'human', queueScore: 0 });
+          };
+          q.onsuccess = () => {
+            q.result.close();
+            resolve();
+          };
+          q.onerror = () => reject(q.error);
+        }),
+    );
+    await old.goto(serve!.url);
+    await old.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
+    const after = await old.evaluate(
+      () =>
+        new Promise<{ version: number; indexes: string[]; doc: unknown }>((resolve, reject) => {
+          const q = indexedDB.open('distillery');
+          q.onsuccess = () => {
+            const db = q.result;
+            const store = db.transaction('docs').objectStore('docs');
+            const r = store.get(['old-project', 'd1']);
+            r.onsuccess = () => {
+              resolve({ version: db.version, indexes: Array.from(store.indexNames), doc: r.result });
+              db.close();
+            };
+            r.onerror = () => reject(r.error);
+          };
+          q.onerror = () => reject(q.error);
+        }),
+    );
+    expect(after.version).toBe(20);
+    expect(after.indexes).toContain('[projectId+gold]');
+    expect(after.doc).toMatchObject({ id: 'd1', text: '旧文档', labels: ['x'] });
+    await ctx.close();
   });
 });
