@@ -2,6 +2,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ARCH_IDS } from '../worker/models/registry';
 import { TRAIN_DEFAULTS, type TrainJobOptions } from '../worker/jobs/train-job';
+import { DistilleryError } from '../shared/errors';
+import { DEFAULT_SOURCE_WEIGHTS, parseSourceWeights, type SourceWeights } from '../shared/source-weights';
 
 export const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -23,6 +25,13 @@ export const fraction = (name: string) => (v: string) => {
   const n = num(name)(v);
   if (n < 0 || n >= 1) throw new InvalidArgumentError(`${name} must be in [0, 1), got ${v}`);
   return n;
+};
+const sourceWeightsArg = (v: string): SourceWeights => {
+  try {
+    return parseSourceWeights(v);
+  } catch (e) {
+    throw new InvalidArgumentError(`--source-weights: ${(e as Error).message}`);
+  }
 };
 export const intList = (name: string) => (v: string) => v.split(',').map((x) => int(name)(x.trim()));
 export const numList = (name: string) => (v: string) => v.split(',').map((x) => num(name)(x.trim()));
@@ -60,6 +69,8 @@ export function addTrainOptions(c: Command): Command {
     .option('--num-filters <n>', 'TextCNN filters per width', int('--num-filters'))
     .option('--variance <f>', 'cnn-nb: PCA variance kept (default 0.95)', num('--variance'))
     .option('--class-weights <mode>', 'none | balanced (inverse frequency)', 'none')
+    .option('--source-col <name>', 'column naming where each label came from (human, corrected, imported, teacher, student, rule): weighted in the loss by --source-weights')
+    .option('--source-weights <list>', `loss weight per label source, e.g. human=1,teacher=0.5 (defaults: ${Object.entries(DEFAULT_SOURCE_WEIGHTS).map(([k, v]) => `${k}=${v}`).join(',')})`, sourceWeightsArg)
     .option('--focal-gamma <g>', 'focal loss γ (0 = plain cross-entropy)', num('--focal-gamma'))
     .option('--threshold <p>', 'multi-label decision threshold', num('--threshold'), 0.5)
     .option('--workers <n>', 'training threads (data parallel; default: 1)', int('--workers'), 1)
@@ -72,6 +83,7 @@ export const BACKEND_OPTION = ['--backend <name>', 'tensorflow-gpu | tensorflow 
 
 /** commander's camelCased options → the job's options. */
 export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
+  if (o.sourceWeights && !o.sourceCol) throw new DistilleryError('CONFIG', '--source-weights needs --source-col (the column that says where each label came from)', { field: 'sourceWeights' });
   return {
     data: o.data as string,
     out: o.out as string | undefined,
@@ -104,6 +116,7 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
       varianceKept: o.variance as number | undefined,
     },
     classWeights: o.classWeights as 'none' | 'balanced',
+    ...(o.sourceCol ? { sourceCol: o.sourceCol as string, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...(o.sourceWeights as SourceWeights | undefined) } } : {}),
     focalGamma: o.focalGamma as number | undefined,
     threshold: o.threshold as number,
     workers: o.workers as number,

@@ -73,7 +73,12 @@ export interface ParsedCorpus {
 
 /** What a job needs from the database: labeled rows to learn from, other rows to score. */
 export interface JobDocs {
-  labeled: { id: string; text: string; labels: string[] }[];
+  /**
+   * `source`: where the label came from (shared/source-weights.ts LABEL_ORIGINS), weighted in training by
+   * `options.sourceWeights`; `gold`: in the project's fixed gold set, which is then exactly the test
+   * set and never trained on (issue 12).
+   */
+  labeled: { id: string; text: string; labels: string[]; source?: string; gold?: boolean }[];
   /** Documents to pre-label / score after training (ids come back with probabilities). */
   toScore?: { id: string; text: string }[];
 }

@@ -5,7 +5,7 @@
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref } from 'vue';
 import type { LabelEvent } from '../../shared/api';
 import { labelForKey, sameLabels, toggleLabel, type LabelMeta, type LabelProgress } from '../db/logic';
-import { getDoc, history, progress as loadProgress, recordSkip, undoLabels, writeLabels, type Undo } from '../db/repo';
+import { getDoc, history, progress as loadProgress, recordSkip, setIgnored, undoLabels, writeLabels, type Undo } from '../db/repo';
 import type { DocRow, EventRow, LabelSource, ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { refreshStats, state, syncJournal, toast, writesAllowed } from '../state/app';
@@ -196,6 +196,7 @@ export function useLabeling(o: LabelingOptions) {
         afterWrite(p);
       } else {
         skipped.value.delete(docId);
+        await setIgnored(p.id, docId, null, state.user);
       }
       const doc = await getDoc(p.id, docId);
       if (doc) {
@@ -206,9 +207,15 @@ export function useLabeling(o: LabelingOptions) {
     });
   }
 
+  /** Brings this session's skipped documents back into the queue (skips are stored: see recordSkip). */
   function clearSkipped(): Promise<void> {
-    skipped.value = new Set();
-    return serial(() => refill(true));
+    return serial(async () => {
+      const p = o.project.value;
+      const ids = [...skipped.value];
+      skipped.value = new Set();
+      if (p) for (const id of ids) await setIgnored(p.id, id, null, state.user);
+      await refill(true);
+    });
   }
 
   function isTyping(t: EventTarget | null): boolean {

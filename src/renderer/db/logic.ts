@@ -155,7 +155,7 @@ export function planImport(parsed: Pick<ParsedCorpus, 'docs'>, ctx: ImportContex
     };
     if (labels.length) {
       labeled++;
-      Object.assign(row, { source: 'human' as const, who: ctx.who, at: ctx.at });
+      Object.assign(row, { source: 'human' as const, who: ctx.who, at: ctx.at, labelVia: 'import' as const });
     }
     rows.push(row);
   }
@@ -310,6 +310,9 @@ export interface CorpusFilter {
   maxConfidence?: number;
   disagreement: boolean;
   search: string;
+  /** Only documents in the gold set (db/gold.ts) / only documents set aside. */
+  gold?: boolean;
+  ignored?: boolean;
 }
 
 export const UNLABELED = '∅';
@@ -328,6 +331,8 @@ export function matchesFilter(f: CorpusFilter): (d: DocRow) => boolean {
     if (min !== undefined && !(d.confidence !== undefined && d.confidence >= min)) return false;
     if (max !== undefined && !(d.confidence !== undefined && d.confidence <= max)) return false;
     if (f.disagreement && !disagrees(d)) return false;
+    if (f.gold && !(d.gold === 1 && d.labels.length > 0 && (d.source ?? 'human') === 'human')) return false;
+    if (f.ignored && !d.ignored) return false;
     if (q && !d.text.toLowerCase().includes(q) && !d.id.toLowerCase().includes(q)) return false;
     return true;
   };

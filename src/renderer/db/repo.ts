@@ -21,6 +21,7 @@ import {
   type LabelMeta,
   type LabelProgress,
 } from './logic';
+import { GOLD_DEFAULTS, goldAdditions, inGold, isHumanLabeled } from './gold';
 import { exportProject } from './project-export';
 import { bulkDb, strictDb } from './schema';
 import type { DocRow, EventRow, ImportRow, JobRow, ProjectRow } from './types';
@@ -122,7 +123,7 @@ export async function queueHead(projectId: string, n: number, exclude: ReadonlyS
     .where('[projectId+isLabeled+queueScore]')
     .between([projectId, 0, minKey], [projectId, 0, maxKey])
     .reverse()
-    .filter((d) => !exclude.has(d.id))
+    .filter((d) => !exclude.has(d.id) && !d.ignored)
     .limit(n)
     .toArray();
 }
@@ -132,7 +133,7 @@ export async function reviewHead(projectId: string, n: number, exclude: Readonly
   return bulkDb.docs
     .where('[projectId+isLabeled+confidence]')
     .between([projectId, 0, minKey], [projectId, 0, maxKey])
-    .filter((d) => !exclude.has(d.id) && (d.suggestion?.length ?? 0) > 0)
+    .filter((d) => !exclude.has(d.id) && !d.ignored && (d.suggestion?.length ?? 0) > 0)
     .limit(n)
     .toArray();
 }
@@ -211,7 +212,7 @@ export async function rollbackPendingImports(): Promise<number> {
 export interface Undo {
   projectId: string;
   docId: string;
-  before: Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at' | 'labelModelVersion'>;
+  before: Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at' | 'labelModelVersion' | 'labelVia'>;
 }
 
 /**
@@ -229,17 +230,23 @@ export async function writeLabels(
   return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
-    const before = { labels: doc.labels, isLabeled: doc.isLabeled, source: doc.source, who: doc.who, at: doc.at, labelModelVersion: doc.labelModelVersion };
-    const patch = labelPatch(labels, meta, schema);
+    const before = { labels: doc.labels, isLabeled: doc.isLabeled, source: doc.source, who: doc.who, at: doc.at, labelModelVersion: doc.labelModelVersion, labelVia: doc.labelVia };
+    const patch: Partial<DocRow> = { ...labelPatch(labels, meta, schema), labelVia: action === 'correct' && meta.source === 'human' ? 'correct' : undefined };
+    // A model's label is never gold (db/gold.ts): a gold document that takes one leaves the set.
+    if (meta.source !== 'human' && doc.gold === 1) patch.gold = undefined;
     await strictDb.docs.update([projectId, docId], patch);
     await strictDb.events.add(makeEvent(projectId, doc, patch.labels ?? [], meta, action));
     return { projectId, docId, before };
   });
 }
 
-/** Records a skip in the history and the journal (the label stays as it was). */
-export async function recordSkip(projectId: string, doc: DocRow, meta: LabelMeta): Promise<void> {
-  await strictDb.transaction('rw', strictDb.events, async () => {
+/**
+ * A skip: the document is set aside (out of the queues until restored, so it does not come back first
+ * after a reload) and the skip recorded in the history and the journal (the label stays as it was).
+ */
+export async function recordSkip(projectId: string, doc: DocRow, meta: LabelMeta, reason = ''): Promise<void> {
+  await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
+    await strictDb.docs.update([projectId, doc.id], { ignored: { reason, who: meta.who, at: meta.at } });
     await strictDb.events.add(makeEvent(projectId, doc, doc.labels, meta, 'skip'));
   });
 }
@@ -257,31 +264,70 @@ export async function undoLabels(u: Undo, who: string): Promise<void> {
       who: u.before.who,
       at: u.before.at,
       labelModelVersion: u.before.labelModelVersion,
+      labelVia: u.before.labelVia,
     });
     const meta = { source: u.before.source ?? 'human', who, at, ...(u.before.labelModelVersion ? { modelVersion: u.before.labelModelVersion } : {}) };
     await strictDb.events.add(makeEvent(u.projectId, doc, u.before.labels, meta, 'undo'));
   });
 }
 
-/** Accepts every pending pre-label with confidence ≥ threshold, in one strict transaction. */
+/** Accepts every pending pre-label with confidence ≥ threshold, in one strict transaction (documents set aside stay so). */
 export async function bulkAccept(projectId: string, threshold: number, who: string, schema: readonly string[]): Promise<number> {
   return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const docs = await strictDb.docs
       .where('[projectId+isLabeled+confidence]')
       .between([projectId, 0, threshold], [projectId, 0, maxKey], true, true)
-      .filter((d) => (d.suggestion?.length ?? 0) > 0)
+      .filter((d) => (d.suggestion?.length ?? 0) > 0 && !d.ignored)
       .toArray();
     const at = new Date().toISOString();
     const events: EventRow[] = [];
     for (const d of docs) {
       const meta: LabelMeta = { source: 'teacher', who, at, modelVersion: d.modelVersion };
       const patch = labelPatch(d.suggestion ?? [], meta, schema);
-      Object.assign(d, patch);
+      // An accepted pre-label is the model's guess: never gold (gold is drawn from people's labels only).
+      Object.assign(d, patch, { labelVia: undefined, gold: d.gold === 1 ? undefined : d.gold });
       events.push(makeEvent(projectId, d, patch.labels ?? [], meta, 'accept'));
     }
     await strictDb.docs.bulkPut(docs);
     await strictDb.events.bulkAdd(events);
     return docs.length;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gold set and documents set aside (issue 12)
+
+/** Grows the project's gold set by the documents the draw adds now (db/gold.ts); returns how many. */
+export async function updateGoldSet(p: Pick<ProjectRow, 'id' | 'goldFraction' | 'goldCap'>): Promise<number> {
+  return strictDb.transaction('rw', strictDb.docs, async () => {
+    const labeled = await strictDb.docs.where('[projectId+isLabeled]').equals([p.id, 1]).toArray();
+    const add = goldAdditions(labeled, { fraction: p.goldFraction ?? GOLD_DEFAULTS.fraction, cap: p.goldCap ?? GOLD_DEFAULTS.cap }, p.id);
+    if (add.length) await strictDb.docs.bulkUpdate(add.map((id) => ({ key: [p.id, id] as [string, string], changes: { gold: 1 as const } })));
+    return add.length;
+  });
+}
+
+/** The project's gold documents (flagged and still carrying a person's label). */
+export async function goldDocs(projectId: string): Promise<DocRow[]> {
+  const rows = await strictDb.docs.where('[projectId+gold]').equals([projectId, 1]).toArray();
+  return rows.filter(inGold);
+}
+
+/** A person puts a document in the gold set or takes it out (then it is never drawn again). Only a person's label can be gold. */
+export async function setGold(projectId: string, docId: string, on: boolean): Promise<void> {
+  await strictDb.transaction('rw', strictDb.docs, async () => {
+    const doc = await strictDb.docs.get([projectId, docId]);
+    if (!doc) throw new Error(`document ${docId} is not in the database`);
+    if (on && !isHumanLabeled(doc)) throw new Error(`document ${docId}: only a person's label can be gold (this one is ${doc.labels.length ? `from ${doc.source}` : 'unlabeled'})`);
+    await strictDb.docs.update([projectId, docId], { gold: on ? 1 : 0 });
+  });
+}
+
+/** Sets a document aside (out of the queues, with an optional reason) or restores it (reason null). */
+export async function setIgnored(projectId: string, docId: string, reason: string | null, who: string): Promise<void> {
+  await strictDb.transaction('rw', strictDb.docs, async () => {
+    const n = await strictDb.docs.update([projectId, docId], { ignored: reason === null ? undefined : { reason: reason.trim(), who, at: new Date().toISOString() } });
+    if (!n && !(await strictDb.docs.get([projectId, docId]))) throw new Error(`document ${docId} is not in the database`);
   });
 }
 

@@ -28,6 +28,12 @@ export class DistilleryDB extends Dexie {
       jobs: 'id, projectId',
       imports: 'id, projectId, state',
     });
+    // 2 (issue 12): documents may carry `gold` (the fixed gold set), `ignored` and `labelVia`. The new
+    // index finds a project's gold set without reading every document; rows written by version 1 have
+    // no `gold` (= not in the set), which is what they should mean, so the upgrade rewrites nothing.
+    this.version(2).stores({
+      docs: '[projectId+id], projectId, [projectId+isLabeled], [projectId+isLabeled+queueScore], [projectId+isLabeled+confidence], importId, [projectId+gold]',
+    });
   }
 }
 

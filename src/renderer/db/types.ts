@@ -21,6 +21,11 @@ export interface ProjectRow extends ProjectMeta {
   liveLoop?: LiveLoopSetting;
   /** The model whose scores ordered the queue last (naive Bayes of the live loop, or a teacher). */
   queueModel?: QueueModel;
+  /** Gold set size (db/gold.ts GOLD_DEFAULTS when absent). */
+  goldFraction?: number;
+  goldCap?: number;
+  /** Loss weight per label origin for training (shared/source-weights.ts defaults when absent). */
+  sourceWeights?: Record<string, number>;
 }
 
 export interface DocRow {
@@ -54,6 +59,12 @@ export interface DocRow {
   line?: number;
   /** Re-created from the journal without its text; the next import of the file fills it in. */
   missingText?: 1;
+  /** How a person's label was made, where it matters for its training weight: came with an imported file, or corrected a pre-label / an earlier label. */
+  labelVia?: 'import' | 'correct';
+  /** In the project's fixed gold set (db/gold.ts): 1 = held out, never trained on; 0 = taken out by a person, never drawn again. */
+  gold?: 0 | 1;
+  /** Set aside by an annotator ("ignore"): out of the queues until restored. Reversible. */
+  ignored?: { reason: string; who: string; at: string };
 }
 
 /** One label event (also appended to the backend journal); `journaled` = 1 once it was. */
@@ -90,4 +101,6 @@ export interface JobRow {
   /** Scores of the result were written to the documents. */
   applied?: boolean;
   labeledCount: number;
+  /** What the run was tested on when it was the project's gold set: size and label origins ("n = 40 gold, human"). */
+  testSet?: { n: number; origins: string[]; gold: true };
 }

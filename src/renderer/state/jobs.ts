@@ -7,7 +7,9 @@ import { reactive } from 'vue';
 import type { JobKind, JobRequest, JobStatus } from '../../shared/api';
 import { DistilleryError, fromWire } from '../../shared/errors';
 import { api } from '../api';
-import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateJob } from '../db/repo';
+import { DEFAULT_SOURCE_WEIGHTS } from '../../shared/source-weights';
+import { inGold, isHumanLabeled, labelOrigin, testSetSummary } from '../db/gold';
+import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSet, updateJob } from '../db/repo';
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
 import { state, toast, saveLocalProject, refreshStats } from './app';
@@ -167,12 +169,24 @@ export interface JobOptions {
 
 /** Builds the job request from the database and starts it; `left` = labeled documents a distill job had to leave out. */
 export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions): Promise<JobRow & { left: number }> {
+  // New human labels join the gold set at its rate before anything trains on them (db/gold.ts).
+  await updateGoldSet(p);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
-  let labeled = docs.filter((d) => d.labels.length).map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
+  let labeled: JobRequest['docs']['labeled'] = docs
+    .filter((d) => d.labels.length)
+    .map((d) => ({ id: d.id, text: d.text, labels: d.labels, source: labelOrigin(d), ...(inGold(d) ? { gold: true } : {}) }));
   let left = 0;
-  // The fast pre-labeler learns from people only: accepted pre-labels would teach it its own guesses.
-  if (kind === 'fast-prelabel') labeled = docs.filter((d) => d.labels.length && (d.source ?? 'human') === 'human').map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
+  if (kind === 'fast-prelabel') {
+    // The fast pre-labeler learns from people only (accepted pre-labels would teach it its own
+    // guesses), and never from the gold set, which the worker leaves out by id.
+    const human = docs.filter(isHumanLabeled);
+    labeled = human.map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
+    options = { ...options, goldIds: human.filter(inGold).map((d) => d.id) };
+  } else if (kind !== 'train-bert-teacher' && kind !== 'score') {
+    // Student trainings weight each label by its source; the run records the weights with its options.
+    options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };
+  }
   const req: JobRequest = { kind, projectId: p.id, task: p.task, labels, docs: { labeled }, options };
   if (kind === 'fast-prelabel') {
     req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
@@ -193,7 +207,10 @@ export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions
     if (options.useUnlabeled) req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
   }
   const { id } = await api.jobs.start(req);
-  const row: JobRow = { id, projectId: p.id, kind, state: 'queued', options: plain(options), startedAt: new Date().toISOString(), curve: [], labeledCount: labeled.length };
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const gold = labeled.filter((d) => d.gold).map((d) => byId.get(d.id)!);
+  const testSet = gold.length && kind !== 'train-bert-teacher' && kind !== 'score' ? { ...testSetSummary(gold), gold: true as const } : undefined;
+  const row: JobRow = { id, projectId: p.id, kind, state: 'queued', options: plain(options), startedAt: new Date().toISOString(), curve: [], labeledCount: labeled.length, ...(testSet ? { testSet } : {}) };
   // The event may have beaten the reply: keep what it said.
   const early = jobsState.byId[id];
   const merged = early ? { ...row, ...early, options: row.options, projectId: p.id } : row;

@@ -21,6 +21,8 @@ export interface ReadCorpusOptions {
   dedupe?: boolean;
   /** A label column must exist and label at least one document. Unlabeled rows are still returned. */
   requireLabels?: boolean;
+  /** Column saying where each label came from (human, teacher, rule, …): kept as CorpusDoc.source. */
+  sourceCol?: string;
 }
 
 export interface CorpusDoc {
@@ -31,6 +33,8 @@ export interface CorpusDoc {
   labels: string[];
   /** 1-based physical line where the row starts. */
   line: number;
+  /** Where the label came from (--source-col, or a job's documents), weighted in training by its source weight. */
+  source?: string;
 }
 
 export interface Corpus {
@@ -69,6 +73,9 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
   }
   const table = parseTable(text, shown, opts.format);
   const cols = chooseColumns(table.columns, opts, shown);
+  if (opts.sourceCol !== undefined && !table.columns.includes(opts.sourceCol)) {
+    throw new InputError('INPUT_PARSE', `${shown}: no column "${opts.sourceCol}" for the label source (columns: ${table.columns.join(', ')})`, { file: shown, column: opts.sourceCol, field: 'sourceCol' });
+  }
 
   const docs: CorpusDoc[] = [];
   const firstByKey = new Map<string, CorpusDoc>();
@@ -103,6 +110,10 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
       firstByKey.set(key, doc);
     }
     if (cols.id) doc.id = checkId(row.cells[cols.id], ids, shown, row.line, cols.id);
+    if (opts.sourceCol !== undefined) {
+      const src = cellText(row.cells[opts.sourceCol], shown, row.line, opts.sourceCol).trim();
+      if (src) doc.source = src;
+    }
     if (cell.multi || cell.labels.length > 1) multiLabel = true;
     for (const l of cell.labels) {
       const seen = labelDocs.get(l);

@@ -26,6 +26,7 @@ import { TextPipeline } from '../text/pipeline';
 import { DEFAULT_ALPHA, DEFAULT_TEMPERATURE, inverseFrequencyWeights } from '../train/losses';
 import { trainStudent, type EncodedSet, type TrainResult } from '../train/trainer';
 import { encodeDocs } from './encode-docs';
+import { LABEL_ORIGINS, weightOf, type SourceWeights } from '../../shared/source-weights';
 import { scoreProbs } from '../train/score';
 import { readTeacherOutputs } from './teacher-outputs';
 import { publishFolder } from '../util/publish-folder';
@@ -70,6 +71,10 @@ export interface TrainJobOptions {
   charts?: boolean;
   /** Data-parallel training over this many threads (1 = in this thread). */
   workers?: number;
+  /** Loss weight per label source (documents that carry a `source`); unnamed sources take DEFAULT_SOURCE_WEIGHTS. */
+  sourceWeights?: SourceWeights;
+  /** Column of the data file naming each label's source (weighted by sourceWeights). */
+  sourceCol?: string;
 }
 
 export interface TrainJobResult {
@@ -124,8 +129,9 @@ export interface PreparedData {
 
 /** Reads and splits the data once; sweeps and repeated runs reuse it. */
 export async function prepareData(o: TrainJobOptions): Promise<PreparedData> {
-  const corpus = await readCorpus(o.data, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding, requireLabels: true });
+  const corpus = await readCorpus(o.data, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding, requireLabels: true, sourceCol: o.sourceCol });
   const labeled = corpus.docs.filter((d) => d.labels.length > 0);
+  if (o.sourceCol) checkSources(labeled, o.data, o.sourceCol, o.sourceWeights);
   const unlabeled = corpus.docs.filter((d) => d.labels.length === 0);
   if (labeled.length === 0) throw new InputError('INPUT_EMPTY', `${o.data}: no labeled documents to train on`, { file: o.data });
   if (corpus.labels.length < 2) {
@@ -170,6 +176,8 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   );
   const teacherRows = d.teacher ? concatRows(trainDocs.map((x) => d.teacher!.get(x)!), C) : undefined;
   const trainSet = encodeDocs(trainDocs, pipeline, schema, o.data, teacherRows);
+  // Labels weighted by where they came from, once any training document says (shared/source-weights.ts).
+  if (trainDocs.some((x) => x.source !== undefined)) trainSet.weights = Float32Array.from(trainDocs, (x) => weightOf(x.source, o.sourceWeights));
   const validSet = encodeDocs(d.valid, pipeline, schema, o.data);
   const testSet = encodeDocs(d.test, pipeline, schema, o.testData ?? o.data);
 
@@ -323,6 +331,20 @@ function classCounts(set: EncodedSet, C: number, multi: boolean): number[] {
     } else if (set.hard[i] >= 0) counts[set.hard[i]]++;
   }
   return counts;
+}
+
+/** A label source that has neither a default weight nor one in --source-weights is a typo until proven otherwise: named with its line. */
+function checkSources(docs: readonly CorpusDoc[], file: string, column: string, weights: SourceWeights | undefined): void {
+  const known = new Set<string>([...LABEL_ORIGINS, ...Object.keys(weights ?? {})]);
+  const bad = docs.find((d) => d.source !== undefined && !known.has(d.source));
+  if (bad) {
+    throw new InputError('INPUT_PARSE', `${file}:${bad.line}: label source "${bad.source}" in column "${column}" has no weight; known: ${[...known].join(', ')} (give it one with --source-weights ${bad.source}=1)`, {
+      file,
+      line: bad.line,
+      column,
+      field: 'source',
+    });
+  }
 }
 
 function optionsRecord(o: TrainJobOptions): Record<string, unknown> {

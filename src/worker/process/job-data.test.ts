@@ -52,6 +52,27 @@ describe('prepareJobData', () => {
   });
 });
 
+describe('prepareJobData with a gold set and label sources (issue 12)', () => {
+  const o = { seed: 1, validSplit: 0.1, testSplit: 0.1 };
+  it('tests on exactly the gold documents and never trains on them', () => {
+    const gold = new Set(['d0', 'd1', 'd2', 'd3', 'd4', 'd5']);
+    const docs = labeled.map((d) => ({ ...d, gold: gold.has(d.id) }));
+    const a = prepareJobData(req({ docs: { labeled: docs } }), o, 'v');
+    expect(a.prepared.test.map((d) => d.id).sort()).toEqual([...gold].sort());
+    for (const d of [...a.prepared.train, ...a.prepared.valid]) expect(gold.has(d.id)).toBe(false);
+    expect(a.prepared.train.length + a.prepared.valid.length).toBe(34);
+  });
+
+  it('keeps each label\'s source on the document and in the snapshot; checks the weights option', () => {
+    const docs = labeled.map((d, i) => ({ ...d, source: i < 10 ? 'teacher' : 'human' }));
+    const a = prepareJobData(req({ docs: { labeled: docs } }), o, 'v');
+    expect(a.prepared.corpus.docs.find((d) => d.id === 'd3')?.source).toBe('teacher');
+    expect(a.snapshot).toContain('"source":"teacher"');
+    expect(trainOptionsFrom({ sourceWeights: { human: 1, teacher: 0.5 } }, false).sourceWeights).toEqual({ human: 1, teacher: 0.5 });
+    expect(() => trainOptionsFrom({ sourceWeights: { teacher: -1 } }, false)).toThrow(/option "sourceWeights": weight of "teacher"/);
+  });
+});
+
 describe('bertTeacherOptionsFrom', () => {
   it('fills in the CLI\'s defaults and resolves the folder (~ expanded)', () => {
     const o = bertTeacherOptionsFrom({ source: 'model-dir', modelDir: '~/models/bert-base-chinese', epochs: 2, lr: 5e-5 });

@@ -16,6 +16,7 @@ import { defaultHeads, MIN_LABELED, whyBadBertTeacher, whyNotTrainable, type Ber
 import { ARCH_IDS } from '../models/registry';
 import { TEACHER_DEFAULTS } from '../jobs/teacher-job';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
+import { whyBadSourceWeights } from '../../shared/source-weights';
 
 
 const INT_KEYS = ['epochs', 'batchSize', 'seed', 'splitSeed', 'patience', 'maxVocab', 'minCount', 'maxLen', 'workers'] as const;
@@ -23,7 +24,7 @@ const NUM_KEYS = ['learningRate', 'validSplit', 'testSplit', 'lengthPercentile',
 const ARCH_INT_KEYS = ['hidden', 'layers', 'embedDim', 'numFilters', 'attDim'] as const;
 const ARCH_NUM_KEYS = ['dropout', 'varianceKept'] as const;
 const ALIASES: Record<string, string> = { lr: 'learningRate', variance: 'varianceKept', lenPercentile: 'lengthPercentile' };
-const OTHER_KEYS = ['model', 'tokens', 'classWeights', 'backend', 'useUnlabeled', 'charts', 'filterSizes', 'architecture', 'teacherName'];
+const OTHER_KEYS = ['model', 'tokens', 'classWeights', 'backend', 'useUnlabeled', 'charts', 'filterSizes', 'architecture', 'teacherName', 'sourceWeights'];
 export const OPTION_KEYS = [...INT_KEYS, ...NUM_KEYS, ...ARCH_INT_KEYS, ...ARCH_NUM_KEYS, ...OTHER_KEYS];
 
 const bad = (field: string, why: string) => new DistilleryError('CONFIG', `option "${field}": ${why}`, { field });
@@ -112,6 +113,10 @@ export function trainOptionsFrom(options: Record<string, unknown>, distill: bool
     } else if (key === 'useUnlabeled' || key === 'charts') {
       if (typeof v !== 'boolean') throw bad(key, 'expected true or false');
       o[key] = v;
+    } else if (key === 'sourceWeights') {
+      const why = whyBadSourceWeights(v);
+      if (why) throw bad('sourceWeights', why);
+      o.sourceWeights = { ...(v as Record<string, number>) };
     } else if (key === 'filterSizes') {
       if (!Array.isArray(v) || v.length === 0) throw bad('filterSizes', 'expected a list of integers');
       arch.filterSizes = v.map((x) => checkNumber('filterSizes', x, true, 1, 1000));
@@ -132,7 +137,11 @@ export interface JobData {
   snapshot: string;
 }
 
-/** Documents of a train-student / distill / alpha-sweep request → PreparedData with a seeded, stratified split. */
+/**
+ * Documents of a train-student / distill / alpha-sweep request → PreparedData with a seeded, stratified split.
+ * Where documents are marked `gold` (the project's fixed gold set), the test set is exactly those and the
+ * train/valid split is drawn from the others only: the gold set is never trained on, never re-drawn.
+ */
 export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 'splitSeed' | 'validSplit' | 'testSplit' | 'useUnlabeled'>, source: string): JobData {
   const labels = r.labels;
   const multi = r.task === 'multilabel';
@@ -140,6 +149,7 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
   const known = new Set(labels);
   const seen = new Set<string>();
   const docs: CorpusDoc[] = [];
+  const gold = new Set<CorpusDoc>();
   r.docs.labeled.forEach((d, i) => {
     if (seen.has(d.id)) throw new InputError('INPUT_PARSE', `document id "${d.id}" appears twice in the job's documents`, { field: 'id', docId: d.id });
     seen.add(d.id);
@@ -148,7 +158,10 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
       if (!known.has(l)) throw new InputError('LABEL_UNKNOWN', `document "${d.id}" has label "${l}", which is not in the project's labels (${labels.join(', ')})`, { field: 'labels', docId: d.id });
     }
     if (!multi && d.labels.length > 1) throw new InputError('LABEL_UNKNOWN', `document "${d.id}" has ${d.labels.length} labels on a ${r.task} task`, { field: 'labels', docId: d.id });
-    docs.push({ id: d.id, text: d.text, labels: [...d.labels], line: i + 1 });
+    const doc: CorpusDoc = { id: d.id, text: d.text, labels: [...d.labels], line: i + 1 };
+    if (typeof d.source === 'string') doc.source = d.source;
+    if (d.gold === true && d.labels.length) gold.add(doc);
+    docs.push(doc);
   });
   const labeled = docs.filter((d) => d.labels.length > 0);
   const why = whyNotTrainable(labeled, r.task);
@@ -188,12 +201,15 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
     }
   }
 
-  const { train, valid, test } = splitDocs(labeled, { valid: o.validSplit, test: o.testSplit, seed: o.splitSeed ?? o.seed, multiLabel: multi });
-  if (train.length === 0) throw new InputError('INPUT_EMPTY', 'the training split is empty: label more documents', {});
+  const splitSeed = o.splitSeed ?? o.seed;
+  const { train, valid, test } = gold.size
+    ? { ...splitDocs(labeled.filter((d) => !gold.has(d)), { valid: o.validSplit, test: 0, seed: splitSeed, multiLabel: multi }), test: labeled.filter((d) => gold.has(d)) }
+    : splitDocs(labeled, { valid: o.validSplit, test: o.testSplit, seed: splitSeed, multiLabel: multi });
+  if (train.length === 0) throw new InputError('INPUT_EMPTY', gold.size ? `the training split is empty: all but ${labeled.length - gold.size} labeled documents are in the gold set; label more documents` : 'the training split is empty: label more documents', {});
   const split = new Map<CorpusDoc, string>();
   for (const [name, set] of [['train', train], ['valid', valid], ['test', test], ['unlabeled', unlabeled]] as const) for (const d of set) split.set(d, name);
   const snapshot = [...labeled, ...unlabeled]
-    .map((d) => JSON.stringify({ id: d.id, text: d.text, labels: d.labels, split: split.get(d), ...(teacher ? { teacher: Array.from(teacher.get(d)!, (x) => Number(x.toFixed(6))) } : {}) }))
+    .map((d) => JSON.stringify({ id: d.id, text: d.text, labels: d.labels, split: split.get(d), ...(d.source !== undefined ? { source: d.source } : {}), ...(teacher ? { teacher: Array.from(teacher.get(d)!, (x) => Number(x.toFixed(6))) } : {}) }))
     .join('\n') + '\n';
   const corpus: Corpus = {
     file: source,

@@ -12,6 +12,7 @@ export interface Batch {
   ids: Int32Array;
   hard: Int32Array | Float32Array;
   teacher?: Float32Array;
+  weights?: Float32Array;
 }
 
 export type LossOptions = Pick<TrainOptions, 'classWeights' | 'focalGamma' | 'alpha' | 'temperature'>;
@@ -23,14 +24,16 @@ export function takeRows(set: EncodedSet, rows: ArrayLike<number>, C: number, mu
   const ids = new Int32Array(n * T);
   const hard = multi ? new Float32Array(n * C) : new Int32Array(n);
   const teacher = set.teacher ? new Float32Array(n * C) : undefined;
+  const weights = set.weights ? new Float32Array(n) : undefined;
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     ids.set(set.ids.subarray(r * T, (r + 1) * T), i * T);
     if (multi) hard.set((set.hard as Float32Array).subarray(r * C, (r + 1) * C), i * C);
     else hard[i] = set.hard[r];
     teacher?.set(set.teacher!.subarray(r * C, (r + 1) * C), i * C);
+    if (weights) weights[i] = set.weights![r];
   }
-  return { n, ids, hard, teacher };
+  return { n, ids, hard, teacher, weights };
 }
 
 /** Row and labeled-row counts of a whole batch: what a shard's loss must divide by (losses.ts). */
@@ -54,6 +57,7 @@ export function batchLoss(student: Student, batch: Batch, T: number, opts: LossO
     hard: batch.hard,
     teacher: batch.teacher,
     classWeights: opts.classWeights,
+    sampleWeights: batch.weights,
     focalGamma: opts.focalGamma,
     alpha: opts.alpha,
     temperature: opts.temperature,

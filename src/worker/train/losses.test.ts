@@ -208,3 +208,28 @@ describe('multi-label losses', () => {
     expect(lossOf(multiLabelLoss, { logits, hard: flat(targets), teacher: flat(teacherProbs) })).toBeCloseTo(refBce(logits, teacherProbs), 5);
   });
 });
+
+// ---- per-sample (label source) weights: issue 12 -----------------------------------------------
+
+describe('per-sample weights (a label source\'s weight)', () => {
+  it('hand-computed: a row of weight 0.5 counts half in the labeled mean', () => {
+    // Rows CE 0.2876821 (y = 1, weight 1) and 1.3862944 (y = 0, weight 0.5): (0.2876821 + 0.6931472) / 2 = 0.4904147.
+    const z = [[0, Math.log(3)], [0, Math.log(3)]];
+    const hard = Int32Array.from([1, 0]);
+    expect(lossOf(singleLabelLoss, { logits: z, hard, sampleWeights: Float32Array.from([1, 0.5]) })).toBeCloseTo(0.4904147, 5);
+    // Weights of 1 change nothing; they multiply with class weights (2 × 0.5 = 1 on row 2).
+    expect(lossOf(singleLabelLoss, { logits: z, hard, sampleWeights: Float32Array.from([1, 1]) })).toBeCloseTo(0.8369882, 5);
+    expect(lossOf(singleLabelLoss, { logits: z, hard, sampleWeights: Float32Array.from([1, 0.5]), classWeights: Float32Array.from([2, 1]) })).toBeCloseTo(0.8369882, 5);
+    // Distilling: the weights touch the hard term only (α = 0.5: 0.5·0.5493061 + 0.5·0.4904147).
+    const teacher = flat([[Math.log(3), 0], [Math.log(3), 0]]);
+    expect(lossOf(singleLabelLoss, { logits: z, hard, teacher, alpha: 0.5, temperature: 1, sampleWeights: Float32Array.from([1, 0.5]) })).toBeCloseTo(0.5198604, 5);
+  });
+
+  it('multi-label: the weight scales the row\'s BCE, the mean stays over labeled rows × classes', () => {
+    // Row 1: logits [0, 0] against [1, 0]: 2·ln 2; row 2 (weight 0.3): logits [ln 3, 0] against [1, 1]: ln(4/3) + ln 2.
+    const z = [[0, 0], [Math.log(3), 0]];
+    const hard = Float32Array.from([1, 0, 1, 1]);
+    const want = (2 * Math.LN2 + 0.3 * (Math.log(4 / 3) + Math.LN2)) / 4;
+    expect(lossOf(multiLabelLoss, { logits: z, hard, sampleWeights: Float32Array.from([1, 0.3]) })).toBeCloseTo(want, 5);
+  });
+});

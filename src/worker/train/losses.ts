@@ -22,6 +22,12 @@ export interface LossInputs {
   /** Teacher logits [B·C] (single-label) or probabilities (multi-label), when distilling. */
   teacher?: Float32Array;
   classWeights?: Float32Array;
+  /**
+   * Per-row weights of the hard-label term (a label's source: issue 12, shared/source-weights.ts),
+   * multiplied with the class weight; the mean still divides by the labeled-row count, so a row of
+   * weight 0.5 counts half a row.
+   */
+  sampleWeights?: Float32Array;
   focalGamma?: number;
   alpha?: number;
   temperature?: number;
@@ -50,7 +56,7 @@ export function singleLabelLoss(inp: LossInputs): tf.Scalar {
       const y = hard[b];
       if (y < 0) continue;
       oneHot[b * C + y] = 1;
-      rowW[b] = inp.classWeights ? inp.classWeights[y] : 1;
+      rowW[b] = (inp.classWeights ? inp.classWeights[y] : 1) * (inp.sampleWeights ? inp.sampleWeights[b] : 1);
       labeled++;
     }
     const nLabeled = inp.batchTotals?.labeled ?? labeled;
@@ -105,11 +111,13 @@ export function multiLabelLoss(inp: LossInputs): tf.Scalar {
     const mask = new Float32Array(B);
     for (let b = 0; b < B; b++) {
       if (Number.isNaN(hard[b * C])) continue;
-      mask[b] = 1;
+      mask[b] = inp.sampleWeights ? inp.sampleWeights[b] : 1;
       for (let c = 0; c < C; c++) targets[b * C + c] = hard[b * C + c];
     }
     const w = inp.classWeights ? tf.tensor1d(inp.classWeights) : undefined;
-    const labeled = inp.batchTotals?.labeled ?? mask.reduce((a, m) => a + m, 0);
+    let rowsLabeled = 0;
+    for (let b = 0; b < B; b++) if (!Number.isNaN(hard[b * C])) rowsLabeled++;
+    const labeled = inp.batchTotals?.labeled ?? rowsLabeled;
     const hardLoss = bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), labeled, w, tf.tensor2d(mask, [B, 1]));
     if (!inp.teacher || alpha === 0) return hardLoss;
     const soft = bceWithLogits(inp.logits, tf.tensor2d(inp.teacher, [B, C]), inp.batchTotals?.rows ?? B);

@@ -23,6 +23,8 @@ export interface EncodedSet {
   hard: Int32Array | Float32Array;
   /** Teacher logits (single-label) or probabilities (multi-label), n×C. */
   teacher?: Float32Array;
+  /** Per-row loss weights (the label's source, see shared/source-weights.ts); absent = 1. */
+  weights?: Float32Array;
 }
 
 export interface TrainOptions {
