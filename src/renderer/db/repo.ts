@@ -58,8 +58,16 @@ export async function syncProjects(metas: ProjectMeta[]): Promise<ProjectRow[]> 
   });
 }
 
-export async function saveProject(row: ProjectRow): Promise<void> {
-  await strictDb.projects.put(row);
+/**
+ * Changes some fields of a project row and returns the row as stored. A patch, never a whole row:
+ * two settings saved close together (the strategy while the live loop's N is saved, a finished job's
+ * teacher while the gold share is saved) must not overwrite each other from stale copies.
+ */
+export async function patchProject(id: string, changes: Partial<ProjectRow>): Promise<ProjectRow | undefined> {
+  return strictDb.transaction('rw', strictDb.projects, async () => {
+    await strictDb.projects.update(id, changes);
+    return strictDb.projects.get(id);
+  });
 }
 
 export async function getProject(id: string): Promise<ProjectRow | undefined> {

@@ -4,7 +4,7 @@ import type { JournalRecovery, JournalSentinel, ProjectMeta, SystemInfo } from '
 import { DistilleryError } from '../../shared/errors';
 import { api, HttpApi } from '../api';
 import { checkDatabase, type DbVerdict } from '../db/logic';
-import { countDocs, flushJournal, openDatabases, pendingJournal, rollbackPendingImports, saveProject, syncProjects, withJournalLock } from '../db/repo';
+import { countDocs, flushJournal, openDatabases, pendingJournal, patchProject, rollbackPendingImports, syncProjects, withJournalLock } from '../db/repo';
 import type { ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { noteLabelEvents } from './auto-backup';
@@ -106,16 +106,19 @@ export async function refreshProjects(): Promise<void> {
 export async function updateProject(p: ProjectRow): Promise<void> {
   const meta: ProjectMeta = { id: p.id, name: p.name, task: p.task, labels: p.labels, guidelines: p.guidelines, createdAt: p.createdAt, folder: p.folder, ...(p.sample ? { sample: true } : {}) };
   const saved = await api.projects.update(meta);
-  const row: ProjectRow = { ...p, ...saved };
-  await saveProject(JSON.parse(JSON.stringify(row)) as ProjectRow);
-  const i = state.projects.findIndex((x) => x.id === p.id);
-  if (i >= 0) state.projects[i] = row;
+  await patchLocalProject(p.id, saved);
 }
 
-export async function saveLocalProject(p: ProjectRow): Promise<void> {
-  await saveProject(JSON.parse(JSON.stringify(p)) as ProjectRow);
-  const i = state.projects.findIndex((x) => x.id === p.id);
-  if (i >= 0) state.projects[i] = p;
+/**
+ * Saves some settings of a project (patchProject: only these fields, so concurrent saves of other
+ * fields are kept) and shows the stored row. Values are copied out of Vue's proxies; an undefined
+ * value removes the field.
+ */
+export async function patchLocalProject(id: string, changes: Partial<ProjectRow>): Promise<void> {
+  const plain = Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown)]));
+  const row = await patchProject(id, plain as Partial<ProjectRow>);
+  const i = state.projects.findIndex((x) => x.id === id);
+  if (i >= 0 && row) state.projects[i] = row;
 }
 
 export function isDiskFull(e: unknown): boolean {

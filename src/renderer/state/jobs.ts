@@ -12,7 +12,7 @@ import { inGold, isHumanLabeled, labelOrigin, testSetSummary } from '../db/gold'
 import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSet, updateJob } from '../db/repo';
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
-import { state, toast, saveLocalProject, refreshStats } from './app';
+import { state, toast, patchLocalProject, refreshStats } from './app';
 import { teacherOfRun, teacherRecordName } from './teacher-kind';
 
 export const jobsState = reactive({
@@ -94,19 +94,17 @@ async function finish(row: JobRow): Promise<void> {
       if (p && row.kind === 'fast-prelabel' && row.result?.scores) {
         // The live loop's naive Bayes re-orders the queue; the teacher (for distillation) stays as it was.
         await applyScores(p, row.result.scores, version);
-        const latest = state.projects.find((x) => x.id === p.id) ?? p;
-        await saveLocalProject({ ...latest, queueModel: { kind: 'nb', version, labels: row.labeledCount, at: new Date().toISOString() } });
+        await patchLocalProject(p.id, { queueModel: { kind: 'nb', version, labels: row.labeledCount, at: new Date().toISOString() } });
         await refreshStats(p.id);
       } else if (p && row.kind !== 'distill' && row.result?.scores) {
         const n = await applyScores(p, row.result.scores, version);
         // A re-score keeps the teacher it re-scored with; a training run names the teacher it made.
         const kind = row.kind === 'score' ? (version === p.teacherVersion ? p.teacherKind : undefined) : teacherOfRun(row);
-        const next: ProjectRow = { ...p, teacherVersion: version, teacherKind: kind, queueModel: { kind: 'teacher', version, labels: row.labeledCount, at: new Date().toISOString() } };
-        await saveLocalProject(next);
+        await patchLocalProject(p.id, { teacherVersion: version, teacherKind: kind, queueModel: { kind: 'teacher', version, labels: row.labeledCount, at: new Date().toISOString() } });
         await refreshStats(p.id);
         toast('ok', t('train.applied', { n, version }));
       } else if (p && row.kind === 'distill') {
-        await saveLocalProject({ ...p, studentVersion: version });
+        await patchLocalProject(p.id, { studentVersion: version });
         toast('ok', t('train.doneMsg', { version }));
       } else if (row.kind === 'alpha-sweep' && row.result?.sweep) {
         const s = row.result.sweep;
