@@ -167,8 +167,11 @@ export interface JobOptions {
 
 /** Builds the job request from the database and starts it; `left` = labeled documents a distill job had to leave out. */
 export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions): Promise<JobRow & { left: number }> {
-  // New human labels join the gold set at its rate before anything trains on them (db/gold.ts).
-  await updateGoldSet(p);
+  // New human labels join the gold set at its rate before a model that is graded on it trains
+  // (db/gold.ts). The live loop's naive Bayes is graded on nothing and only orders the queue: it
+  // leaves out the gold set as drawn so far, and drawing more for it would starve it of labels
+  // (its first retrain at 10 labels would keep 9, under the minimum).
+  if (kind !== 'fast-prelabel') await updateGoldSet(p);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
   let labeled: JobRequest['docs']['labeled'] = docs
