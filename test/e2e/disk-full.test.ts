@@ -11,7 +11,7 @@
  * skipped and its title says why. The tmpfs is unmounted in afterAll, whatever happened.
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), disk-full-*.png.
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve, type StoredDoc } from './harness';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve, type StoredDoc, readJournal } from './harness';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -40,30 +40,10 @@ function mountProblem(): string {
 const why = !haveChromium ? 'no Chromium' : mountProblem();
 if (why) console.warn(`[e2e disk-full] skipped: ${why}`);
 
-interface JournalLine {
-  docId: string;
-  labels: string[];
-  source: string;
-  who: string;
-  action: string;
-}
-
-function journal(folder: string): JournalLine[] {
-  const f = path.join(folder, 'journal.jsonl');
-  if (!existsSync(f)) return [];
-  const s = readFileSync(f, 'utf8');
-  // Every line whole: a failed append leaves no torn line behind.
-  expect(s === '' || s.endsWith('\n')).toBe(true);
-  return s
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as JournalLine);
-}
-
 /** The journal folded to each document's last labels (what a rebuild would restore). */
 function journalLabels(folder: string): Map<string, string[]> {
   const m = new Map<string, string[]>();
-  for (const e of journal(folder)) if (e.action !== 'skip') m.set(e.docId, e.labels);
+  for (const e of readJournal(folder)) if (e.action !== 'skip') m.set(e.docId, e.labels);
   for (const [k, v] of m) if (!v.length) m.delete(k);
   return m;
 }
@@ -164,7 +144,7 @@ describe.skipIf(!!why)(`a full disk under the projects folder (serve mode, tmpfs
     await page.locator('body').focus();
     for (const k of ['1', '2', '2', '1', '2']) await label(k);
     await waitFor(page, '() => document.querySelector(\'[data-testid="progress"]\')?.textContent?.trim() === "105 / 800 labeled"');
-    await until(() => journal(folder).length === 105);
+    await until(() => readJournal(folder).length === 105);
     expect(journalLabels(folder)).toEqual(labeledInDb(await projectDocs(page, pid)));
     expect(await page.locator('[data-testid="disk-full"]').count()).toBe(0);
   });
@@ -198,7 +178,7 @@ describe.skipIf(!!why)(`a full disk under the projects folder (serve mode, tmpfs
     expect(db.size).toBe(106);
     expect(db.get(failedDoc)).toEqual(['negative']);
     for (const [id, l] of before) expect(db.get(id), id).toEqual(l);
-    expect(journal(folder)).toHaveLength(105);
+    expect(readJournal(folder)).toHaveLength(105);
     expect(journalLabels(folder)).toEqual(before);
     expect(JSON.parse(readFileSync(path.join(folder, 'labels.sentinel.json'), 'utf8'))).toMatchObject({ labeledCount: 105, events: 105 });
     await waitFor(page, '() => document.querySelector(\'[data-testid="progress"]\')?.textContent?.trim() === "106 / 800 labeled"');
@@ -213,12 +193,12 @@ describe.skipIf(!!why)(`a full disk under the projects folder (serve mode, tmpfs
     expect(await docId()).toBe(shown);
     expect(await progress()).toBe('106 / 800 labeled');
     expect(labeledInDb(await projectDocs(page, pid))).toEqual(db);
-    expect(journal(folder)).toHaveLength(105);
+    expect(readJournal(folder)).toHaveLength(105);
     // Retry while the disk is still full: the error stays.
     await page.click('[data-testid="disk-full-retry"]');
     await page.waitForTimeout(500);
     expect(await page.locator('[data-testid="disk-full"]').count()).toBe(1);
-    expect(journal(folder)).toHaveLength(105);
+    expect(readJournal(folder)).toHaveLength(105);
     await page.mouse.move(0, 0);
     await shot('error');
   });
@@ -234,7 +214,7 @@ describe.skipIf(!!why)(`a full disk under the projects folder (serve mode, tmpfs
     expect(await page.locator('[data-testid="toast"]').allTextContents()).toContain('There is space on the disk again: 1 waiting label event(s) were written to the journal. Labeling goes on.');
     await label('1');
     await waitFor(page, '() => document.querySelector(\'[data-testid="progress"]\')?.textContent?.trim() === "108 / 800 labeled"');
-    await until(() => journal(folder).length === 108);
+    await until(() => readJournal(folder).length === 108);
     const db = labeledInDb(await projectDocs(page, pid));
     expect(db.size).toBe(108);
     expect(journalLabels(folder)).toEqual(db);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { LabelEvent } from '../../src/shared/label-event';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -125,6 +126,18 @@ export function projectDocs(page: Page, projectId: string): Promise<StoredDoc[]>
 /** Count only: no documents cross to the test (the 100,000-document case). */
 export function projectDocCount(page: Page, projectId: string): Promise<number> {
   return readDocs(page, projectId, true) as Promise<number>;
+}
+
+/** The project folder's journal, one event a line; every line must be whole (a failed append leaves no torn line behind). */
+export function readJournal(folder: string): LabelEvent[] {
+  const f = path.join(folder, 'journal.jsonl');
+  if (!existsSync(f)) return [];
+  const s = readFileSync(f, 'utf8');
+  if (s !== '' && !s.endsWith('\n')) throw new Error(`${f}: the last line is not whole`);
+  return s
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as LabelEvent);
 }
 
 /** The folder under `projectsDir` whose project.json has this id. */

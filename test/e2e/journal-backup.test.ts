@@ -12,32 +12,15 @@
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), journal-*.png.
  */
-import { buildRenderer, haveChromium, launchChromium, projectFolder, shutdown, watchPageErrors, SHOTS, startServe, waitFor, type Serve } from './harness';
+import { buildRenderer, haveChromium, launchChromium, projectFolder, shutdown, watchPageErrors, SHOTS, startServe, waitFor, type Serve, readJournal } from './harness';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabelEvent } from '../../src/shared/label-event';
 
-interface JournalLine {
-  docId: string;
-  labels: string[];
-  action: string;
-}
-
-/** The journal's lines; every one must be a whole JSON line. */
-function journal(folder: string): JournalLine[] {
-  const f = path.join(folder, 'journal.jsonl');
-  if (!existsSync(f)) return [];
-  const s = readFileSync(f, 'utf8');
-  expect(s === '' || s.endsWith('\n')).toBe(true);
-  return s
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as JournalLine);
-}
-
-function labeledCount(events: JournalLine[]): number {
+function labeledCount(events: LabelEvent[]): number {
   const m = new Map<string, number>();
   for (const e of events) if (e.action !== 'skip') m.set(e.docId, e.labels.length);
   return [...m.values()].filter((n) => n > 0).length;
@@ -113,7 +96,7 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     pid = (await page.getAttribute('[data-testid="project-card"][data-sample]', 'data-project-id'))!;
     folder = projectFolder(projectsDir, pid);
     await openAnnotate();
-    await until(() => journal(folder).length === 100);
+    await until(() => readJournal(folder).length === 100);
 
     // The request never reaches the server (a dropped connection); the server itself stays up.
     let refused = 0;
@@ -134,7 +117,7 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     await banner.waitFor({ state: 'detached', timeout: 20_000 });
     // While it showed, its tooltip said why.
     expect(why).toMatch(/the server did not answer \(journal\.append\)/);
-    const events = journal(folder);
+    const events = readJournal(folder);
     expect(events).toHaveLength(101);
     expect(events[100]).toMatchObject({ docId: labeled, labels: ['positive'], action: 'label' });
   });
@@ -156,7 +139,7 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     const tornFile = readFileSync(path.join(folder, 'journal.torn.jsonl'), 'utf8').trim().split('\n');
     expect(tornFile).toHaveLength(1);
     expect(Buffer.from((JSON.parse(tornFile[0]) as { base64: string }).base64, 'base64')).toEqual(torn);
-    expect(journal(folder)).toHaveLength(100);
+    expect(readJournal(folder)).toHaveLength(100);
     expect(serve!.log.join('')).toMatch(/1 damaged or torn record\(s\) \(line\(s\) 101\) set aside in journal\.torn\.jsonl/);
     await page.mouse.move(0, 0);
     await shot('repaired-en');
@@ -165,8 +148,8 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     await page.waitForSelector('[data-testid="doc-text"]');
     await page.locator('body').focus();
     const labeled = await label('1');
-    await until(() => journal(folder).length === 101);
-    const events = journal(folder);
+    await until(() => readJournal(folder).length === 101);
+    const events = readJournal(folder);
     expect(events[100]).toMatchObject({ docId: labeled, labels: ['negative'], action: 'label' });
     expect(JSON.parse(readFileSync(path.join(folder, 'labels.sentinel.json'), 'utf8'))).toMatchObject({ labeledCount: labeledCount(events), events: 101 });
 
@@ -198,18 +181,18 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     await until(() => backupMetas(folder).some((m) => m.reason === 'import' && m.docs === 860), 30_000);
     expect(backupMetas(folder).length).toBeGreaterThan(had);
     const m = backupMetas(folder).find((x) => x.reason === 'import' && x.docs === 860)!;
-    expect(m.journalEvents).toBe(journal(folder).length);
-    expect(m.labeled).toBeGreaterThanOrEqual(labeledCount(journal(folder)));
+    expect(m.journalEvents).toBe(readJournal(folder).length);
+    expect(m.labeled).toBeGreaterThanOrEqual(labeledCount(readJournal(folder)));
   });
 
   it('leaving the page backs up the labels made since the last backup (what the desktop window waits for before it closes)', async () => {
     await page.click('[data-testid="nav-annotate"]');
     await page.waitForSelector('[data-testid="doc-text"]');
     await page.locator('body').focus();
-    const n = journal(folder).length;
+    const n = readJournal(folder).length;
     await label('2');
     await label('1');
-    await until(() => journal(folder).length === n + 2);
+    await until(() => readJournal(folder).length === n + 2);
     expect(backupMetas(folder).some((m) => m.reason === 'close')).toBe(false);
     // Headless Chromium never hides a page, and a closing tab does not wait for the export: call what
     // visibilitychange → hidden and Electron's close (close-flush.ts) call, and wait as Electron does.
