@@ -6,25 +6,28 @@
 //   src/renderer  src/shared, Vue, vue-i18n, Dexie, chart.js, @tanstack/vue-virtual; no Node, no electron
 //   src/preload   src/shared and electron
 //   src/worker    src/shared, Node and compute packages; never electron, vue or Dexie
-//   src/main      src/shared, Node, electron; never vue or Dexie
-//   src/cli       src/worker, src/shared, src/main/services (host services shared with serve mode), Node
+//   src/host      src/shared, Node (runs in Electron main and in `distillery serve`); never electron, vue or Dexie
+//   src/main      src/host, src/shared, Node, electron; never vue or Dexie
+//   src/cli       src/host, src/worker, src/shared, Node
 // Heavy packages live in one place each: tfjs backends in src/worker/backend, tfjs and
-// onnxruntime-node in src/worker, Dexie in src/renderer; src/main/services never imports electron.
+// onnxruntime-node in src/worker, Dexie in src/renderer, electron in src/main and src/preload.
+// Nothing under src/ but a test imports test code (test/, *fixtures*).
 //
 // A restriction is written once as a regex over the import specifier and enforced for static
 // imports/re-exports (no-restricted-imports) and for require()/import() (no-restricted-syntax).
 import tseslint from 'typescript-eslint';
 import vueParser from 'vue-eslint-parser';
 
-const LAYERS = ['shared', 'renderer', 'preload', 'worker', 'main', 'cli'];
+const LAYERS = ['shared', 'renderer', 'preload', 'worker', 'host', 'main', 'cli'];
 /** Which other src/ folders each layer may import (relative imports). */
 const MAY_IMPORT = {
   shared: [],
   renderer: ['shared'],
   preload: ['shared'],
   worker: ['shared'],
-  main: ['shared'],
-  cli: ['shared', 'worker'],
+  host: ['shared'],
+  main: ['shared', 'host'],
+  cli: ['shared', 'worker', 'host'],
 };
 const TEST_PACKAGES = ['vitest', 'fast-check'];
 /** Packages for allow-listed layers; anything else bare (a package, node:*) is refused. */
@@ -48,17 +51,20 @@ function restrictions(layer, depth, { tests, sub }) {
   const up = depth === undefined ? '(\\.\\./)+' : `(\\.\\./){${depth + 1}}`;
   const rules = [];
   const others = LAYERS.filter((l) => l !== layer && !MAY_IMPORT[layer].includes(l));
-  const denied = layer === 'cli' ? others.filter((l) => l !== 'main') : others;
-  if (denied.length) rules.push({ regex: `^${up}(${denied.join('|')})(/|$)`, message: `src/${layer} may not import from another process's folder (only ${['src/' + layer, ...MAY_IMPORT[layer].map((l) => 'src/' + l)].join(', ')}).` });
-  if (layer === 'cli') rules.push({ regex: `^${up}main(/(?!services/)|$)`, message: 'src/cli may import src/main/services (host services shared with serve mode) but nothing else from src/main.' });
+  if (others.length) rules.push({ regex: `^${up}(${others.join('|')})(/|$)`, message: `src/${layer} may not import from another process's folder (only ${['src/' + layer, ...MAY_IMPORT[layer].map((l) => 'src/' + l)].join(', ')}).` });
+  // Production code never loads test code: doubles and fixtures live under test/, for tests only.
+  if (!tests) {
+    rules.push({ regex: `^${up}\\.\\./test(/|$)`, message: 'code under src/ may not import from test/ (test doubles and data); only *.test.ts files may.' });
+    rules.push({ regex: '(^|/)[^/]*fixtures[^/]*(/|$)', message: 'code under src/ may not import fixtures (test data); only *.test.ts files may.' });
+  }
   const allowed = ALLOWED_PACKAGES[layer];
   if (allowed) {
     const names = [...allowed.code, ...(tests ? allowed.tests : [])];
     const what = names.length ? names.join(', ') : 'no packages';
     rules.push({ regex: `^(?!\\.${names.length ? `|(${anyOf(names)})(/|$)` : ''})`, message: `src/${layer} may import only ${what} besides its own layer (no Node, no electron, no other packages).` });
   }
-  if (layer === 'worker' || layer === 'cli' || layer === 'main') {
-    if (layer !== 'main' || sub === 'services') rules.push({ regex: '^electron(/|$)', message: `electron belongs to src/main and src/preload${sub === 'services' ? ' (src/main/services also runs in serve mode)' : ''}.` });
+  if (layer === 'worker' || layer === 'cli' || layer === 'main' || layer === 'host') {
+    if (layer !== 'main') rules.push({ regex: '^electron(/|$)', message: `electron belongs to src/main and src/preload${layer === 'host' ? ' (src/host also runs in serve mode, without Electron)' : ''}.` });
     rules.push({ regex: '^(vue|vue-i18n|@vue/.*|dexie|dexie-export-import)(/|$)', message: 'Vue and Dexie belong to src/renderer.' });
     if (layer !== 'worker') {
       rules.push({ regex: '^(@tensorflow/tfjs.*|onnxruntime-node)(/|$)', message: 'tfjs and onnxruntime-node run in src/worker.' });
@@ -88,7 +94,7 @@ function layerRules(rules) {
 
 const SOURCE = '{ts,mts,js,mjs,vue}';
 const TEST_GLOBS = ['**/*.test.ts', '**/*.spec.ts'];
-const SPECIAL = { worker: ['backend'], main: ['services'] };
+const SPECIAL = { worker: ['backend'] };
 const MAX_DEPTH = 6;
 
 function layerBlocks() {

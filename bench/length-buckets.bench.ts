@@ -10,7 +10,7 @@ import { readCorpus } from '../src/worker/data/read-corpus';
 import { BertClassifier } from '../src/worker/teacher/bert-model';
 import { buildWordPieceVocab } from '../src/worker/teacher/build-vocab';
 import { fineTuneTeacher } from '../src/worker/teacher/fine-tune';
-import { randomBertWeights, tinyBertConfig } from '../src/worker/teacher/fixtures';
+import { randomBertWeights, tinyBertConfig } from '../src/worker/teacher/random-bert';
 import { WordPieceTokenizer } from '../src/worker/teacher/wordpiece';
 
 const [data = '../shared/data/waimai_10k.csv', rowsArg = '1024'] = process.argv.slice(2);

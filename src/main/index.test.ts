@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobStatus } from '../shared/api';
 
-vi.mock('electron', () => import('./fake-electron'));
+vi.mock('electron', () => import('../../test/doubles/fake-electron'));
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cleanup: string[] = [];
@@ -19,8 +19,8 @@ afterAll(() => {
 
 async function boot(o: { lock?: boolean; appPath?: string } = {}) {
   vi.resetModules();
-  vi.doMock('electron', () => import('./fake-electron')); // a fresh fake for each start
-  const fake = await import('./fake-electron');
+  vi.doMock('electron', () => import('../../test/doubles/fake-electron')); // a fresh fake for each start
+  const fake = await import('../../test/doubles/fake-electron');
   fake.app.lock = o.lock ?? true;
   fake.app.appPath = o.appPath ?? repoRoot;
   cleanup.push(fake.userData);
@@ -29,7 +29,7 @@ async function boot(o: { lock?: boolean; appPath?: string } = {}) {
   return { fake, main, started };
 }
 
-function fromWindow(fake: typeof import('./fake-electron'), win: InstanceType<typeof fake.BrowserWindow>) {
+function fromWindow(fake: typeof import('../../test/doubles/fake-electron'), win: InstanceType<typeof fake.BrowserWindow>) {
   const handler = fake.ipcMain.handlers.get('distillery:call')!;
   return (name: string, ...args: unknown[]) =>
     handler({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, name, args) as Promise<{ ok: boolean; result?: unknown; error?: { code: string } }>;
@@ -118,7 +118,7 @@ describe('main process (without the Electron binary)', () => {
   });
 
   it('serves the built renderer on app:// with the CSP', async () => {
-    const appPath = path.join((await import('./fake-electron')).userData, 'app');
+    const appPath = path.join((await import('../../test/doubles/fake-electron')).userData, 'app');
     mkdirSync(path.join(appPath, 'out', 'renderer'), { recursive: true });
     writeFileSync(path.join(appPath, 'out', 'renderer', 'index.html'), '<!doctype html><title>Distillery</title>');
     const { fake } = await boot({ appPath });

@@ -2,7 +2,7 @@
  * The Electron main process: the composition root, and nothing else. What it wires:
  *   - one instance (a second launch focuses the first window);
  *   - the renderer (out/renderer) on the app://distillery/ scheme, or the Vite dev server;
- *   - the backend (src/main/services/api-backend.ts, the same one `distillery serve` runs) with
+ *   - the backend (src/host/api-backend.ts, the same one `distillery serve` runs) with
  *     projects under <userData>/projects and the worker as a utilityProcess;
  *   - IPC (ipc.ts) and one guarded window (window.ts);
  *   - on quit, the worker is stopped.
@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { app, dialog, protocol, session, type BrowserWindow } from 'electron';
-import { createBackend, VERSION, type Backend } from './services/api-backend';
+import { createBackend, VERSION, type Backend } from '../host/api-backend';
 import { flushBeforeClose } from './close-flush';
 import { registerIpc } from './ipc';
 import { utilityWorker } from './worker-launcher';

@@ -5,11 +5,11 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import type { JobStatus, ProjectMeta } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
-import type { HostApi } from './services/api-backend';
+import type { HostApi } from '../host/api-backend';
 
-vi.mock('electron', () => import('./fake-electron'));
+vi.mock('electron', () => import('../../test/doubles/fake-electron'));
 
-const fake = await import('./fake-electron');
+const fake = await import('../../test/doubles/fake-electron');
 const { CALL_CHANNEL, JOB_CHANNEL, registerIpc } = await import('./ipc');
 
 const project: ProjectMeta = { id: 'p1', name: 'Reviews', task: 'binary', labels: [], createdAt: '2025-01-01T00:00:00Z', folder: '/projects/p1' };

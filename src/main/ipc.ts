@@ -1,5 +1,5 @@
 /**
- * The DistilleryApi over Electron IPC: the twin of serve mode's HTTP routes (src/cli/serve/server.ts).
+ * The DistilleryApi over Electron IPC: the twin of serve mode's HTTP routes (src/host/serve/server.ts).
  *
  *   renderer → main   ipcRenderer.invoke(CALL_CHANNEL, name, args)   name: "<group>.<method>"
  *                     of the call table (API_TABLE), args: the call's argument array
@@ -11,7 +11,7 @@
  * Besides the API calls, the desktop-only ones (DesktopApi, names "desktop.<method>") come on the
  * same channel: desktop.showItemInFolder [file] reveals a file in the system file manager
  * (shell.showItemInFolder), but only a file the app wrote — inside a project folder, or one an
- * export returned this session (services/reveal.ts).
+ * export returned this session (src/host/reveal.ts).
  *
  * Every call is checked before it runs: it must come from our window's top frame, showing one of
  * the app's own pages. Anything else gets a Forbidden error and reaches nothing.
@@ -21,8 +21,8 @@ import type { DesktopApi, HostApi, JobStatus } from '../shared/api';
 import { callByName, isApiCall, isDesktopCall, type CallReply } from '../shared/api-calls';
 import { DistilleryError, toWire, type WireError } from '../shared/errors';
 import { CALL_CHANNEL, JOB_CHANNEL } from '../shared/ipc-channels';
-import { dispatch } from './services/api-backend';
-import { revealablePath } from './services/reveal';
+import { dispatch } from '../host/api-backend';
+import { revealablePath } from '../host/reveal';
 
 export { CALL_CHANNEL, JOB_CHANNEL };
 

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
-vi.mock('electron', () => import('./fake-electron'));
+vi.mock('electron', () => import('../../test/doubles/fake-electron'));
 
-const fake = await import('./fake-electron');
+const fake = await import('../../test/doubles/fake-electron');
 const w = await import('./window');
 
 const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'distillery-renderer-'));

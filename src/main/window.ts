@@ -11,7 +11,7 @@
  * the app:// handler sets the header on its own responses, and onHeadersReceived sets it on the
  * app's http pages (the dev server). index.html also carries a <meta> CSP.
  */
-import { MIME } from './services/mime';
+import { MIME } from '../host/mime';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BrowserWindow, Menu, type MenuItemConstructorOptions, type Session, type WebContents } from 'electron';

@@ -5,7 +5,7 @@
  */
 import { utilityProcess } from 'electron';
 import type { FromWorker } from '../shared/worker-protocol';
-import type { WorkerExit, WorkerHandle, WorkerLauncher } from './services/job-router';
+import type { WorkerExit, WorkerHandle, WorkerLauncher } from '../host/job-router';
 
 export function utilityWorker(entry: string, o: { env?: NodeJS.ProcessEnv; output?: NodeJS.WritableStream } = {}): WorkerLauncher {
   return (): WorkerHandle => {

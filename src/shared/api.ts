@@ -266,7 +266,7 @@ export interface ExportedFile {
 // ---------------------------------------------------------------------------------------------
 // The call table: every call the UI may make, defined once. The API types below, the IPC client
 // (preload), the HTTP client (renderer/api/http-client.ts), the main-process handler (main/ipc.ts)
-// and serve mode's dispatcher (cli/serve/server.ts) are all derived from it.
+// and serve mode's dispatcher (host/serve/server.ts) are all derived from it.
 
 /**
  * Which JSON body cap serve mode applies to a call: 'json' (SERVE_LIMITS.maxJsonBytes) or 'bulk'

@@ -1,7 +1,7 @@
 /**
  * A label event: what the renderer records for each labeling action and the backend appends to the
  * project's journal file (one JSON line each). Its sources, actions and fields are listed here once;
- * the journal's validation (main/services/journal-file.ts) and the renderer's copy of an event row
+ * the journal's validation (host/journal-file.ts) and the renderer's copy of an event row
  * into a journal event (renderer/db/logic.ts) both read these lists.
  */
 

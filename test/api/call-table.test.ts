@@ -1,7 +1,7 @@
 /**
  * The call table (API_TABLE, src/shared/api.ts) against every transport: each call in it must
  * travel through the IPC client (preload) to the main-process handler (main/ipc.ts) and on to the
- * backend, through the HTTP client to the wire, and through serve mode's server (cli/serve/server.ts)
+ * backend, through the HTTP client to the wire, and through serve mode's server (host/serve/server.ts)
  * to the backend, with the body cap and upload handling the table states. A call added to the
  * table and not carried by one of them fails here (or does not compile: createBackend, fromFile and
  * the desktop handlers are typed from the table).
@@ -18,20 +18,20 @@ import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { API_TABLE, type ApiCall, type CallName, type HostApi, type UploadCall } from '../../src/shared/api';
 import { API_CALLS, clientFor, DESKTOP_CALLS } from '../../src/shared/api-calls';
 import { CALL_CHANNEL } from '../../src/shared/ipc-channels';
-import { createBackend, type Backend, type FileHandlers } from '../../src/main/services/api-backend';
+import { createBackend, type Backend, type FileHandlers } from '../../src/host/api-backend';
 import { request } from '../serve/helpers';
 
 vi.mock('electron', async () => ({
-  ...(await import('../../src/main/fake-electron')),
+  ...(await import('../doubles/fake-electron')),
   contextBridge: { exposeInMainWorld: () => {} },
   ipcRenderer: {},
 }));
 
-const fake = await import('../../src/main/fake-electron');
+const fake = await import('../doubles/fake-electron');
 const { registerIpc } = await import('../../src/main/ipc');
 const { createIpcApi } = await import('../../src/preload/index');
 const { HttpApi } = await import('../../src/renderer/api/http-client');
-const { startServer } = await import('../../src/cli/serve/server');
+const { startServer } = await import('../../src/host/serve/server');
 
 const ALL: readonly CallName[] = [...API_CALLS, ...DESKTOP_CALLS];
 const UPLOAD_CALLS = API_CALLS.filter((c): c is UploadCall => API_TABLE[c].upload !== undefined);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineReport } from '../../src/worker/jobs/pipeline-job';
 import { PRETRAINED_HERE_KIND } from '../../src/worker/jobs/teacher-pretrain-job';
-import { makeTinyBertFolder } from '../../src/worker/teacher/fixtures';
+import { makeTinyBertFolder } from '../fixtures/tiny-bert';
 import { keywordRows } from '../fixtures/keyword-reviews';
 import { cliOk, runCli } from '../fixtures/run-cli';
 

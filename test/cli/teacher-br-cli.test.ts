@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/shared/random';
-import { makeTinyBertFolder } from '../../src/worker/teacher/fixtures';
+import { makeTinyBertFolder } from '../fixtures/tiny-bert';
 import { cliOk, runCli } from '../fixtures/run-cli';
 
 const FILLER = Array.from('的了是我不很也就都吃菜送餐慢味道辣咸甜难太一个这那外卖饭店点份钱便宜服务态度');

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTinyBertFolder } from '../../src/worker/teacher/fixtures';
+import { makeTinyBertFolder } from '../fixtures/tiny-bert';
 import { loadHfFolder } from '../../src/worker/teacher/hf-folder';
 import { keywordRows } from '../fixtures/keyword-reviews';
 import { cliOk } from '../fixtures/run-cli';

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTinyBertFolder } from '../../src/worker/teacher/fixtures';
+import { makeTinyBertFolder } from '../fixtures/tiny-bert';
 
 async function text(page: Page, testid: string): Promise<string> {
   return (await page.locator(`[data-testid="${testid}"]`).first().textContent())?.trim() ?? '';

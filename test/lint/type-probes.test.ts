@@ -46,7 +46,7 @@ describe('per-runtime type checking', () => {
     expect(r['clean.ts']).toBe('');
   });
 
-  it('src/worker, src/main, src/cli (tsconfig.node.json) have Node and no DOM', async () => {
+  it('src/worker, src/host, src/main, src/cli (tsconfig.node.json) have Node and no DOM', async () => {
     const r = await compile('tsconfig.node.json', {
       'document.ts': 'export const title = () => document.title;\n',
       'window.ts': 'export const w = () => window.innerWidth;\n',

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalSentinel, LabelEvent, ProjectMeta } from '../../src/shared/api';
-import { createBackend } from '../../src/main/services/api-backend';
-import { startServer, type RunningServer } from '../../src/cli/serve/server';
+import { createBackend } from '../../src/host/api-backend';
+import { startServer, type RunningServer } from '../../src/host/serve/server';
 import { ok } from './helpers';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-journal-restart-'));

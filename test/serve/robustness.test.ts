@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupInfo, ParsedCorpus, ProjectMeta } from '../../src/shared/api';
-import { createBackend, type Backend } from '../../src/main/services/api-backend';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/cli/serve/server';
+import { createBackend, type Backend } from '../../src/host/api-backend';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/host/serve/server';
 import { ok, request, until } from './helpers';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-robust-'));

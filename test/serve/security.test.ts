@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend } from '../../src/main/services/api-backend';
-import { startServer } from '../../src/cli/serve/server';
+import { createBackend } from '../../src/host/api-backend';
+import { startServer } from '../../src/host/serve/server';
 import { request, startServe, type ServeProcess } from './helpers';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-security-'));

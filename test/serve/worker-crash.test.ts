@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRequest, JobStatus, LabelEvent, ProjectMeta } from '../../src/shared/api';
-import { createBackend, type Backend } from '../../src/main/services/api-backend';
-import { downloadPath, startServer, type RunningServer } from '../../src/cli/serve/server';
+import { createBackend, type Backend } from '../../src/host/api-backend';
+import { downloadPath, startServer, type RunningServer } from '../../src/host/serve/server';
 import { generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
 import { events, ok, until } from './helpers';
 

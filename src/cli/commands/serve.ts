@@ -4,10 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DistilleryError } from '../../shared/errors';
-import { createBackend } from '../../main/services/api-backend';
+import { createBackend } from '../../host/api-backend';
 import { int } from '../options';
 import { info } from '../progress';
-import { downloadPath, startServer, type RunningServer } from '../serve/server';
+import { downloadPath, startServer, type RunningServer } from '../../host/serve/server';
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_PROJECTS = path.join(os.homedir(), 'Distillery', 'projects');

@@ -14,7 +14,7 @@ import { readCorpus } from '../data/read-corpus';
 import type { BertInput } from '../teacher/bert-model';
 import { BertClassifier } from '../teacher/bert-model';
 import { buildWordPieceVocab } from '../teacher/build-vocab';
-import { randomBertWeights, tinyBertConfig } from '../teacher/fixtures';
+import { randomBertWeights, tinyBertConfig } from '../teacher/random-bert';
 import { saveHfFolder } from '../teacher/hf-folder';
 import { pretrainMlm, type MlmEpoch } from '../teacher/mlm-pretrain';
 import { WordPieceTokenizer } from '../teacher/wordpiece';

@@ -13,7 +13,7 @@ import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-cor
 import type { JobRequest } from '../../shared/api';
 import { openBertScorer } from '../jobs/pipeline-models';
 import { PRETRAINED_HERE_KIND } from '../jobs/teacher-pretrain-job';
-import { makeTinyBertFolder } from '../teacher/fixtures';
+import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
 import { runJob } from './run-job';
 import { methods } from './worker-methods';
 

@@ -5,7 +5,7 @@ import { initBackend } from '../backend/tfjs-backend';
 import type { BertInput } from './bert-model';
 import { BertClassifier, dense, layerNorm } from './bert-model';
 import { referenceBertForward } from './bert-reference';
-import { randomBertWeights, tinyBertConfig } from './fixtures';
+import { randomBertWeights, tinyBertConfig } from './random-bert';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -8,7 +8,7 @@ import { initBackend } from '../backend/tfjs-backend';
 import { BertClassifier } from './bert-model';
 import { binaryTargets, BR_WEIGHT_GRID, chooseClassWeight, positiveF1, putPositiveLogits, trainBinaryRelevance, validateWeightGrid } from './binary-relevance';
 import { fineTuneTeacher } from './fine-tune';
-import { makeTinyBertFolder } from './fixtures';
+import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
 import { loadHfFolder, type HfFolder } from './hf-folder';
 
 describe('chooseClassWeight', () => {

@@ -6,7 +6,7 @@
  * known characters still tokenizes without [UNK].
  */
 import { DistilleryError } from '../../shared/errors';
-import { SPECIAL_TOKENS } from './fixtures';
+import { SPECIAL_TOKENS } from './random-bert';
 import { WordPieceTokenizer } from './wordpiece';
 
 export interface BuildVocabOptions {

@@ -7,7 +7,7 @@ import type { Progress } from '../../shared/progress';
 import { initBackend } from '../backend/tfjs-backend';
 import { BertClassifier } from './bert-model';
 import { encodeExamples, fineTuneTeacher, type TeacherExamples } from './fine-tune';
-import { makeTinyBertFolder } from './fixtures';
+import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
 import { loadHfFolder, type HfFolder } from './hf-folder';
 
 let dir: string;

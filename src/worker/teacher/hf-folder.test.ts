@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BertWeights } from './bert-config';
-import { makeTinyBertFolder } from './fixtures';
+import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
 import { loadHfFolder, saveHfFolder } from './hf-folder';
 import { bfloat16ToFloat, decodeSafetensors, encodeSafetensors, floatToBfloat16, floatToHalf, halfToFloat, parseSafetensors } from './safetensors';
 

@@ -4,7 +4,7 @@ import { createRng } from '../../shared/random';
 import { initBackend } from '../backend/tfjs-backend';
 import { BertClassifier } from './bert-model';
 import { buildWordPieceVocab } from './build-vocab';
-import { randomBertWeights, tinyBertConfig } from './fixtures';
+import { randomBertWeights, tinyBertConfig } from './random-bert';
 import { maskBatch, pretrainMlm } from './mlm-pretrain';
 import { WordPieceTokenizer } from './wordpiece';
 

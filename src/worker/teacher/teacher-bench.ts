@@ -11,7 +11,7 @@ import { createOnnxSession, idsTensor, ort } from '../backend/onnx-runtime';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 import { BertClassifier } from './bert-model';
 import { fineTuneTeacher } from './fine-tune';
-import { randomBertWeights, tinyBertConfig, tinyVocab } from './fixtures';
+import { randomBertWeights, tinyBertConfig, tinyVocab } from './random-bert';
 import { WordPieceTokenizer } from './wordpiece';
 
 /** bert-base-chinese's shape: 102M parameters with the pooler (~409 MB of float32); 110M is the 30522-word English vocabulary. */
@@ -37,7 +37,7 @@ export const TEACHER_BENCH = { seq: 128, batch: 8, numLabels: 2 };
 
 /**
  * Random weights in the contract's names and shapes for the 102M-parameter benchmark model, fast and
- * lean (fixtures.randomBertWeights draws Box–Muller normals): one LCG stream straight into
+ * lean (random-bert.ts's randomBertWeights draws Box–Muller normals): one LCG stream straight into
  * Float32Arrays (about a second for 102M values on the busy dev machine); Linear and embedding
  * weights uniform with BERT's 0.02 std, LayerNorm γ = 1, β = 0, biases 0; no denormals.
  */

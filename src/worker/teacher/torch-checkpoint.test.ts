@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalBertName } from './bert-config';
 import { loadHfFolder } from './hf-folder';
 import { readTorchCheckpoint } from './torch-checkpoint';
-import { TORCH_FIXTURES } from './torch-fixtures.test-data';
+import { TORCH_FIXTURES } from '../../../test/fixtures/torch-fixtures.test-data';
 
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 const noInts = (name: string) => name !== 'position_ids';

@@ -28,8 +28,8 @@
  * SameSite=Strict cookie and a redirect that drops it from the address bar), the cookie, or
  * `Authorization: token <t>`; compared in constant time; never logged. Without it: 401.
  */
-import { MIME } from '../../main/services/mime';
-import { realPathInside } from '../../main/services/real-path';
+import { MIME } from '../mime';
+import { realPathInside } from '../real-path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -44,7 +44,7 @@ import { isApiCall, methodOf } from '../../shared/api-calls';
 import { formatBytes } from '../../shared/bytes';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
-import { dispatch, VERSION, type Backend } from '../../main/services/api-backend';
+import { dispatch, VERSION, type Backend } from '../api-backend';
 import { capConnections } from './connection-cap';
 import { decodePathPart, requestUrl, sameOriginLocation } from './request-url';
 import { UploadRefused, Uploads } from './uploads';

@@ -1,6 +1,6 @@
 /**
  * A test double of the parts of 'electron' the main process uses, so that its wiring is tested
- * without the Electron binary:  vi.mock('electron', () => import('./fake-electron'))
+ * without the Electron binary:  vi.mock('electron', () => import('../../test/doubles/fake-electron'))
  * Only tests import this file. It records what main asked for (window options, handlers, menus)
  * and lets a test play the other side (fire events, call handlers).
  */

@@ -1,39 +1,21 @@
 /**
- * Tiny random BERT checkpoints in the Hugging Face layout, for tests (loader, forward parity, ONNX
- * export, fine-tuning) and for the examples in docs. Deterministic from a seed.
+ * Randomly initialised BERT weights, configs and a small built-in vocabulary. `teacher pretrain` starts
+ * its encoder from these, the teacher benchmark times them, and tests build tiny checkpoints from them
+ * (test/fixtures/tiny-bert.ts). Deterministic from a seed.
  */
 import { bertWeightShapes, type BertConfig, type BertWeights } from './bert-config';
-import { saveHfFolder } from './hf-folder';
 import { createRng, gaussian } from '../../shared/random';
-import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './safetensors';
 
-export interface TinyBertOptions {
+/** The size of an encoder (and of its classification head, if any). */
+export interface BertSize {
   layers: number;
   hidden: number;
   heads: number;
   intermediate: number;
-  seed: number;
-  /** Extra vocabulary entries after the built-in ones (words or "##pieces"). */
-  vocabWords?: readonly string[];
-  /** Pad the vocabulary with [unused…] tokens up to this size. */
-  vocabSize?: number;
-  /** Add a classification head with this many outputs (config num_labels and id2label too). */
-  numLabels?: number;
   /** Default 64. */
   maxPositions?: number;
-  /** Include the pooler (default true). */
-  pooler?: boolean;
-  /** Standard deviation of the random matrices (BERT's initializer_range; default 0.02). */
-  initStd?: number;
-  /**
-   * Perturb LayerNorm weights around 1 and all biases around 0 by this much (default 0.1), so that a
-   * forward-parity test exercises every parameter.
-   */
-  perturb?: number;
-  dtype?: 'F32' | 'F16' | 'BF16';
-  doLowerCase?: boolean;
-  /** Also write tokenizer.json. */
-  tokenizerJson?: boolean;
+  /** Add a classification head with this many outputs (config num_labels and id2label too). */
+  numLabels?: number;
 }
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
@@ -51,13 +33,6 @@ export const TINY_VOCAB: readonly string[] = dedupe([
 
 function dedupe(tokens: string[]): string[] {
   return [...new Set(tokens)];
-}
-
-export interface TinyBert {
-  dir: string;
-  config: BertConfig;
-  weights: BertWeights;
-  vocab: string[];
 }
 
 /** Random weights for `config` (canonical names, PyTorch layouts), deterministic from `seed`. */
@@ -83,7 +58,7 @@ export function randomBertWeights(config: BertConfig, seed: number, opts: { numL
   return out;
 }
 
-export function tinyBertConfig(o: Pick<TinyBertOptions, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'maxPositions' | 'numLabels'>, vocabSize: number): BertConfig {
+export function tinyBertConfig(o: BertSize, vocabSize: number): BertConfig {
   const config: BertConfig = {
     model_type: 'bert',
     vocab_size: vocabSize,
@@ -112,18 +87,4 @@ export function tinyVocab(vocabWords: readonly string[] = [], vocabSize = 0): st
   for (const w of vocabWords) if (!seen.has(w)) seen.add(w), vocab.push(w);
   for (let i = 1; vocab.length < vocabSize; i++) if (!seen.has(`[unused${i}]`)) vocab.push(`[unused${i}]`);
   return vocab;
-}
-
-/** Writes config.json, vocab.txt, tokenizer_config.json and model.safetensors to `dir`. */
-export async function makeTinyBertFolder(dir: string, o: TinyBertOptions): Promise<TinyBert> {
-  const vocab = tinyVocab(o.vocabWords, o.vocabSize);
-  const config = tinyBertConfig(o, vocab.length);
-  const weights = randomBertWeights(config, o.seed, { numLabels: o.numLabels, pooler: o.pooler, initStd: o.initStd, perturb: o.perturb });
-  // Return exactly what the file holds: F16/BF16 round the values.
-  if (o.dtype === 'F16' || o.dtype === 'BF16') {
-    const [enc, dec] = o.dtype === 'F16' ? [floatToHalf, halfToFloat] : [floatToBfloat16, bfloat16ToFloat];
-    for (const t of Object.values(weights)) t.data = t.data.map((v) => dec(enc(v)));
-  }
-  await saveHfFolder(dir, config, weights, vocab, { dtype: o.dtype, doLowerCase: o.doLowerCase ?? true, tokenizerJson: o.tokenizerJson });
-  return { dir, config, weights, vocab };
 }

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFil
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LabelEvent } from '../../shared/api';
-import { DistilleryError } from '../../shared/errors';
+import type { LabelEvent } from '../shared/api';
+import { DistilleryError } from '../shared/errors';
 import { nodeFs, type HostFileHandle, type HostFs } from './fs-util';
 import { Journal } from './journal';
 import { ProjectStore } from './project-store';

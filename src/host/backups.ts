@@ -18,9 +18,9 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { BackupInfo, BackupReason } from '../../shared/api';
-import { DistilleryError } from '../../shared/errors';
-import { AUTO_BACKUP_KEEP, PROJECT_LAYOUT } from '../../shared/worker-protocol';
+import type { BackupInfo, BackupReason } from '../shared/api';
+import { DistilleryError } from '../shared/errors';
+import { AUTO_BACKUP_KEEP, PROJECT_LAYOUT } from '../shared/worker-protocol';
 import { isErrno, KeyedMutex, nodeFs, writeFileAtomic, type HostFs } from './fs-util';
 
 export const DEFAULT_KEEP = AUTO_BACKUP_KEEP;

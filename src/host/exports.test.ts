@@ -4,7 +4,7 @@ import path from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ExportRequest, ProjectMeta } from '../../shared/api';
+import type { ExportRequest, ProjectMeta } from '../shared/api';
 import { nodeFs, type HostFs } from './fs-util';
 import { Exports, type ExportRow } from './exports';
 import { ProjectStore } from './project-store';

@@ -12,10 +12,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { LabelDef, ProjectMeta } from '../../shared/api';
-import { DistilleryError } from '../../shared/errors';
-import type { TaskType } from '../../shared/task';
-import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
+import type { LabelDef, ProjectMeta } from '../shared/api';
+import { DistilleryError } from '../shared/errors';
+import type { TaskType } from '../shared/task';
+import { PROJECT_LAYOUT } from '../shared/worker-protocol';
 import { isErrno, KeyedMutex, nodeFs, writeFileAtomic, type HostFs } from './fs-util';
 
 export const PROJECT_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;

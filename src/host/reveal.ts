@@ -9,7 +9,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { DistilleryError } from '../../shared/errors';
+import { DistilleryError } from '../shared/errors';
 import { isInside } from './real-path';
 
 export interface RevealScope {

@@ -19,9 +19,9 @@
  * Every file is written atomically; a full disk is a DISK_FULL error and leaves nothing behind.
  */
 import path from 'node:path';
-import type { ExportedFile, ExportRequest, ProjectMeta } from '../../shared/api';
-import { DistilleryError } from '../../shared/errors';
-import { MODEL_VERSION_RE, PROJECT_LAYOUT, type WorkerMethods } from '../../shared/worker-protocol';
+import type { ExportedFile, ExportRequest, ProjectMeta } from '../shared/api';
+import { DistilleryError } from '../shared/errors';
+import { MODEL_VERSION_RE, PROJECT_LAYOUT, type WorkerMethods } from '../shared/worker-protocol';
 import { nodeFs, writeFileAtomic, type HostFs } from './fs-util';
 import { zipFolder } from './zip';
 

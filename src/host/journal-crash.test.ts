@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LabelEvent } from '../../shared/api';
+import type { LabelEvent } from '../shared/api';
 import { Journal } from './journal';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-journal-crash-'));

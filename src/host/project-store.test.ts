@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LabelDef } from '../../shared/api';
+import type { LabelDef } from '../shared/api';
 import { ProjectStore } from './project-store';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-store-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { JobRequest, JobStatus } from '../../shared/api';
-import { DistilleryError } from '../../shared/errors';
-import type { FromWorker, ToWorker } from '../../shared/worker-protocol';
+import type { JobRequest, JobStatus } from '../shared/api';
+import { DistilleryError } from '../shared/errors';
+import type { FromWorker, ToWorker } from '../shared/worker-protocol';
 import { JobRouter, type WorkerExit, type WorkerHandle } from './job-router';
 
 /** An in-process stand-in for the worker process, driven by the test. */

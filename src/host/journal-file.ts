@@ -9,9 +9,9 @@
  *
  * Node only, never electron.
  */
-import type { LabelEvent } from '../../shared/api';
-import { DistilleryError } from '../../shared/errors';
-import { LABEL_ACTIONS, LABEL_SOURCES } from '../../shared/label-event';
+import type { LabelEvent } from '../shared/api';
+import { DistilleryError } from '../shared/errors';
+import { LABEL_ACTIONS, LABEL_SOURCES } from '../shared/label-event';
 
 const EVENT_SOURCES: ReadonlySet<string> = new Set(LABEL_SOURCES);
 const EVENT_ACTIONS: ReadonlySet<string> = new Set(LABEL_ACTIONS);

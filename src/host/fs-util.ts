@@ -5,7 +5,7 @@
  */
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
-import { DistilleryError } from '../../shared/errors';
+import { DistilleryError } from '../shared/errors';
 
 /** The subset of node:fs/promises the services use. */
 export interface HostFs {

@@ -9,9 +9,9 @@
  * Node only, never electron (eslint.config.js).
  */
 import path from 'node:path';
-import type { CallArgs, CallResult, Grouped, HostApi, JobStatus, ParseCorpusRequest, SystemInfo, UploadCall } from '../../shared/api';
-import { callByName, isApiCall } from '../../shared/api-calls';
-import { DistilleryError } from '../../shared/errors';
+import type { CallArgs, CallResult, Grouped, HostApi, JobStatus, ParseCorpusRequest, SystemInfo, UploadCall } from '../shared/api';
+import { callByName, isApiCall } from '../shared/api-calls';
+import { DistilleryError } from '../shared/errors';
 import { Backups } from './backups';
 import { Exports } from './exports';
 import { nodeFs, type HostFs } from './fs-util';

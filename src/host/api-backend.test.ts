@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FromWorker, ToWorker } from '../../shared/worker-protocol';
-import { API_CALLS } from '../../shared/api-calls';
+import type { FromWorker, ToWorker } from '../shared/worker-protocol';
+import { API_CALLS } from '../shared/api-calls';
 import { createBackend, dispatch } from './api-backend';
 import type { WorkerExit, WorkerHandle } from './job-router';
 

@@ -23,9 +23,9 @@
  * from what can be read, with a `recovery` summary the UI shows once; the log says the same.
  */
 import path from 'node:path';
-import type { JournalRecovery, JournalSentinel, LabelEvent } from '../../shared/api';
-import { DistilleryError } from '../../shared/errors';
-import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
+import type { JournalRecovery, JournalSentinel, LabelEvent } from '../shared/api';
+import { DistilleryError } from '../shared/errors';
+import { PROJECT_LAYOUT } from '../shared/worker-protocol';
 import { diskError, isErrno, KeyedMutex, nodeFs, syncDir, writeAll, writeFileAtomic, type HostFileHandle, type HostFs } from './fs-util';
 import { parseJournal, validateEvent, type JournalLine, type ParsedJournal } from './journal-file';
 

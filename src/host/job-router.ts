@@ -14,9 +14,9 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { JobKind, JobRequest, JobStatus } from '../../shared/api';
-import { DistilleryError, fromWire, toWire, type WireError } from '../../shared/errors';
-import { MIN_LABELED, whyBadBertTeacher, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../../shared/worker-protocol';
+import type { JobKind, JobRequest, JobStatus } from '../shared/api';
+import { DistilleryError, fromWire, toWire, type WireError } from '../shared/errors';
+import { MIN_LABELED, whyBadBertTeacher, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../shared/worker-protocol';
 
 export interface WorkerExit {
   code: number | null;
@@ -35,7 +35,7 @@ export interface WorkerHandle {
 export type WorkerLauncher = () => WorkerHandle;
 
 /** The worker's bootstrap (registers tsx, then loads worker-entry.ts). */
-export const WORKER_ENTRY = fileURLToPath(new URL('../../worker/process/worker-entry.mjs', import.meta.url));
+export const WORKER_ENTRY = fileURLToPath(new URL('../worker/process/worker-entry.mjs', import.meta.url));
 
 export interface ForkOptions {
   entry?: string;
