@@ -7,7 +7,7 @@ import { checkDatabase, type DbVerdict } from '../db/logic';
 import { countDocs, flushJournal, openDatabases, pendingJournal, patchProject, rollbackPendingImports, syncProjects, withJournalLock } from '../db/repo';
 import type { ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
-import { noteLabelEvents } from './auto-backup';
+import { noteJournaled } from './journaled';
 import { route } from './route';
 
 export interface Toast {
@@ -141,7 +141,7 @@ export async function syncJournal(projectId: string): Promise<void> {
   try {
     const n = await flushJournal(api, projectId);
     delete state.journalError[projectId];
-    noteLabelEvents(projectId, n);
+    noteJournaled(projectId, n);
     if (state.diskFull[projectId]) {
       delete state.diskFull[projectId];
       const refused = i18n.global.t('app.diskFullRefused');

@@ -12,6 +12,7 @@ import { saveAutoBackup } from '../db/repo';
 import { errorText, i18n } from '../i18n';
 import { AUTO_BACKUP, BackupPolicy, BackupQueue } from './auto-backup-logic';
 import { isDiskFull, refreshJournalPending, state, syncJournal, toast } from './app';
+import { onJournaled } from './journaled';
 
 const policy = new BackupPolicy(AUTO_BACKUP.everyEvents, AUTO_BACKUP.minGapMs);
 const queue = new BackupQueue<BackupInfo | undefined>();
@@ -27,6 +28,8 @@ export function noteLabelEvents(projectId: string, n: number): void {
   if (policy.note(projectId, n, Date.now())) void autoBackup(projectId, 'labels');
   armIdle(projectId, AUTO_BACKUP.idleMs);
 }
+
+onJournaled(noteLabelEvents);
 
 /** A backup once labeling pauses (no sooner than the least gap after the last one). */
 function armIdle(projectId: string, ms: number): void {

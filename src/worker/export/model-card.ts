@@ -4,7 +4,7 @@ import type { Metrics } from '../../shared/metrics';
 import { evidenceLines } from '../eval/report';
 import { archEntry } from '../models/registry';
 import { TOKENIZER_SPEC_VERSION } from '../text/pipeline';
-import type { ModelFolderConfig } from './model-folder';
+import type { ModelFolderConfig } from './model-folder-config';
 import { REFERENCE_TOKENIZER_FILES, TOKENIZER_SPEC_FILE } from './tokenizer-spec';
 
 export interface ModelCardFacts {

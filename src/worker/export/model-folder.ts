@@ -17,58 +17,17 @@ import path from 'node:path';
 import { ModelFolderError } from '../../shared/errors';
 import type { TaskType } from '../../shared/task';
 import { initBackend } from '../backend/tfjs-backend';
-import type { StudentConfig, StudentParams } from '../models/student-config';
+import type { StudentParams } from '../models/student-config';
 import { TextPipeline } from '../text/pipeline';
 import { exportStudentToOnnx } from './onnx/export-student';
 import { loadStudentWeightsTfjs, saveDistilleryWeights } from './tfjs-format';
+import { MODEL_FORMAT, type ModelFolderConfig } from './model-folder-config';
 import { writeUsageFiles } from './usage-files';
 
-export const MODEL_FORMAT = 'distillery-model';
 export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'labels.json', 'weights/model.json', 'weights/weights.bin'] as const;
 
-/** How a model was made: enough to reproduce the run. */
-export interface TrainingRecord {
-  seed: number;
-  dataFile?: string;
-  dataHash?: string;
-  backend: string;
-  options: Record<string, unknown>;
-  startedAt: string;
-  seconds: number;
-  samplesPerSecond?: number;
-  /** Where soft labels came from when distilled, e.g. "teacher (textcnn ensemble of 5)". */
-  teacher?: string;
-  /** Set when distilled: the loss weights and which rows carried which labels. */
-  distillation?: DistillationRecord;
-  distillery: string;
-}
-
-/** How a distilled student was trained (docs/model-spec.md and losses.ts give the loss). */
-export interface DistillationRecord {
-  teacher: string;
-  /** Weight of the distillation term. */
-  alpha: number;
-  /** Temperature ρ of the soft labels; absent for multi-label tasks (BCE against probabilities). */
-  temperature?: number;
-  /** Training rows with a human label; each also carries the teacher's soft label. */
-  humanLabeledRows: number;
-  /** Training rows without a human label, trained on the teacher's soft label only (data distillation). */
-  teacherOnlyRows: number;
-  /** The teacher-outputs file and its hash, when the soft labels came from one (the CLI). */
-  teacherOutputs?: string;
-  teacherOutputsHash?: string;
-}
-
-export interface ModelFolderConfig {
-  format: typeof MODEL_FORMAT;
-  version: 1;
-  task: TaskType;
-  labels: string[];
-  /** Multi-label decision threshold on probabilities. */
-  threshold: number;
-  student: StudentConfig;
-  training: TrainingRecord;
-}
+// The config types live in model-folder-config.ts (the model card and usage files read them, and this file writes those); kept importable from here.
+export { MODEL_FORMAT, type DistillationRecord, type ModelFolderConfig, type TrainingRecord } from './model-folder-config';
 
 export interface LoadedModel {
   dir: string;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextPipelineJSON } from '../text/pipeline';
 import { renderUseSection, withUseSection, type ModelFiles } from './model-card';
-import type { ModelFolderConfig } from './model-folder';
+import type { ModelFolderConfig } from './model-folder-config';
 import { REFERENCE_TOKENIZER_FILES, renderTokenizerSpec, TOKENIZER_SPEC_FILE } from './tokenizer-spec';
 
 const REFERENCE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reference');

@@ -25,7 +25,7 @@ import { measureTextLatency } from '../predict/latency';
 import { loadHfFolder } from '../teacher/hf-folder';
 import { bertTeacherOptionsFrom, prepareJobData, teacherDataSnapshot } from './job-data';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
-import type { JobContext } from './run-job';
+import type { JobContext } from './job-context';
 
 /** Documents per onnxruntime call when scoring the corpus. */
 const SCORE_BATCH = 64;

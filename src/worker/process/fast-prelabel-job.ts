@@ -13,7 +13,7 @@ import { modelVersionId } from '../../shared/worker-protocol';
 import { NaiveBayesClassifier } from '../models/naive-bayes';
 import { DEFAULT_NGRAMS } from '../text/ngram-features';
 import { prepareJobData } from './job-data';
-import type { JobContext } from './run-job';
+import type { JobContext } from './job-context';
 
 /** Documents featurized and scored per step (progress and cancel between steps). */
 const SCORE_BATCH = 2048;

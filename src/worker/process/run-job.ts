@@ -13,7 +13,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobRequest, JobResult, LatencyResult } from '../../shared/api';
 import { CancelledError, DistilleryError, InputError, ModelFolderError } from '../../shared/errors';
-import type { CancelToken, Progress, ProgressSink } from '../../shared/progress';
+import type { Progress } from '../../shared/progress';
 import { MODEL_VERSION_RE, PROJECT_LAYOUT, whyBadSweep } from '../../shared/worker-protocol';
 import type { CorpusDoc } from '../data/read-corpus';
 import { loadModelFolder } from '../export/model-folder';
@@ -24,13 +24,11 @@ import { openPredictor } from '../predict/predictor';
 import { isBertTeacherFolder, runBertTeacherJob, scoreWithBert } from './bert-teacher-job';
 import { runFastPrelabelJob } from './fast-prelabel-job';
 import { prepareJobData, trainOptionsFrom } from './job-data';
+import type { JobContext } from './job-context';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
 
-export interface JobContext {
-  projectFolder: string;
-  onProgress: ProgressSink;
-  cancel: CancelToken;
-}
+// JobContext lives in job-context.ts (the jobs this file dispatches to need it too); kept importable from here.
+export type { JobContext };
 
 export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   switch (r.kind) {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Student } from '../models/student';
 import { multiLabelLoss, singleLabelLoss, type BatchTotals } from './losses';
-import type { EncodedSet, TrainOptions } from './trainer';
+import type { EncodedSet, LossOptions } from './train-inputs';
 
 export interface Batch {
   n: number;
@@ -15,7 +15,7 @@ export interface Batch {
   weights?: Float32Array;
 }
 
-export type LossOptions = Pick<TrainOptions, 'classWeights' | 'focalGamma' | 'alpha' | 'temperature'>;
+export type { LossOptions };
 
 /** Copies `rows` of `set` (in that order) into a contiguous batch. */
 export function takeRows(set: EncodedSet, rows: ArrayLike<number>, C: number, multi: boolean): Batch {

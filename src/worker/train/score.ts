@@ -1,7 +1,7 @@
 /** Probabilities + targets → metrics, for single-label and multi-label tasks. */
 import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs, type Metrics } from '../../shared/metrics';
 import type { LabelSchema } from '../../shared/task';
-import type { EncodedSet } from './trainer';
+import type { EncodedSet } from './train-inputs';
 
 export function scoreProbs(probs: Float32Array, set: EncodedSet, schema: LabelSchema, threshold = 0.5): Metrics {
   const C = schema.labels.length;

@@ -13,32 +13,18 @@ import type { Student } from '../models/student';
 import type { StudentParams } from '../models/student-config';
 import { batchLoss, takeRows } from './batch';
 import { scoreProbs } from './score';
+import type { EncodedSet, LossOptions } from './train-inputs';
 
-/** Encoded rows: ids n×T (post-padded), targets, and optional teacher outputs n×C. */
-export interface EncodedSet {
-  ids: Int32Array;
-  n: number;
-  T: number;
-  /** Single-label: class index per row (−1 = unlabeled). Multi-label: n×C multi-hot (NaN row = unlabeled). */
-  hard: Int32Array | Float32Array;
-  /** Teacher logits (single-label) or probabilities (multi-label), n×C. */
-  teacher?: Float32Array;
-  /** Per-row loss weights (the label's source, see shared/source-weights.ts); absent = 1. */
-  weights?: Float32Array;
-}
+// EncodedSet lives in train-inputs.ts (batch.ts and score.ts need it, and this file needs them); kept importable from here.
+export type { EncodedSet };
 
-export interface TrainOptions {
+export interface TrainOptions extends LossOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
   seed: number;
   /** Stop after this many epochs without validation improvement (0 = never). */
   patience: number;
-  classWeights?: Float32Array;
-  focalGamma?: number;
-  /** Distillation weight α and temperature ρ (see losses.ts for which term α weights). */
-  alpha?: number;
-  temperature?: number;
   onProgress?: ProgressSink;
   cancel?: CancelToken;
 }
