@@ -4,7 +4,7 @@
  * then what produced the soft labels, the split, the stages and a reproducibility block.
  */
 import { escapeCell, formatParams, formatPercent, formatRate } from '../eval/report';
-import type { PipelineReport, PipelineRow } from './pipeline-job';
+import type { PipelineReport, PipelineRow } from './pipeline/types';
 
 const DASH = '—';
 
