@@ -148,10 +148,12 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     await page.waitForSelector('[data-testid="doc-text"]');
     await page.locator('body').focus();
     const labeled = await label('1');
-    await until(() => readJournal(folder).length === 101);
+    // The host writes the journal line, then the sentinel: wait for both.
+    const sentinel = () => JSON.parse(readFileSync(path.join(folder, 'labels.sentinel.json'), 'utf8')) as { labeledCount: number; events: number };
+    await until(() => readJournal(folder).length === 101 && sentinel().events === 101);
     const events = readJournal(folder);
     expect(events[100]).toMatchObject({ docId: labeled, labels: ['negative'], action: 'label' });
-    expect(JSON.parse(readFileSync(path.join(folder, 'labels.sentinel.json'), 'utf8'))).toMatchObject({ labeledCount: labeledCount(events), events: 101 });
+    expect(sentinel()).toMatchObject({ labeledCount: labeledCount(events), events: 101 });
 
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
     const zh = (await page.locator('[data-testid="journal-recovered"]').textContent()) ?? '';
