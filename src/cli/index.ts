@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { DistilleryError } from '../shared/errors';
 import { onCorpusWarning } from '../worker/data/corpus-warnings';
+import { agreementCommand } from './commands/agreement';
+import { auditCommand } from './commands/audit';
 import { benchCommand } from './commands/bench';
 import { distillCommand } from './commands/distill';
 import { evalCommand } from './commands/eval';
@@ -24,7 +26,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand(), pipelineCommand(), simulateCommand(), rulesCommand()]) {
+  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand(), pipelineCommand(), simulateCommand(), rulesCommand(), agreementCommand(), auditCommand()]) {
     program.addCommand(c.exitOverride());
   }
   return program;

@@ -6,6 +6,7 @@ import { matchRules, readRules, resolvePreLabels, ruleName, rulesReport, type Ru
 import { readCorpus } from '../../worker/data/read-corpus';
 import { addDataOptions } from '../options';
 import { info } from '../progress';
+import { textTable } from '../text-table';
 
 export function rulesCommand(): Command {
   return addDataOptions(
@@ -56,10 +57,6 @@ export function rulesCommand(): Command {
 
 const pct = (x: number) => (100 * x).toFixed(1);
 
-// Terminal columns: CJK and full-width characters take two, so Chinese rule names still line up.
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
-const cols = (s: string) => [...s].reduce((n, ch) => n + (WIDE.test(ch) ? 2 : 1), 0);
-
 /** The coverage / precision table and a summary line, for a terminal. */
 export function renderRulesTable(r: RulesReport): string {
   const rows = r.rules.map((s) => [
@@ -70,12 +67,9 @@ export function renderRulesTable(r: RulesReport): string {
     s.precision === null ? '— (n = 0)' : `${pct(s.precision)} % [${pct(s.precision_ci![0])}, ${pct(s.precision_ci![1])}] (${s.correct}/${s.n})`,
   ]);
   const head = ['Rule', 'Label', 'Coverage', 'Conflicts', 'Precision on labeled, 95 % CI (correct/n)'];
-  const width = head.map((h, c) => Math.max(cols(h), ...rows.map((row) => cols(row[c]!))));
-  const line = (cells: string[]) => cells.map((x, c) => x + ' '.repeat(width[c]! - cols(x))).join('  ').trimEnd();
   const prec = r.prelabel_precision === null ? 'no labeled document to check them on' : `precision ${pct(r.prelabel_precision)} % [${pct(r.prelabel_precision_ci![0])}, ${pct(r.prelabel_precision_ci![1])}] on ${r.prelabel_n} labeled`;
   return [
-    line(head),
-    ...rows.map(line),
+    ...textTable(head, rows),
     '',
     `${r.documents} documents (${r.labeled} labeled): rules fire on ${r.covered}; ${r.prelabeled} pre-labeled (${prec}); ` +
       `conflicts: ${r.conflicts_resolved} settled by majority, ${r.conflicts_unresolved} ties left unlabeled.`,

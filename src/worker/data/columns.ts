@@ -28,12 +28,13 @@ export interface ColumnOptions {
   requireLabels?: boolean;
 }
 
-function findColumn(columns: string[], name: string): string | undefined {
+export function findColumn(columns: string[], name: string): string | undefined {
   const want = name.trim().toLowerCase();
   return columns.find((c) => c === name) ?? columns.find((c) => c.trim().toLowerCase() === want);
 }
 
-function listColumns(columns: string[]): string {
+/** Column names for messages. */
+export function listColumns(columns: string[]): string {
   return columns.length ? columns.map((c) => JSON.stringify(c)).join(', ') : '(none)';
 }
 

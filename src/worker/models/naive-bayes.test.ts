@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NgramVocabulary, textNgrams } from '../text/ngram-features';
-import { NaiveBayesClassifier, predictNaiveBayes, trainNaiveBayes } from './naive-bayes';
+import { NaiveBayesClassifier, logitsToProbs, naiveBayesLogits, predictNaiveBayes, trainNaiveBayes } from './naive-bayes';
 
 describe('n-gram features', () => {
   it('char 1–2-grams of normalized text', () => {
@@ -65,5 +65,25 @@ describe('multinomial naive Bayes', () => {
     const p = clf.predictProbs(['好吃准时', '难吃很慢']);
     expect(p[1]).toBeGreaterThan(0.9);
     expect(p[2]).toBeGreaterThan(0.9);
+  });
+});
+
+describe('naive Bayes logits', () => {
+  it('give the same probabilities as predictNaiveBayes, and still rank documents where float32 probabilities saturate', () => {
+    const texts = ['好好好', '坏坏坏', '好吃好吃', '难吃坏', '好'.repeat(400), '好'.repeat(800)];
+    const vocab = new NgramVocabulary();
+    const X = vocab.featurize(texts);
+    const m = trainNaiveBayes(X, [0, 1, 2, 3], [1, 0, 1, 0], 2, { alpha: 1, multiLabel: false });
+    const z = naiveBayesLogits(m, X);
+    const p = predictNaiveBayes(m, X);
+    const q = logitsToProbs(z, 2, false);
+    for (let i = 0; i < p.length; i++) expect(p[i]).toBeCloseTo(q[i]!, 6);
+    // 400 and 800 times 好: both P(0) are 0 in float32; the logits (and a temperature) keep them apart.
+    expect([p[8], p[10]]).toEqual([0, 0]);
+    const margin = (i: number) => z[2 * i + 1]! - z[2 * i]!;
+    expect(margin(5)).toBeGreaterThan(margin(4));
+    const soft = logitsToProbs(z, 2, false, 1000);
+    expect(soft[10]!).toBeLessThan(soft[8]!);
+    expect(soft[10]!).toBeGreaterThan(0);
   });
 });

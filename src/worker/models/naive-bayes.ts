@@ -89,12 +89,17 @@ export function trainNaiveBayes(X: SparseRows, rows: ArrayLike<number>, targets:
   return { K, multiLabel: o.multiLabel, dim, seen, logPrior, logLik };
 }
 
-/** Probabilities, n × K (rows of X, or the given rows in that order): softmax over classes, or P(label) per label. */
-export function predictNaiveBayes(m: NaiveBayesModel, X: SparseRows, rows?: ArrayLike<number>): Float32Array {
+/**
+ * Scores before normalisation, n × K in float64 (rows of X, or the given rows in that order):
+ * single-label log P(c, d) per class, multi-label the log-odds log P(l, d) − log P(¬l, d) per label.
+ * Naive Bayes is far too confident on long texts; in float64 these still rank documents where
+ * float32 probabilities have long saturated at 0 and 1 (the label-noise audit calibrates them).
+ */
+export function naiveBayesLogits(m: NaiveBayesModel, X: SparseRows, rows?: ArrayLike<number>): Float64Array {
   const n = rows ? rows.length : X.n;
   const K = m.K;
   const M = m.multiLabel ? 2 * K : K;
-  const out = new Float32Array(n * K);
+  const out = new Float64Array(n * K);
   const joint = new Float64Array(M);
   for (let r = 0; r < n; r++) {
     const i = rows ? rows[r]! : r;
@@ -105,17 +110,31 @@ export function predictNaiveBayes(m: NaiveBayesModel, X: SparseRows, rows?: Arra
       const v = X.values[p]!;
       for (let c = 0; c < M; c++) joint[c]! += v * m.logLik[c * m.dim + j]!;
     }
-    const row = out.subarray(r * K, (r + 1) * K);
-    if (m.multiLabel) {
-      // P(l) = σ(log P(l, d) − log P(¬l, d)).
-      for (let l = 0; l < K; l++) row[l] = 1 / (1 + Math.exp(joint[K + l]! - joint[l]!));
-    } else {
-      let max = -Infinity;
-      for (let c = 0; c < K; c++) max = Math.max(max, joint[c]!);
-      let s = 0;
-      for (let c = 0; c < K; c++) s += joint[c] = Math.exp(joint[c]! - max);
-      for (let c = 0; c < K; c++) row[c] = joint[c]! / s;
+    for (let c = 0; c < K; c++) out[r * K + c] = m.multiLabel ? joint[c]! - joint[K + c]! : joint[c]!;
+  }
+  return out;
+}
+
+/** Probabilities, n × K (rows of X, or the given rows in that order): softmax over classes, or P(label) per label. */
+export function predictNaiveBayes(m: NaiveBayesModel, X: SparseRows, rows?: ArrayLike<number>): Float32Array {
+  return Float32Array.from(logitsToProbs(naiveBayesLogits(m, X, rows), m.K, m.multiLabel));
+}
+
+/** n × K scores → probabilities: softmax per row (single-label) or σ per label (P(l) = σ(log-odds)), each divided by `temperature` first. */
+export function logitsToProbs(logits: Float64Array, K: number, multiLabel: boolean, temperature = 1): Float64Array {
+  const out = new Float64Array(logits.length);
+  const n = logits.length / K;
+  for (let r = 0; r < n; r++) {
+    const o = r * K;
+    if (multiLabel) {
+      for (let l = 0; l < K; l++) out[o + l] = 1 / (1 + Math.exp(-logits[o + l]! / temperature));
+      continue;
     }
+    let max = -Infinity;
+    for (let c = 0; c < K; c++) max = Math.max(max, logits[o + c]!);
+    let s = 0;
+    for (let c = 0; c < K; c++) s += Math.exp((logits[o + c]! - max) / temperature);
+    for (let c = 0; c < K; c++) out[o + c] = Math.exp((logits[o + c]! - max) / temperature) / s;
   }
   return out;
 }
