@@ -106,7 +106,7 @@ describe('Exports: datasets', () => {
     expect(lines[2]).toEqual({ id: '3', text: ' 没标注 ', label: null, labels: [] });
   });
 
-  it('Label Studio: tasks with annotations (human) and predictions (model), plus the labeling config', async () => {
+  it('Label Studio: tasks with annotations (labels, with the source of an accepted pre-label) and predictions (model), plus the labeling config', async () => {
     const { exp, req } = await setup();
     const r = await exp.dataset(req('label-studio'));
     expect(r.file).toMatch(/\.label-studio\.json$/);
@@ -114,7 +114,8 @@ describe('Exports: datasets', () => {
     expect(tasks).toHaveLength(3);
     expect(tasks[0].data).toEqual({ text: rows[0].text, doc_id: '1' });
     expect(tasks[0].annotations[0].result).toEqual([{ from_name: 'label', to_name: 'text', type: 'choices', value: { choices: ['正面'] } }]);
-    expect(tasks[1].annotations).toBeUndefined();
+    // An accepted pre-label: an annotation that names its model, beside the model's prediction.
+    expect(tasks[1].annotations).toEqual([{ result: [{ from_name: 'label', to_name: 'text', type: 'choices', value: { choices: ['负面'] } }], meta: { source: 'teacher', model_version: 'teacher-20250101-000000-bilstm' } }]);
     expect(tasks[0].predictions[0]).toMatchObject({ model_version: 'teacher-20250103-000000-bilstm', score: 0.9 });
     expect(tasks[1].predictions[0]).toMatchObject({ model_version: 'teacher-20250101-000000-bilstm', score: 0.8, result: [{ value: { choices: ['负面'] } }] });
     expect(tasks[2]).toEqual({ data: { text: ' 没标注 ', doc_id: '3' } });

@@ -8,8 +8,9 @@
  *                  "soft_labels":{<label>: p},"soft_labels_model_version"} per line
  * model_version / provenance.modelVersion is the label's (the model whose pre-label was accepted; none
  * for a person's label); the soft labels' model is named apart, as it may have scored the document later.
- *   label-studio  a JSON task list: human labels as annotations, model labels and probabilities as
- *                 predictions (choices "label" → "text"); the labeling config is written beside it
+ *   label-studio  a JSON task list: labels as annotations (an accepted pre-label's annotation names its source
+ *                 and model in `meta`), model labels and probabilities as predictions (choices "label" →
+ *                 "text"); the labeling config is written beside it
  *                 as `<file>.config.xml`
  *   doccano       JSONL {"text","label":[…],"doc_id",…} (text classification import)
  * Models (a version folder `<project>/models/<version>`), written by the worker and zipped for download:
@@ -215,8 +216,10 @@ export function datasetLabelStudio(rows: ExportRow[], labels: string[], multi: b
   const tasks = rows.map((r) => {
     const task: Record<string, unknown> = { data: { text: r.text, doc_id: String(r.id) } };
     const fromModel = MODEL_SOURCES.has(r.source ?? '');
-    if (r.labels.length && !fromModel) {
-      task.annotations = [{ result: choices(r.labels), ...(r.at ? { created_at: r.at } : {}), ...(r.who ? { meta: { who: r.who } } : {}) }];
+    if (r.labels.length) {
+      // An accepted pre-label is an annotation too (a person accepted it); meta records its model, so an import restores the source.
+      const meta = { ...(r.who ? { who: r.who } : {}), ...(fromModel ? { source: r.source, ...(r.modelVersion ? { model_version: r.modelVersion } : {}) } : {}) };
+      task.annotations = [{ result: choices(r.labels), ...(r.at ? { created_at: r.at } : {}), ...(Object.keys(meta).length ? { meta } : {}) }];
     }
     const predictions: Record<string, unknown>[] = [];
     if (r.probs) {

@@ -9,7 +9,7 @@
 import type { WireError } from './errors';
 import type { Metrics } from './metrics';
 import type { Progress } from './progress';
-import type { LabelEvent } from './label-event';
+import type { LabelEvent, LabelSource } from './label-event';
 import type { TaskType } from './task';
 
 export interface SystemInfo {
@@ -57,13 +57,27 @@ export interface ParseCorpusRequest {
   dedupe?: boolean;
 }
 
+/**
+ * Where a file's label came from, where the file says (Label Studio annotations and predictions; the
+ * provenance fields of doccano and JSONL exports). Absent fields: a person's label, made at import.
+ */
+export interface LabelProvenance {
+  source?: LabelSource;
+  who?: string;
+  at?: string;
+  /** The model whose pre-label was accepted as the label (model sources only). */
+  modelVersion?: string;
+  /** A model's pre-label for the document (Label Studio predictions); score in [0, 1] where the file gives one. */
+  prediction?: { labels: string[]; score?: number; modelVersion?: string };
+}
+
 export interface ParsedCorpus {
   columns: string[];
   textColumn: string;
   labelColumn?: string;
   encoding: string;
   format: string;
-  docs: { id: string; text: string; labels: string[]; line: number }[];
+  docs: ({ id: string; text: string; labels: string[]; line: number } & LabelProvenance)[];
   duplicatesRemoved: number;
   skippedEmpty: number;
   labels: string[];

@@ -133,8 +133,12 @@ export function planImport(parsed: Pick<ParsedCorpus, 'docs'>, ctx: ImportContex
       continue;
     }
     const labels = ctx.useLabels ? d.labels : [];
-    for (const l of labels) if (!known.has(l)) errors.push({ line: d.line, kind: 'unknownLabel', label: l });
-    if (ctx.task !== 'multilabel' && labels.length > 1) errors.push({ line: d.line, kind: 'tooManyLabels', count: labels.length });
+    // A model's pre-label in the file (Label Studio predictions) comes with the labels, under the same checks.
+    const prediction = ctx.useLabels ? d.prediction : undefined;
+    for (const ls of [labels, prediction?.labels ?? []]) {
+      for (const l of ls) if (!known.has(l)) errors.push({ line: d.line, kind: 'unknownLabel', label: l });
+      if (ctx.task !== 'multilabel' && ls.length > 1) errors.push({ line: d.line, kind: 'tooManyLabels', count: ls.length });
+    }
     let id = d.id;
     if (ids.has(id)) {
       let n = 2;
@@ -155,7 +159,16 @@ export function planImport(parsed: Pick<ParsedCorpus, 'docs'>, ctx: ImportContex
     };
     if (labels.length) {
       labeled++;
-      Object.assign(row, { source: 'human' as const, who: ctx.who, at: ctx.at, labelVia: 'import' as const });
+      // The file's provenance where it has one (who labeled, an accepted pre-label's model); else a person's label, now.
+      const source = d.source ?? 'human';
+      Object.assign(row, { source, who: d.who ?? ctx.who, at: d.at ?? ctx.at });
+      if (source === 'human') row.labelVia = 'import';
+      else if (d.modelVersion) row.labelModelVersion = d.modelVersion;
+    }
+    if (prediction?.labels.length) {
+      row.suggestion = [...prediction.labels];
+      if (prediction.score !== undefined) row.confidence = prediction.score;
+      if (prediction.modelVersion) row.modelVersion = prediction.modelVersion;
     }
     rows.push(row);
   }

@@ -188,8 +188,12 @@ export async function runImport(projectId: string, fileName: string, plan: Impor
     const labeled = plan.rows.filter((r) => r.labels.length);
     if (labeled.length) {
       // Labels that came with the file are label events like any other.
-      const at = labeled[0].at ?? new Date().toISOString();
-      const events = labeled.map((r) => makeEvent(projectId, r, r.labels, { source: 'human', who: r.who ?? '', at }, 'label'));
+      const now = new Date().toISOString();
+      const events = labeled.map((r) => {
+        const source = r.source ?? 'human';
+        // An accepted pre-label in the file stays one: the journal rebuilds it with its source and model.
+        return makeEvent(projectId, r, r.labels, { source, who: r.who ?? '', at: r.at ?? now, modelVersion: r.labelModelVersion }, source === 'human' ? 'label' : 'accept');
+      });
       await strictDb.events.bulkAdd(events);
     }
     await strictDb.imports.update(importId, { state: 'done' });

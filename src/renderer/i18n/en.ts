@@ -81,7 +81,10 @@ export const en = {
   },
   import: {
     title: 'Import documents',
-    file: 'File (CSV, TSV, JSONL or plain text, one document a line)',
+    file: 'File (CSV, TSV, JSONL, doccano JSONL, Label Studio JSON, or plain text, one document a line)',
+    formats: { csv: 'CSV', tsv: 'TSV', jsonl: 'JSONL', txt: 'Plain text', 'label-studio': 'Label Studio JSON' },
+    labeledBy: 'Labeled by',
+    preLabel: 'Pre-label',
     encoding: 'Encoding',
     auto: 'Detect',
     dedupe: 'Remove duplicates (in the file and against documents already in the project)',

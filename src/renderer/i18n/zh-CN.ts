@@ -82,7 +82,10 @@ export const zhCN: Messages = {
   },
   import: {
     title: '导入文档',
-    file: '文件（CSV、TSV、JSONL，或每行一篇文档的纯文本）',
+    file: '文件（CSV、TSV、JSONL、doccano JSONL、Label Studio JSON，或每行一篇文档的纯文本）',
+    formats: { csv: 'CSV', tsv: 'TSV', jsonl: 'JSONL', txt: '纯文本', 'label-studio': 'Label Studio JSON' },
+    labeledBy: '标注者',
+    preLabel: '预标注',
     encoding: '编码',
     auto: '自动检测',
     dedupe: '去除重复（文件内部以及与项目中已有文档重复的）',

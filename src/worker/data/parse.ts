@@ -7,20 +7,28 @@
  */
 import Papa from 'papaparse';
 import { InputError } from '../../shared/errors';
+import type { LabelProvenance } from '../../shared/api';
+import { isLabelStudioJson, parseLabelStudio } from './label-studio';
 
-export type CorpusFormat = 'csv' | 'tsv' | 'jsonl' | 'txt';
+export type CorpusFormat = 'csv' | 'tsv' | 'jsonl' | 'txt' | 'label-studio';
 
 export interface RawRow {
   /** 1-based physical line where the row starts. */
   line: number;
   /** Cell values by column name: strings for CSV/TSV/TXT, any JSON value for JSONL. */
   cells: Record<string, unknown>;
+  /** Label Studio: who made the row's label and how, and the model's prediction. */
+  provenance?: LabelProvenance;
 }
 
 export interface ParsedTable {
   format: CorpusFormat;
   columns: string[];
   rows: RawRow[];
+  /** Columns to use when the caller names none (Label Studio: the task's text key, its annotations, its id). */
+  defaults?: { text?: string; label?: string; id?: string };
+  /** What the reader left out that the user should know. */
+  warnings?: string[];
 }
 
 const EXTENSIONS: Record<string, CorpusFormat> = {
@@ -34,10 +42,16 @@ const EXTENSIONS: Record<string, CorpusFormat> = {
   text: 'txt',
 };
 
-/** Format from the file extension, else from the first non-blank line. */
+/**
+ * Format from the file extension, else from the first non-blank line. JSON content decides between
+ * JSONL and Label Studio (a task list, or one pretty-printed task) whatever the JSON extension says.
+ */
 export function detectFormat(fileName: string, text: string): CorpusFormat {
   const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
-  if (ext && EXTENSIONS[ext]) return EXTENSIONS[ext];
+  const byExt = ext ? EXTENSIONS[ext] : undefined;
+  if (byExt && byExt !== 'jsonl') return byExt;
+  if ((byExt === 'jsonl' || !byExt) && isLabelStudioJson(text)) return 'label-studio';
+  if (byExt) return byExt;
   const first = /^[ \t]*\S[^\r\n]*/m.exec(text.slice(0, 64 * 1024))?.[0].trim() ?? '';
   if (first.startsWith('{')) return 'jsonl';
   if (first.includes('\t')) return 'tsv';
@@ -61,11 +75,13 @@ export function parseTable(text: string, file: string, format: CorpusFormat = de
       return parseJsonl(normalized, file);
     case 'txt':
       return parseTxt(normalized);
+    case 'label-studio':
+      return parseLabelStudio(normalized, file);
   }
 }
 
 /** Maps offsets to 1-based line numbers; queries are mostly increasing, so it scans forward. */
-function lineCounter(text: string): (offset: number) => number {
+export function lineCounter(text: string): (offset: number) => number {
   let pos = 0;
   let line = 1;
   return (offset) => {

@@ -1,5 +1,7 @@
 /** Corpus import: file → decoded text → rows → documents, with column mapping and de-duplication. */
+import type { LabelProvenance } from '../../shared/api';
 import { InputError } from '../../shared/errors';
+import { LABEL_SOURCES, type LabelSource } from '../../shared/label-event';
 import { labelLength, MAX_LABEL_CHARS, MAX_LABELS, shortLabel } from '../../shared/label-limits';
 import { chooseColumns, compareLabels, parseLabelCell } from './columns';
 import { reportCorpusWarnings } from './corpus-warnings';
@@ -25,7 +27,7 @@ export interface ReadCorpusOptions {
   sourceCol?: string;
 }
 
-export interface CorpusDoc {
+export interface CorpusDoc extends Omit<LabelProvenance, 'source'> {
   /** idCol value, or the 1-based data-row number as a string. */
   id: string;
   text: string;
@@ -33,7 +35,10 @@ export interface CorpusDoc {
   labels: string[];
   /** 1-based physical line where the row starts. */
   line: number;
-  /** Where the label came from (--source-col, or a job's documents), weighted in training by its source weight. */
+  /**
+   * Where the label came from (--source-col, the file's own provenance: Label Studio, doccano and JSONL
+   * exports, or a job's documents), weighted in training by its source weight.
+   */
   source?: string;
 }
 
@@ -72,7 +77,8 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
     throw new InputError('INPUT_EMPTY', `${shown}: the file is empty`, { file: shown });
   }
   const table = parseTable(text, shown, opts.format);
-  const cols = chooseColumns(table.columns, opts, shown);
+  const d = table.defaults;
+  const cols = chooseColumns(table.columns, { ...opts, textCol: opts.textCol ?? d?.text, labelCol: opts.labelCol ?? d?.label, idCol: opts.idCol ?? d?.id }, shown);
   if (opts.sourceCol !== undefined && !table.columns.includes(opts.sourceCol)) {
     throw new InputError('INPUT_PARSE', `${shown}: no column "${opts.sourceCol}" for the label source (columns: ${table.columns.join(', ')})`, { file: shown, column: opts.sourceCol, field: 'sourceCol' });
   }
@@ -96,7 +102,8 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
       skippedEmpty++;
       return;
     }
-    const cell = cols.label ? parseLabelCell(row.cells[cols.label], shown, row.line) : { labels: [], multi: false };
+    const labelValue = cols.label ? row.cells[cols.label] : undefined;
+    const cell = cols.label ? parseLabelCell(labelValue, shown, row.line) : { labels: [], multi: false };
     for (const l of cell.labels) checkLabelLength(l, shown, row.line, cols.label!);
     const doc: CorpusDoc = { id: String(i + 1), text: docText, labels: cell.labels, line: row.line };
     if (opts.dedupe !== false) {
@@ -110,11 +117,15 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
       firstByKey.set(key, doc);
     }
     if (cols.id) doc.id = checkId(row.cells[cols.id], ids, shown, row.line, cols.id);
+    const prov = row.provenance ?? (table.format === 'jsonl' ? jsonlProvenance(row.cells) : undefined);
+    if (prov) Object.assign(doc, cell.labels.length ? prov : prov.prediction ? { prediction: prov.prediction } : {});
     if (opts.sourceCol !== undefined) {
       const src = cellText(row.cells[opts.sourceCol], shown, row.line, opts.sourceCol).trim();
       if (src) doc.source = src;
     }
-    if (cell.multi || cell.labels.length > 1) multiLabel = true;
+    // A JSON list is how doccano and Label Studio write any label, one or several: only a row with
+    // several makes the corpus multi-label. `a|b` and a list inside a text cell are chosen syntax.
+    if ((cell.multi && !Array.isArray(labelValue)) || cell.labels.length > 1) multiLabel = true;
     for (const l of cell.labels) {
       const seen = labelDocs.get(l);
       if (seen) seen.count++;
@@ -135,7 +146,7 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
     throw new InputError('INPUT_EMPTY', `${shown}: no row has a label in column "${cols.label}"`, { file: shown, column: cols.label });
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...(table.warnings ?? [])];
   if (conflicting > 0) {
     warnings.push(`${shown}: ${conflicting} duplicate text(s) had labels different from the first copy, which was kept`);
   }
@@ -154,6 +165,24 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
     skippedEmpty,
     ...(warnings.length ? { warnings } : {}),
   };
+}
+
+const SOURCES: ReadonlySet<string> = new Set(LABEL_SOURCES);
+
+/**
+ * The provenance our JSONL export (`provenance: {source, who, at, modelVersion}`) and doccano export
+ * (the same fields at the top level) write. A `source` that is not a label source (a corpus's own
+ * "source: weibo") is not provenance.
+ */
+function jsonlProvenance(cells: Record<string, unknown>): LabelProvenance | undefined {
+  const p = cells.provenance !== null && typeof cells.provenance === 'object' && !Array.isArray(cells.provenance) ? (cells.provenance as Record<string, unknown>) : cells;
+  if (typeof p.source !== 'string' || !SOURCES.has(p.source)) return undefined;
+  const out: LabelProvenance = { source: p.source as LabelSource };
+  if (typeof p.who === 'string' && p.who) out.who = p.who;
+  if (typeof p.at === 'string' && p.at) out.at = p.at;
+  const mv = p.modelVersion ?? p.model_version;
+  if (out.source !== 'human' && typeof mv === 'string' && mv) out.modelVersion = mv;
+  return out;
 }
 
 function checkLabelLength(label: string, file: string, line: number, column: string): void {

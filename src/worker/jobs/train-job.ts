@@ -182,7 +182,6 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   const testSet = encodeDocs(d.test, pipeline, schema, o.testData ?? o.data);
 
   const config = makeStudentConfig(o.model, { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: C, multiLabel: multi }, o.architecture);
-  if (config.arch === 'cnn-nb' && multi) throw new DistilleryError('CONFIG', 'cnn-nb is single-label only; pick another --model for multi-label data', { field: 'model' });
   const classWeights = o.classWeights === 'balanced' ? inverseFrequencyWeights(classCounts(trainSet, C, multi)) : undefined;
 
   const student = Student.create(config, o.seed);
@@ -289,14 +288,19 @@ async function trainWith(workers: number, student: Student, train: EncodedSet, v
   return trainStudent(student, train, valid, opts);
 }
 
-/** cnn-nb: replace the softmax head used for training with PCA + Gaussian NB on the features. */
-function fitCnnNbHead(student: Student, train: EncodedSet, config: StudentConfig): void {
-  const labeledRows = [...Array(train.n).keys()].filter((i) => train.hard[i] >= 0);
+/** cnn-nb: replace the softmax (sigmoid) head used for training with PCA + Gaussian NB (one per label) on the features. */
+export function fitCnnNbHead(student: Student, train: EncodedSet, config: StudentConfig): void {
+  const C = config.numClasses;
+  // Multi-label rows are n×C multi-hot, NaN for an unlabeled row.
+  const labeledRows = [...Array(train.n).keys()].filter((i) => (config.multiLabel ? !Number.isNaN(train.hard[i * C]) : train.hard[i] >= 0));
   const T = train.T;
   const ids = new Int32Array(labeledRows.length * T);
   labeledRows.forEach((r, i) => ids.set(train.ids.subarray(r * T, (r + 1) * T), i * T));
   const feats = student.featuresOf(ids, labeledRows.length);
-  const fit = fitPcaNaiveBayes(feats, labeledRows.length, labeledRows.map((r) => train.hard[r]), config.numClasses, config.varianceKept ?? 0.95);
+  const targets = config.multiLabel
+    ? labeledRows.map((r) => [...Array(C).keys()].filter((j) => train.hard[r * C + j] >= 0.5))
+    : labeledRows.map((r) => train.hard[r]);
+  const fit = fitPcaNaiveBayes(feats, labeledRows.length, targets, C, config.varianceKept ?? 0.95);
   student.removeVars(['out_W', 'out_b']);
   student.addFitted(fit.params);
 }

@@ -110,9 +110,11 @@ export function studentParamShapes(c: StudentConfig, pcaK = 0): Record<string, n
   if (c.arch === 'cnn-nb') {
     s.pca_mean = [D];
     s.pca_components = [D, pcaK];
-    s.nb_means = [c.numClasses, pcaK];
-    s.nb_vars = [c.numClasses, pcaK];
-    s.nb_log_priors = [c.numClasses];
+    // Multi-label: a present and an absent class per label (binary relevance, see cnn-nb-head.ts).
+    const M = c.multiLabel ? 2 * c.numClasses : c.numClasses;
+    s.nb_means = [M, pcaK];
+    s.nb_vars = [M, pcaK];
+    s.nb_log_priors = [M];
   } else {
     s.out_W = [D, c.numClasses];
     s.out_b = [c.numClasses];
@@ -135,11 +137,6 @@ export function validateStudent(c: StudentConfig, params: StudentParams): void {
   }
   if (!isRecurrent(c.arch) && !(c.filterSizes.length > 0 && c.numFilters > 0)) {
     throw configError(`student config: ${c.arch} needs filterSizes and numFilters > 0`);
-  }
-  if (c.arch === 'cnn-nb' && c.multiLabel) {
-    // Gaussian NB yields one distribution over classes; a multi-label variant would need per-class
-    // binary models, which the spec does not define.
-    throw configError('student config: cnn-nb is single-label only (multiLabel must be false)', { field: 'multiLabel' });
   }
   const pcaK = params.pca_components?.shape[1] ?? 0;
   const want = studentParamShapes(c, pcaK);

@@ -57,7 +57,7 @@ export class Student {
   logits(ids: tf.Tensor2D, idsHost: Int32Array, training: boolean): tf.Tensor2D {
     const ctx = this.context(training);
     const f = archEntry(this.config.arch).features(ctx, ids, idsHost);
-    if (this.vars.nb_means) return cnnNbLogits(this.vars, f);
+    if (this.vars.nb_means) return cnnNbLogits(this.vars, f, this.config.multiLabel);
     return outputHead(ctx, f);
   }
 

@@ -7,7 +7,8 @@ import type { WorkerMethod, WorkerMethods } from '../../shared/worker-protocol';
 import { initBackend } from '../backend/tfjs-backend';
 import { decodeBytes } from '../data/decode';
 import { parseTable } from '../data/parse';
-import { parseCorpusText } from '../data/read-corpus';
+import { parseCorpusText, type CorpusDoc } from '../data/read-corpus';
+import { LABEL_SOURCES, type LabelSource } from '../../shared/label-event';
 import type { ModelFiles } from '../export/model-card';
 import { labelsMeta, loadModelFolder } from '../export/model-folder';
 import { exportStudentToOnnx } from '../export/onnx/export-student';
@@ -101,6 +102,17 @@ function tooLarge(fileName: string): InputError {
   return new InputError('INPUT_PARSE', `${fileName}: the file is larger than ${MAX_CORPUS_BYTES >> 20} MB`, { file: fileName });
 }
 
+/** A document as the import view gets it: its label's provenance and pre-label where the file gives them. */
+function parsedDoc(d: CorpusDoc): ParsedCorpus['docs'][number] {
+  const out: ParsedCorpus['docs'][number] = { id: d.id, text: d.text, labels: d.labels, line: d.line };
+  if (d.source && (LABEL_SOURCES as readonly string[]).includes(d.source)) out.source = d.source as LabelSource;
+  if (d.who !== undefined) out.who = d.who;
+  if (d.at !== undefined) out.at = d.at;
+  if (d.modelVersion !== undefined) out.modelVersion = d.modelVersion;
+  if (d.prediction !== undefined) out.prediction = d.prediction;
+  return out;
+}
+
 /** A corpus file's bytes → the documents and columns the import view shows. */
 function parseCorpusBytes(bytes: Buffer, p: Omit<ParseCorpusRequest, 'base64'>): ParsedCorpus {
   if (bytes.length > MAX_CORPUS_BYTES) throw tooLarge(p.fileName);
@@ -119,7 +131,7 @@ function parseCorpusBytes(bytes: Buffer, p: Omit<ParseCorpusRequest, 'base64'>):
     ...(corpus.labelColumn ? { labelColumn: corpus.labelColumn } : {}),
     encoding: corpus.encoding,
     format: corpus.format,
-    docs: corpus.docs.map((d) => ({ id: d.id, text: d.text, labels: d.labels, line: d.line })),
+    docs: corpus.docs.map(parsedDoc),
     duplicatesRemoved: corpus.duplicatesRemoved,
     skippedEmpty: corpus.skippedEmpty,
     labels: corpus.labels,

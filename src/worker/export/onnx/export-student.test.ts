@@ -121,6 +121,7 @@ describe('exportStudentToOnnx parity with referenceForward', () => {
     ['gru-att (2 layers)', config('gru-att', { layers: 2 })],
     ['gru-att multi-label', config('gru-att', { multiLabel: true })],
     ['cnn-nb', config('cnn-nb')],
+    ['cnn-nb multi-label (one NB per label)', config('cnn-nb', { multiLabel: true })],
   ];
   cases.forEach(([name, c], i) => {
     it(name, async () => {
@@ -174,9 +175,19 @@ describe('reference semantics the exporter relies on', () => {
     expect(maxAbsDiff(referenceForward(c, params, padded, 1, 6).logits, referenceForward(c, params, trimmed, 1, 2).logits)).toBeLessThan(1e-12);
   });
 
-  it('cnn-nb rejects multi-label configs', () => {
+  it('multi-label cnn-nb has a present and an absent NB class per label; single-label params do not fit it', () => {
     const c = config('cnn-nb', { multiLabel: true });
-    expect(() => exportStudentToOnnx(c, randomParams(config('cnn-nb'), 1))).toThrow(/single-label/);
+    expect(studentParamShapes(c, PCA_K).nb_means).toEqual([2 * C, PCA_K]);
+    expect(() => exportStudentToOnnx(c, randomParams(config('cnn-nb'), 1))).toThrow(/nb_means has shape \[3,4\].*expected \[6,4\]/);
+  });
+
+  it('multi-label cnn-nb logits are each label’s log posterior odds, present against absent', () => {
+    const c = config('cnn-nb', { multiLabel: true });
+    const params = randomParams(c, 5);
+    const single = config('cnn-nb', { numClasses: 2 * C });
+    const joint = referenceForward(single, params, randomIds(3, 6), 3, T).logits;
+    const { logits } = referenceForward(c, params, randomIds(3, 6), 3, T);
+    for (let b = 0; b < 3; b++) for (let j = 0; j < C; j++) expect(logits[b * C + j]).toBeCloseTo(joint[b * 2 * C + j] - joint[b * 2 * C + C + j], 9);
   });
 
   it('rejects params with wrong shapes', () => {

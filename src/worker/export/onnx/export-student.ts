@@ -155,9 +155,12 @@ function textCnn(g: GraphBuilder, c: StudentConfig, params: StudentParams, embBT
   return pooled.length === 1 ? pooled[0] : g.op('Concat', pooled, { axis: 1 }, 'features');
 }
 
-/** cnn-nb: PCA projection, then the Gaussian naive-Bayes log-joint per class. */
+/**
+ * cnn-nb: PCA projection, then the Gaussian naive-Bayes log-joint per class; multi-label: per label,
+ * the log-joint of "present" minus that of "absent" (a ±1 matrix over the 2C classes).
+ */
 function naiveBayes(g: GraphBuilder, c: StudentConfig, params: StudentParams, feats: string): string {
-  const C = c.numClasses;
+  const C = params.nb_log_priors.shape[0];
   const [, K] = params.pca_components.shape;
   const vars = params.nb_vars.data;
   // The per-class constant log_prior − ½ Σ_k log(2π·var) is folded in float64 at export time.
@@ -171,7 +174,15 @@ function naiveBayes(g: GraphBuilder, c: StudentConfig, params: StudentParams, fe
   const z = g.op('MatMul', [g.op('Sub', [feats, p('pca_mean')]), p('pca_components')], {}, 'pca'); // [B, K]
   const d = g.op('Sub', [g.op('Unsqueeze', [z, g.int64('axes_1', [1], [1])]), p('nb_means')], {}, 'nb_diff'); // [B, C, K]
   const q = g.op('ReduceSum', [g.op('Div', [g.op('Mul', [d, d]), p('nb_vars')]), g.int64('axis_K', [1], [2])], { keepdims: 0 }, 'nb_q');
-  return g.op('Sub', [g.float('nb_const', [C], constant), g.op('Mul', [q, g.float('half', [], [0.5])])], {}, 'logits');
+  if (!c.multiLabel) return g.op('Sub', [g.float('nb_const', [C], constant), g.op('Mul', [q, g.float('half', [], [0.5])])], {}, 'logits');
+  const L = c.numClasses;
+  const joint = g.op('Sub', [g.float('nb_const', [C], constant), g.op('Mul', [q, g.float('half', [], [0.5])])], {}, 'nb_joint'); // [B, 2L]
+  const odds = new Float32Array(C * L);
+  for (let j = 0; j < L; j++) {
+    odds[j * L + j] = 1;
+    odds[(L + j) * L + j] = -1;
+  }
+  return g.op('MatMul', [joint, g.float('nb_odds', [C, L], odds)], {}, 'logits');
 }
 
 export function exportStudentToOnnx(config: StudentConfig, params: StudentParams): Uint8Array {

@@ -187,7 +187,7 @@ function attentionFeatures(c: StudentConfig, params: StudentParams, O: Seq, len:
   return concat([context, max, mean]);
 }
 
-/** Gaussian naive Bayes log-joint over PCA-projected features (cnn-nb's "logits"). */
+/** Gaussian naive Bayes log-joint over PCA-projected features (cnn-nb's "logits"; multi-label: per-label log odds). */
 function naiveBayesLogJoint(c: StudentConfig, params: StudentParams, feats: Float64Array): Float64Array {
   const mu = params.pca_mean.data;
   const comps = mat(params, 'pca_components');
@@ -197,8 +197,9 @@ function naiveBayesLogJoint(c: StudentConfig, params: StudentParams, feats: Floa
   const means = params.nb_means.data;
   const vars = params.nb_vars.data;
   const logPriors = params.nb_log_priors.data;
-  const j = new Float64Array(c.numClasses);
-  for (let cl = 0; cl < c.numClasses; cl++) {
+  const M = logPriors.length;
+  const j = new Float64Array(M);
+  for (let cl = 0; cl < M; cl++) {
     let acc = 0;
     for (let k = 0; k < K; k++) {
       const v = vars[cl * K + k];
@@ -207,7 +208,8 @@ function naiveBayesLogJoint(c: StudentConfig, params: StudentParams, feats: Floa
     }
     j[cl] = logPriors[cl] - 0.5 * acc;
   }
-  return j;
+  // Multi-label: label c's log posterior odds, present (c) against absent (C + c).
+  return c.multiLabel ? Float64Array.from({ length: c.numClasses }, (_, l) => j[l] - j[c.numClasses + l]) : j;
 }
 
 function softmax(x: Float64Array): Float64Array {
