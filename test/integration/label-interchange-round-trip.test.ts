@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedCorpus } from '../../src/shared/api';
 import type { TaskType } from '../../src/shared/task';
-import { datasetDoccano, datasetLabelStudio, type ExportRow } from '../../src/main/services/exports';
+import { datasetDoccano, datasetLabelStudio, type ExportRow } from '../../src/host/exports';
 import { methods } from '../../src/worker/process/worker-methods';
 import { planImport } from '../../src/renderer/db/logic';
 import { labelOrigin } from '../../src/renderer/db/gold';
