@@ -74,8 +74,8 @@ export const defaultTextPipelineConfig: TextPipelineConfig = {
  */
 export const TOKENIZER_SPEC_VERSION = 2;
 
-/** Spec 2 added the sentence grid; a pipeline without one writes 1 so older readers still take it. */
-const specVersionFor = (grid: SentenceGrid | undefined): number => (grid ? 2 : 1);
+/** The spec_version a pipeline writes: 2 added the sentence grid; one without a grid writes 1 so older readers still take it. */
+export const specVersionFor = (hasGrid: boolean): number => (hasGrid ? 2 : 1);
 
 export interface TextPipelineJSON {
   format: 'distillery.text-pipeline';
@@ -214,9 +214,8 @@ export class TextPipeline {
 
   /** Int32Array(maxLen): ids then PAD (0); with a sentence grid, see encodeGrid. */
   encode(text: string, out: Int32Array = new Int32Array(this.maxLen)): Int32Array {
-    const headShare = this.config.headShare ?? DEFAULT_HEAD_SHARE;
     if (this.grid) return this.encodeGrid(text, out);
-    return encodeIds(this.tokens(text), this.vocab, this.maxLen, this.config.truncation, headShare, out);
+    return encodeIds(this.tokens(text), this.vocab, this.maxLen, this.config.truncation, this.config.headShare ?? DEFAULT_HEAD_SHARE, out);
   }
 
   /** Int32Array(n·maxLen), row-major: row i is encode(texts[i]). */
@@ -245,7 +244,7 @@ export class TextPipeline {
     return {
       format: FORMAT,
       version: 1,
-      spec_version: specVersionFor(this.grid),
+      spec_version: specVersionFor(this.grid !== undefined),
       config: structuredClone(this.config),
       maxLen: this.maxLen,
       ...(this.grid ? { grid: { ...this.grid } } : {}),
