@@ -2,6 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ARCH_IDS } from '../worker/models/registry';
 import { TRAIN_DEFAULTS, type TrainJobOptions } from '../worker/jobs/train-job';
+import { MAX_GRID_SENTENCES, MAX_GRID_WORDS } from '../worker/text/pipeline';
 import { DistilleryError } from '../shared/errors';
 import { DEFAULT_SOURCE_WEIGHTS, parseSourceWeights, type SourceWeights } from '../shared/source-weights';
 
@@ -61,12 +62,15 @@ export function addTrainOptions(c: Command): Command {
     .option('--min-count <n>', 'minimum token count for the vocabulary', int('--min-count'), TRAIN_DEFAULTS.minCount)
     .option('--max-len <n>', 'sequence length (default: the --len-percentile of training lengths)', int('--max-len'))
     .option('--len-percentile <p>', 'length percentile for the sequence length', num('--len-percentile'), TRAIN_DEFAULTS.lengthPercentile)
+    .option('--sentences <n>', `han: sentences per text (default: the --len-percentile of training texts, at most ${MAX_GRID_SENTENCES})`, positiveInt('--sentences'))
+    .option('--sentence-len <n>', `han: tokens per sentence (default: the --len-percentile of training sentences, at most ${MAX_GRID_WORDS})`, positiveInt('--sentence-len'))
     .option('--hidden <n>', 'recurrent hidden size (default: 256 for bilstm, as digest A)', int('--hidden'))
     .option('--layers <n>', 'recurrent layers (default: 2 for bilstm)', int('--layers'))
     .option('--embed-dim <n>', 'embedding size (default 128)', int('--embed-dim'))
     .option('--dropout <f>', 'dropout (default 0.5)', num('--dropout'))
     .option('--filter-sizes <list>', 'TextCNN filter widths, e.g. 2,3,4,5', intList('--filter-sizes'))
     .option('--num-filters <n>', 'TextCNN filters per width', int('--num-filters'))
+    .option('--att-dim <n>', 'attention size of gru-att and han (default 64)', positiveInt('--att-dim'))
     .option('--variance <f>', 'cnn-nb: PCA variance kept (default 0.95)', num('--variance'))
     .option('--class-weights <mode>', 'none | balanced (inverse frequency)', 'none')
     .option('--source-col <name>', 'column naming where each label came from (human, corrected, imported, teacher, student, rule): weighted in the loss by --source-weights')
@@ -105,6 +109,8 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
     maxVocab: o.maxVocab as number,
     minCount: o.minCount as number,
     maxLen: o.maxLen as number | undefined,
+    sentences: o.sentences as number | undefined,
+    sentenceLen: o.sentenceLen as number | undefined,
     lengthPercentile: o.lenPercentile as number,
     architecture: {
       hidden: o.hidden as number | undefined,
@@ -113,6 +119,7 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
       dropout: o.dropout as number | undefined,
       filterSizes: o.filterSizes as number[] | undefined,
       numFilters: o.numFilters as number | undefined,
+      attDim: o.attDim as number | undefined,
       varianceKept: o.variance as number | undefined,
     },
     classWeights: o.classWeights as 'none' | 'balanced',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Metrics } from '../../shared/metrics';
 import { evidenceLines } from '../eval/report';
 import { archEntry } from '../models/registry';
-import { TOKENIZER_SPEC_VERSION } from '../text/pipeline';
+import { specVersionFor } from '../text/pipeline';
 import type { ModelFolderConfig } from './model-folder-config';
 import { REFERENCE_TOKENIZER_FILES, TOKENIZER_SPEC_FILE } from './tokenizer-spec';
 
@@ -32,7 +32,8 @@ export function renderModelCard(c: ModelFolderConfig, f: ModelCardFacts): string
   const shape =
     s.arch === 'textcnn' || s.arch === 'cnn-nb'
       ? `filters ${s.filterSizes.join('/')} × ${s.numFilters}`
-      : `${s.layers} layer(s), hidden ${s.hidden}${s.arch === 'gru-att' ? `, attention ${s.attDim}` : ''}`;
+      : `${s.layers} layer(s), hidden ${s.hidden}${s.arch === 'gru-att' || s.arch === 'han' ? `, attention ${s.attDim}` : ''}` +
+        (s.arch === 'han' ? `, ${s.maxLen / s.sentenceLen!} sentences × ${s.sentenceLen} tokens` : '');
   const lines = [
     `# ${archEntry(s.arch).title} text classifier`,
     '',
@@ -100,7 +101,7 @@ export function renderUseSection(c: ModelFolderConfig, files: ModelFiles, tokens
         ]
       : []),
     ...(files.tfjs ? [`- \`${files.tfjs}\` (TensorFlow.js): the same ids (int32, [batch, ${T}]) in, probabilities out.`] : []),
-    `- Text → ids: \`${TOKENIZER_SPEC_FILE}\` (spec_version ${TOKENIZER_SPEC_VERSION}${tokens ? `, ${tokens} tokens` : ''}: normalisation, tokens, vocabulary, truncation, padding) with the settings in \`tokenizer.json\`; ` +
+    `- Text → ids: \`${TOKENIZER_SPEC_FILE}\` (spec_version ${specVersionFor(c.student.sentenceLen !== undefined)}${tokens ? `, ${tokens} tokens` : ''}: normalisation, tokens, vocabulary, truncation, padding) with the settings in \`tokenizer.json\`; ` +
       `\`${REFERENCE_TOKENIZER_FILES[0]}\` (JavaScript, no dependencies) and \`${REFERENCE_TOKENIZER_FILES[1]}\` (Python standard library) implement it.`,
     '- `distillery predict --model <this folder> --data file.txt` streams JSONL predictions.',
     '- Exact function: docs/model-spec.md of Distillery applied to `config.json`.',

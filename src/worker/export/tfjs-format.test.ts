@@ -108,11 +108,11 @@ describe('tfjs layers-model export (bilstm, lstm, textcnn)', () => {
   });
 });
 
-describe('tfjs distillery-weights export (gru, gru-att, cnn-nb)', () => {
-  for (const arch of ['gru', 'gru-att', 'cnn-nb'] as const) {
+describe('tfjs distillery-weights export (gru, gru-att, cnn-nb, han)', () => {
+  for (const arch of ['gru', 'gru-att', 'cnn-nb', 'han'] as const) {
     it(`${arch}: weights round-trip exactly`, async () => {
       expect(tfjsLayoutFor(arch)).toBe('distillery-weights');
-      const c = config(arch);
+      const c = config(arch, arch === 'han' ? { sentenceLen: T / 2 } : {});
       const params = randomParams(c, 500);
       const dir = path.join(tmp, `weights-${arch}`);
       expect(await saveStudentTfjs(dir, c, params)).toBe('distillery-weights');

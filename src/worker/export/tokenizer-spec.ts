@@ -6,7 +6,7 @@
  */
 import { DEFAULT_HEAD_SHARE } from '../text/encode';
 import { defaultNormalizeOptions } from '../text/normalize';
-import { TOKENIZER_SPEC_VERSION, type TextPipelineJSON } from '../text/pipeline';
+import { type SentenceGrid, type TextPipelineJSON } from '../text/pipeline';
 
 export const TOKENIZER_SPEC_FILE = 'tokenizer-spec.md';
 export const REFERENCE_TOKENIZER_FILES = ['reference-tokenizer.mjs', 'reference_tokenizer.py'] as const;
@@ -28,6 +28,24 @@ export function truncationOf(p: TextPipelineJSON): { T: number; mode: string; he
   return { T, mode, head };
 }
 
+/** Spec 2: how a hierarchical model's text becomes S sentence slots of W ids (TextPipeline.encodeGrid). */
+function sentenceGridSection(grid: SentenceGrid, trunc: string): string[] {
+  const { sentences: S, words: W } = grid;
+  return [
+    `## 0. Sentence grid (\`grid\` in tokenizer.json: ${S} sentences × ${W} tokens)`,
+    '',
+    'This model reads a text as a grid of sentences. Before step 1, split the **raw** text into sentences:',
+    '- a sentence ends after a run of the characters `。！？；!?;` (the run stays with its sentence);',
+    '- `.` also ends one, unless the next character is an ASCII letter or digit (so `3.5`, `www.a.com` stay whole);',
+    '- CR and LF end a sentence and are dropped; trim every sentence and drop blank ones.',
+    `Run steps 1–3 on each sentence separately and drop sentences left with no token. Keep at most S = ${S} sentences,`,
+    `cut with \`${trunc}\` as in step 4 (counting sentences instead of tokens). Sentence s (from 0) fills ids [s·${W}, (s+1)·${W}),`,
+    `truncated and post-padded to W = ${W} as in steps 4 and 5; slots after the last sentence are all 0. T below is S·W.`,
+    'The reference tokenizers beside this page implement spec_version 1 (no sentence grid) and refuse this file.',
+    '',
+  ];
+}
+
 export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
   const n = { ...defaultNormalizeOptions, ...p.config.normalize };
   const on = (b: boolean) => (b ? '**on** for this model' : '**off** for this model (skip it)');
@@ -37,9 +55,11 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
   const mode = p.config.mode;
   const stop = p.config.stopWords?.length ?? 0;
   const user = p.config.userWords?.length ?? 0;
+  const grid = p.grid;
   const lines = [
-    `# Tokenizer specification (spec_version ${TOKENIZER_SPEC_VERSION})`,
+    `# Tokenizer specification (spec_version ${p.spec_version ?? 1})`,
     '',
+    ...(grid ? sentenceGridSection(grid, trunc) : []),
     `This model reads a text as exactly **T = ${T}** integer ids. \`tokenizer.json\` holds everything the steps below need`,
     `(\`spec_version\`, \`config\`, \`maxLen\` = T, \`vocab.tokens\`); this page says what to do with it. Two implementations ship beside it:`,
     '`reference-tokenizer.mjs` (JavaScript, no dependencies; Distillery\'s tests check it against its own tokenizer and this',
@@ -75,7 +95,7 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
     `The id of a token is its index in \`vocab.tokens\` (${p.vocab.tokens.length} entries for this model). Id 0 is \`<pad>\`, id 1 is \`<unk>\`:`,
     'a token outside the list (out of vocabulary) gets **1**, and so does the literal token `<pad>`, so that 0 only ever means padding.',
     '',
-    `## 4. Truncate (\`config.truncation\` = \`${trunc}\`)`,
+    grid ? `## 4. Truncate (\`config.truncation\` = \`${trunc}\`; with the sentence grid, apply 4 and 5 to each sentence with T = W = ${grid.words})` : `## 4. Truncate (\`config.truncation\` = \`${trunc}\`)`,
     '',
     trunc === 'head+tail'
       ? `A text with more than T = ${T} tokens keeps its first H = ⌈T · headShare⌉ = ${head} tokens and its last T − H = ${T - head} (headShare ${p.config.headShare ?? DEFAULT_HEAD_SHARE}).`

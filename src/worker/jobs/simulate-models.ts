@@ -9,7 +9,7 @@ import { createRng } from '../../shared/random';
 import type { CancelToken } from '../../shared/progress';
 import { initBackend } from '../backend/tfjs-backend';
 import { predictNaiveBayes, trainNaiveBayes, type NaiveBayesModel } from '../models/naive-bayes';
-import { makeStudentConfig } from '../models/registry';
+import { makeStudentConfig, pipelineInputFor } from '../models/registry';
 import { Student } from '../models/student';
 import type { StudentConfig } from '../models/student-config';
 import type { SparseRows } from '../text/ngram-features';
@@ -73,10 +73,11 @@ export interface StudentKindOptions {
  */
 export async function studentKind(texts: readonly string[], poolRows: readonly number[], t: Targets, K: number, o: StudentKindOptions): Promise<SimModelKind> {
   await initBackend(o.backend);
-  const pipeline = TextPipeline.fit(poolRows.map((r) => texts[r]!), { mode: o.tokens, maxLen: o.maxLen });
+  const pipeline = TextPipeline.fit(poolRows.map((r) => texts[r]!), { mode: o.tokens, ...pipelineInputFor(o.arch, { maxLen: o.maxLen }) });
   const ids = pipeline.encodeBatch(texts);
   const T = pipeline.maxLen;
-  const config = makeStudentConfig(o.arch, { vocabSize: pipeline.vocab.size, maxLen: T, numClasses: K, multiLabel: t.multiLabel }, o.architecture);
+  const sizes = { vocabSize: pipeline.vocab.size, maxLen: T, sentenceLen: pipeline.grid?.words, numClasses: K, multiLabel: t.multiLabel };
+  const config = makeStudentConfig(o.arch, sizes, o.architecture);
   if (config.arch === 'cnn-nb') throw new DistilleryError('CONFIG', 'simulate: cnn-nb fits a PCA head after training; use nb, textcnn, bilstm, … instead', { field: 'model' });
   const idsOf = (rows: readonly number[]) => {
     const out = new Int32Array(rows.length * T);

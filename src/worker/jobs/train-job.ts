@@ -18,7 +18,7 @@ import { renderMarkdownReport } from '../eval/report';
 import { renderModelCard } from '../export/model-card';
 import { MODEL_FORMAT, saveModelFolder, type DistillationRecord, type ModelFolderConfig } from '../export/model-folder';
 import { fitPcaNaiveBayes } from '../models/cnn-nb-head';
-import { makeStudentConfig } from '../models/registry';
+import { makeStudentConfig, pipelineInputFor } from '../models/registry';
 import { Student } from '../models/student';
 import type { StudentConfig } from '../models/student-config';
 import type { TokenMode } from '../text/tokenize';
@@ -55,6 +55,9 @@ export interface TrainJobOptions {
   maxVocab: number;
   minCount: number;
   maxLen?: number;
+  /** han: sentence slots and tokens per sentence (default: from the data, see TextPipelineConfig.sentenceGrid). */
+  sentences?: number;
+  sentenceLen?: number;
   lengthPercentile: number;
   architecture?: Partial<Pick<StudentConfig, 'hidden' | 'layers' | 'embedDim' | 'dropout' | 'filterSizes' | 'numFilters' | 'attDim' | 'varianceKept'>>;
   classWeights?: 'none' | 'balanced';
@@ -172,7 +175,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
 
   const pipeline = TextPipeline.fit(
     trainDocs.map((x) => x.text),
-    { mode: o.tokens, maxVocab: o.maxVocab, minCount: o.minCount, maxLen: o.maxLen, lengthPercentile: o.lengthPercentile },
+    { mode: o.tokens, maxVocab: o.maxVocab, minCount: o.minCount, lengthPercentile: o.lengthPercentile, ...pipelineInputFor(o.model, o) },
   );
   const teacherRows = d.teacher ? concatRows(trainDocs.map((x) => d.teacher!.get(x)!), C) : undefined;
   const trainSet = encodeDocs(trainDocs, pipeline, schema, o.data, teacherRows);
@@ -181,7 +184,8 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   const validSet = encodeDocs(d.valid, pipeline, schema, o.data);
   const testSet = encodeDocs(d.test, pipeline, schema, o.testData ?? o.data);
 
-  const config = makeStudentConfig(o.model, { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: C, multiLabel: multi }, o.architecture);
+  const sizes = { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, sentenceLen: pipeline.grid?.words, numClasses: C, multiLabel: multi };
+  const config = makeStudentConfig(o.model, sizes, o.architecture);
   const classWeights = o.classWeights === 'balanced' ? inverseFrequencyWeights(classCounts(trainSet, C, multi)) : undefined;
 
   const student = Student.create(config, o.seed);

@@ -5,6 +5,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { bilstmFeatures } from './arch/bilstm';
 import { gruAttentionFeatures } from './arch/gru-attention';
+import { hanFeatures } from './arch/han';
 import { textcnnFeatures } from './arch/textcnn';
 import { lastStateFeatures } from './arch/unidirectional';
 import { DistilleryError } from '../../shared/errors';
@@ -19,6 +20,8 @@ export interface ArchEntry {
   features: FeatureFn;
   /** Architecture defaults; digest A's BiLSTM: 2 layers, hidden 256, dropout 0.5. */
   defaults: Partial<StudentConfig>;
+  /** Reads the text pipeline's sentence grid (TextPipelineConfig.sentenceGrid) instead of one sequence. */
+  sentenceGrid?: boolean;
 }
 
 const recurrentDefaults = { embedDim: 128, hidden: 256, layers: 2, dropout: 0.5 };
@@ -34,6 +37,14 @@ export const ARCHITECTURES: Record<StudentArch, ArchEntry> = {
     title: 'GRU-attention',
     features: gruAttentionFeatures,
     defaults: { ...recurrentDefaults, hidden: 128, layers: 1, attDim: 64 },
+  },
+  han: {
+    id: 'han',
+    title: 'HAN (hierarchical attention)',
+    features: hanFeatures,
+    // Yang et al. 2016 use GRU 50 per direction and attention 100 on word embeddings of 200.
+    defaults: { ...recurrentDefaults, hidden: 64, layers: 1, attDim: 64 },
+    sentenceGrid: true,
   },
   'cnn-nb': {
     id: 'cnn-nb',
@@ -51,10 +62,34 @@ export function archEntry(arch: string): ArchEntry {
   return e;
 }
 
+/** How texts are cut for an architecture: one sequence of maxLen ids, or han's sentence grid. */
+export interface InputShapeOptions {
+  maxLen?: number;
+  /** han: sentence slots S (default: from the data). */
+  sentences?: number;
+  /** han: tokens per sentence W (default: from the data). */
+  sentenceLen?: number;
+}
+
+/** The text-pipeline options (maxLen or sentenceGrid) that give `arch` its input; rejects options it cannot use. */
+export function pipelineInputFor(arch: string, o: InputShapeOptions): { maxLen?: number; sentenceGrid?: { sentences?: number; words?: number } } {
+  const e = archEntry(arch);
+  if (e.sentenceGrid) {
+    if (o.maxLen !== undefined) {
+      throw new DistilleryError('CONFIG', `${e.id} reads a grid of sentences: set --sentences and --sentence-len instead of --max-len`, { field: 'maxLen' });
+    }
+    return { sentenceGrid: { sentences: o.sentences, words: o.sentenceLen } };
+  }
+  if (o.sentences !== undefined || o.sentenceLen !== undefined) {
+    throw new DistilleryError('CONFIG', `--sentences and --sentence-len apply to han only, not ${e.id}`, { field: 'sentences' });
+  }
+  return { maxLen: o.maxLen };
+}
+
 /** A full config from the architecture defaults, data-dependent sizes and user overrides. */
 export function makeStudentConfig(
   arch: string,
-  data: { vocabSize: number; maxLen: number; numClasses: number; multiLabel: boolean },
+  data: { vocabSize: number; maxLen: number; numClasses: number; multiLabel: boolean; sentenceLen?: number },
   overrides: Partial<StudentConfig> = {},
 ): StudentConfig {
   const e = archEntry(arch);
@@ -72,6 +107,10 @@ export function makeStudentConfig(
     attDim: 0,
     dropout: 0.5,
   };
+  if (e.sentenceGrid) {
+    if (!data.sentenceLen) throw new DistilleryError('CONFIG', `${e.id} reads sentences: its text pipeline needs a sentence grid`, { field: 'model' });
+    base.sentenceLen = data.sentenceLen;
+  }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { ...base, ...e.defaults, ...defined, arch: e.id };
 }

@@ -5,7 +5,7 @@
  */
 import { DistilleryError } from '../../shared/errors';
 
-export type StudentArch = 'bilstm' | 'lstm' | 'gru' | 'textcnn' | 'gru-att' | 'cnn-nb';
+export type StudentArch = 'bilstm' | 'lstm' | 'gru' | 'textcnn' | 'gru-att' | 'cnn-nb' | 'han';
 
 export interface StudentConfig {
   arch: StudentArch;
@@ -21,8 +21,10 @@ export interface StudentConfig {
   /** textcnn, cnn-nb. */
   filterSizes: number[];
   numFilters: number;
-  /** gru-att. */
+  /** gru-att, han (both attention layers). */
   attDim: number;
+  /** han: tokens per sentence slot W; the input is maxLen / W sentences of W ids (the text pipeline's grid). */
+  sentenceLen?: number;
   /** Training only; identity at inference. */
   dropout: number;
   /** cnn-nb training only: fraction of variance the PCA keeps. K is read from `pca_components`. */
@@ -37,7 +39,7 @@ export interface ParamTensor {
 
 export type StudentParams = Record<string, ParamTensor>;
 
-export const RECURRENT_ARCHS: readonly StudentArch[] = ['bilstm', 'lstm', 'gru', 'gru-att'];
+export const RECURRENT_ARCHS: readonly StudentArch[] = ['bilstm', 'lstm', 'gru', 'gru-att', 'han'];
 
 export function isRecurrent(arch: StudentArch): boolean {
   return RECURRENT_ARCHS.includes(arch);
@@ -45,12 +47,12 @@ export function isRecurrent(arch: StudentArch): boolean {
 
 /** Bidirectional archs have `fw` and `bw` parameters per layer; the others only `fw`. */
 export function directions(arch: StudentArch): ('fw' | 'bw')[] {
-  return arch === 'bilstm' || arch === 'gru-att' ? ['fw', 'bw'] : ['fw'];
+  return arch === 'bilstm' || arch === 'gru-att' || arch === 'han' ? ['fw', 'bw'] : ['fw'];
 }
 
 export function cellOf(arch: StudentArch): 'lstm' | 'gru' | null {
   if (arch === 'bilstm' || arch === 'lstm') return 'lstm';
-  if (arch === 'gru' || arch === 'gru-att') return 'gru';
+  if (arch === 'gru' || arch === 'gru-att' || arch === 'han') return 'gru';
   return null;
 }
 
@@ -58,6 +60,7 @@ export function cellOf(arch: StudentArch): 'lstm' | 'gru' | null {
 export function featureDim(c: StudentConfig): number {
   switch (c.arch) {
     case 'bilstm':
+    case 'han':
       return 2 * c.hidden;
     case 'lstm':
     case 'gru':
@@ -101,10 +104,22 @@ export function studentParamShapes(c: StudentConfig, pcaK = 0): Record<string, n
       s[`conv${k}_b`] = [c.numFilters];
     }
   }
-  if (c.arch === 'gru-att') {
+  if (c.arch === 'gru-att' || c.arch === 'han') {
     s.att_W = [2 * H, c.attDim];
     s.att_b = [c.attDim];
     s.att_v = [c.attDim, 1];
+  }
+  if (c.arch === 'han') {
+    // Sentence level: one bidirectional GRU over the sentence vectors, then its own attention.
+    for (const d of ['fw', 'bw']) {
+      s[`sgru_${d}_W`] = [2 * H, 3 * H];
+      s[`sgru_${d}_U`] = [H, 3 * H];
+      s[`sgru_${d}_bW`] = [3 * H];
+      s[`sgru_${d}_bU`] = [3 * H];
+    }
+    s.satt_W = [2 * H, c.attDim];
+    s.satt_b = [c.attDim];
+    s.satt_v = [c.attDim, 1];
   }
   const D = featureDim(c);
   if (c.arch === 'cnn-nb') {
@@ -134,6 +149,13 @@ export function validateStudent(c: StudentConfig, params: StudentParams): void {
   }
   if (isRecurrent(c.arch) && !(c.hidden > 0 && c.layers > 0)) {
     throw configError(`student config: ${c.arch} needs hidden > 0 and layers > 0`);
+  }
+  if (c.arch === 'han') {
+    if (!(Number.isInteger(c.attDim) && c.attDim > 0)) throw configError('student config: han needs attDim > 0', { field: 'attDim' });
+    const W = c.sentenceLen ?? 0;
+    if (!(Number.isInteger(W) && W > 0 && c.maxLen % W === 0)) {
+      throw configError(`student config: han needs sentenceLen, a positive divisor of maxLen (${c.maxLen}), got ${c.sentenceLen}`, { field: 'sentenceLen' });
+    }
   }
   if (!isRecurrent(c.arch) && !(c.filterSizes.length > 0 && c.numFilters > 0)) {
     throw configError(`student config: ${c.arch} needs filterSizes and numFilters > 0`);

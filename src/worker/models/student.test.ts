@@ -48,6 +48,16 @@ function batchIds(c: StudentConfig, seed: number, B = 6): Int32Array {
   return ids;
 }
 
+/** han rows: 3 slots of 3 ids, each post-padded, real sentences first (empty, full, ragged). */
+const HAN_IDS = Int32Array.from([
+  ...[0, 0, 0, 0, 0, 0, 0, 0, 0],
+  ...[5, 6, 7, 8, 9, 10, 11, 12, 13],
+  ...[4, 0, 0, 0, 0, 0, 0, 0, 0],
+  ...[3, 0, 0, 7, 8, 0, 9, 9, 9],
+  ...[21, 22, 23, 1, 0, 0, 0, 0, 0],
+  ...[30, 31, 0, 32, 0, 0, 0, 0, 0],
+]);
+
 const cases: [StudentArch, Partial<StudentConfig>][] = [
   ['bilstm', {}],
   ['bilstm', { multiLabel: true, layers: 1 }],
@@ -57,6 +67,8 @@ const cases: [StudentArch, Partial<StudentConfig>][] = [
   ['textcnn', {}],
   ['textcnn', { multiLabel: true }],
   ['cnn-nb', {}],
+  ['han', { sentenceLen: 3, layers: 1 }],
+  ['han', { sentenceLen: 3, multiLabel: true }],
 ];
 
 describe.each(cases)('tfjs student %s %j computes docs/model-spec.md', (arch, over) => {
@@ -65,7 +77,7 @@ describe.each(cases)('tfjs student %s %j computes docs/model-spec.md', (arch, ov
     const params = randomParams(c, 11);
     const s = Student.fromParams(c, params);
     const B = 6;
-    const ids = batchIds(c, 5, B);
+    const ids = arch === 'han' ? HAN_IDS : batchIds(c, 5, B);
     const got = s.predictProbs(ids, B);
     const want = referenceForward(c, params, ids, B, c.maxLen).probs;
     let maxDiff = 0;

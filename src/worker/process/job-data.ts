@@ -19,7 +19,7 @@ import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 import { whyBadSourceWeights } from '../../shared/source-weights';
 
 
-const INT_KEYS = ['epochs', 'batchSize', 'seed', 'splitSeed', 'patience', 'maxVocab', 'minCount', 'maxLen', 'workers'] as const;
+const INT_KEYS = ['epochs', 'batchSize', 'seed', 'splitSeed', 'patience', 'maxVocab', 'minCount', 'maxLen', 'sentences', 'sentenceLen', 'workers'] as const;
 const NUM_KEYS = ['learningRate', 'validSplit', 'testSplit', 'lengthPercentile', 'focalGamma', 'threshold', 'alpha', 'temperature'] as const;
 const ARCH_INT_KEYS = ['hidden', 'layers', 'embedDim', 'numFilters', 'attDim'] as const;
 const ARCH_NUM_KEYS = ['dropout', 'varianceKept'] as const;
@@ -45,6 +45,8 @@ const RANGES: Record<string, [number, number]> = {
   maxVocab: [2, 10_000_000],
   minCount: [1, 1_000_000],
   maxLen: [1, 100_000],
+  sentences: [1, 1_000],
+  sentenceLen: [1, 10_000],
   workers: [1, 256],
   learningRate: [0, 10],
   validSplit: [0, 0.99],

@@ -118,3 +118,44 @@ describe('TextPipeline JSON round trip', () => {
     }
   });
 });
+
+describe('TextPipeline with a sentence grid (HAN)', () => {
+  const docs = ['菜很好吃。送得很快！', '太咸了。不会再点了。服务一般。', '还行', '包装很好。\n下次再来？'];
+  it('chooses sentences × words from the data and writes sentence s into slot s', () => {
+    const p = TextPipeline.fit(docs, { sentenceGrid: {}, lengthPercentile: 100 });
+    expect(p.grid).toEqual({ sentences: 3, words: 6 }); // 3 sentences at most; 不会再点了。 has 6 tokens
+    expect(p.maxLen).toBe(18);
+    const ids = p.encode('菜很好吃。太咸了');
+    const id = (t: string) => p.vocab.id(t);
+    expect([...ids.subarray(0, 6)]).toEqual([...['菜', '很', '好', '吃', '。'].map(id), 0]);
+    expect([...ids.subarray(6, 12)]).toEqual([id('太'), id('咸'), id('了'), 0, 0, 0]);
+    expect([...ids.subarray(12)]).toEqual(new Array(6).fill(0));
+    expect([...p.encode('')]).toEqual(new Array(18).fill(0));
+  });
+  it('cuts extra sentences and long sentences with the truncation mode', () => {
+    const p = TextPipeline.fit(docs, { sentenceGrid: { sentences: 2, words: 3 }, truncation: 'head' });
+    const id = (t: string) => p.vocab.id(t);
+    expect([...p.encode('菜很好吃。太咸了。还行')]).toEqual([id('菜'), id('很'), id('好'), id('太'), id('咸'), id('了')]);
+  });
+  it('drops sentences that are left with no token (stop words)', () => {
+    const p = TextPipeline.fit(docs, { sentenceGrid: { sentences: 2, words: 3 }, stopWords: ['好', '。'] });
+    expect(p.sentenceTokens('好。好。还行')).toEqual([['还', '行']]);
+  });
+  it('round-trips through JSON with the same ids and writes spec_version 2', () => {
+    const p = TextPipeline.fit(docs, { sentenceGrid: { words: 6 } });
+    const json = p.toJSON();
+    expect(json.spec_version).toBe(2);
+    expect(json.grid).toEqual({ sentences: p.grid!.sentences, words: 6 });
+    const q = TextPipeline.fromJSON(JSON.parse(JSON.stringify(json)));
+    expect([...q.encodeBatch([...docs, ...unseen])]).toEqual([...p.encodeBatch([...docs, ...unseen])]);
+    expect(TextPipeline.fit(docs).toJSON().spec_version).toBe(1);
+    expect(TextPipeline.fit(docs).toJSON().grid).toBeUndefined();
+  });
+  it('rejects a grid that does not match maxLen, and maxLen beside a grid', () => {
+    const json = TextPipeline.fit(docs, { sentenceGrid: {} }).toJSON();
+    for (const grid of [undefined, { sentences: 1, words: json.maxLen + 1 }, { sentences: 0, words: 1 }]) {
+      expect(() => TextPipeline.fromJSON({ ...json, grid })).toThrow(expect.objectContaining({ code: 'MODEL_FOLDER', details: expect.objectContaining({ field: 'grid' }) }));
+    }
+    expect(() => TextPipeline.fit(docs, { sentenceGrid: {}, maxLen: 8 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+  });
+});

@@ -7,8 +7,9 @@
  * can shift a few tokens of some texts.
  */
 import { DistilleryError } from '../../shared/errors';
-import { DEFAULT_HEAD_SHARE, encodeIds, lengthAtPercentile, Truncation, TRUNCATIONS } from './encode';
+import { DEFAULT_HEAD_SHARE, encodeIds, lengthAtPercentile, truncate, Truncation, TRUNCATIONS } from './encode';
 import { defaultNormalizeOptions, NormalizeOptions, normalizeText } from './normalize';
+import { splitSentences } from './sentences';
 import { addUserWords, tokenize, TokenMode, TOKEN_MODES } from './tokenize';
 import { Vocabulary, VocabJSON } from './vocab';
 
@@ -33,7 +34,28 @@ export interface TextPipelineConfig {
   stopWords?: string[];
   /** Words added to jieba's (process-global) dictionary before word tokenization. */
   userWords?: string[];
+  /**
+   * Hierarchical students (HAN): encode a text as a grid of sentences × tokens instead of one
+   * sequence (see encodeGrid). Sizes left unset are chosen from the training texts at
+   * lengthPercentile, capped by MAX_GRID_SENTENCES / MAX_GRID_WORDS. Excludes maxLen.
+   */
+  sentenceGrid?: { sentences?: number; words?: number };
 }
+
+/** The resolved grid: every text becomes `sentences` slots of `words` ids (maxLen = their product). */
+export interface SentenceGrid {
+  sentences: number;
+  words: number;
+}
+
+/**
+ * Caps on the data-derived grid. 16 × 64 = 1024 ids covers long reviews; the cap bounds the
+ * memory of a batch (B·S·W word-level GRU steps) when a corpus has a few very long texts.
+ */
+export const MAX_GRID_SENTENCES = 16;
+export const MAX_GRID_WORDS = 64;
+/** Floor for a data-derived words-per-sentence, as minLen is for a flat sequence. */
+const MIN_GRID_WORDS = 4;
 
 export const defaultTextPipelineConfig: TextPipelineConfig = {
   normalize: { ...defaultNormalizeOptions },
@@ -50,7 +72,10 @@ export const defaultTextPipelineConfig: TextPipelineConfig = {
  * Version of the documented text → ids contract (tokenizer-spec.md in exported models, and the
  * reference tokenizers beside it). Raise it whenever a change would give a text other ids.
  */
-export const TOKENIZER_SPEC_VERSION = 1;
+export const TOKENIZER_SPEC_VERSION = 2;
+
+/** The spec_version a pipeline writes: 2 added the sentence grid; one without a grid writes 1 so older readers still take it. */
+export const specVersionFor = (hasGrid: boolean): number => (hasGrid ? 2 : 1);
 
 export interface TextPipelineJSON {
   format: 'distillery.text-pipeline';
@@ -58,8 +83,10 @@ export interface TextPipelineJSON {
   /** TOKENIZER_SPEC_VERSION of the pipeline that wrote it (absent in files written before it existed: 1). */
   spec_version?: number;
   config: TextPipelineConfig;
-  /** The resolved sequence length (equals config.maxLen when that was set). */
+  /** The resolved sequence length (equals config.maxLen when that was set; sentences·words with a grid). */
   maxLen: number;
+  /** The resolved sentence grid (spec_version 2), when config.sentenceGrid is set. */
+  grid?: SentenceGrid;
   vocab: VocabJSON;
 }
 
@@ -95,6 +122,12 @@ function resolveConfig(cfg: Partial<TextPipelineConfig>): TextPipelineConfig {
   if (c.headShare !== undefined && !(c.headShare >= 0 && c.headShare <= 1)) {
     throw configError('headShare', 'headShare must be in [0, 1]');
   }
+  if (c.sentenceGrid) {
+    if (c.maxLen !== undefined) throw configError('maxLen', 'maxLen and sentenceGrid exclude each other: set sentenceGrid.sentences and .words instead');
+    c.sentenceGrid = stripUndefined(c.sentenceGrid);
+    int('sentenceGrid.sentences', c.sentenceGrid.sentences, 1);
+    int('sentenceGrid.words', c.sentenceGrid.words, 1);
+  }
   return c;
 }
 
@@ -110,6 +143,7 @@ export class TextPipeline {
     config: TextPipelineConfig,
     readonly vocab: Vocabulary,
     readonly maxLen: number,
+    readonly grid?: SentenceGrid,
   ) {
     this.config = config;
     if (config.userWords?.length) addUserWords(config.userWords);
@@ -127,17 +161,34 @@ export class TextPipeline {
     // A provisional pipeline supplies tokens() with the same normalization and stop words.
     const probe = new TextPipeline(config, Vocabulary.fromJSON({ tokens: ['<pad>', '<unk>'] }), 1);
     const lengths: number[] = [];
+    const sentenceCounts: number[] = [];
+    const sentenceLengths: number[] = [];
     function* tokenLists(): Generator<string[]> {
       for (const t of texts) {
-        const toks = probe.tokens(t);
-        lengths.push(toks.length);
-        yield toks;
+        if (config.sentenceGrid) {
+          const sentences = probe.sentenceTokens(t);
+          sentenceCounts.push(sentences.length);
+          for (const s of sentences) sentenceLengths.push(s.length);
+          yield sentences.flat();
+        } else {
+          const toks = probe.tokens(t);
+          lengths.push(toks.length);
+          yield toks;
+        }
       }
     }
     const vocab = Vocabulary.build(tokenLists(), {
       minCount: config.minCount,
       maxSize: config.maxVocab,
     });
+    if (config.sentenceGrid) {
+      const p = config.lengthPercentile;
+      const grid: SentenceGrid = {
+        sentences: config.sentenceGrid.sentences ?? Math.min(MAX_GRID_SENTENCES, Math.max(1, lengthAtPercentile(sentenceCounts, p))),
+        words: config.sentenceGrid.words ?? Math.min(MAX_GRID_WORDS, Math.max(MIN_GRID_WORDS, lengthAtPercentile(sentenceLengths, p))),
+      };
+      return new TextPipeline(config, vocab, grid.sentences * grid.words, grid);
+    }
     const maxLen =
       config.maxLen ??
       Math.max(config.minLen ?? 1, lengthAtPercentile(lengths, config.lengthPercentile));
@@ -151,29 +202,40 @@ export class TextPipeline {
     });
   }
 
-  /** Int32Array(maxLen): ids then PAD (0). */
-  encode(text: string): Int32Array {
-    return encodeIds(
-      this.tokens(text),
-      this.vocab,
-      this.maxLen,
-      this.config.truncation,
-      this.config.headShare ?? DEFAULT_HEAD_SHARE,
-    );
+  /**
+   * Tokens per sentence (splitSentences on the raw text, then normalize and tokenize each);
+   * sentences left with no token (e.g. only stop words) are dropped.
+   */
+  sentenceTokens(text: string): string[][] {
+    return splitSentences(text)
+      .map((s) => this.tokens(s))
+      .filter((t) => t.length > 0);
+  }
+
+  /** Int32Array(maxLen): ids then PAD (0); with a sentence grid, see encodeGrid. */
+  encode(text: string, out: Int32Array = new Int32Array(this.maxLen)): Int32Array {
+    if (this.grid) return this.encodeGrid(text, out);
+    return encodeIds(this.tokens(text), this.vocab, this.maxLen, this.config.truncation, this.config.headShare ?? DEFAULT_HEAD_SHARE, out);
   }
 
   /** Int32Array(n·maxLen), row-major: row i is encode(texts[i]). */
   encodeBatch(texts: readonly string[]): Int32Array {
     const out = new Int32Array(texts.length * this.maxLen);
-    texts.forEach((t, i) => {
-      encodeIds(
-        this.tokens(t),
-        this.vocab,
-        this.maxLen,
-        this.config.truncation,
-        this.config.headShare ?? DEFAULT_HEAD_SHARE,
-        out.subarray(i * this.maxLen, (i + 1) * this.maxLen),
-      );
+    texts.forEach((t, i) => this.encode(t, out.subarray(i * this.maxLen, (i + 1) * this.maxLen)));
+    return out;
+  }
+
+  /**
+   * The sentence grid: sentence s fills ids [s·W, (s+1)·W), post-padded; real sentences come first
+   * and unused slots are all PAD. Too many sentences, and too many tokens in a sentence, are cut
+   * with the pipeline's truncation mode (head+tail keeps the first and the last ones).
+   */
+  private encodeGrid(text: string, out: Int32Array): Int32Array {
+    const { sentences: S, words: W } = this.grid!;
+    const headShare = this.config.headShare ?? DEFAULT_HEAD_SHARE;
+    out.fill(0);
+    truncate(this.sentenceTokens(text), S, this.config.truncation, headShare).forEach((tokens, s) => {
+      encodeIds(tokens, this.vocab, W, this.config.truncation, headShare, out.subarray(s * W, (s + 1) * W));
     });
     return out;
   }
@@ -182,9 +244,10 @@ export class TextPipeline {
     return {
       format: FORMAT,
       version: 1,
-      spec_version: TOKENIZER_SPEC_VERSION,
+      spec_version: specVersionFor(this.grid !== undefined),
       config: structuredClone(this.config),
       maxLen: this.maxLen,
+      ...(this.grid ? { grid: { ...this.grid } } : {}),
       vocab: this.vocab.toJSON(),
     };
   }
@@ -210,6 +273,13 @@ export class TextPipeline {
       const msg = e instanceof Error ? e.message : String(e);
       throw new DistilleryError('MODEL_FOLDER', msg, { field: 'config' });
     }
-    return new TextPipeline(config, Vocabulary.fromJSON(j.vocab), j.maxLen as number);
+    const grid = j.grid;
+    if (config.sentenceGrid || grid) {
+      const ok = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
+      if (!config.sentenceGrid || !grid || !ok(grid.sentences) || !ok(grid.words) || grid.sentences * grid.words !== j.maxLen) {
+        throw new DistilleryError('MODEL_FOLDER', `text pipeline: bad sentence grid ${JSON.stringify(grid)} for maxLen ${j.maxLen}`, { field: 'grid' });
+      }
+    }
+    return new TextPipeline(config, Vocabulary.fromJSON(j.vocab), j.maxLen as number, grid ? { sentences: grid.sentences, words: grid.words } : undefined);
   }
 }

@@ -97,9 +97,28 @@ function maxScaledDiff(a: ArrayLike<number>, ref: ArrayLike<number>): number {
   return m;
 }
 
+/**
+ * han input rows: S = T / W sentence slots, each post-padded, real sentences first. Row 0 is an
+ * empty document, row 1 a full grid, row 2 one one-token sentence; the rest have random sentence
+ * counts and lengths (short sentences before longer ones, so slots are not a contiguous prefix).
+ */
+function gridIds(batch: number, seed: number, W: number): Int32Array {
+  const rand = prng(seed);
+  const S = T / W;
+  const ids = new Int32Array(batch * T);
+  for (let b = 0; b < batch; b++) {
+    const sentences = b === 0 ? 0 : b === 1 ? S : b === 2 ? 1 : 1 + Math.floor(rand() * S);
+    for (let s = 0; s < sentences; s++) {
+      const len = b === 1 ? W : b === 2 ? 1 : 1 + Math.floor(rand() * W);
+      for (let t = 0; t < len; t++) ids[b * T + s * W + t] = 1 + Math.floor(rand() * (V - 1));
+    }
+  }
+  return ids;
+}
+
 async function checkParity(name: string, c: StudentConfig, seed: number, batch = 9): Promise<void> {
   const params = randomParams(c, seed);
-  const ids = randomIds(batch, seed + 1);
+  const ids = c.arch === 'han' ? gridIds(batch, seed + 1, c.sentenceLen!) : randomIds(batch, seed + 1);
   const ref = referenceForward(c, params, ids, batch, T);
   const got = await runOnnx(exportStudentToOnnx(c, params), ids, batch);
   const dLogits = maxAbsDiff(got.logits, ref.logits);
@@ -122,6 +141,8 @@ describe('exportStudentToOnnx parity with referenceForward', () => {
     ['gru-att multi-label', config('gru-att', { multiLabel: true })],
     ['cnn-nb', config('cnn-nb')],
     ['cnn-nb multi-label (one NB per label)', config('cnn-nb', { multiLabel: true })],
+    ['han (3 sentences × 4 tokens)', config('han', { sentenceLen: 4 })],
+    ['han (2 word layers, 4 × 3, multi-label)', config('han', { sentenceLen: 3, layers: 2, multiLabel: true })],
   ];
   cases.forEach(([name, c], i) => {
     it(name, async () => {
@@ -173,6 +194,24 @@ describe('reference semantics the exporter relies on', () => {
     const padded = Int32Array.from([3, 4, 0, 0, 0, 0]);
     const trimmed = Int32Array.from([3, 4]);
     expect(maxAbsDiff(referenceForward(c, params, padded, 1, 6).logits, referenceForward(c, params, trimmed, 1, 2).logits)).toBeLessThan(1e-12);
+  });
+
+  it('han: padding inside a sentence and empty sentence slots do not count', () => {
+    const c = config('han', { sentenceLen: 4 });
+    const params = randomParams(c, 14);
+    const row = Int32Array.from([3, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0]);
+    const wider = config('han', { sentenceLen: 6 }); // same sentences in 6-token slots
+    const wideRow = Int32Array.from([3, 4, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0]);
+    expect(maxAbsDiff(referenceForward(c, params, row, 1, T).logits, referenceForward(wider, params, wideRow, 1, T).logits)).toBeLessThan(1e-12);
+    const { logits } = referenceForward(c, params, new Int32Array(T), 1, T);
+    expect(Array.from(logits)).toEqual(Array.from(params.out_b.data));
+  });
+
+  it('han needs a sentenceLen that divides maxLen', () => {
+    for (const sentenceLen of [undefined, 5, 0]) {
+      const c = config('han', { sentenceLen });
+      expect(() => exportStudentToOnnx(c, randomParams(config('han', { sentenceLen: 4 }), 1))).toThrow(/sentenceLen/);
+    }
   });
 
   it('multi-label cnn-nb has a present and an absent NB class per label; single-label params do not fit it', () => {

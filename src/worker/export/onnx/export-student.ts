@@ -2,7 +2,8 @@
  * Student model → ONNX (opset 17) computing exactly the function in docs/model-spec.md.
  *
  * Interface: input `input_ids` int64 [batch, T] (T dynamic for recurrent archs; fixed to maxLen for
- * textcnn/cnn-nb, whose output depends on how much PAD the row carries), outputs `logits` and
+ * textcnn/cnn-nb, whose output depends on how much PAD the row carries, and for han, whose row is a
+ * grid of maxLen / sentenceLen sentence slots), outputs `logits` and
  * `probs` float32 [batch, C].
  */
 import {
@@ -57,6 +58,56 @@ const LSTM_ONNX_TO_SPEC = [0, 3, 1, 2];
 const GRU_ONNX_TO_SPEC = [0, 1, 2];
 
 /**
+ * One (bi)directional LSTM/GRU layer over time-major x [T, B, in], with parameters `param(d, part)`
+ * (part W, U, b for LSTM; W, U, bW, bU for GRU). Returns the output sequence [T, B, dirs·H]
+ * (zeros at padded steps) and ONNX's Y_h [dirs, B, H].
+ */
+function rnnLayer(
+  g: GraphBuilder,
+  cell: 'lstm' | 'gru',
+  dirs: readonly string[],
+  H: number,
+  inDim: number,
+  param: (d: string, part: string) => Float32Array,
+  x: string,
+  lens32: string,
+  name: string,
+): { seq: string; yh: string } {
+  const order = cell === 'lstm' ? LSTM_ONNX_TO_SPEC : GRU_ONNX_TO_SPEC;
+  const G = order.length;
+  const W: Float32Array[] = [];
+  const R: Float32Array[] = [];
+  const B: Float32Array[] = [];
+  for (const d of dirs) {
+    W.push(gatesToOnnx(param(d, 'W'), inDim, H, order));
+    R.push(gatesToOnnx(param(d, 'U'), H, H, order));
+    // ONNX B = [Wb, Rb]. LSTM has one bias (put in Wb); GRU keeps both because with
+    // linear_before_reset=1 the recurrent bias of the h gate sits inside r⊙(…).
+    if (cell === 'lstm') B.push(biasToOnnx(param(d, 'b'), H, order), biasToOnnx(null, H, order));
+    else B.push(biasToOnnx(param(d, 'bW'), H, order), biasToOnnx(param(d, 'bU'), H, order));
+  }
+  const nd = dirs.length;
+  const inputs = [
+    x,
+    g.float(`${name}_W`, [nd, G * H, inDim], concatF32(W)),
+    g.float(`${name}_R`, [nd, G * H, H], concatF32(R)),
+    g.float(`${name}_B`, [nd, 2 * G * H], concatF32(B)),
+    lens32,
+  ];
+  const attrs = {
+    hidden_size: H,
+    direction: nd === 2 ? 'bidirectional' : 'forward',
+    ...(cell === 'gru' ? { linear_before_reset: 1 } : {}),
+  };
+  const outs = cell === 'lstm' ? [`${name}_Y`, `${name}_Yh`, ''] : [`${name}_Y`, `${name}_Yh`];
+  const [y, yh] = g.node(cell.toUpperCase(), inputs, outs, attrs);
+  // Y [T, dirs, B, H] → [T, B, dirs, H] → [T, B, dirs·H]: fw and bw concatenated per step.
+  const shapeTBX = g.int64('shape_T_B_flat', [3], [0, 0, -1]);
+  const seq = g.op('Reshape', [g.op('Transpose', [y], { perm: [0, 2, 1, 3] }), shapeTBX], {}, `${name}_seq`);
+  return { seq, yh };
+}
+
+/**
  * Stacked (bi)directional LSTM/GRU layers over time-major x [T, B, E]. Returns the top layer's
  * output sequence [T, B, dirs·H] (zeros at padded steps) and last states [B, dirs·H] (fw then bw).
  */
@@ -64,69 +115,49 @@ function recurrentLayers(g: GraphBuilder, c: StudentConfig, params: StudentParam
   const cell = cellOf(c.arch)!;
   const dirs = directions(c.arch);
   const H = c.hidden;
-  const order = cell === 'lstm' ? LSTM_ONNX_TO_SPEC : GRU_ONNX_TO_SPEC;
-  const G = order.length;
-  const shapeTBX = g.int64('shape_T_B_flat', [3], [0, 0, -1]);
-  const shapeBX = g.int64('shape_B_flat', [2], [0, -1]);
   let x = xTBE;
   let yh = '';
   for (let l = 0; l < c.layers; l++) {
     const inDim = l === 0 ? c.embedDim : dirs.length * H;
-    const W: Float32Array[] = [];
-    const R: Float32Array[] = [];
-    const B: Float32Array[] = [];
-    for (const d of dirs) {
-      const p = (s: string) => params[`${cell}${l}_${d}_${s}`].data;
-      W.push(gatesToOnnx(p('W'), inDim, H, order));
-      R.push(gatesToOnnx(p('U'), H, H, order));
-      // ONNX B = [Wb, Rb]. LSTM has one bias (put in Wb); GRU keeps both because with
-      // linear_before_reset=1 the recurrent bias of the h gate sits inside r⊙(…).
-      if (cell === 'lstm') B.push(biasToOnnx(p('b'), H, order), biasToOnnx(null, H, order));
-      else B.push(biasToOnnx(p('bW'), H, order), biasToOnnx(p('bU'), H, order));
-    }
-    const nd = dirs.length;
-    const inputs = [
-      x,
-      g.float(`${cell}${l}_W`, [nd, G * H, inDim], concatF32(W)),
-      g.float(`${cell}${l}_R`, [nd, G * H, H], concatF32(R)),
-      g.float(`${cell}${l}_B`, [nd, 2 * G * H], concatF32(B)),
-      lens32,
-    ];
-    const attrs = {
-      hidden_size: H,
-      direction: nd === 2 ? 'bidirectional' : 'forward',
-      ...(cell === 'gru' ? { linear_before_reset: 1 } : {}),
-    };
-    const outs = cell === 'lstm' ? [`${cell}${l}_Y`, `${cell}${l}_Yh`, ''] : [`${cell}${l}_Y`, `${cell}${l}_Yh`];
-    const [y, h] = g.node(cell.toUpperCase(), inputs, outs, attrs);
-    // Y [T, dirs, B, H] → [T, B, dirs, H] → [T, B, dirs·H]: fw and bw concatenated per step.
-    x = g.op('Reshape', [g.op('Transpose', [y], { perm: [0, 2, 1, 3] }), shapeTBX], {}, `${cell}${l}_seq`);
-    yh = h;
+    const layer = rnnLayer(g, cell, dirs, H, inDim, (d, part) => params[`${cell}${l}_${d}_${part}`].data, x, lens32, `${cell}${l}`);
+    x = layer.seq;
+    yh = layer.yh;
   }
   // Y_h [dirs, B, H] → [B, dirs, H] → [B, dirs·H]. ONNX Y_h honours sequence_lens: the forward
   // state after t = len−1, the backward state after t = 0 (checked against the reference).
+  const shapeBX = g.int64('shape_B_flat', [2], [0, -1]);
   const last = g.op('Reshape', [g.op('Transpose', [yh], { perm: [1, 0, 2] }), shapeBX], {}, 'last_states');
   return { seq: x, last };
 }
 
+/** mask[b, t, 0] = t < len[b] — the positions sequence_lens treats as real — as bool and float. */
+function stepMask(g: GraphBuilder, lens64: string, T: string, name: string): { mask: string; maskF: string } {
+  const steps = g.op('Range', [g.int64('zero_scalar', [], [0]), T, g.int64('one_step', [], [1])], {}, `${name}_steps`);
+  const lensCol = g.op('Unsqueeze', [lens64, g.int64('axes_1', [1], [1])], {}, `${name}_lens_col`); // [B, 1]
+  const mask = g.op('Unsqueeze', [g.op('Less', [steps, lensCol]), g.int64('axes_2', [1], [2])], {}, name); // [B,T,1]
+  return { mask, maskF: g.op('Cast', [mask], { to: DataType.FLOAT }, `${name}_f`) };
+}
+
+/** Additive attention context Σ α_t O_t over masked steps, parameters `{prefix}_W|b|v`. O: [B, T, D]. */
+function attentionContext(g: GraphBuilder, params: StudentParams, prefix: string, O: string, mask: string, maskF: string): string {
+  const p = (n: string) => g.float(n, params[n].shape, params[n].data);
+  const score = g.op('MatMul', [g.op('Tanh', [g.op('Add', [g.op('MatMul', [O, p(`${prefix}_W`)]), p(`${prefix}_b`)])]), p(`${prefix}_v`)], {}, `${prefix}_score`); // [B,T,1]
+  // Softmax over real steps only; × mask zeroes the uniform weights a len-0 row would get.
+  const masked = g.float('masked_value', [], [MASKED]);
+  const alpha = g.op('Mul', [g.op('Softmax', [g.op('Where', [mask, score, masked])], { axis: 1 }), maskF], {}, `${prefix}_alpha`);
+  return g.op('ReduceSum', [g.op('Mul', [alpha, O]), g.int64('axis_T', [1], [1])], { keepdims: 0 }, `${prefix}_context`);
+}
+
 /** gru-att: attention context, masked max and masked mean over t < len (D = 6H). */
 function attentionPooling(g: GraphBuilder, params: StudentParams, seqTBD: string, ids: string, lens64: string): string {
-  const p = (n: string) => g.float(n, params[n].shape, params[n].data);
   const O = g.op('Transpose', [seqTBD], { perm: [1, 0, 2] }, 'att_O'); // [B, T, 2H]
-  // mask[b, t] = t < len[b] — the same positions sequence_lens treats as real.
   const T = g.op('Gather', [g.op('Shape', [ids]), g.int64('one_scalar', [], [1])], { axis: 0 }, 'T');
-  const steps = g.op('Range', [g.int64('zero_scalar', [], [0]), T, g.int64('one_step', [], [1])], {}, 'steps');
-  const lensCol = g.op('Unsqueeze', [lens64, g.int64('axes_1', [1], [1])], {}, 'lens_col'); // [B, 1]
-  const mask = g.op('Unsqueeze', [g.op('Less', [steps, lensCol]), g.int64('axes_2', [1], [2])], {}, 'mask'); // [B,T,1]
-  const maskF = g.op('Cast', [mask], { to: DataType.FLOAT }, 'mask_f');
+  const { mask, maskF } = stepMask(g, lens64, T, 'mask');
   const masked = g.float('masked_value', [], [MASKED]);
   const axisT = g.int64('axis_T', [1], [1]);
+  const context = attentionContext(g, params, 'att', O, mask, maskF);
 
-  const score = g.op('MatMul', [g.op('Tanh', [g.op('Add', [g.op('MatMul', [O, p('att_W')]), p('att_b')])]), p('att_v')], {}, 'score'); // [B,T,1]
-  // Softmax over real steps only; × mask zeroes the uniform weights a len-0 row would get.
-  const alpha = g.op('Mul', [g.op('Softmax', [g.op('Where', [mask, score, masked])], { axis: 1 }), maskF], {}, 'alpha');
-  const context = g.op('ReduceSum', [g.op('Mul', [alpha, O]), axisT], { keepdims: 0 }, 'context');
-
+  const lensCol = g.op('Unsqueeze', [lens64, g.int64('axes_1', [1], [1])], {}, 'lens_col'); // [B, 1]
   const hasSteps = g.op('Greater', [lensCol, g.int64('zero_i64', [], [0])], {}, 'has_steps'); // [B, 1]
   const rawMax = g.op('ReduceMax', [g.op('Where', [mask, O, masked])], { axes: [1], keepdims: 0 }, 'raw_max');
   const max = g.op('Where', [hasSteps, rawMax, g.float('zero_f', [], [0])], {}, 'max_pool');
@@ -136,6 +167,40 @@ function attentionPooling(g: GraphBuilder, params: StudentParams, seqTBD: string
   const mean = g.op('Div', [sum, g.op('Max', [lensF, g.float('one_f', [], [1])])], {}, 'mean_pool');
 
   return g.op('Concat', [context, max, mean], { axis: 1 }, 'features');
+}
+
+/** len[b] = count(ids[b] != 0) as int64 [rows], for sequence_lens and the attention masks. */
+function rowLengths(g: GraphBuilder, ids: string, name: string): string {
+  const nonPad = g.op('Not', [g.op('Equal', [ids, g.int64('pad_id', [], [0])])], {}, `${name}_non_pad`);
+  return g.op('ReduceSum', [g.op('Cast', [nonPad], { to: DataType.INT64 }), g.int64('axis_T', [1], [1])], { keepdims: 0 }, name);
+}
+
+/**
+ * han: ids [B, S·W] → sentences [B·S, W] → word GRU stack + word attention → sentence vectors
+ * [B, S, 2H] → bidirectional sentence GRU over the first `sentences` slots (those holding a real
+ * token) → sentence attention → document vector (D = 2H).
+ */
+function hierarchicalAttention(g: GraphBuilder, c: StudentConfig, params: StudentParams, ids: string): string {
+  const W = c.sentenceLen!;
+  const S = c.maxLen / W;
+  const H = c.hidden;
+  const words = g.op('Reshape', [ids, g.int64('shape_sentences', [2], [-1, W])], {}, 'sentence_ids'); // [B·S, W]
+  const emb = g.op('Gather', [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), words], { axis: 0 }, 'emb');
+  const wordLens = rowLengths(g, words, 'word_lens');
+  const wordLens32 = g.op('Cast', [wordLens], { to: DataType.INT32 }, 'word_lens_i32');
+  const { seq } = recurrentLayers(g, c, params, g.op('Transpose', [emb], { perm: [1, 0, 2] }, 'emb_tbe'), wordLens32);
+  const O = g.op('Transpose', [seq], { perm: [1, 0, 2] }, 'word_O'); // [B·S, W, 2H]
+  const wordMask = stepMask(g, wordLens, g.int64('W', [], [W]), 'word_mask');
+  const sentVecs = attentionContext(g, params, 'att', O, wordMask.mask, wordMask.maskF); // [B·S, 2H]
+
+  const perDoc = g.op('Reshape', [wordLens, g.int64('shape_docs', [2], [-1, S])], {}, 'word_lens_doc'); // [B, S]
+  const sentLens = g.op('ReduceSum', [g.op('Cast', [g.op('Greater', [perDoc, g.int64('zero_i64', [], [0])])], { to: DataType.INT64 }), g.int64('axis_T', [1], [1])], { keepdims: 0 }, 'sentence_lens');
+  const x = g.op('Transpose', [g.op('Reshape', [sentVecs, g.int64('shape_doc_sent', [3], [-1, S, 2 * H])])], { perm: [1, 0, 2] }, 'sentence_tbd'); // [S, B, 2H]
+  const sentLens32 = g.op('Cast', [sentLens], { to: DataType.INT32 }, 'sentence_lens_i32');
+  const sent = rnnLayer(g, 'gru', ['fw', 'bw'], H, 2 * H, (d, part) => params[`sgru_${d}_${part}`].data, x, sentLens32, 'sgru');
+  const sentO = g.op('Transpose', [sent.seq], { perm: [1, 0, 2] }, 'sentence_O'); // [B, S, 2H]
+  const sentMask = stepMask(g, sentLens, g.int64('S', [], [S]), 'sentence_mask');
+  return attentionContext(g, params, 'satt', sentO, sentMask.mask, sentMask.maskF);
 }
 
 /** textcnn features: per filter size Conv → ReLU → max over time, concatenated (D = F·|sizes|). */
@@ -189,20 +254,23 @@ export function exportStudentToOnnx(config: StudentConfig, params: StudentParams
   validateStudent(config, params);
   const c = config;
   const g = new GraphBuilder(`distillery_${c.arch}`);
-  const recurrent = isRecurrent(c.arch);
+  // han's grid is fixed (S slots of W), like textcnn's length.
+  const recurrent = isRecurrent(c.arch) && c.arch !== 'han';
   const ids = g.input('input_ids', DataType.INT64, ['batch', recurrent ? 'T' : c.maxLen]);
-  const emb = g.op('Gather', [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), ids], { axis: 0 }, 'emb'); // [B,T,E]
 
   let feats: string;
-  if (recurrent) {
+  if (c.arch === 'han') {
+    feats = hierarchicalAttention(g, c, params, ids);
+  } else if (recurrent) {
+    const emb = g.op('Gather', [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), ids], { axis: 0 }, 'emb'); // [B,T,E]
     // len[b] = count(ids[b] != 0), fed to LSTM/GRU as sequence_lens (which wants int32).
-    const nonPad = g.op('Not', [g.op('Equal', [ids, g.int64('pad_id', [], [0])])], {}, 'non_pad');
-    const lens64 = g.op('ReduceSum', [g.op('Cast', [nonPad], { to: DataType.INT64 }), g.int64('axis_T', [1], [1])], { keepdims: 0 }, 'lens');
+    const lens64 = rowLengths(g, ids, 'lens');
     const lens32 = g.op('Cast', [lens64], { to: DataType.INT32 }, 'lens_i32');
     const xTBE = g.op('Transpose', [emb], { perm: [1, 0, 2] }, 'emb_tbe'); // LSTM/GRU layout=0 is time-major
     const { seq, last } = recurrentLayers(g, c, params, xTBE, lens32);
     feats = c.arch === 'gru-att' ? attentionPooling(g, params, seq, ids, lens64) : last;
   } else {
+    const emb = g.op('Gather', [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), ids], { axis: 0 }, 'emb'); // [B,T,E]
     feats = textCnn(g, c, params, emb);
   }
 

@@ -159,32 +159,66 @@ function textCnnFeatures(c: StudentConfig, params: StudentParams, x: Seq): Float
   return feats;
 }
 
-/** gru-att features: concat(attention context, masked max, masked mean) over t < len. */
-function attentionFeatures(c: StudentConfig, params: StudentParams, O: Seq, len: number): Float64Array {
-  const D = O.dim;
-  const attW = mat(params, 'att_W');
-  const attB = params.att_b.data;
-  const v = params.att_v.data;
-  const context = new Float64Array(D);
-  const max = new Float64Array(D);
-  const mean = new Float64Array(D);
-  if (len === 0) return concat([context, max, mean]); // all three are 0 by spec
+/** Additive attention over t < len: Σ α_t O_t with α = softmax(tanh(O_t·{p}_W + {p}_b)·{p}_v); 0 for len = 0. */
+function attentionContext(params: StudentParams, prefix: string, O: Seq, len: number): Float64Array {
+  const context = new Float64Array(O.dim);
+  if (len === 0) return context;
+  const attW = mat(params, `${prefix}_W`);
+  const attB = params[`${prefix}_b`].data;
+  const v = params[`${prefix}_v`].data;
   const s = new Float64Array(len);
   for (let t = 0; t < len; t++) {
     const hid = vecMat(row(O, t), attW, attB);
     for (let a = 0; a < hid.length; a++) s[t] += Math.tanh(hid[a]) * v[a];
   }
   const alpha = softmax(s);
+  for (let t = 0; t < len; t++) {
+    const o = row(O, t);
+    for (let j = 0; j < O.dim; j++) context[j] += alpha[t] * o[j];
+  }
+  return context;
+}
+
+/** gru-att features: concat(attention context, masked max, masked mean) over t < len. */
+function attentionFeatures(params: StudentParams, O: Seq, len: number): Float64Array {
+  const D = O.dim;
+  const max = new Float64Array(D);
+  const mean = new Float64Array(D);
+  const context = attentionContext(params, 'att', O, len);
+  if (len === 0) return concat([context, max, mean]); // all three are 0 by spec
   max.fill(-Infinity);
   for (let t = 0; t < len; t++) {
     const o = row(O, t);
     for (let j = 0; j < D; j++) {
-      context[j] += alpha[t] * o[j];
       max[j] = Math.max(max[j], o[j]);
       mean[j] += o[j] / len;
     }
   }
   return concat([context, max, mean]);
+}
+
+/**
+ * han features: sentence slot s is ids[s·W .. (s+1)·W); each goes through the word GRU stack and
+ * word attention; the sentence vectors of the first `sentences` slots (slots holding a real token)
+ * go through the sentence-level bidirectional GRU and sentence attention.
+ */
+function hanFeatures(c: StudentConfig, params: StudentParams, x: Seq, ids: ArrayLike<number>): Float64Array {
+  const W = c.sentenceLen!;
+  const S = x.T / W;
+  const H = c.hidden;
+  const sentVecs: Seq = { data: new Float64Array(S * 2 * H), T: S, dim: 2 * H };
+  let sentences = 0;
+  for (let s = 0; s < S; s++) {
+    let len = 0;
+    for (let t = 0; t < W; t++) if (ids[s * W + t] !== 0) len++;
+    if (len > 0) sentences++;
+    const words: Seq = { data: x.data.slice(s * W * x.dim, (s + 1) * W * x.dim), T: W, dim: x.dim };
+    sentVecs.data.set(attentionContext(params, 'att', recurrentStack(c, params, words, len).out, len), s * 2 * H);
+  }
+  const dirs = (['fw', 'bw'] as const).map((d) => runDirection(sentVecs, sentences, d === 'bw', H, gruStep(params, `sgru_${d}`, H)).out);
+  const sentSeq: Seq = { data: new Float64Array(S * 2 * H), T: S, dim: 2 * H };
+  for (let s = 0; s < S; s++) dirs.forEach((o, k) => sentSeq.data.set(row(o, s), s * 2 * H + k * H));
+  return attentionContext(params, 'satt', sentSeq, sentences);
 }
 
 /** Gaussian naive Bayes log-joint over PCA-projected features (cnn-nb's "logits"; multi-label: per-label log odds). */
@@ -249,7 +283,9 @@ export function referenceFeatures(c: StudentConfig, params: StudentParams, ids: 
     case 'gru':
       return concat(recurrentStack(c, params, x, len).last);
     case 'gru-att':
-      return attentionFeatures(c, params, recurrentStack(c, params, x, len).out, len);
+      return attentionFeatures(params, recurrentStack(c, params, x, len).out, len);
+    case 'han':
+      return hanFeatures(c, params, x, ids);
     case 'textcnn':
     case 'cnn-nb':
       return textCnnFeatures(c, params, x);
