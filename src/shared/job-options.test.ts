@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JobRequest, JobRequestOf, TypedJobRequest } from './api';
 import { DistilleryError } from './errors';
 import { APP_FORM_PRESETS, DISTILL_OPTIONS, inputBounds, OPTION_TABLES, rangeText, validateJobOptions, whyBadOption, type OptionSpec, type OptionTableKind } from './job-options';
 
@@ -88,5 +89,21 @@ describe('the job option table', () => {
     expect(inputBounds(DISTILL_OPTIONS.temperature)).toEqual({ min: 0.5, max: 100, step: 0.5 });
     expect(inputBounds(DISTILL_OPTIONS.dropout)).toEqual({ min: 0, max: 0.99, step: 'any' });
     expect(inputBounds(DISTILL_OPTIONS.tokens)).toEqual({});
+  });
+
+  it('types a request by its kind (checked by the compiler: npm run typecheck)', () => {
+    const base = { projectId: 'p', task: 'binary' as const, labels: ['a', 'b'], docs: { labeled: [] } };
+    const distill: JobRequestOf<'distill'> = { ...base, kind: 'distill', options: { model: 'textcnn', alpha: 0.3, temperature: 3 } };
+    // @ts-expect-error ρ is a number
+    const badType: JobRequestOf<'distill'> = { ...base, kind: 'distill', options: { temperature: '3' } };
+    // @ts-expect-error no such architecture
+    const badArch: JobRequestOf<'train-student'> = { ...base, kind: 'train-student', options: { model: 'transformer' } };
+    // @ts-expect-error alphas belong to an α sweep, not to a distillation
+    const badKey: JobRequestOf<'distill'> = { ...base, kind: 'distill', options: { alphas: [0.5] } };
+    const typed: TypedJobRequest = distill;
+    // Every typed request is a wire request; the worker checks the options again (validateJobOptions).
+    const wire: JobRequest = typed;
+    expect(validateJobOptions(wire.kind, wire.options)).toEqual({ model: 'textcnn', alpha: 0.3, temperature: 3 });
+    for (const r of [badType, badArch, badKey]) expect(() => validateJobOptions(r.kind, r.options)).toThrow(DistilleryError);
   });
 });
