@@ -1,8 +1,7 @@
 /** Option parsers and the options shared by train and distill. */
-import { InvalidArgumentError, type Command } from 'commander';
-import { ARCH_IDS } from '../worker/models/registry';
-import { TRAIN_DEFAULTS, type TrainJobOptions } from '../worker/jobs/train-job';
-import { MAX_GRID_SENTENCES, MAX_GRID_WORDS } from '../worker/text/pipeline';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { rangeText, STUDENT_OPTIONS, whyBadOption, type OptionTable } from '../shared/job-options';
+import type { TrainJobOptions } from '../worker/jobs/train-job';
 import { DistilleryError } from '../shared/errors';
 import { DEFAULT_SOURCE_WEIGHTS, parseSourceWeights, type SourceWeights } from '../shared/source-weights';
 
@@ -45,45 +44,72 @@ export function addDataOptions(c: Command): Command {
     .option('--encoding <name>', 'input encoding, e.g. utf-8, gb18030 (default: detected)');
 }
 
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * The flag of option `key` of an option table (src/shared/job-options.ts): its help, its default and
+ * a parser that checks the type and the range the worker checks, so a bad value stops at the command
+ * line (exit 2) naming the flag. Architectures stay unchecked here: the registry's error lists them.
+ */
+export function tableOption(t: OptionTable, key: string, flag = `--${t[key].cli ?? kebab(key)}`): Option {
+  const s = t[key];
+  // A switch: on by default, the flag turns it off (--no-…); off by default, the flag turns it on.
+  if (s.type === 'boolean') return s.default ? new Option(flag.replace(/^--/, '--no-'), `turn off: ${s.help}`) : new Option(flag, s.help).default(false);
+  const placeholder = s.type === 'int' ? '<n>' : s.type === 'number' ? (s.min >= 0 && s.max <= 1 ? '<f>' : '<x>') : s.type.endsWith('List') ? '<list>' : '<name>';
+  const range = s.type === 'int' || s.type === 'number' || s.type === 'intList' || s.type === 'numList' ? ` ${rangeText(s)}` : '';
+  const opt = new Option(`${flag} ${placeholder}`, `${s.help}${range}`);
+  const check = (v: unknown, text: string): void => {
+    const why = whyBadOption(key, s, v);
+    if (why) throw new InvalidArgumentError(why.replace(`option "${key}"`, flag).replace(/got ([^ ]+)$/, `got ${text}`));
+  };
+  if (s.type === 'int' || s.type === 'number') {
+    opt.argParser((v: string) => {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
+      if (s.type === 'int' && !Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer, got "${v}"`);
+      check(n, v);
+      return n;
+    });
+  } else if (s.type === 'intList' || s.type === 'numList') {
+    opt.argParser((v: string) => {
+      const list = v.split(',').map((x) => Number(x.trim()));
+      check(list, v);
+      return list;
+    });
+  } else if (s.type === 'enum' && (key === 'model' || key === 'teacherArch')) {
+    opt.description += `: ${s.values.join('|')}`;
+  } else if (s.type === 'enum') {
+    opt.choices(s.values);
+  }
+  if ('default' in s && s.default !== undefined) opt.default(Array.isArray(s.default) ? [...s.default] : s.default);
+  return opt;
+}
+
+/** Adds the flags of `keys` from table `t`, in that order. */
+export function addTableOptions(c: Command, t: OptionTable, keys: readonly string[]): Command {
+  for (const k of keys) c.addOption(tableOption(t, k));
+  return c;
+}
+
+/** The student's flags (train, distill, pipeline), in the order `--help` lists them. */
+const STUDENT_FLAGS = ['model', 'epochs', 'batchSize', 'learningRate', 'seed', 'splitSeed', 'patience', 'validSplit', 'testSplit'] as const;
+const STUDENT_FLAGS_2 = ['tokens', 'maxVocab', 'minCount', 'maxLen', 'lengthPercentile', 'sentences', 'sentenceLen', 'hidden', 'layers', 'embedDim', 'dropout', 'filterSizes', 'numFilters', 'attDim', 'varianceKept', 'classWeights'] as const;
+
 export function addTrainOptions(c: Command): Command {
-  return addDataOptions(c)
-    .option('--model <arch>', `student architecture: ${ARCH_IDS.join('|')}`, TRAIN_DEFAULTS.model)
-    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
-    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
-    .option('--lr <x>', 'Adam learning rate', num('--lr'), TRAIN_DEFAULTS.learningRate)
-    .option('--seed <n>', 'random seed (initialisation, order, dropout; also the split unless --split-seed)', int('--seed'), TRAIN_DEFAULTS.seed)
-    .option('--split-seed <n>', 'seed of the train/valid/test split (keep it fixed to compare models)', int('--split-seed'))
-    .option('--patience <n>', 'early stopping: epochs without validation gain (0 = off)', int('--patience'), TRAIN_DEFAULTS.patience)
-    .option('--valid-split <f>', 'fraction held out for validation', fraction('--valid-split'), TRAIN_DEFAULTS.validSplit)
-    .option('--test-split <f>', 'fraction held out for the test', fraction('--test-split'), TRAIN_DEFAULTS.testSplit)
-    .option('--test-data <file>', 'a separate labeled test file (instead of --test-split)')
-    .option('--tokens <mode>', 'char | word (jieba) | both', TRAIN_DEFAULTS.tokens)
-    .option('--max-vocab <n>', 'vocabulary size cap', int('--max-vocab'), TRAIN_DEFAULTS.maxVocab)
-    .option('--min-count <n>', 'minimum token count for the vocabulary', int('--min-count'), TRAIN_DEFAULTS.minCount)
-    .option('--max-len <n>', 'sequence length (default: the --len-percentile of training lengths)', int('--max-len'))
-    .option('--len-percentile <p>', 'length percentile for the sequence length', num('--len-percentile'), TRAIN_DEFAULTS.lengthPercentile)
-    .option('--sentences <n>', `han: sentences per text (default: the --len-percentile of training texts, at most ${MAX_GRID_SENTENCES})`, positiveInt('--sentences'))
-    .option('--sentence-len <n>', `han: tokens per sentence (default: the --len-percentile of training sentences, at most ${MAX_GRID_WORDS})`, positiveInt('--sentence-len'))
-    .option('--hidden <n>', 'recurrent hidden size (default: 256 for bilstm, as digest A)', int('--hidden'))
-    .option('--layers <n>', 'recurrent layers (default: 2 for bilstm)', int('--layers'))
-    .option('--embed-dim <n>', 'embedding size (default 128)', int('--embed-dim'))
-    .option('--dropout <f>', 'dropout (default 0.5)', num('--dropout'))
-    .option('--filter-sizes <list>', 'TextCNN filter widths, e.g. 2,3,4,5', intList('--filter-sizes'))
-    .option('--num-filters <n>', 'TextCNN filters per width', int('--num-filters'))
-    .option('--att-dim <n>', 'attention size of gru-att and han (default 64)', positiveInt('--att-dim'))
-    .option('--variance <f>', 'cnn-nb: PCA variance kept (default 0.95)', num('--variance'))
-    .option('--class-weights <mode>', 'none | balanced (inverse frequency)', 'none')
+  const t = STUDENT_OPTIONS;
+  addTableOptions(addDataOptions(c), t, STUDENT_FLAGS).option('--test-data <file>', 'a separate labeled test file (instead of --test-split)');
+  return addTableOptions(c, t, STUDENT_FLAGS_2)
     .option('--source-col <name>', 'column naming where each label came from (human, corrected, imported, teacher, student, rule): weighted in the loss by --source-weights')
-    .option('--source-weights <list>', `loss weight per label source, e.g. human=1,teacher=0.5 (defaults: ${Object.entries(DEFAULT_SOURCE_WEIGHTS).map(([k, v]) => `${k}=${v}`).join(',')})`, sourceWeightsArg)
-    .option('--focal-gamma <g>', 'focal loss γ (0 = plain cross-entropy)', num('--focal-gamma'))
-    .option('--threshold <p>', 'multi-label decision threshold', num('--threshold'), 0.5)
-    .option('--workers <n>', 'training threads (data parallel; default: 1)', int('--workers'), 1)
+    .option('--source-weights <list>', `${t.sourceWeights.help} (defaults: ${Object.entries(DEFAULT_SOURCE_WEIGHTS).map(([k, v]) => `${k}=${v}`).join(',')})`, sourceWeightsArg)
+    .addOption(tableOption(t, 'focalGamma'))
+    .addOption(tableOption(t, 'threshold'))
+    .addOption(tableOption(t, 'workers'))
     .option(...BACKEND_OPTION)
     .option('--no-charts', 'skip chart images');
 }
 
 /** `--backend`, for every command that trains in tfjs. */
-export const BACKEND_OPTION = ['--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)'] as const;
+export const BACKEND_OPTION = ['--backend <name>', STUDENT_OPTIONS.backend.help] as const;
 
 /** commander's camelCased options → the job's options. */
 export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {

@@ -11,6 +11,7 @@ import type { Metrics } from './metrics';
 import type { Progress } from './progress';
 import type { LabelEvent, LabelSource } from './label-event';
 import type { TaskType } from './task';
+import type { JobKind, JobOptionsOf } from './job-options';
 
 export interface SystemInfo {
   version: string;
@@ -104,25 +105,38 @@ export interface JobDocs {
  * 'fast-prelabel': naive Bayes over char 1–2-grams trained on `docs.labeled` (the human labels; `options.goldIds` are left
  * out), then `docs.toScore` scored, in seconds; no model folder is written (the app's live loop re-orders the queue with it).
  */
-export type JobKind = 'train-student' | 'distill' | 'score' | 'alpha-sweep' | 'train-bert-teacher' | 'fast-prelabel';
+export type { JobKind } from './job-options';
 
-export interface JobRequest {
-  kind: JobKind;
+interface JobRequestBase<K extends JobKind, O> {
+  kind: K;
   projectId: string;
   task: TaskType;
   labels: string[];
   docs: JobDocs;
   /**
-   * Student/teacher options, as the CLI's (model, epochs, alpha, temperature, …); an alpha-sweep job
-   * also takes `alphas` (the α values, see whyBadSweep) and `seeds` (runs per α, default 1); a BERT teacher job
-   * takes BertTeacherOptions (see whyBadBertTeacher).
+   * The job's options as the CLI's (model, epochs, alpha, temperature, …; an alpha sweep's `alphas`
+   * and `seeds`; a BERT teacher's `source`, …): the table in src/shared/job-options.ts. The worker
+   * checks them with validateJobOptions and fills in the defaults.
    */
-  options: Record<string, unknown>;
+  options: O;
   /** For distill and alpha-sweep: soft labels by document id (teacher logits or probabilities). */
   teacher?: { kind: 'logits' | 'probs'; byId: Record<string, number[]>; name: string };
   /** For score: the model version to use. */
   modelVersion?: string;
 }
+/**
+ * A job for the worker as its producers build it: one variant per kind, the options typed by the
+ * option table (TypedJobRequest['kind'] narrows `options`).
+ */
+export type TypedJobRequest = { [K in JobKind]: JobRequestBase<K, JobOptionsOf<K>> }[JobKind];
+/** The request of one kind of job. */
+export type JobRequestOf<K extends JobKind> = Extract<TypedJobRequest, { kind: K }>;
+/**
+ * A job request as it crosses a transport (IPC, HTTP, the worker channel): the same fields, the
+ * options not yet checked; the job router and the worker check them against the table. Every
+ * TypedJobRequest is one.
+ */
+export type JobRequest = JobRequestBase<JobKind, Record<string, unknown>>;
 
 /** Inference latency of a trained model, measured by the worker when the job finishes. */
 export interface LatencyResult {

@@ -1,5 +1,7 @@
 /** Task and label schema shared by every process. */
-export type TaskType = 'binary' | 'multiclass' | 'multilabel';
+/** The kinds of task, the one list every process uses. */
+export const TASK_TYPES = ['binary', 'multiclass', 'multilabel'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
 
 /** One document as the engine sees it: labels are names from the schema (several for multi-label). */
 export interface LabeledDoc {

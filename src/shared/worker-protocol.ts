@@ -13,7 +13,8 @@
  *   {type:'reply', callId, ok, result | error}
  */
 import type { JobRequest, JobStatus, ParseCorpusRequest, ParsedCorpus } from './api';
-import type { WireError } from './errors';
+import type { DistilleryError, WireError } from './errors';
+import { ALPHA_SWEEP_OPTIONS, BERT_TEACHER_SOURCES, PRETRAIN_ONLY_KEYS, validateJobOptions, whyBadOption, type JobOptionsOf } from './job-options';
 
 /** The layout of a project folder (shared by the host's project store and the worker). */
 export const PROJECT_LAYOUT = {
@@ -72,62 +73,21 @@ export function whyNotTrainable(docs: { labels: string[] }[], task: string): str
 /** Automatic backups kept per project (the backend's default; the UI says it). */
 export const AUTO_BACKUP_KEEP = 5;
 
-/** Most α values one sweep job takes, and most seeds per α. */
-export const MAX_SWEEP_ALPHAS = 21;
-export const MAX_SWEEP_SEEDS = 10;
+/** Most α values one sweep job takes, and most seeds per α (the option table's limits). */
+export { MAX_SWEEP_ALPHAS, MAX_SWEEP_SEEDS } from './job-options';
 
 /** Why an alpha-sweep job's `alphas` / `seeds` options are not valid (undefined when they are). */
 export function whyBadSweep(alphas: unknown, seeds: unknown): string | undefined {
-  if (!Array.isArray(alphas) || alphas.length === 0) return 'options.alphas must be a non-empty list of α values in [0, 1]';
-  if (alphas.length > MAX_SWEEP_ALPHAS) return `options.alphas: at most ${MAX_SWEEP_ALPHAS} α values, got ${alphas.length}`;
-  for (const a of alphas) if (typeof a !== 'number' || !Number.isFinite(a) || a < 0 || a > 1) return `options.alphas: every α must be a number in [0, 1], got ${JSON.stringify(a)}`;
-  if (new Set(alphas).size !== alphas.length) return 'options.alphas: an α appears twice';
-  if (seeds !== undefined && (typeof seeds !== 'number' || !Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS))
-    return `options.seeds must be an integer in [1, ${MAX_SWEEP_SEEDS}], got ${JSON.stringify(seeds)}`;
-  return undefined;
+  const t = ALPHA_SWEEP_OPTIONS;
+  return whyBadOption('alphas', t.alphas, alphas) ?? (seeds === undefined ? undefined : whyBadOption('seeds', t.seeds, seeds));
 }
 
 /** Where a BERT teacher comes from: a local Hugging Face folder, or masked-LM pre-training on the project's texts. */
-export type BertTeacherSource = 'model-dir' | 'pretrain';
-export const BERT_TEACHER_SOURCES: readonly BertTeacherSource[] = ['model-dir', 'pretrain'];
+export type BertTeacherSource = (typeof BERT_TEACHER_SOURCES)[number];
+export { BERT_TEACHER_SOURCES };
 
-/** Options of a 'train-bert-teacher' job; the worker fills in what is left out (the CLI's defaults). */
-export interface BertTeacherOptions {
-  source: BertTeacherSource;
-  /** source 'model-dir': the Hugging Face folder, as a full path on the machine the worker runs on. */
-  modelDir?: string;
-  /** Fine-tuning. */
-  epochs?: number;
-  learningRate?: number;
-  maxLen?: number;
-  batchSize?: number;
-  patience?: number;
-  seed?: number;
-  validSplit?: number;
-  testSplit?: number;
-  /** source 'pretrain': the small BERT's shape (heads default: hidden / 64, else 4, 2 or 1) and its masked-LM epochs. */
-  layers?: number;
-  hidden?: number;
-  heads?: number;
-  pretrainEpochs?: number;
-}
-
-/** Each numeric BERT teacher option: integer or not, its range (`above`: min excluded), and `pretrain` = only for source 'pretrain'. */
-const BERT_NUMBERS: Record<string, { int: boolean; min: number; max: number; pretrain?: boolean; above?: boolean }> = {
-  epochs: { int: true, min: 1, max: 1000 },
-  learningRate: { int: false, min: 0, max: 1, above: true },
-  maxLen: { int: true, min: 8, max: 4096 },
-  batchSize: { int: true, min: 1, max: 4096 },
-  patience: { int: true, min: 0, max: 1000 },
-  seed: { int: true, min: -(2 ** 31), max: 2 ** 31 },
-  validSplit: { int: false, min: 0, max: 0.99 },
-  testSplit: { int: false, min: 0, max: 0.99 },
-  layers: { int: true, min: 1, max: 24, pretrain: true },
-  hidden: { int: true, min: 8, max: 4096, pretrain: true },
-  heads: { int: true, min: 1, max: 64, pretrain: true },
-  pretrainEpochs: { int: true, min: 1, max: 1000, pretrain: true },
-};
-export const BERT_TEACHER_OPTION_KEYS = ['source', 'modelDir', ...Object.keys(BERT_NUMBERS)];
+/** Options of a 'train-bert-teacher' job (BERT_TEACHER_OPTIONS); the worker fills in what is left out. */
+export type BertTeacherOptions = JobOptionsOf<'train-bert-teacher'> & { source: BertTeacherSource };
 
 /** A full path: /…, ~/…, C:\… or \\server\… (a relative one would depend on the worker's working folder). */
 export function isFullPath(p: string): boolean {
@@ -143,38 +103,28 @@ export function defaultHeads(hidden: number): number {
 /** What is wrong with a BERT teacher job's options (undefined when nothing): the option and why. */
 export function whyBadBertTeacher(options: unknown): { field: string; message: string } | undefined {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) return { field: 'options', message: 'options must be an object' };
-  const o = { ...(options as Record<string, unknown>) };
-  if ('lr' in o && !('learningRate' in o)) {
-    o.learningRate = o.lr;
-    delete o.lr;
-  }
-  const source = o.source;
+  const raw = options as Record<string, unknown>;
+  const source = raw.source;
   if (typeof source !== 'string' || !(BERT_TEACHER_SOURCES as readonly string[]).includes(source)) {
     return { field: 'source', message: `option "source" must be "model-dir" (fine-tune a local Hugging Face BERT folder) or "pretrain" (pre-train a small BERT here), got ${JSON.stringify(source)}` };
   }
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined || v === null || k === 'source') continue;
-    if (k === 'modelDir') {
-      if (source !== 'model-dir') return { field: k, message: 'option "modelDir" is for source "model-dir"; a teacher pre-trained here has no folder to start from' };
-      if (typeof v !== 'string') return { field: k, message: 'option "modelDir" must be a string' };
-      continue;
-    }
-    const spec = BERT_NUMBERS[k];
-    if (!spec) return { field: k, message: `option "${k}": unknown option; valid: ${BERT_TEACHER_OPTION_KEYS.join(', ')}` };
-    if (spec.pretrain && source !== 'pretrain') return { field: k, message: `option "${k}" is for source "pretrain" (a Hugging Face folder has its own shape and is already pre-trained)` };
-    if (typeof v !== 'number' || !Number.isFinite(v)) return { field: k, message: `option "${k}": expected a number, got ${JSON.stringify(v)}` };
-    if (spec.int && !Number.isInteger(v)) return { field: k, message: `option "${k}": expected an integer, got ${v}` };
-    if (v < spec.min || v > spec.max || (spec.above && v <= spec.min)) return { field: k, message: `option "${k}" must be in ${spec.above ? '(' : '['}${spec.min}, ${spec.max}], got ${v}` };
+  let o: BertTeacherOptions;
+  try {
+    o = validateJobOptions('train-bert-teacher', raw) as BertTeacherOptions;
+  } catch (e) {
+    const err = e as DistilleryError;
+    return { field: String(err.details?.field ?? 'options'), message: err.message };
   }
+  for (const k of PRETRAIN_ONLY_KEYS) {
+    if (o[k] !== undefined && source !== 'pretrain') return { field: k, message: `option "${k}" is for source "pretrain" (a Hugging Face folder has its own shape and is already pre-trained)` };
+  }
+  if (o.modelDir !== undefined && source !== 'model-dir') return { field: 'modelDir', message: 'option "modelDir" is for source "model-dir"; a teacher pre-trained here has no folder to start from' };
   if (source === 'model-dir') {
-    const dir = typeof o.modelDir === 'string' ? o.modelDir.trim() : '';
+    const dir = (o.modelDir ?? '').trim();
     if (!dir) return { field: 'modelDir', message: 'give the folder of a Hugging Face BERT model (config.json, vocab.txt, model.safetensors) on the machine the worker runs on' };
     if (!isFullPath(dir)) return { field: 'modelDir', message: `the model folder must be a full path on the machine the worker runs on (e.g. /home/me/models/bert-base-chinese), got "${dir}"` };
   }
-  const vs = (o.validSplit as number | undefined) ?? 0.1;
-  const ts = (o.testSplit as number | undefined) ?? 0.1;
-  if (vs + ts >= 1) return { field: 'validSplit', message: 'validSplit + testSplit must be below 1' };
-  if (source === 'pretrain' && typeof o.hidden === 'number' && typeof o.heads === 'number' && o.hidden % o.heads !== 0) {
+  if (source === 'pretrain' && o.hidden !== undefined && o.heads !== undefined && o.hidden % o.heads !== 0) {
     return { field: 'heads', message: `option "hidden" ${o.hidden} is not a multiple of "heads" ${o.heads}` };
   }
   return undefined;

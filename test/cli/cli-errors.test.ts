@@ -220,14 +220,14 @@ describe.concurrent('distillery CLI: teacher outputs', () => {
 });
 
 describe.concurrent('distillery CLI: options (commander, exit code 2)', () => {
-  it('--valid-split outside [0, 1) or not a number exits 2 naming the option', async ({ expect }) => {
+  it('--valid-split outside [0, 0.99] (the option table\'s range) or not a number exits 2 naming the option', async ({ expect }) => {
     const bad = ['1.5', 'abc'];
     const runs = await Promise.all(bad.map((v) => runCli(['train', '--data', corpus, '--valid-split', v, '--out', path.join(dir, 'x')])));
     runs.forEach((r, i) => {
       const err = expectFailure(expect, r, 2);
       expect(err).toContain(`option '--valid-split <f>' argument '${bad[i]}' is invalid`);
     });
-    expect(runs[0].stderr).toContain('--valid-split must be in [0, 1), got 1.5');
+    expect(runs[0].stderr).toContain('--valid-split must be in [0, 0.99], got 1.5');
     expect(runs[1].stderr).toContain('--valid-split must be a number, got "abc"');
   });
 
@@ -237,7 +237,7 @@ describe.concurrent('distillery CLI: options (commander, exit code 2)', () => {
       runCli(['train', '--data', corpus, '--batch-size', '0', '--out', path.join(dir, 'x')]),
       runCli(['predict', '--model', model, '--data', txt, '--batch-size', 'abc']),
     ]);
-    expect(expectFailure(expect, train, 2)).toContain('--batch-size must be at least 1, got 0');
+    expect(expectFailure(expect, train, 2)).toContain('--batch-size must be in [1, 65536], got 0');
     expect(expectFailure(expect, predict, 2)).toContain('--batch-size must be an integer, got "abc"');
   });
 });

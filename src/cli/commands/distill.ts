@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { DEFAULT_ALPHAS, runAlphaSweep } from '../../worker/jobs/alpha-sweep';
+import { ALPHA_SWEEP_OPTIONS, DISTILL_OPTIONS } from '../../shared/job-options';
+import { runAlphaSweep } from '../../worker/jobs/alpha-sweep';
 import { runRepeated } from '../../worker/jobs/repeated-runs';
 import { describeTeacherOutputs, readTeacherOutputsMeta, teacherOutputsNameLabels } from '../../worker/jobs/teacher-outputs';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { addTrainOptions, int, num, numList, trainJobOptions } from '../options';
+import { addTrainOptions, int, tableOption, trainJobOptions } from '../options';
 import { info, stderrProgress } from '../progress';
 import { printTrainSummary } from './train-summary';
 
@@ -29,13 +30,13 @@ export function distillCommand(): Command {
       .requiredOption('--data <file>', 'corpus: labeled rows, and unlabeled rows for --use-unlabeled')
       .requiredOption('--teacher-outputs <file>', 'teacher logits or probabilities per data row (JSONL)')
       .option('--out <dir>', 'model folder (or sweep folder with --alpha-sweep)', 'runs/distilled')
-      .option('--alpha <a>', 'weight of the distillation term (see below)', num('--alpha'), 0.5)
-      .option('--temperature <t>', 'softmax temperature ρ', num('--temperature'), 3)
-      .option('--teacher-name <text>', 'how to describe the teacher in the model card')
-      .option('--use-unlabeled', 'also train on rows without a human label, from soft labels only (data distillation)')
+      .addOption(tableOption(DISTILL_OPTIONS, 'alpha'))
+      .addOption(tableOption(DISTILL_OPTIONS, 'temperature'))
+      .option('--teacher-name <text>', DISTILL_OPTIONS.teacherName.help)
+      .addOption(tableOption(DISTILL_OPTIONS, 'useUnlabeled'))
       .option('--runs <n>', 'repeat with seeds seed..seed+n-1 on the same split; report mean ± std', int('--runs'), 1)
       .option('--alpha-sweep', 'train for each α in --alphas and write a table and chart (digest A)')
-      .option('--alphas <list>', 'α values for --alpha-sweep', numList('--alphas'), DEFAULT_ALPHAS)
+      .addOption(tableOption(ALPHA_SWEEP_OPTIONS, 'alphas'))
       .addHelpText('after', LOSS_HELP),
   ).action(async (o) => {
     const meta = await readTeacherOutputsMeta(o.teacherOutputs);

@@ -2,11 +2,10 @@ import { Command } from 'commander';
 import { DistilleryError } from '../../shared/errors';
 import { PIPELINE_DEFAULTS, runPipeline, type TeacherSource } from '../../worker/jobs/pipeline-job';
 import { pipelineTable } from '../../worker/jobs/pipeline-report';
-import { TEACHER_DEFAULTS } from '../../worker/jobs/teacher-job';
-import { ARCH_IDS } from '../../worker/models/registry';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { addTrainOptions, int, intList, num, positiveInt, trainJobOptions } from '../options';
+import { PIPELINE_OPTIONS } from '../../shared/job-options';
+import { addTrainOptions, positiveInt, tableOption, trainJobOptions } from '../options';
 import { info, stderrProgress } from '../progress';
 
 const HELP = `
@@ -26,7 +25,6 @@ Example:
   distillery pipeline --data reviews.csv --teacher-ensemble 5 --teacher-arch textcnn --runs 5`;
 
 export function pipelineCommand(): Command {
-  const d = PIPELINE_DEFAULTS;
   return addTrainOptions(
     new Command('pipeline')
       .description('Teacher → pre-label → plain and distilled student → evaluate → export, with one report comparing the three.')
@@ -36,29 +34,29 @@ export function pipelineCommand(): Command {
       .option('--pretrain', "teacher: pre-train a small BERT (masked LM) on the data's texts, then fine-tune it")
       .option('--teacher-ensemble <k>', 'teacher: an ensemble of k students (seeds 1..k)', positiveInt('--teacher-ensemble'))
       .option('--teacher <dir>', 'teacher: an already-trained teacher folder')
-      .option('--teacher-arch <arch>', `ensemble member architecture: ${ARCH_IDS.join('|')}`, d.teacherArch)
-      .option('--teacher-epochs <n>', `teacher epochs (BERT fine-tuning default ${TEACHER_DEFAULTS.epochs}; ensemble members default --epochs)`, positiveInt('--teacher-epochs'))
-      .option('--teacher-batch-size <n>', 'BERT fine-tuning batch size', positiveInt('--teacher-batch-size'), d.teacherTrain.batchSize)
-      .option('--teacher-lr <x>', 'BERT fine-tuning peak AdamW learning rate', num('--teacher-lr'), d.teacherTrain.learningRate)
-      .option('--teacher-max-len <n>', `BERT tokens per text incl. [CLS]/[SEP] (default ${TEACHER_DEFAULTS.maxLen}, at most the model's positions)`, positiveInt('--teacher-max-len'))
-      .option('--teacher-patience <n>', 'BERT early stopping patience (0 = off)', int('--teacher-patience'), d.teacherTrain.patience)
-      .option('--teacher-seed <n>', 'BERT pre-training / fine-tuning seed (default --seed)', int('--teacher-seed'))
-      .option('--pretrain-layers <n>', 'pre-trained BERT: layers', positiveInt('--pretrain-layers'), d.pretrain.layers)
-      .option('--pretrain-hidden <n>', 'pre-trained BERT: hidden size', positiveInt('--pretrain-hidden'), d.pretrain.hidden)
-      .option('--pretrain-heads <n>', 'pre-trained BERT: attention heads', positiveInt('--pretrain-heads'), d.pretrain.heads)
-      .option('--pretrain-intermediate <n>', 'pre-trained BERT: feed-forward size (default 4 × hidden)', positiveInt('--pretrain-intermediate'))
-      .option('--pretrain-vocab-size <n>', 'pre-trained BERT: largest vocabulary', positiveInt('--pretrain-vocab-size'), d.pretrain.vocabSize)
-      .option('--pretrain-min-freq <n>', 'pre-trained BERT: minimum token count', positiveInt('--pretrain-min-freq'), d.pretrain.minFreq)
-      .option('--pretrain-epochs <n>', 'masked-LM epochs', positiveInt('--pretrain-epochs'), d.pretrain.epochs)
-      .option('--pretrain-batch-size <n>', 'masked-LM batch size', positiveInt('--pretrain-batch-size'), d.pretrain.batchSize)
-      .option('--pretrain-lr <x>', 'masked-LM peak learning rate', num('--pretrain-lr'), d.pretrain.learningRate)
-      .option('--alpha <a>', 'weight of the distillation term (see `distill --help`)', num('--alpha'), d.alpha)
-      .option('--temperature <t>', 'softmax temperature ρ', num('--temperature'), d.temperature)
-      .option('--no-use-unlabeled', 'do not train the distilled student on rows without a label')
-      .option('--runs <n>', 'student seeds seed..seed+n-1 on the same split (mean ± std); the first run is saved and timed', positiveInt('--runs'), d.runs)
-      .option('--latency-docs <n>', 'test documents timed per model', positiveInt('--latency-docs'), d.latencyDocs)
-      .option('--latency-batch <list>', 'batch sizes to time', intList('--latency-batch'), d.latencyBatchSizes)
-      .option('--threads <n>', 'onnxruntime threads for evaluation and timing (default: every core)', positiveInt('--threads'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'teacherArch'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'teacherEpochs'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'teacherBatchSize'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'teacherLr'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'teacherMaxLen'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'teacherPatience'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'teacherSeed'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainLayers'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainHidden'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainHeads'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainIntermediate'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainVocabSize'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainMinFreq'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainEpochs'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainBatchSize'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainLr'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'alpha'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'temperature'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'useUnlabeled'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'runs'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'latencyDocs'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'latencyBatch'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'threads'))
       .addHelpText('after', HELP),
   ).action(async (o) => {
     const sources: TeacherSource[] = [

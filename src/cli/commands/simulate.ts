@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { STRATEGY_HELP, STRATEGY_NAMES, parseStrategies } from '../../worker/active/strategies';
-import { ARCH_IDS } from '../../worker/models/registry';
-import { SIMULATE_DEFAULTS, runSimulation } from '../../worker/jobs/simulate-job';
+import { SIMULATE_OPTIONS } from '../../shared/job-options';
+import { runSimulation } from '../../worker/jobs/simulate-job';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { addDataOptions, BACKEND_OPTION, fraction, int, intList, num, positiveInt } from '../options';
+import { addDataOptions, BACKEND_OPTION, tableOption } from '../options';
 import { info, stderrProgress } from '../progress';
 
 export function simulateCommand(): Command {
@@ -14,29 +14,29 @@ export function simulateCommand(): Command {
       .description('Replay active learning on fully labeled data: learning curves per strategy, AULC, labels needed to reach 95 % of the full-data accuracy, and where the stopping signal (stop-set κ ≥ 0.99 over three rounds) fires.')
       .addHelpText('after', `\nStrategies:\n${strategyList}`)
       .requiredOption('--data <file>', 'fully labeled corpus: CSV, TSV, JSONL')
-      .option('--strategies <list>', 'comma-separated strategies (see below)', SIMULATE_DEFAULTS.strategies)
-      .option('--model <name>', `model retrained each round: nb (naive Bayes, fast) or a student: ${ARCH_IDS.join('|')}`, SIMULATE_DEFAULTS.model)
-      .option('--seed-size <n>', 'random labels to start from (the same for every strategy within a run)', positiveInt('--seed-size'), SIMULATE_DEFAULTS.seedSize)
-      .option('--batch <n>', 'labels bought per round', positiveInt('--batch'), SIMULATE_DEFAULTS.batch)
-      .option('--budget <n>', 'labels bought in total, seed set included', positiveInt('--budget'), SIMULATE_DEFAULTS.budget)
-      .option('--runs <n>', 'runs (seeds seed..seed+runs-1: each its own test split and seed set); mean ± std', positiveInt('--runs'), SIMULATE_DEFAULTS.runs)
-      .option('--seed <n>', 'random seed', int('--seed'), SIMULATE_DEFAULTS.seed)
-      .option('--test-split <f>', 'fraction held out (stratified) for the test in each run', fraction('--test-split'), SIMULATE_DEFAULTS.testSplit)
-      .option('--max-pool <n>', 'use at most this many pool documents (a seeded sample), e.g. for neural models', positiveInt('--max-pool'))
-      .option('--tokens <mode>', 'char | word (jieba) | both: n-gram tokens for nb, input tokens for students', 'char')
-      .option('--nb-alpha <x>', 'naive Bayes additive smoothing (1 = Laplace)', num('--nb-alpha'), SIMULATE_DEFAULTS.nbAlpha)
-      .option('--committee <n>', 'vote-entropy: bootstrap ensemble size', positiveInt('--committee'), SIMULATE_DEFAULTS.committee)
+      .addOption(tableOption(SIMULATE_OPTIONS, 'strategies'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'model'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'seedSize'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'batch'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'budget'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'runs'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'seed'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'testSplit'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'maxPool'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'tokens'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'nbAlpha'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'committee'))
       .option('--teacher-outputs <file>', 'teacher-kl: the teacher\'s outputs for every row of --data (JSONL, as for distill)')
       .option('--rules <file>', 'cold start from rules (JSON, as for `distillery rules`): the seed set takes rule-covered documents spread over labels')
-      .option('--stop-set <n>', 'stopping signal: pool documents in the fixed stop set (drawn once per run)', positiveInt('--stop-set'), SIMULATE_DEFAULTS.stopSetSize)
-      .option('--epochs <n>', 'students: epochs per round', positiveInt('--epochs'), SIMULATE_DEFAULTS.epochs)
-      .option('--batch-size <n>', 'students: batch size', positiveInt('--batch-size'), 32)
-      .option('--lr <x>', 'students: Adam learning rate', num('--lr'), 1e-3)
-      .option('--max-len <n>', 'students: sequence length (default: 95th percentile of pool lengths)', positiveInt('--max-len'))
-      .option('--embed-dim <n>', 'students: embedding size', positiveInt('--embed-dim'))
-      .option('--hidden <n>', 'students: recurrent hidden size', positiveInt('--hidden'))
-      .option('--num-filters <n>', 'textcnn: filters per width', positiveInt('--num-filters'))
-      .option('--filter-sizes <list>', 'textcnn: filter widths, e.g. 2,3,4', intList('--filter-sizes'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'stopSet'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'epochs'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'batchSize'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'learningRate'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'maxLen'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'embedDim'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'hidden'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'numFilters'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'filterSizes'))
       .option(...BACKEND_OPTION)
       .option('--out <dir>', 'write simulation.json, simulation.md, learning-curves.svg/png and stop-kappa.svg/png here')
       .option('--no-charts', 'skip the chart')

@@ -2,11 +2,12 @@ import { Command } from 'commander';
 import { CancelledError, DistilleryError } from '../../shared/errors';
 import { isMultiLabelMetrics } from '../../shared/metrics';
 import { BR_WEIGHT_GRID, validateWeightGrid } from '../../worker/teacher/binary-relevance';
-import { describeTeacher, readTeacherInfo, runTeacherPredict, runTeacherTrain, TEACHER_DEFAULTS } from '../../worker/jobs/teacher-job';
-import { PRETRAIN_DEFAULTS, runTeacherPretrain } from '../../worker/jobs/teacher-pretrain-job';
+import { TEACHER_PRETRAIN_OPTIONS, TEACHER_TRAIN_OPTIONS } from '../../shared/job-options';
+import { describeTeacher, readTeacherInfo, runTeacherPredict, runTeacherTrain } from '../../worker/jobs/teacher-job';
+import { runTeacherPretrain } from '../../worker/jobs/teacher-pretrain-job';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { addDataOptions, BACKEND_OPTION, fraction, int, num, numList, positiveInt } from '../options';
+import { addDataOptions, BACKEND_OPTION, numList, positiveInt, tableOption } from '../options';
 import { info, stderrProgress } from '../progress';
 
 function teacherTrainCommand(): Command {
@@ -19,16 +20,16 @@ function teacherTrainCommand(): Command {
       .requiredOption('--data <file>', 'labeled corpus: CSV, TSV, JSONL or text')
       .requiredOption('--out <dir>', 'folder to write the fine-tuned teacher to'),
   )
-    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), TEACHER_DEFAULTS.epochs)
-    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), TEACHER_DEFAULTS.batchSize)
-    .option('--lr <x>', 'peak AdamW learning rate (linear warm-up and decay)', num('--lr'), TEACHER_DEFAULTS.learningRate)
-    .option('--max-len <n>', 'tokens per text including [CLS] and [SEP]', positiveInt('--max-len'), TEACHER_DEFAULTS.maxLen)
-    .option('--seed <n>', 'random seed (head initialisation, order, dropout; also the split unless --split-seed)', int('--seed'), TEACHER_DEFAULTS.seed)
-    .option('--split-seed <n>', "seed of the train/valid/test split (use the students' to compare)", int('--split-seed'))
-    .option('--valid-split <f>', 'fraction held out for validation', fraction('--valid-split'), TEACHER_DEFAULTS.validSplit)
-    .option('--test-split <f>', 'fraction held out for the test', fraction('--test-split'), TEACHER_DEFAULTS.testSplit)
-    .option('--patience <n>', 'early stopping: epochs without validation gain (0 = off)', int('--patience'), TEACHER_DEFAULTS.patience)
-    .option('--threshold <p>', 'multi-label decision threshold', num('--threshold'), TEACHER_DEFAULTS.threshold)
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'epochs'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'batchSize'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'learningRate'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'maxLen'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'seed'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'splitSeed'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'validSplit'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'testSplit'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'patience'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'threshold'))
     .option(...BACKEND_OPTION)
     .option('--binary-relevance', 'multi-label data only: one binary BERT per label, each with its positive-class weight chosen on validation (digest B); costs labels × weights fine-tuning runs')
     .option('--br-weights <list>', `positive-class weights to try per label, e.g. 1 for one run per label (default ${BR_WEIGHT_GRID.join(',')})`, numList('--br-weights'))
@@ -130,7 +131,6 @@ function teacherTrainCommand(): Command {
 }
 
 function teacherPretrainCommand(): Command {
-  const d = PRETRAIN_DEFAULTS;
   return new Command('pretrain')
     .description(
       'Pre-train a small BERT from scratch by masked-language modelling on the texts of a data file (no labels read), ' +
@@ -140,17 +140,17 @@ function teacherPretrainCommand(): Command {
     .requiredOption('--out <dir>', 'folder to write the pre-trained model to')
     .option('--text-col <name>', 'text column (default: found by name)')
     .option('--encoding <name>', 'input encoding (default: detected)')
-    .option('--layers <n>', 'Transformer layers', positiveInt('--layers'), d.layers)
-    .option('--hidden <n>', 'hidden size', positiveInt('--hidden'), d.hidden)
-    .option('--heads <n>', 'attention heads (must divide --hidden)', positiveInt('--heads'), d.heads)
-    .option('--intermediate <n>', 'feed-forward size (default: 4 × hidden)', positiveInt('--intermediate'))
-    .option('--max-len <n>', "tokens per text including [CLS] and [SEP]; also the model's max positions", positiveInt('--max-len'), d.maxLen)
-    .option('--vocab-size <n>', 'largest vocabulary built from the texts', positiveInt('--vocab-size'), d.vocabSize)
-    .option('--min-freq <n>', 'leave out tokens seen fewer times', positiveInt('--min-freq'), d.minFreq)
-    .option('--epochs <n>', 'passes over the texts', positiveInt('--epochs'), d.epochs)
-    .option('--batch-size <n>', 'texts per update', positiveInt('--batch-size'), d.batchSize)
-    .option('--lr <x>', 'peak AdamW learning rate (warm-up then linear decay)', num('--lr'), d.learningRate)
-    .option('--seed <n>', 'random seed (initialisation, masking, order)', int('--seed'), d.seed)
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'layers'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'hidden'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'heads'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'intermediate'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'maxLen'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'vocabSize'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'minFreq'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'epochs'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'batchSize'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'learningRate'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'seed'))
     .option(...BACKEND_OPTION)
     .action(async (o) => {
       const cancel = sigintCancel();

@@ -5,6 +5,7 @@
  */
 import { reactive } from 'vue';
 import type { JobKind, JobRequest, JobStatus } from '../../shared/api';
+import type { JobOptionsOf } from '../../shared/job-options';
 import { DistilleryError, fromWire } from '../../shared/errors';
 import { api } from '../api';
 import { DEFAULT_SOURCE_WEIGHTS } from '../../shared/source-weights';
@@ -159,14 +160,10 @@ export function stopTracking(): void {
   if (pollTimer) clearInterval(pollTimer);
 }
 
-export interface JobOptions {
-  [key: string]: unknown;
-  model?: string;
-  useUnlabeled?: boolean;
-}
-
 /** Builds the job request from the database and starts it; `left` = labeled documents a distill job had to leave out. */
-export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions): Promise<JobRow & { left: number }> {
+export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOptions: JobOptionsOf<K>): Promise<JobRow & { left: number }> {
+  // Widened here: the request is assembled field by field below and checked whole by the worker.
+  let options = jobOptions as Record<string, unknown>;
   // New human labels join the gold set at its rate before a model that is graded on it trains
   // (db/gold.ts). The live loop's naive Bayes is graded on nothing and only orders the queue: it
   // leaves out the gold set as drawn so far, and drawing more for it would starve it of labels

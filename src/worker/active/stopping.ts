@@ -7,13 +7,14 @@
  *  - The learning curve's slope on the gold set as a plain sentence ("the last 300 labels changed
  *    accuracy by +0.4 ± 1.1 points").
  */
+import { SIMULATE_OPTIONS } from '../../shared/job-options';
 import { cohenKappa } from '../../shared/agreement';
 import { argmax } from '../../shared/metrics';
 import { createRng } from '../../shared/random';
 
 export const STOP_KAPPA = 0.99;
 export const STOP_WINDOW = 3;
-export const STOP_SET_SIZE = 1000;
+export const STOP_SET_SIZE = SIMULATE_OPTIONS.stopSet.default;
 export const SLOPE_WINDOW = 300;
 
 /** `size` documents drawn once (seeded) from these candidates: the fixed stop set. */

@@ -5,13 +5,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError } from '../../shared/errors';
+import { DEFAULT_TEMPERATURE } from '../train/losses';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { alphaSweepChart } from '../eval/charts';
 import { formatAlphaSweepTable, type AlphaSweepRow } from '../eval/report';
 import { runRepeated } from './repeated-runs';
 import { prepareData, type PreparedData, type TrainJobOptions } from './train-job';
-
-export const DEFAULT_ALPHAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 export interface AlphaSweepResult {
   /** `mean`/`std`/`runs`: accuracy (single-label) or micro-F1 (multi-label), as `metric` says. */
@@ -32,7 +31,7 @@ export async function runAlphaSweep(
   prepared?: PreparedData,
 ): Promise<AlphaSweepResult> {
   const data = prepared ?? (await prepareData({ ...o, splitSeed: o.splitSeed ?? o.seed }));
-  const temperature = o.temperature ?? 1;
+  const temperature = o.temperature ?? DEFAULT_TEMPERATURE;
   const rows: AlphaSweepResult['rows'] = [];
   let metric: AlphaSweepResult['metric'] = 'accuracy';
   for (const [index, alpha] of alphas.entries()) {

@@ -12,6 +12,7 @@
  * onnxruntime-node in this process. Writes OUT/{pretrained,teacher,plain,distilled}/,
  * teacher-outputs.jsonl, prelabels.jsonl (rows without a label), report.json and report.md.
  */
+import { defaultsOf, PIPELINE_OPTIONS } from '../../shared/job-options';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, DistilleryError } from '../../shared/errors';
@@ -46,13 +47,15 @@ export type {
   TeacherTrainSettings,
 } from './pipeline/types';
 
+const PLD = defaultsOf(PIPELINE_OPTIONS);
+/** The option table's defaults (src/shared/job-options.ts). */
 export const PIPELINE_DEFAULTS = {
-  alpha: 0.5,
-  temperature: 3,
-  runs: 1,
-  teacherArch: 'textcnn',
-  latencyDocs: 200,
-  latencyBatchSizes: [1, 32],
+  alpha: PLD.alpha,
+  temperature: PLD.temperature,
+  runs: PLD.runs,
+  teacherArch: PLD.teacherArch as string,
+  latencyDocs: PLD.latencyDocs,
+  latencyBatchSizes: PLD.latencyBatch,
   teacherTrain: { epochs: TEACHER_DEFAULTS.epochs, batchSize: TEACHER_DEFAULTS.batchSize, learningRate: TEACHER_DEFAULTS.learningRate, patience: TEACHER_DEFAULTS.patience },
   pretrain: {
     layers: PRETRAIN_DEFAULTS.layers,

@@ -15,6 +15,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, DistilleryError, InputError } from '../../shared/errors';
+import { defaultsOf, SIMULATE_OPTIONS } from '../../shared/job-options';
 import { argmax, multiLabelMetrics, singleLabelMetrics } from '../../shared/metrics';
 import { etaSeconds, type CancelToken, type ProgressSink } from '../../shared/progress';
 import { createRng } from '../../shared/random';
@@ -65,19 +66,21 @@ export interface SimulateOptions {
   charts?: boolean;
 }
 
+/** The option table's defaults (src/shared/job-options.ts). */
+const SD = defaultsOf(SIMULATE_OPTIONS);
 export const SIMULATE_DEFAULTS = {
-  strategies: 'random,least-confidence,margin,entropy,vote-entropy,diversity,cold-start',
-  model: 'nb',
-  seedSize: 20,
-  batch: 20,
-  budget: 400,
-  runs: 3,
-  seed: 42,
-  testSplit: 0.2,
-  nbAlpha: 1,
-  committee: 5,
-  epochs: 3,
-  stopSetSize: STOP_SET_SIZE,
+  strategies: SD.strategies,
+  model: SD.model as string,
+  seedSize: SD.seedSize,
+  batch: SD.batch,
+  budget: SD.budget,
+  runs: SD.runs,
+  seed: SD.seed,
+  testSplit: SD.testSplit,
+  nbAlpha: SD.nbAlpha,
+  committee: SD.committee,
+  epochs: SD.epochs,
+  stopSetSize: SD.stopSet,
 };
 
 export interface SimulateResult extends SimulationSummary {
@@ -241,7 +244,7 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
   return result;
 }
 
-const DEFAULT_STUDENT = { epochs: SIMULATE_DEFAULTS.epochs, batchSize: 32, learningRate: 1e-3 };
+const DEFAULT_STUDENT = { epochs: SIMULATE_DEFAULTS.epochs, batchSize: SD.batchSize, learningRate: SD.learningRate };
 
 export function roundsFor(o: Pick<SimulateOptions, 'seedSize' | 'batch' | 'budget'>): number {
   return 1 + Math.ceil((o.budget - o.seedSize) / o.batch);

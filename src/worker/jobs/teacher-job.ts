@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DistilleryError, ModelFolderError } from '../../shared/errors';
+import { defaultsOf, TEACHER_TRAIN_OPTIONS } from '../../shared/job-options';
 import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs, type Metrics } from '../../shared/metrics';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { etaSeconds } from '../../shared/progress';
@@ -29,17 +30,8 @@ import { prepareData, TRAIN_DEFAULTS } from './train-job';
 
 export const TEACHER_KIND = 'fine-tuned BERT';
 
-export const TEACHER_DEFAULTS = {
-  epochs: 3,
-  batchSize: 32,
-  learningRate: 3e-5,
-  maxLen: 128,
-  seed: 42,
-  patience: 2,
-  validSplit: TRAIN_DEFAULTS.validSplit,
-  testSplit: TRAIN_DEFAULTS.testSplit,
-  threshold: 0.5,
-};
+/** The option table's BERT fine-tuning defaults (src/shared/job-options.ts). */
+export const TEACHER_DEFAULTS = defaultsOf(TEACHER_TRAIN_OPTIONS);
 
 export interface TeacherTrainOptions {
   modelDir: string;

@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DistilleryError } from '../../shared/errors';
+import { defaultsOf, TEACHER_PRETRAIN_OPTIONS } from '../../shared/job-options';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import { initBackend } from '../backend/tfjs-backend';
@@ -23,21 +24,23 @@ import { fileHash } from './train-job';
 /** How teacher.json and the logs name a teacher whose encoder was pre-trained by `teacher pretrain`. */
 export const PRETRAINED_HERE_KIND = "BERT pre-trained here (masked LM on the project's own text), fine-tuned";
 
+/** The option table's masked-LM defaults (src/shared/job-options.ts). */
+const PD = defaultsOf(TEACHER_PRETRAIN_OPTIONS);
 export const PRETRAIN_DEFAULTS = {
-  layers: 4,
-  hidden: 256,
-  heads: 4,
+  layers: PD.layers,
+  hidden: PD.hidden,
+  heads: PD.heads,
   /** Default: 4 × hidden. */
   intermediate: undefined as number | undefined,
-  maxLen: 128,
-  vocabSize: 8000,
-  minFreq: 2,
-  epochs: 3,
-  batchSize: 32,
-  learningRate: 5e-4,
-  seed: 42,
+  maxLen: PD.maxLen,
+  vocabSize: PD.vocabSize,
+  minFreq: PD.minFreq,
+  epochs: PD.epochs,
+  batchSize: PD.batchSize,
+  learningRate: PD.learningRate,
+  seed: PD.seed,
   /** Texts held out to report masked-token accuracy. */
-  validFraction: 0.05,
+  validFraction: PD.validFraction,
 };
 
 export interface TeacherPretrainOptions {

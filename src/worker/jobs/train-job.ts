@@ -3,6 +3,7 @@
  * evaluate on held-out data → write the model folder (weights, ONNX, tokenizer, metrics, charts,
  * model card). The CLI's `train` and `distill` and the app's training jobs all run this.
  */
+import { defaultsOf, STUDENT_OPTIONS } from '../../shared/job-options';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -100,19 +101,21 @@ export interface TrainJobResult {
   testProbs: Float32Array;
 }
 
+/** The option table's student defaults (src/shared/job-options.ts) that every training fills in. */
+const D = defaultsOf(STUDENT_OPTIONS);
 export const TRAIN_DEFAULTS = {
-  model: 'bilstm',
-  epochs: 8,
-  batchSize: 32,
-  learningRate: 1e-3,
-  seed: 42,
-  patience: 2,
-  validSplit: 0.1,
-  testSplit: 0.1,
-  tokens: 'char' as TokenMode,
-  maxVocab: 20000,
-  minCount: 2,
-  lengthPercentile: 95,
+  model: D.model as string,
+  epochs: D.epochs,
+  batchSize: D.batchSize,
+  learningRate: D.learningRate,
+  seed: D.seed,
+  patience: D.patience,
+  validSplit: D.validSplit,
+  testSplit: D.testSplit,
+  tokens: D.tokens as TokenMode,
+  maxVocab: D.maxVocab,
+  minCount: D.minCount,
+  lengthPercentile: D.lengthPercentile,
 };
 
 export async function fileHash(file: string): Promise<string> {
@@ -203,7 +206,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
       onProgress,
       cancel,
     };
-    const result = await trainWith(o.workers ?? 1, student, trainSet, validSet, trainOpts);
+    const result = await trainWith(o.workers ?? D.workers, student, trainSet, validSet, trainOpts);
     if (config.arch === 'cnn-nb') fitCnnNbHead(student, trainSet, config);
 
     const testProbs = student.predictProbs(testSet.ids, testSet.n);
@@ -234,7 +237,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
         version: 1,
         task: schema.task,
         labels: schema.labels,
-        threshold: o.threshold ?? 0.5,
+        threshold: o.threshold ?? D.threshold,
         student: config,
         training: {
           seed: o.seed,

@@ -9,6 +9,7 @@ import { hanFeatures } from './arch/han';
 import { textcnnFeatures } from './arch/textcnn';
 import { lastStateFeatures } from './arch/unidirectional';
 import { DistilleryError } from '../../shared/errors';
+import { ARCHITECTURES as ARCHITECTURE_NAMES } from '../../shared/job-options';
 import type { ForwardContext } from './building-blocks';
 import type { StudentArch, StudentConfig } from './student-config';
 
@@ -54,7 +55,8 @@ export const ARCHITECTURES: Record<StudentArch, ArchEntry> = {
   },
 };
 
-export const ARCH_IDS = Object.keys(ARCHITECTURES) as StudentArch[];
+/** The shared list's names (the Record above must implement each of them, and nothing else). */
+export const ARCH_IDS: readonly StudentArch[] = ARCHITECTURE_NAMES;
 
 export function archEntry(arch: string): ArchEntry {
   const e = ARCHITECTURES[arch as StudentArch];

@@ -4,8 +4,10 @@
  * two in step.
  */
 import { DistilleryError } from '../../shared/errors';
+import { RECURRENT_ARCHITECTURES, type Architecture } from '../../shared/job-options';
 
-export type StudentArch = 'bilstm' | 'lstm' | 'gru' | 'textcnn' | 'gru-att' | 'cnn-nb' | 'han';
+/** The architecture names are one list, in src/shared/job-options.ts (ARCHITECTURES). */
+export type StudentArch = Architecture;
 
 export interface StudentConfig {
   arch: StudentArch;
@@ -39,7 +41,7 @@ export interface ParamTensor {
 
 export type StudentParams = Record<string, ParamTensor>;
 
-export const RECURRENT_ARCHS: readonly StudentArch[] = ['bilstm', 'lstm', 'gru', 'gru-att', 'han'];
+export const RECURRENT_ARCHS: readonly StudentArch[] = RECURRENT_ARCHITECTURES;
 
 export function isRecurrent(arch: StudentArch): boolean {
   return RECURRENT_ARCHS.includes(arch);

@@ -7,31 +7,21 @@
  * folder: the scores go back to the UI's database as a teacher's do.
  */
 import type { JobRequest, JobResult } from '../../shared/api';
-import { CancelledError, DistilleryError } from '../../shared/errors';
+import { CancelledError } from '../../shared/errors';
 import { etaSeconds } from '../../shared/progress';
 import { modelVersionId } from '../../shared/worker-protocol';
 import { NaiveBayesClassifier } from '../models/naive-bayes';
 import { DEFAULT_NGRAMS } from '../text/ngram-features';
+import { validateJobOptions } from '../../shared/job-options';
 import { prepareJobData } from './job-data';
 import type { JobContext } from './job-context';
 
 /** Documents featurized and scored per step (progress and cancel between steps). */
 const SCORE_BATCH = 2048;
 
-/** `options.goldIds`: document ids of the gold set, checked (a list of strings, or absent). */
-function goldIdsOf(options: Record<string, unknown>): Set<string> {
-  const g = options.goldIds;
-  if (g === undefined || g === null) return new Set();
-  if (!Array.isArray(g) || g.some((x) => typeof x !== 'string')) throw new DistilleryError('CONFIG', 'option "goldIds" must be a list of document ids', { field: 'goldIds' });
-  return new Set(g as string[]);
-}
-
 export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
-  const options = r.options ?? {};
-  for (const k of Object.keys(options)) {
-    if (k !== 'goldIds') throw new DistilleryError('CONFIG', `option "${k}": unknown option of a fast pre-label job; valid: goldIds`, { field: k });
-  }
-  const gold = goldIdsOf(options);
+  // `goldIds`: the gold set's documents, which no model may train on.
+  const gold = new Set(validateJobOptions('fast-prelabel', r.options).goldIds);
   const version = modelVersionId('nb', `char-${DEFAULT_NGRAMS.minN}-${DEFAULT_NGRAMS.maxN}`);
   // The same checks as every training job (known labels, no id twice, enough labels of two kinds); no split: NB trains on all.
   const trainable = { ...r, docs: { ...r.docs, labeled: r.docs.labeled.filter((d) => !gold.has(d.id)) } };

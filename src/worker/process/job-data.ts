@@ -13,124 +13,42 @@ import { dedupeKey, type Corpus, type CorpusDoc } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { TRAIN_DEFAULTS, type PreparedData, type TrainJobOptions } from '../jobs/train-job';
 import { defaultHeads, MIN_LABELED, whyBadBertTeacher, whyNotTrainable, type BertTeacherSource } from '../../shared/worker-protocol';
-import { ARCH_IDS } from '../models/registry';
+import { defaultsOf, DISTILL_OPTIONS, validateJobOptions } from '../../shared/job-options';
 import { TEACHER_DEFAULTS } from '../jobs/teacher-job';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
-import { whyBadSourceWeights } from '../../shared/source-weights';
 
 
-const INT_KEYS = ['epochs', 'batchSize', 'seed', 'splitSeed', 'patience', 'maxVocab', 'minCount', 'maxLen', 'sentences', 'sentenceLen', 'workers'] as const;
-const NUM_KEYS = ['learningRate', 'validSplit', 'testSplit', 'lengthPercentile', 'focalGamma', 'threshold', 'alpha', 'temperature'] as const;
-const ARCH_INT_KEYS = ['hidden', 'layers', 'embedDim', 'numFilters', 'attDim'] as const;
-const ARCH_NUM_KEYS = ['dropout', 'varianceKept'] as const;
-const ALIASES: Record<string, string> = { lr: 'learningRate', variance: 'varianceKept', lenPercentile: 'lengthPercentile' };
-const OTHER_KEYS = ['model', 'tokens', 'classWeights', 'backend', 'useUnlabeled', 'charts', 'filterSizes', 'architecture', 'teacherName', 'sourceWeights'];
-export const OPTION_KEYS = [...INT_KEYS, ...NUM_KEYS, ...ARCH_INT_KEYS, ...ARCH_NUM_KEYS, ...OTHER_KEYS];
+/** Options that shape the network: they go into TrainJobOptions.architecture. */
+const ARCH_KEYS = ['hidden', 'layers', 'embedDim', 'numFilters', 'attDim', 'dropout', 'varianceKept', 'filterSizes'] as const;
+export const OPTION_KEYS = Object.keys(DISTILL_OPTIONS);
+const DISTILL_DEFAULTS = defaultsOf(DISTILL_OPTIONS);
 
 const bad = (field: string, why: string) => new DistilleryError('CONFIG', `option "${field}": ${why}`, { field });
 
-function checkNumber(field: string, v: unknown, integer: boolean, min: number, max = Infinity): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(field, `expected a number, got ${JSON.stringify(v)}`);
-  if (integer && !Number.isInteger(v)) throw bad(field, `expected an integer, got ${v}`);
-  if (v < min || v > max) throw bad(field, `must be in [${min}, ${max === Infinity ? '∞' : max}], got ${v}`);
-  return v;
-}
-
-const RANGES: Record<string, [number, number]> = {
-  epochs: [1, 10_000],
-  batchSize: [1, 65_536],
-  seed: [-(2 ** 31), 2 ** 31],
-  splitSeed: [-(2 ** 31), 2 ** 31],
-  patience: [0, 10_000],
-  maxVocab: [2, 10_000_000],
-  minCount: [1, 1_000_000],
-  maxLen: [1, 100_000],
-  sentences: [1, 1_000],
-  sentenceLen: [1, 10_000],
-  workers: [1, 256],
-  learningRate: [0, 10],
-  validSplit: [0, 0.99],
-  testSplit: [0, 0.99],
-  lengthPercentile: [1, 100],
-  focalGamma: [0, 100],
-  threshold: [0, 1],
-  alpha: [0, 1],
-  temperature: [1e-3, 1000],
-  hidden: [1, 100_000],
-  layers: [1, 64],
-  embedDim: [1, 100_000],
-  numFilters: [1, 100_000],
-  attDim: [1, 100_000],
-  dropout: [0, 0.99],
-  varianceKept: [0.01, 1],
-};
-
-/** The UI's options (as the CLI's, camelCase; `lr` and `variance` accepted) → TrainJobOptions. */
+/**
+ * The UI's options (as the CLI's, camelCase; aliases such as `lr` accepted; the network's under
+ * `architecture` or flat) → TrainJobOptions, checked against the option table.
+ */
 export function trainOptionsFrom(options: Record<string, unknown>, distill: boolean): Omit<TrainJobOptions, 'data'> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw bad('options', 'expected an object');
-  const o: TrainJobOptions = {
-    data: '',
-    ...TRAIN_DEFAULTS,
-    architecture: {},
-    ...(distill ? { alpha: 0.5, temperature: 3 } : {}),
-  };
+  const { architecture, ...flat } = options as Record<string, unknown>;
+  if (architecture !== undefined && architecture !== null) {
+    if (typeof architecture !== 'object' || Array.isArray(architecture)) throw bad('architecture', 'expected an object');
+    for (const [k, v] of Object.entries(architecture)) if (v !== undefined && v !== null) flat[k] = v;
+  }
+  const checked: Record<string, unknown> = validateJobOptions(distill ? 'distill' : 'train-student', flat);
   const arch: Record<string, unknown> = {};
-  const flat: Record<string, unknown> = {};
-  for (const [rawKey, v] of Object.entries(options)) {
-    if (v === undefined || v === null) continue;
-    const key = ALIASES[rawKey] ?? rawKey;
-    if (key === 'architecture') {
-      if (typeof v !== 'object' || Array.isArray(v)) throw bad('architecture', 'expected an object');
-      for (const [k, av] of Object.entries(v as Record<string, unknown>)) if (av !== undefined && av !== null) flat[ALIASES[k] ?? k] = av;
-      continue;
-    }
-    flat[key] = v;
+  for (const k of ARCH_KEYS) {
+    if (checked[k] === undefined) continue;
+    arch[k] = checked[k];
+    delete checked[k];
   }
-  for (const [key, v] of Object.entries(flat)) {
-    if ((INT_KEYS as readonly string[]).includes(key) || (ARCH_INT_KEYS as readonly string[]).includes(key)) {
-      const [min, max] = RANGES[key]!;
-      const n = checkNumber(key, v, true, min, max);
-      if ((ARCH_INT_KEYS as readonly string[]).includes(key)) arch[key] = n;
-      else (o as unknown as Record<string, unknown>)[key] = n;
-    } else if ((NUM_KEYS as readonly string[]).includes(key) || (ARCH_NUM_KEYS as readonly string[]).includes(key)) {
-      const [min, max] = RANGES[key]!;
-      const n = checkNumber(key, v, false, min, max);
-      if ((ARCH_NUM_KEYS as readonly string[]).includes(key)) arch[key] = n;
-      else (o as unknown as Record<string, unknown>)[key] = n;
-    } else if (key === 'model') {
-      if (typeof v !== 'string' || !(ARCH_IDS as string[]).includes(v)) throw bad('model', `unknown model ${JSON.stringify(v)}; valid: ${ARCH_IDS.join(', ')}`);
-      o.model = v;
-    } else if (key === 'tokens') {
-      if (v !== 'char' && v !== 'word' && v !== 'both') throw bad('tokens', `expected char, word or both, got ${JSON.stringify(v)}`);
-      o.tokens = v;
-    } else if (key === 'classWeights') {
-      if (v !== 'none' && v !== 'balanced') throw bad('classWeights', `expected none or balanced, got ${JSON.stringify(v)}`);
-      o.classWeights = v;
-    } else if (key === 'backend') {
-      if (typeof v !== 'string') throw bad('backend', 'expected a string');
-      o.backend = v;
-    } else if (key === 'teacherName') {
-      if (typeof v !== 'string') throw bad('teacherName', 'expected a string');
-      o.teacherName = v;
-    } else if (key === 'useUnlabeled' || key === 'charts') {
-      if (typeof v !== 'boolean') throw bad(key, 'expected true or false');
-      o[key] = v;
-    } else if (key === 'sourceWeights') {
-      const why = whyBadSourceWeights(v);
-      if (why) throw bad('sourceWeights', why);
-      o.sourceWeights = { ...(v as Record<string, number>) };
-    } else if (key === 'filterSizes') {
-      if (!Array.isArray(v) || v.length === 0) throw bad('filterSizes', 'expected a list of integers');
-      arch.filterSizes = v.map((x) => checkNumber('filterSizes', x, true, 1, 1000));
-    } else {
-      throw bad(key, `unknown option; valid: ${OPTION_KEYS.join(', ')}`);
-    }
-  }
-  if (o.validSplit + o.testSplit >= 1) throw bad('validSplit', 'validSplit + testSplit must be below 1');
-  o.architecture = arch as TrainJobOptions['architecture'];
-  const { data, ...rest } = o;
-  void data;
-  return rest;
+  return {
+    ...TRAIN_DEFAULTS,
+    ...(distill ? { alpha: DISTILL_DEFAULTS.alpha, temperature: DISTILL_DEFAULTS.temperature } : {}),
+    ...(checked as Partial<TrainJobOptions>),
+    architecture: arch as TrainJobOptions['architecture'],
+  };
 }
 
 export interface JobData {

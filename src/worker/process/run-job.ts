@@ -19,6 +19,7 @@ import type { CorpusDoc } from '../data/read-corpus';
 import { loadModelFolder } from '../export/model-folder';
 import { runAlphaSweep } from '../jobs/alpha-sweep';
 import { runTrainJob } from '../jobs/train-job';
+import { DEFAULT_TEMPERATURE } from '../train/losses';
 import { measureModelLatency } from '../predict/latency';
 import { openPredictor } from '../predict/predictor';
 import { isBertTeacherFolder, runBertTeacherJob, scoreWithBert } from './bert-teacher-job';
@@ -164,7 +165,7 @@ async function alphaSweepJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
     return {
       modelVersion: '',
       sweep: {
-        temperature: opts.temperature ?? 1,
+        temperature: opts.temperature ?? DEFAULT_TEMPERATURE,
         metric: res.metric,
         seeds: nSeeds,
         points: rows.map((x) => ({ alpha: x.alpha, mean: x.mean, std: x.std, n: x.n ?? nSeeds, ...(x.macroF1 ? { macroF1: x.macroF1 } : {}) })),

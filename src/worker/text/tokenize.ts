@@ -16,8 +16,8 @@ import nodejieba from 'nodejieba';
 import { DistilleryError } from '../../shared/errors';
 import { PLACEHOLDER_SOURCE } from './normalize';
 
-export type TokenMode = 'char' | 'word' | 'both';
-export const TOKEN_MODES: readonly TokenMode[] = ['char', 'word', 'both'];
+import type { TokenMode } from '../../shared/job-options';
+export { TOKEN_MODES, type TokenMode } from '../../shared/job-options';
 
 export interface TokenizeOptions {
   /** Tokens to drop (compared after tokenization, so they should be normalized like the text). */

@@ -123,8 +123,8 @@ describe('single-label losses', () => {
     }
   });
 
-  it('defaults: α 0.5 and ρ 1 when distilling; unlabeled-only batches distil only', () => {
-    expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(teacher) })).toBeCloseTo(refSingle({ logits, y, teacher, alpha: 0.5, rho: 1 }), 5);
+  it('defaults: α 0.5 and ρ 3 (the option table\'s one ρ) when distilling; unlabeled-only batches distil only', () => {
+    expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(teacher) })).toBeCloseTo(refSingle({ logits, y, teacher, alpha: 0.5, rho: 3 }), 5);
     const none = [-1, -1, -1, -1];
     // No labeled row: the (1 − α)·CE term is dropped, the KL term stays at weight α·ρ².
     expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(none), teacher: flat(teacher), alpha: 0.3, temperature: 2 })).toBeCloseTo(refSingle({ logits, y: none, teacher, alpha: 0.3, rho: 2 }), 5);

@@ -10,10 +10,12 @@
  * probabilities; α = 1 is digest B's setting.
  */
 import * as tf from '@tensorflow/tfjs';
+import { DISTILL_OPTIONS } from '../../shared/job-options';
 
 /** α and ρ where a distillation does not set them (model cards record these effective values). */
-export const DEFAULT_ALPHA = { singleLabel: 0.5, multiLabel: 1 } as const;
-export const DEFAULT_TEMPERATURE = 1;
+export const DEFAULT_ALPHA = { singleLabel: DISTILL_OPTIONS.alpha.default, multiLabel: 1 } as const;
+/** ρ: the option table's (src/shared/job-options.ts, where the choice of 3 is explained). */
+export const DEFAULT_TEMPERATURE = DISTILL_OPTIONS.temperature.default;
 
 export interface LossInputs {
   logits: tf.Tensor2D;
