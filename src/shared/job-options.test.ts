@@ -63,7 +63,7 @@ describe('the job option table', () => {
     expect(rejection('distill', { epochs: 2.5 }).message).toBe('option "epochs": expected an integer, got 2.5');
     expect(rejection('distill', { temperature: '3' }).message).toBe('option "temperature": expected a number, got "3"');
     expect(rejection('distill', { temperature: 0 }).message).toBe('option "temperature" must be in [0.5, 100], got 0');
-    expect(rejection('train-student', { model: 'transformer' }).message).toBe('option "model": unknown model "transformer"; valid: bilstm, lstm, gru, textcnn, gru-att, cnn-nb');
+    expect(rejection('train-student', { model: 'transformer' }).message).toBe('option "model": unknown model "transformer"; valid: bilstm, lstm, gru, textcnn, gru-att, han, cnn-nb');
     expect(rejection('train-student', { tokens: 'bpe' }).message).toMatch(/option "tokens": unknown tokens "bpe"; valid: char, word, both/);
     expect(rejection('train-student', { useUnlabeled: true }).message).toMatch(/option "useUnlabeled": unknown option; valid: epochs, model/);
     expect(rejection('alpha-sweep', { alphas: [0.5, 0.5] }).message).toMatch(/"alphas": a value appears twice/);
