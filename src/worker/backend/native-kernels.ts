@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 export interface NativeKernels {
   setThreads(n: number): void;
@@ -35,7 +36,9 @@ let loaded: { kernels?: NativeKernels; reason: string } | undefined;
 function load(): { kernels?: NativeKernels; reason: string } {
   try {
     const kernels = createRequire(import.meta.url)(ADDON) as NativeKernels;
-    kernels.setThreads(os.availableParallelism());
+    // OpenBLAS's thread count is per process: replicas of data-parallel training (worker threads,
+    // one per core) each multiply on one thread; a lone trainer uses every core.
+    kernels.setThreads(isMainThread ? os.availableParallelism() : 1);
     return { kernels, reason: `OpenBLAS (${path.basename(ADDON)})` };
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);

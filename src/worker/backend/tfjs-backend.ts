@@ -37,7 +37,7 @@ async function tryWasm(): Promise<string[]> {
   const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   wasm.setWasmPaths(dist + path.sep);
   const added = registerMissingWasmKernels();
-  if (nativeKernels()) added.push(`TextCNN GEMM and pooling: native ${nativeKernelsStatus()}`);
+  if (nativeKernels()) added.push(`native kernels: ${nativeKernelsStatus()}`);
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   return added;
 }

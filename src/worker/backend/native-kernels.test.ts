@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../../shared/random';
+import { nativeKernels, nativeKernelsStatus } from './native-kernels';
+import { initBackend } from './tfjs-backend';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+afterEach(() => {
+  delete process.env.DISTILLERY_NATIVE;
+});
+
+const rng = createRng(9);
+const rand = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
+
+describe('BatchMatMul on wasm through the native kernels', () => {
+  const skip = !nativeKernels();
+  if (skip) it.skip(`native kernels ${nativeKernelsStatus()}`, () => {});
+
+  // [a shape, b shape, transposeA, transposeB]
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[5, 3], [3, 4], false, false],
+    [[3, 5], [3, 4], true, false],
+    [[5, 3], [4, 3], false, true],
+    [[3, 5], [4, 3], true, true],
+    [[2, 5, 3], [2, 3, 4], false, false],
+    [[2, 5, 3], [1, 3, 4], false, false],
+    [[1, 3, 5], [2, 4, 3], true, true],
+    [[0, 3], [3, 4], false, false],
+  ];
+  it.skipIf(skip).each(cases)('%j × %j (transpose %s, %s) equals the wasm kernel', (sa, sb, ta, tb) => {
+    const a = rand(sa);
+    const b = rand(sb);
+    const native = tf.matMul(a, b, ta, tb);
+    process.env.DISTILLERY_NATIVE = '0';
+    const wasm = tf.matMul(a, b, ta, tb);
+    expect(native.shape).toEqual(wasm.shape);
+    const [x, y] = [native.dataSync(), wasm.dataSync()];
+    for (let i = 0; i < y.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThan(1e-5);
+  });
+});
