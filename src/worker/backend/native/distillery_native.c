@@ -153,12 +153,64 @@ static napi_value pool_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * packWeights(W, widths, E, F, wall, wt): W is every W_k ([k, E, F]) one after another. wall is [E, S]
+ * with column block (k, j) = W_k[j]; wt is, per width, W_k as [F, k·E] (filter-major).
+ */
+static napi_value pack_weights(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t nw;
+  const float *W = typed(env, argv[0], NULL);
+  const int32_t *widths = typed(env, argv[1], &nw);
+  int E = int_arg(env, argv[2]), F = int_arg(env, argv[3]);
+  float *wall = typed(env, argv[4], NULL), *wt = typed(env, argv[5], NULL);
+  size_t S = 0;
+  for (size_t w = 0; w < nw; w++) S += (size_t)widths[w] * F;
+  size_t col = 0, woff = 0;
+  for (size_t w = 0; w < nw; w++) {
+    size_t k = widths[w], L = k * E;
+    for (size_t i = 0; i < L; i++) { /* i = j·E + e */
+      const float *src = W + woff + i * F;
+      size_t j = i / E, e = i % E;
+      memcpy(wall + e * S + col + j * F, src, F * sizeof(float));
+      for (int f = 0; f < F; f++) wt[woff + f * L + i] = src[f];
+    }
+    col += k * F;
+    woff += F * L;
+  }
+  return NULL;
+}
+
+/* unpackGrad(dWT, widths, E, F, dW): per width, [F, k·E] back to [k, E, F], widths one after another. */
+static napi_value unpack_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t nw;
+  const float *dWT = typed(env, argv[0], NULL);
+  const int32_t *widths = typed(env, argv[1], &nw);
+  int E = int_arg(env, argv[2]), F = int_arg(env, argv[3]);
+  float *dW = typed(env, argv[4], NULL);
+  size_t woff = 0;
+  for (size_t w = 0; w < nw; w++) {
+    size_t L = (size_t)widths[w] * E;
+    for (size_t i = 0; i < L; i++)
+      for (int f = 0; f < F; f++) dW[woff + i * F + f] = dWT[woff + f * L + i];
+    woff += F * L;
+  }
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
       {"poolForward", NULL, pool_forward, NULL, NULL, NULL, napi_default, NULL},
       {"poolBackward", NULL, pool_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"packWeights", NULL, pack_weights, NULL, NULL, NULL, napi_default, NULL},
+      {"unpackGrad", NULL, unpack_grad, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

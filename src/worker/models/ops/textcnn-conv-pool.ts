@@ -16,30 +16,37 @@ import { nativeKernels, type NativeKernels } from '../../backend/native-kernels'
 /** Scratch for Y ([B·T, Σk·F], 11 MB at the bench config), reused across steps. */
 let yScratch = new Float32Array(0);
 
-/** [E, S] with column block (k, j) = W_k[j], and WT: per width, W_k as [F, k·E] (filter-major). */
-function packWeights(ws: Float32Array[], widths: number[], E: number, F: number): { wall: Float32Array; wt: Float32Array } {
-  const S = widths.reduce((s, k) => s + k * F, 0);
-  const wall = new Float32Array(E * S);
-  const wt = new Float32Array(E * S);
+/**
+ * W: every W_k ([k, E, F]) one after another. wall: [E, S] with column block (k, j) = W_k[j];
+ * wt: per width, W_k as [F, k·E] (filter-major).
+ */
+function packWeightsJs(W: Float32Array, widths: Int32Array, E: number, F: number, wall: Float32Array, wt: Float32Array): void {
+  const S = wall.length / E;
   let col = 0;
   let woff = 0;
-  widths.forEach((k, w) => {
-    const W = ws[w];
+  for (const k of widths) {
     const L = k * E;
-    for (let j = 0; j < k; j++) {
-      for (let e = 0; e < E; e++) {
-        const src = (j * E + e) * F;
-        const dst = e * S + col + j * F;
-        for (let f = 0; f < F; f++) {
-          wall[dst + f] = W[src + f];
-          wt[woff + f * L + j * E + e] = W[src + f];
-        }
+    for (let i = 0; i < L; i++) {
+      const src = woff + i * F;
+      const dst = (i % E) * S + col + Math.floor(i / E) * F;
+      for (let f = 0; f < F; f++) {
+        wall[dst + f] = W[src + f];
+        wt[woff + f * L + i] = W[src + f];
       }
     }
     col += k * F;
     woff += F * L;
-  });
-  return { wall, wt };
+  }
+}
+
+/** Per width, [F, k·E] back to [k, E, F], widths one after another. */
+function unpackGradJs(dWT: Float32Array, widths: Int32Array, E: number, F: number, dW: Float32Array): void {
+  let woff = 0;
+  for (const k of widths) {
+    const L = k * E;
+    for (let i = 0; i < L; i++) for (let f = 0; f < F; f++) dW[woff + i * F + f] = dWT[woff + f * L + i];
+    woff += F * L;
+  }
 }
 
 function poolForwardJs(Y: Float32Array, B: number, T: number, F: number, widths: Int32Array, bias: Float32Array, out: Float32Array, arg: Int32Array): void {
@@ -144,10 +151,17 @@ export function textcnnConvPool(
   const op = tf.customGrad(((...inputs: tf.Tensor[]) => {
     const native = kernels ?? undefined;
     const xs = inputs[0].dataSync() as Float32Array;
-    const ws = inputs.slice(1, 1 + nw).map((t) => t.dataSync() as Float32Array);
+    const ws = new Float32Array(E * S);
+    let at = 0;
+    for (const t of inputs.slice(1, 1 + nw)) {
+      ws.set(t.dataSync() as Float32Array, at);
+      at += t.size;
+    }
     const bias = new Float32Array(D);
     inputs.slice(1 + nw, 1 + 2 * nw).forEach((t, w) => bias.set(t.dataSync() as Float32Array, w * F));
-    const { wall, wt } = packWeights(ws, widths, E, F);
+    const wall = new Float32Array(E * S);
+    const wt = new Float32Array(E * S);
+    (native ? native.packWeights : packWeightsJs)(ws, kw, E, F, wall, wt);
     const Y = gemmY(native, xs, wall, B * T, E, S);
     const out = new Float32Array(B * D);
     const arg = new Int32Array(B * D);
@@ -160,15 +174,13 @@ export function textcnnConvPool(
         const dWT = new Float32Array(E * S);
         const db = new Float32Array(D);
         (native ? native.poolBackward : poolBackwardJs)(g, arg, xs, wt, B, T, E, F, kw, dX, dWT, db);
-        const dWs: tf.Tensor[] = [];
+        const dW = new Float32Array(E * S);
+        (native ? native.unpackGrad : unpackGradJs)(dWT, kw, E, F, dW);
         let woff = 0;
-        for (const k of widths) {
-          const L = k * E;
-          const dW = new Float32Array(L * F);
-          for (let f = 0; f < F; f++) for (let i = 0; i < L; i++) dW[i * F + f] = dWT[woff + f * L + i];
-          dWs.push(tf.tensor3d(dW, [k, E, F]));
-          woff += F * L;
-        }
+        const dWs = widths.map((k) => {
+          woff += k * E * F;
+          return tf.tensor3d(dW.subarray(woff - k * E * F, woff), [k, E, F]);
+        });
         const dbs = widths.map((_, w) => tf.tensor1d(db.subarray(w * F, (w + 1) * F)));
         return [tf.tensor3d(dX, [B, T, E]), ...dWs, ...dbs];
       },
