@@ -45,6 +45,9 @@ function untransposedBatchMatMul(original: KernelConfig['kernelFunc'], transpose
   };
 }
 
+/** Multiply-adds from which a BatchMatMul goes to OpenBLAS. */
+export const NATIVE_MATMUL_MIN_MACS = 1 << 24;
+
 /**
  * BatchMatMul in the native kernels (OpenBLAS on the wasm heap, no copies) where they are built,
  * float32 and batch dims equal or one side unbatched; anything else goes to `fallback`.
@@ -67,6 +70,9 @@ function nativeBatchMatMul(fallback: KernelConfig['kernelFunc']) {
     if (!sameBatch && batchA !== 1 && batchB !== 1) return fallback(args as never) as TensorInfo;
     const outBatch = batchDimsA.length >= batchDimsB.length && batchA >= batchB ? batchDimsA : batchDimsB;
     const batch = Math.max(batchA, batchB);
+    // Small products (an LSTM step: 32×128×512) stay on XNNPACK: OpenBLAS's thread hand-off costs
+    // more than it saves there, and far more on a loaded machine (measured: BiLSTM 11 against 28 samples/s).
+    if (batch * M * N * K < NATIVE_MATMUL_MIN_MACS) return fallback(args as never) as TensorInfo;
     const backend = args.backend as WasmLikeBackend;
     const out = backend.makeOutput([...outBatch, M, N], 'float32');
     if (M * N === 0) return out;
