@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../shared/random';
 import { nativeKernels, nativeKernelsStatus } from './native-kernels';
 import { initBackend } from './tfjs-backend';
@@ -7,14 +7,18 @@ import { initBackend } from './tfjs-backend';
 beforeAll(async () => {
   await initBackend('wasm');
 });
+beforeEach(() => {
+  process.env.DISTILLERY_NATIVE_MATMUL = '1';
+});
 afterEach(() => {
   delete process.env.DISTILLERY_NATIVE;
+  delete process.env.DISTILLERY_NATIVE_MATMUL;
 });
 
 const rng = createRng(9);
 const rand = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
 
-describe('BatchMatMul on wasm through the native kernels', () => {
+describe('BatchMatMul on wasm through the native kernels (DISTILLERY_NATIVE_MATMUL=1)', () => {
   const skip = !nativeKernels();
   if (skip) it.skip(`native kernels ${nativeKernelsStatus()}`, () => {});
 

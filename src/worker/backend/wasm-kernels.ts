@@ -8,7 +8,7 @@
  * And one speed fix: wasm's BatchMatMul leaves XNNPACK whenever transposeA/transposeB is set
  * (measured here: 1–2 GFLOP/s against ~20 without), and autograd's matMul gradients use exactly
  * those flags. The wrapper transposes explicitly (a fast kernel) and multiplies untransposed.
- * Where the native kernels are built (native-kernels.ts), BatchMatMul runs in OpenBLAS instead.
+ * Where the native kernels are built (native-kernels.ts), DISTILLERY_NATIVE_MATMUL=1 runs it in OpenBLAS.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo, NamedAttrMap, TypedArray } from '@tensorflow/tfjs';
@@ -49,12 +49,15 @@ function untransposedBatchMatMul(original: KernelConfig['kernelFunc'], transpose
 export const NATIVE_MATMUL_MIN_MACS = 1 << 24;
 
 /**
- * BatchMatMul in the native kernels (OpenBLAS on the wasm heap, no copies) where they are built,
+ * Opt-in (DISTILLERY_NATIVE_MATMUL=1): BatchMatMul in the native kernels (OpenBLAS on the wasm heap,
+ * no copies) where they are built. Off by default: the BiLSTM gained on one thread (72 against 55
+ * samples/s) but lost with two OpenBLAS threads on a loaded machine (bench medians 50 against 61).
+ * Then: float32,
  * float32 and batch dims equal or one side unbatched; anything else goes to `fallback`.
  */
 function nativeBatchMatMul(fallback: KernelConfig['kernelFunc']) {
   return (args: KernelArgs): TensorInfo => {
-    const native = nativeKernels();
+    const native = process.env.DISTILLERY_NATIVE_MATMUL === '1' ? nativeKernels() : undefined;
     const { a, b } = args.inputs;
     if (!native || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return fallback(args as never) as TensorInfo;
     const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
@@ -203,7 +206,7 @@ export function registerMissingWasmKernels(): string[] {
     const wrapped = untransposedBatchMatMul(mm.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'];
     tf.registerKernel({ ...mm, kernelFunc: nativeBatchMatMul(wrapped) as KernelConfig['kernelFunc'] });
     matMulWrapped = true;
-    added.push(nativeKernels() ? 'BatchMatMul (native OpenBLAS, else untransposed)' : 'BatchMatMul (untransposed)');
+    added.push('BatchMatMul (untransposed)');
   }
   for (const k of kernels) {
     if (tf.getKernel(k.kernelName, 'wasm')) continue;
