@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DistilleryError } from '../../shared/errors';
+import { nativeKernels, nativeKernelsStatus } from './native-kernels';
 import { registerMissingWasmKernels } from './wasm-kernels';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -36,6 +37,7 @@ async function tryWasm(): Promise<string[]> {
   const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   wasm.setWasmPaths(dist + path.sep);
   const added = registerMissingWasmKernels();
+  if (nativeKernels()) added.push(`native kernels: ${nativeKernelsStatus()}`);
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   return added;
 }

@@ -8,9 +8,11 @@
  * And one speed fix: wasm's BatchMatMul leaves XNNPACK whenever transposeA/transposeB is set
  * (measured here: 1–2 GFLOP/s against ~20 without), and autograd's matMul gradients use exactly
  * those flags. The wrapper transposes explicitly (a fast kernel) and multiplies untransposed.
+ * Where the native kernels are built (native-kernels.ts), DISTILLERY_NATIVE_MATMUL=1 runs it in OpenBLAS.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo, NamedAttrMap, TypedArray } from '@tensorflow/tfjs';
+import { nativeKernels } from './native-kernels';
 
 interface WasmLikeBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -40,6 +42,56 @@ function untransposedBatchMatMul(original: KernelConfig['kernelFunc'], transpose
       if (a !== args.inputs.a) backend.disposeData(a.dataId);
       if (b !== args.inputs.b) backend.disposeData(b.dataId);
     }
+  };
+}
+
+/** Multiply-adds from which a BatchMatMul goes to OpenBLAS. */
+export const NATIVE_MATMUL_MIN_MACS = 1 << 24;
+
+/**
+ * Opt-in (DISTILLERY_NATIVE_MATMUL=1): BatchMatMul in the native kernels (OpenBLAS on the wasm heap,
+ * no copies) where they are built. Off by default: the BiLSTM gained on one thread (72 against 55
+ * samples/s) but lost with two OpenBLAS threads on a loaded machine (bench medians 50 against 61).
+ * Then: float32,
+ * float32 and batch dims equal or one side unbatched; anything else goes to `fallback`.
+ */
+function nativeBatchMatMul(fallback: KernelConfig['kernelFunc']) {
+  return (args: KernelArgs): TensorInfo => {
+    const native = process.env.DISTILLERY_NATIVE_MATMUL === '1' ? nativeKernels() : undefined;
+    const { a, b } = args.inputs;
+    if (!native || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return fallback(args as never) as TensorInfo;
+    const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+    const [ra, rb] = [a.shape.length, b.shape.length];
+    const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+    const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+    const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+    const batchDimsA = a.shape.slice(0, -2);
+    const batchDimsB = b.shape.slice(0, -2);
+    const batchA = batchDimsA.reduce((x, y) => x * y, 1);
+    const batchB = batchDimsB.reduce((x, y) => x * y, 1);
+    const sameBatch = batchDimsA.length === batchDimsB.length && batchDimsA.every((d, i) => d === batchDimsB[i]);
+    if (!sameBatch && batchA !== 1 && batchB !== 1) return fallback(args as never) as TensorInfo;
+    const outBatch = batchDimsA.length >= batchDimsB.length && batchA >= batchB ? batchDimsA : batchDimsB;
+    const batch = Math.max(batchA, batchB);
+    // Small products (an LSTM step: 32×128×512) stay on XNNPACK: OpenBLAS's thread hand-off costs
+    // more than it saves there, and far more on a loaded machine (measured: BiLSTM 11 against 28 samples/s).
+    if (batch * M * N * K < NATIVE_MATMUL_MIN_MACS) return fallback(args as never) as TensorInfo;
+    const backend = args.backend as WasmLikeBackend;
+    const out = backend.makeOutput([...outBatch, M, N], 'float32');
+    if (M * N === 0) return out;
+    // Views after makeOutput: allocating may grow wasm memory and detach older views.
+    const A = backend.typedArrayFromHeap(a) as Float32Array;
+    const B = backend.typedArrayFromHeap(b) as Float32Array;
+    const C = backend.typedArrayFromHeap(out) as Float32Array;
+    if (K === 0) C.fill(0);
+    else {
+      for (let i = 0; i < batch; i++) {
+        const ao = batchA === 1 ? 0 : i * M * K;
+        const bo = batchB === 1 ? 0 : i * K * N;
+        native.sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, M, N, K, A.subarray(ao, ao + M * K), B.subarray(bo, bo + K * N), C.subarray(i * M * N, (i + 1) * M * N), false);
+      }
+    }
+    return out;
   };
 }
 
@@ -137,7 +189,8 @@ export function useUntransposedMatMul(enabled: boolean): boolean {
   const tr = tf.getKernel('Transpose', 'wasm');
   if (!current || !tr || !stockMatMul || enabled === matMulWrapped) return matMulWrapped;
   tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel(enabled ? { ...stockMatMul, kernelFunc: untransposedBatchMatMul(stockMatMul.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'] } : stockMatMul);
+  const wrapped = untransposedBatchMatMul(stockMatMul.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'];
+  tf.registerKernel(enabled ? { ...stockMatMul, kernelFunc: nativeBatchMatMul(wrapped) as KernelConfig['kernelFunc'] } : stockMatMul);
   matMulWrapped = enabled;
   return matMulWrapped;
 }
@@ -150,7 +203,8 @@ export function registerMissingWasmKernels(): string[] {
   if (!matMulWrapped && mm && tr) {
     stockMatMul = mm;
     tf.unregisterKernel('BatchMatMul', 'wasm');
-    tf.registerKernel({ ...mm, kernelFunc: untransposedBatchMatMul(mm.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'] });
+    const wrapped = untransposedBatchMatMul(mm.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'];
+    tf.registerKernel({ ...mm, kernelFunc: nativeBatchMatMul(wrapped) as KernelConfig['kernelFunc'] });
     matMulWrapped = true;
     added.push('BatchMatMul (untransposed)');
   }

@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/tfjs-backend';
 import { createOnnxSession, idsTensor } from '../backend/onnx-runtime';
+import { nativeKernels, nativeKernelsStatus } from '../backend/native-kernels';
+import { textcnnConv } from '../models/arch/textcnn';
 import { exportStudentToOnnx } from '../export/onnx/export-student';
 import { makeStudentConfig } from '../models/registry';
 import { Student } from '../models/student';
@@ -47,6 +49,20 @@ function randomIds(n: number, c: BenchConfig, seed = 3): Int32Array {
   let s = seed;
   // Full-length rows (no padding), like the PyTorch reference.
   return Int32Array.from({ length: n * c.seq_len }, () => 2 + ((s = (s * 1103515245 + 12345) >>> 0) % (c.vocab - 2)));
+}
+
+/** Runs f with environment variables set (the TextCNN implementation, native kernels on/off). */
+async function withEnv<T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await f();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
 async function timed(step: () => Promise<void> | void, perStep: number, seconds: number): Promise<number> {
@@ -162,8 +178,28 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, unk
     cpu_model: os.cpus()[0]?.model,
     load_average_1m: os.loadavg()[0],
   };
+  // Same thread count as PyTorch's set_num_threads (c.threads) for the native GEMMs.
+  nativeKernels()?.setThreads(c.threads);
+  out.native_kernels = nativeKernelsStatus();
+  out.textcnn_conv = textcnnConv();
   out.bilstm_train_samples_per_s = await step('bilstm train (tfjs)', () => trainRate('bilstm', c));
-  out.textcnn_train_samples_per_s = await step('textcnn train (tfjs)', () => trainRate('textcnn', c));
+  out.textcnn_train_samples_per_s = await step(`textcnn train (tfjs, ${out.textcnn_conv})`, () => trainRate('textcnn', c));
+  // Beside the defaults, in the same run: the shifted matMuls through autograd on wasm's kernels
+  // (the code before issue 11), the BiLSTM with the opt-in native BatchMatMul, and the fused op with
+  // its JS loops and XNNPACK GEMM (what runs where the native kernels are absent).
+  out.textcnn_shifted_wasm_train_samples_per_s = await step('textcnn train (tfjs, shifted, no native kernels)', () =>
+    withEnv({ DISTILLERY_TEXTCNN_CONV: 'shifted', DISTILLERY_NATIVE: '0' }, () => trainRate('textcnn', c)),
+  );
+  if (nativeKernels()) {
+    out.bilstm_native_matmul_train_samples_per_s = await step('bilstm train (tfjs, native BatchMatMul)', () =>
+      withEnv({ DISTILLERY_NATIVE_MATMUL: '1' }, () => trainRate('bilstm', c)),
+    );
+  }
+  if (out.textcnn_conv === 'fused' && nativeKernels()) {
+    out.textcnn_fused_js_train_samples_per_s = await step('textcnn train (tfjs, fused, no native kernels)', () =>
+      withEnv({ DISTILLERY_NATIVE: '0' }, () => trainRate('textcnn', c)),
+    );
+  }
   out.bilstm_infer_samples_per_s = await step('bilstm infer (onnxruntime-node)', () => onnxInferRate(c));
   out.bilstm_tfjs_infer_samples_per_s = await step('bilstm infer (tfjs)', () => tfjsInferRate(c));
   for (const x of o.extras ?? []) Object.assign(out, await step(x.name, () => x.measure(c)));
@@ -172,6 +208,13 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, unk
   if (pt.pytorch_bilstm_train_samples_per_s) {
     out.train_ratio_vs_pytorch = pt.bilstm_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;
     out.textcnn_train_ratio_vs_pytorch = pt.textcnn_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
+    out.textcnn_shifted_wasm_train_ratio_vs_pytorch = pt.textcnn_shifted_wasm_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
+    if (pt.bilstm_native_matmul_train_samples_per_s) {
+      out.bilstm_native_matmul_train_ratio_vs_pytorch = pt.bilstm_native_matmul_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;
+    }
+    if (pt.textcnn_fused_js_train_samples_per_s) {
+      out.textcnn_fused_js_train_ratio_vs_pytorch = pt.textcnn_fused_js_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
+    }
     out.infer_ratio_vs_pytorch = pt.bilstm_infer_samples_per_s / pt.pytorch_bilstm_infer_samples_per_s;
   }
   out.load_average_1m_after = os.loadavg()[0];

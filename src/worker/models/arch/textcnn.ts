@@ -1,17 +1,45 @@
 /**
  * TextCNN: conv1d per filter width (valid padding) → ReLU → max over time → concat.
- * The convolution is written as shifted matMuls: they run on XNNPACK in the wasm backend, and the
- * gradient needs no Conv2DBackpropFilter kernel (which wasm lacks).
+ * Two implementations, same numbers:
+ * - 'fused' (default on host-memory backends): ops/textcnn-conv-pool.ts, one GEMM for all widths and
+ *   a hand-written sparse gradient, native where built.
+ * - 'shifted': the convolution as shifted matMuls, through autograd (no Conv2DBackpropFilter, which
+ *   wasm lacks); used on tfjs-node, and kept selectable (DISTILLERY_TEXTCNN_CONV=shifted) so the
+ *   bench and the tests compare both.
  */
 import * as tf from '@tensorflow/tfjs';
+import { hasHostMemory } from '../../backend/tfjs-backend';
 import type { ForwardContext } from '../building-blocks';
 import { maxOverTime } from '../ops/max-over-time';
+import { textcnnConvPool } from '../ops/textcnn-conv-pool';
+
+export type TextcnnConv = 'fused' | 'shifted';
+
+/** Which implementation runs now: DISTILLERY_TEXTCNN_CONV, else 'fused' where tensors live in host memory. */
+export function textcnnConv(): TextcnnConv {
+  const v = process.env.DISTILLERY_TEXTCNN_CONV;
+  if (v !== undefined && v !== 'fused' && v !== 'shifted') throw new Error(`DISTILLERY_TEXTCNN_CONV must be "fused" or "shifted", not "${v}"`);
+  if (!hasHostMemory()) return 'shifted';
+  return v ?? 'fused';
+}
 
 export function textcnnFeatures(ctx: ForwardContext, ids: tf.Tensor2D): tf.Tensor2D {
   const c = ctx.config;
-  const [B, T] = ids.shape;
   const x = tf.gather(ctx.vars.embedding, ids) as tf.Tensor3D; // [B, T, E]
-  const E = c.embedDim;
+  if (textcnnConv() === 'fused') {
+    return textcnnConvPool(
+      x,
+      c.filterSizes.map((k) => ctx.vars[`conv${k}_W`]),
+      c.filterSizes.map((k) => ctx.vars[`conv${k}_b`]),
+      c.filterSizes,
+    );
+  }
+  return shiftedConvPool(ctx, x);
+}
+
+function shiftedConvPool(ctx: ForwardContext, x: tf.Tensor3D): tf.Tensor2D {
+  const c = ctx.config;
+  const [B, T, E] = x.shape;
   const pooled = c.filterSizes.map((k) => {
     if (T < k) throw new Error(`textcnn: sequence length ${T} is shorter than filter width ${k}`);
     const steps = T - k + 1;

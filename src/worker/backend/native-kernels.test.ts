@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRng } from '../../shared/random';
+import { nativeKernels, nativeKernelsStatus } from './native-kernels';
+import { initBackend } from './tfjs-backend';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+beforeEach(() => {
+  process.env.DISTILLERY_NATIVE_MATMUL = '1';
+});
+afterEach(() => {
+  delete process.env.DISTILLERY_NATIVE;
+  delete process.env.DISTILLERY_NATIVE_MATMUL;
+});
+
+const rng = createRng(9);
+const rand = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
+
+describe('BatchMatMul on wasm through the native kernels (DISTILLERY_NATIVE_MATMUL=1)', () => {
+  const skip = !nativeKernels();
+  if (skip) it.skip(`native kernels ${nativeKernelsStatus()}`, () => {});
+
+  // [a shape, b shape, transposeA, transposeB]
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[5, 3], [3, 4], false, false],
+    [[3, 5], [3, 4], true, false],
+    [[5, 3], [4, 3], false, true],
+    [[3, 5], [4, 3], true, true],
+    [[2, 5, 3], [2, 3, 4], false, false],
+    [[2, 5, 3], [1, 3, 4], false, false],
+    [[1, 3, 5], [2, 4, 3], true, true],
+    [[0, 3], [3, 4], false, false],
+    // Past NATIVE_MATMUL_MIN_MACS, so OpenBLAS (not the XNNPACK fallback) multiplies these.
+    [[300, 260], [260, 230], false, false],
+    [[260, 300], [230, 260], true, true],
+    [[2, 300, 260], [1, 260, 230], false, false],
+  ];
+  it.skipIf(skip).each(cases)('%j × %j (transpose %s, %s) equals the wasm kernel', (sa, sb, ta, tb) => {
+    const a = rand(sa);
+    const b = rand(sb);
+    const native = tf.matMul(a, b, ta, tb);
+    process.env.DISTILLERY_NATIVE = '0';
+    const wasm = tf.matMul(a, b, ta, tb);
+    expect(native.shape).toEqual(wasm.shape);
+    const [x, y] = [native.dataSync(), wasm.dataSync()];
+    // Sums of up to 260 products in (−1, 1): the two kernels may round differently in the last bits.
+    let maxDiff = 0;
+    for (let i = 0; i < y.length; i++) maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
+    expect(maxDiff).toBeLessThan(1e-4);
+  });
+});

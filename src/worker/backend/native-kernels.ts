@@ -1,0 +1,63 @@
+/**
+ * The optional native kernels (native/distillery_native.c over Debian's OpenBLAS), built at install
+ * time by scripts/build-native.mjs. Absent or unloadable, callers use their JS/wasm paths; the reason
+ * is kept for `bench` and `--verbose`. DISTILLERY_NATIVE=0 turns them off (benchmarks, bisecting).
+ */
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+
+export interface NativeKernels {
+  setThreads(n: number): void;
+  /** Row-major C = op(A)·op(B) (+ C when accumulate). */
+  sgemm(transA: 0 | 1, transB: 0 | 1, M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
+  poolForward(Y: Float32Array, B: number, T: number, F: number, widths: Int32Array, bias: Float32Array, out: Float32Array, arg: Int32Array): void;
+  packWeights(W: Float32Array, widths: Int32Array, E: number, F: number, wall: Float32Array, wt: Float32Array): void;
+  unpackGrad(dWT: Float32Array, widths: Int32Array, E: number, F: number, dW: Float32Array): void;
+  poolBackward(
+    G: Float32Array,
+    arg: Int32Array,
+    X: Float32Array,
+    WT: Float32Array,
+    B: number,
+    T: number,
+    E: number,
+    F: number,
+    widths: Int32Array,
+    dX: Float32Array,
+    dWT: Float32Array,
+    db: Float32Array,
+  ): void;
+}
+
+const ADDON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../build/native/distillery_native.node');
+let loaded: { kernels?: NativeKernels; reason: string } | undefined;
+
+function load(): { kernels?: NativeKernels; reason: string } {
+  try {
+    const kernels = createRequire(import.meta.url)(ADDON) as NativeKernels;
+    // OpenBLAS's thread count is per process: replicas of data-parallel training (worker threads,
+    // one per core) each multiply on one thread; a lone trainer uses every core.
+    kernels.setThreads(isMainThread ? os.availableParallelism() : 1);
+    return { kernels, reason: `OpenBLAS (${path.basename(ADDON)})` };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return { reason: `not loaded (${msg.slice(0, 160)}); build with: node scripts/build-native.mjs` };
+  }
+}
+
+/** The native kernels, or undefined where they were not built or are turned off. */
+export function nativeKernels(): NativeKernels | undefined {
+  if (process.env.DISTILLERY_NATIVE === '0') return undefined;
+  loaded ??= load();
+  return loaded.kernels;
+}
+
+/** One line for reports: what was loaded, or why not. */
+export function nativeKernelsStatus(): string {
+  if (process.env.DISTILLERY_NATIVE === '0') return 'turned off (DISTILLERY_NATIVE=0)';
+  loaded ??= load();
+  return loaded.reason;
+}
