@@ -9,6 +9,7 @@
 import type { WireError } from './errors';
 import type { Metrics } from './metrics';
 import type { Progress } from './progress';
+import type { QueueChoice } from './queue-model-choice';
 import type { LabelEvent, LabelSource } from './label-event';
 import type { TaskType } from './task';
 import type { JobKind, JobOptionsOf } from './job-options';
@@ -200,6 +201,8 @@ export interface JobResult {
   history?: { epoch: number; loss: number; valMetric: number }[];
   /** Probabilities per scored document id, in label order. */
   scores?: Record<string, number[]>;
+  /** The live loop's 'fast-prelabel' job: which model was chosen to order the queue, on the gold set. */
+  queueChoice?: QueueChoice;
   files?: string[];
   latency?: LatencyResult;
   sweep?: AlphaSweepSummary;

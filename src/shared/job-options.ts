@@ -24,6 +24,12 @@ export const BERT_TEACHER_SOURCES = ['model-dir', 'pretrain'] as const;
 
 const INT32 = 2 ** 31;
 
+/** A reference to one of the project's saved models (a live-loop candidate). */
+export interface ModelRef {
+  kind: 'student' | 'teacher';
+  version: string;
+}
+
 /** One option. `cli`: the flag's name where it is not the kebab-cased key (e.g. learningRate → lr). */
 export type OptionSpec = { help: string; cli?: string; aliases?: readonly string[] } & (
   | { type: 'int' | 'number'; min: number; max: number; minExclusive?: boolean; step?: number; default?: number }
@@ -33,6 +39,7 @@ export type OptionSpec = { help: string; cli?: string; aliases?: readonly string
   | { type: 'intList' | 'numList'; min: number; max: number; maxItems?: number; distinct?: boolean; default?: readonly number[] }
   | { type: 'stringList' }
   | { type: 'weights' }
+  | { type: 'modelRefs' }
 );
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
@@ -50,7 +57,9 @@ type ValueOf<S> = S extends { type: 'int' | 'number' }
             ? string[]
             : S extends { type: 'weights' }
               ? Record<string, number>
-              : never;
+              : S extends { type: 'modelRefs' }
+                ? ModelRef[]
+                : never;
 /** The options a table describes, each optional (the worker fills in the defaults). */
 export type OptionsOf<T> = { -readonly [K in keyof T]?: ValueOf<T[K]> };
 
@@ -174,6 +183,8 @@ export const PRETRAIN_ONLY_KEYS: readonly (keyof typeof BERT_TEACHER_OPTIONS)[] 
 
 export const FAST_PRELABEL_OPTIONS = table({
   goldIds: { type: 'stringList', help: 'ids of the gold-set documents, which the model does not train on' },
+  candidates: { type: 'modelRefs', help: "the project's other models (latest student, teacher), scored on the gold set beside naive Bayes" },
+  scoredBy: { type: 'string', help: 'the model version whose scores the documents already carry (not scored again if it wins)' },
 });
 
 export const SCORE_OPTIONS = table({});
@@ -316,6 +327,10 @@ export function whyBadOption(key: string, s: OptionSpec, v: unknown): string | u
     case 'weights': {
       const why = whyBadSourceWeights(v);
       return why ? `option "${key}": ${why}` : undefined;
+    }
+    case 'modelRefs': {
+      const ok = (x: unknown) => !!x && typeof x === 'object' && ['student', 'teacher'].includes((x as ModelRef).kind) && typeof (x as ModelRef).version === 'string';
+      return Array.isArray(v) && v.every(ok) ? undefined : `option "${key}" must be a list of {kind: "student" | "teacher", version}, got ${got}`;
     }
   }
 }

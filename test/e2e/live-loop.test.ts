@@ -5,6 +5,10 @@
  * Bayes job by itself; when it is done the document on screen is the same one, the documents that
  * come next are the most uncertain under the new scores (not the ones that would have come before),
  * and the Annotate view says "Queue ordered by naive Bayes (10 labels) · HH:MM" (English and Chinese).
+ * Labeling on to 30: from 20 labels the retrain draws a gold set from the human labels and scores the
+ * queue model on it — the line adds "gold F1 0.xx on n = k" — and the side panel shows the learning
+ * curve (one point per retrain scored on the gold set) and the stopping chart (κ between successive
+ * retrains on the stop set, the sentence on how much the last labels moved accuracy).
  */
 import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,6 +29,8 @@ interface RawDoc {
   probs?: number[];
   queueScore: number;
   modelVersion?: string;
+  gold?: 0 | 1;
+  source?: string;
 }
 
 /** Binary entropy of a document's probabilities, as the queue's 'entropy' strategy scores it. */
@@ -184,6 +190,42 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
     await waitFor(page, '() => document.documentElement.lang === "zh-CN"');
     expect(await text('ordered-by')).toMatch(/^队列排序依据：朴素贝叶斯（10 个标注）· \d\d:\d\d$/);
     await page.screenshot({ path: path.join(SHOTS, 'live-loop-annotate-zh.png') });
+    await page.selectOption('[data-testid="locale"]', 'en');
+  });
+
+  it('retrains at 20 and 30 labels score naive Bayes on the gold set; the learning curve and the stopping chart appear', async () => {
+    await page.locator('body').focus();
+    const orderedAt = (n: number) => `() => /^Queue ordered by naive Bayes \\(${n} labels\\) · gold F1 \\d\\.\\d\\d on n = \\d+ · \\d\\d:\\d\\d$/.test(document.querySelector('[data-testid="ordered-by"]')?.textContent.trim() ?? "")`;
+    for (let i = EVERY + 4; i <= 2 * EVERY; i++) await labelCurrent(i);
+    await waitFor(page, orderedAt(2 * EVERY), undefined, 60_000);
+    for (let i = 2 * EVERY + 1; i <= 3 * EVERY; i++) await labelCurrent(i);
+    await waitFor(page, orderedAt(3 * EVERY), undefined, 60_000);
+
+    // The gold set: human labels only, and the n the line states.
+    const docs = (await projectDocs(page, projectId)) as unknown as RawDoc[];
+    const gold = docs.filter((d) => d.gold === 1);
+    expect(gold.length).toBeGreaterThanOrEqual(2);
+    expect(gold.every((d) => d.labels.length === 1 && (d.source ?? 'human') === 'human')).toBe(true);
+    const line = await text('ordered-by');
+    expect(Number(/on n = (\d+)/.exec(line)![1])).toBe(gold.length);
+
+    // Retrains at 20 and 30 labels were scored on the gold set: two learning-curve points; three retrains: two κ values.
+    await waitFor(page, '() => document.querySelector(\'[data-testid="learning-curve"]\')?.getAttribute("data-points") === "2"');
+    expect(await page.getAttribute('[data-testid="stopping-chart"]', 'data-points')).toBe('2');
+    expect(await page.locator('[data-testid="loop-panel"] canvas').count()).toBe(2);
+    expect(await text('learning-curve-last')).toMatch(new RegExp(`^Last: \\d+\\.\\d % \\[\\d+\\.\\d, \\d+\\.\\d\\] on n = ${gold.length} gold documents \\(naive Bayes\\)\\.$`));
+    expect(await text('stop-sentence')).toMatch(/^The last 10 labels changed accuracy by [+−]\d+\.\d ± \d+\.\d points\.$/);
+    expect(await text('stop-rule')).toMatch(/^(Not stable yet|Predictions stable since)/);
+    const jobs = (await jobsInDb(page, projectId)).filter((j) => j.kind === 'fast-prelabel');
+    expect(jobs.map((j) => j.labeledCount).sort((a, b) => a - b)).toEqual([EVERY, 2 * EVERY, 3 * EVERY]);
+    await page.locator('[data-testid="loop-panel"]').screenshot({ path: path.join(SHOTS, 'live-loop-panel-en.png') });
+    await page.screenshot({ path: path.join(SHOTS, 'live-loop-annotate-gold-en.png') });
+
+    await page.selectOption('[data-testid="locale"]', 'zh-CN');
+    await waitFor(page, '() => document.documentElement.lang === "zh-CN"');
+    expect(await text('ordered-by')).toMatch(new RegExp(`^队列排序依据：朴素贝叶斯（30 个标注）· 金标准 F1 \\d\\.\\d\\d（n = ${gold.length}）· \\d\\d:\\d\\d$`));
+    expect(await text('stop-sentence')).toMatch(/^最近 10 个标注使准确率变化 [+−]\d+\.\d ± \d+\.\d 个百分点。$/);
+    await page.locator('[data-testid="loop-panel"]').screenshot({ path: path.join(SHOTS, 'live-loop-panel-zh.png') });
     await page.selectOption('[data-testid="locale"]', 'en');
   });
 

@@ -8,6 +8,8 @@ export interface Series {
   right?: boolean;
   /** Drawn thin and dashed in the colour of the first series (a ± std bound). */
   band?: boolean;
+  /** Left out of the legend (e.g. one whisker per point). */
+  noLegend?: boolean;
   points: { x: number; y: number }[];
 }
 

@@ -309,11 +309,16 @@ export async function bulkAccept(projectId: string, threshold: number, who: stri
 // ---------------------------------------------------------------------------------------------
 // Gold set and documents set aside (issue 12)
 
-/** Grows the project's gold set by the documents the draw adds now (db/gold.ts); returns how many. */
-export async function updateGoldSet(p: Pick<ProjectRow, 'id' | 'goldFraction' | 'goldCap'>): Promise<number> {
+/**
+ * Grows the project's gold set by the documents the draw adds now (db/gold.ts); returns how many.
+ * With `keepForTraining`, draws nothing while that would leave fewer human labels to train on.
+ */
+export async function updateGoldSet(p: Pick<ProjectRow, 'id' | 'goldFraction' | 'goldCap'>, keepForTraining = 0): Promise<number> {
   return strictDb.transaction('rw', strictDb.docs, async () => {
     const labeled = await strictDb.docs.where('[projectId+isLabeled]').equals([p.id, 1]).toArray();
     const add = goldAdditions(labeled, { fraction: p.goldFraction ?? GOLD_DEFAULTS.fraction, cap: p.goldCap ?? GOLD_DEFAULTS.cap }, p.id);
+    const trainable = labeled.filter((d) => isHumanLabeled(d) && !inGold(d)).length - add.length;
+    if (trainable < keepForTraining) return 0;
     if (add.length) await strictDb.docs.bulkUpdate(add.map((id) => ({ key: [p.id, id] as [string, string], changes: { gold: 1 as const } })));
     return add.length;
   });

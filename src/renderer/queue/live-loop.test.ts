@@ -18,9 +18,6 @@ describe('live loop', () => {
     expect(retrainDue(on, 40, 20, false)).toBe(true);
     expect(retrainDue({ enabled: true, every: 5 }, 9, 0, false)).toBe(false);
     expect(retrainDue({ enabled: false, every: 20 }, 100, 0, false)).toBe(false);
-    // A teacher's scores (distillation's soft labels) are never overwritten by naive Bayes.
-    expect(retrainDue(on, 40, 20, false, true)).toBe(false);
-    expect(retrainDue(on, 40, 20, false, false)).toBe(true);
   });
 
   it('shows the time as hours and minutes', () => {

@@ -1,8 +1,10 @@
 /**
- * The live loop (issue #12 item 5): the fast model (naive Bayes, the worker's 'fast-prelabel' job)
- * is retrained every N new human labels and re-orders the queue. Pure: the setting with its
- * defaults, when a retrain is due, and the record of which model ordered the queue.
+ * The live loop (issue #12 item 5): every N new human labels the worker's 'fast-prelabel' job
+ * retrains naive Bayes, scores it, the latest student and the teacher on the gold set, and the best
+ * re-orders the queue. Pure: the setting with its defaults, when a retrain is due, and the record of
+ * which model ordered the queue.
  */
+import type { GoldScore, QueueModelKind } from '../../shared/queue-model-choice';
 import { MIN_LABELED } from '../../shared/worker-protocol';
 
 export interface LiveLoopSetting {
@@ -14,12 +16,14 @@ export interface LiveLoopSetting {
 export const LIVE_LOOP_DEFAULT: LiveLoopSetting = { enabled: true, every: 20 };
 export const LIVE_LOOP_EVERY = { min: 1, max: 10_000 } as const;
 
-/** Which model's scores ordered the queue last: the fast naive Bayes or a teacher (trained or re-scored). */
+/** Which model's scores ordered the queue last: naive Bayes, the student or the teacher (chosen on the gold set, trained or re-scored). */
 export interface QueueModel {
-  kind: 'nb' | 'teacher';
+  kind: QueueModelKind;
   version: string;
-  /** Labeled documents the model was trained on (human labels for naive Bayes). */
+  /** Labeled documents when it was chosen or trained (human labels for the live loop). */
   labels: number;
+  /** Its score on the gold set when the live loop chose it (absent before the project had a gold set). */
+  gold?: GoldScore;
   /** When its scores reached the database (ISO time). */
   at: string;
 }
@@ -34,13 +38,13 @@ export function liveLoopOf(p: { liveLoop?: Partial<LiveLoopSetting> }): LiveLoop
 }
 
 /**
- * Whether to start the fast model now: on, not already training, no teacher's scores in the documents,
- * enough labels to train at all, and at least `every` human labels more than when the queue was last
- * ordered (or a retrain last tried). A teacher's scores are the soft labels distillation learns from;
- * documents hold one set of scores, so naive Bayes would overwrite them: the loop pauses instead.
+ * Whether to start the live loop's job now: on, not already running, enough labels to train at all,
+ * and at least `every` human labels more than when the queue was last ordered (or a retrain last
+ * tried). A project with a teacher keeps retraining: the job compares the teacher with naive Bayes
+ * on the gold set and the better one orders the queue.
  */
-export function retrainDue(s: LiveLoopSetting, humanLabels: number, since: number, busy: boolean, teacherScored = false): boolean {
-  return s.enabled && !busy && !teacherScored && humanLabels >= MIN_LABELED && humanLabels - since >= s.every;
+export function retrainDue(s: LiveLoopSetting, humanLabels: number, since: number, busy: boolean): boolean {
+  return s.enabled && !busy && humanLabels >= MIN_LABELED && humanLabels - since >= s.every;
 }
 
 /** "14:03" in the UI's locale (24-hour clock). */

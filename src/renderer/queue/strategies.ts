@@ -11,6 +11,7 @@
  * [−1, 0) so they come after every scored document but stay in a stable, unbiased order.
  */
 import type { TaskType } from '../../shared/task';
+import { hashUnit } from '../../shared/id-hash';
 import { entropy, leastConfidence, margin } from '../../shared/uncertainty';
 
 // The scores themselves are shared with the worker's active-learning strategies.
@@ -19,21 +20,8 @@ export { entropy, leastConfidence, margin };
 export type Strategy = 'random' | 'least-confidence' | 'margin' | 'entropy';
 export const STRATEGIES: Strategy[] = ['random', 'least-confidence', 'margin', 'entropy'];
 
-/** FNV-1a 32-bit hash of (seed, id) mapped to [0, 1). */
-export function hashUnit(id: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  // Final avalanche (murmur3 fmix32) so that ids differing in the last character spread out.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
-}
+// Shared with the worker (the live loop draws its stop set in the same fixed hash order).
+export { hashUnit };
 
 /** Priority of one document under a strategy: higher comes first. */
 export function queueScore(strategy: Strategy, id: string, probs: readonly number[] | undefined, task: TaskType, seed = 0): number {

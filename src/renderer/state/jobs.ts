@@ -15,6 +15,8 @@ import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
 import { state, toast, patchLocalProject, refreshStats } from './app';
 import { teacherOfRun, teacherRecordName } from './teacher-kind';
+import { afterTraining } from './live-loop';
+import { MIN_LABELED } from '../../shared/worker-protocol';
 
 export const jobsState = reactive({
   byId: {} as Record<string, JobRow>,
@@ -92,10 +94,12 @@ async function finish(row: JobRow): Promise<void> {
     if (row.state === 'done' && !row.applied) {
       const p = state.projects.find((x) => x.id === row.projectId);
       const version = row.result?.modelVersion ?? '';
-      if (p && row.kind === 'fast-prelabel' && row.result?.scores) {
-        // The live loop's naive Bayes re-orders the queue; the teacher (for distillation) stays as it was.
-        await applyScores(p, row.result.scores, version);
-        await patchLocalProject(p.id, { queueModel: { kind: 'nb', version, labels: row.labeledCount, at: new Date().toISOString() } });
+      if (p && row.kind === 'fast-prelabel') {
+        // The model the live loop chose on the gold set re-orders the queue (no scores: the documents already carry its).
+        const c = row.result?.queueChoice;
+        const chosen = c?.candidates[c.chosen];
+        if (row.result?.scores) await applyScores(p, row.result.scores, version);
+        await patchLocalProject(p.id, { queueModel: { kind: chosen?.kind ?? 'nb', version, labels: row.labeledCount, at: new Date().toISOString(), ...(chosen?.gold ? { gold: chosen.gold } : {}) } });
         await refreshStats(p.id);
       } else if (p && row.kind !== 'distill' && row.result?.scores) {
         const n = await applyScores(p, row.result.scores, version);
@@ -104,9 +108,11 @@ async function finish(row: JobRow): Promise<void> {
         await patchLocalProject(p.id, { teacherVersion: version, teacherKind: kind, queueModel: { kind: 'teacher', version, labels: row.labeledCount, at: new Date().toISOString() } });
         await refreshStats(p.id);
         toast('ok', t('train.applied', { n, version }));
+        if (row.kind !== 'score') void afterTraining(p.id);
       } else if (p && row.kind === 'distill') {
         await patchLocalProject(p.id, { studentVersion: version });
         toast('ok', t('train.doneMsg', { version }));
+        void afterTraining(p.id);
       } else if (row.kind === 'alpha-sweep' && row.result?.sweep) {
         const s = row.result.sweep;
         const best = s.points.find((x) => x.alpha === s.best);
@@ -165,10 +171,9 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   // Widened here: the request is assembled field by field below and checked whole by the worker.
   let options = jobOptions as Record<string, unknown>;
   // New human labels join the gold set at its rate before a model that is graded on it trains
-  // (db/gold.ts). The live loop's naive Bayes is graded on nothing and only orders the queue: it
-  // leaves out the gold set as drawn so far, and drawing more for it would starve it of labels
-  // (its first retrain at 10 labels would keep 9, under the minimum).
-  if (kind !== 'fast-prelabel') await updateGoldSet(p);
+  // (db/gold.ts). The live loop grades its candidates on it too, but draws only while enough human
+  // labels stay to train naive Bayes (its first retrain at 10 labels would otherwise keep 9).
+  await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
   let labeled: JobRequest['docs']['labeled'] = docs
@@ -180,7 +185,10 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
     // guesses), and never from the gold set, which the worker leaves out by id.
     const human = docs.filter(isHumanLabeled);
     labeled = human.map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
-    options = { ...options, goldIds: human.filter(inGold).map((d) => d.id) };
+    // Candidates beside naive Bayes; `scoredBy`: the model whose scores the documents carry (not scored again if chosen).
+    const candidates = [...(p.studentVersion ? [{ kind: 'student', version: p.studentVersion }] : []), ...(p.teacherVersion ? [{ kind: 'teacher', version: p.teacherVersion }] : [])];
+    const scoredBy = p.queueModel?.version ?? p.teacherVersion;
+    options = { ...options, goldIds: human.filter(inGold).map((d) => d.id), ...(candidates.length ? { candidates } : {}), ...(scoredBy ? { scoredBy } : {}) };
   } else if (kind !== 'train-bert-teacher' && kind !== 'score') {
     // Student trainings weight each label by its source; the run records the weights with its options.
     options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };

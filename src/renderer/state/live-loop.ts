@@ -1,7 +1,9 @@
 /**
- * The live loop in the app: after each label, starts the worker's fast naive Bayes job when
- * `retrainDue` says so. The job runs in the worker while labeling goes on; when it finishes its
- * scores re-order the queue (state/jobs.ts) and the document on screen stays (useLabeling).
+ * The live loop in the app: after each label, starts the worker's live-loop job ('fast-prelabel':
+ * naive Bayes retrained, then it, the latest student and the teacher scored on the gold set) when
+ * `retrainDue` says so, and after a training run finishes, so that a new model is compared at once.
+ * The job runs in the worker while labeling goes on; when it finishes the chosen model's scores
+ * re-order the queue (state/jobs.ts) and the document on screen stays (useLabeling).
  */
 import { retrainDue, liveLoopOf } from '../queue/live-loop';
 import { errorText, i18n } from '../i18n';
@@ -20,8 +22,21 @@ export async function maybeRetrain(projectId: string, humanLabels: number): Prom
   const p = state.projects.find((x) => x.id === projectId);
   if (!p) return;
   const since = Math.max(p.queueModel?.labels ?? 0, attempted.get(projectId) ?? 0);
-  if (!retrainDue(liveLoopOf(p), humanLabels, since, fastJobActive(projectId), !!p.teacherVersion)) return;
+  if (!retrainDue(liveLoopOf(p), humanLabels, since, fastJobActive(projectId))) return;
   attempted.set(projectId, humanLabels);
+  await start(projectId);
+}
+
+/** A student or teacher finished training: compare it with naive Bayes on the gold set now, not N labels later. */
+export async function afterTraining(projectId: string): Promise<void> {
+  const p = state.projects.find((x) => x.id === projectId);
+  if (!p || !liveLoopOf(p).enabled || fastJobActive(projectId)) return;
+  await start(projectId);
+}
+
+async function start(projectId: string): Promise<void> {
+  const p = state.projects.find((x) => x.id === projectId);
+  if (!p) return;
   try {
     await startJob(p, 'fast-prelabel', {});
   } catch (e) {

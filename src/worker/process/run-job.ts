@@ -8,25 +8,23 @@
  * versions are folders `<project>/models/<version>`, sweeps `<project>/sweeps/<name>`, written
  * under a temporary name and renamed when complete, so a crash or a cancel never leaves half of one.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobRequest, JobResult, LatencyResult } from '../../shared/api';
 import { CancelledError, DistilleryError, InputError, ModelFolderError } from '../../shared/errors';
-import type { Progress } from '../../shared/progress';
+import type { CancelToken, Progress, ProgressSink } from '../../shared/progress';
 import { MODEL_VERSION_RE, PROJECT_LAYOUT, whyBadSweep } from '../../shared/worker-protocol';
 import type { CorpusDoc } from '../data/read-corpus';
-import { loadModelFolder } from '../export/model-folder';
 import { runAlphaSweep } from '../jobs/alpha-sweep';
 import { runTrainJob } from '../jobs/train-job';
 import { DEFAULT_TEMPERATURE } from '../train/losses';
 import { measureModelLatency } from '../predict/latency';
-import { openPredictor } from '../predict/predictor';
-import { isBertTeacherFolder, runBertTeacherJob, scoreWithBert } from './bert-teacher-job';
+import { runBertTeacherJob } from './bert-teacher-job';
 import { runFastPrelabelJob } from './fast-prelabel-job';
 import { prepareJobData, trainOptionsFrom } from './job-data';
 import type { JobContext } from './job-context';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
+import { scoreVersion, scoreWith } from './score-version';
 
 // JobContext lives in job-context.ts (the jobs this file dispatches to need it too); kept importable from here.
 export type { JobContext };
@@ -180,46 +178,5 @@ async function alphaSweepJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
 }
 
 async function scoreJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
-  const version = r.modelVersion;
-  if (typeof version !== 'string' || !MODEL_VERSION_RE.test(version)) {
-    throw new DistilleryError('CONFIG', `a score job needs a model version (e.g. "teacher-20250101-120000-bilstm"), got ${JSON.stringify(version)}`, { field: 'modelVersion' });
-  }
-  const dir = path.join(ctx.projectFolder, PROJECT_LAYOUT.models, version);
-  if (!existsSync(dir)) throw new ModelFolderError(`model version "${version}" does not exist in this project`, { field: 'modelVersion' });
-  const toScore = r.docs.toScore ?? [];
-  if (toScore.length === 0) throw new InputError('INPUT_EMPTY', 'nothing to score: the job has no documents in docs.toScore', { field: 'docs.toScore' });
-  if (await isBertTeacherFolder(dir)) return { modelVersion: version, scores: (await scoreWithBert(dir, r.labels, toScore, ctx)).scores };
-  return { modelVersion: version, scores: await scoreWith(dir, r.labels, toScore, ctx) };
-}
-
-/** Probabilities per document id, in the order of `labels` (the model's order when `labels` is empty). */
-async function scoreWith(modelDir: string, labels: string[], docs: { id: string; text: string }[], ctx: JobContext, batch = 256): Promise<Record<string, number[]>> {
-  const m = await loadModelFolder(modelDir);
-  const modelLabels = m.config.labels;
-  const want = labels?.length ? labels : modelLabels;
-  const sameSet = want.length === modelLabels.length && want.every((l) => modelLabels.includes(l));
-  if (!sameSet) {
-    throw new ModelFolderError(`the model's labels (${modelLabels.join(', ')}) differ from the project's (${want.join(', ')}); train a new model`, { field: 'labels' });
-  }
-  const order = want.map((l) => modelLabels.indexOf(l));
-  const C = modelLabels.length;
-  const T = m.pipeline.maxLen;
-  const predictor = await openPredictor(m);
-  const out: Record<string, number[]> = {};
-  const start = performance.now();
-  try {
-    for (let s = 0; s < docs.length; s += batch) {
-      if (ctx.cancel.cancelled) throw new CancelledError('scoring cancelled');
-      const part = docs.slice(s, s + batch);
-      const probs = await predictor.predict(m.pipeline.encodeBatch(part.map((d) => String(d.text ?? ''))), part.length, T);
-      part.forEach((d, i) => (out[d.id] = order.map((c) => Number(probs[i * C + c].toFixed(6)))));
-      const done = s + part.length;
-      const elapsed = (performance.now() - start) / 1000;
-      ctx.onProgress({ phase: 'scoring', done, total: docs.length, etaSeconds: done < docs.length ? (elapsed * (docs.length - done)) / done : 0 } satisfies Progress);
-      await new Promise((r) => setImmediate(r));
-    }
-  } finally {
-    await predictor.dispose();
-  }
-  return out;
+  return { modelVersion: r.modelVersion as string, scores: await scoreVersion(ctx.projectFolder, r.modelVersion, r.labels, r.docs.toScore ?? [], ctx) };
 }
