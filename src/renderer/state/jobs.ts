@@ -13,6 +13,7 @@ import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSe
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
 import { state, toast, patchLocalProject, refreshStats } from './app';
+import { simulationDocs } from './simulate-request';
 import { teacherOfRun, teacherRecordName } from './teacher-kind';
 
 export const jobsState = reactive({
@@ -106,6 +107,8 @@ async function finish(row: JobRow): Promise<void> {
       } else if (p && row.kind === 'distill') {
         await patchLocalProject(p.id, { studentVersion: version });
         toast('ok', t('train.doneMsg', { version }));
+      } else if (row.kind === 'simulate' && row.result?.simulation) {
+        toast('ok', t('simulate.done', { n: row.result.simulation.docs }));
       } else if (row.kind === 'alpha-sweep' && row.result?.sweep) {
         const s = row.result.sweep;
         const best = s.points.find((x) => x.alpha === s.best);
@@ -171,7 +174,7 @@ export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions
   // (db/gold.ts). The live loop's naive Bayes is graded on nothing and only orders the queue: it
   // leaves out the gold set as drawn so far, and drawing more for it would starve it of labels
   // (its first retrain at 10 labels would keep 9, under the minimum).
-  if (kind !== 'fast-prelabel') await updateGoldSet(p);
+  if (kind !== 'fast-prelabel' && kind !== 'simulate') await updateGoldSet(p);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
   let labeled: JobRequest['docs']['labeled'] = docs
@@ -184,6 +187,8 @@ export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions
     const human = docs.filter(isHumanLabeled);
     labeled = human.map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
     options = { ...options, goldIds: human.filter(inGold).map((d) => d.id) };
+  } else if (kind === 'simulate') {
+    labeled = simulationDocs(docs);
   } else if (kind !== 'train-bert-teacher' && kind !== 'score') {
     // Student trainings weight each label by its source; the run records the weights with its options.
     options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };
@@ -210,7 +215,7 @@ export async function startJob(p: ProjectRow, kind: JobKind, options: JobOptions
   const { id } = await api.jobs.start(req);
   const byId = new Map(docs.map((d) => [d.id, d]));
   const gold = labeled.filter((d) => d.gold).map((d) => byId.get(d.id)!);
-  const testSet = gold.length && kind !== 'train-bert-teacher' && kind !== 'score' ? { ...testSetSummary(gold), gold: true as const } : undefined;
+  const testSet = gold.length && kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'simulate' ? { ...testSetSummary(gold), gold: true as const } : undefined;
   const row: JobRow = { id, projectId: p.id, kind, state: 'queued', options: plain(options), startedAt: new Date().toISOString(), curve: [], labeledCount: labeled.length, ...(testSet ? { testSet } : {}) };
   // The event may have beaten the reply: keep what it said.
   const early = jobsState.byId[id];
