@@ -48,6 +48,15 @@ describe('simulate job', () => {
     expect(seen.some((p) => typeof p.etaSeconds === 'number')).toBe(true);
   });
 
+  it('runs a neural student one option away (textcnn, 1 epoch a round)', async () => {
+    const { ctx } = jobContext(folder);
+    const small = { ...request({ model: 'textcnn', epochs: 1, runs: 1, strategies: ['random'], budget: 30 }), docs: { labeled: labeled.slice(0, 60) } };
+    const r = await runJob(small, ctx);
+    expect(r.simulation!.docs).toBe(60);
+    expect(r.simulation!.model).toBe('textcnn');
+    for (const s of Object.values(r.simulation!.strategies)) expect(s.curve.map((p) => p.labels)).toEqual([10, 30]);
+  }, 60_000);
+
   it('stops when cancelled and leaves no simulation folder', async () => {
     const before = readdirSync(path.join(folder, 'simulations')).length;
     const { ctx, seen } = jobContext(folder, (p) => p.done === 3);
