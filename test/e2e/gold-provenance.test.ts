@@ -185,6 +185,14 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     expect(await page.locator('[data-testid="simulate-chart"] canvas').count()).toBe(1);
     await page.locator('[data-testid="simulate-panel"]').scrollIntoViewIfNeeded();
     await page.locator('[data-testid="simulate-panel"]').screenshot({ path: path.join(SHOTS, 'gold-05-simulator.png') });
+    // The same panel in Chinese.
+    await page.selectOption('[data-testid="locale"]', 'zh-CN');
+    await waitFor(page, '() => document.documentElement.lang === "zh-CN"');
+    expect(await page.textContent('[data-testid="simulate-human"]')).toContain('基于 100 篇人工标注的文档');
+    expect(await page.textContent('[data-testid="simulate-ran-on"]')).toContain('基于 100 篇人工标注文档');
+    await page.locator('[data-testid="simulate-panel"]').screenshot({ path: path.join(SHOTS, 'gold-06-simulator-zh.png') });
+    await page.selectOption('[data-testid="locale"]', 'en');
+    await waitFor(page, '() => document.documentElement.lang === "en"');
     expect(pageErrors).toEqual([]);
   });
 
