@@ -3,7 +3,7 @@
  * request's documents — per-strategy curves, AULC, labels to 95 % — with progress per round, and a
  * cancel that stops it and leaves no folder behind.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,15 @@ describe('simulate job', () => {
     expect(r.simulation!.model).toBe('textcnn');
     for (const s of Object.values(r.simulation!.strategies)) expect(s.curve.map((p) => p.labels)).toEqual([10, 30]);
   }, 60_000);
+
+  it('multi-label: the snapshot keeps every label of a document', async () => {
+    const ml = uniqueDocs(generateCorpus(200, 5, 'multilabel')).map((d, i) => ({ id: `m${i}`, text: d.text, labels: d.labels }));
+    const r = await runJob({ ...request({ strategies: ['random', 'cardinality'], runs: 1, budget: 50 }), task: 'multilabel', labels: ['口味', '配送', '服务', '价格'], docs: { labeled: ml } }, jobContext(folder).ctx);
+    expect(Object.keys(r.simulation!.strategies)).toEqual(['random', 'cardinality']);
+    expect(r.simulation!.docs).toBe(ml.length);
+    const rows = readFileSync(path.join(r.simulation!.folder, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; labels: string[] });
+    expect(rows.map((x) => x.labels)).toEqual(ml.map((d) => d.labels));
+  });
 
   it('stops when cancelled and leaves no simulation folder', async () => {
     const before = readdirSync(path.join(folder, 'simulations')).length;
