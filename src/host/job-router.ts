@@ -127,7 +127,7 @@ interface PendingCall {
   timer?: NodeJS.Timeout;
 }
 
-const KINDS: JobKind[] = ['train-student', 'distill', 'score', 'alpha-sweep', 'train-bert-teacher', 'fast-prelabel'];
+const KINDS: JobKind[] = ['train-student', 'distill', 'score', 'alpha-sweep', 'train-bert-teacher', 'fast-prelabel', 'simulate'];
 const TASKS = ['binary', 'multiclass', 'multilabel'];
 const FINAL = new Set(['done', 'failed', 'cancelled']);
 

@@ -105,8 +105,35 @@ export interface JobDocs {
  * folder, or pre-trained here by masked LM on the project's texts first; then it scores `docs.toScore` as 'train-student' does.
  * 'fast-prelabel': naive Bayes over char 1–2-grams trained on `docs.labeled` (the human labels; `options.goldIds` are left
  * out), then `docs.toScore` scored, in seconds; no model folder is written (the app's live loop re-orders the queue with it).
+ * 'simulate': the labeling-budget simulator (`distillery simulate`) replayed on `docs.labeled` — the project's human labels
+ * only — with options SimulateJobOptions; the result's `simulation` holds the curves, AULC and labels to 95 %.
  */
 export type { JobKind } from './job-options';
+
+/** A 'simulate' job's options (the app's simulator; src/shared/job-options.ts SIMULATE_APP_OPTIONS). */
+export type SimulateJobOptions = JobOptionsOf<'simulate'>;
+
+/** One point of a simulated learning curve: mean (± std) over runs, fractions. */
+export interface SimulationCurvePoint {
+  labels: number;
+  accuracy: number;
+  macro_f1: number;
+  accuracy_std: number;
+}
+
+/** What a 'simulate' job returns (the CLI's `--json` object, plus what it ran on). */
+export interface SimulationResult {
+  /** Human-labeled documents the simulation ran on (pool + test split). */
+  docs: number;
+  pool_size: number;
+  test_size: number;
+  model: string;
+  runs: number;
+  full_data: { accuracy: number; macro_f1: number };
+  strategies: Record<string, { curve: SimulationCurvePoint[]; aulc: number; aulc_std: number; labels_to_95: number | null }>;
+  /** `<project>/simulations/<name>`: dataset.jsonl, simulation.json and simulation.md. */
+  folder: string;
+}
 
 interface JobRequestBase<K extends JobKind, O> {
   kind: K;
@@ -208,6 +235,8 @@ export interface JobResult {
   sweep?: AlphaSweepSummary;
   /** A BERT teacher run: which kind of teacher it is. */
   teacher?: TeacherSummary;
+  /** A 'simulate' run: per-strategy learning curves. */
+  simulation?: SimulationResult;
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

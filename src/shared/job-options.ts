@@ -261,6 +261,22 @@ export function inputBounds(s: OptionSpec): { min?: number; max?: number; step?:
 }
 
 /** The options of each job the worker runs for the app (JobRequest.kind). */
+/**
+ * The app's simulator ('simulate' job, the Train view): `distillery simulate` on the project's own
+ * human labels; strategies as a list, the rest as the CLI's.
+ */
+export const SIMULATE_APP_OPTIONS = table({
+  strategies: { type: 'stringList', help: 'strategy names (default: random, least-confidence, margin, entropy, diversity)' },
+  model: SIMULATE_OPTIONS.model,
+  seedSize: SIMULATE_OPTIONS.seedSize,
+  batch: SIMULATE_OPTIONS.batch,
+  budget: SIMULATE_OPTIONS.budget,
+  runs: SIMULATE_OPTIONS.runs,
+  seed: SIMULATE_OPTIONS.seed,
+  testSplit: { ...SIMULATE_OPTIONS.testSplit, min: 0, minExclusive: true },
+  epochs: SIMULATE_OPTIONS.epochs,
+});
+
 export const JOB_OPTIONS = {
   'train-student': STUDENT_OPTIONS,
   distill: DISTILL_OPTIONS,
@@ -268,6 +284,7 @@ export const JOB_OPTIONS = {
   'train-bert-teacher': BERT_TEACHER_OPTIONS,
   'fast-prelabel': FAST_PRELABEL_OPTIONS,
   score: SCORE_OPTIONS,
+  simulate: SIMULATE_APP_OPTIONS,
 } as const;
 export type JobKind = keyof typeof JOB_OPTIONS;
 export type JobOptionsOf<K extends JobKind> = OptionsOf<(typeof JOB_OPTIONS)[K]>;
@@ -278,7 +295,7 @@ export const OPTION_TABLES = {
   'teacher-train': TEACHER_TRAIN_OPTIONS,
   'teacher-pretrain': TEACHER_PRETRAIN_OPTIONS,
   pipeline: PIPELINE_OPTIONS,
-  simulate: SIMULATE_OPTIONS,
+  'simulate-cli': SIMULATE_OPTIONS,
 } as const;
 export type OptionTableKind = keyof typeof OPTION_TABLES;
 

@@ -31,6 +31,8 @@ export const PROJECT_LAYOUT = {
   backups: 'backups',
   /** α sweeps: one folder each with alpha-sweep.json, .md and the chart. */
   sweeps: 'sweeps',
+  /** Labeling-budget simulations run from the app: one folder each (data snapshot, simulation.json, .md). */
+  simulations: 'simulations',
 } as const;
 
 export interface WorkerMethods {

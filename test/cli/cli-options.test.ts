@@ -24,7 +24,7 @@ const COMMANDS: { name: string; make: () => Command; tables: OptionTable[]; must
   { name: 'teacher train', make: () => sub(teacherCommand(), 'train'), tables: [OPTION_TABLES['teacher-train']], must: ['--epochs', '--lr', '--max-len', '--patience'] },
   { name: 'teacher pretrain', make: () => sub(teacherCommand(), 'pretrain'), tables: [OPTION_TABLES['teacher-pretrain']], must: ['--layers', '--hidden', '--heads', '--vocab-size', '--lr'] },
   { name: 'pipeline', make: pipelineCommand, tables: [OPTION_TABLES.pipeline, OPTION_TABLES['train-student']], must: ['--temperature', '--alpha', '--no-use-unlabeled', '--pretrain-layers', '--teacher-lr', '--latency-batch', '--epochs'] },
-  { name: 'simulate', make: simulateCommand, tables: [OPTION_TABLES.simulate], must: ['--strategies', '--seed-size', '--budget', '--stop-set', '--nb-alpha'] },
+  { name: 'simulate', make: simulateCommand, tables: [OPTION_TABLES['simulate-cli']], must: ['--strategies', '--seed-size', '--budget', '--stop-set', '--nb-alpha'] },
 ];
 
 describe('CLI flags from the option table', () => {

@@ -9,6 +9,8 @@
  *   per-source weights; the runs table says "n = … gold, imported";
  * - pre-labels accepted in bulk never enter the gold set (asserted on the database) and the next
  *   request sends them as 'teacher' labels, weighted 0.5, none of them gold;
+ * - the labeling-budget simulator (issue 12 item 7) starts from the Train view with the 100 human
+ *   labels only (not the 699 accepted pre-labels) and shows its chart and table;
  * - a database of the schema's version 1 (another browser profile) opens under version 2 with its rows
  *   and the new gold index.
  *
@@ -156,6 +158,42 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     expect((await docs()).filter((d) => d.gold === 1).map((d) => d.id).sort()).toEqual(goldBefore);
     await page.click('[data-testid="job-cancel"]');
     await waitFor(page, '() => /cancelled/.test(document.querySelector(\'[data-testid="run-state"]\')?.textContent ?? "")', undefined, 60_000);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the labeling-budget simulator runs from the Train view on the human labels only and shows its chart and table', async () => {
+    // By now: the sample's 100 imported (human) labels and 699 accepted pre-labels.
+    const stored = await docs();
+    const human = stored.filter((d) => d.labels.length && (d.source ?? 'human') === 'human');
+    expect(human).toHaveLength(100);
+    await page.click('[data-testid="nav-train"]');
+    await waitFor(page, '() => /100 documents with human labels/.test(document.querySelector(\'[data-testid="simulate-human"]\')?.textContent ?? "")');
+    await page.fill('[data-testid="simulate-seed-size"]', '10');
+    await page.fill('[data-testid="simulate-batch"]', '20');
+    await page.fill('[data-testid="simulate-budget"]', '50');
+    await page.fill('[data-testid="simulate-runs"]', '2');
+    const n = requests.length;
+    await page.click('[data-testid="simulate-start"]');
+    await expect.poll(() => requests.length, { timeout: 30_000 }).toBe(n + 1);
+    const req = requests.at(-1)!;
+    expect(req.kind).toBe('simulate');
+    expect(req.options).toEqual({ strategies: ['random', 'margin', 'entropy', 'diversity'], model: 'nb', seedSize: 10, batch: 20, budget: 50, runs: 2 });
+    // Only a person's labels: none of the 699 accepted pre-labels.
+    expect(req.docs.labeled.map((d) => d.id).sort()).toEqual(human.map((d) => d.id).sort());
+    await page.waitForSelector('[data-testid="simulate-table"]', { timeout: 120_000 });
+    expect(await page.locator('[data-testid="simulate-row"] td.mono').allTextContents()).toEqual(['random', 'margin', 'entropy', 'diversity']);
+    expect(await page.textContent('[data-testid="simulate-ran-on"]')).toMatch(/^\s*Ran on 100 human-labeled documents \(pool \d+, test split \d+\) · nb · 2 run\(s\)/);
+    expect(await page.locator('[data-testid="simulate-chart"] canvas').count()).toBe(1);
+    await page.locator('[data-testid="simulate-panel"]').scrollIntoViewIfNeeded();
+    await page.locator('[data-testid="simulate-panel"]').screenshot({ path: path.join(SHOTS, 'gold-05-simulator.png') });
+    // The same panel in Chinese.
+    await page.selectOption('[data-testid="locale"]', 'zh-CN');
+    await waitFor(page, '() => document.documentElement.lang === "zh-CN"');
+    expect(await page.textContent('[data-testid="simulate-human"]')).toContain('基于 100 篇人工标注的文档');
+    expect(await page.textContent('[data-testid="simulate-ran-on"]')).toContain('基于 100 篇人工标注文档');
+    await page.locator('[data-testid="simulate-panel"]').screenshot({ path: path.join(SHOTS, 'gold-06-simulator-zh.png') });
+    await page.selectOption('[data-testid="locale"]', 'en');
+    await waitFor(page, '() => document.documentElement.lang === "en"');
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveSeries, historySeries, sweepSeries } from './chart-series';
+import { curveSeries, historySeries, simulationSeries, sweepSeries } from './chart-series';
 
 describe('chart series', () => {
   it('splits a job curve into one series per metric, losses on the left axis', () => {
@@ -45,5 +45,25 @@ describe('chart series', () => {
       ['accuracy + std', true],
     ]);
     expect(seeded[2].points[0].y).toBeCloseTo(83.23, 6);
+  });
+  it('turns a simulation into one accuracy-in-percent series per strategy against labels', () => {
+    const point = (labels: number, accuracy: number) => ({ labels, accuracy, macro_f1: accuracy, accuracy_std: 0 });
+    const s = simulationSeries({
+      docs: 100,
+      pool_size: 80,
+      test_size: 20,
+      model: 'nb',
+      runs: 1,
+      full_data: { accuracy: 0.9, macro_f1: 0.9 },
+      folder: '/p/simulations/s',
+      strategies: {
+        random: { curve: [point(10, 0.6), point(30, 0.7)], aulc: 0.65, aulc_std: 0, labels_to_95: null },
+        entropy: { curve: [point(10, 0.6), point(30, 0.855)], aulc: 0.73, aulc_std: 0, labels_to_95: 30 },
+      },
+    });
+    expect(s).toEqual([
+      { name: 'random', points: [{ x: 10, y: 60 }, { x: 30, y: 70 }] },
+      { name: 'entropy', points: [{ x: 10, y: 60 }, { x: 30, y: 85.5 }] },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /** Turning job curves, histories and α sweeps into chart series (pure). */
-import type { AlphaSweepSummary } from '../../shared/api';
+import type { AlphaSweepSummary, SimulationResult } from '../../shared/api';
 import type { JobRow } from '../db/types';
 
 export interface Series {
@@ -59,4 +59,9 @@ export function sweepSeries(s: AlphaSweepSummary, names: { main: string; macroF1
     out.push({ name: `${names.main} + ${names.std}`, band: true, points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean + p.std) })) });
   }
   return out;
+}
+
+/** A labeling-budget simulation as chart series: per strategy, mean accuracy in percent against labels bought. */
+export function simulationSeries(s: SimulationResult): Series[] {
+  return Object.entries(s.strategies).map(([name, st]) => ({ name, points: st.curve.map((p) => ({ x: p.labels, y: Number((100 * p.accuracy).toFixed(2)) })) }));
 }

@@ -14,6 +14,7 @@ import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSe
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
 import { state, toast, patchLocalProject, refreshStats } from './app';
+import { simulationDocs } from './simulate-request';
 import { teacherOfRun, teacherRecordName } from './teacher-kind';
 import { afterTraining } from './live-loop';
 import { MIN_LABELED } from '../../shared/worker-protocol';
@@ -113,6 +114,8 @@ async function finish(row: JobRow): Promise<void> {
         await patchLocalProject(p.id, { studentVersion: version });
         toast('ok', t('train.doneMsg', { version }));
         void afterTraining(p.id);
+      } else if (row.kind === 'simulate' && row.result?.simulation) {
+        toast('ok', t('simulate.done', { n: row.result.simulation.docs }));
       } else if (row.kind === 'alpha-sweep' && row.result?.sweep) {
         const s = row.result.sweep;
         const best = s.points.find((x) => x.alpha === s.best);
@@ -173,7 +176,8 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   // New human labels join the gold set at its rate before a model that is graded on it trains
   // (db/gold.ts). The live loop grades its candidates on it too, but draws only while enough human
   // labels stay to train naive Bayes (its first retrain at 10 labels would otherwise keep 9).
-  await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0);
+  // The simulator draws its own test splits and keeps no model: it leaves the gold set alone.
+  if (kind !== 'simulate') await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
   let labeled: JobRequest['docs']['labeled'] = docs
@@ -189,6 +193,8 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
     const candidates = [...(p.studentVersion ? [{ kind: 'student', version: p.studentVersion }] : []), ...(p.teacherVersion ? [{ kind: 'teacher', version: p.teacherVersion }] : [])];
     const scoredBy = p.queueModel?.version ?? p.teacherVersion;
     options = { ...options, goldIds: human.filter(inGold).map((d) => d.id), ...(candidates.length ? { candidates } : {}), ...(scoredBy ? { scoredBy } : {}) };
+  } else if (kind === 'simulate') {
+    labeled = simulationDocs(docs);
   } else if (kind !== 'train-bert-teacher' && kind !== 'score') {
     // Student trainings weight each label by its source; the run records the weights with its options.
     options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };
@@ -215,7 +221,7 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   const { id } = await api.jobs.start(req);
   const byId = new Map(docs.map((d) => [d.id, d]));
   const gold = labeled.filter((d) => d.gold).map((d) => byId.get(d.id)!);
-  const testSet = gold.length && kind !== 'train-bert-teacher' && kind !== 'score' ? { ...testSetSummary(gold), gold: true as const } : undefined;
+  const testSet = gold.length && kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'simulate' ? { ...testSetSummary(gold), gold: true as const } : undefined;
   const row: JobRow = { id, projectId: p.id, kind, state: 'queued', options: plain(options), startedAt: new Date().toISOString(), curve: [], labeledCount: labeled.length, ...(testSet ? { testSet } : {}) };
   // The event may have beaten the reply: keep what it said.
   const early = jobsState.byId[id];

@@ -38,4 +38,9 @@ describe('phaseText: the worker phase in message keys, and what done / total cou
     });
     expect(phaseText('warming up')).toEqual({ parts: [{ raw: 'warming up' }], unit: 'steps' });
   });
+
+  it('names the simulator\'s rounds, counted in rounds', () => {
+    expect(phaseText('run 2/3 full data')).toEqual({ parts: [{ key: 'simRunFull', params: { i: 2, n: 3 } }], unit: 'rounds' });
+    expect(phaseText('run 1/3 least-confidence 40 labels')).toEqual({ parts: [{ key: 'simRound', params: { i: 1, n: 3, strategy: 'least-confidence', labels: 40 } }], unit: 'rounds' });
+  });
 });

@@ -5,7 +5,7 @@
  * total` counts: training counts batches over all epochs, scoring counts documents. Pure (no Vue).
  */
 /** What `done / total` counts; 'steps' for a phase not known here; 'none' where the count means nothing (a one-step phase). */
-export type ProgressUnit = 'batches' | 'documents' | 'models' | 'steps' | 'none';
+export type ProgressUnit = 'batches' | 'documents' | 'models' | 'rounds' | 'steps' | 'none';
 
 /** One piece of the phase: a message key under `train.phases` and its parameters, or text as the worker sent it. */
 export type PhasePart = { key: string; params: Record<string, string | number> } | { raw: string };
@@ -18,6 +18,8 @@ export interface PhaseText {
 const EPOCH = /^(teacher |pretrain )?epoch (\d+)\/(\d+)( done)?$/;
 const SWEEP = /^α = (\S+) \((\d+)\/(\d+)(?:, seed (\d+)\/(\d+))?\)$/;
 const STAGE = /^(\d+)\/(\d+) (.+)$/;
+/** The labeling-budget simulator's rounds (worker/jobs/simulate-job.ts): "run 1/3 full data", "run 1/3 entropy 40 labels". */
+const SIM = /^run (\d+)\/(\d+) (?:full data|(\S+) (\d+) labels)$/;
 const SIMPLE: Record<string, { key: string; unit: ProgressUnit }> = {
   starting: { key: 'starting', unit: 'none' },
   done: { key: 'done', unit: 'none' },
@@ -41,7 +43,12 @@ export function phaseText(phase: string): PhaseText {
     const epoch = EPOCH.exec(s);
     const sweep = SWEEP.exec(s);
     const simple = Object.hasOwn(SIMPLE, s) ? SIMPLE[s] : undefined;
-    if (epoch) {
+    const sim = SIM.exec(s);
+    if (sim) {
+      const run = { i: Number(sim[1]), n: Number(sim[2]) };
+      parts.push(sim[3] ? { key: 'simRound', params: { ...run, strategy: sim[3], labels: Number(sim[4]) } } : { key: 'simRunFull', params: run });
+      unit = 'rounds';
+    } else if (epoch) {
       const kind = epoch[1]?.trim() === 'teacher' ? 'teacherEpoch' : epoch[1]?.trim() === 'pretrain' ? 'pretrainEpoch' : 'epoch';
       parts.push({ key: epoch[4] ? `${kind}Done` : kind, params: { epoch: Number(epoch[2]), epochs: Number(epoch[3]) } });
       unit = 'batches';

@@ -4,7 +4,8 @@
  * it), train-bert-teacher (bert-teacher-job.ts: the same for a BERT teacher), score (a model
  * version's ONNX file over `docs.toScore`; a student or a BERT teacher), and alpha-sweep (one
  * distillation per α of `options.alphas`, the student's test metrics against α; no model is kept),
- * fast-prelabel (fast-prelabel-job.ts: naive Bayes on the labels, then `docs.toScore` scored). Model
+ * fast-prelabel (fast-prelabel-job.ts: naive Bayes on the labels, then `docs.toScore` scored), simulate
+ * (simulate-project-job.ts: the labeling-budget simulator on the project's human labels). Model
  * versions are folders `<project>/models/<version>`, sweeps `<project>/sweeps/<name>`, written
  * under a temporary name and renamed when complete, so a crash or a cancel never leaves half of one.
  */
@@ -21,6 +22,7 @@ import { DEFAULT_TEMPERATURE } from '../train/losses';
 import { measureModelLatency } from '../predict/latency';
 import { runBertTeacherJob } from './bert-teacher-job';
 import { runFastPrelabelJob } from './fast-prelabel-job';
+import { runSimulateProjectJob } from './simulate-project-job';
 import { prepareJobData, trainOptionsFrom } from './job-data';
 import type { JobContext } from './job-context';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
@@ -42,6 +44,8 @@ export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
       return runBertTeacherJob(r, ctx);
     case 'fast-prelabel':
       return runFastPrelabelJob(r, ctx);
+    case 'simulate':
+      return runSimulateProjectJob(r, ctx);
     default:
       throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify((r as JobRequest).kind)}`, { field: 'kind' });
   }
