@@ -16,7 +16,7 @@ import { i18n, errorText } from '../i18n';
 import { state, toast, patchLocalProject, refreshStats } from './app';
 import { simulationDocs } from './simulate-request';
 import { teacherOfRun, teacherRecordName } from './teacher-kind';
-import { afterTraining } from './live-loop';
+import { noteTrainingFinished } from './training-finished';
 import { MIN_LABELED } from '../../shared/worker-protocol';
 
 export const jobsState = reactive({
@@ -109,11 +109,11 @@ async function finish(row: JobRow): Promise<void> {
         await patchLocalProject(p.id, { teacherVersion: version, teacherKind: kind, queueModel: { kind: 'teacher', version, labels: row.labeledCount, at: new Date().toISOString() } });
         await refreshStats(p.id);
         toast('ok', t('train.applied', { n, version }));
-        if (row.kind !== 'score') void afterTraining(p.id);
+        if (row.kind !== 'score') noteTrainingFinished(p.id);
       } else if (p && row.kind === 'distill') {
         await patchLocalProject(p.id, { studentVersion: version });
         toast('ok', t('train.doneMsg', { version }));
-        void afterTraining(p.id);
+        noteTrainingFinished(p.id);
       } else if (row.kind === 'simulate' && row.result?.simulation) {
         toast('ok', t('simulate.done', { n: row.result.simulation.docs }));
       } else if (row.kind === 'alpha-sweep' && row.result?.sweep) {

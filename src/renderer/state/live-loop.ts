@@ -9,6 +9,7 @@ import { retrainDue, liveLoopOf } from '../queue/live-loop';
 import { errorText, i18n } from '../i18n';
 import { state, toast } from './app';
 import { jobsState, startJob } from './jobs';
+import { onTrainingFinished } from './training-finished';
 
 /** Human-label count at the last automatic start per project, so a failed start is not retried on every label. */
 const attempted = new Map<string, number>();
@@ -44,3 +45,6 @@ async function start(projectId: string): Promise<void> {
     toast('info', i18n.global.t('annotate.liveLoopFailed', { message: errorText(e) }));
   }
 }
+
+// A finished teacher training or distillation lets the live loop re-choose the queue's model.
+onTrainingFinished((projectId) => void afterTraining(projectId));

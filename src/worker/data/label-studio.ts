@@ -14,7 +14,7 @@ import type { LabelProvenance } from '../../shared/api';
 import { InputError } from '../../shared/errors';
 import { LABEL_SOURCES, type LabelSource } from '../../shared/label-event';
 import { TEXT_COLUMN_NAMES } from './columns';
-import { lineCounter, type ParsedTable, type RawRow } from './parse';
+import { lineCounter, type ParsedTable, type RawRow } from './parsed-table';
 
 /** The columns a task's chosen labels and its id go to. */
 export const LS_LABEL_COLUMN = 'annotations';

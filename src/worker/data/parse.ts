@@ -7,29 +7,10 @@
  */
 import Papa from 'papaparse';
 import { InputError } from '../../shared/errors';
-import type { LabelProvenance } from '../../shared/api';
+import { lineCounter, type CorpusFormat, type ParsedTable, type RawRow } from './parsed-table';
 import { isLabelStudioJson, parseLabelStudio } from './label-studio';
 
-export type CorpusFormat = 'csv' | 'tsv' | 'jsonl' | 'txt' | 'label-studio';
-
-export interface RawRow {
-  /** 1-based physical line where the row starts. */
-  line: number;
-  /** Cell values by column name: strings for CSV/TSV/TXT, any JSON value for JSONL. */
-  cells: Record<string, unknown>;
-  /** Label Studio: who made the row's label and how, and the model's prediction. */
-  provenance?: LabelProvenance;
-}
-
-export interface ParsedTable {
-  format: CorpusFormat;
-  columns: string[];
-  rows: RawRow[];
-  /** Columns to use when the caller names none (Label Studio: the task's text key, its annotations, its id). */
-  defaults?: { text?: string; label?: string; id?: string };
-  /** What the reader left out that the user should know. */
-  warnings?: string[];
-}
+export { lineCounter, type CorpusFormat, type ParsedTable, type RawRow } from './parsed-table';
 
 const EXTENSIONS: Record<string, CorpusFormat> = {
   csv: 'csv',
@@ -78,21 +59,6 @@ export function parseTable(text: string, file: string, format: CorpusFormat = de
     case 'label-studio':
       return parseLabelStudio(normalized, file);
   }
-}
-
-/** Maps offsets to 1-based line numbers; queries are mostly increasing, so it scans forward. */
-export function lineCounter(text: string): (offset: number) => number {
-  let pos = 0;
-  let line = 1;
-  return (offset) => {
-    if (offset < pos) {
-      pos = 0;
-      line = 1;
-    }
-    for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
-    pos = offset;
-    return line;
-  };
 }
 
 function parseDelimited(text: string, file: string, delimiter: string, format: 'csv' | 'tsv'): ParsedTable {

@@ -10,7 +10,7 @@ import { MODEL_VERSION_RE, PROJECT_LAYOUT } from '../../shared/worker-protocol';
 import { loadModelFolder } from '../export/model-folder';
 import { openPredictor } from '../predict/predictor';
 import { isBertTeacherFolder, scoreWithBert } from './bert-teacher-job';
-import type { JobContext } from './run-job';
+import type { JobContext } from './job-context';
 
 /** Probabilities per document id (in `labels` order) from the project's model `version`; bad versions and no documents are clear errors. */
 export async function scoreVersion(projectFolder: string, version: unknown, labels: string[], toScore: { id: string; text: string }[], ctx: JobContext): Promise<Record<string, number[]>> {
