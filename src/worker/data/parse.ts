@@ -50,28 +50,38 @@ export function normalizeNewlines(text: string): string {
   return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
 }
 
-export function parseTable(text: string, file: string, format: CorpusFormat = detectFormat(file, text)): ParsedTable {
+/**
+ * A piece of a file read in pieces (stream-docs.ts): its text starts at `firstLine` of the file, and
+ * a CSV/TSV piece has no header row of its own but the file's `columns` (header on `headerLine`).
+ */
+export interface TablePiece {
+  firstLine: number;
+  columns?: string[];
+  headerLine?: number;
+}
+
+export function parseTable(text: string, file: string, format: CorpusFormat = detectFormat(file, text), piece?: TablePiece): ParsedTable {
   const normalized = normalizeNewlines(text);
   switch (format) {
     case 'csv':
-      return parseDelimited(normalized, file, ',', 'csv');
+      return parseDelimited(normalized, file, ',', 'csv', piece);
     case 'tsv':
-      return parseDelimited(normalized, file, '\t', 'tsv');
+      return parseDelimited(normalized, file, '\t', 'tsv', piece);
     case 'jsonl':
-      return parseJsonl(normalized, file);
+      return parseJsonl(normalized, file, piece?.firstLine);
     case 'txt':
-      return parseTxt(normalized);
+      return parseTxt(normalized, piece?.firstLine);
   }
 }
 
 /** Maps offsets to 1-based line numbers; queries are mostly increasing, so it scans forward. */
-function lineCounter(text: string): (offset: number) => number {
+function lineCounter(text: string, firstLine = 1): (offset: number) => number {
   let pos = 0;
-  let line = 1;
+  let line = firstLine;
   return (offset) => {
     if (offset < pos) {
       pos = 0;
-      line = 1;
+      line = firstLine;
     }
     for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
     pos = offset;
@@ -79,10 +89,10 @@ function lineCounter(text: string): (offset: number) => number {
   };
 }
 
-function parseDelimited(text: string, file: string, delimiter: string, format: 'csv' | 'tsv'): ParsedTable {
-  const lineOf = lineCounter(text);
-  let columns: string[] | undefined;
-  let headerLine = 0;
+function parseDelimited(text: string, file: string, delimiter: string, format: 'csv' | 'tsv', piece?: TablePiece): ParsedTable {
+  const lineOf = lineCounter(text, piece?.firstLine);
+  let columns: string[] | undefined = piece?.columns;
+  let headerLine = piece?.headerLine ?? 0;
   const rows: RawRow[] = [];
   let start = 0;
   Papa.parse<string[]>(text, {
@@ -155,11 +165,11 @@ function headerNames(fields: string[]): string[] {
   });
 }
 
-function parseJsonl(text: string, file: string): ParsedTable {
+function parseJsonl(text: string, file: string, firstLine = 1): ParsedTable {
   const columns: string[] = [];
   const known = new Set<string>();
   const rows: RawRow[] = [];
-  let lineNo = 0;
+  let lineNo = firstLine - 1;
   for (let pos = 0; pos <= text.length; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
@@ -192,9 +202,9 @@ function parseJsonl(text: string, file: string): ParsedTable {
   return { format: 'jsonl', columns, rows };
 }
 
-function parseTxt(text: string): ParsedTable {
+function parseTxt(text: string, firstLine = 1): ParsedTable {
   const rows: RawRow[] = [];
-  let lineNo = 0;
+  let lineNo = firstLine - 1;
   for (let pos = 0; pos <= text.length; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
