@@ -35,3 +35,8 @@ export function formatSeconds(s: number): string {
 export function info(msg: string): void {
   process.stderr.write(msg + '\n');
 }
+
+/** This process's peak resident set size so far, in MB (what a streaming command's memory bound is checked by). */
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}

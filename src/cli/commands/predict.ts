@@ -8,7 +8,7 @@ import { documentsOf, predictStream, type PredictModel } from '../../worker/pred
 import { readFile } from 'node:fs/promises';
 import { TextPipeline } from '../../worker/text/pipeline';
 import { positiveInt } from '../options';
-import { info } from '../progress';
+import { info, peakRssMb } from '../progress';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -59,7 +59,7 @@ export function predictCommand(): Command {
           { batchSize: o.batchSize, teacherFormat: o.teacherFormat },
         );
         const s = (performance.now() - t0) / 1000;
-        info(`predicted ${n} documents in ${s.toFixed(2)} s (${(n / s).toFixed(0)}/s) with ${opened.length} model(s) via ${opened[0].predictor.engine}`);
+        info(`predicted ${n} documents in ${s.toFixed(2)} s (${(n / s).toFixed(0)}/s) with ${opened.length} model(s) via ${opened[0].predictor.engine}; peak RSS ${peakRssMb()} MB`);
       } finally {
         for (const x of opened) await x.predictor.dispose();
       }

@@ -8,7 +8,7 @@ import { runTeacherPretrain } from '../../worker/jobs/teacher-pretrain-job';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
 import { addDataOptions, BACKEND_OPTION, numList, positiveInt, tableOption } from '../options';
-import { info, stderrProgress } from '../progress';
+import { info, peakRssMb, stderrProgress } from '../progress';
 
 function teacherTrainCommand(): Command {
   return addDataOptions(
@@ -216,7 +216,7 @@ function teacherPredictCommand(): Command {
           cancel,
         );
         progress.done();
-        info(`scored ${r.rows} rows (${r.numLabels} logits each) in ${r.seconds.toFixed(2)} s (${(r.rows / r.seconds).toFixed(0)}/s) via onnxruntime; wrote ${o.out}`);
+        info(`scored ${r.rows} rows (${r.numLabels} logits each) in ${r.seconds.toFixed(2)} s (${(r.rows / r.seconds).toFixed(0)}/s) via onnxruntime; peak RSS ${peakRssMb()} MB; wrote ${o.out}`);
         if (r.cancelled) throw new CancelledError(`cancelled after ${r.rows} rows; ${o.out} is partial`);
       } finally {
         cancel.dispose();

@@ -4,6 +4,8 @@ import {
   bytesToBase64,
   checkDatabase,
   chunks,
+  writeInChunks,
+  yieldToPage,
   compareIds,
   countProgress,
   dedupeKey,
@@ -60,6 +62,50 @@ describe('chunks', () => {
     expect(chunks([], 3)).toEqual([]);
     expect(chunks(Array.from({ length: 2500 }, (_, i) => i), 1000).map((c) => c.length)).toEqual([1000, 1000, 500]);
     expect(() => chunks([1], 0)).toThrow();
+  });
+});
+
+describe('writeInChunks', () => {
+  it('writes chunks one after the other, with a turn for the page between them (none before the first or after the last)', async () => {
+    const log: string[] = [];
+    const written: number[][] = [];
+    const progress: number[] = [];
+    const items = Array.from({ length: 2500 }, (_, i) => i);
+    const n = await writeInChunks(
+      items,
+      1000,
+      async (part) => {
+        log.push(`write ${part.length}`);
+        written.push(part);
+      },
+      { yieldBetween: async () => void log.push('yield'), onProgress: (done, total) => progress.push(done / total) },
+    );
+    expect(n).toBe(2500);
+    expect(log).toEqual(['write 1000', 'yield', 'write 1000', 'yield', 'write 500']);
+    expect(written.flat()).toEqual(items);
+    expect(progress).toEqual([0.4, 0.8, 1]);
+    expect(await writeInChunks([], 10, async () => log.push('never'))).toBe(0);
+    expect(log).not.toContain('never');
+    await expect(writeInChunks([1], 0, async () => undefined)).rejects.toThrow(RangeError);
+  });
+
+  it('a failed write stops the rest', async () => {
+    const seen: number[] = [];
+    const write = async (part: number[]) => {
+      if (part[0] === 2) throw new Error('disk full');
+      seen.push(...part);
+    };
+    await expect(writeInChunks([0, 1, 2, 3, 4, 5], 2, write, { yieldBetween: async () => undefined })).rejects.toThrow('disk full');
+    expect(seen).toEqual([0, 1]);
+  });
+
+  it('the default turn is a new task, not a microtask: promise callbacks queued before it run first', async () => {
+    let turned = false;
+    const p = yieldToPage().then(() => (turned = true));
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(turned).toBe(false);
+    await p;
+    expect(turned).toBe(true);
   });
 });
 

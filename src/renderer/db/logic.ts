@@ -19,6 +19,46 @@ export function chunks<T>(xs: readonly T[], n: number): T[][] {
   return out;
 }
 
+/** Documents per model-score write (one IndexedDB transaction each). */
+export const SCORE_CHUNK = 1000;
+
+/**
+ * A turn for the page: resolves in a new task (a MessageChannel message, which background tabs do
+ * not throttle as they do setTimeout), so input and rendering run between two bulk writes.
+ */
+export function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+/**
+ * Writes `items` a chunk of `size` at a time, one write after the other, with a turn for the page
+ * between chunks: a very large project's scores go in as many small transactions instead of one long
+ * stretch of script that freezes the UI. Chunks are sliced as they are written, not all up front.
+ */
+export async function writeInChunks<T>(
+  items: readonly T[],
+  size: number,
+  write: (part: T[]) => Promise<unknown>,
+  o: { yieldBetween?: () => Promise<void>; onProgress?: (done: number, total: number) => void } = {},
+): Promise<number> {
+  if (size <= 0) throw new RangeError('chunk size must be positive');
+  const pause = o.yieldBetween ?? yieldToPage;
+  for (let i = 0; i < items.length; i += size) {
+    if (i > 0) await pause();
+    const part = items.slice(i, i + size);
+    await write(part);
+    o.onProgress?.(i + part.length, items.length);
+  }
+  return items.length;
+}
+
 /** De-duplication key, as the importer's: trimmed, runs of whitespace collapsed. */
 export function dedupeKey(text: string): string {
   return text.trim().replace(/\s+/g, ' ');

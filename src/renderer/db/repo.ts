@@ -13,6 +13,8 @@ import {
   dedupeKey,
   foldJournal,
   IMPORT_CHUNK,
+  SCORE_CHUNK,
+  writeInChunks,
   journalEvent,
   labelPatch,
   makeEvent,
@@ -405,11 +407,10 @@ export async function pendingJournal(projectId: string): Promise<number> {
 /** Writes a model's probabilities, suggestions and queue priorities onto the documents. */
 export async function applyScores(p: ProjectRow, scores: Record<string, number[]>, modelVersion: string): Promise<number> {
   const labels = p.labels.map((l) => l.name);
-  const entries = Object.entries(scores);
-  for (const part of chunks(entries, IMPORT_CHUNK)) {
-    await bulkDb.docs.bulkUpdate(part.map(([id, probs]) => ({ key: [p.id, id] as [string, string], changes: scorePatch(id, probs, labels, p.task, modelVersion, p.strategy) })));
-  }
-  return entries.length;
+  // In chunks with a turn for the page between them: a million scores must not freeze the UI.
+  return writeInChunks(Object.entries(scores), SCORE_CHUNK, (part) =>
+    bulkDb.docs.bulkUpdate(part.map(([id, probs]) => ({ key: [p.id, id] as [string, string], changes: scorePatch(id, probs, labels, p.task, modelVersion, p.strategy) }))),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

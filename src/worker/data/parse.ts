@@ -45,26 +45,36 @@ export function normalizeNewlines(text: string): string {
   return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
 }
 
-export function parseTable(text: string, file: string, format: CorpusFormat = detectFormat(file, text)): ParsedTable {
+/**
+ * A piece of a file read in pieces (stream-docs.ts): its text starts at `firstLine` of the file, and
+ * a CSV/TSV piece has no header row of its own but the file's `columns` (header on `headerLine`).
+ */
+export interface TablePiece {
+  firstLine: number;
+  columns?: string[];
+  headerLine?: number;
+}
+
+export function parseTable(text: string, file: string, format: CorpusFormat = detectFormat(file, text), piece?: TablePiece): ParsedTable {
   const normalized = normalizeNewlines(text);
   switch (format) {
     case 'csv':
-      return parseDelimited(normalized, file, ',', 'csv');
+      return parseDelimited(normalized, file, ',', 'csv', piece);
     case 'tsv':
-      return parseDelimited(normalized, file, '\t', 'tsv');
+      return parseDelimited(normalized, file, '\t', 'tsv', piece);
     case 'jsonl':
-      return parseJsonl(normalized, file);
+      return parseJsonl(normalized, file, piece?.firstLine);
     case 'txt':
-      return parseTxt(normalized);
+      return parseTxt(normalized, piece?.firstLine);
     case 'label-studio':
       return parseLabelStudio(normalized, file);
   }
 }
 
-function parseDelimited(text: string, file: string, delimiter: string, format: 'csv' | 'tsv'): ParsedTable {
-  const lineOf = lineCounter(text);
-  let columns: string[] | undefined;
-  let headerLine = 0;
+function parseDelimited(text: string, file: string, delimiter: string, format: 'csv' | 'tsv', piece?: TablePiece): ParsedTable {
+  const lineOf = lineCounter(text, piece?.firstLine);
+  let columns: string[] | undefined = piece?.columns;
+  let headerLine = piece?.headerLine ?? 0;
   const rows: RawRow[] = [];
   let start = 0;
   Papa.parse<string[]>(text, {
@@ -137,11 +147,11 @@ function headerNames(fields: string[]): string[] {
   });
 }
 
-function parseJsonl(text: string, file: string): ParsedTable {
+function parseJsonl(text: string, file: string, firstLine = 1): ParsedTable {
   const columns: string[] = [];
   const known = new Set<string>();
   const rows: RawRow[] = [];
-  let lineNo = 0;
+  let lineNo = firstLine - 1;
   for (let pos = 0; pos <= text.length; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
@@ -174,9 +184,9 @@ function parseJsonl(text: string, file: string): ParsedTable {
   return { format: 'jsonl', columns, rows };
 }
 
-function parseTxt(text: string): ParsedTable {
+function parseTxt(text: string, firstLine = 1): ParsedTable {
   const rows: RawRow[] = [];
-  let lineNo = 0;
+  let lineNo = firstLine - 1;
   for (let pos = 0; pos <= text.length; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;

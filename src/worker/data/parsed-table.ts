@@ -27,13 +27,13 @@ export interface ParsedTable {
 }
 
 /** Maps offsets to 1-based line numbers; queries are mostly increasing, so it scans forward. */
-export function lineCounter(text: string): (offset: number) => number {
+export function lineCounter(text: string, firstLine = 1): (offset: number) => number {
   let pos = 0;
-  let line = 1;
+  let line = firstLine;
   return (offset) => {
     if (offset < pos) {
       pos = 0;
-      line = 1;
+      line = firstLine;
     }
     for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
     pos = offset;

@@ -229,7 +229,7 @@ export function dedupeKey(text: string): string {
   return /\s\s|[^\S ]/.test(t) ? t.replace(/\s+/g, ' ') : t;
 }
 
-function cellText(value: unknown, file: string, line: number, column: string): string {
+export function cellText(value: unknown, file: string, line: number, column: string): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -5,8 +5,8 @@
  * Multi-label data can instead get a binary-relevance teacher (teacher/binary-relevance.ts): one
  * binary model per label in label-<i>/ sub-folders, whose per-label logits predict joins into rows.
  */
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DistilleryError, ModelFolderError } from '../../shared/errors';
 import { defaultsOf, TEACHER_TRAIN_OPTIONS } from '../../shared/job-options';
@@ -16,13 +16,15 @@ import { etaSeconds } from '../../shared/progress';
 import type { TaskType } from '../../shared/task';
 import { createOnnxSession } from '../backend/onnx-runtime';
 import { initBackend } from '../backend/tfjs-backend';
-import { readCorpus, type CorpusDoc } from '../data/read-corpus';
+import type { CorpusDoc } from '../data/read-corpus';
+import { streamDocs } from '../data/stream-docs';
+import { batchesOf, closeStream } from '../data/batches';
 import type { BertConfig } from '../teacher/bert-config';
 import { BertClassifier } from '../teacher/bert-model';
 import { BR_KIND, BR_WEIGHT_GRID, putPositiveLogits, trainBinaryRelevance, validateWeightGrid, type BrLabelRecord } from '../teacher/binary-relevance';
 import { encodeExamples, fineTuneTeacher, type TeacherEpoch, type TeacherExamples } from '../teacher/fine-tune';
 import { loadHfFolder, saveHfFolder } from '../teacher/hf-folder';
-import { bertFeeds } from '../teacher/onnx/bert-feeds';
+import { bertEncode, bertFeedsOf } from '../teacher/onnx/bert-feeds';
 import { exportBertToOnnx } from '../teacher/onnx/export-bert';
 import { writeTeacherOutputsMeta } from './teacher-outputs';
 import { PRETRAINED_HERE_KIND } from './teacher-pretrain-job';
@@ -357,53 +359,67 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
   if (maxLen > folder.config.max_position_embeddings) {
     throw new DistilleryError('CONFIG', `max length ${maxLen} exceeds the model's max_position_embeddings ${folder.config.max_position_embeddings}`, { field: 'max-len' });
   }
-  const corpus = await readCorpus(o.data, { textCol: o.textCol, idCol: o.idCol, encoding: o.encoding, dedupe: false });
-  const docs = corpus.docs;
-  if (!docs.length) throw new DistilleryError('INPUT_EMPTY', `${o.data}: no documents to score`, { file: o.data });
+  // Streamed: rows are read, scored and written a batch at a time, so memory is bounded by the batch
+  // (and the file read-ahead), not the corpus. The JSONL is written beside the target and renamed
+  // when done (or cancelled), so a failure half-way leaves an earlier file of that name as it was.
+  const input = createReadStream(o.data);
+  const bytes = existsSync(o.data) ? statSync(o.data).size : 0;
+  const docs = streamDocs(input, o.data, { textCol: o.textCol, idCol: o.idCol, encoding: o.encoding });
+  const partial = `${o.out}.partial`;
+  const sink = createWriteStream(partial);
   const sessions: Awaited<ReturnType<typeof createOnnxSession>>[] = [];
-  const lines: string[] = [];
+  let rows = 0;
   let C = 0;
   let cancelled = false;
   try {
     for (const dir of modelDirs) sessions.push(await createOnnxSession(path.join(dir, 'model.onnx')));
-    for (let s = 0; s < docs.length; s += o.batchSize) {
-      const batch = docs.slice(s, s + o.batchSize);
+    for await (const batch of batchesOf(docs, o.batchSize)) {
       const n = batch.length;
-      // Fresh input tensors per run: a BR teacher feeds the same rows to every label's session.
-      const feeds = () =>
-        bertFeeds(
-          folder.tokenizer,
-          batch.map((d) => d.text),
-          maxLen,
-        );
+      const encoded = bertEncode(
+        folder.tokenizer,
+        batch.map((d) => d.text),
+        maxLen,
+      );
       let logits: Float32Array;
       if (br) {
         // Each label's logit z₁ − z₀, so that sigmoid(logit) = P(label), as a multi-label head gives.
         C = sessions.length;
         logits = new Float32Array(n * C);
         for (let l = 0; l < C; l++) {
-          const out = await sessions[l].run(feeds());
+          // Fresh input tensors per run: a BR teacher feeds the same rows to every label's session.
+          const out = await sessions[l].run(bertFeedsOf(encoded));
           if (out.logits.dims[1] !== 2) throw new ModelFolderError(`${modelDirs[l]}/model.onnx gives ${out.logits.dims[1]} logits; a binary-relevance label model gives 2`, { file: modelDirs[l] });
           putPositiveLogits(out.logits.data as Float32Array, logits, C, l);
         }
       } else {
-        const out = await sessions[0].run(feeds());
+        const out = await sessions[0].run(bertFeedsOf(encoded));
         logits = out.logits.data as Float32Array;
         C = out.logits.dims[1] as number;
       }
-      batch.forEach((d, i) => lines.push(JSON.stringify({ id: d.id, logits: Array.from(logits.subarray(i * C, (i + 1) * C), (v) => Number(v.toPrecision(7))) })));
-      const done = s + n;
-      onProgress?.({ phase: 'teacher predict', done, total: docs.length, etaSeconds: etaSeconds(t0, performance.now(), done, docs.length) });
+      let text = '';
+      batch.forEach((d, i) => (text += JSON.stringify({ id: d.id, logits: Array.from(logits.subarray(i * C, (i + 1) * C), (v) => Number(v.toPrecision(7))) }) + '\n'));
+      // Back-pressure: a slow disk bounds memory instead of buffering the corpus's lines.
+      if (!sink.write(text)) await new Promise<void>((r) => sink.once('drain', () => r()));
+      rows += n;
+      // The row count is not known before the end: estimated from the share of the file read so far.
+      const total = bytes && input.bytesRead < bytes ? Math.max(rows + 1, Math.round((rows * bytes) / Math.max(1, input.bytesRead))) : rows;
+      onProgress?.({ phase: 'teacher predict', done: rows, total, etaSeconds: etaSeconds(t0, performance.now(), rows, total) });
       await new Promise((r) => setImmediate(r));
-      if (cancel?.cancelled && done < docs.length) {
+      if (cancel?.cancelled) {
         cancelled = true;
         break;
       }
     }
+    await closeStream(sink);
+  } catch (e) {
+    sink.destroy();
+    await rm(partial, { force: true });
+    throw e;
   } finally {
+    input.destroy();
     for (const s of sessions) await s.release();
   }
-  await writeFile(o.out, lines.join('\n') + '\n');
+  await rename(partial, o.out);
   await writeTeacherOutputsMeta(o.out, { kind: info.kind ?? 'BERT (ONNX)', model: path.resolve(o.model), labels: info.labels });
-  return { rows: lines.length, numLabels: C, kind: info.kind ?? 'BERT (ONNX)', labels: info.labels, seconds: (performance.now() - t0) / 1000, cancelled };
+  return { rows, numLabels: C, kind: info.kind ?? 'BERT (ONNX)', labels: info.labels, seconds: (performance.now() - t0) / 1000, cancelled };
 }

@@ -2,13 +2,13 @@
  * Streaming prediction: documents in, one JSON line out per document, in order, memory bounded by
  * the batch size. Plain text and stdin are read line by line (one document per line, so the command
  * works as a Hadoop Streaming / Spark RDD.pipe mapper) with the importer's decoding; tabular files
- * go through the importer.
+ * go through the importer's parser a piece at a time (stream-docs.ts).
  */
 import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { argmax } from '../../shared/metrics';
 import { textLines } from '../data/decode-stream';
-import { readCorpus } from '../data/read-corpus';
+import { streamDocsOfFile } from '../data/stream-docs';
 import type { TextPipeline } from '../text/pipeline';
 import type { Predictor } from './predictor';
 
@@ -38,12 +38,12 @@ async function* lineDocs(lines: AsyncIterable<string>): AsyncGenerator<Doc> {
 }
 
 async function* corpusDocs(file: string, o: PredictStreamOptions): AsyncGenerator<Doc> {
-  const c = await readCorpus(file, { textCol: o.textCol, encoding: o.encoding, dedupe: false });
-  for (const d of c.docs) yield { id: d.id, text: d.text };
+  for await (const d of streamDocsOfFile(file, { textCol: o.textCol, encoding: o.encoding })) yield { id: d.id, text: d.text };
 }
 
 export function documentsOf(data: string, o: PredictStreamOptions, stdin: Readable = process.stdin): AsyncGenerator<Doc> {
-  // Plain text streams (memory bounded by the batch), decoded as the importer decodes files.
+  // Plain text: every line, blank ones too, so that output line k answers input line k. Tabular
+  // files: the importer's rows, read in pieces. Either way memory is bounded by the batch.
   if (data === '-') return lineDocs(textLines(stdin, '<stdin>', { encoding: o.encoding }));
   if (/\.txt$/i.test(data)) return lineDocs(textLines(createReadStream(data), data, { encoding: o.encoding }));
   return corpusDocs(data, o);
