@@ -123,6 +123,23 @@ export function projectDocs(page: Page, projectId: string): Promise<StoredDoc[]>
   return readDocs(page, projectId, false) as Promise<StoredDoc[]>;
 }
 
+/** The project's row in the browser's IndexedDB (settings such as the strategy and the live loop). */
+export function projectRow(page: Page, projectId: string): Promise<{ strategy?: string; liveLoop?: { enabled: boolean; every: number } } | undefined> {
+  return page.evaluate(
+    (pid) =>
+      new Promise<{ strategy?: string; liveLoop?: { enabled: boolean; every: number } } | undefined>((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const r = q.result.transaction('projects').objectStore('projects').get(pid);
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        };
+      }),
+    projectId,
+  );
+}
+
 /** Count only: no documents cross to the test (the 100,000-document case). */
 export function projectDocCount(page: Page, projectId: string): Promise<number> {
   return readDocs(page, projectId, true) as Promise<number>;

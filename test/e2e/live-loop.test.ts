@@ -10,7 +10,7 @@
  * curve (one point per retrain scored on the gold set) and the stopping chart (κ between successive
  * retrains on the stop set, the sentence on how much the last labels moved accuracy).
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, projectRow, startServe, waitFor, type Serve } from './harness';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,23 +42,6 @@ function entropy(p: number[]): number {
 async function queueInDb(page: Page, projectId: string, except: string): Promise<RawDoc[]> {
   const docs = (await projectDocs(page, projectId)) as unknown as RawDoc[];
   return docs.filter((d) => !d.labels.length && d.id !== except).sort((a, b) => b.queueScore - a.queueScore);
-}
-
-/** The project's row in IndexedDB. */
-function projectInDb(page: Page, projectId: string): Promise<{ strategy: string; liveLoop?: { enabled: boolean; every: number } } | undefined> {
-  return page.evaluate(
-    (pid) =>
-      new Promise((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const r = q.result.transaction('projects').objectStore('projects').get(pid);
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        };
-      }),
-    projectId,
-  );
 }
 
 /** The project's job rows in IndexedDB. */
@@ -134,13 +117,13 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
     await page.click('[data-testid="nav-annotate"]');
     await page.waitForSelector('[data-testid="doc-text"]');
     await page.selectOption('[data-testid="strategy"]', 'entropy');
-    await expect.poll(async () => (await projectInDb(page, projectId))?.strategy, { timeout: 15_000 }).toBe('entropy');
+    await expect.poll(async () => (await projectRow(page, projectId))?.strategy, { timeout: 15_000 }).toBe('entropy');
     expect(await page.isChecked('[data-testid="live-loop-on"]')).toBe(true);
     expect(await page.inputValue('[data-testid="live-loop-every"]')).toBe('20');
     await page.fill('[data-testid="live-loop-every"]', String(EVERY));
     await page.locator('[data-testid="live-loop-every"]').dispatchEvent('change');
-    await expect.poll(async () => (await projectInDb(page, projectId))?.liveLoop, { timeout: 15_000 }).toEqual({ enabled: true, every: EVERY });
-    expect((await projectInDb(page, projectId))?.strategy).toBe('entropy');
+    await expect.poll(async () => (await projectRow(page, projectId))?.liveLoop, { timeout: 15_000 }).toEqual({ enabled: true, every: EVERY });
+    expect((await projectRow(page, projectId))?.strategy).toBe('entropy');
     expect(await text('ordered-by')).toBe('No model has ordered the queue yet');
   });
 
