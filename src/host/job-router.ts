@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { JobKind, JobRequest, JobStatus } from '../shared/api';
 import { DistilleryError, fromWire, toWire, type WireError } from '../shared/errors';
+import { validateJobOptions } from '../shared/job-options';
 import { MIN_LABELED, whyBadBertTeacher, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../shared/worker-protocol';
 
 export interface WorkerExit {
@@ -441,6 +442,7 @@ export class JobRouter {
       for (const [i, d] of req.docs.toScore.entries()) if (!d || typeof d.id !== 'string' || typeof d.text !== 'string') throw bad(`docs.toScore[${i}]`, 'must be {id: string, text: string}');
     }
     if (req.options !== undefined && (req.options === null || typeof req.options !== 'object' || Array.isArray(req.options))) throw bad('options', 'must be an object');
+    checkOptions(req.kind, req.options);
     if (req.kind !== 'score') {
       if (req.labels.length < 2 && req.task !== 'multilabel') throw bad('labels', 'need at least two labels');
       const why = whyNotTrainable(req.docs.labeled, req.task);
@@ -463,5 +465,19 @@ export class JobRouter {
       if (!req.docs.toScore?.length) throw new DistilleryError('INPUT_EMPTY', 'nothing to score: docs.toScore is empty', { field: 'docs.toScore' });
     }
     return folder;
+  }
+}
+
+/**
+ * Every job's options against its table, here at the API boundary, so a bad one is refused before a
+ * worker starts (the worker checks them again: it also runs jobs that came another way).
+ */
+function checkOptions(kind: JobKind, options: unknown): void {
+  try {
+    validateJobOptions(kind, options);
+  } catch (e) {
+    if (!(e instanceof DistilleryError)) throw e;
+    const field = e.details?.field;
+    throw new DistilleryError('CONFIG', `job request: ${e.message}`, { field: field === undefined ? 'options' : `options.${String(field)}` });
   }
 }
