@@ -16,7 +16,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { JobKind, JobRequest, JobStatus } from '../shared/api';
 import { DistilleryError, fromWire, toWire, type WireError } from '../shared/errors';
-import { validateJobOptions } from '../shared/job-options';
+import { JOB_KINDS, validateJobOptions } from '../shared/job-options';
+import { TASK_TYPES } from '../shared/task';
 import { MIN_LABELED, whyBadBertTeacher, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../shared/worker-protocol';
 
 export interface WorkerExit {
@@ -128,8 +129,8 @@ interface PendingCall {
   timer?: NodeJS.Timeout;
 }
 
-const KINDS: JobKind[] = ['train-student', 'distill', 'score', 'alpha-sweep', 'train-bert-teacher', 'fast-prelabel', 'simulate'];
-const TASKS = ['binary', 'multiclass', 'multilabel'];
+const KINDS = JOB_KINDS;
+const TASKS: readonly string[] = TASK_TYPES;
 const FINAL = new Set(['done', 'failed', 'cancelled']);
 
 export class JobRouter {
