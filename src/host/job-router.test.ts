@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobRequest, JobStatus } from '../shared/api';
+import type { JobKind, JobStatus, UncheckedJobRequest } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
 import type { FromWorker, ToWorker } from '../shared/worker-protocol';
 import { JobRouter, type WorkerExit, type WorkerHandle } from './job-router';
@@ -43,7 +43,8 @@ class FakeWorker implements WorkerHandle {
 }
 
 const docs = Array.from({ length: 12 }, (_, i) => ({ id: String(i), text: `t${i}`, labels: [i % 2 ? 'a' : 'b'] }));
-const req = (over: Partial<JobRequest> = {}): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['a', 'b'], docs: { labeled: docs }, options: {}, ...over });
+/** A request as a transport hands it to the router: the options unchecked (some tests send bad ones). */
+const req = (over: Partial<UncheckedJobRequest> = {}): UncheckedJobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['a', 'b'], docs: { labeled: docs }, options: {}, ...over });
 
 function setup(modes: ('ready' | 'silent' | 'die')[] = []) {
   const workers: FakeWorker[] = [];
@@ -189,11 +190,31 @@ describe('JobRouter', () => {
       [{ source: 'pretrain', epochs: 0 }, 'options.epochs', /\[1, 1000\]/],
       [{ source: 'pretrain', foo: 1 }, 'options.foo', /unknown option/],
     ] as const) {
-      await expect(router.start(req({ kind: 'train-bert-teacher', options: opts as Record<string, unknown> }))).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(why), details: { field } });
+      await expect(router.start(req({ kind: 'train-bert-teacher', options: opts }))).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(why), details: { field } });
     }
     // Labels are checked as for every training job.
     await expect(router.start(req({ kind: 'train-bert-teacher', options, docs: { labeled: docs.slice(0, 3) } }))).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
     expect(workers[0].received).toHaveLength(2);
+    await router.dispose();
+  });
+
+  it('refuses a bad option of every job kind as a CONFIG error naming it, before a worker starts', async () => {
+    const { router, workers } = setup();
+    const teacher = { kind: 'probs' as const, byId: {}, name: 't' };
+    // A Record over JobKind: a new kind of job does not compile until it has a case here.
+    const cases: Record<JobKind, { over: Partial<UncheckedJobRequest>; field: string; why: RegExp }> = {
+      'train-student': { over: { options: { epochs: 0 } }, field: 'options.epochs', why: /"epochs" must be in \[1, 10000\], got 0/ },
+      distill: { over: { teacher, options: { temperature: 0.1 } }, field: 'options.temperature', why: /"temperature" must be in \[0.5, 100\]/ },
+      'alpha-sweep': { over: { teacher, options: { alphas: [0, 1], tokens: 'bytes' } }, field: 'options.tokens', why: /unknown tokens "bytes"; valid: char, word, both/ },
+      'train-bert-teacher': { over: { options: { source: 'pretrain', batchSize: 1.5 } }, field: 'options.batchSize', why: /"batchSize": expected an integer/ },
+      'fast-prelabel': { over: { options: { candidates: [{ kind: 'oracle', version: 'v1' }] } }, field: 'options.candidates', why: /"candidates" must be a list of \{kind/ },
+      score: { over: { modelVersion: 'v1', docs: { labeled: docs, toScore: docs }, options: { epochs: 3 } }, field: 'options.epochs', why: /"epochs": unknown option/ },
+      simulate: { over: { options: { model: 'transformer' } }, field: 'options.model', why: /unknown model "transformer"; valid: nb, bilstm/ },
+    };
+    for (const [kind, c] of Object.entries(cases)) {
+      await expect(router.start(req({ kind: kind as JobKind, ...c.over })), kind).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(c.why), details: { field: c.field } });
+    }
+    expect(workers).toHaveLength(0);
     await router.dispose();
   });
 

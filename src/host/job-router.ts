@@ -14,8 +14,10 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { JobKind, JobRequest, JobStatus } from '../shared/api';
+import type { JobKind, JobRequest, JobStatus, UncheckedJobRequest } from '../shared/api';
 import { DistilleryError, fromWire, toWire, type WireError } from '../shared/errors';
+import { JOB_KINDS, validateJobOptions } from '../shared/job-options';
+import { TASK_TYPES } from '../shared/task';
 import { MIN_LABELED, whyBadBertTeacher, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../shared/worker-protocol';
 
 export interface WorkerExit {
@@ -127,8 +129,8 @@ interface PendingCall {
   timer?: NodeJS.Timeout;
 }
 
-const KINDS: JobKind[] = ['train-student', 'distill', 'score', 'alpha-sweep', 'train-bert-teacher', 'fast-prelabel', 'simulate'];
-const TASKS = ['binary', 'multiclass', 'multilabel'];
+const KINDS = JOB_KINDS;
+const TASKS: readonly string[] = TASK_TYPES;
 const FINAL = new Set(['done', 'failed', 'cancelled']);
 
 export class JobRouter {
@@ -165,11 +167,12 @@ export class JobRouter {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  async start(req: JobRequest): Promise<{ id: string }> {
+  /** Queues a job; `req` is as it came off a transport, checked here (options included) before it is queued. */
+  async start(req: UncheckedJobRequest): Promise<{ id: string }> {
     if (this.disposed) throw new DistilleryError('INTERNAL', 'the job service is shutting down');
-    const folder = await this.validate(req);
+    const { folder, request } = await this.validate(req);
     const id = randomUUID();
-    const entry: JobEntry = { status: { id, kind: req.kind, state: 'queued' }, request: req, folder };
+    const entry: JobEntry = { status: { id, kind: request.kind, state: 'queued' }, request, folder };
     this.jobs.set(id, entry);
     this.queue.push(id);
     this.emit(entry.status);
@@ -423,7 +426,7 @@ export class JobRouter {
     }
   }
 
-  private async validate(req: JobRequest): Promise<string> {
+  private async validate(req: UncheckedJobRequest): Promise<{ folder: string; request: JobRequest }> {
     const bad = (field: string, why: string) => new DistilleryError('CONFIG', `job request: ${field} ${why}`, { field });
     if (!req || typeof req !== 'object') throw bad('request', 'is not an object');
     if (!KINDS.includes(req.kind)) throw bad('kind', `must be one of ${KINDS.join(', ')}`);
@@ -441,6 +444,7 @@ export class JobRouter {
       for (const [i, d] of req.docs.toScore.entries()) if (!d || typeof d.id !== 'string' || typeof d.text !== 'string') throw bad(`docs.toScore[${i}]`, 'must be {id: string, text: string}');
     }
     if (req.options !== undefined && (req.options === null || typeof req.options !== 'object' || Array.isArray(req.options))) throw bad('options', 'must be an object');
+    const options = checkOptions(req.kind, req.options);
     if (req.kind !== 'score') {
       if (req.labels.length < 2 && req.task !== 'multilabel') throw bad('labels', 'need at least two labels');
       const why = whyNotTrainable(req.docs.labeled, req.task);
@@ -451,7 +455,7 @@ export class JobRouter {
       throw new DistilleryError('TEACHER_OUTPUTS', `${what} needs the teacher's soft labels: score the corpus with the teacher model first`, { field: 'teacher' });
     }
     if (req.kind === 'alpha-sweep') {
-      const why = whyBadSweep(req.options?.alphas, req.options?.seeds);
+      const why = whyBadSweep(options.alphas, options.seeds);
       if (why) throw new DistilleryError('CONFIG', `job request: ${why}`, { field: 'options.alphas' });
     }
     if (req.kind === 'train-bert-teacher') {
@@ -462,6 +466,21 @@ export class JobRouter {
       if (typeof req.modelVersion !== 'string' || req.modelVersion === '') throw bad('modelVersion', 'is required for a score job');
       if (!req.docs.toScore?.length) throw new DistilleryError('INPUT_EMPTY', 'nothing to score: docs.toScore is empty', { field: 'docs.toScore' });
     }
-    return folder;
+    // validateJobOptions checked these options against req.kind's table: the pair is a JobRequest.
+    return { folder, request: { ...req, options } as JobRequest };
+  }
+}
+
+/**
+ * Every job's options against its table, here at the API boundary, so a bad one is refused before a
+ * worker starts (the worker checks them again: it also runs jobs that came another way).
+ */
+function checkOptions(kind: JobKind, options: unknown): Record<string, unknown> {
+  try {
+    return validateJobOptions(kind, options) as Record<string, unknown>;
+  } catch (e) {
+    if (!(e instanceof DistilleryError)) throw e;
+    const field = e.details?.field;
+    throw new DistilleryError('CONFIG', `job request: ${e.message}`, { field: field === undefined ? 'options' : `options.${String(field)}` });
   }
 }

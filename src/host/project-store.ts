@@ -14,12 +14,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { LabelDef, ProjectMeta } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
-import type { TaskType } from '../shared/task';
+import { TASK_TYPES, type TaskType } from '../shared/task';
 import { PROJECT_LAYOUT } from '../shared/worker-protocol';
 import { isErrno, KeyedMutex, nodeFs, writeFileAtomic, type HostFs } from './fs-util';
 
 export const PROJECT_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;
-const TASKS: TaskType[] = ['binary', 'multiclass', 'multilabel'];
+const TASKS: readonly TaskType[] = TASK_TYPES;
 const HOTKEY_RE = /^[1-9a-z]$/i;
 
 export type NewProject = Omit<ProjectMeta, 'id' | 'createdAt' | 'folder'>;

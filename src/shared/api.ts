@@ -153,18 +153,17 @@ interface JobRequestBase<K extends JobKind, O> {
   modelVersion?: string;
 }
 /**
- * A job for the worker as its producers build it: one variant per kind, the options typed by the
- * option table (TypedJobRequest['kind'] narrows `options`).
+ * A job for the worker: one variant per kind, the options typed by the option table (checking
+ * `kind` narrows `options`).
  */
-export type TypedJobRequest = { [K in JobKind]: JobRequestBase<K, JobOptionsOf<K>> }[JobKind];
+export type JobRequest = { [K in JobKind]: JobRequestBase<K, JobOptionsOf<K>> }[JobKind];
 /** The request of one kind of job. */
-export type JobRequestOf<K extends JobKind> = Extract<TypedJobRequest, { kind: K }>;
+export type JobRequestOf<K extends JobKind> = Extract<JobRequest, { kind: K }>;
 /**
- * A job request as it crosses a transport (IPC, HTTP, the worker channel): the same fields, the
- * options not yet checked; the job router and the worker check them against the table. Every
- * TypedJobRequest is one.
+ * A job request as it comes off a transport (JSON over HTTP, IPC): the options stay `unknown` until
+ * the job router checks them with validateJobOptions(kind, options). Every JobRequest is one.
  */
-export type JobRequest = JobRequestBase<JobKind, Record<string, unknown>>;
+export type UncheckedJobRequest = JobRequestBase<JobKind, unknown>;
 
 /** Inference latency of a trained model, measured by the worker when the job finishes. */
 export interface LatencyResult {

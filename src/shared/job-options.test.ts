@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobRequest, JobRequestOf, TypedJobRequest } from './api';
+import type { JobRequest, JobRequestOf, UncheckedJobRequest } from './api';
 import { DistilleryError } from './errors';
 import { APP_FORM_PRESETS, DISTILL_OPTIONS, inputBounds, OPTION_TABLES, rangeText, validateJobOptions, whyBadOption, type OptionSpec, type OptionTableKind } from './job-options';
 
@@ -100,9 +100,9 @@ describe('the job option table', () => {
     const badArch: JobRequestOf<'train-student'> = { ...base, kind: 'train-student', options: { model: 'transformer' } };
     // @ts-expect-error alphas belong to an α sweep, not to a distillation
     const badKey: JobRequestOf<'distill'> = { ...base, kind: 'distill', options: { alphas: [0.5] } };
-    const typed: TypedJobRequest = distill;
-    // Every typed request is a wire request; the worker checks the options again (validateJobOptions).
-    const wire: JobRequest = typed;
+    const typed: JobRequest = distill;
+    // Every request is an unchecked one as it crosses a transport; the router and the worker check the options (validateJobOptions).
+    const wire: UncheckedJobRequest = typed;
     expect(validateJobOptions(wire.kind, wire.options)).toEqual({ model: 'textcnn', alpha: 0.3, temperature: 3 });
     for (const r of [badType, badArch, badKey]) expect(() => validateJobOptions(r.kind, r.options)).toThrow(DistilleryError);
   });

@@ -6,6 +6,7 @@
  */
 import { DistilleryError } from './errors';
 import { whyBadSourceWeights } from './source-weights';
+import { SIMULATOR_STRATEGIES } from './strategies';
 
 /**
  * Student architectures. The worker's registry (src/worker/models/registry.ts) keys its
@@ -218,7 +219,7 @@ export const PIPELINE_OPTIONS = table({
 
 /** `distillery simulate`: active learning replayed on fully labeled data. */
 export const SIMULATE_OPTIONS = table({
-  strategies: { type: 'string', default: 'random,least-confidence,margin,entropy,vote-entropy,diversity,cold-start', help: 'comma-separated strategies (see below)' },
+  strategies: { type: 'string', default: SIMULATOR_STRATEGIES.join(','), help: 'comma-separated strategies (see below)' },
   model: { type: 'enum', values: ['nb', ...ARCHITECTURES], default: 'nb', help: 'model retrained each round: nb (naive Bayes, fast) or a student' },
   seedSize: { type: 'int', min: 1, max: 1_000_000, default: 20, help: 'random labels to start from (the same for every strategy within a run)' },
   batch: { type: 'int', min: 1, max: 1_000_000, default: 20, help: 'labels bought per round' },
@@ -287,6 +288,8 @@ export const JOB_OPTIONS = {
   simulate: SIMULATE_APP_OPTIONS,
 } as const;
 export type JobKind = keyof typeof JOB_OPTIONS;
+/** Every kind of job the app's worker runs: the keys of the table above. */
+export const JOB_KINDS = Object.keys(JOB_OPTIONS) as JobKind[];
 export type JobOptionsOf<K extends JobKind> = OptionsOf<(typeof JOB_OPTIONS)[K]>;
 
 /** Every table, by the job it configures (the app's jobs and the CLI-only ones). */

@@ -11,12 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRequest, JobStatus, ParsedCorpus, ProjectMeta } from '../../src/shared/api';
+import type { JobOptionsOf } from '../../src/shared/job-options';
 import { createBackend, type Backend } from '../../src/host/api-backend';
 import { downloadPath, startServer, type RunningServer } from '../../src/host/serve/server';
 import { corpusCsv, generateCorpus } from '../fixtures/synthetic-corpus';
 import { api, events, ok, request } from './helpers';
 
-const TINY = { model: 'bilstm', hidden: 8, layers: 1, embedDim: 8, epochs: 2, maxVocab: 300, charts: false };
+const TINY: JobOptionsOf<'train-student'> = { model: 'bilstm', hidden: 8, layers: 1, embedDim: 8, epochs: 2, maxVocab: 300, charts: false };
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-roundtrip-'));
 let backend: Backend;
@@ -141,7 +142,7 @@ describe('serve API round trip', () => {
 
   it('runs an α sweep (progress over the whole sweep) and cancels one', async () => {
     const labeled = parsed.docs.slice(0, 240).map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
-    const sweep = (alphas: number[], options: Record<string, unknown> = {}): JobRequest => ({
+    const sweep = (alphas: number[], options: JobOptionsOf<'alpha-sweep'> = {}): JobRequest => ({
       kind: 'alpha-sweep',
       projectId: project.id,
       task: 'binary',

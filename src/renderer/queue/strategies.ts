@@ -12,13 +12,14 @@
  */
 import type { TaskType } from '../../shared/task';
 import { hashUnit } from '../../shared/id-hash';
+import { QUEUE_STRATEGIES, type QueueStrategy } from '../../shared/strategies';
 import { entropy, leastConfidence, margin } from '../../shared/uncertainty';
 
 // The scores themselves are shared with the worker's active-learning strategies.
 export { entropy, leastConfidence, margin };
 
-export type Strategy = 'random' | 'least-confidence' | 'margin' | 'entropy';
-export const STRATEGIES: Strategy[] = ['random', 'least-confidence', 'margin', 'entropy'];
+export type Strategy = QueueStrategy;
+export const STRATEGIES: readonly Strategy[] = QUEUE_STRATEGIES;
 
 // Shared with the worker (the live loop draws its stop set in the same fixed hash order).
 export { hashUnit };

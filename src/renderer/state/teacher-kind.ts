@@ -5,8 +5,9 @@
  */
 import type { JobKind, JobResult } from '../../shared/api';
 import { studentArchTeacherName } from '../../shared/teacher-name';
+import type { BertTeacherSource } from '../../shared/worker-protocol';
 
-export type TeacherSource = 'student' | 'model-dir' | 'pretrain';
+export type TeacherSource = 'student' | BertTeacherSource;
 
 export interface TeacherDescriptor {
   source: TeacherSource;

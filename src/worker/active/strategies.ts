@@ -9,18 +9,9 @@ import type { TaskType } from '../../shared/task';
 import { coldStartBatch, diverseBatch, topK } from './diversity';
 import { cardinalityScores, teacherStudentKl, uncertaintyScores, voteEntropy } from './scores';
 
-export const STRATEGY_NAMES = [
-  'random',
-  'least-confidence',
-  'margin',
-  'entropy',
-  'vote-entropy',
-  'diversity',
-  'cardinality',
-  'teacher-kl',
-  'cold-start',
-] as const;
-export type StrategyName = (typeof STRATEGY_NAMES)[number];
+import { STRATEGY_NAMES, type StrategyName } from '../../shared/strategies';
+
+export { STRATEGY_NAMES, type StrategyName };
 
 export const STRATEGY_HELP: Record<StrategyName, string> = {
   random: 'uniformly at random (the baseline)',

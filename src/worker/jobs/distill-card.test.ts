@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { jobContext } from '../../../test/fixtures/job-context';
 import { corpusCsv, generateCorpus, generateTexts, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
 import type { JobRequest } from '../../shared/api';
+import type { JobOptionsOf } from '../../shared/job-options';
 import type { ModelFolderConfig } from '../export/model-folder';
 import { runJob } from '../process/run-job';
 import { runTrainJob, TRAIN_DEFAULTS } from './train-job';
@@ -18,7 +19,7 @@ import { runTrainJob, TRAIN_DEFAULTS } from './train-job';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-distill-card-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const TINY = { model: 'textcnn', embedDim: 8, numFilters: 4, filterSizes: [2, 3], epochs: 1, batchSize: 16, maxVocab: 300, charts: false };
+const TINY: JobOptionsOf<'train-student'> = { model: 'textcnn', embedDim: 8, numFilters: 4, filterSizes: [2, 3], epochs: 1, batchSize: 16, maxVocab: 300, charts: false };
 const docs = uniqueDocs(generateCorpus(100, 31, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
 const extra = generateTexts(30, 77).filter((t) => !docs.some((d) => d.text === t)).map((text, i) => ({ id: `u${i}`, text }));
 const soft = (i: number) => (i % 2 ? [0.2, 0.8] : [0.9, 0.1]);

@@ -6,14 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { jobContext } from '../../../test/fixtures/job-context';
 import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
-import type { JobRequest } from '../../shared/api';
+import type { JobRequestOf } from '../../shared/api';
 import { MODEL_VERSION_RE } from '../../shared/worker-protocol';
 import { runJob } from './run-job';
 
 const all = uniqueDocs(generateCorpus(700, 77, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
 const labeled = all.slice(0, 120);
 const unlabeled = all.slice(120, 620);
-const request = (over: Partial<JobRequest> = {}): JobRequest => ({
+const request = (over: Partial<JobRequestOf<'fast-prelabel'>> = {}): JobRequestOf<'fast-prelabel'> => ({
   kind: 'fast-prelabel',
   projectId: 'p',
   task: 'binary',
@@ -60,8 +60,8 @@ describe('fast-prelabel job', () => {
 
   it('bad input is a clear error naming the field', async () => {
     const { ctx } = jobContext('/x');
-    await expect(runJob(request({ options: { goldIds: 'd1' } }), ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'goldIds' } });
-    await expect(runJob(request({ options: { epochs: 3 } }), ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'epochs' } });
+    await expect(runJob(request({ options: { goldIds: 'd1' } as never }) /* a bad request the worker still refuses */, ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'goldIds' } });
+    await expect(runJob(request({ options: { epochs: 3 } as never }), ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'epochs' } });
     await expect(runJob(request({ docs: { labeled: labeled.slice(0, 5) } }), ctx)).rejects.toMatchObject({ code: 'INPUT_EMPTY', message: expect.stringMatching(/only 5 labeled/) });
     await expect(runJob(request({ docs: { labeled: [{ ...labeled[0]!, labels: ['2'] }, ...labeled.slice(1)] } }), ctx)).rejects.toMatchObject({ code: 'LABEL_UNKNOWN', details: { docId: 'd0' } });
   });

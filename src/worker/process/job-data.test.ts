@@ -4,7 +4,8 @@ import os from 'node:os';
 import { bertTeacherOptionsFrom, prepareJobData, teacherDataSnapshot, trainOptionsFrom } from './job-data';
 
 const labeled = Array.from({ length: 40 }, (_, i) => ({ id: `d${i}`, text: `文本 ${i}`, labels: [i % 2 ? 'pos' : 'neg'] }));
-const req = (over: Partial<JobRequest> = {}): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['neg', 'pos'], docs: { labeled }, options: {}, ...over });
+/** `over` is one kind's (partial) request, checked by the compiler; the merge keeps its kind and options together. */
+const req = (over: Partial<JobRequest> = {}): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['neg', 'pos'], docs: { labeled }, options: {}, ...over }) as JobRequest;
 
 describe('trainOptionsFrom', () => {
   it('takes the CLI\'s options (camelCase, lr/variance aliases, architecture flat or nested)', () => {

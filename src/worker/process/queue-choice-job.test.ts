@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobContext } from '../../../test/fixtures/job-context';
 import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
-import type { JobRequest } from '../../shared/api';
+import type { JobRequestOf } from '../../shared/api';
+import type { JobOptionsOf } from '../../shared/job-options';
 import { chooseQueueModel } from '../../shared/queue-model-choice';
 import { runJob } from './run-job';
 
@@ -22,7 +23,7 @@ const all = uniqueDocs(generateCorpus(500, 41, 'binary')).map((d, i) => ({ id: `
 const labeled = all.slice(0, 160);
 const gold = labeled.slice(0, 40);
 const unlabeled = all.slice(160, 400).map((d) => ({ id: d.id, text: d.text }));
-const request = (over: Partial<JobRequest> = {}): JobRequest => ({
+const request = (over: Partial<JobRequestOf<'fast-prelabel'>> = {}): JobRequestOf<'fast-prelabel'> => ({
   kind: 'fast-prelabel',
   projectId: 'p',
   task: 'binary',
@@ -70,7 +71,7 @@ describe('the live loop chooses the model that orders the queue on the gold set'
 
   it('the teacher wins where it is better; documents that already carry its scores are not re-scored', async () => {
     const flipped = labeled.map((d, i) => (i < 40 ? { ...d, labels: [flip(d.labels[0]!)] } : d));
-    const opts = { goldIds: gold.map((d) => d.id), candidates: [{ kind: 'teacher', version: teacher }] };
+    const opts: JobOptionsOf<'fast-prelabel'> = { goldIds: gold.map((d) => d.id), candidates: [{ kind: 'teacher', version: teacher }] };
     const fresh = await runJob(request({ docs: { labeled: flipped, toScore: unlabeled }, options: opts }), jobContext(tmp).ctx);
     expect(fresh.queueChoice!.chosen).toBe(1);
     expect(fresh.modelVersion).toBe(teacher);
@@ -88,6 +89,6 @@ describe('the live loop chooses the model that orders the queue on the gold set'
     const noGold = await runJob(request({ options: { candidates: [{ kind: 'teacher', version: teacher }] } }), jobContext(tmp).ctx);
     expect(noGold.queueChoice!.candidates.every((x) => x.gold === undefined)).toBe(true);
     expect(noGold.queueChoice!.chosen).toBe(0);
-    await expect(runJob(request({ options: { candidates: [{ kind: 'oracle', version: teacher }] } }), jobContext(tmp).ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'candidates' } });
+    await expect(runJob(request({ options: { candidates: [{ kind: 'oracle', version: teacher }] } as never /* a bad request the worker still refuses */ }), jobContext(tmp).ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'candidates' } });
   });
 });

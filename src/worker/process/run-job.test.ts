@@ -11,15 +11,17 @@ import { jobContext } from '../../../test/fixtures/job-context';
 import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
 import { topicCorpus, TOPIC_LABELS } from '../../../test/fixtures/topic-corpus';
 import type { JobRequest } from '../../shared/api';
+import type { JobOptionsOf } from '../../shared/job-options';
 import { runJob } from './run-job';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-run-job-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const TINY = { model: 'textcnn', embedDim: 8, numFilters: 4, filterSizes: [2, 3], epochs: 1, batchSize: 16, maxVocab: 300, charts: false };
+const TINY: JobOptionsOf<'train-student'> = { model: 'textcnn', embedDim: 8, numFilters: 4, filterSizes: [2, 3], epochs: 1, batchSize: 16, maxVocab: 300, charts: false };
 const docs = uniqueDocs(generateCorpus(160, 31, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
 const teacher = { kind: 'probs' as const, name: 'teacher-x', byId: Object.fromEntries(docs.map((d) => [d.id, d.labels[0] === '1' ? [0.2, 0.8] : [0.9, 0.1]])) };
-const base = (over: Partial<JobRequest>): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['0', '1'], docs: { labeled: docs }, options: TINY, ...over });
+/** `over` is one kind's (partial) request, checked by the compiler; the merge keeps its kind and options together. */
+const base = (over: Partial<JobRequest>): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['0', '1'], docs: { labeled: docs }, options: TINY, ...over }) as JobRequest;
 
 describe('runJob', () => {
   it('a trained model carries its inference latency on the test texts (onnxruntime)', async () => {
@@ -92,7 +94,7 @@ describe('runJob: the 10-class case in the app (issue #12)', () => {
         labels,
         docs: { labeled: ten },
         teacher: { kind: 'probs', name: 'oracle', byId },
-        options: { model: 'textcnn', embedDim: 16, numFilters: 16, filterSizes: [2], epochs: 6, batchSize: 16, lr: 0.01, patience: 6, minCount: 1, alpha: 1, temperature: 1, charts: false },
+        options: { model: 'textcnn', embedDim: 16, numFilters: 16, filterSizes: [2], epochs: 6, batchSize: 16, learningRate: 0.01, patience: 6, minCount: 1, alpha: 1, temperature: 1, charts: false },
       },
       ctx,
     );

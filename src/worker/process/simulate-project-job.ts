@@ -13,13 +13,12 @@ import { CancelledError, DistilleryError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
 import { parseStrategies, type StrategyName } from '../active/strategies';
 import { runSimulation } from '../jobs/simulate-job';
+import { APP_SIMULATE_STRATEGIES } from '../../shared/strategies';
 import { defaultsOf, SIMULATE_APP_OPTIONS, SIMULATE_OPTIONS, validateJobOptions } from '../../shared/job-options';
 import { prepareJobData } from './job-data';
 import type { JobContext } from './job-context';
 import { freeVersion, sweepStale } from './model-dirs';
 
-/** The app's default strategies: those that need neither a teacher's outputs nor rules. */
-export const APP_SIMULATE_STRATEGIES = ['random', 'least-confidence', 'margin', 'entropy', 'diversity'];
 
 /** The request's options, checked against the option table (a CONFIG error names the option), defaults filled in. */
 export function simulateOptionsFrom(options: Record<string, unknown>): Required<Omit<SimulateJobOptions, 'strategies'>> & { strategies: StrategyName[] } {
