@@ -99,4 +99,6 @@ export function validateEvent(e: unknown, i: number): asserts e is LabelEvent {
   if (typeof x.action !== 'string' || !EVENT_ACTIONS.has(x.action)) throw bad('action', `must be one of ${[...EVENT_ACTIONS].join(', ')}`);
   if (x.modelVersion !== undefined && typeof x.modelVersion !== 'string') throw bad('modelVersion', 'must be a string');
   if (x.text !== undefined && typeof x.text !== 'string') throw bad('text', 'must be a string');
+  if (x.reason !== undefined && (typeof x.reason !== 'string' || x.reason.length > 10_000)) throw bad('reason', 'must be a string (at most 10000 characters)');
+  if (x.reason !== undefined && x.action !== 'skip') throw bad('reason', `is only for a 'skip' (this is a '${x.action}')`);
 }

@@ -210,6 +210,32 @@ describe('Journal', () => {
     expect((await again.sentinel(p.id))?.labeledCount).toBe(2);
   });
 
+  it('journals gold and skip flags (with a reason) without touching the labeled count', async () => {
+    const { p, journal, file } = await project();
+    await journal.append(p.id, [ev('1', ['a']), ev('2', ['b'])]);
+    await journal.append(p.id, [
+      ev('1', ['a'], 'gold'),
+      { ...ev('2', ['b'], 'skip'), reason: 'duplicate of 1' },
+      ev('1', ['a'], 'ungold'),
+      ev('2', ['b'], 'unskip'),
+      { ...ev('3', [], 'skip'), reason: '' },
+    ]);
+    expect((await journal.sentinel(p.id))?.labeledCount).toBe(2);
+    const back = await journal.read(p.id);
+    expect(back.map((e) => e.action)).toEqual(['label', 'label', 'gold', 'skip', 'ungold', 'unskip', 'skip']);
+    expect(back[3].reason).toBe('duplicate of 1');
+    expect(back[6].reason).toBe('');
+    expect(JSON.parse(readFileSync(file, 'utf8').trim().split('\n')[3])).toEqual({ docId: '2', labels: ['b'], source: 'human', who: 'ann', at: '2025-01-01T00:00:00.000Z', action: 'skip', reason: 'duplicate of 1' });
+  });
+
+  it('rejects a bad reason, naming the event and the field', async () => {
+    const { p, journal, file } = await project();
+    await expect(journal.append(p.id, [ev('1', ['a']), { ...ev('2', ['b'], 'skip'), reason: 7 as unknown as string }])).rejects.toThrow(/label event 2: reason must be a string/);
+    await expect(journal.append(p.id, [{ ...ev('1', ['a'], 'gold'), reason: 'why' }])).rejects.toThrow(/label event 1: reason is only for a 'skip'/);
+    await expect(journal.append(p.id, [ev('1', ['a'], 'pin' as 'gold')])).rejects.toThrow(/action must be one of .*gold, ungold/);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('rejects malformed events before writing anything', async () => {
     const { p, journal, file } = await project();
     await expect(journal.append(p.id, [ev('1', ['a']), { ...ev('2', ['b']), source: 'robot' as 'human' }])).rejects.toMatchObject({ code: 'CONFIG' });

@@ -7,8 +7,8 @@
  * and when it changed: kept outside IndexedDB, it tells the UI at start-up that its database is
  * unexpectedly empty or short, so it can offer to rebuild from the journal.
  *
- * Replay: events apply in order; 'skip' changes nothing; every other action ('label', 'accept',
- * 'correct', 'undo') sets the document's labels to the event's `labels` (an 'undo' carries the
+ * Replay: events apply in order; the flags ('skip', 'unskip', 'gold', 'ungold': shared/label-event.ts
+ * FLAG_ACTIONS) leave labels alone; every other action ('label', 'accept', 'correct', 'undo') sets the document's labels to the event's `labels` (an 'undo' carries the
  * labels restored, [] when the document is unlabeled again). labeledCount = documents whose
  * labels are not empty.
  *
@@ -27,6 +27,7 @@ import type { JournalRecovery, JournalSentinel, LabelEvent } from '../shared/api
 import { DistilleryError } from '../shared/errors';
 import { PROJECT_LAYOUT } from '../shared/worker-protocol';
 import { diskError, isErrno, KeyedMutex, nodeFs, syncDir, writeAll, writeFileAtomic, type HostFileHandle, type HostFs } from './fs-util';
+import { changesLabels } from '../shared/label-event';
 import { parseJournal, validateEvent, type JournalLine, type ParsedJournal } from './journal-file';
 
 export type Sentinel = JournalSentinel;
@@ -286,7 +287,7 @@ function applyEvents(s: ReplayState, events: LabelEvent[]): ReplayState {
   const labels = new Map(s.labels);
   let labeled = s.labeled;
   for (const e of events) {
-    if (e.action === 'skip') continue;
+    if (!changesLabels(e.action)) continue;
     const was = (labels.get(e.docId) ?? 0) > 0;
     const now = e.labels.length > 0;
     labels.set(e.docId, e.labels.length);
@@ -311,6 +312,7 @@ function validateEvents(events: unknown): LabelEvent[] {
       ...(x.modelVersion !== undefined ? { modelVersion: x.modelVersion } : {}),
       action: x.action,
       ...(x.text !== undefined ? { text: x.text } : {}),
+      ...(x.reason !== undefined ? { reason: x.reason } : {}),
     };
   });
 }

@@ -6,10 +6,28 @@
  */
 
 export const LABEL_SOURCES = ['human', 'teacher', 'rule', 'student'] as const;
-export const LABEL_ACTIONS = ['label', 'accept', 'correct', 'skip', 'undo'] as const;
+export const LABEL_ACTIONS = ['label', 'accept', 'correct', 'skip', 'undo', 'unskip', 'gold', 'ungold'] as const;
+/**
+ * Actions that set a flag on the document and leave its labels alone (their `labels` is a snapshot of
+ * the document's labels at the time): 'skip' sets it aside ("ignore", with `reason`), 'unskip'
+ * restores it; 'gold' puts it in the gold set (a person's choice, or the gold-set draw: `who` is
+ * GOLD_DRAW_WHO), 'ungold' takes it out for good. A 'skip' without `reason` (journals written before
+ * skips were stored) sets nothing aside: it was a skip for the session only.
+ */
+export const FLAG_ACTIONS = ['skip', 'unskip', 'gold', 'ungold'] as const;
+/** The `who` of a 'gold' event made by the automatic draw (renderer/db/gold.ts), not by a person. */
+export const GOLD_DRAW_WHO = 'gold-set draw';
 
 export type LabelSource = (typeof LABEL_SOURCES)[number];
 export type LabelAction = (typeof LABEL_ACTIONS)[number];
+export type FlagAction = (typeof FLAG_ACTIONS)[number];
+
+const FLAGS: ReadonlySet<string> = new Set(FLAG_ACTIONS);
+
+/** Whether replaying the event sets the document's labels (every action but the flags). */
+export function changesLabels(action: LabelAction): boolean {
+  return !FLAGS.has(action);
+}
 
 export interface LabelEvent {
   docId: string;
@@ -21,13 +39,15 @@ export interface LabelEvent {
   action: LabelAction;
   /** The document's text, so that a rebuild from the journal alone restores documents too. */
   text?: string;
+  /** Why a document was set aside ('skip'; '' when none was given). */
+  reason?: string;
 }
 
 /**
  * Every field of a LabelEvent, in the order a journal line writes them. docId comes first: the
  * journal's repair looks for `{"docId":` to find an event glued onto a torn line.
  */
-export const LABEL_EVENT_FIELDS = ['docId', 'labels', 'source', 'who', 'at', 'action', 'modelVersion', 'text'] as const satisfies readonly (keyof LabelEvent)[];
+export const LABEL_EVENT_FIELDS = ['docId', 'labels', 'source', 'who', 'at', 'action', 'modelVersion', 'text', 'reason'] as const satisfies readonly (keyof LabelEvent)[];
 
 // A field added to LabelEvent but not to the list above is a compile error here.
 type MissingField = Exclude<keyof LabelEvent, (typeof LABEL_EVENT_FIELDS)[number]>;

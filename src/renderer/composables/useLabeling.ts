@@ -197,6 +197,7 @@ export function useLabeling(o: LabelingOptions) {
       } else {
         skipped.value.delete(docId);
         await setIgnored(p.id, docId, null, state.user);
+        void syncJournal(p.id);
       }
       const doc = await getDoc(p.id, docId);
       if (doc) {
@@ -214,6 +215,7 @@ export function useLabeling(o: LabelingOptions) {
       const ids = [...skipped.value];
       skipped.value = new Set();
       if (p) for (const id of ids) await setIgnored(p.id, id, null, state.user);
+      if (p && ids.length) void syncJournal(p.id);
       await refill(true);
     });
   }

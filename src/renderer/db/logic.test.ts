@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelDef, LabelEvent } from '../../shared/api';
+import { GOLD_DRAW_WHO } from '../../shared/label-event';
 import {
   bytesToBase64,
   checkDatabase,
@@ -237,6 +238,54 @@ describe('labels and events', () => {
     expect(f.get('d3')).toMatchObject({ labels: [], text: 'y' });
     expect(f.get('d4')).toMatchObject({ labels: ['pos'], source: 'teacher', modelVersion: 'm2' });
     expect(labeledInJournal(f)).toBe(2);
+  });
+});
+
+describe('journal flags (gold, set aside)', () => {
+  const at = (n: number) => `2025-01-01T00:00:0${n}.000Z`;
+  const e = (docId: string, action: LabelEvent['action'], n: number, extra: Partial<LabelEvent> = {}): LabelEvent => ({ docId, labels: ['pos'], source: 'human', who: 'ann', at: at(n), action, ...extra });
+
+  it('applies gold and skip with its reason, and their reversal, leaving the labels alone', () => {
+    const f = foldJournal([
+      e('a', 'label', 1),
+      e('b', 'label', 1),
+      e('c', 'label', 1),
+      e('a', 'gold', 2, { who: GOLD_DRAW_WHO }),
+      e('b', 'skip', 3, { reason: 'duplicate' }),
+      e('c', 'gold', 4),
+      e('c', 'ungold', 5),
+      e('d', 'skip', 6, { labels: [], reason: '' }),
+      e('d', 'unskip', 7, { labels: [] }),
+    ]);
+    expect(f.get('a')).toMatchObject({ labels: ['pos'], source: 'human', gold: 1, at: at(1) });
+    expect(f.get('a')?.ignored).toBeUndefined();
+    expect(f.get('b')).toMatchObject({ labels: ['pos'], ignored: { reason: 'duplicate', who: 'ann', at: at(3) } });
+    expect(f.get('b')?.gold).toBeUndefined();
+    // Taken out by a person: 0, never drawn again (db/gold.ts).
+    expect(f.get('c')).toMatchObject({ labels: ['pos'], gold: 0 });
+    expect(f.get('d')).toMatchObject({ labels: [], ignored: null });
+    expect(labeledInJournal(f)).toBe(3);
+  });
+
+  it('a later label keeps the flags; a model label takes a document out of the gold set', () => {
+    const f = foldJournal([
+      e('a', 'label', 1),
+      e('a', 'gold', 2),
+      e('a', 'skip', 3, { reason: 'r' }),
+      e('a', 'correct', 4, { labels: ['neg'] }),
+      e('b', 'label', 1),
+      e('b', 'gold', 2),
+      e('b', 'accept', 3, { source: 'teacher', modelVersion: 'm1' }),
+    ]);
+    expect(f.get('a')).toMatchObject({ labels: ['neg'], gold: 1, ignored: { reason: 'r' } });
+    expect(f.get('b')).toMatchObject({ labels: ['pos'], source: 'teacher', gold: null });
+  });
+
+  it('an old journal (skips without a reason, no flags) sets nothing aside and no gold', () => {
+    const f = foldJournal([e('a', 'label', 1), e('a', 'skip', 2), e('b', 'skip', 3, { labels: [] })]);
+    expect(f.get('a')?.ignored).toBeUndefined();
+    expect(f.get('b')?.ignored).toBeUndefined();
+    expect(f.get('a')?.gold).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { ExportRequest, LabelDef, LabelEvent, ParsedCorpus } from '../../shared/api';
 import type { TaskType } from '../../shared/task';
-import { toLabelEvent } from '../../shared/label-event';
+import { changesLabels, toLabelEvent, type FlagAction } from '../../shared/label-event';
 import { queueScore, type Strategy } from '../queue/strategies';
 import type { DocRow, EventRow, LabelSource } from './types';
 
@@ -263,6 +263,17 @@ export function makeEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text'>, l
   return e;
 }
 
+/**
+ * A flag event (gold, set aside: shared/label-event.ts FLAG_ACTIONS) for a document: it carries the
+ * document's labels as they are, so a rebuild that meets it first still has them. A skip always
+ * carries its reason ('' when none): that is what tells a stored skip from an old session-only one.
+ */
+export function flagEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text' | 'labels' | 'source' | 'labelModelVersion'>, action: FlagAction, who: string, at: string, reason?: string): EventRow {
+  const e = makeEvent(projectId, doc, doc.labels, { source: doc.source ?? 'human', who, at, modelVersion: doc.labelModelVersion }, action);
+  if (action === 'skip') e.reason = reason ?? '';
+  return e;
+}
+
 /** The event as the journal stores it (LabelEvent plus the text, so a rebuild needs nothing else). */
 export function journalEvent(e: EventRow): LabelEvent {
   return toLabelEvent(e);
@@ -276,20 +287,39 @@ export interface FoldedDoc {
   at: string;
   modelVersion?: string;
   text?: string;
+  /** The gold flag the journal leaves (DocRow.gold; null = not in the set); absent when the journal says nothing about it. */
+  gold?: 0 | 1 | null;
+  /** The document set aside ('skip' with a reason) or restored (null); absent when the journal says nothing about it. */
+  ignored?: DocRow['ignored'] | null;
 }
 
-/** Latest label state of every document named in a journal (skips change nothing). */
+/**
+ * Latest state of every document named in a journal: its labels, and the gold and set-aside flags
+ * (shared/label-event.ts FLAG_ACTIONS), which leave the labels alone. A model's label takes a
+ * document out of the gold set, as writeLabels and bulkAccept do.
+ */
 export function foldJournal(events: readonly LabelEvent[]): Map<string, FoldedDoc> {
   const out = new Map<string, FoldedDoc>();
   for (const e of events) {
     const prev = out.get(e.docId);
     const text = e.text ?? prev?.text;
-    if (e.action === 'skip') {
-      if (!prev) out.set(e.docId, { docId: e.docId, labels: [], who: e.who, at: e.at, text });
-      else if (text !== undefined) prev.text = text;
+    if (changesLabels(e.action)) {
+      const next: FoldedDoc = { docId: e.docId, labels: [...e.labels], source: e.labels.length ? e.source : undefined, who: e.who, at: e.at, modelVersion: e.modelVersion, text };
+      if (prev?.gold !== undefined) next.gold = prev.gold;
+      if (prev?.ignored !== undefined) next.ignored = prev.ignored;
+      if (e.action !== 'undo' && e.source !== 'human' && next.gold === 1) next.gold = null;
+      out.set(e.docId, next);
       continue;
     }
-    out.set(e.docId, { docId: e.docId, labels: [...e.labels], source: e.labels.length ? e.source : undefined, who: e.who, at: e.at, modelVersion: e.modelVersion, text });
+    // A flag: the labels stay (a document first named by a flag takes the labels the event carries).
+    const f: FoldedDoc = prev ?? { docId: e.docId, labels: [...e.labels], source: e.labels.length ? e.source : undefined, who: e.who, at: e.at, modelVersion: e.modelVersion };
+    if (text !== undefined) f.text = text;
+    if (e.action === 'gold') f.gold = 1;
+    else if (e.action === 'ungold') f.gold = 0;
+    else if (e.action === 'unskip') f.ignored = null;
+    // A skip without a reason was written before skips were stored: it set nothing aside.
+    else if (e.action === 'skip' && e.reason !== undefined) f.ignored = { reason: e.reason, who: e.who, at: e.at };
+    out.set(e.docId, f);
   }
   return out;
 }

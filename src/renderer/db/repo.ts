@@ -5,6 +5,7 @@
 import Dexie from 'dexie';
 import { importInto, peakImportFile } from 'dexie-export-import';
 import type { BackupInfo, BackupReason, DistilleryApi, LabelEvent, ProjectMeta } from '../../shared/api';
+import { GOLD_DRAW_WHO } from '../../shared/label-event';
 import type { TaskType } from '../../shared/task';
 import { queueScore, type Strategy } from '../queue/strategies';
 import {
@@ -17,6 +18,7 @@ import {
   writeInChunks,
   journalEvent,
   labelPatch,
+  flagEvent,
   makeEvent,
   scorePatch,
   type ImportPlan,
@@ -261,7 +263,7 @@ export async function writeLabels(
 export async function recordSkip(projectId: string, doc: DocRow, meta: LabelMeta, reason = ''): Promise<void> {
   await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     await strictDb.docs.update([projectId, doc.id], { ignored: { reason, who: meta.who, at: meta.at } });
-    await strictDb.events.add(makeEvent(projectId, doc, doc.labels, meta, 'skip'));
+    await strictDb.events.add(flagEvent(projectId, doc, 'skip', meta.who, meta.at, reason));
   });
 }
 
@@ -314,14 +316,19 @@ export async function bulkAccept(projectId: string, threshold: number, who: stri
 /**
  * Grows the project's gold set by the documents the draw adds now (db/gold.ts); returns how many.
  * With `keepForTraining`, draws nothing while that would leave fewer human labels to train on.
+ * Each document drawn is journaled ('gold' by GOLD_DRAW_WHO), so a rebuild from the journal gets the
+ * same set back and never draws it anew.
  */
 export async function updateGoldSet(p: Pick<ProjectRow, 'id' | 'goldFraction' | 'goldCap'>, keepForTraining = 0): Promise<number> {
-  return strictDb.transaction('rw', strictDb.docs, async () => {
+  return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const labeled = await strictDb.docs.where('[projectId+isLabeled]').equals([p.id, 1]).toArray();
     const add = goldAdditions(labeled, { fraction: p.goldFraction ?? GOLD_DEFAULTS.fraction, cap: p.goldCap ?? GOLD_DEFAULTS.cap }, p.id);
     const trainable = labeled.filter((d) => isHumanLabeled(d) && !inGold(d)).length - add.length;
-    if (trainable < keepForTraining) return 0;
-    if (add.length) await strictDb.docs.bulkUpdate(add.map((id) => ({ key: [p.id, id] as [string, string], changes: { gold: 1 as const } })));
+    if (trainable < keepForTraining || !add.length) return 0;
+    const byId = new Map(labeled.map((d) => [d.id, d]));
+    const at = new Date().toISOString();
+    await strictDb.docs.bulkUpdate(add.map((id) => ({ key: [p.id, id] as [string, string], changes: { gold: 1 as const } })));
+    await strictDb.events.bulkAdd(add.map((id) => flagEvent(p.id, byId.get(id)!, 'gold', GOLD_DRAW_WHO, at)));
     return add.length;
   });
 }
@@ -332,21 +339,31 @@ export async function goldDocs(projectId: string): Promise<DocRow[]> {
   return rows.filter(inGold);
 }
 
-/** A person puts a document in the gold set or takes it out (then it is never drawn again). Only a person's label can be gold. */
-export async function setGold(projectId: string, docId: string, on: boolean): Promise<void> {
-  await strictDb.transaction('rw', strictDb.docs, async () => {
+/**
+ * A person puts a document in the gold set or takes it out (then it is never drawn again). Only a
+ * person's label can be gold. Journaled ('gold' / 'ungold'); the caller flushes the journal.
+ */
+export async function setGold(projectId: string, docId: string, on: boolean, who: string): Promise<void> {
+  await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
     if (on && !isHumanLabeled(doc)) throw new Error(`document ${docId}: only a person's label can be gold (this one is ${doc.labels.length ? `from ${doc.source}` : 'unlabeled'})`);
     await strictDb.docs.update([projectId, docId], { gold: on ? 1 : 0 });
+    await strictDb.events.add(flagEvent(projectId, doc, on ? 'gold' : 'ungold', who, new Date().toISOString()));
   });
 }
 
-/** Sets a document aside (out of the queues, with an optional reason) or restores it (reason null). */
+/**
+ * Sets a document aside (out of the queues, with an optional reason) or restores it (reason null).
+ * Journaled ('skip' with the reason / 'unskip'); the caller flushes the journal.
+ */
 export async function setIgnored(projectId: string, docId: string, reason: string | null, who: string): Promise<void> {
-  await strictDb.transaction('rw', strictDb.docs, async () => {
-    const n = await strictDb.docs.update([projectId, docId], { ignored: reason === null ? undefined : { reason: reason.trim(), who, at: new Date().toISOString() } });
-    if (!n && !(await strictDb.docs.get([projectId, docId]))) throw new Error(`document ${docId} is not in the database`);
+  await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
+    const doc = await strictDb.docs.get([projectId, docId]);
+    if (!doc) throw new Error(`document ${docId} is not in the database`);
+    const at = new Date().toISOString();
+    await strictDb.docs.update([projectId, docId], { ignored: reason === null ? undefined : { reason: reason.trim(), who, at } });
+    await strictDb.events.add(flagEvent(projectId, doc, reason === null ? 'unskip' : 'skip', who, at, reason?.trim()));
   });
 }
 
@@ -440,7 +457,10 @@ async function applyJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'stra
   await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     for (const f of folded.values()) {
       const doc = await strictDb.docs.get([p.id, f.docId]);
-      const patch = labelPatch(f.labels, { source: f.source ?? 'human', who: f.who, at: f.at, modelVersion: f.modelVersion }, schema);
+      const patch: Partial<DocRow> = labelPatch(f.labels, { source: f.source ?? 'human', who: f.who, at: f.at, modelVersion: f.modelVersion }, schema);
+      // The flags the journal recorded (null: cleared); those it says nothing about stay as they are.
+      if (f.gold !== undefined) patch.gold = f.gold ?? undefined;
+      if (f.ignored !== undefined) patch.ignored = f.ignored ?? undefined;
       if (doc) {
         await strictDb.docs.update([p.id, f.docId], patch);
       } else {

@@ -173,7 +173,7 @@ export const en = {
       change: 'The last {labels} labels changed accuracy by {change} points.',
     },
   },
-  actions: { label: 'labeled', accept: 'accepted', correct: 'corrected', skip: 'skipped', undo: 'undid' },
+  actions: { label: 'labeled', accept: 'accepted', correct: 'corrected', skip: 'skipped', undo: 'undid', unskip: 'restored', gold: 'put in the gold set', ungold: 'taken out of the gold set' },
   sources: { human: 'human', teacher: 'teacher', rule: 'rule', student: 'student', none: 'unlabeled' },
   review: {
     title: 'Review pre-labels',
@@ -442,6 +442,7 @@ export const en = {
     done: 'Simulation finished on {n} human-labeled documents.',
   },
   gold: {
+    drawnAutomatically: 'drawn automatically',
     advanced: 'Advanced: gold set and label weights',
     goldTitle: 'Gold set (held-out test documents)',
     goldHelp:

@@ -174,7 +174,7 @@ export const zhCN: Messages = {
       change: '最近 {labels} 个标注使准确率变化 {change} 个百分点。',
     },
   },
-  actions: { label: '标注', accept: '采纳', correct: '更正', skip: '跳过', undo: '撤销' },
+  actions: { label: '标注', accept: '采纳', correct: '更正', skip: '跳过', undo: '撤销', unskip: '恢复', gold: '加入金标准集', ungold: '移出金标准集' },
   sources: { human: '人工', teacher: '教师模型', rule: '规则', student: '学生模型', none: '未标注' },
   review: {
     title: '审核预标注',
@@ -443,6 +443,7 @@ export const zhCN: Messages = {
     done: '模拟完成，基于 {n} 篇人工标注文档。',
   },
   gold: {
+    drawnAutomatically: '自动抽取',
     advanced: '高级：金标准集与标签权重',
     goldTitle: '金标准集（留出的测试文档）',
     goldHelp:

@@ -13,7 +13,7 @@ import { inGold, isHumanLabeled, labelOrigin, testSetSummary } from '../db/gold'
 import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSet, updateJob } from '../db/repo';
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
-import { state, toast, patchLocalProject, refreshStats } from './app';
+import { state, toast, patchLocalProject, refreshStats, syncJournal } from './app';
 import { simulationDocs } from './simulate-request';
 import { teacherOfRun, teacherRecordName } from './teacher-kind';
 import { noteTrainingFinished } from './training-finished';
@@ -177,7 +177,8 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   // (db/gold.ts). The live loop grades its candidates on it too, but draws only while enough human
   // labels stay to train naive Bayes (its first retrain at 10 labels would otherwise keep 9).
   // The simulator draws its own test splits and keeps no model: it leaves the gold set alone.
-  if (kind !== 'simulate') await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0);
+  // The documents drawn are journaled (db/repo.ts updateGoldSet): a rebuild gets the same set back.
+  if (kind !== 'simulate' && (await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0))) void syncJournal(p.id);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
   let labeled: JobRequest['docs']['labeled'] = docs
