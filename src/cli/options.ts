@@ -1,6 +1,6 @@
 /** Option parsers and the options shared by train and distill. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { rangeText, STUDENT_OPTIONS, whyBadOption, type OptionTable } from '../shared/job-options';
+import { chooseStudentDefaults, PRESET_OPTIONS, rangeText, STUDENT_OPTIONS, STUDENT_PRESETS, whyBadOption, type JobOptionsOf, type OptionTable } from '../shared/job-options';
 import type { TrainJobOptions } from '../worker/jobs/train-job';
 import { DistilleryError } from '../shared/errors';
 import { DEFAULT_SOURCE_WEIGHTS, parseSourceWeights, type SourceWeights } from '../shared/source-weights';
@@ -156,4 +156,29 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
     backend: o.backend as string | undefined,
     charts: o.charts as boolean,
   };
+}
+
+/** `--preset`: the student defaults (by backend unless named); train and distill. */
+export const presetOption = (): Option => tableOption(PRESET_OPTIONS, 'preset');
+
+/** Options a preset may set, and where each sits in the job's options. */
+const PRESET_KEYS = [...new Set(Object.values(STUDENT_PRESETS).flatMap((p) => Object.keys(p)))] as (keyof JobOptionsOf<'train-student'>)[];
+const ARCHITECTURE_KEYS = new Set(['hidden', 'layers', 'embedDim', 'dropout', 'filterSizes', 'numFilters', 'attDim']);
+
+/**
+ * Fills the student defaults of the backend that runs (or of `--preset`) into `opts`, where the
+ * user gave no flag (commander's own defaults do not count as given). Returns the line that says
+ * what was chosen and why, or undefined when no preset applies (an explicit --model).
+ */
+export function applyStudentDefaults(opts: TrainJobOptions, cmd: Command, backend: string): string | undefined {
+  const given: Record<string, unknown> = {};
+  for (const k of PRESET_KEYS) if (cmd.getOptionValueSource(k) === 'cli') given[k] = cmd.getOptionValue(k);
+  const d = chooseStudentDefaults(backend, cmd.getOptionValue('preset') as string | undefined, given);
+  if (!d) return undefined;
+  opts.architecture ??= {};
+  for (const [k, v] of Object.entries(d.filled)) {
+    if (ARCHITECTURE_KEYS.has(k)) (opts.architecture as Record<string, unknown>)[k] = v;
+    else (opts as unknown as Record<string, unknown>)[k] = v;
+  }
+  return d.line;
 }

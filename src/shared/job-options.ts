@@ -68,8 +68,8 @@ const table = <T extends OptionTable>(t: T): T => t;
 
 /** Shared by every training of a student (and of a student architecture used as the teacher). */
 export const STUDENT_OPTIONS = table({
-  epochs: { type: 'int', min: 1, max: 10_000, default: 8, help: 'epochs' },
-  model: { type: 'enum', values: ARCHITECTURES, default: 'bilstm', help: 'student architecture' },
+  epochs: { type: 'int', min: 1, max: 10_000, default: 8, help: 'epochs (unset: the preset\'s, 3 for textcnn on a CPU backend)' },
+  model: { type: 'enum', values: ARCHITECTURES, default: 'bilstm', help: 'student architecture (when neither it nor a size is set, --preset decides: textcnn on a CPU backend)' },
   batchSize: { type: 'int', min: 1, max: 65_536, default: 32, help: 'batch size' },
   learningRate: { type: 'number', min: 0, max: 10, minExclusive: true, step: 0.0001, default: 1e-3, cli: 'lr', aliases: ['lr'], help: 'Adam learning rate' },
   seed: { type: 'int', min: -INT32, max: INT32, default: 42, help: 'random seed (initialisation, order, dropout; also the split unless --split-seed)' },
@@ -253,6 +253,64 @@ export const APP_FORM_PRESETS = {
   student: { model: 'textcnn', epochs: 10, batchSize: 16, patience: 3, hidden: 64 },
   sweep: { alphas: [0, 0.25, 0.5, 0.75, 1] },
 } as const satisfies { teacher: JobOptionsOf<'train-student'>; student: JobOptionsOf<'distill'>; sweep: JobOptionsOf<'alpha-sweep'> };
+
+/**
+ * Student defaults by backend (issue #11): on a CPU backend (wasm, cpu, tensorflow without CUDA) a
+ * first model should come in minutes, so 'cpu' is a small TextCNN (the native conv kernels make it
+ * fast there) for 3 epochs; on a GPU, and one option away anywhere, digest A's Distill-BiLSTM
+ * (research-digest.md: 2 layers, hidden 256, 8 epochs). Only options the user left unset are filled.
+ * Sequence length stays the table's: the length percentile, cut head+tail (src/worker/text).
+ */
+export const STUDENT_PRESETS = {
+  cpu: { model: 'textcnn', numFilters: 64, filterSizes: [2, 3, 4, 5], epochs: 3 },
+  'digest-a': { model: 'bilstm', layers: 2, hidden: 256, epochs: 8 },
+} as const satisfies Record<string, JobOptionsOf<'train-student'>>;
+export type StudentPresetName = keyof typeof STUDENT_PRESETS;
+/** 'auto': the preset of the backend that runs (PRESET_BY_BACKEND). */
+export const STUDENT_PRESET_CHOICES = ['auto', ...(Object.keys(STUDENT_PRESETS) as StudentPresetName[])] as const;
+/** The backend ladder's rungs (src/worker/backend/tfjs-backend.ts) → their preset. */
+export const PRESET_BY_BACKEND: Readonly<Record<string, StudentPresetName>> = { 'tensorflow-gpu': 'digest-a', tensorflow: 'cpu', wasm: 'cpu', cpu: 'cpu' };
+export const PRESET_OPTIONS = table({
+  preset: { type: 'enum', values: STUDENT_PRESET_CHOICES, default: 'auto', help: "student defaults: auto (by backend: cpu on a CPU, digest-a on a GPU) | cpu (TextCNN, 3 epochs) | digest-a (digest A's BiLSTM, 2 layers, hidden 256, 8 epochs)" },
+});
+
+const SHAPE_KEYS = [...new Set(Object.values(STUDENT_PRESETS).flatMap((p) => Object.keys(p)))].filter((k) => k !== 'epochs') as (keyof JobOptionsOf<'train-student'>)[];
+
+export interface StudentDefaults {
+  preset: StudentPresetName;
+  /** The preset's values the user left unset (these are applied). */
+  filled: JobOptionsOf<'train-student'>;
+  /** One line: what was chosen and why, e.g. for `train` and the Train view. */
+  line: string;
+}
+
+/**
+ * Which student defaults apply on `backend` given `preset` ('auto' unless the user named one) and the
+ * options the user set. With 'auto' and an explicit model the table's defaults stay (a preset is for
+ * one model: `--hidden 8` means a BiLSTM); a named preset fills whatever the user left unset.
+ */
+export function chooseStudentDefaults(backend: string, preset: string = 'auto', given: JobOptionsOf<'train-student'> = {}): StudentDefaults | undefined {
+  if (!STUDENT_PRESET_CHOICES.includes(preset as never)) throw new DistilleryError('CONFIG', `option "preset": unknown preset ${JSON.stringify(preset)}; valid: ${STUDENT_PRESET_CHOICES.join(', ')}`, { field: 'preset' });
+  // An explicit model or model shape under 'auto' keeps the table's defaults (a preset is one model).
+  if (preset === 'auto' && SHAPE_KEYS.some((k) => given[k] !== undefined)) return undefined;
+  const name: StudentPresetName = preset === 'auto' ? (PRESET_BY_BACKEND[backend] ?? 'cpu') : (preset as StudentPresetName);
+  const p: JobOptionsOf<'train-student'> = STUDENT_PRESETS[name];
+  const filled: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) if ((given as Record<string, unknown>)[k] === undefined) filled[k] = Array.isArray(v) ? [...v] : v;
+  const c = { ...p, ...given };
+  const widths = c.filterSizes ?? [];
+  const contiguous = widths.every((w, i) => i === 0 || w === widths[i - 1] + 1);
+  const shape =
+    c.model === 'textcnn'
+      ? `${c.numFilters} filters × widths ${contiguous && widths.length > 2 ? `${widths[0]}–${widths[widths.length - 1]}` : widths.join(',')}`
+      : `${c.layers} layer${c.layers === 1 ? '' : 's'}, hidden ${c.hidden}`;
+  const gpu = PRESET_BY_BACKEND[backend] === 'digest-a';
+  const why =
+    preset !== 'auto'
+      ? `--preset ${name}${name === 'digest-a' ? " (digest A's configuration)" : ''}`
+      : `chosen for a ${gpu ? 'GPU' : 'CPU'} backend (${backend})${name === 'cpu' ? "; --preset digest-a for the paper's BiLSTM" : " (digest A's configuration); --preset cpu for a quick TextCNN"}`;
+  return { preset: name, filled: filled as never, line: `defaults: ${c.model}, ${shape}, ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} — ${why}` };
+}
 
 /** A numeric option's bounds for an <input type="number">: min, max and step (1 for integers). */
 export function inputBounds(s: OptionSpec): { min?: number; max?: number; step?: number | 'any' } {

@@ -5,7 +5,7 @@ import { runRepeated } from '../../worker/jobs/repeated-runs';
 import { describeTeacherOutputs, readTeacherOutputsMeta, teacherOutputsNameLabels } from '../../worker/jobs/teacher-outputs';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { addTrainOptions, int, tableOption, trainJobOptions } from '../options';
+import { addTrainOptions, applyStudentDefaults, int, presetOption, tableOption, trainJobOptions } from '../options';
 import { info, stderrProgress } from '../progress';
 import { printTrainSummary } from './train-summary';
 
@@ -37,8 +37,9 @@ export function distillCommand(): Command {
       .option('--runs <n>', 'repeat with seeds seed..seed+n-1 on the same split; report mean ± std', int('--runs'), 1)
       .option('--alpha-sweep', 'train for each α in --alphas and write a table and chart (digest A)')
       .addOption(tableOption(ALPHA_SWEEP_OPTIONS, 'alphas'))
+      .addOption(presetOption())
       .addHelpText('after', LOSS_HELP),
-  ).action(async (o) => {
+  ).action(async (o, cmd: Command) => {
     const meta = await readTeacherOutputsMeta(o.teacherOutputs);
     const teacherName = (o.teacherName as string | undefined) ?? (meta ? describeTeacherOutputs(meta) : undefined);
     info(`teacher: ${teacherName ?? `not named (soft labels from ${o.teacherOutputs}; --teacher-name names it in the model card)`}`);
@@ -55,7 +56,8 @@ export function distillCommand(): Command {
     };
     const cancel = sigintCancel();
     try {
-      await announceBackend(opts.backend);
+      const defaults = applyStudentDefaults(opts, cmd, (await announceBackend(opts.backend)).name);
+      if (defaults) info(defaults);
       if (o.alphaSweep) {
         info(`distillery distill --alpha-sweep: ${o.alphas.length} α values × ${o.runs} seed(s) at ρ = ${opts.temperature}`);
         const sweep = await runAlphaSweep(opts, o.alphas, o.runs, o.out, (label) => stderrProgress(label), cancel);
