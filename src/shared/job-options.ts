@@ -112,12 +112,16 @@ export const DISTILL_OPTIONS = table({
   temperature: { type: 'number', min: 0.5, max: 100, step: 0.5, default: 3, help: 'softmax temperature ρ' },
   useUnlabeled: { type: 'boolean', default: false, help: 'also train on rows without a human label, from soft labels only (data distillation)' },
   teacherName: { type: 'string', help: 'how to describe the teacher in the model card' },
+  selfTrain: { type: 'int', min: 0, max: 20, default: 0, help: 'self-training rounds: the current model (the teacher, then the last student) pseudo-labels the unlabeled rows, the confident ones join the human labels (0 = off)' },
+  confidence: { type: 'number', min: 0, max: 1, minExclusive: true, step: 0.05, default: 0.9, help: 'self-training: smallest predicted probability of a kept pseudo-label' },
+  unlabeledFrac: { type: 'number', min: 0, max: 0.99, step: 0.05, default: 0, help: 'self-training: hide the labels of this seeded fraction of the training rows (they join the unlabeled pool; their hidden labels grade the pseudo-labels)' },
 });
 
 export const MAX_SWEEP_ALPHAS = 21;
 export const MAX_SWEEP_SEEDS = 10;
-const { alpha: _sweepSetsAlpha, ...DISTILL_BUT_ALPHA } = DISTILL_OPTIONS;
-void _sweepSetsAlpha;
+// A sweep sets α itself and trains each α once (no self-training rounds).
+const { alpha: _sweepSetsAlpha, selfTrain: _s, confidence: _c, unlabeledFrac: _u, ...DISTILL_BUT_ALPHA } = DISTILL_OPTIONS;
+void [_sweepSetsAlpha, _s, _c, _u];
 export const ALPHA_SWEEP_OPTIONS = table({
   ...DISTILL_BUT_ALPHA,
   alphas: { type: 'numList', min: 0, max: 1, maxItems: MAX_SWEEP_ALPHAS, distinct: true, default: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], help: 'α values of the sweep' },

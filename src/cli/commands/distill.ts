@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { ALPHA_SWEEP_OPTIONS, DISTILL_OPTIONS } from '../../shared/job-options';
 import { runAlphaSweep } from '../../worker/jobs/alpha-sweep';
+import { DistilleryError } from '../../shared/errors';
 import { runRepeated } from '../../worker/jobs/repeated-runs';
+import { checkSelfTrainOptions, runSelfTraining, type SelfTrainResult } from '../../worker/jobs/self-train';
 import { describeTeacherOutputs, readTeacherOutputsMeta, teacherOutputsNameLabels } from '../../worker/jobs/teacher-outputs';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
@@ -28,18 +30,23 @@ export function distillCommand(): Command {
     new Command('distill')
       .description('Train a student on a teacher\'s soft labels plus the human labels (knowledge distillation).')
       .requiredOption('--data <file>', 'corpus: labeled rows, and unlabeled rows for --use-unlabeled')
-      .requiredOption('--teacher-outputs <file>', 'teacher logits or probabilities per data row (JSONL)')
+      .option('--teacher-outputs <file>', 'teacher logits or probabilities per data row (JSONL); optional with --self-train (round 0\'s student is then the first teacher)')
       .option('--out <dir>', 'model folder (or sweep folder with --alpha-sweep)', 'runs/distilled')
       .addOption(tableOption(DISTILL_OPTIONS, 'alpha'))
       .addOption(tableOption(DISTILL_OPTIONS, 'temperature'))
       .option('--teacher-name <text>', DISTILL_OPTIONS.teacherName.help)
       .addOption(tableOption(DISTILL_OPTIONS, 'useUnlabeled'))
+      .addOption(tableOption(DISTILL_OPTIONS, 'selfTrain'))
+      .addOption(tableOption(DISTILL_OPTIONS, 'confidence'))
+      .addOption(tableOption(DISTILL_OPTIONS, 'unlabeledFrac'))
       .option('--runs <n>', 'repeat with seeds seed..seed+n-1 on the same split; report mean ± std', int('--runs'), 1)
       .option('--alpha-sweep', 'train for each α in --alphas and write a table and chart (digest A)')
       .addOption(tableOption(ALPHA_SWEEP_OPTIONS, 'alphas'))
       .addOption(presetOption())
       .addHelpText('after', LOSS_HELP),
   ).action(async (o, cmd: Command) => {
+    if (o.selfTrain > 0) return selfTrain(o, cmd);
+    if (!o.teacherOutputs) throw new DistilleryError('CONFIG', "required option '--teacher-outputs <file>' not specified (it is optional with --self-train only)", { field: 'teacherOutputs' });
     const meta = await readTeacherOutputsMeta(o.teacherOutputs);
     const teacherName = (o.teacherName as string | undefined) ?? (meta ? describeTeacherOutputs(meta) : undefined);
     info(`teacher: ${teacherName ?? `not named (soft labels from ${o.teacherOutputs}; --teacher-name names it in the model card)`}`);
@@ -72,4 +79,35 @@ export function distillCommand(): Command {
       cancel.dispose();
     }
   });
+}
+
+/** `distill --self-train ROUNDS`: rounds of pseudo-labeling (src/worker/jobs/self-train.ts), one seed per --runs. */
+async function selfTrain(o: Record<string, unknown> & { selfTrain: number; confidence: number; unlabeledFrac: number; runs: number }, cmd: Command): Promise<void> {
+  if (o.alphaSweep) throw new DistilleryError('CONFIG', '--self-train and --alpha-sweep are separate experiments: give one', { field: 'selfTrain' });
+  const opts = {
+    ...trainJobOptions(o),
+    teacherOutputs: o.teacherOutputs as string | undefined,
+    teacherName: o.teacherName as string | undefined,
+    alpha: o.alpha as number,
+    temperature: o.temperature as number,
+    useUnlabeled: Boolean(o.useUnlabeled),
+  };
+  const s = { rounds: o.selfTrain, confidence: o.confidence, unlabeledFrac: o.unlabeledFrac };
+  checkSelfTrainOptions(opts, s);
+  const cancel = sigintCancel();
+  try {
+    const defaults = applyStudentDefaults(opts, cmd, (await announceBackend(opts.backend)).name);
+    if (defaults) info(defaults);
+    info(`distillery distill --self-train ${s.rounds}: ${opts.model} on ${opts.data}, confidence ≥ ${s.confidence}, first teacher: ${opts.teacherOutputs ?? 'the round-0 student'}`);
+    const results: SelfTrainResult[] = [];
+    for (let r = 0; r < o.runs && !cancel.cancelled; r++) {
+      const seed = opts.seed + r;
+      const res = await runSelfTraining({ ...opts, seed, splitSeed: opts.splitSeed ?? opts.seed, out: r === 0 ? (o.out as string) : undefined }, s, (round) => stderrProgress(`[seed ${seed} round ${round}] `), cancel);
+      for (const x of res.rounds) info(`seed ${seed} round ${x.round}: accuracy ${(100 * (x.metrics.accuracy ?? NaN)).toFixed(2)} %${x.pseudo ? `, ${x.pseudo.keptTotal} pseudo-labels, precision ${x.pseudo.precision === null ? '—' : (100 * x.pseudo.precision).toFixed(2) + ' %'}` : ''}`);
+      results.push(res);
+    }
+    process.stdout.write(JSON.stringify({ selfTraining: results }) + '\n');
+  } finally {
+    cancel.dispose();
+  }
 }

@@ -99,6 +99,8 @@ export interface TrainJobResult {
   dataHash: string;
   /** Test-set probabilities (n × C), for ensembles and reports. */
   testProbs: Float32Array;
+  /** Probabilities (n × C) of PreparedData.scoreDocs, when it names any. */
+  scoredProbs?: Float32Array;
 }
 
 /** The option table's student defaults (src/shared/job-options.ts) that every training fills in. */
@@ -131,6 +133,8 @@ export interface PreparedData {
   unlabeled: CorpusDoc[];
   teacher?: Map<CorpusDoc, Float32Array>;
   dataHash: string;
+  /** Documents the trained student also scores (self-training's unlabeled pool); their probabilities come back as scoredProbs. */
+  scoreDocs?: CorpusDoc[];
 }
 
 /** Reads and splits the data once; sweeps and repeated runs reuse it. */
@@ -229,6 +233,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
       sizes: { train: d.train.length, valid: d.valid.length, test: d.test.length, unlabeledUsed: extra.length },
       dataHash: d.dataHash,
       testProbs,
+      ...(d.scoreDocs ? { scoredProbs: predictDocs(student, d.scoreDocs, pipeline, schema, o.data) } : {}),
     };
     if (o.out) {
       const distillation = d.teacher ? await distillationRecord(o, multi, out.sizes) : undefined;
@@ -284,6 +289,11 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   } finally {
     student.dispose();
   }
+}
+
+function predictDocs(student: Student, docs: CorpusDoc[], pipeline: TextPipeline, schema: LabelSchema, file: string): Float32Array {
+  const set = encodeDocs(docs.map((x) => ({ ...x, labels: [] })), pipeline, schema, file);
+  return student.predictProbs(set.ids, set.n);
 }
 
 async function trainWith(workers: number, student: Student, train: EncodedSet, valid: EncodedSet, opts: Parameters<typeof trainStudent>[3]): Promise<TrainResult> {

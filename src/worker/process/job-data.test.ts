@@ -15,6 +15,11 @@ describe('trainOptionsFrom', () => {
     expect(trainOptionsFrom({}, true)).toMatchObject({ alpha: 0.5, temperature: 3 });
   });
 
+  it('refuses self-training rounds in an app job rather than ignoring them (the CLI runs them)', () => {
+    expect(() => trainOptionsFrom({ selfTrain: 2, confidence: 0.9 }, true)).toThrow(/option "selfTrain": self-training runs from the command line/);
+    expect(trainOptionsFrom({ selfTrain: 0, confidence: 0.9 }, true)).not.toHaveProperty('confidence');
+  });
+
   it('names the bad option', () => {
     expect(() => trainOptionsFrom({ epochz: 3 }, false)).toThrow(/option "epochz": unknown option; valid: epochs/);
     expect(() => trainOptionsFrom({ epochs: 2.5 }, false)).toThrow(/expected an integer/);
@@ -84,6 +89,11 @@ describe('bertTeacherOptionsFrom', () => {
     expect(p).toMatchObject({ source: 'pretrain', maxLen: 64, pretrain: { layers: 2, hidden: 128, heads: 2, epochs: 1, vocabSize: 8000 } });
     expect(p.modelDir).toBeUndefined();
     expect(bertTeacherOptionsFrom({ source: 'pretrain', hidden: 32 }).pretrain).toMatchObject({ hidden: 32, heads: 4, layers: 4 });
+  });
+
+  it('refuses self-training rounds in an app job rather than ignoring them (the CLI runs them)', () => {
+    expect(() => trainOptionsFrom({ selfTrain: 2, confidence: 0.9 }, true)).toThrow(/option "selfTrain": self-training runs from the command line/);
+    expect(trainOptionsFrom({ selfTrain: 0, confidence: 0.9 }, true)).not.toHaveProperty('confidence');
   });
 
   it('names the bad option', () => {

@@ -37,6 +37,9 @@ export function trainOptionsFrom(options: Record<string, unknown>, distill: bool
     for (const [k, v] of Object.entries(architecture)) if (v !== undefined && v !== null) flat[k] = v;
   }
   const checked: Record<string, unknown> = validateJobOptions(distill ? 'distill' : 'train-student', flat);
+  // Self-training runs from the CLI (distill --self-train); refused here rather than silently ignored.
+  if (typeof checked.selfTrain === 'number' && checked.selfTrain > 0) throw bad('selfTrain', 'self-training runs from the command line only for now (distillery distill --self-train)');
+  for (const k of ['selfTrain', 'confidence', 'unlabeledFrac']) delete checked[k];
   const arch: Record<string, unknown> = {};
   for (const k of ARCH_KEYS) {
     if (checked[k] === undefined) continue;
