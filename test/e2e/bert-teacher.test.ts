@@ -12,7 +12,7 @@
  * The renderer is built into a folder of its own (so that this file can run beside the others).
  * Screenshots go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots), bert-teacher-*.png.
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, projectRow, startServe, waitFor, type Serve } from './harness';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, liveLoopOff, startServe, waitFor, type Serve } from './harness';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,8 +87,7 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     await page.waitForSelector('[data-testid="doc-text"]');
     // The live loop off: its naive Bayes would otherwise compete with the teacher for the queue after
     // every training (and add its own rows to the runs table); this file checks the teacher's pre-labels.
-    await page.uncheck('[data-testid="live-loop-on"]');
-    await expect.poll(async () => (await projectRow(page, projectId))?.liveLoop?.enabled, { timeout: 15_000 }).toBe(false);
+    await liveLoopOff(page, projectId);
     await page.click('[data-testid="nav-train"]');
     await page.selectOption('[data-testid="teacher-kind"]', 'model-dir');
     await page.waitForSelector('[data-testid="bert-form"]');

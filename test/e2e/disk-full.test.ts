@@ -11,7 +11,7 @@
  * skipped and its title says why. The tmpfs is unmounted in afterAll, whatever happened.
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), disk-full-*.png.
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve, type StoredDoc, readJournal } from './harness';
+import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, liveLoopOff, startServe, waitFor, type Serve, type StoredDoc, readJournal } from './harness';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -141,6 +141,8 @@ describe.skipIf(!!why)(`a full disk under the projects folder (serve mode, tmpfs
     folder = path.join(projectsDir, pid);
     await page.click('[data-testid="project-card"][data-sample]');
     await page.waitForSelector('[data-testid="doc-text"]');
+    // The journal's own events only: the live loop's gold-set draws would be journaled too.
+    await liveLoopOff(page, pid);
     await page.locator('body').focus();
     for (const k of ['1', '2', '2', '1', '2']) await label(k);
     await waitFor(page, '() => document.querySelector(\'[data-testid="progress"]\')?.textContent?.trim() === "105 / 800 labeled"');

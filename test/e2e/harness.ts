@@ -1,10 +1,11 @@
 /** What the browser end-to-end tests share: Chromium's path and launch, a `distillery serve` process, waiting, shutdown. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { LabelEvent } from '../../src/shared/label-event';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -65,6 +66,33 @@ export function watchPageErrors(page: Page, errors: string[]): void {
   page.on('console', (m) => {
     if (m.type() === 'error' && !/favicon|status of 40[34]/.test(m.text())) errors.push(m.text());
   });
+}
+
+export interface Workbench {
+  tmp: string;
+  projectsDir: string;
+  serve: Serve;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * The usual set-up of a browser test: a temporary folder, the UI built into it, `distillery serve`
+ * over an empty projects folder, and one Chromium page (English) whose errors go to `pageErrors`.
+ */
+export async function startWorkbench(prefix: string, pageErrors: string[], viewport = { width: 1280, height: 900 }): Promise<Workbench> {
+  mkdirSync(SHOTS, { recursive: true });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const projectsDir = path.join(tmp, 'projects');
+  mkdirSync(projectsDir);
+  const renderer = path.join(tmp, 'renderer');
+  buildRenderer(renderer);
+  const serve = await startServe(projectsDir, renderer);
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport, locale: 'en-US' });
+  const page = await context.newPage();
+  watchPageErrors(page, pageErrors);
+  return { tmp, projectsDir, serve, browser, page };
 }
 
 /** Closes the browser, stops serve and removes the test's temporary folder. */
@@ -138,6 +166,17 @@ export function projectRow(page: Page, projectId: string): Promise<{ strategy?: 
       }),
     projectId,
   );
+}
+
+/**
+ * Turns the open project's live loop off (Annotate view) and waits until it is saved: for tests of
+ * other things, where its retrains would add gold-set draws to the journal and rows to the runs table.
+ */
+export async function liveLoopOff(page: Page, projectId: string): Promise<void> {
+  await page.uncheck('[data-testid="live-loop-on"]');
+  // Give the focus back to the page, so that label keys reach the labeling view, not the checkbox.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await expect.poll(async () => (await projectRow(page, projectId))?.liveLoop?.enabled, { timeout: 15_000 }).toBe(false);
 }
 
 /** Count only: no documents cross to the test (the 100,000-document case). */

@@ -12,9 +12,8 @@
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), journal-*.png.
  */
-import { buildRenderer, haveChromium, launchChromium, projectFolder, shutdown, watchPageErrors, SHOTS, startServe, waitFor, type Serve, readJournal } from './harness';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
-import os from 'node:os';
+import { haveChromium, projectFolder, shutdown, SHOTS, waitFor, type Serve, readJournal, startWorkbench, liveLoopOff } from './harness';
+import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,21 +67,13 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     await page.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
     await page.click('[data-testid="project-card"][data-sample]');
     await page.waitForSelector('[data-testid="doc-text"]');
+    // The journal's own events only: the live loop's gold-set draws would be journaled too.
+    await liveLoopOff(page, pid);
     await page.locator('body').focus();
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-journal-e2e-'));
-    projectsDir = path.join(tmp, 'projects');
-    mkdirSync(projectsDir);
-    const renderer = path.join(tmp, 'renderer');
-    buildRenderer(renderer);
-    serve = await startServe(projectsDir, renderer);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    page = await context.newPage();
-    watchPageErrors(page, pageErrors);
+    ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-journal-e2e-', pageErrors, { width: 1280, height: 800 }));
   }, 180_000);
 
   afterAll(async () => {

@@ -11,13 +11,11 @@
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), flags-*.png.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOLD_DRAW_WHO } from '../../src/shared/label-event';
-import { buildRenderer, haveChromium, launchChromium, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, waitFor, watchPageErrors, type Serve, type StoredDoc } from './harness';
+import { haveChromium, projectDocs, projectFolder, readJournal, shutdown, SHOTS, waitFor, type Serve, type StoredDoc, startWorkbench } from './harness';
 
 type Doc = StoredDoc & { gold?: 0 | 1; ignored?: { reason: string; who: string } };
 
@@ -62,17 +60,7 @@ describe.skipIf(!haveChromium)('gold flags and documents set aside are journaled
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-flags-e2e-'));
-    projectsDir = path.join(tmp, 'projects');
-    mkdirSync(projectsDir);
-    const renderer = path.join(tmp, 'renderer');
-    buildRenderer(renderer);
-    serve = await startServe(projectsDir, renderer);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    page = await context.newPage();
-    watchPageErrors(page, pageErrors);
+    ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-flags-e2e-', pageErrors));
   }, 180_000);
 
   afterAll(async () => {

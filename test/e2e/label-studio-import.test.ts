@@ -11,12 +11,10 @@
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), import-ls-*.png.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer, haveChromium, launchChromium, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, waitFor, watchPageErrors, type Serve } from './harness';
+import { haveChromium, projectDocs, projectFolder, readJournal, shutdown, SHOTS, waitFor, type Serve, startWorkbench } from './harness';
 
 const choice = (choices: string[]) => [{ from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices } }];
 const LS_EXPORT = [
@@ -36,17 +34,7 @@ describe.skipIf(!haveChromium)('Label Studio and doccano import in the workbench
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `import-ls-${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-ls-e2e-'));
-    projectsDir = path.join(tmp, 'projects');
-    mkdirSync(projectsDir);
-    const renderer = path.join(tmp, 'renderer');
-    buildRenderer(renderer);
-    serve = await startServe(projectsDir, renderer);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    page = await context.newPage();
-    watchPageErrors(page, pageErrors);
+    ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-ls-e2e-', pageErrors));
   }, 180_000);
 
   afterAll(async () => {
