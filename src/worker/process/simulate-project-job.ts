@@ -68,7 +68,7 @@ export async function runSimulateProjectJob(r: JobRequest, ctx: JobContext): Pro
         tokens: 'char',
         nbAlpha: SIMULATE_OPTIONS.nbAlpha.default,
         committee: SIMULATE_OPTIONS.committee.default,
-        student: { epochs: o.epochs, batchSize: 32, learningRate: 1e-3 },
+        student: { epochs: o.epochs, batchSize: SIMULATE_OPTIONS.batchSize.default, learningRate: SIMULATE_OPTIONS.learningRate.default },
         out: partialDir,
         // The UI draws its own chart from the curves.
         charts: false,
