@@ -97,6 +97,7 @@ export function validateEvent(e: unknown, i: number): asserts e is LabelEvent {
   if (typeof x.who !== 'string') throw bad('who', 'must be a string');
   if (typeof x.at !== 'string' || x.at === '') throw bad('at', 'must be a timestamp string');
   if (typeof x.action !== 'string' || !EVENT_ACTIONS.has(x.action)) throw bad('action', `must be one of ${[...EVENT_ACTIONS].join(', ')}`);
+  if (x.id !== undefined && (typeof x.id !== 'string' || x.id === '' || x.id.length > 200)) throw bad('id', 'must be a non-empty string (at most 200 characters)');
   if (x.modelVersion !== undefined && typeof x.modelVersion !== 'string') throw bad('modelVersion', 'must be a string');
   if (x.text !== undefined && typeof x.text !== 'string') throw bad('text', 'must be a string');
   if (x.reason !== undefined && (typeof x.reason !== 'string' || x.reason.length > 10_000)) throw bad('reason', 'must be a string (at most 10000 characters)');

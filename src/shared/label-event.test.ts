@@ -3,9 +3,9 @@ import { changesLabels, FLAG_ACTIONS, LABEL_ACTIONS, LABEL_EVENT_FIELDS, toLabel
 
 describe('label events', () => {
   it('keeps only the event fields of a larger row, docId first (the journal repair looks for {"docId":)', () => {
-    const row = { seq: 7, projectId: 'p', journaled: 0, text: '好吃', at: 't', who: 'w', action: 'skip', reason: 'r', source: 'teacher', labels: ['1'], docId: 'd', modelVersion: 'v2' } as LabelEvent & Record<string, unknown>;
+    const row = { seq: 7, id: 'e-1', projectId: 'p', journaled: 0, text: '好吃', at: 't', who: 'w', action: 'skip', reason: 'r', source: 'teacher', labels: ['1'], docId: 'd', modelVersion: 'v2' } as LabelEvent & Record<string, unknown>;
     const e = toLabelEvent(row);
-    expect(Object.keys(e)).toEqual(['docId', 'labels', 'source', 'who', 'at', 'action', 'modelVersion', 'text', 'reason']);
+    expect(Object.keys(e)).toEqual(['docId', 'id', 'labels', 'source', 'who', 'at', 'action', 'modelVersion', 'text', 'reason']);
     expect(JSON.stringify(e).startsWith('{"docId":')).toBe(true);
     expect(Object.keys(e)).toEqual([...LABEL_EVENT_FIELDS]);
   });
@@ -22,6 +22,6 @@ describe('label events', () => {
 
   it('flags (gold, set aside, and their reversal) leave labels alone; every other action sets them', () => {
     expect(LABEL_ACTIONS.filter((a) => !changesLabels(a))).toEqual([...FLAG_ACTIONS]);
-    expect(LABEL_ACTIONS.filter(changesLabels)).toEqual(['label', 'accept', 'correct', 'undo']);
+    expect(LABEL_ACTIONS.filter(changesLabels)).toEqual(['label', 'accept', 'correct', 'undo', 'adjudicate']);
   });
 });

@@ -6,7 +6,7 @@
  */
 
 export const LABEL_SOURCES = ['human', 'teacher', 'rule', 'student'] as const;
-export const LABEL_ACTIONS = ['label', 'accept', 'correct', 'skip', 'undo', 'unskip', 'gold', 'ungold'] as const;
+export const LABEL_ACTIONS = ['label', 'accept', 'correct', 'skip', 'undo', 'unskip', 'gold', 'ungold', 'adjudicate'] as const;
 /**
  * Actions that set a flag on the document and leave its labels alone (their `labels` is a snapshot of
  * the document's labels at the time): 'skip' sets it aside ("ignore", with `reason`), 'unskip'
@@ -24,13 +24,23 @@ export type FlagAction = (typeof FLAG_ACTIONS)[number];
 
 const FLAGS: ReadonlySet<string> = new Set(FLAG_ACTIONS);
 
-/** Whether replaying the event sets the document's labels (every action but the flags). */
+/**
+ * Whether replaying the event sets the document's labels (every action but the flags). An
+ * 'adjudicate' event (a reviewer's final label for a document annotators disagree on; [] withdraws
+ * the decision) sets the final labels without being any annotator's own label: shared/consensus.ts.
+ */
 export function changesLabels(action: LabelAction): boolean {
   return !FLAGS.has(action);
 }
 
 export interface LabelEvent {
   docId: string;
+  /**
+   * Unique id of the event, made once by the client that made it (crypto.randomUUID()): a replayed or
+   * re-sent event with an id the journal already has is not applied twice. Absent in journals written
+   * before projects were shared.
+   */
+  id?: string;
   labels: string[];
   source: LabelSource;
   who: string;
@@ -47,7 +57,7 @@ export interface LabelEvent {
  * Every field of a LabelEvent, in the order a journal line writes them. docId comes first: the
  * journal's repair looks for `{"docId":` to find an event glued onto a torn line.
  */
-export const LABEL_EVENT_FIELDS = ['docId', 'labels', 'source', 'who', 'at', 'action', 'modelVersion', 'text', 'reason'] as const satisfies readonly (keyof LabelEvent)[];
+export const LABEL_EVENT_FIELDS = ['docId', 'id', 'labels', 'source', 'who', 'at', 'action', 'modelVersion', 'text', 'reason'] as const satisfies readonly (keyof LabelEvent)[];
 
 // A field added to LabelEvent but not to the list above is a compile error here.
 type MissingField = Exclude<keyof LabelEvent, (typeof LABEL_EVENT_FIELDS)[number]>;
