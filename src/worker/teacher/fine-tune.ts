@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
+import { TEACHER_TRAIN_OPTIONS } from '../../shared/job-options';
 import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs } from '../../shared/metrics';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { etaSeconds } from '../../shared/progress';
@@ -164,11 +165,12 @@ function evaluate(
 }
 
 export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamples, valid: TeacherExamples | undefined, opts: FineTuneOptions): Promise<FineTuneResult> {
-  const maxLen = opts.maxLen ?? 256;
-  const epochs = opts.epochs ?? 3;
-  const batchSize = opts.batchSize ?? 32;
-  const lr = opts.learningRate ?? 3e-5;
-  const patience = opts.patience ?? 2;
+  // Defaults from the one option table (the CLI and the app pass them anyway; direct callers get the same).
+  const maxLen = opts.maxLen ?? TEACHER_TRAIN_OPTIONS.maxLen.default;
+  const epochs = opts.epochs ?? TEACHER_TRAIN_OPTIONS.epochs.default;
+  const batchSize = opts.batchSize ?? TEACHER_TRAIN_OPTIONS.batchSize.default;
+  const lr = opts.learningRate ?? TEACHER_TRAIN_OPTIONS.learningRate.default;
+  const patience = opts.patience ?? TEACHER_TRAIN_OPTIONS.patience.default;
   const clipNorm = opts.clipNorm ?? 1;
   const evalBatch = opts.evalBatchSize ?? 64;
   const C = model.numLabels;
