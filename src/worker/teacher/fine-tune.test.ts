@@ -121,7 +121,7 @@ describe('fineTuneTeacher', () => {
 
   it('refuses a max length beyond the position embeddings, and empty training data', async () => {
     const model = BertClassifier.fromWeights(folder.config, folder.weights, 2, 1);
-    await expect(fineTuneTeacher(model, synthetic(8, 1), undefined, { tokenizer: folder.tokenizer, seed: 1 })).rejects.toThrow(/max length 256 exceeds .* 64/);
+    await expect(fineTuneTeacher(model, synthetic(8, 1), undefined, { tokenizer: folder.tokenizer, seed: 1 })).rejects.toThrow(/max length 128 exceeds .* 64/);
     await expect(fineTuneTeacher(model, { texts: ['好'], labels: Int32Array.from([-1]) }, undefined, { ...fast, tokenizer: folder.tokenizer, seed: 1 })).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
     model.dispose();
   });
