@@ -377,6 +377,39 @@ export function multiLabelMetrics(
   };
 }
 
+/**
+ * Paired percentile bootstrap (seeded, as `bootstrapInterval`) of macro-F1(a) − macro-F1(b) on the
+ * same documents: each resample draws documents, and both models are scored on that draw, so what
+ * the two share (easy and hard documents) cancels out. Decisions and truth are class-index sets per
+ * document (single-label: one index), which covers single- and multi-label alike.
+ */
+export function macroF1DifferenceInterval(
+  truth: readonly (readonly number[])[],
+  a: readonly (readonly number[])[],
+  b: readonly (readonly number[])[],
+  K: number,
+  resamples = BOOTSTRAP_RESAMPLES,
+  seed = BOOTSTRAP_SEED,
+): Interval {
+  const n = truth.length;
+  if (a.length !== n || b.length !== n) throw new RangeError(`macroF1DifferenceInterval: ${n} documents, ${a.length} and ${b.length} decisions`);
+  const macroOf = (pred: readonly (readonly number[])[], w: Uint32Array) => {
+    const tp = new Float64Array(K);
+    const fp = new Float64Array(K);
+    const fn = new Float64Array(K);
+    for (let i = 0; i < n; i++) {
+      const c = w[i]!;
+      if (!c) continue;
+      const t = truth[i]!;
+      const p = pred[i]!;
+      for (const k of p) (t.includes(k) ? tp : fp)[k] += c;
+      for (const k of t) if (!p.includes(k)) fn[k] += c;
+    }
+    return macroF1FromCounts(tp, fp, fn);
+  };
+  return bootstrapInterval(n, (w) => macroOf(a, w) - macroOf(b, w), resamples, seed);
+}
+
 /** Index of the largest value (first one on ties; NaN never wins); -1 for an empty input. */
 export function argmax(probs: ArrayLike<number>): number {
   let best = -1;

@@ -147,6 +147,8 @@ export const en = {
     perLabel: 'Per label',
     orderedBy: 'Queue ordered by {model} ({n} labels) · {time}',
     orderedByGold: 'Queue ordered by {model} ({n} labels) · gold F1 {f1} on n = {gold} · {time}',
+    orderedByGoldOver: 'Queue ordered by {model} ({n} labels) · gold F1 {f1} on n = {gold} · chosen over {over}: difference within noise · {time}',
+    choiceRule: 'The cheaper model (naive Bayes, then the student, then the teacher) keeps the queue unless a costlier one beats it by more than the noise: the 95 % paired-bootstrap interval of the gold-set macro-F1 difference lies above 0, and on a gold set under {small} documents its gold macro-F1 interval also lies above naive Bayes cross-validated on the training labels. No model trains on the gold set.',
     orderedByVersion: 'Queue ordered by the teacher',
     orderedNone: 'No model has ordered the queue yet',
     orderedRandom: 'Queue in random order (no model used)',

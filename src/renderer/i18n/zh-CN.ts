@@ -148,6 +148,8 @@ export const zhCN: Messages = {
     perLabel: '各标签数量',
     orderedBy: '队列排序依据：{model}（{n} 个标注）· {time}',
     orderedByGold: '队列排序依据：{model}（{n} 个标注）· 金标准 F1 {f1}（n = {gold}）· {time}',
+    orderedByGoldOver: '队列排序依据：{model}（{n} 个标注）· 金标准 F1 {f1}（n = {gold}）· 未选{over}：差异在噪声范围内 · {time}',
+    choiceRule: '较便宜的模型（依次为朴素贝叶斯、学生模型、教师模型）保留队列排序，除非更昂贵的模型胜出幅度超过噪声：金标准集宏平均 F1 之差的 95% 配对自助法区间高于 0；金标准集少于 {small} 篇时，其金标准宏平均 F1 区间还须高于朴素贝叶斯在训练标注上的交叉验证成绩。任何模型都不在金标准集上训练。',
     orderedByVersion: '队列排序依据：教师模型',
     orderedNone: '队列尚未经模型排序',
     orderedRandom: '队列为随机顺序（未使用模型）',

@@ -4,7 +4,7 @@
  * re-orders the queue. Pure: the setting with its defaults, when a retrain is due, and the record of
  * which model ordered the queue.
  */
-import type { GoldScore, QueueModelKind } from '../../shared/queue-model-choice';
+import { passedOver, type GoldScore, type QueueChoice, type QueueModelKind } from '../../shared/queue-model-choice';
 import { MIN_LABELED } from '../../shared/worker-protocol';
 
 export interface LiveLoopSetting {
@@ -26,6 +26,15 @@ export interface QueueModel {
   gold?: GoldScore;
   /** When its scores reached the database (ISO time). */
   at: string;
+  /** Costlier models that scored higher on the gold set but not by more than the noise, so the cheaper one kept the queue. */
+  over?: QueueModelKind[];
+}
+
+/** The record of the model the live loop's job chose (naive Bayes when the job reported no choice). */
+export function queueModelOfChoice(c: QueueChoice | undefined, version: string, labels: number, at: string): QueueModel {
+  const chosen = c?.candidates[c.chosen];
+  const over = c ? passedOver(c) : [];
+  return { kind: chosen?.kind ?? 'nb', version, labels, at, ...(chosen?.gold ? { gold: chosen.gold } : {}), ...(over.length ? { over } : {}) };
 }
 
 /** The project's setting, defaults filled in and `every` kept in range. */

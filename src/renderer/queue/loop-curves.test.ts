@@ -6,7 +6,7 @@ import { kappaSeries, learningCurve, loopRounds, stopSignal } from './loop-curve
 
 function job(labels: number, minute: number, accuracy: number | null, stop: Record<string, string>, kind: 'nb' | 'teacher' = 'nb'): JobRow {
   const n = 40;
-  const gold = accuracy === null ? undefined : { n, accuracy, accuracyCi: wilsonInterval(Math.round(accuracy * n), n), macroF1: accuracy };
+  const gold = accuracy === null ? undefined : { n, accuracy, accuracyCi: wilsonInterval(Math.round(accuracy * n), n), macroF1: accuracy, macroF1Ci: [accuracy, accuracy] as [number, number] };
   const queueChoice: QueueChoice = { candidates: [{ kind, version: `${kind}-${minute}`, ...(gold ? { gold } : {}) }], chosen: 0, rule: '', trainLabels: labels, stop };
   return { id: `j${minute}`, projectId: 'p', kind: 'fast-prelabel', state: 'done', options: {}, startedAt: `2026-12-05T20:${String(minute).padStart(2, '0')}:00Z`, curve: [], labeledCount: labels, result: { modelVersion: `${kind}-${minute}`, queueChoice } };
 }

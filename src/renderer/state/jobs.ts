@@ -18,6 +18,7 @@ import { simulationDocs } from './simulate-request';
 import { teacherOfRun, teacherRecordName } from './teacher-kind';
 import { noteTrainingFinished } from './training-finished';
 import { MIN_LABELED } from '../../shared/worker-protocol';
+import { queueModelOfChoice } from '../queue/live-loop';
 
 export const jobsState = reactive({
   byId: {} as Record<string, JobRow>,
@@ -97,10 +98,8 @@ async function finish(row: JobRow): Promise<void> {
       const version = row.result?.modelVersion ?? '';
       if (p && row.kind === 'fast-prelabel') {
         // The model the live loop chose on the gold set re-orders the queue (no scores: the documents already carry its).
-        const c = row.result?.queueChoice;
-        const chosen = c?.candidates[c.chosen];
         if (row.result?.scores) await applyScores(p, row.result.scores, version);
-        await patchLocalProject(p.id, { queueModel: { kind: chosen?.kind ?? 'nb', version, labels: row.labeledCount, at: new Date().toISOString(), ...(chosen?.gold ? { gold: chosen.gold } : {}) } });
+        await patchLocalProject(p.id, { queueModel: queueModelOfChoice(row.result?.queueChoice, version, row.labeledCount, new Date().toISOString()) });
         await refreshStats(p.id);
       } else if (p && row.kind !== 'distill' && row.result?.scores) {
         const n = await applyScores(p, row.result.scores, version);

@@ -9,10 +9,9 @@
  * given labels, as in temperature scaling (Guo et al. 2017); it changes no document's argmax.
  */
 import type { CancelToken } from '../../shared/progress';
-import { CancelledError, DistilleryError } from '../../shared/errors';
-import { kFoldIndices } from '../data/split';
-import { logitsToProbs, naiveBayesLogits, trainNaiveBayes } from '../models/naive-bayes';
-import { DEFAULT_NGRAMS, NgramVocabulary } from '../text/ngram-features';
+import { DistilleryError } from '../../shared/errors';
+import { logitsToProbs } from '../models/naive-bayes';
+import { naiveBayesOutOfFold } from '../models/naive-bayes-out-of-fold';
 import { findLabelIssues, findMultiLabelIssues, type IssueFilter, type RankBy } from './confident-learning';
 
 export interface AuditDoc {
@@ -90,21 +89,7 @@ export function auditLabels(all: readonly AuditDoc[], o: AuditOptions): AuditRes
 
 /** n × K naive Bayes logits, each document's from the model trained on the other folds. */
 function outOfFoldLogits(docs: readonly AuditDoc[], targets: number[][], K: number, folds: number, o: AuditOptions): Float64Array {
-  // One vocabulary over every text: a fold's model ignores n-grams it never saw in training (naive-bayes.ts), so this equals a vocabulary per fold.
-  const X = new NgramVocabulary(DEFAULT_NGRAMS).featurize(docs.map((d) => d.text));
-  const foldRows = kFoldIndices(docs, folds, o.seed ?? AUDIT_DEFAULTS.seed, o.multiLabel);
-  const out = new Float64Array(docs.length * K);
-  foldRows.forEach((held, f) => {
-    if (o.cancel?.cancelled) throw new CancelledError('audit cancelled');
-    const inFold = new Set(held);
-    const train = Int32Array.from(docs.keys()).filter((i) => !inFold.has(i));
-    const t = o.multiLabel ? Array.from(train, (i) => targets[i]!) : Array.from(train, (i) => targets[i]![0]!);
-    const model = trainNaiveBayes(X, train, t, K, { alpha: o.alpha ?? AUDIT_DEFAULTS.alpha, multiLabel: o.multiLabel });
-    const z = naiveBayesLogits(model, X, held);
-    held.forEach((i, r) => out.set(z.subarray(r * K, (r + 1) * K), i * K));
-    o.onProgress?.(f + 1, folds);
-  });
-  return out;
+  return naiveBayesOutOfFold(docs, targets, K, { folds, seed: o.seed ?? AUDIT_DEFAULTS.seed, alpha: o.alpha ?? AUDIT_DEFAULTS.alpha, multiLabel: o.multiLabel, cancel: o.cancel, job: 'audit', onFold: o.onProgress });
 }
 
 /** Mean log-loss of softmax(z/T) (or σ(z/T) per label) against the given labels. */

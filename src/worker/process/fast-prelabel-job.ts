@@ -3,8 +3,10 @@
  * 1–2-grams (NaiveBayesClassifier) trained on the request's labeled documents — the project's human
  * labels minus the gold set named in `options.goldIds`, which no model may train on — and the
  * project's other models named in `options.candidates` (the latest student, the teacher) are scored
- * on that gold set; the best by shared/queue-model-choice.ts scores every document of
- * `docs.toScore`, which orders the queue. Naive Bayes fits in milliseconds, so the app runs this
+ * on that gold set; the one shared/queue-model-choice.ts chooses (the cheapest unless a costlier one
+ * wins by more than the noise: a paired bootstrap on the gold set and, on a small gold set, naive
+ * Bayes cross-validated on its training labels) scores every document of `docs.toScore`, which
+ * orders the queue. Naive Bayes fits in milliseconds, so the app runs this
  * every few labels. Nothing is written to the project folder: the scores go back to the UI's
  * database as a teacher's do, with the choice (`result.queueChoice`) and the chosen model's
  * decisions on the stop set (for the stopping chart).
@@ -13,10 +15,11 @@ import type { JobRequest, JobResult } from '../../shared/api';
 import { CancelledError } from '../../shared/errors';
 import { hashUnit } from '../../shared/id-hash';
 import { etaSeconds } from '../../shared/progress';
-import { CHOICE_RULE, chooseQueueModel, goldScore, type QueueChoice } from '../../shared/queue-model-choice';
+import { CHOICE_RULE, SMALL_GOLD, decideQueueModel, decisionsOf, goldScore, type QueueChoice, type QueueModelKind } from '../../shared/queue-model-choice';
 import { modelVersionId } from '../../shared/worker-protocol';
 import { STOP_SET_SIZE } from '../active/stopping';
 import { NaiveBayesClassifier } from '../models/naive-bayes';
+import { naiveBayesCvScore } from '../models/naive-bayes-out-of-fold';
 import { DEFAULT_NGRAMS } from '../text/ngram-features';
 import { validateJobOptions } from '../../shared/job-options';
 import { prepareJobData } from './job-data';
@@ -64,25 +67,40 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
   // Every candidate on the gold set; a model that cannot be read is reported and left out, not fatal.
   const gold = r.docs.labeled.filter((d) => goldIds.has(d.id));
   const truth = gold.map((d) => d.labels.map((l) => r.labels.indexOf(l)));
-  const scoreOn = (probs: ArrayLike<number>) => (gold.length ? { gold: goldScore(probs, truth, r.labels, multiLabel) } : {});
   const silent: JobContext = { ...ctx, onProgress: () => {} };
   const byVersion = async (version: string, docs: Doc[]) => {
     const s = await scoreVersion(ctx.projectFolder, version, r.labels, docs, silent);
     return Float64Array.from(docs.flatMap((d) => s[d.id]!));
   };
-  const candidates: QueueChoice['candidates'] = [{ kind: 'nb', version: nbVersion, ...scoreOn(nbProbs(gold)) }];
+  // Each candidate's decisions on the gold documents (for the paired comparison), in the candidates' order.
+  const candidates: QueueChoice['candidates'] = [];
+  const decisions: (number[][] | undefined)[] = [];
+  const candidate = (c: { kind: QueueModelKind; version: string }, goldProbs?: ArrayLike<number>, error?: string) => {
+    candidates.push({ ...c, ...(goldProbs ? { gold: goldScore(goldProbs, truth, r.labels, multiLabel) } : {}), ...(error ? { error } : {}) });
+    decisions.push(goldProbs && decisionsOf(goldProbs, K, multiLabel));
+  };
+  candidate({ kind: 'nb', version: nbVersion }, gold.length ? nbProbs(gold) : undefined);
   for (const c of others) {
     if (ctx.cancel.cancelled) throw new CancelledError('fast pre-labeling cancelled');
     ctx.onProgress({ phase: 'gold set', done: candidates.length, total: others.length + 1 });
     try {
-      candidates.push({ ...c, ...(gold.length ? scoreOn(await byVersion(c.version, gold)) : {}) });
+      candidate(c, gold.length ? await byVersion(c.version, gold) : undefined);
     } catch (e) {
-      candidates.push({ ...c, error: e instanceof Error ? e.message : String(e) });
+      candidate(c, undefined, e instanceof Error ? e.message : String(e));
     }
   }
+  const nbCv = gold.length && gold.length < SMALL_GOLD && others.length ? naiveBayesCvScore(train, r.labels, multiLabel, { cancel: ctx.cancel, job: 'fast pre-labeling', onFold: (done, folds) => ctx.onProgress({ phase: 'cross-validation', done, total: folds }) }) : undefined;
   // A model that could not be scored is never chosen (naive Bayes always can be).
   const usable = candidates.flatMap((c, i) => (c.error ? [] : [i]));
-  const chosenIndex = usable[chooseQueueModel(usable.map((i) => candidates[i]!))]!;
+  const decided = decideQueueModel(
+    usable.map((i) => candidates[i]!),
+    { truth, decisions: usable.map((i) => decisions[i]), ...(nbCv ? { nbCv } : {}) },
+  );
+  usable.forEach((i, u) => {
+    const v = decided.verdicts[u];
+    if (v) candidates[i]!.verdict = v;
+  });
+  const chosenIndex = usable[decided.chosen]!;
   const chosen = candidates[chosenIndex]!;
 
   const toScore = r.docs.toScore ?? [];
@@ -111,6 +129,6 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
     Object.assign(scores, await scoreVersion(ctx.projectFolder, chosen.version, r.labels, toScore, ctx));
     for (const d of stopDocs) stop[d.id] = decision(scores[d.id]!, multiLabel);
   }
-  const queueChoice: QueueChoice = { candidates, chosen: chosenIndex, rule: CHOICE_RULE, trainLabels: train.length, stop };
+  const queueChoice: QueueChoice = { candidates, chosen: chosenIndex, rule: CHOICE_RULE, trainLabels: train.length, ...(nbCv ? { nbCv } : {}), stop };
   return { modelVersion: chosen.version, ...(chosen.kind === 'nb' || chosen.version !== scoredBy ? { scores } : {}), queueChoice };
 }
