@@ -10,6 +10,7 @@ import type { WireError } from './errors';
 import type { Metrics } from './metrics';
 import type { Progress } from './progress';
 import type { QueueChoice } from './queue-model-choice';
+import type { OverlapSetting } from './routing';
 import type { LabelEvent, LabelSource } from './label-event';
 import type { TaskType } from './task';
 import type { JobKind, JobOptionsOf } from './job-options';
@@ -47,6 +48,8 @@ export interface ProjectMeta {
    * (each with its own database) knows the sample's folder exists and offers no second one.
    */
   sample?: boolean;
+  /** Team routing: the share of documents that get several annotators (shared/routing.ts); absent = no routing. */
+  overlap?: OverlapSetting;
 }
 
 export interface ParseCorpusRequest {

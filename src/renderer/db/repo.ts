@@ -54,7 +54,8 @@ export async function syncProjects(metas: ProjectMeta[]): Promise<ProjectRow[]> 
     const out: ProjectRow[] = [];
     for (const m of metas) {
       const prev = await strictDb.projects.get(m.id);
-      const row: ProjectRow = { strategy: 'random', ...prev, ...m };
+      // overlap from the server even when absent: routing turned off in another browser is off here too.
+      const row: ProjectRow = { strategy: 'random', ...prev, ...m, overlap: m.overlap };
       await strictDb.projects.put(row);
       out.push(row);
     }
