@@ -19,6 +19,7 @@ import {
   journalEvent,
   labelPatch,
   flagEvent,
+  importEvents,
   makeEvent,
   scorePatch,
   type ImportPlan,
@@ -194,11 +195,7 @@ export async function runImport(projectId: string, fileName: string, plan: Impor
     if (labeled.length) {
       // Labels that came with the file are label events like any other.
       const now = new Date().toISOString();
-      const events = labeled.map((r) => {
-        const source = r.source ?? 'human';
-        // An accepted pre-label in the file stays one: the journal rebuilds it with its source and model.
-        return makeEvent(projectId, r, r.labels, { source, who: r.who ?? '', at: r.at ?? now, modelVersion: r.labelModelVersion }, source === 'human' ? 'label' : 'accept');
-      });
+      const events = labeled.flatMap((r) => importEvents(projectId, r, now));
       await strictDb.events.bulkAdd(events);
     }
     await strictDb.imports.update(importId, { state: 'done' });
