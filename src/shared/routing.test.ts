@@ -86,5 +86,12 @@ describe('routing edge cases', () => {
     expect(field({ fraction: 0.2, k: 2.5, blind: false })).toBe('overlap.k');
     expect(field({ fraction: 0.2, k: 2, blind: 'yes' })).toBe('overlap.blind');
     expect(field(null)).toBe('overlap');
+    expect(field({ fraction: 0.2, k: 2, blind: false, team: ['ann', ' '] })).toBe('overlap.team[1]');
+    expect(field({ fraction: 0.2, k: 2, blind: false, team: 'ann' })).toBe('overlap.team');
+  });
+
+  it('the owner’s annotator list is kept trimmed, distinct and sorted; an empty one means none', () => {
+    expect(validateOverlap({ fraction: 0.2, k: 2, blind: false, team: [' bo', 'ann', 'bo'] }).team).toEqual(['ann', 'bo']);
+    expect(validateOverlap({ fraction: 0.2, k: 2, blind: false, team: [] }).team).toBeUndefined();
   });
 });

@@ -25,6 +25,12 @@ export interface OverlapSetting {
   k: number;
   /** An annotator does not see the others' labels on an overlap document until they labeled it. */
   blind: boolean;
+  /**
+   * The annotators to route among, as the owner listed them. Absent: the team's member list where the
+   * server keeps one, else whoever labeled in the project so far (labels imported from a file
+   * included), plus the current annotator.
+   */
+  team?: string[];
 }
 
 export const OVERLAP_LIMITS = { fraction: { min: 0, max: 1 }, k: { min: 2, max: 10 } } as const;
@@ -86,11 +92,17 @@ export function labelersOf(events: Iterable<Pick<LabelEvent, 'who' | 'action'>>)
 export function validateOverlap(o: unknown, field = 'overlap'): OverlapSetting {
   const bad = (f: string, why: string) => new DistilleryError('CONFIG', `${field}.${f} ${why}`, { field: `${field}.${f}` });
   if (!o || typeof o !== 'object' || Array.isArray(o)) throw new DistilleryError('CONFIG', `${field} must be an object {fraction, k, blind}`, { field });
-  const { fraction, k, blind } = o as Record<string, unknown>;
+  const { fraction, k, blind, team } = o as Record<string, unknown>;
   const F = OVERLAP_LIMITS.fraction;
   const K = OVERLAP_LIMITS.k;
   if (typeof fraction !== 'number' || !Number.isFinite(fraction) || fraction < F.min || fraction > F.max) throw bad('fraction', `must be a number from ${F.min} to ${F.max}, got ${JSON.stringify(fraction)}`);
   if (typeof k !== 'number' || !Number.isInteger(k) || k < K.min || k > K.max) throw bad('k', `must be a whole number from ${K.min} to ${K.max}, got ${JSON.stringify(k)}`);
   if (typeof blind !== 'boolean') throw bad('blind', `must be true or false, got ${JSON.stringify(blind)}`);
-  return { fraction, k, blind };
+  if (team === undefined || team === null) return { fraction, k, blind };
+  if (!Array.isArray(team) || team.length > 1000) throw bad('team', 'must be a list of at most 1000 names');
+  team.forEach((n, i) => {
+    if (typeof n !== 'string' || !n.trim() || n.length > 200) throw new DistilleryError('CONFIG', `${field}.team[${i}] must be a name (1 to 200 characters), got ${JSON.stringify(n)}`, { field: `${field}.team[${i}]` });
+  });
+  const names = routingTeam(team as string[]);
+  return { fraction, k, blind, ...(names.length ? { team: names } : {}) };
 }

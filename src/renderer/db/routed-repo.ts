@@ -12,11 +12,14 @@ import type { DocRow, ProjectRow } from './types';
 const { minKey, maxKey } = Dexie;
 
 /**
- * The team to route among: the member list where the caller has one (the server's team), else
- * whoever labeled in this project so far; the current annotator always counts.
+ * The team to route among: the owner's list in the setting, exactly (every browser must route alike:
+ * someone not on it gets nothing routed and is offered the others' open documents); else the member
+ * list where the caller has one (the server's team), else whoever labeled in this project so far,
+ * plus the current annotator.
  */
 export async function routeContext(p: Pick<ProjectRow, 'id' | 'overlap'>, me: string, members?: readonly string[]): Promise<RouteContext | undefined> {
   if (!p.overlap) return undefined;
+  if (p.overlap.team) return { me, team: routingTeam(p.overlap.team), overlap: p.overlap };
   const names = members ?? labelersOf(await bulkDb.events.where('projectId').equals(p.id).toArray());
   return { me, team: routingTeam(names, me), overlap: p.overlap };
 }

@@ -68,6 +68,10 @@ describe('the routed queue filter', () => {
     expect(offerFor(old, ctx(second))).toBe('mine');
   });
 
+  it('someone not on the team gets nothing routed, only the others’ open documents', () => {
+    for (const id of ids.slice(0, 50)) expect(offerFor(doc(id), ctx('rev'))).toBe('others');
+  });
+
   it('set-aside documents are never offered; without routing, every unlabeled document is', () => {
     expect(offerFor({ ...doc('d1'), ignored: { reason: '', who: 'ann', at: '' } }, ctx('ann'))).toBe('no');
     expect(offerFor(doc('d1'), undefined)).toBe('mine');
