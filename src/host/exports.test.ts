@@ -66,6 +66,60 @@ function unzip(file: string): Record<string, Buffer> {
 }
 
 describe('Exports: datasets', () => {
+  describe('several annotators per document (issue #10)', () => {
+    const AT1 = '2025-01-02T03:04:05Z';
+    const AT2 = '2025-01-02T04:00:00Z';
+    const team: ExportRow[] = [
+      { id: '1', text: '意见不一', labels: ['负面'], source: 'human', who: 'bo', at: AT2, rule: 'latest', byAnnotator: { bo: { labels: ['负面'], source: 'human', at: AT2 }, ann: { labels: ['正面'], source: 'human', at: AT1 } } },
+      { id: '2', text: '一致', labels: ['正面'], source: 'human', who: 'ann', at: AT1, rule: 'single', byAnnotator: { ann: { labels: ['正面'], source: 'human', at: AT1 } } },
+      { id: '3', text: '没人标', labels: [] },
+    ];
+
+    it('CSV: the final label, its rule and every annotator’s labels (labels_by, JSON), oldest first', async () => {
+      const { exp, req } = await setup();
+      const parsed = Papa.parse<Record<string, string>>(readFileSync((await exp.dataset(req('csv', team))).file, 'utf8'), { header: true, skipEmptyLines: true });
+      expect(parsed.meta.fields).toEqual(['id', 'text', 'label', 'source', 'who', 'at', 'model_version', 'label_rule', 'labels_by']);
+      expect(parsed.data.map((d) => [d.label, d.label_rule, d.labels_by])).toEqual([
+        ['负面', 'latest', '{"ann":["正面"],"bo":["负面"]}'],
+        ['正面', 'single', '{"ann":["正面"]}'],
+        ['', '', ''],
+      ]);
+    });
+
+    it('JSONL: label_rule and labels_by fields', async () => {
+      const { exp, req } = await setup();
+      const lines = readFileSync((await exp.dataset(req('jsonl', team))).file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines[0]).toMatchObject({ label: '负面', label_rule: 'latest', labels_by: { ann: ['正面'], bo: ['负面'] } });
+      expect(lines[2].labels_by).toBeUndefined();
+    });
+
+    it('doccano: a zip with one file per annotator (their labels) and all.jsonl (the final ones)', async () => {
+      const { exp, req } = await setup();
+      const r = await exp.dataset(req('doccano', team));
+      expect(r.file).toMatch(/\.doccano\.zip$/);
+      const files = unzip(r.file);
+      expect(Object.keys(files).sort()).toEqual(['all.jsonl', 'ann.jsonl', 'bo.jsonl']);
+      const read = (name: string) => files[name].toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(read('ann.jsonl').map((l) => [l.doc_id, l.label])).toEqual([['1', ['正面']], ['2', ['正面']]]);
+      expect(read('bo.jsonl').map((l) => [l.doc_id, l.label])).toEqual([['1', ['负面']]]);
+      expect(read('all.jsonl').map((l) => [l.doc_id, l.label, l.label_rule])).toEqual([['1', ['负面'], 'latest'], ['2', ['正面'], 'single'], ['3', [], undefined]]);
+    });
+
+    it('a bad per-annotator field is refused naming the row and field, and nothing is written', async () => {
+      const { exp, req, p } = await setup();
+      const bad = [{ ...team[0], byAnnotator: { ann: { labels: '正面' } } }] as unknown as ExportRow[];
+      await expect(exp.dataset(req('csv', bad))).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'rows[0].byAnnotator.ann.labels' } });
+      await expect(exp.dataset(req('csv', [{ ...team[0], rule: 'loudest' } as unknown as ExportRow]))).rejects.toMatchObject({ details: { field: 'rows[0].rule' } });
+      expect(readdirSync(path.join(p.folder, 'exports'))).toEqual([]);
+    });
+
+    it('a project without per-annotator labels exports as before (no new columns, one doccano file)', async () => {
+      const { exp, req } = await setup();
+      expect(readFileSync((await exp.dataset(req('csv'))).file, 'utf8')).not.toContain('labels_by');
+      expect((await exp.dataset(req('doccano'))).file).toMatch(/\.doccano\.jsonl$/);
+    });
+  });
+
   it('CSV: one row per document, provenance and probabilities as columns; parses back', async () => {
     const { exp, req, p } = await setup();
     const r = await exp.dataset(req('csv'));

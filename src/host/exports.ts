@@ -13,6 +13,8 @@
  *                 "text"); the labeling config is written beside it
  *                 as `<file>.config.xml`
  *   doccano       JSONL {"text","label":[…],"doc_id",…} (text classification import)
+ * Documents with several annotators' labels add each one's labels and the rule of the final label:
+ * see exports-by-annotator.ts (a doccano export is then a zip, doccano's per-user layout).
  * Models (a version folder `<project>/models/<version>`), written by the worker and zipped for download:
  *   onnx          `<version>-onnx/<version>.onnx` + tokenizer.json + labels.json (what `distillery predict` takes)
  *   tfjs          `<version>-tfjs/` (TensorFlow.js model.json + weights) + tokenizer.json + labels.json
@@ -23,8 +25,9 @@ import path from 'node:path';
 import type { ExportedFile, ExportRequest, ProjectMeta } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
 import { MODEL_VERSION_RE, PROJECT_LAYOUT, type WorkerMethods } from '../shared/worker-protocol';
+import { annotatorsOf, doccanoPerUser, hasAnnotators, labelsBy, userFileName, validateAnnotatorFields } from './exports-by-annotator';
 import { nodeFs, writeFileAtomic, type HostFs } from './fs-util';
-import { zipFolder } from './zip';
+import { zipBytes, zipFolder } from './zip';
 
 export type ExportRow = ExportRequest['rows'][number];
 export type DatasetFormat = ExportRequest['format'];
@@ -62,10 +65,13 @@ export class Exports {
     const multi = project.task === 'multilabel';
     const dir = path.join(project.folder, PROJECT_LAYOUT.exports);
     await this.fs.mkdir(dir, { recursive: true });
-    const name = await this.freeName(dir, `dataset-${stamp(this.now())}`, `.${FORMATS[r.format]}`);
+    // doccano's per-user export is a zip of one file per annotator.
+    const perUser = r.format === 'doccano' && hasAnnotators(rows);
+    const name = await this.freeName(dir, `dataset-${stamp(this.now())}`, perUser ? '.doccano.zip' : `.${FORMATS[r.format]}`);
     const file = path.join(dir, name);
     const what = `the ${r.format} export`;
-    if (r.format === 'csv') await writeFileAtomic(this.fs, file, datasetCsv(rows, labels), what);
+    if (perUser) await writeFileAtomic(this.fs, file, datasetDoccanoPerUser(rows, this.now()), what);
+    else if (r.format === 'csv') await writeFileAtomic(this.fs, file, datasetCsv(rows, labels), what);
     else if (r.format === 'jsonl') await writeFileAtomic(this.fs, file, datasetJsonl(rows, labels, multi), what);
     else if (r.format === 'doccano') await writeFileAtomic(this.fs, file, datasetDoccano(rows), what);
     else {
@@ -158,6 +164,7 @@ function validateRows(rows: unknown, C: number): ExportRow[] {
     if (r.probs !== undefined && r.probs !== null) {
       if (!Array.isArray(r.probs) || r.probs.length !== C || r.probs.some((p) => typeof p !== 'number')) throw bad('probs', `must be ${C} numbers (one per label)`);
     }
+    validateAnnotatorFields(r, i);
   });
   return rows as ExportRow[];
 }
@@ -169,10 +176,12 @@ export function csvField(s: string): string {
 
 export function datasetCsv(rows: ExportRow[], labels: string[]): string {
   const withProbs = rows.some((r) => r.probs);
-  const header = ['id', 'text', 'label', 'source', 'who', 'at', 'model_version', ...(withProbs ? ['probs_model_version', ...labels.map((l) => `prob_${l}`)] : [])];
+  const team = hasAnnotators(rows);
+  const header = ['id', 'text', 'label', 'source', 'who', 'at', 'model_version', ...(team ? ['label_rule', 'labels_by'] : []), ...(withProbs ? ['probs_model_version', ...labels.map((l) => `prob_${l}`)] : [])];
   const lines = [header.map(csvField).join(',')];
   for (const r of rows) {
     const cells = [String(r.id), r.text, r.labels.join('|'), r.source ?? '', r.who ?? '', r.at ?? '', r.modelVersion ?? ''];
+    if (team) cells.push(r.rule ?? '', r.byAnnotator ? JSON.stringify(labelsBy(r)) : '');
     if (withProbs) cells.push(r.probs ? (r.probsModelVersion ?? '') : '', ...labels.map((_, c) => (r.probs ? String(r.probs[c]) : '')));
     lines.push(cells.map(csvField).join(','));
   }
@@ -195,6 +204,8 @@ export function datasetJsonl(rows: ExportRow[], labels: string[], multi: boolean
         ...(multi ? {} : { label: r.labels[0] ?? null }),
         labels: r.labels,
         ...(prov ? { provenance: prov } : {}),
+        ...(r.rule ? { label_rule: r.rule } : {}),
+        ...(r.byAnnotator ? { labels_by: labelsBy(r) } : {}),
         ...(r.probs ? { soft_labels: Object.fromEntries(labels.map((l, c) => [l, r.probs![c]])) } : {}),
         ...(r.probs && r.probsModelVersion ? { soft_labels_model_version: r.probsModelVersion } : {}),
       });
@@ -205,8 +216,16 @@ export function datasetJsonl(rows: ExportRow[], labels: string[], multi: boolean
 
 export function datasetDoccano(rows: ExportRow[]): string {
   return rows
-    .map((r) => JSON.stringify({ text: r.text, label: r.labels, doc_id: String(r.id), ...(provenance(r) ?? {}) }) + '\n')
+    .map((r) => JSON.stringify({ text: r.text, label: r.labels, doc_id: String(r.id), ...(provenance(r) ?? {}), ...(r.rule ? { label_rule: r.rule } : {}) }) + '\n')
     .join('');
+}
+
+/** doccano's per-user export: a zip of `<annotator>.jsonl` per annotator and `all.jsonl` with the final labels. */
+export function datasetDoccanoPerUser(rows: ExportRow[], now: Date): Buffer {
+  const taken = new Set<string>();
+  const files = [{ name: 'all.jsonl', data: Buffer.from(datasetDoccano(rows), 'utf8'), mtime: now }];
+  for (const [who, text] of doccanoPerUser(rows)) files.push({ name: userFileName(who, taken), data: Buffer.from(text, 'utf8'), mtime: now });
+  return zipBytes(files);
 }
 
 const MODEL_SOURCES = new Set(['teacher', 'student', 'rule']);
@@ -216,7 +235,9 @@ export function datasetLabelStudio(rows: ExportRow[], labels: string[], multi: b
   const tasks = rows.map((r) => {
     const task: Record<string, unknown> = { data: { text: r.text, doc_id: String(r.id) } };
     const fromModel = MODEL_SOURCES.has(r.source ?? '');
-    if (r.labels.length) {
+    const people = annotatorsOf(r);
+    if (people.length) task.annotations = teamAnnotations(r, people, choices);
+    else if (r.labels.length) {
       // An accepted pre-label is an annotation too (a person accepted it); meta records its model, so an import restores the source.
       const meta = { ...(r.who ? { who: r.who } : {}), ...(fromModel ? { source: r.source, ...(r.modelVersion ? { model_version: r.modelVersion } : {}) } : {}) };
       task.annotations = [{ result: choices(r.labels), ...(r.at ? { created_at: r.at } : {}), ...(Object.keys(meta).length ? { meta } : {}) }];
@@ -232,6 +253,29 @@ export function datasetLabelStudio(rows: ExportRow[], labels: string[], multi: b
     return task;
   });
   return JSON.stringify(tasks, null, 1) + '\n';
+}
+
+/**
+ * One annotation per annotator (completed_by = the name), then a reviewer's decision as its own
+ * annotation (meta.rule 'adjudicated'); `ground_truth` marks the annotation whose labels are final.
+ */
+function teamAnnotations(r: ExportRow, people: ReturnType<typeof annotatorsOf>, choices: (ls: string[]) => unknown[]): Record<string, unknown>[] {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((l) => b.includes(l));
+  const decided = r.rule === 'adjudicated' && r.labels.length > 0;
+  // The final labels' annotator: the row's `who` where that person holds them, else the latest who does.
+  const finalWho = decided ? undefined : (people.find(([w, a]) => w === r.who && same(a.labels, r.labels)) ?? [...people].reverse().find(([, a]) => same(a.labels, r.labels)))?.[0];
+  const out: Record<string, unknown>[] = people.map(([who, a]) => {
+    const fromModel = MODEL_SOURCES.has(a.source ?? '');
+    return {
+      completed_by: who,
+      result: choices(a.labels),
+      ...(a.at ? { created_at: a.at } : {}),
+      ground_truth: who === finalWho,
+      meta: { who, ...(fromModel ? { source: a.source } : {}), ...(who === finalWho && r.rule ? { rule: r.rule } : {}) },
+    };
+  });
+  if (decided) out.push({ completed_by: r.who ?? 'reviewer', result: choices(r.labels), ...(r.at ? { created_at: r.at } : {}), ground_truth: true, meta: { who: r.who ?? 'reviewer', rule: 'adjudicated' } });
+  return out;
 }
 
 const xmlAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

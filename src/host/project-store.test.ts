@@ -56,6 +56,17 @@ describe('ProjectStore', () => {
     await expect(store.create({ name: 'x', task: 'binary', labels, sample: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'sample' } });
   });
 
+  it('keeps team routing (overlap) in project.json, drops it when an update leaves it out, and refuses a bad one naming the field', async () => {
+    const store = new ProjectStore(path.join(tmp, 'routing'));
+    const p = await store.create({ name: 'team', task: 'binary', labels });
+    const u = await store.update({ ...p, overlap: { fraction: 0.2, k: 2, blind: true } });
+    expect(u.overlap).toEqual({ fraction: 0.2, k: 2, blind: true });
+    expect(JSON.parse(readFileSync(path.join(p.folder, 'project.json'), 'utf8')).overlap).toEqual({ fraction: 0.2, k: 2, blind: true });
+    await expect(store.update({ ...p, overlap: { fraction: 0.2, k: 1, blind: false } })).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'overlap.k' } });
+    expect((await store.get(p.id)).overlap).toEqual({ fraction: 0.2, k: 2, blind: true }); // a refused update changes nothing
+    expect((await store.update({ ...p })).overlap).toBeUndefined();
+  });
+
   it('refuses ids that are not ids (path traversal) and unknown projects', async () => {
     const store = new ProjectStore(path.join(tmp, 'c'));
     writeFileSync(path.join(tmp, 'project.json'), '{}');

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { LabelDef, ProjectMeta } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
+import { validateOverlap } from '../shared/routing';
 import { TASK_TYPES, type TaskType } from '../shared/task';
 import { PROJECT_LAYOUT } from '../shared/worker-protocol';
 import { isErrno, KeyedMutex, nodeFs, writeFileAtomic, type HostFs } from './fs-util';
@@ -91,7 +92,7 @@ export class ProjectStore {
     return meta;
   }
 
-  /** Updates name, task, labels and guidelines; id, createdAt and folder stay as they are. */
+  /** Updates name, task, labels, guidelines and team routing (overlap); id, createdAt and folder stay as they are. */
   async update(p: ProjectMeta): Promise<ProjectMeta> {
     if (!p || typeof p !== 'object') throw configError('project', 'expected a project');
     const dir = await this.folder(p.id);
@@ -165,5 +166,6 @@ export function validateProject(p: NewProject): NewProject {
   }
   if (p.sample !== undefined && typeof p.sample !== 'boolean') throw configError('sample', 'sample must be true or false');
   if (p.sample) out.sample = true;
+  if (p.overlap !== undefined && p.overlap !== null) out.overlap = validateOverlap(p.overlap);
   return out;
 }

@@ -37,17 +37,33 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 
 /** Zips the folder `dir` as `<root>/…` into `outFile` (written atomically). */
 export async function zipFolder(dir: string, outFile: string, root = path.basename(dir), fs: HostFs = nodeFs): Promise<void> {
+  const files: ZipFile[] = [];
+  for (const rel of await listFiles(dir)) {
+    const file = path.join(dir, rel);
+    files.push({ name: `${root}/${rel}`, data: await readFile(file), mtime: (await stat(file)).mtime });
+  }
+  await writeFileAtomic(fs, outFile, zipBytes(files), `the archive ${path.basename(outFile)}`);
+}
+
+export interface ZipFile {
+  /** Path inside the archive ('/' separated). */
+  name: string;
+  data: Buffer;
+  mtime: Date;
+}
+
+/** The bytes of a ZIP archive of these files. */
+export function zipBytes(files: readonly ZipFile[]): Buffer {
   const parts: Buffer[] = [];
   const entries: Entry[] = [];
   let offset = 0;
-  for (const rel of await listFiles(dir)) {
-    const file = path.join(dir, rel);
-    const data = await readFile(file);
-    const { time, date } = dosTime((await stat(file)).mtime);
+  for (const f of files) {
+    const data = f.data;
+    const { time, date } = dosTime(f.mtime);
     const deflated = deflateRawSync(data);
     const stored = deflated.length >= data.length;
     const body = stored ? data : deflated;
-    const name = Buffer.from(`${root}/${rel}`, 'utf8');
+    const name = Buffer.from(f.name, 'utf8');
     const e: Entry = { name: name.toString('utf8'), crc: crc32(data) >>> 0, method: stored ? 0 : 8, size: data.length, compressedSize: body.length, offset, time, date };
     const h = Buffer.alloc(30);
     h.writeUInt32LE(0x04034b50, 0);
@@ -92,5 +108,5 @@ export async function zipFolder(dir: string, outFile: string, root = path.basena
   end.writeUInt32LE(offset - cdStart, 12);
   end.writeUInt32LE(cdStart, 16);
   parts.push(end);
-  await writeFileAtomic(fs, outFile, Buffer.concat(parts), `the archive ${path.basename(outFile)}`);
+  return Buffer.concat(parts);
 }

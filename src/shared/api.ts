@@ -6,10 +6,12 @@
  * (the source of truth). The backend owns files (project folders, models, exports, the label
  * journal) and compute (jobs run by the worker process).
  */
+import type { FinalRule } from './consensus';
 import type { WireError } from './errors';
 import type { Metrics } from './metrics';
 import type { Progress } from './progress';
 import type { QueueChoice } from './queue-model-choice';
+import type { OverlapSetting } from './routing';
 import type { LabelEvent, LabelSource } from './label-event';
 import type { TaskType } from './task';
 import type { JobKind, JobOptionsOf } from './job-options';
@@ -47,6 +49,8 @@ export interface ProjectMeta {
    * (each with its own database) knows the sample's folder exists and offers no second one.
    */
   sample?: boolean;
+  /** Team routing: the share of documents that get several annotators (shared/routing.ts); absent = no routing. */
+  overlap?: OverlapSetting;
 }
 
 export interface ParseCorpusRequest {
@@ -71,7 +75,17 @@ export interface LabelProvenance {
   modelVersion?: string;
   /** A model's pre-label for the document (Label Studio predictions); score in [0, 1] where the file gives one. */
   prediction?: { labels: string[]; score?: number; modelVersion?: string };
+  /**
+   * Several annotators' labels on the document (Label Studio: one annotation per annotator), each
+   * annotator's latest, oldest first; the row's labels are then the final ones, made by `rule`
+   * (shared/consensus.ts). Absent where one person (or nobody) labeled it.
+   */
+  annotators?: { who: string; labels: string[]; source?: LabelSource; at?: string }[];
+  rule?: FinalRule;
 }
+
+/** Each annotator's labels on a document, by name (exports; the renderer's DocRow.byAnnotator). */
+export type LabelsBy = Record<string, { labels: string[]; source?: string; at?: string }>;
 
 export interface ParsedCorpus {
   columns: string[];
@@ -304,7 +318,21 @@ export interface ExportRequest {
    * modelVersion: the model whose pre-label the label is (absent for a person's label);
    * probsModelVersion: the model that produced `probs`.
    */
-  rows: { id: string; text: string; labels: string[]; source?: string; who?: string; at?: string; modelVersion?: string; probs?: number[]; probsModelVersion?: string }[];
+  rows: {
+    id: string;
+    text: string;
+    /** The final labels (with several annotators: by `rule`, shared/consensus.ts). */
+    labels: string[];
+    source?: string;
+    who?: string;
+    at?: string;
+    modelVersion?: string;
+    probs?: number[];
+    probsModelVersion?: string;
+    /** Each annotator's labels, where the document has them per annotator. */
+    byAnnotator?: LabelsBy;
+    rule?: FinalRule;
+  }[];
   labels: string[];
 }
 

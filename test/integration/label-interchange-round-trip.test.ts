@@ -2,14 +2,15 @@
  * Our own Label Studio and doccano exports, imported back the way the workbench imports a file (the
  * worker's parse-corpus on the file's bytes, then the Import view's plan): the same labels, the same
  * sources (an accepted pre-label comes back as the model's, with its model version), the same
- * annotators; Label Studio predictions come back as pre-labels.
+ * annotators; Label Studio predictions come back as pre-labels. With several annotators on a document,
+ * each one's label comes back (byAnnotator), with the final label and its rule.
  */
 import { describe, expect, it } from 'vitest';
 import type { ParsedCorpus } from '../../src/shared/api';
 import type { TaskType } from '../../src/shared/task';
 import { datasetDoccano, datasetLabelStudio, type ExportRow } from '../../src/host/exports';
 import { methods } from '../../src/worker/process/worker-methods';
-import { planImport } from '../../src/renderer/db/logic';
+import { exportRows, importEvents, planImport } from '../../src/renderer/db/logic';
 import { labelOrigin } from '../../src/renderer/db/gold';
 
 const AT = '2025-03-04T05:06:07Z';
@@ -106,5 +107,52 @@ describe('doccano export → import', () => {
     const parsed = await methods['parse-corpus']({ fileName: 'd.jsonl', base64: Buffer.from(text).toString('base64') });
     const plan = planImport(parsed, { projectId: 'p', importId: 'i', task: 'binary', labels: SINGLE, existingIds: new Set(), existingTexts: new Set(), useLabels: true, dedupe: true, who: 'me', at: AT, strategy: 'random' });
     expect(plan.errors).toEqual([{ line: 2, kind: 'tooManyLabels', count: 2 }]);
+  });
+});
+
+describe('Label Studio export → import with several annotators (issue #10)', () => {
+  const T1 = '2025-03-04T05:06:07Z';
+  const T2 = '2025-03-04T06:00:00Z';
+  const T3 = '2025-03-04T07:00:00Z';
+  const by = (entries: [string, string[], string][]) => Object.fromEntries(entries.map(([who, labels, at]) => [who, { labels, source: 'human' as const, at }]));
+  const teamRows: ExportRow[] = [
+    // Three annotators, two agree: the majority is final although the latest disagrees (its latest holder gives who/at).
+    { id: 't1', text: '两个人说好，一个说差', labels: ['正面'], source: 'human', who: 'bo', at: T2, rule: 'majority', byAnnotator: by([['ann', ['正面'], T1], ['bo', ['正面'], T2], ['cy', ['负面'], T3]]) },
+    // Two disagree, nobody decided: the latest stands (agree false).
+    { id: 't2', text: '意见不一', labels: ['负面'], source: 'human', who: 'bo', at: T2, rule: 'latest', byAnnotator: by([['ann', ['正面'], T1], ['bo', ['负面'], T2]]) },
+    // A reviewer decided against the latest.
+    { id: 't3', text: '审核决定', labels: ['正面'], source: 'human', who: 'rev', at: T3, rule: 'adjudicated', byAnnotator: by([['ann', ['正面'], T1], ['bo', ['负面'], T2]]) },
+    // One annotator: as before teams.
+    { id: 't4', text: '只有一个人', labels: ['负面'], source: 'human', who: 'cy', at: T1 },
+  ];
+
+  it('keeps one annotation per annotator, and the final label with its rule', async () => {
+    const file = datasetLabelStudio(teamRows, SINGLE, false);
+    const tasks = JSON.parse(file) as { annotations: { completed_by: string; ground_truth?: boolean; meta?: { rule?: string } }[] }[];
+    expect(tasks[0].annotations.map((a) => a.completed_by)).toEqual(['ann', 'bo', 'cy']);
+    expect(tasks[2].annotations.map((a) => [a.completed_by, a.ground_truth, a.meta?.rule])).toEqual([['ann', false, undefined], ['bo', false, undefined], ['rev', true, 'adjudicated']]);
+    const { byText } = await importBack('dataset.label-studio.json', file, 'binary', SINGLE);
+    for (const r of teamRows) {
+      const d = byText.get(r.text)!;
+      expect(d.labels, r.id).toEqual(r.labels);
+      expect(d.who, r.id).toBe(r.who);
+      expect(d.byAnnotator, r.id).toEqual(r.byAnnotator);
+      expect(d.finalRule, r.id).toBe(r.rule);
+    }
+    expect(byText.get('意见不一')!.agree).toBe(false);
+    expect(byText.get('两个人说好，一个说差')!.agree).toBe(true);
+    // Each annotator's label is a journal event of its own; a reviewer's decision an 'adjudicate' one.
+    const events = importEvents('p', byText.get('审核决定')!, '2030-01-01T00:00:00Z');
+    expect(events.map((e) => [e.who, e.action, e.labels])).toEqual([['ann', 'label', ['正面']], ['bo', 'label', ['负面']], ['rev', 'adjudicate', ['正面']]]);
+    expect(importEvents('p', byText.get('只有一个人')!, 'now').map((e) => [e.who, e.action])).toEqual([['cy', 'label']]);
+    // And the export of what was imported is the same file again.
+    const again = datasetLabelStudio(teamRows.map((r) => exportRows([{ ...byText.get(r.text)!, id: r.id }], false)[0]), SINGLE, false);
+    expect(JSON.parse(again)).toEqual(JSON.parse(file));
+  });
+
+  it('an annotator’s label no final label uses is still one of the file’s labels', async () => {
+    const rows: ExportRow[] = [{ id: 'x', text: '三种意见', labels: ['负面'], source: 'human', who: 'bo', at: T2, rule: 'latest', byAnnotator: by([['ann', ['中性'], T1], ['bo', ['负面'], T2]]) }];
+    const parsed: ParsedCorpus = await methods['parse-corpus']({ fileName: 'x.label-studio.json', base64: Buffer.from(datasetLabelStudio(rows, [...SINGLE, '中性'], false)).toString('base64') });
+    expect(parsed.labels).toContain('中性');
   });
 });

@@ -175,7 +175,8 @@ export function planImport(parsed: Pick<ParsedCorpus, 'docs'>, ctx: ImportContex
     const labels = ctx.useLabels ? d.labels : [];
     // A model's pre-label in the file (Label Studio predictions) comes with the labels, under the same checks.
     const prediction = ctx.useLabels ? d.prediction : undefined;
-    for (const ls of [labels, prediction?.labels ?? []]) {
+    const annotators = ctx.useLabels ? (d.annotators ?? []) : [];
+    for (const ls of [labels, prediction?.labels ?? [], ...annotators.map((a) => a.labels)]) {
       for (const l of ls) if (!known.has(l)) errors.push({ line: d.line, kind: 'unknownLabel', label: l });
       if (ctx.task !== 'multilabel' && ls.length > 1) errors.push({ line: d.line, kind: 'tooManyLabels', count: ls.length });
     }
@@ -204,6 +205,14 @@ export function planImport(parsed: Pick<ParsedCorpus, 'docs'>, ctx: ImportContex
       Object.assign(row, { source, who: d.who ?? ctx.who, at: d.at ?? ctx.at });
       if (source === 'human') row.labelVia = 'import';
       else if (d.modelVersion) row.labelModelVersion = d.modelVersion;
+    }
+    if (annotators.length) {
+      // Several annotators in the file (Label Studio): each one's labels kept; `labels` are the final ones.
+      row.byAnnotator = Object.fromEntries(annotators.map((a) => [a.who || ctx.who, { labels: [...a.labels], source: a.source ?? 'human', at: a.at ?? ctx.at }]));
+      if (d.rule) {
+        row.finalRule = d.rule;
+        row.agree = d.rule !== 'latest';
+      }
     }
     if (prediction?.labels.length) {
       row.suggestion = [...prediction.labels];
@@ -261,6 +270,23 @@ export function makeEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text'>, l
   const e: EventRow = { projectId, docId: doc.id, labels: [...labels], source: meta.source, who: meta.who, at: meta.at, action, journaled: 0, text: doc.text };
   if (meta.modelVersion) e.modelVersion = meta.modelVersion;
   return e;
+}
+
+/**
+ * The label events of an imported row: one per annotator where the file had several (oldest first,
+ * then a reviewer's decision as an 'adjudicate' event), else one for its label. An accepted
+ * pre-label in the file stays one: the journal rebuilds it with its source and model.
+ */
+export function importEvents(projectId: string, r: DocRow, now: string): EventRow[] {
+  const action = (source: LabelSource) => (source === 'human' ? 'label' : 'accept');
+  if (!r.byAnnotator) {
+    const source = r.source ?? 'human';
+    return [makeEvent(projectId, r, r.labels, { source, who: r.who ?? '', at: r.at ?? now, modelVersion: r.labelModelVersion }, action(source))];
+  }
+  const people = Object.entries(r.byAnnotator).sort(([a, x], [b, y]) => x.at.localeCompare(y.at) || a.localeCompare(b));
+  const out = people.map(([who, a]) => makeEvent(projectId, r, a.labels, { source: a.source, who, at: a.at }, action(a.source)));
+  if (r.finalRule === 'adjudicated') out.push(makeEvent(projectId, r, r.labels, { source: 'human', who: r.who ?? '', at: r.at ?? now }, 'adjudicate'));
+  return out;
 }
 
 /**
@@ -455,6 +481,9 @@ export function exportRows(docs: readonly DocRow[], onlyLabeled: boolean): Expor
       const v = labelModelVersionOf(d);
       if (v) r.modelVersion = v;
     }
+    // Every annotator's labels and the rule that made `labels` final (exports-by-annotator.ts in host).
+    if (d.byAnnotator && Object.keys(d.byAnnotator).length) r.byAnnotator = d.byAnnotator;
+    if (d.finalRule && d.finalRule !== 'none') r.rule = d.finalRule;
     if (d.probs) {
       r.probs = d.probs;
       if (d.modelVersion) r.probsModelVersion = d.modelVersion;

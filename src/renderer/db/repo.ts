@@ -19,6 +19,7 @@ import {
   journalEvent,
   labelPatch,
   flagEvent,
+  importEvents,
   makeEvent,
   scorePatch,
   type ImportPlan,
@@ -54,7 +55,8 @@ export async function syncProjects(metas: ProjectMeta[]): Promise<ProjectRow[]> 
     const out: ProjectRow[] = [];
     for (const m of metas) {
       const prev = await strictDb.projects.get(m.id);
-      const row: ProjectRow = { strategy: 'random', ...prev, ...m };
+      // overlap from the server even when absent: routing turned off in another browser is off here too.
+      const row: ProjectRow = { strategy: 'random', ...prev, ...m, overlap: m.overlap };
       await strictDb.projects.put(row);
       out.push(row);
     }
@@ -193,11 +195,7 @@ export async function runImport(projectId: string, fileName: string, plan: Impor
     if (labeled.length) {
       // Labels that came with the file are label events like any other.
       const now = new Date().toISOString();
-      const events = labeled.map((r) => {
-        const source = r.source ?? 'human';
-        // An accepted pre-label in the file stays one: the journal rebuilds it with its source and model.
-        return makeEvent(projectId, r, r.labels, { source, who: r.who ?? '', at: r.at ?? now, modelVersion: r.labelModelVersion }, source === 'human' ? 'label' : 'accept');
-      });
+      const events = labeled.flatMap((r) => importEvents(projectId, r, now));
       await strictDb.events.bulkAdd(events);
     }
     await strictDb.imports.update(importId, { state: 'done' });

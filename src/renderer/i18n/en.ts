@@ -473,6 +473,23 @@ export const en = {
     filterIgnored: 'Set aside',
     filterGold: 'Gold',
   },
+  routing: {
+    title: 'Team routing',
+    enabled: 'Route documents among annotators',
+    fraction: 'Overlap share (%)',
+    k: 'Annotators per overlap document',
+    blind: "Blind: others' labels stay hidden on an overlap document until you labeled it",
+    save: 'Save routing',
+    saved: 'Routing saved',
+    team: 'Routed among: {names}',
+    teamHelp: 'Without a list, the annotators are the people who labeled in this project so far (imported labels included), plus you. A newcomer takes over only the documents they now rank first for; everyone else keeps theirs.',
+    teamList: 'Annotators (comma-separated)',
+    teamPlaceholder: 'empty: everyone who has labeled, plus you',
+    mineDone: 'The documents routed to you are done.',
+    othersLeft: '{n} documents routed to others still need labels.',
+    continueOthers: 'Label documents routed to others',
+    showingOthers: "Showing documents routed to others (yours are done)",
+  },
   common: { yes: 'Yes', no: 'No', save: 'Save', cancel: 'Cancel', close: 'Close', none: '—', seconds: '{n} s', duration: { s: '{s}s', ms: '{m}m {s}s', hm: '{h}h {m}m' } },
 };
 

@@ -104,7 +104,7 @@ export async function refreshProjects(): Promise<void> {
 }
 
 export async function updateProject(p: ProjectRow): Promise<void> {
-  const meta: ProjectMeta = { id: p.id, name: p.name, task: p.task, labels: p.labels, guidelines: p.guidelines, createdAt: p.createdAt, folder: p.folder, ...(p.sample ? { sample: true } : {}) };
+  const meta: ProjectMeta = { id: p.id, name: p.name, task: p.task, labels: p.labels, guidelines: p.guidelines, createdAt: p.createdAt, folder: p.folder, ...(p.sample ? { sample: true } : {}), ...(p.overlap ? { overlap: p.overlap } : {}) };
   const saved = await api.projects.update(meta);
   await patchLocalProject(p.id, saved);
 }

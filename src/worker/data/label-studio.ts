@@ -4,13 +4,18 @@
  * A file is a list of tasks (or one task): `{id, data: {text, …}, annotations: [{result: [{type:
  * 'choices', from_name, to_name, value: {choices: [...]}}], completed_by, created_at, was_cancelled,
  * …}], predictions: [{result, score, model_version}]}`; `completions` is the older name of
- * `annotations`. The row's label is the latest annotation that was not cancelled (`was_cancelled`, or
- * the older `skipped`), as label-studio-converter reads it; its annotator is `completed_by` (an email
- * where the export gives a user object, else the id). Our own export records a label's source and model
+ * `annotations`. Annotations that were cancelled (`was_cancelled`, or the older `skipped`) are left
+ * out; an annotation's annotator is `completed_by` (an email where the export gives a user object, else
+ * the id, else our export's meta.who). Each annotator's latest annotation is kept: with one annotator
+ * the row's label is theirs (the latest annotation, as label-studio-converter reads it); with several,
+ * every one's labels come along (`annotators`) and the row's label is the final one by
+ * shared/consensus.ts (a reviewer's decision, our export's annotation with meta.rule 'adjudicated',
+ * first; then unanimous, majority, latest). Our own export records a label's source and model
  * version in the annotation's `meta`. The prediction with the highest score becomes the pre-label.
  * A list of flat records (Label Studio's JSON-MIN export) is read like JSONL rows.
  */
 import type { LabelProvenance } from '../../shared/api';
+import { finalOf, type AnnotatorLabel } from '../../shared/consensus';
 import { InputError } from '../../shared/errors';
 import { LABEL_SOURCES, type LabelSource } from '../../shared/label-event';
 import { TEXT_COLUMN_NAMES } from './columns';
@@ -150,9 +155,31 @@ class TaskReader {
       if (!isObj(a)) throw bad(`annotations[${k}] is not an object`);
       return { a, k };
     }).filter(({ a }) => a.was_cancelled !== true && a.skipped !== true);
-    const latest = kept.reduce<{ a: Obj; k: number } | undefined>((best, x) => (!best || stamp(x.a) >= stamp(best.a) ? x : best), undefined);
-    cells[LS_LABEL_COLUMN] = latest ? this.choices(latest.a.result, `annotations[${latest.k}]`, bad) : [];
-    if (latest) Object.assign(provenance, annotationProvenance(latest.a));
+    const latestOf = (xs: { a: Obj; k: number }[]) => xs.reduce<{ a: Obj; k: number } | undefined>((best, x) => (!best || stamp(x.a) >= stamp(best.a) ? x : best), undefined);
+    const decisions = kept.filter(({ a }) => isObj(a.meta) && a.meta.rule === 'adjudicated');
+    const byWho = new Map<string, { a: Obj; k: number }[]>();
+    for (const x of kept) {
+      if (decisions.includes(x)) continue;
+      const who = annotationProvenance(x.a).who ?? '';
+      byWho.set(who, [...(byWho.get(who) ?? []), x]);
+    }
+    if (byWho.size <= 1 && !decisions.length) {
+      const latest = latestOf(kept);
+      cells[LS_LABEL_COLUMN] = latest ? this.choices(latest.a.result, `annotations[${latest.k}]`, bad) : [];
+      if (latest) Object.assign(provenance, annotationProvenance(latest.a));
+    } else {
+      // Several annotators: each one's latest annotation, oldest first; the row's label is the final one.
+      const people = [...byWho.values()].map((xs) => latestOf(xs)!).sort((x, y) => stamp(x.a).localeCompare(stamp(y.a)));
+      const labeled = people.map((x) => ({ x, p: annotationProvenance(x.a), labels: this.choices(x.a.result, `annotations[${x.k}]`, bad) })).filter((e) => e.labels.length);
+      const asLabels: AnnotatorLabel[] = labeled.map(({ p, labels }) => ({ who: p.who ?? '', labels, source: p.source ?? 'human', at: p.at ?? '' }));
+      const decided = latestOf(decisions);
+      const final = finalOf(asLabels);
+      const from = decided ?? labeled[asLabels.indexOf(final.from!)]?.x;
+      cells[LS_LABEL_COLUMN] = decided ? this.choices(decided.a.result, `annotations[${decided.k}]`, bad) : final.labels;
+      if (from) Object.assign(provenance, annotationProvenance(from.a));
+      provenance.annotators = labeled.map(({ p, labels }) => ({ who: p.who ?? '', labels, ...(p.source ? { source: p.source } : {}), ...(p.at ? { at: p.at } : {}) }));
+      provenance.rule = decided ? 'adjudicated' : final.rule;
+    }
 
     const preds = t.predictions;
     if (preds !== undefined && preds !== null && !Array.isArray(preds)) throw bad('"predictions" must be a list');

@@ -135,6 +135,16 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
         labelSet.add(l);
       }
     }
+    // Every annotator's labels are the project's labels too, final or not.
+    for (const a of doc.annotators ?? []) {
+      if (a.labels.length > 1) multiLabel = true;
+      for (const l of a.labels) {
+        if (labelDocs.has(l)) continue;
+        if (labelDocs.size >= MAX_LABELS) throw tooManyLabels(l, shown, row.line, cols.label!);
+        labelDocs.set(l, { count: 0, line: row.line });
+        labelSet.add(l);
+      }
+    }
     docs.push(doc);
   });
 

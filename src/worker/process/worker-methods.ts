@@ -110,6 +110,8 @@ function parsedDoc(d: CorpusDoc): ParsedCorpus['docs'][number] {
   if (d.at !== undefined) out.at = d.at;
   if (d.modelVersion !== undefined) out.modelVersion = d.modelVersion;
   if (d.prediction !== undefined) out.prediction = d.prediction;
+  if (d.annotators !== undefined) out.annotators = d.annotators;
+  if (d.rule !== undefined) out.rule = d.rule;
   return out;
 }
 

@@ -1,0 +1,161 @@
+/**
+ * Team routing in a browser (issue #10 item 3): `distillery serve`, Debian's Chromium, the real Dexie
+ * database. A new project of 60 unlabeled reviews; the owner sets 20 % × 2 for the annotators ann-a
+ * and ann-b (the Annotate view's routing form, saved in project.json). Then the annotator's name is
+ * switched in one browser: ann-a is offered exactly the documents shared/routing.ts routes to ann-a,
+ * in queue order, then told that theirs are done and how many of the others' are left; ann-b is
+ * offered exactly theirs, which include every overlap document ann-a already labeled (blind: without
+ * ann-a's label in the history). The journal holds both annotators' labels on each overlap document.
+ *
+ * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), routing-*.png (the form in English and Chinese).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignees, isOverlapDoc, type OverlapSetting } from '../../src/shared/routing';
+import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
+import { haveChromium, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, type Serve } from './harness';
+
+const TEAM = ['ann-a', 'ann-b'];
+const OVERLAP: OverlapSetting = { fraction: 0.2, k: 2, blind: true, team: TEAM };
+
+describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
+  let serve: Serve | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let tmp = '';
+  let projectsDir = '';
+  let pid = '';
+  let corpusFile = '';
+  const pageErrors: string[] = [];
+  const offered: Record<string, string[]> = {};
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `routing-${name}.png`) });
+  const current = () => page.getAttribute('[data-testid="doc-card"]', 'data-doc-id');
+
+  /** The documents routed to `who`, in the queue's order (highest queue score first), from the database and routing.ts alone. */
+  async function routedTo(who: string): Promise<string[]> {
+    const docs = (await projectDocs(page, pid)) as unknown as { id: string; queueScore: number }[];
+    return docs
+      .filter((d) => assignees(d.id, TEAM, OVERLAP).includes(who))
+      .sort((a, b) => b.queueScore - a.queueScore)
+      .map((d) => d.id);
+  }
+
+  async function becomes(who: string): Promise<void> {
+    await page.fill('[data-testid="user"]', who);
+    await page.dispatchEvent('[data-testid="user"]', 'change');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  }
+
+  /** Labels every document the queue offers until it says the annotator's documents are done; returns their ids in order. */
+  async function labelAllOffered(who: string, expected: string[]): Promise<string[]> {
+    const seen: string[] = [];
+    // The name change resets the queue: its first document is the annotator's first.
+    await waitFor(page, `(id) => document.querySelector('[data-testid="doc-card"]')?.dataset.docId === id`, expected[0]);
+    for (;;) {
+      const id = await current();
+      if (!id) break;
+      expect(seen, `${who} is offered ${id} twice`).not.toContain(id);
+      seen.push(id);
+      if (isOverlapDoc(id, OVERLAP.fraction) && who === 'ann-b') {
+        // Blind: ann-a's label on this overlap document is not shown to ann-b before ann-b labeled it.
+        expect(await page.textContent('[data-testid="history"]'), id).not.toContain('ann-a');
+      }
+      await page.keyboard.press('1');
+      await waitFor(page, `(id) => document.querySelector('[data-testid="doc-card"]')?.dataset.docId !== id || document.querySelector('[data-testid="routing-mine-done"]')`, id);
+      if (await page.isVisible('[data-testid="routing-mine-done"]')) break;
+    }
+    return seen;
+  }
+
+  beforeAll(async () => {
+    ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-routing-e2e-', pageErrors));
+    const docs = uniqueDocs(generateCorpus(90, 7, 'binary')).slice(0, 60);
+    expect(docs).toHaveLength(60);
+    corpusFile = path.join(tmp, 'team.csv');
+    writeFileSync(corpusFile, ['review', ...docs.map((d) => csvField(d.text))].join('\n') + '\n');
+  }, 180_000);
+
+  afterAll(async () => {
+    await shutdown(browser, serve, tmp);
+    console.log(`[e2e routing] screenshots: ${SHOTS}/routing-*.png`);
+  });
+
+  it('the owner sets 20 % × 2, blind, for ann-a and ann-b; it is saved in project.json', async () => {
+    await page.goto(serve!.url);
+    await page.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
+    await page.fill('[data-testid="project-name-input"]', 'Team');
+    await page.fill('[data-testid="label-name-0"]', 'positive');
+    await page.fill('[data-testid="label-name-1"]', 'negative');
+    await page.click('[data-testid="create-project"]');
+    await page.waitForSelector('[data-testid="import-file"]');
+    pid = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
+    await page.setInputFiles('[data-testid="import-file"]', corpusFile);
+    await page.waitForSelector('[data-testid="import-run"]:not([disabled])');
+    await page.click('[data-testid="import-run"]');
+    await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
+    await page.click('[data-testid="nav-annotate"]');
+    await page.waitForSelector('[data-testid="doc-text"]');
+    await liveLoopOff(page, pid);
+
+    await page.click('[data-testid="routing-settings"] summary');
+    await page.check('[data-testid="routing-on"]');
+    await page.fill('[data-testid="routing-fraction"]', '20');
+    await page.fill('[data-testid="routing-k"]', '2');
+    await page.check('[data-testid="routing-blind"]');
+    await page.fill('[data-testid="routing-team-list"]', 'ann-b, ann-a');
+    await page.click('[data-testid="routing-save"]');
+    const folder = projectFolder(projectsDir, pid);
+    const saved = () => (JSON.parse(readFileSync(path.join(folder, 'project.json'), 'utf8')) as { overlap?: OverlapSetting }).overlap;
+    await expect.poll(saved, { timeout: 15_000 }).toEqual(OVERLAP);
+    await page.waitForSelector('[data-testid="routing-team"]');
+    await shot('settings');
+    await page.selectOption('[data-testid="locale"]', 'zh-CN');
+    await page.waitForSelector('text=团队分配');
+    await shot('settings-zh');
+    await page.selectOption('[data-testid="locale"]', 'en');
+    await page.waitForSelector('text=Team routing');
+  });
+
+  it('ann-a is offered exactly the documents routed to ann-a, then told theirs are done', async () => {
+    await becomes('ann-a');
+    const expected = await routedTo('ann-a');
+    offered['ann-a'] = await labelAllOffered('ann-a', expected);
+    expect(offered['ann-a']).toEqual(expected);
+    // What is left: ann-b's own documents (the overlap ones ann-a labeled still lack ann-b, but are ann-b's).
+    const all = (await projectDocs(page, pid)).map((d) => d.id);
+    const onlyB = all.filter((id) => assignees(id, TEAM, OVERLAP).join() === 'ann-b');
+    expect(await page.textContent('[data-testid="queue-empty"]')).toContain(`${onlyB.length} documents routed to others still need labels.`);
+    await shot('mine-done');
+  });
+
+  it('ann-b is offered exactly the documents routed to ann-b: every overlap document too, already labeled by ann-a', async () => {
+    await becomes('ann-b');
+    const expected = await routedTo('ann-b');
+    offered['ann-b'] = await labelAllOffered('ann-b', expected);
+    expect(offered['ann-b']).toEqual(expected);
+
+    const all = (await projectDocs(page, pid)).map((d) => d.id);
+    const overlap = all.filter((id) => isOverlapDoc(id, OVERLAP.fraction));
+    // About 20 % of 60 documents; the exact share over 1,000 documents is the unit test's.
+    expect(overlap.length).toBeGreaterThan(0);
+    for (const id of overlap) {
+      expect(offered['ann-a'], id).toContain(id);
+      expect(offered['ann-b'], id).toContain(id);
+    }
+    // Every other document went to exactly one of them, and nothing was left out.
+    for (const id of all.filter((x) => !overlap.includes(x))) expect(Number(offered['ann-a'].includes(id)) + Number(offered['ann-b'].includes(id)), id).toBe(1);
+    expect(await page.textContent('[data-testid="queue-empty"]')).not.toContain('routed to others still need labels');
+
+    // The journal holds both annotators' labels on every overlap document.
+    const folder = projectFolder(projectsDir, pid);
+    await expect.poll(() => readJournal(folder).filter((e) => e.action === 'label').length, { timeout: 15_000 }).toBe(offered['ann-a'].length + offered['ann-b'].length);
+    const journal = readJournal(folder);
+    for (const id of overlap) expect(new Set(journal.filter((e) => e.docId === id && e.action === 'label').map((e) => e.who)), id).toEqual(new Set(TEAM));
+    await shot('both-done');
+    expect(pageErrors).toEqual([]);
+    console.log(`[e2e routing] 60 documents, 20 % × 2: ${overlap.length} overlap documents; ann-a offered ${offered['ann-a'].length}, ann-b ${offered['ann-b'].length}`);
+  });
+});
