@@ -126,6 +126,8 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
         validSplit: o.validSplit,
         testSplit: o.testSplit,
         patience: o.patience,
+        t2s: o.t2s,
+        truncate: o.truncate,
       },
       stageSink('fine-tune'),
       ctx.cancel,

@@ -13,7 +13,7 @@ import { dedupeKey, type Corpus, type CorpusDoc } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { TRAIN_DEFAULTS, type PreparedData, type TrainJobOptions } from '../jobs/train-job';
 import { defaultHeads, MIN_LABELED, whyBadBertTeacher, whyNotTrainable, type BertTeacherSource } from '../../shared/worker-protocol';
-import { defaultsOf, DISTILL_OPTIONS, validateJobOptions } from '../../shared/job-options';
+import { defaultsOf, DISTILL_OPTIONS, validateJobOptions, type TruncateMode } from '../../shared/job-options';
 import { TEACHER_DEFAULTS } from '../jobs/teacher-job';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 
@@ -170,6 +170,9 @@ export interface BertTeacherJobOptions {
   seed: number;
   validSplit: number;
   testSplit: number;
+  /** Text options (TEXT_OPTIONS), recorded in teacher.json. */
+  t2s: boolean;
+  truncate: TruncateMode;
   /** source 'pretrain': masked-LM pre-training of a small BERT (max length: the fine-tuning one). */
   pretrain?: { layers: number; hidden: number; heads: number; epochs: number; vocabSize: number; minFreq: number; batchSize: number; learningRate: number };
 }
@@ -191,6 +194,8 @@ export function bertTeacherOptionsFrom(options: Record<string, unknown>): BertTe
     seed: num('seed', TEACHER_DEFAULTS.seed),
     validSplit: num('validSplit', TEACHER_DEFAULTS.validSplit),
     testSplit: num('testSplit', TEACHER_DEFAULTS.testSplit),
+    t2s: typeof o.t2s === 'boolean' ? o.t2s : TEACHER_DEFAULTS.t2s,
+    truncate: (o.truncate as TruncateMode | undefined) ?? TEACHER_DEFAULTS.truncate,
   };
   if (source === 'model-dir') {
     const dir = String(o.modelDir).trim();

@@ -97,6 +97,9 @@ export async function runTeacherStage(run: PipelineRun, existingKind: TeacherFol
           patience: teacherTrain.patience,
           threshold: o.threshold,
           backend: o.backend,
+          // The teacher reads text as the students do (t2s; head+tail unless --truncate head).
+          t2s: o.t2s,
+          truncate: o.truncate,
         },
         progress,
         cancel,
