@@ -90,6 +90,14 @@ describe('predict applies the text options as training did', () => {
     labels.forEach((l, c) => expect(row.probs[l]).toBeCloseTo(want[c], 5));
   }, 120_000);
 
+  it('`export --format onnx` carries both files: predict on the exported .onnx gives the model folder\'s probabilities', async () => {
+    const onnx = path.join(dir, 'export', 'model.onnx');
+    await cliOk(['export', '--model', model, '--format', 'onnx', '--out', onnx]);
+    for (const f of ['user-dict.txt', 'stopwords.txt']) expect(readFileSync(path.join(dir, 'export', f), 'utf8')).toBe(readFileSync(path.join(model, f), 'utf8'));
+    const [a, b] = [await predict(model, [TRAD, SIMP]), await predict(onnx, [TRAD, SIMP])];
+    expect(b.map((r) => r.probs)).toEqual(a.map((r) => r.probs));
+  }, 120_000);
+
   it('a model folder whose user dictionary is missing is refused, naming the file', async () => {
     const broken = path.join(dir, 'broken');
     cpSync(model, broken, { recursive: true });
