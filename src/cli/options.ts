@@ -55,7 +55,7 @@ export function tableOption(t: OptionTable, key: string, flag = `--${t[key].cli 
   const s = t[key];
   // A switch: on by default, the flag turns it off (--no-…); off by default, the flag turns it on.
   if (s.type === 'boolean') return s.default ? new Option(flag.replace(/^--/, '--no-'), `turn off: ${s.help}`) : new Option(flag, s.help).default(false);
-  const placeholder = s.type === 'int' ? '<n>' : s.type === 'number' ? (s.min >= 0 && s.max <= 1 ? '<f>' : '<x>') : s.type.endsWith('List') ? '<list>' : '<name>';
+  const placeholder = s.type === 'int' ? '<n>' : s.type === 'number' ? (s.min >= 0 && s.max <= 1 ? '<f>' : '<x>') : s.type.endsWith('List') ? '<list>' : s.type === 'string' && s.file ? '<file>' : '<name>';
   const range = s.type === 'int' || s.type === 'number' || s.type === 'intList' || s.type === 'numList' ? ` ${rangeText(s)}` : '';
   const opt = new Option(`${flag} ${placeholder}`, `${s.help}${range}`);
   const check = (v: unknown, text: string): void => {
@@ -93,7 +93,7 @@ export function addTableOptions(c: Command, t: OptionTable, keys: readonly strin
 
 /** The student's flags (train, distill, pipeline), in the order `--help` lists them. */
 const STUDENT_FLAGS = ['model', 'epochs', 'batchSize', 'learningRate', 'seed', 'splitSeed', 'patience', 'validSplit', 'testSplit'] as const;
-const STUDENT_FLAGS_2 = ['tokens', 'maxVocab', 'minCount', 'maxLen', 'lengthPercentile', 'sentences', 'sentenceLen', 'hidden', 'layers', 'embedDim', 'dropout', 'filterSizes', 'numFilters', 'attDim', 'varianceKept', 'classWeights'] as const;
+const STUDENT_FLAGS_2 = ['tokens', 'maxVocab', 'minCount', 'maxLen', 'lengthPercentile', 'sentences', 'sentenceLen', 'hidden', 'layers', 'embedDim', 'dropout', 'filterSizes', 'numFilters', 'attDim', 'varianceKept', 'classWeights', 't2s', 'truncate', 'userDict', 'stopwords'] as const;
 
 export function addTrainOptions(c: Command): Command {
   const t = STUDENT_OPTIONS;
@@ -149,6 +149,10 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
       varianceKept: o.variance as number | undefined,
     },
     classWeights: o.classWeights as 'none' | 'balanced',
+    t2s: o.t2s as boolean,
+    truncate: o.truncate as TrainJobOptions['truncate'],
+    userDict: o.userDict as string | undefined,
+    stopwords: o.stopwords as string | undefined,
     ...(o.sourceCol ? { sourceCol: o.sourceCol as string, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...(o.sourceWeights as SourceWeights | undefined) } } : {}),
     focalGamma: o.focalGamma as number | undefined,
     threshold: o.threshold as number,

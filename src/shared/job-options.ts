@@ -20,6 +20,9 @@ export const RECURRENT_ARCHITECTURES: readonly Architecture[] = ['bilstm', 'lstm
 export const TOKEN_MODES = ['char', 'word', 'both'] as const;
 export type TokenMode = (typeof TOKEN_MODES)[number];
 export const CLASS_WEIGHT_MODES = ['none', 'balanced'] as const;
+/** How a text longer than the model's length is cut: its start and its end (the default, students and teacher), or its start only. */
+export const TRUNCATE_MODES = ['head+tail', 'head'] as const;
+export type TruncateMode = (typeof TRUNCATE_MODES)[number];
 /** Where a BERT teacher comes from: a local Hugging Face folder, or masked-LM pre-training here. */
 export const BERT_TEACHER_SOURCES = ['model-dir', 'pretrain'] as const;
 
@@ -36,7 +39,7 @@ export type OptionSpec = { help: string; cli?: string; aliases?: readonly string
   | { type: 'int' | 'number'; min: number; max: number; minExclusive?: boolean; step?: number; default?: number }
   | { type: 'boolean'; default?: boolean }
   | { type: 'enum'; values: readonly string[]; default?: string }
-  | { type: 'string'; default?: string }
+  | { type: 'string'; default?: string; /** a path to a file (the CLI writes <file>, the Train view a path field) */ file?: boolean }
   | { type: 'intList' | 'numList'; min: number; max: number; maxItems?: number; distinct?: boolean; default?: readonly number[] }
   | { type: 'stringList' }
   | { type: 'weights' }
@@ -65,6 +68,15 @@ type ValueOf<S> = S extends { type: 'int' | 'number' }
 export type OptionsOf<T> = { -readonly [K in keyof T]?: ValueOf<T[K]> };
 
 const table = <T extends OptionTable>(t: T): T => t;
+
+/**
+ * Text options every model has, student and BERT teacher alike (issue #13): applied identically at
+ * training and at prediction, and recorded in the model folder (tokenizer.json, teacher.json).
+ */
+export const TEXT_OPTIONS = table({
+  t2s: { type: 'boolean', default: false, help: 'traditional → simplified Chinese (OpenCC, Taiwan standard → mainland) before tokenizing' },
+  truncate: { type: 'enum', values: TRUNCATE_MODES, default: 'head+tail', help: 'long texts: head+tail keeps the first quarter and the end (default) | head keeps the start only' },
+});
 
 /** Shared by every training of a student (and of a student architecture used as the teacher). */
 export const STUDENT_OPTIONS = table({
@@ -99,6 +111,9 @@ export const STUDENT_OPTIONS = table({
   workers: { type: 'int', min: 1, max: 256, default: 1, help: 'training threads (data parallel)' },
   backend: { type: 'string', help: 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)' },
   charts: { type: 'boolean', default: true, help: 'write chart images' },
+  ...TEXT_OPTIONS,
+  userDict: { type: 'string', file: true, help: 'jieba user dictionary (UTF-8, one entry a line: word [freq] [tag]; words are kept whole in word/both mode); copied into the model folder' },
+  stopwords: { type: 'string', file: true, help: 'stop-word list (UTF-8, one a line), removed after tokenization (char or word); copied into the model folder' },
 });
 
 /**
@@ -141,6 +156,7 @@ export const TEACHER_TRAIN_OPTIONS = table({
   testSplit: STUDENT_OPTIONS.testSplit,
   threshold: STUDENT_OPTIONS.threshold,
   backend: STUDENT_OPTIONS.backend,
+  ...TEXT_OPTIONS,
 });
 
 /**
@@ -182,6 +198,7 @@ export const BERT_TEACHER_OPTIONS = table({
   hidden: P.hidden,
   heads: { ...P.heads, help: 'attention heads (default: hidden / 64, else 4, 2 or 1)' },
   pretrainEpochs: P.epochs,
+  ...TEXT_OPTIONS,
 });
 /** BERT teacher options that only a teacher pre-trained here has (a folder has its own shape). */
 export const PRETRAIN_ONLY_KEYS: readonly (keyof typeof BERT_TEACHER_OPTIONS)[] = ['layers', 'hidden', 'heads', 'pretrainEpochs'];

@@ -19,7 +19,7 @@ async function openModel(spec: string, engine: 'onnx' | 'tfjs' | 'auto'): Promis
     const need = ['tokenizer.json', 'labels.json'].filter((f) => !existsSync(path.join(dir, f)));
     if (!existsSync(spec)) throw new ModelFolderError(`${spec} does not exist`, { file: spec });
     if (need.length) throw new ModelFolderError(`${spec}: missing ${need.join(', ')} beside it (export writes them)`, { file: spec });
-    const pipeline = TextPipeline.fromJSON(JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')));
+    const pipeline = TextPipeline.fromJSON(JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')), dir);
     const meta = JSON.parse(await readFile(path.join(dir, 'labels.json'), 'utf8'));
     const labels: string[] = Array.isArray(meta) ? meta : meta.labels;
     return {

@@ -30,6 +30,8 @@ function teacherTrainCommand(): Command {
     .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'testSplit'))
     .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'patience'))
     .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'threshold'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 't2s'))
+    .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'truncate'))
     .option(...BACKEND_OPTION)
     .option('--binary-relevance', 'multi-label data only: one binary BERT per label, each with its positive-class weight chosen on validation (digest B); costs labels × weights fine-tuning runs')
     .option('--br-weights <list>', `positive-class weights to try per label, e.g. 1 for one run per label (default ${BR_WEIGHT_GRID.join(',')})`, numList('--br-weights'))
@@ -65,6 +67,8 @@ function teacherTrainCommand(): Command {
             backend: o.backend,
             binaryRelevance: !!o.binaryRelevance,
             brWeights,
+            t2s: o.t2s,
+            truncate: o.truncate,
           },
           progress,
           cancel,

@@ -55,7 +55,7 @@ export async function saveModelFolder(dir: string, m: SaveModelInput): Promise<v
   const onnx = m.onnx !== false;
   if (onnx) await writeFile(path.join(dir, 'model.onnx'), exportStudentToOnnx(m.config.student, m.params));
   if (m.metrics) await writeFile(path.join(dir, 'metrics.json'), JSON.stringify(m.metrics, null, 2));
-  await writeUsageFiles(dir, { config: m.config, pipeline: m.pipeline.toJSON(), files: onnx ? { onnx: 'model.onnx' } : {}, modelCard: m.modelCard });
+  await writeUsageFiles(dir, { config: m.config, pipeline: m.pipeline.toJSON(), files: onnx ? { onnx: 'model.onnx' } : {}, sideFiles: m.pipeline.sideFiles(), modelCard: m.modelCard });
 }
 
 /** labels.json of an exported model (the model folder's own labels.json is the plain list). */
@@ -77,7 +77,7 @@ export async function loadModelFolder(dir: string): Promise<LoadedModel> {
       field: 'format',
     });
   }
-  const pipeline = TextPipeline.fromJSON(await readModelJson(path.join(dir, 'tokenizer.json')));
+  const pipeline = TextPipeline.fromJSON(await readModelJson(path.join(dir, 'tokenizer.json')), dir);
   // Decoding the weights creates tensors: choose the backend first (else tfjs silently picks 'cpu').
   await initBackend();
   let weights;

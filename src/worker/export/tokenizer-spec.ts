@@ -55,6 +55,7 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
   const mode = p.config.mode;
   const stop = p.config.stopWords?.length ?? 0;
   const user = p.config.userWords?.length ?? 0;
+  const dict = p.config.userDict?.file;
   const grid = p.grid;
   const lines = [
     `# Tokenizer specification (spec_version ${p.spec_version ?? 1})`,
@@ -86,9 +87,10 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
     '  (so `great`, `iphone13`, `ok`); any other non-space code point alone (punctuation, emoji: `😀` is one token). Spaces separate and are dropped.',
     '- `word`: split the text around placeholders (kept whole); cut each other part with jieba (`nodejieba.cut(part, true)`, HMM on, the',
     '  dictionary nodejieba ships); trim each word and drop blank ones. Python\'s `jieba` uses the same dictionary but is a different',
-    '  implementation: a few words may be cut differently.' + (user ? ` This model adds ${user} word(s) to jieba's dictionary first (\`config.userWords\`).` : ''),
+    '  implementation: a few words may be cut differently.' + (user ? ` This model adds ${user} word(s) to jieba's dictionary first (\`config.userWords\`).` : '') +
+      (dict ? ` This model adds the words of the jieba user dictionary \`${dict}\` beside tokenizer.json first (\`config.userDict\`: one entry a line, \`word [freq] [tag]\`, \`#\` comment lines; Distillery inserts each line's first word, \`reference_tokenizer.py\` loads the file with \`jieba.load_userdict\`).` : ''),
     '- `both`: the `word` tokens followed by the `char` tokens of the same text.',
-    `- Stop words (\`config.stopWords\`, ${stop ? `${stop} for this model` : 'none for this model'}): normalised as in step 1, then every token equal to one is dropped.`,
+    `- Stop words (\`config.stopWords\`, ${stop ? `${stop} for this model` : 'none for this model'}${p.config.stopWordsFile ? `, from \`${p.config.stopWordsFile.file}\` beside tokenizer.json` : ''}): normalised as in step 1, then every token equal to one is dropped.`,
     '',
     '## 3. Look up ids',
     '',

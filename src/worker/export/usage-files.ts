@@ -8,6 +8,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextPipelineJSON } from '../text/pipeline';
+import type { SideFiles } from '../text/text-option-files';
 import { renderUseSection, withUseSection, type ModelFiles } from './model-card';
 import type { ModelFolderConfig } from './model-folder-config';
 import { REFERENCE_TOKENIZER_FILES, renderTokenizerSpec, TOKENIZER_SPEC_FILE } from './tokenizer-spec';
@@ -18,6 +19,8 @@ export interface UsageFilesInput {
   config: ModelFolderConfig;
   pipeline: TextPipelineJSON;
   files: ModelFiles;
+  /** Files tokenizer.json names (a user dictionary, a stop-word list), by name (TextPipeline.sideFiles). */
+  sideFiles?: SideFiles;
   /** The model card to rewrite for these files; none is written when absent. */
   modelCard?: string;
 }
@@ -32,6 +35,10 @@ export async function writeUsageFiles(dir: string, u: UsageFilesInput): Promise<
   await writeFile(out(TOKENIZER_SPEC_FILE), renderTokenizerSpec(tokenizer, io));
   for (const f of REFERENCE_TOKENIZER_FILES) await copyFile(path.join(REFERENCE_DIR, f), out(f));
   const written = ['tokenizer.json', TOKENIZER_SPEC_FILE, ...REFERENCE_TOKENIZER_FILES];
+  for (const [name, text] of Object.entries(u.sideFiles ?? {})) {
+    await writeFile(out(name), text);
+    written.push(name);
+  }
   if (u.modelCard !== undefined) {
     await writeFile(out('model-card.md'), withUseSection(u.modelCard, renderUseSection(u.config, u.files, tokenizer.config.mode)));
     written.push('model-card.md');

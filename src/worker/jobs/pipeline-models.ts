@@ -15,7 +15,7 @@ import { bertFeeds } from '../teacher/onnx/bert-feeds';
 import { loadModelFolder, MODEL_FORMAT } from '../export/model-folder';
 import { OnnxPredictor } from '../predict/predictor';
 import { loadHfFolder } from '../teacher/hf-folder';
-import { readTeacherInfo, TEACHER_DEFAULTS } from './teacher-job';
+import { readTeacherInfo, TEACHER_DEFAULTS, teacherTokenizer } from './teacher-job';
 
 /** A classifier that scores raw texts: n texts → n × C probabilities (softmax, or sigmoid for multi-label). */
 export interface TextScorer {
@@ -98,6 +98,7 @@ export async function openBertScorer(dir: string, threads?: number, maxLenOverri
   if (!existsSync(onnxFile)) throw new ModelFolderError(`${dir} has no model.onnx (write one with \`distillery teacher train\`)`, { file: dir });
   const info = await readTeacherInfo(dir);
   const folder = await loadHfFolder(dir);
+  const tokenizer = teacherTokenizer(folder.tokenizer, info);
   const maxLen = maxLenOverride ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
   const numLabels = folder.weights['classifier.weight']?.shape[0] ?? folder.config.num_labels ?? 0;
   const labels = info.labels ?? Array.from({ length: numLabels }, (_, i) => folder.config.id2label?.[String(i)] ?? String(i));
@@ -110,7 +111,7 @@ export async function openBertScorer(dir: string, threads?: number, maxLenOverri
     params: countParams(folder.weights),
     onnxBytes: statSync(onnxFile).size,
     async predict(texts) {
-      const out = await session.run(bertFeeds(folder.tokenizer, texts, maxLen));
+      const out = await session.run(bertFeeds(tokenizer, texts, maxLen));
       return out.probs.data as Float32Array;
     },
     dispose: () => session.release(),

@@ -24,6 +24,7 @@ import { BertClassifier } from '../teacher/bert-model';
 import { BR_KIND, BR_WEIGHT_GRID, putPositiveLogits, trainBinaryRelevance, validateWeightGrid, type BrLabelRecord } from '../teacher/binary-relevance';
 import { encodeExamples, fineTuneTeacher, type TeacherEpoch, type TeacherExamples } from '../teacher/fine-tune';
 import { loadHfFolder, saveHfFolder } from '../teacher/hf-folder';
+import { HF_TEXT_OPTIONS, type TeacherTextOptions, type WordPieceTokenizer } from '../teacher/wordpiece';
 import { bertEncode, bertFeedsOf } from '../teacher/onnx/bert-feeds';
 import { exportBertToOnnx } from '../teacher/onnx/export-bert';
 import { writeTeacherOutputsMeta } from './teacher-outputs';
@@ -58,6 +59,10 @@ export interface TeacherTrainOptions {
   binaryRelevance?: boolean;
   /** Positive-class weights tried per label with binaryRelevance (default BR_WEIGHT_GRID). */
   brWeights?: number[];
+  /** Traditional → simplified before tokenizing (default off); recorded in teacher.json. */
+  t2s?: boolean;
+  /** How long texts are cut (default head+tail, as the students); recorded in teacher.json. */
+  truncate?: TeacherTextOptions['truncate'];
 }
 
 /** What teacher.json holds. */
@@ -71,6 +76,8 @@ export interface TeacherInfo {
   metrics: Metrics;
   seed: number;
   backend: string;
+  /** Text options the teacher was trained with and predicts with; absent in older folders, which were trained with HF_TEXT_OPTIONS (head only, no t2s). */
+  text?: TeacherTextOptions;
   /** Present for a binary-relevance teacher: the weight grid and, per label, its sub-folder and chosen weight. */
   binaryRelevance?: { weights: number[]; perLabel: BrLabelRecord[] };
 }
@@ -94,6 +101,16 @@ export interface TeacherTrainResult {
   tokenizer: string;
   /** Fine-tuning runs made: 1, or labels × weights for binary relevance. */
   runs: number;
+}
+
+/** The text options of a training: the table's defaults (head+tail, no t2s) where unset. */
+function trainTextOptions(o: TeacherTrainOptions): TeacherTextOptions {
+  return { t2s: o.t2s ?? TEACHER_DEFAULTS.t2s, truncate: o.truncate ?? TEACHER_DEFAULTS.truncate };
+}
+
+/** The teacher folder's tokenizer with the text options its teacher.json records (older folders: HF's head-only, no t2s). */
+export function teacherTokenizer(tokenizer: WordPieceTokenizer, info: Partial<TeacherInfo>): WordPieceTokenizer {
+  return tokenizer.withTextOptions({ ...HF_TEXT_OPTIONS, ...info.text });
 }
 
 /** The fine-tuning settings a teacher run passes on, for one model or each binary-relevance label model. */
@@ -128,7 +145,9 @@ function scoreTeacher(probs: Float32Array, ex: TeacherExamples, labels: string[]
 export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: ProgressSink, cancel?: CancelToken): Promise<TeacherTrainResult> {
   const backend = await initBackend(o.backend);
   const t0 = performance.now();
-  const folder = await loadHfFolder(o.modelDir);
+  const loaded = await loadHfFolder(o.modelDir);
+  const text = trainTextOptions(o);
+  const folder = { ...loaded, tokenizer: loaded.tokenizer.withTextOptions(text) };
   if (o.maxLen > folder.config.max_position_embeddings) {
     throw new DistilleryError('CONFIG', `--max-len ${o.maxLen} exceeds the model's max_position_embeddings ${folder.config.max_position_embeddings}`, { field: 'max-len' });
   }
@@ -191,6 +210,7 @@ export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: Progr
       labels,
       task,
       maxLen: o.maxLen,
+      text,
       threshold,
       metrics,
       seed: o.seed,
@@ -266,6 +286,7 @@ async function trainBrTeacher(
     labels,
     task,
     maxLen: o.maxLen,
+    text: folder.tokenizer.text,
     threshold,
     metrics,
     seed: o.seed,
@@ -355,6 +376,7 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
     if (!existsSync(path.join(dir, 'model.onnx'))) throw new ModelFolderError(`${dir} has no model.onnx (write one with \`distillery teacher train\`)`, { file: dir });
   }
   const folder = await loadHfFolder(modelDirs[0], { configOnly: true });
+  const tokenizer = teacherTokenizer(folder.tokenizer, info);
   const maxLen = o.maxLen ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
   if (maxLen > folder.config.max_position_embeddings) {
     throw new DistilleryError('CONFIG', `max length ${maxLen} exceeds the model's max_position_embeddings ${folder.config.max_position_embeddings}`, { field: 'max-len' });
@@ -376,7 +398,7 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
     for await (const batch of batchesOf(docs, o.batchSize)) {
       const n = batch.length;
       const encoded = bertEncode(
-        folder.tokenizer,
+        tokenizer,
         batch.map((d) => d.text),
         maxLen,
       );

@@ -24,6 +24,7 @@ import { Student } from '../models/student';
 import type { StudentConfig } from '../models/student-config';
 import type { TokenMode } from '../text/tokenize';
 import { TextPipeline } from '../text/pipeline';
+import { pipelineTextInputs, type TextOptions } from '../text/text-option-files';
 import { DEFAULT_ALPHA, DEFAULT_TEMPERATURE, inverseFrequencyWeights } from '../train/losses';
 import { trainStudent, type EncodedSet, type TrainResult } from '../train/trainer';
 import { encodeDocs } from './encode-docs';
@@ -32,7 +33,8 @@ import { scoreProbs } from '../train/score';
 import { readTeacherOutputs } from './teacher-outputs';
 import { publishFolder } from '../util/publish-folder';
 
-export interface TrainJobOptions {
+/** Text options (t2s, truncate, userDict, stopwords: TextOptions) are applied by the text pipeline and recorded in tokenizer.json. */
+export interface TrainJobOptions extends TextOptions {
   data: string;
   /** Model folder to write; omitted = evaluate only (used by sweeps and repeated runs). */
   out?: string;
@@ -180,9 +182,11 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   const extra = o.useUnlabeled && d.teacher ? d.unlabeled : [];
   const trainDocs = [...d.train, ...extra];
 
+  const text = pipelineTextInputs(o);
   const pipeline = TextPipeline.fit(
     trainDocs.map((x) => x.text),
-    { mode: o.tokens, maxVocab: o.maxVocab, minCount: o.minCount, lengthPercentile: o.lengthPercentile, ...pipelineInputFor(o.model, o) },
+    { mode: o.tokens, maxVocab: o.maxVocab, minCount: o.minCount, lengthPercentile: o.lengthPercentile, ...text.config, ...pipelineInputFor(o.model, o) },
+    text.files,
   );
   const teacherRows = d.teacher ? concatRows(trainDocs.map((x) => d.teacher!.get(x)!), C) : undefined;
   const trainSet = encodeDocs(trainDocs, pipeline, schema, o.data, teacherRows);

@@ -23,6 +23,7 @@ import { runTeacherTrain, TEACHER_DEFAULTS } from '../jobs/teacher-job';
 import { runTeacherPretrain } from '../jobs/teacher-pretrain-job';
 import { measureTextLatency } from '../predict/latency';
 import { loadHfFolder } from '../teacher/hf-folder';
+import { toSimplified } from '../text/normalize';
 import { bertTeacherOptionsFrom, prepareJobData, teacherDataSnapshot } from './job-data';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
 import type { JobContext } from './job-context';
@@ -83,9 +84,10 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
     let modelDir = o.modelDir!;
     if (o.pretrain) {
       // Masked LM on every text of the project (labeled or not) but the teacher's test texts; labels are not read.
+      // With t2s the vocabulary is built from the simplified texts fine-tuning will read.
       const held = new Set(teacherData.test.map((d) => dedupeKey(d.text)));
       const texts = new Set<string>();
-      for (const d of [...r.docs.labeled, ...(r.docs.toScore ?? [])]) if (typeof d.text === 'string' && d.text.trim() && !held.has(dedupeKey(d.text))) texts.add(d.text);
+      for (const d of [...r.docs.labeled, ...(r.docs.toScore ?? [])]) if (typeof d.text === 'string' && d.text.trim() && !held.has(dedupeKey(d.text))) texts.add(o.t2s ? toSimplified(d.text) : d.text);
       const textsFile = path.join(partialDir, 'pretrain-texts.jsonl');
       await writeFile(textsFile, [...texts].map((text) => JSON.stringify({ text })).join('\n') + '\n');
       modelDir = path.join(partialDir, 'pretrained');
@@ -126,6 +128,8 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
         validSplit: o.validSplit,
         testSplit: o.testSplit,
         patience: o.patience,
+        t2s: o.t2s,
+        truncate: o.truncate,
       },
       stageSink('fine-tune'),
       ctx.cancel,

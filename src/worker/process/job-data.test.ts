@@ -20,6 +20,14 @@ describe('trainOptionsFrom', () => {
     expect(trainOptionsFrom({ selfTrain: 0, confidence: 0.9 }, true)).not.toHaveProperty('confidence');
   });
 
+  it('text options: t2s and truncate pass through; the file paths are relative to the project folder (~ is home), empty ones dropped', () => {
+    const o = trainOptionsFrom({ t2s: true, truncate: 'head', userDict: 'dicts/user.txt', stopwords: '~/stop.txt' }, true, '/projects/p1');
+    expect(o).toMatchObject({ t2s: true, truncate: 'head', userDict: '/projects/p1/dicts/user.txt', stopwords: `${os.homedir()}/stop.txt` });
+    expect(trainOptionsFrom({ userDict: ' ', stopwords: '/abs/stop.txt' }, false, '/projects/p1')).toMatchObject({ stopwords: '/abs/stop.txt' });
+    expect(trainOptionsFrom({ userDict: ' ' }, false, '/projects/p1')).not.toHaveProperty('userDict');
+    expect(() => trainOptionsFrom({ truncate: 'tail' }, false)).toThrow(/unknown truncate "tail"; valid: head\+tail, head/);
+  });
+
   it('names the bad option', () => {
     expect(() => trainOptionsFrom({ epochz: 3 }, false)).toThrow(/option "epochz": unknown option; valid: epochs/);
     expect(() => trainOptionsFrom({ epochs: 2.5 }, false)).toThrow(/expected an integer/);

@@ -13,7 +13,7 @@ import { dedupeKey, type Corpus, type CorpusDoc } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { TRAIN_DEFAULTS, type PreparedData, type TrainJobOptions } from '../jobs/train-job';
 import { defaultHeads, MIN_LABELED, whyBadBertTeacher, whyNotTrainable, type BertTeacherSource } from '../../shared/worker-protocol';
-import { defaultsOf, DISTILL_OPTIONS, validateJobOptions } from '../../shared/job-options';
+import { defaultsOf, DISTILL_OPTIONS, validateJobOptions, type TruncateMode } from '../../shared/job-options';
 import { TEACHER_DEFAULTS } from '../jobs/teacher-job';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 
@@ -25,11 +25,18 @@ const DISTILL_DEFAULTS = defaultsOf(DISTILL_OPTIONS);
 
 const bad = (field: string, why: string) => new DistilleryError('CONFIG', `option "${field}": ${why}`, { field });
 
+/** A path the user typed for the worker's machine: ~ is the home folder, a relative path is relative to `base` (the project folder). */
+export function workerPath(typed: string, base: string): string {
+  const p = typed.trim();
+  return path.resolve(base, p === '~' || /^~[\\/]/.test(p) ? path.join(os.homedir(), p.slice(1)) : p);
+}
+
 /**
  * The UI's options (as the CLI's, camelCase; aliases such as `lr` accepted; the network's under
- * `architecture` or flat) → TrainJobOptions, checked against the option table.
+ * `architecture` or flat) → TrainJobOptions, checked against the option table. Relative paths of the
+ * text option files (userDict, stopwords) are relative to `projectFolder`.
  */
-export function trainOptionsFrom(options: Record<string, unknown>, distill: boolean): Omit<TrainJobOptions, 'data'> {
+export function trainOptionsFrom(options: Record<string, unknown>, distill: boolean, projectFolder = process.cwd()): Omit<TrainJobOptions, 'data'> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw bad('options', 'expected an object');
   const { architecture, ...flat } = options as Record<string, unknown>;
   if (architecture !== undefined && architecture !== null) {
@@ -45,6 +52,10 @@ export function trainOptionsFrom(options: Record<string, unknown>, distill: bool
     if (checked[k] === undefined) continue;
     arch[k] = checked[k];
     delete checked[k];
+  }
+  for (const k of ['userDict', 'stopwords'] as const) {
+    if (typeof checked[k] !== 'string' || !checked[k].trim()) delete checked[k];
+    else checked[k] = workerPath(checked[k], projectFolder);
   }
   return {
     ...TRAIN_DEFAULTS,
@@ -170,6 +181,9 @@ export interface BertTeacherJobOptions {
   seed: number;
   validSplit: number;
   testSplit: number;
+  /** Text options (TEXT_OPTIONS), recorded in teacher.json. */
+  t2s: boolean;
+  truncate: TruncateMode;
   /** source 'pretrain': masked-LM pre-training of a small BERT (max length: the fine-tuning one). */
   pretrain?: { layers: number; hidden: number; heads: number; epochs: number; vocabSize: number; minFreq: number; batchSize: number; learningRate: number };
 }
@@ -191,10 +205,11 @@ export function bertTeacherOptionsFrom(options: Record<string, unknown>): BertTe
     seed: num('seed', TEACHER_DEFAULTS.seed),
     validSplit: num('validSplit', TEACHER_DEFAULTS.validSplit),
     testSplit: num('testSplit', TEACHER_DEFAULTS.testSplit),
+    t2s: typeof o.t2s === 'boolean' ? o.t2s : TEACHER_DEFAULTS.t2s,
+    truncate: (o.truncate as TruncateMode | undefined) ?? TEACHER_DEFAULTS.truncate,
   };
   if (source === 'model-dir') {
-    const dir = String(o.modelDir).trim();
-    out.modelDir = path.resolve(dir === '~' || /^~[\\/]/.test(dir) ? path.join(os.homedir(), dir.slice(1)) : dir);
+    out.modelDir = workerPath(String(o.modelDir), process.cwd());
   } else {
     const hidden = num('hidden', PRETRAIN_DEFAULTS.hidden);
     out.pretrain = {

@@ -53,7 +53,7 @@ export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
 
 async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   const distill = r.kind === 'distill';
-  const opts = trainOptionsFrom(r.options ?? {}, distill);
+  const opts = trainOptionsFrom(r.options ?? {}, distill, ctx.projectFolder);
   if (distill && r.teacher?.name && !opts.teacherName) opts.teacherName = r.teacher.name;
   const modelsDir = path.join(ctx.projectFolder, PROJECT_LAYOUT.models);
   const datasetsDir = path.join(ctx.projectFolder, PROJECT_LAYOUT.datasets);
@@ -126,7 +126,7 @@ async function alphaSweepJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
   if (why) throw new DistilleryError('CONFIG', why, { field: 'alphas' });
   const alphaList = alphas as number[];
   const nSeeds = (seeds as number | undefined) ?? 1;
-  const opts = trainOptionsFrom(rest, true);
+  const opts = trainOptionsFrom(rest, true, ctx.projectFolder);
   if (r.teacher?.name && !opts.teacherName) opts.teacherName = r.teacher.name;
   const sweepsDir = path.join(ctx.projectFolder, PROJECT_LAYOUT.sweeps);
   await mkdir(sweepsDir, { recursive: true });

@@ -60,7 +60,7 @@ export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => 
       }
       // What `distillery predict` needs beside an exported model (as `distillery export` writes).
       // The card's Use section names this export's files (`<version>.onnx`, not the folder's model.onnx).
-      await writeUsageFiles(partial, { config: m.config, pipeline: m.pipeline.toJSON(), files, modelCard: await readModelCard(m.dir) });
+      await writeUsageFiles(partial, { config: m.config, pipeline: m.pipeline.toJSON(), sideFiles: m.pipeline.sideFiles(), files, modelCard: await readModelCard(m.dir) });
       await writeFile(path.join(partial, 'labels.json'), JSON.stringify(labelsMeta(m.config), null, 2));
       await copyFile(path.join(m.dir, 'metrics.json'), path.join(partial, 'metrics.json')).catch(() => {});
       return main;

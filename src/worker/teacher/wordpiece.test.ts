@@ -100,3 +100,31 @@ describe('WordPieceTokenizer', () => {
     expect(() => new WordPieceTokenizer(['[PAD]', '[CLS]', '[SEP]'])).toThrow(/unknown token "\[UNK\]"/);
   });
 });
+
+describe('WordPieceTokenizer text options (issue #13: as the students)', () => {
+  const id = (t: string) => VOCAB.indexOf(t);
+  // 7 pieces of head, then 30 of filler, then the tail piece 好: far more than maxLen − 2 = 8.
+  const long = '我爱北京天安门' + '，'.repeat(30) + '好';
+
+  it('head (Hugging Face, the old default) drops the tail of a long text', () => {
+    const e = tok().encode(long, 10);
+    expect([...e.inputIds]).not.toContain(id('好'));
+    expect(e.truncated).toBe(true);
+  });
+
+  it('head+tail: the tail of a long text reaches the input ids, the head kept as the students keep it (a quarter)', () => {
+    const e = tok().withTextOptions({ t2s: false, truncate: 'head+tail' }).encode(long, 10);
+    // [CLS], ⌈8 · 0.25⌉ = 2 head pieces, 6 tail pieces ending in 好, [SEP]
+    expect([...e.inputIds]).toEqual([id('[CLS]'), id('我'), id('爱'), ...Array(5).fill(id('，')), id('好'), id('[SEP]')]);
+    expect(e.length).toBe(10);
+    expect(e.truncated).toBe(true);
+    // A text that fits is not cut either way.
+    expect([...tok().withTextOptions({ t2s: false, truncate: 'head+tail' }).encode('我爱北京', 10).inputIds]).toEqual([...tok().encode('我爱北京', 10).inputIds]);
+  });
+
+  it('t2s: a traditional text gets the ids of its simplified form', () => {
+    const t = tok().withTextOptions({ t2s: true, truncate: 'head+tail' });
+    expect([...t.encode('我愛北京天安門', 12).inputIds]).toEqual([...t.encode('我爱北京天安门', 12).inputIds]);
+    expect([...tok().encode('我愛北京天安門', 12).inputIds]).toContain(id('[UNK]'));
+  });
+});

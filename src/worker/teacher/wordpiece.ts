@@ -10,6 +10,9 @@
  * Characters are Unicode code points, as in Python (a CJK Extension B character is one character).
  */
 import { DistilleryError } from '../../shared/errors';
+import type { TruncateMode } from '../../shared/job-options';
+import { DEFAULT_HEAD_SHARE, truncate } from '../text/encode';
+import { toSimplified } from '../text/normalize';
 
 export interface WordPieceOptions {
   /** Lower-case (and, unless strip_accents is false, strip accents). HF's default: true. */
@@ -32,7 +35,21 @@ export interface WordPieceOptions {
   pieces?: (text: string) => string[];
   /** What produces the pieces, for the log (default: the built-in WordPiece). */
   engine?: string;
+  /** Text options (job-options.ts TEXT_OPTIONS), applied before the text reaches the pieces and when it is cut. */
+  text?: TeacherTextOptions;
 }
+
+/**
+ * How the teacher's text is prepared (TEXT_OPTIONS): traditional → simplified first, and how a text
+ * with more pieces than fit is cut: 'head' keeps the first maxLen − 2 (Hugging Face's truncation),
+ * 'head+tail' its first quarter and its end, as the students cut (text/encode.ts, DEFAULT_HEAD_SHARE).
+ */
+export interface TeacherTextOptions {
+  t2s: boolean;
+  truncate: TruncateMode;
+}
+/** What a tokenizer does without text options: Hugging Face's behaviour. */
+export const HF_TEXT_OPTIONS: TeacherTextOptions = { t2s: false, truncate: 'head' };
 
 /** One encoded text: input_ids with [CLS] … [SEP], padded with [PAD] to maxLen. */
 export interface Encoding {
@@ -88,6 +105,7 @@ export class WordPieceTokenizer {
   private readonly options: WordPieceOptions;
   /** Which implementation splits text into word pieces. */
   readonly engine: string;
+  readonly text: TeacherTextOptions;
 
   constructor(vocab: readonly string[], opts: WordPieceOptions = {}) {
     this.vocab = vocab;
@@ -107,6 +125,7 @@ export class WordPieceTokenizer {
     this.options = opts;
     this.externalPieces = opts.pieces;
     this.engine = opts.engine ?? 'built-in WordPiece';
+    this.text = { ...HF_TEXT_OPTIONS, ...opts.text };
     const need = (name: string, tok: string): number => {
       const id = this.ids.get(tok);
       if (id === undefined) throw new DistilleryError('MODEL_FOLDER', `the vocabulary has no ${name} token "${tok}"`);
@@ -159,6 +178,11 @@ export class WordPieceTokenizer {
     });
   }
 
+  /** The same tokenizer with these text options (t2s, truncation) in encode. */
+  withTextOptions(text: TeacherTextOptions): WordPieceTokenizer {
+    return new WordPieceTokenizer(this.vocab, { ...this.options, text });
+  }
+
   /** The same tokenizer (vocabulary, case and special tokens) with its word pieces from `pieces`. */
   withPieces(pieces: (text: string) => string[], engine: string): WordPieceTokenizer {
     return new WordPieceTokenizer(this.vocab, { ...this.options, pieces, engine });
@@ -201,18 +225,19 @@ export class WordPieceTokenizer {
     return out;
   }
 
-  /** [CLS] pieces… [SEP], truncated to maxLen and padded with [PAD]. */
+  /** [CLS] pieces… [SEP], cut to maxLen (text.truncate) and padded with [PAD]; traditional → simplified first with text.t2s. */
   encode(text: string, maxLen: number): Encoding {
     if (!Number.isInteger(maxLen) || maxLen < 2) throw new DistilleryError('CONFIG', `max length must be an integer ≥ 2, got ${maxLen}`);
-    const pieces = this.tokenize(text);
-    const keep = Math.min(pieces.length, maxLen - 2);
+    const all = this.tokenize(this.text.t2s ? toSimplified(text) : text);
+    const pieces = truncate(all, maxLen - 2, this.text.truncate, DEFAULT_HEAD_SHARE);
+    const keep = pieces.length;
     const inputIds = new Int32Array(maxLen).fill(this.padId);
     const attentionMask = new Int32Array(maxLen);
     inputIds[0] = this.clsId;
     for (let i = 0; i < keep; i++) inputIds[i + 1] = this.idOf(pieces[i]);
     inputIds[keep + 1] = this.sepId;
     attentionMask.fill(1, 0, keep + 2);
-    return { inputIds, attentionMask, tokenTypeIds: new Int32Array(maxLen), length: keep + 2, truncated: keep < pieces.length };
+    return { inputIds, attentionMask, tokenTypeIds: new Int32Array(maxLen), length: keep + 2, truncated: keep < all.length };
   }
 
   encodeBatch(texts: readonly string[], maxLen: number): EncodedBatch {

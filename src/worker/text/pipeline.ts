@@ -10,7 +10,8 @@ import { DistilleryError } from '../../shared/errors';
 import { DEFAULT_HEAD_SHARE, encodeIds, lengthAtPercentile, truncate, Truncation, TRUNCATIONS } from './encode';
 import { defaultNormalizeOptions, NormalizeOptions, normalizeText } from './normalize';
 import { splitSentences } from './sentences';
-import { addUserWords, tokenize, TokenMode, TOKEN_MODES } from './tokenize';
+import { readSideFiles, type SideFile, type SideFiles } from './text-option-files';
+import { parseUserDict, tokenize, TokenMode, TOKEN_MODES, useUserWords } from './tokenize';
 import { Vocabulary, VocabJSON } from './vocab';
 
 export interface TextPipelineConfig {
@@ -34,6 +35,10 @@ export interface TextPipelineConfig {
   stopWords?: string[];
   /** Words added to jieba's (process-global) dictionary before word tokenization. */
   userWords?: string[];
+  /** A jieba user dictionary beside tokenizer.json (its words are added as userWords are), with its hash. */
+  userDict?: SideFile;
+  /** The copy of the stop-word list stopWords came from, beside tokenizer.json. */
+  stopWordsFile?: SideFile;
   /**
    * Hierarchical students (HAN): encode a text as a grid of sentences × tokens instead of one
    * sequence (see encodeGrid). Sizes left unset are chosen from the training texts at
@@ -138,15 +143,21 @@ function stripUndefined<T extends object>(o: T): T {
 export class TextPipeline {
   readonly config: TextPipelineConfig;
   private readonly stopWords: Set<string>;
+  /** jieba's extra words for this pipeline (userWords and the user dictionary's). */
+  private readonly userWords: readonly string[];
 
   private constructor(
     config: TextPipelineConfig,
     readonly vocab: Vocabulary,
     readonly maxLen: number,
     readonly grid?: SentenceGrid,
+    /** The files config names (user dictionary, stop-word list), by name: written beside tokenizer.json. */
+    private readonly files: SideFiles = {},
   ) {
     this.config = config;
-    if (config.userWords?.length) addUserWords(config.userWords);
+    const dict = config.userDict ? files[config.userDict.file] : undefined;
+    if (config.userDict && dict === undefined) throw new DistilleryError('MODEL_FOLDER', `text pipeline: the user dictionary ${config.userDict.file} was not given`, { file: config.userDict.file, field: 'userDict' });
+    this.userWords = [...(config.userWords ?? []), ...(dict !== undefined ? parseUserDict(dict) : [])];
     this.stopWords = new Set(
       (config.stopWords ?? []).map((w) => normalizeText(w, config.normalize)).filter((w) => w),
     );
@@ -156,10 +167,10 @@ export class TextPipeline {
    * Fits the vocabulary (and maxLen, unless fixed) on the training texts. Texts are tokenized
    * once, streaming into the vocabulary counts; only their lengths are kept.
    */
-  static fit(texts: Iterable<string>, cfg: Partial<TextPipelineConfig> = {}): TextPipeline {
+  static fit(texts: Iterable<string>, cfg: Partial<TextPipelineConfig> = {}, files: SideFiles = {}): TextPipeline {
     const config = resolveConfig(cfg);
     // A provisional pipeline supplies tokens() with the same normalization and stop words.
-    const probe = new TextPipeline(config, Vocabulary.fromJSON({ tokens: ['<pad>', '<unk>'] }), 1);
+    const probe = new TextPipeline(config, Vocabulary.fromJSON({ tokens: ['<pad>', '<unk>'] }), 1, undefined, files);
     const lengths: number[] = [];
     const sentenceCounts: number[] = [];
     const sentenceLengths: number[] = [];
@@ -187,16 +198,23 @@ export class TextPipeline {
         sentences: config.sentenceGrid.sentences ?? Math.min(MAX_GRID_SENTENCES, Math.max(1, lengthAtPercentile(sentenceCounts, p))),
         words: config.sentenceGrid.words ?? Math.min(MAX_GRID_WORDS, Math.max(MIN_GRID_WORDS, lengthAtPercentile(sentenceLengths, p))),
       };
-      return new TextPipeline(config, vocab, grid.sentences * grid.words, grid);
+      return new TextPipeline(config, vocab, grid.sentences * grid.words, grid, files);
     }
     const maxLen =
       config.maxLen ??
       Math.max(config.minLen ?? 1, lengthAtPercentile(lengths, config.lengthPercentile));
-    return new TextPipeline(config, vocab, maxLen);
+    return new TextPipeline(config, vocab, maxLen, undefined, files);
+  }
+
+  /** The files tokenizer.json names (user dictionary, stop-word list) by name, to write beside it. */
+  sideFiles(): SideFiles {
+    return { ...this.files };
   }
 
   /** Normalized tokens of a text, before truncation. */
   tokens(text: string): string[] {
+    // jieba's dictionary is process-global: make it this model's before cutting.
+    if (this.config.mode !== 'char') useUserWords(this.userWords);
     return tokenize(normalizeText(text, this.config.normalize), this.config.mode, {
       stopWords: this.stopWords,
     });
@@ -252,7 +270,11 @@ export class TextPipeline {
     };
   }
 
-  static fromJSON(json: unknown): TextPipeline {
+  /**
+   * From tokenizer.json; `dir` is the folder it was read from, where the files its config names
+   * (a user dictionary) lie: a missing one is an error naming it.
+   */
+  static fromJSON(json: unknown, dir?: string): TextPipeline {
     const j = json as Partial<TextPipelineJSON> | null;
     if (!j || j.format !== FORMAT) {
       throw new DistilleryError('MODEL_FOLDER', `not a text pipeline (format ${String(j?.format)})`);
@@ -280,6 +302,7 @@ export class TextPipeline {
         throw new DistilleryError('MODEL_FOLDER', `text pipeline: bad sentence grid ${JSON.stringify(grid)} for maxLen ${j.maxLen}`, { field: 'grid' });
       }
     }
-    return new TextPipeline(config, Vocabulary.fromJSON(j.vocab), j.maxLen as number, grid ? { sentences: grid.sentences, words: grid.words } : undefined);
+    const files = readSideFiles(dir, config);
+    return new TextPipeline(config, Vocabulary.fromJSON(j.vocab), j.maxLen as number, grid ? { sentences: grid.sentences, words: grid.words } : undefined, files);
   }
 }

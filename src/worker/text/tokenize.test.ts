@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from './normalize';
-import { charTokens, loadUserDict, tokenize, TOKEN_MODES, wordTokens } from './tokenize';
+import { charTokens, loadUserDict, tokenize, TOKEN_MODES, useUserWords, wordTokens } from './tokenize';
 
 describe('char mode', () => {
   it('splits CJK per character, keeps Latin/digit runs, punctuation as tokens', () => {
@@ -60,6 +60,16 @@ describe('user dictionary', () => {
     const file = join(dir, 'user.dict.utf8');
     writeFileSync(file, '\uFEFF# comment\n蓝瘦香菇 3 n\n\n');
     expect(loadUserDict(file)).toEqual(['蓝瘦香菇']);
+    expect(wordTokens(s)).toContain('蓝瘦香菇');
+  });
+  it('useUserWords gives each model its own words: a model without the word splits it again (jieba is process-global)', () => {
+    const s = '今天真是蓝瘦香菇啊';
+    const withWord = ['蓝瘦香菇'];
+    useUserWords(withWord);
+    expect(wordTokens(s)).toContain('蓝瘦香菇');
+    useUserWords([]);
+    expect(wordTokens(s)).not.toContain('蓝瘦香菇');
+    useUserWords(withWord);
     expect(wordTokens(s)).toContain('蓝瘦香菇');
   });
   it('reports an unreadable file as a CONFIG error', () => {

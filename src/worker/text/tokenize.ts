@@ -81,6 +81,11 @@ export function tokenize(text: string, mode: TokenMode, opts: TokenizeOptions = 
   return stop && stop.size > 0 ? tokens.filter((t) => !stop.has(t)) : tokens;
 }
 
+// Words inserted into jieba's (process-global) dictionary since it was last loaded.
+const inserted = new Set<string>();
+// The list useUserWords last made the dictionary hold: called before every text, it returns at once for it.
+let current: readonly string[] | undefined;
+
 /**
  * Adds words to jieba's dictionary so they are never split (e.g. product names, or words that
  * must match an embedding vocabulary). jieba's dictionary is process-global: every word mode
@@ -89,15 +94,51 @@ export function tokenize(text: string, mode: TokenMode, opts: TokenizeOptions = 
 export function addUserWords(words: Iterable<string>): void {
   for (const w of words) {
     const word = w.trim();
-    if (word !== '') nodejieba.insertWord(word);
+    if (word !== '' && !inserted.has(word)) {
+      nodejieba.insertWord(word);
+      inserted.add(word);
+      current = undefined;
+    }
   }
+}
+
+/**
+ * Makes jieba's dictionary the stock one plus exactly `words` (a model's user dictionary), so that a
+ * model tokenizes as it did at training whatever another model in this process inserted before.
+ * insertWord cannot be undone: when words inserted earlier are not among these, the stock dictionaries
+ * are reloaded first (about a second), which happens only when models with different dictionaries
+ * share a process.
+ */
+export function useUserWords(words: readonly string[]): void {
+  if (words === current) return;
+  const want = new Set(words.map((w) => w.trim()).filter((w) => w !== ''));
+  for (const w of inserted) {
+    if (!want.has(w)) {
+      nodejieba.load();
+      inserted.clear();
+      break;
+    }
+  }
+  addUserWords(want);
+  current = words;
+}
+
+/** The words of a jieba user dictionary's text (one entry a line: `word [freq] [tag]`; '#' starts a comment line). */
+export function parseUserDict(text: string): string[] {
+  const words: string[] = [];
+  for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const l = line.trim();
+    if (l === '' || l.startsWith('#')) continue;
+    words.push(l.split(/\s+/)[0]!);
+  }
+  return words;
 }
 
 /**
  * Reads a jieba user dictionary (UTF-8, one entry a line: `word [freq] [tag]`, '#' comments)
  * and inserts its words with insertWord rather than nodejieba.load, which would reload the main
- * dictionaries and drop words inserted earlier. Returns the words, so that a pipeline can store
- * them in its config and re-insert them at predict time.
+ * dictionaries and drop words inserted earlier. The frequency and tag columns are not used
+ * (nodejieba's insertWord takes a word). Returns the words.
  */
 export function loadUserDict(path: string): string[] {
   let text: string;
@@ -108,12 +149,7 @@ export function loadUserDict(path: string): string[] {
       file: path,
     });
   }
-  const words: string[] = [];
-  for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
-    const l = line.trim();
-    if (l === '' || l.startsWith('#')) continue;
-    words.push(l.split(/\s+/)[0]!);
-  }
+  const words = parseUserDict(text);
   addUserWords(words);
   return words;
 }

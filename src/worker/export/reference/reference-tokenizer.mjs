@@ -77,6 +77,7 @@ export function loadTokenizer(json, { cutWords } = {}) {
   const index = new Map(json.vocab.tokens.map((t, i) => [t, i]));
   const stop = new Set((c.stopWords ?? []).map((w) => normalize(w, c.normalize)).filter((w) => w));
   if (c.mode !== 'char' && c.userWords?.length && cutWords) console.warn('tokenizer.json has userWords: add them to your jieba dictionary first');
+  if (c.mode !== 'char' && c.userDict && cutWords) console.warn(`tokenizer.json names a jieba user dictionary: load ${c.userDict.file} (beside it) into your jieba first, e.g. nodejieba.insertWord for each line's first word`);
   const tokens = (text) => {
     const s = normalize(text, c.normalize);
     const t = c.mode === 'char' ? charTokens(s) : c.mode === 'word' ? wordTokens(s, cutWords) : wordTokens(s, cutWords).concat(charTokens(s));

@@ -14,6 +14,7 @@ As a command: python3 reference_tokenizer.py tokenizer.json [--json] < texts  (o
 """
 import json
 import math
+import os
 import re
 import sys
 import unicodedata
@@ -174,7 +175,13 @@ class Tokenizer:
 
 def load(path):
     with open(path, encoding="utf-8") as f:
-        return Tokenizer(json.load(f))
+        j = json.load(f)
+    user_dict = j["config"].get("userDict")
+    if user_dict and j["config"]["mode"] != "char":
+        import jieba  # the model's jieba user dictionary lies beside tokenizer.json
+
+        jieba.load_userdict(os.path.join(os.path.dirname(os.path.abspath(path)), user_dict["file"]))
+    return Tokenizer(j)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import type { CorpusDoc } from '../../data/read-corpus';
 import { loadHfFolder } from '../../teacher/hf-folder';
 import { openStudentScorer, teacherFolderKind, type EnsembleTeacherInfo, type TeacherFolderKind } from '../pipeline-models';
 import { readTeacherInfo, runTeacherTrain, TEACHER_KIND } from '../teacher-job';
+import { toSimplified } from '../../text/normalize';
 import { PRETRAINED_HERE_KIND, runTeacherPretrain } from '../teacher-pretrain-job';
 import { runTrainJob } from '../train-job';
 import { headline, headlineText } from './headline';
@@ -53,7 +54,8 @@ export async function runTeacherStage(run: PipelineRun, existingKind: TeacherFol
     await stage(async (progress) => {
       // Masked LM on every text but the evaluation rows' (labels are not read).
       const held = new Set<CorpusDoc>(evalDocs);
-      const texts = data.corpus.docs.filter((d) => !held.has(d)).map((d) => JSON.stringify({ text: d.text }));
+      // With --t2s the vocabulary is built from the simplified texts fine-tuning will read.
+      const texts = data.corpus.docs.filter((d) => !held.has(d)).map((d) => JSON.stringify({ text: o.t2s ? toSimplified(d.text) : d.text }));
       await writeFile(files.pretrainTexts, texts.join('\n') + '\n');
       log(`pre-training on ${texts.length} texts (the ${evalDocs.length} ${data.test.length ? 'test' : 'validation'} texts held out)`);
       const r = await runTeacherPretrain(
@@ -97,6 +99,9 @@ export async function runTeacherStage(run: PipelineRun, existingKind: TeacherFol
           patience: teacherTrain.patience,
           threshold: o.threshold,
           backend: o.backend,
+          // The teacher reads text as the students do (t2s; head+tail unless --truncate head).
+          t2s: o.t2s,
+          truncate: o.truncate,
         },
         progress,
         cancel,
