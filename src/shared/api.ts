@@ -15,6 +15,7 @@ import type { OverlapSetting } from './routing';
 import type { LabelEvent, LabelSource } from './label-event';
 import type { TaskType } from './task';
 import type { JobKind, JobOptionsOf } from './job-options';
+import type { SelfTrainResult } from './self-training';
 
 export interface SystemInfo {
   version: string;
@@ -230,6 +231,20 @@ export interface TeacherSummary {
   evaluatedOn: 'test' | 'valid';
   /** Project labels the teacher never saw in training (no labeled example): scored 0. */
   unseenLabels?: string[];
+  /** A binary-relevance teacher (one binary BERT per label): the weights tried and, per label, the one chosen. */
+  binaryRelevance?: { weights: number[]; perLabel: BrLabelSummary[] };
+}
+
+/** One label of a binary-relevance teacher: the positive-class weight chosen and its validation F1 (of that label). */
+export interface BrLabelSummary {
+  label: string;
+  weight: number;
+  /** NaN travels as null (no validation split). */
+  validF1: number | null;
+  trainPositives: number;
+  validPositives: number;
+  /** Every weight tried, with its validation F1. */
+  candidates: { weight: number; validF1: number | null }[];
 }
 
 export interface JobResult {
@@ -250,6 +265,8 @@ export interface JobResult {
   teacher?: TeacherSummary;
   /** A 'simulate' run: per-strategy learning curves. */
   simulation?: SimulationResult;
+  /** A distill run with self-training rounds (options.selfTrain > 0): each round's pseudo-labels and the student's score. */
+  selfTraining?: SelfTrainResult;
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

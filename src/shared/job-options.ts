@@ -117,6 +117,28 @@ export const STUDENT_OPTIONS = table({
 });
 
 /**
+ * Student defaults by backend (issue #11): on a CPU backend (wasm, cpu, tensorflow without CUDA) a
+ * first model should come in minutes, so 'cpu' is a small TextCNN (the native conv kernels make it
+ * fast there) for 3 epochs; on a GPU, and one option away anywhere, digest A's Distill-BiLSTM
+ * (research-digest.md: 2 layers, hidden 256, 8 epochs). Only options the user left unset are filled.
+ * Sequence length stays the table's: the length percentile, cut head+tail (src/worker/text).
+ */
+export const STUDENT_PRESETS = {
+  cpu: { model: 'textcnn', numFilters: 64, filterSizes: [2, 3, 4, 5], epochs: 3 },
+  'digest-a': { model: 'bilstm', layers: 2, hidden: 256, epochs: 8 },
+} as const satisfies Record<string, OptionsOf<typeof STUDENT_OPTIONS>>;
+export type StudentPresetName = keyof typeof STUDENT_PRESETS;
+/** 'auto': the preset of the backend that runs (PRESET_BY_BACKEND). */
+export const STUDENT_PRESET_CHOICES = ['auto', ...(Object.keys(STUDENT_PRESETS) as StudentPresetName[])] as const;
+/** The backend ladder's rungs (src/worker/backend/tfjs-backend.ts) → their preset. */
+export const PRESET_BY_BACKEND: Readonly<Record<string, StudentPresetName>> = { 'tensorflow-gpu': 'digest-a', tensorflow: 'cpu', wasm: 'cpu', cpu: 'cpu' };
+export const PRESET_OPTIONS = table({
+  preset: { type: 'enum', values: STUDENT_PRESET_CHOICES, default: 'auto', help: "student defaults: auto (by backend: cpu on a CPU, digest-a on a GPU) | cpu (TextCNN, 3 epochs) | digest-a (digest A's BiLSTM, 2 layers, hidden 256, 8 epochs)" },
+});
+
+const PRESET_CHOICE = PRESET_OPTIONS.preset;
+
+/**
  * The distillation temperature ρ: 3, the value of digest A's α sweep (research-digest.md: "α sweep at
  * ρ = 3"), the only temperature the digest's papers report. It was 3 on the CLI, in the pipeline and
  * for the app's jobs; 2 in the Train view's form and 1 where losses.ts / alpha-sweep.ts fell back.
@@ -130,6 +152,7 @@ export const DISTILL_OPTIONS = table({
   selfTrain: { type: 'int', min: 0, max: 20, default: 0, help: 'self-training rounds: the current model (the teacher, then the last student) pseudo-labels the unlabeled rows, the confident ones join the human labels (0 = off)' },
   confidence: { type: 'number', min: 0, max: 1, minExclusive: true, step: 0.05, default: 0.9, help: 'self-training: smallest predicted probability of a kept pseudo-label' },
   unlabeledFrac: { type: 'number', min: 0, max: 0.99, step: 0.05, default: 0, help: 'self-training: hide the labels of this seeded fraction of the training rows (they join the unlabeled pool; their hidden labels grade the pseudo-labels)' },
+  preset: PRESET_CHOICE,
 });
 
 export const MAX_SWEEP_ALPHAS = 21;
@@ -199,6 +222,8 @@ export const BERT_TEACHER_OPTIONS = table({
   heads: { ...P.heads, help: 'attention heads (default: hidden / 64, else 4, 2 or 1)' },
   pretrainEpochs: P.epochs,
   ...TEXT_OPTIONS,
+  binaryRelevance: { type: 'boolean', default: false, help: "multi-label only: one binary BERT per label, each with the positive-class weight of the grid that gives the best validation F1 (digest B)" },
+  brWeights: { type: 'numList', min: 0.001, max: 1000, maxItems: 20, distinct: true, default: [0.05, 0.1, 0.5, 1, 2, 3, 5], help: "binary relevance: positive-class weights tried per label (digest B's grid; labels × weights fine-tuning runs)" },
 });
 /** BERT teacher options that only a teacher pre-trained here has (a folder has its own shape). */
 export const PRETRAIN_ONLY_KEYS: readonly (keyof typeof BERT_TEACHER_OPTIONS)[] = ['layers', 'hidden', 'heads', 'pretrainEpochs'];
@@ -274,26 +299,6 @@ export const APP_FORM_PRESETS = {
   student: { model: 'textcnn', epochs: 10, batchSize: 16, patience: 3, hidden: 64 },
   sweep: { alphas: [0, 0.25, 0.5, 0.75, 1] },
 } as const satisfies { teacher: JobOptionsOf<'train-student'>; student: JobOptionsOf<'distill'>; sweep: JobOptionsOf<'alpha-sweep'> };
-
-/**
- * Student defaults by backend (issue #11): on a CPU backend (wasm, cpu, tensorflow without CUDA) a
- * first model should come in minutes, so 'cpu' is a small TextCNN (the native conv kernels make it
- * fast there) for 3 epochs; on a GPU, and one option away anywhere, digest A's Distill-BiLSTM
- * (research-digest.md: 2 layers, hidden 256, 8 epochs). Only options the user left unset are filled.
- * Sequence length stays the table's: the length percentile, cut head+tail (src/worker/text).
- */
-export const STUDENT_PRESETS = {
-  cpu: { model: 'textcnn', numFilters: 64, filterSizes: [2, 3, 4, 5], epochs: 3 },
-  'digest-a': { model: 'bilstm', layers: 2, hidden: 256, epochs: 8 },
-} as const satisfies Record<string, JobOptionsOf<'train-student'>>;
-export type StudentPresetName = keyof typeof STUDENT_PRESETS;
-/** 'auto': the preset of the backend that runs (PRESET_BY_BACKEND). */
-export const STUDENT_PRESET_CHOICES = ['auto', ...(Object.keys(STUDENT_PRESETS) as StudentPresetName[])] as const;
-/** The backend ladder's rungs (src/worker/backend/tfjs-backend.ts) → their preset. */
-export const PRESET_BY_BACKEND: Readonly<Record<string, StudentPresetName>> = { 'tensorflow-gpu': 'digest-a', tensorflow: 'cpu', wasm: 'cpu', cpu: 'cpu' };
-export const PRESET_OPTIONS = table({
-  preset: { type: 'enum', values: STUDENT_PRESET_CHOICES, default: 'auto', help: "student defaults: auto (by backend: cpu on a CPU, digest-a on a GPU) | cpu (TextCNN, 3 epochs) | digest-a (digest A's BiLSTM, 2 layers, hidden 256, 8 epochs)" },
-});
 
 const SHAPE_KEYS = [...new Set(Object.values(STUDENT_PRESETS).flatMap((p) => Object.keys(p)))].filter((k) => k !== 'epochs') as (keyof JobOptionsOf<'train-student'>)[];
 

@@ -120,6 +120,7 @@ export function whyBadBertTeacher(options: unknown): { field: string; message: s
   for (const k of PRETRAIN_ONLY_KEYS) {
     if (o[k] !== undefined && source !== 'pretrain') return { field: k, message: `option "${k}" is for source "pretrain" (a Hugging Face folder has its own shape and is already pre-trained)` };
   }
+  if (o.brWeights !== undefined && !o.binaryRelevance) return { field: 'brWeights', message: 'option "brWeights" is the class-weight grid of a binary-relevance teacher: set "binaryRelevance" too' };
   if (o.modelDir !== undefined && source !== 'model-dir') return { field: 'modelDir', message: 'option "modelDir" is for source "model-dir"; a teacher pre-trained here has no folder to start from' };
   if (source === 'model-dir') {
     const dir = (o.modelDir ?? '').trim();

@@ -216,7 +216,8 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
     req.docs.labeled = labeled;
     req.teacher = { kind: 'probs', byId, name: p.teacherVersion ? teacherRecordName(p.teacherKind, p.teacherVersion) : 'teacher' };
     req.modelVersion = p.teacherVersion;
-    if (options.useUnlabeled) req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
+    // The unlabeled documents: data distillation learns from them, self-training pseudo-labels them.
+    if (options.useUnlabeled || Number(options.selfTrain) > 0) req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
   }
   const { id } = await api.jobs.start(req);
   const byId = new Map(docs.map((d) => [d.id, d]));

@@ -31,11 +31,23 @@ describe('phaseText: the worker phase in message keys, and what done / total cou
     expect(phaseText('3/3 scoring').unit).toBe('documents');
   });
 
-  it('keeps a phase it does not know as text, counted in steps', () => {
-    expect(phaseText('label 1/9 口味 · weight 2/7 (0.1) · teacher epoch 1/3')).toEqual({
-      parts: [{ raw: 'label 1/9 口味' }, { raw: 'weight 2/7 (0.1)' }, { key: 'teacherEpoch', params: { epoch: 1, epochs: 3 } }],
+  it('names the binary-relevance teacher\'s label and weight, and self-training\'s round', () => {
+    expect(phaseText('2/3 label 1/9 口味 · weight 2/7 (0.1) · teacher epoch 1/3')).toEqual({
+      parts: [
+        { key: 'stage', params: { i: 2, n: 3 } },
+        { key: 'brLabel', params: { i: 1, n: 9, label: '口味' } },
+        { key: 'brWeight', params: { i: 2, n: 7, weight: '0.1' } },
+        { key: 'teacherEpoch', params: { epoch: 1, epochs: 3 } },
+      ],
       unit: 'batches',
     });
+    expect(phaseText('round 2/3 · epoch 1/4').parts).toEqual([
+      { key: 'selfTrainRound', params: { i: 2, n: 3 } },
+      { key: 'epoch', params: { epoch: 1, epochs: 4 } },
+    ]);
+  });
+
+  it('keeps a phase it does not know as text, counted in steps', () => {
     expect(phaseText('warming up')).toEqual({ parts: [{ raw: 'warming up' }], unit: 'steps' });
   });
 

@@ -18,6 +18,11 @@ export interface PhaseText {
 const EPOCH = /^(teacher |pretrain )?epoch (\d+)\/(\d+)( done)?$/;
 const SWEEP = /^α = (\S+) \((\d+)\/(\d+)(?:, seed (\d+)\/(\d+))?\)$/;
 const STAGE = /^(\d+)\/(\d+) (.+)$/;
+/** A binary-relevance teacher's runs (worker/teacher/binary-relevance.ts): "label 2/3 price", "weight 1/7 (0.05)". */
+const BR_LABEL = /^label (\d+)\/(\d+) (.+)$/;
+const BR_WEIGHT = /^weight (\d+)\/(\d+) \((\S+)\)$/;
+/** Self-training's rounds (worker/process/run-job.ts): "round 1/3". */
+const ROUND = /^round (\d+)\/(\d+)$/;
 /** The labeling-budget simulator's rounds (worker/jobs/simulate-job.ts): "run 1/3 full data", "run 1/3 entropy 40 labels". */
 const SIM = /^run (\d+)\/(\d+) (?:full data|(\S+) (\d+) labels)$/;
 const SIMPLE: Record<string, { key: string; unit: ProgressUnit }> = {
@@ -44,7 +49,16 @@ export function phaseText(phase: string): PhaseText {
     const sweep = SWEEP.exec(s);
     const simple = Object.hasOwn(SIMPLE, s) ? SIMPLE[s] : undefined;
     const sim = SIM.exec(s);
-    if (sim) {
+    const brLabel = BR_LABEL.exec(s);
+    const brWeight = BR_WEIGHT.exec(s);
+    const round = ROUND.exec(s);
+    if (brLabel) {
+      parts.push({ key: 'brLabel', params: { i: Number(brLabel[1]), n: Number(brLabel[2]), label: brLabel[3] } });
+    } else if (brWeight) {
+      parts.push({ key: 'brWeight', params: { i: Number(brWeight[1]), n: Number(brWeight[2]), weight: brWeight[3] } });
+    } else if (round) {
+      parts.push({ key: 'selfTrainRound', params: { i: Number(round[1]), n: Number(round[2]) } });
+    } else if (sim) {
       const run = { i: Number(sim[1]), n: Number(sim[2]) };
       parts.push(sim[3] ? { key: 'simRound', params: { ...run, strategy: sim[3], labels: Number(sim[4]) } } : { key: 'simRunFull', params: run });
       unit = 'rounds';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortPath, teacherOfRun, teacherRecordName, teacherText } from './teacher-kind';
+import { shortPath, teacherKindsFor, teacherOfRun, teacherRecordName, teacherText } from './teacher-kind';
 
 const t = (key: string, params: Record<string, unknown> = {}) => `${key}${JSON.stringify(params)}`;
 
@@ -22,11 +22,18 @@ describe('teacher kind', () => {
     };
     expect(teacherOfRun({ kind: 'train-bert-teacher', options: {}, result })).toEqual({ source: 'model-dir', base: '/m/rbt3', kind: 'fine-tuned BERT', shape: '3 layers, hidden 768, 12 heads' });
     expect(teacherOfRun({ kind: 'distill', options: {} })).toBeUndefined();
+    // A binary-relevance teacher, before it finished and after.
+    expect(teacherOfRun({ kind: 'train-bert-teacher', options: { source: 'model-dir', modelDir: '/m/rbt3', binaryRelevance: true } })).toEqual({ source: 'model-dir', base: '/m/rbt3', binaryRelevance: true });
+    const br = { ...result, teacher: { ...result.teacher, kind: 'binary relevance: one fine-tuned BERT per label', binaryRelevance: { weights: [1], perLabel: [] } } };
+    expect(teacherOfRun({ kind: 'train-bert-teacher', options: {}, result: br })).toMatchObject({ binaryRelevance: true, base: '/m/rbt3' });
   });
 
   it('names it in the UI language and in the model card', () => {
     expect(teacherText({ source: 'model-dir', base: '/home/me/models/bert-base-chinese/' }, t)).toBe('train.teacherKinds.modelDirRun{"folder":"…/models/bert-base-chinese"}');
     expect(teacherText({ source: 'pretrain' }, t)).toBe('train.teacherKinds.pretrainRun{}');
+    expect(teacherText({ source: 'model-dir', base: '/home/me/models/rbt3', binaryRelevance: true }, t)).toBe('train.teacherKinds.brRun{"folder":"…/models/rbt3"}');
+    expect(teacherKindsFor('multilabel')).toContain('binary-relevance');
+    expect(teacherKindsFor('binary')).not.toContain('binary-relevance');
     expect(teacherText({ source: 'student', model: 'gru' }, t)).toBe('train.teacherKinds.studentRun{"model":"gru"}');
     expect(shortPath('C:\\models\\rbt3')).toBe('C:\\models\\rbt3');
     expect(shortPath('D:\\a\\models\\rbt3')).toBe('…/models/rbt3');

@@ -8,6 +8,16 @@ import { studentArchTeacherName } from '../../shared/teacher-name';
 import type { BertTeacherSource } from '../../shared/worker-protocol';
 
 export type TeacherSource = 'student' | BertTeacherSource;
+/**
+ * The Train view's teacher kinds: the sources, and the binary-relevance teacher (one BERT per label
+ * from a local folder, multi-label projects only), which is a 'model-dir' job with `binaryRelevance`.
+ */
+export type TeacherFormKind = TeacherSource | 'binary-relevance';
+
+/** The teacher kinds a project's Train view offers: binary relevance only where a document may have several labels. */
+export function teacherKindsFor(task: string): TeacherFormKind[] {
+  return ['student', 'model-dir', 'pretrain', ...(task === 'multilabel' ? (['binary-relevance'] as const) : [])];
+}
 
 export interface TeacherDescriptor {
   source: TeacherSource;
@@ -19,6 +29,8 @@ export interface TeacherDescriptor {
   kind?: string;
   /** BERT: encoder shape, e.g. "2 layers, hidden 128, 2 heads". */
   shape?: string;
+  /** A binary-relevance teacher: one binary BERT per label. */
+  binaryRelevance?: true;
 }
 
 /** The teacher a training run made (undefined for students, sweeps and scoring). */
@@ -26,9 +38,10 @@ export function teacherOfRun(r: { kind: JobKind; options: Record<string, unknown
   if (r.kind === 'train-student') return { source: 'student', model: String(r.options.model ?? '') };
   if (r.kind !== 'train-bert-teacher') return undefined;
   const t = r.result?.teacher;
-  if (t) return { source: t.source, ...(t.base ? { base: t.base } : {}), kind: t.kind, shape: t.shape };
+  const br = r.options.binaryRelevance === true || !!t?.binaryRelevance ? { binaryRelevance: true as const } : {};
+  if (t) return { source: t.source, ...(t.base ? { base: t.base } : {}), kind: t.kind, shape: t.shape, ...br };
   const source = r.options.source === 'pretrain' ? 'pretrain' : 'model-dir';
-  return { source, ...(source === 'model-dir' && typeof r.options.modelDir === 'string' ? { base: r.options.modelDir } : {}) };
+  return { source, ...(source === 'model-dir' && typeof r.options.modelDir === 'string' ? { base: r.options.modelDir } : {}), ...br };
 }
 
 /** The last `keep` parts of a path, "…/" in front when some were left out: "/home/me/models/rbt3" → "…/models/rbt3". */
@@ -42,6 +55,7 @@ type T = (key: string, params?: Record<string, unknown>) => string;
 /** The teacher in the UI's language, e.g. "fine-tuned BERT (…/models/rbt3)". */
 export function teacherText(d: TeacherDescriptor, t: T): string {
   if (d.source === 'student') return t('train.teacherKinds.studentRun', { model: d.model ?? '' });
+  if (d.binaryRelevance) return t('train.teacherKinds.brRun', { folder: d.base ? shortPath(d.base) : t('train.teacherKinds.pretrainShort') });
   if (d.source === 'pretrain') return t('train.teacherKinds.pretrainRun');
   return t('train.teacherKinds.modelDirRun', { folder: d.base ? shortPath(d.base) : '?' });
 }

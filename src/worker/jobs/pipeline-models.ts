@@ -15,7 +15,7 @@ import { bertFeeds } from '../teacher/onnx/bert-feeds';
 import { loadModelFolder, MODEL_FORMAT } from '../export/model-folder';
 import { OnnxPredictor } from '../predict/predictor';
 import { loadHfFolder } from '../teacher/hf-folder';
-import { readTeacherInfo, TEACHER_DEFAULTS, teacherTokenizer } from './teacher-job';
+import { brModelDirs, readTeacherInfo, TEACHER_DEFAULTS, teacherTokenizer, type TeacherInfo } from './teacher-job';
 
 /** A classifier that scores raw texts: n texts → n × C probabilities (softmax, or sigmoid for multi-label). */
 export interface TextScorer {
@@ -54,6 +54,8 @@ export async function teacherFolderKind(dir: string): Promise<TeacherFolderKind>
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ModelFolderError(`teacher folder ${dir} does not exist or is not a folder`, { file: dir });
   const info = (await readTeacherInfo(dir)) as Partial<EnsembleTeacherInfo>;
   if (Array.isArray(info.members)) return 'ensemble';
+  // A binary-relevance teacher: one BERT per label in sub-folders, scored as one (openBertScorer).
+  if (info.binaryRelevance) return 'bert';
   const configFile = path.join(dir, 'config.json');
   if (existsSync(configFile)) {
     let config: { format?: unknown };
@@ -94,9 +96,10 @@ export async function openStudentScorer(dir: string, threads?: number): Promise<
  * padded to the longest row of each batch, as `teacher predict` does.
  */
 export async function openBertScorer(dir: string, threads?: number, maxLenOverride?: number): Promise<TextScorer> {
+  const info = await readTeacherInfo(dir);
+  if (info.binaryRelevance) return openBrScorer(dir, info, threads, maxLenOverride);
   const onnxFile = path.join(dir, 'model.onnx');
   if (!existsSync(onnxFile)) throw new ModelFolderError(`${dir} has no model.onnx (write one with \`distillery teacher train\`)`, { file: dir });
-  const info = await readTeacherInfo(dir);
   const folder = await loadHfFolder(dir);
   const tokenizer = teacherTokenizer(folder.tokenizer, info);
   const maxLen = maxLenOverride ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
@@ -115,6 +118,49 @@ export async function openBertScorer(dir: string, threads?: number, maxLenOverri
       return out.probs.data as Float32Array;
     },
     dispose: () => session.release(),
+  };
+}
+
+/**
+ * A binary-relevance teacher: each label's 2-class model (label-<i>/model.onnx) gives P(label) =
+ * softmax(z)₁, so the labels' probabilities read like one multi-label sigmoid head's.
+ */
+async function openBrScorer(dir: string, info: Partial<TeacherInfo>, threads?: number, maxLenOverride?: number): Promise<TextScorer> {
+  const dirs = brModelDirs(dir, info);
+  const folder = await loadHfFolder(dirs[0]);
+  const maxLen = maxLenOverride ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
+  const sessions: Awaited<ReturnType<typeof createOnnxSession>>[] = [];
+  let onnxBytes = 0;
+  try {
+    for (const d of dirs) {
+      const file = path.join(d, 'model.onnx');
+      if (!existsSync(file)) throw new ModelFolderError(`${d} has no model.onnx (write one with \`distillery teacher train --binary-relevance\`)`, { file: d });
+      onnxBytes += statSync(file).size;
+      sessions.push(await createOnnxSession(file, { threads }));
+    }
+  } catch (e) {
+    for (const s of sessions) await s.release();
+    throw e;
+  }
+  const C = dirs.length;
+  return {
+    labels: info.labels!,
+    task: 'multilabel',
+    threshold: info.threshold ?? TEACHER_DEFAULTS.threshold,
+    params: countParams(folder.weights) * C,
+    onnxBytes,
+    async predict(texts) {
+      const out = new Float32Array(texts.length * C);
+      for (let l = 0; l < C; l++) {
+        // Fresh feeds per label: a session may hold on to its input tensors.
+        const probs = (await sessions[l].run(bertFeeds(folder.tokenizer, texts, maxLen))).probs.data as Float32Array;
+        for (let i = 0; i < texts.length; i++) out[i * C + l] = probs[2 * i + 1];
+      }
+      return out;
+    },
+    async dispose() {
+      for (const s of sessions) await s.release();
+    },
   };
 }
 

@@ -14,10 +14,11 @@ import path from 'node:path';
 import { DISTILL_OPTIONS, whyBadOption } from '../../shared/job-options';
 import { DistilleryError } from '../../shared/errors';
 import { createRng } from '../../shared/random';
+import type { PseudoLabelStats, SelfTrainResult, SelfTrainRound } from '../../shared/self-training';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import type { CorpusDoc } from '../data/read-corpus';
 import { pickNumbers } from './repeated-runs';
-import { prepareData, runTrainJob, type PreparedData, type TrainJobOptions } from './train-job';
+import { prepareData, runTrainJob, type PreparedData, type TrainJobOptions, type TrainJobResult } from './train-job';
 
 export interface SelfTrainOptions {
   rounds: number;
@@ -27,43 +28,8 @@ export interface SelfTrainOptions {
   unlabeledFrac?: number;
 }
 
-export interface PseudoLabelStats {
-  /** Who labeled the pool this round. */
-  from: 'teacher' | 'student';
-  pool: number;
-  /** Pool rows at or above the confidence, per label (before balancing). */
-  confident: Record<string, number>;
-  /** Kept pseudo-labels per label. */
-  kept: Record<string, number>;
-  keptTotal: number;
-  /** Kept rows whose hidden human label is known, and how many of them the pseudo-label got right. */
-  graded: number;
-  correct: number;
-  /** correct / graded; null when no kept row has a hidden label. */
-  precision: number | null;
-  /** Per pseudo-label: precision among its graded rows (null where none). */
-  precisionPerLabel: Record<string, number | null>;
-}
-
-export interface SelfTrainRound {
-  round: number;
-  /** Rows the student trained on: human labels + pseudo-labels. */
-  trainRows: number;
-  pseudo?: PseudoLabelStats;
-  /** The student's held-out test metrics (accuracy, F1, …). */
-  metrics: Record<string, number>;
-}
-
-export interface SelfTrainResult {
-  labels: string[];
-  confidence: number;
-  humanLabels: number;
-  hiddenLabels: number;
-  unlabeledRows: number;
-  seed: number;
-  rule: string;
-  rounds: SelfTrainRound[];
-}
+// The result's shape is shared with the app (JobResult.selfTraining): src/shared/self-training.ts.
+export type { PseudoLabelStats, SelfTrainResult, SelfTrainRound } from '../../shared/self-training';
 
 export const SELECTION_RULE =
   'a pool row is a candidate for label c when c is its most probable label and p(c) ≥ confidence; ' +
@@ -121,7 +87,23 @@ export async function runSelfTraining(
 ): Promise<SelfTrainResult> {
   checkSelfTrainOptions(o, s);
   const splitSeed = o.splitSeed ?? o.seed;
-  const d = await prepareData({ ...o, splitSeed });
+  return (await selfTrainOn({ ...o, splitSeed }, s, await prepareData({ ...o, splitSeed }), onProgress, cancel)).result;
+}
+
+/**
+ * Self-training on data already split (the app's distill job: the project's labels, its unlabeled
+ * documents in `d.unlabeled`, the teacher's soft labels in `d.teacher`). Also returns the last round's
+ * training run, whose model is the one written to `o.out`.
+ */
+export async function selfTrainOn(
+  o: TrainJobOptions,
+  s: SelfTrainOptions,
+  d: PreparedData,
+  onProgress?: (round: number) => ProgressSink | undefined,
+  cancel?: CancelToken,
+): Promise<{ result: SelfTrainResult; final: TrainJobResult }> {
+  checkSelfTrainOptions(o, s);
+  const splitSeed = o.splitSeed ?? o.seed;
   if (d.schema.task === 'multilabel') throw new DistilleryError('CONFIG', `${o.data}: self-training is for single-label tasks (this file is multi-label)`, { field: 'selfTrain' });
   const { human, pool } = hideLabels(d, s.unlabeledFrac ?? 0, splitSeed);
   const labels = d.schema.labels;
@@ -159,7 +141,7 @@ export async function runSelfTraining(
     await writeFile(path.join(o.out, 'self-training.json'), JSON.stringify(result, null, 2) + '\n');
     await writeFile(path.join(o.out, 'self-training.md'), renderSelfTrainingMarkdown(result));
   }
-  return result;
+  return { result, final: res };
 }
 
 /** The training rows split into those that keep their label and the pool (file's unlabeled rows + hidden ones). */

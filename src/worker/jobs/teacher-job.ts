@@ -352,7 +352,7 @@ export function describeTeacher(dir: string, info: Partial<TeacherInfo>): string
 }
 
 /** The label sub-folders of a binary-relevance teacher, in label order, checked against teacher.json's labels. */
-function brModelDirs(dir: string, info: Partial<TeacherInfo>): string[] {
+export function brModelDirs(dir: string, info: Partial<TeacherInfo>): string[] {
   const per = info.binaryRelevance?.perLabel;
   const file = path.join(dir, 'teacher.json');
   if (!Array.isArray(per) || !per.length || !info.labels || per.length !== info.labels.length) {

@@ -6,8 +6,11 @@
  * plus `pretrained/` with pretrain.json when it was pre-trained here; the labeled data it saw in
  * `<project>/datasets/<version>.jsonl`), time it (ms per document through onnxruntime), and score
  * every document through its model.onnx (openBertScorer), so that pre-labels, confidences and the
- * queue update as after a student teacher. The folder is written under a temporary name and renamed
- * when complete: a cancel or a failure leaves nothing behind.
+ * queue update as after a student teacher. With `binaryRelevance` (multi-label projects) it is one
+ * binary BERT per label, each with the class weight of the grid that wins on validation F1
+ * (`<version>` ends in -br; the result's teacher.binaryRelevance has the weight and F1 per label).
+ * The folder is written under a temporary name and renamed when complete: a cancel or a failure
+ * leaves nothing behind.
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +27,7 @@ import { runTeacherPretrain } from '../jobs/teacher-pretrain-job';
 import { measureTextLatency } from '../predict/latency';
 import { loadHfFolder } from '../teacher/hf-folder';
 import { toSimplified } from '../text/normalize';
+import type { BrLabelRecord } from '../teacher/binary-relevance';
 import { bertTeacherOptionsFrom, prepareJobData, teacherDataSnapshot } from './job-data';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
 import type { JobContext } from './job-context';
@@ -42,6 +46,9 @@ export async function isBertTeacherFolder(dir: string): Promise<boolean> {
 
 export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   const o = bertTeacherOptionsFrom(r.options ?? {});
+  if (o.binaryRelevance && r.task !== 'multilabel') {
+    throw new DistilleryError('CONFIG', `option "binaryRelevance": a binary-relevance teacher is for multi-label projects (one binary model per label); this project is ${r.task}`, { field: 'binaryRelevance' });
+  }
   // A bad folder fails here, before anything is written: missing, no config.json, another architecture.
   let maxLen = o.maxLen;
   if (o.source === 'model-dir') {
@@ -62,7 +69,7 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
   await mkdir(modelsDir, { recursive: true });
   await mkdir(datasetsDir, { recursive: true });
   await sweepStale(modelsDir, datasetsDir);
-  const version = await freeVersion(modelsDir, datasetsDir, 'teacher', o.source === 'pretrain' ? 'bert-here' : 'bert');
+  const version = await freeVersion(modelsDir, datasetsDir, 'teacher', `${o.source === 'pretrain' ? 'bert-here' : 'bert'}${o.binaryRelevance ? '-br' : ''}`);
   // Checks the documents (labels known, enough of them) as every training job does.
   const data = prepareJobData(r, { seed: o.seed, validSplit: o.validSplit, testSplit: o.testSplit }, version);
   const multi = r.task === 'multilabel';
@@ -130,6 +137,7 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
         patience: o.patience,
         t2s: o.t2s,
         truncate: o.truncate,
+        ...(o.binaryRelevance ? { binaryRelevance: true, brWeights: o.binaryRelevance.weights } : {}),
       },
       stageSink('fine-tune'),
       ctx.cancel,
@@ -139,7 +147,9 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
     await rename(partialDir, finalDir);
     complete = true;
     await repointPaths(finalDir, partialDir);
-    const { config } = await loadHfFolder(finalDir, { configOnly: true });
+    const br = res.info.binaryRelevance;
+    // A binary-relevance teacher keeps one folder per label, all of the same shape.
+    const { config } = await loadHfFolder(br ? path.join(finalDir, br.perLabel[0].folder) : finalDir, { configOnly: true });
     const teacher: TeacherSummary = {
       source: o.source,
       kind: res.info.kind,
@@ -148,6 +158,7 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
       tokenizer: res.tokenizer,
       backend: res.backend,
       evaluatedOn: res.evaluatedOn,
+      ...(br ? { binaryRelevance: brSummary(br) } : {}),
     };
     const result: JobResult = {
       modelVersion: version,
@@ -178,6 +189,22 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
       await rm(snapshotFile, { force: true });
     }
   }
+}
+
+/** teacher.json's binary-relevance record as the run's result carries it (JSON has no NaN: null). */
+function brSummary(br: { weights: number[]; perLabel: BrLabelRecord[] }): NonNullable<TeacherSummary['binaryRelevance']> {
+  const f1 = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    weights: br.weights,
+    perLabel: br.perLabel.map((x) => ({
+      label: x.label,
+      weight: x.weight,
+      validF1: f1(x.validF1),
+      trainPositives: x.trainPositives,
+      validPositives: x.validPositives,
+      candidates: x.candidates.map((c) => ({ weight: c.weight, validF1: f1(c.validF1) })),
+    })),
+  };
 }
 
 /** Probabilities per document id in the order of `labels` (the project's), from a BERT teacher folder. */

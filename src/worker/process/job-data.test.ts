@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRequest } from '../../shared/api';
 import os from 'node:os';
-import { bertTeacherOptionsFrom, prepareJobData, teacherDataSnapshot, trainOptionsFrom } from './job-data';
+import { bertTeacherOptionsFrom, prepareJobData, selfTrainOf, teacherDataSnapshot, trainOptionsFrom } from './job-data';
 
 const labeled = Array.from({ length: 40 }, (_, i) => ({ id: `d${i}`, text: `文本 ${i}`, labels: [i % 2 ? 'pos' : 'neg'] }));
 /** `over` is one kind's (partial) request, checked by the compiler; the merge keeps its kind and options together. */
@@ -15,9 +15,16 @@ describe('trainOptionsFrom', () => {
     expect(trainOptionsFrom({}, true)).toMatchObject({ alpha: 0.5, temperature: 3 });
   });
 
-  it('refuses self-training rounds in an app job rather than ignoring them (the CLI runs them)', () => {
-    expect(() => trainOptionsFrom({ selfTrain: 2, confidence: 0.9 }, true)).toThrow(/option "selfTrain": self-training runs from the command line/);
-    expect(trainOptionsFrom({ selfTrain: 0, confidence: 0.9 }, true)).not.toHaveProperty('confidence');
+  it("reads self-training's settings apart from the training options (selfTrainOf), checked by the table", () => {
+    expect(selfTrainOf({ selfTrain: 2, confidence: 0.8 })).toEqual({ rounds: 2, confidence: 0.8, unlabeledFrac: 0 });
+    expect(selfTrainOf({ selfTrain: 0, confidence: 0.8 })).toBeUndefined();
+    expect(() => selfTrainOf({ selfTrain: 2, confidence: 0 })).toThrow(/option "confidence" must be in \(0, 1\]/);
+    expect(trainOptionsFrom({ selfTrain: 2, confidence: 0.9 }, true)).not.toHaveProperty('confidence');
+    // A named preset fills what the form leaves unset and is not a training option itself.
+    const cpu = trainOptionsFrom({ model: 'textcnn', epochs: 5, preset: 'cpu' }, true);
+    expect(cpu).toMatchObject({ model: 'textcnn', epochs: 5, architecture: { numFilters: 64, filterSizes: [2, 3, 4, 5] } });
+    expect(cpu).not.toHaveProperty('preset');
+    expect(trainOptionsFrom({ model: 'bilstm', hidden: 256, preset: 'digest-a' }, true)).toMatchObject({ epochs: 8, architecture: { layers: 2, hidden: 256 } });
   });
 
   it('text options: t2s and truncate pass through; the file paths are relative to the project folder (~ is home), empty ones dropped', () => {
@@ -99,10 +106,6 @@ describe('bertTeacherOptionsFrom', () => {
     expect(bertTeacherOptionsFrom({ source: 'pretrain', hidden: 32 }).pretrain).toMatchObject({ hidden: 32, heads: 4, layers: 4 });
   });
 
-  it('refuses self-training rounds in an app job rather than ignoring them (the CLI runs them)', () => {
-    expect(() => trainOptionsFrom({ selfTrain: 2, confidence: 0.9 }, true)).toThrow(/option "selfTrain": self-training runs from the command line/);
-    expect(trainOptionsFrom({ selfTrain: 0, confidence: 0.9 }, true)).not.toHaveProperty('confidence');
-  });
 
   it('names the bad option', () => {
     const bad = (o: Record<string, unknown>) => () => bertTeacherOptionsFrom(o);

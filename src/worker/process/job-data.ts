@@ -13,8 +13,10 @@ import { dedupeKey, type Corpus, type CorpusDoc } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { TRAIN_DEFAULTS, type PreparedData, type TrainJobOptions } from '../jobs/train-job';
 import { defaultHeads, MIN_LABELED, whyBadBertTeacher, whyNotTrainable, type BertTeacherSource } from '../../shared/worker-protocol';
-import { defaultsOf, DISTILL_OPTIONS, validateJobOptions, type TruncateMode } from '../../shared/job-options';
+import { chooseStudentDefaults, defaultsOf, DISTILL_OPTIONS, validateJobOptions, type TruncateMode } from '../../shared/job-options';
+import type { SelfTrainOptions } from '../jobs/self-train';
 import { TEACHER_DEFAULTS } from '../jobs/teacher-job';
+import { BR_WEIGHT_GRID, validateWeightGrid } from '../teacher/binary-relevance';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 
 
@@ -44,9 +46,13 @@ export function trainOptionsFrom(options: Record<string, unknown>, distill: bool
     for (const [k, v] of Object.entries(architecture)) if (v !== undefined && v !== null) flat[k] = v;
   }
   const checked: Record<string, unknown> = validateJobOptions(distill ? 'distill' : 'train-student', flat);
-  // Self-training runs from the CLI (distill --self-train); refused here rather than silently ignored.
-  if (typeof checked.selfTrain === 'number' && checked.selfTrain > 0) throw bad('selfTrain', 'self-training runs from the command line only for now (distillery distill --self-train)');
-  for (const k of ['selfTrain', 'confidence', 'unlabeledFrac']) delete checked[k];
+  // Self-training's options are read by selfTrainOf; the preset is recorded with the run's options.
+  for (const k of ['selfTrain', 'confidence', 'unlabeledFrac', 'preset']) delete checked[k];
+  // A named preset (the Train view sends the one it shows) fills what the form does not set, e.g. TextCNN's filters.
+  const preset = (flat as { preset?: unknown }).preset;
+  if (typeof preset === 'string' && preset !== 'auto') {
+    for (const [k, v] of Object.entries(chooseStudentDefaults('', preset, checked)!.filled)) checked[k] = v;
+  }
   const arch: Record<string, unknown> = {};
   for (const k of ARCH_KEYS) {
     if (checked[k] === undefined) continue;
@@ -65,6 +71,16 @@ export function trainOptionsFrom(options: Record<string, unknown>, distill: bool
   };
 }
 
+/**
+ * A distill job's self-training settings (undefined when `selfTrain` is 0 or unset): the rounds, the
+ * confidence and the hidden fraction, checked against the option table with their defaults filled.
+ */
+export function selfTrainOf(options: Record<string, unknown>): SelfTrainOptions | undefined {
+  const o = validateJobOptions('distill', { selfTrain: options.selfTrain, confidence: options.confidence, unlabeledFrac: options.unlabeledFrac });
+  if (!o.selfTrain) return undefined;
+  return { rounds: o.selfTrain, confidence: o.confidence ?? DISTILL_DEFAULTS.confidence, unlabeledFrac: o.unlabeledFrac ?? DISTILL_DEFAULTS.unlabeledFrac };
+}
+
 export interface JobData {
   prepared: PreparedData;
   /** The labeled snapshot as JSONL (id, text, labels, split[, teacher]), whose hash is the data hash. */
@@ -76,7 +92,7 @@ export interface JobData {
  * Where documents are marked `gold` (the project's fixed gold set), the test set is exactly those and the
  * train/valid split is drawn from the others only: the gold set is never trained on, never re-drawn.
  */
-export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 'splitSeed' | 'validSplit' | 'testSplit' | 'useUnlabeled'>, source: string): JobData {
+export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 'splitSeed' | 'validSplit' | 'testSplit' | 'useUnlabeled'> & { selfTrain?: boolean }, source: string): JobData {
   const labels = r.labels;
   const multi = r.task === 'multilabel';
   const schema: LabelSchema = { task: r.task, labels };
@@ -122,7 +138,8 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
       if (!t) throw new InputError('TEACHER_OUTPUTS', `no teacher output for labeled document "${d.id}"; score the corpus with the teacher first`, { field: 'teacher.byId', docId: d.id });
       teacher.set(d, t);
     }
-    if (o.useUnlabeled) {
+    // The unlabeled rows with soft labels: data distillation trains on them, self-training pseudo-labels them.
+    if (o.useUnlabeled || o.selfTrain) {
       const ids = new Set(labeled.map((d) => d.id));
       (r.docs.toScore ?? []).forEach((d, i) => {
         if (ids.has(d.id) || typeof d.text !== 'string' || d.text.trim() === '') return;
@@ -184,6 +201,8 @@ export interface BertTeacherJobOptions {
   /** Text options (TEXT_OPTIONS), recorded in teacher.json. */
   t2s: boolean;
   truncate: TruncateMode;
+  /** Multi-label only: one binary BERT per label, the positive-class weight chosen per label from `brWeights`. */
+  binaryRelevance?: { weights: number[] };
   /** source 'pretrain': masked-LM pre-training of a small BERT (max length: the fine-tuning one). */
   pretrain?: { layers: number; hidden: number; heads: number; epochs: number; vocabSize: number; minFreq: number; batchSize: number; learningRate: number };
 }
@@ -208,6 +227,7 @@ export function bertTeacherOptionsFrom(options: Record<string, unknown>): BertTe
     t2s: typeof o.t2s === 'boolean' ? o.t2s : TEACHER_DEFAULTS.t2s,
     truncate: (o.truncate as TruncateMode | undefined) ?? TEACHER_DEFAULTS.truncate,
   };
+  if (o.binaryRelevance === true) out.binaryRelevance = { weights: validateWeightGrid((o.brWeights as number[] | undefined) ?? BR_WEIGHT_GRID) };
   if (source === 'model-dir') {
     out.modelDir = workerPath(String(o.modelDir), process.cwd());
   } else {

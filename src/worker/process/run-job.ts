@@ -23,7 +23,8 @@ import { measureModelLatency } from '../predict/latency';
 import { runBertTeacherJob } from './bert-teacher-job';
 import { runFastPrelabelJob } from './fast-prelabel-job';
 import { runSimulateProjectJob } from './simulate-project-job';
-import { prepareJobData, trainOptionsFrom } from './job-data';
+import { prepareJobData, selfTrainOf, trainOptionsFrom } from './job-data';
+import { selfTrainOn } from '../jobs/self-train';
 import type { JobContext } from './job-context';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
 import { scoreVersion, scoreWith } from './score-version';
@@ -54,6 +55,7 @@ export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
 async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   const distill = r.kind === 'distill';
   const opts = trainOptionsFrom(r.options ?? {}, distill, ctx.projectFolder);
+  const selfTrain = distill ? selfTrainOf(r.options ?? {}) : undefined;
   if (distill && r.teacher?.name && !opts.teacherName) opts.teacherName = r.teacher.name;
   const modelsDir = path.join(ctx.projectFolder, PROJECT_LAYOUT.models);
   const datasetsDir = path.join(ctx.projectFolder, PROJECT_LAYOUT.datasets);
@@ -62,7 +64,7 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   await sweepStale(modelsDir, datasetsDir);
   // The app trains a student architecture (train-student) only as its teacher: named as one.
   const version = await freeVersion(modelsDir, datasetsDir, distill ? 'distilled' : 'teacher', opts.model);
-  const data = prepareJobData(r, opts, version);
+  const data = prepareJobData(r, { ...opts, selfTrain: !!selfTrain }, version);
   const finalDir = path.join(modelsDir, version);
   const partialDir = path.join(modelsDir, `.partial-${process.pid}-${version}`);
   const snapshotFile = path.join(datasetsDir, `${version}.jsonl`);
@@ -71,7 +73,9 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
     // The partial folder exists from the start: it marks the snapshot as in progress (see sweepStale).
     await mkdir(partialDir, { recursive: true });
     await writeFile(snapshotFile, data.snapshot);
-    const res = await runTrainJob({ ...opts, data: snapshotFile, out: partialDir }, ctx.onProgress, ctx.cancel, data.prepared);
+    const o = { ...opts, data: snapshotFile, out: partialDir };
+    const st = selfTrain ? await selfTrainOn(o, selfTrain, data.prepared, (round) => roundSink(round, selfTrain.rounds, ctx.onProgress), ctx.cancel) : undefined;
+    const res = st ? st.final : await runTrainJob(o, ctx.onProgress, ctx.cancel, data.prepared);
     if (res.cancelled || ctx.cancel.cancelled) throw new CancelledError('training cancelled');
     await rename(partialDir, finalDir);
     complete = true;
@@ -83,6 +87,7 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
       sizeMB: res.sizeMB,
       history: res.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valMetric: h.valMetric })),
       files,
+      ...(st ? { selfTraining: st.result } : {}),
     };
     const latency = await latencyOf(finalDir, data.prepared, ctx);
     if (latency) result.latency = latency;
@@ -95,6 +100,14 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
       await rm(snapshotFile, { force: true });
     }
   }
+}
+
+/**
+ * One self-training round's progress as the job's: "round r/R · epoch …", counted over every round
+ * (rounds train on different row counts, so the total is an estimate from the round running).
+ */
+function roundSink(round: number, rounds: number, onProgress: ProgressSink): ProgressSink {
+  return (p) => onProgress({ ...p, phase: `round ${round}/${rounds} · ${p.phase}`, done: round * p.total + p.done, total: (rounds + 1) * p.total });
 }
 
 /**

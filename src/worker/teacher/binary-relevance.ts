@@ -19,6 +19,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, DistilleryError } from '../../shared/errors';
+import { BERT_TEACHER_OPTIONS } from '../../shared/job-options';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { etaSeconds } from '../../shared/progress';
 import type { BertConfig, BertWeights } from './bert-config';
@@ -28,8 +29,8 @@ import { saveHfFolder } from './hf-folder';
 import { exportBertToOnnx } from './onnx/export-bert';
 import type { WordPieceTokenizer } from './wordpiece';
 
-/** Digest B's grid of positive-class weights. */
-export const BR_WEIGHT_GRID: readonly number[] = [0.05, 0.1, 0.5, 1, 2, 3, 5];
+/** Digest B's grid of positive-class weights (the option table's default, src/shared/job-options.ts). */
+export const BR_WEIGHT_GRID: readonly number[] = BERT_TEACHER_OPTIONS.brWeights.default;
 
 export const BR_KIND = 'binary relevance: one fine-tuned BERT per label';
 
