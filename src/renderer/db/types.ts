@@ -1,5 +1,6 @@
 /** Rows of the renderer's Dexie database (no Dexie import here: pure types, usable in Node tests). */
 import type { JobKind, JobResult, JobState, LabelEvent, ProjectMeta } from '../../shared/api';
+import type { FinalRule } from '../../shared/consensus';
 import type { WireError } from '../../shared/errors';
 import type { Progress } from '../../shared/progress';
 import type { LiveLoopSetting, QueueModel } from '../queue/live-loop';
@@ -65,6 +66,12 @@ export interface DocRow {
   gold?: 0 | 1;
   /** Set aside by an annotator ("ignore"): out of the queues until restored. Reversible. */
   ignored?: { reason: string; who: string; at: string };
+  /** Each annotator's current labels (shared/consensus.ts perAnnotator); `labels` above are the final ones. */
+  byAnnotator?: Record<string /*who*/, { labels: string[]; source: LabelSource; at: string }>;
+  /** The rule that made `labels` final (shared/consensus.ts). */
+  finalRule?: FinalRule;
+  /** False = annotators disagree and nobody adjudicated. */
+  agree?: boolean;
 }
 
 /** One label event (also appended to the backend journal); `journaled` = 1 once it was. */

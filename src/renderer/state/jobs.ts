@@ -9,7 +9,8 @@ import type { JobOptionsOf } from '../../shared/job-options';
 import { DistilleryError, fromWire } from '../../shared/errors';
 import { api } from '../api';
 import { DEFAULT_SOURCE_WEIGHTS } from '../../shared/source-weights';
-import { inGold, isHumanLabeled, labelOrigin, testSetSummary } from '../db/gold';
+import { inGold, isHumanLabeled, testSetSummary } from '../db/gold';
+import { trainingRows } from '../db/training-rows';
 import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSet, updateJob } from '../db/repo';
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
@@ -181,9 +182,7 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   if (kind !== 'simulate' && (await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0))) void syncJournal(p.id);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
-  let labeled: JobRequest['docs']['labeled'] = docs
-    .filter((d) => d.labels.length)
-    .map((d) => ({ id: d.id, text: d.text, labels: d.labels, source: labelOrigin(d), ...(inGold(d) ? { gold: true } : {}) }));
+  let labeled = trainingRows(docs);
   let left = 0;
   if (kind === 'fast-prelabel') {
     // The fast pre-labeler learns from people only (accepted pre-labels would teach it its own
