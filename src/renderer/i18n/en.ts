@@ -269,7 +269,7 @@ export const en = {
     noRuns: 'No runs yet.',
     when: 'Started',
     kind: 'Kind',
-    kinds: { 'train-student': 'teacher', distill: 'student', score: 'scoring', 'alpha-sweep': 'α sweep', 'train-bert-teacher': 'BERT teacher', 'fast-prelabel': 'naive Bayes (queue)', simulate: 'labeling-budget simulation' },
+    kinds: { 'train-student': 'teacher', distill: 'student', score: 'scoring', 'alpha-sweep': 'α sweep', 'train-bert-teacher': 'BERT teacher', 'fast-prelabel': 'naive Bayes (queue)', simulate: 'labeling-budget simulation', audit: 'label-noise audit' },
     state: 'State',
     states: { queued: 'queued', running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled' },
     params: 'Params',

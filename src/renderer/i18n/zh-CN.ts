@@ -270,7 +270,7 @@ export const zhCN: Messages = {
     noRuns: '还没有运行记录。',
     when: '开始时间',
     kind: '类型',
-    kinds: { 'train-student': '教师', distill: '学生', score: '打分', 'alpha-sweep': 'α 扫描', 'train-bert-teacher': 'BERT 教师', 'fast-prelabel': '朴素贝叶斯（队列）', simulate: 'labeling-budget simulation' },
+    kinds: { 'train-student': '教师', distill: '学生', score: '打分', 'alpha-sweep': 'α 扫描', 'train-bert-teacher': 'BERT 教师', 'fast-prelabel': '朴素贝叶斯（队列）', simulate: 'labeling-budget simulation', audit: '标签噪声审查' },
     state: '状态',
     states: { queued: '排队中', running: '运行中', done: '完成', failed: '失败', cancelled: '已取消' },
     params: '参数量',
