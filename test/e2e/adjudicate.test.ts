@@ -156,7 +156,32 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     await waitFor(page, '() => !!document.querySelector(\'[data-testid="bar-chart"]\')');
     await shot('agreement-en');
 
+    // Suspects: the audit runs as a job from the tab; keep one suspect, relabel another (both the reviewer's adjudication).
+    await page.click('[data-testid="tab-suspects"]');
+    await page.fill('[data-testid="audit-folds"]', '4');
+    await page.click('[data-testid="audit-run"]');
+    await page.waitForSelector('[data-testid="audit-summary"]', { timeout: 60_000 });
+    const rows = () => page.locator('[data-testid="suspect-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-doc-id')!));
+    const listed = await rows();
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    await shot('suspects-en');
+    const before = new Map((await docs()).map((d) => [d.id, d]));
+    const [keepId, relabelId] = listed as [string, string];
+    await page.click(`[data-testid="suspect-row"][data-doc-id="${keepId}"] [data-testid="suspect-keep"]`);
+    await expect.poll(rows).not.toContain(keepId);
+    await page.click(`[data-testid="suspect-row"][data-doc-id="${relabelId}"] [data-testid="suspect-relabel"]`);
+    await expect.poll(rows).not.toContain(relabelId);
+    const now = new Map((await docs()).map((d) => [d.id, d]));
+    const other = (l: string[]) => [l[0] === pos ? neg : pos];
+    expect(now.get(keepId)).toMatchObject({ labels: before.get(keepId)!.labels, finalRule: 'adjudicated', who: 'rev' });
+    expect(now.get(relabelId)).toMatchObject({ labels: other(before.get(relabelId)!.labels), finalRule: 'adjudicated', who: 'rev' });
+    await expect.poll(() => journal().filter((e) => e.action === 'adjudicate' && (e.docId === keepId || e.docId === relabelId)).map((e) => [e.docId, e.labels]), { timeout: 15_000 }).toEqual([
+      [keepId, before.get(keepId)!.labels],
+      [relabelId, other(before.get(relabelId)!.labels)],
+    ]);
+
     // Chinese.
+    await page.click('[data-testid="tab-agreement"]');
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
     await waitFor(page, '() => document.querySelector(\'[data-testid="tab-agreement"]\')?.textContent.includes("一致性")');
     await shot('agreement-zh');
@@ -165,6 +190,9 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     await page.fill('[data-testid="low-threshold"]', '0.7');
     await page.waitForSelector('[data-testid="dispute-doc"]');
     await shot('disputes-zh');
+    await page.click('[data-testid="tab-suspects"]');
+    await page.waitForSelector('[data-testid="audit-summary"]');
+    await shot('suspects-zh');
     await page.selectOption('[data-testid="locale"]', 'en');
     expect(pageErrors).toEqual([]);
   }, 120_000);
