@@ -12,6 +12,8 @@
  * In the Adjudicate view the reviewer ('rev') picks the final label with its hotkey and Enter; the
  * document's row then has that label, rule 'adjudicated', agree true; the journal has the
  * 'adjudicate' event with an id; Ctrl+Z withdraws it ('adjudicate' with []) and the dispute is back.
+ * The Suspects tab runs the audit job (4 folds) on the sample's labels; one suspect is kept and one
+ * relabeled, each the reviewer's 'adjudicate' event in Dexie and in the journal.
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), adjudicate-*.png.
  */
@@ -74,7 +76,7 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     );
   }
 
-  it('lists the disagreement, adjudicates it with keys, journals it, withdraws it; the agreement tab shows the known numbers', async () => {
+  it('lists the disagreement, adjudicates it with keys, journals it, withdraws it; the agreement tab shows the known numbers; audit suspects are kept / relabeled', async () => {
     await page.goto(serve!.url);
     await page.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
     pid = (await page.getAttribute('[data-testid="project-card"][data-sample]', 'data-project-id'))!;
