@@ -210,6 +210,7 @@ describe('JobRouter', () => {
       'fast-prelabel': { over: { options: { candidates: [{ kind: 'oracle', version: 'v1' }] } }, field: 'options.candidates', why: /"candidates" must be a list of \{kind/ },
       score: { over: { modelVersion: 'v1', docs: { labeled: docs, toScore: docs }, options: { epochs: 3 } }, field: 'options.epochs', why: /"epochs": unknown option/ },
       simulate: { over: { options: { model: 'transformer' } }, field: 'options.model', why: /unknown model "transformer"; valid: nb, bilstm/ },
+      audit: { over: { options: { folds: 1 } }, field: 'options.folds', why: /"folds" must be in \[2, 50\], got 1/ },
     };
     for (const [kind, c] of Object.entries(cases)) {
       await expect(router.start(req({ kind: kind as JobKind, ...c.over })), kind).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(c.why), details: { field: c.field } });

@@ -86,6 +86,14 @@ describe('Journal', () => {
     ]);
   });
 
+  it('keeps the id a client gave an event (shared/label-event.ts: idempotent replay needs it)', async () => {
+    const { p, journal, file } = await project();
+    await journal.append(p.id, [{ ...ev('7', ['a'], 'adjudicate'), id: '0b7c1a52-9f3e-4c1d-8a2b-5e6f7a8b9c0d' }, ev('8', ['b'])]);
+    const back = await journal.read(p.id);
+    expect(back.map((e) => e.id)).toEqual(['0b7c1a52-9f3e-4c1d-8a2b-5e6f7a8b9c0d', undefined]);
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toMatch(/^\{"docId":"7","id":"0b7c1a52-/);
+  });
+
   it('keeps the document text an event carries, so a rebuild needs no corpus file', async () => {
     const { p, journal } = await project();
     await journal.append(p.id, [{ ...ev('7', ['a']), text: '菜很好吃，送餐也快' }]);

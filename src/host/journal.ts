@@ -305,6 +305,7 @@ function validateEvents(events: unknown): LabelEvent[] {
     // Only the known fields are journaled, in a fixed order.
     return {
       docId: x.docId,
+      ...(x.id !== undefined ? { id: x.id } : {}),
       labels: [...x.labels],
       source: x.source,
       who: x.who,

@@ -120,6 +120,7 @@ export interface JobDocs {
  * folder, or pre-trained here by masked LM on the project's texts first; then it scores `docs.toScore` as 'train-student' does.
  * 'fast-prelabel': naive Bayes over char 1–2-grams trained on `docs.labeled` (the human labels; `options.goldIds` are left
  * out), then `docs.toScore` scored, in seconds; no model folder is written (the app's live loop re-orders the queue with it).
+ * 'audit': the label-noise audit (`distillery audit`) on `docs.labeled`: K-fold naive Bayes, confident learning; `result.audit`.
  * 'simulate': the labeling-budget simulator (`distillery simulate`) replayed on `docs.labeled` — the project's human labels
  * only — with options SimulateJobOptions; the result's `simulation` holds the curves, AULC and labels to 95 %.
  */
@@ -267,6 +268,16 @@ export interface JobResult {
   simulation?: SimulationResult;
   /** A distill run with self-training rounds (options.selfTrain > 0): each round's pseudo-labels and the student's score. */
   selfTraining?: SelfTrainResult;
+  /** An 'audit' run: the documents whose label looks wrong, lowest label quality first. */
+  audit?: LabelAuditResult;
+}
+
+/** What an 'audit' job returns (worker/audit/label-audit.ts AuditResult; `distillery audit --json`). */
+export interface LabelAuditResult {
+  n: number;
+  folds: number;
+  oof_accuracy: number;
+  suspects: { id: string; label: string | string[]; suggested: string | string[]; score: number }[];
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -236,6 +236,16 @@ export const FAST_PRELABEL_OPTIONS = table({
 
 export const SCORE_OPTIONS = table({});
 
+/**
+ * The label-noise audit as an app job (src/worker/audit, the same code as `distillery audit`): K-fold
+ * naive Bayes out-of-fold probabilities, then confident learning, on the project's final labels.
+ * Defaults are the CLI's (AUDIT_DEFAULTS in worker/audit/label-audit.ts; a test keeps them equal).
+ */
+export const AUDIT_OPTIONS = table({
+  folds: { type: 'int', min: 2, max: 50, default: 5, help: 'K of the K-fold out-of-fold predictions' },
+  seed: { type: 'int', min: -INT32, max: INT32, default: 42, help: 'seed of the fold assignment' },
+});
+
 /** `distillery pipeline`: the student's options (distill's) and the teacher's stages. */
 export const PIPELINE_OPTIONS = table({
   alpha: DISTILL_OPTIONS.alpha,
@@ -370,6 +380,7 @@ export const JOB_OPTIONS = {
   'fast-prelabel': FAST_PRELABEL_OPTIONS,
   score: SCORE_OPTIONS,
   simulate: SIMULATE_APP_OPTIONS,
+  audit: AUDIT_OPTIONS,
 } as const;
 export type JobKind = keyof typeof JOB_OPTIONS;
 /** Every kind of job the app's worker runs: the keys of the table above. */

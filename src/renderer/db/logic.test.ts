@@ -418,3 +418,21 @@ describe('model versions of labels (issue 8: sample labels carried a model train
     expect(r.modelVersion).toBeUndefined();
   });
 });
+
+describe('a rebuild from the journal with adjudications (issue #10)', () => {
+  const ev = (docId: string, who: string, labels: string[], action: LabelEvent['action'], n: number): LabelEvent => ({ docId, labels, source: 'human', who, at: `2026-01-01T00:00:0${n}.000Z`, action });
+
+  it('a decision is final; a withdrawn decision ([]) gives the annotators’ labels back, not none', () => {
+    const f = foldJournal([
+      ev('a', 'ann', ['pos'], 'label', 1),
+      ev('a', 'bob', ['neg'], 'label', 2),
+      ev('a', 'rev', ['pos'], 'adjudicate', 3),
+      ev('b', 'ann', ['pos'], 'label', 1),
+      ev('b', 'rev', ['neg'], 'adjudicate', 2),
+      ev('b', 'rev', [], 'adjudicate', 3),
+    ]);
+    expect(f.get('a')).toMatchObject({ labels: ['pos'], who: 'rev', source: 'human' });
+    expect(f.get('b')).toMatchObject({ labels: ['pos'], who: 'ann', source: 'human' });
+    expect(labeledInJournal(f)).toBe(2);
+  });
+});

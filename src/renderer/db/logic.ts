@@ -5,6 +5,7 @@
  */
 import type { ExportRequest, LabelDef, LabelEvent, ParsedCorpus } from '../../shared/api';
 import type { TaskType } from '../../shared/task';
+import { finalLabel } from '../../shared/consensus';
 import { changesLabels, toLabelEvent, type FlagAction } from '../../shared/label-event';
 import { queueScore, type Strategy } from '../queue/strategies';
 import type { DocRow, EventRow, LabelSource } from './types';
@@ -326,9 +327,23 @@ export interface FoldedDoc {
  */
 export function foldJournal(events: readonly LabelEvent[]): Map<string, FoldedDoc> {
   const out = new Map<string, FoldedDoc>();
+  // Documents a reviewer adjudicated: their labels are the consensus of all their events (shared/consensus.ts), not the last event's.
+  const adjudicated = new Map<string, LabelEvent[]>();
+  for (const e of events) if (e.action === 'adjudicate') adjudicated.set(e.docId, []);
   for (const e of events) {
+    adjudicated.get(e.docId)?.push(e);
     const prev = out.get(e.docId);
     const text = e.text ?? prev?.text;
+    if (e.action === 'adjudicate' || (changesLabels(e.action) && adjudicated.has(e.docId))) {
+      // Withdrawing a decision ([]) gives the annotators' labels back instead of none.
+      const f = finalLabel(adjudicated.get(e.docId)!);
+      const by = f.from;
+      const next: FoldedDoc = { docId: e.docId, labels: [...f.labels], source: f.labels.length ? by?.source : undefined, who: by?.who ?? e.who, at: by?.at ?? e.at, modelVersion: by?.modelVersion, text };
+      if (prev?.gold !== undefined) next.gold = prev.gold;
+      if (prev?.ignored !== undefined) next.ignored = prev.ignored;
+      out.set(e.docId, next);
+      continue;
+    }
     if (changesLabels(e.action)) {
       const next: FoldedDoc = { docId: e.docId, labels: [...e.labels], source: e.labels.length ? e.source : undefined, who: e.who, at: e.at, modelVersion: e.modelVersion, text };
       if (prev?.gold !== undefined) next.gold = prev.gold;

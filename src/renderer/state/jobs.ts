@@ -9,7 +9,8 @@ import type { JobOptionsOf } from '../../shared/job-options';
 import { DistilleryError, fromWire } from '../../shared/errors';
 import { api } from '../api';
 import { DEFAULT_SOURCE_WEIGHTS } from '../../shared/source-weights';
-import { inGold, isHumanLabeled, labelOrigin, testSetSummary } from '../db/gold';
+import { inGold, isHumanLabeled, testSetSummary } from '../db/gold';
+import { trainingRows } from '../db/training-rows';
 import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSet, updateJob } from '../db/repo';
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
@@ -113,6 +114,8 @@ async function finish(row: JobRow): Promise<void> {
         await patchLocalProject(p.id, { studentVersion: version });
         toast('ok', t('train.doneMsg', { version }));
         noteTrainingFinished(p.id);
+      } else if (row.kind === 'audit' && row.result?.audit) {
+        toast('ok', t('adjudicate.auditDone', { n: row.result.audit.suspects.length, of: row.result.audit.n }));
       } else if (row.kind === 'simulate' && row.result?.simulation) {
         toast('ok', t('simulate.done', { n: row.result.simulation.docs }));
       } else if (row.kind === 'alpha-sweep' && row.result?.sweep) {
@@ -177,12 +180,11 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   // labels stay to train naive Bayes (its first retrain at 10 labels would otherwise keep 9).
   // The simulator draws its own test splits and keeps no model: it leaves the gold set alone.
   // The documents drawn are journaled (db/repo.ts updateGoldSet): a rebuild gets the same set back.
-  if (kind !== 'simulate' && (await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0))) void syncJournal(p.id);
+  // The label audit trains no model that is graded: it draws nothing either.
+  if (kind !== 'simulate' && kind !== 'audit' && (await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0))) void syncJournal(p.id);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
-  let labeled: JobRequest['docs']['labeled'] = docs
-    .filter((d) => d.labels.length)
-    .map((d) => ({ id: d.id, text: d.text, labels: d.labels, source: labelOrigin(d), ...(inGold(d) ? { gold: true } : {}) }));
+  let labeled = trainingRows(docs);
   let left = 0;
   if (kind === 'fast-prelabel') {
     // The fast pre-labeler learns from people only (accepted pre-labels would teach it its own
@@ -195,7 +197,7 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
     options = { ...options, goldIds: human.filter(inGold).map((d) => d.id), ...(candidates.length ? { candidates } : {}), ...(scoredBy ? { scoredBy } : {}) };
   } else if (kind === 'simulate') {
     labeled = simulationDocs(docs);
-  } else if (kind !== 'train-bert-teacher' && kind !== 'score') {
+  } else if (kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'audit') {
     // Student trainings weight each label by its source; the run records the weights with its options.
     options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };
   }
@@ -222,7 +224,7 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   const { id } = await api.jobs.start(req);
   const byId = new Map(docs.map((d) => [d.id, d]));
   const gold = labeled.filter((d) => d.gold).map((d) => byId.get(d.id)!);
-  const testSet = gold.length && kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'simulate' ? { ...testSetSummary(gold), gold: true as const } : undefined;
+  const testSet = gold.length && kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'simulate' && kind !== 'audit' ? { ...testSetSummary(gold), gold: true as const } : undefined;
   const row: JobRow = { id, projectId: p.id, kind, state: 'queued', options: plain(options), startedAt: new Date().toISOString(), curve: [], labeledCount: labeled.length, ...(testSet ? { testSet } : {}) };
   // The event may have beaten the reply: keep what it said.
   const early = jobsState.byId[id];

@@ -1,8 +1,8 @@
 /** Hash routing (no server routes needed, works from file:// in Electron): #/ and #/p/<id>/<view>. */
 import { reactive } from 'vue';
 
-export type View = 'projects' | 'import' | 'annotate' | 'review' | 'corpus' | 'train' | 'export';
-export const PROJECT_VIEWS: View[] = ['import', 'annotate', 'review', 'corpus', 'train', 'export'];
+export type View = 'projects' | 'import' | 'annotate' | 'review' | 'adjudicate' | 'corpus' | 'train' | 'export';
+export const PROJECT_VIEWS: View[] = ['import', 'annotate', 'review', 'adjudicate', 'corpus', 'train', 'export'];
 
 export interface Route {
   view: View;

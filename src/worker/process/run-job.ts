@@ -21,6 +21,7 @@ import { runTrainJob } from '../jobs/train-job';
 import { DEFAULT_TEMPERATURE } from '../train/losses';
 import { measureModelLatency } from '../predict/latency';
 import { runBertTeacherJob } from './bert-teacher-job';
+import { runAuditJob } from './audit-job';
 import { runFastPrelabelJob } from './fast-prelabel-job';
 import { runSimulateProjectJob } from './simulate-project-job';
 import { prepareJobData, selfTrainOf, trainOptionsFrom } from './job-data';
@@ -47,6 +48,8 @@ export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
       return runFastPrelabelJob(r, ctx);
     case 'simulate':
       return runSimulateProjectJob(r, ctx);
+    case 'audit':
+      return runAuditJob(r, ctx);
     default:
       throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify((r as JobRequest).kind)}`, { field: 'kind' });
   }
