@@ -41,7 +41,7 @@ describe('createBackend + dispatch', () => {
       await expect(dispatch(b, 'projects.list', { 0: 1 })).rejects.toMatchObject({ code: 'CONFIG' });
       // The project's earlier exports, by name like every call.
       expect(await dispatch(b, 'exports.list', [p.id])).toEqual([]);
-      expect(API_CALLS).toHaveLength(17);
+      expect(API_CALLS).toHaveLength(21);
     } finally {
       await b.dispose();
     }
