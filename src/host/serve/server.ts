@@ -252,9 +252,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const { token: given, fromQuery } = presentedToken(req, url, cookieName());
     const principal = team.resolve(given);
     if (!principal) {
-      if (url.pathname.startsWith('/api/')) return sendJson(res, 401, errorBody(401, 'missing or wrong token: open the URL that `distillery serve` printed'));
+      if (url.pathname.startsWith('/api/')) return sendJson(res, 401, errorBody(401, 'missing, wrong or revoked token: open the URL that `distillery serve` printed, or your invite link'));
       res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(page('Distillery: token required', '<p>This Distillery server needs its token. Open the URL that <code>distillery serve</code> printed in its terminal (it ends with <code>?token=…</code>).</p>'));
+      res.end(page('Distillery: token required', '<p>This Distillery server needs a member’s token: open the URL that <code>distillery serve</code> printed in its terminal, or the invite link the server’s owner sent you (it ends with <code>?token=…</code>). A revoked link no longer opens it.</p>'));
       return;
     }
     if (fromQuery && (req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/api/')) {
