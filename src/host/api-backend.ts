@@ -13,6 +13,7 @@ import type { CallArgs, CallResult, Grouped, HostApi, JobStatus, ParseCorpusRequ
 import { callByName, isApiCall } from '../shared/api-calls';
 import { DistilleryError } from '../shared/errors';
 import { Backups } from './backups';
+import { asPrincipal, localTeam, type CallContext } from './call-context';
 import { Exports } from './exports';
 import { nodeFs, type HostFs } from './fs-util';
 import { forkWorker, JobRouter, type WorkerLauncher } from './job-router';
@@ -139,15 +140,19 @@ export function createBackend(o: BackendOptions): Backend {
       list: (projectId) => backups.list(projectId),
       read: (projectId, name) => backups.read(projectId, name),
     },
+    team: localTeam,
     subscribe: (l) => router.subscribe(l),
     dispose: () => router.dispose(),
   };
 }
 
-/** Runs one wire call: `call` one of the table's API calls, `args` its argument list. */
-export async function dispatch(backend: HostApi, call: string, args: unknown): Promise<unknown> {
+/**
+ * Runs one wire call: `call` one of the table's API calls, `args` its argument list, `ctx` who makes
+ * it (serve mode; the transport checked the call's role already). Without ctx: the desktop app's owner.
+ */
+export async function dispatch(backend: HostApi, call: string, args: unknown, ctx?: CallContext): Promise<unknown> {
   if (!isApiCall(call)) throw new DistilleryError('NOT_FOUND', `unknown API call "${String(call).slice(0, 100)}"`, { field: 'call' });
-  return callByName(backend, call, args);
+  return callByName(ctx ? asPrincipal(backend, ctx) : backend, call, args);
 }
 
 function systemLocale(): string {

@@ -42,6 +42,7 @@ function setup() {
       model: vi.fn(),
     },
     backups: { save: vi.fn(), list: vi.fn(), read: vi.fn() },
+    team: { me: vi.fn(), list: vi.fn(), invite: vi.fn(), revoke: vi.fn() },
   } satisfies Record<keyof HostApi, Record<string, unknown>>;
   const windows = [ours];
   const dispose = registerIpc({

@@ -63,6 +63,10 @@ const METHODS: Record<ApiCall | DesktopCall | 'jobs.subscribe', unknown[]> = {
   'backups.save': ['p', '{"formatName":"dexie"}', { reason: 'labels', docs: 1, labeled: 1 }],
   'backups.list': ['p'],
   'backups.read': ['p', 'auto-20250101-000000-000.json'],
+  'team.me': [],
+  'team.list': [],
+  'team.invite': ['ann', 'annotator'],
+  'team.revoke': ['ann'],
   'desktop.showItemInFolder': ['/home/u/.config/distillery/projects/p/exports/dataset-1.csv'],
 };
 
@@ -99,7 +103,7 @@ describe('preload', () => {
       }
     };
     walk(api, 'distillery');
-    expect(seen.length).toBe(9);
+    expect(seen.length).toBe(10);
   });
 
   it('each method is one invoke on distillery:call with its name and arguments', async () => {
@@ -112,7 +116,7 @@ describe('preload', () => {
       const fn = (api as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[g][m];
       const r = await fn(...args);
       expect(h.state.invoked.at(-1), name).toEqual(['distillery:call', name, args]);
-      if (!['jobs.cancel', 'journal.append', 'desktop.showItemInFolder'].includes(name)) expect(r, name).toEqual({ echo: name });
+      if (!['jobs.cancel', 'journal.append', 'team.revoke', 'desktop.showItemInFolder'].includes(name)) expect(r, name).toEqual({ echo: name });
       else expect(r, name).toBeUndefined();
     }
     expect(h.state.invoked).toHaveLength(Object.keys(METHODS).length - 1);

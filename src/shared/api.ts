@@ -16,6 +16,7 @@ import type { LabelEvent, LabelSource } from './label-event';
 import type { TaskType } from './task';
 import type { JobKind, JobOptionsOf } from './job-options';
 import type { SelfTrainResult } from './self-training';
+import type { Invite, MemberInfo, Principal, Role } from './roles';
 
 export interface SystemInfo {
   version: string;
@@ -409,6 +410,11 @@ export interface CallFacts {
   void?: true;
   /** Only the desktop app has it (IPC only; group 'desktop'): serve mode knows nothing of it. */
   desktop?: true;
+  /**
+   * Serve mode: the least role the caller's token must hold (src/shared/roles.ts; absent: any
+   * member). The desktop app's user is the owner. shared/call-roles.ts lowers it for some jobs.
+   */
+  role?: Exclude<Role, 'annotator'>;
 }
 
 /** One row of API_TABLE: the facts, plus the argument list A and result R (types only). */
@@ -417,7 +423,7 @@ export interface CallSpec<A extends unknown[], R> extends CallFacts {
 }
 
 /** A void result must say so (`{void: true}`), anything else must not: checked by the compiler. */
-type FactsFor<R> = { body?: BodyCap } & ([R] extends [void] ? { void: true } : { void?: never });
+type FactsFor<R> = { body?: BodyCap; role?: CallFacts['role'] } & ([R] extends [void] ? { void: true } : { void?: never });
 type FactsArg<R> = [R] extends [void] ? [facts: FactsFor<R>] : [facts?: FactsFor<R>];
 
 function call<A extends unknown[], R>(...[facts]: FactsArg<R>): CallSpec<A, R> {
@@ -442,19 +448,19 @@ type Written = { file: string; downloadUrl?: string };
 export const API_TABLE = {
   'system.info': call<[], SystemInfo>(),
   'projects.list': call<[], ProjectMeta[]>(),
-  'projects.create': call<[p: NewProject], ProjectMeta>(),
-  'projects.update': call<[p: ProjectMeta], ProjectMeta>(),
-  'corpus.parse': fileCall<[r: ParseCorpusRequest], ParsedCorpus>({ arg: 0, base64Field: 'base64' }),
-  'jobs.start': call<[r: JobRequest], { id: string }>({ body: 'bulk' }),
-  'jobs.cancel': call<[id: string], void>({ void: true }),
+  'projects.create': call<[p: NewProject], ProjectMeta>({ role: 'owner' }),
+  'projects.update': call<[p: ProjectMeta], ProjectMeta>({ role: 'owner' }),
+  'corpus.parse': fileCall<[r: ParseCorpusRequest], ParsedCorpus>({ arg: 0, base64Field: 'base64' }, { role: 'owner' }),
+  'jobs.start': call<[r: JobRequest], { id: string }>({ body: 'bulk', role: 'owner' }),
+  'jobs.cancel': call<[id: string], void>({ void: true, role: 'owner' }),
   'jobs.status': call<[id: string], JobStatus>(),
   /** Appended and flushed before it resolves. */
   'journal.append': call<[projectId: string, events: LabelEvent[]], void>({ body: 'bulk', void: true }),
   'journal.read': call<[projectId: string], LabelEvent[]>(),
   /** Label counts kept outside IndexedDB, to detect a wiped or damaged database. */
   'journal.sentinel': call<[projectId: string], JournalSentinel | null>(),
-  'exports.dataset': call<[r: ExportRequest], Written>({ body: 'bulk' }),
-  'exports.model': call<[projectId: string, modelVersion: string, format: ModelFormat], Written>(),
+  'exports.dataset': call<[r: ExportRequest], Written>({ body: 'bulk', role: 'owner' }),
+  'exports.model': call<[projectId: string, modelVersion: string, format: ModelFormat], Written>({ role: 'owner' }),
   /** The files earlier exports wrote (datasets, model zips), newest first: they outlive a reload. */
   'exports.list': call<[projectId: string], ExportedFile[]>(),
   /**
@@ -466,6 +472,14 @@ export const API_TABLE = {
   'backups.list': call<[projectId: string], BackupInfo[]>(),
   /** The JSON text of one backup. */
   'backups.read': call<[projectId: string, name: string], string>(),
+  /** The caller: in serve mode the holder of the request's token; in the desktop app, its user (owner). */
+  'team.me': call<[], Principal>(),
+  /** Every member, revoked ones included (never a token or hash). */
+  'team.list': call<[], MemberInfo[]>({ role: 'owner' }),
+  /** A new member (or a revoked one back) with a new token, shown in this answer only. */
+  'team.invite': call<[name: string, role: Role], Invite>({ role: 'owner' }),
+  /** Locks a member out at once: their requests get 401 and their open WebSockets close. */
+  'team.revoke': call<[name: string], void>({ void: true, role: 'owner' }),
   /**
    * Shows a file the app wrote (an export) in the system file manager (Electron's
    * shell.showItemInFolder); main checks the path is a file the app wrote.

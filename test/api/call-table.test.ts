@@ -185,7 +185,8 @@ describe('the call table', () => {
     });
 
     it('serves every API call and no desktop call', async () => {
-      for (const name of API_CALLS) {
+      // team.* are answered from the request's member and the server's team (test/serve/team-auth.test.ts).
+      for (const name of API_CALLS.filter((c) => !c.startsWith('team.'))) {
         const args = sampleArgs(name);
         const r = await post(`/api/${name}`, JSON.stringify(args));
         expect(r.status, `${name}: ${r.body}`).toBe(200);

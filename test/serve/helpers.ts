@@ -110,7 +110,7 @@ export function startServe(args: string[]): Promise<ServeProcess> {
       reject(new Error(`serve printed no URL within 60 s:\n${err}`));
     }, 60_000);
     const check = () => {
-      const m = /^(http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+))$/m.exec(out);
+      const m = /^(https?:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+))$/m.exec(out);
       if (!m) return;
       clearTimeout(t);
       child.stdout!.off('data', check);

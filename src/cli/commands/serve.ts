@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,10 @@ import { createBackend } from '../../host/api-backend';
 import { int } from '../options';
 import { info } from '../progress';
 import { downloadPath, startServer, type RunningServer } from '../../host/serve/server';
+import { TEAM_FILE, TeamStore } from '../../host/serve/team';
+import { localUserName } from '../../host/call-context';
+
+const LOOPBACK_HOSTS = ['127.0.0.1', '::1', '[::1]', 'localhost'];
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_PROJECTS = path.join(os.homedir(), 'Distillery', 'projects');
@@ -17,11 +22,25 @@ export function serveCommand(): Command {
   return new Command('serve')
     .description('Serve the workbench (UI and API) to a browser on this machine; prints the URL (with its access token) on stdout.')
     .option('--port <n>', `port; 0 = any free port (default ${DEFAULT_PORT}, or the next free one)`, int('--port'))
-    .option('--host <addr>', 'interface to listen on; anything but 127.0.0.1 or ::1 makes the server reachable from the network', '127.0.0.1')
+    .option('--host <addr>', 'interface to listen on; anything but 127.0.0.1 or ::1 makes the server reachable from the network (needs the team: not with --no-team)', '127.0.0.1')
+    .option('--owner <name>', 'your member name: the printed URL carries a new owner token for it (default: your OS user name)')
+    .option('--no-team', `one owner token for this run only, nothing kept (default: the team in <projects>/${TEAM_FILE})`)
+    .option('--allow-origin <list>', 'more Host/Origin values to accept, comma-separated: host names (labels.example.org) or origins (https://proxy.example.org:8443)')
+    .option('--cert <file>', 'serve HTTPS/WSS with this certificate (PEM; needs --key)')
+    .option('--key <file>', 'the private key (PEM) of --cert')
     .option('--projects <dir>', 'folder that holds the project folders', DEFAULT_PROJECTS)
     .option('--renderer <dir>', 'the built UI', RENDERER_DIR)
     .option('--open', 'open the URL in the default browser')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
+      const beyondLoopback = !LOOPBACK_HOSTS.includes(String(o.host).toLowerCase());
+      if (beyondLoopback && !o.team) {
+        cmd.error(`error: --host ${o.host} listens beyond this machine, where every request needs a member's token: drop --no-team (the team is kept in ${path.join(path.resolve(o.projects), TEAM_FILE)})`, { exitCode: 2, code: 'distillery.hostNeedsTeam' });
+      }
+      if (Boolean(o.cert) !== Boolean(o.key)) cmd.error('error: --cert and --key go together', { exitCode: 2, code: 'distillery.tlsPair' });
+      const tls = o.cert ? { cert: readPem(o.cert, '--cert'), key: readPem(o.key, '--key') } : undefined;
+      const allowOrigins = o.allowOrigin ? String(o.allowOrigin).split(',') : [];
+      const team = o.team ? await TeamStore.open(path.join(path.resolve(o.projects), TEAM_FILE)) : TeamStore.inMemory();
+      const owner = (o.owner as string | undefined) ?? localUserName();
       const backend = createBackend({ root: path.resolve(o.projects), mode: 'serve', downloadUrl: downloadPath, log: info });
       let server: RunningServer | undefined;
       try {
@@ -29,7 +48,7 @@ export function serveCommand(): Command {
         const first = explicit ? (o.port as number) : DEFAULT_PORT;
         for (let p = first; ; p++) {
           try {
-            server = await startServer({ backend, host: o.host, port: p, rendererDir: o.renderer, log: info });
+            server = await startServer({ backend, host: o.host, port: p, rendererDir: o.renderer, log: info, team, owner, allowOrigins, tls });
             break;
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
@@ -43,9 +62,11 @@ export function serveCommand(): Command {
         await backend.dispose();
         throw e;
       }
-      if (!['127.0.0.1', '::1', 'localhost'].includes(o.host)) {
-        info(`warning: listening on ${o.host}: other machines can reach this server (the token still protects it)`);
+      if (beyondLoopback) {
+        info(`warning: listening on ${o.host}: other machines can reach this server (members' tokens still protect it)`);
+        if (!tls) info('warning: plain HTTP beyond this machine: tokens and labels cross the network unencrypted; use --cert and --key (HTTPS) unless the network is trusted');
       }
+      info(`signed in as ${owner} (owner)${o.team ? `; the team is kept in ${team.file}` : '; --no-team: this token lasts for this run only'}`);
       info(`distillery serve: projects in ${path.resolve(o.projects)}; open the URL below in a browser (its token is the password: keep it private). Ctrl+C stops.`);
       info('In a browser the workbench keeps its own database, separate from the desktop app\'s.');
       // The one place the token appears.
@@ -73,5 +94,14 @@ function openBrowser(url: string): void {
     child.unref();
   } catch {
     info('could not open a browser: open the URL yourself');
+  }
+}
+
+/** A PEM file's bytes, or a CONFIG error naming the flag and the file. */
+function readPem(file: string, flag: string): Buffer {
+  try {
+    return readFileSync(path.resolve(file));
+  } catch (e) {
+    throw new DistilleryError('CONFIG', `${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file, field: flag.slice(2) });
   }
 }

@@ -22,18 +22,23 @@
  *
  * Security (as a Jupyter server): binds 127.0.0.1 unless told otherwise; every request and every
  * WebSocket upgrade must carry a Host of 127.0.0.1 / localhost / [::1] (or the --host given) with
- * this server's port, and an Origin, when present, of exactly http://<such a host>:<port> — else
- * 403 (DNS rebinding, `localhost.evil.com`, other local ports). Then a token (≥ 256 random bits,
- * printed once in the URL) is required: `?token=` (exchanged on a page load for an HttpOnly,
+ * this server's port, and an Origin, when present, of exactly http(s)://<such a host>:<port> — else
+ * 403 (DNS rebinding, `localhost.evil.com`, other local ports); `allowOrigins` adds to that list.
+ * Then a member's token (≥ 256 random bits; the owner's printed once in the URL, others made by
+ * team.invite: team.ts) is required: `?token=` (exchanged on a page load for an HttpOnly,
  * SameSite=Strict cookie and a redirect that drops it from the address bar), the cookie, or
- * `Authorization: token <t>`; compared in constant time; never logged. Without it: 401.
+ * `Authorization: token <t>`; looked up by its hash; never logged. Unknown or revoked: 401 (HTTP and
+ * WebSocket upgrade; a revoked member's open WebSockets are closed). A call beyond the member's role
+ * (API_TABLE's `role`): 403 naming the call and the role. The member is passed to dispatch, which
+ * stamps their name on the label events they append (auth.ts, ../call-context.ts). With `tls`, the
+ * same over HTTPS/WSS.
  */
 import { MIME } from '../mime';
 import { realPathInside } from '../real-path';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +50,10 @@ import { formatBytes } from '../../shared/bytes';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
 import { PROJECT_LAYOUT } from '../../shared/worker-protocol';
 import { dispatch, VERSION, type Backend } from '../api-backend';
+import type { CallContext } from '../call-context';
+import { localUserName } from '../call-context';
+import { checkRole, parseAllowOrigins, presentedToken } from './auth';
+import { TeamStore } from './team';
 import { capConnections } from './connection-cap';
 import { decodePathPart, requestUrl, sameOriginLocation } from './request-url';
 import { UploadRefused, Uploads } from './uploads';
@@ -61,6 +70,14 @@ export interface ServerOptions {
   uploadsParent?: string;
   /** Slow-client and size limits; the defaults are SERVE_LIMITS (tests pass small ones). */
   limits?: Partial<ServeLimits>;
+  /** The members and their tokens (default: in memory, the owner alone). */
+  team?: TeamStore;
+  /** The owner whose new token the URL carries (default: this machine's user name). */
+  owner?: string;
+  /** More Host/Origin values to accept: host names or origins (`--allow-origin`, auth.ts). */
+  allowOrigins?: string[];
+  /** Serve HTTPS and WSS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   log?(message: string): void;
 }
 
@@ -107,8 +124,9 @@ const BODY_CAP = { json: 'maxJsonBytes', bulk: 'maxBulkBytes' } as const satisfi
 const BODY_LINGER_MS = 2_000;
 
 export interface RunningServer {
-  /** The URL to open, with the token. */
+  /** The URL to open, with the owner's token. */
   url: string;
+  team: TeamStore;
   port: number;
   host: string;
   close(): Promise<void>;
@@ -147,26 +165,26 @@ function errorBody(status: number, message: string, code: ErrorCode = 'CONFIG'):
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const listenHost = o.host ?? '127.0.0.1';
-  const token = randomBytes(32).toString('hex');
-  const tokenDigest = createHash('sha256').update(token).digest();
+  const team = o.team ?? TeamStore.inMemory();
+  const token = await team.ownerToken(o.owner ?? localUserName());
+  const scheme = o.tls ? 'https' : 'http';
+  const extra = parseAllowOrigins(o.allowOrigins ?? []);
+  const extraOrigins = new Set(extra.origins);
+  const extraHostHeaders = new Set(extra.origins.map((u) => new URL(u).host));
   const limits: ServeLimits = { ...SERVE_LIMITS, ...o.limits };
   const uploads = new Uploads({ maxBytes: limits.maxUploadBytes, maxPending: limits.maxPendingUploads, ttlMs: limits.uploadTtlMs, parent: o.uploadsParent });
   const hosts = allowedHosts(listenHost);
+  for (const h of extra.hostnames) hosts.add(h);
   let port = 0;
   let closing = false;
   const cookieName = () => `distillery-token-${port}`;
 
-  const tokenOk = (given: string | undefined | null): boolean => {
-    if (!given) return false;
-    return timingSafeEqual(createHash('sha256').update(given).digest(), tokenDigest);
-  };
-
   /** Host and Origin: undefined when fine, else why not (403). */
   const foreign = (req: http.IncomingMessage): string | undefined => {
     const host = req.headers.host;
-    if (!host || !sameServer(`http://${host}`, false)) return 'Host header not allowed';
+    if (!host || (!extraHostHeaders.has(host.toLowerCase()) && !sameServer(`${scheme}://${host}`, false))) return 'Host header not allowed';
     const origin = req.headers.origin;
-    if (origin !== undefined && !sameServer(origin, true)) return 'cross-origin request refused';
+    if (origin !== undefined && !extraOrigins.has(origin.toLowerCase()) && !sameServer(origin, true)) return 'cross-origin request refused';
     return undefined;
   };
   const sameServer = (u: string, requireBare: boolean): boolean => {
@@ -176,19 +194,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     } catch {
       return false;
     }
-    if (url.protocol !== 'http:' || url.username || url.password) return false;
+    if (url.protocol !== `${scheme}:` || url.username || url.password) return false;
     if (requireBare && u.replace(/\/$/, '') !== `${url.protocol}//${url.host}`) return false;
     if (!requireBare && (url.pathname !== '/' || url.search || url.hash)) return false;
     return hosts.has(url.hostname.toLowerCase()) && url.port === String(port);
-  };
-
-  const presentedToken = (req: http.IncomingMessage, url: URL): { token?: string; fromQuery: boolean } => {
-    const q = url.searchParams.get('token');
-    if (q) return { token: q, fromQuery: true };
-    const auth = req.headers.authorization;
-    const m = auth ? /^(?:token|bearer)\s+(\S+)$/i.exec(auth) : null;
-    if (m) return { token: m[1], fromQuery: false };
-    return { token: readCookie(req.headers.cookie, cookieName()), fromQuery: false };
   };
 
   const setSecurityHeaders = (res: http.ServerResponse) => {
@@ -205,9 +214,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const sockets = new Set<WebSocket>();
+  /** Open event sockets and whose they are (a revoked member's are closed). */
+  const sockets = new Map<WebSocket, string>();
+  const stopRevokes = team.onRevoke((name) => {
+    for (const [ws, who] of sockets) if (who === name) ws.close(4401, 'token revoked');
+  });
 
-  const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     setSecurityHeaders(res);
     handle(req, res).catch((e) => {
       const w = toWire(e);
@@ -216,7 +229,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       if (!res.headersSent) sendJson(res, status, errorBody(status, w.code === 'INTERNAL' ? 'internal error' : w.message, w.code));
       else res.destroy();
     });
-  });
+  };
+  const serverOptions = { connectionsCheckingInterval: limits.checkIntervalMs };
+  // An https.Server is a tls.Server, not an http.Server, to the types; it serves the same requests.
+  const server = (o.tls ? https.createServer({ ...serverOptions, cert: o.tls.cert, key: o.tls.key }, onRequest) : http.createServer(serverOptions, onRequest)) as http.Server;
   // Node answers 408 and closes a connection whose headers or body arrive too slowly; an API call
   // that takes long to answer is not affected (the timeouts end with the request's last byte).
   server.headersTimeout = limits.headersTimeoutMs;
@@ -233,17 +249,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return sendJson(res, 403, errorBody(403, 'cross-site request refused'));
     }
     const url = requestUrl(req.url, port);
-    const { token: given, fromQuery } = presentedToken(req, url);
-    if (!tokenOk(given)) {
-      if (url.pathname.startsWith('/api/')) return sendJson(res, 401, errorBody(401, 'missing or wrong token: open the URL that `distillery serve` printed'));
+    const { token: given, fromQuery } = presentedToken(req, url, cookieName());
+    const principal = team.resolve(given);
+    if (!principal) {
+      if (url.pathname.startsWith('/api/')) return sendJson(res, 401, errorBody(401, 'missing, wrong or revoked token: open the URL that `distillery serve` printed, or your invite link'));
       res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(page('Distillery: token required', '<p>This Distillery server needs its token. Open the URL that <code>distillery serve</code> printed in its terminal (it ends with <code>?token=…</code>).</p>'));
+      res.end(page('Distillery: token required', '<p>This Distillery server needs a member’s token: open the URL that <code>distillery serve</code> printed in its terminal, or the invite link the server’s owner sent you (it ends with <code>?token=…</code>). A revoked link no longer opens it.</p>'));
       return;
     }
     if (fromQuery && (req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/api/')) {
       // Exchange the token for a cookie, and take it out of the address bar and history.
       url.searchParams.delete('token');
-      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${cookieName()}=${given}; HttpOnly; SameSite=Strict; Path=/${o.tls ? '; Secure' : ''}`);
       res.writeHead(302, { Location: sameOriginLocation(url), 'Cache-Control': 'no-store' });
       res.end();
       return;
@@ -251,12 +268,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (url.pathname.startsWith('/api/download/')) return download(req, res, url);
     if (url.pathname === '/api/events') return sendJson(res, 426, errorBody(426, 'use a WebSocket for /api/events'));
     if (url.pathname === '/api/upload') return upload(req, res);
-    if (url.pathname.startsWith('/api/')) return apiCall(req, res, url);
+    if (url.pathname.startsWith('/api/')) return apiCall(req, res, url, { principal, team, baseUrl: `${scheme}://${req.headers.host}` });
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
     return staticFile(req, res, url);
   }
 
-  async function apiCall(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  async function apiCall(req: http.IncomingMessage, res: http.ServerResponse, url: URL, ctx: CallContext): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return sendJson(res, 405, errorBody(405, 'API calls are POST requests'));
@@ -282,13 +299,16 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return sendJson(res, 400, errorBody(400, 'the request body is not valid JSON'));
     }
     try {
-      const result = await callWithUploads(call, args);
+      checkRole(call, args, ctx.principal);
+      const result = await callWithUploads(call, args, ctx);
       sendJson(res, 200, JSON.stringify({ ok: true, result: result ?? null }));
     } catch (e) {
       const w = toWire(e);
       if (w.code === 'INTERNAL' && !closing) o.log?.(`${call} failed: ${w.stack ?? w.message}`);
       delete w.stack;
-      sendJson(res, STATUS_OF[w.code] ?? 400, JSON.stringify({ ok: false, error: w }));
+      const status = w.details?.status === 403 ? 403 : (STATUS_OF[w.code] ?? 400);
+      if (status === 403) w.name = 'Forbidden';
+      sendJson(res, status, JSON.stringify({ ok: false, error: w }));
     }
   }
 
@@ -308,11 +328,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   }
 
   /** dispatch, except that a call that takes a file (API_TABLE's `upload`) may name an upload instead of carrying it. */
-  async function callWithUploads(call: ApiCall, args: unknown): Promise<unknown> {
+  async function callWithUploads(call: ApiCall, args: unknown, ctx: CallContext): Promise<unknown> {
     const spec = API_TABLE[call];
     const at = spec.upload?.arg ?? -1;
     const arg = Array.isArray(args) && at >= 0 ? (args[at] as unknown) : undefined;
-    if (!arg || typeof arg !== 'object' || !('upload' in arg)) return dispatch(o.backend, call, args);
+    if (!arg || typeof arg !== 'object' || !('upload' in arg)) return dispatch(o.backend, call, args, ctx);
     const file = uploads.take(arg.upload);
     try {
       return await methodOf(o.backend.fromFile, call as UploadCall)(args, file);
@@ -366,7 +386,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: blob:",
       "font-src 'self' data:",
-      `connect-src 'self' ws://${req.headers.host}`,
+      `connect-src 'self' ${o.tls ? 'wss' : 'ws'}://${req.headers.host}`,
       "worker-src 'self' blob:",
       "object-src 'none'",
       "base-uri 'self'",
@@ -429,15 +449,16 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return refuse(400, (e as Error).message);
     }
     if (url.pathname !== '/api/events') return refuse(404, 'no WebSocket here');
-    if (!tokenOk(presentedToken(req, url).token)) return refuse(401, 'missing or wrong token');
+    const principal = team.resolve(presentedToken(req, url, cookieName()).token);
+    if (!principal) return refuse(401, 'missing, wrong or revoked token');
     wss.handleUpgrade(req, socket, head, (ws) => {
       cap.upgraded(socket);
+      sockets.set(ws, principal.name);
       wss.emit('connection', ws, req);
     });
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    sockets.add(ws);
     let alive = true;
     const send = (s: JobStatus) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(s));
@@ -471,13 +492,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   port = (server.address() as AddressInfo).port;
   const urlHost = WILDCARD.has(listenHost) ? '127.0.0.1' : hostKey(listenHost);
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
+    url: `${scheme}://${urlHost}:${port}/?token=${token}`,
     port,
     host: listenHost,
+    team,
     close: async () => {
       closing = true;
+      stopRevokes();
       await uploads.close();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -485,15 +508,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       });
     },
   };
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
 }
 
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {

@@ -2,6 +2,7 @@
 import { computed, reactive } from 'vue';
 import type { JournalRecovery, JournalSentinel, ProjectMeta, SystemInfo } from '../../shared/api';
 import { DistilleryError } from '../../shared/errors';
+import type { Principal } from '../../shared/roles';
 import { api, HttpApi } from '../api';
 import { checkDatabase, type DbVerdict } from '../db/logic';
 import { countDocs, flushJournal, openDatabases, pendingJournal, patchProject, rollbackPendingImports, syncProjects, withJournalLock } from '../db/repo';
@@ -38,6 +39,8 @@ export const state = reactive({
   projects: [] as ProjectRow[],
   stats: {} as Record<string, ProjectStats>,
   user: storedUser(),
+  /** Serve mode: the member whose token this browser holds (team.me); their name is the annotator's. */
+  member: null as Principal | null,
   toasts: [] as Toast[],
   /** Projects whose database disagrees with the journal's sentinel. */
   verdicts: {} as Record<string, DbVerdict>,
@@ -81,6 +84,7 @@ export function toastError(e: unknown): void {
 }
 
 export function setUser(name: string): void {
+  if (state.member) return; // the name comes from the token
   state.user = name.trim() || 'annotator';
   try {
     localStorage.setItem(USER_KEY, state.user);
@@ -255,6 +259,10 @@ export async function boot(): Promise<void> {
   try {
     state.info = await api.system.info();
     forgetToken();
+    if (state.info.mode === 'serve') {
+      state.member = await api.team.me();
+      state.user = state.member.name;
+    }
     if (api instanceof HttpApi) {
       api.onConnection = (c) => {
         state.connected = c;

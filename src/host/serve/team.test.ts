@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeFs, type HostFs } from '../fs-util';
+import { TeamStore } from './team';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-team-store-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('TeamStore', () => {
+  it('a damaged team.json is an error naming the file and the member field', async () => {
+    const file = path.join(tmp, 'bad.json');
+    writeFileSync(file, JSON.stringify({ version: 1, members: [{ name: 'a', role: 'boss', tokenSha256: 'x', createdAt: 'now' }] }));
+    await expect(TeamStore.open(file)).rejects.toMatchObject({ code: 'CONFIG', details: { file, field: 'members[0].role' } });
+    writeFileSync(file, '{"members": [');
+    await expect(TeamStore.open(file)).rejects.toThrow(/bad\.json: not valid JSON/);
+  });
+
+  it('a change that cannot be written is not made: the old file and the old tokens stay', async () => {
+    const file = path.join(tmp, 'team.json');
+    const ok = await TeamStore.open(file);
+    const owner = await ok.ownerToken('olga');
+    const before = readFileSync(file, 'utf8');
+    const full: HostFs = { ...nodeFs, open: () => Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })) };
+    const t = await TeamStore.open(file, full);
+    await expect(t.invite('ann', 'annotator')).rejects.toMatchObject({ code: 'DISK_FULL' });
+    expect(t.list().map((m) => m.name)).toEqual(['olga']);
+    await expect(t.ownerToken('olga')).rejects.toMatchObject({ code: 'DISK_FULL' });
+    expect(t.resolve(owner)).toEqual({ name: 'olga', role: 'owner' });
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('names are checked; the start-up owner may not be an existing non-owner; revoked members may be invited back', async () => {
+    const t = TeamStore.inMemory();
+    await expect(t.invite('  ', 'annotator')).rejects.toThrow(/1 to 64 printable characters/);
+    await expect(t.invite('x', 'admin')).rejects.toThrow(/annotator, reviewer or owner/);
+    const first = await t.invite('ann', 'annotator');
+    await expect(t.ownerToken('ann')).rejects.toThrow(/"ann" is a member with the role annotator/);
+    await t.revoke('ann');
+    expect(t.resolve(first)).toBeUndefined();
+    const second = await t.invite('ann', 'reviewer');
+    expect(t.resolve(second)).toEqual({ name: 'ann', role: 'reviewer' });
+    expect(t.resolve(first)).toBeUndefined();
+    await expect(t.revoke('nobody')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
