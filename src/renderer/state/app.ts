@@ -272,9 +272,13 @@ export async function boot(): Promise<void> {
     if (!state.dbOpenError) {
       await refreshProjects();
       // A browser new to a project takes it from the server (state/sync.ts) before the check below.
-      let seeded = false;
-      for (const p of state.projects) seeded = (await seedFreshReplica(p.id).catch((e: unknown) => (console.warn('replica seed failed', e), false))) || seeded;
-      if (seeded) await refreshProjects();
+      // A replica that knows where it is in the journal catches up first: behind is not damaged.
+      let pulled = false;
+      for (const p of state.projects) {
+        if (p.syncedSeq !== undefined) await catchUp(p.id);
+        pulled = p.syncedSeq !== undefined || (await seedFreshReplica(p.id).catch((e: unknown) => (console.warn('replica seed failed', e), false))) || pulled;
+      }
+      if (pulled) await refreshProjects();
     } else state.projects = (await api.projects.list()).map((m) => ({ strategy: 'random', ...m }));
     await checkProjects();
     startSync({ blocked: (id) => !!state.dbOpenError || !!state.verdicts[id], applied: (id) => void refreshStats(id).catch(() => undefined) });
