@@ -35,13 +35,14 @@ describe('createBackend + dispatch', () => {
       expect(await dispatch(b, 'projects.list', [])).toEqual([p]);
       await dispatch(b, 'journal.append', [p.id, [{ docId: '1', labels: ['a'], source: 'human', who: 'me', at: 'now', action: 'label' }]]);
       expect(await dispatch(b, 'journal.sentinel', [p.id])).toMatchObject({ labeledCount: 1 });
-      for (const bad of ['system.constructor', '__proto__.x', 'projects.__proto__', 'jobs.subscribe', 'toString', 'store.folder', 'router.dispose']) {
+      expect(await dispatch(b, 'journal.since', [p.id, 0])).toMatchObject({ events: [{ docId: '1', seq: 1 }], lastSeq: 1, more: false });
+      for (const bad of ['system.constructor', '__proto__.x', 'projects.__proto__', 'jobs.subscribe', 'journal.subscribe', 'toString', 'store.folder', 'router.dispose']) {
         await expect(dispatch(b, bad, [])).rejects.toMatchObject({ code: 'NOT_FOUND' });
       }
       await expect(dispatch(b, 'projects.list', { 0: 1 })).rejects.toMatchObject({ code: 'CONFIG' });
       // The project's earlier exports, by name like every call.
       expect(await dispatch(b, 'exports.list', [p.id])).toEqual([]);
-      expect(API_CALLS).toHaveLength(21);
+      expect(API_CALLS).toHaveLength(22);
       // Without a caller (the desktop app over IPC) the user is the owner, and there is no team to invite to.
       expect(await dispatch(b, 'team.me', [])).toMatchObject({ role: 'owner' });
       await expect(dispatch(b, 'team.invite', ['ann', 'annotator'])).rejects.toThrow(/desktop app has no team/);

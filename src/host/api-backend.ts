@@ -9,7 +9,7 @@
  * Node only, never electron (eslint.config.js).
  */
 import path from 'node:path';
-import type { CallArgs, CallResult, Grouped, HostApi, JobStatus, ParseCorpusRequest, SystemInfo, UploadCall } from '../shared/api';
+import type { CallArgs, CallResult, Grouped, HostApi, JobStatus, JournalNews, ParseCorpusRequest, SystemInfo, UploadCall } from '../shared/api';
 import { callByName, isApiCall } from '../shared/api-calls';
 import { DistilleryError } from '../shared/errors';
 import { Backups } from './backups';
@@ -42,6 +42,8 @@ export interface Backend extends HostApi {
   readonly fromFile: FileHandlers;
   /** Every job status change: queued, each progress step, done/failed/cancelled. */
   subscribe(listener: (s: JobStatus) => void): () => void;
+  /** Every journal append that wrote events (what the transports push to clients). */
+  subscribeJournal(listener: (n: JournalNews) => void): () => void;
   dispose(): Promise<void>;
 }
 
@@ -126,8 +128,12 @@ export function createBackend(o: BackendOptions): Backend {
       status: async (id) => router.status(id),
     },
     journal: {
-      append: (projectId, events) => journal.append(projectId, events),
+      // The seqs stay on the host: the call is void on both transports (replicas learn seqs from `since`).
+      append: async (projectId, events) => {
+        await journal.append(projectId, events);
+      },
       read: (projectId) => journal.read(projectId),
+      since: (projectId, afterSeq) => journal.since(projectId, afterSeq),
       sentinel: (projectId) => journal.sentinel(projectId),
     },
     exports: {
@@ -142,6 +148,7 @@ export function createBackend(o: BackendOptions): Backend {
     },
     team: localTeam,
     subscribe: (l) => router.subscribe(l),
+    subscribeJournal: (l) => journal.onAppend((projectId, lastSeq) => l({ type: 'journal', projectId, lastSeq })),
     dispose: () => router.dispose(),
   };
 }

@@ -79,7 +79,8 @@ async function reopenAndAppend(dir: string, expected: LabelEvent[]): Promise<voi
 
 describe('journal crash test: cut at every byte offset, reopen, append', async () => {
   const events = Array.from({ length: N }, (_, i) => event(i + 1));
-  const lines = events.map((e) => Buffer.from(JSON.stringify(e) + '\n', 'utf8'));
+  // As the journal writes them: each line ends with the seq the host gave the event.
+  const lines = events.map((e, i) => Buffer.from(JSON.stringify({ ...e, seq: i + 1 }) + '\n', 'utf8'));
   const whole = Buffer.concat(lines);
   const starts = lines.map((_, i) => lines.slice(0, i).reduce((n, l) => n + l.length, 0));
   // The sentinel as the intact journal left it (it counts the record about to be torn).

@@ -25,17 +25,20 @@ export interface JournalLine {
   bytes: Buffer;
   /** False for a last line without its newline. */
   terminated: boolean;
-  /** The event the line holds (whole, or salvaged from its end). */
-  event?: LabelEvent;
+  /** The event the line holds (whole, or salvaged from its end), with the seq the line carries, if any. */
+  event?: JournaledLine;
   /** Where the salvaged event starts in `bytes` (0 when the whole line is the event). */
   eventAt: number;
 }
+
+/** A journal line's event: a LabelEvent and the sequence number the host gave it (absent in journals written before seqs). */
+export type JournaledLine = LabelEvent & { seq?: number };
 
 export interface ParsedJournal {
   /** Every non-blank line, in order. */
   lines: JournalLine[];
   /** The readable events, in order (salvaged ones included). */
-  events: LabelEvent[];
+  events: JournaledLine[];
   /** Lines that are not (only) an event: what a repair sets aside. */
   damaged: JournalLine[];
   /** The file ends with a newline (or is empty): an append starts on a fresh line. */
@@ -67,7 +70,7 @@ export function parseJournal(raw: Buffer): ParsedJournal {
   };
 }
 
-function readLine(bytes: Buffer, no: number): { event?: LabelEvent; eventAt: number } {
+function readLine(bytes: Buffer, no: number): { event?: JournaledLine; eventAt: number } {
   const whole = tryEvent(bytes, no);
   if (whole) return { event: whole, eventAt: 0 };
   for (let at = bytes.indexOf(EVENT_START, 1); at > 0; at = bytes.indexOf(EVENT_START, at + 1)) {
@@ -77,16 +80,22 @@ function readLine(bytes: Buffer, no: number): { event?: LabelEvent; eventAt: num
   return { eventAt: 0 };
 }
 
-function tryEvent(bytes: Buffer, no: number): LabelEvent | undefined {
+function tryEvent(bytes: Buffer, no: number): JournaledLine | undefined {
   try {
     const e: unknown = JSON.parse(bytes.toString('utf8'));
     validateEvent(e, no - 1);
+    const seq = (e as { seq?: unknown }).seq;
+    if (seq !== undefined && !(Number.isSafeInteger(seq) && (seq as number) > 0)) return undefined;
     return e;
   } catch {
     return undefined;
   }
 }
 
+/**
+ * Checks one event's fields (a `seq` is the host's, written into the journal line; it is read back
+ * by parseJournal and ignored on the way in).
+ */
 export function validateEvent(e: unknown, i: number): asserts e is LabelEvent {
   const bad = (field: string, why: string) => new DistilleryError('CONFIG', `label event ${i + 1}: ${field} ${why}`, { field, index: i });
   if (!e || typeof e !== 'object' || Array.isArray(e)) throw bad('event', 'is not an object');

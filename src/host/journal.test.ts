@@ -233,7 +233,7 @@ describe('Journal', () => {
     expect(back.map((e) => e.action)).toEqual(['label', 'label', 'gold', 'skip', 'ungold', 'unskip', 'skip']);
     expect(back[3].reason).toBe('duplicate of 1');
     expect(back[6].reason).toBe('');
-    expect(JSON.parse(readFileSync(file, 'utf8').trim().split('\n')[3])).toEqual({ docId: '2', labels: ['b'], source: 'human', who: 'ann', at: '2025-01-01T00:00:00.000Z', action: 'skip', reason: 'duplicate of 1' });
+    expect(JSON.parse(readFileSync(file, 'utf8').trim().split('\n')[3])).toEqual({ docId: '2', labels: ['b'], source: 'human', who: 'ann', at: '2025-01-01T00:00:00.000Z', action: 'skip', reason: 'duplicate of 1', seq: 4 });
   });
 
   it('rejects a bad reason, naming the event and the field', async () => {

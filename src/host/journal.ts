@@ -16,6 +16,18 @@
  * journal is truncated back to its previous length and the sentinel keeps its previous content.
  * Appends to one project are serialised, and always start on a fresh line.
  *
+ * Sequence numbers: every event written gets `seq` (1-based, in journal order), given by the host and
+ * written at the end of its line, so that a repair that sets a damaged line aside never renumbers an
+ * acknowledged event. Journals written before seqs have lines without one: such a line is numbered
+ * by position (the previous readable event's seq + 1, i.e. its place among readable events in an
+ * old journal) when the journal is first read, and the first repair that rewrites the journal writes
+ * those numbers into the lines. `since(afterSeq)` pages through the events after a seq (what a
+ * replica lacks); listeners (`onAppend`) hear of every append that wrote something.
+ *
+ * Idempotent by id: an event whose `id` the journal already holds (or that an earlier event of the
+ * same batch has) is not written again; append returns its existing seq. The id → seq index is kept
+ * in memory and rebuilt whenever the journal is read from disk.
+ *
  * Repair on open: the first time a journal is touched (and whenever it changed behind our back), a
  * torn last record (a crash or a truncation mid-write) and any damaged line are set aside, byte for
  * byte, in `journal.torn.jsonl` (never deleted); an event glued onto a torn line by an older version
@@ -23,12 +35,12 @@
  * from what can be read, with a `recovery` summary the UI shows once; the log says the same.
  */
 import path from 'node:path';
-import type { JournalRecovery, JournalSentinel, LabelEvent } from '../shared/api';
+import type { JournaledEvent, JournalPage, JournalRecovery, JournalSentinel, LabelEvent } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
 import { PROJECT_LAYOUT } from '../shared/worker-protocol';
 import { diskError, isErrno, KeyedMutex, nodeFs, syncDir, writeAll, writeFileAtomic, type HostFileHandle, type HostFs } from './fs-util';
 import { changesLabels } from '../shared/label-event';
-import { parseJournal, validateEvent, type JournalLine, type ParsedJournal } from './journal-file';
+import { parseJournal, validateEvent, type JournaledLine, type JournalLine, type ParsedJournal } from './journal-file';
 
 export type Sentinel = JournalSentinel;
 
@@ -48,13 +60,24 @@ interface ReplayState {
   endsClean: boolean;
   /** The last repair, carried from sentinel to sentinel. */
   recovery?: JournalRecovery;
+  /** The highest seq given (0: no event yet). */
+  lastSeq: number;
+  /** Seq of each event id the journal holds (the first, if an old journal holds one twice). */
+  ids: Map<string, number>;
+  /** Each readable event's seq and byte range in the file, in order (what `since` reads). */
+  index: { seq: number[]; start: number[]; end: number[] };
 }
 
 const MAX_BATCH = 1_000_000;
+/** Events per page of `since`. */
+export const SINCE_PAGE = 5000;
+
+export type AppendListener = (projectId: string, lastSeq: number) => void;
 
 export class Journal {
   private readonly lock = new KeyedMutex();
   private readonly states = new Map<string, ReplayState>();
+  private readonly listeners = new Set<AppendListener>();
 
   constructor(
     private readonly folderOf: (projectId: string) => Promise<string>,
@@ -63,18 +86,44 @@ export class Journal {
     private readonly log: (message: string) => void = () => {},
   ) {}
 
-  /** Appends and fsyncs the events; all or nothing. */
-  async append(projectId: string, events: LabelEvent[]): Promise<void> {
+  /** Hears of every append that wrote events: the project and its journal's last seq. */
+  onAppend(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Appends and fsyncs the events; all or nothing. Returns each event's seq: a new one, or, for an
+   * event whose id the journal already holds, the seq it was written with (it is not written again).
+   */
+  async append(projectId: string, events: LabelEvent[]): Promise<number[]> {
     const clean = validateEvents(events);
     const folder = await this.folderOf(projectId);
-    if (clean.length === 0) return;
+    if (clean.length === 0) return [];
     const file = path.join(folder, PROJECT_LAYOUT.journal);
-    const lines = clean.map((e) => JSON.stringify(e)).join('\n') + '\n';
-    await this.lock.run(folder, async () => {
+    const written = await this.lock.run(folder, async () => {
       const state = await this.open(folder);
+      const seqs: number[] = [];
+      const fresh: JournaledEvent[] = [];
+      const batchIds = new Map<string, number>();
+      let lastSeq = state.lastSeq;
+      for (const e of clean) {
+        const known = e.id === undefined ? undefined : (state.ids.get(e.id) ?? batchIds.get(e.id));
+        if (known !== undefined) {
+          seqs.push(known);
+          continue;
+        }
+        const seq = ++lastSeq;
+        if (e.id !== undefined) batchIds.set(e.id, seq);
+        fresh.push({ ...e, seq });
+        seqs.push(seq);
+      }
+      if (fresh.length === 0) return { seqs, lastSeq: 0 };
+      const texts = fresh.map((e) => JSON.stringify(e));
       // Never onto a torn line (a repair that could not be written leaves one): that would glue this batch to it.
-      const buf = Buffer.from((state.endsClean ? '' : '\n') + lines, 'utf8');
-      const what = `${clean.length} label event(s)`;
+      const lead = state.endsClean ? '' : '\n';
+      const buf = Buffer.from(lead + texts.join('\n') + '\n', 'utf8');
+      const what = `${fresh.length} label event(s)`;
       let h: HostFileHandle | undefined;
       const before = state.bytes;
       try {
@@ -89,7 +138,7 @@ export class Journal {
       await h.close();
       if (before === 0) await syncDir(this.fs, folder);
 
-      const next: ReplayState = { ...applyEvents(state, clean), bytes: before + buf.length, endsClean: true };
+      const next: ReplayState = { ...applyEvents(state, fresh), bytes: before + buf.length, endsClean: true, lastSeq };
       try {
         await this.writeSentinel(folder, next, what);
       } catch (e) {
@@ -103,7 +152,57 @@ export class Journal {
         }
         throw diskError(e, what, file);
       }
+      // Written: only now the index learns the new events (the state before is dropped).
+      let at = before + lead.length;
+      fresh.forEach((e, i) => {
+        const len = Buffer.byteLength(texts[i], 'utf8');
+        next.index.seq.push(e.seq);
+        next.index.start.push(at);
+        next.index.end.push(at + len);
+        if (e.id !== undefined) next.ids.set(e.id, e.seq);
+        at += len + 1;
+      });
       this.states.set(folder, next);
+      return { seqs, lastSeq };
+    });
+    if (written.lastSeq > 0) {
+      for (const l of [...this.listeners]) {
+        try {
+          l(projectId, written.lastSeq);
+        } catch (e) {
+          this.log(`journal listener failed: ${(e as Error).message}`);
+        }
+      }
+    }
+    return written.seqs;
+  }
+
+  /**
+   * The events after seq `afterSeq`, at most `limit` (SINCE_PAGE), each with its seq; `lastSeq` is
+   * the journal's last seq and `more` says whether events follow this page.
+   */
+  async since(projectId: string, afterSeq: number, limit = SINCE_PAGE): Promise<JournalPage> {
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new DistilleryError('CONFIG', 'journal.since: afterSeq must be a whole number ≥ 0', { field: 'afterSeq' });
+    const folder = await this.folderOf(projectId);
+    return this.lock.run(folder, async () => {
+      const state = await this.open(folder);
+      const { seq, start, end } = state.index;
+      let lo = 0;
+      let hi = seq.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (seq[mid] <= afterSeq) lo = mid + 1;
+        else hi = mid;
+      }
+      const stop = Math.min(seq.length, lo + Math.max(1, limit));
+      if (lo >= stop) return { events: [], lastSeq: state.lastSeq, more: false };
+      const raw = await this.fs.readFileBytes(path.join(folder, PROJECT_LAYOUT.journal));
+      const events: JournaledEvent[] = [];
+      for (let i = lo; i < stop; i++) {
+        const e = JSON.parse(raw.subarray(start[i], end[i]).toString('utf8')) as JournaledLine;
+        events.push({ ...withoutSeq(e), seq: seq[i] });
+      }
+      return { events, lastSeq: state.lastSeq, more: stop < seq.length };
     });
   }
 
@@ -111,13 +210,13 @@ export class Journal {
     return (await this.readWithDamage(projectId)).events;
   }
 
-  /** Events, and the 1-based line numbers of lines that could not be read (none once a repair was written). */
+  /** Events (without their seqs), and the 1-based line numbers of lines that could not be read (none once a repair was written). */
   async readWithDamage(projectId: string): Promise<{ events: LabelEvent[]; damagedLines: number[] }> {
     const folder = await this.folderOf(projectId);
     return this.lock.run(folder, async () => {
       await this.open(folder);
       const parsed = await readJournal(this.fs, path.join(folder, PROJECT_LAYOUT.journal));
-      return { events: parsed.events, damagedLines: parsed.damaged.map((l) => l.no) };
+      return { events: parsed.events.map(withoutSeq), damagedLines: parsed.damaged.map((l) => l.no) };
     });
   }
 
@@ -169,7 +268,7 @@ export class Journal {
       if (size === cached.bytes) return cached;
     }
     const parsed = await readJournal(this.fs, file);
-    let state: ReplayState = { ...applyEvents(emptyState(), parsed.events), bytes: parsed.bytes, endsClean: parsed.endsClean, recovery: cached?.recovery ?? (await this.lastRecovery(folder)) };
+    let state: ReplayState = stateOf(parsed, cached?.recovery ?? (await this.lastRecovery(folder)));
     if (parsed.damaged.length || !parsed.endsClean) {
       try {
         state = await this.repair(folder, parsed, state);
@@ -192,13 +291,24 @@ export class Journal {
     const at = new Date().toISOString();
     const setAside = parsed.damaged.map((l) => tornRecord(l, at));
     if (setAside.length) await appendDurably(this.fs, path.join(folder, PROJECT_LAYOUT.journalTorn), setAside.map((r) => JSON.stringify(r) + '\n').join(''));
-    const kept = Buffer.concat(parsed.lines.filter((l) => l.event).flatMap((l) => [l.bytes.subarray(l.eventAt), Buffer.from('\n')]));
+    // Kept lines byte for byte; a line from before seqs gets the seq it was read with written into it.
+    const seqs = numberEvents(parsed.events);
+    let k = 0;
+    const kept = Buffer.concat(
+      parsed.lines
+        .filter((l) => l.event)
+        .flatMap((l) => {
+          const seq = seqs[k++];
+          const bytes = l.event!.seq === seq ? l.bytes.subarray(l.eventAt) : Buffer.from(JSON.stringify({ ...withoutSeq(l.event!), seq }), 'utf8');
+          return [bytes, Buffer.from('\n')];
+        }),
+    );
     await writeFileAtomic(this.fs, file, kept, 'the repaired journal');
     const salvaged = parsed.damaged.filter((l) => l.event).length;
     const recovery: JournalRecovery | undefined = setAside.length
       ? { at, file: PROJECT_LAYOUT.journalTorn, setAside: setAside.length, salvaged, lines: parsed.damaged.map((l) => l.no), events: parsed.events.length }
       : state.recovery;
-    const next: ReplayState = { ...state, bytes: kept.length, endsClean: true, recovery };
+    const next: ReplayState = stateOf(parseJournal(kept), recovery);
     await this.writeSentinel(folder, next, 'the repaired journal');
     this.log(
       setAside.length
@@ -277,8 +387,34 @@ async function readJournal(fs: HostFs, file: string): Promise<ParsedJournal> {
   }
 }
 
-function emptyState(): ReplayState {
-  return { labels: new Map(), labeled: 0, events: 0, bytes: 0, endsClean: true };
+/** The seq of each readable event: its own, or (a line from before seqs, or out of order) the previous one's + 1. */
+function numberEvents(events: readonly JournaledLine[]): number[] {
+  let prev = 0;
+  return events.map((e) => (prev = e.seq !== undefined && e.seq > prev ? e.seq : prev + 1));
+}
+
+/** The replay state and the seq/id index of a journal as read. */
+function stateOf(parsed: ParsedJournal, recovery: JournalRecovery | undefined): ReplayState {
+  const seqs = numberEvents(parsed.events);
+  const index: ReplayState['index'] = { seq: [], start: [], end: [] };
+  const ids = new Map<string, number>();
+  let k = 0;
+  for (const l of parsed.lines) {
+    if (!l.event) continue;
+    const seq = seqs[k++];
+    index.seq.push(seq);
+    index.start.push(l.start + l.eventAt);
+    index.end.push(l.start + l.bytes.length);
+    if (l.event.id !== undefined && !ids.has(l.event.id)) ids.set(l.event.id, seq);
+  }
+  const empty: ReplayState = { labels: new Map(), labeled: 0, events: 0, bytes: parsed.bytes, endsClean: parsed.endsClean, recovery, lastSeq: seqs.at(-1) ?? 0, ids, index };
+  return applyEvents(empty, parsed.events);
+}
+
+function withoutSeq(e: JournaledLine): LabelEvent {
+  const { seq: _seq, ...rest } = e;
+  void _seq;
+  return rest;
 }
 
 /** A new state (the old one is left as it was, for a batch that may still fail). */
@@ -302,7 +438,7 @@ function validateEvents(events: unknown): LabelEvent[] {
   return events.map((e, i) => {
     validateEvent(e, i);
     const x = e as LabelEvent;
-    // Only the known fields are journaled, in a fixed order.
+    // Only the known fields are journaled, in a fixed order (docId first: the repair looks for it).
     return {
       docId: x.docId,
       ...(x.id !== undefined ? { id: x.id } : {}),

@@ -69,6 +69,7 @@ async function ready(): Promise<Started> {
   registerIpc({
     backend,
     subscribe: (l) => backend.subscribe(l),
+    subscribeJournal: (l) => backend.subscribeJournal(l),
     isOwnUrl: (u) => pages.isOwn(u),
     windows: () => (win && !win.isDestroyed() ? [win.webContents] : []),
     log,

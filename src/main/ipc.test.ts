@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import type { JobStatus, ProjectMeta } from '../shared/api';
+import type { JobStatus, JournalNews, ProjectMeta } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
 import type { HostApi } from '../host/api-backend';
 
@@ -45,11 +45,16 @@ function setup() {
     team: { me: vi.fn(), list: vi.fn(), invite: vi.fn(), revoke: vi.fn() },
   } satisfies Record<keyof HostApi, Record<string, unknown>>;
   const windows = [ours];
+  const journalListeners = new Set<(n: JournalNews) => void>();
   const dispose = registerIpc({
     backend: backend as unknown as HostApi,
     subscribe: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
+    },
+    subscribeJournal: (l) => {
+      journalListeners.add(l);
+      return () => journalListeners.delete(l);
     },
     isOwnUrl: (u) => u.startsWith('app://distillery/'),
     windows: () => windows as unknown as WebContents[],
@@ -61,7 +66,7 @@ function setup() {
     const event = { sender: from.sender ?? ours, senderFrame: 'senderFrame' in from ? from.senderFrame : ours.mainFrame } as unknown as IpcMainInvokeEvent;
     return handler(event, name, args);
   };
-  return { ours, windows, backend, invoke, listeners, log, dispose };
+  return { ours, windows, backend, invoke, listeners, journalListeners, log, dispose };
 }
 
 beforeEach(() => fake.ipcMain.handlers.clear());
@@ -139,6 +144,15 @@ describe('IPC (main side)', () => {
     dispose();
     expect(listeners.size).toBe(0);
     expect(fake.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('forwards journal news to our window on their own channel, and stops on dispose', () => {
+    const { ours, journalListeners, dispose } = setup();
+    const n: JournalNews = { type: 'journal', projectId: 'p1', lastSeq: 3 };
+    for (const l of journalListeners) l(n);
+    expect(ours.sent).toEqual([['distillery:journal', n]]);
+    dispose();
+    expect(journalListeners.size).toBe(0);
   });
 });
 

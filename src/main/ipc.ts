@@ -6,6 +6,7 @@
  *                     → {ok: true, result} | {ok: false, error: WireError}  (the preload rebuilds
  *                     the error with fromWire; a thrown error would lose its code and details)
  *   main → renderer   webContents.send(JOB_CHANNEL, JobStatus)    every job status change
+ *                     webContents.send(JOURNAL_CHANNEL, JournalNews)  every journal append that wrote events
  *   (channel names: src/shared/ipc-channels.ts)
  *
  * Besides the API calls, the desktop-only ones (DesktopApi, names "desktop.<method>") come on the
@@ -17,10 +18,10 @@
  * the app's own pages. Anything else gets a Forbidden error and reaches nothing.
  */
 import { ipcMain, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { DesktopApi, HostApi, JobStatus } from '../shared/api';
+import type { DesktopApi, HostApi, JobStatus, JournalNews } from '../shared/api';
 import { callByName, isApiCall, isDesktopCall, type CallReply } from '../shared/api-calls';
 import { DistilleryError, toWire, type WireError } from '../shared/errors';
-import { CALL_CHANNEL, JOB_CHANNEL } from '../shared/ipc-channels';
+import { CALL_CHANNEL, JOB_CHANNEL, JOURNAL_CHANNEL } from '../shared/ipc-channels';
 import { dispatch } from '../host/api-backend';
 import { revealablePath } from '../host/reveal';
 
@@ -33,6 +34,8 @@ export interface IpcOptions {
   backend: HostApi;
   /** Job status changes (backend.subscribe). */
   subscribe(listener: (s: JobStatus) => void): () => void;
+  /** Journal appends (backend.subscribeJournal): forwarded like job statuses. */
+  subscribeJournal?(listener: (n: JournalNews) => void): () => void;
   /** Whether a URL is one of the app's own pages (window.ts appPages().isOwn). */
   isOwnUrl(url: string): boolean;
   /** The web contents of our window(s), the only ones allowed to call and the ones told of jobs. */
@@ -111,18 +114,21 @@ export async function handleCall(event: IpcMainInvokeEvent, name: unknown, args:
 export function registerIpc(options: IpcOptions): () => void {
   const o: IpcOptions = { ...options, written: options.written ?? new Set() };
   ipcMain.handle(CALL_CHANNEL, (event, name: unknown, args: unknown) => handleCall(event, name, args, o));
-  const unsubscribe = o.subscribe((s) => {
+  const toWindows = (channel: string, what: string) => (m: unknown) => {
     for (const wc of o.windows()) {
       if (wc.isDestroyed()) continue;
       try {
-        wc.send(JOB_CHANNEL, s);
+        wc.send(channel, m);
       } catch (e) {
-        o.log?.(`could not send a job event: ${(e as Error).message}`);
+        o.log?.(`could not send a ${what}: ${(e as Error).message}`);
       }
     }
-  });
+  };
+  const unsubscribe = o.subscribe(toWindows(JOB_CHANNEL, 'job event'));
+  const unsubscribeJournal = o.subscribeJournal?.(toWindows(JOURNAL_CHANNEL, 'journal event'));
   return () => {
     unsubscribe();
+    unsubscribeJournal?.();
     ipcMain.removeHandler(CALL_CHANNEL);
   };
 }

@@ -44,7 +44,7 @@ const preload = await import('./index');
 const api = h.state.exposed[0]?.[1] as ElectronApi;
 
 /** Every method of ElectronApi (DistilleryApi + desktop) with sample arguments; the Record type makes the list exact. */
-const METHODS: Record<ApiCall | DesktopCall | 'jobs.subscribe', unknown[]> = {
+const METHODS: Record<ApiCall | DesktopCall | 'jobs.subscribe' | 'journal.subscribe', unknown[]> = {
   'system.info': [],
   'projects.list': [],
   'projects.create': [{ name: 'n', task: 'binary', labels: [] }],
@@ -57,6 +57,8 @@ const METHODS: Record<ApiCall | DesktopCall | 'jobs.subscribe', unknown[]> = {
   'journal.append': ['p', []],
   'journal.read': ['p'],
   'journal.sentinel': ['p'],
+  'journal.since': ['p', 0],
+  'journal.subscribe': [() => {}],
   'exports.dataset': [{ projectId: 'p', format: 'csv', rows: [], labels: [] }],
   'exports.model': ['p', 'v1', 'onnx'],
   'exports.list': ['p'],
@@ -110,7 +112,7 @@ describe('preload', () => {
     expect(preload.CALL_CHANNEL).toBe('distillery:call'); // = src/main/ipc.ts
     expect(preload.JOB_CHANNEL).toBe('distillery:job');
     for (const [name, args] of Object.entries(METHODS)) {
-      if (name === 'jobs.subscribe') continue;
+      if (name.endsWith('.subscribe')) continue;
       const [g, m] = name.split('.');
       h.state.reply = { ok: true, result: { echo: name } };
       const fn = (api as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[g][m];
@@ -119,7 +121,7 @@ describe('preload', () => {
       if (!['jobs.cancel', 'journal.append', 'team.revoke', 'desktop.showItemInFolder'].includes(name)) expect(r, name).toEqual({ echo: name });
       else expect(r, name).toBeUndefined();
     }
-    expect(h.state.invoked).toHaveLength(Object.keys(METHODS).length - 1);
+    expect(h.state.invoked).toHaveLength(Object.keys(METHODS).length - 2);
   });
 
   it('errors cross the bridge as plain WireErrors, rebuilt as DistilleryErrors in the page', async () => {

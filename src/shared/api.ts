@@ -295,6 +295,26 @@ export interface JobStatus {
 /** A label event, as appended to the project's journal file (one JSON line each): src/shared/label-event.ts. */
 export type { LabelEvent } from './label-event';
 
+/** A label event as the journal holds it, with the sequence number the host gave it (1-based, journal order). */
+export type JournaledEvent = LabelEvent & { seq: number };
+
+/** One page of `journal.since`: events after a seq, the journal's last seq, and whether more follow. */
+export interface JournalPage {
+  events: JournaledEvent[];
+  lastSeq: number;
+  more: boolean;
+}
+
+/**
+ * Pushed to every client after each journal append that wrote events (serve: a WebSocket frame on
+ * /api/events; desktop: JOURNAL_CHANNEL): a replica whose seq is behind `lastSeq` pulls `journal.since`.
+ */
+export interface JournalNews {
+  type: 'journal';
+  projectId: string;
+  lastSeq: number;
+}
+
 /**
  * What the backend repaired in a project's journal when it opened it: records a crash cut short (or
  * a hand edit damaged) are moved, byte for byte, to `journal.torn.jsonl` beside it; label events
@@ -457,6 +477,8 @@ export const API_TABLE = {
   /** Appended and flushed before it resolves. */
   'journal.append': call<[projectId: string, events: LabelEvent[]], void>({ body: 'bulk', void: true }),
   'journal.read': call<[projectId: string], LabelEvent[]>(),
+  /** The events after seq `afterSeq` (a page of at most 5,000), for a replica to catch up. */
+  'journal.since': call<[projectId: string, afterSeq: number], JournalPage>(),
   /** Label counts kept outside IndexedDB, to detect a wiped or damaged database. */
   'journal.sentinel': call<[projectId: string], JournalSentinel | null>(),
   'exports.dataset': call<[r: ExportRequest], Written>({ body: 'bulk', role: 'owner' }),
@@ -515,6 +537,10 @@ export interface DistilleryApi extends HostApi {
   jobs: HostApi['jobs'] & {
     /** Progress and completion events; returns an unsubscribe function. */
     subscribe(listener: (s: JobStatus) => void): () => void;
+  };
+  journal: HostApi['journal'] & {
+    /** News of appends (anyone's) to a project's journal; returns an unsubscribe function. */
+    subscribe(listener: (n: JournalNews) => void): () => void;
   };
 }
 

@@ -21,9 +21,13 @@ export interface Serve {
   log: string[];
 }
 
-/** `distillery serve` on a free port; resolves with the URL (token included) it prints. */
-export async function startServe(projects: string, renderer = path.join(ROOT, 'out/renderer')): Promise<Serve> {
-  const proc = spawn(process.execPath, ['bin/distillery.mjs', 'serve', '--port', '0', '--projects', projects, '--renderer', renderer], {
+/**
+ * `distillery serve` on a free port (or the `--port` among `args`, to restart a killed server where
+ * its pages reconnect); resolves with the URL (token included) it prints.
+ */
+export async function startServe(projects: string, renderer = path.join(ROOT, 'out/renderer'), args: string[] = []): Promise<Serve> {
+  const port = args.includes('--port') ? [] : ['--port', '0'];
+  const proc = spawn(process.execPath, ['bin/distillery.mjs', 'serve', ...port, '--projects', projects, '--renderer', renderer, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

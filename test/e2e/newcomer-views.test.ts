@@ -291,10 +291,17 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     }
   });
 
-  it('a fresh browser: one dialog for every emptied project, and no second sample offered', async () => {
+  it('a browser that lost its database: one dialog for every emptied project, and no second sample offered', async () => {
     await projectWithLabels('Labeled 2', [['还行', '正面']]);
     await projectWithLabels('Labeled 3', [['太咸', '负面']]);
     const ctxB = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+    // This browser held every project before (state/sync.ts remembers that outside IndexedDB): an empty
+    // database is a loss the dialog asks about. A browser new to a project takes it from the server
+    // instead, without a dialog (test/e2e/shared-project.test.ts).
+    const ids = readdirSync(projectsDir).flatMap((f) => (existsSync(path.join(projectsDir, f, 'project.json')) ? [(JSON.parse(readFileSync(path.join(projectsDir, f, 'project.json'), 'utf8')) as { id: string }).id] : []));
+    await ctxB.addInitScript((list: string[]) => {
+      for (const id of list) localStorage.setItem(`distillery.replica.${id}`, '1');
+    }, ids);
     const b = await ctxB.newPage();
     watchPageErrors(b, consoleErrors);
     try {

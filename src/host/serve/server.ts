@@ -16,7 +16,9 @@
  *   GET  /api/events             WebSocket; server → client text frames, one JSON object each:
  *        {"type":"hello","version","mode":"serve"} once (it has no `id`), then a bare JobStatus
  *        ({id, kind, state, progress?, result?, error?}) for every job that is queued/running at
- *        connect time and for every later change. Clients send nothing.
+ *        connect time and for every later change; and after every journal append that wrote events
+ *        (anyone's), {"type":"journal","projectId","lastSeq"} (JournalNews: a replica behind lastSeq
+ *        pulls journal.since). Clients send nothing.
  *   GET  /api/download/<projectId>/<file>   a file of the project's exports/ (the `downloadUrl`s)
  *   GET  anything else           the renderer's static files (index.html for app routes)
  *
@@ -44,7 +46,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_TABLE, type ApiCall, type JobStatus, type UploadCall } from '../../shared/api';
+import { API_TABLE, type ApiCall, type JobStatus, type JournalNews, type UploadCall } from '../../shared/api';
 import { isApiCall, methodOf } from '../../shared/api-calls';
 import { formatBytes } from '../../shared/bytes';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
@@ -460,12 +462,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
   wss.on('connection', (ws: WebSocket) => {
     let alive = true;
-    const send = (s: JobStatus) => {
+    const send = (s: JobStatus | JournalNews) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(s));
     };
     ws.send(JSON.stringify({ type: 'hello', version: VERSION, mode: 'serve' }));
     for (const s of o.backend.router.active()) send(s);
     const unsubscribe = o.backend.subscribe(send);
+    const unsubscribeJournal = o.backend.subscribeJournal(send);
     const ping = setInterval(() => {
       if (!alive) return ws.terminate();
       alive = false;
@@ -478,6 +481,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ws.on('close', () => {
       clearInterval(ping);
       unsubscribe();
+      unsubscribeJournal();
       sockets.delete(ws);
     });
   });

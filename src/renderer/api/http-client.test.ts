@@ -120,6 +120,29 @@ describe('HttpApi', () => {
     expect(FakeWS.all).toHaveLength(2);
   });
 
+  it('hands journal news to journal listeners and job statuses to job listeners, on one socket', async () => {
+    FakeWS.all = [];
+    const api = new HttpApi({ base: 'http://127.0.0.1:9', WebSocket: FakeWS as unknown as typeof WebSocket, reconnectMs: { first: 5, max: 10 } });
+    const news: unknown[] = [];
+    const jobs: unknown[] = [];
+    const offNews = api.journal.subscribe((n) => news.push(n));
+    const offJobs = api.jobs.subscribe((s) => jobs.push(s));
+    expect(FakeWS.all).toHaveLength(1);
+    const ws = FakeWS.all[0];
+    ws.onopen?.();
+    ws.onmessage?.({ data: JSON.stringify({ type: 'hello', version: '0.1.0', mode: 'serve' }) });
+    ws.onmessage?.({ data: JSON.stringify({ type: 'journal', projectId: 'p1', lastSeq: 7 }) });
+    ws.onmessage?.({ data: JSON.stringify({ type: 'journal', projectId: 'p1' }) });
+    ws.onmessage?.({ data: JSON.stringify({ id: 'j1', kind: 'train-student', state: 'running' }) });
+    expect(news).toEqual([{ type: 'journal', projectId: 'p1', lastSeq: 7 }]);
+    expect(jobs).toEqual([{ id: 'j1', kind: 'train-student', state: 'running' }]);
+    // The socket stays while journal news are wanted, even with no job listener left.
+    offJobs();
+    expect(ws.closed).toBeFalsy();
+    offNews();
+    expect(ws.closed).toBe(true);
+  });
+
   it('uses the preload API when Electron exposed one, rebuilding its errors', async () => {
     const info = { version: 'x' };
     const fake = {

@@ -1,10 +1,10 @@
 /**
  * DistilleryApi over HTTP + WebSocket (serve mode): `POST /api/<group>.<method>` with the arguments
- * as a JSON array → `{ok: true, result}` | `{ok: false, error: WireError}`; job events arrive on
- * the WebSocket `/api/events`. Authentication is a cookie the server set in exchange for the token
+ * as a JSON array → `{ok: true, result}` | `{ok: false, error: WireError}`; job events and journal
+ * news ({type: 'journal', …}) arrive on the WebSocket `/api/events`, which reconnects by itself. Authentication is a cookie the server set in exchange for the token
  * of the first URL, so every request is same-origin with credentials.
  */
-import { API_TABLE, type ApiCall, type DistilleryApi, type JobStatus, type UploadFact } from '../../shared/api';
+import { API_TABLE, type ApiCall, type DistilleryApi, type JobStatus, type JournalNews, type UploadFact } from '../../shared/api';
 import { API_CALLS, clientFor } from '../../shared/api-calls';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
 import { base64ToBytes } from '../db/logic';
@@ -37,6 +37,7 @@ export class HttpApi {
   private readonly fetchFn: typeof fetch;
   private readonly WS?: typeof WebSocket;
   private readonly listeners = new Set<(s: JobStatus) => void>();
+  private readonly journalListeners = new Set<(n: JournalNews) => void>();
   private socket?: WebSocket;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private delay: number;
@@ -51,7 +52,10 @@ export class HttpApi {
     this.reconnect = o.reconnectMs ?? { first: 500, max: 8000 };
     this.delay = this.reconnect.first;
     const api = clientFor(API_CALLS, (name, args) => this.send(name, args));
-    Object.assign(this, api, { jobs: { ...api.jobs, subscribe: (l: (s: JobStatus) => void) => this.subscribe(l) } });
+    Object.assign(this, api, {
+      jobs: { ...api.jobs, subscribe: (l: (s: JobStatus) => void) => this.subscribe(this.listeners, l) },
+      journal: { ...api.journal, subscribe: (l: (n: JournalNews) => void) => this.subscribe(this.journalListeners, l) },
+    });
   }
 
   call<T>(name: ApiCall, args: unknown[]): Promise<T> {
@@ -108,13 +112,17 @@ export class HttpApi {
     return reply.result;
   }
 
-  private subscribe(listener: (s: JobStatus) => void): () => void {
-    this.listeners.add(listener);
+  private subscribe<T>(set: Set<(m: T) => void>, listener: (m: T) => void): () => void {
+    set.add(listener);
     this.connect();
     return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.disconnect();
+      set.delete(listener);
+      if (!this.listening()) this.disconnect();
     };
+  }
+
+  private listening(): boolean {
+    return this.listeners.size + this.journalListeners.size > 0;
   }
 
   private eventsUrl(): string {
@@ -132,26 +140,24 @@ export class HttpApi {
       this.onConnection?.(true);
     };
     ws.onmessage = (ev: MessageEvent) => {
-      let s: JobStatus;
+      let s: JobStatus | JournalNews;
       try {
-        s = JSON.parse(typeof ev.data === 'string' ? ev.data : '') as JobStatus;
+        s = JSON.parse(typeof ev.data === 'string' ? ev.data : '') as JobStatus | JournalNews;
       } catch {
         return;
       }
-      if (!s || typeof s.id !== 'string') return;
-      for (const l of [...this.listeners]) {
-        try {
-          l(s);
-        } catch (e) {
-          console.error('job listener failed', e);
-        }
+      if (!s || typeof s !== 'object') return;
+      if ('type' in s && s.type === 'journal') {
+        if (typeof s.projectId === 'string' && typeof s.lastSeq === 'number') tell(this.journalListeners, s, 'journal');
+      } else if ('id' in s && typeof s.id === 'string') {
+        tell(this.listeners, s, 'job');
       }
     };
     ws.onclose = () => {
       if (this.socket !== ws) return;
       this.socket = undefined;
       this.onConnection?.(false);
-      if (this.listeners.size === 0) return;
+      if (!this.listening()) return;
       this.reconnectTimer = setTimeout(() => {
         this.reconnectTimer = undefined;
         this.connect();
@@ -169,5 +175,15 @@ export class HttpApi {
     const ws = this.socket;
     this.socket = undefined;
     ws?.close();
+  }
+}
+
+function tell<T>(listeners: ReadonlySet<(m: T) => void>, m: T, what: string): void {
+  for (const l of [...listeners]) {
+    try {
+      l(m);
+    } catch (e) {
+      console.error(`${what} listener failed`, e);
+    }
   }
 }

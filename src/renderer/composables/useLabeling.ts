@@ -191,7 +191,7 @@ export function useLabeling(o: LabelingOptions) {
       const docId = last.kind === 'label' ? last.undo.docId : last.docId;
       if (last.kind === 'label') {
         const now = await getDoc(p.id, docId);
-        await undoLabels(last.undo, state.user);
+        await undoLabels(last.undo, state.user, schema.value);
         adjustCounts(now?.labels ?? [], last.undo.before.labels, last.undo.before.source, now?.source);
         afterWrite(p);
       } else {

@@ -222,7 +222,9 @@ describe('labels and events', () => {
     const e1 = makeEvent('p', d, ['pos'], meta, 'label');
     expect(e1).toMatchObject({ projectId: 'p', docId: 'd1', labels: ['pos'], journaled: 0, text: '很好吃' });
     const j1 = journalEvent(e1);
-    expect(j1).toEqual({ docId: 'd1', labels: ['pos'], source: 'human', who: 'ann', at: 't1', action: 'label', text: '很好吃' });
+    expect(j1).toEqual({ docId: 'd1', id: e1.id, labels: ['pos'], source: 'human', who: 'ann', at: 't1', action: 'label', text: '很好吃' });
+    expect(e1.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(makeEvent('p', d, ['pos'], meta, 'label').id).not.toBe(e1.id);
     const events: LabelEvent[] = [
       j1,
       { docId: 'd1', labels: ['neg'], source: 'human', who: 'b', at: 't2', action: 'correct' },

@@ -8,6 +8,7 @@ import type { TaskType } from '../../shared/task';
 import { finalLabel } from '../../shared/consensus';
 import { changesLabels, toLabelEvent, type FlagAction } from '../../shared/label-event';
 import { queueScore, type Strategy } from '../queue/strategies';
+import { newEventId } from './replica';
 import type { DocRow, EventRow, LabelSource } from './types';
 
 /** Rows per bulk write during an import (one logical import, several IndexedDB transactions). */
@@ -268,7 +269,8 @@ export function sameLabels(a: readonly string[] | undefined, b: readonly string[
 }
 
 export function makeEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text'>, labels: readonly string[], meta: LabelMeta, action: LabelEvent['action']): EventRow {
-  const e: EventRow = { projectId, docId: doc.id, labels: [...labels], source: meta.source, who: meta.who, at: meta.at, action, journaled: 0, text: doc.text };
+  // The id makes a re-sent or replicated event recognisable (the journal and every replica apply it once).
+  const e: EventRow = { projectId, docId: doc.id, id: newEventId(), labels: [...labels], source: meta.source, who: meta.who, at: meta.at, action, journaled: 0, text: doc.text };
   if (meta.modelVersion) e.modelVersion = meta.modelVersion;
   return e;
 }

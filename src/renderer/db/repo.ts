@@ -4,8 +4,8 @@
  */
 import Dexie from 'dexie';
 import { importInto, peakImportFile } from 'dexie-export-import';
-import type { BackupInfo, BackupReason, DistilleryApi, LabelEvent, ProjectMeta } from '../../shared/api';
-import { GOLD_DRAW_WHO } from '../../shared/label-event';
+import type { BackupInfo, BackupReason, DistilleryApi, JournaledEvent, LabelEvent, ProjectMeta } from '../../shared/api';
+import { GOLD_DRAW_WHO, toLabelEvent } from '../../shared/label-event';
 import type { TaskType } from '../../shared/task';
 import { queueScore, type Strategy } from '../queue/strategies';
 import {
@@ -28,8 +28,9 @@ import {
 } from './logic';
 import { GOLD_DEFAULTS, goldAdditions, inGold, isHumanLabeled } from './gold';
 import { exportProject } from './project-export';
+import { docConsensus, journalOrder, replicatedPatch } from './replica';
 import { bulkDb, strictDb } from './schema';
-import type { DocRow, EventRow, ImportRow, JobRow, ProjectRow } from './types';
+import type { DocRow, EventRow, ImportRow, JobRow, LabelSource, ProjectRow } from './types';
 
 const { minKey, maxKey } = Dexie;
 
@@ -180,6 +181,7 @@ export async function runImport(projectId: string, fileName: string, plan: Impor
   const filled: string[] = [];
   try {
     for (const part of chunks(plan.rows, IMPORT_CHUNK)) {
+      for (const r of part) if (r.labels.length) Object.assign(r, soleAnnotator(r.who ?? '', r.labels, r.source ?? 'human', r.at ?? ''));
       // bulkAdd, not bulkPut: a clash with an existing row fails instead of overwriting it.
       await bulkDb.docs.bulkAdd(part);
       done += part.length;
@@ -226,7 +228,26 @@ export async function rollbackPendingImports(): Promise<number> {
 export interface Undo {
   projectId: string;
   docId: string;
-  before: Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at' | 'labelModelVersion' | 'labelVia'>;
+  before: Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at' | 'labelModelVersion' | 'labelVia'> & {
+    /** The writer's own labels before (byAnnotator), where the document kept them: what the undo event restores for that person. */
+    mine?: string[];
+  };
+}
+
+/** The consensus fields of a document only one person labeled. */
+function soleAnnotator(who: string, labels: string[], source: LabelSource, at: string): Pick<DocRow, 'byAnnotator' | 'finalRule' | 'agree'> {
+  return { byAnnotator: { [who]: { labels: [...labels], source, at } }, finalRule: 'single', agree: true };
+}
+
+/**
+ * A document's consensus after an event was added here (inside a transaction over docs and events):
+ * byAnnotator, finalRule and agree always; where more than one person labeled it (or a reviewer
+ * decided), the final labels replace what the last writer's own patch says.
+ */
+async function withConsensus(projectId: string, docId: string, patch: Partial<DocRow>, schema: readonly string[]): Promise<Partial<DocRow>> {
+  const rows = journalOrder(await strictDb.events.where('[projectId+docId]').equals([projectId, docId]).toArray());
+  const c = docConsensus(rows, schema);
+  return c.shared ? { ...patch, ...c.final, ...c.consensus } : { ...patch, ...c.consensus };
 }
 
 /**
@@ -244,12 +265,13 @@ export async function writeLabels(
   return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
-    const before = { labels: doc.labels, isLabeled: doc.isLabeled, source: doc.source, who: doc.who, at: doc.at, labelModelVersion: doc.labelModelVersion, labelVia: doc.labelVia };
+    const before: Undo['before'] = { labels: doc.labels, isLabeled: doc.isLabeled, source: doc.source, who: doc.who, at: doc.at, labelModelVersion: doc.labelModelVersion, labelVia: doc.labelVia };
+    if (doc.byAnnotator) before.mine = doc.byAnnotator[meta.who]?.labels ?? [];
     const patch: Partial<DocRow> = { ...labelPatch(labels, meta, schema), labelVia: action === 'correct' && meta.source === 'human' ? 'correct' : undefined };
     // A model's label is never gold (db/gold.ts): a gold document that takes one leaves the set.
     if (meta.source !== 'human' && doc.gold === 1) patch.gold = undefined;
-    await strictDb.docs.update([projectId, docId], patch);
     await strictDb.events.add(makeEvent(projectId, doc, patch.labels ?? [], meta, action));
+    await strictDb.docs.update([projectId, docId], await withConsensus(projectId, docId, patch, schema));
     return { projectId, docId, before };
   });
 }
@@ -265,13 +287,19 @@ export async function recordSkip(projectId: string, doc: DocRow, meta: LabelMeta
   });
 }
 
-/** Undo: the document's labels as they were before, recorded as an 'undo' event. */
-export async function undoLabels(u: Undo, who: string): Promise<void> {
+/**
+ * Undo: the document's labels as they were before, recorded as an 'undo' event. The event restores
+ * the undoer's own labels (another annotator's stay theirs); `schema` orders the final labels of a
+ * document several people labeled.
+ */
+export async function undoLabels(u: Undo, who: string, schema: readonly string[]): Promise<void> {
   await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const doc = await strictDb.docs.get([u.projectId, u.docId]);
     if (!doc) return;
     const at = new Date().toISOString();
-    await strictDb.docs.update([u.projectId, u.docId], {
+    const meta = { source: u.before.source ?? 'human', who, at, ...(u.before.labelModelVersion ? { modelVersion: u.before.labelModelVersion } : {}) };
+    await strictDb.events.add(makeEvent(u.projectId, doc, u.before.mine ?? u.before.labels, meta, 'undo'));
+    const patch: Partial<DocRow> = {
       labels: u.before.labels,
       isLabeled: u.before.isLabeled,
       source: u.before.source,
@@ -279,9 +307,8 @@ export async function undoLabels(u: Undo, who: string): Promise<void> {
       at: u.before.at,
       labelModelVersion: u.before.labelModelVersion,
       labelVia: u.before.labelVia,
-    });
-    const meta = { source: u.before.source ?? 'human', who, at, ...(u.before.labelModelVersion ? { modelVersion: u.before.labelModelVersion } : {}) };
-    await strictDb.events.add(makeEvent(u.projectId, doc, u.before.labels, meta, 'undo'));
+    };
+    await strictDb.docs.update([u.projectId, u.docId], await withConsensus(u.projectId, u.docId, patch, schema));
   });
 }
 
@@ -299,7 +326,8 @@ export async function bulkAccept(projectId: string, threshold: number, who: stri
       const meta: LabelMeta = { source: 'teacher', who, at, modelVersion: d.modelVersion };
       const patch = labelPatch(d.suggestion ?? [], meta, schema);
       // An accepted pre-label is the model's guess: never gold (gold is drawn from people's labels only).
-      Object.assign(d, patch, { labelVia: undefined, gold: d.gold === 1 ? undefined : d.gold });
+      // Unlabeled, so nobody's label stands on it: the accepting person's is the only one.
+      Object.assign(d, patch, { labelVia: undefined, gold: d.gold === 1 ? undefined : d.gold }, soleAnnotator(who, patch.labels ?? [], 'teacher', at));
       events.push(makeEvent(projectId, d, patch.labels ?? [], meta, 'accept'));
     }
     await strictDb.docs.bulkPut(docs);
@@ -429,6 +457,72 @@ export async function applyScores(p: ProjectRow, scores: Record<string, number[]
 }
 
 // ---------------------------------------------------------------------------------------------
+// Replica of the shared journal (issue 10; state/sync.ts pulls, this applies)
+
+/**
+ * Applies a page of journal.since: events this replica lacks are added (an event is known by its id;
+ * one from an old journal without id, by its journal seq), events it made itself are marked with
+ * their journal seq and as journaled, and every document touched gets its consensus and final labels
+ * from all its events in journal order. Documents the database lacks are created from the events'
+ * text. The project's `syncedSeq` moves to the page's last event, in the same transaction.
+ */
+export async function applyReplicated(
+  p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>,
+  page: readonly JournaledEvent[],
+): Promise<{ added: number; created: number }> {
+  if (!page.length) return { added: 0, created: 0 };
+  const schema = p.labels.map((l) => l.name);
+  return strictDb.transaction('rw', strictDb.docs, strictDb.events, strictDb.projects, async () => {
+    const fresh = new Map<string, LabelEvent[]>();
+    const touched = new Set<string>();
+    let added = 0;
+    for (const e of page) {
+      const known = e.id !== undefined ? await strictDb.events.where('[projectId+id]').equals([p.id, e.id]).first() : await strictDb.events.where('[projectId+journalSeq]').equals([p.id, e.seq]).first();
+      if (known) {
+        if (known.journalSeq !== e.seq || !known.journaled) {
+          await strictDb.events.update(known.seq!, { journalSeq: e.seq, journaled: 1 });
+          touched.add(e.docId);
+        }
+        continue;
+      }
+      const { seq: journalSeq, ...event } = e;
+      await strictDb.events.add({ ...toLabelEvent(event), projectId: p.id, journaled: 1, journalSeq });
+      added++;
+      touched.add(e.docId);
+      const list = fresh.get(e.docId);
+      if (list) list.push(e);
+      else fresh.set(e.docId, [e]);
+    }
+    let created = 0;
+    for (const docId of touched) {
+      const rows = journalOrder(await strictDb.events.where('[projectId+docId]').equals([p.id, docId]).toArray());
+      const patch = replicatedPatch(rows, fresh.get(docId) ?? [], schema);
+      const doc = await strictDb.docs.get([p.id, docId]);
+      if (doc) {
+        await strictDb.docs.update([p.id, docId], patch);
+        continue;
+      }
+      const text = rows.find((r) => r.text !== undefined)?.text;
+      await strictDb.docs.add({
+        projectId: p.id,
+        id: docId,
+        text: text ?? '',
+        labels: [],
+        isLabeled: 0,
+        queueScore: queueScore(p.strategy, docId, undefined, p.task as TaskType),
+        ...patch,
+        ...(text === undefined ? { missingText: 1 as const } : {}),
+      } as DocRow);
+      created++;
+    }
+    const last = page[page.length - 1].seq;
+    const row = await strictDb.projects.get(p.id);
+    if (row && (row.syncedSeq ?? 0) < last) await strictDb.projects.update(p.id, { syncedSeq: last });
+    return { added, created };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rebuild from the journal
 
 /**
@@ -436,7 +530,19 @@ export async function applyScores(p: ProjectRow, scores: Record<string, number[]
  * documents still present get their labels back; missing ones are re-created from the journal's text.
  */
 export async function rebuildFromJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: LabelEvent[]): Promise<{ restored: number; created: number }> {
-  return applyJournal(p, events, true);
+  const r = await applyJournal(p, events, true);
+  await noteSynced(p.id, events.length);
+  return r;
+}
+
+/**
+ * After a rebuild or restore from journal.read (which gives no seqs): the replica holds the journal's
+ * first `n` events. Readable events are numbered 1, 2, … unless a repair set one aside, so the
+ * journal's seq of the n-th is at least n: pulling from n may bring back a few it has, which it
+ * recognises by id.
+ */
+async function noteSynced(projectId: string, n: number): Promise<void> {
+  await strictDb.projects.update(projectId, { syncedSeq: n });
 }
 
 /**
@@ -479,6 +585,11 @@ async function applyJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'stra
     }
     if (replaceHistory) await strictDb.events.where('projectId').equals(p.id).delete();
     await strictDb.events.bulkAdd(events.map((e) => ({ ...e, projectId: p.id, journaled: 1 as const, labels: [...e.labels] })));
+    // Each annotator's labels, and the final labels where several people labeled a document.
+    for (const docId of folded.keys()) {
+      const c = docConsensus(journalOrder(await strictDb.events.where('[projectId+docId]').equals([p.id, docId]).toArray()), schema);
+      await strictDb.docs.update([p.id, docId], c.shared ? { ...c.final, ...c.consensus } : c.consensus);
+    }
   });
   return { restored, created };
 }
@@ -586,5 +697,6 @@ export async function restoreAutoBackup(
   await restoreBackup(blob);
   const tail = events.slice(Math.max(0, b.journalEvents));
   const r = tail.length ? await replayJournalTail(p, tail) : { restored: 0, created: 0 };
+  await noteSynced(p.id, events.length);
   return { ...r, replayed: tail.length };
 }

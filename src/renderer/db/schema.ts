@@ -34,6 +34,11 @@ export class DistilleryDB extends Dexie {
     this.version(2).stores({
       docs: '[projectId+id], projectId, [projectId+isLabeled], [projectId+isLabeled+queueScore], [projectId+isLabeled+confidence], importId, [projectId+gold]',
     });
+    // 3 (issue 10): a replica finds an event it already has by its id, or (events of old journals,
+    // without id) by the journal's seq. Older rows lack both and are simply not in these indexes.
+    this.version(3).stores({
+      events: '++seq, [projectId+docId], [projectId+journaled], projectId, [projectId+id], [projectId+journalSeq]',
+    });
   }
 }
 

@@ -27,6 +27,8 @@ export interface ProjectRow extends ProjectMeta {
   goldCap?: number;
   /** Loss weight per label origin for training (shared/source-weights.ts defaults when absent). */
   sourceWeights?: Record<string, number>;
+  /** The journal seq this replica has applied up to (state/sync.ts pulls journal.since from it). */
+  syncedSeq?: number;
 }
 
 export interface DocRow {
@@ -34,7 +36,7 @@ export interface DocRow {
   /** Document id, unique within its project. */
   id: string;
   text: string;
-  /** Accepted labels; [] = not labeled yet. */
+  /** Final labels (shared/consensus.ts: what training, the gold set and exports use); [] = not labeled yet. */
   labels: string[];
   /** 1 when labels is non-empty (IndexedDB cannot index booleans). */
   isLabeled: 0 | 1;
@@ -76,7 +78,10 @@ export interface DocRow {
 
 /** One label event (also appended to the backend journal); `journaled` = 1 once it was. */
 export interface EventRow extends LabelEvent {
+  /** Local order (Dexie's key); not the journal's. */
   seq?: number;
+  /** The journal's seq for the event, once this replica has seen it in journal.since. */
+  journalSeq?: number;
   projectId: string;
   journaled: 0 | 1;
   /** The document's text, so that a wiped database can be rebuilt from the journal alone. */

@@ -10,6 +10,7 @@ import type { ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { noteJournaled } from './journaled';
 import { route } from './route';
+import { pullJournal, seedFreshReplica, startSync } from './sync';
 
 export interface Toast {
   id: number;
@@ -249,6 +250,12 @@ function forgetToken(): void {
   history.replaceState(history.state, '', u.pathname + (u.search === '?' ? '' : u.search) + u.hash);
 }
 
+/** Sends the project's queued events, then pulls what others journaled (the order a reconnect needs). */
+async function catchUp(projectId: string): Promise<void> {
+  await syncJournal(projectId);
+  await pullJournal(projectId).catch((e: unknown) => console.warn('journal pull failed', e));
+}
+
 export async function boot(): Promise<void> {
   try {
     await openDatabases();
@@ -266,14 +273,24 @@ export async function boot(): Promise<void> {
     if (api instanceof HttpApi) {
       api.onConnection = (c) => {
         state.connected = c;
-        // Back in touch with the server: what waits goes now.
-        if (c) for (const [id, n] of Object.entries(state.journalPending)) if (n > 0) void syncJournal(id);
+        // Back in touch with the server: what waits goes now, then what others journaled meanwhile comes.
+        if (c) for (const p of state.projects) void catchUp(p.id);
       };
     }
-    if (!state.dbOpenError) await refreshProjects();
-    else state.projects = (await api.projects.list()).map((m) => ({ strategy: 'random', ...m }));
+    if (!state.dbOpenError) {
+      await refreshProjects();
+      // A browser new to a project takes it from the server (state/sync.ts) before the check below.
+      // A replica that knows where it is in the journal catches up first: behind is not damaged.
+      let pulled = false;
+      for (const p of state.projects) {
+        if (p.syncedSeq !== undefined) await catchUp(p.id);
+        pulled = p.syncedSeq !== undefined || (await seedFreshReplica(p.id).catch((e: unknown) => (console.warn('replica seed failed', e), false))) || pulled;
+      }
+      if (pulled) await refreshProjects();
+    } else state.projects = (await api.projects.list()).map((m) => ({ strategy: 'random', ...m }));
     await checkProjects();
-    for (const p of state.projects) void syncJournal(p.id);
+    startSync({ blocked: (id) => !!state.dbOpenError || !!state.verdicts[id], applied: (id) => void refreshStats(id).catch(() => undefined) });
+    for (const p of state.projects) void catchUp(p.id);
   } catch (e) {
     state.bootError = errorText(e);
   }
