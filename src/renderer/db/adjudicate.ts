@@ -7,18 +7,9 @@
  */
 import { makeEvent } from './logic';
 import { consensusPatch } from './consensus-row';
+import { journalOrder } from './replica';
 import { strictDb } from './schema';
 import type { DocRow } from './types';
-
-/** Event ids: crypto.randomUUID() where the page has it (a secure context), else random hex of the same shape. */
-export function newEventId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** Records the reviewer's decision (or withdraws it with []) and returns the document as now stored. */
 export async function adjudicate(projectId: string, docId: string, labels: readonly string[], reviewer: string, schema: readonly string[]): Promise<DocRow> {
@@ -26,9 +17,8 @@ export async function adjudicate(projectId: string, docId: string, labels: reado
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
     const e = makeEvent(projectId, doc, labels, { source: 'human', who: reviewer, at: new Date().toISOString() }, 'adjudicate');
-    e.id = newEventId();
     await strictDb.events.add(e);
-    const events = await strictDb.events.where('[projectId+docId]').equals([projectId, docId]).sortBy('seq');
+    const events = journalOrder(await strictDb.events.where('[projectId+docId]').equals([projectId, docId]).toArray());
     // A reviewer's label is a person's, never a correction of a pre-label (its training weight is a plain human label's).
     const patch: Partial<DocRow> = { ...consensusPatch(events, schema), labelVia: undefined };
     await strictDb.docs.update([projectId, docId], patch);
