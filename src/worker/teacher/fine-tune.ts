@@ -1,20 +1,19 @@
 /**
  * Fine-tuning the teacher: AdamW with linear warm-up then linear decay, global-norm gradient clipping,
  * batches of similar-length rows (length-buckets.ts),
- * early stopping that restores the best epoch, progress with ETA and live loss, cancellation checked
- * after every batch (a cancelled run returns `cancelled: true` with the best weights so far).
- * Single-label: softmax cross-entropy; multi-label: sigmoid + binary cross-entropy.
- * Same loop shape as the student trainer (train/trainer.ts): one run per process, tidy per batch,
- * dispose in finally.
+ * early stopping that restores the best epoch (a cancelled run returns `cancelled: true` with the best
+ * weights so far). Single-label: softmax cross-entropy; multi-label: sigmoid + binary cross-entropy.
+ * The loop (progress, cancellation, one run per process, patience, the loss guard) is the student
+ * trainer's, train/fit-loop.ts; a step here is tidied, and the optimiser disposed in finally.
  */
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
 import { TEACHER_TRAIN_OPTIONS } from '../../shared/job-options';
 import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs } from '../../shared/metrics';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
-import { etaSeconds } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import { activeBackend } from '../backend/tfjs-backend';
+import { fit, type EpochEvaluation } from '../train/fit-loop';
 import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
 import { takeBertRows, type BertClassifier, type BertInput } from './bert-model';
 import { lengthBucketedBatches, rowLengths, shuffledBatches } from './length-buckets';
@@ -89,8 +88,6 @@ interface EncodedExamples {
   labels: Int32Array | Float32Array;
   truncated: number;
 }
-
-let running = false;
 
 /** Tokenizes the labeled rows of `ex` (unlabeled ones are dropped). */
 export function encodeExamples(tokenizer: WordPieceTokenizer, ex: TeacherExamples, maxLen: number, C: number, multiLabel: boolean): EncodedExamples {
@@ -179,110 +176,80 @@ export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamp
     throw new DistilleryError('CONFIG', `max length ${maxLen} exceeds the model's max_position_embeddings ${model.config.max_position_embeddings}`);
   }
   if (!(epochs >= 1 && batchSize >= 1)) throw new DistilleryError('CONFIG', 'epochs and batch size must be at least 1');
-  if (running) throw new DistilleryError('CONFIG', 'a teacher fine-tuning run is already in progress in this process');
-  running = true;
   const start = performance.now();
-  let optimizer: AdamW | undefined;
-  let best: { epoch: number; metric: number; snap?: Map<string, tf.Tensor> } = { epoch: 0, metric: -Infinity };
+  const trainSet = encodeExamples(opts.tokenizer, train, maxLen, C, multi);
+  if (trainSet.input.n === 0) throw new DistilleryError('INPUT_EMPTY', 'no labeled training rows for the teacher');
+  const validSet = valid ? encodeExamples(opts.tokenizer, valid, maxLen, C, multi) : undefined;
+  const hasValid = !!validSet && validSet.input.n > 0;
+  const rng = createRng(opts.seed);
+  const nTrain = trainSet.input.n;
+  const trainLengths = rowLengths(trainSet.input.attentionMask, nTrain, maxLen);
+  const batchesPerEpoch = Math.ceil(nTrain / batchSize);
+  const totalSteps = batchesPerEpoch * epochs;
+  const warmup = Math.round((opts.warmupRatio ?? 0.1) * totalSteps);
+  const lrAt = (step: number) => lr * linearWarmupDecay(step, totalSteps, warmup);
+  const optimizer = new AdamW(model.vars, { weightDecay: opts.weightDecay ?? 0.01 });
+  const names = model.canonicalNames();
+  const vars = model.trainableVars();
   try {
-    const trainSet = encodeExamples(opts.tokenizer, train, maxLen, C, multi);
-    if (trainSet.input.n === 0) throw new DistilleryError('INPUT_EMPTY', 'no labeled training rows for the teacher');
-    const validSet = valid ? encodeExamples(opts.tokenizer, valid, maxLen, C, multi) : undefined;
-    const hasValid = !!validSet && validSet.input.n > 0;
-    const rng = createRng(opts.seed);
-    const nTrain = trainSet.input.n;
-    const trainLengths = rowLengths(trainSet.input.attentionMask, nTrain, maxLen);
-    const batchesPerEpoch = Math.ceil(nTrain / batchSize);
-    const totalSteps = batchesPerEpoch * epochs;
-    const warmup = Math.round((opts.warmupRatio ?? 0.1) * totalSteps);
-    optimizer = new AdamW(model.vars, { weightDecay: opts.weightDecay ?? 0.01 });
-    const names = model.canonicalNames();
-    const vars = model.trainableVars();
-    const history: TeacherEpoch[] = [];
-    let step = 0;
-    let samplesSeen = 0;
-    let stepMs = 0;
-    let cancelled = false;
-    let stoppedEarly = false;
-    const loopStart = performance.now();
-    for (let epoch = 1; epoch <= epochs && !cancelled; epoch++) {
-      const t0 = performance.now();
-      const epochBatches = opts.bucketByLength === false ? shuffledBatches(nTrain, batchSize, rng) : lengthBucketedBatches(trainLengths, batchSize, rng);
-      let lossSum = 0;
-      let batches = 0;
-      let epochLr = lr;
-      for (let bi = 0; bi < batchesPerEpoch; bi++) {
-        const rows = epochBatches[bi];
+    const run = await fit({
+      phase: 'teacher epoch',
+      epochs,
+      batchesPerEpoch,
+      batches: () => (opts.bucketByLength === false ? shuffledBatches(nTrain, batchSize, rng) : lengthBucketedBatches(trainLengths, batchSize, rng)),
+      step: (rows, at) => {
         const batch = takeBertRows(trainSet.input, rows);
         const labels = multi ? new Float32Array(rows.length * C) : new Int32Array(rows.length);
         rows.forEach((r, i) => (multi ? labels.set(trainSet.labels.subarray(r * C, (r + 1) * C), i * C) : (labels[i] = trainSet.labels[r])));
-        step++;
-        epochLr = lr * linearWarmupDecay(step, totalSteps, warmup);
-        const s0 = performance.now();
-        const lossValue = tf.tidy(() => {
+        const stepLr = lrAt(at.step);
+        const loss = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => teacherLoss(model.logits(batch, true), labels, multi, opts.classWeights), vars);
           const byName: Record<string, tf.Tensor> = {};
           for (const [varName, g] of Object.entries(grads)) byName[names.get(varName)!] = g;
           const scale = clipNorm > 0 ? clipScale(globalNorm(Object.values(byName)), clipNorm) : 1;
-          optimizer!.step(byName, epochLr, scale);
+          optimizer.step(byName, stepLr, scale);
           return value.dataSync()[0];
         });
-        stepMs += performance.now() - s0;
-        if (!Number.isFinite(lossValue)) throw new DistilleryError('INTERNAL', `the teacher's loss became ${lossValue} at update ${step}; try a lower learning rate`);
-        lossSum += lossValue;
-        batches++;
-        samplesSeen += rows.length;
-        opts.onProgress?.({
-          phase: `teacher epoch ${epoch}/${epochs}`,
-          done: step,
-          total: totalSteps,
-          etaSeconds: etaSeconds(loopStart, performance.now(), step, totalSteps),
-          metrics: { loss: lossSum / batches, lr: epochLr },
-        });
-        // Let progress messages and a cancel request through between batches.
-        await new Promise((r) => setImmediate(r));
-        if (opts.cancel?.cancelled) {
-          cancelled = true;
-          break;
-        }
-      }
-      if (cancelled && batches < batchesPerEpoch) break; // a partial epoch is not a candidate for "best"
-      const val = hasValid ? evaluate(model, validSet!, evalBatch, opts.classWeights, opts.validScore) : { metric: NaN, loss: NaN };
-      const rec: TeacherEpoch = { epoch, loss: lossSum / batches, valMetric: val.metric, valLoss: val.loss, learningRate: epochLr, seconds: (performance.now() - t0) / 1000 };
-      history.push(rec);
-      opts.onProgress?.({
-        phase: `teacher epoch ${epoch}/${epochs} done`,
-        done: step,
-        total: totalSteps,
-        etaSeconds: etaSeconds(loopStart, performance.now(), step, totalSteps),
-        metrics: { loss: rec.loss, ...(hasValid ? { val_metric: val.metric, val_loss: val.loss } : {}) },
-      });
-      const score = hasValid ? val.metric : -rec.loss;
-      if (score > best.metric) {
-        best.snap?.forEach((t) => t.dispose());
-        best = { epoch, metric: score, snap: hasValid ? model.snapshot() : undefined };
-      } else if (patience > 0 && epoch - best.epoch >= patience) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    if (best.snap) model.restore(best.snap);
-    const seconds = (performance.now() - start) / 1000;
+        return { loss, metrics: { lr: stepLr } };
+      },
+      guardLoss: "the teacher's loss",
+      evaluate: (): EpochEvaluation & { loss: number; metric: number } => {
+        if (!hasValid) return { metric: NaN, loss: NaN, metrics: {} };
+        const val = evaluate(model, validSet!, evalBatch, opts.classWeights, opts.validScore);
+        return { ...val, score: val.metric, metrics: { val_metric: val.metric, val_loss: val.loss } };
+      },
+      // A partial epoch is not a candidate for "best".
+      keepPartialEpoch: false,
+      keepBest: {
+        patience,
+        snapshot: () => (hasValid ? model.snapshot() : undefined),
+        restore: (snap) => model.restore(snap),
+        dispose: (snap) => snap.forEach((t) => t.dispose()),
+      },
+      onProgress: opts.onProgress,
+      cancel: opts.cancel,
+    });
+    const history: TeacherEpoch[] = run.epochs.map((e) => ({
+      epoch: e.epoch,
+      loss: e.loss,
+      valMetric: e.evaluation.metric,
+      valLoss: e.evaluation.loss,
+      learningRate: lrAt(e.steps),
+      seconds: e.seconds,
+    }));
     return {
       history,
-      bestEpoch: best.epoch,
-      bestValMetric: hasValid ? best.metric : NaN,
-      stoppedEarly,
-      cancelled,
-      seconds,
-      trainSamplesPerSecond: stepMs > 0 ? samplesSeen / (stepMs / 1000) : 0,
-      steps: step,
+      bestEpoch: run.bestEpoch,
+      bestValMetric: hasValid ? run.bestScore : NaN,
+      stoppedEarly: run.stoppedEarly,
+      cancelled: run.cancelled,
+      seconds: (performance.now() - start) / 1000,
+      trainSamplesPerSecond: run.stepSeconds > 0 ? run.samples / run.stepSeconds : 0,
+      steps: run.steps,
       backend: activeBackend()?.name ?? tf.getBackend(),
       truncated: trainSet.truncated,
     };
   } finally {
-    best.snap?.forEach((t) => t.dispose());
-    optimizer?.dispose();
-    running = false;
+    optimizer.dispose();
   }
 }

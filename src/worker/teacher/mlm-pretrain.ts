@@ -7,14 +7,15 @@
  * carries it under `cls.predictions.*`; fine-tuning ignores it.
  *
  * Only the chosen positions go through the head, which keeps the vocabulary-sized matMul at 15% of
- * the tokens; batches hold rows of similar length (length-buckets.ts).
+ * the tokens; batches hold rows of similar length (length-buckets.ts). The loop (progress,
+ * cancellation, the loss guard) is the student trainer's, train/fit-loop.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
-import { etaSeconds } from '../../shared/progress';
 import { createRng, gaussian, type Rng } from '../../shared/random';
 import { activeBackend } from '../backend/tfjs-backend';
+import { fit, type EpochEvaluation } from '../train/fit-loop';
 import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
 import type { BertWeights } from './bert-config';
 import { dense, gelu, layerNorm, takeBertRows, transpose2d, type BertClassifier, type BertInput } from './bert-model';
@@ -192,66 +193,42 @@ export async function pretrainMlm(model: BertClassifier, train: BertInput, valid
     const batchesPerEpoch = Math.ceil(train.n / o.batchSize);
     const totalSteps = batchesPerEpoch * o.epochs;
     const warmup = Math.round((o.warmupRatio ?? 0.06) * totalSteps);
-    const history: MlmEpoch[] = [];
-    let step = 0;
-    let stepMs = 0;
-    let seen = 0;
-    let cancelled = false;
-    const loopStart = performance.now();
-    for (let epoch = 1; epoch <= o.epochs && !cancelled; epoch++) {
-      const t0 = performance.now();
-      const epochBatches = lengthBucketedBatches(trainLengths, o.batchSize, rng);
-      let lossSum = 0;
-      let batches = 0;
-      for (let bi = 0; bi < batchesPerEpoch; bi++) {
-        const b = maskBatch(train, epochBatches[bi], o.tokenizer, o.maskProb ?? 0.15, rng);
-        step++;
-        if (!b.positions.length) continue;
-        const lr = o.learningRate * linearWarmupDecay(step, totalSteps, warmup);
-        const s0 = performance.now();
+    const clip = o.clipNorm ?? 1;
+    const run = await fit({
+      phase: 'pretrain epoch',
+      lossMetric: 'mlm_loss',
+      epochs: o.epochs,
+      batchesPerEpoch,
+      batches: () => lengthBucketedBatches(trainLengths, o.batchSize, rng),
+      step: (rows, at) => {
+        const b = maskBatch(train, rows, o.tokenizer, o.maskProb ?? 0.15, rng);
+        if (!b.positions.length) return undefined; // texts with no real token: nothing to predict
+        const lr = o.learningRate * linearWarmupDecay(at.step, totalSteps, warmup);
         const loss = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => mlmLoss(model, head, b, true).loss, vars);
           const byName: Record<string, tf.Tensor> = {};
           for (const [varName, g] of Object.entries(grads)) byName[names.get(varName)!] = g;
-          const clip = o.clipNorm ?? 1;
           optimizer.step(byName, lr, clip > 0 ? clipScale(globalNorm(Object.values(byName)), clip) : 1);
           return value.dataSync()[0];
         });
-        stepMs += performance.now() - s0;
-        if (!Number.isFinite(loss)) throw new DistilleryError('INTERNAL', `the MLM loss became ${loss} at update ${step}; try a lower learning rate`);
-        lossSum += loss;
-        batches++;
-        seen += b.input.n;
-        o.onProgress?.({
-          phase: `pretrain epoch ${epoch}/${o.epochs}`,
-          done: step,
-          total: totalSteps,
-          etaSeconds: etaSeconds(loopStart, performance.now(), step, totalSteps),
-          metrics: { mlm_loss: lossSum / batches, lr },
-        });
-        await new Promise((r) => setImmediate(r));
-        if (o.cancel?.cancelled) {
-          cancelled = true;
-          break;
-        }
-      }
-      const val = valid && valid.n ? evaluateMlm(model, head, valid, o) : { accuracy: NaN, loss: NaN };
-      const rec: MlmEpoch = { epoch, loss: batches ? lossSum / batches : NaN, validAccuracy: val.accuracy, validLoss: val.loss, seconds: (performance.now() - t0) / 1000 };
-      history.push(rec);
-      o.onProgress?.({
-        phase: `pretrain epoch ${epoch}/${o.epochs} done`,
-        done: step,
-        total: totalSteps,
-        etaSeconds: etaSeconds(loopStart, performance.now(), step, totalSteps),
-        metrics: { mlm_loss: rec.loss, ...(Number.isNaN(val.accuracy) ? {} : { valid_mlm_acc: val.accuracy, valid_mlm_loss: val.loss }) },
-      });
-    }
+        return { loss, metrics: { lr } };
+      },
+      guardLoss: 'the MLM loss',
+      evaluate: (): EpochEvaluation & { accuracy: number; loss: number } => {
+        const val = valid && valid.n ? evaluateMlm(model, head, valid, o) : { accuracy: NaN, loss: NaN };
+        return { ...val, metrics: Number.isNaN(val.accuracy) ? {} : { valid_mlm_acc: val.accuracy, valid_mlm_loss: val.loss } };
+      },
+      // Pre-training keeps every epoch, the one a cancel cuts short included, and no best epoch.
+      keepPartialEpoch: true,
+      onProgress: o.onProgress,
+      cancel: o.cancel,
+    });
     return {
-      history,
-      steps: step,
-      cancelled,
+      history: run.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, validAccuracy: e.evaluation.accuracy, validLoss: e.evaluation.loss, seconds: e.seconds })),
+      steps: run.steps,
+      cancelled: run.cancelled,
       seconds: (performance.now() - start) / 1000,
-      trainSamplesPerSecond: stepMs > 0 ? seen / (stepMs / 1000) : 0,
+      trainSamplesPerSecond: run.stepSeconds > 0 ? run.samples / run.stepSeconds : 0,
       backend: activeBackend()?.name ?? tf.getBackend(),
       headWeights: head.toWeights(),
     };

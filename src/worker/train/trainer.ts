@@ -1,17 +1,15 @@
 /**
- * The student training loop: Adam, mini-batches in a seeded order, early stopping on validation
- * (restoring the best epoch), progress with ETA and live metrics, cancellation checked after every
- * batch (a cancelled run is an outcome: it returns with `cancelled: true` and the best weights so far).
- * One run at a time per process, as in tfjs-layers' fit: two would fight over the same backend.
+ * Training a student: Adam, mini-batches in a seeded order, early stopping on validation (restoring
+ * the best epoch). The loop itself (progress, cancellation, one run at a time, patience) is
+ * fit-loop.ts's; a cancelled run returns with `cancelled: true` and the best weights so far.
  */
 import * as tf from '@tensorflow/tfjs';
 import { DistilleryError } from '../../shared/errors';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
-import { etaSeconds } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import type { Student } from '../models/student';
-import type { StudentParams } from '../models/student-config';
 import { batchLoss, takeRows } from './batch';
+import { fit, type EpochEvaluation } from './fit-loop';
 import { scoreProbs } from './score';
 import type { EncodedSet, LossOptions } from './train-inputs';
 
@@ -55,13 +53,11 @@ export interface TrainResult {
  */
 export interface BatchStepper {
   /** One Adam step on these rows of the training set, in this order; returns the batch's mean loss. */
-  step(rows: number[]): number | Promise<number>;
+  step(rows: readonly number[]): number | Promise<number>;
   /** At the end of each epoch, before validation. */
   endEpoch?(): void | Promise<void>;
   dispose(): void | Promise<void>;
 }
-
-let running = false;
 
 export async function trainStudent(student: Student, train: EncodedSet, valid: EncodedSet | undefined, opts: TrainOptions): Promise<TrainResult> {
   return runTraining(student, train, valid, opts, () => inProcessStepper(student, train, opts));
@@ -84,8 +80,8 @@ function inProcessStepper(student: Student, train: EncodedSet, opts: TrainOption
 }
 
 /**
- * The training loop around a stepper (made inside the one-run-at-a-time guard, and disposed at the
- * end). The time to make it counts in `seconds`.
+ * The student's run of the fit loop (fit-loop.ts) around a stepper, which is made inside the loop's
+ * one-run guard and disposed at the end; the time to make it counts in `seconds`.
  */
 export async function runTraining(
   student: Student,
@@ -94,84 +90,43 @@ export async function runTraining(
   opts: TrainOptions,
   makeStepper: () => BatchStepper | Promise<BatchStepper>,
 ): Promise<TrainResult> {
-  if (running) throw new DistilleryError('CONFIG', 'a training run is already in progress in this process');
   if (train.n === 0) throw new DistilleryError('INPUT_EMPTY', 'no training rows');
-  running = true;
   const rng = createRng(opts.seed);
-  const history: EpochRecord[] = [];
-  let best: { epoch: number; metric: number; params?: StudentParams } = { epoch: 0, metric: -Infinity };
-  const start = performance.now();
   const batchesPerEpoch = Math.ceil(train.n / opts.batchSize);
-  const totalBatches = batchesPerEpoch * opts.epochs;
-  let batchesDone = 0;
-  let samplesSeen = 0;
-  let cancelled = false;
-  let stoppedEarly = false;
   let stepper: BatchStepper | undefined;
-  // ETA from the first batch on: starting worker threads takes a second that batches do not.
-  let loopStart = start;
-  try {
-    stepper = await makeStepper();
-    loopStart = performance.now();
-    for (let epoch = 1; epoch <= opts.epochs && !cancelled; epoch++) {
-      const t0 = performance.now();
+  const run = await fit({
+    phase: 'epoch',
+    epochs: opts.epochs,
+    batchesPerEpoch,
+    batches: () => {
       const order = rng.shuffle(Array.from({ length: train.n }, (_, i) => i));
-      let lossSum = 0;
-      for (let bi = 0; bi < batchesPerEpoch; bi++) {
-        const rows = order.slice(bi * opts.batchSize, (bi + 1) * opts.batchSize);
-        lossSum += await stepper.step(rows);
-        batchesDone++;
-        samplesSeen += rows.length;
-        opts.onProgress?.({
-          phase: `epoch ${epoch}/${opts.epochs}`,
-          done: batchesDone,
-          total: totalBatches,
-          etaSeconds: etaSeconds(loopStart, performance.now(), batchesDone, totalBatches),
-          metrics: { loss: lossSum / (bi + 1) },
-        });
-        // Let progress messages and a cancel request through between batches.
-        await new Promise((r) => setImmediate(r));
-        if (opts.cancel?.cancelled) {
-          cancelled = true;
-          break;
-        }
-      }
-      await stepper.endEpoch?.();
-      const valMetric = valid && valid.n > 0 ? evaluateMetric(student, valid) : NaN;
-      const rec: EpochRecord = { epoch, loss: lossSum / batchesPerEpoch, valMetric, seconds: (performance.now() - t0) / 1000 };
-      history.push(rec);
-      opts.onProgress?.({
-        phase: `epoch ${epoch}/${opts.epochs} done`,
-        done: batchesDone,
-        total: totalBatches,
-        etaSeconds: etaSeconds(loopStart, performance.now(), batchesDone, totalBatches),
-        metrics: { loss: rec.loss, ...(Number.isNaN(valMetric) ? {} : { val_metric: valMetric }) },
-      });
-      const score = Number.isNaN(valMetric) ? -rec.loss : valMetric;
-      if (score > best.metric) {
-        best = { epoch, metric: score, params: valid ? student.toParams() : undefined };
-      } else if (opts.patience > 0 && epoch - best.epoch >= opts.patience) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    if (best.params) student.assign(best.params);
-  } finally {
-    try {
-      await stepper?.dispose();
-    } finally {
-      running = false;
-    }
-  }
-  const seconds = (performance.now() - start) / 1000;
+      return Array.from({ length: batchesPerEpoch }, (_, bi) => order.slice(bi * opts.batchSize, (bi + 1) * opts.batchSize));
+    },
+    step: async (rows) => ({ loss: await stepper!.step(rows) }),
+    evaluate: async (): Promise<EpochEvaluation & { metric: number }> => {
+      await stepper!.endEpoch?.(); // data-parallel replicas settle their weights before validation reads them
+      const metric = valid && valid.n > 0 ? evaluateMetric(student, valid) : NaN;
+      const scored = !Number.isNaN(metric);
+      return { metric, score: scored ? metric : undefined, metrics: scored ? { val_metric: metric } : {} };
+    },
+    // The epoch a cancel cuts short still counts (it may be the best so far).
+    keepPartialEpoch: true,
+    keepBest: { patience: opts.patience, snapshot: () => (valid ? student.toParams() : undefined), restore: (p) => student.assign(p) },
+    begin: async () => {
+      stepper = await makeStepper();
+    },
+    end: () => stepper?.dispose(),
+    onProgress: opts.onProgress,
+    cancel: opts.cancel,
+  });
   return {
-    history,
-    bestEpoch: best.epoch,
-    bestValMetric: valid ? best.metric : NaN,
-    stoppedEarly,
-    cancelled,
-    seconds,
-    trainSamplesPerSecond: samplesSeen / seconds,
+    history: run.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, valMetric: e.evaluation.metric, seconds: e.seconds })),
+    bestEpoch: run.bestEpoch,
+    bestValMetric: valid ? run.bestScore : NaN,
+    stoppedEarly: run.stoppedEarly,
+    cancelled: run.cancelled,
+    seconds: run.seconds,
+    trainSamplesPerSecond: run.samples / run.seconds,
   };
 }
 
