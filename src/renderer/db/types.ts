@@ -27,6 +27,8 @@ export interface ProjectRow extends ProjectMeta {
   goldCap?: number;
   /** Loss weight per label origin for training (shared/source-weights.ts defaults when absent). */
   sourceWeights?: Record<string, number>;
+  /** Distillation α per label origin (shared/source-weights.ts DEFAULT_SOURCE_ALPHA when absent; an origin not named takes the run's α). */
+  sourceAlpha?: Record<string, number>;
 }
 
 export interface DocRow {

@@ -199,7 +199,7 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
     // Student trainings weight each label by its source; the run records the weights with its options.
     options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };
     // Distillations: accepted pre-labels train on the teacher's soft target only (α 1 per source; the run records it).
-    if (kind === 'distill' || kind === 'alpha-sweep') options = { ...options, sourceAlpha: { ...DEFAULT_SOURCE_ALPHA } };
+    if (kind === 'distill' || kind === 'alpha-sweep') options = { ...options, sourceAlpha: { ...DEFAULT_SOURCE_ALPHA, ...p.sourceAlpha } };
   }
   const req: JobRequest = { kind, projectId: p.id, task: p.task, labels, docs: { labeled }, options };
   if (kind === 'fast-prelabel') {
