@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { chooseStudentDefaults, PRESET_OPTIONS, rangeText, STUDENT_OPTIONS, STUDENT_PRESETS, whyBadOption, type JobOptionsOf, type OptionTable } from '../shared/job-options';
 import type { TrainJobOptions } from '../worker/jobs/train-job';
 import { DistilleryError } from '../shared/errors';
-import { DEFAULT_SOURCE_WEIGHTS, parseSourceWeights, type SourceWeights } from '../shared/source-weights';
+import { DEFAULT_SOURCE_ALPHA, DEFAULT_SOURCE_WEIGHTS, parseSourceWeights, type SourceWeights } from '../shared/source-weights';
 
 export const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -55,7 +55,7 @@ export function tableOption(t: OptionTable, key: string, flag = `--${t[key].cli 
   const s = t[key];
   // A switch: on by default, the flag turns it off (--no-…); off by default, the flag turns it on.
   if (s.type === 'boolean') return s.default ? new Option(flag.replace(/^--/, '--no-'), `turn off: ${s.help}`) : new Option(flag, s.help).default(false);
-  const placeholder = s.type === 'int' ? '<n>' : s.type === 'number' ? (s.min >= 0 && s.max <= 1 ? '<f>' : '<x>') : s.type.endsWith('List') ? '<list>' : s.type === 'string' && s.file ? '<file>' : '<name>';
+  const placeholder = s.type === 'weights' ? '<list>' : s.type === 'int' ? '<n>' : s.type === 'number' ? (s.min >= 0 && s.max <= 1 ? '<f>' : '<x>') : s.type.endsWith('List') ? '<list>' : s.type === 'string' && s.file ? '<file>' : '<name>';
   const range = s.type === 'int' || s.type === 'number' || s.type === 'intList' || s.type === 'numList' ? ` ${rangeText(s)}` : '';
   const opt = new Option(`${flag} ${placeholder}`, `${s.help}${range}`);
   const check = (v: unknown, text: string): void => {
@@ -75,6 +75,17 @@ export function tableOption(t: OptionTable, key: string, flag = `--${t[key].cli 
       const list = v.split(',').map((x) => Number(x.trim()));
       check(list, v);
       return list;
+    });
+  } else if (s.type === 'weights') {
+    opt.argParser((v: string) => {
+      let w: SourceWeights;
+      try {
+        w = parseSourceWeights(v, s.max);
+      } catch (e) {
+        throw new InvalidArgumentError(`${flag}: ${(e as Error).message}`);
+      }
+      check(w, v);
+      return w;
     });
   } else if (s.type === 'enum' && (key === 'model' || key === 'teacherArch')) {
     opt.description += `: ${s.values.join('|')}`;
@@ -160,6 +171,15 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
     backend: o.backend as string | undefined,
     charts: o.charts as boolean,
   };
+}
+
+/**
+ * `--source-alpha` (distill): per-source α needs --source-col, like --source-weights. With a source
+ * column the run records the α of the defaulted sources (teacher, student) and the given ones.
+ */
+export function sourceAlphaOptions(o: Record<string, unknown>): Pick<TrainJobOptions, 'sourceAlpha'> {
+  if (o.sourceAlpha && !o.sourceCol) throw new DistilleryError('CONFIG', '--source-alpha needs --source-col (the column that says where each label came from)', { field: 'sourceAlpha' });
+  return o.sourceCol ? { sourceAlpha: { ...DEFAULT_SOURCE_ALPHA, ...(o.sourceAlpha as SourceWeights | undefined) } } : {};
 }
 
 /** `--preset`: the student defaults (by backend unless named); train and distill. */

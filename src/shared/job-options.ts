@@ -5,7 +5,7 @@
  * (defaults, min/max/step) are derived from here, so a default or a range is written once.
  */
 import { DistilleryError } from './errors';
-import { whyBadSourceWeights } from './source-weights';
+import { SOURCE_ALPHA_MAX, whyBadSourceWeights } from './source-weights';
 import { SIMULATOR_STRATEGIES } from './strategies';
 
 /**
@@ -42,7 +42,7 @@ export type OptionSpec = { help: string; cli?: string; aliases?: readonly string
   | { type: 'string'; default?: string; /** a path to a file (the CLI writes <file>, the Train view a path field) */ file?: boolean }
   | { type: 'intList' | 'numList'; min: number; max: number; maxItems?: number; distinct?: boolean; default?: readonly number[] }
   | { type: 'stringList' }
-  | { type: 'weights' }
+  | { type: 'weights'; /** the largest value (default: source-weights.ts SOURCE_WEIGHT_MAX) */ max?: number }
   | { type: 'modelRefs' }
 );
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
@@ -146,6 +146,7 @@ const PRESET_CHOICE = PRESET_OPTIONS.preset;
 export const DISTILL_OPTIONS = table({
   ...STUDENT_OPTIONS,
   alpha: { type: 'number', min: 0, max: 1, step: 0.1, default: 0.5, help: 'weight of the distillation (KL) term; 1 − α weights the human labels' },
+  sourceAlpha: { type: 'weights', max: SOURCE_ALPHA_MAX, help: 'α per label source, e.g. teacher=1,rule=0.9 (defaults: teacher=1, student=1: an accepted pre-label trains on the teacher\'s soft target only; other sources the global α)' },
   temperature: { type: 'number', min: 0.5, max: 100, step: 0.5, default: 3, help: 'softmax temperature ρ' },
   useUnlabeled: { type: 'boolean', default: false, help: 'also train on rows without a human label, from soft labels only (data distillation)' },
   teacherName: { type: 'string', help: 'how to describe the teacher in the model card' },
@@ -440,7 +441,7 @@ export function whyBadOption(key: string, s: OptionSpec, v: unknown): string | u
     case 'stringList':
       return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : `option "${key}" must be a list of strings, got ${got}`;
     case 'weights': {
-      const why = whyBadSourceWeights(v);
+      const why = whyBadSourceWeights(v, s.max);
       return why ? `option "${key}": ${why}` : undefined;
     }
     case 'modelRefs': {

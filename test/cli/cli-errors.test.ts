@@ -240,4 +240,9 @@ describe.concurrent('distillery CLI: options (commander, exit code 2)', () => {
     expect(expectFailure(expect, train, 2)).toContain('--batch-size must be in [1, 65536], got 0');
     expect(expectFailure(expect, predict, 2)).toContain('--batch-size must be an integer, got "abc"');
   });
+
+  it('a --source-alpha outside [0, 1] exits 2 naming the source', async ({ expect }) => {
+    const r = await runCli(['distill', '--data', corpus, '--teacher-outputs', 'none.jsonl', '--source-col', 'source', '--source-alpha', 'human=0.5,teacher=2']);
+    expect(expectFailure(expect, r, 2)).toContain('--source-alpha: source α "teacher=2": expected source=α with α in [0, 1]');
+  });
 });

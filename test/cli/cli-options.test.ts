@@ -69,6 +69,25 @@ describe('CLI flags from the option table', () => {
     expect(parse(['--temperature', '4'])).toBe('accepted');
   });
 
+  it('distill: --source-alpha takes source=α pairs in [0, 1] and names the bad source', () => {
+    const cmd = () => distillCommand().exitOverride().configureOutput({ writeErr: () => {} });
+    const bad = (args: string[]): string => {
+      try {
+        cmd().parseOptions(args);
+      } catch (e) {
+        expect((e as CommanderError).exitCode).toBe(1); // the CLI exits 2 on a CommanderError (src/cli/index.ts)
+        return (e as CommanderError).message;
+      }
+      return 'accepted';
+    };
+    expect(bad(['--source-alpha', 'teacher=2'])).toContain('source α "teacher=2": expected source=α with α in [0, 1]');
+    expect(bad(['--source-alpha', 'rule=-0.1'])).toContain('"rule=-0.1"');
+    expect(bad(['--source-alpha', 'teacher'])).toContain('"teacher"');
+    const ok = cmd();
+    ok.parseOptions(['--source-alpha', 'teacher=1, rule=0.9']);
+    expect(ok.opts().sourceAlpha).toEqual({ teacher: 1, rule: 0.9 });
+  });
+
   it('has one ρ: the worker falls back on the table default', () => {
     expect(DEFAULT_TEMPERATURE).toBe(DISTILL_OPTIONS.temperature.default);
   });

@@ -6,7 +6,8 @@
  * - a skipped document is set aside in the database and does not come back first after a reload; the
  *   Corpus view shows it and restores it;
  * - a training request tests on the gold set (10 % of the human labels, per label) and carries the
- *   per-source weights; the runs table says "n = … gold, imported";
+ *   per-source weights; the runs table says "n = … gold, imported"; the distillation α per source
+ *   shows its defaults (accepted pre-labels 1, the others blank) and is saved on the project;
  * - pre-labels accepted in bulk never enter the gold set (asserted on the database) and the next
  *   request sends them as 'teacher' labels, weighted 0.5, none of them gold;
  * - the labeling-budget simulator (issue 12 item 7) starts from the Train view with the 100 human
@@ -22,7 +23,7 @@ import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRequest } from '../../src/shared/api';
-import { buildRenderer, haveChromium, launchChromium, projectDocs, shutdown, SHOTS, startServe, waitFor, watchPageErrors, type Serve, type StoredDoc } from './harness';
+import { buildRenderer, haveChromium, launchChromium, projectDocs, projectRow, shutdown, SHOTS, startServe, waitFor, watchPageErrors, type Serve, type StoredDoc } from './harness';
 
 type Doc = StoredDoc & { gold?: 0 | 1; ignored?: { reason: string }; labelVia?: string };
 
@@ -103,6 +104,13 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     await page.click('[data-testid="train-advanced"] summary');
     await page.waitForSelector('[data-testid="weight-teacher"]');
     expect(await page.inputValue('[data-testid="weight-teacher"]')).toBe('0.5');
+    // Distillation α per source: accepted pre-labels 1 (soft target only), the others blank (the run's α); saved on the project.
+    expect(await page.inputValue('[data-testid="alpha-teacher"]')).toBe('1');
+    expect(await page.inputValue('[data-testid="alpha-human"]')).toBe('');
+    await page.fill('[data-testid="alpha-rule"]', '0.9');
+    await page.dispatchEvent('[data-testid="alpha-rule"]', 'change');
+    const sourceAlpha = async () => ((await projectRow(page, pid)) as { sourceAlpha?: Record<string, number> } | undefined)?.sourceAlpha;
+    await expect.poll(sourceAlpha).toEqual({ teacher: 1, student: 1, rule: 0.9 });
     expect(await page.inputValue('[data-testid="gold-fraction"]')).toBe('10');
     await page.selectOption('[data-testid="teacher-model"]', 'textcnn');
     await page.fill('[data-testid="teacher-epochs"]', '2');

@@ -7,7 +7,7 @@ import { checkSelfTrainOptions, runSelfTraining, type SelfTrainResult } from '..
 import { describeTeacherOutputs, readTeacherOutputsMeta, teacherOutputsNameLabels } from '../../worker/jobs/teacher-outputs';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { addTrainOptions, applyStudentDefaults, int, presetOption, tableOption, trainJobOptions } from '../options';
+import { addTrainOptions, applyStudentDefaults, int, presetOption, sourceAlphaOptions, tableOption, trainJobOptions } from '../options';
 import { info, stderrProgress } from '../progress';
 import { printTrainSummary } from './train-summary';
 
@@ -18,6 +18,10 @@ Loss (single-label): L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) +
   (Digest A's prose reads α = 0.2 as "80 % distillation", which contradicts its own formula;
   Distillery follows the formula.)
 Loss (multi-label): L = α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)   (digest B: α = 1).
+Per-source α (--source-col, --source-alpha): each row's α is its label source's, and its hard term is
+  also multiplied by the source's weight w_s (--source-weights):  α_s·ρ²·KL + (1 − α_s)·w_s·CE.
+  Accepted model pre-labels (teacher, student) default to α = 1: the label is the model's own guess,
+  so the row trains on the teacher's soft target only. Other sources take the global --alpha.
 Teacher outputs: JSONL, one line per data row: {"id": …, "logits": [...]} or {"id": …, "probs": [...]}
   (or a bare array of logits); aligned by "id" when every line has one, else by row order.
   Columns are matched to the data's labels by name: values keyed by label ({"probs": {"a": 0.9, …}}) or
@@ -33,6 +37,7 @@ export function distillCommand(): Command {
       .option('--teacher-outputs <file>', 'teacher logits or probabilities per data row (JSONL); optional with --self-train (round 0\'s student is then the first teacher)')
       .option('--out <dir>', 'model folder (or sweep folder with --alpha-sweep)', 'runs/distilled')
       .addOption(tableOption(DISTILL_OPTIONS, 'alpha'))
+      .addOption(tableOption(DISTILL_OPTIONS, 'sourceAlpha'))
       .addOption(tableOption(DISTILL_OPTIONS, 'temperature'))
       .option('--teacher-name <text>', DISTILL_OPTIONS.teacherName.help)
       .addOption(tableOption(DISTILL_OPTIONS, 'useUnlabeled'))
@@ -58,6 +63,7 @@ export function distillCommand(): Command {
       teacherOutputs: o.teacherOutputs as string,
       teacherName,
       alpha: o.alpha as number,
+      ...sourceAlphaOptions(o),
       temperature: o.temperature as number,
       useUnlabeled: Boolean(o.useUnlabeled),
     };
@@ -89,6 +95,7 @@ async function selfTrain(o: Record<string, unknown> & { selfTrain: number; confi
     teacherOutputs: o.teacherOutputs as string | undefined,
     teacherName: o.teacherName as string | undefined,
     alpha: o.alpha as number,
+    ...sourceAlphaOptions(o),
     temperature: o.temperature as number,
     useUnlabeled: Boolean(o.useUnlabeled),
   };

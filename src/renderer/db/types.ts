@@ -29,6 +29,8 @@ export interface ProjectRow extends ProjectMeta {
   sourceWeights?: Record<string, number>;
   /** The journal seq this replica has applied up to (state/sync.ts pulls journal.since from it). */
   syncedSeq?: number;
+  /** Distillation α per label origin (shared/source-weights.ts DEFAULT_SOURCE_ALPHA when absent; an origin not named takes the run's α). */
+  sourceAlpha?: Record<string, number>;
 }
 
 export interface DocRow {

@@ -509,6 +509,10 @@ export const en = {
     weightsTitle: 'Label weights in training',
     weightsHelp:
       'How much each label counts in the training loss, by where it came from. 1 = a full example; 0.5 = half; 0 = left out. Accepted pre-labels are the model’s own guesses (default 0.5); rule labels are cheap (default 0.3). Recorded with every run.',
+    alphaTitle: 'Distillation α per label source',
+    alphaHelp:
+      'In a distillation, the share of the teacher’s soft target in each label’s loss; the rest (1 − α) goes to the label itself, times its weight above. 1 = the teacher’s soft target only: accepted pre-labels are the model’s own guesses, so they default to 1. Blank = the run’s α. Recorded with every run.',
+    alphaGlobal: 'run’s α',
     origins: { human: 'Typed by a person', corrected: 'Corrected pre-label', imported: 'Imported with a file', teacher: 'Accepted teacher pre-label', student: 'Accepted student pre-label', rule: 'Rule' },
     originShort: { human: 'human', corrected: 'corrected', imported: 'imported', teacher: 'accepted teacher', student: 'accepted student', rule: 'rule' },
     reset: 'Defaults',

@@ -509,6 +509,10 @@ export const zhCN: Messages = {
     weightsTitle: '训练中的标签权重',
     weightsHelp:
       '按标签来源决定其在训练损失中的分量。1 = 完整样本；0.5 = 半个；0 = 不用。采纳的预标注是模型自己的猜测（默认 0.5）；规则标签成本低（默认 0.3）。每次运行都会记录。',
+    alphaTitle: '蒸馏中各标签来源的 α',
+    alphaHelp:
+      '蒸馏时教师软目标在每个标签损失中所占的比例；其余 (1 − α) 归标签本身，再乘以上面的权重。1 = 只用教师的软目标：采纳的预标注是模型自己的猜测，默认为 1。留空 = 使用本次运行的 α。每次运行都会记录。',
+    alphaGlobal: '运行的 α',
     origins: { human: '人工标注', corrected: '更正的预标注', imported: '随文件导入', teacher: '采纳的教师预标注', student: '采纳的学生预标注', rule: '规则' },
     originShort: { human: '人工', corrected: '更正', imported: '导入', teacher: '采纳教师', student: '采纳学生', rule: '规则' },
     reset: '恢复默认',

@@ -8,7 +8,7 @@ import type { JobKind, JobRequest, JobStatus } from '../../shared/api';
 import type { JobOptionsOf } from '../../shared/job-options';
 import { DistilleryError, fromWire } from '../../shared/errors';
 import { api } from '../api';
-import { DEFAULT_SOURCE_WEIGHTS } from '../../shared/source-weights';
+import { DEFAULT_SOURCE_ALPHA, DEFAULT_SOURCE_WEIGHTS } from '../../shared/source-weights';
 import { inGold, isHumanLabeled, testSetSummary } from '../db/gold';
 import { trainingRows } from '../db/training-rows';
 import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSet, updateJob } from '../db/repo';
@@ -200,6 +200,8 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   } else if (kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'audit') {
     // Student trainings weight each label by its source; the run records the weights with its options.
     options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };
+    // Distillations: accepted pre-labels train on the teacher's soft target only (α 1 per source; the run records it).
+    if (kind === 'distill' || kind === 'alpha-sweep') options = { ...options, sourceAlpha: { ...DEFAULT_SOURCE_ALPHA, ...p.sourceAlpha } };
   }
   const req: JobRequest = { kind, projectId: p.id, task: p.task, labels, docs: { labeled }, options };
   if (kind === 'fast-prelabel') {

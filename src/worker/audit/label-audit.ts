@@ -107,7 +107,7 @@ function logLoss(logits: Float64Array, K: number, multiLabel: boolean, targets: 
 }
 
 /** Golden-section search of log T in [0, ln 1000] (T ≥ 1: naive Bayes is over-, not under-confident). */
-function fitTemperature(logits: Float64Array, K: number, multiLabel: boolean, targets: number[] | number[][]): number {
+export function fitTemperature(logits: Float64Array, K: number, multiLabel: boolean, targets: number[] | number[][]): number {
   const g = (Math.sqrt(5) - 1) / 2;
   let a = 0;
   let b = Math.log(1000);

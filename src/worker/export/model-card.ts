@@ -78,6 +78,9 @@ function distillationLines(c: ModelFolderConfig): string[] {
     `- Distillation: α = ${d.alpha} (weight of the distillation term), ` +
       (multi ? 'no temperature (multi-label: BCE against the teacher\'s probabilities); ' : `ρ = ${d.temperature} (temperature); `) +
       (multi ? 'L = α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)' : 'L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α) · CE(y, z_S)'),
+    ...(d.sourceAlpha
+      ? [`- α per label source: ${Object.entries(d.sourceAlpha).map(([k, v]) => `${k} ${v}`).join(', ')}; other sources α = ${d.alpha}; each row's hard term also × its source weight`]
+      : []),
     `- Training rows: ${d.humanLabeledRows} with a human label (each also with the teacher's soft label), ` +
       `${d.teacherOnlyRows} without one, trained on the teacher's soft label only; data ${c.training.dataHash ?? '–'}` +
       (d.teacherOutputs ? `; teacher outputs ${path.basename(d.teacherOutputs)} (${d.teacherOutputsHash ?? '–'})` : ''),

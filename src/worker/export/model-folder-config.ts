@@ -26,6 +26,11 @@ export interface DistillationRecord {
   teacher: string;
   /** Weight of the distillation term. */
   alpha: number;
+  /**
+   * α per label source where the rows named their source (the defaults teacher/student 1 and the
+   * given ones); a source not listed took `alpha`.
+   */
+  sourceAlpha?: Record<string, number>;
   /** Temperature ρ of the soft labels; absent for multi-label tasks (BCE against probabilities). */
   temperature?: number;
   /** Training rows with a human label; each also carries the teacher's soft label. */

@@ -28,7 +28,7 @@ import { pipelineTextInputs, type TextOptions } from '../text/text-option-files'
 import { DEFAULT_ALPHA, DEFAULT_TEMPERATURE, inverseFrequencyWeights } from '../train/losses';
 import { trainStudent, type EncodedSet, type TrainResult } from '../train/trainer';
 import { encodeDocs } from './encode-docs';
-import { LABEL_ORIGINS, weightOf, type SourceWeights } from '../../shared/source-weights';
+import { alphaOf, DEFAULT_SOURCE_ALPHA, LABEL_ORIGINS, weightOf, type SourceWeights } from '../../shared/source-weights';
 import { scoreProbs } from '../train/score';
 import { readTeacherOutputs } from './teacher-outputs';
 import { publishFolder } from '../util/publish-folder';
@@ -79,6 +79,11 @@ export interface TrainJobOptions extends TextOptions {
   workers?: number;
   /** Loss weight per label source (documents that carry a `source`); unnamed sources take DEFAULT_SOURCE_WEIGHTS. */
   sourceWeights?: SourceWeights;
+  /**
+   * Distillation: α per label source (shared/source-weights.ts alphaOf: given, else teacher/student 1,
+   * else `alpha`). Rows carry their α into the loss (losses.ts); without a teacher it is unused.
+   */
+  sourceAlpha?: SourceWeights;
   /** Column of the data file naming each label's source (weighted by sourceWeights). */
   sourceCol?: string;
 }
@@ -192,6 +197,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   const trainSet = encodeDocs(trainDocs, pipeline, schema, o.data, teacherRows);
   // Labels weighted by where they came from, once any training document says (shared/source-weights.ts).
   if (trainDocs.some((x) => x.source !== undefined)) trainSet.weights = Float32Array.from(trainDocs, (x) => weightOf(x.source, o.sourceWeights));
+  if (d.teacher) trainSet.alphas = rowAlphas(trainDocs, o, multi);
   const validSet = encodeDocs(d.valid, pipeline, schema, o.data);
   const testSet = encodeDocs(d.test, pipeline, schema, o.testData ?? o.data);
 
@@ -240,7 +246,7 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
       ...(d.scoreDocs ? { scoredProbs: predictDocs(student, d.scoreDocs, pipeline, schema, o.data) } : {}),
     };
     if (o.out) {
-      const distillation = d.teacher ? await distillationRecord(o, multi, out.sizes) : undefined;
+      const distillation = d.teacher ? await distillationRecord(o, multi, out.sizes, trainDocs.some((x) => x.source !== undefined)) : undefined;
       const folderConfig: ModelFolderConfig = {
         format: MODEL_FORMAT,
         version: 1,
@@ -330,16 +336,37 @@ export function fitCnnNbHead(student: Student, train: EncodedSet, config: Studen
  * What the model card says about a distillation: the teacher (unnamed ones by where their soft labels
  * came from), α and ρ as the loss used them (the defaults of losses.ts when not given), and the rows.
  */
-async function distillationRecord(o: TrainJobOptions, multi: boolean, sizes: TrainJobResult['sizes']): Promise<DistillationRecord> {
+async function distillationRecord(o: TrainJobOptions, multi: boolean, sizes: TrainJobResult['sizes'], sourced: boolean): Promise<DistillationRecord> {
   const source = o.teacherOutputs ? `soft labels from ${path.basename(o.teacherOutputs)}` : 'soft labels sent with the job';
   return {
     teacher: o.teacherName ?? `unnamed teacher (${source})`,
-    alpha: o.alpha ?? (multi ? DEFAULT_ALPHA.multiLabel : DEFAULT_ALPHA.singleLabel),
+    alpha: globalAlpha(o, multi),
+    ...(sourced ? { sourceAlpha: sourceAlphaRecord(o) } : {}),
     ...(multi ? {} : { temperature: o.temperature ?? DEFAULT_TEMPERATURE }),
     humanLabeledRows: sizes.train,
     teacherOnlyRows: sizes.unlabeledUsed,
     ...(o.teacherOutputs ? { teacherOutputs: path.resolve(o.teacherOutputs), teacherOutputsHash: await fileHash(o.teacherOutputs) } : {}),
   };
+}
+
+/** The run's global α: the option, else losses.ts's default for the task. */
+const globalAlpha = (o: TrainJobOptions, multi: boolean): number => o.alpha ?? (multi ? DEFAULT_ALPHA.multiLabel : DEFAULT_ALPHA.singleLabel);
+
+/**
+ * Each training row's α by its label's source (issue 12 item 2), or undefined where every row takes
+ * the global α (no row names a source, or all sources' α equal it): the loss then runs its one-α form.
+ */
+function rowAlphas(docs: readonly CorpusDoc[], o: TrainJobOptions, multi: boolean): Float32Array | undefined {
+  if (!docs.some((x) => x.source !== undefined)) return undefined;
+  const g = globalAlpha(o, multi);
+  // Rows without a label (data distillation) have no source: their α is the global one, as before.
+  const alphas = Float32Array.from(docs, (x) => (x.source === undefined ? g : alphaOf(x.source, o.sourceAlpha, g)));
+  return alphas.every((a) => a === Math.fround(g)) ? undefined : alphas;
+}
+
+/** The α of every source a run's rows may name: the defaults, the given ones, and the global α for the rest. */
+function sourceAlphaRecord(o: TrainJobOptions): SourceWeights {
+  return { ...DEFAULT_SOURCE_ALPHA, ...o.sourceAlpha };
 }
 
 function concatRows(rows: Float32Array[], C: number): Float32Array {

@@ -91,6 +91,8 @@ describe('prepareJobData with a gold set and label sources (issue 12)', () => {
     expect(a.snapshot).toContain('"source":"teacher"');
     expect(trainOptionsFrom({ sourceWeights: { human: 1, teacher: 0.5 } }, false).sourceWeights).toEqual({ human: 1, teacher: 0.5 });
     expect(() => trainOptionsFrom({ sourceWeights: { teacher: -1 } }, false)).toThrow(/option "sourceWeights": weight of "teacher"/);
+    expect(trainOptionsFrom({ sourceAlpha: { teacher: 1, rule: 0.9 } }, true).sourceAlpha).toEqual({ teacher: 1, rule: 0.9 });
+    expect(() => trainOptionsFrom({ sourceAlpha: { teacher: 2 } }, true)).toThrow(/option "sourceAlpha": α of "teacher" must be a number in \[0, 1\], got 2/);
   });
 });
 

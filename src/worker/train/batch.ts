@@ -13,6 +13,7 @@ export interface Batch {
   hard: Int32Array | Float32Array;
   teacher?: Float32Array;
   weights?: Float32Array;
+  alphas?: Float32Array;
 }
 
 export type { LossOptions };
@@ -25,6 +26,7 @@ export function takeRows(set: EncodedSet, rows: ArrayLike<number>, C: number, mu
   const hard = multi ? new Float32Array(n * C) : new Int32Array(n);
   const teacher = set.teacher ? new Float32Array(n * C) : undefined;
   const weights = set.weights ? new Float32Array(n) : undefined;
+  const alphas = set.alphas ? new Float32Array(n) : undefined;
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     ids.set(set.ids.subarray(r * T, (r + 1) * T), i * T);
@@ -32,8 +34,9 @@ export function takeRows(set: EncodedSet, rows: ArrayLike<number>, C: number, mu
     else hard[i] = set.hard[r];
     teacher?.set(set.teacher!.subarray(r * C, (r + 1) * C), i * C);
     if (weights) weights[i] = set.weights![r];
+    if (alphas) alphas[i] = set.alphas![r];
   }
-  return { n, ids, hard, teacher, weights };
+  return { n, ids, hard, teacher, weights, alphas };
 }
 
 /** Row and labeled-row counts of a whole batch: what a shard's loss must divide by (losses.ts). */
@@ -58,6 +61,7 @@ export function batchLoss(student: Student, batch: Batch, T: number, opts: LossO
     teacher: batch.teacher,
     classWeights: opts.classWeights,
     sampleWeights: batch.weights,
+    sampleAlphas: batch.alphas,
     focalGamma: opts.focalGamma,
     alpha: opts.alpha,
     temperature: opts.temperature,

@@ -54,6 +54,23 @@ describe('trainStudentParallel (2 workers)', () => {
     b.dispose();
   });
 
+  it("carries each row's α (a label source's) to the replicas: the same losses as trainStudent", async () => {
+    const train = separable(192, 5);
+    // Teacher logits that agree with the labels; every third row an accepted pre-label of α = 1.
+    train.teacher = Float32Array.from({ length: train.n * 2 }, (_, k) => ((k % 2) === train.hard[k >> 1] ? 1.5 : -1.5));
+    train.alphas = Float32Array.from({ length: train.n }, (_, i) => (i % 3 === 0 ? 1 : 0.3));
+    const opts = { ...base, epochs: 2, alpha: 0.3, temperature: 2 };
+    const a = Student.create(config, 3);
+    const b = Student.fromParams(config, a.toParams(), 3);
+    const par = await trainStudentParallel(a, train, undefined, { ...opts, workers: 2 });
+    const seq = await trainStudent(b, train, undefined, opts);
+    const c = Student.fromParams(config, a.toParams(), 3);
+    const plain = await trainStudent(c, { ...train, alphas: undefined }, undefined, opts);
+    par.history.forEach((h, i) => expect(Math.abs(h.loss - seq.history[i].loss)).toBeLessThan(1e-3 * Math.max(1, seq.history[i].loss)));
+    expect(Math.abs(seq.history[0].loss - plain.history[0].loss)).toBeGreaterThan(1e-3); // the α reached the loss
+    for (const s of [a, b, c]) s.dispose();
+  });
+
   it('stops after the batch in which cancel was requested, and the next run starts cleanly', async () => {
     const train = separable(256, 3);
     const s = Student.create(config, 1);

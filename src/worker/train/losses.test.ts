@@ -233,3 +233,100 @@ describe('per-sample weights (a label source\'s weight)', () => {
     expect(lossOf(multiLabelLoss, { logits: z, hard, sampleWeights: Float32Array.from([1, 0.3]) })).toBeCloseTo(want, 5);
   });
 });
+
+// ---- per-source α (a label source's distillation weight): issue 12 item 2 -------------------------
+
+/** L = ρ²·Σ α_b·KL_b / rows + Σ (1 − α_b)·s_b·CE_b / labeled, in float64 (s_b: the row's source weight). */
+function refPerRowAlpha(r: { logits: number[][]; y: number[]; teacher: number[][]; alphas: number[]; rho: number; sample?: number[] }): number {
+  const rows = r.logits.length;
+  const labeled = r.y.filter((y) => y >= 0).length;
+  let soft = 0;
+  let hard = 0;
+  r.logits.forEach((z, i) => {
+    soft += r.alphas[i] * kl(softmax(r.teacher[i], r.rho), softmax(z, r.rho));
+    if (r.y[i] >= 0) hard += (1 - r.alphas[i]) * (r.sample?.[i] ?? 1) * ce(z, r.y[i]);
+  });
+  return (r.rho * r.rho * soft) / rows + (labeled ? hard / labeled : 0);
+}
+
+describe('per-row α (a label source\'s α)', () => {
+  const z = [[0, Math.log(3)], [0, Math.log(3)]];
+  const hard = Int32Array.from([1, 0]);
+  const teacher = flat([[Math.log(3), 0], [Math.log(3), 0]]);
+
+  it('hand-computed: two rows with α 1 and 0.5', () => {
+    // KL = 0.5493061 per row (ρ = 1); CE = 0.2876821 (row 1), 1.3862944 (row 2).
+    // Soft: (1 + 0.5)·0.5493061 / 2 = 0.4119796; hard: (0·0.2876821 + 0.5·1.3862944) / 2 = 0.3465736; sum 0.7585532.
+    expect(lossOf(singleLabelLoss, { logits: z, hard, teacher, temperature: 1, sampleAlphas: Float32Array.from([1, 0.5]) })).toBeCloseTo(0.7585532, 5);
+    // With source weights [1, 0.5] the hard term halves on row 2 only: 0.4119796 + 0.1732868 = 0.5852664.
+    expect(lossOf(singleLabelLoss, { logits: z, hard, teacher, temperature: 1, sampleAlphas: Float32Array.from([1, 0.5]), sampleWeights: Float32Array.from([1, 0.5]) })).toBeCloseTo(0.5852664, 5);
+  });
+
+  const logits = [
+    [1.2, -0.4, 0.3],
+    [-0.7, 0.9, 2.1],
+    [0.05, 0.0, -1.3],
+    [2.5, 1.5, -0.5],
+  ];
+  const y = [0, 2, 1, -1];
+  const t = [
+    [2.0, 0.1, -1.0],
+    [-1.5, 0.4, 1.1],
+    [0.3, 1.7, -0.2],
+    [0.9, 2.2, 0.0],
+  ];
+
+  it('matches the float64 reference at several ρ, with source weights, and the shards add up', () => {
+    const alphas = [1, 0.3, 0.9, 0.5];
+    const sample = [0.5, 1, 0.3, 1];
+    for (const rho of [1, 3]) {
+      const got = lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(t), temperature: rho, sampleAlphas: Float32Array.from(alphas), sampleWeights: Float32Array.from(sample) });
+      expect(got, `ρ=${rho}`).toBeCloseTo(refPerRowAlpha({ logits, y, teacher: t, alphas, rho, sample }), 5);
+    }
+    const whole = lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(t), temperature: 3, sampleAlphas: Float32Array.from(alphas) });
+    const totals = { rows: 4, labeled: 3 };
+    const part = (lo: number, hi: number) =>
+      lossOf(singleLabelLoss, { logits: logits.slice(lo, hi), hard: Int32Array.from(y.slice(lo, hi)), teacher: flat(t.slice(lo, hi)), temperature: 3, sampleAlphas: Float32Array.from(alphas.slice(lo, hi)), batchTotals: totals });
+    expect(part(0, 2) + part(2, 4)).toBeCloseTo(whole, 5);
+  });
+
+  it('one α for every row is bit-identical to the one-α loss', () => {
+    for (const a of [0, 0.5, 1]) {
+      const one = lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(t), alpha: a, temperature: 3 });
+      expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), teacher: flat(t), alpha: a, temperature: 3, sampleAlphas: new Float32Array(4).fill(a) })).toBe(one);
+    }
+  });
+
+  it('a row of α = 1 has no hard term: its label does not move the gradient; a row of α < 1 does', () => {
+    const grad = (labels: number[]) => {
+      const x = tf.tensor2d(logits);
+      const g = tf.grad((v: tf.Tensor) => singleLabelLoss({ logits: v as tf.Tensor2D, hard: Int32Array.from(labels), teacher: flat(t), temperature: 3, sampleAlphas: Float32Array.from([1, 0.5, 0.5, 0.5]) }))(x);
+      const out = g.dataSync().slice();
+      x.dispose();
+      g.dispose();
+      return Array.from(out);
+    };
+    const base = grad(y);
+    expect(grad([1, 2, 1, -1])).toEqual(base); // row 0 (α = 1) relabeled
+    expect(grad([0, 0, 1, -1])).not.toEqual(base); // row 1 (α = 0.5) relabeled
+  });
+
+  it('without a teacher the α of the rows is ignored: source-weighted CE as before', () => {
+    const plain = lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), sampleWeights: Float32Array.from([0.5, 1, 1, 1]) });
+    expect(lossOf(singleLabelLoss, { logits, hard: Int32Array.from(y), sampleWeights: Float32Array.from([0.5, 1, 1, 1]), sampleAlphas: Float32Array.from([1, 0.5, 0.5, 0.5]) })).toBe(plain);
+  });
+
+  it('multi-label: Σ α_b·BCE(σ(z_b), p_T) / (rows·C) + Σ (1 − α_b)·s_b·BCE(σ(z_b), y_b) / (labeled·C)', () => {
+    // Row 1: logits [0, 0], target [1, 0], teacher [0.5, 0.5], α 1; row 2: logits [ln 3, 0], target [1, 1], teacher [0.75, 0.5], α 0.25.
+    // BCE(0 vs ½) = ln 2 per cell. BCE(ln 3 vs ¾) = −(¾·ln ¾ + ¼·ln ¼) = 0.5623351. BCE(ln 3 vs 1) = ln(4/3) = 0.2876821.
+    // soft = (2·ln 2 + 0.25·(0.5623351 + ln 2)) / 4; hard = (0·… + 0.75·(0.2876821 + ln 2)) / 4.
+    const zz = [[0, 0], [Math.log(3), 0]];
+    const soft = (2 * Math.LN2 + 0.25 * (0.5623351 + Math.LN2)) / 4;
+    const hardTerm = (0.75 * (0.2876821 + Math.LN2)) / 4;
+    const got = lossOf(multiLabelLoss, { logits: zz, hard: Float32Array.from([1, 0, 1, 1]), teacher: Float32Array.from([0.5, 0.5, 0.75, 0.5]), sampleAlphas: Float32Array.from([1, 0.25]) });
+    expect(got).toBeCloseTo(soft + hardTerm, 5);
+    // One α for both rows: bit-identical to the one-α form.
+    const one = lossOf(multiLabelLoss, { logits: zz, hard: Float32Array.from([1, 0, 1, 1]), teacher: Float32Array.from([0.5, 0.5, 0.75, 0.5]), alpha: 0.25 });
+    expect(lossOf(multiLabelLoss, { logits: zz, hard: Float32Array.from([1, 0, 1, 1]), teacher: Float32Array.from([0.5, 0.5, 0.75, 0.5]), alpha: 0.25, sampleAlphas: Float32Array.from([0.25, 0.25]) })).toBe(one);
+  });
+});

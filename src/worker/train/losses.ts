@@ -8,6 +8,15 @@
  * (data distillation on unlabeled text) contribute only the distillation term.
  * Multi-label (digest B): α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y), p_T the teacher's
  * probabilities; α = 1 is digest B's setting.
+ *
+ * Per-source α (issue 12 item 2, `sampleAlphas`): each row b weighs its own terms,
+ *
+ *   L = ρ² · Σ_b α_b · KL_b / rows + Σ_b (1 − α_b) · w_b · CE_b / labeled rows
+ *
+ * (multi-label likewise with the two BCEs), which is the one-α form above when every α_b = α; a
+ * batch whose rows all share one α runs that form itself, so its numbers do not change. Without a
+ * teacher (no soft output for any row) there is no KL for α to weigh: every row trains on w_b · CE_b
+ * as before and `sampleAlphas` is ignored.
  */
 import * as tf from '@tensorflow/tfjs';
 import { DISTILL_OPTIONS } from '../../shared/job-options';
@@ -30,6 +39,8 @@ export interface LossInputs {
    * weight 0.5 counts half a row.
    */
   sampleWeights?: Float32Array;
+  /** Per-row α (the label's source, shared/source-weights.ts alphaOf), when distilling; absent = `alpha` for every row. */
+  sampleAlphas?: Float32Array;
   focalGamma?: number;
   alpha?: number;
   temperature?: number;
@@ -50,7 +61,8 @@ export function singleLabelLoss(inp: LossInputs): tf.Scalar {
   return tf.tidy(() => {
     const [B, C] = inp.logits.shape;
     const hard = inp.hard as Int32Array;
-    const alpha = inp.teacher ? (inp.alpha ?? DEFAULT_ALPHA.singleLabel) : 0;
+    const rowAlphas = perRowAlphas(inp);
+    const alpha = inp.teacher ? (uniformAlpha(inp) ?? DEFAULT_ALPHA.singleLabel) : 0;
     const oneHot = new Float32Array(B * C);
     const rowW = new Float32Array(B);
     let labeled = 0;
@@ -70,14 +82,36 @@ export function singleLabelLoss(inp: LossInputs): tf.Scalar {
       const py = tf.exp(tf.neg(perRow));
       perRow = tf.mul(perRow, tf.pow(tf.sub(1, py), inp.focalGamma));
     }
+    const rho = inp.temperature ?? DEFAULT_TEMPERATURE;
+    if (rowAlphas) {
+      // Each row its own α: ρ²·Σ α_b·KL_b / rows + Σ (1 − α_b)·w_b·CE_b / labeled.
+      const pT = tf.softmax(tf.div(tf.tensor2d(inp.teacher!, [B, C]), rho));
+      const klRows = tf.sum(tf.mul(pT, tf.sub(tf.log(tf.add(pT, 1e-12)), tf.logSoftmax(tf.div(inp.logits, rho)))), 1);
+      const soft = tf.div(tf.sum(tf.mul(klRows, tf.tensor1d(rowAlphas))), nRows);
+      const hardW = Float32Array.from(rowW, (w, b) => w * (1 - rowAlphas[b]));
+      const hardTerm = labeled ? tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(hardW))), nLabeled) : tf.scalar(0);
+      return tf.add(tf.mul(rho * rho, soft), hardTerm) as tf.Scalar;
+    }
     const ce = labeled ? tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(rowW))), nLabeled) : tf.scalar(0);
     if (!inp.teacher || alpha === 0) return ce as tf.Scalar;
-    const rho = inp.temperature ?? DEFAULT_TEMPERATURE;
     const pT = tf.softmax(tf.div(tf.tensor2d(inp.teacher, [B, C]), rho));
     const logpS = tf.logSoftmax(tf.div(inp.logits, rho));
     const kl = tf.div(tf.sum(tf.mul(pT, tf.sub(tf.log(tf.add(pT, 1e-12)), logpS))), nRows);
     return tf.add(tf.mul(alpha * rho * rho, kl), tf.mul(nLabeled ? 1 - alpha : 0, ce)) as tf.Scalar;
   });
+}
+
+/** The batch's one α where its rows share it (given or from `sampleAlphas`), else undefined (the task's default applies). */
+function uniformAlpha(inp: LossInputs): number | undefined {
+  const a = inp.sampleAlphas;
+  return a && a.length ? a[0] : inp.alpha;
+}
+
+/** Per-row α when distilling and the rows' α differ; undefined where one α serves the whole batch (the one-α form runs). */
+function perRowAlphas(inp: LossInputs): Float32Array | undefined {
+  const a = inp.sampleAlphas;
+  if (!inp.teacher || !a || a.length === 0) return undefined;
+  return a.some((x) => x !== a[0]) ? a : undefined;
 }
 
 /**
@@ -108,7 +142,8 @@ export function multiLabelLoss(inp: LossInputs): tf.Scalar {
   return tf.tidy(() => {
     const [B, C] = inp.logits.shape;
     const hard = inp.hard as Float32Array;
-    const alpha = inp.teacher ? (inp.alpha ?? DEFAULT_ALPHA.multiLabel) : 0;
+    const rowAlphas = perRowAlphas(inp);
+    const alpha = inp.teacher ? (uniformAlpha(inp) ?? DEFAULT_ALPHA.multiLabel) : 0;
     const targets = new Float32Array(B * C);
     const mask = new Float32Array(B);
     for (let b = 0; b < B; b++) {
@@ -120,6 +155,12 @@ export function multiLabelLoss(inp: LossInputs): tf.Scalar {
     let rowsLabeled = 0;
     for (let b = 0; b < B; b++) if (!Number.isNaN(hard[b * C])) rowsLabeled++;
     const labeled = inp.batchTotals?.labeled ?? rowsLabeled;
+    if (rowAlphas) {
+      // Each row its own α: Σ α_b·BCE(σ(z_b), p_T,b) / (rows·C) + Σ (1 − α_b)·w_b·BCE(σ(z_b), y_b) / (labeled·C).
+      const hardMask = Float32Array.from(mask, (m, b) => m * (1 - rowAlphas[b]));
+      const soft = bceWithLogits(inp.logits, tf.tensor2d(inp.teacher!, [B, C]), inp.batchTotals?.rows ?? B, undefined, tf.tensor2d(rowAlphas, [B, 1]));
+      return tf.add(soft, bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), labeled, w, tf.tensor2d(hardMask, [B, 1]))) as tf.Scalar;
+    }
     const hardLoss = bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), labeled, w, tf.tensor2d(mask, [B, 1]));
     if (!inp.teacher || alpha === 0) return hardLoss;
     const soft = bceWithLogits(inp.logits, tf.tensor2d(inp.teacher, [B, C]), inp.batchTotals?.rows ?? B);

@@ -54,7 +54,7 @@ export interface SharedLayout {
   sync: 'replicated' | 'broadcast';
   weights?: SharedArrayBuffer;
   /** The training set, copied once into shared memory. */
-  train: { ids: SharedArrayBuffer; hard: SharedArrayBuffer; hardFloat: boolean; teacher?: SharedArrayBuffer; weights?: SharedArrayBuffer; n: number; T: number };
+  train: { ids: SharedArrayBuffer; hard: SharedArrayBuffer; hardFloat: boolean; teacher?: SharedArrayBuffer; weights?: SharedArrayBuffer; alphas?: SharedArrayBuffer; n: number; T: number };
 }
 
 export function createLayout(
@@ -87,6 +87,7 @@ export function createLayout(
       hardFloat: train.hard instanceof Float32Array,
       teacher: train.teacher ? shareCopy(train.teacher) : undefined,
       weights: train.weights ? shareCopy(train.weights) : undefined,
+      alphas: train.alphas ? shareCopy(train.alphas) : undefined,
       n: train.n,
       T: train.T,
     },
@@ -109,6 +110,7 @@ export function sharedTrainSet(l: SharedLayout): EncodedSet {
     hard: t.hardFloat ? new Float32Array(t.hard) : new Int32Array(t.hard),
     teacher: t.teacher ? new Float32Array(t.teacher) : undefined,
     weights: t.weights ? new Float32Array(t.weights) : undefined,
+    alphas: t.alphas ? new Float32Array(t.alphas) : undefined,
   };
 }
 

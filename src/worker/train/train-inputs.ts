@@ -15,6 +15,8 @@ export interface EncodedSet {
   teacher?: Float32Array;
   /** Per-row loss weights (the label's source, see shared/source-weights.ts); absent = 1. */
   weights?: Float32Array;
+  /** Per-row distillation α (the label's source, see shared/source-weights.ts alphaOf); absent = the run's one α. */
+  alphas?: Float32Array;
 }
 
 /** The options of the loss a batch is trained on (losses.ts gives the formulas). */
