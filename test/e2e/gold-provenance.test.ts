@@ -205,7 +205,7 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     expect(pageErrors).toEqual([]);
   });
 
-  it('a database written by version 1 of the schema opens under version 2, rows kept, the gold index added', async () => {
+  it('a database written by version 1 of the schema opens under the current version (3), rows kept, the gold and event-id indexes added', async () => {
     const ctx = await browser!.newContext({ locale: 'en-US' });
     const old = await ctx.newPage();
     // Same origin, before the app ever ran: the version-1 layout Dexie made (IndexedDB version 10).
@@ -251,7 +251,7 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
             const store = db.transaction('docs').objectStore('docs');
             const r = store.get(['old-project', 'd1']);
             r.onsuccess = () => {
-              resolve({ version: db.version, indexes: Array.from(store.indexNames), doc: r.result });
+              resolve({ version: db.version, indexes: [...Array.from(store.indexNames), ...Array.from(db.transaction('events').objectStore('events').indexNames)], doc: r.result });
               db.close();
             };
             r.onerror = () => reject(r.error);
@@ -259,8 +259,9 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
           q.onerror = () => reject(q.error);
         }),
     );
-    expect(after.version).toBe(20);
+    expect(after.version).toBe(30); // Dexie's version 3 (IndexedDB version = Dexie version × 10)
     expect(after.indexes).toContain('[projectId+gold]');
+    expect(after.indexes).toContain('[projectId+id]');
     expect(after.doc).toMatchObject({ id: 'd1', text: '旧文档', labels: ['x'] });
     await ctx.close();
   });

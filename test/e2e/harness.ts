@@ -84,14 +84,15 @@ export interface Workbench {
  * The usual set-up of a browser test: a temporary folder, the UI built into it, `distillery serve`
  * over an empty projects folder, and one Chromium page (English) whose errors go to `pageErrors`.
  */
-export async function startWorkbench(prefix: string, pageErrors: string[], viewport = { width: 1280, height: 900 }): Promise<Workbench> {
+/** `serveArgs` go to `distillery serve` (e.g. `--owner rev`: the owner's token names the annotator, whose name field is then read-only). */
+export async function startWorkbench(prefix: string, pageErrors: string[], viewport = { width: 1280, height: 900 }, serveArgs: string[] = []): Promise<Workbench> {
   mkdirSync(SHOTS, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
   const projectsDir = path.join(tmp, 'projects');
   mkdirSync(projectsDir);
   const renderer = path.join(tmp, 'renderer');
   buildRenderer(renderer);
-  const serve = await startServe(projectsDir, renderer);
+  const serve = await startServe(projectsDir, renderer, serveArgs);
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport, locale: 'en-US' });
   const page = await context.newPage();

@@ -1,8 +1,8 @@
 /**
  * Team routing in a browser (issue #10 item 3): `distillery serve`, Debian's Chromium, the real Dexie
  * database. A new project of 60 unlabeled reviews; the owner sets 20 % × 2 for the annotators ann-a
- * and ann-b (the Annotate view's routing form, saved in project.json). Then the annotator's name is
- * switched in one browser: ann-a is offered exactly the documents shared/routing.ts routes to ann-a,
+ * and ann-b (the Annotate view's routing form, saved in project.json). Then the browser opens each
+ * annotator's invite link in turn (the name comes from the token): ann-a is offered exactly the documents shared/routing.ts routes to ann-a,
  * in queue order, then told that theirs are done and how many of the others' are left; ann-b is
  * offered exactly theirs, which include every overlap document ann-a already labeled (blind: without
  * ann-a's label in the history). The journal holds both annotators' labels on each overlap document.
@@ -43,10 +43,29 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
       .map((d) => d.id);
   }
 
+  /** The owner's invite link for annotator `who` (team.invite with the owner's token from the printed URL). */
+  async function invite(who: string): Promise<string> {
+    const u = new URL(serve!.url);
+    const r = await fetch(new URL('/api/team.invite', u.origin), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `token ${u.searchParams.get('token')}` },
+      body: JSON.stringify([who, 'annotator']),
+    });
+    const body = (await r.json()) as { ok: boolean; result?: { url: string } };
+    expect(body.ok, JSON.stringify(body)).toBe(true);
+    return body.result!.url;
+  }
+
+  const links: Record<string, string> = {};
+  /** This browser becomes annotator `who`: opens their invite link (the name comes from the token, read-only) and the project's queue. */
   async function becomes(who: string): Promise<void> {
-    await page.fill('[data-testid="user"]', who);
-    await page.dispatchEvent('[data-testid="user"]', 'change');
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    links[who] ??= await invite(who);
+    await page.goto(links[who]);
+    const card = `[data-testid="project-card"][data-project-id="${pid}"]`;
+    await page.waitForSelector(card, { timeout: 60_000 });
+    await page.click(card);
+    await page.waitForSelector('[data-testid="doc-text"], [data-testid="queue-empty"]');
+    expect(await page.inputValue('[data-testid="user"]')).toBe(who);
   }
 
   /** Labels every document the queue offers until it says the annotator's documents are done; returns their ids in order. */
