@@ -28,7 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const LATIN_OK = new Set(
   [
     'Distillery', 'CSV', 'TSV', 'JSONL', 'JSON', 'ONNX', 'BERT', 'TensorFlow', 'js', 'Label', 'Studio', 'doccano', 'MB', 'KB',
-    'GB', 'Hugging', 'Face', 'Runtime', 'wasm', 'cpu', 'tensorflow', 'gpu', 'bilstm', 'lstm', 'gru', 'att', 'textcnn', 'cnn', 'nb', 'utf',
+    'GB', 'Hugging', 'Face', 'Runtime', 'wasm', 'cpu', 'tensorflow', 'gpu', 'bilstm', 'lstm', 'gru', 'att', 'textcnn', 'cnn', 'nb', 'utf', 'utf-',
     'gb18030', 'big5', 'shift_jis', 'utf-8', 'utf-16le', 'utf-16be', 'Backup', 'exports', 'distillery', 'serve', 'config', 'vocab',
     'txt', 'tokenizer', 'model', 'safetensors', 'base', 'chinese', 'roberta', 'wwm', 'ext', 'rbt3', 'TinyBERT', 'AdamW', 'home',
     'models', 'annotator', 'sample', 'student-', 'teacher-', 'Export', 'Reviews', 'Aspects', 'Labeled', 'Empty', 'files', 'wilson',

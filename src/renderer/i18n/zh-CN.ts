@@ -300,7 +300,7 @@ export const zhCN: Messages = {
     truncateModes: { 'head+tail': '开头和结尾', head: '仅开头' },
     userDict: '结巴用户词典（文件）',
     stopwords: '停用词表（文件）',
-    textFileHelp: '计算进程（worker）所在机器上的 UTF-8 文件：完整路径，或相对于项目文件夹的路径。留空表示不用。模型文件夹会保存一份副本。',
+    textFileHelp: '计算进程所在机器上的 UTF-8 文件：完整路径，或相对于项目文件夹的路径。留空表示不用。模型文件夹会保存一份副本。',
     alpha: 'α（教师的权重）',
     temperature: '温度 ρ',
     useUnlabeled: '也用未标注文档学习（仅教师标签）',
