@@ -84,6 +84,19 @@ export interface Workbench {
  * The usual set-up of a browser test: a temporary folder, the UI built into it, `distillery serve`
  * over an empty projects folder, and one Chromium page (English) whose errors go to `pageErrors`.
  */
+/** The owner's invite link for a new member `who` (team.invite with the owner's token from the printed URL). */
+export async function inviteLink(serve: Serve, who: string, role: 'annotator' | 'reviewer' | 'owner' = 'annotator'): Promise<string> {
+  const u = new URL(serve.url);
+  const r = await fetch(new URL('/api/team.invite', u.origin), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `token ${u.searchParams.get('token')}` },
+    body: JSON.stringify([who, role]),
+  });
+  const body = (await r.json()) as { ok: boolean; result?: { url: string }; error?: unknown };
+  if (!body.ok) throw new Error(`team.invite ${who}: ${JSON.stringify(body.error)}`);
+  return body.result!.url;
+}
+
 /** `serveArgs` go to `distillery serve` (e.g. `--owner rev`: the owner's token names the annotator, whose name field is then read-only). */
 export async function startWorkbench(prefix: string, pageErrors: string[], viewport = { width: 1280, height: 900 }, serveArgs: string[] = []): Promise<Workbench> {
   mkdirSync(SHOTS, { recursive: true });

@@ -15,7 +15,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignees, isOverlapDoc, type OverlapSetting } from '../../src/shared/routing';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
-import { haveChromium, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, type Serve } from './harness';
+import { haveChromium, inviteLink, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, type Serve } from './harness';
 
 const TEAM = ['ann-a', 'ann-b'];
 const OVERLAP: OverlapSetting = { fraction: 0.2, k: 2, blind: true, team: TEAM };
@@ -43,23 +43,10 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
       .map((d) => d.id);
   }
 
-  /** The owner's invite link for annotator `who` (team.invite with the owner's token from the printed URL). */
-  async function invite(who: string): Promise<string> {
-    const u = new URL(serve!.url);
-    const r = await fetch(new URL('/api/team.invite', u.origin), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `token ${u.searchParams.get('token')}` },
-      body: JSON.stringify([who, 'annotator']),
-    });
-    const body = (await r.json()) as { ok: boolean; result?: { url: string } };
-    expect(body.ok, JSON.stringify(body)).toBe(true);
-    return body.result!.url;
-  }
-
   const links: Record<string, string> = {};
   /** This browser becomes annotator `who`: opens their invite link (the name comes from the token, read-only) and the project's queue. */
   async function becomes(who: string): Promise<void> {
-    links[who] ??= await invite(who);
+    links[who] ??= await inviteLink(serve!, who);
     await page.goto(links[who]);
     const card = `[data-testid="project-card"][data-project-id="${pid}"]`;
     await page.waitForSelector(card, { timeout: 60_000 });

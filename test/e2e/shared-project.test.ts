@@ -16,7 +16,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, startWorkbench, watchPageErrors, type Serve, type StoredDoc, type Workbench } from './harness';
+import { haveChromium, inviteLink, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, startWorkbench, watchPageErrors, type Serve, type StoredDoc, type Workbench } from './harness';
 
 type Doc = StoredDoc & { byAnnotator?: Record<string, { labels: string[] }>; finalRule?: string; agree?: boolean };
 
@@ -48,15 +48,16 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
   let a: Page;
   let b: Page;
   let pid = '';
+  let bobLink = '';
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    wb = await startWorkbench('distillery-shared-e2e-', pageErrors);
+    // alice owns the server (her name comes from the owner token); bob opens the invite link she made.
+    wb = await startWorkbench('distillery-shared-e2e-', pageErrors, undefined, ['--owner', 'alice']);
     serve = wb.serve;
     a = wb.page;
-    await a.context().addInitScript(() => localStorage.setItem('distillery.user', 'alice'));
+    bobLink = await inviteLink(serve, 'bob');
     bCtx = await wb.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    await bCtx.addInitScript(() => localStorage.setItem('distillery.user', 'bob'));
     b = await bCtx.newPage();
     watchPageErrors(b, pageErrors);
   }, 180_000);
@@ -70,7 +71,8 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
   const doc = async (page: Page, id: string) => (await docs(page)).find((d) => d.id === id);
   const current = (page: Page) => page.getAttribute('[data-testid="doc-card"]', 'data-doc-id');
   const open = async (page: Page) => {
-    await page.goto(serve!.url);
+    // bob's member token outlives a restart (team.json); the owner's is new on each start.
+    await page.goto(page === b ? bobLink : serve!.url);
     await page.waitForSelector(`[data-testid="project-card"][data-project-id="${pid}"]`, { timeout: 60_000 });
     // A replica behind the journal is not a damaged database: no rebuild dialog may stand in the way.
     if (await page.locator('[data-testid="rebuild-dialog"]').count()) throw new Error(`rebuild dialog: ${await page.locator('[data-testid="rebuild-dialog"]').innerText()}`);
@@ -142,7 +144,7 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
     await label(b, names[1]);
 
     // Back on the same folder and port; the pages come back with the new token and send what waited.
-    serve = await startServe(wb!.projectsDir, path.join(wb!.tmp, 'renderer'), ['--port', port]);
+    serve = await startServe(wb!.projectsDir, path.join(wb!.tmp, 'renderer'), ['--port', port, '--owner', 'alice']);
     await open(a);
     await open(b);
     await label(a, names[1]);
