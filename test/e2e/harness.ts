@@ -211,3 +211,44 @@ export function projectFolder(projectsDir: string, id: string): string {
   }
   throw new Error(`no project ${id} in ${projectsDir}`);
 }
+
+/** The events table of a page's IndexedDB (what that browser made and received). */
+export function storedEvents(page: Page, pid: string): Promise<{ id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]> {
+  return page.evaluate(
+    (projectId) =>
+      new Promise<{ id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]>((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const db = q.result;
+          const r = db.transaction('events').objectStore('events').index('projectId').getAll(projectId);
+          r.onsuccess = () => {
+            db.close();
+            resolve(r.result as { id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]);
+          };
+          r.onerror = () => reject(r.error);
+        };
+      }),
+    pid,
+  );
+}
+
+/** The id of the document the Annotate view shows. */
+export function currentDoc(page: Page): Promise<string | null> {
+  return page.getAttribute('[data-testid="doc-card"]', 'data-doc-id');
+}
+
+/** Clicks a label on the page's current document and waits until the next one shows; returns the labeled document's id. */
+export async function labelCurrent(page: Page, name: string): Promise<string> {
+  const id = (await currentDoc(page))!;
+  await page.click(`[data-testid="label-btn-${name}"]`);
+  await page.waitForFunction((was) => document.querySelector('[data-testid="doc-card"]')?.getAttribute('data-doc-id') !== was, id, { timeout: 10_000 });
+  return id;
+}
+
+/** Waits until the project folder holds an automatic backup (what a fresh browser takes the project from). */
+export async function waitForBackup(folder: string): Promise<void> {
+  const dir = path.join(folder, 'backups');
+  const has = () => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json') && !f.endsWith('.meta.json'));
+  await expect.poll(has, { timeout: 30_000 }).toBe(true);
+}
