@@ -82,16 +82,17 @@ export interface Workbench {
 
 /**
  * The usual set-up of a browser test: a temporary folder, the UI built into it, `distillery serve`
- * over an empty projects folder, and one Chromium page (English) whose errors go to `pageErrors`.
+ * over an empty projects folder (with `serveArgs`, e.g. `--owner NAME`), and one Chromium page
+ * (English) whose errors go to `pageErrors`.
  */
-export async function startWorkbench(prefix: string, pageErrors: string[], viewport = { width: 1280, height: 900 }): Promise<Workbench> {
+export async function startWorkbench(prefix: string, pageErrors: string[], viewport = { width: 1280, height: 900 }, serveArgs: string[] = []): Promise<Workbench> {
   mkdirSync(SHOTS, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
   const projectsDir = path.join(tmp, 'projects');
   mkdirSync(projectsDir);
   const renderer = path.join(tmp, 'renderer');
   buildRenderer(renderer);
-  const serve = await startServe(projectsDir, renderer);
+  const serve = await startServe(projectsDir, renderer, serveArgs);
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport, locale: 'en-US' });
   const page = await context.newPage();
@@ -251,4 +252,14 @@ export async function waitForBackup(folder: string): Promise<void> {
   const dir = path.join(folder, 'backups');
   const has = () => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json') && !f.endsWith('.meta.json'));
   await expect.poll(has, { timeout: 30_000 }).toBe(true);
+}
+
+/** Invites a member through `team.invite` from an owner's page (its cookie is the owner's token); resolves with their invite link. */
+export async function inviteMember(ownerPage: Page, name: string, role: 'annotator' | 'reviewer'): Promise<string> {
+  const reply = await ownerPage.evaluate(
+    async ({ name, role }) => (await fetch('/api/team.invite', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([name, role]) })).json(),
+    { name, role },
+  );
+  if (!reply.ok) throw new Error(`team.invite ${name}: ${JSON.stringify(reply.error)}`);
+  return (reply.result as { url: string }).url;
 }

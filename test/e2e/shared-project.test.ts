@@ -15,7 +15,7 @@
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentDoc as current, haveChromium, labelCurrent as label, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, startWorkbench, storedEvents, waitForBackup, watchPageErrors, type Serve, type StoredDoc, type Workbench } from './harness';
+import { currentDoc as current, haveChromium, inviteMember, labelCurrent as label, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, startWorkbench, storedEvents, waitForBackup, watchPageErrors, type Serve, type StoredDoc, type Workbench } from './harness';
 
 type Doc = StoredDoc & { byAnnotator?: Record<string, { labels: string[] }>; finalRule?: string; agree?: boolean };
 
@@ -29,12 +29,11 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    wb = await startWorkbench('distillery-shared-e2e-', pageErrors);
+    // The annotator's name comes from the token: alice is the owner, bob an annotator she invites.
+    wb = await startWorkbench('distillery-shared-e2e-', pageErrors, undefined, ['--owner', 'alice']);
     serve = wb.serve;
     a = wb.page;
-    await a.context().addInitScript(() => localStorage.setItem('distillery.user', 'alice'));
     bCtx = await wb.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    await bCtx.addInitScript(() => localStorage.setItem('distillery.user', 'bob'));
     b = await bCtx.newPage();
     watchPageErrors(b, pageErrors);
   }, 180_000);
@@ -46,8 +45,10 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
 
   const docs = async (page: Page) => (await projectDocs(page, pid)) as Doc[];
   const doc = async (page: Page, id: string) => (await docs(page)).find((d) => d.id === id);
+  let bobsLink = '';
+  /** alice opens the owner URL serve printed (a new token after a restart), bob his invite link (team.json keeps it). */
   const open = async (page: Page) => {
-    await page.goto(serve!.url);
+    await page.goto(page === b ? bobsLink : serve!.url);
     await page.waitForSelector(`[data-testid="project-card"][data-project-id="${pid}"]`, { timeout: 60_000 });
     // A replica behind the journal is not a damaged database: no rebuild dialog may stand in the way.
     if (await page.locator('[data-testid="rebuild-dialog"]').count()) throw new Error(`rebuild dialog: ${await page.locator('[data-testid="rebuild-dialog"]').innerText()}`);
@@ -59,6 +60,7 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
     await a.goto(serve!.url);
     await a.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
     pid = (await a.getAttribute('[data-testid="project-card"][data-sample]', 'data-project-id'))!;
+    bobsLink = await inviteMember(a, 'bob', 'annotator');
     const folder = projectFolder(wb!.projectsDir, pid);
     await waitForBackup(folder);
     await open(a);
@@ -111,7 +113,7 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
     await label(b, names[1]);
 
     // Back on the same folder and port; the pages come back with the new token and send what waited.
-    serve = await startServe(wb!.projectsDir, path.join(wb!.tmp, 'renderer'), ['--port', port]);
+    serve = await startServe(wb!.projectsDir, path.join(wb!.tmp, 'renderer'), ['--port', port, '--owner', 'alice']);
     await open(a);
     await open(b);
     await label(a, names[1]);
