@@ -1,11 +1,11 @@
 /**
  * Team routing in a browser (issue #10 item 3): `distillery serve`, Debian's Chromium, the real Dexie
  * database. A new project of 60 unlabeled reviews; the owner sets 20 % × 2 for the annotators ann-a
- * and ann-b (the Annotate view's routing form, saved in project.json). Then the annotator's name is
- * switched in one browser: ann-a is offered exactly the documents shared/routing.ts routes to ann-a,
- * in queue order, then told that theirs are done and how many of the others' are left; ann-b is
- * offered exactly theirs, which include every overlap document ann-a already labeled (blind: without
- * ann-a's label in the history). The journal holds both annotators' labels on each overlap document.
+ * and ann-b (the Annotate view's routing form, saved in project.json) and invites them (team.invite).
+ * Each opens their invite link in a browser context of their own (names come from tokens): ann-a is
+ * offered exactly the documents shared/routing.ts routes to ann-a, in queue order, then told that
+ * theirs are done and how many of the others' are left; ann-b is offered exactly theirs, which
+ * include every overlap document ann-a already labeled (blind: without ann-a's label in the history). The journal holds both annotators' labels on each overlap document.
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), routing-*.png (the form in English and Chinese).
  */
@@ -15,7 +15,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignees, isOverlapDoc, type OverlapSetting } from '../../src/shared/routing';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
-import { haveChromium, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, type Serve } from './harness';
+import { haveChromium, inviteMember, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, watchPageErrors, type Serve } from './harness';
 
 const TEAM = ['ann-a', 'ann-b'];
 const OVERLAP: OverlapSetting = { fraction: 0.2, k: 2, blind: true, team: TEAM };
@@ -24,6 +24,8 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
   let serve: Serve | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  /** The owner's page (serve's printed URL); `page` is whoever acts now. */
+  let owner: Page;
   let tmp = '';
   let projectsDir = '';
   let pid = '';
@@ -43,10 +45,17 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
       .map((d) => d.id);
   }
 
+  /** The annotator's own browser (a new context) on their invite link, in the project's Annotate view: names come from tokens. */
   async function becomes(who: string): Promise<void> {
-    await page.fill('[data-testid="user"]', who);
-    await page.dispatchEvent('[data-testid="user"]', 'change');
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const link = await inviteMember(owner, who, 'annotator');
+    page = await (await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' })).newPage();
+    watchPageErrors(page, pageErrors);
+    await page.goto(link);
+    await page.waitForSelector(`[data-testid="project-card"][data-project-id="${pid}"]`, { timeout: 60_000 });
+    await page.click(`[data-testid="project-card"][data-project-id="${pid}"]`);
+    await page.waitForSelector('[data-testid="doc-card"]', { timeout: 30_000 });
+    await liveLoopOff(page, pid);
+    expect(await page.inputValue('[data-testid="user"]')).toBe(who);
   }
 
   /** Labels every document the queue offers until it says the annotator's documents are done; returns their ids in order. */
@@ -72,6 +81,7 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
 
   beforeAll(async () => {
     ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-routing-e2e-', pageErrors));
+    owner = page;
     const docs = uniqueDocs(generateCorpus(90, 7, 'binary')).slice(0, 60);
     expect(docs).toHaveLength(60);
     corpusFile = path.join(tmp, 'team.csv');
