@@ -5,7 +5,8 @@
  * Each opens their invite link in a browser context of their own (names come from tokens): ann-a is
  * offered exactly the documents shared/routing.ts routes to ann-a, in queue order, then told that
  * theirs are done and how many of the others' are left; ann-b is offered exactly theirs, which
- * include every overlap document ann-a already labeled (blind: without ann-a's label in the history). The journal holds both annotators' labels on each overlap document.
+ * include every overlap document ann-a already labeled (blind: without ann-a's label in the history).
+ * The journal holds both annotators' labels on each overlap document.
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), routing-*.png (the form in English and Chinese).
  */
