@@ -143,13 +143,13 @@ describe.skipIf(!haveChromium)('a team on one serve project: invite, route, labe
     const annFirst = (await currentDoc(ann))!;
     expect(await currentDoc(bob)).toBe(annFirst);
     const before = await labeledCount(ann);
-    await labelCurrent(bob, pos);
+    await labelCurrent(bob, pick(annFirst));
     await expect.poll(() => labeledCount(ann), { timeout: 2000, interval: 20 }).toBe(before + 1);
     expect(await currentDoc(ann)).toBe(annFirst);
-    const bobsSecond = await labelCurrent(bob, pos);
-    await expect.poll(async () => (await doc(ann, pid, bobsSecond))?.byAnnotator?.bob?.labels, { timeout: 2000, interval: 20 }).toEqual([pos]);
+    const bobsSecond = await labelCurrent(bob, pick((await currentDoc(bob))!));
+    await expect.poll(async () => (await doc(ann, pid, bobsSecond))?.byAnnotator?.bob?.labels, { timeout: 2000, interval: 20 }).toEqual([pick(bobsSecond)]);
     await expect.poll(() => labeledCount(ann), { timeout: 2000, interval: 20 }).toBe(before + 2);
-    expect(await labelCurrent(ann, pos)).toBe(annFirst);
+    expect(await labelCurrent(ann, pick(annFirst))).toBe(annFirst);
     expect(await currentDoc(ann), 'a document bob labeled is still offered to ann').not.toBe(bobsSecond);
 
     // The owner sets 20 % × 2 for ann and bob (the Annotate view's routing form, saved in project.json).
@@ -253,6 +253,8 @@ describe.skipIf(!haveChromium)('a team on one serve project: invite, route, labe
     // rev decides the disagreement with the keyboard: ann's label.
     const decided = pick(disputed);
     await rev.click('[data-testid="tab-disputes"]');
+    // The planned disagreement is the only one (everything else was labeled alike by both).
+    expect(await rev.locator('[data-testid="dispute-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-doc-id')))).toEqual([disputed]);
     await rev.click(`[data-testid="dispute-row"][data-doc-id="${disputed}"]`);
     await rev.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await rev.keyboard.press(hotkey(decided));
