@@ -298,6 +298,7 @@ describe.skipIf(!haveChromium)('a team on one serve project: invite, route, labe
     await owner.click('[data-testid="train-start"]');
     const req = await jobRequest;
     await owner.click('[data-testid="job-cancel"]').catch(() => undefined);
+    expect(req.kind).toBe('train-student');
     const row = req.docs.labeled.find((d) => d.id === disputed);
     expect(row, 'the adjudicated document is among the training rows').toBeDefined();
     expect(row!.labels).toEqual([decided]);
