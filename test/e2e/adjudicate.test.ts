@@ -41,6 +41,7 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
   const journal = () => readJournal(projectFolder(projectsDir, pid));
 
   beforeAll(async () => {
+    // The reviewer's name comes from the token: serve's owner is named rev (an owner may adjudicate).
     ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-adjudicate-e2e-', pageErrors, undefined, ['--owner', 'rev']));
   }, 180_000);
 
@@ -83,7 +84,6 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     await page.click('[data-testid="project-card"][data-sample]');
     await page.waitForSelector('[data-testid="doc-text"]');
     await liveLoopOff(page, pid);
-    // The reviewer's name comes from the owner token (`--owner rev`); the field is read-only in serve mode.
     expect(await page.inputValue('[data-testid="user"]')).toBe('rev');
 
     const [neg, pos] = ((await projectRow(page, pid)) as unknown as { labels: { name: string }[] }).labels.map((l) => l.name);

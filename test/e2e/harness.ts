@@ -82,22 +82,9 @@ export interface Workbench {
 
 /**
  * The usual set-up of a browser test: a temporary folder, the UI built into it, `distillery serve`
- * over an empty projects folder, and one Chromium page (English) whose errors go to `pageErrors`.
+ * over an empty projects folder (with `serveArgs`, e.g. `--owner NAME`), and one Chromium page
+ * (English) whose errors go to `pageErrors`.
  */
-/** The owner's invite link for a new member `who` (team.invite with the owner's token from the printed URL). */
-export async function inviteLink(serve: Serve, who: string, role: 'annotator' | 'reviewer' | 'owner' = 'annotator'): Promise<string> {
-  const u = new URL(serve.url);
-  const r = await fetch(new URL('/api/team.invite', u.origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `token ${u.searchParams.get('token')}` },
-    body: JSON.stringify([who, role]),
-  });
-  const body = (await r.json()) as { ok: boolean; result?: { url: string }; error?: unknown };
-  if (!body.ok) throw new Error(`team.invite ${who}: ${JSON.stringify(body.error)}`);
-  return body.result!.url;
-}
-
-/** `serveArgs` go to `distillery serve` (e.g. `--owner rev`: the owner's token names the annotator, whose name field is then read-only). */
 export async function startWorkbench(prefix: string, pageErrors: string[], viewport = { width: 1280, height: 900 }, serveArgs: string[] = []): Promise<Workbench> {
   mkdirSync(SHOTS, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -224,4 +211,55 @@ export function projectFolder(projectsDir: string, id: string): string {
     }
   }
   throw new Error(`no project ${id} in ${projectsDir}`);
+}
+
+/** The events table of a page's IndexedDB (what that browser made and received). */
+export function storedEvents(page: Page, pid: string): Promise<{ id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]> {
+  return page.evaluate(
+    (projectId) =>
+      new Promise<{ id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]>((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const db = q.result;
+          const r = db.transaction('events').objectStore('events').index('projectId').getAll(projectId);
+          r.onsuccess = () => {
+            db.close();
+            resolve(r.result as { id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]);
+          };
+          r.onerror = () => reject(r.error);
+        };
+      }),
+    pid,
+  );
+}
+
+/** The id of the document the Annotate view shows. */
+export function currentDoc(page: Page): Promise<string | null> {
+  return page.getAttribute('[data-testid="doc-card"]', 'data-doc-id');
+}
+
+/** Clicks a label on the page's current document and waits until the next one shows; returns the labeled document's id. */
+export async function labelCurrent(page: Page, name: string): Promise<string> {
+  const id = (await currentDoc(page))!;
+  await page.click(`[data-testid="label-btn-${name}"]`);
+  await page.waitForFunction((was) => document.querySelector('[data-testid="doc-card"]')?.getAttribute('data-doc-id') !== was, id, { timeout: 10_000 });
+  return id;
+}
+
+/** Waits until the project folder holds an automatic backup (what a fresh browser takes the project from). */
+export async function waitForBackup(folder: string): Promise<void> {
+  const dir = path.join(folder, 'backups');
+  const has = () => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json') && !f.endsWith('.meta.json'));
+  await expect.poll(has, { timeout: 30_000 }).toBe(true);
+}
+
+/** Invites a member through `team.invite` from an owner's page (its cookie is the owner's token); resolves with their invite link. */
+export async function inviteMember(ownerPage: Page, name: string, role: 'annotator' | 'reviewer'): Promise<string> {
+  const reply = await ownerPage.evaluate(
+    async ({ name, role }) => (await fetch('/api/team.invite', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([name, role]) })).json(),
+    { name, role },
+  );
+  if (!reply.ok) throw new Error(`team.invite ${name}: ${JSON.stringify(reply.error)}`);
+  return (reply.result as { url: string }).url;
 }

@@ -1,11 +1,12 @@
 /**
  * Team routing in a browser (issue #10 item 3): `distillery serve`, Debian's Chromium, the real Dexie
  * database. A new project of 60 unlabeled reviews; the owner sets 20 % × 2 for the annotators ann-a
- * and ann-b (the Annotate view's routing form, saved in project.json). Then the browser opens each
- * annotator's invite link in turn (the name comes from the token): ann-a is offered exactly the documents shared/routing.ts routes to ann-a,
- * in queue order, then told that theirs are done and how many of the others' are left; ann-b is
- * offered exactly theirs, which include every overlap document ann-a already labeled (blind: without
- * ann-a's label in the history). The journal holds both annotators' labels on each overlap document.
+ * and ann-b (the Annotate view's routing form, saved in project.json) and invites them (team.invite).
+ * Each opens their invite link in a browser context of their own (names come from tokens): ann-a is
+ * offered exactly the documents shared/routing.ts routes to ann-a, in queue order, then told that
+ * theirs are done and how many of the others' are left; ann-b is offered exactly theirs, which
+ * include every overlap document ann-a already labeled (blind: without ann-a's label in the history).
+ * The journal holds both annotators' labels on each overlap document.
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), routing-*.png (the form in English and Chinese).
  */
@@ -15,7 +16,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignees, isOverlapDoc, type OverlapSetting } from '../../src/shared/routing';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
-import { haveChromium, inviteLink, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, type Serve } from './harness';
+import { haveChromium, inviteMember, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, watchPageErrors, type Serve } from './harness';
 
 const TEAM = ['ann-a', 'ann-b'];
 const OVERLAP: OverlapSetting = { fraction: 0.2, k: 2, blind: true, team: TEAM };
@@ -24,6 +25,8 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
   let serve: Serve | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  /** The owner's page (serve's printed URL); `page` is whoever acts now. */
+  let owner: Page;
   let tmp = '';
   let projectsDir = '';
   let pid = '';
@@ -43,15 +46,16 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
       .map((d) => d.id);
   }
 
-  const links: Record<string, string> = {};
-  /** This browser becomes annotator `who`: opens their invite link (the name comes from the token, read-only) and the project's queue. */
+  /** The annotator's own browser (a new context) on their invite link, in the project's Annotate view: names come from tokens. */
   async function becomes(who: string): Promise<void> {
-    links[who] ??= await inviteLink(serve!, who);
-    await page.goto(links[who]);
-    const card = `[data-testid="project-card"][data-project-id="${pid}"]`;
-    await page.waitForSelector(card, { timeout: 60_000 });
-    await page.click(card);
-    await page.waitForSelector('[data-testid="doc-text"], [data-testid="queue-empty"]');
+    const link = await inviteMember(owner, who, 'annotator');
+    page = await (await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' })).newPage();
+    watchPageErrors(page, pageErrors);
+    await page.goto(link);
+    await page.waitForSelector(`[data-testid="project-card"][data-project-id="${pid}"]`, { timeout: 60_000 });
+    await page.click(`[data-testid="project-card"][data-project-id="${pid}"]`);
+    await page.waitForSelector('[data-testid="doc-card"]', { timeout: 30_000 });
+    await liveLoopOff(page, pid);
     expect(await page.inputValue('[data-testid="user"]')).toBe(who);
   }
 
@@ -78,6 +82,7 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
 
   beforeAll(async () => {
     ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-routing-e2e-', pageErrors));
+    owner = page;
     const docs = uniqueDocs(generateCorpus(90, 7, 'binary')).slice(0, 60);
     expect(docs).toHaveLength(60);
     corpusFile = path.join(tmp, 'team.csv');

@@ -12,34 +12,12 @@
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), shared-*.png.
  */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, inviteLink, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, startWorkbench, watchPageErrors, type Serve, type StoredDoc, type Workbench } from './harness';
+import { currentDoc as current, haveChromium, inviteMember, labelCurrent as label, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, startWorkbench, storedEvents, waitForBackup, watchPageErrors, type Serve, type StoredDoc, type Workbench } from './harness';
 
 type Doc = StoredDoc & { byAnnotator?: Record<string, { labels: string[] }>; finalRule?: string; agree?: boolean };
-
-/** The events table of a page's IndexedDB (what that browser made and received). */
-function storedEvents(page: Page, pid: string): Promise<{ id?: string; who: string; journaled: 0 | 1 }[]> {
-  return page.evaluate(
-    (projectId) =>
-      new Promise<{ id?: string; who: string; journaled: 0 | 1 }[]>((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const db = q.result;
-          const r = db.transaction('events').objectStore('events').index('projectId').getAll(projectId);
-          r.onsuccess = () => {
-            db.close();
-            resolve(r.result as { id?: string; who: string; journaled: 0 | 1 }[]);
-          };
-          r.onerror = () => reject(r.error);
-        };
-      }),
-    pid,
-  );
-}
 
 describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, one journal (serve mode)', () => {
   let wb: Workbench | undefined;
@@ -48,15 +26,13 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
   let a: Page;
   let b: Page;
   let pid = '';
-  let bobLink = '';
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    // alice owns the server (her name comes from the owner token); bob opens the invite link she made.
+    // The annotator's name comes from the token: alice is the owner, bob an annotator she invites.
     wb = await startWorkbench('distillery-shared-e2e-', pageErrors, undefined, ['--owner', 'alice']);
     serve = wb.serve;
     a = wb.page;
-    bobLink = await inviteLink(serve, 'bob');
     bCtx = await wb.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     b = await bCtx.newPage();
     watchPageErrors(b, pageErrors);
@@ -69,31 +45,24 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
 
   const docs = async (page: Page) => (await projectDocs(page, pid)) as Doc[];
   const doc = async (page: Page, id: string) => (await docs(page)).find((d) => d.id === id);
-  const current = (page: Page) => page.getAttribute('[data-testid="doc-card"]', 'data-doc-id');
+  let bobsLink = '';
+  /** alice opens the owner URL serve printed (a new token after a restart), bob his invite link (team.json keeps it). */
   const open = async (page: Page) => {
-    // bob's member token outlives a restart (team.json); the owner's is new on each start.
-    await page.goto(page === b ? bobLink : serve!.url);
+    await page.goto(page === b ? bobsLink : serve!.url);
     await page.waitForSelector(`[data-testid="project-card"][data-project-id="${pid}"]`, { timeout: 60_000 });
     // A replica behind the journal is not a damaged database: no rebuild dialog may stand in the way.
     if (await page.locator('[data-testid="rebuild-dialog"]').count()) throw new Error(`rebuild dialog: ${await page.locator('[data-testid="rebuild-dialog"]').innerText()}`);
     await page.click(`[data-testid="project-card"][data-project-id="${pid}"]`);
     await page.waitForSelector('[data-testid="doc-card"]', { timeout: 30_000 });
   };
-  /** Clicks a label on the page's current document; returns that document's id. */
-  const label = async (page: Page, name: string) => {
-    const id = (await current(page))!;
-    await page.click(`[data-testid="label-btn-${name}"]`);
-    await page.waitForFunction((was) => document.querySelector('[data-testid="doc-card"]')?.getAttribute('data-doc-id') !== was, id, { timeout: 10_000 });
-    return id;
-  };
-
   it('each sees the other’s labels within 2 s; disagreements keep both; a killed server loses nothing acknowledged', async () => {
     // alice: the sample project, backed up after its import.
     await a.goto(serve!.url);
     await a.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
     pid = (await a.getAttribute('[data-testid="project-card"][data-sample]', 'data-project-id'))!;
+    bobsLink = await inviteMember(a, 'bob', 'annotator');
     const folder = projectFolder(wb!.projectsDir, pid);
-    await expect.poll(() => readdirSafe(path.join(folder, 'backups')).some((f) => f.endsWith('.json') && !f.endsWith('.meta.json')), { timeout: 30_000 }).toBe(true);
+    await waitForBackup(folder);
     await open(a);
     await liveLoopOff(a, pid);
     const names = await a.$$eval('[data-testid^="label-btn-"]', (els) => els.map((e) => e.getAttribute('data-testid')!.slice('label-btn-'.length)));
@@ -174,11 +143,3 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
     expect(pageErrors.filter((e) => !/Failed to fetch|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|did not answer|401|WebSocket/i.test(e))).toEqual([]);
   }, 240_000);
 });
-
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}

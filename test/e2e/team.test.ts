@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, watchPageErrors, type Serve } from './harness';
+import { haveChromium, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, waitForBackup, watchPageErrors, type Serve } from './harness';
 
 describe.skipIf(!haveChromium)('the team in the workbench (serve mode)', () => {
   let serve: Serve | undefined;
@@ -58,6 +58,9 @@ describe.skipIf(!haveChromium)('the team in the workbench (serve mode)', () => {
   }, 120_000);
 
   it('the annotator opens the link: name from the token, no Team panel, and what they do is journaled as theirs', async () => {
+    // A second browser takes the project from the server (its latest backup, then the journal): wait for that backup.
+    const samplePid = (await page.getAttribute('[data-testid="project-card"][data-sample]', 'data-project-id'))!;
+    await waitForBackup(projectFolder(projectsDir, samplePid));
     const ctx = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     ann = await ctx.newPage();
     watchPageErrors(ann, annErrors);
@@ -68,10 +71,9 @@ describe.skipIf(!haveChromium)('the team in the workbench (serve mode)', () => {
     expect(await user.getAttribute('readonly')).not.toBeNull();
     expect(await ann.locator('[data-testid="team-panel"]').count()).toBe(0);
     const pid = (await ann.getAttribute('[data-testid="project-card"][data-sample]', 'data-project-id'))!;
-    // A second browser starts empty: it is offered the rebuild from the server's journal (reads an annotator may make).
-    await ann.click(`[data-testid="rebuild"][data-project-id="${pid}"]`, { timeout: 30_000 });
-    await ann.waitForSelector('[data-testid="rebuild-dialog"]', { state: 'detached', timeout: 60_000 });
-    // Set a document aside in the Corpus view (the rebuilt replica holds the labeled documents only).
+    // No rebuild dialog: a browser new to the project is a replica that takes it from the server.
+    expect(await ann.locator('[data-testid="rebuild-dialog"]').count()).toBe(0);
+    // Set a document aside in the Corpus view.
     await ann.click('[data-testid="project-card"][data-sample]');
     await ann.click('[data-testid="nav-corpus"]');
     await ann.click('[data-testid="corpus-row"]');

@@ -208,6 +208,26 @@ export function useLabeling(o: LabelingOptions) {
     });
   }
 
+  /**
+   * Others' labels arrived (state/sync.ts replica.applied): the counts are read again, and queued
+   * documents that `wanted` no longer accepts (read fresh: labeled by someone else, not routed to this
+   * annotator) leave the queue. The document on screen stays: the annotator may be deciding on it.
+   */
+  function replicated(wanted: (fresh: DocRow) => boolean): Promise<void> {
+    return serial(async () => {
+      const p = o.project.value;
+      if (!p) return;
+      const onScreen = current.value?.id;
+      const fresh = await Promise.all(queue.value.map((d) => (d.id === onScreen ? d : getDoc(p.id, d.id))));
+      const gone = new Set(queue.value.filter((d, i) => d.id !== onScreen && (!fresh[i] || !wanted(fresh[i]))).map((d) => d.id));
+      if (gone.size) {
+        queue.value = queue.value.filter((d) => !gone.has(d.id));
+        if (queue.value.length < 8) await refill();
+      }
+      await refreshCounts();
+    });
+  }
+
   /** Brings this session's skipped documents back into the queue (skips are stored: see recordSkip). */
   function clearSkipped(): Promise<void> {
     return serial(async () => {
@@ -282,6 +302,7 @@ export function useLabeling(o: LabelingOptions) {
     clearSkipped,
     refill,
     refreshCounts,
+    replicated,
     reset: () => serial(async () => {
       pinned.value = null;
       await refill(true);

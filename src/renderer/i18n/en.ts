@@ -7,7 +7,7 @@ export const en = {
     user: 'Annotator',
     backend: 'Compute: {backend}',
     mode: { serve: 'Browser (serve mode)', electron: 'Desktop' },
-    separateDb: 'This browser keeps its own database of documents and labels, separate from the desktop app and from other browsers. Labels are also journaled on the server; use Export → Backup to move a project.',
+    separateDb: 'This browser keeps its own copy of each project’s documents and labels; the server’s journal is shared: labels made in other browsers on this server arrive here, and yours reach them. Use Export → Backup to move a project elsewhere.',
     offline: 'Lost the connection to the server — reconnecting…',
     loading: 'Opening the database…',
     dismiss: 'Dismiss',
