@@ -282,12 +282,14 @@ export function makeEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text'>, l
  */
 export function importEvents(projectId: string, r: DocRow, now: string): EventRow[] {
   const action = (source: LabelSource) => (source === 'human' ? 'label' : 'accept');
-  if (!r.byAnnotator) {
+  // One annotator (or none named): one event with the row's provenance, the accepted model version included.
+  if (!r.byAnnotator || (Object.keys(r.byAnnotator).length <= 1 && r.finalRule !== 'adjudicated')) {
     const source = r.source ?? 'human';
     return [makeEvent(projectId, r, r.labels, { source, who: r.who ?? '', at: r.at ?? now, modelVersion: r.labelModelVersion }, action(source))];
   }
   const people = Object.entries(r.byAnnotator).sort(([a, x], [b, y]) => x.at.localeCompare(y.at) || a.localeCompare(b));
-  const out = people.map(([who, a]) => makeEvent(projectId, r, a.labels, { source: a.source, who, at: a.at }, action(a.source)));
+  // byAnnotator keeps no model version: the final label's annotator has it on the row.
+  const out = people.map(([who, a]) => makeEvent(projectId, r, a.labels, { source: a.source, who, at: a.at, modelVersion: who === r.who ? r.labelModelVersion : undefined }, action(a.source)));
   if (r.finalRule === 'adjudicated') out.push(makeEvent(projectId, r, r.labels, { source: 'human', who: r.who ?? '', at: r.at ?? now }, 'adjudicate'));
   return out;
 }
