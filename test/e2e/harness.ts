@@ -263,3 +263,25 @@ export async function inviteMember(ownerPage: Page, name: string, role: 'annotat
   if (!reply.ok) throw new Error(`team.invite ${name}: ${JSON.stringify(reply.error)}`);
   return (reply.result as { url: string }).url;
 }
+
+/**
+ * From the Projects view at `url`: a new project `name` with the labels positive and negative, `corpusFile`
+ * imported into it; ends on its Annotate view and resolves with its id.
+ */
+export async function createBinaryProject(page: Page, url: string, name: string, corpusFile: string): Promise<string> {
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
+  await page.fill('[data-testid="project-name-input"]', name);
+  await page.fill('[data-testid="label-name-0"]', 'positive');
+  await page.fill('[data-testid="label-name-1"]', 'negative');
+  await page.click('[data-testid="create-project"]');
+  await page.waitForSelector('[data-testid="import-file"]');
+  const id = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
+  await page.setInputFiles('[data-testid="import-file"]', corpusFile);
+  await page.waitForSelector('[data-testid="import-run"]:not([disabled])');
+  await page.click('[data-testid="import-run"]');
+  await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
+  await page.click('[data-testid="nav-annotate"]');
+  await page.waitForSelector('[data-testid="doc-text"]');
+  return id;
+}

@@ -10,7 +10,7 @@
  * curve (one point per retrain scored on the gold set) and the stopping chart (κ between successive
  * retrains on the stop set, the sentence on how much the last labels moved accuracy).
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, projectRow, startServe, waitFor, type Serve } from './harness';
+import { buildRenderer, createBinaryProject, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, projectRow, startServe, waitFor, type Serve } from './harness';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,21 +101,7 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
   });
 
   it('a new project of 300 unlabeled reviews, queue by entropy, retrain every 10 labels', async () => {
-    await page.goto(serve.url);
-    await page.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
-    await page.fill('[data-testid="project-name-input"]', 'Live loop');
-    await page.fill('[data-testid="label-name-0"]', 'positive');
-    await page.fill('[data-testid="label-name-1"]', 'negative');
-    await page.click('[data-testid="create-project"]');
-    await page.waitForSelector('[data-testid="import-file"]');
-    projectId = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
-    await page.setInputFiles('[data-testid="import-file"]', corpusFile);
-    await page.waitForSelector('[data-testid="import-run"]:not([disabled])');
-    await page.click('[data-testid="import-run"]');
-    await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
-
-    await page.click('[data-testid="nav-annotate"]');
-    await page.waitForSelector('[data-testid="doc-text"]');
+    projectId = await createBinaryProject(page, serve.url, 'Live loop', corpusFile);
     await page.selectOption('[data-testid="strategy"]', 'entropy');
     await expect.poll(async () => (await projectRow(page, projectId))?.strategy, { timeout: 15_000 }).toBe('entropy');
     expect(await page.isChecked('[data-testid="live-loop-on"]')).toBe(true);

@@ -16,7 +16,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignees, isOverlapDoc, type OverlapSetting } from '../../src/shared/routing';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
-import { haveChromium, inviteMember, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, watchPageErrors, type Serve } from './harness';
+import { createBinaryProject, haveChromium, inviteMember, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, watchPageErrors, type Serve } from './harness';
 
 const TEAM = ['ann-a', 'ann-b'];
 const OVERLAP: OverlapSetting = { fraction: 0.2, k: 2, blind: true, team: TEAM };
@@ -95,20 +95,7 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
   });
 
   it('the owner sets 20 % × 2, blind, for ann-a and ann-b; it is saved in project.json', async () => {
-    await page.goto(serve!.url);
-    await page.waitForSelector('[data-testid="project-card"][data-sample]', { timeout: 60_000 });
-    await page.fill('[data-testid="project-name-input"]', 'Team');
-    await page.fill('[data-testid="label-name-0"]', 'positive');
-    await page.fill('[data-testid="label-name-1"]', 'negative');
-    await page.click('[data-testid="create-project"]');
-    await page.waitForSelector('[data-testid="import-file"]');
-    pid = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
-    await page.setInputFiles('[data-testid="import-file"]', corpusFile);
-    await page.waitForSelector('[data-testid="import-run"]:not([disabled])');
-    await page.click('[data-testid="import-run"]');
-    await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
-    await page.click('[data-testid="nav-annotate"]');
-    await page.waitForSelector('[data-testid="doc-text"]');
+    pid = await createBinaryProject(page, serve!.url, 'Team', corpusFile);
     await liveLoopOff(page, pid);
 
     await page.click('[data-testid="routing-settings"] summary');
