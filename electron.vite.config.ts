@@ -34,7 +34,12 @@ export default defineConfig({
       sourcemap: 'inline',
       rollupOptions: {
         input: { index: path.join(root, 'src/preload/index.ts') },
-        output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', inlineDynamicImports: true },
+        output: {
+          format: 'cjs',
+          entryFileNames: '[name].cjs',
+          chunkFileNames: '[name]-[hash].cjs',
+          inlineDynamicImports: true,
+        },
       },
     },
   },

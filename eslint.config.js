@@ -51,25 +51,51 @@ function restrictions(layer, depth, { tests, sub }) {
   const up = depth === undefined ? '(\\.\\./)+' : `(\\.\\./){${depth + 1}}`;
   const rules = [];
   const others = LAYERS.filter((l) => l !== layer && !MAY_IMPORT[layer].includes(l));
-  if (others.length) rules.push({ regex: `^${up}(${others.join('|')})(/|$)`, message: `src/${layer} may not import from another process's folder (only ${['src/' + layer, ...MAY_IMPORT[layer].map((l) => 'src/' + l)].join(', ')}).` });
+  if (others.length)
+    rules.push({
+      regex: `^${up}(${others.join('|')})(/|$)`,
+      message: `src/${layer} may not import from another process's folder (only ${['src/' + layer, ...MAY_IMPORT[layer].map((l) => 'src/' + l)].join(', ')}).`,
+    });
   // Production code never loads test code: doubles and fixtures live under test/, for tests only.
   if (!tests) {
-    rules.push({ regex: `^${up}\\.\\./test(/|$)`, message: 'code under src/ may not import from test/ (test doubles and data); only *.test.ts files may.' });
-    rules.push({ regex: '(^|/)[^/]*fixtures[^/]*(/|$)', message: 'code under src/ may not import fixtures (test data); only *.test.ts files may.' });
+    rules.push({
+      regex: `^${up}\\.\\./test(/|$)`,
+      message: 'code under src/ may not import from test/ (test doubles and data); only *.test.ts files may.',
+    });
+    rules.push({
+      regex: '(^|/)[^/]*fixtures[^/]*(/|$)',
+      message: 'code under src/ may not import fixtures (test data); only *.test.ts files may.',
+    });
   }
   const allowed = ALLOWED_PACKAGES[layer];
   if (allowed) {
     const names = [...allowed.code, ...(tests ? allowed.tests : [])];
     const what = names.length ? names.join(', ') : 'no packages';
-    rules.push({ regex: `^(?!\\.${names.length ? `|(${anyOf(names)})(/|$)` : ''})`, message: `src/${layer} may import only ${what} besides its own layer (no Node, no electron, no other packages).` });
+    rules.push({
+      regex: `^(?!\\.${names.length ? `|(${anyOf(names)})(/|$)` : ''})`,
+      message: `src/${layer} may import only ${what} besides its own layer (no Node, no electron, no other packages).`,
+    });
   }
   if (layer === 'worker' || layer === 'cli' || layer === 'main' || layer === 'host') {
-    if (layer !== 'main') rules.push({ regex: '^electron(/|$)', message: `electron belongs to src/main and src/preload${layer === 'host' ? ' (src/host also runs in serve mode, without Electron)' : ''}.` });
-    rules.push({ regex: '^(vue|vue-i18n|@vue/.*|dexie|dexie-export-import)(/|$)', message: 'Vue and Dexie belong to src/renderer.' });
+    if (layer !== 'main')
+      rules.push({
+        regex: '^electron(/|$)',
+        message: `electron belongs to src/main and src/preload${layer === 'host' ? ' (src/host also runs in serve mode, without Electron)' : ''}.`,
+      });
+    rules.push({
+      regex: '^(vue|vue-i18n|@vue/.*|dexie|dexie-export-import)(/|$)',
+      message: 'Vue and Dexie belong to src/renderer.',
+    });
     if (layer !== 'worker') {
-      rules.push({ regex: '^(@tensorflow/tfjs.*|onnxruntime-node)(/|$)', message: 'tfjs and onnxruntime-node run in src/worker.' });
+      rules.push({
+        regex: '^(@tensorflow/tfjs.*|onnxruntime-node)(/|$)',
+        message: 'tfjs and onnxruntime-node run in src/worker.',
+      });
     } else if (sub !== 'backend') {
-      rules.push({ regex: '^@tensorflow/tfjs-(node|node-gpu|backend-wasm|backend-webgpu)(/|$)', message: 'tfjs backends are chosen in src/worker/backend.' });
+      rules.push({
+        regex: '^@tensorflow/tfjs-(node|node-gpu|backend-wasm|backend-webgpu)(/|$)',
+        message: 'tfjs backends are chosen in src/worker/backend.',
+      });
     }
   }
   return rules;
@@ -86,7 +112,10 @@ function layerRules(rules) {
       ...rules.flatMap(({ regex, message }) => [
         { selector: `ImportExpression[source.value=${selectorRegex(regex)}]`, message },
         { selector: `CallExpression[callee.name='require'][arguments.0.value=${selectorRegex(regex)}]`, message },
-        { selector: `CallExpression[callee.type='CallExpression'][callee.callee.name='createRequire'][arguments.0.value=${selectorRegex(regex)}]`, message },
+        {
+          selector: `CallExpression[callee.type='CallExpression'][callee.callee.name='createRequire'][arguments.0.value=${selectorRegex(regex)}]`,
+          message,
+        },
       ]),
     ],
   };
@@ -126,7 +155,19 @@ function layerBlocks() {
 }
 
 /** Browser globals src/shared must not touch (it runs in every process). */
-const DOM_GLOBALS = ['document', 'window', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB', 'self', 'HTMLElement', 'Element', 'alert'];
+const DOM_GLOBALS = [
+  'document',
+  'window',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'self',
+  'HTMLElement',
+  'Element',
+  'alert',
+];
 /** Node globals src/shared and src/renderer must not touch. */
 const NODE_GLOBALS = ['process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'setImmediate'];
 const restrictGlobals = (names, why) => names.map((name) => ({ name, message: `${name}: ${why}` }));
@@ -170,7 +211,11 @@ export default [
     rules: {
       'no-restricted-properties': [
         'error',
-        ...['it', 'test', 'describe', 'suite', 'bench'].map((object) => ({ object, property: 'only', message: `${object}.only focuses a test and skips the rest of the suite.` })),
+        ...['it', 'test', 'describe', 'suite', 'bench'].map((object) => ({
+          object,
+          property: 'only',
+          message: `${object}.only focuses a test and skips the rest of the suite.`,
+        })),
       ],
     },
   },

@@ -57,25 +57,33 @@ const binary = electronBinary();
 if (binary) {
   const built = Object.values(outputs).every(existsSync);
   const builtAt = built ? Math.min(...Object.values(outputs).map((p) => statSync(p).mtimeMs)) : 0;
-  const sourcesAt = Math.max(...['src/main', 'src/preload', 'src/shared', 'src/renderer'].map((d) => newestMtime(path.join(root, d))));
+  const sourcesAt = Math.max(
+    ...['src/main', 'src/preload', 'src/shared', 'src/renderer'].map((d) => newestMtime(path.join(root, d))),
+  );
   if (!built || sourcesAt > builtAt) {
     run(path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), ['build'], 'electron-vite build');
   }
   const child = spawn(binary, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
   stayWith(child);
 } else {
-  console.log('Electron binary not installed (fetch it with `node node_modules/electron/install.js` where a network exists); starting serve mode instead.');
+  console.log(
+    'Electron binary not installed (fetch it with `node node_modules/electron/install.js` where a network exists); starting serve mode instead.',
+  );
   if (!existsSync(outputs.renderer)) {
     const config = path.join(root, 'vite.renderer.config.ts');
     if (existsSync(config)) {
       run(path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), ['build', '-c', config], 'building the UI');
     } else {
-      console.log(`The UI is not built (${rel(outputs.renderer)} is missing) and vite.renderer.config.ts is not there to build it; the server will answer with a page saying so.`);
+      console.log(
+        `The UI is not built (${rel(outputs.renderer)} is missing) and vite.renderer.config.ts is not there to build it; the server will answer with a page saying so.`,
+      );
     }
   }
   const projects = path.join(root, 'runs', 'projects');
   const args = [path.join(root, 'bin', 'distillery.mjs'), 'serve', '--projects', projects, ...process.argv.slice(2)];
-  console.log(`$ distillery serve --projects ${rel(projects)}${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`);
+  console.log(
+    `$ distillery serve --projects ${rel(projects)}${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`,
+  );
   // The server prints its URL (with the access token) on stdout: it passes straight through.
   const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
   stayWith(child);

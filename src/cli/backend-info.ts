@@ -5,6 +5,8 @@ import { info } from './progress';
 export async function announceBackend(only?: string): Promise<BackendInfo> {
   const b = await initBackend(only);
   const skipped = b.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
-  info(`backend: ${b.name}${b.addedKernels.length ? ` (+ ${b.addedKernels.join(', ')})` : ''}${skipped ? ` — skipped ${skipped}` : ''}`);
+  info(
+    `backend: ${b.name}${b.addedKernels.length ? ` (+ ${b.addedKernels.join(', ')})` : ''}${skipped ? ` — skipped ${skipped}` : ''}`,
+  );
   return b;
 }

@@ -26,7 +26,21 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [trainCommand(), distillCommand(), evalCommand(), predictCommand(), exportCommand(), benchCommand(), serveCommand(), teacherCommand(), pipelineCommand(), simulateCommand(), rulesCommand(), agreementCommand(), auditCommand()]) {
+  for (const c of [
+    trainCommand(),
+    distillCommand(),
+    evalCommand(),
+    predictCommand(),
+    exportCommand(),
+    benchCommand(),
+    serveCommand(),
+    teacherCommand(),
+    pipelineCommand(),
+    simulateCommand(),
+    rulesCommand(),
+    agreementCommand(),
+    auditCommand(),
+  ]) {
     program.addCommand(c.exitOverride());
   }
   return program;

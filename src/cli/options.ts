@@ -1,9 +1,23 @@
 /** Option parsers and the options shared by train and distill. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { chooseStudentDefaults, PRESET_OPTIONS, rangeText, STUDENT_OPTIONS, STUDENT_PRESETS, whyBadOption, type JobOptionsOf, type OptionTable } from '../shared/job-options';
+import {
+  chooseStudentDefaults,
+  PRESET_OPTIONS,
+  rangeText,
+  STUDENT_OPTIONS,
+  STUDENT_PRESETS,
+  whyBadOption,
+  type JobOptionsOf,
+  type OptionTable,
+} from '../shared/job-options';
 import type { TrainJobOptions } from '../worker/jobs/train-job';
 import { DistilleryError } from '../shared/errors';
-import { DEFAULT_SOURCE_ALPHA, DEFAULT_SOURCE_WEIGHTS, parseSourceWeights, type SourceWeights } from '../shared/source-weights';
+import {
+  DEFAULT_SOURCE_ALPHA,
+  DEFAULT_SOURCE_WEIGHTS,
+  parseSourceWeights,
+  type SourceWeights,
+} from '../shared/source-weights';
 
 export const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -39,7 +53,10 @@ export const numList = (name: string) => (v: string) => v.split(',').map((x) => 
 export function addDataOptions(c: Command): Command {
   return c
     .option('--text-col <name>', 'text column (default: found by name: text, review, content, sentence, …)')
-    .option('--label-col <name>', 'label column (default: label, labels, category, …); multi-label cells as a|b or a JSON array')
+    .option(
+      '--label-col <name>',
+      'label column (default: label, labels, category, …); multi-label cells as a|b or a JSON array',
+    )
     .option('--id-col <name>', 'document id column (default: row number)')
     .option('--encoding <name>', 'input encoding, e.g. utf-8, gb18030 (default: detected)');
 }
@@ -54,19 +71,39 @@ const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}
 export function tableOption(t: OptionTable, key: string, flag = `--${t[key].cli ?? kebab(key)}`): Option {
   const s = t[key];
   // A switch: on by default, the flag turns it off (--no-…); off by default, the flag turns it on.
-  if (s.type === 'boolean') return s.default ? new Option(flag.replace(/^--/, '--no-'), `turn off: ${s.help}`) : new Option(flag, s.help).default(false);
-  const placeholder = s.type === 'weights' ? '<list>' : s.type === 'int' ? '<n>' : s.type === 'number' ? (s.min >= 0 && s.max <= 1 ? '<f>' : '<x>') : s.type.endsWith('List') ? '<list>' : s.type === 'string' && s.file ? '<file>' : '<name>';
-  const range = s.type === 'int' || s.type === 'number' || s.type === 'intList' || s.type === 'numList' ? ` ${rangeText(s)}` : '';
+  if (s.type === 'boolean')
+    return s.default
+      ? new Option(flag.replace(/^--/, '--no-'), `turn off: ${s.help}`)
+      : new Option(flag, s.help).default(false);
+  const placeholder =
+    s.type === 'weights'
+      ? '<list>'
+      : s.type === 'int'
+        ? '<n>'
+        : s.type === 'number'
+          ? s.min >= 0 && s.max <= 1
+            ? '<f>'
+            : '<x>'
+          : s.type.endsWith('List')
+            ? '<list>'
+            : s.type === 'string' && s.file
+              ? '<file>'
+              : '<name>';
+  const range =
+    s.type === 'int' || s.type === 'number' || s.type === 'intList' || s.type === 'numList' ? ` ${rangeText(s)}` : '';
   const opt = new Option(`${flag} ${placeholder}`, `${s.help}${range}`);
   const check = (v: unknown, text: string): void => {
     const why = whyBadOption(key, s, v);
-    if (why) throw new InvalidArgumentError(why.replace(`option "${key}"`, flag).replace(/got ([^ ]+)$/, `got ${text}`));
+    if (why)
+      throw new InvalidArgumentError(why.replace(`option "${key}"`, flag).replace(/got ([^ ]+)$/, `got ${text}`));
   };
   if (s.type === 'int' || s.type === 'number') {
     opt.argParser((v: string) => {
       const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
-      if (s.type === 'int' && !Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer, got "${v}"`);
+      if (v.trim() === '' || !Number.isFinite(n))
+        throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
+      if (s.type === 'int' && !Number.isInteger(n))
+        throw new InvalidArgumentError(`${flag} must be an integer, got "${v}"`);
       check(n, v);
       return n;
     });
@@ -103,15 +140,58 @@ export function addTableOptions(c: Command, t: OptionTable, keys: readonly strin
 }
 
 /** The student's flags (train, distill, pipeline), in the order `--help` lists them. */
-const STUDENT_FLAGS = ['model', 'epochs', 'batchSize', 'learningRate', 'seed', 'splitSeed', 'patience', 'validSplit', 'testSplit'] as const;
-const STUDENT_FLAGS_2 = ['tokens', 'maxVocab', 'minCount', 'maxLen', 'lengthPercentile', 'sentences', 'sentenceLen', 'hidden', 'layers', 'embedDim', 'dropout', 'filterSizes', 'numFilters', 'attDim', 'varianceKept', 'classWeights', 't2s', 'truncate', 'userDict', 'stopwords'] as const;
+const STUDENT_FLAGS = [
+  'model',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'seed',
+  'splitSeed',
+  'patience',
+  'validSplit',
+  'testSplit',
+] as const;
+const STUDENT_FLAGS_2 = [
+  'tokens',
+  'maxVocab',
+  'minCount',
+  'maxLen',
+  'lengthPercentile',
+  'sentences',
+  'sentenceLen',
+  'hidden',
+  'layers',
+  'embedDim',
+  'dropout',
+  'filterSizes',
+  'numFilters',
+  'attDim',
+  'varianceKept',
+  'classWeights',
+  't2s',
+  'truncate',
+  'userDict',
+  'stopwords',
+] as const;
 
 export function addTrainOptions(c: Command): Command {
   const t = STUDENT_OPTIONS;
-  addTableOptions(addDataOptions(c), t, STUDENT_FLAGS).option('--test-data <file>', 'a separate labeled test file (instead of --test-split)');
+  addTableOptions(addDataOptions(c), t, STUDENT_FLAGS).option(
+    '--test-data <file>',
+    'a separate labeled test file (instead of --test-split)',
+  );
   return addTableOptions(c, t, STUDENT_FLAGS_2)
-    .option('--source-col <name>', 'column naming where each label came from (human, corrected, imported, teacher, student, rule): weighted in the loss by --source-weights')
-    .option('--source-weights <list>', `${t.sourceWeights.help} (defaults: ${Object.entries(DEFAULT_SOURCE_WEIGHTS).map(([k, v]) => `${k}=${v}`).join(',')})`, sourceWeightsArg)
+    .option(
+      '--source-col <name>',
+      'column naming where each label came from (human, corrected, imported, teacher, student, rule): weighted in the loss by --source-weights',
+    )
+    .option(
+      '--source-weights <list>',
+      `${t.sourceWeights.help} (defaults: ${Object.entries(DEFAULT_SOURCE_WEIGHTS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')})`,
+      sourceWeightsArg,
+    )
     .addOption(tableOption(t, 'focalGamma'))
     .addOption(tableOption(t, 'threshold'))
     .addOption(tableOption(t, 'workers'))
@@ -124,7 +204,12 @@ export const BACKEND_OPTION = ['--backend <name>', STUDENT_OPTIONS.backend.help]
 
 /** commander's camelCased options → the job's options. */
 export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
-  if (o.sourceWeights && !o.sourceCol) throw new DistilleryError('CONFIG', '--source-weights needs --source-col (the column that says where each label came from)', { field: 'sourceWeights' });
+  if (o.sourceWeights && !o.sourceCol)
+    throw new DistilleryError(
+      'CONFIG',
+      '--source-weights needs --source-col (the column that says where each label came from)',
+      { field: 'sourceWeights' },
+    );
   return {
     data: o.data as string,
     out: o.out as string | undefined,
@@ -164,7 +249,12 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
     truncate: o.truncate as TrainJobOptions['truncate'],
     userDict: o.userDict as string | undefined,
     stopwords: o.stopwords as string | undefined,
-    ...(o.sourceCol ? { sourceCol: o.sourceCol as string, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...(o.sourceWeights as SourceWeights | undefined) } } : {}),
+    ...(o.sourceCol
+      ? {
+          sourceCol: o.sourceCol as string,
+          sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...(o.sourceWeights as SourceWeights | undefined) },
+        }
+      : {}),
     focalGamma: o.focalGamma as number | undefined,
     threshold: o.threshold as number,
     workers: o.workers as number,
@@ -178,15 +268,24 @@ export function trainJobOptions(o: Record<string, unknown>): TrainJobOptions {
  * column the run records the α of the defaulted sources (teacher, student) and the given ones.
  */
 export function sourceAlphaOptions(o: Record<string, unknown>): Pick<TrainJobOptions, 'sourceAlpha'> {
-  if (o.sourceAlpha && !o.sourceCol) throw new DistilleryError('CONFIG', '--source-alpha needs --source-col (the column that says where each label came from)', { field: 'sourceAlpha' });
-  return o.sourceCol ? { sourceAlpha: { ...DEFAULT_SOURCE_ALPHA, ...(o.sourceAlpha as SourceWeights | undefined) } } : {};
+  if (o.sourceAlpha && !o.sourceCol)
+    throw new DistilleryError(
+      'CONFIG',
+      '--source-alpha needs --source-col (the column that says where each label came from)',
+      { field: 'sourceAlpha' },
+    );
+  return o.sourceCol
+    ? { sourceAlpha: { ...DEFAULT_SOURCE_ALPHA, ...(o.sourceAlpha as SourceWeights | undefined) } }
+    : {};
 }
 
 /** `--preset`: the student defaults (by backend unless named); train and distill. */
 export const presetOption = (): Option => tableOption(PRESET_OPTIONS, 'preset');
 
 /** Options a preset may set, and where each sits in the job's options. */
-const PRESET_KEYS = [...new Set(Object.values(STUDENT_PRESETS).flatMap((p) => Object.keys(p)))] as (keyof JobOptionsOf<'train-student'>)[];
+const PRESET_KEYS = [
+  ...new Set(Object.values(STUDENT_PRESETS).flatMap((p) => Object.keys(p))),
+] as (keyof JobOptionsOf<'train-student'>)[];
 const ARCHITECTURE_KEYS = new Set(['hidden', 'layers', 'embedDim', 'dropout', 'filterSizes', 'numFilters', 'attDim']);
 
 /**

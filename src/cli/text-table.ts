@@ -7,6 +7,10 @@ export const displayWidth = (s: string): number => [...s].reduce((n, ch) => n + 
 /** Header and rows as lines, columns separated by two spaces, trailing spaces trimmed. */
 export function textTable(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const width = head.map((h, c) => Math.max(displayWidth(h), ...rows.map((row) => displayWidth(row[c]!))));
-  const line = (cells: readonly string[]) => cells.map((x, c) => x + ' '.repeat(width[c]! - displayWidth(x))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((x, c) => x + ' '.repeat(width[c]! - displayWidth(x)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)];
 }

@@ -18,7 +18,10 @@ function infoWorker(): WorkerHandle {
   return {
     pid: 1,
     send(m: ToWorker) {
-      if (m.type === 'call') queueMicrotask(() => msg({ type: 'reply', callId: m.callId, ok: true, result: { backend: 'wasm', skipped: [], pid: 1 } }));
+      if (m.type === 'call')
+        queueMicrotask(() =>
+          msg({ type: 'reply', callId: m.callId, ok: true, result: { backend: 'wasm', skipped: [], pid: 1 } }),
+        );
     },
     kill: () => queueMicrotask(() => exit({ code: 0, signal: null })),
     onMessage: (cb) => (msg = cb),
@@ -30,13 +33,44 @@ describe('createBackend + dispatch', () => {
   it('serves every API call by name and nothing else', async () => {
     const b = createBackend({ root: tmp, mode: 'serve', launcher: infoWorker, locale: 'zh-CN' });
     try {
-      expect(await dispatch(b, 'system.info', [])).toEqual({ version: '0.1.0', mode: 'serve', backend: 'wasm', locale: 'zh-CN', separateDatabase: true });
-      const p = (await dispatch(b, 'projects.create', [{ name: 'x', task: 'binary', labels: [{ name: 'a', color: '#000', hotkey: '1' }, { name: 'b', color: '#fff', hotkey: '2' }] }])) as { id: string };
+      expect(await dispatch(b, 'system.info', [])).toEqual({
+        version: '0.1.0',
+        mode: 'serve',
+        backend: 'wasm',
+        locale: 'zh-CN',
+        separateDatabase: true,
+      });
+      const p = (await dispatch(b, 'projects.create', [
+        {
+          name: 'x',
+          task: 'binary',
+          labels: [
+            { name: 'a', color: '#000', hotkey: '1' },
+            { name: 'b', color: '#fff', hotkey: '2' },
+          ],
+        },
+      ])) as { id: string };
       expect(await dispatch(b, 'projects.list', [])).toEqual([p]);
-      await dispatch(b, 'journal.append', [p.id, [{ docId: '1', labels: ['a'], source: 'human', who: 'me', at: 'now', action: 'label' }]]);
+      await dispatch(b, 'journal.append', [
+        p.id,
+        [{ docId: '1', labels: ['a'], source: 'human', who: 'me', at: 'now', action: 'label' }],
+      ]);
       expect(await dispatch(b, 'journal.sentinel', [p.id])).toMatchObject({ labeledCount: 1 });
-      expect(await dispatch(b, 'journal.since', [p.id, 0])).toMatchObject({ events: [{ docId: '1', seq: 1 }], lastSeq: 1, more: false });
-      for (const bad of ['system.constructor', '__proto__.x', 'projects.__proto__', 'jobs.subscribe', 'journal.subscribe', 'toString', 'store.folder', 'router.dispose']) {
+      expect(await dispatch(b, 'journal.since', [p.id, 0])).toMatchObject({
+        events: [{ docId: '1', seq: 1 }],
+        lastSeq: 1,
+        more: false,
+      });
+      for (const bad of [
+        'system.constructor',
+        '__proto__.x',
+        'projects.__proto__',
+        'jobs.subscribe',
+        'journal.subscribe',
+        'toString',
+        'store.folder',
+        'router.dispose',
+      ]) {
         await expect(dispatch(b, bad, [])).rejects.toMatchObject({ code: 'NOT_FOUND' });
       }
       await expect(dispatch(b, 'projects.list', { 0: 1 })).rejects.toMatchObject({ code: 'CONFIG' });

@@ -9,7 +9,17 @@
  * Node only, never electron (eslint.config.js).
  */
 import path from 'node:path';
-import type { CallArgs, CallResult, Grouped, HostApi, JobStatus, JournalNews, ParseCorpusRequest, SystemInfo, UploadCall } from '../shared/api';
+import type {
+  CallArgs,
+  CallResult,
+  Grouped,
+  HostApi,
+  JobStatus,
+  JournalNews,
+  ParseCorpusRequest,
+  SystemInfo,
+  UploadCall,
+} from '../shared/api';
 import { callByName, isApiCall } from '../shared/api-calls';
 import { DistilleryError } from '../shared/errors';
 import { Backups } from './backups';
@@ -30,7 +40,10 @@ export type { HostApi };
  * large uploads to disk. `args` are the call's arguments as the wire sent them, with `{upload: id}`
  * where the file was.
  */
-export type FileHandlers = Grouped<UploadCall, { [C in UploadCall]: (args: UploadArgs<C>, file: string) => Promise<CallResult<C>> }>;
+export type FileHandlers = Grouped<
+  UploadCall,
+  { [C in UploadCall]: (args: UploadArgs<C>, file: string) => Promise<CallResult<C>> }
+>;
 type UploadArgs<C extends UploadCall> = OrUpload<CallArgs<C>>;
 type OrUpload<A extends unknown[]> = { [I in keyof A]: A[I] | { upload: unknown } };
 
@@ -89,7 +102,10 @@ export function createBackend(o: BackendOptions): Backend {
           return router.call('parse-corpus-file', { request, file });
         },
       },
-      backups: { save: ([projectId, , meta], file) => backups.saveFile(projectId as string, file, meta as Parameters<Backups['saveFile']>[2]) },
+      backups: {
+        save: ([projectId, , meta], file) =>
+          backups.saveFile(projectId as string, file, meta as Parameters<Backups['saveFile']>[2]),
+      },
     },
     system: {
       async info(): Promise<SystemInfo> {
@@ -117,7 +133,9 @@ export function createBackend(o: BackendOptions): Backend {
     corpus: {
       parse: (r) => {
         if (!r || typeof r !== 'object' || typeof r.base64 !== 'string' || typeof r.fileName !== 'string') {
-          return Promise.reject(new DistilleryError('CONFIG', 'corpus.parse needs {fileName, base64}', { field: 'base64' }));
+          return Promise.reject(
+            new DistilleryError('CONFIG', 'corpus.parse needs {fileName, base64}', { field: 'base64' }),
+          );
         }
         return router.call('parse-corpus', r);
       },
@@ -158,7 +176,8 @@ export function createBackend(o: BackendOptions): Backend {
  * it (serve mode; the transport checked the call's role already). Without ctx: the desktop app's owner.
  */
 export async function dispatch(backend: HostApi, call: string, args: unknown, ctx?: CallContext): Promise<unknown> {
-  if (!isApiCall(call)) throw new DistilleryError('NOT_FOUND', `unknown API call "${String(call).slice(0, 100)}"`, { field: 'call' });
+  if (!isApiCall(call))
+    throw new DistilleryError('NOT_FOUND', `unknown API call "${String(call).slice(0, 100)}"`, { field: 'call' });
   return callByName(ctx ? asPrincipal(backend, ctx) : backend, call, args);
 }
 

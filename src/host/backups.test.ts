@@ -10,14 +10,25 @@ import { ProjectStore } from './project-store';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-backups-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const dexie = (n: number) => JSON.stringify({ formatName: 'dexie', formatVersion: 1, data: { databaseName: 'distillery', n } });
+const dexie = (n: number) =>
+  JSON.stringify({ formatName: 'dexie', formatVersion: 1, data: { databaseName: 'distillery', n } });
 
 async function setup(o: { keep?: number; fs?: HostFs } = {}) {
   const store = new ProjectStore(path.join(tmp, 'p' + Math.random().toString(16).slice(2)));
-  const p = await store.create({ name: 'B', task: 'binary', labels: ['a', 'b'].map((name, i) => ({ name, color: '#000', hotkey: String(i + 1) })) });
+  const p = await store.create({
+    name: 'B',
+    task: 'binary',
+    labels: ['a', 'b'].map((name, i) => ({ name, color: '#000', hotkey: String(i + 1) })),
+  });
   const journal = new Journal((id) => store.folder(id));
   let t = Date.UTC(2025, 0, 2, 3, 4, 5, 6);
-  const backups = new Backups({ folderOf: (id) => store.folder(id), journalEvents: (id) => journal.eventCount(id), keep: o.keep, fs: o.fs, now: () => new Date((t += 1000)) });
+  const backups = new Backups({
+    folderOf: (id) => store.folder(id),
+    journalEvents: (id) => journal.eventCount(id),
+    keep: o.keep,
+    fs: o.fs,
+    now: () => new Date((t += 1000)),
+  });
   return { p, journal, backups, dir: path.join(p.folder, 'backups') };
 }
 
@@ -26,7 +37,15 @@ describe('automatic backups', () => {
     const { p, journal, backups } = await setup();
     expect(await backups.list(p.id)).toEqual([]);
     const a = await backups.save(p.id, dexie(1), { reason: 'import', docs: 300, labeled: 0 });
-    expect(a).toMatchObject({ name: 'auto-20250102-030406-006.json', reason: 'import', docs: 300, labeled: 0, journalEvents: 0, bytes: dexie(1).length, at: '2025-01-02T03:04:06.006Z' });
+    expect(a).toMatchObject({
+      name: 'auto-20250102-030406-006.json',
+      reason: 'import',
+      docs: 300,
+      labeled: 0,
+      journalEvents: 0,
+      bytes: dexie(1).length,
+      at: '2025-01-02T03:04:06.006Z',
+    });
     await journal.append(p.id, [
       { docId: '1', labels: ['a'], source: 'human', who: 'me', at: 'now', action: 'label' },
       { docId: '1', labels: ['a'], source: 'human', who: 'me', at: 'now', action: 'skip' },
@@ -41,7 +60,8 @@ describe('automatic backups', () => {
   it('keeps the newest K and cleans up what a crash left', async () => {
     const { p, backups, dir } = await setup({ keep: 3 });
     const names: string[] = [];
-    for (let i = 0; i < 5; i++) names.push((await backups.save(p.id, dexie(i), { reason: 'timer', docs: i, labeled: i })).name);
+    for (let i = 0; i < 5; i++)
+      names.push((await backups.save(p.id, dexie(i), { reason: 'timer', docs: i, labeled: i })).name);
     expect((await backups.list(p.id)).map((x) => x.name)).toEqual(names.slice(2).reverse());
     // A data file whose meta never got written, and a temp file: neither is offered; the next save removes them.
     writeFileSync(path.join(dir, 'auto-20990101-000000-000.json'), dexie(9));
@@ -60,9 +80,17 @@ describe('automatic backups', () => {
 
   it('refuses what is not a backup, bad names and bad metadata', async () => {
     const { p, backups } = await setup();
-    await expect(backups.save(p.id, '{"hello":1}', { reason: 'labels', docs: 0, labeled: 0 })).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'data' } });
-    await expect(backups.save(p.id, dexie(1), { reason: 'whenever' as 'labels', docs: 0, labeled: 0 })).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'reason' } });
-    await expect(backups.save(p.id, dexie(1), { reason: 'labels', docs: -1, labeled: 0 })).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'docs' } });
+    await expect(backups.save(p.id, '{"hello":1}', { reason: 'labels', docs: 0, labeled: 0 })).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'data' },
+    });
+    await expect(
+      backups.save(p.id, dexie(1), { reason: 'whenever' as 'labels', docs: 0, labeled: 0 }),
+    ).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'reason' } });
+    await expect(backups.save(p.id, dexie(1), { reason: 'labels', docs: -1, labeled: 0 })).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'docs' },
+    });
     for (const bad of ['../project.json', 'journal.jsonl', 'auto-1.json', 'auto-20250102-030406-006.meta.json']) {
       await expect(backups.read(p.id, bad)).rejects.toMatchObject({ code: 'CONFIG' });
     }
@@ -74,21 +102,30 @@ describe('automatic backups', () => {
     const fs: HostFs = {
       ...nodeFs,
       async open(file, flags, mode) {
-        if (flags === 'w' && (!failMeta || file.includes('.meta.json'))) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        if (flags === 'w' && (!failMeta || file.includes('.meta.json')))
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
         return nodeFs.open(file, flags, mode);
       },
     };
     const { p, backups, dir } = await setup({ fs });
-    await expect(backups.save(p.id, dexie(1), { reason: 'labels', docs: 1, labeled: 1 })).rejects.toMatchObject({ code: 'DISK_FULL' });
+    await expect(backups.save(p.id, dexie(1), { reason: 'labels', docs: 1, labeled: 1 })).rejects.toMatchObject({
+      code: 'DISK_FULL',
+    });
     failMeta = true;
-    await expect(backups.save(p.id, dexie(1), { reason: 'labels', docs: 1, labeled: 1 })).rejects.toMatchObject({ code: 'DISK_FULL' });
+    await expect(backups.save(p.id, dexie(1), { reason: 'labels', docs: 1, labeled: 1 })).rejects.toMatchObject({
+      code: 'DISK_FULL',
+    });
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
     expect(await backups.list(p.id)).toEqual([]);
   });
 });
 
 describe('automatic backups from a file (serve mode uploads)', () => {
-  const big = JSON.stringify({ formatName: 'dexie', formatVersion: 1, data: { rows: Array.from({ length: 20_000 }, (_, i) => `文档 ${i}`) } });
+  const big = JSON.stringify({
+    formatName: 'dexie',
+    formatVersion: 1,
+    data: { rows: Array.from({ length: 20_000 }, (_, i) => `文档 ${i}`) },
+  });
   const file = path.join(tmp, 'upload.json');
   writeFileSync(file, big);
 
@@ -98,7 +135,14 @@ describe('automatic backups from a file (serve mode uploads)', () => {
       ...nodeFs,
       async open(f, flags, mode) {
         const h = await nodeFs.open(f, flags, mode);
-        return { ...h, write: (buf, off, len, pos) => (writes.push(len), h.write(buf, off, len, pos)), sync: () => h.sync(), truncate: (n) => h.truncate(n), stat: () => h.stat(), close: () => h.close() };
+        return {
+          ...h,
+          write: (buf, off, len, pos) => (writes.push(len), h.write(buf, off, len, pos)),
+          sync: () => h.sync(),
+          truncate: (n) => h.truncate(n),
+          stat: () => h.stat(),
+          close: () => h.close(),
+        };
       },
     };
     const { p, backups } = await setup({ fs });
@@ -113,10 +157,21 @@ describe('automatic backups from a file (serve mode uploads)', () => {
   it('refuses a file that is not a dexie backup, and a full disk leaves no partial backup', async () => {
     const junk = path.join(tmp, 'junk.json');
     writeFileSync(junk, '{"not":"dexie"}');
-    const full: HostFs = { ...nodeFs, open: async (f, flags, mode) => (flags === 'w' ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : nodeFs.open(f, flags, mode)) };
+    const full: HostFs = {
+      ...nodeFs,
+      open: async (f, flags, mode) =>
+        flags === 'w'
+          ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }))
+          : nodeFs.open(f, flags, mode),
+    };
     const { p, backups, dir } = await setup({ fs: full });
-    await expect(backups.saveFile(p.id, junk, { reason: 'import', docs: 0, labeled: 0 })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/not a dexie-export-import backup/) });
-    await expect(backups.saveFile(p.id, file, { reason: 'import', docs: 0, labeled: 0 })).rejects.toMatchObject({ code: 'DISK_FULL' });
+    await expect(backups.saveFile(p.id, junk, { reason: 'import', docs: 0, labeled: 0 })).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/not a dexie-export-import backup/),
+    });
+    await expect(backups.saveFile(p.id, file, { reason: 'import', docs: 0, labeled: 0 })).rejects.toMatchObject({
+      code: 'DISK_FULL',
+    });
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
   });
 });

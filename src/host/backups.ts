@@ -54,7 +54,11 @@ export class Backups {
     return Math.max(1, this.o.keep ?? DEFAULT_KEEP);
   }
 
-  async save(projectId: string, data: string, meta: { reason: BackupReason; docs: number; labeled: number }): Promise<BackupInfo> {
+  async save(
+    projectId: string,
+    data: string,
+    meta: { reason: BackupReason; docs: number; labeled: number },
+  ): Promise<BackupInfo> {
     if (typeof data !== 'string') throw notDexie();
     return this.store(projectId, data.slice(0, HEAD_CHARS), Buffer.byteLength(data, 'utf8'), () => data, meta);
   }
@@ -63,7 +67,11 @@ export class Backups {
    * save() for a backup the host received as a file (serve mode's uploads): streamed into place,
    * never read whole into memory. The file itself is left where it is.
    */
-  async saveFile(projectId: string, file: string, meta: { reason: BackupReason; docs: number; labeled: number }): Promise<BackupInfo> {
+  async saveFile(
+    projectId: string,
+    file: string,
+    meta: { reason: BackupReason; docs: number; labeled: number },
+  ): Promise<BackupInfo> {
     const h = await open(file, 'r');
     let head: string;
     let bytes: number;
@@ -86,10 +94,12 @@ export class Backups {
     meta: { reason: BackupReason; docs: number; labeled: number },
   ): Promise<BackupInfo> {
     if (!/^\s*\{\s*"formatName"\s*:\s*"dexie"/.test(head)) throw notDexie();
-    const bad = (field: string, why: string) => new DistilleryError('CONFIG', `backups.save: ${field} ${why}`, { field });
+    const bad = (field: string, why: string) =>
+      new DistilleryError('CONFIG', `backups.save: ${field} ${why}`, { field });
     if (!meta || typeof meta !== 'object') throw bad('meta', 'must be {reason, docs, labeled}');
     if (!REASONS.has(meta.reason)) throw bad('reason', `must be one of ${[...REASONS].join(', ')}`);
-    for (const k of ['docs', 'labeled'] as const) if (!Number.isInteger(meta[k]) || meta[k] < 0) throw bad(k, 'must be a count');
+    for (const k of ['docs', 'labeled'] as const)
+      if (!Number.isInteger(meta[k]) || meta[k] < 0) throw bad(k, 'must be a count');
     const folder = await this.o.folderOf(projectId);
     const dir = path.join(folder, PROJECT_LAYOUT.backups);
     return this.lock.run(dir, async () => {
@@ -100,10 +110,23 @@ export class Backups {
       let name = `${stem}.json`;
       for (let k = 2; existing.has(name) || existing.has(metaName(name)); k++) name = `${stem}-${k}.json`;
       const journalEvents = await this.o.journalEvents(projectId);
-      const info: BackupInfo = { name, at: at.toISOString(), bytes, reason: meta.reason, docs: meta.docs, labeled: meta.labeled, journalEvents };
+      const info: BackupInfo = {
+        name,
+        at: at.toISOString(),
+        bytes,
+        reason: meta.reason,
+        docs: meta.docs,
+        labeled: meta.labeled,
+        journalEvents,
+      };
       await writeFileAtomic(this.fs, path.join(dir, name), content(), 'the automatic backup');
       try {
-        await writeFileAtomic(this.fs, path.join(dir, metaName(name)), JSON.stringify({ format: META_FORMAT, ...info }, null, 2) + '\n', 'the automatic backup');
+        await writeFileAtomic(
+          this.fs,
+          path.join(dir, metaName(name)),
+          JSON.stringify({ format: META_FORMAT, ...info }, null, 2) + '\n',
+          'the automatic backup',
+        );
       } catch (e) {
         await this.fs.rm(path.join(dir, name), { force: true }).catch(() => {});
         throw e;
@@ -119,11 +142,17 @@ export class Backups {
   }
 
   async read(projectId: string, name: string): Promise<string> {
-    if (typeof name !== 'string' || !NAME_RE.test(name)) throw new DistilleryError('CONFIG', `backups.read: ${JSON.stringify(String(name).slice(0, 100))} is not a backup name`, { field: 'name' });
+    if (typeof name !== 'string' || !NAME_RE.test(name))
+      throw new DistilleryError(
+        'CONFIG',
+        `backups.read: ${JSON.stringify(String(name).slice(0, 100))} is not a backup name`,
+        { field: 'name' },
+      );
     const dir = path.join(await this.o.folderOf(projectId), PROJECT_LAYOUT.backups);
     return this.lock.run(dir, async () => {
       const names = new Set(await this.fs.readdir(dir).catch(() => [] as string[]));
-      if (!names.has(name) || !names.has(metaName(name))) throw new DistilleryError('NOT_FOUND', `no automatic backup "${name}" in this project`, { field: 'name' });
+      if (!names.has(name) || !names.has(metaName(name)))
+        throw new DistilleryError('NOT_FOUND', `no automatic backup "${name}" in this project`, { field: 'name' });
       return this.fs.readFile(path.join(dir, name), 'utf8');
     });
   }
@@ -141,9 +170,19 @@ export class Backups {
     const out: BackupInfo[] = [];
     for (const name of names.filter((n) => NAME_RE.test(n) && present.has(metaName(n)))) {
       try {
-        const m = JSON.parse(await this.fs.readFile(path.join(dir, metaName(name)), 'utf8')) as BackupInfo & { format?: string };
+        const m = JSON.parse(await this.fs.readFile(path.join(dir, metaName(name)), 'utf8')) as BackupInfo & {
+          format?: string;
+        };
         if (m.format !== META_FORMAT || typeof m.journalEvents !== 'number') continue;
-        out.push({ name, at: m.at, bytes: m.bytes, reason: m.reason, docs: m.docs, labeled: m.labeled, journalEvents: m.journalEvents });
+        out.push({
+          name,
+          at: m.at,
+          bytes: m.bytes,
+          reason: m.reason,
+          docs: m.docs,
+          labeled: m.labeled,
+          journalEvents: m.journalEvents,
+        });
       } catch {
         // An unreadable meta file: not offered.
       }

@@ -19,7 +19,11 @@ export interface CallContext {
 
 /** A refusal for lack of a role: HTTP 403, naming what was asked and the role it needs. */
 export function forbidden(what: string, need: Role, p: Principal): DistilleryError {
-  return new DistilleryError('CONFIG', `${what} needs the ${need} role (${p.name} is ${p.role === 'annotator' ? 'an' : 'a'} ${p.role})`, { status: 403, need, field: 'role' });
+  return new DistilleryError(
+    'CONFIG',
+    `${what} needs the ${need} role (${p.name} is ${p.role === 'annotator' ? 'an' : 'a'} ${p.role})`,
+    { status: 403, need, field: 'role' },
+  );
 }
 
 /**
@@ -48,7 +52,8 @@ export function asPrincipal(backend: HostApi, ctx: CallContext): HostApi {
     journal: {
       ...backend.journal,
       // Any further arguments go on as the client sent them, as for every other call.
-      append: (projectId, events, ...rest: unknown[]) => (backend.journal.append as (...a: unknown[]) => Promise<void>)(projectId, stampEvents(events, p), ...rest),
+      append: (projectId, events, ...rest: unknown[]) =>
+        (backend.journal.append as (...a: unknown[]) => Promise<void>)(projectId, stampEvents(events, p), ...rest),
     },
     team: {
       me: async () => ({ ...p }),
@@ -66,7 +71,12 @@ export function asPrincipal(backend: HostApi, ctx: CallContext): HostApi {
 export const localTeam: HostApi['team'] = {
   me: async () => ({ name: localUserName(), role: 'owner' }),
   list: async () => [],
-  invite: () => Promise.reject(new DistilleryError('CONFIG', 'the desktop app has no team: start `distillery serve` to invite teammates', { field: 'team' })),
+  invite: () =>
+    Promise.reject(
+      new DistilleryError('CONFIG', 'the desktop app has no team: start `distillery serve` to invite teammates', {
+        field: 'team',
+      }),
+    ),
   revoke: () => Promise.reject(new DistilleryError('CONFIG', 'the desktop app has no team', { field: 'team' })),
 };
 

@@ -25,7 +25,9 @@ export const hasAnnotators = (rows: readonly AnnotatorRow[]): boolean => rows.so
 
 /** A row's annotators, oldest label first (then by name): the order in which they labeled. */
 export function annotatorsOf(r: AnnotatorRow): [string, LabelsBy[string]][] {
-  return Object.entries(r.byAnnotator ?? {}).sort(([a, x], [b, y]) => (x.at ?? '').localeCompare(y.at ?? '') || a.localeCompare(b));
+  return Object.entries(r.byAnnotator ?? {}).sort(
+    ([a, x], [b, y]) => (x.at ?? '').localeCompare(y.at ?? '') || a.localeCompare(b),
+  );
 }
 
 /** The `labels_by` cell / field: {annotator: [labels]}. */
@@ -35,22 +37,30 @@ export function labelsBy(r: AnnotatorRow): Record<string, string[]> {
 
 /** Checks a row's per-annotator fields (exports.dataset's request); errors name the row and field. */
 export function validateAnnotatorFields(r: AnnotatorRow, i: number): void {
-  const bad = (f: string, why: string) => new DistilleryError('CONFIG', `row ${i + 1}: ${f} ${why}`, { field: `rows[${i}].${f}` });
-  if (r.rule !== undefined && r.rule !== null && !(FINAL_RULES as readonly string[]).includes(r.rule)) throw bad('rule', `must be one of ${FINAL_RULES.join(', ')}`);
+  const bad = (f: string, why: string) =>
+    new DistilleryError('CONFIG', `row ${i + 1}: ${f} ${why}`, { field: `rows[${i}].${f}` });
+  if (r.rule !== undefined && r.rule !== null && !(FINAL_RULES as readonly string[]).includes(r.rule))
+    throw bad('rule', `must be one of ${FINAL_RULES.join(', ')}`);
   if (r.byAnnotator === undefined || r.byAnnotator === null) return;
-  if (typeof r.byAnnotator !== 'object' || Array.isArray(r.byAnnotator)) throw bad('byAnnotator', 'must be an object {annotator: {labels}}');
+  if (typeof r.byAnnotator !== 'object' || Array.isArray(r.byAnnotator))
+    throw bad('byAnnotator', 'must be an object {annotator: {labels}}');
   for (const [who, a] of Object.entries(r.byAnnotator)) {
-    if (!a || typeof a !== 'object' || !Array.isArray(a.labels) || a.labels.some((l) => typeof l !== 'string')) throw bad(`byAnnotator.${who}.labels`, 'must be a list of label names');
-    for (const f of ['source', 'at'] as const) if (a[f] !== undefined && typeof a[f] !== 'string') throw bad(`byAnnotator.${who}.${f}`, 'must be a string');
+    if (!a || typeof a !== 'object' || !Array.isArray(a.labels) || a.labels.some((l) => typeof l !== 'string'))
+      throw bad(`byAnnotator.${who}.labels`, 'must be a list of label names');
+    for (const f of ['source', 'at'] as const)
+      if (a[f] !== undefined && typeof a[f] !== 'string') throw bad(`byAnnotator.${who}.${f}`, 'must be a string');
   }
 }
 
 /** doccano's per-user layout: one JSONL text per annotator, lines of the documents they labeled. */
-export function doccanoPerUser<R extends AnnotatorRow & { id: string; text: string }>(rows: readonly R[]): Map<string, string> {
+export function doccanoPerUser<R extends AnnotatorRow & { id: string; text: string }>(
+  rows: readonly R[],
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of rows) {
     for (const [who, a] of annotatorsOf(r)) {
-      const line = JSON.stringify({ text: r.text, label: a.labels, doc_id: String(r.id), ...(a.at ? { at: a.at } : {}) }) + '\n';
+      const line =
+        JSON.stringify({ text: r.text, label: a.labels, doc_id: String(r.id), ...(a.at ? { at: a.at } : {}) }) + '\n';
       out.set(who, (out.get(who) ?? '') + line);
     }
   }
@@ -60,7 +70,11 @@ export function doccanoPerUser<R extends AnnotatorRow & { id: string; text: stri
 /** A file name for an annotator's file in the zip: their name, with path separators and control characters replaced. */
 export function userFileName(who: string, taken: Set<string>): string {
   // eslint-disable-next-line no-control-regex
-  const base = who.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '_').slice(0, 100) || '_';
+  const base =
+    who
+      .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 100) || '_';
   let name = `${base}.jsonl`;
   for (let k = 2; taken.has(name.toLowerCase()) || name === 'all.jsonl'; k++) name = `${base}-${k}.jsonl`;
   taken.add(name.toLowerCase());

@@ -25,7 +25,14 @@ import path from 'node:path';
 import type { ExportedFile, ExportRequest, ProjectMeta } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
 import { MODEL_VERSION_RE, PROJECT_LAYOUT, type WorkerMethods } from '../shared/worker-protocol';
-import { annotatorsOf, doccanoPerUser, hasAnnotators, labelsBy, userFileName, validateAnnotatorFields } from './exports-by-annotator';
+import {
+  annotatorsOf,
+  doccanoPerUser,
+  hasAnnotators,
+  labelsBy,
+  userFileName,
+  validateAnnotatorFields,
+} from './exports-by-annotator';
 import { nodeFs, writeFileAtomic, type HostFs } from './fs-util';
 import { zipBytes, zipFolder } from './zip';
 
@@ -47,7 +54,12 @@ export interface ExportsDeps {
   now?: () => Date;
 }
 
-const FORMATS: Record<DatasetFormat, string> = { csv: 'csv', jsonl: 'jsonl', 'label-studio': 'label-studio.json', doccano: 'doccano.jsonl' };
+const FORMATS: Record<DatasetFormat, string> = {
+  csv: 'csv',
+  jsonl: 'jsonl',
+  'label-studio': 'label-studio.json',
+  doccano: 'doccano.jsonl',
+};
 
 export class Exports {
   private readonly fs: HostFs;
@@ -59,15 +71,25 @@ export class Exports {
   async dataset(r: ExportRequest): Promise<ExportResult> {
     if (!r || typeof r !== 'object') throw new DistilleryError('CONFIG', 'exports.dataset needs a request', {});
     const project = await this.deps.project(r.projectId);
-    if (!Object.hasOwn(FORMATS, r.format)) throw new DistilleryError('CONFIG', `unknown dataset format ${JSON.stringify(r.format)}; valid: ${Object.keys(FORMATS).join(', ')}`, { field: 'format' });
-    const labels = Array.isArray(r.labels) && r.labels.length ? r.labels.map(String) : project.labels.map((l) => l.name);
+    if (!Object.hasOwn(FORMATS, r.format))
+      throw new DistilleryError(
+        'CONFIG',
+        `unknown dataset format ${JSON.stringify(r.format)}; valid: ${Object.keys(FORMATS).join(', ')}`,
+        { field: 'format' },
+      );
+    const labels =
+      Array.isArray(r.labels) && r.labels.length ? r.labels.map(String) : project.labels.map((l) => l.name);
     const rows = validateRows(r.rows, labels.length);
     const multi = project.task === 'multilabel';
     const dir = path.join(project.folder, PROJECT_LAYOUT.exports);
     await this.fs.mkdir(dir, { recursive: true });
     // doccano's per-user export is a zip of one file per annotator.
     const perUser = r.format === 'doccano' && hasAnnotators(rows);
-    const name = await this.freeName(dir, `dataset-${stamp(this.now())}`, perUser ? '.doccano.zip' : `.${FORMATS[r.format]}`);
+    const name = await this.freeName(
+      dir,
+      `dataset-${stamp(this.now())}`,
+      perUser ? '.doccano.zip' : `.${FORMATS[r.format]}`,
+    );
     const file = path.join(dir, name);
     const what = `the ${r.format} export`;
     if (perUser) await writeFileAtomic(this.fs, file, datasetDoccanoPerUser(rows, this.now()), what);
@@ -89,14 +111,23 @@ export class Exports {
   async model(projectId: string, modelVersion: string, format: 'onnx' | 'tfjs' | 'folder'): Promise<ExportResult> {
     const project = await this.deps.project(projectId);
     if (typeof modelVersion !== 'string' || !MODEL_VERSION_RE.test(modelVersion)) {
-      throw new DistilleryError('CONFIG', `not a model version: ${JSON.stringify(modelVersion)}`, { field: 'modelVersion' });
+      throw new DistilleryError('CONFIG', `not a model version: ${JSON.stringify(modelVersion)}`, {
+        field: 'modelVersion',
+      });
     }
-    if (!['onnx', 'tfjs', 'folder'].includes(format)) throw new DistilleryError('CONFIG', `unknown model format ${JSON.stringify(format)}; valid: onnx, tfjs, folder`, { field: 'format' });
+    if (!['onnx', 'tfjs', 'folder'].includes(format))
+      throw new DistilleryError('CONFIG', `unknown model format ${JSON.stringify(format)}; valid: onnx, tfjs, folder`, {
+        field: 'format',
+      });
     const modelDir = path.join(project.folder, PROJECT_LAYOUT.models, modelVersion);
     try {
       await this.fs.stat(path.join(modelDir, 'config.json'));
     } catch {
-      throw new DistilleryError('NOT_FOUND', `model version "${modelVersion}" does not exist in project "${project.name}"`, { field: 'modelVersion' });
+      throw new DistilleryError(
+        'NOT_FOUND',
+        `model version "${modelVersion}" does not exist in project "${project.name}"`,
+        { field: 'modelVersion' },
+      );
     }
     const exportsDir = path.join(project.folder, PROJECT_LAYOUT.exports);
     await this.fs.mkdir(exportsDir, { recursive: true });
@@ -105,7 +136,10 @@ export class Exports {
     const res = await this.deps.exportModel({ modelDir, outDir, format, baseName: modelVersion });
     const zipName = `${base}.zip`;
     await zipFolder(outDir, path.join(exportsDir, zipName), base, this.fs);
-    return { file: res.file, ...(this.deps.downloadUrl ? { downloadUrl: this.deps.downloadUrl(project.id, zipName) } : {}) };
+    return {
+      file: res.file,
+      ...(this.deps.downloadUrl ? { downloadUrl: this.deps.downloadUrl(project.id, zipName) } : {}),
+    };
   }
 
   /**
@@ -155,14 +189,18 @@ function validateRows(rows: unknown, C: number): ExportRow[] {
   if (!Array.isArray(rows)) throw new DistilleryError('CONFIG', 'exports.dataset needs rows', { field: 'rows' });
   const opt = (v: unknown) => v === undefined || v === null || typeof v === 'string';
   rows.forEach((r: ExportRow, i) => {
-    const bad = (f: string, why: string) => new DistilleryError('CONFIG', `row ${i + 1}: ${f} ${why}`, { field: `rows[${i}].${f}` });
+    const bad = (f: string, why: string) =>
+      new DistilleryError('CONFIG', `row ${i + 1}: ${f} ${why}`, { field: `rows[${i}].${f}` });
     if (!r || typeof r !== 'object') throw bad('row', 'is not an object');
     if (typeof r.id !== 'string' && typeof r.id !== 'number') throw bad('id', 'must be a string');
     if (typeof r.text !== 'string') throw bad('text', 'must be a string');
-    if (!Array.isArray(r.labels) || r.labels.some((l) => typeof l !== 'string')) throw bad('labels', 'must be a list of label names');
-    for (const f of ['source', 'who', 'at', 'modelVersion', 'probsModelVersion'] as const) if (!opt(r[f])) throw bad(f, 'must be a string');
+    if (!Array.isArray(r.labels) || r.labels.some((l) => typeof l !== 'string'))
+      throw bad('labels', 'must be a list of label names');
+    for (const f of ['source', 'who', 'at', 'modelVersion', 'probsModelVersion'] as const)
+      if (!opt(r[f])) throw bad(f, 'must be a string');
     if (r.probs !== undefined && r.probs !== null) {
-      if (!Array.isArray(r.probs) || r.probs.length !== C || r.probs.some((p) => typeof p !== 'number')) throw bad('probs', `must be ${C} numbers (one per label)`);
+      if (!Array.isArray(r.probs) || r.probs.length !== C || r.probs.some((p) => typeof p !== 'number'))
+        throw bad('probs', `must be ${C} numbers (one per label)`);
     }
     validateAnnotatorFields(r, i);
   });
@@ -177,12 +215,34 @@ export function csvField(s: string): string {
 export function datasetCsv(rows: ExportRow[], labels: string[]): string {
   const withProbs = rows.some((r) => r.probs);
   const team = hasAnnotators(rows);
-  const header = ['id', 'text', 'label', 'source', 'who', 'at', 'model_version', ...(team ? ['label_rule', 'labels_by'] : []), ...(withProbs ? ['probs_model_version', ...labels.map((l) => `prob_${l}`)] : [])];
+  const header = [
+    'id',
+    'text',
+    'label',
+    'source',
+    'who',
+    'at',
+    'model_version',
+    ...(team ? ['label_rule', 'labels_by'] : []),
+    ...(withProbs ? ['probs_model_version', ...labels.map((l) => `prob_${l}`)] : []),
+  ];
   const lines = [header.map(csvField).join(',')];
   for (const r of rows) {
-    const cells = [String(r.id), r.text, r.labels.join('|'), r.source ?? '', r.who ?? '', r.at ?? '', r.modelVersion ?? ''];
+    const cells = [
+      String(r.id),
+      r.text,
+      r.labels.join('|'),
+      r.source ?? '',
+      r.who ?? '',
+      r.at ?? '',
+      r.modelVersion ?? '',
+    ];
     if (team) cells.push(r.rule ?? '', r.byAnnotator ? JSON.stringify(labelsBy(r)) : '');
-    if (withProbs) cells.push(r.probs ? (r.probsModelVersion ?? '') : '', ...labels.map((_, c) => (r.probs ? String(r.probs[c]) : '')));
+    if (withProbs)
+      cells.push(
+        r.probs ? (r.probsModelVersion ?? '') : '',
+        ...labels.map((_, c) => (r.probs ? String(r.probs[c]) : '')),
+      );
     lines.push(cells.map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
@@ -190,7 +250,8 @@ export function datasetCsv(rows: ExportRow[], labels: string[]): string {
 
 function provenance(r: ExportRow): Record<string, string> | undefined {
   const p: Record<string, string> = {};
-  for (const f of ['source', 'who', 'at', 'modelVersion'] as const) if (typeof r[f] === 'string' && r[f] !== '') p[f] = r[f]!;
+  for (const f of ['source', 'who', 'at', 'modelVersion'] as const)
+    if (typeof r[f] === 'string' && r[f] !== '') p[f] = r[f]!;
   return Object.keys(p).length ? p : undefined;
 }
 
@@ -216,7 +277,16 @@ export function datasetJsonl(rows: ExportRow[], labels: string[], multi: boolean
 
 export function datasetDoccano(rows: ExportRow[]): string {
   return rows
-    .map((r) => JSON.stringify({ text: r.text, label: r.labels, doc_id: String(r.id), ...(provenance(r) ?? {}), ...(r.rule ? { label_rule: r.rule } : {}) }) + '\n')
+    .map(
+      (r) =>
+        JSON.stringify({
+          text: r.text,
+          label: r.labels,
+          doc_id: String(r.id),
+          ...(provenance(r) ?? {}),
+          ...(r.rule ? { label_rule: r.rule } : {}),
+        }) + '\n',
+    )
     .join('');
 }
 
@@ -224,7 +294,8 @@ export function datasetDoccano(rows: ExportRow[]): string {
 export function datasetDoccanoPerUser(rows: ExportRow[], now: Date): Buffer {
   const taken = new Set<string>();
   const files = [{ name: 'all.jsonl', data: Buffer.from(datasetDoccano(rows), 'utf8'), mtime: now }];
-  for (const [who, text] of doccanoPerUser(rows)) files.push({ name: userFileName(who, taken), data: Buffer.from(text, 'utf8'), mtime: now });
+  for (const [who, text] of doccanoPerUser(rows))
+    files.push({ name: userFileName(who, taken), data: Buffer.from(text, 'utf8'), mtime: now });
   return zipBytes(files);
 }
 
@@ -239,13 +310,28 @@ export function datasetLabelStudio(rows: ExportRow[], labels: string[], multi: b
     if (people.length) task.annotations = teamAnnotations(r, people, choices);
     else if (r.labels.length) {
       // An accepted pre-label is an annotation too (a person accepted it); meta records its model, so an import restores the source.
-      const meta = { ...(r.who ? { who: r.who } : {}), ...(fromModel ? { source: r.source, ...(r.modelVersion ? { model_version: r.modelVersion } : {}) } : {}) };
-      task.annotations = [{ result: choices(r.labels), ...(r.at ? { created_at: r.at } : {}), ...(Object.keys(meta).length ? { meta } : {}) }];
+      const meta = {
+        ...(r.who ? { who: r.who } : {}),
+        ...(fromModel ? { source: r.source, ...(r.modelVersion ? { model_version: r.modelVersion } : {}) } : {}),
+      };
+      task.annotations = [
+        {
+          result: choices(r.labels),
+          ...(r.at ? { created_at: r.at } : {}),
+          ...(Object.keys(meta).length ? { meta } : {}),
+        },
+      ];
     }
     const predictions: Record<string, unknown>[] = [];
     if (r.probs) {
-      const predicted = multi ? labels.filter((_, c) => r.probs![c] >= 0.5) : [labels[r.probs.indexOf(Math.max(...r.probs))]];
-      predictions.push({ model_version: r.probsModelVersion ?? r.modelVersion ?? 'distillery', score: Math.max(...r.probs), result: choices(predicted) });
+      const predicted = multi
+        ? labels.filter((_, c) => r.probs![c] >= 0.5)
+        : [labels[r.probs.indexOf(Math.max(...r.probs))]];
+      predictions.push({
+        model_version: r.probsModelVersion ?? r.modelVersion ?? 'distillery',
+        score: Math.max(...r.probs),
+        result: choices(predicted),
+      });
     } else if (r.labels.length && fromModel) {
       predictions.push({ model_version: r.modelVersion ?? r.source, result: choices(r.labels) });
     }
@@ -259,11 +345,18 @@ export function datasetLabelStudio(rows: ExportRow[], labels: string[], multi: b
  * One annotation per annotator (completed_by = the name), then a reviewer's decision as its own
  * annotation (meta.rule 'adjudicated'); `ground_truth` marks the annotation whose labels are final.
  */
-function teamAnnotations(r: ExportRow, people: ReturnType<typeof annotatorsOf>, choices: (ls: string[]) => unknown[]): Record<string, unknown>[] {
+function teamAnnotations(
+  r: ExportRow,
+  people: ReturnType<typeof annotatorsOf>,
+  choices: (ls: string[]) => unknown[],
+): Record<string, unknown>[] {
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((l) => b.includes(l));
   const decided = r.rule === 'adjudicated' && r.labels.length > 0;
   // The final labels' annotator: the row's `who` where that person holds them, else the latest who does.
-  const finalWho = decided ? undefined : (people.find(([w, a]) => w === r.who && same(a.labels, r.labels)) ?? [...people].reverse().find(([, a]) => same(a.labels, r.labels)))?.[0];
+  const finalWho = decided
+    ? undefined
+    : (people.find(([w, a]) => w === r.who && same(a.labels, r.labels)) ??
+        [...people].reverse().find(([, a]) => same(a.labels, r.labels)))?.[0];
   const out: Record<string, unknown>[] = people.map(([who, a]) => {
     const fromModel = MODEL_SOURCES.has(a.source ?? '');
     return {
@@ -271,14 +364,26 @@ function teamAnnotations(r: ExportRow, people: ReturnType<typeof annotatorsOf>, 
       result: choices(a.labels),
       ...(a.at ? { created_at: a.at } : {}),
       ground_truth: who === finalWho,
-      meta: { who, ...(fromModel ? { source: a.source } : {}), ...(who === finalWho && r.rule ? { rule: r.rule } : {}) },
+      meta: {
+        who,
+        ...(fromModel ? { source: a.source } : {}),
+        ...(who === finalWho && r.rule ? { rule: r.rule } : {}),
+      },
     };
   });
-  if (decided) out.push({ completed_by: r.who ?? 'reviewer', result: choices(r.labels), ...(r.at ? { created_at: r.at } : {}), ground_truth: true, meta: { who: r.who ?? 'reviewer', rule: 'adjudicated' } });
+  if (decided)
+    out.push({
+      completed_by: r.who ?? 'reviewer',
+      result: choices(r.labels),
+      ...(r.at ? { created_at: r.at } : {}),
+      ground_truth: true,
+      meta: { who: r.who ?? 'reviewer', rule: 'adjudicated' },
+    });
   return out;
 }
 
-const xmlAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const xmlAttr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function labelStudioConfig(labels: string[], multi: boolean): string {
   return [

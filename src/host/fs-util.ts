@@ -43,9 +43,13 @@ export const isErrno = (e: unknown, code: string): boolean => (e as NodeJS.Errno
 /** ENOSPC / EDQUOT → DISK_FULL with `what` in the message; other errors pass through. */
 export function diskError(e: unknown, what: string, file: string): unknown {
   if (isErrno(e, 'ENOSPC') || isErrno(e, 'EDQUOT')) {
-    return new DistilleryError('DISK_FULL', `the disk is full: ${what} was not saved (nothing partial was written to ${path.basename(file)}); free some space and try again`, {
-      file,
-    });
+    return new DistilleryError(
+      'DISK_FULL',
+      `the disk is full: ${what} was not saved (nothing partial was written to ${path.basename(file)}); free some space and try again`,
+      {
+        file,
+      },
+    );
   }
   return e;
 }
@@ -66,12 +70,18 @@ let tmpCounter = 0;
  * Replaces `file` with `data` atomically: readers see the old or the new content, never a mix.
  * `data` may be chunks (a stream), written as they come, so that a large file is never in memory.
  */
-export async function writeFileAtomic(fs: HostFs, file: string, data: string | Uint8Array | AsyncIterable<Uint8Array>, what = path.basename(file)): Promise<void> {
+export async function writeFileAtomic(
+  fs: HostFs,
+  file: string,
+  data: string | Uint8Array | AsyncIterable<Uint8Array>,
+  what = path.basename(file),
+): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}-${++tmpCounter}`;
   let h: HostFileHandle | undefined;
   try {
     h = await fs.open(tmp, 'w', 0o644);
-    if (typeof data === 'string' || data instanceof Uint8Array) await writeAll(h, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, 0);
+    if (typeof data === 'string' || data instanceof Uint8Array)
+      await writeAll(h, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, 0);
     else {
       let position = 0;
       for await (const chunk of data) {

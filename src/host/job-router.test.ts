@@ -44,7 +44,15 @@ class FakeWorker implements WorkerHandle {
 
 const docs = Array.from({ length: 12 }, (_, i) => ({ id: String(i), text: `t${i}`, labels: [i % 2 ? 'a' : 'b'] }));
 /** A request as a transport hands it to the router: the options unchecked (some tests send bad ones). */
-const req = (over: Partial<UncheckedJobRequest> = {}): UncheckedJobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['a', 'b'], docs: { labeled: docs }, options: {}, ...over });
+const req = (over: Partial<UncheckedJobRequest> = {}): UncheckedJobRequest => ({
+  kind: 'train-student',
+  projectId: 'p',
+  task: 'binary',
+  labels: ['a', 'b'],
+  docs: { labeled: docs },
+  options: {},
+  ...over,
+});
 
 function setup(modes: ('ready' | 'silent' | 'die')[] = []) {
   const workers: FakeWorker[] = [];
@@ -84,11 +92,26 @@ describe('JobRouter', () => {
     await until(() => workers[0]?.starts().length === 1);
     const w = workers[0];
     expect(w.starts()[0]).toMatchObject({ id: a.id, projectFolder: '/projects/p' });
-    w.emit({ type: 'progress', id: a.id, kind: 'train-student', state: 'running', progress: { phase: 'epoch 1/2', done: 1, total: 4 } });
+    w.emit({
+      type: 'progress',
+      id: a.id,
+      kind: 'train-student',
+      state: 'running',
+      progress: { phase: 'epoch 1/2', done: 1, total: 4 },
+    });
     expect(router.status(a.id)).toMatchObject({ state: 'running', progress: { done: 1 } });
     expect(w.starts()).toHaveLength(1); // b waits
-    w.emit({ type: 'done', id: a.id, kind: 'train-student', state: 'done', result: { modelVersion: 'student-20250101-000000-bilstm' } });
-    expect(router.status(a.id)).toMatchObject({ state: 'done', result: { modelVersion: 'student-20250101-000000-bilstm' } });
+    w.emit({
+      type: 'done',
+      id: a.id,
+      kind: 'train-student',
+      state: 'done',
+      result: { modelVersion: 'student-20250101-000000-bilstm' },
+    });
+    expect(router.status(a.id)).toMatchObject({
+      state: 'done',
+      result: { modelVersion: 'student-20250101-000000-bilstm' },
+    });
     expect(w.starts().map((m) => m.id)).toEqual([a.id, b.id]);
     expect(events.filter((e) => e.id === a.id).map((e) => e.state)).toEqual(['queued', 'running', 'done']);
     await router.dispose();
@@ -158,16 +181,36 @@ describe('JobRouter', () => {
     const q = router.call('parse-corpus', { fileName: 'a.csv', base64: '' });
     await until(() => workers[0].received.length === 2);
     const m2 = workers[0].received[1] as Extract<ToWorker, { type: 'call' }>;
-    workers[0].emit({ type: 'reply', callId: m2.callId, ok: false, error: { name: 'InputError', code: 'INPUT_EMPTY', message: 'a.csv: the file is empty', details: { file: 'a.csv' } } });
+    workers[0].emit({
+      type: 'reply',
+      callId: m2.callId,
+      ok: false,
+      error: {
+        name: 'InputError',
+        code: 'INPUT_EMPTY',
+        message: 'a.csv: the file is empty',
+        details: { file: 'a.csv' },
+      },
+    });
     await expect(q).rejects.toMatchObject({ code: 'INPUT_EMPTY', details: { file: 'a.csv' } });
     await router.dispose();
   });
 
   it('routes an α sweep like any job', async () => {
     const { router, workers } = setup();
-    const { id } = await router.start(req({ kind: 'alpha-sweep', teacher: { kind: 'probs', byId: {}, name: 't' }, options: { alphas: [0, 0.5, 1], seeds: 2 } }));
+    const { id } = await router.start(
+      req({
+        kind: 'alpha-sweep',
+        teacher: { kind: 'probs', byId: {}, name: 't' },
+        options: { alphas: [0, 0.5, 1], seeds: 2 },
+      }),
+    );
     await until(() => workers[0]?.received.length === 1);
-    expect(workers[0].received[0]).toMatchObject({ type: 'start', id, request: { kind: 'alpha-sweep', options: { alphas: [0, 0.5, 1], seeds: 2 } } });
+    expect(workers[0].received[0]).toMatchObject({
+      type: 'start',
+      id,
+      request: { kind: 'alpha-sweep', options: { alphas: [0, 0.5, 1], seeds: 2 } },
+    });
     await router.cancel(id);
     expect(workers[0].received[1]).toEqual({ type: 'cancel', id });
     await router.dispose();
@@ -175,25 +218,48 @@ describe('JobRouter', () => {
 
   it('routes a BERT teacher job and refuses bad BERT options before the worker sees them', async () => {
     const { router, workers } = setup();
-    const options = { source: 'model-dir', modelDir: '/models/bert-base-chinese', epochs: 1, learningRate: 3e-5, maxLen: 64, batchSize: 8 };
-    const { id } = await router.start(req({ kind: 'train-bert-teacher', options, docs: { labeled: docs, toScore: docs } }));
+    const options = {
+      source: 'model-dir',
+      modelDir: '/models/bert-base-chinese',
+      epochs: 1,
+      learningRate: 3e-5,
+      maxLen: 64,
+      batchSize: 8,
+    };
+    const { id } = await router.start(
+      req({ kind: 'train-bert-teacher', options, docs: { labeled: docs, toScore: docs } }),
+    );
     await until(() => workers[0]?.received.length === 1);
-    expect(workers[0].received[0]).toMatchObject({ type: 'start', id, request: { kind: 'train-bert-teacher', options } });
+    expect(workers[0].received[0]).toMatchObject({
+      type: 'start',
+      id,
+      request: { kind: 'train-bert-teacher', options },
+    });
     await router.cancel(id);
     expect(workers[0].received[1]).toEqual({ type: 'cancel', id });
     for (const [opts, field, why] of [
       [{}, 'options.source', /"model-dir" .* or "pretrain"/],
       [{ source: 'model-dir' }, 'options.modelDir', /Hugging Face BERT model/],
-      [{ source: 'model-dir', modelDir: 'bert-folder' }, 'options.modelDir', /full path on the machine the worker runs on/],
+      [
+        { source: 'model-dir', modelDir: 'bert-folder' },
+        'options.modelDir',
+        /full path on the machine the worker runs on/,
+      ],
       [{ source: 'model-dir', modelDir: '/m', hidden: 64 }, 'options.hidden', /for source "pretrain"/],
       [{ source: 'pretrain', hidden: 100, heads: 3 }, 'options.heads', /not a multiple/],
       [{ source: 'pretrain', epochs: 0 }, 'options.epochs', /\[1, 1000\]/],
       [{ source: 'pretrain', foo: 1 }, 'options.foo', /unknown option/],
     ] as const) {
-      await expect(router.start(req({ kind: 'train-bert-teacher', options: opts }))).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(why), details: { field } });
+      await expect(router.start(req({ kind: 'train-bert-teacher', options: opts }))).rejects.toMatchObject({
+        code: 'CONFIG',
+        message: expect.stringMatching(why),
+        details: { field },
+      });
     }
     // Labels are checked as for every training job.
-    await expect(router.start(req({ kind: 'train-bert-teacher', options, docs: { labeled: docs.slice(0, 3) } }))).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
+    await expect(
+      router.start(req({ kind: 'train-bert-teacher', options, docs: { labeled: docs.slice(0, 3) } })),
+    ).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
     expect(workers[0].received).toHaveLength(2);
     await router.dispose();
   });
@@ -203,17 +269,49 @@ describe('JobRouter', () => {
     const teacher = { kind: 'probs' as const, byId: {}, name: 't' };
     // A Record over JobKind: a new kind of job does not compile until it has a case here.
     const cases: Record<JobKind, { over: Partial<UncheckedJobRequest>; field: string; why: RegExp }> = {
-      'train-student': { over: { options: { epochs: 0 } }, field: 'options.epochs', why: /"epochs" must be in \[1, 10000\], got 0/ },
-      distill: { over: { teacher, options: { temperature: 0.1 } }, field: 'options.temperature', why: /"temperature" must be in \[0.5, 100\]/ },
-      'alpha-sweep': { over: { teacher, options: { alphas: [0, 1], tokens: 'bytes' } }, field: 'options.tokens', why: /unknown tokens "bytes"; valid: char, word, both/ },
-      'train-bert-teacher': { over: { options: { source: 'pretrain', batchSize: 1.5 } }, field: 'options.batchSize', why: /"batchSize": expected an integer/ },
-      'fast-prelabel': { over: { options: { candidates: [{ kind: 'oracle', version: 'v1' }] } }, field: 'options.candidates', why: /"candidates" must be a list of \{kind/ },
-      score: { over: { modelVersion: 'v1', docs: { labeled: docs, toScore: docs }, options: { epochs: 3 } }, field: 'options.epochs', why: /"epochs": unknown option/ },
-      simulate: { over: { options: { model: 'transformer' } }, field: 'options.model', why: /unknown model "transformer"; valid: nb, bilstm/ },
+      'train-student': {
+        over: { options: { epochs: 0 } },
+        field: 'options.epochs',
+        why: /"epochs" must be in \[1, 10000\], got 0/,
+      },
+      distill: {
+        over: { teacher, options: { temperature: 0.1 } },
+        field: 'options.temperature',
+        why: /"temperature" must be in \[0.5, 100\]/,
+      },
+      'alpha-sweep': {
+        over: { teacher, options: { alphas: [0, 1], tokens: 'bytes' } },
+        field: 'options.tokens',
+        why: /unknown tokens "bytes"; valid: char, word, both/,
+      },
+      'train-bert-teacher': {
+        over: { options: { source: 'pretrain', batchSize: 1.5 } },
+        field: 'options.batchSize',
+        why: /"batchSize": expected an integer/,
+      },
+      'fast-prelabel': {
+        over: { options: { candidates: [{ kind: 'oracle', version: 'v1' }] } },
+        field: 'options.candidates',
+        why: /"candidates" must be a list of \{kind/,
+      },
+      score: {
+        over: { modelVersion: 'v1', docs: { labeled: docs, toScore: docs }, options: { epochs: 3 } },
+        field: 'options.epochs',
+        why: /"epochs": unknown option/,
+      },
+      simulate: {
+        over: { options: { model: 'transformer' } },
+        field: 'options.model',
+        why: /unknown model "transformer"; valid: nb, bilstm/,
+      },
       audit: { over: { options: { folds: 1 } }, field: 'options.folds', why: /"folds" must be in \[2, 50\], got 1/ },
     };
     for (const [kind, c] of Object.entries(cases)) {
-      await expect(router.start(req({ kind: kind as JobKind, ...c.over })), kind).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(c.why), details: { field: c.field } });
+      await expect(router.start(req({ kind: kind as JobKind, ...c.over })), kind).rejects.toMatchObject({
+        code: 'CONFIG',
+        message: expect.stringMatching(c.why),
+        details: { field: c.field },
+      });
     }
     expect(workers).toHaveLength(0);
     await router.dispose();
@@ -221,16 +319,27 @@ describe('JobRouter', () => {
 
   it('refuses requests that cannot run, saying why', async () => {
     const { router, workers } = setup();
-    await expect(router.start(req({ docs: { labeled: [] } }))).rejects.toMatchObject({ code: 'INPUT_EMPTY', message: expect.stringMatching(/no labeled documents yet/) });
+    await expect(router.start(req({ docs: { labeled: [] } }))).rejects.toMatchObject({
+      code: 'INPUT_EMPTY',
+      message: expect.stringMatching(/no labeled documents yet/),
+    });
     await expect(router.start(req({ docs: { labeled: docs.slice(0, 3) } }))).rejects.toThrow(/only 3 labeled/);
-    await expect(router.start(req({ docs: { labeled: docs.map((d) => ({ ...d, labels: ['a'] })) } }))).rejects.toThrow(/at least two labels/);
+    await expect(router.start(req({ docs: { labeled: docs.map((d) => ({ ...d, labels: ['a'] })) } }))).rejects.toThrow(
+      /at least two labels/,
+    );
     await expect(router.start(req({ projectId: 'q' }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(router.start(req({ kind: 'score' }))).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'modelVersion' } });
+    await expect(router.start(req({ kind: 'score' }))).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'modelVersion' },
+    });
     await expect(router.start(req({ kind: 'distill' }))).rejects.toMatchObject({ code: 'TEACHER_OUTPUTS' });
     await expect(router.start(req({ kind: 'nope' as 'score' }))).rejects.toMatchObject({ code: 'CONFIG' });
     // An α sweep: the teacher's soft labels and a valid list of α values.
     const teacher = { kind: 'probs' as const, byId: {}, name: 't' };
-    await expect(router.start(req({ kind: 'alpha-sweep', options: { alphas: [0, 0.5] } }))).rejects.toMatchObject({ code: 'TEACHER_OUTPUTS', message: expect.stringMatching(/α sweep/) });
+    await expect(router.start(req({ kind: 'alpha-sweep', options: { alphas: [0, 0.5] } }))).rejects.toMatchObject({
+      code: 'TEACHER_OUTPUTS',
+      message: expect.stringMatching(/α sweep/),
+    });
     for (const [alphas, seeds, why] of [
       [undefined, undefined, /non-empty list/],
       [[], undefined, /non-empty list/],
@@ -239,7 +348,9 @@ describe('JobRouter', () => {
       [Array.from({ length: 22 }, (_, i) => i / 21), undefined, /at most 21/],
       [[0, 1], 0, /seeds/],
     ] as const) {
-      await expect(router.start(req({ kind: 'alpha-sweep', teacher, options: { alphas, seeds } }))).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(why) });
+      await expect(
+        router.start(req({ kind: 'alpha-sweep', teacher, options: { alphas, seeds } })),
+      ).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(why) });
     }
     expect(() => router.status('nope')).toThrow(/no job/);
     expect(workers).toHaveLength(0);

@@ -18,7 +18,16 @@ import type { JobKind, JobRequest, JobStatus, UncheckedJobRequest } from '../sha
 import { DistilleryError, fromWire, toWire, type WireError } from '../shared/errors';
 import { JOB_KINDS, validateJobOptions } from '../shared/job-options';
 import { TASK_TYPES } from '../shared/task';
-import { MIN_LABELED, whyBadBertTeacher, whyBadSweep, whyNotTrainable, type FromWorker, type ToWorker, type WorkerMethod, type WorkerMethods } from '../shared/worker-protocol';
+import {
+  MIN_LABELED,
+  whyBadBertTeacher,
+  whyBadSweep,
+  whyNotTrainable,
+  type FromWorker,
+  type ToWorker,
+  type WorkerMethod,
+  type WorkerMethods,
+} from '../shared/worker-protocol';
 
 export interface WorkerExit {
   code: number | null;
@@ -68,7 +77,8 @@ export function forkWorker(o: ForkOptions = {}): WorkerLauncher {
     child.once('exit', (code, signal) => fire({ code, signal }));
     child.once('error', () => {
       // A spawn failure emits 'error' without 'exit'; a failed kill or send also lands here.
-      if (child.exitCode === null && child.signalCode === null && child.pid === undefined) fire({ code: null, signal: null });
+      if (child.exitCode === null && child.signalCode === null && child.pid === undefined)
+        fire({ code: null, signal: null });
     });
     return {
       get pid() {
@@ -186,7 +196,10 @@ export class JobRouter {
     const qi = this.queue.indexOf(id);
     if (qi >= 0) {
       this.queue.splice(qi, 1);
-      this.finish(e, { state: 'cancelled', error: toWire(new DistilleryError('CANCELLED', 'cancelled before it started')) });
+      this.finish(e, {
+        state: 'cancelled',
+        error: toWire(new DistilleryError('CANCELLED', 'cancelled before it started')),
+      });
       return;
     }
     if (this.current === id && !e.cancelRequested) {
@@ -215,7 +228,11 @@ export class JobRouter {
   }
 
   /** A short request answered by the worker (parse a corpus, export a model, backend info). */
-  call<M extends WorkerMethod>(method: M, params: WorkerMethods[M]['params'], timeoutMs = 0): Promise<WorkerMethods[M]['result']> {
+  call<M extends WorkerMethod>(
+    method: M,
+    params: WorkerMethods[M]['params'],
+    timeoutMs = 0,
+  ): Promise<WorkerMethods[M]['result']> {
     if (this.disposed) return Promise.reject(new DistilleryError('INTERNAL', 'the job service is shutting down'));
     const callId = this.nextCallId++;
     return new Promise((resolve, reject) => {
@@ -223,7 +240,12 @@ export class JobRouter {
       if (timeoutMs > 0) {
         pending.timer = setTimeout(() => {
           this.calls.delete(callId);
-          reject(new DistilleryError('INTERNAL', `the worker did not answer "${method}" within ${Math.round(timeoutMs / 1000)} s`));
+          reject(
+            new DistilleryError(
+              'INTERNAL',
+              `the worker did not answer "${method}" within ${Math.round(timeoutMs / 1000)} s`,
+            ),
+          );
         }, timeoutMs);
         pending.timer.unref?.();
       }
@@ -370,13 +392,21 @@ export class JobRouter {
     if (w && w !== this.worker) return;
     this.worker = undefined;
     if (this.disposed) return;
-    const how = startError ? `could not start (${startError})` : e.signal ? `was killed (${e.signal})` : `exited with code ${e.code}`;
+    const how = startError
+      ? `could not start (${startError})`
+      : e.signal
+        ? `was killed (${e.signal})`
+        : `exited with code ${e.code}`;
     const wasReady = w?.ready ?? false;
     const crash = toWire(
-      new DistilleryError('WORKER_CRASH', `the worker process ${how} while running this job; no label was lost. A new worker has been started: run the job again.`, {
-        signal: e.signal ?? undefined,
-        exitCode: e.code ?? undefined,
-      }),
+      new DistilleryError(
+        'WORKER_CRASH',
+        `the worker process ${how} while running this job; no label was lost. A new worker has been started: run the job again.`,
+        {
+          signal: e.signal ?? undefined,
+          exitCode: e.code ?? undefined,
+        },
+      ),
     );
     crash.stack = undefined;
     this.o.log?.(`worker ${w?.handle.pid ?? ''} ${how}`);
@@ -389,7 +419,11 @@ export class JobRouter {
       const job = this.jobs.get(this.current);
       this.current = undefined;
       if (job && !FINAL.has(job.status.state)) {
-        if (job.cancelRequested) this.finish(job, { state: 'cancelled', error: toWire(new DistilleryError('CANCELLED', 'cancelled (the worker was stopped)')) });
+        if (job.cancelRequested)
+          this.finish(job, {
+            state: 'cancelled',
+            error: toWire(new DistilleryError('CANCELLED', 'cancelled (the worker was stopped)')),
+          });
         else this.finish(job, { state: 'failed', error: crash });
       }
     }
@@ -403,7 +437,11 @@ export class JobRouter {
       // It cannot even start: waiting jobs would wait forever.
       for (const id of this.queue.splice(0)) {
         const j = this.jobs.get(id);
-        if (j) this.finish(j, { state: 'failed', error: { ...crash, message: `the worker process cannot start (${how}); check the installation` } });
+        if (j)
+          this.finish(j, {
+            state: 'failed',
+            error: { ...crash, message: `the worker process cannot start (${how}); check the installation` },
+          });
       }
     }
     const base = this.o.restartDelayMs ?? 200;
@@ -427,32 +465,52 @@ export class JobRouter {
   }
 
   private async validate(req: UncheckedJobRequest): Promise<{ folder: string; request: JobRequest }> {
-    const bad = (field: string, why: string) => new DistilleryError('CONFIG', `job request: ${field} ${why}`, { field });
+    const bad = (field: string, why: string) =>
+      new DistilleryError('CONFIG', `job request: ${field} ${why}`, { field });
     if (!req || typeof req !== 'object') throw bad('request', 'is not an object');
     if (!KINDS.includes(req.kind)) throw bad('kind', `must be one of ${KINDS.join(', ')}`);
     const folder = await this.o.folderOf(req.projectId);
     if (!TASKS.includes(req.task)) throw bad('task', `must be one of ${TASKS.join(', ')}`);
-    if (!Array.isArray(req.labels) || req.labels.some((l) => typeof l !== 'string' || l === '') || new Set(req.labels).size !== req.labels.length) {
+    if (
+      !Array.isArray(req.labels) ||
+      req.labels.some((l) => typeof l !== 'string' || l === '') ||
+      new Set(req.labels).size !== req.labels.length
+    ) {
       throw bad('labels', 'must be a list of distinct label names');
     }
-    if (!req.docs || typeof req.docs !== 'object' || !Array.isArray(req.docs.labeled)) throw bad('docs.labeled', 'must be a list');
+    if (!req.docs || typeof req.docs !== 'object' || !Array.isArray(req.docs.labeled))
+      throw bad('docs.labeled', 'must be a list');
     for (const [i, d] of req.docs.labeled.entries()) {
-      if (!d || typeof d.id !== 'string' || typeof d.text !== 'string' || !Array.isArray(d.labels)) throw bad(`docs.labeled[${i}]`, 'must be {id: string, text: string, labels: string[]}');
+      if (!d || typeof d.id !== 'string' || typeof d.text !== 'string' || !Array.isArray(d.labels))
+        throw bad(`docs.labeled[${i}]`, 'must be {id: string, text: string, labels: string[]}');
     }
     if (req.docs.toScore !== undefined) {
       if (!Array.isArray(req.docs.toScore)) throw bad('docs.toScore', 'must be a list');
-      for (const [i, d] of req.docs.toScore.entries()) if (!d || typeof d.id !== 'string' || typeof d.text !== 'string') throw bad(`docs.toScore[${i}]`, 'must be {id: string, text: string}');
+      for (const [i, d] of req.docs.toScore.entries())
+        if (!d || typeof d.id !== 'string' || typeof d.text !== 'string')
+          throw bad(`docs.toScore[${i}]`, 'must be {id: string, text: string}');
     }
-    if (req.options !== undefined && (req.options === null || typeof req.options !== 'object' || Array.isArray(req.options))) throw bad('options', 'must be an object');
+    if (
+      req.options !== undefined &&
+      (req.options === null || typeof req.options !== 'object' || Array.isArray(req.options))
+    )
+      throw bad('options', 'must be an object');
     const options = checkOptions(req.kind, req.options);
     if (req.kind !== 'score') {
       if (req.labels.length < 2 && req.task !== 'multilabel') throw bad('labels', 'need at least two labels');
       const why = whyNotTrainable(req.docs.labeled, req.task);
       if (why) throw new DistilleryError('INPUT_EMPTY', why, { needed: MIN_LABELED });
     }
-    if ((req.kind === 'distill' || req.kind === 'alpha-sweep') && (!req.teacher || typeof req.teacher.byId !== 'object' || req.teacher.byId === null)) {
+    if (
+      (req.kind === 'distill' || req.kind === 'alpha-sweep') &&
+      (!req.teacher || typeof req.teacher.byId !== 'object' || req.teacher.byId === null)
+    ) {
       const what = req.kind === 'distill' ? 'a distill job' : 'an α sweep';
-      throw new DistilleryError('TEACHER_OUTPUTS', `${what} needs the teacher's soft labels: score the corpus with the teacher model first`, { field: 'teacher' });
+      throw new DistilleryError(
+        'TEACHER_OUTPUTS',
+        `${what} needs the teacher's soft labels: score the corpus with the teacher model first`,
+        { field: 'teacher' },
+      );
     }
     if (req.kind === 'alpha-sweep') {
       const why = whyBadSweep(options.alphas, options.seeds);
@@ -463,8 +521,10 @@ export class JobRouter {
       if (why) throw new DistilleryError('CONFIG', `job request: ${why.message}`, { field: `options.${why.field}` });
     }
     if (req.kind === 'score') {
-      if (typeof req.modelVersion !== 'string' || req.modelVersion === '') throw bad('modelVersion', 'is required for a score job');
-      if (!req.docs.toScore?.length) throw new DistilleryError('INPUT_EMPTY', 'nothing to score: docs.toScore is empty', { field: 'docs.toScore' });
+      if (typeof req.modelVersion !== 'string' || req.modelVersion === '')
+        throw bad('modelVersion', 'is required for a score job');
+      if (!req.docs.toScore?.length)
+        throw new DistilleryError('INPUT_EMPTY', 'nothing to score: docs.toScore is empty', { field: 'docs.toScore' });
     }
     // validateJobOptions checked these options against req.kind's table: the pair is a JobRequest.
     return { folder, request: { ...req, options } as JobRequest };
@@ -481,6 +541,8 @@ function checkOptions(kind: JobKind, options: unknown): Record<string, unknown> 
   } catch (e) {
     if (!(e instanceof DistilleryError)) throw e;
     const field = e.details?.field;
-    throw new DistilleryError('CONFIG', `job request: ${e.message}`, { field: field === undefined ? 'options' : `options.${String(field)}` });
+    throw new DistilleryError('CONFIG', `job request: ${e.message}`, {
+      field: field === undefined ? 'options' : `options.${String(field)}`,
+    });
   }
 }

@@ -109,7 +109,15 @@ describe('journal crash test: cut at every byte offset, reopen, append', async (
       for (let r = 0; r < last; r++) {
         for (const k of samples) {
           const torn = lines[r].subarray(0, k);
-          const dir = folderWith(Buffer.concat([whole.subarray(0, starts[r]), torn, ...(glued ? [] : [Buffer.from('\n')]), whole.subarray(starts[r + 1])]), sentinel);
+          const dir = folderWith(
+            Buffer.concat([
+              whole.subarray(0, starts[r]),
+              torn,
+              ...(glued ? [] : [Buffer.from('\n')]),
+              whole.subarray(starts[r + 1]),
+            ]),
+            sentinel,
+          );
           await reopenAndAppend(
             dir,
             events.filter((_, i) => i !== r),
@@ -124,7 +132,9 @@ describe('journal crash test: cut at every byte offset, reopen, append', async (
 
   it('counts its cases', () => {
     const cases = lines[last].length + 2 * last * samples.length;
-    console.log(`[journal crash test] ${cases} cases: ${lines[last].length} cuts of the last record + ${2 * last * samples.length} torn records in the middle`);
+    console.log(
+      `[journal crash test] ${cases} cases: ${lines[last].length} cuts of the last record + ${2 * last * samples.length} torn records in the middle`,
+    );
     expect(caseNo).toBe(cases);
   });
 });

@@ -58,7 +58,8 @@ export function parseJournal(raw: Buffer): ParsedJournal {
     const end = nl < 0 ? raw.length : nl;
     no++;
     const bytes = raw.subarray(start, end);
-    if (bytes.toString('utf8').trim() !== '') lines.push({ no, start, bytes, terminated: nl >= 0, ...readLine(bytes, no) });
+    if (bytes.toString('utf8').trim() !== '')
+      lines.push({ no, start, bytes, terminated: nl >= 0, ...readLine(bytes, no) });
     start = end + 1;
   }
   return {
@@ -97,18 +98,26 @@ function tryEvent(bytes: Buffer, no: number): JournaledLine | undefined {
  * by parseJournal and ignored on the way in).
  */
 export function validateEvent(e: unknown, i: number): asserts e is LabelEvent {
-  const bad = (field: string, why: string) => new DistilleryError('CONFIG', `label event ${i + 1}: ${field} ${why}`, { field, index: i });
+  const bad = (field: string, why: string) =>
+    new DistilleryError('CONFIG', `label event ${i + 1}: ${field} ${why}`, { field, index: i });
   if (!e || typeof e !== 'object' || Array.isArray(e)) throw bad('event', 'is not an object');
   const x = e as Record<string, unknown>;
-  if (typeof x.docId !== 'string' || x.docId === '' || x.docId.length > 1024) throw bad('docId', 'must be a non-empty string');
-  if (!Array.isArray(x.labels) || x.labels.some((l) => typeof l !== 'string')) throw bad('labels', 'must be a list of label names');
-  if (typeof x.source !== 'string' || !EVENT_SOURCES.has(x.source)) throw bad('source', `must be one of ${[...EVENT_SOURCES].join(', ')}`);
+  if (typeof x.docId !== 'string' || x.docId === '' || x.docId.length > 1024)
+    throw bad('docId', 'must be a non-empty string');
+  if (!Array.isArray(x.labels) || x.labels.some((l) => typeof l !== 'string'))
+    throw bad('labels', 'must be a list of label names');
+  if (typeof x.source !== 'string' || !EVENT_SOURCES.has(x.source))
+    throw bad('source', `must be one of ${[...EVENT_SOURCES].join(', ')}`);
   if (typeof x.who !== 'string') throw bad('who', 'must be a string');
   if (typeof x.at !== 'string' || x.at === '') throw bad('at', 'must be a timestamp string');
-  if (typeof x.action !== 'string' || !EVENT_ACTIONS.has(x.action)) throw bad('action', `must be one of ${[...EVENT_ACTIONS].join(', ')}`);
-  if (x.id !== undefined && (typeof x.id !== 'string' || x.id === '' || x.id.length > 200)) throw bad('id', 'must be a non-empty string (at most 200 characters)');
+  if (typeof x.action !== 'string' || !EVENT_ACTIONS.has(x.action))
+    throw bad('action', `must be one of ${[...EVENT_ACTIONS].join(', ')}`);
+  if (x.id !== undefined && (typeof x.id !== 'string' || x.id === '' || x.id.length > 200))
+    throw bad('id', 'must be a non-empty string (at most 200 characters)');
   if (x.modelVersion !== undefined && typeof x.modelVersion !== 'string') throw bad('modelVersion', 'must be a string');
   if (x.text !== undefined && typeof x.text !== 'string') throw bad('text', 'must be a string');
-  if (x.reason !== undefined && (typeof x.reason !== 'string' || x.reason.length > 10_000)) throw bad('reason', 'must be a string (at most 10000 characters)');
-  if (x.reason !== undefined && x.action !== 'skip') throw bad('reason', `is only for a 'skip' (this is a '${x.action}')`);
+  if (x.reason !== undefined && (typeof x.reason !== 'string' || x.reason.length > 10_000))
+    throw bad('reason', 'must be a string (at most 10000 characters)');
+  if (x.reason !== undefined && x.action !== 'skip')
+    throw bad('reason', `is only for a 'skip' (this is a '${x.action}')`);
 }

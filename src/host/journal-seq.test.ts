@@ -53,7 +53,9 @@ describe('journal seqs and ids', () => {
 
   it('an event whose id the journal holds is not written again (same batch, later batch, after a restart)', async () => {
     const { dir, journal, file } = folder();
-    expect(await journal.append('p', [ev('1', ['a'], 'x'), ev('1', ['a'], 'x'), ev('2', ['b'], 'y')])).toEqual([1, 1, 2]);
+    expect(await journal.append('p', [ev('1', ['a'], 'x'), ev('1', ['a'], 'x'), ev('2', ['b'], 'y')])).toEqual([
+      1, 1, 2,
+    ]);
     expect(await journal.append('p', [ev('2', ['b'], 'y'), ev('3', ['a'], 'z')])).toEqual([2, 3]);
     const restarted = new Journal(async () => dir);
     expect(await restarted.append('p', [ev('1', ['a'], 'x')])).toEqual([1]);
@@ -94,7 +96,9 @@ describe('journal seqs and ids', () => {
     expect(rest.more).toBe(false);
     expect(await journal.since('p', 12)).toEqual({ events: [], lastSeq: 12, more: false });
     // A page after an append made by another instance (another process) sees it.
-    await new Journal(async () => (journal as unknown as { folderOf: (id: string) => Promise<string> }).folderOf('p')).append('p', [ev('13', ['b'], 'id13')]);
+    await new Journal(async () =>
+      (journal as unknown as { folderOf: (id: string) => Promise<string> }).folderOf('p'),
+    ).append('p', [ev('13', ['b'], 'id13')]);
     expect((await journal.since('p', 12)).events.map((e) => e.seq)).toEqual([13]);
     await expect(journal.since('p', -1)).rejects.toThrow(/afterSeq must be a whole number/);
     await expect(journal.since('p', 1.5)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'afterSeq' } });
@@ -103,7 +107,10 @@ describe('journal seqs and ids', () => {
   it('numbers an old journal (lines without seq) by position, and a repair writes those numbers in', async () => {
     const { dir, file } = folder();
     const old = [ev('1', ['a']), ev('2', ['b']), ev('3', ['a'])];
-    writeFileSync(file, old.map((e) => JSON.stringify(e)).join('\n') + '\ngarbage\n' + JSON.stringify(ev('4', ['b'])) + '\n');
+    writeFileSync(
+      file,
+      old.map((e) => JSON.stringify(e)).join('\n') + '\ngarbage\n' + JSON.stringify(ev('4', ['b'])) + '\n',
+    );
     const journal = new Journal(async () => dir);
     const page = await journal.since('p', 0);
     // Readable events are numbered 1..4 (the damaged line is set aside, not counted).

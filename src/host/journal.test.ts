@@ -12,7 +12,12 @@ import { ProjectStore } from './project-store';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-journal-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const ev = (docId: string, labels: string[], action: LabelEvent['action'] = 'label', at = '2025-01-01T00:00:00.000Z'): LabelEvent => ({
+const ev = (
+  docId: string,
+  labels: string[],
+  action: LabelEvent['action'] = 'label',
+  at = '2025-01-01T00:00:00.000Z',
+): LabelEvent => ({
   docId,
   labels,
   source: 'human',
@@ -23,17 +28,33 @@ const ev = (docId: string, labels: string[], action: LabelEvent['action'] = 'lab
 
 async function project(fs: HostFs = nodeFs) {
   const store = new ProjectStore(path.join(tmp, 'p' + Math.random().toString(16).slice(2)), fs);
-  const p = await store.create({ name: 'J', task: 'multiclass', labels: ['a', 'b', 'c'].map((name, i) => ({ name, color: '#000', hotkey: String(i + 1) })) });
-  return { store, p, journal: new Journal((id) => store.folder(id), fs), file: path.join(p.folder, 'journal.jsonl'), sentinelFile: path.join(p.folder, 'labels.sentinel.json') };
+  const p = await store.create({
+    name: 'J',
+    task: 'multiclass',
+    labels: ['a', 'b', 'c'].map((name, i) => ({ name, color: '#000', hotkey: String(i + 1) })),
+  });
+  return {
+    store,
+    p,
+    journal: new Journal((id) => store.folder(id), fs),
+    file: path.join(p.folder, 'journal.jsonl'),
+    sentinelFile: path.join(p.folder, 'labels.sentinel.json'),
+  };
 }
 
 /** The records set aside in journal.torn.jsonl. */
 function tornLines(folder: string): { line: number; offset: number; base64: string; why: string }[] {
   const f = path.join(folder, 'journal.torn.jsonl');
-  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
-const sha = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent');
+const sha = (file: string) =>
+  existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent';
 
 /** nodeFs with a log of writes and syncs, and switchable failures. */
 function instrumentedFs() {
@@ -43,7 +64,8 @@ function instrumentedFs() {
     ...nodeFs,
     async open(file, flags, mode) {
       const name = path.basename(file);
-      if (fail.tmpOpen && name.includes('.tmp-')) throw Object.assign(new Error(`${fail.code}: no space left on device, open '${file}'`), { code: fail.code });
+      if (fail.tmpOpen && name.includes('.tmp-'))
+        throw Object.assign(new Error(`${fail.code}: no space left on device, open '${file}'`), { code: fail.code });
       const h = await nodeFs.open(file, flags, mode);
       const wrapped: HostFileHandle = {
         async write(buf, offset, length, position) {
@@ -74,10 +96,18 @@ describe('Journal', () => {
   it('appends events as JSON lines and reads them back in order', async () => {
     const { p, journal, file } = await project();
     await journal.append(p.id, [ev('1', ['a']), ev('2', ['b'])]);
-    await journal.append(p.id, [{ ...ev('1', ['c'], 'correct'), source: 'teacher', modelVersion: 'student-20250101-000000-bilstm' }]);
+    await journal.append(p.id, [
+      { ...ev('1', ['c'], 'correct'), source: 'teacher', modelVersion: 'student-20250101-000000-bilstm' },
+    ]);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[2])).toMatchObject({ docId: '1', labels: ['c'], source: 'teacher', modelVersion: 'student-20250101-000000-bilstm', action: 'correct' });
+    expect(JSON.parse(lines[2])).toMatchObject({
+      docId: '1',
+      labels: ['c'],
+      source: 'teacher',
+      modelVersion: 'student-20250101-000000-bilstm',
+      action: 'correct',
+    });
     const back = await journal.read(p.id);
     expect(back.map((e) => [e.docId, e.labels])).toEqual([
       ['1', ['a']],
@@ -88,7 +118,10 @@ describe('Journal', () => {
 
   it('keeps the id a client gave an event (shared/label-event.ts: idempotent replay needs it)', async () => {
     const { p, journal, file } = await project();
-    await journal.append(p.id, [{ ...ev('7', ['a'], 'adjudicate'), id: '0b7c1a52-9f3e-4c1d-8a2b-5e6f7a8b9c0d' }, ev('8', ['b'])]);
+    await journal.append(p.id, [
+      { ...ev('7', ['a'], 'adjudicate'), id: '0b7c1a52-9f3e-4c1d-8a2b-5e6f7a8b9c0d' },
+      ev('8', ['b']),
+    ]);
     const back = await journal.read(p.id);
     expect(back.map((e) => e.id)).toEqual(['0b7c1a52-9f3e-4c1d-8a2b-5e6f7a8b9c0d', undefined]);
     expect(readFileSync(file, 'utf8').split('\n')[0]).toMatch(/^\{"docId":"7","id":"0b7c1a52-/);
@@ -99,7 +132,9 @@ describe('Journal', () => {
     await journal.append(p.id, [{ ...ev('7', ['a']), text: '菜很好吃，送餐也快' }]);
     const [back] = await journal.read(p.id);
     expect(back.text).toBe('菜很好吃，送餐也快');
-    await expect(journal.append(p.id, [{ ...ev('8', ['a']), text: 42 as unknown as string }])).rejects.toThrow(/text must be a string/);
+    await expect(journal.append(p.id, [{ ...ev('8', ['a']), text: 42 as unknown as string }])).rejects.toThrow(
+      /text must be a string/,
+    );
   });
 
   it('fsyncs the journal after writing and before it resolves, then writes the sentinel', async () => {
@@ -135,7 +170,14 @@ describe('Journal', () => {
 
   it('serialises concurrent appends: every line whole, each batch contiguous', async () => {
     const { p, journal } = await project();
-    await Promise.all(Array.from({ length: 20 }, (_, k) => journal.append(p.id, Array.from({ length: 5 }, (_, j) => ev(`${k}-${j}`, ['a'])))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        journal.append(
+          p.id,
+          Array.from({ length: 5 }, (_, j) => ev(`${k}-${j}`, ['a'])),
+        ),
+      ),
+    );
     const back = await journal.read(p.id);
     expect(back).toHaveLength(100);
     for (let b = 0; b < 20; b++) {
@@ -174,13 +216,25 @@ describe('Journal', () => {
   it('sets a torn last line and damaged lines aside on open, keeping an event glued to a torn line', async () => {
     const { p, journal, file, sentinelFile } = await project();
     await journal.append(p.id, [ev('1', ['a'])]);
-    appendFileSync(file, 'garbage\n{"docId":"2","labels":["b"],"source":"human","who":"x","at":"t","action":"label"}\n{"docId":"9","lab{"docId":"4","labels":["c"],"source":"human","who":"x","at":"t","action":"label"}\n{"docId":"3","lab');
+    appendFileSync(
+      file,
+      'garbage\n{"docId":"2","labels":["b"],"source":"human","who":"x","at":"t","action":"label"}\n{"docId":"9","lab{"docId":"4","labels":["c"],"source":"human","who":"x","at":"t","action":"label"}\n{"docId":"3","lab',
+    );
     const logged: string[] = [];
-    const reopened = new Journal(async () => p.folder, nodeFs, (m) => logged.push(m));
+    const reopened = new Journal(
+      async () => p.folder,
+      nodeFs,
+      (m) => logged.push(m),
+    );
     const r = await reopened.readWithDamage(p.id);
     expect(r.events.map((e) => e.docId)).toEqual(['1', '2', '4']);
     expect(r.damagedLines).toEqual([]);
-    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).docId)).toEqual(['1', '2', '4']);
+    expect(
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).docId),
+    ).toEqual(['1', '2', '4']);
     const torn = tornLines(p.folder);
     expect(torn.map((t) => [t.line, Buffer.from(t.base64, 'base64').toString('utf8')])).toEqual([
       [2, 'garbage'],
@@ -188,9 +242,14 @@ describe('Journal', () => {
       [5, '{"docId":"3","lab'],
     ]);
     const s = await reopened.sentinel(p.id);
-    expect(s).toMatchObject({ labeledCount: 3, recovery: { file: 'journal.torn.jsonl', setAside: 3, salvaged: 1, lines: [2, 4, 5], events: 3 } });
+    expect(s).toMatchObject({
+      labeledCount: 3,
+      recovery: { file: 'journal.torn.jsonl', setAside: 3, salvaged: 1, lines: [2, 4, 5], events: 3 },
+    });
     expect(JSON.parse(readFileSync(sentinelFile, 'utf8'))).toMatchObject({ labeledCount: 3, events: 3 });
-    expect(logged.join('\n')).toMatch(/3 damaged or torn record\(s\) \(line\(s\) 2, 4, 5\) set aside in journal\.torn\.jsonl, 1 label event\(s\) read back/);
+    expect(logged.join('\n')).toMatch(
+      /3 damaged or torn record\(s\) \(line\(s\) 2, 4, 5\) set aside in journal\.torn\.jsonl, 1 label event\(s\) read back/,
+    );
     // Opened again (a restart): nothing more to repair, the same repair is still reported.
     const third = new Journal(async () => p.folder);
     expect((await third.sentinel(p.id))?.recovery).toEqual(s?.recovery);
@@ -207,7 +266,11 @@ describe('Journal', () => {
     fail.tmpOpen = true; // the repaired journal cannot be written
     fail.code = 'EROFS';
     const logged: string[] = [];
-    const journal = new Journal(async () => p.folder, fs, (m) => logged.push(m));
+    const journal = new Journal(
+      async () => p.folder,
+      fs,
+      (m) => logged.push(m),
+    );
     expect((await journal.read(p.id)).map((e) => e.docId)).toEqual(['1']);
     expect(logged.join()).toMatch(/could not repair/);
     fail.tmpOpen = false;
@@ -233,20 +296,37 @@ describe('Journal', () => {
     expect(back.map((e) => e.action)).toEqual(['label', 'label', 'gold', 'skip', 'ungold', 'unskip', 'skip']);
     expect(back[3].reason).toBe('duplicate of 1');
     expect(back[6].reason).toBe('');
-    expect(JSON.parse(readFileSync(file, 'utf8').trim().split('\n')[3])).toEqual({ docId: '2', labels: ['b'], source: 'human', who: 'ann', at: '2025-01-01T00:00:00.000Z', action: 'skip', reason: 'duplicate of 1', seq: 4 });
+    expect(JSON.parse(readFileSync(file, 'utf8').trim().split('\n')[3])).toEqual({
+      docId: '2',
+      labels: ['b'],
+      source: 'human',
+      who: 'ann',
+      at: '2025-01-01T00:00:00.000Z',
+      action: 'skip',
+      reason: 'duplicate of 1',
+      seq: 4,
+    });
   });
 
   it('rejects a bad reason, naming the event and the field', async () => {
     const { p, journal, file } = await project();
-    await expect(journal.append(p.id, [ev('1', ['a']), { ...ev('2', ['b'], 'skip'), reason: 7 as unknown as string }])).rejects.toThrow(/label event 2: reason must be a string/);
-    await expect(journal.append(p.id, [{ ...ev('1', ['a'], 'gold'), reason: 'why' }])).rejects.toThrow(/label event 1: reason is only for a 'skip'/);
-    await expect(journal.append(p.id, [ev('1', ['a'], 'pin' as 'gold')])).rejects.toThrow(/action must be one of .*gold, ungold/);
+    await expect(
+      journal.append(p.id, [ev('1', ['a']), { ...ev('2', ['b'], 'skip'), reason: 7 as unknown as string }]),
+    ).rejects.toThrow(/label event 2: reason must be a string/);
+    await expect(journal.append(p.id, [{ ...ev('1', ['a'], 'gold'), reason: 'why' }])).rejects.toThrow(
+      /label event 1: reason is only for a 'skip'/,
+    );
+    await expect(journal.append(p.id, [ev('1', ['a'], 'pin' as 'gold')])).rejects.toThrow(
+      /action must be one of .*gold, ungold/,
+    );
     expect(existsSync(file)).toBe(false);
   });
 
   it('rejects malformed events before writing anything', async () => {
     const { p, journal, file } = await project();
-    await expect(journal.append(p.id, [ev('1', ['a']), { ...ev('2', ['b']), source: 'robot' as 'human' }])).rejects.toMatchObject({ code: 'CONFIG' });
+    await expect(
+      journal.append(p.id, [ev('1', ['a']), { ...ev('2', ['b']), source: 'robot' as 'human' }]),
+    ).rejects.toMatchObject({ code: 'CONFIG' });
     await expect(journal.append(p.id, 'nope' as unknown as LabelEvent[])).rejects.toMatchObject({ code: 'CONFIG' });
     await expect(journal.append('../../etc', [ev('1', ['a'])])).rejects.toMatchObject({ code: 'CONFIG' });
     expect(existsSync(file)).toBe(false);

@@ -38,7 +38,17 @@ import path from 'node:path';
 import type { JournaledEvent, JournalPage, JournalRecovery, JournalSentinel, LabelEvent } from '../shared/api';
 import { DistilleryError } from '../shared/errors';
 import { PROJECT_LAYOUT } from '../shared/worker-protocol';
-import { diskError, isErrno, KeyedMutex, nodeFs, syncDir, writeAll, writeFileAtomic, type HostFileHandle, type HostFs } from './fs-util';
+import {
+  diskError,
+  isErrno,
+  KeyedMutex,
+  nodeFs,
+  syncDir,
+  writeAll,
+  writeFileAtomic,
+  type HostFileHandle,
+  type HostFs,
+} from './fs-util';
 import { changesLabels } from '../shared/label-event';
 import { parseJournal, validateEvent, type JournaledLine, type JournalLine, type ParsedJournal } from './journal-file';
 
@@ -182,7 +192,8 @@ export class Journal {
    * the journal's last seq and `more` says whether events follow this page.
    */
   async since(projectId: string, afterSeq: number, limit = SINCE_PAGE): Promise<JournalPage> {
-    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new DistilleryError('CONFIG', 'journal.since: afterSeq must be a whole number ≥ 0', { field: 'afterSeq' });
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
+      throw new DistilleryError('CONFIG', 'journal.since: afterSeq must be a whole number ≥ 0', { field: 'afterSeq' });
     const folder = await this.folderOf(projectId);
     return this.lock.run(folder, async () => {
       const state = await this.open(folder);
@@ -233,7 +244,11 @@ export class Journal {
     try {
       const s = JSON.parse(text) as SentinelFile;
       if (typeof s.labeledCount === 'number' && typeof s.updatedAt === 'string') {
-        return { labeledCount: s.labeledCount, updatedAt: s.updatedAt, ...(s.recovery ? { recovery: s.recovery } : {}) };
+        return {
+          labeledCount: s.labeledCount,
+          updatedAt: s.updatedAt,
+          ...(s.recovery ? { recovery: s.recovery } : {}),
+        };
       }
     } catch {
       // fall through: rebuild below
@@ -274,7 +289,9 @@ export class Journal {
         state = await this.repair(folder, parsed, state);
       } catch (e) {
         // Reads still skip the damaged lines and appends start on a fresh line; the next open tries again.
-        this.log(`journal ${file}: could not repair (${(e as Error).message}); ${parsed.damaged.length} damaged line(s) are skipped for now`);
+        this.log(
+          `journal ${file}: could not repair (${(e as Error).message}); ${parsed.damaged.length} damaged line(s) are skipped for now`,
+        );
       }
     }
     this.states.set(folder, state);
@@ -290,7 +307,12 @@ export class Journal {
     const file = path.join(folder, PROJECT_LAYOUT.journal);
     const at = new Date().toISOString();
     const setAside = parsed.damaged.map((l) => tornRecord(l, at));
-    if (setAside.length) await appendDurably(this.fs, path.join(folder, PROJECT_LAYOUT.journalTorn), setAside.map((r) => JSON.stringify(r) + '\n').join(''));
+    if (setAside.length)
+      await appendDurably(
+        this.fs,
+        path.join(folder, PROJECT_LAYOUT.journalTorn),
+        setAside.map((r) => JSON.stringify(r) + '\n').join(''),
+      );
     // Kept lines byte for byte; a line from before seqs gets the seq it was read with written into it.
     const seqs = numberEvents(parsed.events);
     let k = 0;
@@ -299,14 +321,24 @@ export class Journal {
         .filter((l) => l.event)
         .flatMap((l) => {
           const seq = seqs[k++];
-          const bytes = l.event!.seq === seq ? l.bytes.subarray(l.eventAt) : Buffer.from(JSON.stringify({ ...withoutSeq(l.event!), seq }), 'utf8');
+          const bytes =
+            l.event!.seq === seq
+              ? l.bytes.subarray(l.eventAt)
+              : Buffer.from(JSON.stringify({ ...withoutSeq(l.event!), seq }), 'utf8');
           return [bytes, Buffer.from('\n')];
         }),
     );
     await writeFileAtomic(this.fs, file, kept, 'the repaired journal');
     const salvaged = parsed.damaged.filter((l) => l.event).length;
     const recovery: JournalRecovery | undefined = setAside.length
-      ? { at, file: PROJECT_LAYOUT.journalTorn, setAside: setAside.length, salvaged, lines: parsed.damaged.map((l) => l.no), events: parsed.events.length }
+      ? {
+          at,
+          file: PROJECT_LAYOUT.journalTorn,
+          setAside: setAside.length,
+          salvaged,
+          lines: parsed.damaged.map((l) => l.no),
+          events: parsed.events.length,
+        }
       : state.recovery;
     const next: ReplayState = stateOf(parseJournal(kept), recovery);
     await this.writeSentinel(folder, next, 'the repaired journal');
@@ -328,12 +360,19 @@ export class Journal {
       journalBytes: s.bytes,
       ...(s.recovery ? { recovery: s.recovery } : {}),
     };
-    await writeFileAtomic(this.fs, path.join(folder, PROJECT_LAYOUT.sentinel), JSON.stringify(sentinel, null, 2) + '\n', what);
+    await writeFileAtomic(
+      this.fs,
+      path.join(folder, PROJECT_LAYOUT.sentinel),
+      JSON.stringify(sentinel, null, 2) + '\n',
+      what,
+    );
   }
 
   private async lastRecovery(folder: string): Promise<JournalRecovery | undefined> {
     try {
-      return (JSON.parse(await this.fs.readFile(path.join(folder, PROJECT_LAYOUT.sentinel), 'utf8')) as Partial<SentinelFile>).recovery;
+      return (
+        JSON.parse(await this.fs.readFile(path.join(folder, PROJECT_LAYOUT.sentinel), 'utf8')) as Partial<SentinelFile>
+      ).recovery;
     } catch {
       return undefined;
     }
@@ -352,7 +391,11 @@ function tornRecord(l: JournalLine, at: string) {
     at,
     line: l.no,
     offset: l.start,
-    why: !l.terminated ? 'cut short: the last record has no line end (a write interrupted by a crash)' : l.event ? 'a torn record with the next label event glued to it (kept)' : 'not a label event',
+    why: !l.terminated
+      ? 'cut short: the last record has no line end (a write interrupted by a crash)'
+      : l.event
+        ? 'a torn record with the next label event glued to it (kept)'
+        : 'not a label event',
     text: bytes.toString('utf8'),
     base64: bytes.toString('base64'),
   };
@@ -407,7 +450,17 @@ function stateOf(parsed: ParsedJournal, recovery: JournalRecovery | undefined): 
     index.end.push(l.start + l.bytes.length);
     if (l.event.id !== undefined && !ids.has(l.event.id)) ids.set(l.event.id, seq);
   }
-  const empty: ReplayState = { labels: new Map(), labeled: 0, events: 0, bytes: parsed.bytes, endsClean: parsed.endsClean, recovery, lastSeq: seqs.at(-1) ?? 0, ids, index };
+  const empty: ReplayState = {
+    labels: new Map(),
+    labeled: 0,
+    events: 0,
+    bytes: parsed.bytes,
+    endsClean: parsed.endsClean,
+    recovery,
+    lastSeq: seqs.at(-1) ?? 0,
+    ids,
+    index,
+  };
   return applyEvents(empty, parsed.events);
 }
 
@@ -433,8 +486,10 @@ function applyEvents(s: ReplayState, events: LabelEvent[]): ReplayState {
 }
 
 function validateEvents(events: unknown): LabelEvent[] {
-  if (!Array.isArray(events)) throw new DistilleryError('CONFIG', 'journal.append needs a list of label events', { field: 'events' });
-  if (events.length > MAX_BATCH) throw new DistilleryError('CONFIG', `at most ${MAX_BATCH} events per append`, { field: 'events' });
+  if (!Array.isArray(events))
+    throw new DistilleryError('CONFIG', 'journal.append needs a list of label events', { field: 'events' });
+  if (events.length > MAX_BATCH)
+    throw new DistilleryError('CONFIG', `at most ${MAX_BATCH} events per append`, { field: 'events' });
   return events.map((e, i) => {
     validateEvent(e, i);
     const x = e as LabelEvent;

@@ -39,7 +39,8 @@ export class ProjectStore {
 
   /** The project's folder; NOT_FOUND for an unknown id, CONFIG for one that is not an id. */
   async folder(id: unknown): Promise<string> {
-    if (typeof id !== 'string' || !PROJECT_ID_RE.test(id)) throw configError('projectId', `not a project id: ${JSON.stringify(id)}`);
+    if (typeof id !== 'string' || !PROJECT_ID_RE.test(id))
+      throw configError('projectId', `not a project id: ${JSON.stringify(id)}`);
     const dir = path.join(this.root, id);
     try {
       await this.fs.stat(path.join(dir, PROJECT_LAYOUT.meta));
@@ -83,7 +84,8 @@ export class ProjectStore {
     const meta: ProjectMeta = { ...clean, id, createdAt: new Date().toISOString(), folder: dir };
     await this.fs.mkdir(dir, { recursive: true });
     try {
-      for (const sub of [PROJECT_LAYOUT.models, PROJECT_LAYOUT.exports, PROJECT_LAYOUT.datasets]) await this.fs.mkdir(path.join(dir, sub), { recursive: true });
+      for (const sub of [PROJECT_LAYOUT.models, PROJECT_LAYOUT.exports, PROJECT_LAYOUT.datasets])
+        await this.fs.mkdir(path.join(dir, sub), { recursive: true });
       await writeFileAtomic(this.fs, path.join(dir, PROJECT_LAYOUT.meta), serialize(meta), 'the project');
     } catch (e) {
       await this.fs.rm(dir, { recursive: true, force: true }).catch(() => {});
@@ -101,7 +103,13 @@ export class ProjectStore {
       const { sample, ...clean } = validateProject(p);
       void sample;
       // Being the sample is set at creation and stays: an update neither sets nor clears it.
-      const meta: ProjectMeta = { ...clean, ...(old.sample ? { sample: true } : {}), id: old.id, createdAt: old.createdAt, folder: dir };
+      const meta: ProjectMeta = {
+        ...clean,
+        ...(old.sample ? { sample: true } : {}),
+        id: old.id,
+        createdAt: old.createdAt,
+        folder: dir,
+      };
       await writeFileAtomic(this.fs, path.join(dir, PROJECT_LAYOUT.meta), serialize(meta), 'the project');
       return meta;
     });
@@ -134,27 +142,41 @@ export function validateProject(p: NewProject): NewProject {
   if (!p || typeof p !== 'object') throw configError('project', 'expected a project');
   if (typeof p.name !== 'string' || p.name.trim() === '') throw configError('name', 'the project needs a name');
   if (p.name.length > 200) throw configError('name', 'the project name is longer than 200 characters');
-  if (!TASKS.includes(p.task)) throw configError('task', `task must be one of ${TASKS.join(', ')}, got ${JSON.stringify(p.task)}`);
+  if (!TASKS.includes(p.task))
+    throw configError('task', `task must be one of ${TASKS.join(', ')}, got ${JSON.stringify(p.task)}`);
   if (!Array.isArray(p.labels)) throw configError('labels', 'labels must be a list');
   const min = p.task === 'binary' ? 2 : p.task === 'multiclass' ? 2 : 1;
   if (p.labels.length < min) throw configError('labels', `a ${p.task} project needs at least ${min} labels`);
-  if (p.task === 'binary' && p.labels.length !== 2) throw configError('labels', 'a binary project has exactly two labels');
+  if (p.task === 'binary' && p.labels.length !== 2)
+    throw configError('labels', 'a binary project has exactly two labels');
   const names = new Set<string>();
   const keys = new Set<string>();
   const labels: LabelDef[] = p.labels.map((l, i) => {
-    if (!l || typeof l.name !== 'string' || l.name.trim() === '') throw configError(`labels[${i}].name`, `label ${i + 1} needs a name`);
+    if (!l || typeof l.name !== 'string' || l.name.trim() === '')
+      throw configError(`labels[${i}].name`, `label ${i + 1} needs a name`);
     const name = l.name.trim();
-    if (name.includes('|')) throw configError(`labels[${i}].name`, `label "${name}": "|" separates labels in exported files and cannot be part of a name`);
+    if (name.includes('|'))
+      throw configError(
+        `labels[${i}].name`,
+        `label "${name}": "|" separates labels in exported files and cannot be part of a name`,
+      );
     if (names.has(name)) throw configError(`labels[${i}].name`, `label "${name}" appears twice`);
     names.add(name);
     const hotkey = typeof l.hotkey === 'string' ? l.hotkey : '';
-    if (!HOTKEY_RE.test(hotkey)) throw configError(`labels[${i}].hotkey`, `label "${name}": the hotkey must be one key, 1–9 or a letter, got ${JSON.stringify(l.hotkey)}`);
-    if (keys.has(hotkey.toLowerCase())) throw configError(`labels[${i}].hotkey`, `label "${name}": hotkey "${hotkey}" is already used`);
+    if (!HOTKEY_RE.test(hotkey))
+      throw configError(
+        `labels[${i}].hotkey`,
+        `label "${name}": the hotkey must be one key, 1–9 or a letter, got ${JSON.stringify(l.hotkey)}`,
+      );
+    if (keys.has(hotkey.toLowerCase()))
+      throw configError(`labels[${i}].hotkey`, `label "${name}": hotkey "${hotkey}" is already used`);
     keys.add(hotkey.toLowerCase());
-    if (typeof l.color !== 'string' || l.color.length > 64) throw configError(`labels[${i}].color`, `label "${name}": colour must be a CSS colour string`);
+    if (typeof l.color !== 'string' || l.color.length > 64)
+      throw configError(`labels[${i}].color`, `label "${name}": colour must be a CSS colour string`);
     const def: LabelDef = { name, color: l.color, hotkey };
     if (l.description !== undefined) {
-      if (typeof l.description !== 'string') throw configError(`labels[${i}].description`, `label "${name}": description must be text`);
+      if (typeof l.description !== 'string')
+        throw configError(`labels[${i}].description`, `label "${name}": description must be text`);
       def.description = l.description;
     }
     return def;
@@ -164,7 +186,8 @@ export function validateProject(p: NewProject): NewProject {
     if (typeof p.guidelines !== 'string') throw configError('guidelines', 'guidelines must be text');
     out.guidelines = p.guidelines;
   }
-  if (p.sample !== undefined && typeof p.sample !== 'boolean') throw configError('sample', 'sample must be true or false');
+  if (p.sample !== undefined && typeof p.sample !== 'boolean')
+    throw configError('sample', 'sample must be true or false');
   if (p.sample) out.sample = true;
   if (p.overlap !== undefined && p.overlap !== null) out.overlap = validateOverlap(p.overlap);
   return out;

@@ -19,6 +19,9 @@ export function isInside(parent: string, child: string): boolean {
  * real path of `root`; undefined otherwise (missing, or a link out of `root`).
  */
 export async function realPathInside(root: string, file: string): Promise<string | undefined> {
-  const [realRoot, real] = await Promise.all([realpath(root).catch(() => undefined), realpath(file).catch(() => undefined)]);
+  const [realRoot, real] = await Promise.all([
+    realpath(root).catch(() => undefined),
+    realpath(file).catch(() => undefined),
+  ]);
   return realRoot && real && isInside(realRoot, real) ? real : undefined;
 }

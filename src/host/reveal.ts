@@ -27,13 +27,15 @@ function refused(why: string): DistilleryError {
 
 /** The real path of `file` when the scope allows revealing it; a DistilleryError otherwise. */
 export async function revealablePath(file: unknown, scope: RevealScope): Promise<string> {
-  if (typeof file !== 'string' || file === '' || file.length > MAX_PATH || file.includes('\0')) throw refused('it needs the path of a file');
+  if (typeof file !== 'string' || file === '' || file.length > MAX_PATH || file.includes('\0'))
+    throw refused('it needs the path of a file');
   if (!path.isAbsolute(file)) throw refused(`not an absolute path: ${JSON.stringify(file.slice(0, 200))}`);
   let real: string;
   try {
     real = await realpath(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new DistilleryError('NOT_FOUND', `no such file: ${file}`, { field: 'file' });
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new DistilleryError('NOT_FOUND', `no such file: ${file}`, { field: 'file' });
     throw e;
   }
   if (scope.written?.has(real) || scope.written?.has(path.resolve(file))) {

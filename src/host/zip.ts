@@ -36,7 +36,12 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 }
 
 /** Zips the folder `dir` as `<root>/…` into `outFile` (written atomically). */
-export async function zipFolder(dir: string, outFile: string, root = path.basename(dir), fs: HostFs = nodeFs): Promise<void> {
+export async function zipFolder(
+  dir: string,
+  outFile: string,
+  root = path.basename(dir),
+  fs: HostFs = nodeFs,
+): Promise<void> {
   const files: ZipFile[] = [];
   for (const rel of await listFiles(dir)) {
     const file = path.join(dir, rel);
@@ -64,7 +69,16 @@ export function zipBytes(files: readonly ZipFile[]): Buffer {
     const stored = deflated.length >= data.length;
     const body = stored ? data : deflated;
     const name = Buffer.from(f.name, 'utf8');
-    const e: Entry = { name: name.toString('utf8'), crc: crc32(data) >>> 0, method: stored ? 0 : 8, size: data.length, compressedSize: body.length, offset, time, date };
+    const e: Entry = {
+      name: name.toString('utf8'),
+      crc: crc32(data) >>> 0,
+      method: stored ? 0 : 8,
+      size: data.length,
+      compressedSize: body.length,
+      offset,
+      time,
+      date,
+    };
     const h = Buffer.alloc(30);
     h.writeUInt32LE(0x04034b50, 0);
     h.writeUInt16LE(20, 4);

@@ -29,10 +29,17 @@ async function boot(o: { lock?: boolean; appPath?: string } = {}) {
   return { fake, main, started };
 }
 
-function fromWindow(fake: typeof import('../../test/doubles/fake-electron'), win: InstanceType<typeof fake.BrowserWindow>) {
+function fromWindow(
+  fake: typeof import('../../test/doubles/fake-electron'),
+  win: InstanceType<typeof fake.BrowserWindow>,
+) {
   const handler = fake.ipcMain.handlers.get('distillery:call')!;
   return (name: string, ...args: unknown[]) =>
-    handler({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, name, args) as Promise<{ ok: boolean; result?: unknown; error?: { code: string } }>;
+    handler({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, name, args) as Promise<{
+      ok: boolean;
+      result?: unknown;
+      error?: { code: string };
+    }>;
 }
 
 beforeEach(() => {
@@ -50,8 +57,12 @@ describe('main process (without the Electron binary)', () => {
 
   it('registers the app scheme as privileged before anything else, and enables the sandbox', async () => {
     const { fake } = await boot();
-    expect(fake.calls.indexOf('registerSchemesAsPrivileged')).toBeLessThan(fake.calls.indexOf('requestSingleInstanceLock'));
-    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(fake.calls.indexOf('registerSchemesAsPrivileged')).toBeLessThan(
+      fake.calls.indexOf('requestSingleInstanceLock'),
+    );
+    expect(fake.protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
     expect(fake.app.sandboxed).toBe(true);
   });
 
@@ -89,12 +100,23 @@ describe('main process (without the Electron binary)', () => {
     const win = fake.BrowserWindow.instances[0];
     const call = fromWindow(fake, win);
     expect(await call('projects.list')).toEqual({ ok: true, result: [] });
-    const created = await call('projects.create', { name: '外卖评论', task: 'binary', labels: [{ name: 'pos', color: '#0a0', hotkey: '1' }, { name: 'neg', color: '#a00', hotkey: '2' }] });
+    const created = await call('projects.create', {
+      name: '外卖评论',
+      task: 'binary',
+      labels: [
+        { name: 'pos', color: '#0a0', hotkey: '1' },
+        { name: 'neg', color: '#a00', hotkey: '2' },
+      ],
+    });
     expect(created.ok).toBe(true);
     const p = created.result as { id: string; folder: string };
     expect(p.folder.startsWith(path.join(fake.userData, 'projects'))).toBe(true);
     expect(readdirSync(path.join(fake.userData, 'projects'))).toHaveLength(1);
-    expect(await call('journal.append', p.id, [{ docId: 'd1', labels: ['pos'], source: 'human', who: 'me', at: new Date().toISOString(), action: 'label' }])).toEqual({ ok: true, result: null });
+    expect(
+      await call('journal.append', p.id, [
+        { docId: 'd1', labels: ['pos'], source: 'human', who: 'me', at: new Date().toISOString(), action: 'label' },
+      ]),
+    ).toEqual({ ok: true, result: null });
     expect(((await call('journal.read', p.id)).result as unknown[]).length).toBe(1);
     expect(await call('jobs.status', 'nope')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
 
@@ -104,13 +126,33 @@ describe('main process (without the Electron binary)', () => {
     child.emit('message', { type: 'ready', pid: child.pid });
     await vi.waitFor(() => expect(child.posted.some((m) => (m as { method?: string }).method === 'info')).toBe(true));
     for (const m of child.posted as { type: string; callId: number; method: string }[]) {
-      if (m.method === 'info') child.emit('message', { type: 'reply', callId: m.callId, ok: true, result: { backend: 'wasm', skipped: [], pid: child.pid } });
+      if (m.method === 'info')
+        child.emit('message', {
+          type: 'reply',
+          callId: m.callId,
+          ok: true,
+          result: { backend: 'wasm', skipped: [], pid: child.pid },
+        });
     }
-    expect(await info).toMatchObject({ ok: true, result: { mode: 'electron', backend: 'wasm', locale: 'zh-CN', separateDatabase: false } });
+    expect(await info).toMatchObject({
+      ok: true,
+      result: { mode: 'electron', backend: 'wasm', locale: 'zh-CN', separateDatabase: false },
+    });
 
     // A job's status changes reach the window as 'distillery:job' events.
-    const labeled = Array.from({ length: 12 }, (_, i) => ({ id: `d${i}`, text: `text ${i}`, labels: [i % 2 ? 'pos' : 'neg'] }));
-    const started = await call('jobs.start', { kind: 'train-student', projectId: p.id, task: 'binary', labels: ['pos', 'neg'], docs: { labeled }, options: { epochs: 1 } });
+    const labeled = Array.from({ length: 12 }, (_, i) => ({
+      id: `d${i}`,
+      text: `text ${i}`,
+      labels: [i % 2 ? 'pos' : 'neg'],
+    }));
+    const started = await call('jobs.start', {
+      kind: 'train-student',
+      projectId: p.id,
+      task: 'binary',
+      labels: ['pos', 'neg'],
+      docs: { labeled },
+      options: { epochs: 1 },
+    });
     expect(started.ok).toBe(true);
     const id = (started.result as { id: string }).id;
     const events = win.webContents.sent.filter(([c]) => c === 'distillery:job').map(([, s]) => s as JobStatus);

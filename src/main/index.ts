@@ -14,7 +14,17 @@ import { createBackend, VERSION, type Backend } from '../host/api-backend';
 import { flushBeforeClose } from './close-flush';
 import { registerIpc } from './ipc';
 import { utilityWorker } from './worker-launcher';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appPages, appProtocolHandler, contentSecurityPolicy, createMainWindow, installMenu, menuLocale, secureSession } from './window';
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appPages,
+  appProtocolHandler,
+  contentSecurityPolicy,
+  createMainWindow,
+  installMenu,
+  menuLocale,
+  secureSession,
+} from './window';
 
 export interface AppLayout {
   /** The folder holding package.json (`electron .`). */
@@ -65,7 +75,13 @@ async function ready(): Promise<Started> {
   installMenu(locale, { mac: process.platform === 'darwin', dev: !app.isPackaged });
   app.setAboutPanelOptions({ applicationName: 'Distillery', applicationVersion: VERSION });
 
-  const backend = createBackend({ root: layout.projectsRoot, mode: 'electron', launcher: utilityWorker(layout.workerEntry), locale, log });
+  const backend = createBackend({
+    root: layout.projectsRoot,
+    mode: 'electron',
+    launcher: utilityWorker(layout.workerEntry),
+    locale,
+    log,
+  });
   registerIpc({
     backend,
     subscribe: (l) => backend.subscribe(l),

@@ -12,7 +12,14 @@ vi.mock('electron', () => import('../../test/doubles/fake-electron'));
 const fake = await import('../../test/doubles/fake-electron');
 const { CALL_CHANNEL, JOB_CHANNEL, registerIpc } = await import('./ipc');
 
-const project: ProjectMeta = { id: 'p1', name: 'Reviews', task: 'binary', labels: [], createdAt: '2025-01-01T00:00:00Z', folder: '/projects/p1' };
+const project: ProjectMeta = {
+  id: 'p1',
+  name: 'Reviews',
+  task: 'binary',
+  labels: [],
+  createdAt: '2025-01-01T00:00:00Z',
+  folder: '/projects/p1',
+};
 
 function setup() {
   const ours = new fake.FakeWebContents('app://distillery/index.html');
@@ -63,7 +70,10 @@ function setup() {
   const handler = fake.ipcMain.handlers.get('distillery:call')!;
   const invoke = (name: unknown, args: unknown, from: { sender?: unknown; senderFrame?: unknown } = {}) => {
     calls.push([name, args]);
-    const event = { sender: from.sender ?? ours, senderFrame: 'senderFrame' in from ? from.senderFrame : ours.mainFrame } as unknown as IpcMainInvokeEvent;
+    const event = {
+      sender: from.sender ?? ours,
+      senderFrame: 'senderFrame' in from ? from.senderFrame : ours.mainFrame,
+    } as unknown as IpcMainInvokeEvent;
     return handler(event, name, args);
   };
   return { ours, windows, backend, invoke, listeners, journalListeners, log, dispose };
@@ -114,18 +124,36 @@ describe('IPC (main side)', () => {
 
   it('rejects an unknown call name', async () => {
     const { invoke, backend } = setup();
-    for (const name of ['projects.delete', 'constructor', '__proto__', 'projects.list.call', 'jobs.subscribe', 'store.root', 'router.dispose', 'dispose', 42, undefined, { toString: () => 'projects.list' }]) {
+    for (const name of [
+      'projects.delete',
+      'constructor',
+      '__proto__',
+      'projects.list.call',
+      'jobs.subscribe',
+      'store.root',
+      'router.dispose',
+      'dispose',
+      42,
+      undefined,
+      { toString: () => 'projects.list' },
+    ]) {
       const r = await invoke(name, []);
       expect(r, String(name)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', details: { field: 'call' } } });
     }
     expect(backend.projects.list).not.toHaveBeenCalled();
-    expect(await invoke('projects.list', { 0: 'x' })).toMatchObject({ ok: false, error: { code: 'CONFIG', details: { field: 'args' } } });
+    expect(await invoke('projects.list', { 0: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG', details: { field: 'args' } },
+    });
   });
 
   it('errors arrive as WireError, without stacks', async () => {
     const { invoke, log } = setup();
     const nf = (await invoke('jobs.status', ['nope'])) as { ok: false; error: Record<string, unknown> };
-    expect(nf).toEqual({ ok: false, error: { name: 'DistilleryError', code: 'NOT_FOUND', message: 'no job "nope"', details: { field: 'id' } } });
+    expect(nf).toEqual({
+      ok: false,
+      error: { name: 'DistilleryError', code: 'NOT_FOUND', message: 'no job "nope"', details: { field: 'id' } },
+    });
     const internal = (await invoke('exports.dataset', [{}])) as { ok: false; error: Record<string, unknown> };
     expect(internal.error).toEqual({ name: 'Error', code: 'INTERNAL', message: 'disk on fire', details: {} });
     expect(log.some((l) => l.startsWith('exports.dataset failed') && l.includes('disk on fire'))).toBe(true);
@@ -137,7 +165,12 @@ describe('IPC (main side)', () => {
     const gone = new fake.FakeWebContents();
     gone.destroyed = true;
     windows.push(gone);
-    const s: JobStatus = { id: 'j1', kind: 'train-student', state: 'running', progress: { phase: 'epoch', done: 1, total: 5 } };
+    const s: JobStatus = {
+      id: 'j1',
+      kind: 'train-student',
+      state: 'running',
+      progress: { phase: 'epoch', done: 1, total: 5 },
+    };
     for (const l of listeners) l(s);
     expect(ours.sent).toEqual([['distillery:job', s]]);
     expect(gone.sent).toEqual([]);
@@ -174,7 +207,11 @@ describe('IPC: desktop.showItemInFolder', () => {
     const t = setup();
     t.backend.projects.list.mockResolvedValue([{ ...project, folder }]);
     fake.shell.shown.length = 0;
-    return { ...t, show: (file: unknown, from?: { sender?: unknown; senderFrame?: unknown }) => t.invoke('desktop.showItemInFolder', [file], from) };
+    return {
+      ...t,
+      show: (file: unknown, from?: { sender?: unknown; senderFrame?: unknown }) =>
+        t.invoke('desktop.showItemInFolder', [file], from),
+    };
   }
 
   it('shows a file the app wrote in a project folder, through shell.showItemInFolder', async () => {
@@ -186,13 +223,32 @@ describe('IPC: desktop.showItemInFolder', () => {
 
   it('refuses paths outside the project folders, relative paths, links out and the folder itself; shows nothing', async () => {
     const { show, log } = reveal();
-    for (const file of [outside, path.join(folder, '..', '..', 'outside.txt'), sibling, link, folder, path.join(tmp, 'projects'), '/', 'exports/dataset-20250101.csv', './journal.jsonl']) {
-      expect(await show(file), file).toMatchObject({ ok: false, error: { code: 'CONFIG', details: { field: 'file', status: 403 } } });
+    for (const file of [
+      outside,
+      path.join(folder, '..', '..', 'outside.txt'),
+      sibling,
+      link,
+      folder,
+      path.join(tmp, 'projects'),
+      '/',
+      'exports/dataset-20250101.csv',
+      './journal.jsonl',
+    ]) {
+      expect(await show(file), file).toMatchObject({
+        ok: false,
+        error: { code: 'CONFIG', details: { field: 'file', status: 403 } },
+      });
     }
     for (const bad of [undefined, 42, '', { toString: () => exported }, `${exported}\0.png`, 'x'.repeat(5000)]) {
-      expect(await show(bad), String(bad)).toMatchObject({ ok: false, error: { code: 'CONFIG', details: { status: 403 } } });
+      expect(await show(bad), String(bad)).toMatchObject({
+        ok: false,
+        error: { code: 'CONFIG', details: { status: 403 } },
+      });
     }
-    expect(await show(path.join(folder, 'exports', 'missing.csv'))).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await show(path.join(folder, 'exports', 'missing.csv'))).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(fake.shell.shown).toEqual([]);
     expect(log.filter((l) => l.startsWith('Show in folder refused')).length).toBeGreaterThanOrEqual(9);
   });
@@ -218,8 +274,14 @@ describe('IPC: desktop.showItemInFolder', () => {
     const { isApiCall } = await import('../shared/api-calls');
     expect(isApiCall('desktop.showItemInFolder')).toBe(false);
     const { invoke } = reveal();
-    expect(await invoke('desktop.showItemInFolder', { 0: exported })).toMatchObject({ ok: false, error: { code: 'CONFIG', details: { field: 'args' } } });
-    expect(await invoke('desktop.openExternal', ['https://example.com'])).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await invoke('desktop.showItemInFolder', { 0: exported })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG', details: { field: 'args' } },
+    });
+    expect(await invoke('desktop.openExternal', ['https://example.com'])).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(fake.shell.shown).toEqual([]);
   });
 });

@@ -74,7 +74,10 @@ function noteWritten(name: string, result: unknown, o: IpcOptions): void {
 }
 
 /** Why an IPC event may not be served (undefined when it may). */
-export function senderProblem(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, o: Pick<IpcOptions, 'isOwnUrl' | 'windows'>): string | undefined {
+export function senderProblem(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  o: Pick<IpcOptions, 'isOwnUrl' | 'windows'>,
+): string | undefined {
   const wc = event.sender;
   if (!wc || !o.windows().includes(wc) || wc.isDestroyed()) return 'not from the workbench window';
   const frame = event.senderFrame;
@@ -89,7 +92,12 @@ function forbidden(why: string): WireError {
 }
 
 /** Handles one `distillery:call`; exported for tests. Never throws: errors travel as WireError. */
-export async function handleCall(event: IpcMainInvokeEvent, name: unknown, args: unknown, o: IpcOptions): Promise<IpcReply> {
+export async function handleCall(
+  event: IpcMainInvokeEvent,
+  name: unknown,
+  args: unknown,
+  o: IpcOptions,
+): Promise<IpcReply> {
   const shown = typeof name === 'string' ? name.slice(0, 100) : typeof name;
   const why = senderProblem(event, o);
   if (why) {

@@ -51,13 +51,26 @@ describe('window options', () => {
 describe('navigation and new windows', () => {
   const setup = (devUrl?: string) => {
     const log: string[] = [];
-    const win = w.createMainWindow({ preload: '/p.cjs', pages: w.appPages(devUrl), log: (m) => log.push(m) }) as unknown as InstanceType<typeof fake.BrowserWindow>;
+    const win = w.createMainWindow({
+      preload: '/p.cjs',
+      pages: w.appPages(devUrl),
+      log: (m) => log.push(m),
+    }) as unknown as InstanceType<typeof fake.BrowserWindow>;
     return { wc: win.webContents, log };
   };
 
   it('denies navigation to anything but the app', () => {
     const { wc, log } = setup();
-    for (const url of ['https://evil.example/', 'http://127.0.0.1:8765/', 'file:///etc/passwd', 'app://distillery.evil/', 'app://evil/index.html', 'app://x@evil/', 'javascript:alert(1)', 'not a url'])
+    for (const url of [
+      'https://evil.example/',
+      'http://127.0.0.1:8765/',
+      'file:///etc/passwd',
+      'app://distillery.evil/',
+      'app://evil/index.html',
+      'app://x@evil/',
+      'javascript:alert(1)',
+      'not a url',
+    ])
       expect(wc.fire('will-navigate', url), url).toBe(true);
     expect(wc.fire('will-navigate', 'app://distillery/index.html#/annotate')).toBe(false);
     expect(wc.fire('will-redirect', 'https://evil.example/')).toBe(true);
@@ -99,16 +112,27 @@ describe('Content-Security-Policy', () => {
     expect(d['frame-src']).toEqual(["'none'"]);
     expect(d['frame-ancestors']).toEqual(["'none'"]);
     expect(csp).not.toMatch(/unsafe-eval|\*/);
-    expect(w.contentSecurityPolicy('http://localhost:5173')).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173");
+    expect(w.contentSecurityPolicy('http://localhost:5173')).toContain(
+      "connect-src 'self' http://localhost:5173 ws://localhost:5173",
+    );
   });
 
-  it('is set through webRequest on the app\'s http pages, replacing any other', () => {
+  it("is set through webRequest on the app's http pages, replacing any other", () => {
     const pages = w.appPages('http://localhost:5173/');
     w.secureSession(fake.session.defaultSession as unknown as Electron.Session, pages);
     const onHeaders = fake.session.defaultSession.headersReceived!;
     let got: { responseHeaders?: Record<string, string[]> } | undefined;
-    onHeaders({ url: 'http://localhost:5173/index.html', resourceType: 'mainFrame', responseHeaders: { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] } }, (r: typeof got) => (got = r));
-    expect(got!.responseHeaders!['Content-Security-Policy']).toEqual([w.contentSecurityPolicy('http://localhost:5173')]);
+    onHeaders(
+      {
+        url: 'http://localhost:5173/index.html',
+        resourceType: 'mainFrame',
+        responseHeaders: { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] },
+      },
+      (r: typeof got) => (got = r),
+    );
+    expect(got!.responseHeaders!['Content-Security-Policy']).toEqual([
+      w.contentSecurityPolicy('http://localhost:5173'),
+    ]);
     expect(got!.responseHeaders!['content-security-policy']).toBeUndefined();
     expect(got!.responseHeaders!['Content-Type']).toEqual(['text/html']);
     onHeaders({ url: 'https://other.example/', responseHeaders: {} }, (r: typeof got) => (got = r));
@@ -162,7 +186,14 @@ describe('the app:// scheme', () => {
 
   it('never leaves the renderer folder or serves another host', async () => {
     const secret = path.basename(rendererDir) + '-secret.txt';
-    for (const url of [`app://distillery/../${secret}`, `app://distillery/%2e%2e/${secret}`, `app://distillery/..%2f${secret}`, `app://distillery/%2e%2e%5c${secret}`, 'app://distillery/%00', `app://other/index.html`]) {
+    for (const url of [
+      `app://distillery/../${secret}`,
+      `app://distillery/%2e%2e/${secret}`,
+      `app://distillery/..%2f${secret}`,
+      `app://distillery/%2e%2e%5c${secret}`,
+      'app://distillery/%00',
+      `app://other/index.html`,
+    ]) {
       expect(String(await w.resolveAppFile(rendererDir, url)), url).not.toMatch(/secret/);
       const r = await handler(new Request(url));
       expect(await r.text(), url).not.toContain('secret');
@@ -180,7 +211,8 @@ describe('the app:// scheme', () => {
 });
 
 describe('menu', () => {
-  const labels = (t: Electron.MenuItemConstructorOptions[]): string[] => t.flatMap((i) => [i.label ?? '', ...(Array.isArray(i.submenu) ? labels(i.submenu) : [])]).filter(Boolean);
+  const labels = (t: Electron.MenuItemConstructorOptions[]): string[] =>
+    t.flatMap((i) => [i.label ?? '', ...(Array.isArray(i.submenu) ? labels(i.submenu) : [])]).filter(Boolean);
 
   it('follows the system language: zh-CN or English', () => {
     expect(w.menuLocale('zh-CN')).toBe('zh-CN');
@@ -195,7 +227,8 @@ describe('menu', () => {
   });
 
   it('is minimal: developer tools only in development, an app menu on macOS', () => {
-    const roles = (t: Electron.MenuItemConstructorOptions[]): string[] => t.flatMap((i) => [String(i.role ?? ''), ...(Array.isArray(i.submenu) ? roles(i.submenu) : [])]).filter(Boolean);
+    const roles = (t: Electron.MenuItemConstructorOptions[]): string[] =>
+      t.flatMap((i) => [String(i.role ?? ''), ...(Array.isArray(i.submenu) ? roles(i.submenu) : [])]).filter(Boolean);
     expect(roles(w.menuTemplate('en', { mac: false, dev: false }))).not.toContain('toggleDevTools');
     expect(roles(w.menuTemplate('en', { mac: false, dev: true }))).toContain('toggleDevTools');
     expect(w.menuTemplate('en', { mac: true, dev: false })[0].label).toBe('Distillery');

@@ -85,7 +85,6 @@ export function contentSecurityPolicy(devOrigin?: string): string {
   ].join('; ');
 }
 
-
 /**
  * The file under `rendererDir` an app:// URL names, or undefined when it names none: another host,
  * a path that climbs out of the folder. Paths without an extension are app routes (index.html).
@@ -120,18 +119,31 @@ export async function resolveAppFile(rendererDir: string, url: string): Promise<
 /** The app:// protocol handler: the renderer's files, each with the CSP and no-sniff headers. */
 export function appProtocolHandler(rendererDir: string, csp: string): (req: Request) => Promise<Response> {
   return async (req) => {
-    const headers = { 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return new Response('method not allowed', { status: 405, headers });
+    const headers = {
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-cache',
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return new Response('method not allowed', { status: 405, headers });
     const file = await resolveAppFile(rendererDir, req.url);
     const body = file ? await readFile(file).catch(() => undefined) : undefined;
     if (!file || !body) {
       const index = path.join(path.resolve(rendererDir), 'index.html');
-      const built = await stat(index).then((st) => st.isFile(), () => false);
-      const text = built ? 'not found' : `The workbench UI is not built: ${index} is missing. Run \`npx electron-vite build\` (or \`npm start\`).`;
+      const built = await stat(index).then(
+        (st) => st.isFile(),
+        () => false,
+      );
+      const text = built
+        ? 'not found'
+        : `The workbench UI is not built: ${index} is missing. Run \`npx electron-vite build\` (or \`npm start\`).`;
       return new Response(text, { status: 404, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
     }
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    return new Response(req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers: { ...headers, 'Content-Type': type } });
+    return new Response(req.method === 'HEAD' ? null : new Uint8Array(body), {
+      status: 200,
+      headers: { ...headers, 'Content-Type': type },
+    });
   };
 }
 
@@ -147,13 +159,17 @@ export function secureSession(ses: Session, pages: AppPages): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     if (!pages.isOwn(details.url)) return callback({});
     const responseHeaders = { ...(details.responseHeaders ?? {}) };
-    for (const k of Object.keys(responseHeaders)) if (k.toLowerCase() === 'content-security-policy') delete responseHeaders[k];
+    for (const k of Object.keys(responseHeaders))
+      if (k.toLowerCase() === 'content-security-policy') delete responseHeaders[k];
     responseHeaders['Content-Security-Policy'] = [csp];
     callback({ responseHeaders });
   });
-  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (details, callback) => {
-    callback({ cancel: !isOwnOrDevSocket(details.url, pages) });
-  });
+  ses.webRequest.onBeforeRequest(
+    { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] },
+    (details, callback) => {
+      callback({ cancel: !isOwnOrDevSocket(details.url, pages) });
+    },
+  );
   ses.setPermissionRequestHandler((_wc, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => ALLOWED_PERMISSIONS.has(permission));
 }
@@ -252,8 +268,52 @@ export function createMainWindow(o: WindowOptions): BrowserWindow {
 export type MenuLocale = 'zh-CN' | 'en';
 
 const MENU_TEXT = {
-  en: { file: 'File', edit: 'Edit', view: 'View', window: 'Window', help: 'Help', quit: 'Quit Distillery', close: 'Close Window', undo: 'Undo', redo: 'Redo', cut: 'Cut', copy: 'Copy', paste: 'Paste', selectAll: 'Select All', reload: 'Reload', devtools: 'Developer Tools', resetZoom: 'Actual Size', zoomIn: 'Zoom In', zoomOut: 'Zoom Out', fullscreen: 'Full Screen', minimize: 'Minimize', about: 'About Distillery' },
-  'zh-CN': { file: '文件', edit: '编辑', view: '视图', window: '窗口', help: '帮助', quit: '退出 Distillery', close: '关闭窗口', undo: '撤销', redo: '重做', cut: '剪切', copy: '复制', paste: '粘贴', selectAll: '全选', reload: '重新加载', devtools: '开发者工具', resetZoom: '实际大小', zoomIn: '放大', zoomOut: '缩小', fullscreen: '全屏', minimize: '最小化', about: '关于 Distillery' },
+  en: {
+    file: 'File',
+    edit: 'Edit',
+    view: 'View',
+    window: 'Window',
+    help: 'Help',
+    quit: 'Quit Distillery',
+    close: 'Close Window',
+    undo: 'Undo',
+    redo: 'Redo',
+    cut: 'Cut',
+    copy: 'Copy',
+    paste: 'Paste',
+    selectAll: 'Select All',
+    reload: 'Reload',
+    devtools: 'Developer Tools',
+    resetZoom: 'Actual Size',
+    zoomIn: 'Zoom In',
+    zoomOut: 'Zoom Out',
+    fullscreen: 'Full Screen',
+    minimize: 'Minimize',
+    about: 'About Distillery',
+  },
+  'zh-CN': {
+    file: '文件',
+    edit: '编辑',
+    view: '视图',
+    window: '窗口',
+    help: '帮助',
+    quit: '退出 Distillery',
+    close: '关闭窗口',
+    undo: '撤销',
+    redo: '重做',
+    cut: '剪切',
+    copy: '复制',
+    paste: '粘贴',
+    selectAll: '全选',
+    reload: '重新加载',
+    devtools: '开发者工具',
+    resetZoom: '实际大小',
+    zoomIn: '放大',
+    zoomOut: '缩小',
+    fullscreen: '全屏',
+    minimize: '最小化',
+    about: '关于 Distillery',
+  },
 } as const;
 
 export function menuLocale(systemLocale: string): MenuLocale {
@@ -274,7 +334,14 @@ export function menuTemplate(locale: MenuLocale, o: { mac: boolean; dev: boolean
     { role: 'togglefullscreen', label: t.fullscreen },
   ];
   return [
-    ...(o.mac ? [{ label: 'Distillery', submenu: [{ role: 'about', label: t.about }, { type: 'separator' }, { role: 'quit', label: t.quit }] } as MenuItemConstructorOptions] : []),
+    ...(o.mac
+      ? [
+          {
+            label: 'Distillery',
+            submenu: [{ role: 'about', label: t.about }, { type: 'separator' }, { role: 'quit', label: t.quit }],
+          } as MenuItemConstructorOptions,
+        ]
+      : []),
     { label: t.file, submenu: [o.mac ? { role: 'close', label: t.close } : { role: 'quit', label: t.quit }] },
     {
       label: t.edit,
@@ -289,7 +356,13 @@ export function menuTemplate(locale: MenuLocale, o: { mac: boolean; dev: boolean
       ],
     },
     { label: t.view, submenu: view },
-    { label: t.window, submenu: [{ role: 'minimize', label: t.minimize }, ...(o.mac ? [] : [{ role: 'close', label: t.close } as MenuItemConstructorOptions])] },
+    {
+      label: t.window,
+      submenu: [
+        { role: 'minimize', label: t.minimize },
+        ...(o.mac ? [] : [{ role: 'close', label: t.close } as MenuItemConstructorOptions]),
+      ],
+    },
     ...(o.mac ? [] : [{ label: t.help, submenu: [{ role: 'about', label: t.about }] } as MenuItemConstructorOptions]),
   ];
 }

@@ -1,7 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 
-const forks: { entry: string; child: EventEmitter & { pid: number; posted: unknown[]; killed: number; postMessage(m: unknown): void; kill(): boolean; stdout: null; stderr: null } }[] = [];
+const forks: {
+  entry: string;
+  child: EventEmitter & {
+    pid: number;
+    posted: unknown[];
+    killed: number;
+    postMessage(m: unknown): void;
+    kill(): boolean;
+    stdout: null;
+    stderr: null;
+  };
+}[] = [];
 vi.mock('electron', () => ({
   utilityProcess: {
     fork(entry: string) {
@@ -26,7 +37,7 @@ vi.mock('electron', () => ({
 }));
 
 describe('utilityWorker (Electron launcher, without the Electron binary)', () => {
-  it('adapts utilityProcess to the router\'s WorkerHandle', async () => {
+  it("adapts utilityProcess to the router's WorkerHandle", async () => {
     const { utilityWorker } = await import('./worker-launcher');
     const h = utilityWorker('/app/worker-entry.mjs')();
     expect(forks[0].entry).toBe('/app/worker-entry.mjs');

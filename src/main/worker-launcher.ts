@@ -7,9 +7,16 @@ import { utilityProcess } from 'electron';
 import type { FromWorker } from '../shared/worker-protocol';
 import type { WorkerExit, WorkerHandle, WorkerLauncher } from '../host/job-router';
 
-export function utilityWorker(entry: string, o: { env?: NodeJS.ProcessEnv; output?: NodeJS.WritableStream } = {}): WorkerLauncher {
+export function utilityWorker(
+  entry: string,
+  o: { env?: NodeJS.ProcessEnv; output?: NodeJS.WritableStream } = {},
+): WorkerLauncher {
   return (): WorkerHandle => {
-    const child = utilityProcess.fork(entry, [], { serviceName: 'Distillery worker', stdio: 'pipe', env: o.env ?? process.env });
+    const child = utilityProcess.fork(entry, [], {
+      serviceName: 'Distillery worker',
+      stdio: 'pipe',
+      env: o.env ?? process.env,
+    });
     const out = o.output ?? process.stderr;
     child.stdout?.on('data', (d: Buffer) => out.write(d));
     child.stderr?.on('data', (d: Buffer) => out.write(d));

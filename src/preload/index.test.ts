@@ -97,7 +97,21 @@ describe('preload', () => {
       if (!v || typeof v !== 'object') return;
       seen.push(v);
       for (const k of Object.keys(v)) {
-        expect(['invoke', 'send', 'sendSync', 'sendTo', 'on', 'once', 'removeListener', 'removeAllListeners', 'postMessage', 'ipcRenderer'], where).not.toContain(k);
+        expect(
+          [
+            'invoke',
+            'send',
+            'sendSync',
+            'sendTo',
+            'on',
+            'once',
+            'removeListener',
+            'removeAllListeners',
+            'postMessage',
+            'ipcRenderer',
+          ],
+          where,
+        ).not.toContain(k);
         const d = Object.getOwnPropertyDescriptor(v, k)!;
         expect(d.get, `${where}.${k} is a getter`).toBeUndefined();
         if (typeof d.value === 'object') walk(d.value, `${where}.${k}`);
@@ -118,14 +132,20 @@ describe('preload', () => {
       const fn = (api as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[g][m];
       const r = await fn(...args);
       expect(h.state.invoked.at(-1), name).toEqual(['distillery:call', name, args]);
-      if (!['jobs.cancel', 'journal.append', 'team.revoke', 'desktop.showItemInFolder'].includes(name)) expect(r, name).toEqual({ echo: name });
+      if (!['jobs.cancel', 'journal.append', 'team.revoke', 'desktop.showItemInFolder'].includes(name))
+        expect(r, name).toEqual({ echo: name });
       else expect(r, name).toBeUndefined();
     }
     expect(h.state.invoked).toHaveLength(Object.keys(METHODS).length - 2);
   });
 
   it('errors cross the bridge as plain WireErrors, rebuilt as DistilleryErrors in the page', async () => {
-    const w = { name: 'InputError', code: 'INPUT_PARSE', message: 'a.csv:3:7 unterminated quote', details: { file: 'a.csv', line: 3, column: 7 } };
+    const w = {
+      name: 'InputError',
+      code: 'INPUT_PARSE',
+      message: 'a.csv:3:7 unterminated quote',
+      details: { file: 'a.csv', line: 3, column: 7 },
+    };
     h.state.reply = { ok: false, error: w };
     const raw = await api.corpus.parse({ fileName: 'a.csv', base64: '' }).catch((e: unknown) => e);
     // What the preload rejects with is a plain object: the contextBridge copies it whole (an Error
@@ -133,13 +153,29 @@ describe('preload', () => {
     expect(raw).not.toBeInstanceOf(Error);
     expect(isBridgeError(raw)).toBe(true);
     expect(structuredClone(raw)).toEqual(raw);
-    const e = await withWireErrors(api).corpus.parse({ fileName: 'a.csv', base64: '' }).catch((x: unknown) => x);
+    const e = await withWireErrors(api)
+      .corpus.parse({ fileName: 'a.csv', base64: '' })
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DistilleryError);
     expect(e).toMatchObject({ code: 'INPUT_PARSE', message: w.message, details: w.details });
-    h.state.reply = { ok: false, error: { name: 'CancelledError', code: 'CANCELLED', message: 'cancelled', details: {} } };
-    expect(await withWireErrors(api).jobs.status('j').catch((x: unknown) => x)).toBeInstanceOf(CancelledError);
-    h.state.reply = { ok: false, error: { name: 'Forbidden', code: 'CONFIG', message: 'IPC call refused', details: { status: 403 } } };
-    expect(await withWireErrors(api).projects.list().catch((x: unknown) => x)).toMatchObject({ code: 'CONFIG', details: { status: 403 } });
+    h.state.reply = {
+      ok: false,
+      error: { name: 'CancelledError', code: 'CANCELLED', message: 'cancelled', details: {} },
+    };
+    expect(
+      await withWireErrors(api)
+        .jobs.status('j')
+        .catch((x: unknown) => x),
+    ).toBeInstanceOf(CancelledError);
+    h.state.reply = {
+      ok: false,
+      error: { name: 'Forbidden', code: 'CONFIG', message: 'IPC call refused', details: { status: 403 } },
+    };
+    expect(
+      await withWireErrors(api)
+        .projects.list()
+        .catch((x: unknown) => x),
+    ).toMatchObject({ code: 'CONFIG', details: { status: 403 } });
   });
 
   it('desktop.showItemInFolder: one invoke with the path; a refusal arrives as a DistilleryError', async () => {
@@ -147,20 +183,33 @@ describe('preload', () => {
     h.state.reply = { ok: true, result: null };
     await expect(withWireErrors(api).desktop.showItemInFolder(file)).resolves.toBeUndefined();
     expect(h.state.invoked.at(-1)).toEqual(['distillery:call', 'desktop.showItemInFolder', [file]]);
-    const refused = { name: 'DistilleryError', code: 'CONFIG', message: 'Show in folder refused: /etc/passwd is not a file the app wrote', details: { field: 'file', status: 403 } };
+    const refused = {
+      name: 'DistilleryError',
+      code: 'CONFIG',
+      message: 'Show in folder refused: /etc/passwd is not a file the app wrote',
+      details: { field: 'file', status: 403 },
+    };
     h.state.reply = { ok: false, error: refused };
-    const e = await withWireErrors(api).desktop.showItemInFolder('/etc/passwd').catch((x: unknown) => x);
+    const e = await withWireErrors(api)
+      .desktop.showItemInFolder('/etc/passwd')
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DistilleryError);
     expect(e).toMatchObject({ code: 'CONFIG', details: { status: 403 } });
   });
 
   it('a main process that does not answer is an INTERNAL error', async () => {
     h.state.reply = new Error("No handler registered for 'distillery:call'");
-    const e = await withWireErrors(api).projects.list().catch((x: unknown) => x);
+    const e = await withWireErrors(api)
+      .projects.list()
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DistilleryError);
     expect(e).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('No handler registered') });
     h.state.reply = undefined;
-    expect(await withWireErrors(api).projects.list().catch((x: unknown) => x)).toMatchObject({ code: 'INTERNAL' });
+    expect(
+      await withWireErrors(api)
+        .projects.list()
+        .catch((x: unknown) => x),
+    ).toMatchObject({ code: 'INTERNAL' });
     // Errors that are not the bridge's pass through unchanged.
     const plain = new TypeError('x');
     const wrapped = withWireErrors({ ...api, system: { info: () => Promise.reject(plain) } });
@@ -176,7 +225,12 @@ describe('preload', () => {
     });
     const ls = h.state.listeners.get('distillery:job')!;
     expect(ls.size).toBe(1); // one IPC listener, whatever the number of subscribers
-    const s: JobStatus = { id: 'j1', kind: 'distill', state: 'running', progress: { phase: 'epoch', done: 1, total: 3 } };
+    const s: JobStatus = {
+      id: 'j1',
+      kind: 'distill',
+      state: 'running',
+      progress: { phase: 'epoch', done: 1, total: 3 },
+    };
     const event = { sender: h.ipcRenderer, senderId: 0 };
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     for (const l of ls) (l as Listener)(event, s);

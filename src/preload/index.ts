@@ -37,15 +37,25 @@ export function createIpcApi(ipc: IpcLike): ElectronApi {
     try {
       reply = (await ipc.invoke(CALL_CHANNEL, name, args)) as CallReply;
     } catch (e) {
-      throw failure('INTERNAL', `the main process did not answer (${name}): ${e instanceof Error ? e.message : String(e)}`, name);
+      throw failure(
+        'INTERNAL',
+        `the main process did not answer (${name}): ${e instanceof Error ? e.message : String(e)}`,
+        name,
+      );
     }
-    if (!reply || typeof reply !== 'object' || !('ok' in reply)) throw failure('INTERNAL', `no reply from ${name}`, name);
+    if (!reply || typeof reply !== 'object' || !('ok' in reply))
+      throw failure('INTERNAL', `no reply from ${name}`, name);
     if (!reply.ok) throw toBridgeError(reply.error ?? toWire(new Error(`${name} failed`)));
     return API_TABLE[name].void ? undefined : reply.result;
   }
 
   const subscribe = subscriber<JobStatus>(ipc, JOB_CHANNEL, 'jobs.subscribe', (s) => typeof s.id === 'string');
-  const subscribeJournal = subscriber<JournalNews>(ipc, JOURNAL_CHANNEL, 'journal.subscribe', (n) => n.type === 'journal' && typeof n.projectId === 'string');
+  const subscribeJournal = subscriber<JournalNews>(
+    ipc,
+    JOURNAL_CHANNEL,
+    'journal.subscribe',
+    (n) => n.type === 'journal' && typeof n.projectId === 'string',
+  );
 
   // Desktop calls (not in serve mode) ride the same channel; main checks each before it runs.
   const api = clientFor([...API_CALLS, ...DESKTOP_CALLS], call);

@@ -16,10 +16,16 @@ describe('single-file components', () => {
       const script = compileScript(descriptor, { id: 'x', inlineTemplate: true });
       expect(script.content.length).toBeGreaterThan(0);
       if (descriptor.template) {
-        const tpl = compileTemplate({ source: descriptor.template.content, filename: f, id: 'x', compilerOptions: { bindingMetadata: script.bindings } });
+        const tpl = compileTemplate({
+          source: descriptor.template.content,
+          filename: f,
+          id: 'x',
+          compilerOptions: { bindingMetadata: script.bindings },
+        });
         expect(tpl.errors).toEqual([]);
       }
-      for (const s of descriptor.styles) expect(compileStyle({ source: s.content, filename: f, id: 'data-v-x', scoped: s.scoped }).errors).toEqual([]);
+      for (const s of descriptor.styles)
+        expect(compileStyle({ source: s.content, filename: f, id: 'data-v-x', scoped: s.scoped }).errors).toEqual([]);
     });
   }
 });

@@ -24,11 +24,26 @@ describe('agreementReport', () => {
     // π: p_e = .55² + .45² = .505 → (.7 − .505)/.495.
     expect(r.fleiss_kappa!).toBeCloseTo(0.195 / 0.495, 12);
     expect(r.observed_agreement!).toBeCloseTo(0.7, 12);
-    expect(r.pairs).toEqual([{ a: 'ann', b: 'bob', n_items: 50, agreement: 0.7, cohen_kappa: expect.closeTo(0.4, 12), krippendorff_alpha: expect.closeTo(0.4, 12) }]);
+    expect(r.pairs).toEqual([
+      {
+        a: 'ann',
+        b: 'bob',
+        n_items: 50,
+        agreement: 0.7,
+        cohen_kappa: expect.closeTo(0.4, 12),
+        krippendorff_alpha: expect.closeTo(0.4, 12),
+      },
+    ]);
     // Binary task: "neg vs rest" and "pos vs rest" are the same decision.
-    expect(r.labels.map((l) => [l.label, l.n_items, l.n_positive])).toEqual([['neg', 50, 55], ['pos', 50, 45]]);
+    expect(r.labels.map((l) => [l.label, l.n_items, l.n_positive])).toEqual([
+      ['neg', 50, 55],
+      ['pos', 50, 45],
+    ]);
     for (const l of r.labels) expect(l.cohen_kappa!).toBeCloseTo(0.4, 12);
-    expect(r.annotators.map((a) => [a.annotator, a.n_ratings, a.n_items, a.n_pairs, a.agreement])).toEqual([['ann', 50, 50, 50, 0.7], ['bob', 50, 50, 50, 0.7]]);
+    expect(r.annotators.map((a) => [a.annotator, a.n_ratings, a.n_items, a.n_pairs, a.agreement])).toEqual([
+      ['ann', 50, 50, 50, 0.7],
+      ['bob', 50, 50, 50, 0.7],
+    ]);
     expect(r.annotators[0]!.cohen_kappa!).toBeCloseTo(0.4, 12);
   });
 
@@ -73,7 +88,11 @@ describe('agreementReport', () => {
     expect([r.n_items, r.n_items_single]).toEqual([3, 1]);
     // Counts (0s, 1s): x (0, 2), y (1, 1), z (2, 0): P̄ = (1 + 0 + 1)/3; p = (1/2, 1/2), P̄_e = 1/2 → κ = 1/3.
     expect(r.fleiss_kappa!).toBeCloseTo(1 / 3, 12);
-    expect(r.pairs.map((p) => [p.a, p.b, p.n_items])).toEqual([['a', 'b', 1], ['a', 'c', 1], ['b', 'c', 1]]);
+    expect(r.pairs.map((p) => [p.a, p.b, p.n_items])).toEqual([
+      ['a', 'b', 1],
+      ['a', 'c', 1],
+      ['b', 'c', 1],
+    ]);
   });
 
   it('multi-label: α with MASI (hand-computed 0.5) or Jaccard; κ on exact sets; per-label binary decisions', () => {
@@ -81,7 +100,10 @@ describe('agreementReport', () => {
     const r = agreementReport(rs, { multiLabel: true });
     expect(r.alpha_distance).toBe('masi');
     expect(r.krippendorff_alpha!).toBeCloseTo(0.5, 12);
-    expect(agreementReport(rs, { multiLabel: true, setDistance: 'jaccard' }).krippendorff_alpha!).toBeCloseTo(4 / 7, 12);
+    expect(agreementReport(rs, { multiLabel: true, setDistance: 'jaccard' }).krippendorff_alpha!).toBeCloseTo(
+      4 / 7,
+      12,
+    );
     // Exact sets: agree on item 2 only; a uses {x}, {y}, b {x,y}, {y} → p_o = 1/2, p_e = 1/4 → κ = 1/3.
     expect(r.cohen_kappa!).toBeCloseTo(1 / 3, 12);
     const y = r.labels.find((l) => l.label === 'y')!;
@@ -92,9 +114,29 @@ describe('agreementReport', () => {
   });
 
   it('refuses a second rating of one item by one annotator, and has nulls (not NaN) without overlap', () => {
-    expect(() => agreementReport([{ item: '1', annotator: 'a', labels: ['x'] }, { item: '1', annotator: 'a', labels: ['y'] }], { multiLabel: false })).toThrow(/"a" rated item "1" twice/);
-    const r = agreementReport([{ item: '1', annotator: 'a', labels: ['x'] }, { item: '2', annotator: 'b', labels: ['y'] }], { multiLabel: false });
-    expect([r.n_items, r.krippendorff_alpha, r.fleiss_kappa, r.cohen_kappa, r.observed_agreement]).toEqual([0, null, null, null, null]);
+    expect(() =>
+      agreementReport(
+        [
+          { item: '1', annotator: 'a', labels: ['x'] },
+          { item: '1', annotator: 'a', labels: ['y'] },
+        ],
+        { multiLabel: false },
+      ),
+    ).toThrow(/"a" rated item "1" twice/);
+    const r = agreementReport(
+      [
+        { item: '1', annotator: 'a', labels: ['x'] },
+        { item: '2', annotator: 'b', labels: ['y'] },
+      ],
+      { multiLabel: false },
+    );
+    expect([r.n_items, r.krippendorff_alpha, r.fleiss_kappa, r.cohen_kappa, r.observed_agreement]).toEqual([
+      0,
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(r.pairs[0]).toMatchObject({ n_items: 0, agreement: null, cohen_kappa: null, krippendorff_alpha: null });
   });
 });

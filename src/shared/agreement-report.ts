@@ -135,7 +135,9 @@ export function agreementReport(ratings: readonly Rating[], o: AgreementOptions)
         n_positive: bin.reduce((s, u) => s + u.filter((x) => x === '1').length, 0),
         krippendorff_alpha: krippendorffAlpha(bin),
         fleiss_kappa: f.kappa,
-        ...(names.length === 2 ? { cohen_kappa: twoRaterKappa(shared, names as [string, string], (ls) => (ls.includes(label) ? '1' : '0')) } : {}),
+        ...(names.length === 2
+          ? { cohen_kappa: twoRaterKappa(shared, names as [string, string], (ls) => (ls.includes(label) ? '1' : '0')) }
+          : {}),
       };
     }),
     annotators: names.map((a) => annotatorVsRest(a, annotators.get(a)!, shared)),
@@ -144,9 +146,18 @@ export function agreementReport(ratings: readonly Rating[], o: AgreementOptions)
 }
 
 /** Cohen's κ of the only two annotators (rater order fixed by name, since κ's marginals are per rater). */
-function twoRaterKappa(shared: Map<string, readonly string[]>[], [a, b]: [string, string], category: (labels: readonly string[]) => string): number | null {
+function twoRaterKappa(
+  shared: Map<string, readonly string[]>[],
+  [a, b]: [string, string],
+  category: (labels: readonly string[]) => string,
+): number | null {
   if (shared.length === 0) return null;
-  return cohenKappaOrNull(...codes(shared.map((m) => category(m.get(a)!)), shared.map((m) => category(m.get(b)!))));
+  return cohenKappaOrNull(
+    ...codes(
+      shared.map((m) => category(m.get(a)!)),
+      shared.map((m) => category(m.get(b)!)),
+    ),
+  );
 }
 
 /** Category keys → small integers, for the κ functions. */
@@ -166,7 +177,10 @@ function fleissOf(units: string[][]): { kappa: number | null; note?: string } {
   const sizes = new Set(units.map((u) => u.length));
   if (sizes.size > 1) {
     const sorted = [...sizes].sort((x, y) => x - y);
-    return { kappa: null, note: `items have ${sorted[0]}–${sorted.at(-1)} ratings each; Fleiss' κ needs the same number on every item (Krippendorff's α allows any)` };
+    return {
+      kappa: null,
+      note: `items have ${sorted[0]}–${sorted.at(-1)} ratings each; Fleiss' κ needs the same number on every item (Krippendorff's α allows any)`,
+    };
   }
   const cats = [...new Set(units.flat())];
   const kappa = fleissKappa(units.map((u) => cats.map((c) => u.filter((x) => x === c).length)));
@@ -186,7 +200,11 @@ function observedAgreement(units: string[][]): number | null {
   return n ? agree / n : null;
 }
 
-function pairTable(shared: Map<string, readonly string[]>[], names: string[], alphaOf: (units: (readonly string[])[][]) => number | null): PairAgreement[] {
+function pairTable(
+  shared: Map<string, readonly string[]>[],
+  names: string[],
+  alphaOf: (units: (readonly string[])[][]) => number | null,
+): PairAgreement[] {
   const out: PairAgreement[] = [];
   for (let i = 0; i < names.length; i++) {
     for (let j = i + 1; j < names.length; j++) {

@@ -62,7 +62,8 @@ export function fleissKappa(counts: readonly (readonly number[])[]): number | nu
   const colSums = new Float64Array(K);
   let sumP = 0;
   counts.forEach((row, i) => {
-    if (row.length !== K) throw new RangeError(`fleissKappa: item ${i + 1} has ${row.length} categories, item 1 has ${K}`);
+    if (row.length !== K)
+      throw new RangeError(`fleissKappa: item ${i + 1} has ${row.length} categories, item 1 has ${K}`);
     let total = 0;
     let sq = 0;
     row.forEach((x, j) => {
@@ -70,7 +71,10 @@ export function fleissKappa(counts: readonly (readonly number[])[]): number | nu
       sq += x * x;
       colSums[j]! += x;
     });
-    if (total !== m) throw new RangeError(`fleissKappa: item ${i + 1} has ${total} ratings, item 1 has ${m}; Fleiss' κ needs the same number per item`);
+    if (total !== m)
+      throw new RangeError(
+        `fleissKappa: item ${i + 1} has ${total} ratings, item 1 has ${m}; Fleiss' κ needs the same number per item`,
+      );
     sumP += (sq - m) / (m * (m - 1));
   });
   const pBar = sumP / N;
@@ -92,7 +96,11 @@ export type Distance<T> = (a: T, b: T) => number;
  * α = 1 − (n − 1) · Σ_ck o_ck δ_ck / Σ_ck n_c n_k δ_ck, with n the number of pairable values.
  * null where undefined: fewer than 2 pairable values, or no variation at all (D_e = 0).
  */
-export function krippendorffAlpha<T>(units: readonly (readonly T[])[], key: (v: T) => string = String, distance?: Distance<T>): number | null {
+export function krippendorffAlpha<T>(
+  units: readonly (readonly T[])[],
+  key: (v: T) => string = String,
+  distance?: Distance<T>,
+): number | null {
   const index = new Map<string, number>();
   const values: T[] = [];
   /** Coincidences o_ck, sparse: c * V + k is not known yet, so key by pair of indices. */
@@ -124,7 +132,9 @@ export function krippendorffAlpha<T>(units: readonly (readonly T[])[], key: (v: 
     n += m;
   }
   if (n < 2) return null;
-  const d: Distance<number> = distance ? (c, k) => (c === k ? 0 : distance(values[c]!, values[k]!)) : (c, k) => (c === k ? 0 : 1);
+  const d: Distance<number> = distance
+    ? (c, k) => (c === k ? 0 : distance(values[c]!, values[k]!))
+    : (c, k) => (c === k ? 0 : 1);
   let observed = 0;
   for (const [pair, w] of o) {
     const [c, k] = pair.split(',').map(Number) as [number, number];

@@ -14,7 +14,9 @@ const ALL_CALLS = Object.keys(API_TABLE) as CallName[];
 /** Every call both transports carry, "<group>.<method>". */
 export const API_CALLS: readonly ApiCall[] = ALL_CALLS.filter((c): c is ApiCall => !API_TABLE[c].desktop);
 /** The desktop app's own calls, "desktop.<method>" (IPC only). */
-export const DESKTOP_CALLS: readonly DesktopCall[] = ALL_CALLS.filter((c): c is DesktopCall => API_TABLE[c].desktop === true);
+export const DESKTOP_CALLS: readonly DesktopCall[] = ALL_CALLS.filter(
+  (c): c is DesktopCall => API_TABLE[c].desktop === true,
+);
 
 export function isApiCall(name: unknown): name is ApiCall {
   return typeof name === 'string' && (API_CALLS as readonly string[]).includes(name);
@@ -45,7 +47,8 @@ export function clientFor<C extends CallName>(names: readonly C[], send: SendCal
  * list `args` from the wire.
  */
 export async function callByName<C extends CallName>(groups: ApiGroups<C>, name: C, args: unknown): Promise<unknown> {
-  if (!Array.isArray(args)) throw new DistilleryError('CONFIG', `${name}: the arguments must be a JSON array`, { field: 'args' });
+  if (!Array.isArray(args))
+    throw new DistilleryError('CONFIG', `${name}: the arguments must be a JSON array`, { field: 'args' });
   return methodOf(groups, name)(...args);
 }
 

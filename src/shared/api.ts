@@ -147,7 +147,10 @@ export interface SimulationResult {
   model: string;
   runs: number;
   full_data: { accuracy: number; macro_f1: number };
-  strategies: Record<string, { curve: SimulationCurvePoint[]; aulc: number; aulc_std: number; labels_to_95: number | null }>;
+  strategies: Record<
+    string,
+    { curve: SimulationCurvePoint[]; aulc: number; aulc_std: number; labels_to_95: number | null }
+  >;
   /** `<project>/simulations/<name>`: dataset.jsonl, simulation.json and simulation.md. */
   folder: string;
 }
@@ -398,7 +401,6 @@ export interface ExportedFile {
   downloadUrl?: string;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // The call table: every call the UI may make, defined once. The API types below, the IPC client
 // (preload), the HTTP client (renderer/api/http-client.ts), the main-process handler (main/ipc.ts)
@@ -443,13 +445,18 @@ export interface CallSpec<A extends unknown[], R> extends CallFacts {
 }
 
 /** A void result must say so (`{void: true}`), anything else must not: checked by the compiler. */
-type FactsFor<R> = { body?: BodyCap; role?: CallFacts['role'] } & ([R] extends [void] ? { void: true } : { void?: never });
+type FactsFor<R> = { body?: BodyCap; role?: CallFacts['role'] } & ([R] extends [void]
+  ? { void: true }
+  : { void?: never });
 type FactsArg<R> = [R] extends [void] ? [facts: FactsFor<R>] : [facts?: FactsFor<R>];
 
 function call<A extends unknown[], R>(...[facts]: FactsArg<R>): CallSpec<A, R> {
   return { body: 'json', ...facts };
 }
-function fileCall<A extends unknown[], R>(upload: UploadFact, ...[facts]: FactsArg<R>): CallSpec<A, R> & { upload: UploadFact } {
+function fileCall<A extends unknown[], R>(
+  upload: UploadFact,
+  ...[facts]: FactsArg<R>
+): CallSpec<A, R> & { upload: UploadFact } {
   return { body: 'json', ...facts, upload };
 }
 function desktopCall<A extends unknown[], R>(...[facts]: FactsArg<R>): CallSpec<A, R> & { desktop: true } {
@@ -518,8 +525,12 @@ export type DesktopCall = { [C in CallName]: Table[C] extends { desktop: true } 
 export type ApiCall = Exclude<CallName, DesktopCall>;
 /** The calls that take a file (see UploadFact). */
 export type UploadCall = { [C in CallName]: Table[C] extends { upload: UploadFact } ? C : never }[CallName];
-export type CallArgs<C extends CallName> = Table[C] extends { readonly __types?: (...args: infer A) => unknown } ? A : never;
-export type CallResult<C extends CallName> = Table[C] extends { readonly __types?: (...args: never[]) => infer R } ? R : never;
+export type CallArgs<C extends CallName> = Table[C] extends { readonly __types?: (...args: infer A) => unknown }
+  ? A
+  : never;
+export type CallResult<C extends CallName> = Table[C] extends { readonly __types?: (...args: never[]) => infer R }
+  ? R
+  : never;
 
 type GroupOf<C extends string> = C extends `${infer G}.${string}` ? G : never;
 /** Calls C arranged as groups of methods ({jobs: {start, …}}), each method typed by `T[call]`. */

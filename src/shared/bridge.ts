@@ -14,7 +14,13 @@ export type BridgeError = WireError & { [BRIDGE_ERROR_MARK]: true };
 
 /** The plain object the preload rejects with. */
 export function toBridgeError(w: WireError): BridgeError {
-  const e: BridgeError = { name: w.name, code: w.code, message: w.message, details: { ...(w.details ?? {}) }, [BRIDGE_ERROR_MARK]: true };
+  const e: BridgeError = {
+    name: w.name,
+    code: w.code,
+    message: w.message,
+    details: { ...(w.details ?? {}) },
+    [BRIDGE_ERROR_MARK]: true,
+  };
   return e;
 }
 

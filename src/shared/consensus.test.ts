@@ -10,13 +10,20 @@ function ev(who: string, labels: string[], action: LabelEvent['action'] = 'label
 
 describe('consensus', () => {
   it('one annotator: their latest label, corrections and undo included', () => {
-    expect(finalLabel([ev('ann', ['pos'])])).toMatchObject({ labels: ['pos'], rule: 'single', agree: true, annotators: 1 });
+    expect(finalLabel([ev('ann', ['pos'])])).toMatchObject({
+      labels: ['pos'],
+      rule: 'single',
+      agree: true,
+      annotators: 1,
+    });
     expect(finalLabel([ev('ann', ['pos']), ev('ann', ['neg'], 'correct')]).labels).toEqual(['neg']);
     expect(finalLabel([ev('ann', ['pos']), ev('ann', [], 'undo')])).toMatchObject({ labels: [], rule: 'none' });
   });
 
   it('flags leave labels alone', () => {
-    expect(finalLabel([ev('ann', ['pos']), ev('gold-set draw', ['pos'], 'gold'), ev('bob', ['pos'], 'skip')])).toMatchObject({ labels: ['pos'], rule: 'single' });
+    expect(
+      finalLabel([ev('ann', ['pos']), ev('gold-set draw', ['pos'], 'gold'), ev('bob', ['pos'], 'skip')]),
+    ).toMatchObject({ labels: ['pos'], rule: 'single' });
   });
 
   it('keeps each annotator’s labels: concurrent labels never overwrite each other', () => {
@@ -40,11 +47,25 @@ describe('consensus', () => {
   });
 
   it('a tie between two is not a majority', () => {
-    expect(finalLabel([ev('ann', ['pos']), ev('bob', ['neg']), ev('cy', ['neg']), ev('cy', ['pos'], 'correct'), ev('dee', ['neg']), ev('ann', ['neg'], 'correct'), ev('ann', ['pos'], 'correct')])).toMatchObject({ rule: 'latest', agree: false, labels: ['pos'] });
+    expect(
+      finalLabel([
+        ev('ann', ['pos']),
+        ev('bob', ['neg']),
+        ev('cy', ['neg']),
+        ev('cy', ['pos'], 'correct'),
+        ev('dee', ['neg']),
+        ev('ann', ['neg'], 'correct'),
+        ev('ann', ['pos'], 'correct'),
+      ]),
+    ).toMatchObject({ rule: 'latest', agree: false, labels: ['pos'] });
   });
 
   it('groups a journal by document', () => {
-    const all = finalLabels([ev('ann', ['pos'], 'label', 'x'), ev('ann', ['neg'], 'label', 'y'), ev('bob', ['pos'], 'label', 'y')]);
+    const all = finalLabels([
+      ev('ann', ['pos'], 'label', 'x'),
+      ev('ann', ['neg'], 'label', 'y'),
+      ev('bob', ['pos'], 'label', 'y'),
+    ]);
     expect(all.get('x')?.rule).toBe('single');
     expect(all.get('y')?.agree).toBe(false);
   });

@@ -53,7 +53,13 @@ export function perAnnotator(events: readonly LabelEvent[]): Map<string, Annotat
     if (e.labels.length === 0) out.delete(e.who);
     else {
       out.delete(e.who); // re-insert: Map order = order of each annotator's latest label
-      out.set(e.who, { who: e.who, labels: [...e.labels], source: e.source, at: e.at, ...(e.modelVersion ? { modelVersion: e.modelVersion } : {}) });
+      out.set(e.who, {
+        who: e.who,
+        labels: [...e.labels],
+        source: e.source,
+        at: e.at,
+        ...(e.modelVersion ? { modelVersion: e.modelVersion } : {}),
+      });
     }
   }
   return out;
@@ -73,7 +79,8 @@ export function adjudication(events: readonly LabelEvent[]): AnnotatorLabel | un
 export function finalLabel(events: readonly LabelEvent[]): FinalLabel {
   const people = [...perAnnotator(events).values()];
   const decided = adjudication(events);
-  if (decided) return { labels: decided.labels, rule: 'adjudicated', agree: true, annotators: people.length, from: decided };
+  if (decided)
+    return { labels: decided.labels, rule: 'adjudicated', agree: true, annotators: people.length, from: decided };
   return finalOf(people);
 }
 

@@ -83,7 +83,8 @@ export function toWire(e: unknown): WireError {
 
 /** The error `toWire` sent, rebuilt: its code, details and name (e.g. 'InputError') are kept. */
 export function fromWire(w: WireError): DistilleryError {
-  const e = w.code === 'CANCELLED' ? new CancelledError(w.message) : new DistilleryError(w.code, w.message, w.details ?? {});
+  const e =
+    w.code === 'CANCELLED' ? new CancelledError(w.message) : new DistilleryError(w.code, w.message, w.details ?? {});
   if (w.name) e.name = w.name;
   if (w.stack) e.stack = w.stack;
   return e;

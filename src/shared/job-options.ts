@@ -39,8 +39,19 @@ export type OptionSpec = { help: string; cli?: string; aliases?: readonly string
   | { type: 'int' | 'number'; min: number; max: number; minExclusive?: boolean; step?: number; default?: number }
   | { type: 'boolean'; default?: boolean }
   | { type: 'enum'; values: readonly string[]; default?: string }
-  | { type: 'string'; default?: string; /** a path to a file (the CLI writes <file>, the Train view a path field) */ file?: boolean }
-  | { type: 'intList' | 'numList'; min: number; max: number; maxItems?: number; distinct?: boolean; default?: readonly number[] }
+  | {
+      type: 'string';
+      default?: string;
+      /** a path to a file (the CLI writes <file>, the Train view a path field) */ file?: boolean;
+    }
+  | {
+      type: 'intList' | 'numList';
+      min: number;
+      max: number;
+      maxItems?: number;
+      distinct?: boolean;
+      default?: readonly number[];
+    }
   | { type: 'stringList' }
   | { type: 'weights'; /** the largest value (default: source-weights.ts SOURCE_WEIGHT_MAX) */ max?: number }
   | { type: 'modelRefs' }
@@ -74,28 +85,98 @@ const table = <T extends OptionTable>(t: T): T => t;
  * training and at prediction, and recorded in the model folder (tokenizer.json, teacher.json).
  */
 export const TEXT_OPTIONS = table({
-  t2s: { type: 'boolean', default: false, help: 'traditional → simplified Chinese (OpenCC, Taiwan standard → mainland) before tokenizing' },
-  truncate: { type: 'enum', values: TRUNCATE_MODES, default: 'head+tail', help: 'long texts: head+tail keeps the first quarter and the end (default) | head keeps the start only' },
+  t2s: {
+    type: 'boolean',
+    default: false,
+    help: 'traditional → simplified Chinese (OpenCC, Taiwan standard → mainland) before tokenizing',
+  },
+  truncate: {
+    type: 'enum',
+    values: TRUNCATE_MODES,
+    default: 'head+tail',
+    help: 'long texts: head+tail keeps the first quarter and the end (default) | head keeps the start only',
+  },
 });
 
 /** Shared by every training of a student (and of a student architecture used as the teacher). */
 export const STUDENT_OPTIONS = table({
-  epochs: { type: 'int', min: 1, max: 10_000, default: 8, help: 'epochs (unset: the preset\'s, 3 for textcnn on a CPU backend)' },
-  model: { type: 'enum', values: ARCHITECTURES, default: 'bilstm', help: 'student architecture (when neither it nor a size is set, --preset decides: textcnn on a CPU backend)' },
+  epochs: {
+    type: 'int',
+    min: 1,
+    max: 10_000,
+    default: 8,
+    help: "epochs (unset: the preset's, 3 for textcnn on a CPU backend)",
+  },
+  model: {
+    type: 'enum',
+    values: ARCHITECTURES,
+    default: 'bilstm',
+    help: 'student architecture (when neither it nor a size is set, --preset decides: textcnn on a CPU backend)',
+  },
   batchSize: { type: 'int', min: 1, max: 65_536, default: 32, help: 'batch size' },
-  learningRate: { type: 'number', min: 0, max: 10, minExclusive: true, step: 0.0001, default: 1e-3, cli: 'lr', aliases: ['lr'], help: 'Adam learning rate' },
-  seed: { type: 'int', min: -INT32, max: INT32, default: 42, help: 'random seed (initialisation, order, dropout; also the split unless --split-seed)' },
-  splitSeed: { type: 'int', min: -INT32, max: INT32, help: 'seed of the train/valid/test split (default: the seed; keep it fixed to compare models)' },
-  patience: { type: 'int', min: 0, max: 10_000, default: 2, help: 'early stopping: epochs without validation gain (0 = off)' },
+  learningRate: {
+    type: 'number',
+    min: 0,
+    max: 10,
+    minExclusive: true,
+    step: 0.0001,
+    default: 1e-3,
+    cli: 'lr',
+    aliases: ['lr'],
+    help: 'Adam learning rate',
+  },
+  seed: {
+    type: 'int',
+    min: -INT32,
+    max: INT32,
+    default: 42,
+    help: 'random seed (initialisation, order, dropout; also the split unless --split-seed)',
+  },
+  splitSeed: {
+    type: 'int',
+    min: -INT32,
+    max: INT32,
+    help: 'seed of the train/valid/test split (default: the seed; keep it fixed to compare models)',
+  },
+  patience: {
+    type: 'int',
+    min: 0,
+    max: 10_000,
+    default: 2,
+    help: 'early stopping: epochs without validation gain (0 = off)',
+  },
   validSplit: { type: 'number', min: 0, max: 0.99, step: 0.05, default: 0.1, help: 'fraction held out for validation' },
   testSplit: { type: 'number', min: 0, max: 0.99, step: 0.05, default: 0.1, help: 'fraction held out for the test' },
   tokens: { type: 'enum', values: TOKEN_MODES, default: 'char', help: 'char | word (jieba) | both' },
   maxVocab: { type: 'int', min: 2, max: 10_000_000, default: 20_000, help: 'vocabulary size cap' },
   minCount: { type: 'int', min: 1, max: 1_000_000, default: 2, help: 'minimum token count for the vocabulary' },
-  maxLen: { type: 'int', min: 1, max: 100_000, help: 'sequence length (default: the length percentile of training lengths)' },
-  lengthPercentile: { type: 'number', min: 1, max: 100, default: 95, cli: 'len-percentile', aliases: ['lenPercentile'], help: 'length percentile for the sequence length' },
-  sentences: { type: 'int', min: 1, max: 1000, help: 'han: sentences per text (default: the length percentile of training texts, at most 16)' },
-  sentenceLen: { type: 'int', min: 1, max: 10_000, help: 'han: tokens per sentence (default: the length percentile of training sentences, at most 64)' },
+  maxLen: {
+    type: 'int',
+    min: 1,
+    max: 100_000,
+    help: 'sequence length (default: the length percentile of training lengths)',
+  },
+  lengthPercentile: {
+    type: 'number',
+    min: 1,
+    max: 100,
+    default: 95,
+    cli: 'len-percentile',
+    aliases: ['lenPercentile'],
+    help: 'length percentile for the sequence length',
+  },
+  sentences: {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    help: 'han: sentences per text (default: the length percentile of training texts, at most 16)',
+  },
+  sentenceLen: {
+    type: 'int',
+    min: 1,
+    max: 10_000,
+    help: 'han: tokens per sentence (default: the length percentile of training sentences, at most 64)',
+  },
   hidden: { type: 'int', min: 1, max: 100_000, help: 'recurrent hidden size (default: 256 for bilstm, as digest A)' },
   layers: { type: 'int', min: 1, max: 64, help: 'recurrent layers (default: 2 for bilstm)' },
   embedDim: { type: 'int', min: 1, max: 100_000, help: 'embedding size (default 128)' },
@@ -103,8 +184,20 @@ export const STUDENT_OPTIONS = table({
   filterSizes: { type: 'intList', min: 1, max: 1000, help: 'TextCNN filter widths, e.g. 2,3,4,5' },
   numFilters: { type: 'int', min: 1, max: 100_000, help: 'TextCNN filters per width' },
   attDim: { type: 'int', min: 1, max: 100_000, help: 'attention size of gru-att and han (default 64)' },
-  varianceKept: { type: 'number', min: 0.01, max: 1, cli: 'variance', aliases: ['variance'], help: 'cnn-nb: PCA variance kept (default 0.95)' },
-  classWeights: { type: 'enum', values: CLASS_WEIGHT_MODES, default: 'none', help: 'none | balanced (inverse frequency)' },
+  varianceKept: {
+    type: 'number',
+    min: 0.01,
+    max: 1,
+    cli: 'variance',
+    aliases: ['variance'],
+    help: 'cnn-nb: PCA variance kept (default 0.95)',
+  },
+  classWeights: {
+    type: 'enum',
+    values: CLASS_WEIGHT_MODES,
+    default: 'none',
+    help: 'none | balanced (inverse frequency)',
+  },
   sourceWeights: { type: 'weights', help: 'loss weight per label source, e.g. human=1,teacher=0.5' },
   focalGamma: { type: 'number', min: 0, max: 100, help: 'focal loss γ (default: 0, plain cross-entropy)' },
   threshold: { type: 'number', min: 0, max: 1, default: 0.5, help: 'multi-label decision threshold' },
@@ -112,8 +205,16 @@ export const STUDENT_OPTIONS = table({
   backend: { type: 'string', help: 'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)' },
   charts: { type: 'boolean', default: true, help: 'write chart images' },
   ...TEXT_OPTIONS,
-  userDict: { type: 'string', file: true, help: 'jieba user dictionary (UTF-8, one entry a line: word [freq] [tag]; words are kept whole in word/both mode); copied into the model folder' },
-  stopwords: { type: 'string', file: true, help: 'stop-word list (UTF-8, one a line), removed after tokenization (char or word); copied into the model folder' },
+  userDict: {
+    type: 'string',
+    file: true,
+    help: 'jieba user dictionary (UTF-8, one entry a line: word [freq] [tag]; words are kept whole in word/both mode); copied into the model folder',
+  },
+  stopwords: {
+    type: 'string',
+    file: true,
+    help: 'stop-word list (UTF-8, one a line), removed after tokenization (char or word); copied into the model folder',
+  },
 });
 
 /**
@@ -131,9 +232,19 @@ export type StudentPresetName = keyof typeof STUDENT_PRESETS;
 /** 'auto': the preset of the backend that runs (PRESET_BY_BACKEND). */
 export const STUDENT_PRESET_CHOICES = ['auto', ...(Object.keys(STUDENT_PRESETS) as StudentPresetName[])] as const;
 /** The backend ladder's rungs (src/worker/backend/tfjs-backend.ts) → their preset. */
-export const PRESET_BY_BACKEND: Readonly<Record<string, StudentPresetName>> = { 'tensorflow-gpu': 'digest-a', tensorflow: 'cpu', wasm: 'cpu', cpu: 'cpu' };
+export const PRESET_BY_BACKEND: Readonly<Record<string, StudentPresetName>> = {
+  'tensorflow-gpu': 'digest-a',
+  tensorflow: 'cpu',
+  wasm: 'cpu',
+  cpu: 'cpu',
+};
 export const PRESET_OPTIONS = table({
-  preset: { type: 'enum', values: STUDENT_PRESET_CHOICES, default: 'auto', help: "student defaults: auto (by backend: cpu on a CPU, digest-a on a GPU) | cpu (TextCNN, 3 epochs) | digest-a (digest A's BiLSTM, 2 layers, hidden 256, 8 epochs)" },
+  preset: {
+    type: 'enum',
+    values: STUDENT_PRESET_CHOICES,
+    default: 'auto',
+    help: "student defaults: auto (by backend: cpu on a CPU, digest-a on a GPU) | cpu (TextCNN, 3 epochs) | digest-a (digest A's BiLSTM, 2 layers, hidden 256, 8 epochs)",
+  },
 });
 
 const PRESET_CHOICE = PRESET_OPTIONS.preset;
@@ -145,36 +256,108 @@ const PRESET_CHOICE = PRESET_OPTIONS.preset;
  */
 export const DISTILL_OPTIONS = table({
   ...STUDENT_OPTIONS,
-  alpha: { type: 'number', min: 0, max: 1, step: 0.1, default: 0.5, help: 'weight of the distillation (KL) term; 1 − α weights the human labels' },
-  sourceAlpha: { type: 'weights', max: SOURCE_ALPHA_MAX, help: 'α per label source, e.g. teacher=1,rule=0.9 (defaults: teacher=1, student=1: an accepted pre-label trains on the teacher\'s soft target only; other sources the global α)' },
+  alpha: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    step: 0.1,
+    default: 0.5,
+    help: 'weight of the distillation (KL) term; 1 − α weights the human labels',
+  },
+  sourceAlpha: {
+    type: 'weights',
+    max: SOURCE_ALPHA_MAX,
+    help: "α per label source, e.g. teacher=1,rule=0.9 (defaults: teacher=1, student=1: an accepted pre-label trains on the teacher's soft target only; other sources the global α)",
+  },
   temperature: { type: 'number', min: 0.5, max: 100, step: 0.5, default: 3, help: 'softmax temperature ρ' },
-  useUnlabeled: { type: 'boolean', default: false, help: 'also train on rows without a human label, from soft labels only (data distillation)' },
+  useUnlabeled: {
+    type: 'boolean',
+    default: false,
+    help: 'also train on rows without a human label, from soft labels only (data distillation)',
+  },
   teacherName: { type: 'string', help: 'how to describe the teacher in the model card' },
-  selfTrain: { type: 'int', min: 0, max: 20, default: 0, help: 'self-training rounds: the current model (the teacher, then the last student) pseudo-labels the unlabeled rows, the confident ones join the human labels (0 = off)' },
-  confidence: { type: 'number', min: 0, max: 1, minExclusive: true, step: 0.05, default: 0.9, help: 'self-training: smallest predicted probability of a kept pseudo-label' },
-  unlabeledFrac: { type: 'number', min: 0, max: 0.99, step: 0.05, default: 0, help: 'self-training: hide the labels of this seeded fraction of the training rows (they join the unlabeled pool; their hidden labels grade the pseudo-labels)' },
+  selfTrain: {
+    type: 'int',
+    min: 0,
+    max: 20,
+    default: 0,
+    help: 'self-training rounds: the current model (the teacher, then the last student) pseudo-labels the unlabeled rows, the confident ones join the human labels (0 = off)',
+  },
+  confidence: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    step: 0.05,
+    default: 0.9,
+    help: 'self-training: smallest predicted probability of a kept pseudo-label',
+  },
+  unlabeledFrac: {
+    type: 'number',
+    min: 0,
+    max: 0.99,
+    step: 0.05,
+    default: 0,
+    help: 'self-training: hide the labels of this seeded fraction of the training rows (they join the unlabeled pool; their hidden labels grade the pseudo-labels)',
+  },
   preset: PRESET_CHOICE,
 });
 
 export const MAX_SWEEP_ALPHAS = 21;
 export const MAX_SWEEP_SEEDS = 10;
 // A sweep sets α itself and trains each α once (no self-training rounds).
-const { alpha: _sweepSetsAlpha, selfTrain: _s, confidence: _c, unlabeledFrac: _u, ...DISTILL_BUT_ALPHA } = DISTILL_OPTIONS;
+const {
+  alpha: _sweepSetsAlpha,
+  selfTrain: _s,
+  confidence: _c,
+  unlabeledFrac: _u,
+  ...DISTILL_BUT_ALPHA
+} = DISTILL_OPTIONS;
 void [_sweepSetsAlpha, _s, _c, _u];
 export const ALPHA_SWEEP_OPTIONS = table({
   ...DISTILL_BUT_ALPHA,
-  alphas: { type: 'numList', min: 0, max: 1, maxItems: MAX_SWEEP_ALPHAS, distinct: true, default: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], help: 'α values of the sweep' },
+  alphas: {
+    type: 'numList',
+    min: 0,
+    max: 1,
+    maxItems: MAX_SWEEP_ALPHAS,
+    distinct: true,
+    default: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+    help: 'α values of the sweep',
+  },
   seeds: { type: 'int', min: 1, max: MAX_SWEEP_SEEDS, default: 1, help: 'runs per α (seeds seed..seed+n-1)' },
 });
 
 /** Fine-tuning a BERT teacher (digest A's settings; fewer epochs, as a CPU is slow). */
 export const TEACHER_TRAIN_OPTIONS = table({
   epochs: { type: 'int', min: 1, max: 1000, default: 3, help: 'epochs' },
-  learningRate: { type: 'number', min: 0, max: 1, minExclusive: true, step: 0.00001, default: 3e-5, cli: 'lr', aliases: ['lr'], help: 'peak AdamW learning rate (linear warm-up and decay)' },
+  learningRate: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    step: 0.00001,
+    default: 3e-5,
+    cli: 'lr',
+    aliases: ['lr'],
+    help: 'peak AdamW learning rate (linear warm-up and decay)',
+  },
   maxLen: { type: 'int', min: 8, max: 4096, default: 128, help: 'tokens per text including [CLS] and [SEP]' },
   batchSize: { type: 'int', min: 1, max: 4096, default: 32, help: 'batch size' },
-  patience: { type: 'int', min: 0, max: 1000, default: 2, help: 'early stopping: epochs without validation gain (0 = off)' },
-  seed: { type: 'int', min: -INT32, max: INT32, default: 42, help: 'random seed (head initialisation, order, dropout; also the split unless --split-seed)' },
+  patience: {
+    type: 'int',
+    min: 0,
+    max: 1000,
+    default: 2,
+    help: 'early stopping: epochs without validation gain (0 = off)',
+  },
+  seed: {
+    type: 'int',
+    min: -INT32,
+    max: INT32,
+    default: 42,
+    help: 'random seed (head initialisation, order, dropout; also the split unless --split-seed)',
+  },
   splitSeed: STUDENT_OPTIONS.splitSeed,
   validSplit: STUDENT_OPTIONS.validSplit,
   testSplit: STUDENT_OPTIONS.testSplit,
@@ -193,14 +376,35 @@ export const TEACHER_PRETRAIN_OPTIONS = table({
   hidden: { type: 'int', min: 8, max: 4096, default: 256, help: 'hidden size' },
   heads: { type: 'int', min: 1, max: 64, default: 4, help: 'attention heads (must divide the hidden size)' },
   intermediate: { type: 'int', min: 1, max: 65_536, help: 'feed-forward size (default: 4 × hidden)' },
-  maxLen: { type: 'int', min: 8, max: 4096, default: 128, help: "tokens per text including [CLS] and [SEP]; also the model's max positions" },
+  maxLen: {
+    type: 'int',
+    min: 8,
+    max: 4096,
+    default: 128,
+    help: "tokens per text including [CLS] and [SEP]; also the model's max positions",
+  },
   vocabSize: { type: 'int', min: 16, max: 1_000_000, default: 8000, help: 'largest vocabulary' },
   minFreq: { type: 'int', min: 1, max: 1_000_000, default: 2, help: 'minimum token count' },
   epochs: { type: 'int', min: 1, max: 1000, default: 3, help: 'masked-LM epochs' },
   batchSize: { type: 'int', min: 1, max: 4096, default: 32, help: 'masked-LM batch size' },
-  learningRate: { type: 'number', min: 0, max: 1, minExclusive: true, default: 5e-4, cli: 'lr', aliases: ['lr'], help: 'masked-LM peak learning rate' },
+  learningRate: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    default: 5e-4,
+    cli: 'lr',
+    aliases: ['lr'],
+    help: 'masked-LM peak learning rate',
+  },
   seed: { type: 'int', min: -INT32, max: INT32, default: 42, help: 'random seed' },
-  validFraction: { type: 'number', min: 0, max: 0.5, default: 0.05, help: 'texts held out to report masked-token accuracy' },
+  validFraction: {
+    type: 'number',
+    min: 0,
+    max: 0.5,
+    default: 0.05,
+    help: 'texts held out to report masked-token accuracy',
+  },
   backend: STUDENT_OPTIONS.backend,
 });
 
@@ -208,8 +412,15 @@ const P = TEACHER_PRETRAIN_OPTIONS;
 const F = TEACHER_TRAIN_OPTIONS;
 /** The app's BERT teacher job: fine-tuning options, and for source 'pretrain' the small BERT's shape. */
 export const BERT_TEACHER_OPTIONS = table({
-  source: { type: 'enum', values: BERT_TEACHER_SOURCES, help: 'model-dir: fine-tune a local Hugging Face BERT folder; pretrain: pre-train a small BERT here first' },
-  modelDir: { type: 'string', help: 'source model-dir: the Hugging Face folder, a full path on the machine the worker runs on' },
+  source: {
+    type: 'enum',
+    values: BERT_TEACHER_SOURCES,
+    help: 'model-dir: fine-tune a local Hugging Face BERT folder; pretrain: pre-train a small BERT here first',
+  },
+  modelDir: {
+    type: 'string',
+    help: 'source model-dir: the Hugging Face folder, a full path on the machine the worker runs on',
+  },
   epochs: F.epochs,
   learningRate: F.learningRate,
   maxLen: { ...F.maxLen, help: "tokens per text (default: min(128, the model's positions))" },
@@ -223,16 +434,39 @@ export const BERT_TEACHER_OPTIONS = table({
   heads: { ...P.heads, help: 'attention heads (default: hidden / 64, else 4, 2 or 1)' },
   pretrainEpochs: P.epochs,
   ...TEXT_OPTIONS,
-  binaryRelevance: { type: 'boolean', default: false, help: "multi-label only: one binary BERT per label, each with the positive-class weight of the grid that gives the best validation F1 (digest B)" },
-  brWeights: { type: 'numList', min: 0.001, max: 1000, maxItems: 20, distinct: true, default: [0.05, 0.1, 0.5, 1, 2, 3, 5], help: "binary relevance: positive-class weights tried per label (digest B's grid; labels × weights fine-tuning runs)" },
+  binaryRelevance: {
+    type: 'boolean',
+    default: false,
+    help: 'multi-label only: one binary BERT per label, each with the positive-class weight of the grid that gives the best validation F1 (digest B)',
+  },
+  brWeights: {
+    type: 'numList',
+    min: 0.001,
+    max: 1000,
+    maxItems: 20,
+    distinct: true,
+    default: [0.05, 0.1, 0.5, 1, 2, 3, 5],
+    help: "binary relevance: positive-class weights tried per label (digest B's grid; labels × weights fine-tuning runs)",
+  },
 });
 /** BERT teacher options that only a teacher pre-trained here has (a folder has its own shape). */
-export const PRETRAIN_ONLY_KEYS: readonly (keyof typeof BERT_TEACHER_OPTIONS)[] = ['layers', 'hidden', 'heads', 'pretrainEpochs'];
+export const PRETRAIN_ONLY_KEYS: readonly (keyof typeof BERT_TEACHER_OPTIONS)[] = [
+  'layers',
+  'hidden',
+  'heads',
+  'pretrainEpochs',
+];
 
 export const FAST_PRELABEL_OPTIONS = table({
   goldIds: { type: 'stringList', help: 'ids of the gold-set documents, which the model does not train on' },
-  candidates: { type: 'modelRefs', help: "the project's other models (latest student, teacher), scored on the gold set beside naive Bayes" },
-  scoredBy: { type: 'string', help: 'the model version whose scores the documents already carry (not scored again if it wins)' },
+  candidates: {
+    type: 'modelRefs',
+    help: "the project's other models (latest student, teacher), scored on the gold set beside naive Bayes",
+  },
+  scoredBy: {
+    type: 'string',
+    help: 'the model version whose scores the documents already carry (not scored again if it wins)',
+  },
 });
 
 export const SCORE_OPTIONS = table({});
@@ -251,13 +485,36 @@ export const AUDIT_OPTIONS = table({
 export const PIPELINE_OPTIONS = table({
   alpha: DISTILL_OPTIONS.alpha,
   temperature: DISTILL_OPTIONS.temperature,
-  useUnlabeled: { type: 'boolean', default: true, help: 'train the distilled student on rows without a label too, from the teacher\'s soft labels' },
-  runs: { type: 'int', min: 1, max: 1000, default: 1, help: 'student seeds seed..seed+n-1 on the same split (mean ± std); the first run is saved and timed' },
+  useUnlabeled: {
+    type: 'boolean',
+    default: true,
+    help: "train the distilled student on rows without a label too, from the teacher's soft labels",
+  },
+  runs: {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 1,
+    help: 'student seeds seed..seed+n-1 on the same split (mean ± std); the first run is saved and timed',
+  },
   teacherArch: { ...STUDENT_OPTIONS.model, default: 'textcnn', help: 'ensemble member architecture' },
-  teacherEpochs: { ...F.epochs, default: undefined, help: 'teacher epochs (BERT fine-tuning default 3; ensemble members default --epochs)' },
+  teacherEpochs: {
+    ...F.epochs,
+    default: undefined,
+    help: 'teacher epochs (BERT fine-tuning default 3; ensemble members default --epochs)',
+  },
   teacherBatchSize: { ...F.batchSize, help: 'BERT fine-tuning batch size' },
-  teacherLr: { ...F.learningRate, cli: undefined, aliases: undefined, help: 'BERT fine-tuning peak AdamW learning rate' },
-  teacherMaxLen: { ...F.maxLen, default: undefined, help: "BERT tokens per text incl. [CLS]/[SEP] (default 128, at most the model's positions)" },
+  teacherLr: {
+    ...F.learningRate,
+    cli: undefined,
+    aliases: undefined,
+    help: 'BERT fine-tuning peak AdamW learning rate',
+  },
+  teacherMaxLen: {
+    ...F.maxLen,
+    default: undefined,
+    help: "BERT tokens per text incl. [CLS]/[SEP] (default 128, at most the model's positions)",
+  },
   teacherPatience: { ...F.patience, help: 'BERT early stopping patience (0 = off)' },
   teacherSeed: { ...F.seed, default: undefined, help: 'BERT pre-training / fine-tuning seed (default --seed)' },
   pretrainLayers: { ...P.layers, help: 'pre-trained BERT: layers' },
@@ -271,24 +528,77 @@ export const PIPELINE_OPTIONS = table({
   pretrainLr: { ...P.learningRate, cli: undefined, aliases: undefined },
   latencyDocs: { type: 'int', min: 1, max: 1_000_000, default: 200, help: 'test documents timed per model' },
   latencyBatch: { type: 'intList', min: 1, max: 65_536, default: [1, 32], help: 'batch sizes to time' },
-  threads: { type: 'int', min: 1, max: 1024, help: 'onnxruntime threads for evaluation and timing (default: every core)' },
+  threads: {
+    type: 'int',
+    min: 1,
+    max: 1024,
+    help: 'onnxruntime threads for evaluation and timing (default: every core)',
+  },
 });
 
 /** `distillery simulate`: active learning replayed on fully labeled data. */
 export const SIMULATE_OPTIONS = table({
-  strategies: { type: 'string', default: SIMULATOR_STRATEGIES.join(','), help: 'comma-separated strategies (see below)' },
-  model: { type: 'enum', values: ['nb', ...ARCHITECTURES], default: 'nb', help: 'model retrained each round: nb (naive Bayes, fast) or a student' },
-  seedSize: { type: 'int', min: 1, max: 1_000_000, default: 20, help: 'random labels to start from (the same for every strategy within a run)' },
+  strategies: {
+    type: 'string',
+    default: SIMULATOR_STRATEGIES.join(','),
+    help: 'comma-separated strategies (see below)',
+  },
+  model: {
+    type: 'enum',
+    values: ['nb', ...ARCHITECTURES],
+    default: 'nb',
+    help: 'model retrained each round: nb (naive Bayes, fast) or a student',
+  },
+  seedSize: {
+    type: 'int',
+    min: 1,
+    max: 1_000_000,
+    default: 20,
+    help: 'random labels to start from (the same for every strategy within a run)',
+  },
   batch: { type: 'int', min: 1, max: 1_000_000, default: 20, help: 'labels bought per round' },
   budget: { type: 'int', min: 1, max: 10_000_000, default: 400, help: 'labels bought in total, seed set included' },
-  runs: { type: 'int', min: 1, max: 1000, default: 3, help: 'runs (seeds seed..seed+runs-1: each its own test split and seed set); mean ± std' },
+  runs: {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 3,
+    help: 'runs (seeds seed..seed+runs-1: each its own test split and seed set); mean ± std',
+  },
   seed: { type: 'int', min: -INT32, max: INT32, default: 42, help: 'random seed' },
-  testSplit: { type: 'number', min: 0, max: 0.99, default: 0.2, help: 'fraction held out (stratified) for the test in each run' },
-  maxPool: { type: 'int', min: 1, max: 100_000_000, help: 'use at most this many pool documents (a seeded sample), e.g. for neural models' },
-  tokens: { ...STUDENT_OPTIONS.tokens, help: 'char | word (jieba) | both: n-gram tokens for nb, input tokens for students' },
-  nbAlpha: { type: 'number', min: 0, max: 1000, minExclusive: true, default: 1, help: 'naive Bayes additive smoothing (1 = Laplace)' },
+  testSplit: {
+    type: 'number',
+    min: 0,
+    max: 0.99,
+    default: 0.2,
+    help: 'fraction held out (stratified) for the test in each run',
+  },
+  maxPool: {
+    type: 'int',
+    min: 1,
+    max: 100_000_000,
+    help: 'use at most this many pool documents (a seeded sample), e.g. for neural models',
+  },
+  tokens: {
+    ...STUDENT_OPTIONS.tokens,
+    help: 'char | word (jieba) | both: n-gram tokens for nb, input tokens for students',
+  },
+  nbAlpha: {
+    type: 'number',
+    min: 0,
+    max: 1000,
+    minExclusive: true,
+    default: 1,
+    help: 'naive Bayes additive smoothing (1 = Laplace)',
+  },
   committee: { type: 'int', min: 1, max: 1000, default: 5, help: 'vote-entropy: bootstrap ensemble size' },
-  stopSet: { type: 'int', min: 1, max: 1_000_000, default: 1000, help: 'stopping signal: pool documents in the fixed stop set (drawn once per run)' },
+  stopSet: {
+    type: 'int',
+    min: 1,
+    max: 1_000_000,
+    default: 1000,
+    help: 'stopping signal: pool documents in the fixed stop set (drawn once per run)',
+  },
   epochs: { ...STUDENT_OPTIONS.epochs, default: 3, help: 'students: epochs per round' },
   batchSize: { ...STUDENT_OPTIONS.batchSize, help: 'students: batch size' },
   learningRate: { ...STUDENT_OPTIONS.learningRate, help: 'students: Adam learning rate' },
@@ -309,9 +619,15 @@ export const APP_FORM_PRESETS = {
   teacher: { model: 'bilstm', epochs: 10, batchSize: 16, learningRate: 0.003, patience: 3, maxLen: 64, hidden: 64 },
   student: { model: 'textcnn', epochs: 10, batchSize: 16, patience: 3, hidden: 64 },
   sweep: { alphas: [0, 0.25, 0.5, 0.75, 1] },
-} as const satisfies { teacher: JobOptionsOf<'train-student'>; student: JobOptionsOf<'distill'>; sweep: JobOptionsOf<'alpha-sweep'> };
+} as const satisfies {
+  teacher: JobOptionsOf<'train-student'>;
+  student: JobOptionsOf<'distill'>;
+  sweep: JobOptionsOf<'alpha-sweep'>;
+};
 
-const SHAPE_KEYS = [...new Set(Object.values(STUDENT_PRESETS).flatMap((p) => Object.keys(p)))].filter((k) => k !== 'epochs') as (keyof JobOptionsOf<'train-student'>)[];
+const SHAPE_KEYS = [...new Set(Object.values(STUDENT_PRESETS).flatMap((p) => Object.keys(p)))].filter(
+  (k) => k !== 'epochs',
+) as (keyof JobOptionsOf<'train-student'>)[];
 
 export interface StudentDefaults {
   preset: StudentPresetName;
@@ -326,14 +642,25 @@ export interface StudentDefaults {
  * options the user set. With 'auto' and an explicit model the table's defaults stay (a preset is for
  * one model: `--hidden 8` means a BiLSTM); a named preset fills whatever the user left unset.
  */
-export function chooseStudentDefaults(backend: string, preset: string = 'auto', given: JobOptionsOf<'train-student'> = {}): StudentDefaults | undefined {
-  if (!STUDENT_PRESET_CHOICES.includes(preset as never)) throw new DistilleryError('CONFIG', `option "preset": unknown preset ${JSON.stringify(preset)}; valid: ${STUDENT_PRESET_CHOICES.join(', ')}`, { field: 'preset' });
+export function chooseStudentDefaults(
+  backend: string,
+  preset: string = 'auto',
+  given: JobOptionsOf<'train-student'> = {},
+): StudentDefaults | undefined {
+  if (!STUDENT_PRESET_CHOICES.includes(preset as never))
+    throw new DistilleryError(
+      'CONFIG',
+      `option "preset": unknown preset ${JSON.stringify(preset)}; valid: ${STUDENT_PRESET_CHOICES.join(', ')}`,
+      { field: 'preset' },
+    );
   // An explicit model or model shape under 'auto' keeps the table's defaults (a preset is one model).
   if (preset === 'auto' && SHAPE_KEYS.some((k) => given[k] !== undefined)) return undefined;
-  const name: StudentPresetName = preset === 'auto' ? (PRESET_BY_BACKEND[backend] ?? 'cpu') : (preset as StudentPresetName);
+  const name: StudentPresetName =
+    preset === 'auto' ? (PRESET_BY_BACKEND[backend] ?? 'cpu') : (preset as StudentPresetName);
   const p: JobOptionsOf<'train-student'> = STUDENT_PRESETS[name];
   const filled: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) if ((given as Record<string, unknown>)[k] === undefined) filled[k] = Array.isArray(v) ? [...v] : v;
+  for (const [k, v] of Object.entries(p))
+    if ((given as Record<string, unknown>)[k] === undefined) filled[k] = Array.isArray(v) ? [...v] : v;
   const c = { ...p, ...given };
   const widths = c.filterSizes ?? [];
   const contiguous = widths.every((w, i) => i === 0 || w === widths[i - 1] + 1);
@@ -346,7 +673,11 @@ export function chooseStudentDefaults(backend: string, preset: string = 'auto', 
     preset !== 'auto'
       ? `--preset ${name}${name === 'digest-a' ? " (digest A's configuration)" : ''}`
       : `chosen for a ${gpu ? 'GPU' : 'CPU'} backend (${backend})${name === 'cpu' ? "; --preset digest-a for the paper's BiLSTM" : " (digest A's configuration); --preset cpu for a quick TextCNN"}`;
-  return { preset: name, filled: filled as never, line: `defaults: ${c.model}, ${shape}, ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} — ${why}` };
+  return {
+    preset: name,
+    filled: filled as never,
+    line: `defaults: ${c.model}, ${shape}, ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} — ${why}`,
+  };
 }
 
 /** A numeric option's bounds for an <input type="number">: min, max and step (1 for integers). */
@@ -362,7 +693,10 @@ export function inputBounds(s: OptionSpec): { min?: number; max?: number; step?:
  * human labels; strategies as a list, the rest as the CLI's.
  */
 export const SIMULATE_APP_OPTIONS = table({
-  strategies: { type: 'stringList', help: 'strategy names (default: random, least-confidence, margin, entropy, diversity)' },
+  strategies: {
+    type: 'stringList',
+    help: 'strategy names (default: random, least-confidence, margin, entropy, diversity)',
+  },
   model: SIMULATE_OPTIONS.model,
   seedSize: SIMULATE_OPTIONS.seedSize,
   batch: SIMULATE_OPTIONS.batch,
@@ -399,9 +733,12 @@ export const OPTION_TABLES = {
 export type OptionTableKind = keyof typeof OPTION_TABLES;
 
 /** The defaults of a table (options without one are left out). */
-export function defaultsOf<T extends OptionTable>(t: T): { [K in keyof T as T[K] extends { default: unknown } ? K : never]-?: ValueOf<T[K]> } {
+export function defaultsOf<T extends OptionTable>(
+  t: T,
+): { [K in keyof T as T[K] extends { default: unknown } ? K : never]-?: ValueOf<T[K]> } {
   const out: Record<string, unknown> = {};
-  for (const [k, s] of Object.entries(t)) if ('default' in s && s.default !== undefined) out[k] = Array.isArray(s.default) ? [...s.default] : s.default;
+  for (const [k, s] of Object.entries(t))
+    if ('default' in s && s.default !== undefined) out[k] = Array.isArray(s.default) ? [...s.default] : s.default;
   return out as never;
 }
 
@@ -413,7 +750,8 @@ export function rangeText(s: { min: number; max: number; minExclusive?: boolean 
 /** Why `v` is not a valid value of option `key` (undefined when it is): names the option and what it takes. */
 export function whyBadOption(key: string, s: OptionSpec, v: unknown): string | undefined {
   const got = JSON.stringify(v);
-  const inRange = (x: number, r: { min: number; max: number; minExclusive?: boolean }) => x <= r.max && (r.minExclusive ? x > r.min : x >= r.min);
+  const inRange = (x: number, r: { min: number; max: number; minExclusive?: boolean }) =>
+    x <= r.max && (r.minExclusive ? x > r.min : x >= r.min);
   switch (s.type) {
     case 'int':
     case 'number':
@@ -424,29 +762,46 @@ export function whyBadOption(key: string, s: OptionSpec, v: unknown): string | u
     case 'boolean':
       return typeof v === 'boolean' ? undefined : `option "${key}": expected true or false, got ${got}`;
     case 'enum':
-      return typeof v === 'string' && s.values.includes(v) ? undefined : `option "${key}": unknown ${key} ${got}; valid: ${s.values.join(', ')}`;
+      return typeof v === 'string' && s.values.includes(v)
+        ? undefined
+        : `option "${key}": unknown ${key} ${got}; valid: ${s.values.join(', ')}`;
     case 'string':
       return typeof v === 'string' ? undefined : `option "${key}": expected a string, got ${got}`;
     case 'intList':
     case 'numList': {
       const what = `a non-empty list of ${s.type === 'intList' ? 'integers' : 'numbers'} in ${rangeText(s)}`;
       if (!Array.isArray(v) || v.length === 0) return `option "${key}" must be ${what}, got ${got}`;
-      if (s.maxItems !== undefined && v.length > s.maxItems) return `option "${key}": at most ${s.maxItems} values, got ${v.length}`;
+      if (s.maxItems !== undefined && v.length > s.maxItems)
+        return `option "${key}": at most ${s.maxItems} values, got ${v.length}`;
       for (const x of v) {
-        if (typeof x !== 'number' || !Number.isFinite(x) || (s.type === 'intList' && !Number.isInteger(x)) || !inRange(x, s)) return `option "${key}" must be ${what}, got ${JSON.stringify(x)} in the list`;
+        if (
+          typeof x !== 'number' ||
+          !Number.isFinite(x) ||
+          (s.type === 'intList' && !Number.isInteger(x)) ||
+          !inRange(x, s)
+        )
+          return `option "${key}" must be ${what}, got ${JSON.stringify(x)} in the list`;
       }
       if (s.distinct && new Set(v).size !== v.length) return `option "${key}": a value appears twice`;
       return undefined;
     }
     case 'stringList':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : `option "${key}" must be a list of strings, got ${got}`;
+      return Array.isArray(v) && v.every((x) => typeof x === 'string')
+        ? undefined
+        : `option "${key}" must be a list of strings, got ${got}`;
     case 'weights': {
       const why = whyBadSourceWeights(v, s.max);
       return why ? `option "${key}": ${why}` : undefined;
     }
     case 'modelRefs': {
-      const ok = (x: unknown) => !!x && typeof x === 'object' && ['student', 'teacher'].includes((x as ModelRef).kind) && typeof (x as ModelRef).version === 'string';
-      return Array.isArray(v) && v.every(ok) ? undefined : `option "${key}" must be a list of {kind: "student" | "teacher", version}, got ${got}`;
+      const ok = (x: unknown) =>
+        !!x &&
+        typeof x === 'object' &&
+        ['student', 'teacher'].includes((x as ModelRef).kind) &&
+        typeof (x as ModelRef).version === 'string';
+      return Array.isArray(v) && v.every(ok)
+        ? undefined
+        : `option "${key}" must be a list of {kind: "student" | "teacher", version}, got ${got}`;
     }
   }
 }
@@ -463,25 +818,36 @@ function keyOf(t: OptionTable, raw: string): string | undefined {
  * option's name; undefined and null values are dropped (the option's default applies); nothing else
  * is filled in.
  */
-export function validateJobOptions<K extends OptionTableKind>(kind: K, raw: unknown): OptionsOf<(typeof OPTION_TABLES)[K]> {
+export function validateJobOptions<K extends OptionTableKind>(
+  kind: K,
+  raw: unknown,
+): OptionsOf<(typeof OPTION_TABLES)[K]> {
   const t: OptionTable = OPTION_TABLES[kind];
-  if (!(kind in OPTION_TABLES)) throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify(kind)}`, { field: 'kind' });
+  if (!(kind in OPTION_TABLES))
+    throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify(kind)}`, { field: 'kind' });
   if (raw === undefined || raw === null) return {} as never;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new DistilleryError('CONFIG', `options of a ${kind} job must be an object`, { field: 'options' });
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new DistilleryError('CONFIG', `options of a ${kind} job must be an object`, { field: 'options' });
   const out: Record<string, unknown> = {};
   for (const [rawKey, v] of Object.entries(raw as Record<string, unknown>)) {
     if (v === undefined || v === null) continue;
     const key = keyOf(t, rawKey);
-    if (!key) throw new DistilleryError('CONFIG', `option "${rawKey}": unknown option; valid: ${Object.keys(t).join(', ')}`, { field: rawKey });
+    if (!key)
+      throw new DistilleryError('CONFIG', `option "${rawKey}": unknown option; valid: ${Object.keys(t).join(', ')}`, {
+        field: rawKey,
+      });
     const why = whyBadOption(key, t[key], v);
     if (why) throw new DistilleryError('CONFIG', why, { field: key });
     out[key] = Array.isArray(v) ? [...(v as unknown[])] : typeof v === 'object' ? { ...(v as object) } : v;
   }
   if (typeof out.validSplit === 'number' || typeof out.testSplit === 'number') {
-    const d = (k: string) => ((t[k] as { default?: number } | undefined)?.default ?? 0);
+    const d = (k: string) => (t[k] as { default?: number } | undefined)?.default ?? 0;
     const vs = (out.validSplit as number | undefined) ?? d('validSplit');
     const ts = (out.testSplit as number | undefined) ?? d('testSplit');
-    if (vs + ts >= 1) throw new DistilleryError('CONFIG', 'option "validSplit": validSplit + testSplit must be below 1', { field: 'validSplit' });
+    if (vs + ts >= 1)
+      throw new DistilleryError('CONFIG', 'option "validSplit": validSplit + testSplit must be below 1', {
+        field: 'validSplit',
+      });
   }
   return out as never;
 }

@@ -6,7 +6,17 @@
  */
 
 export const LABEL_SOURCES = ['human', 'teacher', 'rule', 'student'] as const;
-export const LABEL_ACTIONS = ['label', 'accept', 'correct', 'skip', 'undo', 'unskip', 'gold', 'ungold', 'adjudicate'] as const;
+export const LABEL_ACTIONS = [
+  'label',
+  'accept',
+  'correct',
+  'skip',
+  'undo',
+  'unskip',
+  'gold',
+  'ungold',
+  'adjudicate',
+] as const;
 /**
  * Actions that set a flag on the document and leave its labels alone (their `labels` is a snapshot of
  * the document's labels at the time): 'skip' sets it aside ("ignore", with `reason`), 'unskip'
@@ -57,7 +67,18 @@ export interface LabelEvent {
  * Every field of a LabelEvent, in the order a journal line writes them. docId comes first: the
  * journal's repair looks for `{"docId":` to find an event glued onto a torn line.
  */
-export const LABEL_EVENT_FIELDS = ['docId', 'id', 'labels', 'source', 'who', 'at', 'action', 'modelVersion', 'text', 'reason'] as const satisfies readonly (keyof LabelEvent)[];
+export const LABEL_EVENT_FIELDS = [
+  'docId',
+  'id',
+  'labels',
+  'source',
+  'who',
+  'at',
+  'action',
+  'modelVersion',
+  'text',
+  'reason',
+] as const satisfies readonly (keyof LabelEvent)[];
 
 // A field added to LabelEvent but not to the list above is a compile error here.
 type MissingField = Exclude<keyof LabelEvent, (typeof LABEL_EVENT_FIELDS)[number]>;

@@ -131,7 +131,11 @@ describe('multiLabelMetrics', () => {
   it('matches hand-computed values (number[][] and Uint8Array[] alike)', () => {
     for (const m of [
       multiLabelMetrics(yTrue, yPred, ['A', 'B', 'C']),
-      multiLabelMetrics(yTrue.map((r) => Uint8Array.from(r)), yPred.map((r) => Uint8Array.from(r)), ['A', 'B', 'C']),
+      multiLabelMetrics(
+        yTrue.map((r) => Uint8Array.from(r)),
+        yPred.map((r) => Uint8Array.from(r)),
+        ['A', 'B', 'C'],
+      ),
     ]) {
       expect(m.micro_precision).toBeCloseTo(0.8, 12);
       expect(m.micro_recall).toBeCloseTo(4 / 7, 12);
@@ -169,7 +173,7 @@ describe('intervals, n and the macro rule (issue #12)', () => {
     expect(hi0).toBeCloseTo(0.277533, 5);
     // 4/10: centre = (0.4 + 0.1920729)/1.3841459 = 0.427753; half = 1.416010·√(0.024 + 0.0096036) = 0.259573 → [0.168180, 0.687326]
     const [lo4, hi4] = wilsonInterval(4, 10);
-    expect(lo4).toBeCloseTo(0.168180, 5);
+    expect(lo4).toBeCloseTo(0.16818, 5);
     expect(hi4).toBeCloseTo(0.687326, 5);
     expect(wilsonInterval(0, 0)).toEqual([0, 1]);
     expect(() => wilsonInterval(11, 10)).toThrow(/outside/);
@@ -205,7 +209,17 @@ describe('intervals, n and the macro rule (issue #12)', () => {
     expect(m.macro_over).toEqual(['a', 'b']);
     expect(m.per_class.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
     // Multi-label: label C never true → left out of the macro average.
-    const ml = multiLabelMetrics([[1, 0, 0], [0, 1, 0]], [[1, 0, 1], [0, 0, 0]], ['A', 'B', 'C']);
+    const ml = multiLabelMetrics(
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      [
+        [1, 0, 1],
+        [0, 0, 0],
+      ],
+      ['A', 'B', 'C'],
+    );
     // A: F1 1; B: tp 0 fn 1 → F1 0; C: support 0 → left out. macro F1 = 1/2 (over three: 1/3).
     expect(ml.macro_f1).toBeCloseTo(0.5, 12);
     expect(ml.macro_over).toEqual(['A', 'B']);
@@ -213,7 +227,10 @@ describe('intervals, n and the macro rule (issue #12)', () => {
   });
 
   it('warns below the minimum test size, not at it', () => {
-    const small = singleLabelMetrics(new Array(MIN_TEST_DOCS - 1).fill(0), new Array(MIN_TEST_DOCS - 1).fill(0), ['a', 'b']);
+    const small = singleLabelMetrics(new Array(MIN_TEST_DOCS - 1).fill(0), new Array(MIN_TEST_DOCS - 1).fill(0), [
+      'a',
+      'b',
+    ]);
     expect(small.warnings?.[0]).toContain(`only ${MIN_TEST_DOCS - 1} test documents`);
     const enough = singleLabelMetrics(new Array(MIN_TEST_DOCS).fill(0), new Array(MIN_TEST_DOCS).fill(0), ['a', 'b']);
     expect(enough.warnings).toBeUndefined();
@@ -256,18 +273,40 @@ describe('helpers', () => {
 
   it('logLoss matches hand-computed cross-entropy', () => {
     // −(ln 0.9 + ln 0.8)/2 = 0.164252 (sklearn log_loss([0,1], [[.9,.1],[.2,.8]]))
-    expect(logLoss([0, 1], [[0.9, 0.1], [0.2, 0.8]])).toBeCloseTo(0.164252033486018, 12);
+    expect(
+      logLoss(
+        [0, 1],
+        [
+          [0.9, 0.1],
+          [0.2, 0.8],
+        ],
+      ),
+    ).toBeCloseTo(0.164252033486018, 12);
     // a certain mistake is clipped to −ln(1e-15), not Infinity
     expect(logLoss([0], [[0, 1]])).toBeCloseTo(-Math.log(1e-15), 6);
     // BCE over 4 cells: −(ln .9 + ln .8 + ln .7 + ln .6)/4
-    expect(multiLabelLogLoss([[1, 0], [0, 1]], [[0.9, 0.2], [0.3, 0.6]])).toBeCloseTo(0.2990011586691898, 12);
+    expect(
+      multiLabelLogLoss(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [0.9, 0.2],
+          [0.3, 0.6],
+        ],
+      ),
+    ).toBeCloseTo(0.2990011586691898, 12);
   });
 });
 
 /** K classes and n aligned (yTrue, yPred) index pairs. */
 const singleLabelCase = fc.integer({ min: 2, max: 6 }).chain((K) =>
   fc
-    .array(fc.tuple(fc.integer({ min: 0, max: K - 1 }), fc.integer({ min: 0, max: K - 1 })), { minLength: 1, maxLength: 60 })
+    .array(fc.tuple(fc.integer({ min: 0, max: K - 1 }), fc.integer({ min: 0, max: K - 1 })), {
+      minLength: 1,
+      maxLength: 60,
+    })
     .map((pairs) => ({
       labels: Array.from({ length: K }, (_, k) => `c${k}`),
       yTrue: pairs.map((p) => p[0]),
@@ -288,7 +327,8 @@ describe('properties', () => {
         const m = singleLabelMetrics(yTrue, yPred, labels);
         expect(m.micro_f1).toBeCloseTo(m.accuracy, 12);
         for (const v of rates(m)) expect(v >= 0 && v <= 1).toBe(true);
-        for (const c of Object.values(m.per_class)) for (const v of [c.precision, c.recall, c.f1]) expect(v >= 0 && v <= 1).toBe(true);
+        for (const c of Object.values(m.per_class))
+          for (const v of [c.precision, c.recall, c.f1]) expect(v >= 0 && v <= 1).toBe(true);
         expect(m.confusion.flat().reduce((s, x) => s + x, 0)).toBe(yTrue.length);
       }),
       { numRuns: 300 },
@@ -327,17 +367,27 @@ describe('properties', () => {
     const rows = fc.integer({ min: 1, max: 6 }).chain((K) =>
       fc.tuple(
         fc.constant(K),
-        fc.array(fc.tuple(fc.array(fc.integer({ min: 0, max: 1 }), { minLength: K, maxLength: K }), fc.array(fc.integer({ min: 0, max: 1 }), { minLength: K, maxLength: K })), {
-          minLength: 1,
-          maxLength: 40,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.array(fc.integer({ min: 0, max: 1 }), { minLength: K, maxLength: K }),
+            fc.array(fc.integer({ min: 0, max: 1 }), { minLength: K, maxLength: K }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 40,
+          },
+        ),
       ),
     );
     fc.assert(
       fc.property(rows, ([K, pairs]) => {
         const labels = Array.from({ length: K }, (_, k) => `l${k}`);
         const t = pairs.map((p) => p[0]);
-        const m = multiLabelMetrics(t, pairs.map((p) => p[1]), labels);
+        const m = multiLabelMetrics(
+          t,
+          pairs.map((p) => p[1]),
+          labels,
+        );
         for (const v of rates(m)) expect(v >= 0 && v <= 1).toBe(true);
         const perfect = multiLabelMetrics(t, t, labels);
         expect(perfect.subset_accuracy).toBe(1);

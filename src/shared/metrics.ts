@@ -102,7 +102,15 @@ function mean(xs: number[]): number {
 /** The evidence fields of a metrics object (for JSON summaries that otherwise keep only the rates). */
 export function evidenceOf(m: Partial<MetricsEvidence>): Partial<MetricsEvidence> {
   const out: Partial<MetricsEvidence> = {};
-  for (const k of ['n', 'accuracy_ci', 'macro_f1_ci', 'macro_over', 'macro_rule', 'interval_rule', 'warnings'] as const) {
+  for (const k of [
+    'n',
+    'accuracy_ci',
+    'macro_f1_ci',
+    'macro_over',
+    'macro_rule',
+    'interval_rule',
+    'warnings',
+  ] as const) {
     if (m[k] !== undefined) (out as Record<string, unknown>)[k] = m[k];
   }
   return out;
@@ -146,7 +154,12 @@ function percentileInterval(stats: number[]): Interval {
  * Percentile bootstrap interval of a statistic of the documents: `stat` gets, per resample, how often
  * each document was drawn (n draws with replacement). Seeded, so the same inputs give the same interval.
  */
-export function bootstrapInterval(n: number, stat: (counts: Uint32Array) => number, resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED): Interval {
+export function bootstrapInterval(
+  n: number,
+  stat: (counts: Uint32Array) => number,
+  resamples = BOOTSTRAP_RESAMPLES,
+  seed = BOOTSTRAP_SEED,
+): Interval {
   if (n === 0 || resamples < 1) return [0, 1];
   const rng = createRng(seed);
   const counts = new Uint32Array(n);
@@ -160,7 +173,11 @@ export function bootstrapInterval(n: number, stat: (counts: Uint32Array) => numb
 }
 
 function sizeWarnings(n: number): string[] | undefined {
-  return n < MIN_TEST_DOCS ? [`only ${n} test document${n === 1 ? '' : 's'} (fewer than ${MIN_TEST_DOCS}): these metrics are rough; read the intervals`] : undefined;
+  return n < MIN_TEST_DOCS
+    ? [
+        `only ${n} test document${n === 1 ? '' : 's'} (fewer than ${MIN_TEST_DOCS}): these metrics are rough; read the intervals`,
+      ]
+    : undefined;
 }
 
 function evidence(n: number, correct: number, macroCi: Interval, macroOverLabels: string[]): MetricsEvidence {
@@ -225,8 +242,10 @@ export function singleLabelMetrics(
   for (let i = 0; i < n; i++) {
     const t = yTrue[i];
     const p = yPred[i];
-    if (!Number.isInteger(t) || t < 0 || t >= K) throw new RangeError(`yTrue[${i}] = ${t} is not a class index 0..${K - 1}`);
-    if (!Number.isInteger(p) || p < 0 || p >= K) throw new RangeError(`yPred[${i}] = ${p} is not a class index 0..${K - 1}`);
+    if (!Number.isInteger(t) || t < 0 || t >= K)
+      throw new RangeError(`yTrue[${i}] = ${t} is not a class index 0..${K - 1}`);
+    if (!Number.isInteger(p) || p < 0 || p >= K)
+      throw new RangeError(`yPred[${i}] = ${p} is not a class index 0..${K - 1}`);
     confusion[t][p]++;
   }
 
@@ -290,7 +309,12 @@ export function singleLabelMetrics(
     macro_recall,
     per_class: perClassRecord(labels, per),
     confusion,
-    ...evidence(n, tpSum, macroCi, labels.filter((_, k) => per[k].support > 0)),
+    ...evidence(
+      n,
+      tpSum,
+      macroCi,
+      labels.filter((_, k) => per[k].support > 0),
+    ),
   };
 }
 
@@ -373,7 +397,12 @@ export function multiLabelMetrics(
     macro_precision: macroOver(per, (c) => c.precision),
     macro_recall: macroOver(per, (c) => c.recall),
     per_class: perClassRecord(labels, per),
-    ...evidence(n, exact, macroCi, labels.filter((_, k) => per[k].support > 0)),
+    ...evidence(
+      n,
+      exact,
+      macroCi,
+      labels.filter((_, k) => per[k].support > 0),
+    ),
   };
 }
 
@@ -392,7 +421,8 @@ export function macroF1DifferenceInterval(
   seed = BOOTSTRAP_SEED,
 ): Interval {
   const n = truth.length;
-  if (a.length !== n || b.length !== n) throw new RangeError(`macroF1DifferenceInterval: ${n} documents, ${a.length} and ${b.length} decisions`);
+  if (a.length !== n || b.length !== n)
+    throw new RangeError(`macroF1DifferenceInterval: ${n} documents, ${a.length} and ${b.length} decisions`);
   const macroOf = (pred: readonly (readonly number[])[], w: Uint32Array) => {
     const tp = new Float64Array(K);
     const fp = new Float64Array(K);
@@ -450,13 +480,15 @@ export function meanStd(xs: ArrayLike<number>): { mean: number; std: number; n: 
  * Rows are taken as given (not renormalized).
  */
 export function logLoss(yTrue: ArrayLike<number>, probs: ArrayLike<number>[], eps = 1e-15): number {
-  if (probs.length !== yTrue.length) throw new RangeError(`yTrue has ${yTrue.length} items but probs has ${probs.length}`);
+  if (probs.length !== yTrue.length)
+    throw new RangeError(`yTrue has ${yTrue.length} items but probs has ${probs.length}`);
   if (yTrue.length === 0) return 0;
   let s = 0;
   for (let i = 0; i < yTrue.length; i++) {
     const row = probs[i];
     const t = yTrue[i];
-    if (!Number.isInteger(t) || t < 0 || t >= row.length) throw new RangeError(`yTrue[${i}] = ${t} is not a class index`);
+    if (!Number.isInteger(t) || t < 0 || t >= row.length)
+      throw new RangeError(`yTrue[${i}] = ${t} is not a class index`);
     s -= Math.log(Math.min(1 - eps, Math.max(eps, row[t])));
   }
   return s / yTrue.length;
@@ -464,7 +496,8 @@ export function logLoss(yTrue: ArrayLike<number>, probs: ArrayLike<number>[], ep
 
 /** Mean binary cross-entropy over every (document, label) cell, for multi-label outputs. */
 export function multiLabelLogLoss(yTrue: ArrayLike<number>[], probs: ArrayLike<number>[], eps = 1e-15): number {
-  if (probs.length !== yTrue.length) throw new RangeError(`yTrue has ${yTrue.length} rows but probs has ${probs.length}`);
+  if (probs.length !== yTrue.length)
+    throw new RangeError(`yTrue has ${yTrue.length} rows but probs has ${probs.length}`);
   let s = 0;
   let cells = 0;
   for (let i = 0; i < yTrue.length; i++) {

@@ -9,7 +9,14 @@
  * 5–15 points of macro-F1 on two or three documents, so "the best on gold" is often the luckiest,
  * and a costlier model chosen that way was worse on documents no model saw (bench/small-data.bench.ts).
  */
-import { argmax, macroF1DifferenceInterval, multiLabelMetrics, singleLabelMetrics, thresholdProbs, type Interval } from './metrics';
+import {
+  argmax,
+  macroF1DifferenceInterval,
+  multiLabelMetrics,
+  singleLabelMetrics,
+  thresholdProbs,
+  type Interval,
+} from './metrics';
 
 /** Naive Bayes (char n-grams), the latest distilled student, the project's teacher. */
 export type QueueModelKind = 'nb' | 'student' | 'teacher';
@@ -24,7 +31,7 @@ export const CV_FOLDS = 5;
 
 export const CHOICE_RULE =
   'the cheaper model (naive Bayes, then the student, then the teacher) keeps the queue unless a costlier one beats it by more than the noise: ' +
-  'the 95 % paired-bootstrap interval of its gold-set macro-F1 minus the kept model\'s lies above 0, and, on a gold set under ' +
+  "the 95 % paired-bootstrap interval of its gold-set macro-F1 minus the kept model's lies above 0, and, on a gold set under " +
   `${SMALL_GOLD} documents, its own gold macro-F1 interval lies above naive Bayes's ${CV_FOLDS}-fold cross-validated macro-F1 on the training labels; ` +
   'no model ever trains on the gold set';
 
@@ -72,10 +79,16 @@ export interface QueueCandidate {
  * Single-label: argmax; multi-label: each label at 0.5, accuracy = exact match. Macro-F1 over the
  * classes present in the gold labels (shared/metrics.ts).
  */
-export function goldScore(probs: ArrayLike<number>, truth: readonly (readonly number[])[], labels: string[], multiLabel: boolean): GoldScore {
+export function goldScore(
+  probs: ArrayLike<number>,
+  truth: readonly (readonly number[])[],
+  labels: string[],
+  multiLabel: boolean,
+): GoldScore {
   const K = labels.length;
   const n = truth.length;
-  if (probs.length !== n * K) throw new RangeError(`goldScore: ${probs.length} probabilities for ${n} documents × ${K} labels`);
+  if (probs.length !== n * K)
+    throw new RangeError(`goldScore: ${probs.length} probabilities for ${n} documents × ${K} labels`);
   const row = (i: number) => Array.prototype.slice.call(probs, i * K, (i + 1) * K) as number[];
   if (multiLabel) {
     const yTrue = truth.map((t) => Array.from({ length: K }, (_, k) => (t.includes(k) ? 1 : 0)));
@@ -138,7 +151,10 @@ const cost = (c: QueueCandidate) => QUEUE_MODEL_KINDS.indexOf(c.kind);
  * keeps the queue; a scored candidate ranks above any unscored one. A candidate without decisions
  * cannot be compared pairwise, so it never displaces a scored cheaper one.
  */
-export function decideQueueModel(candidates: readonly QueueCandidate[], evidence?: ChoiceEvidence): { chosen: number; verdicts: (Verdict | undefined)[] } {
+export function decideQueueModel(
+  candidates: readonly QueueCandidate[],
+  evidence?: ChoiceEvidence,
+): { chosen: number; verdicts: (Verdict | undefined)[] } {
   const verdicts: (Verdict | undefined)[] = candidates.map(() => undefined);
   const byCost = candidates.map((_, i) => i).sort((a, b) => cost(candidates[a]!) - cost(candidates[b]!) || a - b);
   const scored = byCost.filter((i) => candidates[i]!.gold);
@@ -157,7 +173,12 @@ export function chooseQueueModel(candidates: readonly QueueCandidate[], evidence
   return decideQueueModel(candidates, evidence).chosen;
 }
 
-function verdictOf(i: number, kept: number, candidates: readonly QueueCandidate[], e: ChoiceEvidence): Verdict | undefined {
+function verdictOf(
+  i: number,
+  kept: number,
+  candidates: readonly QueueCandidate[],
+  e: ChoiceEvidence,
+): Verdict | undefined {
   const a = candidates[i]!;
   const b = candidates[kept]!;
   const da = e.decisions[i];
@@ -182,5 +203,15 @@ function verdictOf(i: number, kept: number, candidates: readonly QueueCandidate[
 export function passedOver(choice: Pick<QueueChoice, 'candidates' | 'chosen'>): QueueModelKind[] {
   const chosen = choice.candidates[choice.chosen];
   if (!chosen?.gold) return [];
-  return choice.candidates.filter((c, i) => i !== choice.chosen && !c.error && c.verdict && !c.verdict.clear && c.gold && c.gold.macroF1 > chosen.gold!.macroF1).map((c) => c.kind);
+  return choice.candidates
+    .filter(
+      (c, i) =>
+        i !== choice.chosen &&
+        !c.error &&
+        c.verdict &&
+        !c.verdict.clear &&
+        c.gold &&
+        c.gold.macroF1 > chosen.gold!.macroF1,
+    )
+    .map((c) => c.kind);
 }

@@ -67,7 +67,14 @@ describe('routing edge cases', () => {
 
   it('the team: trimmed, distinct, sorted, with the current annotator and without the gold-set draw', () => {
     expect(routingTeam([' bo', 'ann', 'bo', '', 'gold-set draw'], 'cy')).toEqual(['ann', 'bo', 'cy']);
-    expect(labelersOf([{ who: 'bo', action: 'label' }, { who: 'ann', action: 'accept' }, { who: 'x', action: 'skip' }, { who: 'gold-set draw', action: 'gold' }])).toEqual(['ann', 'bo']);
+    expect(
+      labelersOf([
+        { who: 'bo', action: 'label' },
+        { who: 'ann', action: 'accept' },
+        { who: 'x', action: 'skip' },
+        { who: 'gold-set draw', action: 'gold' },
+      ]),
+    ).toEqual(['ann', 'bo']);
   });
 
   it('a bad setting is a CONFIG error naming its field', () => {
@@ -91,7 +98,10 @@ describe('routing edge cases', () => {
   });
 
   it('the owner’s annotator list is kept trimmed, distinct and sorted; an empty one means none', () => {
-    expect(validateOverlap({ fraction: 0.2, k: 2, blind: false, team: [' bo', 'ann', 'bo'] }).team).toEqual(['ann', 'bo']);
+    expect(validateOverlap({ fraction: 0.2, k: 2, blind: false, team: [' bo', 'ann', 'bo'] }).team).toEqual([
+      'ann',
+      'bo',
+    ]);
     expect(validateOverlap({ fraction: 0.2, k: 2, blind: false, team: [] }).team).toBeUndefined();
   });
 });

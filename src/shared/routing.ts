@@ -90,18 +90,27 @@ export function labelersOf(events: Iterable<Pick<LabelEvent, 'who' | 'action'>>)
 
 /** Checks an overlap setting from a caller (project.json, projects.update); errors name the field. */
 export function validateOverlap(o: unknown, field = 'overlap'): OverlapSetting {
-  const bad = (f: string, why: string) => new DistilleryError('CONFIG', `${field}.${f} ${why}`, { field: `${field}.${f}` });
-  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new DistilleryError('CONFIG', `${field} must be an object {fraction, k, blind}`, { field });
+  const bad = (f: string, why: string) =>
+    new DistilleryError('CONFIG', `${field}.${f} ${why}`, { field: `${field}.${f}` });
+  if (!o || typeof o !== 'object' || Array.isArray(o))
+    throw new DistilleryError('CONFIG', `${field} must be an object {fraction, k, blind}`, { field });
   const { fraction, k, blind, team } = o as Record<string, unknown>;
   const F = OVERLAP_LIMITS.fraction;
   const K = OVERLAP_LIMITS.k;
-  if (typeof fraction !== 'number' || !Number.isFinite(fraction) || fraction < F.min || fraction > F.max) throw bad('fraction', `must be a number from ${F.min} to ${F.max}, got ${JSON.stringify(fraction)}`);
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < K.min || k > K.max) throw bad('k', `must be a whole number from ${K.min} to ${K.max}, got ${JSON.stringify(k)}`);
+  if (typeof fraction !== 'number' || !Number.isFinite(fraction) || fraction < F.min || fraction > F.max)
+    throw bad('fraction', `must be a number from ${F.min} to ${F.max}, got ${JSON.stringify(fraction)}`);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < K.min || k > K.max)
+    throw bad('k', `must be a whole number from ${K.min} to ${K.max}, got ${JSON.stringify(k)}`);
   if (typeof blind !== 'boolean') throw bad('blind', `must be true or false, got ${JSON.stringify(blind)}`);
   if (team === undefined || team === null) return { fraction, k, blind };
   if (!Array.isArray(team) || team.length > 1000) throw bad('team', 'must be a list of at most 1000 names');
   team.forEach((n, i) => {
-    if (typeof n !== 'string' || !n.trim() || n.length > 200) throw new DistilleryError('CONFIG', `${field}.team[${i}] must be a name (1 to 200 characters), got ${JSON.stringify(n)}`, { field: `${field}.team[${i}]` });
+    if (typeof n !== 'string' || !n.trim() || n.length > 200)
+      throw new DistilleryError(
+        'CONFIG',
+        `${field}.team[${i}] must be a name (1 to 200 characters), got ${JSON.stringify(n)}`,
+        { field: `${field}.team[${i}]` },
+      );
   });
   const names = routingTeam(team as string[]);
   return { fraction, k, blind, ...(names.length ? { team: names } : {}) };

@@ -28,6 +28,8 @@ describe('source weights', () => {
     expect(alphaOf(undefined, { human: 0.7 }, 0.5)).toBe(0.7);
     expect(parseSourceWeights('teacher=1,rule=0.9', SOURCE_ALPHA_MAX)).toEqual({ teacher: 1, rule: 0.9 });
     expect(() => parseSourceWeights('teacher=2', SOURCE_ALPHA_MAX)).toThrow(/source α "teacher=2".*\[0, 1\]/);
-    expect(whyBadSourceWeights({ rule: 1.5 }, SOURCE_ALPHA_MAX)).toBe('α of "rule" must be a number in [0, 1], got 1.5');
+    expect(whyBadSourceWeights({ rule: 1.5 }, SOURCE_ALPHA_MAX)).toBe(
+      'α of "rule" must be a number in [0, 1], got 1.5',
+    );
   });
 });

@@ -51,7 +51,8 @@ export function whyBadSourceWeights(w: unknown, max = SOURCE_WEIGHT_MAX): string
   if (w === null || typeof w !== 'object' || Array.isArray(w)) return `expected an object of source → ${what}`;
   for (const [k, v] of Object.entries(w as Record<string, unknown>)) {
     if (!k.trim()) return 'a source name is empty';
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) return `${what} of "${k}" must be a number in [0, ${max}], got ${JSON.stringify(v)}`;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max)
+      return `${what} of "${k}" must be a number in [0, ${max}], got ${JSON.stringify(v)}`;
   }
   return null;
 }
@@ -69,7 +70,11 @@ export function parseSourceWeights(text: string, max = SOURCE_WEIGHT_MAX): Sourc
     const m = /^([^=\s]+)\s*=\s*(\S+)$/.exec(p);
     const v = m ? Number(m[2]) : NaN;
     if (!m || !Number.isFinite(v) || v < 0 || v > max) {
-      throw new Error(alpha ? `source α "${p}": expected source=α with α in [0, ${max}], e.g. teacher=1,rule=0.9` : `source weight "${p}": expected source=weight with a weight in [0, ${max}], e.g. human=1,teacher=0.5`);
+      throw new Error(
+        alpha
+          ? `source α "${p}": expected source=α with α in [0, ${max}], e.g. teacher=1,rule=0.9`
+          : `source weight "${p}": expected source=weight with a weight in [0, ${max}], e.g. human=1,teacher=0.5`,
+      );
     }
     out[m[1]] = v;
   }

@@ -53,7 +53,11 @@ export interface CurveChange {
  * `testSize` documents (independent samples: conservative for one fixed gold set). Null when
  * fewer than two points exist.
  */
-export function curveChange(points: readonly { labels: number; accuracy: number }[], window = SLOPE_WINDOW, testSize?: number): CurveChange | null {
+export function curveChange(
+  points: readonly { labels: number; accuracy: number }[],
+  window = SLOPE_WINDOW,
+  testSize?: number,
+): CurveChange | null {
   if (points.length < 2) return null;
   const last = points[points.length - 1]!.labels;
   let start = points.length - 2;

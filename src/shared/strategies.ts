@@ -22,11 +22,24 @@ const NEEDS_TEACHER: readonly StrategyName[] = ['teacher-kl'];
 export const MULTILABEL_ONLY_STRATEGIES: readonly StrategyName[] = ['cardinality'];
 
 /** What a simulation offers for any task: the CLI's default list and the app form's choices. */
-export const SIMULATOR_STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES.filter((s) => !NEEDS_TEACHER.includes(s) && !MULTILABEL_ONLY_STRATEGIES.includes(s));
+export const SIMULATOR_STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES.filter(
+  (s) => !NEEDS_TEACHER.includes(s) && !MULTILABEL_ONLY_STRATEGIES.includes(s),
+);
 
 /** The app's default strategies: those that need neither a teacher's outputs nor a committee nor rules. */
-export const APP_SIMULATE_STRATEGIES: readonly StrategyName[] = ['random', 'least-confidence', 'margin', 'entropy', 'diversity'];
+export const APP_SIMULATE_STRATEGIES: readonly StrategyName[] = [
+  'random',
+  'least-confidence',
+  'margin',
+  'entropy',
+  'diversity',
+];
 
 /** The uncertainty strategies the renderer's live queue orders by (from the latest model's probabilities). */
-export const QUEUE_STRATEGIES = ['random', 'least-confidence', 'margin', 'entropy'] as const satisfies readonly StrategyName[];
+export const QUEUE_STRATEGIES = [
+  'random',
+  'least-confidence',
+  'margin',
+  'entropy',
+] as const satisfies readonly StrategyName[];
 export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];

@@ -25,9 +25,20 @@ describe('α sweep options', () => {
 
 describe('BERT teacher options', () => {
   it('accepts both sources with their own options', () => {
-    expect(whyBadBertTeacher({ source: 'model-dir', modelDir: '/models/rbt3', epochs: 3, learningRate: 3e-5, maxLen: 128, batchSize: 16 })).toBeUndefined();
+    expect(
+      whyBadBertTeacher({
+        source: 'model-dir',
+        modelDir: '/models/rbt3',
+        epochs: 3,
+        learningRate: 3e-5,
+        maxLen: 128,
+        batchSize: 16,
+      }),
+    ).toBeUndefined();
     expect(whyBadBertTeacher({ source: 'model-dir', modelDir: 'C:\\models\\rbt3', lr: 2e-5 })).toBeUndefined();
-    expect(whyBadBertTeacher({ source: 'pretrain', layers: 2, hidden: 128, pretrainEpochs: 2, epochs: 3, maxLen: 64 })).toBeUndefined();
+    expect(
+      whyBadBertTeacher({ source: 'pretrain', layers: 2, hidden: 128, pretrainEpochs: 2, epochs: 3, maxLen: 64 }),
+    ).toBeUndefined();
   });
 
   it('says which option is wrong and why', () => {
@@ -36,7 +47,9 @@ describe('BERT teacher options', () => {
     expect(whyBadBertTeacher({ source: 'model-dir', modelDir: '  ' })).toMatchObject({ field: 'modelDir' });
     expect(whyBadBertTeacher({ source: 'model-dir', modelDir: './bert' })?.message).toMatch(/full path/);
     expect(whyBadBertTeacher({ source: 'pretrain', hidden: '128' })?.message).toMatch(/expected a number, got "128"/);
-    expect(whyBadBertTeacher({ source: 'pretrain', layers: 25 })?.message).toMatch(/"layers" must be in \[1, 24\], got 25/);
+    expect(whyBadBertTeacher({ source: 'pretrain', layers: 25 })?.message).toMatch(
+      /"layers" must be in \[1, 24\], got 25/,
+    );
   });
 
   it('full paths and default heads', () => {

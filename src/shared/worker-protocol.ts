@@ -14,7 +14,14 @@
  */
 import type { JobRequest, JobStatus, ParseCorpusRequest, ParsedCorpus } from './api';
 import type { DistilleryError, WireError } from './errors';
-import { ALPHA_SWEEP_OPTIONS, BERT_TEACHER_SOURCES, PRETRAIN_ONLY_KEYS, validateJobOptions, whyBadOption, type JobOptionsOf } from './job-options';
+import {
+  ALPHA_SWEEP_OPTIONS,
+  BERT_TEACHER_SOURCES,
+  PRETRAIN_ONLY_KEYS,
+  validateJobOptions,
+  whyBadOption,
+  type JobOptionsOf,
+} from './job-options';
 
 /** The layout of a project folder (shared by the host's project store and the worker). */
 export const PROJECT_LAYOUT = {
@@ -37,19 +44,27 @@ export const PROJECT_LAYOUT = {
 
 export interface WorkerMethods {
   /** The tfjs backend the worker trains with. */
-  info: { params: Record<string, never>; result: { backend: string; skipped: { name: string; reason: string }[]; pid: number } };
+  info: {
+    params: Record<string, never>;
+    result: { backend: string; skipped: { name: string; reason: string }[]; pid: number };
+  };
   'parse-corpus': { params: ParseCorpusRequest; result: ParsedCorpus };
   /** parse-corpus on a file the host already holds (serve mode's uploads): the worker reads it, the host never does. */
   'parse-corpus-file': { params: { request: Omit<ParseCorpusRequest, 'base64'>; file: string }; result: ParsedCorpus };
   /** Writes `outDir` with the model in `format` (plus tokenizer.json and labels.json); returns the main file. */
-  'export-model': { params: { modelDir: string; outDir: string; format: 'onnx' | 'tfjs' | 'folder'; baseName: string }; result: { file: string; files: string[] } };
+  'export-model': {
+    params: { modelDir: string; outDir: string; format: 'onnx' | 'tfjs' | 'folder'; baseName: string };
+    result: { file: string; files: string[] };
+  };
 }
 export type WorkerMethod = keyof WorkerMethods;
 
 export type ToWorker =
   | { type: 'start'; id: string; request: JobRequest; projectFolder: string }
   | { type: 'cancel'; id: string }
-  | { [M in WorkerMethod]: { type: 'call'; callId: number; method: M; params: WorkerMethods[M]['params'] } }[WorkerMethod];
+  | {
+      [M in WorkerMethod]: { type: 'call'; callId: number; method: M; params: WorkerMethods[M]['params'] };
+    }[WorkerMethod];
 
 export type JobMessageType = 'progress' | 'done' | 'failed' | 'cancelled';
 
@@ -65,10 +80,13 @@ export const MIN_LABELED = 10;
 /** Why a request's labeled documents cannot train a model yet (undefined when they can). */
 export function whyNotTrainable(docs: { labels: string[] }[], task: string): string | undefined {
   const labeled = docs.filter((d) => Array.isArray(d.labels) && d.labels.length > 0);
-  if (labeled.length === 0) return `no labeled documents yet: label at least ${MIN_LABELED} documents (with at least two different labels) before training`;
-  if (labeled.length < MIN_LABELED) return `only ${labeled.length} labeled document(s): label at least ${MIN_LABELED} (with at least two different labels) before training`;
+  if (labeled.length === 0)
+    return `no labeled documents yet: label at least ${MIN_LABELED} documents (with at least two different labels) before training`;
+  if (labeled.length < MIN_LABELED)
+    return `only ${labeled.length} labeled document(s): label at least ${MIN_LABELED} (with at least two different labels) before training`;
   const used = new Set(labeled.flatMap((d) => d.labels));
-  if (task !== 'multilabel' && used.size < 2) return `every labeled document has the label "${[...used][0]}": a classifier needs examples of at least two labels`;
+  if (task !== 'multilabel' && used.size < 2)
+    return `every labeled document has the label "${[...used][0]}": a classifier needs examples of at least two labels`;
   return undefined;
 }
 
@@ -81,7 +99,10 @@ export { MAX_SWEEP_ALPHAS, MAX_SWEEP_SEEDS } from './job-options';
 /** Why an alpha-sweep job's `alphas` / `seeds` options are not valid (undefined when they are). */
 export function whyBadSweep(alphas: unknown, seeds: unknown): string | undefined {
   const t = ALPHA_SWEEP_OPTIONS;
-  return whyBadOption('alphas', t.alphas, alphas) ?? (seeds === undefined ? undefined : whyBadOption('seeds', t.seeds, seeds));
+  return (
+    whyBadOption('alphas', t.alphas, alphas) ??
+    (seeds === undefined ? undefined : whyBadOption('seeds', t.seeds, seeds))
+  );
 }
 
 /** Where a BERT teacher comes from: a local Hugging Face folder, or masked-LM pre-training on the project's texts. */
@@ -104,11 +125,15 @@ export function defaultHeads(hidden: number): number {
 
 /** What is wrong with a BERT teacher job's options (undefined when nothing): the option and why. */
 export function whyBadBertTeacher(options: unknown): { field: string; message: string } | undefined {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) return { field: 'options', message: 'options must be an object' };
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    return { field: 'options', message: 'options must be an object' };
   const raw = options as Record<string, unknown>;
   const source = raw.source;
   if (typeof source !== 'string' || !(BERT_TEACHER_SOURCES as readonly string[]).includes(source)) {
-    return { field: 'source', message: `option "source" must be "model-dir" (fine-tune a local Hugging Face BERT folder) or "pretrain" (pre-train a small BERT here), got ${JSON.stringify(source)}` };
+    return {
+      field: 'source',
+      message: `option "source" must be "model-dir" (fine-tune a local Hugging Face BERT folder) or "pretrain" (pre-train a small BERT here), got ${JSON.stringify(source)}`,
+    };
   }
   let o: BertTeacherOptions;
   try {
@@ -118,14 +143,35 @@ export function whyBadBertTeacher(options: unknown): { field: string; message: s
     return { field: String(err.details?.field ?? 'options'), message: err.message };
   }
   for (const k of PRETRAIN_ONLY_KEYS) {
-    if (o[k] !== undefined && source !== 'pretrain') return { field: k, message: `option "${k}" is for source "pretrain" (a Hugging Face folder has its own shape and is already pre-trained)` };
+    if (o[k] !== undefined && source !== 'pretrain')
+      return {
+        field: k,
+        message: `option "${k}" is for source "pretrain" (a Hugging Face folder has its own shape and is already pre-trained)`,
+      };
   }
-  if (o.brWeights !== undefined && !o.binaryRelevance) return { field: 'brWeights', message: 'option "brWeights" is the class-weight grid of a binary-relevance teacher: set "binaryRelevance" too' };
-  if (o.modelDir !== undefined && source !== 'model-dir') return { field: 'modelDir', message: 'option "modelDir" is for source "model-dir"; a teacher pre-trained here has no folder to start from' };
+  if (o.brWeights !== undefined && !o.binaryRelevance)
+    return {
+      field: 'brWeights',
+      message: 'option "brWeights" is the class-weight grid of a binary-relevance teacher: set "binaryRelevance" too',
+    };
+  if (o.modelDir !== undefined && source !== 'model-dir')
+    return {
+      field: 'modelDir',
+      message: 'option "modelDir" is for source "model-dir"; a teacher pre-trained here has no folder to start from',
+    };
   if (source === 'model-dir') {
     const dir = (o.modelDir ?? '').trim();
-    if (!dir) return { field: 'modelDir', message: 'give the folder of a Hugging Face BERT model (config.json, vocab.txt, model.safetensors) on the machine the worker runs on' };
-    if (!isFullPath(dir)) return { field: 'modelDir', message: `the model folder must be a full path on the machine the worker runs on (e.g. /home/me/models/bert-base-chinese), got "${dir}"` };
+    if (!dir)
+      return {
+        field: 'modelDir',
+        message:
+          'give the folder of a Hugging Face BERT model (config.json, vocab.txt, model.safetensors) on the machine the worker runs on',
+      };
+    if (!isFullPath(dir))
+      return {
+        field: 'modelDir',
+        message: `the model folder must be a full path on the machine the worker runs on (e.g. /home/me/models/bert-base-chinese), got "${dir}"`,
+      };
   }
   if (source === 'pretrain' && o.hidden !== undefined && o.heads !== undefined && o.hidden % o.heads !== 0) {
     return { field: 'heads', message: `option "hidden" ${o.hidden} is not a multiple of "heads" ${o.heads}` };

@@ -40,7 +40,10 @@ const UPLOAD_CALLS = API_CALLS.filter((c): c is UploadCall => API_TABLE[c].uploa
 function sampleArgs(name: CallName): unknown[] {
   const up = API_TABLE[name].upload;
   const args: unknown[] = ['p1', 'v1', 'onnx'];
-  if (up) args[up.arg] = up.base64Field ? { fileName: 'a.csv', [up.base64Field]: Buffer.from('text\nhi\n').toString('base64') } : 'file text';
+  if (up)
+    args[up.arg] = up.base64Field
+      ? { fileName: 'a.csv', [up.base64Field]: Buffer.from('text\nhi\n').toString('base64') }
+      : 'file text';
   return args;
 }
 
@@ -84,14 +87,21 @@ describe('the call table', () => {
 
   it('the backend implements every API call, and each call that takes a file from a file the host holds', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-call-table-'));
-    const b = createBackend({ root: tmp, mode: 'serve', launcher: () => { throw new Error('no worker in this test'); } });
+    const b = createBackend({
+      root: tmp,
+      mode: 'serve',
+      launcher: () => {
+        throw new Error('no worker in this test');
+      },
+    });
     try {
       const groups = b as unknown as Record<string, Record<string, unknown>>;
       const files = b.fromFile as unknown as Record<string, Record<string, unknown>>;
       for (const name of API_CALLS) {
         const [g, m] = name.split('.') as [string, string];
         expect(typeof groups[g]?.[m], `createBackend lacks ${name}`).toBe('function');
-        if (API_TABLE[name].upload) expect(typeof files[g]?.[m], `createBackend's fromFile lacks ${name}`).toBe('function');
+        if (API_TABLE[name].upload)
+          expect(typeof files[g]?.[m], `createBackend's fromFile lacks ${name}`).toBe('function');
       }
     } finally {
       await b.dispose();
@@ -146,7 +156,9 @@ describe('the call table', () => {
     const fetchFn = (async (url: string | URL | Request, init?: RequestInit) => {
       const p = String(url).replace('http://h:1', '');
       posted.push({ path: p, body: init?.body });
-      return new Response(JSON.stringify({ ok: true, result: p === '/api/upload' ? { upload: 'u1' } : { answered: p } }));
+      return new Response(
+        JSON.stringify({ ok: true, result: p === '/api/upload' ? { upload: 'u1' } : { answered: p } }),
+      );
     }) as typeof fetch;
     const client = new HttpApi({ base: 'http://h:1', fetch: fetchFn });
     for (const name of API_CALLS) {
@@ -157,7 +169,10 @@ describe('the call table', () => {
       const args = sampleArgs(name);
       expect(await fn!.call(client, ...args), name).toEqual({ answered: `/api/${name}` });
       const up = API_TABLE[name].upload;
-      expect(posted.map((p) => p.path), name).toEqual(up ? ['/api/upload', `/api/${name}`] : [`/api/${name}`]);
+      expect(
+        posted.map((p) => p.path),
+        name,
+      ).toEqual(up ? ['/api/upload', `/api/${name}`] : [`/api/${name}`]);
       const sent = JSON.parse(String(posted.at(-1)!.body)) as unknown[];
       if (up) expect(sent[up.arg], name).toMatchObject({ upload: 'u1' });
       else expect(sent, name).toEqual(args);
@@ -172,11 +187,26 @@ describe('the call table', () => {
     let server: Awaited<ReturnType<typeof startServer>>;
     let token = '';
     const post = (p: string, body: string | Buffer, type = 'application/json') =>
-      request(server.port, { method: 'POST', path: p, headers: { 'Content-Type': type, Authorization: `token ${token}` }, body: body as string });
+      request(server.port, {
+        method: 'POST',
+        path: p,
+        headers: { 'Content-Type': type, Authorization: `token ${token}` },
+        body: body as string,
+      });
 
     beforeAll(async () => {
-      const b = { ...backend.api, fromFile: backend.fromFile, router: { active: () => [] }, subscribe: () => () => {} } as unknown as Backend;
-      server = await startServer({ backend: b, rendererDir: tmp, uploadsParent: tmp, limits: { maxJsonBytes, maxBulkBytes: 8 * maxJsonBytes } });
+      const b = {
+        ...backend.api,
+        fromFile: backend.fromFile,
+        router: { active: () => [] },
+        subscribe: () => () => {},
+      } as unknown as Backend;
+      server = await startServer({
+        backend: b,
+        rendererDir: tmp,
+        uploadsParent: tmp,
+        limits: { maxJsonBytes, maxBulkBytes: 8 * maxJsonBytes },
+      });
       token = new URL(server.url).searchParams.get('token')!;
     });
     afterAll(async () => {
@@ -199,14 +229,18 @@ describe('the call table', () => {
       const big = JSON.stringify(['p1', 'x'.repeat(2 * maxJsonBytes)]);
       for (const name of API_CALLS) {
         const r = await post(`/api/${name}`, big);
-        expect(r.status, `${name} (${API_TABLE[name].body}): ${r.body}`).toBe(API_TABLE[name].body === 'bulk' ? 200 : 413);
+        expect(r.status, `${name} (${API_TABLE[name].body}): ${r.body}`).toBe(
+          API_TABLE[name].body === 'bulk' ? 200 : 413,
+        );
       }
     });
 
     it('hands a call that names an upload to its fromFile handler, with the file', async () => {
       expect(UPLOAD_CALLS.length).toBeGreaterThan(0);
       for (const name of UPLOAD_CALLS) {
-        const u = JSON.parse((await post('/api/upload', Buffer.from('text\nhi\n'), 'application/octet-stream')).body) as { result: { upload: string } };
+        const u = JSON.parse(
+          (await post('/api/upload', Buffer.from('text\nhi\n'), 'application/octet-stream')).body,
+        ) as { result: { upload: string } };
         const args = sampleArgs(name as ApiCall);
         args[API_TABLE[name].upload.arg] = { fileName: 'a.csv', upload: u.result.upload };
         const r = await post(`/api/${name}`, JSON.stringify(args));

@@ -20,7 +20,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('distillery agreement', () => {
   it("two annotators (CSV): Cohen's κ 0.40 on the 20/5/10/15 table, α, Fleiss' κ, and the tables", async () => {
     const rows: string[] = [];
-    const cells: [string, string, number][] = [['neg', 'neg', 20], ['neg', 'pos', 5], ['pos', 'neg', 10], ['pos', 'pos', 15]];
+    const cells: [string, string, number][] = [
+      ['neg', 'neg', 20],
+      ['neg', 'pos', 5],
+      ['pos', 'neg', 10],
+      ['pos', 'pos', 15],
+    ];
     let id = 0;
     for (const [a, b, n] of cells) for (let k = 0; k < n; k++) rows.push(`d${++id},ann,${a}`, `d${id},bob,${b}`);
     const data = file('two.csv', 'id,annotator,label\n' + rows.join('\n') + '\nd99,ann,pos\n');
@@ -41,8 +46,12 @@ describe('distillery agreement', () => {
       [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3],
       [0, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 0],
       [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0],
-    ].flatMap((row, o) => row.map((v, u) => (v ? JSON.stringify({ item: `u${u + 1}`, coder: 'ABCD'[o], label: v }) : '')).filter(Boolean));
-    const r = JSON.parse((await cliOk(['agreement', '--data', file('k.jsonl', data.join('\n') + '\n'), '--json'])).stdout);
+    ].flatMap((row, o) =>
+      row.map((v, u) => (v ? JSON.stringify({ item: `u${u + 1}`, coder: 'ABCD'[o], label: v }) : '')).filter(Boolean),
+    );
+    const r = JSON.parse(
+      (await cliOk(['agreement', '--data', file('k.jsonl', data.join('\n') + '\n'), '--json'])).stdout,
+    );
     expect([r.n_items, r.n_items_single, r.n_annotators]).toEqual([11, 1, 4]);
     expect(r.krippendorff_alpha).toBeCloseTo(0.743, 3);
     expect(r.fleiss_kappa).toBeNull();

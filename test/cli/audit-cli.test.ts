@@ -24,7 +24,10 @@ const precisionRecall = (suspects: Suspect[], planted: Set<string>) => {
 describe('distillery audit', () => {
   it('--json: {"suspects": [{id, label, suggested, score}]} with the id column, planted flips found; progress on stderr', async () => {
     const data = path.join(tmp, 'with-id.csv');
-    writeFileSync(data, 'id,text,label\n' + docs.map((d) => `${d.id},${csvField(d.text)},${d.labels[0]}`).join('\n') + '\n');
+    writeFileSync(
+      data,
+      'id,text,label\n' + docs.map((d) => `${d.id},${csvField(d.text)},${d.labels[0]}`).join('\n') + '\n',
+    );
     const r = await cliOk(['audit', '--data', data, '--folds', '4', '--json']);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out.suspects[0]).sort()).toEqual(['id', 'label', 'score', 'suggested']);
@@ -41,9 +44,13 @@ describe('distillery audit', () => {
     const data = path.join(tmp, 'no-id.csv');
     writeFileSync(data, 'review,verdict\n' + docs.map((d) => `${csvField(d.text)},${d.labels[0]}`).join('\n') + '\n');
     const rows = new Set(docs.flatMap((d, i) => (flipped.has(d.id) ? [String(i + 1)] : [])));
-    const out = JSON.parse((await cliOk(['audit', '--data', data, '--text-col', 'review', '--label-col', 'verdict', '--json'])).stdout);
+    const out = JSON.parse(
+      (await cliOk(['audit', '--data', data, '--text-col', 'review', '--label-col', 'verdict', '--json'])).stdout,
+    );
     expect(precisionRecall(out.suspects, rows)[0]).toBeGreaterThanOrEqual(0.8);
-    const table = (await cliOk(['audit', '--data', data, '--text-col', 'review', '--label-col', 'verdict', '--top', '3'])).stdout;
+    const table = (
+      await cliOk(['audit', '--data', data, '--text-col', 'review', '--label-col', 'verdict', '--top', '3'])
+    ).stdout;
     expect(table).toMatch(/^#\s+id\s+label\s+suggested\s+score \(self_confidence\)\n1\s+\d+\s+\S+\s+\S+\s+[\d.e-]+\n/);
     expect(table).toMatch(/\d+ suspect\(s\) \(the first 3 shown\) among 400 labeled of 400 documents/);
   });

@@ -20,21 +20,62 @@ afterAll(() => {
 });
 
 /** The architecture a model folder was trained as (its student config). */
-const configOf = (out: string) => (JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as { student: Record<string, unknown> }).student;
+const configOf = (out: string) =>
+  (JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as { student: Record<string, unknown> }).student;
 
 describe.concurrent('distillery train: defaults by backend', () => {
   it('no --model on wasm: a TextCNN with 64 filters × widths 2–5, and the line that says why', async () => {
     const out = path.join(dir, 'cpu');
-    const r = await cliOk(['train', '--data', corpus, '--out', out, '--backend', 'wasm', '--epochs', '1', '--embed-dim', '8', '--max-vocab', '200', '--no-charts']);
-    expect(r.stderr).toContain("defaults: textcnn, 64 filters × widths 2–5, 1 epoch — chosen for a CPU backend (wasm); --preset digest-a for the paper's BiLSTM");
+    const r = await cliOk([
+      'train',
+      '--data',
+      corpus,
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+      '--epochs',
+      '1',
+      '--embed-dim',
+      '8',
+      '--max-vocab',
+      '200',
+      '--no-charts',
+    ]);
+    expect(r.stderr).toContain(
+      "defaults: textcnn, 64 filters × widths 2–5, 1 epoch — chosen for a CPU backend (wasm); --preset digest-a for the paper's BiLSTM",
+    );
     expect(JSON.parse(r.stdout).model).toBe('textcnn');
     expect(configOf(out)).toMatchObject({ arch: 'textcnn', numFilters: 64, filterSizes: [2, 3, 4, 5] });
   });
 
   it('--preset digest-a: a BiLSTM (sizes given on the command line still win)', async () => {
     const out = path.join(dir, 'digest-a');
-    const r = await cliOk(['train', '--data', corpus, '--out', out, '--backend', 'wasm', '--preset', 'digest-a', '--epochs', '1', '--hidden', '8', '--layers', '1', '--embed-dim', '8', '--max-vocab', '200', '--no-charts']);
-    expect(r.stderr).toContain("defaults: bilstm, 1 layer, hidden 8, 1 epoch — --preset digest-a (digest A's configuration)");
+    const r = await cliOk([
+      'train',
+      '--data',
+      corpus,
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+      '--preset',
+      'digest-a',
+      '--epochs',
+      '1',
+      '--hidden',
+      '8',
+      '--layers',
+      '1',
+      '--embed-dim',
+      '8',
+      '--max-vocab',
+      '200',
+      '--no-charts',
+    ]);
+    expect(r.stderr).toContain(
+      "defaults: bilstm, 1 layer, hidden 8, 1 epoch — --preset digest-a (digest A's configuration)",
+    );
     expect(JSON.parse(r.stdout).model).toBe('bilstm');
   });
 });

@@ -19,12 +19,50 @@ const sub = (c: Command, name: string) => c.commands.find((x) => x.name() === na
 
 /** Which table each command's flags come from, and flags that must be there (so the check is never empty). */
 const COMMANDS: { name: string; make: () => Command; tables: OptionTable[]; must: string[] }[] = [
-  { name: 'train', make: trainCommand, tables: [OPTION_TABLES['train-student']], must: ['--epochs', '--lr', '--model', '--valid-split', '--len-percentile', '--threshold', '--workers'] },
-  { name: 'distill', make: distillCommand, tables: [OPTION_TABLES.distill, OPTION_TABLES['alpha-sweep']], must: ['--alpha', '--temperature', '--alphas', '--use-unlabeled', '--epochs'] },
-  { name: 'teacher train', make: () => sub(teacherCommand(), 'train'), tables: [OPTION_TABLES['teacher-train']], must: ['--epochs', '--lr', '--max-len', '--patience'] },
-  { name: 'teacher pretrain', make: () => sub(teacherCommand(), 'pretrain'), tables: [OPTION_TABLES['teacher-pretrain']], must: ['--layers', '--hidden', '--heads', '--vocab-size', '--lr'] },
-  { name: 'pipeline', make: pipelineCommand, tables: [OPTION_TABLES.pipeline, OPTION_TABLES['train-student']], must: ['--temperature', '--alpha', '--no-use-unlabeled', '--pretrain-layers', '--teacher-lr', '--latency-batch', '--epochs'] },
-  { name: 'simulate', make: simulateCommand, tables: [OPTION_TABLES['simulate-cli']], must: ['--strategies', '--seed-size', '--budget', '--stop-set', '--nb-alpha'] },
+  {
+    name: 'train',
+    make: trainCommand,
+    tables: [OPTION_TABLES['train-student']],
+    must: ['--epochs', '--lr', '--model', '--valid-split', '--len-percentile', '--threshold', '--workers'],
+  },
+  {
+    name: 'distill',
+    make: distillCommand,
+    tables: [OPTION_TABLES.distill, OPTION_TABLES['alpha-sweep']],
+    must: ['--alpha', '--temperature', '--alphas', '--use-unlabeled', '--epochs'],
+  },
+  {
+    name: 'teacher train',
+    make: () => sub(teacherCommand(), 'train'),
+    tables: [OPTION_TABLES['teacher-train']],
+    must: ['--epochs', '--lr', '--max-len', '--patience'],
+  },
+  {
+    name: 'teacher pretrain',
+    make: () => sub(teacherCommand(), 'pretrain'),
+    tables: [OPTION_TABLES['teacher-pretrain']],
+    must: ['--layers', '--hidden', '--heads', '--vocab-size', '--lr'],
+  },
+  {
+    name: 'pipeline',
+    make: pipelineCommand,
+    tables: [OPTION_TABLES.pipeline, OPTION_TABLES['train-student']],
+    must: [
+      '--temperature',
+      '--alpha',
+      '--no-use-unlabeled',
+      '--pretrain-layers',
+      '--teacher-lr',
+      '--latency-batch',
+      '--epochs',
+    ],
+  },
+  {
+    name: 'simulate',
+    make: simulateCommand,
+    tables: [OPTION_TABLES['simulate-cli']],
+    must: ['--strategies', '--seed-size', '--budget', '--stop-set', '--nb-alpha'],
+  },
 ];
 
 describe('CLI flags from the option table', () => {
@@ -52,7 +90,9 @@ describe('CLI flags from the option table', () => {
 
   it('distill: --temperature and --alpha out of range exit 2 naming the flag and the range', () => {
     const parse = (args: string[]): string => {
-      const cmd = distillCommand().exitOverride().configureOutput({ writeErr: () => {} });
+      const cmd = distillCommand()
+        .exitOverride()
+        .configureOutput({ writeErr: () => {} });
       try {
         cmd.parseOptions(args);
       } catch (e) {
@@ -70,7 +110,10 @@ describe('CLI flags from the option table', () => {
   });
 
   it('distill: --source-alpha takes source=α pairs in [0, 1] and names the bad source', () => {
-    const cmd = () => distillCommand().exitOverride().configureOutput({ writeErr: () => {} });
+    const cmd = () =>
+      distillCommand()
+        .exitOverride()
+        .configureOutput({ writeErr: () => {} });
     const bad = (args: string[]): string => {
       try {
         cmd().parseOptions(args);

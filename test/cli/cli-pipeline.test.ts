@@ -31,8 +31,6 @@ import {
 
 const SAMPLE_FILE = path.join(ROOT, 'resources/models/sample-corpus.csv');
 
-
-
 /** Runs the CLI, requires exit 0, returns stdout. */
 async function ok(args: string[], input?: string): Promise<string> {
   const r = await runCli(args, input);
@@ -53,7 +51,10 @@ const jsonOut = (s: string): Record<string, any> => {
   return lines[0] as Record<string, any>;
 };
 
-const isPng = (file: string) => readFileSync(file).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+const isPng = (file: string) =>
+  readFileSync(file)
+    .subarray(0, 8)
+    .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
 interface Prediction {
   label: string | string[];
@@ -63,9 +64,37 @@ interface Prediction {
 const BINARY_FLOOR = 0.8;
 /** cnn-nb's naive-Bayes head is the noisiest of these (0.80–0.88 over seeds in this configuration). */
 const CNN_NB_FLOOR = 0.7;
-const RECURRENT = ['--hidden', '16', '--layers', '1', '--embed-dim', '16', '--lr', '0.005', '--max-vocab', '500', '--tokens', 'char'];
+const RECURRENT = [
+  '--hidden',
+  '16',
+  '--layers',
+  '1',
+  '--embed-dim',
+  '16',
+  '--lr',
+  '0.005',
+  '--max-vocab',
+  '500',
+  '--tokens',
+  'char',
+];
 const BILSTM = ['--model', 'bilstm', ...RECURRENT, '--epochs', '4', '--seed', '7'];
-const CNN_NB = ['--model', 'cnn-nb', '--embed-dim', '16', '--filter-sizes', '1,2,3', '--num-filters', '16', '--lr', '0.005', '--epochs', '4', '--seed', '7'];
+const CNN_NB = [
+  '--model',
+  'cnn-nb',
+  '--embed-dim',
+  '16',
+  '--filter-sizes',
+  '1,2,3',
+  '--num-filters',
+  '16',
+  '--lr',
+  '0.005',
+  '--epochs',
+  '4',
+  '--seed',
+  '7',
+];
 
 let dir: string;
 let trainCsv: string;
@@ -96,7 +125,19 @@ beforeAll(async () => {
   mlTestDocs = generateCorpus(150, 22, 'multilabel');
   mlTestTxt = path.join(dir, 'ml-test.txt');
   writeFileSync(mlTestTxt, mlTestDocs.map((d) => d.text).join('\n') + '\n');
-  multiLabelRun = runCli(['train', '--data', mlData, '--out', path.join(dir, 'ml'), '--model', 'gru-att', ...RECURRENT, '--epochs', '6', '--no-charts']);
+  multiLabelRun = runCli([
+    'train',
+    '--data',
+    mlData,
+    '--out',
+    path.join(dir, 'ml'),
+    '--model',
+    'gru-att',
+    ...RECURRENT,
+    '--epochs',
+    '6',
+    '--no-charts',
+  ]);
   sampleRun = runCli(['train', '--data', SAMPLE_FILE, '--out', path.join(dir, 'sample'), ...BILSTM, '--no-charts']);
 
   modelA = path.join(dir, 'bilstm');
@@ -117,7 +158,15 @@ afterAll(async () => {
 
 describe('train', () => {
   it(`prints one JSON object with test accuracy ≥ ${BINARY_FLOOR} and writes a complete model folder`, () => {
-    expect(trainA).toMatchObject({ model_dir: modelA, model: 'bilstm', backend: 'wasm', task: 'binary', labels: ['0', '1'], cancelled: false, seed: 7 });
+    expect(trainA).toMatchObject({
+      model_dir: modelA,
+      model: 'bilstm',
+      backend: 'wasm',
+      task: 'binary',
+      labels: ['0', '1'],
+      cancelled: false,
+      seed: 7,
+    });
     expect(trainA.sizes.test).toBe(testDocs.length);
     expect(trainA.sizes.train + trainA.sizes.valid).toBeGreaterThan(700);
     expect(trainA.accuracy).toBeGreaterThanOrEqual(BINARY_FLOOR);
@@ -128,13 +177,28 @@ describe('train', () => {
     expect(trainA.params).toBeGreaterThan(1000);
     expect(trainA.data_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-    for (const f of ['config.json', 'tokenizer.json', 'labels.json', 'weights/model.json', 'weights/weights.bin', 'model.onnx', 'metrics.json', 'model-card.md', 'learning-curve.png']) {
+    for (const f of [
+      'config.json',
+      'tokenizer.json',
+      'labels.json',
+      'weights/model.json',
+      'weights/weights.bin',
+      'model.onnx',
+      'metrics.json',
+      'model-card.md',
+      'learning-curve.png',
+    ]) {
       expect(existsSync(path.join(modelA, f)), f).toBe(true);
       expect(statSync(path.join(modelA, f)).size, f).toBeGreaterThan(0);
     }
     expect(isPng(path.join(modelA, 'learning-curve.png'))).toBe(true);
     const config = JSON.parse(readFileSync(path.join(modelA, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ format: 'distillery-model', task: 'binary', labels: ['0', '1'], student: { arch: 'bilstm', hidden: 16, layers: 1, embedDim: 16 } });
+    expect(config).toMatchObject({
+      format: 'distillery-model',
+      task: 'binary',
+      labels: ['0', '1'],
+      student: { arch: 'bilstm', hidden: 16, layers: 1, embedDim: 16 },
+    });
     expect(JSON.parse(readFileSync(path.join(modelA, 'labels.json'), 'utf8'))).toEqual(['0', '1']);
     const metrics = JSON.parse(readFileSync(path.join(modelA, 'metrics.json'), 'utf8'));
     expect(metrics.test.accuracy).toBe(trainA.accuracy);
@@ -145,7 +209,9 @@ describe('train', () => {
   });
 
   it(`cnn-nb (CNN features + PCA + naive Bayes) reaches accuracy ≥ ${CNN_NB_FLOOR}`, () => {
-    console.log(`train: bilstm accuracy ${trainA.accuracy}, cnn-nb accuracy ${trainB.accuracy} (${testDocs.length} test docs)`);
+    console.log(
+      `train: bilstm accuracy ${trainA.accuracy}, cnn-nb accuracy ${trainB.accuracy} (${testDocs.length} test docs)`,
+    );
     expect(trainB).toMatchObject({ model: 'cnn-nb', task: 'binary' });
     expect(trainB.accuracy).toBeGreaterThanOrEqual(CNN_NB_FLOOR);
     const config = JSON.parse(readFileSync(path.join(modelB, 'config.json'), 'utf8'));
@@ -172,7 +238,10 @@ describe('eval', () => {
       }
       expect(m.labels).toEqual(['0', '1']);
       expect(Object.keys(m.per_class).sort()).toEqual(['0', '1']);
-      const support = Object.values(m.per_class as Record<string, { support: number }>).reduce((a, c) => a + c.support, 0);
+      const support = Object.values(m.per_class as Record<string, { support: number }>).reduce(
+        (a, c) => a + c.support,
+        0,
+      );
       expect(support).toBe(testDocs.length);
       expect(m.micro_f1).toBeCloseTo(m.accuracy, 12);
       // Every metric says on how many documents it stands, with its interval (issue #12).
@@ -223,7 +292,8 @@ describe('predict', () => {
     const onnxFile = path.join(dir, 'export-onnx', 'model.onnx');
     const exported = jsonOut(await ok(['export', '--model', modelA, '--format', 'onnx', '--out', onnxFile]));
     expect(exported.format).toBe('onnx');
-    for (const f of ['model.onnx', 'tokenizer.json', 'labels.json']) expect(existsSync(path.join(dir, 'export-onnx', f)), f).toBe(true);
+    for (const f of ['model.onnx', 'tokenizer.json', 'labels.json'])
+      expect(existsSync(path.join(dir, 'export-onnx', f)), f).toBe(true);
     const [viaExport, viaTfjs] = await Promise.all([
       ok(['predict', '--model', onnxFile, '--data', testTxt]),
       ok(['predict', '--model', modelA, '--data', testTxt, '--engine', 'tfjs']),
@@ -240,7 +310,9 @@ describe('predict', () => {
         maxTfjs = Math.max(maxTfjs, Math.abs(tfp[i].probs[l] - p.probs[l]));
       }
     });
-    console.log(`predict: max |Δp| exported .onnx vs folder ${maxExport.toExponential(2)}, tfjs vs onnx ${maxTfjs.toExponential(2)}`);
+    console.log(
+      `predict: max |Δp| exported .onnx vs folder ${maxExport.toExponential(2)}, tfjs vs onnx ${maxTfjs.toExponential(2)}`,
+    );
     expect(maxExport).toBeLessThanOrEqual(1e-6);
     expect(maxTfjs).toBeLessThanOrEqual(1e-4);
   });
@@ -249,10 +321,13 @@ describe('predict', () => {
     const out = path.join(dir, 'export-tfjs');
     const exported = jsonOut(await ok(['export', '--model', modelA, '--format', 'tfjs', '--out', out]));
     expect(exported.format).toBe('tfjs');
-    for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'labels.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
+    for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'labels.json'])
+      expect(existsSync(path.join(out, f)), f).toBe(true);
     const modelJson = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'));
     expect(modelJson.format).toBe('layers-model');
-    const specs = modelJson.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights) as tf.io.WeightsManifestEntry[];
+    const specs = modelJson.weightsManifest.flatMap(
+      (g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights,
+    ) as tf.io.WeightsManifestEntry[];
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
     const weights = readFileSync(path.join(out, 'weights.bin'));
     expect(weights.length).toBe(specs.reduce((a, s) => a + 4 * s.shape.reduce((x, y) => x * y, 1), 0));
@@ -269,10 +344,13 @@ describe('predict', () => {
     const pipeline = TextPipeline.fromJSON(JSON.parse(readFileSync(path.join(out, 'tokenizer.json'), 'utf8')));
     const n = 40;
     const ids = pipeline.encodeBatch(testDocs.slice(0, n).map((d) => d.text));
-    const probs = tf.tidy(() => (model.predict(tf.tensor2d(ids, [n, pipeline.maxLen], 'int32')) as tf.Tensor).dataSync());
+    const probs = tf.tidy(() =>
+      (model.predict(tf.tensor2d(ids, [n, pipeline.maxLen], 'int32')) as tf.Tensor).dataSync(),
+    );
     model.dispose();
     let max = 0;
-    for (let i = 0; i < n; i++) for (let c = 0; c < 2; c++) max = Math.max(max, Math.abs(probs[i * 2 + c] - fromFile[i].probs[String(c)]));
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < 2; c++) max = Math.max(max, Math.abs(probs[i * 2 + c] - fromFile[i].probs[String(c)]));
     console.log(`tfjs layers-model export vs predict: max |Δp| ${max.toExponential(2)}`);
     expect(max).toBeLessThanOrEqual(1e-4);
   });
@@ -301,7 +379,8 @@ describe('distill', () => {
       expect(Object.keys(r.probs)).toEqual(['0', '1']);
       expect(Math.abs(r.probs['0'] + r.probs['1'] - 1)).toBeLessThanOrEqual(1e-5);
       // Rounded to 6 decimals on output: the mean of rounded members is within 1e-6.
-      for (const c of ['0', '1']) expect(Math.abs(r.probs[c] - (ra[i].probs[c] + rb[i].probs[c]) / 2)).toBeLessThanOrEqual(1.5e-6);
+      for (const c of ['0', '1'])
+        expect(Math.abs(r.probs[c] - (ra[i].probs[c] + rb[i].probs[c]) / 2)).toBeLessThanOrEqual(1.5e-6);
     });
     // The members differ (else the averaging check above proves nothing).
     expect(ra.some((r, i) => Math.abs(r.probs['0'] - rb[i].probs['0']) > 0.05)).toBe(true);
@@ -311,10 +390,34 @@ describe('distill', () => {
     const out = path.join(dir, 'distilled');
     const name = 'ensemble of bilstm + cnn-nb';
     const r = jsonOut(
-      await ok(['distill', '--data', trainCsv, '--test-data', testCsv, '--teacher-outputs', teacherFile, '--teacher-name', name, '--alpha', '0.7', '--temperature', '2', '--out', out, ...BILSTM, '--no-charts']),
+      await ok([
+        'distill',
+        '--data',
+        trainCsv,
+        '--test-data',
+        testCsv,
+        '--teacher-outputs',
+        teacherFile,
+        '--teacher-name',
+        name,
+        '--alpha',
+        '0.7',
+        '--temperature',
+        '2',
+        '--out',
+        out,
+        ...BILSTM,
+        '--no-charts',
+      ]),
     );
     console.log(`distill: accuracy ${r.accuracy}`);
-    expect(r).toMatchObject({ model_dir: out, model: 'bilstm', alpha: 0.7, temperature: 2, teacher_outputs: teacherFile });
+    expect(r).toMatchObject({
+      model_dir: out,
+      model: 'bilstm',
+      alpha: 0.7,
+      temperature: 2,
+      teacher_outputs: teacherFile,
+    });
     expect(r.accuracy).toBeGreaterThanOrEqual(BINARY_FLOOR);
     const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
     expect(config.training.teacher).toBe(name);
@@ -324,11 +427,30 @@ describe('distill', () => {
   it('distill --alpha-sweep writes alpha-sweep.json, .md and .png', async () => {
     const out = path.join(dir, 'sweep');
     const r = jsonOut(
-      await ok(['distill', '--data', trainCsv, '--teacher-outputs', teacherFile, '--alpha-sweep', '--alphas', '0,0.5', '--runs', '1', '--epochs', '1', '--out', out, '--model', 'bilstm', ...RECURRENT]),
+      await ok([
+        'distill',
+        '--data',
+        trainCsv,
+        '--teacher-outputs',
+        teacherFile,
+        '--alpha-sweep',
+        '--alphas',
+        '0,0.5',
+        '--runs',
+        '1',
+        '--epochs',
+        '1',
+        '--out',
+        out,
+        '--model',
+        'bilstm',
+        ...RECURRENT,
+      ]),
     );
     expect(r.temperature).toBe(3);
     expect(r.rows.map((x: { alpha: number }) => x.alpha)).toEqual([0, 0.5]);
-    for (const f of ['alpha-sweep.json', 'alpha-sweep.md', 'alpha-sweep.png']) expect(existsSync(path.join(out, f)), f).toBe(true);
+    for (const f of ['alpha-sweep.json', 'alpha-sweep.md', 'alpha-sweep.png'])
+      expect(existsSync(path.join(out, f)), f).toBe(true);
     const saved = JSON.parse(readFileSync(path.join(out, 'alpha-sweep.json'), 'utf8'));
     expect(saved.rows).toHaveLength(2);
     for (const row of saved.rows) {
@@ -356,7 +478,9 @@ describe('multi-label and the sample corpus', () => {
     expect(m.micro_f1).toBeGreaterThanOrEqual(ML_FLOOR);
     expect(m.subset_accuracy).toBeGreaterThanOrEqual(0.5);
 
-    const preds = jsonLines(await ok(['predict', '--model', path.join(dir, 'ml'), '--data', mlTestTxt])) as unknown as Prediction[];
+    const preds = jsonLines(
+      await ok(['predict', '--model', path.join(dir, 'ml'), '--data', mlTestTxt]),
+    ) as unknown as Prediction[];
     expect(preds).toHaveLength(mlTestDocs.length);
     let tp = 0;
     let fp = 0;
@@ -376,9 +500,10 @@ describe('multi-label and the sample corpus', () => {
 
   it('the shipped sample corpus is what the generator makes, and trains', async () => {
     // (CRLF tolerated: a Windows checkout may convert line endings.)
-    expect(readFileSync(SAMPLE_FILE, 'utf8').replace(/\r\n/g, '\n'), 'regenerate: npx tsx test/fixtures/synthetic-corpus.ts --sample resources/models/sample-corpus.csv').toBe(
-      sampleCorpusCsv(),
-    );
+    expect(
+      readFileSync(SAMPLE_FILE, 'utf8').replace(/\r\n/g, '\n'),
+      'regenerate: npx tsx test/fixtures/synthetic-corpus.ts --sample resources/models/sample-corpus.csv',
+    ).toBe(sampleCorpusCsv());
     const r = await sampleRun;
     if (r.code !== 0) throw new Error(`sample corpus train exited ${r.code}:\n${r.stderr}`);
     const m = jsonOut(r.stdout);

@@ -28,9 +28,35 @@ const readJson = <T>(f: string): T => JSON.parse(readFileSync(f, 'utf8')) as T;
 const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean);
 
 /** Small students, one split, quick timing; every run on the wasm backend. */
-const STUDENT = ['--model', 'textcnn', '--embed-dim', '16', '--num-filters', '16', '--epochs', '2', '--min-count', '1', '--seed', '7', '--test-split', '0.1', '--valid-split', '0.1'];
+const STUDENT = [
+  '--model',
+  'textcnn',
+  '--embed-dim',
+  '16',
+  '--num-filters',
+  '16',
+  '--epochs',
+  '2',
+  '--min-count',
+  '1',
+  '--seed',
+  '7',
+  '--test-split',
+  '0.1',
+  '--valid-split',
+  '0.1',
+];
 const COMMON = ['--no-charts', '--backend', 'wasm', '--latency-docs', '20', '--threads', '1'];
-const TINY_BERT = ['--teacher-epochs', '2', '--teacher-max-len', '16', '--teacher-batch-size', '16', '--teacher-lr', '2e-3'];
+const TINY_BERT = [
+  '--teacher-epochs',
+  '2',
+  '--teacher-max-len',
+  '16',
+  '--teacher-batch-size',
+  '16',
+  '--teacher-lr',
+  '2e-3',
+];
 
 function checkReport(out: string, stdout: string): PipelineReport {
   const report = readJson<PipelineReport>(path.join(out, 'report.json'));
@@ -41,9 +67,20 @@ function checkReport(out: string, stdout: string): PipelineReport {
   expect(report.task).toBe('binary');
   expect(report.labels).toEqual(['neg', 'pos']);
   // One split for everything: 600 labeled rows → 480 / 60 / 60, the 100 unlabeled rows used by distillation.
-  expect(report.split).toMatchObject({ train: 480, valid: 60, test: 60, evaluated_on: 'test', evaluated_rows: 60, unlabeled: UNLABELED, unlabeled_used: UNLABELED, seed: 7 });
+  expect(report.split).toMatchObject({
+    train: 480,
+    valid: 60,
+    test: 60,
+    evaluated_on: 'test',
+    evaluated_rows: 60,
+    unlabeled: UNLABELED,
+    unlabeled_used: UNLABELED,
+    seed: 7,
+  });
   for (const role of ['plain', 'distilled']) {
-    const m = readJson<{ sizes: Record<string, number>; test: { accuracy: number } }>(path.join(out, role, 'metrics.json'));
+    const m = readJson<{ sizes: Record<string, number>; test: { accuracy: number } }>(
+      path.join(out, role, 'metrics.json'),
+    );
     expect(m.sizes).toMatchObject({ train: 480, valid: 60, test: 60 });
     // The training code's test accuracy (tfjs) and the pipeline's (ONNX) are on the same rows.
     expect(report.rows.find((r) => r.role === role)!.metrics.accuracy).toBeCloseTo(m.test.accuracy, 1);
@@ -67,7 +104,8 @@ function checkReport(out: string, stdout: string): PipelineReport {
   expect(report.backend.training).toBe('wasm');
 
   for (const f of ['teacher', 'plain', 'distilled']) expect(existsSync(path.join(out, f)), f).toBe(true);
-  for (const f of ['plain/model.onnx', 'distilled/model.onnx', 'report.md', 'teacher-outputs.jsonl', 'prelabels.jsonl']) expect(existsSync(path.join(out, f)), f).toBe(true);
+  for (const f of ['plain/model.onnx', 'distilled/model.onnx', 'report.md', 'teacher-outputs.jsonl', 'prelabels.jsonl'])
+    expect(existsSync(path.join(out, f)), f).toBe(true);
   // Soft labels for every row, and a suggestion for each unlabeled one that mostly agrees with the truth.
   expect(lines(path.join(out, 'teacher-outputs.jsonl'))).toHaveLength(LABELED + UNLABELED);
   const pre = lines(path.join(out, 'prelabels.jsonl')).map((l) => JSON.parse(l));
@@ -77,8 +115,11 @@ function checkReport(out: string, stdout: string): PipelineReport {
 
   const md = readFileSync(path.join(out, 'report.md'), 'utf8');
   expect(md).toContain(`**Teacher (the soft labels come from it):** ${report.teacher.description}`);
-  expect(md).toMatch(/\| Model \| What \| Params \| Size \(MB\) \| Accuracy \| Macro-F1 \| ms\/doc \(batch 1\) \| ms\/doc \(batch 32\) \|/);
-  for (const name of ['teacher', 'plain student', 'distilled student']) expect(md).toMatch(new RegExp(`^\\| ${name} \\|`, 'm'));
+  expect(md).toMatch(
+    /\| Model \| What \| Params \| Size \(MB\) \| Accuracy \| Macro-F1 \| ms\/doc \(batch 1\) \| ms\/doc \(batch 32\) \|/,
+  );
+  for (const name of ['teacher', 'plain student', 'distilled student'])
+    expect(md).toMatch(new RegExp(`^\\| ${name} \\|`, 'm'));
   return report;
 }
 
@@ -88,14 +129,28 @@ beforeAll(async () => {
   await makeTinyBertFolder(base, { layers: 2, hidden: 32, heads: 2, intermediate: 64, seed: 3 });
   truth = keywordRows(LABELED + UNLABELED, 1);
   dataFile = path.join(tmp, 'reviews.csv');
-  writeFileSync(dataFile, 'text,label\n' + truth.map((r, i) => `${r.text},${i < LABELED ? (r.y ? 'pos' : 'neg') : ''}`).join('\n') + '\n');
+  writeFileSync(
+    dataFile,
+    'text,label\n' + truth.map((r, i) => `${r.text},${i < LABELED ? (r.y ? 'pos' : 'neg') : ''}`).join('\n') + '\n',
+  );
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('distillery pipeline', () => {
   it('fine-tunes a BERT folder, pre-labels, trains plain and distilled students and reports all three on one test split', async () => {
     const out = path.join(tmp, 'bert');
-    const r = await cliOk(['pipeline', '--data', dataFile, '--out', out, '--teacher-model-dir', base, ...TINY_BERT, ...STUDENT, ...COMMON]);
+    const r = await cliOk([
+      'pipeline',
+      '--data',
+      dataFile,
+      '--out',
+      out,
+      '--teacher-model-dir',
+      base,
+      ...TINY_BERT,
+      ...STUDENT,
+      ...COMMON,
+    ]);
     const report = checkReport(out, r.stdout);
     expect(report.teacher).toMatchObject({ source: 'model-dir', kind: 'fine-tuned BERT', dir: 'teacher' });
     expect(report.teacher.description).toMatch(/^pre-trained BERT from base, fine-tuned here \(2 layers, hidden 32/);
@@ -111,18 +166,48 @@ describe('distillery pipeline', () => {
 
   it('uses an ensemble of students as the teacher and reports mean ± std over --runs', async () => {
     const out = path.join(tmp, 'ensemble');
-    const r = await cliOk(['pipeline', '--data', dataFile, '--out', out, '--teacher-ensemble', '2', '--teacher-arch', 'textcnn', '--teacher-epochs', '1', '--runs', '2', ...STUDENT, ...COMMON]);
+    const r = await cliOk([
+      'pipeline',
+      '--data',
+      dataFile,
+      '--out',
+      out,
+      '--teacher-ensemble',
+      '2',
+      '--teacher-arch',
+      'textcnn',
+      '--teacher-epochs',
+      '1',
+      '--runs',
+      '2',
+      ...STUDENT,
+      ...COMMON,
+    ]);
     const report = checkReport(out, r.stdout);
     // Students used as the teacher are named as the teacher.
-    expect(report.teacher).toMatchObject({ source: 'ensemble', kind: 'teacher (textcnn ensemble of 2)', seeds: [1, 2] });
-    expect(readJson<{ kind: string }>(path.join(out, 'teacher', 'teacher.json')).kind).toBe('teacher (textcnn ensemble of 2)');
+    expect(report.teacher).toMatchObject({
+      source: 'ensemble',
+      kind: 'teacher (textcnn ensemble of 2)',
+      seeds: [1, 2],
+    });
+    expect(readJson<{ kind: string }>(path.join(out, 'teacher', 'teacher.json')).kind).toBe(
+      'teacher (textcnn ensemble of 2)',
+    );
     // The distilled student's card names that teacher, α, ρ and the rows it learned from.
     const card = readFileSync(path.join(out, 'distilled', 'model-card.md'), 'utf8');
-    expect(card).toContain('- Teacher: teacher (textcnn ensemble of 2), seeds 1..2, trained here, probabilities averaged');
+    expect(card).toContain(
+      '- Teacher: teacher (textcnn ensemble of 2), seeds 1..2, trained here, probabilities averaged',
+    );
     expect(card).toMatch(/α = \d[\d.]* \(weight of the distillation term\), ρ = \d[\d.]* \(temperature\)/);
-    expect(card).toContain(`without one, trained on the teacher's soft label only; data ${report.data_hash}; teacher outputs teacher-outputs.jsonl (sha256:`);
-    for (const m of ['member-1', 'member-2']) expect(existsSync(path.join(out, 'teacher', m, 'model.onnx')), m).toBe(true);
-    expect(readJson<{ members: string[] }>(path.join(out, 'teacher', 'teacher.json')).members).toEqual(['member-1', 'member-2']);
+    expect(card).toContain(
+      `without one, trained on the teacher's soft label only; data ${report.data_hash}; teacher outputs teacher-outputs.jsonl (sha256:`,
+    );
+    for (const m of ['member-1', 'member-2'])
+      expect(existsSync(path.join(out, 'teacher', m, 'model.onnx')), m).toBe(true);
+    expect(readJson<{ members: string[] }>(path.join(out, 'teacher', 'teacher.json')).members).toEqual([
+      'member-1',
+      'member-2',
+    ]);
     expect(report.rows[1].runs?.accuracy.n).toBe(2);
     expect(report.rows[2].runs?.accuracy.n).toBe(2);
     expect(report.seeds.students).toEqual([7, 8]);
@@ -168,7 +253,17 @@ describe('distillery pipeline', () => {
   it('errors clearly on a missing data file and on a missing or doubled teacher', async () => {
     const x = path.join(tmp, 'x');
     const [missing, none, two, notTeacher] = await Promise.all([
-      runCli(['pipeline', '--data', path.join(tmp, 'nope.csv'), '--out', x, '--teacher-ensemble', '2', '--backend', 'wasm']),
+      runCli([
+        'pipeline',
+        '--data',
+        path.join(tmp, 'nope.csv'),
+        '--out',
+        x,
+        '--teacher-ensemble',
+        '2',
+        '--backend',
+        'wasm',
+      ]),
       runCli(['pipeline', '--data', dataFile, '--out', x]),
       runCli(['pipeline', '--data', dataFile, '--out', x, '--pretrain', '--teacher', base]),
       runCli(['pipeline', '--data', dataFile, '--out', x, '--teacher', base, '--backend', 'wasm']),
@@ -176,7 +271,9 @@ describe('distillery pipeline', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nope\.csv: cannot read input file: no such file/);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/no teacher given: pass exactly one of --teacher-model-dir DIR, --pretrain, --teacher-ensemble K, --teacher DIR/);
+    expect(none.stderr).toMatch(
+      /no teacher given: pass exactly one of --teacher-model-dir DIR, --pretrain, --teacher-ensemble K, --teacher DIR/,
+    );
     expect(two.code).toBe(1);
     expect(two.stderr).toMatch(/more than one teacher given/);
     expect(notTeacher.code).toBe(1);

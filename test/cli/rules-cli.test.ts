@@ -43,14 +43,24 @@ describe('distillery rules', () => {
     const rep = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     expect([rep.documents, rep.labeled, rep.covered, rep.prelabeled]).toEqual([8, 7, 7, 6]);
     // neg fires on rows 3, 4, 5, 7, 8 (labeled: 3, 4, 5 right, 8 right) → 4/4; pos on 1, 2, 5, 8 → right on 1, 2.
-    expect(rep.rules.map((s: { name: string; coverage: number; n: number; correct: number }) => [s.name, s.coverage, s.n, s.correct])).toEqual([
+    expect(
+      rep.rules.map((s: { name: string; coverage: number; n: number; correct: number }) => [
+        s.name,
+        s.coverage,
+        s.n,
+        s.correct,
+      ]),
+    ).toEqual([
       ['neg', 5, 4, 4],
       ['neg tokens', 1, 1, 1],
       ['pos', 4, 4, 2],
     ]);
     expect(rep.rules[2].precision).toBe(0.5);
     expect([rep.conflicts_resolved, rep.conflicts_unresolved]).toEqual([1, 1]);
-    const pre = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const pre = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(pre.map((p) => [p.id, p.label, p.source])).toEqual([
       ['1', '1', 'rule'],
       ['2', '1', 'rule'],
@@ -73,7 +83,13 @@ describe('distillery rules', () => {
 
   it('a bad rule names the file, the rule and the field; --out never overwrites the data', async () => {
     const bad = path.join(tmp, 'bad.json');
-    writeFileSync(bad, JSON.stringify([{ label: '0', any: ['x'] }, { label: '1', regex: '好(' }]));
+    writeFileSync(
+      bad,
+      JSON.stringify([
+        { label: '0', any: ['x'] },
+        { label: '1', regex: '好(' },
+      ]),
+    );
     const a = await runCli(['rules', '--data', data, '--rules', bad]);
     expect(a.code).toBe(1);
     expect(a.stderr).toContain(`${bad}: rule 2: invalid regular expression /好(/`);

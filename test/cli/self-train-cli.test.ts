@@ -14,11 +14,39 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'distillery-self-train-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const corpus = path.join(dir, 'reviews.csv');
 writeFileSync(corpus, corpusCsv(uniqueDocs(generateCorpus(200, 5, 'binary'))));
-const TINY = ['--model', 'textcnn', '--epochs', '3', '--lr', '0.01', '--embed-dim', '8', '--num-filters', '8', '--filter-sizes', '2', '--min-count', '1', '--patience', '0', '--no-charts'];
+const TINY = [
+  '--model',
+  'textcnn',
+  '--epochs',
+  '3',
+  '--lr',
+  '0.01',
+  '--embed-dim',
+  '8',
+  '--num-filters',
+  '8',
+  '--filter-sizes',
+  '2',
+  '--min-count',
+  '1',
+  '--patience',
+  '0',
+  '--no-charts',
+];
 
 describe.concurrent('distillery distill --self-train', () => {
   it('a --confidence outside (0, 1] exits 2 naming the flag', async () => {
-    const r = await runCli(['distill', '--data', corpus, '--self-train', '2', '--confidence', '1.5', '--out', path.join(dir, 'x')]);
+    const r = await runCli([
+      'distill',
+      '--data',
+      corpus,
+      '--self-train',
+      '2',
+      '--confidence',
+      '1.5',
+      '--out',
+      path.join(dir, 'x'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--confidence must be in (0, 1], got 1.5');
     expect(existsSync(path.join(dir, 'x'))).toBe(false);
@@ -32,9 +60,24 @@ describe.concurrent('distillery distill --self-train', () => {
 
   it('one round with hidden labels: the rounds on stdout and in the model folder', async () => {
     const out = path.join(dir, 'model');
-    const r = await runCli(['distill', '--data', corpus, '--self-train', '1', '--confidence', '0.7', '--unlabeled-frac', '0.5', '--out', out, ...TINY]);
+    const r = await runCli([
+      'distill',
+      '--data',
+      corpus,
+      '--self-train',
+      '1',
+      '--confidence',
+      '0.7',
+      '--unlabeled-frac',
+      '0.5',
+      '--out',
+      out,
+      ...TINY,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const printed = JSON.parse(r.stdout.trim().split('\n').pop()!) as { selfTraining: { rounds: { round: number; pseudo?: { keptTotal: number } }[] }[] };
+    const printed = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      selfTraining: { rounds: { round: number; pseudo?: { keptTotal: number } }[] }[];
+    };
     expect(printed.selfTraining[0].rounds.map((x) => x.round)).toEqual([0, 1]);
     const saved = JSON.parse(readFileSync(path.join(out, 'self-training.json'), 'utf8'));
     expect(saved.rounds[1].pseudo.keptTotal).toBe(printed.selfTraining[0].rounds[1].pseudo!.keptTotal);

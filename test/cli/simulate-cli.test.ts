@@ -29,7 +29,13 @@ interface Summary {
       curve: { labels: number; accuracy: number; macro_f1: number; accuracy_std: number; stop_kappa: number | null }[];
       aulc: number;
       labels_to_95: number | null;
-      stopped_at: { labels: number | null; accuracy: number | null; full_accuracy: number | null; runs_fired: number; runs: ({ labels: number; accuracy: number } | null)[] };
+      stopped_at: {
+        labels: number | null;
+        accuracy: number | null;
+        full_accuracy: number | null;
+        runs_fired: number;
+        runs: ({ labels: number; accuracy: number } | null)[];
+      };
       last_change: { labels: number; change: number; sentence: string } | null;
     }
   >;
@@ -38,16 +44,38 @@ interface Summary {
 describe('distillery simulate', () => {
   it('prints curves, AULC and labels-to-95 % per strategy; writes the table and chart; uncertainty beats random here', async () => {
     const out = path.join(tmp, 'sim');
-    const r = await cliOk(['simulate', '--data', dataFile, '--strategies', 'random,entropy,margin,diversity,cold-start', '--seed-size', '10', '--batch', '10', '--budget', '120', '--runs', '2', '--out', out, '--json']);
+    const r = await cliOk([
+      'simulate',
+      '--data',
+      dataFile,
+      '--strategies',
+      'random,entropy,margin,diversity,cold-start',
+      '--seed-size',
+      '10',
+      '--batch',
+      '10',
+      '--budget',
+      '120',
+      '--runs',
+      '2',
+      '--out',
+      out,
+      '--json',
+    ]);
     const lines = r.stdout.trim().split('\n');
     const s = JSON.parse(lines[lines.length - 1]!) as Summary;
     expect(s.pool_size).toBe(960); // 1200 − 20 % stratified test split
     expect(s.full_data.accuracy).toBeGreaterThan(0.9);
     expect(Object.keys(s.strategies)).toEqual(['random', 'entropy', 'margin', 'diversity', 'cold-start']);
     for (const [name, st] of Object.entries(s.strategies)) {
-      expect(st.curve.map((p) => p.labels), name).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
+      expect(
+        st.curve.map((p) => p.labels),
+        name,
+      ).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
       for (const p of st.curve) {
-        expect(Object.keys(p), name).toEqual(expect.arrayContaining(['labels', 'accuracy', 'macro_f1', 'accuracy_std']));
+        expect(Object.keys(p), name).toEqual(
+          expect.arrayContaining(['labels', 'accuracy', 'macro_f1', 'accuracy_std']),
+        );
         expect(p.accuracy).toBeGreaterThanOrEqual(0);
         expect(p.accuracy).toBeLessThanOrEqual(1);
       }
@@ -65,7 +93,9 @@ describe('distillery simulate', () => {
         if (run) expect(run.labels, name).toBeGreaterThanOrEqual(40);
       }
       expect(st.stopped_at.runs_fired).toBe(st.stopped_at.runs.filter(Boolean).length);
-      expect(st.last_change!.sentence, name).toMatch(/^the last 110 labels changed accuracy by [+−]\d+\.\d ± \d+\.\d points$/);
+      expect(st.last_change!.sentence, name).toMatch(
+        /^the last 110 labels changed accuracy by [+−]\d+\.\d ± \d+\.\d points$/,
+      );
     }
     // All strategies start from the same seed set.
     expect(new Set(Object.values(s.strategies).map((st) => st.curve[0]!.accuracy)).size).toBe(1);
@@ -90,22 +120,57 @@ describe('distillery simulate', () => {
 
   it('--rules seeds the first round with rule-covered documents spread over labels', async () => {
     const rules = path.join(tmp, 'rules.json');
-    writeFileSync(rules, JSON.stringify([{ label: 'pos', any: RARE_CUES.pos }, { label: 'neg', any: RARE_CUES.neg }]));
-    const r = await cliOk(['simulate', '--data', dataFile, '--rules', rules, '--strategies', 'random', '--seed-size', '10', '--batch', '10', '--budget', '20', '--runs', '1', '--json']);
+    writeFileSync(
+      rules,
+      JSON.stringify([
+        { label: 'pos', any: RARE_CUES.pos },
+        { label: 'neg', any: RARE_CUES.neg },
+      ]),
+    );
+    const r = await cliOk([
+      'simulate',
+      '--data',
+      dataFile,
+      '--rules',
+      rules,
+      '--strategies',
+      'random',
+      '--seed-size',
+      '10',
+      '--batch',
+      '10',
+      '--budget',
+      '20',
+      '--runs',
+      '1',
+      '--json',
+    ]);
     const s = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     expect(s.rule_seed).toEqual([{ covered: 10, by_label: { neg: 5, pos: 5 } }]);
     const bad = path.join(tmp, 'bad-rules.json');
     writeFileSync(bad, JSON.stringify([{ label: 'positive', any: ['好'] }]));
     const e = await runCli(['simulate', '--data', dataFile, '--rules', bad, '--strategies', 'random', '--runs', '1']);
     expect(e.code).toBe(1);
-    expect(e.stderr).toContain(`${bad}: rule 1 (#1 positive): label "positive" is not a label of ${dataFile} (neg, pos)`);
+    expect(e.stderr).toContain(
+      `${bad}: rule 1 (#1 positive): label "positive" is not a label of ${dataFile} (neg, pos)`,
+    );
   });
 
   it('refuses an unknown strategy and a budget beyond the pool, saying which option is wrong', async () => {
     const a = await runCli(['simulate', '--data', dataFile, '--strategies', 'random,entropi']);
     expect(a.code).not.toBe(0);
     expect(a.stderr).toMatch(/unknown strategy "entropi"/);
-    const b = await runCli(['simulate', '--data', dataFile, '--budget', '5000', '--strategies', 'random', '--runs', '1']);
+    const b = await runCli([
+      'simulate',
+      '--data',
+      dataFile,
+      '--budget',
+      '5000',
+      '--strategies',
+      'random',
+      '--runs',
+      '1',
+    ]);
     expect(b.code).not.toBe(0);
     expect(b.stderr).toMatch(/--budget 5000 exceeds the pool of 960/);
     const c = await runCli(['simulate', '--data', dataFile, '--strategies', 'teacher-kl', '--runs', '1']);
@@ -113,7 +178,26 @@ describe('distillery simulate', () => {
   });
 
   it('Ctrl+C stops the simulation after the current round with exit code 130', async () => {
-    const child = spawn(process.execPath, ['bin/distillery.mjs', 'simulate', '--data', dataFile, '--strategies', 'random', '--seed-size', '10', '--batch', '1', '--budget', '900', '--runs', '1'], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/distillery.mjs',
+        'simulate',
+        '--data',
+        dataFile,
+        '--strategies',
+        'random',
+        '--seed-size',
+        '10',
+        '--batch',
+        '1',
+        '--budget',
+        '900',
+        '--runs',
+        '1',
+      ],
+      { cwd: ROOT },
+    );
     let stderr = '';
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

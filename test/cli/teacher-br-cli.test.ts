@@ -48,21 +48,62 @@ beforeAll(async () => {
   multiFile = path.join(tmp, 'aspects.csv');
   writeFileSync(multiFile, 'text,labels\n' + lines.join('\n') + '\n');
   singleFile = path.join(tmp, 'reviews.csv');
-  writeFileSync(singleFile, 'text,label\n' + lines.map((l, i) => `${l.split(',')[0]},${i % 2 ? 'pos' : 'neg'}`).join('\n') + '\n');
+  writeFileSync(
+    singleFile,
+    'text,label\n' + lines.map((l, i) => `${l.split(',')[0]},${i % 2 ? 'pos' : 'neg'}`).join('\n') + '\n',
+  );
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tiny = ['--epochs', '4', '--max-len', '16', '--batch-size', '16', '--lr', '2e-3', '--seed', '5', '--valid-split', '0.15', '--test-split', '0.2', '--backend', 'wasm'];
+const tiny = [
+  '--epochs',
+  '4',
+  '--max-len',
+  '16',
+  '--batch-size',
+  '16',
+  '--lr',
+  '2e-3',
+  '--seed',
+  '5',
+  '--valid-split',
+  '0.15',
+  '--test-split',
+  '0.2',
+  '--backend',
+  'wasm',
+];
 
 describe('distillery teacher --binary-relevance', () => {
   it('trains one binary model per label with a chosen class weight; predict writes per-label logits that distill accepts', async () => {
     const out = path.join(tmp, 'br');
-    const r = await cliOk(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', out, '--binary-relevance', '--br-weights', '0.5,3', ...tiny]);
+    const r = await cliOk([
+      'teacher',
+      'train',
+      '--model-dir',
+      base,
+      '--data',
+      multiFile,
+      '--out',
+      out,
+      '--binary-relevance',
+      '--br-weights',
+      '0.5,3',
+      ...tiny,
+    ]);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]);
     const labels = ['price', 'speed', 'taste'];
-    expect(s).toMatchObject({ teacher: 'binary relevance: one fine-tuned BERT per label', task: 'multilabel', labels, weights_tried: [0.5, 3], runs: 6, evaluated_on: 'test', backend: 'wasm' });
+    expect(s).toMatchObject({
+      teacher: 'binary relevance: one fine-tuned BERT per label',
+      task: 'multilabel',
+      labels,
+      weights_tried: [0.5, 3],
+      runs: 6,
+      evaluated_on: 'test',
+      backend: 'wasm',
+    });
     expect(s.micro_f1).toBeGreaterThanOrEqual(0.9);
     expect(s.macro_f1).toBeGreaterThanOrEqual(0.85);
     expect(s.per_label.map((x: { label: string }) => x.label)).toEqual(labels);
@@ -71,22 +112,52 @@ describe('distillery teacher --binary-relevance', () => {
     expect(r.stderr).toMatch(/label 3\/3 taste · weight 2\/2 \(3\) · teacher epoch/);
 
     const info = JSON.parse(readFileSync(path.join(out, 'teacher.json'), 'utf8'));
-    expect(info).toMatchObject({ kind: 'binary relevance: one fine-tuned BERT per label', base: path.resolve(base), labels, task: 'multilabel', maxLen: 16, seed: 5 });
+    expect(info).toMatchObject({
+      kind: 'binary relevance: one fine-tuned BERT per label',
+      base: path.resolve(base),
+      labels,
+      task: 'multilabel',
+      maxLen: 16,
+      seed: 5,
+    });
     expect(info.metrics.micro_f1).toBe(s.micro_f1);
     expect(info.binaryRelevance.weights).toEqual([0.5, 3]);
-    info.binaryRelevance.perLabel.forEach((x: { label: string; folder: string; weight: number; validF1: number; candidates: { weight: number; validF1: number }[] }, i: number) => {
-      expect(x).toMatchObject({ label: labels[i], folder: `label-${i}` });
-      expect(x.candidates.map((c) => c.weight)).toEqual([0.5, 3]);
-      // The chosen weight is the candidate with the best validation F1.
-      expect(x.validF1).toBe(Math.max(...x.candidates.map((c) => c.validF1)));
-      expect(x.candidates.find((c) => c.weight === x.weight)!.validF1).toBe(x.validF1);
-      for (const f of ['config.json', 'vocab.txt', 'model.safetensors', 'model.onnx', 'label.json']) expect(existsSync(path.join(out, x.folder, f)), `${x.folder}/${f}`).toBe(true);
-      const config = JSON.parse(readFileSync(path.join(out, x.folder, 'config.json'), 'utf8'));
-      expect(config).toMatchObject({ num_labels: 2, id2label: { 0: `not ${labels[i]}`, 1: labels[i] } });
-    });
+    info.binaryRelevance.perLabel.forEach(
+      (
+        x: {
+          label: string;
+          folder: string;
+          weight: number;
+          validF1: number;
+          candidates: { weight: number; validF1: number }[];
+        },
+        i: number,
+      ) => {
+        expect(x).toMatchObject({ label: labels[i], folder: `label-${i}` });
+        expect(x.candidates.map((c) => c.weight)).toEqual([0.5, 3]);
+        // The chosen weight is the candidate with the best validation F1.
+        expect(x.validF1).toBe(Math.max(...x.candidates.map((c) => c.validF1)));
+        expect(x.candidates.find((c) => c.weight === x.weight)!.validF1).toBe(x.validF1);
+        for (const f of ['config.json', 'vocab.txt', 'model.safetensors', 'model.onnx', 'label.json'])
+          expect(existsSync(path.join(out, x.folder, f)), `${x.folder}/${f}`).toBe(true);
+        const config = JSON.parse(readFileSync(path.join(out, x.folder, 'config.json'), 'utf8'));
+        expect(config).toMatchObject({ num_labels: 2, id2label: { 0: `not ${labels[i]}`, 1: labels[i] } });
+      },
+    );
 
     const logitsFile = path.join(tmp, 'br-logits.jsonl');
-    const p = await cliOk(['teacher', 'predict', '--model', out, '--data', multiFile, '--out', logitsFile, '--batch-size', '100']);
+    const p = await cliOk([
+      'teacher',
+      'predict',
+      '--model',
+      out,
+      '--data',
+      multiFile,
+      '--out',
+      logitsFile,
+      '--batch-size',
+      '100',
+    ]);
     expect(p.stderr.split('\n')[0]).toMatch(/^teacher: binary relevance: one fine-tuned BERT per label/);
     expect(p.stderr).toMatch(/scored 600 rows \(3 logits each\)/);
     const preds = readFileSync(logitsFile, 'utf8')
@@ -134,15 +205,51 @@ describe('distillery teacher --binary-relevance', () => {
   }, 240_000);
 
   it('refuses --binary-relevance on single-label data, and --br-weights without it or with a bad value', async () => {
-    const r = await runCli(['teacher', 'train', '--model-dir', base, '--data', singleFile, '--out', path.join(tmp, 'nope'), '--binary-relevance', ...tiny]);
+    const r = await runCli([
+      'teacher',
+      'train',
+      '--model-dir',
+      base,
+      '--data',
+      singleFile,
+      '--out',
+      path.join(tmp, 'nope'),
+      '--binary-relevance',
+      ...tiny,
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error \[CONFIG\]: --binary-relevance is for multi-label data .* is binary \(labels neg, pos\)/);
+    expect(r.stderr).toMatch(
+      /error \[CONFIG\]: --binary-relevance is for multi-label data .* is binary \(labels neg, pos\)/,
+    );
     expect(existsSync(path.join(tmp, 'nope'))).toBe(false);
 
-    const w = await runCli(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', path.join(tmp, 'nope'), '--br-weights', '1']);
+    const w = await runCli([
+      'teacher',
+      'train',
+      '--model-dir',
+      base,
+      '--data',
+      multiFile,
+      '--out',
+      path.join(tmp, 'nope'),
+      '--br-weights',
+      '1',
+    ]);
     expect(w.code).toBe(1);
     expect(w.stderr).toMatch(/--br-weights needs --binary-relevance/);
-    const z = await runCli(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', path.join(tmp, 'nope'), '--binary-relevance', '--br-weights', '1,0']);
+    const z = await runCli([
+      'teacher',
+      'train',
+      '--model-dir',
+      base,
+      '--data',
+      multiFile,
+      '--out',
+      path.join(tmp, 'nope'),
+      '--binary-relevance',
+      '--br-weights',
+      '1,0',
+    ]);
     expect(z.code).toBe(1);
     expect(z.stderr).toMatch(/class weights must be positive numbers, got 0/);
   }, 120_000);

@@ -30,7 +30,24 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tiny = ['--epochs', '2', '--max-len', '16', '--batch-size', '16', '--lr', '2e-3', '--seed', '5', '--valid-split', '0.1', '--test-split', '0.2', '--backend', 'wasm'];
+const tiny = [
+  '--epochs',
+  '2',
+  '--max-len',
+  '16',
+  '--batch-size',
+  '16',
+  '--lr',
+  '2e-3',
+  '--seed',
+  '5',
+  '--valid-split',
+  '0.1',
+  '--test-split',
+  '0.2',
+  '--backend',
+  'wasm',
+];
 
 describe('distillery teacher', () => {
   it('train fine-tunes, evaluates and saves a HF folder + ONNX; predict writes logits that distill accepts', async () => {
@@ -39,7 +56,14 @@ describe('distillery teacher', () => {
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]);
-    expect(s).toMatchObject({ teacher: 'fine-tuned BERT', task: 'binary', labels: ['neg', 'pos'], backend: 'wasm', evaluated_on: 'test', cancelled: false });
+    expect(s).toMatchObject({
+      teacher: 'fine-tuned BERT',
+      task: 'binary',
+      labels: ['neg', 'pos'],
+      backend: 'wasm',
+      evaluated_on: 'test',
+      cancelled: false,
+    });
     expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(s.macro_f1).toBeGreaterThan(0.9);
     expect(s.params).toBeGreaterThan(0);
@@ -47,17 +71,41 @@ describe('distillery teacher', () => {
     expect(s.sizes.test).toBe(160);
     expect(r.stderr).toMatch(/teacher epoch 2\/2/);
 
-    for (const f of ['config.json', 'vocab.txt', 'model.safetensors', 'model.onnx', 'teacher.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
+    for (const f of ['config.json', 'vocab.txt', 'model.safetensors', 'model.onnx', 'teacher.json'])
+      expect(existsSync(path.join(out, f)), f).toBe(true);
     const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ num_labels: 2, id2label: { 0: 'neg', 1: 'pos' }, architectures: ['BertForSequenceClassification'] });
+    expect(config).toMatchObject({
+      num_labels: 2,
+      id2label: { 0: 'neg', 1: 'pos' },
+      architectures: ['BertForSequenceClassification'],
+    });
     const info = JSON.parse(readFileSync(path.join(out, 'teacher.json'), 'utf8'));
-    expect(info).toMatchObject({ kind: 'fine-tuned BERT', base: path.resolve(base), labels: ['neg', 'pos'], task: 'binary', maxLen: 16, seed: 5, backend: 'wasm' });
+    expect(info).toMatchObject({
+      kind: 'fine-tuned BERT',
+      base: path.resolve(base),
+      labels: ['neg', 'pos'],
+      task: 'binary',
+      maxLen: 16,
+      seed: 5,
+      backend: 'wasm',
+    });
     expect(info.metrics.accuracy).toBe(s.accuracy);
     const back = await loadHfFolder(out);
     expect(back.weights['classifier.weight'].shape).toEqual([2, 32]);
 
     const logitsFile = path.join(tmp, 'teacher-logits.jsonl');
-    const p = await cliOk(['teacher', 'predict', '--model', out, '--data', dataFile, '--out', logitsFile, '--batch-size', '32']);
+    const p = await cliOk([
+      'teacher',
+      'predict',
+      '--model',
+      out,
+      '--data',
+      dataFile,
+      '--out',
+      logitsFile,
+      '--batch-size',
+      '32',
+    ]);
     expect(p.stdout).toBe('');
     expect(p.stderr.split('\n')[0]).toMatch(/^teacher: fine-tuned BERT/);
     const preds = readFileSync(logitsFile, 'utf8')
@@ -96,7 +144,10 @@ describe('distillery teacher', () => {
     ]);
     expect(d.stdout.trim()).not.toBe('');
     // predict's sidecar names the teacher; distill says so and puts it in the model card.
-    expect(JSON.parse(readFileSync(`${logitsFile}.teacher.json`, 'utf8'))).toMatchObject({ kind: 'fine-tuned BERT', labels: ['neg', 'pos'] });
+    expect(JSON.parse(readFileSync(`${logitsFile}.teacher.json`, 'utf8'))).toMatchObject({
+      kind: 'fine-tuned BERT',
+      labels: ['neg', 'pos'],
+    });
     expect(d.stderr).toMatch(/teacher: fine-tuned BERT \(/);
     expect(readFileSync(path.join(tmp, 'student', 'model-card.md'), 'utf8')).toMatch(/Teacher: fine-tuned BERT \(/);
   }, 90_000);
@@ -105,7 +156,10 @@ describe('distillery teacher', () => {
     const out = path.join(tmp, 'teacher-multi');
     // JSON-array label cells make the task multi-label even though each row holds one label.
     const data = keywordRows(N, 2);
-    writeFileSync(multiFile, 'text,labels\n' + data.map((r) => `${r.text},"[""${r.y ? 'good' : 'bad'}""]"`).join('\n') + '\n');
+    writeFileSync(
+      multiFile,
+      'text,labels\n' + data.map((r) => `${r.text},"[""${r.y ? 'good' : 'bad'}""]"`).join('\n') + '\n',
+    );
     const r = await cliOk(['teacher', 'train', '--model-dir', base, '--data', multiFile, '--out', out, ...tiny]);
     const s = JSON.parse(r.stdout.trim());
     expect(s.task).toBe('multilabel');

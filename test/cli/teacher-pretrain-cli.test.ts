@@ -54,9 +54,16 @@ describe('distillery teacher pretrain', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/pretrain epoch 2\/2 done .*valid_mlm_acc/);
     const out = JSON.parse(r.stdout.trim());
-    expect(out).toMatchObject({ texts: 600, seed: 7, epochs: 2, backend: 'wasm', config: { layers: 1, hidden: 32, heads: 2, intermediate: 128, max_len: 16 } });
+    expect(out).toMatchObject({
+      texts: 600,
+      seed: 7,
+      epochs: 2,
+      backend: 'wasm',
+      config: { layers: 1, hidden: 32, heads: 2, intermediate: 128, max_len: 16 },
+    });
     expect(out.data_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    for (const f of ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors', 'pretrain.json']) expect(existsSync(path.join(pre, f)), f).toBe(true);
+    for (const f of ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors', 'pretrain.json'])
+      expect(existsSync(path.join(pre, f)), f).toBe(true);
     const record = JSON.parse(readFileSync(path.join(pre, 'pretrain.json'), 'utf8'));
     expect(record.history).toHaveLength(2);
     expect(record.history[1].validAccuracy).toBeGreaterThan(0);
@@ -100,7 +107,18 @@ describe('distillery teacher pretrain', () => {
   }, 120_000);
 
   it('refuses a hidden size the heads do not divide, naming the option', async () => {
-    const r = await runCli(['teacher', 'pretrain', '--data', dataFile, '--out', path.join(tmp, 'bad'), '--hidden', '30', '--heads', '4']);
+    const r = await runCli([
+      'teacher',
+      'pretrain',
+      '--data',
+      dataFile,
+      '--out',
+      path.join(tmp, 'bad'),
+      '--hidden',
+      '30',
+      '--heads',
+      '4',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--hidden 30 is not a multiple of --heads 4/);
     expect(existsSync(path.join(tmp, 'bad'))).toBe(false);

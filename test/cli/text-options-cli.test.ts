@@ -27,15 +27,47 @@ let model: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'distillery-textopts-'));
-  const rows = Array.from({ length: 6 }, (_, k) => [...POS.map((t) => [`${t}${k}`, 'pos']), ...NEG.map((t) => [`${t}${k}`, 'neg'])]).flat();
-  writeFileSync(path.join(dir, 'train.csv'), ['text,label', ...rows.map(([t, l]) => `${csvField(t)},${l}`)].join('\n') + '\n');
+  const rows = Array.from({ length: 6 }, (_, k) => [
+    ...POS.map((t) => [`${t}${k}`, 'pos']),
+    ...NEG.map((t) => [`${t}${k}`, 'neg']),
+  ]).flat();
+  writeFileSync(
+    path.join(dir, 'train.csv'),
+    ['text,label', ...rows.map(([t, l]) => `${csvField(t)},${l}`)].join('\n') + '\n',
+  );
   writeFileSync(path.join(dir, 'dict.txt'), `# product names\n${WORD} 5 n\n`);
   writeFileSync(path.join(dir, 'stop.txt'), STOP.join('\n') + '\n');
   model = path.join(dir, 'model');
   await cliOk([
-    'train', '--data', path.join(dir, 'train.csv'), '--out', model, '--model', 'textcnn', '--num-filters', '4', '--filter-sizes', '1,2', '--embed-dim', '8',
-    '--epochs', '1', '--min-count', '1', '--test-split', '0', '--valid-split', '0.2', '--no-charts',
-    '--tokens', 'word', '--t2s', '--user-dict', path.join(dir, 'dict.txt'), '--stopwords', path.join(dir, 'stop.txt'),
+    'train',
+    '--data',
+    path.join(dir, 'train.csv'),
+    '--out',
+    model,
+    '--model',
+    'textcnn',
+    '--num-filters',
+    '4',
+    '--filter-sizes',
+    '1,2',
+    '--embed-dim',
+    '8',
+    '--epochs',
+    '1',
+    '--min-count',
+    '1',
+    '--test-split',
+    '0',
+    '--valid-split',
+    '0.2',
+    '--no-charts',
+    '--tokens',
+    'word',
+    '--t2s',
+    '--user-dict',
+    path.join(dir, 'dict.txt'),
+    '--stopwords',
+    path.join(dir, 'stop.txt'),
   ]);
 }, 300_000);
 
@@ -44,7 +76,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const predict = async (m: string, texts: string[]) => {
   writeFileSync(path.join(dir, 'texts.csv'), ['text', ...texts.map(csvField)].join('\n') + '\n');
   const out = await cliOk(['predict', '--model', m, '--data', path.join(dir, 'texts.csv')]);
-  return out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { probs: Record<string, number> });
+  return out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { probs: Record<string, number> });
 };
 
 describe('text options recorded in the model folder', () => {
@@ -52,10 +87,17 @@ describe('text options recorded in the model folder', () => {
     const tok = JSON.parse(readFileSync(path.join(model, 'tokenizer.json'), 'utf8'));
     expect(tok.config.normalize.traditionalToSimplified).toBe(true);
     expect(tok.config.truncation).toBe('head+tail');
-    expect(tok.config.userDict).toEqual({ file: 'user-dict.txt', sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
-    expect(readFileSync(path.join(model, 'user-dict.txt'), 'utf8')).toBe(readFileSync(path.join(dir, 'dict.txt'), 'utf8'));
+    expect(tok.config.userDict).toEqual({
+      file: 'user-dict.txt',
+      sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+    expect(readFileSync(path.join(model, 'user-dict.txt'), 'utf8')).toBe(
+      readFileSync(path.join(dir, 'dict.txt'), 'utf8'),
+    );
     expect(tok.config.stopWords).toEqual(STOP);
-    expect(readFileSync(path.join(model, 'stopwords.txt'), 'utf8')).toBe(readFileSync(path.join(dir, 'stop.txt'), 'utf8'));
+    expect(readFileSync(path.join(model, 'stopwords.txt'), 'utf8')).toBe(
+      readFileSync(path.join(dir, 'stop.txt'), 'utf8'),
+    );
     const cfg = JSON.parse(readFileSync(path.join(model, 'config.json'), 'utf8'));
     expect(cfg.training.options).toMatchObject({ t2s: true, truncate: 'head+tail' });
   });
@@ -90,10 +132,11 @@ describe('predict applies the text options as training did', () => {
     labels.forEach((l, c) => expect(row.probs[l]).toBeCloseTo(want[c], 5));
   }, 120_000);
 
-  it('`export --format onnx` carries both files: predict on the exported .onnx gives the model folder\'s probabilities', async () => {
+  it("`export --format onnx` carries both files: predict on the exported .onnx gives the model folder's probabilities", async () => {
     const onnx = path.join(dir, 'export', 'model.onnx');
     await cliOk(['export', '--model', model, '--format', 'onnx', '--out', onnx]);
-    for (const f of ['user-dict.txt', 'stopwords.txt']) expect(readFileSync(path.join(dir, 'export', f), 'utf8')).toBe(readFileSync(path.join(model, f), 'utf8'));
+    for (const f of ['user-dict.txt', 'stopwords.txt'])
+      expect(readFileSync(path.join(dir, 'export', f), 'utf8')).toBe(readFileSync(path.join(model, f), 'utf8'));
     const [a, b] = [await predict(model, [TRAD, SIMP]), await predict(onnx, [TRAD, SIMP])];
     expect(b.map((r) => r.probs)).toEqual(a.map((r) => r.probs));
   }, 120_000);

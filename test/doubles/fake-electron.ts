@@ -184,7 +184,17 @@ export const ipcMain = {
   },
 };
 
-export const forks: { entry: string; options: unknown; child: EventEmitter & { pid: number; posted: unknown[]; killed: number; postMessage(m: unknown): void; kill(): boolean } }[] = [];
+export const forks: {
+  entry: string;
+  options: unknown;
+  child: EventEmitter & {
+    pid: number;
+    posted: unknown[];
+    killed: number;
+    postMessage(m: unknown): void;
+    kill(): boolean;
+  };
+}[] = [];
 export const utilityProcess = {
   fork(entry: string, _args: string[], options: unknown) {
     const child = Object.assign(new EventEmitter(), {

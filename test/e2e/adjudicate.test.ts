@@ -24,7 +24,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelEvent } from '../../src/shared/label-event';
 import { consensusPatch } from '../../src/renderer/db/consensus-row';
 import type { DocRow } from '../../src/renderer/db/types';
-import { haveChromium, liveLoopOff, projectDocs, projectFolder, projectRow, readJournal, shutdown, SHOTS, startWorkbench, waitFor, type Serve } from './harness';
+import {
+  haveChromium,
+  liveLoopOff,
+  projectDocs,
+  projectFolder,
+  projectRow,
+  readJournal,
+  shutdown,
+  SHOTS,
+  startWorkbench,
+  waitFor,
+  type Serve,
+} from './harness';
 
 type Doc = Pick<DocRow, 'id' | 'labels' | 'finalRule' | 'agree' | 'byAnnotator' | 'who'>;
 
@@ -42,7 +54,12 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
 
   beforeAll(async () => {
     // The reviewer's name comes from the token: serve's owner is named rev (an owner may adjudicate).
-    ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-adjudicate-e2e-', pageErrors, undefined, ['--owner', 'rev']));
+    ({ tmp, projectsDir, serve, browser, page } = await startWorkbench(
+      'distillery-adjudicate-e2e-',
+      pageErrors,
+      undefined,
+      ['--owner', 'rev'],
+    ));
   }, 180_000);
 
   afterAll(async () => {
@@ -51,7 +68,10 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
   });
 
   /** Writes events and the rows they give straight into the page's IndexedDB (as replication would). */
-  async function seed(events: (LabelEvent & { projectId: string; journaled: 0 })[], patches: Record<string, Partial<DocRow>>) {
+  async function seed(
+    events: (LabelEvent & { projectId: string; journaled: 0 })[],
+    patches: Record<string, Partial<DocRow>>,
+  ) {
     await page.evaluate(
       ({ events, patches, pid }) =>
         new Promise<void>((resolve, reject) => {
@@ -86,11 +106,22 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     await liveLoopOff(page, pid);
     expect(await page.inputValue('[data-testid="user"]')).toBe('rev');
 
-    const [neg, pos] = ((await projectRow(page, pid)) as unknown as { labels: { name: string }[] }).labels.map((l) => l.name);
+    const [neg, pos] = ((await projectRow(page, pid)) as unknown as { labels: { name: string }[] }).labels.map(
+      (l) => l.name,
+    );
     const schema = [neg!, pos!];
     // Five unlabeled documents, both annotators: p p / p p / n n / p n (the dispute) / n n.
-    const targets = (await docs()).filter((d) => !d.labels.length).slice(0, 5).map((d) => d.id);
-    const plan: [string, string][] = [[pos!, pos!], [pos!, pos!], [neg!, neg!], [pos!, neg!], [neg!, neg!]];
+    const targets = (await docs())
+      .filter((d) => !d.labels.length)
+      .slice(0, 5)
+      .map((d) => d.id);
+    const plan: [string, string][] = [
+      [pos!, pos!],
+      [pos!, pos!],
+      [neg!, neg!],
+      [pos!, neg!],
+      [neg!, neg!],
+    ];
     const events: (LabelEvent & { projectId: string; journaled: 0 })[] = [];
     const patches: Record<string, Partial<DocRow>> = {};
     let s = 0;
@@ -115,9 +146,17 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
 
     await page.click('[data-testid="nav-adjudicate"]');
     await page.waitForSelector('[data-testid="dispute-doc"]');
-    expect(await page.locator('[data-testid="dispute-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-doc-id')))).toEqual([disputed]);
+    expect(
+      await page
+        .locator('[data-testid="dispute-row"]')
+        .evaluateAll((rs) => rs.map((r) => r.getAttribute('data-doc-id'))),
+    ).toEqual([disputed]);
     expect(await page.textContent('[data-testid="dispute-note"]')).toContain('1 document(s) in dispute');
-    expect(await page.locator('[data-testid="annotator-label"]').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-who'), r.querySelector('.chip')?.textContent]))).toEqual([
+    expect(
+      await page
+        .locator('[data-testid="annotator-label"]')
+        .evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-who'), r.querySelector('.chip')?.textContent])),
+    ).toEqual([
       ['alice', pos],
       ['bob', neg],
     ]);
@@ -136,14 +175,32 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     expect(adj).toMatchObject({ docId: disputed, labels: [pos], source: 'human', who: 'rev' });
     expect(adj.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     // The seeded annotators' events reached the journal too, ids kept.
-    expect(journal().filter((e) => e.who === 'alice' || e.who === 'bob').map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(
+      journal()
+        .filter((e) => e.who === 'alice' || e.who === 'bob')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(events.map((e) => e.id).sort());
     expect(await page.textContent('[data-testid="dispute-note"]')).toContain('0 document(s) in dispute');
 
     // Ctrl+Z withdraws the decision: the dispute is back, journaled as 'adjudicate' with [].
     await page.keyboard.press('Control+z');
     await page.waitForSelector(`[data-testid="dispute-row"][data-doc-id="${disputed}"]`);
-    expect((await docs()).find((d) => d.id === disputed)).toMatchObject({ labels: [neg], finalRule: 'latest', agree: false, who: 'bob' });
-    await expect.poll(() => journal().filter((e) => e.action === 'adjudicate').map((e) => e.labels), { timeout: 15_000 }).toEqual([[pos], []]);
+    expect((await docs()).find((d) => d.id === disputed)).toMatchObject({
+      labels: [neg],
+      finalRule: 'latest',
+      agree: false,
+      who: 'bob',
+    });
+    await expect
+      .poll(
+        () =>
+          journal()
+            .filter((e) => e.action === 'adjudicate')
+            .map((e) => e.labels),
+        { timeout: 15_000 },
+      )
+      .toEqual([[pos], []]);
 
     // Decide again (it stays decided for the rest of the test), then the agreement tab.
     await page.keyboard.press('2');
@@ -154,7 +211,11 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     expect(await page.textContent('[data-testid="agreement-alpha"]')).toBe('0.640');
     expect(await page.textContent('[data-testid="agreement-fleiss"]')).toBe('0.600');
     expect(await page.locator('[data-testid="pair-cohen"]').allTextContents()).toEqual(['0.615']);
-    expect(await page.locator('[data-testid="agreement-annotator"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-who')))).toEqual(['alice', 'bob']);
+    expect(
+      await page
+        .locator('[data-testid="agreement-annotator"]')
+        .evaluateAll((rs) => rs.map((r) => r.getAttribute('data-who'))),
+    ).toEqual(['alice', 'bob']);
     await waitFor(page, '() => !!document.querySelector(\'[data-testid="bar-chart"]\')');
     await shot('agreement-en');
 
@@ -163,7 +224,8 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     await page.fill('[data-testid="audit-folds"]', '4');
     await page.click('[data-testid="audit-run"]');
     await page.waitForSelector('[data-testid="audit-summary"]', { timeout: 60_000 });
-    const rows = () => page.locator('[data-testid="suspect-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-doc-id')!));
+    const rows = () =>
+      page.locator('[data-testid="suspect-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-doc-id')!));
     const listed = await rows();
     expect(listed.length).toBeGreaterThanOrEqual(2);
     await shot('suspects-en');
@@ -176,16 +238,31 @@ describe.skipIf(!haveChromium)('adjudication and agreement in the browser (serve
     const now = new Map((await docs()).map((d) => [d.id, d]));
     const other = (l: string[]) => [l[0] === pos ? neg : pos];
     expect(now.get(keepId)).toMatchObject({ labels: before.get(keepId)!.labels, finalRule: 'adjudicated', who: 'rev' });
-    expect(now.get(relabelId)).toMatchObject({ labels: other(before.get(relabelId)!.labels), finalRule: 'adjudicated', who: 'rev' });
-    await expect.poll(() => journal().filter((e) => e.action === 'adjudicate' && (e.docId === keepId || e.docId === relabelId)).map((e) => [e.docId, e.labels]), { timeout: 15_000 }).toEqual([
-      [keepId, before.get(keepId)!.labels],
-      [relabelId, other(before.get(relabelId)!.labels)],
-    ]);
+    expect(now.get(relabelId)).toMatchObject({
+      labels: other(before.get(relabelId)!.labels),
+      finalRule: 'adjudicated',
+      who: 'rev',
+    });
+    await expect
+      .poll(
+        () =>
+          journal()
+            .filter((e) => e.action === 'adjudicate' && (e.docId === keepId || e.docId === relabelId))
+            .map((e) => [e.docId, e.labels]),
+        { timeout: 15_000 },
+      )
+      .toEqual([
+        [keepId, before.get(keepId)!.labels],
+        [relabelId, other(before.get(relabelId)!.labels)],
+      ]);
 
     // Chinese.
     await page.click('[data-testid="tab-agreement"]');
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="tab-agreement"]\')?.textContent.includes("一致性")');
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="tab-agreement"]\')?.textContent.includes("一致性")',
+    );
     await shot('agreement-zh');
     await page.click('[data-testid="tab-disputes"]');
     await page.check('[data-testid="mode-annotators"]');

@@ -12,7 +12,19 @@
  * The renderer is built into a folder of its own (so that this file can run beside the others).
  * Screenshots go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots), bert-teacher-*.png.
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, liveLoopOff, startServe, waitFor, type Serve } from './harness';
+import {
+  buildRenderer,
+  haveChromium,
+  launchChromium,
+  shutdown,
+  watchPageErrors,
+  SHOTS,
+  projectDocs,
+  liveLoopOff,
+  startServe,
+  waitFor,
+  type Serve,
+} from './harness';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +37,9 @@ async function text(page: Page, testid: string): Promise<string> {
 }
 
 /** The newest run's cells (the runs table lists newest first). */
-async function newestRun(page: Page): Promise<{ kind: string; model: string; state: string; latency: string; accuracy: string; title: string }> {
+async function newestRun(
+  page: Page,
+): Promise<{ kind: string; model: string; state: string; latency: string; accuracy: string; title: string }> {
   const row = page.locator('[data-testid="run-row"]').first();
   return {
     kind: ((await row.locator('td:nth-child(2)').textContent()) ?? '').trim(),
@@ -37,7 +51,8 @@ async function newestRun(page: Page): Promise<{ kind: string; model: string; sta
   };
 }
 
-const newestState = (state: string) => `() => document.querySelector('[data-testid="run-row"] [data-testid="run-state"]')?.textContent.trim() === "${state}"`;
+const newestState = (state: string) =>
+  `() => document.querySelector('[data-testid="run-row"] [data-testid="run-state"]')?.textContent.trim() === "${state}"`;
 
 describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', () => {
   let serve: Serve;
@@ -76,7 +91,9 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
 
   afterAll(async () => {
     await shutdown(browser, serve, tmp);
-    console.log(`[e2e bert] screenshots: ${SHOTS}/bert-teacher-*.png; timings (s): ${JSON.stringify(timings)} total ${((Date.now() - t0) / 1000).toFixed(1)}`);
+    console.log(
+      `[e2e bert] screenshots: ${SHOTS}/bert-teacher-*.png; timings (s): ${JSON.stringify(timings)} total ${((Date.now() - t0) / 1000).toFixed(1)}`,
+    );
   });
 
   it("bert: a folder without config.json fails the job with the engine's reason, shown in the Teacher panel", async () => {
@@ -98,10 +115,14 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     await page.click('[data-testid="train-start"]');
     await waitFor(page, newestState('failed'), undefined, 30_000);
     await page.waitForSelector('[data-testid="teacher-failed"]');
-    expect(await text(page, 'teacher-failed')).toContain(`The last teacher job failed: ${noConfig} has no config.json: a Hugging Face model folder holds config.json`);
+    expect(await text(page, 'teacher-failed')).toContain(
+      `The last teacher job failed: ${noConfig} has no config.json: a Hugging Face model folder holds config.json`,
+    );
     const run = await newestRun(page);
     expect(run).toMatchObject({ kind: 'BERT teacher', model: 'fine-tuned BERT (…/models/no-config)' });
-    await page.locator('[data-testid="teacher-card"]').screenshot({ path: path.join(SHOTS, 'bert-teacher-failed-en.png') });
+    await page
+      .locator('[data-testid="teacher-card"]')
+      .screenshot({ path: path.join(SHOTS, 'bert-teacher-failed-en.png') });
   });
 
   it('bert: fine-tunes a tiny checkpoint, names it in the runs table and the Student card, and pre-labels every document', async () => {
@@ -114,7 +135,12 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     await page.click('[data-testid="train-start"]');
     await page.waitForSelector('[data-testid="job-live"]', { timeout: 20_000 });
     await waitFor(page, newestState('done'), undefined, 120_000);
-    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Pre-labeled 800 document/.test(t.textContent))', undefined, 30_000);
+    await waitFor(
+      page,
+      '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Pre-labeled 800 document/.test(t.textContent))',
+      undefined,
+      30_000,
+    );
     timings.fineTune = (Date.now() - t) / 1000;
     const run = await newestRun(page);
     expect(run.kind).toBe('BERT teacher');
@@ -123,9 +149,14 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     expect(run.latency).toMatch(/^\d+(\.\d+)? ms$/);
     expect(run.accuracy).toMatch(/%$/);
     expect(await page.locator('[data-testid="teacher-failed"]').count()).toBe(0);
-    expect(await text(page, 'distill-teacher')).toMatch(/^Distills from: fine-tuned BERT \(…\/models\/tiny-bert\) teacher-\d{8}-\d{6}-bert$/);
+    expect(await text(page, 'distill-teacher')).toMatch(
+      /^Distills from: fine-tuned BERT \(…\/models\/tiny-bert\) teacher-\d{8}-\d{6}-bert$/,
+    );
     // Every document has the teacher's scores: pre-labels with confidences, from this model version.
-    const docs = (await projectDocs(page, projectId)) as (Awaited<ReturnType<typeof projectDocs>>[number] & { modelVersion?: string; probs?: number[] })[];
+    const docs = (await projectDocs(page, projectId)) as (Awaited<ReturnType<typeof projectDocs>>[number] & {
+      modelVersion?: string;
+      probs?: number[];
+    })[];
     expect(docs).toHaveLength(800);
     const version = docs[0].modelVersion!;
     expect(version).toMatch(/^teacher-\d{8}-\d{6}-bert$/);
@@ -149,31 +180,52 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     await page.fill('[data-testid="pretrain-max-len"]', '32');
     const t = Date.now();
     await page.click('[data-testid="train-start"]');
-    await waitFor(page, '() => /^Phase: stage 1\\/3 · pre-training epoch/.test(document.querySelector(\'[data-testid="job-phase"]\')?.textContent ?? "")', undefined, 60_000);
+    await waitFor(
+      page,
+      '() => /^Phase: stage 1\\/3 · pre-training epoch/.test(document.querySelector(\'[data-testid="job-phase"]\')?.textContent ?? "")',
+      undefined,
+      60_000,
+    );
     await waitFor(page, newestState('done'), undefined, 120_000);
     timings.pretrain = (Date.now() - t) / 1000;
     const run = await newestRun(page);
     expect(run.model).toBe('BERT pre-trained here (masked LM on the project’s own text), fine-tuned');
     expect(run.latency).toMatch(/ ms$/);
-    await waitFor(page, '() => /^Distills from: BERT pre-trained here/.test(document.querySelector(\'[data-testid="distill-teacher"]\')?.textContent ?? "")', undefined, 30_000);
+    await waitFor(
+      page,
+      '() => /^Distills from: BERT pre-trained here/.test(document.querySelector(\'[data-testid="distill-teacher"]\')?.textContent ?? "")',
+      undefined,
+      30_000,
+    );
     // The form with the fine-tuning options for a Hugging Face folder, and the finished runs.
     await page.selectOption('[data-testid="teacher-kind"]', 'model-dir');
     await page.setViewportSize({ width: 1440, height: 1250 });
-    await page.evaluate(() => document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()));
+    await page.evaluate(() =>
+      document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()),
+    );
     await page.waitForTimeout(300);
     await shot('train-en');
     await page.selectOption('[data-testid="teacher-kind"]', 'pretrain');
-    await page.locator('[data-testid="teacher-card"]').screenshot({ path: path.join(SHOTS, 'bert-teacher-pretrain-form-en.png') });
+    await page
+      .locator('[data-testid="teacher-card"]')
+      .screenshot({ path: path.join(SHOTS, 'bert-teacher-pretrain-form-en.png') });
     await page.selectOption('[data-testid="teacher-kind"]', 'model-dir');
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "BERT 教师"');
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "BERT 教师"',
+    );
     expect((await newestRun(page)).model).toBe('在本地预训练的 BERT（用本项目自身文本做掩码语言模型），再微调');
-    expect((await page.locator('[data-testid="run-model"]').nth(1).textContent())?.trim()).toBe('微调的 BERT（…/models/tiny-bert）');
+    expect((await page.locator('[data-testid="run-model"]').nth(1).textContent())?.trim()).toBe(
+      '微调的 BERT（…/models/tiny-bert）',
+    );
     expect(await text(page, 'distill-teacher')).toMatch(/^蒸馏自：在本地预训练的 BERT/);
     await page.waitForTimeout(300);
     await shot('train-zh');
     await page.selectOption('[data-testid="teacher-kind"]', 'pretrain');
-    await page.locator('[data-testid="teacher-card"]').screenshot({ path: path.join(SHOTS, 'bert-teacher-pretrain-form-zh.png') });
+    await page
+      .locator('[data-testid="teacher-card"]')
+      .screenshot({ path: path.join(SHOTS, 'bert-teacher-pretrain-form-zh.png') });
     await page.selectOption('[data-testid="locale"]', 'en');
     await page.setViewportSize({ width: 1440, height: 900 });
   });

@@ -8,16 +8,23 @@
  * The renderer is built into a folder of its own (so that this file and workbench.test.ts can run
  * side by side). Screenshots go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots), first-run-*.png.
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, startServe, waitFor, type Serve } from './harness';
+import {
+  buildRenderer,
+  haveChromium,
+  launchChromium,
+  shutdown,
+  watchPageErrors,
+  SHOTS,
+  projectDocs,
+  startServe,
+  waitFor,
+  type Serve,
+} from './harness';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-
-
-
 
 async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent())?.trim() ?? '';
@@ -52,7 +59,10 @@ function projectFolders(root: string): string[] {
   return existsSync(root) ? readdirSync(root).filter((n) => existsSync(path.join(root, n, 'project.json'))) : [];
 }
 
-function journalLines(root: string, id: string): { docId: string; labels: string[]; source: string; who: string; text?: string }[] {
+function journalLines(
+  root: string,
+  id: string,
+): { docId: string; labels: string[]; source: string; who: string; text?: string }[] {
   const f = path.join(root, id, 'journal.jsonl');
   if (!existsSync(f)) return [];
   const s = readFileSync(f, 'utf8').trim();
@@ -98,7 +108,9 @@ describe.skipIf(!haveChromium)('first run: the sample project (serve mode)', () 
 
   afterAll(async () => {
     await shutdown(browser, serve, tmp);
-    console.log(`[e2e first-run] screenshots: ${SHOTS}/first-run-*.png; timings (s): ${JSON.stringify(timings)} total ${((Date.now() - t0) / 1000).toFixed(1)}`);
+    console.log(
+      `[e2e first-run] screenshots: ${SHOTS}/first-run-*.png; timings (s): ${JSON.stringify(timings)} total ${((Date.now() - t0) / 1000).toFixed(1)}`,
+    );
   });
 
   it('makes a sample project on a fresh database: 800 documents, 100 labeled by "sample"', async () => {
@@ -143,7 +155,9 @@ describe.skipIf(!haveChromium)('first run: the sample project (serve mode)', () 
     // Its labels are journaled on the server, texts included (a wiped database can be rebuilt).
     await until(() => journalLines(projectsDir, sampleId).length === 100);
     const journal = journalLines(projectsDir, sampleId);
-    expect(journal.every((e) => e.source === 'human' && e.who === 'sample' && !!e.text && e.labels.length === 1)).toBe(true);
+    expect(journal.every((e) => e.source === 'human' && e.who === 'sample' && !!e.text && e.labels.length === 1)).toBe(
+      true,
+    );
     await shot('projects');
   });
 
@@ -159,7 +173,10 @@ describe.skipIf(!haveChromium)('first run: the sample project (serve mode)', () 
     // Labeling works right away: key 2 = positive.
     const id = (await page.getAttribute('[data-testid="doc-card"]', 'data-doc-id'))!;
     await page.keyboard.press('2');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="progress"]\')?.textContent === "101 / 800 labeled"');
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="progress"]\')?.textContent === "101 / 800 labeled"',
+    );
     await waitFor(page, '(id) => document.querySelector(\'[data-testid="doc-card"]\')?.dataset.docId !== id', id);
   });
 
@@ -185,7 +202,10 @@ describe.skipIf(!haveChromium)('first run: the sample project (serve mode)', () 
     await shot('projects-offer-zh');
     await page.click('[data-testid="create-sample"]');
     await page.waitForSelector('[data-testid="doc-text"]', { timeout: 60_000 });
-    await waitFor(page, '() => document.querySelector(\'[data-testid="progress"]\')?.textContent === "已标注 100 / 800"');
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="progress"]\')?.textContent === "已标注 100 / 800"',
+    );
     expect(await text(page, '[data-testid="project-name"]')).toBe('示例项目');
     const id = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
     expect(id).not.toBe(sampleId);

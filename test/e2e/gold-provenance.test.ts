@@ -23,7 +23,20 @@ import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRequest } from '../../src/shared/api';
-import { buildRenderer, haveChromium, launchChromium, projectDocs, projectRow, shutdown, SHOTS, startServe, waitFor, watchPageErrors, type Serve, type StoredDoc } from './harness';
+import {
+  buildRenderer,
+  haveChromium,
+  launchChromium,
+  projectDocs,
+  projectRow,
+  shutdown,
+  SHOTS,
+  startServe,
+  waitFor,
+  watchPageErrors,
+  type Serve,
+  type StoredDoc,
+} from './harness';
 
 type Doc = StoredDoc & { gold?: 0 | 1; ignored?: { reason: string }; labelVia?: string };
 
@@ -74,7 +87,9 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     const skipped = (await docId())!;
     await page.keyboard.press(' ');
     await waitFor(page, '(id) => document.querySelector(\'[data-testid="doc-card"]\')?.dataset.docId !== id', skipped);
-    await expect.poll(async () => (await docs()).find((d) => d.id === skipped)?.ignored, { timeout: 10_000 }).toMatchObject({ reason: '' });
+    await expect
+      .poll(async () => (await docs()).find((d) => d.id === skipped)?.ignored, { timeout: 10_000 })
+      .toMatchObject({ reason: '' });
 
     await page.reload();
     await page.waitForSelector('[data-testid="doc-text"]');
@@ -109,18 +124,36 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     expect(await page.inputValue('[data-testid="alpha-human"]')).toBe('');
     await page.fill('[data-testid="alpha-rule"]', '0.9');
     await page.dispatchEvent('[data-testid="alpha-rule"]', 'change');
-    const sourceAlpha = async () => ((await projectRow(page, pid)) as { sourceAlpha?: Record<string, number> } | undefined)?.sourceAlpha;
+    const sourceAlpha = async () =>
+      ((await projectRow(page, pid)) as { sourceAlpha?: Record<string, number> } | undefined)?.sourceAlpha;
     await expect.poll(sourceAlpha).toEqual({ teacher: 1, student: 1, rule: 0.9 });
     expect(await page.inputValue('[data-testid="gold-fraction"]')).toBe('10');
     await page.selectOption('[data-testid="teacher-model"]', 'textcnn');
     await page.fill('[data-testid="teacher-epochs"]', '2');
     await page.click('[data-testid="train-start"]');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
-    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Pre-labeled/.test(t.textContent))', undefined, 30_000);
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"',
+      undefined,
+      120_000,
+    );
+    await waitFor(
+      page,
+      '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Pre-labeled/.test(t.textContent))',
+      undefined,
+      30_000,
+    );
 
     // The training's request (the live loop then compares the new teacher with naive Bayes in a job of its own).
     const req = requests.filter((r) => r.kind === 'train-student').at(-1)!;
-    expect(req.options.sourceWeights).toEqual({ human: 1, corrected: 1, imported: 1, teacher: 0.5, student: 0.5, rule: 0.3 });
+    expect(req.options.sourceWeights).toEqual({
+      human: 1,
+      corrected: 1,
+      imported: 1,
+      teacher: 0.5,
+      student: 0.5,
+      rule: 0.3,
+    });
     const gold = req.docs.labeled.filter((d) => d.gold);
     // The sample's 100 labels are imported: 10 % of each label's documents, rounded.
     const stored = await docs();
@@ -129,7 +162,12 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     const want = [...perLabel.values()].reduce((a, n) => a + Math.round(0.1 * n), 0);
     expect(gold).toHaveLength(want);
     expect(new Set(gold.map((d) => d.source))).toEqual(new Set(['imported']));
-    expect(stored.filter((d) => d.gold === 1).map((d) => d.id).sort()).toEqual(gold.map((d) => d.id).sort());
+    expect(
+      stored
+        .filter((d) => d.gold === 1)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(gold.map((d) => d.id).sort());
     expect(await page.textContent('[data-testid="run-testset"]')).toBe(`n = ${want} gold, imported`);
     expect(await page.textContent('[data-testid="gold-count"]')).toContain(`${want} document`);
     await page.locator('[data-testid="runs"]').screenshot({ path: path.join(SHOTS, 'gold-03-runs-testset.png') });
@@ -137,13 +175,22 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
   });
 
   it('pre-labels accepted in bulk never enter the gold set and are sent weighted as accepted pre-labels', async () => {
-    const goldBefore = (await docs()).filter((d) => d.gold === 1).map((d) => d.id).sort();
+    const goldBefore = (await docs())
+      .filter((d) => d.gold === 1)
+      .map((d) => d.id)
+      .sort();
     await page.click('[data-testid="nav-review"]');
     await page.waitForSelector('[data-testid="doc-card"]');
     await page.fill('[data-testid="bulk-threshold"]', '0');
-    await waitFor(page, '() => /^Accept [1-9]/.test(document.querySelector(\'[data-testid="bulk-accept"]\')?.textContent.trim() ?? "")');
+    await waitFor(
+      page,
+      '() => /^Accept [1-9]/.test(document.querySelector(\'[data-testid="bulk-accept"]\')?.textContent.trim() ?? "")',
+    );
     await page.click('[data-testid="bulk-accept"]');
-    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Accepted \\d+ pre-label/.test(t.textContent))');
+    await waitFor(
+      page,
+      '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Accepted \\d+ pre-label/.test(t.textContent))',
+    );
     const after = await docs();
     const accepted = after.filter((d) => d.source === 'teacher');
     // Everything scored and not set aside: 700 unlabeled minus the one skipped.
@@ -162,10 +209,25 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     expect(sent).toHaveLength(699);
     expect(sent.filter((d) => d.gold)).toEqual([]);
     expect(req.options.sourceWeights).toMatchObject({ teacher: 0.5 });
-    expect(req.docs.labeled.filter((d) => d.gold).map((d) => d.id).sort()).toEqual(goldBefore);
-    expect((await docs()).filter((d) => d.gold === 1).map((d) => d.id).sort()).toEqual(goldBefore);
+    expect(
+      req.docs.labeled
+        .filter((d) => d.gold)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(goldBefore);
+    expect(
+      (await docs())
+        .filter((d) => d.gold === 1)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(goldBefore);
     await page.click('[data-testid="job-cancel"]');
-    await waitFor(page, '() => /cancelled/.test(document.querySelector(\'[data-testid="run-state"]\')?.textContent ?? "")', undefined, 60_000);
+    await waitFor(
+      page,
+      '() => /cancelled/.test(document.querySelector(\'[data-testid="run-state"]\')?.textContent ?? "")',
+      undefined,
+      60_000,
+    );
     expect(pageErrors).toEqual([]);
   });
 
@@ -175,7 +237,10 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     const human = stored.filter((d) => d.labels.length && (d.source ?? 'human') === 'human');
     expect(human).toHaveLength(100);
     await page.click('[data-testid="nav-train"]');
-    await waitFor(page, '() => /100 documents with human labels/.test(document.querySelector(\'[data-testid="simulate-human"]\')?.textContent ?? "")');
+    await waitFor(
+      page,
+      '() => /100 documents with human labels/.test(document.querySelector(\'[data-testid="simulate-human"]\')?.textContent ?? "")',
+    );
     await page.fill('[data-testid="simulate-seed-size"]', '10');
     await page.fill('[data-testid="simulate-batch"]', '20');
     await page.fill('[data-testid="simulate-budget"]', '50');
@@ -185,21 +250,39 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     await expect.poll(() => requests.length, { timeout: 30_000 }).toBe(n + 1);
     const req = requests.at(-1)!;
     expect(req.kind).toBe('simulate');
-    expect(req.options).toEqual({ strategies: ['random', 'margin', 'entropy', 'diversity'], model: 'nb', seedSize: 10, batch: 20, budget: 50, runs: 2 });
+    expect(req.options).toEqual({
+      strategies: ['random', 'margin', 'entropy', 'diversity'],
+      model: 'nb',
+      seedSize: 10,
+      batch: 20,
+      budget: 50,
+      runs: 2,
+    });
     // Only a person's labels: none of the 699 accepted pre-labels.
     expect(req.docs.labeled.map((d) => d.id).sort()).toEqual(human.map((d) => d.id).sort());
     await page.waitForSelector('[data-testid="simulate-table"]', { timeout: 120_000 });
-    expect(await page.locator('[data-testid="simulate-row"] td.mono').allTextContents()).toEqual(['random', 'margin', 'entropy', 'diversity']);
-    expect(await page.textContent('[data-testid="simulate-ran-on"]')).toMatch(/^\s*Ran on 100 human-labeled documents \(pool \d+, test split \d+\) · nb · 2 run\(s\)/);
+    expect(await page.locator('[data-testid="simulate-row"] td.mono').allTextContents()).toEqual([
+      'random',
+      'margin',
+      'entropy',
+      'diversity',
+    ]);
+    expect(await page.textContent('[data-testid="simulate-ran-on"]')).toMatch(
+      /^\s*Ran on 100 human-labeled documents \(pool \d+, test split \d+\) · nb · 2 run\(s\)/,
+    );
     expect(await page.locator('[data-testid="simulate-chart"] canvas').count()).toBe(1);
     await page.locator('[data-testid="simulate-panel"]').scrollIntoViewIfNeeded();
-    await page.locator('[data-testid="simulate-panel"]').screenshot({ path: path.join(SHOTS, 'gold-05-simulator.png') });
+    await page
+      .locator('[data-testid="simulate-panel"]')
+      .screenshot({ path: path.join(SHOTS, 'gold-05-simulator.png') });
     // The same panel in Chinese.
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
     await waitFor(page, '() => document.documentElement.lang === "zh-CN"');
     expect(await page.textContent('[data-testid="simulate-human"]')).toContain('基于 100 篇人工标注的文档');
     expect(await page.textContent('[data-testid="simulate-ran-on"]')).toContain('基于 100 篇人工标注文档');
-    await page.locator('[data-testid="simulate-panel"]').screenshot({ path: path.join(SHOTS, 'gold-06-simulator-zh.png') });
+    await page
+      .locator('[data-testid="simulate-panel"]')
+      .screenshot({ path: path.join(SHOTS, 'gold-06-simulator-zh.png') });
     await page.selectOption('[data-testid="locale"]', 'en');
     await waitFor(page, '() => document.documentElement.lang === "en"');
     expect(pageErrors).toEqual([]);
@@ -231,7 +314,15 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
             const imports = db.createObjectStore('imports', { keyPath: 'id' });
             imports.createIndex('projectId', 'projectId');
             imports.createIndex('state', 'state');
-            docs.put({ projectId: 'old-project', id: 'd1', text: '旧文档', labels: ['x'], isLabeled: 1, source: 'human', queueScore: 0 });
+            docs.put({
+              projectId: 'old-project',
+              id: 'd1',
+              text: '旧文档',
+              labels: ['x'],
+              isLabeled: 1,
+              source: 'human',
+              queueScore: 0,
+            });
           };
           q.onsuccess = () => {
             q.result.close();
@@ -251,7 +342,14 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
             const store = db.transaction('docs').objectStore('docs');
             const r = store.get(['old-project', 'd1']);
             r.onsuccess = () => {
-              resolve({ version: db.version, indexes: [...Array.from(store.indexNames), ...Array.from(db.transaction('events').objectStore('events').indexNames)], doc: r.result });
+              resolve({
+                version: db.version,
+                indexes: [
+                  ...Array.from(store.indexNames),
+                  ...Array.from(db.transaction('events').objectStore('events').indexNames),
+                ],
+                doc: r.result,
+              });
               db.close();
             };
             r.onerror = () => reject(r.error);

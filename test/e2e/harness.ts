@@ -25,12 +25,20 @@ export interface Serve {
  * `distillery serve` on a free port (or the `--port` among `args`, to restart a killed server where
  * its pages reconnect); resolves with the URL (token included) it prints.
  */
-export async function startServe(projects: string, renderer = path.join(ROOT, 'out/renderer'), args: string[] = []): Promise<Serve> {
+export async function startServe(
+  projects: string,
+  renderer = path.join(ROOT, 'out/renderer'),
+  args: string[] = [],
+): Promise<Serve> {
   const port = args.includes('--port') ? [] : ['--port', '0'];
-  const proc = spawn(process.execPath, ['bin/distillery.mjs', 'serve', ...port, '--projects', projects, '--renderer', renderer, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['bin/distillery.mjs', 'serve', ...port, '--projects', projects, '--renderer', renderer, ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const log: string[] = [];
   proc.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -51,7 +59,13 @@ export async function startServe(projects: string, renderer = path.join(ROOT, 'o
 
 /** Builds the UI from the sources under test into `outDir` (default: out/renderer, what serve hosts by default). */
 export function buildRenderer(outDir?: string): void {
-  const args = [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.renderer.config.ts', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])];
+  const args = [
+    path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+    'build',
+    '-c',
+    'vite.renderer.config.ts',
+    ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : []),
+  ];
   const b = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
 }
@@ -60,7 +74,15 @@ export function buildRenderer(outDir?: string): void {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -85,7 +107,12 @@ export interface Workbench {
  * over an empty projects folder (with `serveArgs`, e.g. `--owner NAME`), and one Chromium page
  * (English) whose errors go to `pageErrors`.
  */
-export async function startWorkbench(prefix: string, pageErrors: string[], viewport = { width: 1280, height: 900 }, serveArgs: string[] = []): Promise<Workbench> {
+export async function startWorkbench(
+  prefix: string,
+  pageErrors: string[],
+  viewport = { width: 1280, height: 900 },
+  serveArgs: string[] = [],
+): Promise<Workbench> {
   mkdirSync(SHOTS, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
   const projectsDir = path.join(tmp, 'projects');
@@ -101,7 +128,11 @@ export async function startWorkbench(prefix: string, pageErrors: string[], viewp
 }
 
 /** Closes the browser, stops serve and removes the test's temporary folder. */
-export async function shutdown(browser: Browser | undefined, serve: Serve | undefined, tmp: string | undefined): Promise<void> {
+export async function shutdown(
+  browser: Browser | undefined,
+  serve: Serve | undefined,
+  tmp: string | undefined,
+): Promise<void> {
   await browser?.close();
   if (serve?.proc && serve.proc.exitCode === null) {
     serve.proc.kill('SIGTERM');
@@ -112,7 +143,10 @@ export async function shutdown(browser: Browser | undefined, serve: Serve | unde
 
 /** Waits until the page-side function (source text) returns truthy for `arg`. */
 export async function waitFor(page: Page, fn: string, arg: unknown = undefined, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(new Function('arg', `return (${fn})(arg)`) as (a: unknown) => unknown, arg, { timeout, polling: 50 });
+  await page.waitForFunction(new Function('arg', `return (${fn})(arg)`) as (a: unknown) => unknown, arg, {
+    timeout,
+    polling: 50,
+  });
 }
 
 /** A document as the renderer stores it in IndexedDB (the fields the tests look at). */
@@ -157,18 +191,23 @@ export function projectDocs(page: Page, projectId: string): Promise<StoredDoc[]>
 }
 
 /** The project's row in the browser's IndexedDB (settings such as the strategy and the live loop). */
-export function projectRow(page: Page, projectId: string): Promise<{ strategy?: string; liveLoop?: { enabled: boolean; every: number } } | undefined> {
+export function projectRow(
+  page: Page,
+  projectId: string,
+): Promise<{ strategy?: string; liveLoop?: { enabled: boolean; every: number } } | undefined> {
   return page.evaluate(
     (pid) =>
-      new Promise<{ strategy?: string; liveLoop?: { enabled: boolean; every: number } } | undefined>((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const r = q.result.transaction('projects').objectStore('projects').get(pid);
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        };
-      }),
+      new Promise<{ strategy?: string; liveLoop?: { enabled: boolean; every: number } } | undefined>(
+        (resolve, reject) => {
+          const q = indexedDB.open('distillery');
+          q.onerror = () => reject(q.error);
+          q.onsuccess = () => {
+            const r = q.result.transaction('projects').objectStore('projects').get(pid);
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error);
+          };
+        },
+      ),
     projectId,
   );
 }
@@ -181,7 +220,9 @@ export async function liveLoopOff(page: Page, projectId: string): Promise<void> 
   await page.uncheck('[data-testid="live-loop-on"]');
   // Give the focus back to the page, so that label keys reach the labeling view, not the checkbox.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await expect.poll(async () => (await projectRow(page, projectId))?.liveLoop?.enabled, { timeout: 15_000 }).toBe(false);
+  await expect
+    .poll(async () => (await projectRow(page, projectId))?.liveLoop?.enabled, { timeout: 15_000 })
+    .toBe(false);
 }
 
 /** Count only: no documents cross to the test (the 100,000-document case). */
@@ -205,7 +246,8 @@ export function readJournal(folder: string): LabelEvent[] {
 export function projectFolder(projectsDir: string, id: string): string {
   for (const name of readdirSync(projectsDir)) {
     try {
-      if ((JSON.parse(readFileSync(path.join(projectsDir, name, 'project.json'), 'utf8')) as { id: string }).id === id) return path.join(projectsDir, name);
+      if ((JSON.parse(readFileSync(path.join(projectsDir, name, 'project.json'), 'utf8')) as { id: string }).id === id)
+        return path.join(projectsDir, name);
     } catch {
       // not a project
     }
@@ -214,22 +256,27 @@ export function projectFolder(projectsDir: string, id: string): string {
 }
 
 /** The events table of a page's IndexedDB (what that browser made and received). */
-export function storedEvents(page: Page, pid: string): Promise<{ id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]> {
+export function storedEvents(
+  page: Page,
+  pid: string,
+): Promise<{ id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]> {
   return page.evaluate(
     (projectId) =>
-      new Promise<{ id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]>((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const db = q.result;
-          const r = db.transaction('events').objectStore('events').index('projectId').getAll(projectId);
-          r.onsuccess = () => {
-            db.close();
-            resolve(r.result as { id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]);
+      new Promise<{ id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]>(
+        (resolve, reject) => {
+          const q = indexedDB.open('distillery');
+          q.onerror = () => reject(q.error);
+          q.onsuccess = () => {
+            const db = q.result;
+            const r = db.transaction('events').objectStore('events').index('projectId').getAll(projectId);
+            r.onsuccess = () => {
+              db.close();
+              resolve(r.result as { id?: string; who: string; journaled: 0 | 1; docId: string; action: string }[]);
+            };
+            r.onerror = () => reject(r.error);
           };
-          r.onerror = () => reject(r.error);
-        };
-      }),
+        },
+      ),
     pid,
   );
 }
@@ -243,7 +290,11 @@ export function currentDoc(page: Page): Promise<string | null> {
 export async function labelCurrent(page: Page, name: string): Promise<string> {
   const id = (await currentDoc(page))!;
   await page.click(`[data-testid="label-btn-${name}"]`);
-  await page.waitForFunction((was) => document.querySelector('[data-testid="doc-card"]')?.getAttribute('data-doc-id') !== was, id, { timeout: 10_000 });
+  await page.waitForFunction(
+    (was) => document.querySelector('[data-testid="doc-card"]')?.getAttribute('data-doc-id') !== was,
+    id,
+    { timeout: 10_000 },
+  );
   return id;
 }
 
@@ -257,7 +308,14 @@ export async function waitForBackup(folder: string): Promise<void> {
 /** Invites a member through `team.invite` from an owner's page (its cookie is the owner's token); resolves with their invite link. */
 export async function inviteMember(ownerPage: Page, name: string, role: 'annotator' | 'reviewer'): Promise<string> {
   const reply = await ownerPage.evaluate(
-    async ({ name, role }) => (await fetch('/api/team.invite', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([name, role]) })).json(),
+    async ({ name, role }) =>
+      (
+        await fetch('/api/team.invite', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify([name, role]),
+        })
+      ).json(),
     { name, role },
   );
   if (!reply.ok) throw new Error(`team.invite ${name}: ${JSON.stringify(reply.error)}`);

@@ -12,7 +12,17 @@
  *
  * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), journal-*.png.
  */
-import { haveChromium, projectFolder, shutdown, SHOTS, waitFor, type Serve, readJournal, startWorkbench, liveLoopOff } from './harness';
+import {
+  haveChromium,
+  projectFolder,
+  shutdown,
+  SHOTS,
+  waitFor,
+  type Serve,
+  readJournal,
+  startWorkbench,
+  liveLoopOff,
+} from './harness';
 import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
@@ -73,7 +83,10 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
   }
 
   beforeAll(async () => {
-    ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-journal-e2e-', pageErrors, { width: 1280, height: 800 }));
+    ({ tmp, projectsDir, serve, browser, page } = await startWorkbench('distillery-journal-e2e-', pageErrors, {
+      width: 1280,
+      height: 800,
+    }));
   }, 180_000);
 
   afterAll(async () => {
@@ -125,13 +138,17 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     await page.waitForSelector('[data-testid="journal-recovered"]', { timeout: 30_000 });
     const notice = (await page.locator('[data-testid="journal-recovered"]').textContent()) ?? '';
     expect(notice).toMatch(/The label journal was repaired\./);
-    expect(notice).toMatch(/Project “Sample project”: 1 damaged or cut-short record\(s\) of journal\.jsonl \(line\(s\) 101\).*moved to journal\.torn\.jsonl in the project folder; nothing was deleted\. The journal now holds 100 readable label event\(s\)\./);
+    expect(notice).toMatch(
+      /Project “Sample project”: 1 damaged or cut-short record\(s\) of journal\.jsonl \(line\(s\) 101\).*moved to journal\.torn\.jsonl in the project folder; nothing was deleted\. The journal now holds 100 readable label event\(s\)\./,
+    );
     // The torn bytes, exactly, beside the journal.
     const tornFile = readFileSync(path.join(folder, 'journal.torn.jsonl'), 'utf8').trim().split('\n');
     expect(tornFile).toHaveLength(1);
     expect(Buffer.from((JSON.parse(tornFile[0]) as { base64: string }).base64, 'base64')).toEqual(torn);
     expect(readJournal(folder)).toHaveLength(100);
-    expect(serve!.log.join('')).toMatch(/1 damaged or torn record\(s\) \(line\(s\) 101\) set aside in journal\.torn\.jsonl/);
+    expect(serve!.log.join('')).toMatch(
+      /1 damaged or torn record\(s\) \(line\(s\) 101\) set aside in journal\.torn\.jsonl/,
+    );
     await page.mouse.move(0, 0);
     await shot('repaired-en');
 
@@ -140,7 +157,11 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     await page.locator('body').focus();
     const labeled = await label('1');
     // The host writes the journal line, then the sentinel: wait for both.
-    const sentinel = () => JSON.parse(readFileSync(path.join(folder, 'labels.sentinel.json'), 'utf8')) as { labeledCount: number; events: number };
+    const sentinel = () =>
+      JSON.parse(readFileSync(path.join(folder, 'labels.sentinel.json'), 'utf8')) as {
+        labeledCount: number;
+        events: number;
+      };
     await until(() => readJournal(folder).length === 101 && sentinel().events === 101);
     const events = readJournal(folder);
     expect(events[100]).toMatchObject({ docId: labeled, labels: ['negative'], action: 'label' });
@@ -166,8 +187,15 @@ describe.skipIf(!haveChromium)('the label journal and automatic backups in the w
     const had = backupMetas(folder).length;
     await page.click('[data-testid="nav-import"]');
     await page.waitForSelector('[data-testid="import-file"]');
-    const rows = Array.from({ length: 60 }, (_, i) => `导入的第${i}条评论，味道${i % 2 ? '很好' : '一般'},${i % 2 ? 'positive' : 'negative'}`);
-    await page.setInputFiles('[data-testid="import-file"]', { name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from(['review,label', ...rows].join('\n') + '\n') });
+    const rows = Array.from(
+      { length: 60 },
+      (_, i) => `导入的第${i}条评论，味道${i % 2 ? '很好' : '一般'},${i % 2 ? 'positive' : 'negative'}`,
+    );
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'more.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['review,label', ...rows].join('\n') + '\n'),
+    });
     await page.waitForSelector('[data-testid="import-summary"]');
     await page.click('[data-testid="import-run"]');
     await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });

@@ -14,13 +14,54 @@
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, projectDocs, projectFolder, readJournal, shutdown, SHOTS, waitFor, type Serve, startWorkbench } from './harness';
+import {
+  haveChromium,
+  projectDocs,
+  projectFolder,
+  readJournal,
+  shutdown,
+  SHOTS,
+  waitFor,
+  type Serve,
+  startWorkbench,
+} from './harness';
 
-const choice = (choices: string[]) => [{ from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices } }];
+const choice = (choices: string[]) => [
+  { from_name: 'sentiment', to_name: 'text', type: 'choices', value: { choices } },
+];
 const LS_EXPORT = [
-  { id: 9501, data: { text: '从 Label Studio 来的：菜很香，送得快' }, annotations: [{ id: 1, result: choice(['positive']), was_cancelled: false, created_at: '2024-05-01T08:00:00Z', completed_by: { id: 2, email: 'ann@example.org' } }], predictions: [{ model_version: 'ls-model-3', score: 0.87, result: choice(['positive']) }] },
-  { id: 9502, data: { text: '从 Label Studio 来的：等了两个小时' }, annotations: [{ id: 2, result: choice(['negative']), created_at: '2024-05-02T08:00:00Z', meta: { who: 'bo', source: 'teacher', model_version: 'teacher-20240501-000000-bilstm' } }] },
-  { id: 9503, data: { text: '从 Label Studio 来的：跳过的一条' }, annotations: [{ id: 3, result: choice(['positive']), was_cancelled: true, completed_by: 4 }], predictions: [{ model_version: 'ls-model-3', score: 0.62, result: choice(['negative']) }] },
+  {
+    id: 9501,
+    data: { text: '从 Label Studio 来的：菜很香，送得快' },
+    annotations: [
+      {
+        id: 1,
+        result: choice(['positive']),
+        was_cancelled: false,
+        created_at: '2024-05-01T08:00:00Z',
+        completed_by: { id: 2, email: 'ann@example.org' },
+      },
+    ],
+    predictions: [{ model_version: 'ls-model-3', score: 0.87, result: choice(['positive']) }],
+  },
+  {
+    id: 9502,
+    data: { text: '从 Label Studio 来的：等了两个小时' },
+    annotations: [
+      {
+        id: 2,
+        result: choice(['negative']),
+        created_at: '2024-05-02T08:00:00Z',
+        meta: { who: 'bo', source: 'teacher', model_version: 'teacher-20240501-000000-bilstm' },
+      },
+    ],
+  },
+  {
+    id: 9503,
+    data: { text: '从 Label Studio 来的：跳过的一条' },
+    annotations: [{ id: 3, result: choice(['positive']), was_cancelled: true, completed_by: 4 }],
+    predictions: [{ model_version: 'ls-model-3', score: 0.62, result: choice(['negative']) }],
+  },
   { id: 9504, data: { text: '从 Label Studio 来的：还没人看' } },
 ];
 
@@ -54,11 +95,22 @@ describe.skipIf(!haveChromium)('Label Studio and doccano import in the workbench
 
     await page.click('[data-testid="nav-import"]');
     await page.waitForSelector('[data-testid="import-file"]');
-    await page.setInputFiles('[data-testid="import-file"]', { name: 'project-7-at-2024-05-03.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(LS_EXPORT, null, 2)) });
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'project-7-at-2024-05-03.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(LS_EXPORT, null, 2)),
+    });
     await page.waitForSelector('[data-testid="import-preview"]');
-    expect(await page.textContent('[data-testid="import-summary"]')).toMatch(/^\s*Label Studio JSON · utf-8 · 4 document\(s\)/);
+    expect(await page.textContent('[data-testid="import-summary"]')).toMatch(
+      /^\s*Label Studio JSON · utf-8 · 4 document\(s\)/,
+    );
     const who = await page.locator('[data-testid="import-who"]').allTextContents();
-    expect(who.map((s) => s.trim())).toEqual(['ann@example.org', 'bo — accepted teacher · teacher-20240501-000000-bilstm', '', '']);
+    expect(who.map((s) => s.trim())).toEqual([
+      'ann@example.org',
+      'bo — accepted teacher · teacher-20240501-000000-bilstm',
+      '',
+      '',
+    ]);
     const pre = await page.locator('[data-testid="import-prelabel"]').allTextContents();
     expect(pre[0]).toMatch(/positive\s*87\.0%/);
     expect(pre[2]).toMatch(/negative\s*62\.0%/);
@@ -73,7 +125,14 @@ describe.skipIf(!haveChromium)('Label Studio and doccano import in the workbench
     await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
     const docs = new Map((await projectDocs(page, pid)).map((d) => [d.text, d]));
     const [a, b, c, d] = LS_EXPORT.map((x) => docs.get(x.data.text)!);
-    expect(a).toMatchObject({ id: '9501', labels: ['positive'], source: 'human', who: 'ann@example.org', suggestion: ['positive'], confidence: 0.87 });
+    expect(a).toMatchObject({
+      id: '9501',
+      labels: ['positive'],
+      source: 'human',
+      who: 'ann@example.org',
+      suggestion: ['positive'],
+      confidence: 0.87,
+    });
     expect(b).toMatchObject({ id: '9502', labels: ['negative'], source: 'teacher', who: 'bo' });
     expect(c).toMatchObject({ labels: [], suggestion: ['negative'], confidence: 0.62 });
     expect(c.source).toBeUndefined();
@@ -83,7 +142,8 @@ describe.skipIf(!haveChromium)('Label Studio and doccano import in the workbench
     // The journal (the team's source of truth) holds the same labels and sources.
     await waitFor(page, '() => true');
     const deadline = Date.now() + 15_000;
-    while (readJournal(folder).length < journalBefore + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (readJournal(folder).length < journalBefore + 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     const added = readJournal(folder).slice(journalBefore);
     expect(added.map((e) => [e.docId, e.labels, e.source, e.who, e.action, e.modelVersion])).toEqual([
       ['9501', ['positive'], 'human', 'ann@example.org', 'label', undefined],
@@ -95,11 +155,18 @@ describe.skipIf(!haveChromium)('Label Studio and doccano import in the workbench
     await page.setInputFiles('[data-testid="import-file"]', {
       name: 'doccano.jsonl',
       mimeType: 'application/json',
-      buffer: Buffer.from(['{"id":1,"text":"doccano 的一条：很好吃","label":["positive"]}', '{"id":2,"text":"doccano 的一条：又好又差","label":["positive","negative"]}'].join('\n') + '\n'),
+      buffer: Buffer.from(
+        [
+          '{"id":1,"text":"doccano 的一条：很好吃","label":["positive"]}',
+          '{"id":2,"text":"doccano 的一条：又好又差","label":["positive","negative"]}',
+        ].join('\n') + '\n',
+      ),
     });
     await page.waitForSelector('[data-testid="import-preview"]');
     expect(await page.textContent('[data-testid="import-summary"]')).toMatch(/^\s*JSONL · utf-8 · 2 document\(s\)/);
-    expect(await page.locator('[data-testid="import-error-line"]').allTextContents()).toEqual(['line 2: 2 labels on a single-label task']);
+    expect(await page.locator('[data-testid="import-error-line"]').allTextContents()).toEqual([
+      'line 2: 2 labels on a single-label task',
+    ]);
     expect(await page.isDisabled('[data-testid="import-run"]')).toBe(true);
     await shot('doccano-error');
     expect(pageErrors).toEqual([]);

@@ -10,7 +10,20 @@
  * curve (one point per retrain scored on the gold set) and the stopping chart (κ between successive
  * retrains on the stop set, the sentence on how much the last labels moved accuracy).
  */
-import { buildRenderer, createBinaryProject, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, projectDocs, projectRow, startServe, waitFor, type Serve } from './harness';
+import {
+  buildRenderer,
+  createBinaryProject,
+  haveChromium,
+  launchChromium,
+  shutdown,
+  watchPageErrors,
+  SHOTS,
+  projectDocs,
+  projectRow,
+  startServe,
+  waitFor,
+  type Serve,
+} from './harness';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,7 +90,10 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
     const gold = goldByText.get(await text('doc-text'))!;
     expect(gold).toBeTruthy();
     await page.keyboard.press(KEY[gold]);
-    await waitFor(page, `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${done} /')`);
+    await waitFor(
+      page,
+      `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${done} /')`,
+    );
   }
 
   beforeAll(async () => {
@@ -108,7 +124,9 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
     expect(await page.inputValue('[data-testid="live-loop-every"]')).toBe('20');
     await page.fill('[data-testid="live-loop-every"]', String(EVERY));
     await page.locator('[data-testid="live-loop-every"]').dispatchEvent('change');
-    await expect.poll(async () => (await projectRow(page, projectId))?.liveLoop, { timeout: 15_000 }).toEqual({ enabled: true, every: EVERY });
+    await expect
+      .poll(async () => (await projectRow(page, projectId))?.liveLoop, { timeout: 15_000 })
+      .toEqual({ enabled: true, every: EVERY });
     expect((await projectRow(page, projectId))?.strategy).toBe('entropy');
     expect(await text('ordered-by')).toBe('No model has ordered the queue yet');
   });
@@ -129,7 +147,12 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
     const beforeNext = before.slice(1);
 
     // The job runs by itself and its scores reach the database: the line says which model ordered the queue, on how many labels, when.
-    await waitFor(page, '() => /^Queue ordered by naive Bayes \\(10 labels\\) · \\d\\d:\\d\\d$/.test(document.querySelector(\'[data-testid="ordered-by"]\')?.textContent.trim() ?? "")', undefined, 60_000);
+    await waitFor(
+      page,
+      '() => /^Queue ordered by naive Bayes \\(10 labels\\) · \\d\\d:\\d\\d$/.test(document.querySelector(\'[data-testid="ordered-by"]\')?.textContent.trim() ?? "")',
+      undefined,
+      60_000,
+    );
     const jobs = (await jobsInDb(page, projectId)).filter((j) => j.kind === 'fast-prelabel');
     expect(jobs).toEqual([expect.objectContaining({ state: 'done', labeledCount: EVERY })]);
     // The document on screen did not change; it shows the new model's suggestion.
@@ -164,7 +187,8 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
 
   it('retrains at 20 and 30 labels score naive Bayes on the gold set; the learning curve and the stopping chart appear', async () => {
     await page.locator('body').focus();
-    const orderedAt = (n: number) => `() => /^Queue ordered by naive Bayes \\(${n} labels\\) · gold F1 \\d\\.\\d\\d on n = \\d+ · \\d\\d:\\d\\d$/.test(document.querySelector('[data-testid="ordered-by"]')?.textContent.trim() ?? "")`;
+    const orderedAt = (n: number) =>
+      `() => /^Queue ordered by naive Bayes \\(${n} labels\\) · gold F1 \\d\\.\\d\\d on n = \\d+ · \\d\\d:\\d\\d$/.test(document.querySelector('[data-testid="ordered-by"]')?.textContent.trim() ?? "")`;
     for (let i = EVERY + 4; i <= 2 * EVERY; i++) await labelCurrent(i);
     await waitFor(page, orderedAt(2 * EVERY), undefined, 60_000);
     for (let i = 2 * EVERY + 1; i <= 3 * EVERY; i++) await labelCurrent(i);
@@ -179,11 +203,20 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
     expect(Number(/on n = (\d+)/.exec(line)![1])).toBe(gold.length);
 
     // Retrains at 20 and 30 labels were scored on the gold set: two learning-curve points; three retrains: two κ values.
-    await waitFor(page, '() => document.querySelector(\'[data-testid="learning-curve"]\')?.getAttribute("data-points") === "2"');
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="learning-curve"]\')?.getAttribute("data-points") === "2"',
+    );
     expect(await page.getAttribute('[data-testid="stopping-chart"]', 'data-points')).toBe('2');
     expect(await page.locator('[data-testid="loop-panel"] canvas').count()).toBe(2);
-    expect(await text('learning-curve-last')).toMatch(new RegExp(`^Last: \\d+\\.\\d % \\[\\d+\\.\\d, \\d+\\.\\d\\] on n = ${gold.length} gold documents \\(naive Bayes\\)\\.$`));
-    expect(await text('stop-sentence')).toMatch(/^The last 10 labels changed accuracy by [+−]\d+\.\d ± \d+\.\d points\.$/);
+    expect(await text('learning-curve-last')).toMatch(
+      new RegExp(
+        `^Last: \\d+\\.\\d % \\[\\d+\\.\\d, \\d+\\.\\d\\] on n = ${gold.length} gold documents \\(naive Bayes\\)\\.$`,
+      ),
+    );
+    expect(await text('stop-sentence')).toMatch(
+      /^The last 10 labels changed accuracy by [+−]\d+\.\d ± \d+\.\d points\.$/,
+    );
     expect(await text('stop-rule')).toMatch(/^(Not stable yet|Predictions stable since)/);
     const jobs = (await jobsInDb(page, projectId)).filter((j) => j.kind === 'fast-prelabel');
     expect(jobs.map((j) => j.labeledCount).sort((a, b) => a - b)).toEqual([EVERY, 2 * EVERY, 3 * EVERY]);
@@ -192,7 +225,11 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
 
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
     await waitFor(page, '() => document.documentElement.lang === "zh-CN"');
-    expect(await text('ordered-by')).toMatch(new RegExp(`^队列排序依据：朴素贝叶斯（30 个标注）· 金标准 F1 \\d\\.\\d\\d（n = ${gold.length}）· \\d\\d:\\d\\d$`));
+    expect(await text('ordered-by')).toMatch(
+      new RegExp(
+        `^队列排序依据：朴素贝叶斯（30 个标注）· 金标准 F1 \\d\\.\\d\\d（n = ${gold.length}）· \\d\\d:\\d\\d$`,
+      ),
+    );
     expect(await text('stop-sentence')).toMatch(/^最近 10 个标注使准确率变化 [+−]\d+\.\d ± \d+\.\d 个百分点。$/);
     await page.locator('[data-testid="loop-panel"]').screenshot({ path: path.join(SHOTS, 'live-loop-panel-zh.png') });
     await page.selectOption('[data-testid="locale"]', 'en');

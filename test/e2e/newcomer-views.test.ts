@@ -13,7 +13,17 @@
  * Screenshots of each view in both languages go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots),
  * newcomer-*.png. The renderer is built into a folder of its own (runs beside the other e2e files).
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, startServe, waitFor, type Serve } from './harness';
+import {
+  buildRenderer,
+  haveChromium,
+  launchChromium,
+  shutdown,
+  watchPageErrors,
+  SHOTS,
+  startServe,
+  waitFor,
+  type Serve,
+} from './harness';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,18 +37,84 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const LATIN_OK = new Set(
   [
-    'Distillery', 'CSV', 'TSV', 'JSONL', 'JSON', 'ONNX', 'BERT', 'TensorFlow', 'js', 'Label', 'Studio', 'doccano', 'MB', 'KB',
-    'GB', 'Hugging', 'Face', 'Runtime', 'wasm', 'cpu', 'tensorflow', 'gpu', 'bilstm', 'lstm', 'gru', 'att', 'textcnn', 'cnn', 'nb', 'utf', 'utf-',
-    'gb18030', 'big5', 'shift_jis', 'utf-8', 'utf-16le', 'utf-16be', 'Backup', 'exports', 'distillery', 'serve', 'config', 'vocab',
-    'txt', 'tokenizer', 'model', 'safetensors', 'base', 'chinese', 'roberta', 'wwm', 'ext', 'rbt3', 'TinyBERT', 'AdamW', 'home',
-    'models', 'annotator', 'sample', 'student-', 'teacher-', 'Export', 'Reviews', 'Aspects', 'Labeled', 'Empty', 'files', 'wilson',
+    'Distillery',
+    'CSV',
+    'TSV',
+    'JSONL',
+    'JSON',
+    'ONNX',
+    'BERT',
+    'TensorFlow',
+    'js',
+    'Label',
+    'Studio',
+    'doccano',
+    'MB',
+    'KB',
+    'GB',
+    'Hugging',
+    'Face',
+    'Runtime',
+    'wasm',
+    'cpu',
+    'tensorflow',
+    'gpu',
+    'bilstm',
+    'lstm',
+    'gru',
+    'att',
+    'textcnn',
+    'cnn',
+    'nb',
+    'utf',
+    'utf-',
+    'gb18030',
+    'big5',
+    'shift_jis',
+    'utf-8',
+    'utf-16le',
+    'utf-16be',
+    'Backup',
+    'exports',
+    'distillery',
+    'serve',
+    'config',
+    'vocab',
+    'txt',
+    'tokenizer',
+    'model',
+    'safetensors',
+    'base',
+    'chinese',
+    'roberta',
+    'wwm',
+    'ext',
+    'rbt3',
+    'TinyBERT',
+    'AdamW',
+    'home',
+    'models',
+    'annotator',
+    'sample',
+    'student-',
+    'teacher-',
+    'Export',
+    'Reviews',
+    'Aspects',
+    'Labeled',
+    'Empty',
+    'files',
+    'wilson',
   ].map((w) => w.toLowerCase()),
 );
 
 /** Latin words on the page outside the places that show data or paths (file names, versions, user text). */
 async function englishLeftovers(page: Page): Promise<string[]> {
   const words = await page.evaluate(() => {
-    const skip = (el: Element | null): boolean => !!el?.closest('.mono, .kbd, .path, .folder, .c-text, .text, [data-testid="import-error-line"], [data-testid="project-card"] strong, [data-testid="project-name"], .chip, select, option, input, textarea, canvas, .toast');
+    const skip = (el: Element | null): boolean =>
+      !!el?.closest(
+        '.mono, .kbd, .path, .folder, .c-text, .text, [data-testid="import-error-line"], [data-testid="project-card"] strong, [data-testid="project-name"], .chip, select, option, input, textarea, canvas, .toast',
+      );
     const out: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -47,7 +123,9 @@ async function englishLeftovers(page: Page): Promise<string[]> {
       for (const m of (n.textContent ?? '').matchAll(/[A-Za-z][A-Za-z_-]{2,}/g)) out.push(m[0]);
     }
     // Tooltips are read too.
-    for (const el of Array.from(document.querySelectorAll('[title]'))) if (!skip(el)) for (const m of (el.getAttribute('title') ?? '').matchAll(/[A-Za-z][A-Za-z_-]{2,}/g)) out.push(m[0]);
+    for (const el of Array.from(document.querySelectorAll('[title]')))
+      if (!skip(el))
+        for (const m of (el.getAttribute('title') ?? '').matchAll(/[A-Za-z][A-Za-z_-]{2,}/g)) out.push(m[0]);
     return out;
   });
   return [...new Set(words.filter((w) => !LATIN_OK.has(w.toLowerCase())))];
@@ -61,7 +139,7 @@ async function text(page: Page, testid: string): Promise<string> {
   return (await page.locator(`[data-testid="${testid}"]`).first().textContent())?.trim() ?? '';
 }
 
-describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both languages)', () => {
+describe.skipIf(!haveChromium)("the newcomer's views (serve mode, both languages)", () => {
   let serve: Serve;
   let browser: Browser;
   let ctxA: BrowserContext;
@@ -90,12 +168,26 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     await page.waitForSelector('[data-testid="import-file"]');
     const id = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
     const csv = ['review,label', ...rows.map(([t, l]) => `${t},${l}`)].join('\n') + '\n';
-    await page.setInputFiles('[data-testid="import-file"]', { name: `${name}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: `${name}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
     await page.waitForSelector('[data-testid="import-run"]:not([disabled])');
     await page.click('[data-testid="import-run"]');
     await page.waitForSelector('[data-testid="import-done"]', { timeout: 30_000 });
     // The labels reach the journal (what a fresh browser's check compares with).
-    await expect.poll(() => (existsSync(path.join(projectsDir, id, 'journal.jsonl')) ? readFileSync(path.join(projectsDir, id, 'journal.jsonl'), 'utf8').trim().split('\n').length : 0), { timeout: 15_000 }).toBe(rows.length);
+    await expect
+      .poll(
+        () =>
+          existsSync(path.join(projectsDir, id, 'journal.jsonl'))
+            ? readFileSync(path.join(projectsDir, id, 'journal.jsonl'), 'utf8')
+                .trim()
+                .split('\n').length
+            : 0,
+        { timeout: 15_000 },
+      )
+      .toBe(rows.length);
     created.push(id);
     return id;
   }
@@ -134,7 +226,8 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
       ['差评', '1'],
       ['好评', '2'],
     ]);
-    for (const s of [meta.guidelines, ...meta.labels.map((l) => l.description)]) expect(s).toMatch(/[\u4e00-\u9fff]{4}/);
+    for (const s of [meta.guidelines, ...meta.labels.map((l) => l.description)])
+      expect(s).toMatch(/[\u4e00-\u9fff]{4}/);
     expect(meta.guidelines).toMatch(/^按整条评论判断/);
   });
 
@@ -157,8 +250,16 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
       ['header-only.csv', 'review,label\n', /header-only\.csv: the file has no data rows/],
     ];
     for (const [name, body, why] of cases) {
-      await page.setInputFiles('[data-testid="import-file"]', { name, mimeType: 'text/plain', buffer: Buffer.from(body) });
-      await waitFor(page, '(n) => document.querySelector(\'[data-testid="import-error-line"]\')?.textContent?.includes(n)', name);
+      await page.setInputFiles('[data-testid="import-file"]', {
+        name,
+        mimeType: 'text/plain',
+        buffer: Buffer.from(body),
+      });
+      await waitFor(
+        page,
+        '(n) => document.querySelector(\'[data-testid="import-error-line"]\')?.textContent?.includes(n)',
+        name,
+      );
       const line = await text(page, 'import-error-line');
       expect(line).toMatch(why);
       // zh-CN: the translated summary first, then the backend's precise message (the CLI's).
@@ -168,8 +269,15 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     await shot(page, 'import-header-only-zh');
     expect(await englishLeftovers(page)).toEqual([]);
     await setLocale(page, 'en');
-    await page.setInputFiles('[data-testid="import-file"]', { name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
-    await waitFor(page, '() => document.querySelector(\'[data-testid="import-error-line"]\')?.textContent?.trim() === "empty.csv: the file is empty"');
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'empty.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.alloc(0),
+    });
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="import-error-line"]\')?.textContent?.trim() === "empty.csv: the file is empty"',
+    );
     await shot(page, 'import-empty-en');
     await setLocale(page, 'zh-CN');
   });
@@ -222,7 +330,12 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     await page.click('[data-testid="train-start"]');
     await page.waitForSelector('[data-testid="job-live"]', { timeout: 20_000 });
     // "33 / 70" had no unit: training counts batches, over every epoch.
-    await waitFor(page, '() => /^· [\\d,]+ \\/ [\\d,]+ 批$/.test(document.querySelector(\'[data-testid="job-count"]\')?.textContent?.trim() ?? "")', undefined, 60_000);
+    await waitFor(
+      page,
+      '() => /^· [\\d,]+ \\/ [\\d,]+ 批$/.test(document.querySelector(\'[data-testid="job-count"]\')?.textContent?.trim() ?? "")',
+      undefined,
+      60_000,
+    );
     expect(await text(page, 'job-phase')).toMatch(/^阶段：第 \d+\/300 轮/);
     // The ETA's units too ("1h 03m" was Latin in the Chinese UI).
     expect(await text(page, 'job-eta')).toMatch(/^· 预计剩余 (–|\d+ 秒|\d+ 分 \d+ 秒|\d+ 小时 \d+ 分)$/);
@@ -230,7 +343,10 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     await shot(page, 'train-live-zh');
     expect(await englishLeftovers(page)).toEqual([]);
     await setLocale(page, 'en');
-    await waitFor(page, '() => /^· [\\d,]+ \\/ [\\d,]+ batches$/.test(document.querySelector(\'[data-testid="job-count"]\')?.textContent?.trim() ?? "")');
+    await waitFor(
+      page,
+      '() => /^· [\\d,]+ \\/ [\\d,]+ batches$/.test(document.querySelector(\'[data-testid="job-count"]\')?.textContent?.trim() ?? "")',
+    );
     expect(await text(page, 'job-phase')).toMatch(/^Phase: epoch \d+\/300/);
     await shot(page, 'train-live-en');
     await page.click('[data-testid="job-cancel"]');
@@ -239,7 +355,12 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     await page.fill('[data-testid="teacher-epochs"]', '2');
     await waitFor(page, '() => !document.querySelector(\'[data-testid="train-start"]\').disabled', undefined, 30_000);
     await page.click('[data-testid="train-start"]');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent?.trim() === "done"', undefined, 180_000);
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent?.trim() === "done"',
+      undefined,
+      180_000,
+    );
     // Binary: P/R/F1 are the positive class's, the second label, and say so.
     const th = page.locator('[data-testid="runs-precision"]');
     expect(await th.innerText()).toBe('P\n好评');
@@ -263,7 +384,9 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
       else expect(fit.fits || fit.scrolls, `${width}px: ${JSON.stringify(fit)}`).toBe(true);
       // The page itself never gets wider than the window (the forms above stack instead).
       expect(fit.pageOverflow, `${width}px`).toBeLessThanOrEqual(0);
-      await page.evaluate(() => document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()));
+      await page.evaluate(() =>
+        document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()),
+      );
       await page.locator('[data-testid="runs"]').evaluate((t) => t.parentElement!.scrollIntoView({ block: 'center' }));
       await shot(page, `train-runs-${width}-en`);
     }
@@ -281,7 +404,9 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     ]) {
       await page.click(`[data-testid="nav-${view}"]`);
       await page.waitForSelector(ready);
-      await page.evaluate(() => document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()));
+      await page.evaluate(() =>
+        document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()),
+      );
       if (view === 'corpus') {
         await page.locator('[data-testid="corpus-row"]').first().click();
         await page.waitForSelector('[data-testid="corpus-detail"]');
@@ -298,7 +423,11 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
     // This browser held every project before (state/sync.ts remembers that outside IndexedDB): an empty
     // database is a loss the dialog asks about. A browser new to a project takes it from the server
     // instead, without a dialog (test/e2e/shared-project.test.ts).
-    const ids = readdirSync(projectsDir).flatMap((f) => (existsSync(path.join(projectsDir, f, 'project.json')) ? [(JSON.parse(readFileSync(path.join(projectsDir, f, 'project.json'), 'utf8')) as { id: string }).id] : []));
+    const ids = readdirSync(projectsDir).flatMap((f) =>
+      existsSync(path.join(projectsDir, f, 'project.json'))
+        ? [(JSON.parse(readFileSync(path.join(projectsDir, f, 'project.json'), 'utf8')) as { id: string }).id]
+        : [],
+    );
     await ctxB.addInitScript((list: string[]) => {
       for (const id of list) localStorage.setItem(`distillery.replica.${id}`, '1');
     }, ids);
@@ -311,7 +440,9 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
       await b.waitForSelector('[data-testid="rebuild-backup-info"], [data-testid="rebuild-no-backup"]');
       expect(await b.locator('[data-testid="rebuild-dialog"] h2').count()).toBe(1);
       expect(await b.locator('[data-testid="rebuild-dialog"] h2').textContent()).toBe('The database looks empty');
-      expect(await b.locator('[data-testid="rebuild-dialog"] h3').allTextContents()).toEqual(expect.arrayContaining(['示例项目', 'Export', 'Labeled 2', 'Labeled 3']));
+      expect(await b.locator('[data-testid="rebuild-dialog"] h3').allTextContents()).toEqual(
+        expect.arrayContaining(['示例项目', 'Export', 'Labeled 2', 'Labeled 3']),
+      );
       await shot(b, 'rebuild-one-dialog-en');
       await setLocale(b, 'zh-CN');
       expect(await b.locator('[data-testid="rebuild-dialog"] h2').textContent()).toBe('数据库似乎是空的');
@@ -326,8 +457,14 @@ describe.skipIf(!haveChromium)('the newcomer\'s views (serve mode, both language
       expect(await b.locator('[data-testid="sample-offer"]').count()).toBe(0);
       expect(await b.locator('[data-testid="create-sample"]').count()).toBe(0);
       // English defaults of a new project agree with the sample too.
-      expect([await b.inputValue('[data-testid="label-name-0"]'), await b.inputValue('[data-testid="label-key-0"]')]).toEqual(['negative', '1']);
-      expect([await b.inputValue('[data-testid="label-name-1"]'), await b.inputValue('[data-testid="label-key-1"]')]).toEqual(['positive', '2']);
+      expect([
+        await b.inputValue('[data-testid="label-name-0"]'),
+        await b.inputValue('[data-testid="label-key-0"]'),
+      ]).toEqual(['negative', '1']);
+      expect([
+        await b.inputValue('[data-testid="label-name-1"]'),
+        await b.inputValue('[data-testid="label-key-1"]'),
+      ]).toEqual(['positive', '2']);
       await shot(b, 'projects-fresh-browser-en');
     } finally {
       await ctxB.close();

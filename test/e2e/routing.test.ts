@@ -16,7 +16,21 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignees, isOverlapDoc, type OverlapSetting } from '../../src/shared/routing';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
-import { createBinaryProject, haveChromium, inviteMember, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, watchPageErrors, type Serve } from './harness';
+import {
+  createBinaryProject,
+  haveChromium,
+  inviteMember,
+  liveLoopOff,
+  projectDocs,
+  projectFolder,
+  readJournal,
+  shutdown,
+  SHOTS,
+  startWorkbench,
+  waitFor,
+  watchPageErrors,
+  type Serve,
+} from './harness';
 
 const TEAM = ['ann-a', 'ann-b'];
 const OVERLAP: OverlapSetting = { fraction: 0.2, k: 2, blind: true, team: TEAM };
@@ -63,7 +77,11 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
   async function labelAllOffered(who: string, expected: string[]): Promise<string[]> {
     const seen: string[] = [];
     // The name change resets the queue: its first document is the annotator's first.
-    await waitFor(page, `(id) => document.querySelector('[data-testid="doc-card"]')?.dataset.docId === id`, expected[0]);
+    await waitFor(
+      page,
+      `(id) => document.querySelector('[data-testid="doc-card"]')?.dataset.docId === id`,
+      expected[0],
+    );
     for (;;) {
       const id = await current();
       if (!id) break;
@@ -74,7 +92,11 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
         expect(await page.textContent('[data-testid="history"]'), id).not.toContain('ann-a');
       }
       await page.keyboard.press('1');
-      await waitFor(page, `(id) => document.querySelector('[data-testid="doc-card"]')?.dataset.docId !== id || document.querySelector('[data-testid="routing-mine-done"]')`, id);
+      await waitFor(
+        page,
+        `(id) => document.querySelector('[data-testid="doc-card"]')?.dataset.docId !== id || document.querySelector('[data-testid="routing-mine-done"]')`,
+        id,
+      );
       if (await page.isVisible('[data-testid="routing-mine-done"]')) break;
     }
     return seen;
@@ -106,7 +128,8 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
     await page.fill('[data-testid="routing-team-list"]', 'ann-b, ann-a');
     await page.click('[data-testid="routing-save"]');
     const folder = projectFolder(projectsDir, pid);
-    const saved = () => (JSON.parse(readFileSync(path.join(folder, 'project.json'), 'utf8')) as { overlap?: OverlapSetting }).overlap;
+    const saved = () =>
+      (JSON.parse(readFileSync(path.join(folder, 'project.json'), 'utf8')) as { overlap?: OverlapSetting }).overlap;
     await expect.poll(saved, { timeout: 15_000 }).toEqual(OVERLAP);
     await page.waitForSelector('[data-testid="routing-team"]');
     await shot('settings');
@@ -125,7 +148,9 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
     // What is left: ann-b's own documents (the overlap ones ann-a labeled still lack ann-b, but are ann-b's).
     const all = (await projectDocs(page, pid)).map((d) => d.id);
     const onlyB = all.filter((id) => assignees(id, TEAM, OVERLAP).join() === 'ann-b');
-    expect(await page.textContent('[data-testid="queue-empty"]')).toContain(`${onlyB.length} documents routed to others still need labels.`);
+    expect(await page.textContent('[data-testid="queue-empty"]')).toContain(
+      `${onlyB.length} documents routed to others still need labels.`,
+    );
     await shot('mine-done');
   });
 
@@ -144,16 +169,24 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
       expect(offered['ann-b'], id).toContain(id);
     }
     // Every other document went to exactly one of them, and nothing was left out.
-    for (const id of all.filter((x) => !overlap.includes(x))) expect(Number(offered['ann-a'].includes(id)) + Number(offered['ann-b'].includes(id)), id).toBe(1);
+    for (const id of all.filter((x) => !overlap.includes(x)))
+      expect(Number(offered['ann-a'].includes(id)) + Number(offered['ann-b'].includes(id)), id).toBe(1);
     expect(await page.textContent('[data-testid="queue-empty"]')).not.toContain('routed to others still need labels');
 
     // The journal holds both annotators' labels on every overlap document.
     const folder = projectFolder(projectsDir, pid);
-    await expect.poll(() => readJournal(folder).filter((e) => e.action === 'label').length, { timeout: 15_000 }).toBe(offered['ann-a'].length + offered['ann-b'].length);
+    await expect
+      .poll(() => readJournal(folder).filter((e) => e.action === 'label').length, { timeout: 15_000 })
+      .toBe(offered['ann-a'].length + offered['ann-b'].length);
     const journal = readJournal(folder);
-    for (const id of overlap) expect(new Set(journal.filter((e) => e.docId === id && e.action === 'label').map((e) => e.who)), id).toEqual(new Set(TEAM));
+    for (const id of overlap)
+      expect(new Set(journal.filter((e) => e.docId === id && e.action === 'label').map((e) => e.who)), id).toEqual(
+        new Set(TEAM),
+      );
     await shot('both-done');
     expect(pageErrors).toEqual([]);
-    console.log(`[e2e routing] 60 documents, 20 % × 2: ${overlap.length} overlap documents; ann-a offered ${offered['ann-a'].length}, ann-b ${offered['ann-b'].length}`);
+    console.log(
+      `[e2e routing] 60 documents, 20 % × 2: ${overlap.length} overlap documents; ann-a offered ${offered['ann-a'].length}, ann-b ${offered['ann-b'].length}`,
+    );
   });
 });

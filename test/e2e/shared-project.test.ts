@@ -15,7 +15,26 @@
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentDoc as current, haveChromium, inviteMember, labelCurrent as label, liveLoopOff, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startServe, startWorkbench, storedEvents, waitForBackup, watchPageErrors, type Serve, type StoredDoc, type Workbench } from './harness';
+import {
+  currentDoc as current,
+  haveChromium,
+  inviteMember,
+  labelCurrent as label,
+  liveLoopOff,
+  projectDocs,
+  projectFolder,
+  readJournal,
+  shutdown,
+  SHOTS,
+  startServe,
+  startWorkbench,
+  storedEvents,
+  waitForBackup,
+  watchPageErrors,
+  type Serve,
+  type StoredDoc,
+  type Workbench,
+} from './harness';
 
 type Doc = StoredDoc & { byAnnotator?: Record<string, { labels: string[] }>; finalRule?: string; agree?: boolean };
 
@@ -51,7 +70,8 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
     await page.goto(page === b ? bobsLink : serve!.url);
     await page.waitForSelector(`[data-testid="project-card"][data-project-id="${pid}"]`, { timeout: 60_000 });
     // A replica behind the journal is not a damaged database: no rebuild dialog may stand in the way.
-    if (await page.locator('[data-testid="rebuild-dialog"]').count()) throw new Error(`rebuild dialog: ${await page.locator('[data-testid="rebuild-dialog"]').innerText()}`);
+    if (await page.locator('[data-testid="rebuild-dialog"]').count())
+      throw new Error(`rebuild dialog: ${await page.locator('[data-testid="rebuild-dialog"]').innerText()}`);
     await page.click(`[data-testid="project-card"][data-project-id="${pid}"]`);
     await page.waitForSelector('[data-testid="doc-card"]', { timeout: 30_000 });
   };
@@ -65,7 +85,9 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
     await waitForBackup(folder);
     await open(a);
     await liveLoopOff(a, pid);
-    const names = await a.$$eval('[data-testid^="label-btn-"]', (els) => els.map((e) => e.getAttribute('data-testid')!.slice('label-btn-'.length)));
+    const names = await a.$$eval('[data-testid^="label-btn-"]', (els) =>
+      els.map((e) => e.getAttribute('data-testid')!.slice('label-btn-'.length)),
+    );
     expect(names.length).toBeGreaterThanOrEqual(2);
 
     // bob's fresh browser: the project comes from the server, no rebuild dialog.
@@ -82,21 +104,32 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
       const t0 = Date.now();
       const id = await label(a, names[0]);
       alices.push(id);
-      await expect.poll(async () => (await doc(b, id))?.byAnnotator?.alice?.labels, { timeout: 2000, interval: 20 }).toEqual([names[0]]);
+      await expect
+        .poll(async () => (await doc(b, id))?.byAnnotator?.alice?.labels, { timeout: 2000, interval: 20 })
+        .toEqual([names[0]]);
       ms.push(Date.now() - t0);
     }
     const sorted = [...ms].sort((x, y) => x - y);
-    console.log(`[e2e shared] propagation alice → bob (label click to bob's IndexedDB), ${ms.length} labels: median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms (${ms.join(', ')})`);
+    console.log(
+      `[e2e shared] propagation alice → bob (label click to bob's IndexedDB), ${ms.length} labels: median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms (${ms.join(', ')})`,
+    );
 
     // bob still shows the document alice labeled first (both queues start alike) and labels it differently.
     expect(bobsFirst).toBe(alices[0]);
     await label(b, names[1]);
     for (const page of [a, b]) {
-      await expect.poll(async () => (await doc(page, alices[0]))?.byAnnotator, { timeout: 2000, interval: 20 }).toEqual({
-        alice: expect.objectContaining({ labels: [names[0]] }),
-        bob: expect.objectContaining({ labels: [names[1]] }),
+      await expect
+        .poll(async () => (await doc(page, alices[0]))?.byAnnotator, { timeout: 2000, interval: 20 })
+        .toEqual({
+          alice: expect.objectContaining({ labels: [names[0]] }),
+          bob: expect.objectContaining({ labels: [names[1]] }),
+        });
+      expect(await doc(page, alices[0])).toMatchObject({
+        finalRule: 'latest',
+        agree: false,
+        labels: [names[1]],
+        who: 'bob',
       });
-      expect(await doc(page, alices[0])).toMatchObject({ finalRule: 'latest', agree: false, labels: [names[1]], who: 'bob' });
     }
     await a.screenshot({ path: path.join(SHOTS, 'shared-01-alice.png') });
     await b.screenshot({ path: path.join(SHOTS, 'shared-02-bob.png') });
@@ -122,7 +155,11 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
 
     // Every event either browser made is journaled, exactly once.
     const mine = async (page: Page, who: string) => (await storedEvents(page, pid)).filter((e) => e.who === who);
-    await expect.poll(async () => [...(await mine(a, 'alice')), ...(await mine(b, 'bob'))].every((e) => e.journaled === 1), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => [...(await mine(a, 'alice')), ...(await mine(b, 'bob'))].every((e) => e.journaled === 1), {
+        timeout: 20_000,
+      })
+      .toBe(true);
     const made = [...(await mine(a, 'alice')), ...(await mine(b, 'bob'))].filter((e) => e.id);
     const journal = readJournal(folder);
     const count = new Map<string, number>();
@@ -135,11 +172,23 @@ describe.skipIf(!haveChromium)('a shared project: two browsers, two annotators, 
     // Both replicas converge on the same documents: labels, each annotator's, the rule.
     const view = async (page: Page) =>
       (await docs(page))
-        .map((d) => ({ id: d.id, labels: d.labels, byAnnotator: d.byAnnotator ?? {}, finalRule: d.finalRule, agree: d.agree }))
+        .map((d) => ({
+          id: d.id,
+          labels: d.labels,
+          byAnnotator: d.byAnnotator ?? {},
+          finalRule: d.finalRule,
+          agree: d.agree,
+        }))
         .sort((x, y) => (x.id < y.id ? -1 : 1));
-    await expect.poll(async () => JSON.stringify(await view(a)) === JSON.stringify(await view(b)), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => JSON.stringify(await view(a)) === JSON.stringify(await view(b)), { timeout: 10_000 })
+      .toBe(true);
     expect((await view(a)).filter((d) => Object.keys(d.byAnnotator).length).length).toBeGreaterThan(0);
     await a.screenshot({ path: path.join(SHOTS, 'shared-03-alice-after-restart.png') });
-    expect(pageErrors.filter((e) => !/Failed to fetch|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|did not answer|401|WebSocket/i.test(e))).toEqual([]);
+    expect(
+      pageErrors.filter(
+        (e) => !/Failed to fetch|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|did not answer|401|WebSocket/i.test(e),
+      ),
+    ).toEqual([]);
   }, 240_000);
 });

@@ -7,7 +7,16 @@
  * path check are unit-tested in src/preload/index.test.ts and src/main/ipc.test.ts.
  * Screenshot: $E2E_SHOTS (default <tmp>/distillery-e2e-shots)/show-in-folder-desktop.png.
  */
-import { buildRenderer, haveChromium, launchChromium, shutdown, watchPageErrors, SHOTS, startServe, type Serve } from './harness';
+import {
+  buildRenderer,
+  haveChromium,
+  launchChromium,
+  shutdown,
+  watchPageErrors,
+  SHOTS,
+  startServe,
+  type Serve,
+} from './harness';
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,12 +28,18 @@ import { API_CALLS } from '../../src/shared/api-calls';
 function desktopStandIn(calls: string[]): void {
   const revealed: string[] = [];
   const call = async (name: string, args: unknown[]) => {
-    const r = await fetch(`/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args), credentials: 'same-origin' });
+    const r = await fetch(`/api/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(args),
+      credentials: 'same-origin',
+    });
     const body = (await r.json()) as { ok: boolean; result?: unknown; error?: Record<string, unknown> };
     // The preload rejects with a plain WireError object, marked for withWireErrors (src/shared/bridge.ts).
     if (!body.ok) throw { ...body.error, distilleryWireError: true };
     // The desktop backend gives no download URL: its files are on this machine.
-    if (name.startsWith('exports.') && body.result && typeof body.result === 'object') delete (body.result as { downloadUrl?: string }).downloadUrl;
+    if (name.startsWith('exports.') && body.result && typeof body.result === 'object')
+      delete (body.result as { downloadUrl?: string }).downloadUrl;
     return body.result;
   };
   const api: Record<string, Record<string, (...a: unknown[]) => unknown>> = {};
@@ -33,7 +48,11 @@ function desktopStandIn(calls: string[]): void {
     (api[g] ??= {})[m] = (...a: unknown[]) => call(c, a);
   }
   api.jobs.subscribe = () => () => {};
-  api.system.info = async () => ({ ...((await call('system.info', [])) as object), mode: 'electron', separateDatabase: false });
+  api.system.info = async () => ({
+    ...((await call('system.info', [])) as object),
+    mode: 'electron',
+    separateDatabase: false,
+  });
   api.desktop = {
     showItemInFolder: async (file: unknown) => {
       revealed.push(String(file));
@@ -78,7 +97,9 @@ describe.skipIf(!haveChromium)('Show in folder after an export', () => {
   it('serve mode: the download link, no "Show in folder"', async () => {
     await page.goto(serve.url);
     const file = await exportCsv();
-    expect(path.dirname(file)).toBe(path.join(projectsDir, (await page.evaluate(() => location.hash)).split('/')[2], 'exports'));
+    expect(path.dirname(file)).toBe(
+      path.join(projectsDir, (await page.evaluate(() => location.hash)).split('/')[2], 'exports'),
+    );
     expect(await page.locator('[data-testid="export-file"] a[download]').count()).toBe(1);
     expect(await page.locator('[data-testid="show-in-folder"]').count()).toBe(0);
   });

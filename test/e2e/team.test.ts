@@ -11,7 +11,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, projectDocs, projectFolder, readJournal, shutdown, SHOTS, startWorkbench, waitFor, waitForBackup, watchPageErrors, type Serve } from './harness';
+import {
+  haveChromium,
+  projectDocs,
+  projectFolder,
+  readJournal,
+  shutdown,
+  SHOTS,
+  startWorkbench,
+  waitFor,
+  waitForBackup,
+  watchPageErrors,
+  type Serve,
+} from './harness';
 
 describe.skipIf(!haveChromium)('the team in the workbench (serve mode)', () => {
   let serve: Serve | undefined;
@@ -47,11 +59,20 @@ describe.skipIf(!haveChromium)('the team in the workbench (serve mode)', () => {
     await page.waitForSelector('[data-testid="team-invite-result"]');
     link = await page.inputValue('[data-testid="team-link"]');
     expect(link).toMatch(new RegExp(`^${serve!.origin.replace(/\./g, '\\.')}/\\?token=[0-9a-f]{64}$`));
-    expect(await page.locator('[data-testid="team-member"]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.name))).toEqual([owner, 'ann']);
-    expect(readFileSync(path.join(projectsDir, 'team.json'), 'utf8')).not.toContain(new URL(link).searchParams.get('token')!);
+    expect(
+      await page
+        .locator('[data-testid="team-member"]')
+        .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.name)),
+    ).toEqual([owner, 'ann']);
+    expect(readFileSync(path.join(projectsDir, 'team.json'), 'utf8')).not.toContain(
+      new URL(link).searchParams.get('token')!,
+    );
     await page.locator('[data-testid="team-panel"]').screenshot({ path: path.join(SHOTS, 'team-en.png') });
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="team-panel"] h2\')?.textContent.trim() === "团队"');
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="team-panel"] h2\')?.textContent.trim() === "团队"',
+    );
     await page.locator('[data-testid="team-panel"]').screenshot({ path: path.join(SHOTS, 'team-zh.png') });
     await page.screenshot({ path: path.join(SHOTS, 'team-projects-zh.png') });
     await page.selectOption('[data-testid="locale"]', 'en');
@@ -78,11 +99,23 @@ describe.skipIf(!haveChromium)('the team in the workbench (serve mode)', () => {
     await ann.click('[data-testid="nav-corpus"]');
     await ann.click('[data-testid="corpus-row"]');
     await ann.waitForSelector('[data-testid="corpus-detail"]');
-    const id = (await ann.locator('[data-testid="corpus-row"]').first().locator('.c-id').evaluate((el) => el.firstChild?.textContent ?? ''))!;
+    const id = (await ann
+      .locator('[data-testid="corpus-row"]')
+      .first()
+      .locator('.c-id')
+      .evaluate((el) => el.firstChild?.textContent ?? ''))!;
     await ann.fill('[data-testid="ignore-reason"]', 'duplicate');
     await ann.click('[data-testid="ignore"]');
     const folder = projectFolder(projectsDir, pid);
-    await expect.poll(() => readJournal(folder).filter((e) => e.docId === id && e.action === 'skip').map((e) => e.who), { timeout: 15_000 }).toEqual(['ann']);
+    await expect
+      .poll(
+        () =>
+          readJournal(folder)
+            .filter((e) => e.docId === id && e.action === 'skip')
+            .map((e) => e.who),
+        { timeout: 15_000 },
+      )
+      .toEqual(['ann']);
     // The browser's own copy names the member too (the name came from team.me, not the free-text field).
     const doc = (await projectDocs(ann, pid)).find((d) => d.id === id) as { ignored?: { who: string } } | undefined;
     expect(doc?.ignored?.who).toBe('ann');
@@ -93,8 +126,20 @@ describe.skipIf(!haveChromium)('the team in the workbench (serve mode)', () => {
   it('the owner revokes the annotator: their next request gets 401', async () => {
     page.once('dialog', (d) => void d.accept());
     await page.click('[data-testid="team-member"][data-name="ann"] [data-testid="team-revoke"]');
-    await waitFor(page, '() => !document.querySelector(\'[data-testid="team-member"][data-name="ann"] [data-testid="team-revoke"]\')');
-    const status = await ann.evaluate(async () => (await fetch('/api/projects.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '[]' })).status);
+    await waitFor(
+      page,
+      '() => !document.querySelector(\'[data-testid="team-member"][data-name="ann"] [data-testid="team-revoke"]\')',
+    );
+    const status = await ann.evaluate(
+      async () =>
+        (
+          await fetch('/api/projects.list', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: '[]',
+          })
+        ).status,
+    );
     expect(status).toBe(401);
     expect(pageErrors).toEqual([]);
   }, 60_000);

@@ -7,7 +7,16 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, liveLoopOff, projectFolder, SHOTS, shutdown, startWorkbench, waitFor, type Workbench } from './harness';
+import {
+  haveChromium,
+  liveLoopOff,
+  projectFolder,
+  SHOTS,
+  shutdown,
+  startWorkbench,
+  waitFor,
+  type Workbench,
+} from './harness';
 
 describe.skipIf(!haveChromium)('text options in the Train view (serve mode)', () => {
   let w: Workbench;
@@ -46,20 +55,39 @@ describe.skipIf(!haveChromium)('text options in the Train view (serve mode)', ()
     await page.fill('[data-testid="teacher-epochs"]', '1');
     await page.selectOption('[data-testid="teacher-tokens"]', 'word');
     await page.click('[data-testid="train-start"]');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-row"] [data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-row"] [data-testid="run-state"]\')?.textContent.trim() === "done"',
+      undefined,
+      120_000,
+    );
 
     const models = path.join(folder, 'models');
     const version = readdirSync(models).find((n) => /^teacher-.*textcnn$/.test(n))!;
     const dir = path.join(models, version);
     const tok = JSON.parse(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
-    expect(tok.config).toMatchObject({ mode: 'word', truncation: 'head', normalize: { traditionalToSimplified: true }, stopWords: ['的', '了'], userDict: { file: 'user-dict.txt' } });
+    expect(tok.config).toMatchObject({
+      mode: 'word',
+      truncation: 'head',
+      normalize: { traditionalToSimplified: true },
+      stopWords: ['的', '了'],
+      userDict: { file: 'user-dict.txt' },
+    });
     expect(readFileSync(path.join(dir, 'user-dict.txt'), 'utf8')).toBe('蓝瘦香菇 5 n\n');
     expect(readFileSync(path.join(dir, 'stopwords.txt'), 'utf8')).toBe('的\n了\n');
     const cfg = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
-    expect(cfg.training.options).toMatchObject({ t2s: true, truncate: 'head', userDict: path.join(folder, 'dicts', 'user.txt'), stopwords: stopFile });
+    expect(cfg.training.options).toMatchObject({
+      t2s: true,
+      truncate: 'head',
+      userDict: path.join(folder, 'dicts', 'user.txt'),
+      stopwords: stopFile,
+    });
 
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="text-options"] legend\')?.textContent.trim() === "文本选项"');
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="text-options"] legend\')?.textContent.trim() === "文本选项"',
+    );
     await page.locator('[data-testid="teacher-card"]').screenshot({ path: path.join(SHOTS, 'text-options-zh.png') });
     expect(pageErrors).toEqual([]);
   }, 240_000);

@@ -14,7 +14,20 @@
  *
  * Screenshots of every view go to $E2E_SHOTS (default: <tmp>/distillery-e2e-shots).
  */
-import { buildRenderer, haveChromium, launchChromium, liveLoopOff, shutdown, watchPageErrors, SHOTS, projectDocCount, projectDocs, startServe, waitFor, type Serve } from './harness';
+import {
+  buildRenderer,
+  haveChromium,
+  launchChromium,
+  liveLoopOff,
+  shutdown,
+  watchPageErrors,
+  SHOTS,
+  projectDocCount,
+  projectDocs,
+  startServe,
+  waitFor,
+  type Serve,
+} from './harness';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,17 +37,13 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
 
-
 /** positive ← '1', negative ← '0' in the synthetic corpus. */
 const GOLD: Record<string, 'positive' | 'negative'> = { '1': 'positive', '0': 'negative' };
 const KEY = { positive: '1', negative: '2' } as const;
 
-
-
 function csv(rows: string[][]): string {
   return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
-
 
 async function text(page: Page, testid: string): Promise<string> {
   return (await page.locator(`[data-testid="${testid}"]`).first().textContent())?.trim() ?? '';
@@ -48,7 +57,10 @@ async function labelsInDb(page: Page, projectId: string): Promise<Record<string,
 }
 
 /** Unlabeled documents the model scored: id, suggestion, confidence. */
-async function scoredUnlabeled(page: Page, projectId: string): Promise<{ id: string; suggestion: string[]; confidence: number }[]> {
+async function scoredUnlabeled(
+  page: Page,
+  projectId: string,
+): Promise<{ id: string; suggestion: string[]; confidence: number }[]> {
   return (await projectDocs(page, projectId))
     .filter((d) => !d.labels.length && d.confidence !== undefined && d.suggestion?.length)
     .map((d) => ({ id: d.id, suggestion: d.suggestion!, confidence: d.confidence! }));
@@ -58,7 +70,6 @@ async function scoredUnlabeled(page: Page, projectId: string): Promise<{ id: str
 async function labeledWithText(page: Page, projectId: string): Promise<number> {
   return (await projectDocs(page, projectId)).filter((d) => d.labels.length && d.text.length > 0).length;
 }
-
 
 describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
   let serve: Serve;
@@ -89,7 +100,11 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     buildRenderer();
     serve = await startServe(projectsDir);
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true });
+    context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+      acceptDownloads: true,
+    });
     page = await context.newPage();
     watchPageErrors(page, consoleErrors);
     page.on('console', (m) => {
@@ -126,7 +141,10 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.fill('[data-testid="label-desc-0"]', 'The customer is happy overall');
     await page.fill('[data-testid="label-name-1"]', 'negative');
     await page.fill('[data-testid="label-desc-1"]', 'Complaints: taste, delivery, service, price');
-    await page.fill('[data-testid="guidelines"]', 'Judge the review as a whole. Mixed reviews (虽然…但是…): the clause after 但是 decides.');
+    await page.fill(
+      '[data-testid="guidelines"]',
+      'Judge the review as a whole. Mixed reviews (虽然…但是…): the clause after 但是 decides.',
+    );
     await shot('02-new-project-form');
     await page.click('[data-testid="create-project"]');
     await page.waitForSelector('[data-testid="import-file"]');
@@ -136,7 +154,11 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
 
   it('shows line-level errors for bad files and imports nothing', async () => {
     // Malformed CSV: an unterminated quote.
-    await page.setInputFiles('[data-testid="import-file"]', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('review,source\n"fine",web\n"never closed,web\nnext,app\n') });
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'broken.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('review,source\n"fine",web\n"never closed,web\nnext,app\n'),
+    });
     await page.waitForSelector('[data-testid="import-errors"]');
     const err = await text(page, 'import-error-line');
     expect(err).toMatch(/line \d+/i);
@@ -158,17 +180,32 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     // GB18030 is detected, and the encoding can be chosen by hand.
     const gb = iconv.encode('评论,来源\n味道很好，送餐很快,app\n太咸了,web\n', 'gb18030');
     await page.setInputFiles('[data-testid="import-file"]', { name: 'gbk.csv', mimeType: 'text/csv', buffer: gb });
-    await waitFor(page, '() => /gb18030 · 2 document/.test(document.querySelector(\'[data-testid="import-summary"]\')?.textContent ?? "")');
-    expect(await page.locator('[data-testid="import-preview"] td.text').first().textContent()).toBe('味道很好，送餐很快');
+    await waitFor(
+      page,
+      '() => /gb18030 · 2 document/.test(document.querySelector(\'[data-testid="import-summary"]\')?.textContent ?? "")',
+    );
+    expect(await page.locator('[data-testid="import-preview"] td.text').first().textContent()).toBe(
+      '味道很好，送餐很快',
+    );
     await page.selectOption('[data-testid="import-encoding"]', 'utf-8');
     await page.waitForSelector('[data-testid="import-errors"]');
     await page.selectOption('[data-testid="import-encoding"]', 'gb18030');
-    await waitFor(page, '() => /gb18030 · 2 document/.test(document.querySelector(\'[data-testid="import-summary"]\')?.textContent ?? "")');
+    await waitFor(
+      page,
+      '() => /gb18030 · 2 document/.test(document.querySelector(\'[data-testid="import-summary"]\')?.textContent ?? "")',
+    );
     await page.selectOption('[data-testid="import-encoding"]', '');
     // Hostile labels (issue #8): a 100,000-character label is refused naming its line and the limit…
     const long = 'x'.repeat(100_000);
-    await page.setInputFiles('[data-testid="import-file"]', { name: 'long-label.csv', mimeType: 'text/csv', buffer: Buffer.from(`review,label\n送得快,negative\n好吃,${long}\n`) });
-    await waitFor(page, '() => /at most 200 characters/.test(document.querySelector(\'[data-testid="import-errors"]\')?.textContent ?? "")');
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'long-label.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`review,label\n送得快,negative\n好吃,${long}\n`),
+    });
+    await waitFor(
+      page,
+      '() => /at most 200 characters/.test(document.querySelector(\'[data-testid="import-errors"]\')?.textContent ?? "")',
+    );
     const longErr = await text(page, 'import-error-line');
     expect(longErr).toMatch(/line 3/);
     expect(longErr).toContain('long-label.csv:3: the label in column "label" is 100,000 characters long');
@@ -176,9 +213,15 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     expect(await page.locator('[data-testid="import-run"]').count()).toBe(0);
     await shot('04b-import-long-label');
     // …and labels that only one document carries are named in the preview's warnings.
-    await page.setInputFiles('[data-testid="import-file"]', { name: 'single.csv', mimeType: 'text/csv', buffer: Buffer.from('review,label\n好吃,positive\n难吃,negative\n太咸了,negative\n') });
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'single.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('review,label\n好吃,positive\n难吃,negative\n太咸了,negative\n'),
+    });
     await page.waitForSelector('[data-testid="import-warnings"]');
-    expect(await text(page, 'import-warnings')).toContain('single.csv: 1 of 2 label(s) in column "label" have a single document, too few to learn or to test: "positive" (line 2)');
+    expect(await text(page, 'import-warnings')).toContain(
+      'single.csv: 1 of 2 label(s) in column "label" have a single document, too few to learn or to test: "positive" (line 2)',
+    );
     await shot('04c-import-single-document-label');
     expect(await projectDocCount(page, projectId)).toBe(0);
   });
@@ -197,8 +240,20 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     expect(await projectDocCount(page, projectId)).toBe(300);
     // An automatic backup of the project follows the import, into its folder.
     const backups = path.join(projectsDir, readdirOne(projectsDir, projectId), 'backups');
-    await expect.poll(() => (existsSync(backups) ? readdirSync(backups).filter((n) => n.endsWith('.meta.json')) : []), { timeout: 30_000 }).toHaveLength(1);
-    const meta = JSON.parse(readFileSync(path.join(backups, readdirSync(backups).find((n) => n.endsWith('.meta.json'))!), 'utf8'));
+    await expect
+      .poll(() => (existsSync(backups) ? readdirSync(backups).filter((n) => n.endsWith('.meta.json')) : []), {
+        timeout: 30_000,
+      })
+      .toHaveLength(1);
+    const meta = JSON.parse(
+      readFileSync(
+        path.join(
+          backups,
+          readdirSync(backups).find((n) => n.endsWith('.meta.json'))!,
+        ),
+        'utf8',
+      ),
+    );
     expect(meta).toMatchObject({ reason: 'import', docs: 300, labeled: 0 });
   });
 
@@ -238,15 +293,28 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
         // A wrong label, undone with Ctrl+Z.
         const wrong = gold === 'positive' ? 'negative' : 'positive';
         await page.keyboard.press(KEY[wrong]);
-        await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(labeled + 1));
+        await waitFor(
+          page,
+          ((n) => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(
+            labeled + 1,
+          ),
+        );
         await page.keyboard.press('Control+z');
-        await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(labeled));
+        await waitFor(
+          page,
+          ((n) => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(
+            labeled,
+          ),
+        );
         await waitFor(page, '(id) => document.querySelector(\'[data-testid="doc-card"]\')?.dataset.docId === id', id);
       }
       await page.keyboard.press(KEY[gold]);
       labeled++;
       expected[id] = gold;
-      await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(labeled));
+      await waitFor(
+        page,
+        ((n) => `() => document.querySelector('[data-testid="progress"]')?.textContent.startsWith('${n} /')`)(labeled),
+      );
     }
     timings.label30 = (Date.now() - t) / 1000;
     expect(await text(page, 'progress')).toBe('30 / 300 labeled');
@@ -254,7 +322,10 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     expect(await labelsInDb(page, projectId)).toEqual(expected);
     // Each label is journaled on the server (undo and skip included).
     await waitFor(page, '() => !document.body.textContent.includes("not yet journaled")');
-    const journal = readFileSync(path.join(projectsDir, readdirOne(projectsDir, projectId), 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const journal = readFileSync(path.join(projectsDir, readdirOne(projectsDir, projectId), 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(journal.filter((e) => e.action === 'undo')).toHaveLength(1);
     expect(journal.filter((e) => e.action === 'skip')).toHaveLength(1);
     // The history panel shows the undone label of the last document.
@@ -270,15 +341,32 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.click('[data-testid="train-start"]');
     await page.waitForSelector('[data-testid="job-live"]', { timeout: 20_000 });
     await page.waitForSelector('[data-testid="job-live"] canvas');
-    await waitFor(page, '() => (document.querySelector(\'[data-testid="job-progress"]\')?.style.width ?? "0%") !== "0%"', undefined, 60_000).catch(() => undefined);
+    await waitFor(
+      page,
+      '() => (document.querySelector(\'[data-testid="job-progress"]\')?.style.width ?? "0%") !== "0%"',
+      undefined,
+      60_000,
+    ).catch(() => undefined);
     await shot('09-training-live');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
-    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Pre-labeled/.test(t.textContent))', undefined, 30_000);
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"',
+      undefined,
+      120_000,
+    );
+    await waitFor(
+      page,
+      '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Pre-labeled/.test(t.textContent))',
+      undefined,
+      30_000,
+    );
     timings.train = (Date.now() - t) / 1000;
     expect(await text(page, 'run-accuracy')).toMatch(/%$/);
     // Under the accuracy: the number of test documents and its Wilson 95 % interval; the tooltip says more (issue #12).
     expect(await text(page, 'run-evidence')).toMatch(/^n = \d+ · \d+\.\d%–\d+\.\d%$/);
-    expect(await page.locator('[data-testid="run-evidence"]').first().locator('..').getAttribute('title')).toMatch(/95 % interval .*Wilson/);
+    expect(await page.locator('[data-testid="run-evidence"]').first().locator('..').getAttribute('title')).toMatch(
+      /95 % interval .*Wilson/,
+    );
     // The teacher's row (the live loop's run that compares it on the gold set may be listed above it).
     await page.locator('[data-testid="run-row"]').filter({ hasNotText: 'naive Bayes (queue)' }).first().click();
     await page.waitForSelector('[data-testid="run-details"] canvas');
@@ -330,9 +418,20 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     const thr = scored[4].confidence;
     const take = scored.filter((d) => d.confidence >= thr);
     await page.fill('[data-testid="bulk-threshold"]', String(thr));
-    await waitFor(page, (n => `() => document.querySelector('[data-testid="bulk-accept"]')?.textContent.trim() === 'Accept ${n}'`)(take.length));
+    await waitFor(
+      page,
+      ((n) => `() => document.querySelector('[data-testid="bulk-accept"]')?.textContent.trim() === 'Accept ${n}'`)(
+        take.length,
+      ),
+    );
     await page.click('[data-testid="bulk-accept"]');
-    await waitFor(page, (n => `() => [...document.querySelectorAll('[data-testid="toast"]')].some((t) => t.textContent.includes('Accepted ${n} pre-label'))`)(take.length));
+    await waitFor(
+      page,
+      ((n) =>
+        `() => [...document.querySelectorAll('[data-testid="toast"]')].some((t) => t.textContent.includes('Accepted ${n} pre-label'))`)(
+        take.length,
+      ),
+    );
     for (const d of take) expected[d.id] = d.suggestion.join('|');
     await waitFor(page, '() => !document.body.textContent.includes("not yet journaled")');
     expect(await labelsInDb(page, projectId)).toEqual(expected);
@@ -343,18 +442,33 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.fill('[data-testid="teacher-epochs"]', '400');
     await page.click('[data-testid="train-start"]');
     await page.waitForSelector('[data-testid="job-live"]', { timeout: 20_000 });
-    await waitFor(page, '() => /running/.test(document.querySelector(\'[data-testid="run-state"]\')?.textContent ?? "")', undefined, 30_000);
+    await waitFor(
+      page,
+      '() => /running/.test(document.querySelector(\'[data-testid="run-state"]\')?.textContent ?? "")',
+      undefined,
+      30_000,
+    );
     const workers = childPids(serve.proc.pid!);
     expect(workers.length).toBeGreaterThan(0);
     for (const pid of workers) process.kill(pid, 'SIGKILL');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "failed"', undefined, 30_000);
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "failed"',
+      undefined,
+      30_000,
+    );
     await shot('13-worker-killed');
     expect(await labelsInDb(page, projectId)).toEqual(expected);
     // Retry on the restarted worker.
     await page.fill('[data-testid="teacher-epochs"]', '12');
     await waitFor(page, '() => !document.querySelector(\'[data-testid="train-start"]\').disabled', undefined, 30_000);
     await page.click('[data-testid="train-start"]');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"',
+      undefined,
+      120_000,
+    );
   });
 
   it('distills a student', async () => {
@@ -364,18 +478,34 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await waitFor(page, '() => !document.querySelector(\'[data-testid="distill-start"]\').disabled', undefined, 30_000);
     const t = Date.now();
     await page.click('[data-testid="distill-start"]');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "student"', undefined, 20_000);
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 120_000);
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "student"',
+      undefined,
+      20_000,
+    );
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"',
+      undefined,
+      120_000,
+    );
     timings.distill = (Date.now() - t) / 1000;
     // Inference latency per document, measured by the worker when the run finished (ONNX Runtime).
     // The live loop is off in this file (turned off before labeling): no naive Bayes runs, not even after a training.
     const kinds = await page.locator('[data-testid="run-row"] td:nth-child(2)').allTextContents();
     expect(kinds.filter((k) => k.trim() === 'naive Bayes (queue)')).toHaveLength(0);
-    const latencies = await page.locator('[data-testid="run-row"]').evaluateAll((rows) =>
-      rows
-        .filter((r) => r.querySelector('[data-testid="run-state"]')?.textContent?.trim() === 'done' && r.querySelector('td:nth-child(2)')?.textContent?.trim() !== 'naive Bayes (queue)')
-        .map((r) => r.querySelector('[data-testid="run-latency"]')?.textContent?.trim()),
-    );
+    const latencies = await page
+      .locator('[data-testid="run-row"]')
+      .evaluateAll((rows) =>
+        rows
+          .filter(
+            (r) =>
+              r.querySelector('[data-testid="run-state"]')?.textContent?.trim() === 'done' &&
+              r.querySelector('td:nth-child(2)')?.textContent?.trim() !== 'naive Bayes (queue)',
+          )
+          .map((r) => r.querySelector('[data-testid="run-latency"]')?.textContent?.trim()),
+      );
     expect(latencies.length).toBeGreaterThanOrEqual(2);
     for (const l of latencies) expect(l).toMatch(/^\d+(\.\d+)? ms$/);
     // The finished distillation starts a live-loop run (it compares the new student on the gold set): look at the student's row.
@@ -395,29 +525,54 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.waitForSelector('[data-testid="sweep-problem"]', { state: 'detached' });
     const t = Date.now();
     await page.click('[data-testid="sweep-start"]');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "α sweep"', undefined, 20_000);
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-row"] td:nth-child(2)\')?.textContent.trim() === "α sweep"',
+      undefined,
+      20_000,
+    );
     await page.waitForSelector('[data-testid="job-live"]');
-    await waitFor(page, '() => /^Phase: α = /.test(document.querySelector(\'[data-testid="job-live"] .row.small span\')?.textContent ?? "")', undefined, 60_000);
-    await waitFor(page, '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"', undefined, 180_000);
+    await waitFor(
+      page,
+      '() => /^Phase: α = /.test(document.querySelector(\'[data-testid="job-live"] .row.small span\')?.textContent ?? "")',
+      undefined,
+      60_000,
+    );
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="run-state"]\')?.textContent.trim() === "done"',
+      undefined,
+      180_000,
+    );
     timings.alphaSweep = (Date.now() - t) / 1000;
     await page.waitForSelector('[data-testid="alpha-sweep"] canvas');
     expect(await page.locator('[data-testid="sweep-row"]').count()).toBe(3);
-    expect((await page.locator('[data-testid="sweep-row"] td:first-child').allTextContents()).map((x) => x.trim())).toEqual(['0', '0.5', '1']);
-    for (const cell of await page.locator('[data-testid="sweep-row"] td:nth-child(2)').allTextContents()) expect(cell.trim()).toMatch(/^\d+\.\d ± \d+\.\d$/);
+    expect(
+      (await page.locator('[data-testid="sweep-row"] td:first-child').allTextContents()).map((x) => x.trim()),
+    ).toEqual(['0', '0.5', '1']);
+    for (const cell of await page.locator('[data-testid="sweep-row"] td:nth-child(2)').allTextContents())
+      expect(cell.trim()).toMatch(/^\d+\.\d ± \d+\.\d$/);
     expect(await text(page, 'sweep-best')).toMatch(/^Best: α = (0|0\.5|1)$/);
     // The sweep keeps no model: the student to export is still the distilled one.
-    expect(await page.locator('[data-testid="run-row"]').first().locator('[data-testid="run-latency"]').textContent()).toBe('–');
+    expect(
+      await page.locator('[data-testid="run-row"]').first().locator('[data-testid="run-latency"]').textContent(),
+    ).toBe('–');
     const chart = await page.locator('[data-testid="alpha-sweep"] canvas').boundingBox();
     expect(chart!.width).toBeGreaterThan(200);
     expect(chart!.height).toBeGreaterThan(150);
     // The view scrolls inside the page: a tall window shows all of it (runs with latency, the α sweep).
     await page.setViewportSize({ width: 1440, height: 1700 });
-    await page.evaluate(() => document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()));
+    await page.evaluate(() =>
+      document.querySelectorAll('[data-testid="toast"]').forEach((t) => (t as HTMLElement).click()),
+    );
     await page.waitForTimeout(300);
     await shot('14b-train-latency-alpha-sweep-en');
     await page.locator('[data-testid="alpha-sweep"]').screenshot({ path: path.join(SHOTS, '14d-alpha-sweep-en.png') });
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
-    await waitFor(page, '() => document.querySelector(\'[data-testid="alpha-sweep"] h2\')?.textContent.trim() === "α 扫描"');
+    await waitFor(
+      page,
+      '() => document.querySelector(\'[data-testid="alpha-sweep"] h2\')?.textContent.trim() === "α 扫描"',
+    );
     await page.waitForTimeout(300);
     await shot('14c-train-latency-alpha-sweep-zh');
     await page.locator('[data-testid="alpha-sweep"]').screenshot({ path: path.join(SHOTS, '14e-alpha-sweep-zh.png') });
@@ -435,7 +590,12 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     const version = await page.locator('[data-testid="export-model-version"]').inputValue();
     expect(version).toMatch(/^distilled-/);
     await page.click('[data-testid="export-model-onnx"]');
-    await waitFor(page, '() => document.querySelectorAll(\'[data-testid="export-file"]\').length === 3', undefined, 60_000);
+    await waitFor(
+      page,
+      '() => document.querySelectorAll(\'[data-testid="export-file"]\').length === 3',
+      undefined,
+      60_000,
+    );
     const files = await page.locator('[data-testid="export-path"]').allTextContents();
     const [onnx, jsonl, csvOut] = files.map((f) => f.trim());
     expect(onnx).toMatch(/\.onnx$/);
@@ -443,7 +603,15 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     const rows = readFileSync(jsonl, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; labels: string[]; provenance?: { source: string; modelVersion?: string }; soft_labels_model_version?: string });
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            id: string;
+            labels: string[];
+            provenance?: { source: string; modelVersion?: string };
+            soft_labels_model_version?: string;
+          },
+      );
     expect(Object.fromEntries(rows.map((r) => [r.id, r.labels.join('|')]))).toEqual(expected);
     // A person's label has no model version, though a model (trained after it) scored its document;
     // an accepted pre-label names the model it came from: the teacher, or naive Bayes where the live
@@ -468,7 +636,12 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await download.saveAs(backup);
     expect(JSON.parse(readFileSync(backup, 'utf8')).formatName).toBe('dexie');
     await page.setInputFiles('[data-testid="restore-file"]', backup);
-    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Restored the backup \\(300 /.test(t.textContent))', undefined, 30_000);
+    await waitFor(
+      page,
+      '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /Restored the backup \\(300 /.test(t.textContent))',
+      undefined,
+      30_000,
+    );
     expect(await projectDocCount(page, projectId)).toBe(300);
     expect(await labelsInDb(page, projectId)).toEqual(expected);
   });
@@ -477,12 +650,21 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.reload();
     await page.click('[data-testid="nav-annotate"]');
     const n = Object.keys(expected).length;
-    await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent === "${n} / 300 labeled"`)(n));
+    await waitFor(
+      page,
+      ((n) => `() => document.querySelector('[data-testid="progress"]')?.textContent === "${n} / 300 labeled"`)(n),
+    );
     expect(await labelsInDb(page, projectId)).toEqual(expected);
     await page.click('[data-testid="nav-corpus"]');
-    await waitFor(page, '() => /of 300 document/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")');
+    await waitFor(
+      page,
+      '() => /of 300 document/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")',
+    );
     await page.selectOption('[data-testid="filter-source"]', 'human');
-    await waitFor(page, '() => /^\\d+ of 300/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")');
+    await waitFor(
+      page,
+      '() => /^\\d+ of 300/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")',
+    );
     await page.selectOption('[data-testid="filter-source"]', '');
     await page.locator('[data-testid="corpus-row"]').first().click();
     await page.waitForSelector('[data-testid="corpus-detail"]');
@@ -490,7 +672,10 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     // Chinese UI.
     await page.selectOption('[data-testid="locale"]', 'zh-CN');
     await page.click('[data-testid="nav-annotate"]');
-    await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent === "已标注 ${n} / 300"`)(n));
+    await waitFor(
+      page,
+      ((n) => `() => document.querySelector('[data-testid="progress"]')?.textContent === "已标注 ${n} / 300"`)(n),
+    );
     await shot('17-annotate-zh');
     await page.selectOption('[data-testid="locale"]', 'en');
   });
@@ -512,7 +697,10 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     expect(await text(page, 'rebuild-dialog')).toContain('records 100 labeled');
     // Each project also offers its latest automatic backup.
     await page.waitForSelector(`[data-testid="rebuild-backup"][data-project-id="${projectId}"]`);
-    const sampleId = (await page.getAttribute(`[data-testid="rebuild-backup"]:not([data-project-id="${projectId}"])`, 'data-project-id'))!;
+    const sampleId = (await page.getAttribute(
+      `[data-testid="rebuild-backup"]:not([data-project-id="${projectId}"])`,
+      'data-project-id',
+    ))!;
     expect(sampleId).toBeTruthy();
     expect(await text(page, 'rebuild-backup-info')).toMatch(/Latest automatic backup: .*document/);
     await shot('18-rebuild-offer');
@@ -522,7 +710,12 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     // back, the unlabeled ones too, which the journal alone cannot restore.
     await page.click(`[data-testid="rebuild-backup"][data-project-id="${sampleId}"]`);
     await page.waitForSelector('[data-testid="rebuild-dialog"]', { state: 'detached' });
-    await waitFor(page, '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /from the automatic backup of .* \\(800 document/.test(t.textContent))', undefined, 30_000);
+    await waitFor(
+      page,
+      '() => [...document.querySelectorAll(\'[data-testid="toast"]\')].some((t) => /from the automatic backup of .* \\(800 document/.test(t.textContent))',
+      undefined,
+      30_000,
+    );
     expect(await projectDocCount(page, sampleId)).toBe(800);
     expect((await projectDocs(page, sampleId)).filter((d) => d.labels.length)).toHaveLength(100);
     expect(await labelsInDb(page, projectId)).toEqual(expected);
@@ -537,7 +730,10 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     expect(await projectDocCount(page, projectId)).toBe(300);
     expect(await labelsInDb(page, projectId)).toEqual(expected);
     await page.click('[data-testid="nav-annotate"]');
-    await waitFor(page, (n => `() => document.querySelector('[data-testid="progress"]')?.textContent === "${n} / 300 labeled"`)(n));
+    await waitFor(
+      page,
+      ((n) => `() => document.querySelector('[data-testid="progress"]')?.textContent === "${n} / 300 labeled"`)(n),
+    );
   });
 
   it('multi-label: keys toggle labels and Enter saves them', async () => {
@@ -548,7 +744,11 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     await page.click('[data-testid="create-project"]');
     await page.waitForSelector('[data-testid="import-file"]');
     const pid = decodeURIComponent(/#\/p\/([^/]+)\//.exec(page.url())![1]);
-    await page.setInputFiles('[data-testid="import-file"]', { name: 'aspects.txt', mimeType: 'text/plain', buffer: Buffer.from('虽然好吃但是送得太慢\n服务很好\n') });
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'aspects.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('虽然好吃但是送得太慢\n服务很好\n'),
+    });
     await page.waitForSelector('[data-testid="import-summary"]');
     await page.click('[data-testid="import-run"]');
     await page.waitForSelector('[data-testid="import-done"]');
@@ -599,11 +799,19 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     const metaFiles = () => (existsSync(backups) ? readdirSync(backups).filter((n) => n.endsWith('.meta.json')) : []);
     await expect.poll(metaFiles, { timeout: 180_000, interval: 250 }).toHaveLength(1);
     const backupS = (Date.now() - tBackup) / 1000;
-    const backupMeta = JSON.parse(readFileSync(path.join(backups, metaFiles()[0]), 'utf8')) as { docs: number; bytes: number };
+    const backupMeta = JSON.parse(readFileSync(path.join(backups, metaFiles()[0]), 'utf8')) as {
+      docs: number;
+      bytes: number;
+    };
     expect(backupMeta.docs).toBe(N);
 
     await page.click('[data-testid="nav-corpus"]');
-    await waitFor(page, '() => / of 100,000 document/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")', undefined, 60_000);
+    await waitFor(
+      page,
+      '() => / of 100,000 document/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")',
+      undefined,
+      60_000,
+    );
     const loadMs = await page.evaluate(() => (window as unknown as { __corpusLoadMs: number }).__corpusLoadMs);
     const scroll = await page.evaluate(async () => {
       const el = document.querySelector('[data-testid="corpus-scroller"]') as HTMLElement;
@@ -622,7 +830,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
       // Jumps anywhere in the 100,000 rows.
       for (let i = 0; i < 40; i++) {
         const t = performance.now();
-        el.scrollTop = ((i * 7919) % 100) / 100 * el.scrollHeight;
+        el.scrollTop = (((i * 7919) % 100) / 100) * el.scrollHeight;
         await frame();
         await frame();
         jumps.push(performance.now() - t);
@@ -630,21 +838,36 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
       const rowsShown = document.querySelectorAll('[data-testid="corpus-row"]').length;
       const stat = (xs: number[]) => {
         const s = [...xs].sort((a, b) => a - b);
-        return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p95: s[Math.floor(0.95 * (s.length - 1))], max: s[s.length - 1] };
+        return {
+          mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+          p95: s[Math.floor(0.95 * (s.length - 1))],
+          max: s[s.length - 1],
+        };
       };
       return { steps: stat(steps), jumps: stat(jumps), rowsShown, scrollHeight: el.scrollHeight };
     });
     // Search over all 100,000 texts.
     const tSearch = Date.now();
     await page.fill('[data-testid="corpus-search"]', '#99999');
-    await waitFor(page, '() => /^1 of/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")', undefined, 20_000);
+    await waitFor(
+      page,
+      '() => /^1 of/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")',
+      undefined,
+      20_000,
+    );
     const searchS = (Date.now() - tSearch) / 1000;
     await page.fill('[data-testid="corpus-search"]', '');
-    await waitFor(page, '() => /^100,000 of 100,000/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")', undefined, 20_000);
+    await waitFor(
+      page,
+      '() => /^100,000 of 100,000/.test(document.querySelector(\'[data-testid="corpus-count"]\')?.textContent ?? "")',
+      undefined,
+      20_000,
+    );
     await page.locator('[data-testid="corpus-scroller"]').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await page.waitForTimeout(100);
     await shot('19-corpus-100k');
-    const fmt = (x: { mean: number; p95: number; max: number }) => `mean ${x.mean.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(1)} ms`;
+    const fmt = (x: { mean: number; p95: number; max: number }) =>
+      `mean ${x.mean.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(1)} ms`;
     console.log(
       [
         `[e2e] corpus of ${N.toLocaleString('en')} documents (headless Chromium, ${os.cpus().length} cores):`,

@@ -43,17 +43,36 @@ beforeAll(async () => {
 
 describe('cnn-nb on multi-label data', () => {
   it(`one NB per label: held-out micro-F1 above ${FLOOR}, and ONNX gives the tfjs probabilities`, async () => {
-    const toDocs = (seed: number, n: number): CorpusDoc[] => generateCorpus(n, seed, 'multilabel').map((d, i) => ({ id: String(i + 1), text: d.text, labels: d.labels, line: i + 2 }));
+    const toDocs = (seed: number, n: number): CorpusDoc[] =>
+      generateCorpus(n, seed, 'multilabel').map((d, i) => ({
+        id: String(i + 1),
+        text: d.text,
+        labels: d.labels,
+        line: i + 2,
+      }));
     const trainDocs = toDocs(61, 500);
     const testDocs = toDocs(62, 200);
-    const pipeline = TextPipeline.fit(trainDocs.map((d) => d.text), { mode: 'char', maxVocab: 400, minCount: 1 });
+    const pipeline = TextPipeline.fit(
+      trainDocs.map((d) => d.text),
+      { mode: 'char', maxVocab: 400, minCount: 1 },
+    );
     const schema = { task: 'multilabel' as const, labels: LABELS };
     const train = encodeDocs(trainDocs, pipeline, schema, 'train');
     const test = encodeDocs(testDocs, pipeline, schema, 'test');
-    const config = makeStudentConfig('cnn-nb', { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: C, multiLabel: true }, { embedDim: 16, filterSizes: [2, 3], numFilters: 8 });
+    const config = makeStudentConfig(
+      'cnn-nb',
+      { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: C, multiLabel: true },
+      { embedDim: 16, filterSizes: [2, 3], numFilters: 8 },
+    );
     const student = Student.create(config, 3);
     try {
-      await trainStudent(student, train, undefined, { epochs: 3, batchSize: 32, learningRate: 0.01, seed: 3, patience: 0 });
+      await trainStudent(student, train, undefined, {
+        epochs: 3,
+        batchSize: 32,
+        learningRate: 0.01,
+        seed: 3,
+        patience: 0,
+      });
       fitCnnNbHead(student, train, config);
       const params = student.toParams();
       expect(params.out_W).toBeUndefined();
@@ -62,8 +81,13 @@ describe('cnn-nb on multi-label data', () => {
       const probs = student.predictProbs(test.ids, test.n);
       const f1 = microF1(probs, test.hard as Float32Array, test.n);
       // Labels are decided one by one: some reviews get several, and not all get the same number.
-      const perDoc = Array.from({ length: test.n }, (_, i) => Array.from(probs.subarray(i * C, (i + 1) * C)).filter((p) => p >= 0.5).length);
-      console.log(`cnn-nb multi-label: held-out micro-F1 ${f1.toFixed(3)} on ${test.n} reviews (PCA K = ${params.pca_components.shape[1]})`);
+      const perDoc = Array.from(
+        { length: test.n },
+        (_, i) => Array.from(probs.subarray(i * C, (i + 1) * C)).filter((p) => p >= 0.5).length,
+      );
+      console.log(
+        `cnn-nb multi-label: held-out micro-F1 ${f1.toFixed(3)} on ${test.n} reviews (PCA K = ${params.pca_components.shape[1]})`,
+      );
       expect(f1).toBeGreaterThan(FLOOR);
       expect(perDoc.filter((k) => k >= 2).length).toBeGreaterThan(test.n / 10);
 
@@ -80,7 +104,9 @@ describe('cnn-nb on multi-label data', () => {
           dOnnx = Math.max(dOnnx, Math.abs(got[i] - probs[i]));
           dRef = Math.max(dRef, Math.abs(ref[i] - probs[i]));
         }
-        console.log(`cnn-nb multi-label parity: max |Δprobs| onnx ${dOnnx.toExponential(2)}, reference ${dRef.toExponential(2)}`);
+        console.log(
+          `cnn-nb multi-label parity: max |Δprobs| onnx ${dOnnx.toExponential(2)}, reference ${dRef.toExponential(2)}`,
+        );
         expect(dOnnx).toBeLessThan(1e-4);
         expect(dRef).toBeLessThan(1e-4);
       } finally {

@@ -36,7 +36,26 @@ describe.skipIf(missing !== undefined)('predict on a Dask cluster', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'distillery-dask-'));
     const data = writeCorpusCsv(dir, 600, 61, 'binary');
     model = path.join(dir, 'model');
-    await cliOk(['train', '--data', data, '--out', model, '--model', 'bilstm', '--hidden', '16', '--layers', '1', '--embed-dim', '16', '--epochs', '2', '--lr', '0.005', '--no-charts']);
+    await cliOk([
+      'train',
+      '--data',
+      data,
+      '--out',
+      model,
+      '--model',
+      'bilstm',
+      '--hidden',
+      '16',
+      '--layers',
+      '1',
+      '--embed-dim',
+      '16',
+      '--epochs',
+      '2',
+      '--lr',
+      '0.005',
+      '--no-charts',
+    ]);
     ({ file: textFile } = writeTextLines(dir, N, 62));
   }, 600_000);
 
@@ -45,22 +64,42 @@ describe.skipIf(missing !== undefined)('predict on a Dask cluster', () => {
   });
 
   // Generous: a cluster start and four `predict` processes, on a shared 2-core machine.
-  it('two worker processes, one predict process per partition: output identical to a single-process run', { timeout: 600_000 }, async () => {
-    const single = await cliOk(['predict', '--model', model, '--data', textFile]);
-    const expected = single.stdout.slice(0, -1).split('\n');
-    expect(expected).toHaveLength(N);
+  it(
+    'two worker processes, one predict process per partition: output identical to a single-process run',
+    { timeout: 600_000 },
+    async () => {
+      const single = await cliOk(['predict', '--model', model, '--data', textFile]);
+      const expected = single.stdout.slice(0, -1).split('\n');
+      expect(expected).toHaveLength(N);
 
-    const { stdout } = await promisify(execFile)(PYTHON, [path.join(ROOT, 'test/integration/dask_predict.py'), process.execPath, ROOT, model, textFile, String(PARTITIONS)], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const r = JSON.parse(stdout.trim().split('\n').pop()!) as { lines: string[]; pids: number[]; workers: number; partitions: number };
-    expect(r.workers).toBe(2);
-    expect(r.partitions).toBe(PARTITIONS);
-    // Partitions ran in two different worker processes, neither of them this one.
-    expect(r.pids).toHaveLength(2);
-    expect(r.pids).not.toContain(process.pid);
-    expect(r.lines).toHaveLength(N);
-    expect(r.lines).toEqual(expected);
-  });
+      const { stdout } = await promisify(execFile)(
+        PYTHON,
+        [
+          path.join(ROOT, 'test/integration/dask_predict.py'),
+          process.execPath,
+          ROOT,
+          model,
+          textFile,
+          String(PARTITIONS),
+        ],
+        {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
+      const r = JSON.parse(stdout.trim().split('\n').pop()!) as {
+        lines: string[];
+        pids: number[];
+        workers: number;
+        partitions: number;
+      };
+      expect(r.workers).toBe(2);
+      expect(r.partitions).toBe(PARTITIONS);
+      // Partitions ran in two different worker processes, neither of them this one.
+      expect(r.pids).toHaveLength(2);
+      expect(r.pids).not.toContain(process.pid);
+      expect(r.lines).toHaveLength(N);
+      expect(r.lines).toEqual(expected);
+    },
+  );
 });

@@ -25,7 +25,8 @@ beforeAll(async () => {
   expect((await initBackend('wasm')).name).toBe('wasm');
 });
 
-const asDocs = (docs: { text: string; labels: string[] }[]): CorpusDoc[] => docs.map((d, i) => ({ id: String(i + 1), text: d.text, labels: d.labels, line: i + 2 }));
+const asDocs = (docs: { text: string; labels: string[] }[]): CorpusDoc[] =>
+  docs.map((d, i) => ({ id: String(i + 1), text: d.text, labels: d.labels, line: i + 2 }));
 
 function parityInputs(): string[] {
   const docs = sentenceCorpus(80, 77, 'binary').map((d) => d.text);
@@ -41,16 +42,35 @@ describe.each([
     const multi = kind === 'multilabel';
     const train = sentenceCorpus(500, 11, kind);
     const test = sentenceCorpus(200, 12, kind);
-    const pipeline = TextPipeline.fit(train.map((d) => d.text), { mode: 'char', maxVocab: 500, sentenceGrid: {} });
+    const pipeline = TextPipeline.fit(
+      train.map((d) => d.text),
+      { mode: 'char', maxVocab: 500, sentenceGrid: {} },
+    );
     expect(pipeline.grid!.sentences).toBeGreaterThan(1);
     const schema = { task: multi ? ('multilabel' as const) : ('binary' as const), labels: [...labels] };
     const trainSet = encodeDocs(asDocs(train), pipeline, schema, 'train.csv');
     const testSet = encodeDocs(asDocs(test), pipeline, schema, 'test.csv');
     const C = labels.length;
-    const config = makeStudentConfig('han', { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, sentenceLen: pipeline.grid!.words, numClasses: C, multiLabel: multi }, { embedDim: 16, hidden: 12, attDim: 8, dropout: 0.1 });
+    const config = makeStudentConfig(
+      'han',
+      {
+        vocabSize: pipeline.vocab.size,
+        maxLen: pipeline.maxLen,
+        sentenceLen: pipeline.grid!.words,
+        numClasses: C,
+        multiLabel: multi,
+      },
+      { embedDim: 16, hidden: 12, attDim: 8, dropout: 0.1 },
+    );
     const student = Student.create(config, 3);
     try {
-      await trainStudent(student, trainSet, undefined, { epochs: 4, batchSize: 32, learningRate: 0.01, seed: 3, patience: 0 });
+      await trainStudent(student, trainSet, undefined, {
+        epochs: 4,
+        batchSize: 32,
+        learningRate: 0.01,
+        seed: 3,
+        patience: 0,
+      });
 
       // Held out: chance is 0.5 for the balanced binary task; per label, always answering the
       // majority is the baseline the multi-label floor is checked against too.
@@ -71,7 +91,8 @@ describe.each([
         majority /= testSet.n * C;
         expect(correct).toBeGreaterThan(majority + 0.05);
       } else {
-        for (let i = 0; i < testSet.n; i++) if (argmax(probs.subarray(i * C, (i + 1) * C)) === testSet.hard[i]) correct++;
+        for (let i = 0; i < testSet.n; i++)
+          if (argmax(probs.subarray(i * C, (i + 1) * C)) === testSet.hard[i]) correct++;
         correct /= testSet.n;
       }
       expect(correct).toBeGreaterThan(floor);
@@ -95,13 +116,17 @@ describe.each([
         dOnnx = Math.max(dOnnx, Math.abs(onnx[i] - ref[i]));
         dTfjs = Math.max(dTfjs, Math.abs(tfjs[i] - ref[i]));
       }
-      console.log(`han ${kind}: held-out ${correct.toFixed(3)}${multi ? ` (majority ${majority.toFixed(3)})` : ''}; grid ${pipeline.grid!.sentences}×${pipeline.grid!.words}; ${n} inputs: max|Δprobs| onnx−ref ${dOnnx.toExponential(2)}, tfjs−ref ${dTfjs.toExponential(2)}`);
+      console.log(
+        `han ${kind}: held-out ${correct.toFixed(3)}${multi ? ` (majority ${majority.toFixed(3)})` : ''}; grid ${pipeline.grid!.sentences}×${pipeline.grid!.words}; ${n} inputs: max|Δprobs| onnx−ref ${dOnnx.toExponential(2)}, tfjs−ref ${dTfjs.toExponential(2)}`,
+      );
       expect(dOnnx).toBeLessThan(TOL);
       expect(dTfjs).toBeLessThan(TOL);
       // The inputs exercise the grid: empty documents, and documents that fill every sentence slot.
       const W = pipeline.grid!.words;
       const S = pipeline.grid!.sentences;
-      const slotsUsed = inputs.map((_, r) => Array.from({ length: S }, (_, s) => ids[r * T + s * W] !== 0).filter(Boolean).length);
+      const slotsUsed = inputs.map(
+        (_, r) => Array.from({ length: S }, (_, s) => ids[r * T + s * W] !== 0).filter(Boolean).length,
+      );
       expect(slotsUsed).toContain(0);
       expect(slotsUsed.filter((k) => k === S).length).toBeGreaterThanOrEqual(10);
     } finally {

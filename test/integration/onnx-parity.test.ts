@@ -38,7 +38,14 @@ function parityInputs(): string[] {
   const pool = generateTexts(120, 42);
   const long = Array.from({ length: 20 }, (_, i) => pool.slice(i * 5, i * 5 + 3 + (i % 4)).join('，'));
   const short = ['好', '差', '一般', '！', 'ok', ''];
-  const unknown = ['great food, fast delivery', '😀👍👍', '菜很好吃abc123', '服務很好，很好吃', 'ＡＢＣ１２３', '。。。。。。'];
+  const unknown = [
+    'great food, fast delivery',
+    '😀👍👍',
+    '菜很好吃abc123',
+    '服務很好，很好吃',
+    'ＡＢＣ１２３',
+    '。。。。。。',
+  ];
   return [...reviews, ...long, ...short, ...unknown];
 }
 
@@ -50,7 +57,12 @@ function prepare(kind: 'binary' | 'three', seed: number): Data {
     { mode: 'char', maxVocab: 500, minCount: 1 },
   );
   const docs: CorpusDoc[] = corpus.map((d, i) => ({ id: String(i + 1), text: d.text, labels: d.labels, line: i + 2 }));
-  const train = encodeDocs(docs, pipeline, { task: kind === 'binary' ? 'binary' : 'multiclass', labels }, 'synthetic.csv');
+  const train = encodeDocs(
+    docs,
+    pipeline,
+    { task: kind === 'binary' ? 'binary' : 'multiclass', labels },
+    'synthetic.csv',
+  );
   return { labels, pipeline, train, ids: pipeline.encodeBatch(inputs) };
 }
 
@@ -65,7 +77,9 @@ describe('tfjs student ↔ onnxruntime-node on trained weights', () => {
   it('the inputs cover every length: ≥ 100 rows, empty, short and truncated ones', () => {
     const { pipeline, ids } = data.binary;
     const T = pipeline.maxLen;
-    const lengths = inputs.map((_, i) => ids.subarray(i * T, (i + 1) * T).findIndex((x) => x === 0)).map((k) => (k < 0 ? T : k));
+    const lengths = inputs
+      .map((_, i) => ids.subarray(i * T, (i + 1) * T).findIndex((x) => x === 0))
+      .map((k) => (k < 0 ? T : k));
     expect(inputs.length).toBeGreaterThanOrEqual(100);
     expect(lengths).toContain(0);
     expect(lengths).toContain(1);
@@ -86,17 +100,28 @@ describe('tfjs student ↔ onnxruntime-node on trained weights', () => {
     it(`${arch} (${kind}): ONNX probabilities equal the tfjs student's within ${TOL}`, async () => {
       const { pipeline, train, ids, labels } = data[kind];
       const C = labels.length;
-      const config = makeStudentConfig(arch, { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: C, multiLabel: false }, over);
+      const config = makeStudentConfig(
+        arch,
+        { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: C, multiLabel: false },
+        over,
+      );
       const student = Student.create(config, 5);
       try {
-        await trainStudent(student, train, undefined, { epochs: 2, batchSize: 32, learningRate: 0.01, seed: 5, patience: 0 });
+        await trainStudent(student, train, undefined, {
+          epochs: 2,
+          batchSize: 32,
+          learningRate: 0.01,
+          seed: 5,
+          patience: 0,
+        });
         const n = inputs.length;
         const T = pipeline.maxLen;
 
         // Trained, not trivial: well above chance on its training data, and confident somewhere.
         const trainProbs = student.predictProbs(train.ids, train.n);
         let correct = 0;
-        for (let i = 0; i < train.n; i++) if (argmax(trainProbs.subarray(i * C, (i + 1) * C)) === train.hard[i]) correct++;
+        for (let i = 0; i < train.n; i++)
+          if (argmax(trainProbs.subarray(i * C, (i + 1) * C)) === train.hard[i]) correct++;
         expect(correct / train.n).toBeGreaterThan(floor);
 
         const ref = student.predictProbs(ids, n);
@@ -109,7 +134,9 @@ describe('tfjs student ↔ onnxruntime-node on trained weights', () => {
           let confident = 0;
           for (let i = 0; i < ref.length; i++) max = Math.max(max, Math.abs(got[i] - ref[i]));
           for (let i = 0; i < n; i++) if (Math.max(...ref.subarray(i * C, (i + 1) * C)) > 0.8) confident++;
-          console.log(`onnx parity (trained ${arch}, ${C} classes, ${n} inputs, T=${T}): max |Δprobs| = ${max.toExponential(2)}; train accuracy ${(correct / train.n).toFixed(3)}`);
+          console.log(
+            `onnx parity (trained ${arch}, ${C} classes, ${n} inputs, T=${T}): max |Δprobs| = ${max.toExponential(2)}; train accuracy ${(correct / train.n).toFixed(3)}`,
+          );
           expect(confident).toBeGreaterThan(n / 4);
           expect(max).toBeLessThan(TOL);
 

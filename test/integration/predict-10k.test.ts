@@ -15,7 +15,6 @@ import { generateCorpus, writeCorpusCsv, writeTextLines } from '../fixtures/synt
 
 const N = 10_000;
 
-
 let dir: string;
 let model: string;
 let texts: string[];
@@ -25,7 +24,26 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'distillery-predict-10k-'));
   const data = writeCorpusCsv(dir, 600, 51, 'binary');
   model = path.join(dir, 'model');
-  const r = await runCli(['train', '--data', data, '--out', model, '--model', 'bilstm', '--hidden', '16', '--layers', '1', '--embed-dim', '16', '--epochs', '3', '--lr', '0.005', '--no-charts']);
+  const r = await runCli([
+    'train',
+    '--data',
+    data,
+    '--out',
+    model,
+    '--model',
+    'bilstm',
+    '--hidden',
+    '16',
+    '--layers',
+    '1',
+    '--embed-dim',
+    '16',
+    '--epochs',
+    '3',
+    '--lr',
+    '0.005',
+    '--no-charts',
+  ]);
   if (r.code !== 0) throw new Error(`train exited ${r.code}:\n${r.stderr}`);
   ({ file: textFile, texts } = writeTextLines(dir, N, 52));
 });
@@ -91,6 +109,8 @@ describe('predict over 10,000 lines', () => {
     sample.forEach((k, j) => {
       expect(Math.abs(preds[k].probs['1'] - viaTfjs[2 * j + 1]), `line ${k + 1}`).toBeLessThan(1e-4);
     });
-    console.log(`predict 10k: max |Δp| CLI vs in-process ONNX ${maxDiff.toExponential(2)}; labels 0/1: ${counts['0']}/${counts['1']}; accuracy ${accuracy}`);
+    console.log(
+      `predict 10k: max |Δp| CLI vs in-process ONNX ${maxDiff.toExponential(2)}; labels 0/1: ${counts['0']}/${counts['1']}; accuracy ${accuracy}`,
+    );
   });
 });

@@ -17,7 +17,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/shared/random';
 import { createOnnxSession } from '../../src/worker/backend/onnx-runtime';
 import { initBackend } from '../../src/worker/backend/tfjs-backend';
-import { loadModelFolder, MODEL_FORMAT, saveModelFolder, type ModelFolderConfig } from '../../src/worker/export/model-folder';
+import {
+  loadModelFolder,
+  MODEL_FORMAT,
+  saveModelFolder,
+  type ModelFolderConfig,
+} from '../../src/worker/export/model-folder';
 import { makeStudentConfig } from '../../src/worker/models/registry';
 import { Student } from '../../src/worker/models/student';
 import { openPredictor } from '../../src/worker/predict/predictor';
@@ -38,11 +43,45 @@ function hostileTexts(): string[] {
   const reviews = generateTexts(400, 11);
   const pick = <X>(xs: readonly X[]) => xs[rng.int(xs.length)]!;
   const pieces = [
-    'ＡＢＣ１２３，好吃！', '全角　空格', 'Great FOOD, fast delivery!!', 'ΟΔΟΣ Σίσυφος', 'İstanbul', 'Straße',
-    '😀👍🏽', '👨‍👩‍👧 family', '🇨🇳', '❤️', 'see https://example.com/a?b=1). ok', 'www.Meituan.com/x,', 'mail me: a.b+c@x-y.com.cn',
-    '@小明_99 说', 'x@y', '价格 1,299.50 元', '打九折 90%', 'iphone13 mp3', '3.5分', '第2次', 'ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ',
-    '\u200b零宽\u200d字符\ufeff', 'tab\there', 'line\nbreak', 'nbsp\u00a0here', '  lead and trail  ', 'ｶﾀｶﾅ ひらがな カタカナ', '한국어 텍스트',
-    'Привет МИР', 'café résumé', 'e\u0301 combining', '々〇〻', '這個的外賣', '<num> literal', '<pad>', '<unk>', '。。。', '¥¥¥', '',
+    'ＡＢＣ１２３，好吃！',
+    '全角　空格',
+    'Great FOOD, fast delivery!!',
+    'ΟΔΟΣ Σίσυφος',
+    'İstanbul',
+    'Straße',
+    '😀👍🏽',
+    '👨‍👩‍👧 family',
+    '🇨🇳',
+    '❤️',
+    'see https://example.com/a?b=1). ok',
+    'www.Meituan.com/x,',
+    'mail me: a.b+c@x-y.com.cn',
+    '@小明_99 说',
+    'x@y',
+    '价格 1,299.50 元',
+    '打九折 90%',
+    'iphone13 mp3',
+    '3.5分',
+    '第2次',
+    'ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ',
+    '\u200b零宽\u200d字符\ufeff',
+    'tab\there',
+    'line\nbreak',
+    'nbsp\u00a0here',
+    '  lead and trail  ',
+    'ｶﾀｶﾅ ひらがな カタカナ',
+    '한국어 텍스트',
+    'Привет МИР',
+    'café résumé',
+    'e\u0301 combining',
+    '々〇〻',
+    '這個的外賣',
+    '<num> literal',
+    '<pad>',
+    '<unk>',
+    '。。。',
+    '¥¥¥',
+    '',
   ];
   const out = [...reviews];
   while (out.length < 900) {
@@ -51,7 +90,8 @@ function hostileTexts(): string[] {
     out.push(parts.join(pick(['', ' ', '，', '\u3000', '  '])));
   }
   // Longer than T: head + tail truncation.
-  while (out.length < 1000) out.push(Array.from({ length: 3 + rng.int(6) }, () => pick(rng.next() < 0.7 ? reviews : pieces)).join(''));
+  while (out.length < 1000)
+    out.push(Array.from({ length: 3 + rng.int(6) }, () => pick(rng.next() < 0.7 ? reviews : pieces)).join(''));
   return out;
 }
 
@@ -64,8 +104,17 @@ beforeAll(async () => {
   await initBackend('wasm');
   texts = hostileTexts();
   // The vocabulary sees most of the pieces (and not others: unknown tokens must map to 1).
-  const pipeline = TextPipeline.fit([...generateTexts(300, 3), ...texts.slice(400, 500)], { mode: 'char', maxLen: T, maxVocab: 400, minCount: 2 });
-  const student = makeStudentConfig('textcnn', { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: 2, multiLabel: false }, { embedDim: 8, numFilters: 4, filterSizes: [2, 3] });
+  const pipeline = TextPipeline.fit([...generateTexts(300, 3), ...texts.slice(400, 500)], {
+    mode: 'char',
+    maxLen: T,
+    maxVocab: 400,
+    minCount: 2,
+  });
+  const student = makeStudentConfig(
+    'textcnn',
+    { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: 2, multiLabel: false },
+    { embedDim: 8, numFilters: 4, filterSizes: [2, 3] },
+  );
   const s = Student.create(student, 5);
   const config: ModelFolderConfig = {
     format: MODEL_FORMAT,
@@ -74,10 +123,22 @@ beforeAll(async () => {
     labels: ['neg', 'pos'],
     threshold: 0.5,
     student,
-    training: { seed: 5, backend: 'wasm', options: {}, startedAt: '2026-01-01T12:00:00Z', seconds: 0, distillery: 'test' },
+    training: {
+      seed: 5,
+      backend: 'wasm',
+      options: {},
+      startedAt: '2026-01-01T12:00:00Z',
+      seconds: 0,
+      distillery: 'test',
+    },
   };
   modelDir = path.join(tmp, 'models', VERSION);
-  await saveModelFolder(modelDir, { config, params: s.toParams(), pipeline, modelCard: '# card\n\n## Use\n\n- old text about model.onnx\n\n## Limits\n\n- none\n' });
+  await saveModelFolder(modelDir, {
+    config,
+    params: s.toParams(),
+    pipeline,
+    modelCard: '# card\n\n## Use\n\n- old text about model.onnx\n\n## Limits\n\n- none\n',
+  });
   s.dispose();
   exportDir = path.join(tmp, 'exports', `${VERSION}-onnx`);
   const r = await methods['export-model']({ modelDir, outDir: exportDir, format: 'onnx', baseName: VERSION });
@@ -108,23 +169,38 @@ describe('the exported ONNX student documents itself', () => {
     const out = path.join(tmp, 'cli-export', 'my-student.onnx');
     const r = await cliOk(['export', '--model', modelDir, '--format', 'onnx', '--out', out]);
     const files = (JSON.parse(r.stdout) as { files: string[] }).files.map((f) => path.basename(f));
-    expect(files.sort()).toEqual(['labels.json', 'model-card.md', 'reference-tokenizer.mjs', 'reference_tokenizer.py', 'tokenizer-spec.md', 'tokenizer.json']);
-    expect(readFileSync(path.join(path.dirname(out), 'model-card.md'), 'utf8')).toContain(`\`my-student.onnx\` (ONNX): input \`input_ids\`, int64, shape [batch, ${T}]`);
-    expect(readFileSync(path.join(path.dirname(out), 'tokenizer-spec.md'), 'utf8')).toContain('`my-student.onnx`: input `input_ids`');
+    expect(files.sort()).toEqual([
+      'labels.json',
+      'model-card.md',
+      'reference-tokenizer.mjs',
+      'reference_tokenizer.py',
+      'tokenizer-spec.md',
+      'tokenizer.json',
+    ]);
+    expect(readFileSync(path.join(path.dirname(out), 'model-card.md'), 'utf8')).toContain(
+      `\`my-student.onnx\` (ONNX): input \`input_ids\`, int64, shape [batch, ${T}]`,
+    );
+    expect(readFileSync(path.join(path.dirname(out), 'tokenizer-spec.md'), 'utf8')).toContain(
+      '`my-student.onnx`: input `input_ids`',
+    );
   });
 
-  it('the JavaScript reference tokenizer gives Distillery\'s ids on 1,000 texts, and onnxruntime then gives predict\'s output', async () => {
+  it("the JavaScript reference tokenizer gives Distillery's ids on 1,000 texts, and onnxruntime then gives predict's output", async () => {
     const ref = await import(pathToFileURL(path.join(exportDir, 'reference-tokenizer.mjs')).href);
     const tok = ref.loadTokenizer(JSON.parse(readFileSync(path.join(exportDir, 'tokenizer.json'), 'utf8')));
     const m = await loadModelFolder(modelDir);
     const ours = m.pipeline.encodeBatch(texts);
     const theirs = texts.map((t) => tok.encode(t) as number[]);
-    const mismatches = texts.filter((_, i) => theirs[i].join() !== Array.from(ours.subarray(i * T, (i + 1) * T)).join());
+    const mismatches = texts.filter(
+      (_, i) => theirs[i].join() !== Array.from(ours.subarray(i * T, (i + 1) * T)).join(),
+    );
     expect(mismatches).toEqual([]);
     // The set exercises truncation, unknown tokens and padding.
     const over = texts.filter((t) => m.pipeline.tokens(t).length > T).length;
     const oov = theirs.filter((ids) => ids.includes(1)).length;
-    console.log(`reference tokenizer (JS, char): ${texts.length} texts, ${over} longer than T = ${T}, ${oov} with an out-of-vocabulary token; ${mismatches.length} rows differ`);
+    console.log(
+      `reference tokenizer (JS, char): ${texts.length} texts, ${over} longer than T = ${T}, ${oov} with an out-of-vocabulary token; ${mismatches.length} rows differ`,
+    );
     expect(over).toBeGreaterThan(100);
     expect(oov).toBeGreaterThan(50);
 
@@ -136,34 +212,53 @@ describe('the exported ONNX student documents itself', () => {
     const docs = (async function* () {
       for (const text of texts) yield { text };
     })();
-    await predictStream(docs, [{ pipeline: m.pipeline, labels: m.config.labels, multiLabel: false, threshold: 0.5 }], [predictor], out, { batchSize: 128 });
+    await predictStream(
+      docs,
+      [{ pipeline: m.pipeline, labels: m.config.labels, multiLabel: false, threshold: 0.5 }],
+      [predictor],
+      out,
+      { batchSize: 128 },
+    );
     await predictor.dispose();
-    const predicted = jsonl.trim().split('\n').map((l) => JSON.parse(l) as { label: string; probs: Record<string, number> });
+    const predicted = jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { label: string; probs: Record<string, number> });
     // … against the export alone: reference ids into the exported file through onnxruntime-node.
     const ort = await import('onnxruntime-node');
     const session = await createOnnxSession(onnxFile);
-    const res = await session.run({ input_ids: new ort.Tensor('int64', tok.encodeBatchInt64(texts), [texts.length, T]) });
+    const res = await session.run({
+      input_ids: new ort.Tensor('int64', tok.encodeBatchInt64(texts), [texts.length, T]),
+    });
     // As the spec says, T is fixed: a row of 11 ids is refused.
-    await expect(session.run({ input_ids: new ort.Tensor('int64', new BigInt64Array(11), [1, 11]) })).rejects.toThrow(`Expected: ${T}`);
+    await expect(session.run({ input_ids: new ort.Tensor('int64', new BigInt64Array(11), [1, 11]) })).rejects.toThrow(
+      `Expected: ${T}`,
+    );
     await session.release();
     const probs = res.probs.data as Float32Array;
     const fromExport = texts.map((_, i) => {
       const p = [probs[2 * i], probs[2 * i + 1]].map((x) => Number(x.toFixed(6)));
       return { label: p[1] > p[0] ? 'pos' : 'neg', probs: { neg: p[0], pos: p[1] } };
     });
-    console.log(`onnxruntime-node on the reference ids vs predict: ${fromExport.filter((x, i) => JSON.stringify(x) !== JSON.stringify(predicted[i])).length} of ${texts.length} predictions differ`);
+    console.log(
+      `onnxruntime-node on the reference ids vs predict: ${fromExport.filter((x, i) => JSON.stringify(x) !== JSON.stringify(predicted[i])).length} of ${texts.length} predictions differ`,
+    );
     expect(fromExport).toEqual(predicted);
     // Not one constant output: the probabilities follow the ids.
     expect(new Set(predicted.map((p) => p.probs.pos)).size).toBeGreaterThan(100);
   });
 
-  it('word and both modes: the JavaScript reference with nodejieba gives Distillery\'s ids', async () => {
+  it("word and both modes: the JavaScript reference with nodejieba gives Distillery's ids", async () => {
     const ref = await import(pathToFileURL(path.join(exportDir, 'reference-tokenizer.mjs')).href);
     for (const mode of ['word', 'both'] as const) {
       const p = TextPipeline.fit(texts.slice(0, 500), { mode, maxLen: T, maxVocab: 600, stopWords: ['的', 'the'] });
-      const tok = ref.loadTokenizer(JSON.parse(JSON.stringify(p.toJSON())), { cutWords: (s: string) => nodejieba.cut(s, true) });
+      const tok = ref.loadTokenizer(JSON.parse(JSON.stringify(p.toJSON())), {
+        cutWords: (s: string) => nodejieba.cut(s, true),
+      });
       const ids = p.encodeBatch(texts);
-      const bad = texts.filter((t, i) => (tok.encode(t) as number[]).join() !== Array.from(ids.subarray(i * T, (i + 1) * T)).join());
+      const bad = texts.filter(
+        (t, i) => (tok.encode(t) as number[]).join() !== Array.from(ids.subarray(i * T, (i + 1) * T)).join(),
+      );
       console.log(`reference tokenizer (JS + nodejieba, ${mode}): ${bad.length} of ${texts.length} rows differ`);
       expect(bad, mode).toEqual([]);
     }
@@ -171,18 +266,28 @@ describe('the exported ONNX student documents itself', () => {
 
   const python = spawnSync('python3', ['--version']).status === 0;
   if (!python) console.warn('python3 is not installed here: the Python reference tokenizer is not checked');
-  it.skipIf(!python)('the Python reference tokenizer (standard library, char mode) gives the same ids on the same texts (skipped where python3 is missing)', async () => {
-    const m = await loadModelFolder(modelDir);
-    const r = spawnSync('python3', [path.join(exportDir, 'reference_tokenizer.py'), path.join(exportDir, 'tokenizer.json'), '--json'], {
-      input: texts.map((t) => JSON.stringify(t)).join('\n') + '\n',
-      encoding: 'utf8',
-    });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as number[]);
-    const ours = m.pipeline.encodeBatch(texts);
-    const bad = texts.filter((_, i) => rows[i].join() !== Array.from(ours.subarray(i * T, (i + 1) * T)).join());
-    console.log(`reference tokenizer (Python, char): ${bad.length} of ${texts.length} rows differ`);
-    expect(bad).toEqual([]);
-  });
+  it.skipIf(!python)(
+    'the Python reference tokenizer (standard library, char mode) gives the same ids on the same texts (skipped where python3 is missing)',
+    async () => {
+      const m = await loadModelFolder(modelDir);
+      const r = spawnSync(
+        'python3',
+        [path.join(exportDir, 'reference_tokenizer.py'), path.join(exportDir, 'tokenizer.json'), '--json'],
+        {
+          input: texts.map((t) => JSON.stringify(t)).join('\n') + '\n',
+          encoding: 'utf8',
+        },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const rows = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as number[]);
+      const ours = m.pipeline.encodeBatch(texts);
+      const bad = texts.filter((_, i) => rows[i].join() !== Array.from(ours.subarray(i * T, (i + 1) * T)).join());
+      console.log(`reference tokenizer (Python, char): ${bad.length} of ${texts.length} rows differ`);
+      expect(bad).toEqual([]);
+    },
+  );
 });

@@ -30,7 +30,7 @@ describe('import cycles', () => {
       'state/app.ts': "import { b } from './backup';\nexport const a = 1;\n",
       'state/backup.ts': "import type { T } from '../types';\nexport const b = 2;\n",
       'types.ts': "export type T = number;\nexport const l = () => import('./state/app');\n",
-      'view.vue': "<template><div/></template>\n<script setup lang=\"ts\">\nimport { x } from './lone';\n</script>\n",
+      'view.vue': '<template><div/></template>\n<script setup lang="ts">\nimport { x } from \'./lone\';\n</script>\n',
       'lone.ts': "import { y } from './view.vue';\nexport const x = require('./self');\n",
       'self.ts': "export * from './self';\nimport ts from 'typescript';\n",
       // Not cycles: a missing file, and a test (tests are left out: only they may import each other's code back).
@@ -42,6 +42,8 @@ describe('import cycles', () => {
       'self.ts → self.ts',
       'state/app.ts → state/backup.ts → types.ts → state/app.ts',
     ]);
-    expect(importCycles(importGraph(tree({ 'a.ts': "import './b';\n", 'b.ts': "import './c';\n", 'c.ts': '' })), dir)).toEqual([]);
+    expect(
+      importCycles(importGraph(tree({ 'a.ts': "import './b';\n", 'b.ts': "import './c';\n", 'c.ts': '' })), dir),
+    ).toEqual([]);
   });
 });

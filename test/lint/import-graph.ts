@@ -31,7 +31,12 @@ function scriptOf(file: string, text: string): string {
 
 function resolve(from: string, spec: string): string | undefined {
   const base = path.resolve(path.dirname(from), spec);
-  const candidates = [base, ...SOURCE_EXT.map((e) => base + e), base.replace(/\.js$/, '.ts'), path.join(base, 'index.ts')];
+  const candidates = [
+    base,
+    ...SOURCE_EXT.map((e) => base + e),
+    base.replace(/\.js$/, '.ts'),
+    path.join(base, 'index.ts'),
+  ];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
@@ -99,7 +104,7 @@ function loopThrough(graph: ImportGraph, scc: string[]): string[] {
         for (let u = v; u !== start; u = prev.get(u)!) loop.splice(1, 0, u);
         return [...loop, start];
       }
-      if (!prev.has(w)) prev.set(w, v), queue.push(w);
+      if (!prev.has(w)) (prev.set(w, v), queue.push(w));
     }
   }
   return [start, start];
@@ -109,7 +114,9 @@ function loopThrough(graph: ImportGraph, scc: string[]): string[] {
 export function importCycles(graph: ImportGraph, root: string): string[] {
   return tangles(graph)
     .map((scc) => {
-      const loop = loopThrough(graph, scc).map((f) => path.relative(root, f)).join(' → ');
+      const loop = loopThrough(graph, scc)
+        .map((f) => path.relative(root, f))
+        .join(' → ');
       return scc.length > loop.split(' → ').length - 1 ? `${loop} (${scc.length} files import each other)` : loop;
     })
     .sort();

@@ -14,7 +14,11 @@ symlinkSync(path.join(root, 'node_modules'), path.join(scratch, 'node_modules'),
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Compiles `files` (name → code) with a config extending `tsconfig`; returns the diagnostics by file name. */
-async function compile(tsconfig: string, files: Record<string, string>, compiler = 'tsc'): Promise<Record<string, string>> {
+async function compile(
+  tsconfig: string,
+  files: Record<string, string>,
+  compiler = 'tsc',
+): Promise<Record<string, string>> {
   const dir = mkdtempSync(path.join(scratch, path.basename(tsconfig, '.json') + '-'));
   for (const [name, code] of Object.entries(files)) writeFileSync(path.join(dir, name), code);
   const config = { extends: path.join(root, tsconfig), include: Object.keys(files) };
@@ -50,7 +54,8 @@ describe('per-runtime type checking', () => {
     const r = await compile('tsconfig.node.json', {
       'document.ts': 'export const title = () => document.title;\n',
       'window.ts': 'export const w = () => window.innerWidth;\n',
-      'clean.ts': "import { readFileSync } from 'node:fs';\nexport const read = () => [readFileSync, process.env.HOME, Buffer.from('x')];\n",
+      'clean.ts':
+        "import { readFileSync } from 'node:fs';\nexport const read = () => [readFileSync, process.env.HOME, Buffer.from('x')];\n",
     });
     expect(r['document.ts']).toMatch(/error TS2584: Cannot find name 'document'/);
     expect(r['window.ts']).toMatch(/error TS2304: Cannot find name 'window'/);
@@ -62,7 +67,8 @@ describe('per-runtime type checking', () => {
       'tsconfig.renderer.json',
       {
         'process-env.ts': 'export const home = () => process.env.HOME;\n',
-        'Wrong.vue': '<script setup lang="ts">\nconst n: number = \'not a number\';\n</script>\n<template><p>{{ n }}</p></template>\n',
+        'Wrong.vue':
+          '<script setup lang="ts">\nconst n: number = \'not a number\';\n</script>\n<template><p>{{ n }}</p></template>\n',
         'clean.ts': "import { ref } from 'vue';\nexport const title = () => [document.title, ref(1)];\n",
       },
       'vue-tsc',

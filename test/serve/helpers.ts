@@ -15,13 +15,21 @@ export interface HttpResult {
 }
 
 /** One HTTP request to 127.0.0.1:port with exactly the headers given (Host included, when given). */
-export function request(port: number, o: { method?: string; path?: string; headers?: Record<string, string>; body?: string }): Promise<HttpResult> {
+export function request(
+  port: number,
+  o: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: o.method ?? 'GET', path: o.path ?? '/', headers: o.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: o.path ?? '/', headers: o.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.setTimeout(60_000, () => req.destroy(new Error('request timed out')));
     req.end(o.body);
@@ -29,11 +37,26 @@ export function request(port: number, o: { method?: string; path?: string; heade
 }
 
 /** An API call as the UI makes it (token as the cookie the server set). */
-export async function api<T = unknown>(port: number, token: string, call: string, args: unknown[]): Promise<{ status: number; ok: boolean; result?: T; error?: { code: string; message: string; details: Record<string, unknown> } }> {
+export async function api<T = unknown>(
+  port: number,
+  token: string,
+  call: string,
+  args: unknown[],
+): Promise<{
+  status: number;
+  ok: boolean;
+  result?: T;
+  error?: { code: string; message: string; details: Record<string, unknown> };
+}> {
   const r = await request(port, {
     method: 'POST',
     path: `/api/${call}`,
-    headers: { 'Content-Type': 'application/json', Cookie: `distillery-token-${port}=${token}`, Origin: `http://127.0.0.1:${port}`, Host: `127.0.0.1:${port}` },
+    headers: {
+      'Content-Type': 'application/json',
+      Cookie: `distillery-token-${port}=${token}`,
+      Origin: `http://127.0.0.1:${port}`,
+      Host: `127.0.0.1:${port}`,
+    },
     body: JSON.stringify(args),
   });
   return { status: r.status, ...JSON.parse(r.body) };
@@ -47,8 +70,17 @@ export async function ok<T = unknown>(port: number, token: string, call: string,
 }
 
 /** The job-event socket, collecting every JobStatus. */
-export async function events(port: number, token: string): Promise<{ statuses: JobStatus[]; waitFor(pred: (s: JobStatus) => boolean, ms?: number): Promise<JobStatus>; close(): void }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`, { headers: { Cookie: `distillery-token-${port}=${token}`, Origin: `http://127.0.0.1:${port}` } });
+export async function events(
+  port: number,
+  token: string,
+): Promise<{
+  statuses: JobStatus[];
+  waitFor(pred: (s: JobStatus) => boolean, ms?: number): Promise<JobStatus>;
+  close(): void;
+}> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`, {
+    headers: { Cookie: `distillery-token-${port}=${token}`, Origin: `http://127.0.0.1:${port}` },
+  });
   const statuses: JobStatus[] = [];
   const waiters: { pred: (s: JobStatus) => boolean; resolve: (s: JobStatus) => void }[] = [];
   ws.on('message', (d) => {
@@ -72,7 +104,15 @@ export async function events(port: number, token: string): Promise<{ statuses: J
       const seen = statuses.find(pred);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching job status within ${ms} ms; last: ${JSON.stringify(statuses.at(-1))?.slice(0, 500)}`)), ms);
+        const t = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no matching job status within ${ms} ms; last: ${JSON.stringify(statuses.at(-1))?.slice(0, 500)}`,
+              ),
+            ),
+          ms,
+        );
         waiters.push({
           pred,
           resolve: (s) => {
@@ -98,7 +138,10 @@ export interface ServeProcess {
 
 /** `distillery serve --port 0 …` as a real process; resolves once it printed its URL. */
 export function startServe(args: string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/distillery.mjs'), 'serve', '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/distillery.mjs'), 'serve', '--port', '0', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -14,7 +14,13 @@ import type { Principal } from '../../src/shared/roles';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-host-flags-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/distillery.mjs'), 'serve', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [path.join(ROOT, 'bin/distillery.mjs'), 'serve', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 
 describe('distillery serve --host', () => {
   it('--host 0.0.0.0 without a team (--no-team) is refused: exit 2, and the message says why', () => {
@@ -22,12 +28,23 @@ describe('distillery serve --host', () => {
     const r = cli(['--host', '0.0.0.0', '--no-team', '--port', '0', '--projects', projects]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("--host 0.0.0.0 listens beyond this machine, where every request needs a member's token: drop --no-team");
+    expect(r.stderr).toContain(
+      "--host 0.0.0.0 listens beyond this machine, where every request needs a member's token: drop --no-team",
+    );
     expect(existsSync(projects)).toBe(false);
   });
 
   it('--host 0.0.0.0 with the team listens, warns about plain HTTP on stderr, and the printed token is the --owner’s', async () => {
-    const s = await startServe(['--host', '0.0.0.0', '--owner', 'olga', '--projects', path.join(tmp, 'p3'), '--renderer', path.join(tmp, 'no-ui')]);
+    const s = await startServe([
+      '--host',
+      '0.0.0.0',
+      '--owner',
+      'olga',
+      '--projects',
+      path.join(tmp, 'p3'),
+      '--renderer',
+      path.join(tmp, 'no-ui'),
+    ]);
     try {
       expect(s.stderr()).toMatch(/warning: plain HTTP beyond this machine/);
       expect(await ok<Principal>(s.port, s.token, 'team.me', [])).toEqual({ name: 'olga', role: 'owner' });

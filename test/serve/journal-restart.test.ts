@@ -17,7 +17,9 @@ const root = path.join(tmp, 'projects');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A serve process's backend and server (no worker is started: no call here needs one). */
-async function serve(log: string[] = []): Promise<{ server: RunningServer; port: number; token: string; close(): Promise<void> }> {
+async function serve(
+  log: string[] = [],
+): Promise<{ server: RunningServer; port: number; token: string; close(): Promise<void> }> {
   const backend = createBackend({ root, mode: 'serve', log: (m) => log.push(m) });
   const server = await startServer({ backend, rendererDir: path.join(tmp, 'no-ui'), port: 0 });
   return {
@@ -31,12 +33,29 @@ async function serve(log: string[] = []): Promise<{ server: RunningServer; port:
   };
 }
 
-const ev = (i: number): LabelEvent => ({ docId: `d${i}`, labels: ['好评'], source: 'human', who: 'ann', at: `2025-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, action: 'label', text: `第${i}条评论：味道不错，送餐很快` });
+const ev = (i: number): LabelEvent => ({
+  docId: `d${i}`,
+  labels: ['好评'],
+  source: 'human',
+  who: 'ann',
+  at: `2025-01-01T00:00:${String(i).padStart(2, '0')}.000Z`,
+  action: 'label',
+  text: `第${i}条评论：味道不错，送餐很快`,
+});
 
 describe('a journal torn while the server was down', () => {
   it('restart, append: the new event reads back, the sentinel agrees, and the repair is reported', async () => {
     const a = await serve();
-    const project = await ok<ProjectMeta>(a.port, a.token, 'projects.create', [{ name: 'T', task: 'binary', labels: [{ name: '好评', color: '#000', hotkey: '1' }, { name: '差评', color: '#111', hotkey: '2' }] }]);
+    const project = await ok<ProjectMeta>(a.port, a.token, 'projects.create', [
+      {
+        name: 'T',
+        task: 'binary',
+        labels: [
+          { name: '好评', color: '#000', hotkey: '1' },
+          { name: '差评', color: '#111', hotkey: '2' },
+        ],
+      },
+    ]);
     await ok(a.port, a.token, 'journal.append', [project.id, [1, 2, 3, 4, 5].map(ev)]);
     await a.close();
 
@@ -50,9 +69,17 @@ describe('a journal torn while the server was down', () => {
       const back = await ok<LabelEvent[]>(b.port, b.token, 'journal.read', [project.id]);
       expect(back.map((e) => e.docId)).toEqual(['d1', 'd2', 'd3', 'd4', 'd6']);
       const s = await ok<JournalSentinel>(b.port, b.token, 'journal.sentinel', [project.id]);
-      expect(s).toMatchObject({ labeledCount: 5, recovery: { file: 'journal.torn.jsonl', setAside: 1, salvaged: 0, lines: [5], events: 4 } });
-      expect(JSON.parse(readFileSync(path.join(project.folder, 'labels.sentinel.json'), 'utf8'))).toMatchObject({ labeledCount: 5, events: 5 });
-      expect(log.join('\n')).toMatch(/1 damaged or torn record\(s\) \(line\(s\) 5\) set aside in journal\.torn\.jsonl; 4 label event\(s\) readable/);
+      expect(s).toMatchObject({
+        labeledCount: 5,
+        recovery: { file: 'journal.torn.jsonl', setAside: 1, salvaged: 0, lines: [5], events: 4 },
+      });
+      expect(JSON.parse(readFileSync(path.join(project.folder, 'labels.sentinel.json'), 'utf8'))).toMatchObject({
+        labeledCount: 5,
+        events: 5,
+      });
+      expect(log.join('\n')).toMatch(
+        /1 damaged or torn record\(s\) \(line\(s\) 5\) set aside in journal\.torn\.jsonl; 4 label event\(s\) readable/,
+      );
     } finally {
       await b.close();
     }

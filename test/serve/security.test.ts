@@ -22,7 +22,10 @@ let token: string;
 
 beforeAll(async () => {
   mkdirSync(path.join(renderer, 'assets'), { recursive: true });
-  writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>workbench</title><div id="app">WORKBENCH</div>');
+  writeFileSync(
+    path.join(renderer, 'index.html'),
+    '<!doctype html><title>workbench</title><div id="app">WORKBENCH</div>',
+  );
   writeFileSync(path.join(renderer, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(tmp, 'secret.txt'), 'SECRET');
   s = await startServe(['--projects', path.join(tmp, 'projects'), '--renderer', renderer]);
@@ -36,7 +39,13 @@ afterAll(async () => {
 });
 
 const good = () => ({ Host: `127.0.0.1:${port}`, Cookie: `distillery-token-${port}=${token}` });
-const post = (headers: Record<string, string>, call = 'projects.list') => request(port, { method: 'POST', path: `/api/${call}`, headers: { 'Content-Type': 'application/json', ...headers }, body: '[]' });
+const post = (headers: Record<string, string>, call = 'projects.list') =>
+  request(port, {
+    method: 'POST',
+    path: `/api/${call}`,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: '[]',
+  });
 
 /** Upgrade to the event socket; resolves 'open' or the HTTP status it was refused with. */
 function upgrade(headers: Record<string, string>, query = ''): Promise<number | 'open'> {
@@ -81,7 +90,16 @@ describe('distillery serve: security', () => {
   });
 
   it('403 for a Host outside 127.0.0.1 / localhost / [::1] with this port, token or not', async () => {
-    for (const host of ['evil.com', `evil.com:${port}`, `localhost.evil.com:${port}`, `127.0.0.1.nip.io:${port}`, `127.0.0.1:${port + 1}`, 'localhost', `user@127.0.0.1:${port}`, `127.0.0.1:${port}/x`]) {
+    for (const host of [
+      'evil.com',
+      `evil.com:${port}`,
+      `localhost.evil.com:${port}`,
+      `127.0.0.1.nip.io:${port}`,
+      `127.0.0.1:${port + 1}`,
+      'localhost',
+      `user@127.0.0.1:${port}`,
+      `127.0.0.1:${port}/x`,
+    ]) {
       const r = await request(port, { path: `/?token=${token}`, headers: { Host: host } });
       expect(r.status, host).toBe(403);
       expect((await post({ ...good(), Host: host })).status, host).toBe(403);
@@ -108,7 +126,14 @@ describe('distillery serve: security', () => {
       expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { message: 'cross-origin request refused' } });
     }
     expect((await post({ ...good(), 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'cors' })).status).toBe(403);
-    expect((await request(port, { path: '/api/download/x/y.zip', headers: { ...good(), 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors' } })).status).toBe(403);
+    expect(
+      (
+        await request(port, {
+          path: '/api/download/x/y.zip',
+          headers: { ...good(), 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await post({ ...good(), 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' })).status).toBe(200);
     for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]) {
       expect((await post({ ...good(), Origin: origin })).status, origin).toBe(200);
@@ -121,12 +146,14 @@ describe('distillery serve: security', () => {
     expect(await upgrade({ ...good(), Origin: `http://127.0.0.1:${port + 1}` })).toBe(403);
     expect(await upgrade({ ...good(), Host: `evil.com:${port}`, Origin: `http://evil.com:${port}` })).toBe(403);
     expect(await upgrade({ Origin: `http://127.0.0.1:${port}` })).toBe(401);
-    expect(await upgrade({ Origin: `http://127.0.0.1:${port}`, Cookie: `distillery-token-${port}=${'0'.repeat(64)}` })).toBe(401);
+    expect(
+      await upgrade({ Origin: `http://127.0.0.1:${port}`, Cookie: `distillery-token-${port}=${'0'.repeat(64)}` }),
+    ).toBe(401);
     expect(await upgrade({ ...good(), Origin: `http://127.0.0.1:${port}` })).toBe('open');
     expect(await upgrade({ Origin: `http://127.0.0.1:${port}` }, `?token=${token}`)).toBe('open');
   });
 
-  it('401 without the token, with a wrong one, or with another port\'s cookie', async () => {
+  it("401 without the token, with a wrong one, or with another port's cookie", async () => {
     const page = await request(port, { headers: { Host: `127.0.0.1:${port}` } });
     expect(page.status).toBe(401);
     expect(page.body).toMatch(/token/);
@@ -166,11 +193,22 @@ describe('distillery serve: security', () => {
   });
 
   it('keeps static files and downloads inside their folders', async () => {
-    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/assets/../../secret.txt']) {
+    for (const p of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets/../../secret.txt',
+    ]) {
       const r = await request(port, { path: p, headers: good() });
       expect(r.body, p).not.toContain('SECRET');
     }
-    for (const p of ['/api/download/..%2F..%2Fsecret.txt/x', '/api/download/x/..%2Fproject.json', '/api/download/x/.hidden', '/api/download/a/b/c']) {
+    for (const p of [
+      '/api/download/..%2F..%2Fsecret.txt/x',
+      '/api/download/x/..%2Fproject.json',
+      '/api/download/x/.hidden',
+      '/api/download/a/b/c',
+    ]) {
       const r = await request(port, { path: p, headers: good() });
       expect([400, 404], p).toContain(r.status);
     }
@@ -184,9 +222,19 @@ describe('distillery serve: security', () => {
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'CONFIG' } });
     expect(JSON.parse(bad.body).error.stack).toBeUndefined();
-    const form = await request(port, { method: 'POST', path: '/api/projects.list', headers: { ...good(), 'Content-Type': 'text/plain' }, body: '[]' });
+    const form = await request(port, {
+      method: 'POST',
+      path: '/api/projects.list',
+      headers: { ...good(), 'Content-Type': 'text/plain' },
+      body: '[]',
+    });
     expect(form.status).toBe(415);
-    const notJson = await request(port, { method: 'POST', path: '/api/projects.list', headers: { ...good(), 'Content-Type': 'application/json' }, body: '[' });
+    const notJson = await request(port, {
+      method: 'POST',
+      path: '/api/projects.list',
+      headers: { ...good(), 'Content-Type': 'application/json' },
+      body: '[',
+    });
     expect(notJson.status).toBe(400);
   });
 

@@ -26,10 +26,25 @@ let project: ProjectMeta;
 beforeAll(async () => {
   // No call here needs the worker, so none is started.
   backend = createBackend({ root, mode: 'serve' });
-  server = await startServer({ backend, rendererDir: path.join(tmp, 'no-ui'), port: 0, team: await TeamStore.open(path.join(root, TEAM_FILE)), owner: 'olga' });
+  server = await startServer({
+    backend,
+    rendererDir: path.join(tmp, 'no-ui'),
+    port: 0,
+    team: await TeamStore.open(path.join(root, TEAM_FILE)),
+    owner: 'olga',
+  });
   port = server.port;
   owner = new URL(server.url).searchParams.get('token')!;
-  project = await ok<ProjectMeta>(port, owner, 'projects.create', [{ name: 'T', task: 'binary', labels: [{ name: 'pos', color: '#000', hotkey: '1' }, { name: 'neg', color: '#111', hotkey: '2' }] }]);
+  project = await ok<ProjectMeta>(port, owner, 'projects.create', [
+    {
+      name: 'T',
+      task: 'binary',
+      labels: [
+        { name: 'pos', color: '#000', hotkey: '1' },
+        { name: 'neg', color: '#111', hotkey: '2' },
+      ],
+    },
+  ]);
 });
 
 afterAll(async () => {
@@ -38,12 +53,21 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const ev = (docId: string, who: string, action: LabelEvent['action'] = 'label'): LabelEvent => ({ docId, labels: ['pos'], source: 'human', who, at: new Date().toISOString(), action });
+const ev = (docId: string, who: string, action: LabelEvent['action'] = 'label'): LabelEvent => ({
+  docId,
+  labels: ['pos'],
+  source: 'human',
+  who,
+  at: new Date().toISOString(),
+  action,
+});
 
 /** Upgrade to the event socket with a token; 'open' (and the socket) or the refusal's HTTP status. */
 function socket(token: string): Promise<{ status: 'open'; ws: WebSocket } | { status: number }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`, { headers: { Authorization: `token ${token}`, Origin: `http://127.0.0.1:${port}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`, {
+      headers: { Authorization: `token ${token}`, Origin: `http://127.0.0.1:${port}` },
+    });
     ws.once('open', () => resolve({ status: 'open', ws }));
     ws.once('unexpected-response', (_req, res) => {
       resolve({ status: res.statusCode ?? 0 });
@@ -64,7 +88,10 @@ describe('serve: members, roles and revocation', () => {
     const file = readFileSync(path.join(root, TEAM_FILE), 'utf8');
     expect(file).not.toContain(inv.token);
     expect(file).not.toContain(owner);
-    expect(JSON.parse(file).members.map((m: { name: string; role: string }) => [m.name, m.role])).toEqual([['olga', 'owner'], ['ann', 'annotator']]);
+    expect(JSON.parse(file).members.map((m: { name: string; role: string }) => [m.name, m.role])).toEqual([
+      ['olga', 'owner'],
+      ['ann', 'annotator'],
+    ]);
     const members = await ok<MemberInfo[]>(port, owner, 'team.list', []);
     expect(members.map((m) => m.name)).toEqual(['olga', 'ann']);
     expect(JSON.stringify(members)).not.toMatch(/token/i);
@@ -89,7 +116,16 @@ describe('serve: members, roles and revocation', () => {
       expect(r.error!.message).toBe(`${call} needs the owner role (amy is an annotator)`);
     }
     // A training job is the owner's; the live loop's quick retrain is anyone's (it runs while labeling).
-    const train = await api(port, ann, 'jobs.start', [{ kind: 'train-student', projectId: project.id, task: 'binary', labels: ['pos', 'neg'], docs: { labeled: [] }, options: {} }]);
+    const train = await api(port, ann, 'jobs.start', [
+      {
+        kind: 'train-student',
+        projectId: project.id,
+        task: 'binary',
+        labels: ['pos', 'neg'],
+        docs: { labeled: [] },
+        options: {},
+      },
+    ]);
     expect(train.status).toBe(403);
     expect(train.error!.message).toMatch(/^jobs\.start \(a 'train-student' job\) needs the owner role/);
     // A reviewer's final label is not an annotator's to make.
@@ -125,7 +161,9 @@ describe('serve: members, roles and revocation', () => {
     // Page loads too: the invite link no longer opens the workbench.
     expect((await request(port, { path: `/?token=${tok}`, headers: { Host: `127.0.0.1:${port}` } })).status).toBe(401);
     expect(await socket(tok)).toEqual({ status: 401 });
-    expect((await ok<MemberInfo[]>(port, owner, 'team.list', [])).find((m) => m.name === 'carl')?.revokedAt).toBeTruthy();
+    expect(
+      (await ok<MemberInfo[]>(port, owner, 'team.list', [])).find((m) => m.name === 'carl')?.revokedAt,
+    ).toBeTruthy();
     // The owner cannot lock themselves out.
     const self = await api(port, owner, 'team.revoke', ['olga']);
     expect(self.status).toBe(400);
@@ -143,12 +181,27 @@ describe('serve: members, roles and revocation', () => {
 
 describe('serve: --allow-origin', () => {
   it('adds host names and origins to the Host/Origin allowlist; others are still refused', async () => {
-    const s = await startServer({ backend, rendererDir: path.join(tmp, 'no-ui'), port: 0, allowOrigins: ['labels.example.org', 'https://proxy.example.org:8443'] });
+    const s = await startServer({
+      backend,
+      rendererDir: path.join(tmp, 'no-ui'),
+      port: 0,
+      allowOrigins: ['labels.example.org', 'https://proxy.example.org:8443'],
+    });
     try {
       const tok = new URL(s.url).searchParams.get('token')!;
-      const call = (headers: Record<string, string>) => request(s.port, { method: 'POST', path: '/api/team.me', headers: { 'Content-Type': 'application/json', Authorization: `token ${tok}`, ...headers }, body: '[]' });
-      expect((await call({ Host: `labels.example.org:${s.port}`, Origin: `http://labels.example.org:${s.port}` })).status).toBe(200);
-      expect((await call({ Host: 'proxy.example.org:8443', Origin: 'https://proxy.example.org:8443' })).status).toBe(200);
+      const call = (headers: Record<string, string>) =>
+        request(s.port, {
+          method: 'POST',
+          path: '/api/team.me',
+          headers: { 'Content-Type': 'application/json', Authorization: `token ${tok}`, ...headers },
+          body: '[]',
+        });
+      expect(
+        (await call({ Host: `labels.example.org:${s.port}`, Origin: `http://labels.example.org:${s.port}` })).status,
+      ).toBe(200);
+      expect((await call({ Host: 'proxy.example.org:8443', Origin: 'https://proxy.example.org:8443' })).status).toBe(
+        200,
+      );
       expect((await call({ Host: `127.0.0.1:${s.port}`, Origin: 'https://proxy.example.org:8443' })).status).toBe(200);
       expect((await call({ Host: `evil.example.org:${s.port}` })).status).toBe(403);
       expect((await call({ Host: `127.0.0.1:${s.port}`, Origin: 'https://proxy.example.org' })).status).toBe(403);
@@ -159,6 +212,8 @@ describe('serve: --allow-origin', () => {
   });
 
   it('a malformed entry is a clear error naming the flag', async () => {
-    await expect(startServer({ backend, rendererDir: tmp, port: 0, allowOrigins: ['https://x.org/path'] })).rejects.toThrow(/--allow-origin: "https:\/\/x.org\/path" is neither a host name/);
+    await expect(
+      startServer({ backend, rendererDir: tmp, port: 0, allowOrigins: ['https://x.org/path'] }),
+    ).rejects.toThrow(/--allow-origin: "https:\/\/x.org\/path" is neither a host name/);
   });
 });

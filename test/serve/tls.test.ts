@@ -14,7 +14,8 @@ import { createBackend, type Backend } from '../../src/host/api-backend';
 import { startServer, type RunningServer } from '../../src/host/serve/server';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-if (!hasOpenssl) console.log('tls.test.ts skipped: no `openssl` command to make a self-signed certificate (apt-get install openssl)');
+if (!hasOpenssl)
+  console.log('tls.test.ts skipped: no `openssl` command to make a self-signed certificate (apt-get install openssl)');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-tls-'));
 let backend: Backend;
@@ -25,10 +26,38 @@ let token: string;
 beforeAll(async () => {
   if (!hasOpenssl) return;
   const [certFile, keyFile] = [path.join(tmp, 'cert.pem'), path.join(tmp, 'key.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(certFile);
   backend = createBackend({ root: path.join(tmp, 'projects'), mode: 'serve' });
-  server = await startServer({ backend, rendererDir: path.join(tmp, 'no-ui'), port: 0, owner: 'olga', tls: { cert, key: readFileSync(keyFile) } });
+  server = await startServer({
+    backend,
+    rendererDir: path.join(tmp, 'no-ui'),
+    port: 0,
+    owner: 'olga',
+    tls: { cert, key: readFileSync(keyFile) },
+  });
   token = new URL(server.url).searchParams.get('token')!;
 });
 
@@ -41,7 +70,15 @@ afterAll(async () => {
 function post(call: string, origin: string): Promise<{ status: number; body: string; cookie?: string[] }> {
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', port: server.port, method: 'POST', path: `/api/${call}`, ca: cert, agent: false, headers: { 'Content-Type': 'application/json', Authorization: `token ${token}`, Origin: origin } },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'POST',
+        path: `/api/${call}`,
+        ca: cert,
+        agent: false,
+        headers: { 'Content-Type': 'application/json', Authorization: `token ${token}`, Origin: origin },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (d: string) => (body += d));
@@ -63,7 +100,10 @@ describe.skipIf(!hasOpenssl)('serve over TLS', () => {
   });
 
   it('the event socket over WSS says hello', async () => {
-    const ws = new WebSocket(`wss://127.0.0.1:${server.port}/api/events`, { ca: cert, headers: { Authorization: `token ${token}`, Origin: `https://127.0.0.1:${server.port}` } });
+    const ws = new WebSocket(`wss://127.0.0.1:${server.port}/api/events`, {
+      ca: cert,
+      headers: { Authorization: `token ${token}`, Origin: `https://127.0.0.1:${server.port}` },
+    });
     const hello = await new Promise<{ type: string; mode: string }>((resolve, reject) => {
       ws.once('message', (d) => resolve(JSON.parse(String(d))));
       ws.once('error', reject);

@@ -48,12 +48,29 @@ const alive = (pid: number) => {
 describe('worker crash', () => {
   it('fails the running job with a reason, restarts the worker, a retry succeeds, labels untouched', async () => {
     const project = await ok<ProjectMeta>(port, token, 'projects.create', [
-      { name: 'Crash', task: 'binary', labels: [{ name: '0', color: '#c00', hotkey: '1' }, { name: '1', color: '#0c0', hotkey: '2' }] },
+      {
+        name: 'Crash',
+        task: 'binary',
+        labels: [
+          { name: '0', color: '#c00', hotkey: '1' },
+          { name: '1', color: '#0c0', hotkey: '2' },
+        ],
+      },
     ]);
-    const docs = uniqueDocs(generateCorpus(320, 5, 'binary')).slice(0, 300).map((d, i) => ({ id: `d${i}`, text: d.text, labels: d.labels }));
+    const docs = uniqueDocs(generateCorpus(320, 5, 'binary'))
+      .slice(0, 300)
+      .map((d, i) => ({ id: `d${i}`, text: d.text, labels: d.labels }));
     // The labels, as the UI journals them while annotating.
-    const labelEvents: LabelEvent[] = docs.map((d, i) => ({ docId: d.id, labels: d.labels, source: 'human', who: 'annotator', at: new Date(1_700_000_000_000 + i * 1000).toISOString(), action: 'label' }));
-    for (let i = 0; i < labelEvents.length; i += 100) await ok(port, token, 'journal.append', [project.id, labelEvents.slice(i, i + 100)]);
+    const labelEvents: LabelEvent[] = docs.map((d, i) => ({
+      docId: d.id,
+      labels: d.labels,
+      source: 'human',
+      who: 'annotator',
+      at: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+      action: 'label',
+    }));
+    for (let i = 0; i < labelEvents.length; i += 100)
+      await ok(port, token, 'journal.append', [project.id, labelEvents.slice(i, i + 100)]);
     const journalFile = path.join(project.folder, 'journal.jsonl');
     const sentinelFile = path.join(project.folder, 'labels.sentinel.json');
     const before = { journal: sha(journalFile), sentinel: sha(sentinelFile) };
@@ -67,23 +84,44 @@ describe('worker crash', () => {
         task: 'binary',
         labels: ['0', '1'],
         docs: { labeled: docs },
-        options: { model: 'bilstm', hidden: 8, layers: 1, embedDim: 8, epochs: 6, patience: 0, maxVocab: 300, charts: false },
+        options: {
+          model: 'bilstm',
+          hidden: 8,
+          layers: 1,
+          embedDim: 8,
+          epochs: 6,
+          patience: 0,
+          maxVocab: 300,
+          charts: false,
+        },
       };
       const first = await ok<{ id: string }>(port, token, 'jobs.start', [request]);
-      await ev.waitFor((s) => s.id === first.id && s.state === 'running' && /^epoch 1\//.test(s.progress?.phase ?? ''), 90_000);
+      await ev.waitFor(
+        (s) => s.id === first.id && s.state === 'running' && /^epoch 1\//.test(s.progress?.phase ?? ''),
+        90_000,
+      );
       const pid = backend.router.workerPid!;
       expect(alive(pid)).toBe(true);
       process.kill(pid, 'SIGKILL');
 
-      const failed = await ev.waitFor((s) => s.id === first.id && ['done', 'failed', 'cancelled'].includes(s.state), 30_000);
+      const failed = await ev.waitFor(
+        (s) => s.id === first.id && ['done', 'failed', 'cancelled'].includes(s.state),
+        30_000,
+      );
       expect(failed.state).toBe('failed');
       expect(failed.error).toMatchObject({ code: 'WORKER_CRASH' });
       expect(failed.error!.message).toMatch(/worker process was killed \(SIGKILL\)/);
       expect(failed.error!.message).toMatch(/no label was lost/);
-      expect(await ok<JobStatus>(port, token, 'jobs.status', [first.id])).toMatchObject({ state: 'failed', error: { code: 'WORKER_CRASH' } });
+      expect(await ok<JobStatus>(port, token, 'jobs.status', [first.id])).toMatchObject({
+        state: 'failed',
+        error: { code: 'WORKER_CRASH' },
+      });
 
       // The router started a new worker.
-      const newPid = await Promise.race([backend.router.whenReady(), new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no new worker within 60 s')), 60_000))]);
+      const newPid = await Promise.race([
+        backend.router.whenReady(),
+        new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no new worker within 60 s')), 60_000)),
+      ]);
       expect(newPid).not.toBe(pid);
       expect(alive(newPid)).toBe(true);
       expect(backend.router.restartCount).toBe(1);
@@ -91,7 +129,10 @@ describe('worker crash', () => {
 
       // The same job again, on the new worker.
       const retry = await ok<{ id: string }>(port, token, 'jobs.start', [request]);
-      const done = await ev.waitFor((s) => s.id === retry.id && ['done', 'failed', 'cancelled'].includes(s.state), 120_000);
+      const done = await ev.waitFor(
+        (s) => s.id === retry.id && ['done', 'failed', 'cancelled'].includes(s.state),
+        120_000,
+      );
       expect(done.error).toBeUndefined();
       expect(done.state).toBe('done');
       expect(done.result?.metrics).toBeDefined();

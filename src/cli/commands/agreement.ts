@@ -6,13 +6,15 @@ import { textTable } from '../text-table';
 
 export function agreementCommand(): Command {
   return new Command('agreement')
-    .description("Inter-annotator agreement: Krippendorff's α, Fleiss' κ, Cohen's κ (two annotators), per annotator pair, per label and per annotator.")
+    .description(
+      "Inter-annotator agreement: Krippendorff's α, Fleiss' κ, Cohen's κ (two annotators), per annotator pair, per label and per annotator.",
+    )
     .addHelpText(
       'after',
       '\nInput: CSV, TSV or JSONL with one row per annotator label: columns id (the item), annotator, label; multi-label cells as a|b or ["a","b"].\n' +
-        'Items rated by one annotator only are counted but left out of every statistic. Fleiss\' κ needs the same number of ratings on every item: where\n' +
+        "Items rated by one annotator only are counted but left out of every statistic. Fleiss' κ needs the same number of ratings on every item: where\n" +
         "items have different numbers it is null (fleiss_kappa_note says why) and Krippendorff's α, which allows any number, is the one to read.\n" +
-        "Multi-label: α uses the MASI distance between label sets (--set-distance jaccard for Jaccard); the κs count exact set matches;\n" +
+        'Multi-label: α uses the MASI distance between label sets (--set-distance jaccard for Jaccard); the κs count exact set matches;\n' +
         'the per-label table gives one-vs-rest agreement on each label.',
     )
     .requiredOption('--data <file>', 'annotations: CSV, TSV or JSONL')
@@ -20,13 +22,26 @@ export function agreementCommand(): Command {
     .option('--annotator-col <name>', 'annotator column (default: annotator, rater, coder, user, …)')
     .option('--label-col <name>', 'label column (default: label, labels, category, …)')
     .option('--encoding <name>', 'input encoding, e.g. utf-8, gb18030 (default: detected)')
-    .addOption(new Option('--set-distance <name>', "multi-label: distance between label sets for Krippendorff's α").choices(['masi', 'jaccard']).default('masi'))
+    .addOption(
+      new Option('--set-distance <name>', "multi-label: distance between label sets for Krippendorff's α")
+        .choices(['masi', 'jaccard'])
+        .default('masi'),
+    )
     .option('--json', 'print one JSON object instead of the tables')
     .action(async (o) => {
-      const file = await readRatings(o.data, { idCol: o.idCol, annotatorCol: o.annotatorCol, labelCol: o.labelCol, encoding: o.encoding });
+      const file = await readRatings(o.data, {
+        idCol: o.idCol,
+        annotatorCol: o.annotatorCol,
+        labelCol: o.labelCol,
+        encoding: o.encoding,
+      });
       let report: AgreementReport;
       try {
-        report = agreementReport(file.ratings, { multiLabel: file.multiLabel, labels: file.labels, setDistance: o.setDistance });
+        report = agreementReport(file.ratings, {
+          multiLabel: file.multiLabel,
+          labels: file.labels,
+          setDistance: o.setDistance,
+        });
       } catch (e) {
         // The reader already refuses repeated (item, annotator) rows with their lines; anything else is a bug.
         throw new DistilleryError('INTERNAL', `${o.data}: ${(e as Error).message}`, { file: o.data });
@@ -57,13 +72,27 @@ export function renderAgreement(r: AgreementReport): string {
     'Per label (one-vs-rest)',
     ...textTable(
       ['Label', 'Items', 'With label', "Krippendorff's α", "Fleiss' κ", ...(r.n_annotators === 2 ? ["Cohen's κ"] : [])],
-      r.labels.map((l) => [l.label, String(l.n_items), String(l.n_positive), f3(l.krippendorff_alpha), f3(l.fleiss_kappa), ...(r.n_annotators === 2 ? [f3(l.cohen_kappa)] : [])]),
+      r.labels.map((l) => [
+        l.label,
+        String(l.n_items),
+        String(l.n_positive),
+        f3(l.krippendorff_alpha),
+        f3(l.fleiss_kappa),
+        ...(r.n_annotators === 2 ? [f3(l.cohen_kappa)] : []),
+      ]),
     ),
     '',
     'Per annotator (against the others, pairs pooled)',
     ...textTable(
       ['Annotator', 'Ratings', 'Shared items', 'Pairs', 'Agreement', "Cohen's κ"],
-      r.annotators.map((a) => [a.annotator, String(a.n_ratings), String(a.n_items), String(a.n_pairs), pct(a.agreement), f3(a.cohen_kappa)]),
+      r.annotators.map((a) => [
+        a.annotator,
+        String(a.n_ratings),
+        String(a.n_items),
+        String(a.n_pairs),
+        pct(a.agreement),
+        f3(a.cohen_kappa),
+      ]),
     ),
     '',
   ];

@@ -10,7 +10,9 @@ import { textTable } from '../text-table';
 export function auditCommand(): Command {
   return addDataOptions(
     new Command('audit')
-      .description('Label-noise audit: out-of-fold naive Bayes probabilities → confident learning; prints the documents whose label looks wrong, most suspect first.')
+      .description(
+        'Label-noise audit: out-of-fold naive Bayes probabilities → confident learning; prints the documents whose label looks wrong, most suspect first.',
+      )
       .addHelpText(
         'after',
         '\nEach labeled document is scored by a naive Bayes model (character 1–2-grams) trained on the other folds; one temperature calibrates\n' +
@@ -20,12 +22,26 @@ export function auditCommand(): Command {
       .requiredOption('--data <file>', 'labeled corpus: CSV, TSV, JSONL')
       .option('--folds <k>', 'K of the K-fold out-of-fold predictions', positiveInt('--folds'), AUDIT_DEFAULTS.folds)
       .option('--seed <n>', 'seed of the fold assignment', int('--seed'), AUDIT_DEFAULTS.seed)
-      .addOption(new Option('--rank-by <score>', 'label quality score').choices(['self_confidence', 'normalized_margin']).default(AUDIT_DEFAULTS.rankBy))
-      .addOption(new Option('--filter <method>', "which documents are issues (cleanlab's filter_by)").choices(['confident_learning', 'prune_by_noise_rate']).default(AUDIT_DEFAULTS.filter))
+      .addOption(
+        new Option('--rank-by <score>', 'label quality score')
+          .choices(['self_confidence', 'normalized_margin'])
+          .default(AUDIT_DEFAULTS.rankBy),
+      )
+      .addOption(
+        new Option('--filter <method>', "which documents are issues (cleanlab's filter_by)")
+          .choices(['confident_learning', 'prune_by_noise_rate'])
+          .default(AUDIT_DEFAULTS.filter),
+      )
       .option('--top <n>', 'print only the n most suspect documents (default: all)', positiveInt('--top'))
       .option('--json', 'print one JSON object {"suspects": [{"id", "label", "suggested", "score"}], …}'),
   ).action(async (o) => {
-    const corpus = await readWithIds(o.data, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding, requireLabels: true });
+    const corpus = await readWithIds(o.data, {
+      textCol: o.textCol,
+      labelCol: o.labelCol,
+      idCol: o.idCol,
+      encoding: o.encoding,
+      requireLabels: true,
+    });
     const start = Date.now();
     const progress = stderrProgress('audit: ');
     const result = auditLabels(corpus.docs, {
@@ -35,13 +51,16 @@ export function auditCommand(): Command {
       seed: o.seed,
       rankBy: o.rankBy,
       filter: o.filter,
-      onProgress: (done, total) => progress({ phase: 'fold', done, total, etaSeconds: etaSeconds(start, Date.now(), done, total) }),
+      onProgress: (done, total) =>
+        progress({ phase: 'fold', done, total, etaSeconds: etaSeconds(start, Date.now(), done, total) }),
     });
     progress.done();
     const shown = o.top ? { ...result, suspects: result.suspects.slice(0, o.top) } : result;
     if (o.json) process.stdout.write(JSON.stringify(shown) + '\n');
     else process.stdout.write(renderAudit(shown, result.suspects.length, corpus.docs.length));
-    info(`audit: ${result.suspects.length} of ${result.n} labeled documents flagged (${o.filter}, ${result.folds}-fold, out-of-fold accuracy ${result.oof_accuracy.toFixed(3)}, temperature ${result.temperature.toFixed(2)})`);
+    info(
+      `audit: ${result.suspects.length} of ${result.n} labeled documents flagged (${o.filter}, ${result.folds}-fold, out-of-fold accuracy ${result.oof_accuracy.toFixed(3)}, temperature ${result.temperature.toFixed(2)})`,
+    );
   });
 }
 
@@ -52,7 +71,8 @@ async function readWithIds(file: string, o: ReadCorpusOptions) {
     return await readCorpus(file, { ...o, idCol: 'id' });
   } catch (e) {
     const available = e instanceof InputError && e.code === 'INPUT_COLUMN' ? e.details.available : undefined;
-    if (Array.isArray(available) && !available.some((c) => String(c).trim().toLowerCase() === 'id')) return readCorpus(file, o);
+    if (Array.isArray(available) && !available.some((c) => String(c).trim().toLowerCase() === 'id'))
+      return readCorpus(file, o);
     throw e;
   }
 }
@@ -61,7 +81,18 @@ const cell = (l: string | string[]) => (Array.isArray(l) ? l.join('|') || '(none
 
 /** The suspects as a table, for a terminal. */
 export function renderAudit(r: AuditResult, suspects: number, documents: number): string {
-  const rows = r.suspects.map((s, i) => [String(i + 1), s.id, cell(s.label), cell(s.suggested), s.score < 1e-4 ? s.score.toExponential(2) : s.score.toFixed(4)]);
+  const rows = r.suspects.map((s, i) => [
+    String(i + 1),
+    s.id,
+    cell(s.label),
+    cell(s.suggested),
+    s.score < 1e-4 ? s.score.toExponential(2) : s.score.toFixed(4),
+  ]);
   const shown = r.suspects.length < suspects ? ` (the first ${r.suspects.length} shown)` : '';
-  return [...textTable(['#', 'id', 'label', 'suggested', `score (${r.rank_by})`], rows), '', `${suspects} suspect(s)${shown} among ${r.n} labeled of ${documents} documents.`, ''].join('\n');
+  return [
+    ...textTable(['#', 'id', 'label', 'suggested', `score (${r.rank_by})`], rows),
+    '',
+    `${suspects} suspect(s)${shown} among ${r.n} labeled of ${documents} documents.`,
+    '',
+  ].join('\n');
 }

@@ -13,8 +13,16 @@ export function benchCommand(): Command {
     .option('--seconds <s>', 'time per measurement', num('--seconds'), 8)
     .option('--no-pytorch', 'skip the PyTorch reference')
     .option('--no-teacher', 'skip the teacher measurements (BERT-base-shaped inference, small-teacher training)')
-    .option('--predict-sizes <list>', `documents per student \`predict\` run for docs/s and peak RSS, e.g. 10000,100000,1000000; 0 = none (default ${PREDICT_SCALE_DEFAULTS.studentSizes.join(',')})`, numList('--predict-sizes'))
-    .option('--teacher-predict-sizes <list>', `documents per \`teacher predict\` run (tiny random BERT); 0 = none (default ${PREDICT_SCALE_DEFAULTS.teacherSizes.join(',')})`, numList('--teacher-predict-sizes'))
+    .option(
+      '--predict-sizes <list>',
+      `documents per student \`predict\` run for docs/s and peak RSS, e.g. 10000,100000,1000000; 0 = none (default ${PREDICT_SCALE_DEFAULTS.studentSizes.join(',')})`,
+      numList('--predict-sizes'),
+    )
+    .option(
+      '--teacher-predict-sizes <list>',
+      `documents per \`teacher predict\` run (tiny random BERT); 0 = none (default ${PREDICT_SCALE_DEFAULTS.teacherSizes.join(',')})`,
+      numList('--teacher-predict-sizes'),
+    )
     .option('--predict-arch <arch>', 'student of the predict runs: bilstm | textcnn (bench config size)', 'bilstm')
     .option('--predict-only', 'only the predict runs (no training or throughput measurements)')
     .action(async (o) => {
@@ -33,14 +41,21 @@ export function benchCommand(): Command {
       };
       const r = o.predictOnly
         ? await scale.measure()
-        : await runBench({ seconds: o.seconds, pytorch: o.pytorch, extras: [...(o.teacher ? teacherBenchExtras : []), scale], onStep });
+        : await runBench({
+            seconds: o.seconds,
+            pytorch: o.pytorch,
+            extras: [...(o.teacher ? teacherBenchExtras : []), scale],
+            onStep,
+          });
       if (o.json) {
         process.stdout.write(JSON.stringify(r) + '\n');
         return;
       }
       for (const [k, v] of Object.entries(r)) {
         if (typeof v === 'object') continue;
-        process.stdout.write(`${k.padEnd(40)} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : v}\n`);
+        process.stdout.write(
+          `${k.padEnd(40)} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : v}\n`,
+        );
       }
     });
 }

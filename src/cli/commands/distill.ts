@@ -4,10 +4,22 @@ import { runAlphaSweep } from '../../worker/jobs/alpha-sweep';
 import { DistilleryError } from '../../shared/errors';
 import { runRepeated } from '../../worker/jobs/repeated-runs';
 import { checkSelfTrainOptions, runSelfTraining, type SelfTrainResult } from '../../worker/jobs/self-train';
-import { describeTeacherOutputs, readTeacherOutputsMeta, teacherOutputsNameLabels } from '../../worker/jobs/teacher-outputs';
+import {
+  describeTeacherOutputs,
+  readTeacherOutputsMeta,
+  teacherOutputsNameLabels,
+} from '../../worker/jobs/teacher-outputs';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
-import { addTrainOptions, applyStudentDefaults, int, presetOption, sourceAlphaOptions, tableOption, trainJobOptions } from '../options';
+import {
+  addTrainOptions,
+  applyStudentDefaults,
+  int,
+  presetOption,
+  sourceAlphaOptions,
+  tableOption,
+  trainJobOptions,
+} from '../options';
 import { info, stderrProgress } from '../progress';
 import { printTrainSummary } from './train-summary';
 
@@ -32,9 +44,12 @@ Teacher outputs: JSONL, one line per data row: {"id": …, "logits": [...]} or {
 export function distillCommand(): Command {
   return addTrainOptions(
     new Command('distill')
-      .description('Train a student on a teacher\'s soft labels plus the human labels (knowledge distillation).')
+      .description("Train a student on a teacher's soft labels plus the human labels (knowledge distillation).")
       .requiredOption('--data <file>', 'corpus: labeled rows, and unlabeled rows for --use-unlabeled')
-      .option('--teacher-outputs <file>', 'teacher logits or probabilities per data row (JSONL); optional with --self-train (round 0\'s student is then the first teacher)')
+      .option(
+        '--teacher-outputs <file>',
+        "teacher logits or probabilities per data row (JSONL); optional with --self-train (round 0's student is then the first teacher)",
+      )
       .option('--out <dir>', 'model folder (or sweep folder with --alpha-sweep)', 'runs/distilled')
       .addOption(tableOption(DISTILL_OPTIONS, 'alpha'))
       .addOption(tableOption(DISTILL_OPTIONS, 'sourceAlpha'))
@@ -51,12 +66,21 @@ export function distillCommand(): Command {
       .addHelpText('after', LOSS_HELP),
   ).action(async (o, cmd: Command) => {
     if (o.selfTrain > 0) return selfTrain(o, cmd);
-    if (!o.teacherOutputs) throw new DistilleryError('CONFIG', "required option '--teacher-outputs <file>' not specified (it is optional with --self-train only)", { field: 'teacherOutputs' });
+    if (!o.teacherOutputs)
+      throw new DistilleryError(
+        'CONFIG',
+        "required option '--teacher-outputs <file>' not specified (it is optional with --self-train only)",
+        { field: 'teacherOutputs' },
+      );
     const meta = await readTeacherOutputsMeta(o.teacherOutputs);
     const teacherName = (o.teacherName as string | undefined) ?? (meta ? describeTeacherOutputs(meta) : undefined);
-    info(`teacher: ${teacherName ?? `not named (soft labels from ${o.teacherOutputs}; --teacher-name names it in the model card)`}`);
+    info(
+      `teacher: ${teacherName ?? `not named (soft labels from ${o.teacherOutputs}; --teacher-name names it in the model card)`}`,
+    );
     if (!(await teacherOutputsNameLabels(o.teacherOutputs))) {
-      info(`warning: ${o.teacherOutputs} names no labels (no "labels" in its .teacher.json, values not keyed by label): its columns are taken in the data's label order, unchecked`);
+      info(
+        `warning: ${o.teacherOutputs} names no labels (no "labels" in its .teacher.json, values not keyed by label): its columns are taken in the data's label order, unchecked`,
+      );
     }
     const opts = {
       ...trainJobOptions(o),
@@ -72,15 +96,32 @@ export function distillCommand(): Command {
       const defaults = applyStudentDefaults(opts, cmd, (await announceBackend(opts.backend)).name);
       if (defaults) info(defaults);
       if (o.alphaSweep) {
-        info(`distillery distill --alpha-sweep: ${o.alphas.length} α values × ${o.runs} seed(s) at ρ = ${opts.temperature}`);
+        info(
+          `distillery distill --alpha-sweep: ${o.alphas.length} α values × ${o.runs} seed(s) at ρ = ${opts.temperature}`,
+        );
         const sweep = await runAlphaSweep(opts, o.alphas, o.runs, o.out, (label) => stderrProgress(label), cancel);
-        process.stdout.write(JSON.stringify({ temperature: opts.temperature, rows: sweep.rows, best: sweep.best, files: sweep.files }) + '\n');
-        for (const r of sweep.rows) info(`α=${r.alpha.toFixed(2)}  accuracy ${(100 * r.mean).toFixed(2)} ± ${(100 * r.std).toFixed(2)}`);
+        process.stdout.write(
+          JSON.stringify({ temperature: opts.temperature, rows: sweep.rows, best: sweep.best, files: sweep.files }) +
+            '\n',
+        );
+        for (const r of sweep.rows)
+          info(`α=${r.alpha.toFixed(2)}  accuracy ${(100 * r.mean).toFixed(2)} ± ${(100 * r.std).toFixed(2)}`);
         return;
       }
-      info(`distillery distill: ${opts.model} on ${opts.data}, α=${opts.alpha} (distillation weight), ρ=${opts.temperature}`);
-      const rep = await runRepeated(opts, o.runs, (r) => stderrProgress(o.runs > 1 ? `[run ${r + 1}/${o.runs}] ` : ''), cancel);
-      printTrainSummary(rep, opts, { alpha: opts.alpha, temperature: opts.temperature, teacher_outputs: opts.teacherOutputs });
+      info(
+        `distillery distill: ${opts.model} on ${opts.data}, α=${opts.alpha} (distillation weight), ρ=${opts.temperature}`,
+      );
+      const rep = await runRepeated(
+        opts,
+        o.runs,
+        (r) => stderrProgress(o.runs > 1 ? `[run ${r + 1}/${o.runs}] ` : ''),
+        cancel,
+      );
+      printTrainSummary(rep, opts, {
+        alpha: opts.alpha,
+        temperature: opts.temperature,
+        teacher_outputs: opts.teacherOutputs,
+      });
     } finally {
       cancel.dispose();
     }
@@ -88,8 +129,14 @@ export function distillCommand(): Command {
 }
 
 /** `distill --self-train ROUNDS`: rounds of pseudo-labeling (src/worker/jobs/self-train.ts), one seed per --runs. */
-async function selfTrain(o: Record<string, unknown> & { selfTrain: number; confidence: number; unlabeledFrac: number; runs: number }, cmd: Command): Promise<void> {
-  if (o.alphaSweep) throw new DistilleryError('CONFIG', '--self-train and --alpha-sweep are separate experiments: give one', { field: 'selfTrain' });
+async function selfTrain(
+  o: Record<string, unknown> & { selfTrain: number; confidence: number; unlabeledFrac: number; runs: number },
+  cmd: Command,
+): Promise<void> {
+  if (o.alphaSweep)
+    throw new DistilleryError('CONFIG', '--self-train and --alpha-sweep are separate experiments: give one', {
+      field: 'selfTrain',
+    });
   const opts = {
     ...trainJobOptions(o),
     teacherOutputs: o.teacherOutputs as string | undefined,
@@ -105,12 +152,22 @@ async function selfTrain(o: Record<string, unknown> & { selfTrain: number; confi
   try {
     const defaults = applyStudentDefaults(opts, cmd, (await announceBackend(opts.backend)).name);
     if (defaults) info(defaults);
-    info(`distillery distill --self-train ${s.rounds}: ${opts.model} on ${opts.data}, confidence ≥ ${s.confidence}, first teacher: ${opts.teacherOutputs ?? 'the round-0 student'}`);
+    info(
+      `distillery distill --self-train ${s.rounds}: ${opts.model} on ${opts.data}, confidence ≥ ${s.confidence}, first teacher: ${opts.teacherOutputs ?? 'the round-0 student'}`,
+    );
     const results: SelfTrainResult[] = [];
     for (let r = 0; r < o.runs && !cancel.cancelled; r++) {
       const seed = opts.seed + r;
-      const res = await runSelfTraining({ ...opts, seed, splitSeed: opts.splitSeed ?? opts.seed, out: r === 0 ? (o.out as string) : undefined }, s, (round) => stderrProgress(`[seed ${seed} round ${round}] `), cancel);
-      for (const x of res.rounds) info(`seed ${seed} round ${x.round}: accuracy ${(100 * (x.metrics.accuracy ?? NaN)).toFixed(2)} %${x.pseudo ? `, ${x.pseudo.keptTotal} pseudo-labels, precision ${x.pseudo.precision === null ? '—' : (100 * x.pseudo.precision).toFixed(2) + ' %'}` : ''}`);
+      const res = await runSelfTraining(
+        { ...opts, seed, splitSeed: opts.splitSeed ?? opts.seed, out: r === 0 ? (o.out as string) : undefined },
+        s,
+        (round) => stderrProgress(`[seed ${seed} round ${round}] `),
+        cancel,
+      );
+      for (const x of res.rounds)
+        info(
+          `seed ${seed} round ${x.round}: accuracy ${(100 * (x.metrics.accuracy ?? NaN)).toFixed(2)} %${x.pseudo ? `, ${x.pseudo.keptTotal} pseudo-labels, precision ${x.pseudo.precision === null ? '—' : (100 * x.pseudo.precision).toFixed(2) + ' %'}` : ''}`,
+        );
       results.push(res);
     }
     process.stdout.write(JSON.stringify({ selfTraining: results }) + '\n');

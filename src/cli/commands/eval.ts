@@ -6,13 +6,24 @@ import { addDataOptions } from '../options';
 export function evalCommand(): Command {
   return addDataOptions(
     new Command('eval')
-      .description('Evaluate a model folder on labeled data (labels must be in the model\'s schema).')
-      .requiredOption('--model <dir>', 'model folder (repeat for an ensemble: probabilities are averaged)', (v: string, prev: string[] = []) => [...prev, v])
+      .description("Evaluate a model folder on labeled data (labels must be in the model's schema).")
+      .requiredOption(
+        '--model <dir>',
+        'model folder (repeat for an ensemble: probabilities are averaged)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
       .requiredOption('--data <file>', 'labeled corpus')
       .option('--json', 'print one JSON object (accuracy, macro_f1, micro_f1, weighted_f1, per_class, …)')
       .option('--engine <name>', 'onnx | tfjs | auto', 'auto'),
   ).action(async (o) => {
-    const r = await runEvalJob({ model: o.model, data: o.data, textCol: o.textCol, labelCol: o.labelCol, encoding: o.encoding, engine: o.engine });
+    const r = await runEvalJob({
+      model: o.model,
+      data: o.data,
+      textCol: o.textCol,
+      labelCol: o.labelCol,
+      encoding: o.encoding,
+      engine: o.engine,
+    });
     if (o.json) {
       process.stdout.write(JSON.stringify({ ...r.metrics, engine: r.engine, labels: r.schema.labels }) + '\n');
       return;

@@ -36,8 +36,16 @@ export function exportCommand(): Command {
       }
       // The tokenizer and labels travel with the model so that predict works on the export alone.
       // With the spec, the reference tokenizers and the card, the export is usable without Distillery.
-      const written = await writeUsageFiles(dir, { config: m.config, pipeline: m.pipeline.toJSON(), sideFiles: m.pipeline.sideFiles(), files, modelCard: await readModelCard(m.dir) });
+      const written = await writeUsageFiles(dir, {
+        config: m.config,
+        pipeline: m.pipeline.toJSON(),
+        sideFiles: m.pipeline.sideFiles(),
+        files,
+        modelCard: await readModelCard(m.dir),
+      });
       await writeFile(path.join(dir, 'labels.json'), JSON.stringify(labelsMeta(m.config), null, 2));
-      process.stdout.write(JSON.stringify({ format: o.format, out: o.out, files: [...written, path.join(dir, 'labels.json')] }) + '\n');
+      process.stdout.write(
+        JSON.stringify({ format: o.format, out: o.out, files: [...written, path.join(dir, 'labels.json')] }) + '\n',
+      );
     });
 }

@@ -27,12 +27,18 @@ Example:
 export function pipelineCommand(): Command {
   return addTrainOptions(
     new Command('pipeline')
-      .description('Teacher → pre-label → plain and distilled student → evaluate → export, with one report comparing the three.')
+      .description(
+        'Teacher → pre-label → plain and distilled student → evaluate → export, with one report comparing the three.',
+      )
       .requiredOption('--data <file>', 'corpus: labeled rows (and rows without a label, which the teacher pre-labels)')
       .option('--out <dir>', 'pipeline folder to write', 'runs/pipeline')
       .option('--teacher-model-dir <dir>', 'teacher: fine-tune this Hugging Face BERT folder')
       .option('--pretrain', "teacher: pre-train a small BERT (masked LM) on the data's texts, then fine-tune it")
-      .option('--teacher-ensemble <k>', 'teacher: an ensemble of k students (seeds 1..k)', positiveInt('--teacher-ensemble'))
+      .option(
+        '--teacher-ensemble <k>',
+        'teacher: an ensemble of k students (seeds 1..k)',
+        positiveInt('--teacher-ensemble'),
+      )
       .option('--teacher <dir>', 'teacher: an already-trained teacher folder')
       .addOption(tableOption(PIPELINE_OPTIONS, 'teacherArch'))
       .addOption(tableOption(PIPELINE_OPTIONS, 'teacherEpochs'))
@@ -62,7 +68,16 @@ export function pipelineCommand(): Command {
     const sources: TeacherSource[] = [
       ...(o.teacherModelDir ? [{ kind: 'model-dir' as const, dir: o.teacherModelDir as string }] : []),
       ...(o.pretrain ? [{ kind: 'pretrain' as const }] : []),
-      ...(o.teacherEnsemble ? [{ kind: 'ensemble' as const, size: o.teacherEnsemble as number, arch: o.teacherArch as string, epochs: o.teacherEpochs as number | undefined }] : []),
+      ...(o.teacherEnsemble
+        ? [
+            {
+              kind: 'ensemble' as const,
+              size: o.teacherEnsemble as number,
+              arch: o.teacherArch as string,
+              epochs: o.teacherEpochs as number | undefined,
+            },
+          ]
+        : []),
       ...(o.teacher ? [{ kind: 'existing' as const, dir: o.teacher as string }] : []),
     ];
     if (sources.length !== 1) {

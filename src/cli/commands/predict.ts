@@ -13,12 +13,16 @@ import { info, peakRssMb } from '../progress';
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** A model folder, or a bare .onnx file with tokenizer.json and labels.json beside it (what `export --format onnx` writes). */
-async function openModel(spec: string, engine: 'onnx' | 'tfjs' | 'auto'): Promise<{ model: PredictModel; predictor: Predictor }> {
+async function openModel(
+  spec: string,
+  engine: 'onnx' | 'tfjs' | 'auto',
+): Promise<{ model: PredictModel; predictor: Predictor }> {
   if (spec.endsWith('.onnx')) {
     const dir = path.dirname(spec);
     const need = ['tokenizer.json', 'labels.json'].filter((f) => !existsSync(path.join(dir, f)));
     if (!existsSync(spec)) throw new ModelFolderError(`${spec} does not exist`, { file: spec });
-    if (need.length) throw new ModelFolderError(`${spec}: missing ${need.join(', ')} beside it (export writes them)`, { file: spec });
+    if (need.length)
+      throw new ModelFolderError(`${spec}: missing ${need.join(', ')} beside it (export writes them)`, { file: spec });
     const pipeline = TextPipeline.fromJSON(JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')), dir);
     const meta = JSON.parse(await readFile(path.join(dir, 'labels.json'), 'utf8'));
     const labels: string[] = Array.isArray(meta) ? meta : meta.labels;
@@ -29,7 +33,12 @@ async function openModel(spec: string, engine: 'onnx' | 'tfjs' | 'auto'): Promis
   }
   const m = await loadModelFolder(spec);
   return {
-    model: { pipeline: m.pipeline, labels: m.config.labels, multiLabel: m.config.task === 'multilabel', threshold: m.config.threshold },
+    model: {
+      pipeline: m.pipeline,
+      labels: m.config.labels,
+      multiLabel: m.config.task === 'multilabel',
+      threshold: m.config.threshold,
+    },
     predictor: await openPredictor(m, engine),
   };
 }
@@ -37,7 +46,11 @@ async function openModel(spec: string, engine: 'onnx' | 'tfjs' | 'auto'): Promis
 export function predictCommand(): Command {
   return new Command('predict')
     .description('Predict labels: one JSON line per input document ({"label", "probs"}), streamed in batches.')
-    .requiredOption('--model <dir|file.onnx>', 'model folder or exported .onnx (repeat for an ensemble: probabilities are averaged)', collect)
+    .requiredOption(
+      '--model <dir|file.onnx>',
+      'model folder or exported .onnx (repeat for an ensemble: probabilities are averaged)',
+      collect,
+    )
     .requiredOption('--data <file|->', 'text (one document per line), CSV/TSV/JSONL, or - for stdin')
     .option('--text-col <name>', 'text column for tabular input')
     .option('--encoding <name>', 'input encoding (default: detected)')
@@ -48,7 +61,8 @@ export function predictCommand(): Command {
       const opened = [];
       for (const spec of o.model as string[]) opened.push(await openModel(spec, o.engine));
       const labels = opened[0].model.labels.join('\u0000');
-      if (opened.some((x) => x.model.labels.join('\u0000') !== labels)) throw new ModelFolderError('ensemble members have different labels', {});
+      if (opened.some((x) => x.model.labels.join('\u0000') !== labels))
+        throw new ModelFolderError('ensemble members have different labels', {});
       const t0 = performance.now();
       try {
         const n = await predictStream(
@@ -59,7 +73,9 @@ export function predictCommand(): Command {
           { batchSize: o.batchSize, teacherFormat: o.teacherFormat },
         );
         const s = (performance.now() - t0) / 1000;
-        info(`predicted ${n} documents in ${s.toFixed(2)} s (${(n / s).toFixed(0)}/s) with ${opened.length} model(s) via ${opened[0].predictor.engine}; peak RSS ${peakRssMb()} MB`);
+        info(
+          `predicted ${n} documents in ${s.toFixed(2)} s (${(n / s).toFixed(0)}/s) with ${opened.length} model(s) via ${opened[0].predictor.engine}; peak RSS ${peakRssMb()} MB`,
+        );
       } finally {
         for (const x of opened) await x.predictor.dispose();
       }

@@ -20,12 +20,27 @@ const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('Serve the workbench (UI and API) to a browser on this machine; prints the URL (with its access token) on stdout.')
+    .description(
+      'Serve the workbench (UI and API) to a browser on this machine; prints the URL (with its access token) on stdout.',
+    )
     .option('--port <n>', `port; 0 = any free port (default ${DEFAULT_PORT}, or the next free one)`, int('--port'))
-    .option('--host <addr>', 'interface to listen on; anything but 127.0.0.1 or ::1 makes the server reachable from the network (needs the team: not with --no-team)', '127.0.0.1')
-    .option('--owner <name>', 'your member name: the printed URL carries a new owner token for it (default: your OS user name)')
-    .option('--no-team', `one owner token for this run only, nothing kept (default: the team in <projects>/${TEAM_FILE})`)
-    .option('--allow-origin <list>', 'more Host/Origin values to accept, comma-separated: host names (labels.example.org) or origins (https://proxy.example.org:8443)')
+    .option(
+      '--host <addr>',
+      'interface to listen on; anything but 127.0.0.1 or ::1 makes the server reachable from the network (needs the team: not with --no-team)',
+      '127.0.0.1',
+    )
+    .option(
+      '--owner <name>',
+      'your member name: the printed URL carries a new owner token for it (default: your OS user name)',
+    )
+    .option(
+      '--no-team',
+      `one owner token for this run only, nothing kept (default: the team in <projects>/${TEAM_FILE})`,
+    )
+    .option(
+      '--allow-origin <list>',
+      'more Host/Origin values to accept, comma-separated: host names (labels.example.org) or origins (https://proxy.example.org:8443)',
+    )
     .option('--cert <file>', 'serve HTTPS/WSS with this certificate (PEM; needs --key)')
     .option('--key <file>', 'the private key (PEM) of --cert')
     .option('--projects <dir>', 'folder that holds the project folders', DEFAULT_PROJECTS)
@@ -34,27 +49,52 @@ export function serveCommand(): Command {
     .action(async (o, cmd: Command) => {
       const beyondLoopback = !LOOPBACK_HOSTS.includes(String(o.host).toLowerCase());
       if (beyondLoopback && !o.team) {
-        cmd.error(`error: --host ${o.host} listens beyond this machine, where every request needs a member's token: drop --no-team (the team is kept in ${path.join(path.resolve(o.projects), TEAM_FILE)})`, { exitCode: 2, code: 'distillery.hostNeedsTeam' });
+        cmd.error(
+          `error: --host ${o.host} listens beyond this machine, where every request needs a member's token: drop --no-team (the team is kept in ${path.join(path.resolve(o.projects), TEAM_FILE)})`,
+          { exitCode: 2, code: 'distillery.hostNeedsTeam' },
+        );
       }
-      if (Boolean(o.cert) !== Boolean(o.key)) cmd.error('error: --cert and --key go together', { exitCode: 2, code: 'distillery.tlsPair' });
+      if (Boolean(o.cert) !== Boolean(o.key))
+        cmd.error('error: --cert and --key go together', { exitCode: 2, code: 'distillery.tlsPair' });
       const tls = o.cert ? { cert: readPem(o.cert, '--cert'), key: readPem(o.key, '--key') } : undefined;
       const allowOrigins = o.allowOrigin ? String(o.allowOrigin).split(',') : [];
       const team = o.team ? await TeamStore.open(path.join(path.resolve(o.projects), TEAM_FILE)) : TeamStore.inMemory();
       const owner = (o.owner as string | undefined) ?? localUserName();
-      const backend = createBackend({ root: path.resolve(o.projects), mode: 'serve', downloadUrl: downloadPath, log: info });
+      const backend = createBackend({
+        root: path.resolve(o.projects),
+        mode: 'serve',
+        downloadUrl: downloadPath,
+        log: info,
+      });
       let server: RunningServer | undefined;
       try {
         const explicit = o.port !== undefined;
         const first = explicit ? (o.port as number) : DEFAULT_PORT;
         for (let p = first; ; p++) {
           try {
-            server = await startServer({ backend, host: o.host, port: p, rendererDir: o.renderer, log: info, team, owner, allowOrigins, tls });
+            server = await startServer({
+              backend,
+              host: o.host,
+              port: p,
+              rendererDir: o.renderer,
+              log: info,
+              team,
+              owner,
+              allowOrigins,
+              tls,
+            });
             break;
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
             if (code === 'EADDRINUSE' && !explicit && p < first + 20) continue;
-            if (code === 'EADDRINUSE') throw new DistilleryError('CONFIG', `port ${p} is in use; pick another with --port (0 = any free port)`, { field: 'port' });
-            if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new DistilleryError('CONFIG', `cannot listen on ${o.host}: no such local address`, { field: 'host' });
+            if (code === 'EADDRINUSE')
+              throw new DistilleryError('CONFIG', `port ${p} is in use; pick another with --port (0 = any free port)`, {
+                field: 'port',
+              });
+            if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+              throw new DistilleryError('CONFIG', `cannot listen on ${o.host}: no such local address`, {
+                field: 'host',
+              });
             throw e;
           }
         }
@@ -63,12 +103,21 @@ export function serveCommand(): Command {
         throw e;
       }
       if (beyondLoopback) {
-        info(`warning: listening on ${o.host}: other machines can reach this server (members' tokens still protect it)`);
-        if (!tls) info('warning: plain HTTP beyond this machine: tokens and labels cross the network unencrypted; use --cert and --key (HTTPS) unless the network is trusted');
+        info(
+          `warning: listening on ${o.host}: other machines can reach this server (members' tokens still protect it)`,
+        );
+        if (!tls)
+          info(
+            'warning: plain HTTP beyond this machine: tokens and labels cross the network unencrypted; use --cert and --key (HTTPS) unless the network is trusted',
+          );
       }
-      info(`signed in as ${owner} (owner)${o.team ? `; the team is kept in ${team.file}` : '; --no-team: this token lasts for this run only'}`);
-      info(`distillery serve: projects in ${path.resolve(o.projects)}; open the URL below in a browser (its token is the password: keep it private). Ctrl+C stops.`);
-      info('In a browser the workbench keeps its own database, separate from the desktop app\'s.');
+      info(
+        `signed in as ${owner} (owner)${o.team ? `; the team is kept in ${team.file}` : '; --no-team: this token lasts for this run only'}`,
+      );
+      info(
+        `distillery serve: projects in ${path.resolve(o.projects)}; open the URL below in a browser (its token is the password: keep it private). Ctrl+C stops.`,
+      );
+      info("In a browser the workbench keeps its own database, separate from the desktop app's.");
       // The one place the token appears.
       process.stdout.write(server.url + '\n');
       if (o.open) openBrowser(server.url);
@@ -87,7 +136,11 @@ export function serveCommand(): Command {
 
 function openBrowser(url: string): void {
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => info('could not open a browser: open the URL yourself'));
@@ -102,6 +155,10 @@ function readPem(file: string, flag: string): Buffer {
   try {
     return readFileSync(path.resolve(file));
   } catch (e) {
-    throw new DistilleryError('CONFIG', `${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file, field: flag.slice(2) });
+    throw new DistilleryError(
+      'CONFIG',
+      `${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { file, field: flag.slice(2) },
+    );
   }
 }

@@ -11,7 +11,9 @@ export function simulateCommand(): Command {
   const strategyList = STRATEGY_NAMES.map((s) => `  ${s}: ${STRATEGY_HELP[s]}`).join('\n');
   return addDataOptions(
     new Command('simulate')
-      .description('Replay active learning on fully labeled data: learning curves per strategy, AULC, labels needed to reach 95 % of the full-data accuracy, and where the stopping signal (stop-set κ ≥ 0.99 over three rounds) fires.')
+      .description(
+        'Replay active learning on fully labeled data: learning curves per strategy, AULC, labels needed to reach 95 % of the full-data accuracy, and where the stopping signal (stop-set κ ≥ 0.99 over three rounds) fires.',
+      )
       .addHelpText('after', `\nStrategies:\n${strategyList}`)
       .requiredOption('--data <file>', 'fully labeled corpus: CSV, TSV, JSONL')
       .addOption(tableOption(SIMULATE_OPTIONS, 'strategies'))
@@ -26,8 +28,14 @@ export function simulateCommand(): Command {
       .addOption(tableOption(SIMULATE_OPTIONS, 'tokens'))
       .addOption(tableOption(SIMULATE_OPTIONS, 'nbAlpha'))
       .addOption(tableOption(SIMULATE_OPTIONS, 'committee'))
-      .option('--teacher-outputs <file>', 'teacher-kl: the teacher\'s outputs for every row of --data (JSONL, as for distill)')
-      .option('--rules <file>', 'cold start from rules (JSON, as for `distillery rules`): the seed set takes rule-covered documents spread over labels')
+      .option(
+        '--teacher-outputs <file>',
+        "teacher-kl: the teacher's outputs for every row of --data (JSONL, as for distill)",
+      )
+      .option(
+        '--rules <file>',
+        'cold start from rules (JSON, as for `distillery rules`): the seed set takes rule-covered documents spread over labels',
+      )
       .addOption(tableOption(SIMULATE_OPTIONS, 'stopSet'))
       .addOption(tableOption(SIMULATE_OPTIONS, 'epochs'))
       .addOption(tableOption(SIMULATE_OPTIONS, 'batchSize'))
@@ -38,7 +46,10 @@ export function simulateCommand(): Command {
       .addOption(tableOption(SIMULATE_OPTIONS, 'numFilters'))
       .addOption(tableOption(SIMULATE_OPTIONS, 'filterSizes'))
       .option(...BACKEND_OPTION)
-      .option('--out <dir>', 'write simulation.json, simulation.md, learning-curves.svg/png and stop-kappa.svg/png here')
+      .option(
+        '--out <dir>',
+        'write simulation.json, simulation.md, learning-curves.svg/png and stop-kappa.svg/png here',
+      )
       .option('--no-charts', 'skip the chart')
       .option('--json', 'print one JSON object as the last line of stdout'),
   ).action(async (o) => {
@@ -76,7 +87,12 @@ export function simulateCommand(): Command {
             learningRate: o.lr,
             maxLen: o.maxLen,
             backend: o.backend,
-            architecture: { embedDim: o.embedDim, hidden: o.hidden, numFilters: o.numFilters, filterSizes: o.filterSizes },
+            architecture: {
+              embedDim: o.embedDim,
+              hidden: o.hidden,
+              numFilters: o.numFilters,
+              filterSizes: o.filterSizes,
+            },
           },
           out: o.out,
           charts: o.charts,
@@ -87,10 +103,17 @@ export function simulateCommand(): Command {
       progress.done();
       for (const w of r.warnings) info(`warning: ${w}`);
       const pct = (x: number) => (100 * x).toFixed(2);
-      info(`pool ${r.pool_size}, test ${r.test_size}; full data: accuracy ${pct(r.full_data.accuracy)} %, macro-F1 ${pct(r.full_data.macro_f1)} %`);
+      info(
+        `pool ${r.pool_size}, test ${r.test_size}; full data: accuracy ${pct(r.full_data.accuracy)} %, macro-F1 ${pct(r.full_data.macro_f1)} %`,
+      );
       for (const [name, s] of Object.entries(r.strategies)) {
-        const stop = s.stopped_at.labels === null ? 'not within budget' : `${Math.round(s.stopped_at.labels)} labels (${s.stopped_at.runs_fired}/${s.stopped_at.runs.length} runs), accuracy ${pct(s.stopped_at.accuracy!)} %`;
-        info(`  ${name.padEnd(17)} AULC ${pct(s.aulc)} ± ${pct(s.aulc_std)}  labels to 95 %: ${s.labels_to_95 ?? 'not reached'}  κ stop: ${stop}`);
+        const stop =
+          s.stopped_at.labels === null
+            ? 'not within budget'
+            : `${Math.round(s.stopped_at.labels)} labels (${s.stopped_at.runs_fired}/${s.stopped_at.runs.length} runs), accuracy ${pct(s.stopped_at.accuracy!)} %`;
+        info(
+          `  ${name.padEnd(17)} AULC ${pct(s.aulc)} ± ${pct(s.aulc_std)}  labels to 95 %: ${s.labels_to_95 ?? 'not reached'}  κ stop: ${stop}`,
+        );
       }
       if (r.files) info(`wrote ${r.files.markdown}${r.files.png ? `, ${r.files.png}` : ''}`);
       const out = {

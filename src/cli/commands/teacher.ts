@@ -33,16 +33,26 @@ function teacherTrainCommand(): Command {
     .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 't2s'))
     .addOption(tableOption(TEACHER_TRAIN_OPTIONS, 'truncate'))
     .option(...BACKEND_OPTION)
-    .option('--binary-relevance', 'multi-label data only: one binary BERT per label, each with its positive-class weight chosen on validation (digest B); costs labels × weights fine-tuning runs')
-    .option('--br-weights <list>', `positive-class weights to try per label, e.g. 1 for one run per label (default ${BR_WEIGHT_GRID.join(',')})`, numList('--br-weights'))
+    .option(
+      '--binary-relevance',
+      'multi-label data only: one binary BERT per label, each with its positive-class weight chosen on validation (digest B); costs labels × weights fine-tuning runs',
+    )
+    .option(
+      '--br-weights <list>',
+      `positive-class weights to try per label, e.g. 1 for one run per label (default ${BR_WEIGHT_GRID.join(',')})`,
+      numList('--br-weights'),
+    )
     .action(async (o) => {
-      if (o.brWeights && !o.binaryRelevance) throw new DistilleryError('CONFIG', '--br-weights needs --binary-relevance', { field: 'br-weights' });
+      if (o.brWeights && !o.binaryRelevance)
+        throw new DistilleryError('CONFIG', '--br-weights needs --binary-relevance', { field: 'br-weights' });
       const brWeights = o.binaryRelevance ? validateWeightGrid(o.brWeights ?? BR_WEIGHT_GRID) : undefined;
       const cancel = sigintCancel();
       try {
         info(`distillery teacher train: ${o.modelDir} on ${o.data}`);
         if (brWeights)
-          info(`binary relevance: one model per label × ${brWeights.length} class weight${brWeights.length > 1 ? 's' : ''} (${brWeights.join(', ')}) = ${brWeights.length} fine-tuning runs per label`);
+          info(
+            `binary relevance: one model per label × ${brWeights.length} class weight${brWeights.length > 1 ? 's' : ''} (${brWeights.join(', ')}) = ${brWeights.length} fine-tuning runs per label`,
+          );
         await announceBackend(o.backend);
         const progress = stderrProgress();
         const r = await runTeacherTrain(
@@ -77,7 +87,9 @@ function teacherTrainCommand(): Command {
         info(`tokenizer: ${r.tokenizer}`);
         for (const w of r.warnings) info(`warning: ${w}`);
         const m = r.metrics;
-        const headline = isMultiLabelMetrics(m) ? { micro_f1: m.micro_f1, macro_f1: m.macro_f1 } : { accuracy: m.accuracy, macro_f1: m.macro_f1 };
+        const headline = isMultiLabelMetrics(m)
+          ? { micro_f1: m.micro_f1, macro_f1: m.macro_f1 }
+          : { accuracy: m.accuracy, macro_f1: m.macro_f1 };
         const br = r.info.binaryRelevance;
         if (br) {
           process.stdout.write(
@@ -90,7 +102,13 @@ function teacherTrainCommand(): Command {
               ...headline,
               evaluated_on: r.evaluatedOn,
               weights_tried: br.weights,
-              per_label: br.perLabel.map((x) => ({ label: x.label, folder: x.folder, weight: x.weight, valid_f1: x.validF1, train_positives: x.trainPositives })),
+              per_label: br.perLabel.map((x) => ({
+                label: x.label,
+                folder: x.folder,
+                weight: x.weight,
+                valid_f1: x.validF1,
+                train_positives: x.trainPositives,
+              })),
               runs: r.runs,
               params: r.paramCount,
               seconds: Number(r.seconds.toFixed(2)),
@@ -101,8 +119,11 @@ function teacherTrainCommand(): Command {
               seed: r.info.seed,
             }) + '\n',
           );
-          for (const x of br.perLabel) info(`  ${x.label}: weight ${x.weight}, validation F1 ${(100 * x.validF1).toFixed(2)} → ${x.folder}/`);
-          info(`binary-relevance teacher (${r.runs} runs) micro-F1 on ${r.evaluatedOn}: ${(100 * m.micro_f1).toFixed(2)}, macro-F1 ${(100 * m.macro_f1).toFixed(2)}; wrote ${r.outDir}`);
+          for (const x of br.perLabel)
+            info(`  ${x.label}: weight ${x.weight}, validation F1 ${(100 * x.validF1).toFixed(2)} → ${x.folder}/`);
+          info(
+            `binary-relevance teacher (${r.runs} runs) micro-F1 on ${r.evaluatedOn}: ${(100 * m.micro_f1).toFixed(2)}, macro-F1 ${(100 * m.macro_f1).toFixed(2)}; wrote ${r.outDir}`,
+          );
           return;
         }
         process.stdout.write(
@@ -127,7 +148,9 @@ function teacherTrainCommand(): Command {
           }) + '\n',
         );
         const [k, v] = Object.entries(headline)[0];
-        info(`${r.cancelled ? 'cancelled; saved the weights so far — ' : ''}teacher ${k} on ${r.evaluatedOn}: ${(100 * v).toFixed(2)}; wrote ${r.outDir}`);
+        info(
+          `${r.cancelled ? 'cancelled; saved the weights so far — ' : ''}teacher ${k} on ${r.evaluatedOn}: ${(100 * v).toFixed(2)}; wrote ${r.outDir}`,
+        );
       } finally {
         cancel.dispose();
       }
@@ -185,11 +208,21 @@ function teacherPretrainCommand(): Command {
           cancel,
         );
         progress.done();
-        process.stdout.write(JSON.stringify({ out: o.out, ...r, history: undefined, epochs_run: r.history.length, last: r.history.at(-1) }) + '\n');
+        process.stdout.write(
+          JSON.stringify({
+            out: o.out,
+            ...r,
+            history: undefined,
+            epochs_run: r.history.length,
+            last: r.history.at(-1),
+          }) + '\n',
+        );
         const last = r.history.at(-1);
         info(
           `${r.cancelled ? 'cancelled; saved the weights so far — ' : ''}pre-trained ${r.params} params on ${r.texts} texts (vocabulary ${r.vocab_size}) in ${r.seconds.toFixed(0)} s` +
-            (last && !Number.isNaN(last.validAccuracy) ? `; held-out masked-token accuracy ${(100 * last.validAccuracy).toFixed(2)}%` : '') +
+            (last && !Number.isNaN(last.validAccuracy)
+              ? `; held-out masked-token accuracy ${(100 * last.validAccuracy).toFixed(2)}%`
+              : '') +
             `; wrote ${o.out} — fine-tune it with \`distillery teacher train --model-dir ${o.out}\``,
         );
       } finally {
@@ -200,7 +233,9 @@ function teacherPretrainCommand(): Command {
 
 function teacherPredictCommand(): Command {
   return new Command('predict')
-    .description('Score every row of a data file with a fine-tuned teacher (onnxruntime); writes {"id", "logits"} JSONL for `distill --teacher-outputs`.')
+    .description(
+      'Score every row of a data file with a fine-tuned teacher (onnxruntime); writes {"id", "logits"} JSONL for `distill --teacher-outputs`.',
+    )
     .requiredOption('--model <dir>', 'teacher folder written by `teacher train` (model.onnx, vocab.txt, config.json)')
     .requiredOption('--data <file>', 'corpus to score: CSV, TSV, JSONL or text (the same file `distill --data` gets)')
     .requiredOption('--out <file>', 'JSONL file to write')
@@ -215,12 +250,23 @@ function teacherPredictCommand(): Command {
       try {
         const progress = stderrProgress();
         const r = await runTeacherPredict(
-          { model: o.model, data: o.data, out: o.out, textCol: o.textCol, idCol: o.idCol, encoding: o.encoding, batchSize: o.batchSize, maxLen: o.maxLen },
+          {
+            model: o.model,
+            data: o.data,
+            out: o.out,
+            textCol: o.textCol,
+            idCol: o.idCol,
+            encoding: o.encoding,
+            batchSize: o.batchSize,
+            maxLen: o.maxLen,
+          },
           progress,
           cancel,
         );
         progress.done();
-        info(`scored ${r.rows} rows (${r.numLabels} logits each) in ${r.seconds.toFixed(2)} s (${(r.rows / r.seconds).toFixed(0)}/s) via onnxruntime; peak RSS ${peakRssMb()} MB; wrote ${o.out}`);
+        info(
+          `scored ${r.rows} rows (${r.numLabels} logits each) in ${r.seconds.toFixed(2)} s (${(r.rows / r.seconds).toFixed(0)}/s) via onnxruntime; peak RSS ${peakRssMb()} MB; wrote ${o.out}`,
+        );
         if (r.cancelled) throw new CancelledError(`cancelled after ${r.rows} rows; ${o.out} is partial`);
       } finally {
         cancel.dispose();
@@ -229,7 +275,10 @@ function teacherPredictCommand(): Command {
 }
 
 export function teacherCommand(): Command {
-  const c = new Command('teacher').description('Pre-train or fine-tune a BERT teacher and score data with it for distillation.');
-  for (const sub of [teacherPretrainCommand(), teacherTrainCommand(), teacherPredictCommand()]) c.addCommand(sub.exitOverride());
+  const c = new Command('teacher').description(
+    'Pre-train or fine-tune a BERT teacher and score data with it for distillation.',
+  );
+  for (const sub of [teacherPretrainCommand(), teacherTrainCommand(), teacherPredictCommand()])
+    c.addCommand(sub.exitOverride());
   return c;
 }

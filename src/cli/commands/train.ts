@@ -10,11 +10,17 @@ import { printTrainSummary } from './train-summary';
 export function trainCommand(): Command {
   return addTrainOptions(
     new Command('train')
-      .description('Train a student on labeled data; writes a model folder (weights, ONNX, tokenizer, metrics, charts, model card).')
+      .description(
+        'Train a student on labeled data; writes a model folder (weights, ONNX, tokenizer, metrics, charts, model card).',
+      )
       .requiredOption('--data <file>', 'labeled corpus: CSV, TSV, JSONL or text')
       .option('--out <dir>', 'model folder to write', 'runs/model')
       .option('--runs <n>', 'repeat with seeds seed..seed+n-1 on the same split; report mean ± std', int('--runs'), 1)
-      .option('--cv <k>', 'k-fold cross-validation instead of one split (no model folder); report mean ± std', int('--cv'))
+      .option(
+        '--cv <k>',
+        'k-fold cross-validation instead of one split (no model folder); report mean ± std',
+        int('--cv'),
+      )
       .addOption(presetOption()),
   ).action(async (o, cmd: Command) => {
     const opts = trainJobOptions(o);
@@ -31,7 +37,12 @@ export function trainCommand(): Command {
         info(`${o.cv}-fold cross-validation: ${(100 * a.mean).toFixed(2)} ± ${(100 * a.std).toFixed(2)}`);
         return;
       }
-      const rep = await runRepeated(opts, o.runs, (r) => stderrProgress(o.runs > 1 ? `[run ${r + 1}/${o.runs}] ` : ''), cancel);
+      const rep = await runRepeated(
+        opts,
+        o.runs,
+        (r) => stderrProgress(o.runs > 1 ? `[run ${r + 1}/${o.runs}] ` : ''),
+        cancel,
+      );
       printTrainSummary(rep, opts);
     } finally {
       cancel.dispose();

@@ -12,7 +12,11 @@ import { roleAtLeast, type Principal } from '../../shared/roles';
 import { forbidden } from '../call-context';
 
 /** The token a request carries: `?token=` (exchanged for a cookie on a page load), `Authorization: token|bearer`, or the cookie. */
-export function presentedToken(req: http.IncomingMessage, url: URL, cookieName: string): { token?: string; fromQuery: boolean } {
+export function presentedToken(
+  req: http.IncomingMessage,
+  url: URL,
+  cookieName: string,
+): { token?: string; fromQuery: boolean } {
   const q = url.searchParams.get('token');
   if (q) return { token: q, fromQuery: true };
   const auth = req.headers.authorization;
@@ -47,7 +51,15 @@ export function parseAllowOrigins(entries: readonly string[]): ExtraOrigins {
       } catch {
         throw badOrigin(raw);
       }
-      if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) throw badOrigin(raw);
+      if (
+        (u.protocol !== 'http:' && u.protocol !== 'https:') ||
+        u.username ||
+        u.password ||
+        (u.pathname !== '/' && u.pathname !== '') ||
+        u.search ||
+        u.hash
+      )
+        throw badOrigin(raw);
       out.origins.push(u.origin);
     } else {
       if (!/^(?:[a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(raw)) throw badOrigin(raw);
@@ -58,7 +70,11 @@ export function parseAllowOrigins(entries: readonly string[]): ExtraOrigins {
 }
 
 function badOrigin(raw: string): DistilleryError {
-  return new DistilleryError('CONFIG', `--allow-origin: "${raw.slice(0, 100)}" is neither a host name (labels.example.org) nor an origin (https://labels.example.org:8443)`, { field: 'allow-origin' });
+  return new DistilleryError(
+    'CONFIG',
+    `--allow-origin: "${raw.slice(0, 100)}" is neither a host name (labels.example.org) nor an origin (https://labels.example.org:8443)`,
+    { field: 'allow-origin' },
+  );
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

@@ -9,7 +9,8 @@ import { DistilleryError } from '../../shared/errors';
 /** The request target (origin-form, `/path?query`) as a URL of this server; a CONFIG error for any other form. */
 export function requestUrl(target: string | undefined, port: number): URL {
   const t = target ?? '/';
-  if (!t.startsWith('/')) throw new DistilleryError('CONFIG', 'the request target must be a path (/…)', { field: 'url', status: 400 });
+  if (!t.startsWith('/'))
+    throw new DistilleryError('CONFIG', 'the request target must be a path (/…)', { field: 'url', status: 400 });
   // Appending (not resolving against a base) keeps a leading `//` in the path.
   return new URL(`http://127.0.0.1:${port}${t}`);
 }
@@ -24,6 +25,9 @@ export function decodePathPart(s: string, what: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw new DistilleryError('CONFIG', `${what} is not valid percent-encoding: ${JSON.stringify(s.slice(0, 200))}`, { field: 'url', status: 400 });
+    throw new DistilleryError('CONFIG', `${what} is not valid percent-encoding: ${JSON.stringify(s.slice(0, 200))}`, {
+      field: 'url',
+      status: 400,
+    });
   }
 }

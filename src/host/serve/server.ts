@@ -121,7 +121,10 @@ export const SERVE_LIMITS: ServeLimits = {
 };
 
 /** The JSON body cap of a call, from its `body` fact in API_TABLE. */
-const BODY_CAP = { json: 'maxJsonBytes', bulk: 'maxBulkBytes' } as const satisfies Record<(typeof API_TABLE)[ApiCall]['body'], keyof ServeLimits>;
+const BODY_CAP = { json: 'maxJsonBytes', bulk: 'maxBulkBytes' } as const satisfies Record<
+  (typeof API_TABLE)[ApiCall]['body'],
+  keyof ServeLimits
+>;
 /** How long a refused request's body is still read (and dropped) before its connection closes. */
 const BODY_LINGER_MS = 2_000;
 
@@ -142,8 +145,12 @@ export function downloadPath(projectId: string, name: string): string {
   return `/api/download/${encodeURIComponent(projectId)}/${encodeURIComponent(name)}`;
 }
 
-const STATUS_OF: Partial<Record<ErrorCode, number>> = { INTERNAL: 500, NOT_FOUND: 404, WORKER_CRASH: 503, DISK_FULL: 507 };
-
+const STATUS_OF: Partial<Record<ErrorCode, number>> = {
+  INTERNAL: 500,
+  NOT_FOUND: 404,
+  WORKER_CRASH: 503,
+  DISK_FULL: 507,
+};
 
 function hostKey(h: string): string {
   const l = h.toLowerCase();
@@ -153,7 +160,8 @@ function hostKey(h: string): string {
 function allowedHosts(listenHost: string): Set<string> {
   const s = new Set(LOOPBACK);
   if (WILDCARD.has(listenHost)) {
-    for (const addrs of Object.values(os.networkInterfaces())) for (const a of addrs ?? []) s.add(hostKey(a.address.replace(/%.*$/, '')));
+    for (const addrs of Object.values(os.networkInterfaces()))
+      for (const a of addrs ?? []) s.add(hostKey(a.address.replace(/%.*$/, '')));
   } else {
     s.add(hostKey(listenHost));
   }
@@ -161,7 +169,12 @@ function allowedHosts(listenHost: string): Set<string> {
 }
 
 function errorBody(status: number, message: string, code: ErrorCode = 'CONFIG'): string {
-  const error: WireError = { name: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'HttpError', code, message, details: { status } };
+  const error: WireError = {
+    name: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'HttpError',
+    code,
+    message,
+    details: { status },
+  };
   return JSON.stringify({ ok: false, error });
 }
 
@@ -174,7 +187,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const extraOrigins = new Set(extra.origins);
   const extraHostHeaders = new Set(extra.origins.map((u) => new URL(u).host));
   const limits: ServeLimits = { ...SERVE_LIMITS, ...o.limits };
-  const uploads = new Uploads({ maxBytes: limits.maxUploadBytes, maxPending: limits.maxPendingUploads, ttlMs: limits.uploadTtlMs, parent: o.uploadsParent });
+  const uploads = new Uploads({
+    maxBytes: limits.maxUploadBytes,
+    maxPending: limits.maxPendingUploads,
+    ttlMs: limits.uploadTtlMs,
+    parent: o.uploadsParent,
+  });
   const hosts = allowedHosts(listenHost);
   for (const h of extra.hostnames) hosts.add(h);
   let port = 0;
@@ -184,9 +202,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   /** Host and Origin: undefined when fine, else why not (403). */
   const foreign = (req: http.IncomingMessage): string | undefined => {
     const host = req.headers.host;
-    if (!host || (!extraHostHeaders.has(host.toLowerCase()) && !sameServer(`${scheme}://${host}`, false))) return 'Host header not allowed';
+    if (!host || (!extraHostHeaders.has(host.toLowerCase()) && !sameServer(`${scheme}://${host}`, false)))
+      return 'Host header not allowed';
     const origin = req.headers.origin;
-    if (origin !== undefined && !extraOrigins.has(origin.toLowerCase()) && !sameServer(origin, true)) return 'cross-origin request refused';
+    if (origin !== undefined && !extraOrigins.has(origin.toLowerCase()) && !sameServer(origin, true))
+      return 'cross-origin request refused';
     return undefined;
   };
   const sameServer = (u: string, requireBare: boolean): boolean => {
@@ -228,13 +248,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       const w = toWire(e);
       if (w.code === 'INTERNAL') o.log?.(`request failed: ${w.message}`);
       const status = STATUS_OF[w.code] ?? 400;
-      if (!res.headersSent) sendJson(res, status, errorBody(status, w.code === 'INTERNAL' ? 'internal error' : w.message, w.code));
+      if (!res.headersSent)
+        sendJson(res, status, errorBody(status, w.code === 'INTERNAL' ? 'internal error' : w.message, w.code));
       else res.destroy();
     });
   };
   const serverOptions = { connectionsCheckingInterval: limits.checkIntervalMs };
   // An https.Server is a tls.Server, not an http.Server, to the types; it serves the same requests.
-  const server = (o.tls ? https.createServer({ ...serverOptions, cert: o.tls.cert, key: o.tls.key }, onRequest) : http.createServer(serverOptions, onRequest)) as http.Server;
+  const server = (
+    o.tls
+      ? https.createServer({ ...serverOptions, cert: o.tls.cert, key: o.tls.key }, onRequest)
+      : http.createServer(serverOptions, onRequest)
+  ) as http.Server;
   // Node answers 408 and closes a connection whose headers or body arrive too slowly; an API call
   // that takes long to answer is not affected (the timeouts end with the request's last byte).
   server.headersTimeout = limits.headersTimeoutMs;
@@ -254,15 +279,31 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const { token: given, fromQuery } = presentedToken(req, url, cookieName());
     const principal = team.resolve(given);
     if (!principal) {
-      if (url.pathname.startsWith('/api/')) return sendJson(res, 401, errorBody(401, 'missing, wrong or revoked token: open the URL that `distillery serve` printed, or your invite link'));
+      if (url.pathname.startsWith('/api/'))
+        return sendJson(
+          res,
+          401,
+          errorBody(
+            401,
+            'missing, wrong or revoked token: open the URL that `distillery serve` printed, or your invite link',
+          ),
+        );
       res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(page('Distillery: token required', '<p>This Distillery server needs a member’s token: open the URL that <code>distillery serve</code> printed in its terminal, or the invite link the server’s owner sent you (it ends with <code>?token=…</code>). A revoked link no longer opens it.</p>'));
+      res.end(
+        page(
+          'Distillery: token required',
+          '<p>This Distillery server needs a member’s token: open the URL that <code>distillery serve</code> printed in its terminal, or the invite link the server’s owner sent you (it ends with <code>?token=…</code>). A revoked link no longer opens it.</p>',
+        ),
+      );
       return;
     }
     if (fromQuery && (req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith('/api/')) {
       // Exchange the token for a cookie, and take it out of the address bar and history.
       url.searchParams.delete('token');
-      res.setHeader('Set-Cookie', `${cookieName()}=${given}; HttpOnly; SameSite=Strict; Path=/${o.tls ? '; Secure' : ''}`);
+      res.setHeader(
+        'Set-Cookie',
+        `${cookieName()}=${given}; HttpOnly; SameSite=Strict; Path=/${o.tls ? '; Secure' : ''}`,
+      );
       res.writeHead(302, { Location: sameOriginLocation(url), 'Cache-Control': 'no-store' });
       res.end();
       return;
@@ -270,19 +311,27 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (url.pathname.startsWith('/api/download/')) return download(req, res, url);
     if (url.pathname === '/api/events') return sendJson(res, 426, errorBody(426, 'use a WebSocket for /api/events'));
     if (url.pathname === '/api/upload') return upload(req, res);
-    if (url.pathname.startsWith('/api/')) return apiCall(req, res, url, { principal, team, baseUrl: `${scheme}://${req.headers.host}` });
+    if (url.pathname.startsWith('/api/'))
+      return apiCall(req, res, url, { principal, team, baseUrl: `${scheme}://${req.headers.host}` });
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
     return staticFile(req, res, url);
   }
 
-  async function apiCall(req: http.IncomingMessage, res: http.ServerResponse, url: URL, ctx: CallContext): Promise<void> {
+  async function apiCall(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    ctx: CallContext,
+  ): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return sendJson(res, 405, errorBody(405, 'API calls are POST requests'));
     }
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'API calls take Content-Type: application/json'));
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+      return sendJson(res, 415, errorBody(415, 'API calls take Content-Type: application/json'));
     const call = decodePathPart(url.pathname.slice('/api/'.length), 'the call name');
-    const refuseBody = (status: number, message: string, code: ErrorCode = 'CONFIG') => refuseAndClose(req, res, status, errorBody(status, message, code));
+    const refuseBody = (status: number, message: string, code: ErrorCode = 'CONFIG') =>
+      refuseAndClose(req, res, status, errorBody(status, message, code));
     if (!isApiCall(call)) return refuseBody(404, `unknown call "${call.slice(0, 100)}"`, 'NOT_FOUND');
     const spec = API_TABLE[call];
     const max = limits[BODY_CAP[spec.body]];
@@ -292,7 +341,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     } catch (e) {
       if ((e as Error).message !== 'too large') return refuseBody(400, 'request body not received');
       const hint = spec.upload ? ' (send the file to POST /api/upload and name the upload instead)' : '';
-      return refuseBody(413, `${call}: the request body is larger than ${formatBytes(max)}, the most this call takes${hint}`);
+      return refuseBody(
+        413,
+        `${call}: the request body is larger than ${formatBytes(max)}, the most this call takes${hint}`,
+      );
     }
     let args: unknown;
     try {
@@ -320,7 +372,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       res.setHeader('Allow', 'POST');
       return sendJson(res, 405, errorBody(405, 'uploads are POST requests'));
     }
-    if (!/^application\/octet-stream\b/i.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, errorBody(415, 'uploads take Content-Type: application/octet-stream'));
+    if (!/^application\/octet-stream\b/i.test(req.headers['content-type'] ?? ''))
+      return sendJson(res, 415, errorBody(415, 'uploads take Content-Type: application/octet-stream'));
     try {
       sendJson(res, 200, JSON.stringify({ ok: true, result: await uploads.receive(req) }));
     } catch (e) {
@@ -359,7 +412,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody(405, 'method not allowed'));
     const parts = url.pathname.slice('/api/download/'.length).split('/');
     const [projectId, name] = parts.map((p) => decodePathPart(p, 'the download path')) as [string, string];
-    if (parts.length !== 2 || !/^[\w][\w.-]*$/.test(name) || name.includes('..')) return sendJson(res, 404, errorBody(404, 'no such export', 'NOT_FOUND'));
+    if (parts.length !== 2 || !/^[\w][\w.-]*$/.test(name) || name.includes('..'))
+      return sendJson(res, 404, errorBody(404, 'no such export', 'NOT_FOUND'));
     let exportsDir: string;
     try {
       exportsDir = path.join(await o.backend.store.folder(projectId), PROJECT_LAYOUT.exports);
@@ -400,7 +454,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const root = path.resolve(o.rendererDir);
     const index = path.join(root, 'index.html');
     if (!existsSync(index)) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': csp(req) });
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': csp(req),
+      });
       res.end(
         page(
           'Distillery: the UI is not built',
@@ -412,7 +470,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const rel = decodePathPart(url.pathname, 'the path');
     let file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
-    if (file !== root && !file.startsWith(root + path.sep)) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
+    if (file !== root && !file.startsWith(root + path.sep))
+      return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
     let st = await stat(file).catch(() => undefined);
     if (st?.isDirectory()) {
       file = path.join(file, 'index.html');
@@ -429,7 +488,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (!real || !st?.isFile()) return sendJson(res, 404, errorBody(404, 'not found', 'NOT_FOUND'));
     file = real;
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    const headers: http.OutgoingHttpHeaders = { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-cache' };
+    const headers: http.OutgoingHttpHeaders = {
+      'Content-Type': type,
+      'Content-Length': st.size,
+      'Cache-Control': 'no-cache',
+    };
     if (type.startsWith('text/html')) headers['Content-Security-Policy'] = csp(req);
     res.writeHead(200, headers);
     if (req.method === 'HEAD') return void res.end();
@@ -439,7 +502,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, text: string) => {
       const body = errorBody(status, text);
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     };
     socket.on('error', () => {});
     const why = foreign(req);

@@ -11,8 +11,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('TeamStore', () => {
   it('a damaged team.json is an error naming the file and the member field', async () => {
     const file = path.join(tmp, 'bad.json');
-    writeFileSync(file, JSON.stringify({ version: 1, members: [{ name: 'a', role: 'boss', tokenSha256: 'x', createdAt: 'now' }] }));
-    await expect(TeamStore.open(file)).rejects.toMatchObject({ code: 'CONFIG', details: { file, field: 'members[0].role' } });
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, members: [{ name: 'a', role: 'boss', tokenSha256: 'x', createdAt: 'now' }] }),
+    );
+    await expect(TeamStore.open(file)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { file, field: 'members[0].role' },
+    });
     writeFileSync(file, '{"members": [');
     await expect(TeamStore.open(file)).rejects.toThrow(/bad\.json: not valid JSON/);
   });
@@ -22,7 +28,10 @@ describe('TeamStore', () => {
     const ok = await TeamStore.open(file);
     const owner = await ok.ownerToken('olga');
     const before = readFileSync(file, 'utf8');
-    const full: HostFs = { ...nodeFs, open: () => Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })) };
+    const full: HostFs = {
+      ...nodeFs,
+      open: () => Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })),
+    };
     const t = await TeamStore.open(file, full);
     await expect(t.invite('ann', 'annotator')).rejects.toMatchObject({ code: 'DISK_FULL' });
     expect(t.list().map((m) => m.name)).toEqual(['olga']);

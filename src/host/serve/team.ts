@@ -90,16 +90,31 @@ export class TeamStore {
   async ownerToken(name: string): Promise<string> {
     const n = checkMemberName(name);
     return this.issue(n, 'owner', (m) => {
-      if (m && m.role !== 'owner') throw new DistilleryError('CONFIG', `"${n}" is a member with the role ${m.role}, not an owner: start the server with another --owner name`, { field: 'owner' });
+      if (m && m.role !== 'owner')
+        throw new DistilleryError(
+          'CONFIG',
+          `"${n}" is a member with the role ${m.role}, not an owner: start the server with another --owner name`,
+          { field: 'owner' },
+        );
     });
   }
 
   /** A new member, or a revoked one back (with a new token). */
   async invite(name: unknown, role: unknown): Promise<string> {
     const n = checkMemberName(name);
-    if (!isRole(role)) throw new DistilleryError('CONFIG', `the role must be annotator, reviewer or owner, not ${JSON.stringify(role)}`, { field: 'role' });
+    if (!isRole(role))
+      throw new DistilleryError(
+        'CONFIG',
+        `the role must be annotator, reviewer or owner, not ${JSON.stringify(role)}`,
+        { field: 'role' },
+      );
     return this.issue(n, role, (m) => {
-      if (m && !m.revokedAt) throw new DistilleryError('CONFIG', `"${n}" is already a member: revoke the old token first to issue a new one`, { field: 'name' });
+      if (m && !m.revokedAt)
+        throw new DistilleryError(
+          'CONFIG',
+          `"${n}" is already a member: revoke the old token first to issue a new one`,
+          { field: 'name' },
+        );
     });
   }
 
@@ -139,7 +154,13 @@ export class TeamStore {
       const next = await fn(this.members);
       if (next === this.members) return;
       if (this.file) await this.fs.mkdir(path.dirname(this.file), { recursive: true });
-      if (this.file) await writeFileAtomic(this.fs, this.file, JSON.stringify({ version: 1, members: next } satisfies TeamFileShape, null, 2) + '\n', 'the team');
+      if (this.file)
+        await writeFileAtomic(
+          this.fs,
+          this.file,
+          JSON.stringify({ version: 1, members: next } satisfies TeamFileShape, null, 2) + '\n',
+          'the team',
+        );
       this.set(next);
     });
     this.queue = run.catch(() => {});
@@ -154,7 +175,11 @@ export class TeamStore {
 
 /** team.json's members, checked; a bad one is named by its index and field. */
 function parseTeamFile(text: string, file: string): MemberRecord[] {
-  const bad = (what: string, field?: string) => new DistilleryError('CONFIG', `${file}: ${what} (fix or delete the file; deleting it removes every member)`, { file, ...(field ? { field } : {}) });
+  const bad = (what: string, field?: string) =>
+    new DistilleryError('CONFIG', `${file}: ${what} (fix or delete the file; deleting it removes every member)`, {
+      file,
+      ...(field ? { field } : {}),
+    });
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -170,9 +195,17 @@ function parseTeamFile(text: string, file: string): MemberRecord[] {
     if (seen.has(m.name)) throw bad(`${at}.name "${m.name}" appears twice`, `${at}.name`);
     seen.add(m.name);
     if (!isRole(m.role)) throw bad(`${at}.role must be annotator, reviewer or owner`, `${at}.role`);
-    if (typeof m.tokenSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.tokenSha256)) throw bad(`${at}.tokenSha256 must be 64 hex digits`, `${at}.tokenSha256`);
+    if (typeof m.tokenSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.tokenSha256))
+      throw bad(`${at}.tokenSha256 must be 64 hex digits`, `${at}.tokenSha256`);
     if (typeof m.createdAt !== 'string') throw bad(`${at}.createdAt is missing`, `${at}.createdAt`);
-    if (m.revokedAt !== undefined && typeof m.revokedAt !== 'string') throw bad(`${at}.revokedAt must be a date`, `${at}.revokedAt`);
-    return { name: m.name, role: m.role, tokenSha256: m.tokenSha256, createdAt: m.createdAt, ...(m.revokedAt ? { revokedAt: m.revokedAt } : {}) };
+    if (m.revokedAt !== undefined && typeof m.revokedAt !== 'string')
+      throw bad(`${at}.revokedAt must be a date`, `${at}.revokedAt`);
+    return {
+      name: m.name,
+      role: m.role,
+      tokenSha256: m.tokenSha256,
+      createdAt: m.createdAt,
+      ...(m.revokedAt ? { revokedAt: m.revokedAt } : {}),
+    };
   });
 }

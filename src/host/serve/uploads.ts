@@ -46,17 +46,23 @@ export class Uploads {
   async receive(req: http.IncomingMessage): Promise<{ upload: string; bytes: number }> {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.o.maxBytes) throw this.tooLarge();
-    if (this.pending.size + this.receiving >= this.o.maxPending) throw new UploadRefused(429, `${this.o.maxPending} uploads are waiting to be used; use or wait for them first`);
+    if (this.pending.size + this.receiving >= this.o.maxPending)
+      throw new UploadRefused(429, `${this.o.maxPending} uploads are waiting to be used; use or wait for them first`);
     this.receiving++;
     const id = randomUUID();
     let file: string | undefined;
     let bytes = 0;
     try {
-      file = path.join(await (this.dir ??= mkdtemp(path.join(this.o.parent ?? os.tmpdir(), 'distillery-uploads-'))), id);
+      file = path.join(
+        await (this.dir ??= mkdtemp(path.join(this.o.parent ?? os.tmpdir(), 'distillery-uploads-'))),
+        id,
+      );
       bytes = await this.save(req, file);
     } catch (e) {
       if (file) await rm(file, { force: true });
-      throw e instanceof UploadRefused ? e : new UploadRefused(400, `the upload was not received: ${(e as Error).message}`);
+      throw e instanceof UploadRefused
+        ? e
+        : new UploadRefused(400, `the upload was not received: ${(e as Error).message}`);
     } finally {
       this.receiving--;
     }
@@ -101,7 +107,12 @@ export class Uploads {
   /** The file of upload `id`, which stops being pending: the caller releases it when done. */
   take(id: unknown): string {
     const p = typeof id === 'string' ? this.pending.get(id) : undefined;
-    if (!p) throw new DistilleryError('NOT_FOUND', `no upload ${JSON.stringify(String(id).slice(0, 100))}: an upload is used once, within ${Math.round(this.o.ttlMs / 60_000)} minutes`, { field: 'upload' });
+    if (!p)
+      throw new DistilleryError(
+        'NOT_FOUND',
+        `no upload ${JSON.stringify(String(id).slice(0, 100))}: an upload is used once, within ${Math.round(this.o.ttlMs / 60_000)} minutes`,
+        { field: 'upload' },
+      );
     clearTimeout(p.timer);
     this.pending.delete(id as string);
     return p.file;
@@ -120,6 +131,9 @@ export class Uploads {
   }
 
   private tooLarge(): UploadRefused {
-    return new UploadRefused(413, `the upload is larger than ${formatBytes(this.o.maxBytes)}, the most the server takes`);
+    return new UploadRefused(
+      413,
+      `the upload is larger than ${formatBytes(this.o.maxBytes)}, the most the server takes`,
+    );
   }
 }

@@ -54,8 +54,13 @@ describe('HttpApi', () => {
   it('POSTs the arguments as a JSON array with same-origin credentials and returns the result', async () => {
     const { f, calls } = fakeFetch((name, args) => ({ body: { ok: true, result: { name, args } } }));
     const api = new HttpApi({ base: 'http://h:1', fetch: f });
-    const r = (await api.journal.append('p1', [{ docId: 'd', labels: ['a'], source: 'human', who: 'w', at: 't', action: 'label' }])) as unknown;
-    expect(r).toEqual({ name: 'journal.append', args: ['p1', [{ docId: 'd', labels: ['a'], source: 'human', who: 'w', at: 't', action: 'label' }]] });
+    const r = (await api.journal.append('p1', [
+      { docId: 'd', labels: ['a'], source: 'human', who: 'w', at: 't', action: 'label' },
+    ])) as unknown;
+    expect(r).toEqual({
+      name: 'journal.append',
+      args: ['p1', [{ docId: 'd', labels: ['a'], source: 'human', who: 'w', at: 't', action: 'label' }]],
+    });
     expect(calls[0].url).toBe('http://h:1/api/journal.append');
     expect(calls[0].init).toMatchObject({ method: 'POST', credentials: 'same-origin' });
     await api.exports.model('p', 'v1', 'onnx');
@@ -66,42 +71,71 @@ describe('HttpApi', () => {
 
   it('sends a corpus file and a backup to /api/upload as bytes, then names the upload in the call', async () => {
     let n = 0;
-    const { f, calls } = fakeFetch((name, args) => ({ body: { ok: true, result: name === 'upload' ? { upload: `u${++n}` } : { name, args } } }));
+    const { f, calls } = fakeFetch((name, args) => ({
+      body: { ok: true, result: name === 'upload' ? { upload: `u${++n}` } : { name, args } },
+    }));
     const api = new HttpApi({ base: 'http://h:1', fetch: f });
     const csv = 'text,label\n很好吃,1\n';
-    const parsed = (await api.corpus.parse({ fileName: 'a.csv', base64: Buffer.from(csv).toString('base64'), dedupe: true })) as unknown;
-    expect(calls[0]).toMatchObject({ url: 'http://h:1/api/upload', init: { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, credentials: 'same-origin' } });
+    const parsed = (await api.corpus.parse({
+      fileName: 'a.csv',
+      base64: Buffer.from(csv).toString('base64'),
+      dedupe: true,
+    })) as unknown;
+    expect(calls[0]).toMatchObject({
+      url: 'http://h:1/api/upload',
+      init: { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, credentials: 'same-origin' },
+    });
     expect(new TextDecoder().decode(calls[0].init.body as Uint8Array)).toBe(csv);
     expect(parsed).toEqual({ name: 'corpus.parse', args: [{ fileName: 'a.csv', dedupe: true, upload: 'u1' }] });
     const data = '{"formatName":"dexie","data":"备份"}';
     const saved = (await api.backups.save('p1', data, { reason: 'import', docs: 1, labeled: 0 })) as unknown;
     expect(calls[2].url).toBe('http://h:1/api/upload');
     expect(await (calls[2].init.body as Blob).text()).toBe(data);
-    expect(saved).toEqual({ name: 'backups.save', args: ['p1', { upload: 'u2' }, { reason: 'import', docs: 1, labeled: 0 }] });
+    expect(saved).toEqual({
+      name: 'backups.save',
+      args: ['p1', { upload: 'u2' }, { reason: 'import', docs: 1, labeled: 0 }],
+    });
   });
 
   it('rebuilds wire errors as DistilleryErrors with code and details (and the HTTP status)', async () => {
-    const { f } = fakeFetch(() => ({ status: 400, body: { ok: false, error: { name: 'InputError', code: 'INPUT_PARSE', message: 'a.csv:7: bad quote', details: { line: 7 } } } }));
+    const { f } = fakeFetch(() => ({
+      status: 400,
+      body: {
+        ok: false,
+        error: { name: 'InputError', code: 'INPUT_PARSE', message: 'a.csv:7: bad quote', details: { line: 7 } },
+      },
+    }));
     const api = new HttpApi({ fetch: f });
     const e = await api.corpus.parse({ fileName: 'a.csv', base64: '' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DistilleryError);
     expect(e).toMatchObject({ code: 'INPUT_PARSE', message: 'a.csv:7: bad quote', details: { line: 7, status: 400 } });
-    const { f: f2 } = fakeFetch(() => ({ body: { ok: false, error: { name: 'CancelledError', code: 'CANCELLED', message: 'stop', details: {} } } }));
+    const { f: f2 } = fakeFetch(() => ({
+      body: { ok: false, error: { name: 'CancelledError', code: 'CANCELLED', message: 'stop', details: {} } },
+    }));
     await expect(new HttpApi({ fetch: f2 }).jobs.cancel('x')).rejects.toBeInstanceOf(CancelledError);
   });
 
   it('reports a non-JSON answer (401 page, proxy error) and a network failure clearly', async () => {
     const { f } = fakeFetch(() => ({ status: 401, body: 'unauthorized' }));
-    await expect(new HttpApi({ fetch: f }).projects.list()).rejects.toMatchObject({ code: 'INTERNAL', details: { status: 401 } });
+    await expect(new HttpApi({ fetch: f }).projects.list()).rejects.toMatchObject({
+      code: 'INTERNAL',
+      details: { status: 401 },
+    });
     const down = (async () => {
       throw new TypeError('Failed to fetch');
     }) as unknown as typeof fetch;
-    await expect(new HttpApi({ fetch: down }).projects.list()).rejects.toMatchObject({ message: expect.stringContaining('did not answer') });
+    await expect(new HttpApi({ fetch: down }).projects.list()).rejects.toMatchObject({
+      message: expect.stringContaining('did not answer'),
+    });
   });
 
   it('delivers job events from the WebSocket and reconnects while someone listens', async () => {
     FakeWS.all = [];
-    const api = new HttpApi({ base: 'http://127.0.0.1:9', WebSocket: FakeWS as unknown as typeof WebSocket, reconnectMs: { first: 5, max: 10 } });
+    const api = new HttpApi({
+      base: 'http://127.0.0.1:9',
+      WebSocket: FakeWS as unknown as typeof WebSocket,
+      reconnectMs: { first: 5, max: 10 },
+    });
     const got: JobStatus[] = [];
     const off = api.jobs.subscribe((s) => got.push(s));
     expect(FakeWS.all).toHaveLength(1);
@@ -122,7 +156,11 @@ describe('HttpApi', () => {
 
   it('hands journal news to journal listeners and job statuses to job listeners, on one socket', async () => {
     FakeWS.all = [];
-    const api = new HttpApi({ base: 'http://127.0.0.1:9', WebSocket: FakeWS as unknown as typeof WebSocket, reconnectMs: { first: 5, max: 10 } });
+    const api = new HttpApi({
+      base: 'http://127.0.0.1:9',
+      WebSocket: FakeWS as unknown as typeof WebSocket,
+      reconnectMs: { first: 5, max: 10 },
+    });
     const news: unknown[] = [];
     const jobs: unknown[] = [];
     const offNews = api.journal.subscribe((n) => news.push(n));
@@ -149,7 +187,12 @@ describe('HttpApi', () => {
       system: { info: async () => info },
       projects: {
         list: async () => {
-          throw toBridgeError({ name: 'DistilleryError', code: 'NOT_FOUND', message: 'no such project', details: { field: 'id' } });
+          throw toBridgeError({
+            name: 'DistilleryError',
+            code: 'NOT_FOUND',
+            message: 'no such project',
+            details: { field: 'id' },
+          });
         },
       },
     } as never;

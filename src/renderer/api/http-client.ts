@@ -4,7 +4,14 @@
  * news ({type: 'journal', …}) arrive on the WebSocket `/api/events`, which reconnects by itself. Authentication is a cookie the server set in exchange for the token
  * of the first URL, so every request is same-origin with credentials.
  */
-import { API_TABLE, type ApiCall, type DistilleryApi, type JobStatus, type JournalNews, type UploadFact } from '../../shared/api';
+import {
+  API_TABLE,
+  type ApiCall,
+  type DistilleryApi,
+  type JobStatus,
+  type JournalNews,
+  type UploadFact,
+} from '../../shared/api';
 import { API_CALLS, clientFor } from '../../shared/api-calls';
 import { DistilleryError, fromWire, type WireError } from '../../shared/errors';
 import { base64ToBytes } from '../db/logic';
@@ -94,10 +101,16 @@ export class HttpApi {
         body: payload,
         credentials: 'same-origin',
         // A hidden page may be closing: a small request then goes as keepalive, which outlives the page.
-        ...(pageHidden() && typeof payload === 'string' && payload.length <= KEEPALIVE_MAX_CHARS ? { keepalive: true } : {}),
+        ...(pageHidden() && typeof payload === 'string' && payload.length <= KEEPALIVE_MAX_CHARS
+          ? { keepalive: true }
+          : {}),
       });
     } catch (e) {
-      throw new DistilleryError('INTERNAL', `the server did not answer (${name}): ${e instanceof Error ? e.message : String(e)}`, { call: name, offline: true });
+      throw new DistilleryError(
+        'INTERNAL',
+        `the server did not answer (${name}): ${e instanceof Error ? e.message : String(e)}`,
+        { call: name, offline: true },
+      );
     }
     let reply: Reply<T> | undefined;
     try {

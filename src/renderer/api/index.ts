@@ -12,7 +12,9 @@ declare global {
   }
 }
 
-export function createApi(w: { distillery?: AppApi } | undefined = typeof window === 'undefined' ? undefined : window): AppApi {
+export function createApi(
+  w: { distillery?: AppApi } | undefined = typeof window === 'undefined' ? undefined : window,
+): AppApi {
   // Errors cross contextBridge as plain WireError objects; rebuild them as DistilleryErrors here.
   return w?.distillery ? withWireErrors(w.distillery) : new HttpApi();
 }

@@ -38,7 +38,10 @@ describe('chart series', () => {
       { x: 1, y: 80 },
     ]);
     expect(s[1].points.map((p) => p.y)).toEqual([80, 75]);
-    const seeded = sweepSeries({ ...sweep, seeds: 3, points: sweep.points.map((p) => ({ ...p, n: 3, std: 0.02, macroF1: undefined })) }, names);
+    const seeded = sweepSeries(
+      { ...sweep, seeds: 3, points: sweep.points.map((p) => ({ ...p, n: 3, std: 0.02, macroF1: undefined })) },
+      names,
+    );
     expect(seeded.map((x) => [x.name, !!x.band])).toEqual([
       ['accuracy', false],
       ['accuracy − std', true],
@@ -62,8 +65,20 @@ describe('chart series', () => {
       },
     });
     expect(s).toEqual([
-      { name: 'random', points: [{ x: 10, y: 60 }, { x: 30, y: 70 }] },
-      { name: 'entropy', points: [{ x: 10, y: 60 }, { x: 30, y: 85.5 }] },
+      {
+        name: 'random',
+        points: [
+          { x: 10, y: 60 },
+          { x: 30, y: 70 },
+        ],
+      },
+      {
+        name: 'entropy',
+        points: [
+          { x: 10, y: 60 },
+          { x: 30, y: 85.5 },
+        ],
+      },
     ]);
   });
 });

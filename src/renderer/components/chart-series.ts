@@ -37,7 +37,10 @@ export function curveSeries(curve: JobRow['curve'], name: SeriesName = asIs): Se
   return [...byKey.values()];
 }
 
-export function historySeries(h: { epoch: number; loss: number; valMetric: number }[], name: SeriesName = asIs): Series[] {
+export function historySeries(
+  h: { epoch: number; loss: number; valMetric: number }[],
+  name: SeriesName = asIs,
+): Series[] {
   return [
     { name: name('loss'), points: h.map((e) => ({ x: e.epoch, y: e.loss })) },
     { name: name('validation'), right: true, points: h.map((e) => ({ x: e.epoch, y: e.valMetric })) },
@@ -53,15 +56,30 @@ export function sweepSeries(s: AlphaSweepSummary, names: { main: string; macroF1
   const pts = [...s.points].sort((a, b) => a.alpha - b.alpha);
   const pct = (x: number) => Number((100 * x).toFixed(2));
   const out: Series[] = [{ name: names.main, points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean) })) }];
-  if (pts.some((p) => p.macroF1)) out.push({ name: names.macroF1, points: pts.filter((p) => p.macroF1).map((p) => ({ x: p.alpha, y: pct(p.macroF1!.mean) })) });
+  if (pts.some((p) => p.macroF1))
+    out.push({
+      name: names.macroF1,
+      points: pts.filter((p) => p.macroF1).map((p) => ({ x: p.alpha, y: pct(p.macroF1!.mean) })),
+    });
   if (pts.some((p) => p.n > 1 && p.std > 0)) {
-    out.push({ name: `${names.main} − ${names.std}`, band: true, points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean - p.std) })) });
-    out.push({ name: `${names.main} + ${names.std}`, band: true, points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean + p.std) })) });
+    out.push({
+      name: `${names.main} − ${names.std}`,
+      band: true,
+      points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean - p.std) })),
+    });
+    out.push({
+      name: `${names.main} + ${names.std}`,
+      band: true,
+      points: pts.map((p) => ({ x: p.alpha, y: pct(p.mean + p.std) })),
+    });
   }
   return out;
 }
 
 /** A labeling-budget simulation as chart series: per strategy, mean accuracy in percent against labels bought. */
 export function simulationSeries(s: SimulationResult): Series[] {
-  return Object.entries(s.strategies).map(([name, st]) => ({ name, points: st.curve.map((p) => ({ x: p.labels, y: Number((100 * p.accuracy).toFixed(2)) })) }));
+  return Object.entries(s.strategies).map(([name, st]) => ({
+    name,
+    points: st.curve.map((p) => ({ x: p.labels, y: Number((100 * p.accuracy).toFixed(2)) })),
+  }));
 }

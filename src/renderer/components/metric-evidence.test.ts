@@ -12,7 +12,11 @@ const t = (key: string, values: Record<string, unknown>) => {
 describe('accuracyEvidence (runs table)', () => {
   it('shows n and the Wilson interval, and flags a test set below the minimum', () => {
     // 4 of 10 right: Wilson 95 % [0.168, 0.687].
-    const m = singleLabelMetrics([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 0, 0, 0, 0, 0, 0], Array.from({ length: 10 }, (_, i) => String(i + 1)));
+    const m = singleLabelMetrics(
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [0, 1, 2, 3, 0, 0, 0, 0, 0, 0],
+      Array.from({ length: 10 }, (_, i) => String(i + 1)),
+    );
     const e = accuracyEvidence(m, 10, t)!;
     expect(e.short).toBe('n = 10 · 16.8%–68.7%');
     expect(e.small).toBe(true);

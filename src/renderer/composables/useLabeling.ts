@@ -5,7 +5,16 @@
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref } from 'vue';
 import type { LabelEvent } from '../../shared/api';
 import { labelForKey, sameLabels, toggleLabel, type LabelMeta, type LabelProgress } from '../db/logic';
-import { getDoc, history, progress as loadProgress, recordSkip, setIgnored, undoLabels, writeLabels, type Undo } from '../db/repo';
+import {
+  getDoc,
+  history,
+  progress as loadProgress,
+  recordSkip,
+  setIgnored,
+  undoLabels,
+  writeLabels,
+  type Undo,
+} from '../db/repo';
 import type { DocRow, EventRow, LabelSource, ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { refreshStats, state, syncJournal, toast, writesAllowed } from '../state/app';
@@ -57,7 +66,12 @@ export function useLabeling(o: LabelingOptions) {
     counts.value = await loadProgress(p.id, schema.value);
   }
 
-  function adjustCounts(before: readonly string[], after: readonly string[], source: LabelSource | undefined, prevSource: LabelSource | undefined): void {
+  function adjustCounts(
+    before: readonly string[],
+    after: readonly string[],
+    source: LabelSource | undefined,
+    prevSource: LabelSource | undefined,
+  ): void {
     const c = counts.value;
     const perLabel = { ...c.perLabel };
     const bySource = { ...c.bySource };
@@ -75,17 +89,22 @@ export function useLabeling(o: LabelingOptions) {
     events.value = p && d ? await history(p.id, d.id) : [];
   }
 
-  watch(() => current.value?.id, () => {
-    pending.value = [];
-    void loadHistory();
-  });
+  watch(
+    () => current.value?.id,
+    () => {
+      pending.value = [];
+      void loadHistory();
+    },
+  );
 
   // New model scores (a teacher's, or the live loop's naive Bayes) re-order the queue; the document
   // on screen stays (with its new suggestion) and only what comes after it changes.
   watch(
     () => {
       const p = o.project.value;
-      return p?.teacherVersion || p?.queueModel ? `${p.teacherVersion ?? ''}|${p.queueModel?.version ?? ''}|${p.queueModel?.at ?? ''}` : '';
+      return p?.teacherVersion || p?.queueModel
+        ? `${p.teacherVersion ?? ''}|${p.queueModel?.version ?? ''}|${p.queueModel?.at ?? ''}`
+        : '';
     },
     (v, old) => {
       if (!v || v === old) return;
@@ -126,7 +145,12 @@ export function useLabeling(o: LabelingOptions) {
   }
 
   /** Writes labels on the current document and moves on. */
-  function setLabels(labels: string[], action: LabelEvent['action'], source: LabelSource, modelVersion?: string): Promise<void> {
+  function setLabels(
+    labels: string[],
+    action: LabelEvent['action'],
+    source: LabelSource,
+    modelVersion?: string,
+  ): Promise<void> {
     return serial(async () => {
       const p = o.project.value;
       const doc = current.value;
@@ -136,7 +160,12 @@ export function useLabeling(o: LabelingOptions) {
       const m = meta(source, modelVersion);
       const u = await writeLabels(p.id, doc.id, labels, m, action, schema.value);
       undoStack.push({ kind: 'label', undo: u });
-      adjustCounts(u.before.labels, schema.value.filter((l) => labels.includes(l)), source, u.before.source);
+      adjustCounts(
+        u.before.labels,
+        schema.value.filter((l) => labels.includes(l)),
+        source,
+        u.before.source,
+      );
       await advance(doc);
       afterWrite(p);
     });
@@ -149,7 +178,12 @@ export function useLabeling(o: LabelingOptions) {
     if (multi.value && pending.value.length) {
       const labels = [...pending.value];
       const same = sameLabels(labels, doc.suggestion);
-      return setLabels(labels, same ? 'accept' : o.keyAction(doc, labels), same ? 'teacher' : 'human', same ? doc.modelVersion : undefined);
+      return setLabels(
+        labels,
+        same ? 'accept' : o.keyAction(doc, labels),
+        same ? 'teacher' : 'human',
+        same ? doc.modelVersion : undefined,
+      );
     }
     if (doc.suggestion?.length) return setLabels([...doc.suggestion], 'accept', 'teacher', doc.modelVersion);
     return Promise.resolve();
@@ -219,7 +253,9 @@ export function useLabeling(o: LabelingOptions) {
       if (!p) return;
       const onScreen = current.value?.id;
       const fresh = await Promise.all(queue.value.map((d) => (d.id === onScreen ? d : getDoc(p.id, d.id))));
-      const gone = new Set(queue.value.filter((d, i) => d.id !== onScreen && (!fresh[i] || !wanted(fresh[i]))).map((d) => d.id));
+      const gone = new Set(
+        queue.value.filter((d, i) => d.id !== onScreen && (!fresh[i] || !wanted(fresh[i]))).map((d) => d.id),
+      );
       if (gone.size) {
         queue.value = queue.value.filter((d) => !gone.has(d.id));
         if (queue.value.length < 8) await refill();
@@ -303,11 +339,11 @@ export function useLabeling(o: LabelingOptions) {
     refill,
     refreshCounts,
     replicated,
-    reset: () => serial(async () => {
-      pinned.value = null;
-      await refill(true);
-      await refreshCounts();
-    }),
+    reset: () =>
+      serial(async () => {
+        pinned.value = null;
+        await refill(true);
+        await refreshCounts();
+      }),
   };
 }
-

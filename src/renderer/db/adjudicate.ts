@@ -12,11 +12,23 @@ import { strictDb } from './schema';
 import type { DocRow } from './types';
 
 /** Records the reviewer's decision (or withdraws it with []) and returns the document as now stored. */
-export async function adjudicate(projectId: string, docId: string, labels: readonly string[], reviewer: string, schema: readonly string[]): Promise<DocRow> {
+export async function adjudicate(
+  projectId: string,
+  docId: string,
+  labels: readonly string[],
+  reviewer: string,
+  schema: readonly string[],
+): Promise<DocRow> {
   return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
-    const e = makeEvent(projectId, doc, labels, { source: 'human', who: reviewer, at: new Date().toISOString() }, 'adjudicate');
+    const e = makeEvent(
+      projectId,
+      doc,
+      labels,
+      { source: 'human', who: reviewer, at: new Date().toISOString() },
+      'adjudicate',
+    );
     await strictDb.events.add(e);
     const events = journalOrder(await strictDb.events.where('[projectId+docId]').equals([projectId, docId]).toArray());
     // A reviewer's label is a person's, never a correction of a pre-label (its training weight is a plain human label's).

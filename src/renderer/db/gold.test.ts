@@ -3,7 +3,9 @@ import { goldAdditions, inGold, labelOrigin, testSetSummary, type GoldDoc } from
 
 /** n human-labeled documents per label, ids `<label>-<i>`. */
 function corpus(perLabel: Record<string, number>, over: (d: GoldDoc) => GoldDoc = (d) => d): GoldDoc[] {
-  return Object.entries(perLabel).flatMap(([l, n]) => Array.from({ length: n }, (_, i) => over({ id: `${l}-${i}`, labels: [l], source: 'human' as const })));
+  return Object.entries(perLabel).flatMap(([l, n]) =>
+    Array.from({ length: n }, (_, i) => over({ id: `${l}-${i}`, labels: [l], source: 'human' as const })),
+  );
 }
 
 function apply(docs: GoldDoc[], ids: string[]): GoldDoc[] {
@@ -22,7 +24,11 @@ describe('gold set draw', () => {
     const docs = [
       ...corpus({ a: 50, b: 50 }),
       ...corpus({ x: 0 }),
-      ...Array.from({ length: 200 }, (_, i): GoldDoc => ({ id: `t-${i}`, labels: [i % 2 ? 'a' : 'b'], source: 'teacher' })),
+      ...Array.from({ length: 200 }, (_, i): GoldDoc => ({
+        id: `t-${i}`,
+        labels: [i % 2 ? 'a' : 'b'],
+        source: 'teacher',
+      })),
       ...Array.from({ length: 50 }, (_, i): GoldDoc => ({ id: `r-${i}`, labels: ['a'], source: 'rule' })),
       ...Array.from({ length: 50 }, (_, i): GoldDoc => ({ id: `s-${i}`, labels: ['b'], source: 'student' })),
     ];
@@ -42,7 +48,10 @@ describe('gold set draw', () => {
     // Running the draw again with nothing new adds nothing.
     expect(goldAdditions(docs, { fraction: 0.1, cap: 500 }, 'p')).toEqual([]);
     // 40 more labels of a: 4 more gold documents of a, none of b; the first 8 stay.
-    docs = [...docs, ...Array.from({ length: 40 }, (_, i): GoldDoc => ({ id: `a-new-${i}`, labels: ['a'], source: 'human' }))];
+    docs = [
+      ...docs,
+      ...Array.from({ length: 40 }, (_, i): GoldDoc => ({ id: `a-new-${i}`, labels: ['a'], source: 'human' })),
+    ];
     const second = goldAdditions(docs, { fraction: 0.1, cap: 500 }, 'p');
     expect(second).toHaveLength(4);
     expect(second.every((id) => id.startsWith('a-'))).toBe(true);
@@ -64,6 +73,8 @@ describe('gold set draw', () => {
     expect(labelOrigin({ source: 'human', labelVia: 'correct' })).toBe('corrected');
     expect(labelOrigin({ source: 'teacher' })).toBe('teacher');
     expect(labelOrigin({})).toBe('human');
-    expect(testSetSummary([{ source: 'human' }, { source: 'human', labelVia: 'import' }, { source: 'human' }])).toEqual({ n: 3, origins: ['human', 'imported'] });
+    expect(testSetSummary([{ source: 'human' }, { source: 'human', labelVia: 'import' }, { source: 'human' }])).toEqual(
+      { n: 3, origins: ['human', 'imported'] },
+    );
   });
 });

@@ -70,7 +70,11 @@ export function goldAdditions(docs: readonly GoldDoc[], s: GoldSettings, seed: s
   const wants: { need: number; candidates: GoldDoc[] }[] = [];
   for (const st of strata.values()) {
     const need = Math.min(Math.round(s.fraction * st.human) - st.gold, st.candidates.length);
-    if (need > 0) wants.push({ need, candidates: st.candidates.sort((a, b) => idHash(seed, a.id) - idHash(seed, b.id) || (a.id < b.id ? -1 : 1)) });
+    if (need > 0)
+      wants.push({
+        need,
+        candidates: st.candidates.sort((a, b) => idHash(seed, a.id) - idHash(seed, b.id) || (a.id < b.id ? -1 : 1)),
+      });
   }
   // Under the cap, strata take turns so that a cap never starves a class.
   const out: string[] = [];
@@ -90,7 +94,10 @@ export function goldAdditions(docs: readonly GoldDoc[], s: GoldSettings, seed: s
 }
 
 /** "40 gold, human" style summary of a test set: its size and the label origins it holds. */
-export function testSetSummary(docs: readonly Pick<DocRow, 'source' | 'labelVia'>[]): { n: number; origins: LabelOrigin[] } {
+export function testSetSummary(docs: readonly Pick<DocRow, 'source' | 'labelVia'>[]): {
+  n: number;
+  origins: LabelOrigin[];
+} {
   const origins = new Set<LabelOrigin>();
   for (const d of docs) origins.add(labelOrigin(d));
   return { n: docs.length, origins: [...origins].sort() };

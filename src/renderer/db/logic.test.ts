@@ -34,7 +34,8 @@ import {
 import type { DocRow } from './types';
 import { SAMPLE_WHO, sampleDocs, sampleLabelMap, sampleProject } from '../state/sample-logic';
 
-const defs = (names: string[]): LabelDef[] => names.map((name, i) => ({ name, color: '#000', hotkey: defaultHotkey(i) }));
+const defs = (names: string[]): LabelDef[] =>
+  names.map((name, i) => ({ name, color: '#000', hotkey: defaultHotkey(i) }));
 
 function ctx(o: Partial<ImportContext> = {}): ImportContext {
   return {
@@ -61,7 +62,12 @@ describe('chunks', () => {
   it('splits into pieces of at most n, in order', () => {
     expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunks([], 3)).toEqual([]);
-    expect(chunks(Array.from({ length: 2500 }, (_, i) => i), 1000).map((c) => c.length)).toEqual([1000, 1000, 500]);
+    expect(
+      chunks(
+        Array.from({ length: 2500 }, (_, i) => i),
+        1000,
+      ).map((c) => c.length),
+    ).toEqual([1000, 1000, 500]);
     expect(() => chunks([1], 0)).toThrow();
   });
 });
@@ -96,7 +102,9 @@ describe('writeInChunks', () => {
       if (part[0] === 2) throw new Error('disk full');
       seen.push(...part);
     };
-    await expect(writeInChunks([0, 1, 2, 3, 4, 5], 2, write, { yieldBetween: async () => undefined })).rejects.toThrow('disk full');
+    await expect(writeInChunks([0, 1, 2, 3, 4, 5], 2, write, { yieldBetween: async () => undefined })).rejects.toThrow(
+      'disk full',
+    );
     expect(seen).toEqual([0, 1]);
   });
 
@@ -128,7 +136,12 @@ describe('label schema', () => {
     expect(validateSchema('x', 'multilabel', defs(['only']))).toEqual([]);
     expect(validateSchema('x', 'multiclass', defs(['only'])).map((p) => p.kind)).toEqual(['tooFew']);
     // Z (undo), Enter and Space are the screen's own keys.
-    expect(validateSchema('x', 'binary', [{ name: 'a', color: '', hotkey: 'z' }, { name: 'b', color: '', hotkey: '2' }]).map((p) => p.kind)).toEqual(['badHotkey']);
+    expect(
+      validateSchema('x', 'binary', [
+        { name: 'a', color: '', hotkey: 'z' },
+        { name: 'b', color: '', hotkey: '2' },
+      ]).map((p) => p.kind),
+    ).toEqual(['badHotkey']);
   });
 
   it('maps keys to labels case-insensitively and gives digits then letters by default', () => {
@@ -165,7 +178,16 @@ describe('planImport', () => {
     const plan = planImport({ docs: parsed.docs.slice(0, 2) }, ctx());
     expect(plan.errors).toEqual([]);
     expect(plan.labeled).toBe(1);
-    expect(plan.rows[0]).toMatchObject({ projectId: 'p', id: '1', labels: ['pos'], isLabeled: 1, source: 'human', who: 'ann', importId: 'imp1', line: 2 });
+    expect(plan.rows[0]).toMatchObject({
+      projectId: 'p',
+      id: '1',
+      labels: ['pos'],
+      isLabeled: 1,
+      source: 'human',
+      who: 'ann',
+      importId: 'imp1',
+      line: 2,
+    });
     expect(plan.rows[1]).toMatchObject({ labels: [], isLabeled: 0, importId: 'imp1' });
     expect(plan.rows[1].source).toBeUndefined();
     for (const r of plan.rows) expect(r.queueScore).toBeGreaterThanOrEqual(0);
@@ -179,16 +201,25 @@ describe('planImport', () => {
   });
 
   it('skips texts the project has and renames taken ids', () => {
-    const plan = planImport({ docs: parsed.docs.slice(0, 2) }, ctx({ existingTexts: new Set(['good food']), existingIds: new Set(['2', '2~2']) }));
+    const plan = planImport(
+      { docs: parsed.docs.slice(0, 2) },
+      ctx({ existingTexts: new Set(['good food']), existingIds: new Set(['2', '2~2']) }),
+    );
     expect(plan.skippedExisting).toBe(1);
     expect(plan.renamed).toBe(1);
     expect(plan.rows.map((r) => r.id)).toEqual(['2~3']);
-    const noDedupe = planImport({ docs: parsed.docs.slice(0, 1) }, ctx({ existingTexts: new Set(['good food']), dedupe: false }));
+    const noDedupe = planImport(
+      { docs: parsed.docs.slice(0, 1) },
+      ctx({ existingTexts: new Set(['good food']), dedupe: false }),
+    );
     expect(noDedupe.rows).toHaveLength(1);
   });
 
   it('fills the text of documents rebuilt from the journal instead of adding them again', () => {
-    const plan = planImport({ docs: parsed.docs.slice(0, 2) }, ctx({ existingIds: new Set(['1']), missingText: new Set(['1']) }));
+    const plan = planImport(
+      { docs: parsed.docs.slice(0, 2) },
+      ctx({ existingIds: new Set(['1']), missingText: new Set(['1']) }),
+    );
     expect(plan.fills).toEqual([{ id: '1', text: 'good food', line: 2 }]);
     expect(plan.rows.map((r) => r.id)).toEqual(['2']);
     expect(plan.renamed).toBe(0);
@@ -207,7 +238,13 @@ describe('planImport', () => {
 describe('labels and events', () => {
   const meta = { source: 'human' as const, who: 'ann', at: 't1' };
   it('labelPatch orders labels by the schema, drops duplicates and sets isLabeled', () => {
-    expect(labelPatch(['c', 'a', 'a'], meta, ['a', 'b', 'c'])).toEqual({ labels: ['a', 'c'], isLabeled: 1, source: 'human', who: 'ann', at: 't1' });
+    expect(labelPatch(['c', 'a', 'a'], meta, ['a', 'b', 'c'])).toEqual({
+      labels: ['a', 'c'],
+      isLabeled: 1,
+      source: 'human',
+      who: 'ann',
+      at: 't1',
+    });
     expect(labelPatch([], meta, ['a'])).toMatchObject({ labels: [], isLabeled: 0, source: undefined });
   });
 
@@ -222,14 +259,32 @@ describe('labels and events', () => {
     const e1 = makeEvent('p', d, ['pos'], meta, 'label');
     expect(e1).toMatchObject({ projectId: 'p', docId: 'd1', labels: ['pos'], journaled: 0, text: '很好吃' });
     const j1 = journalEvent(e1);
-    expect(j1).toEqual({ docId: 'd1', id: e1.id, labels: ['pos'], source: 'human', who: 'ann', at: 't1', action: 'label', text: '很好吃' });
+    expect(j1).toEqual({
+      docId: 'd1',
+      id: e1.id,
+      labels: ['pos'],
+      source: 'human',
+      who: 'ann',
+      at: 't1',
+      action: 'label',
+      text: '很好吃',
+    });
     expect(e1.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(makeEvent('p', d, ['pos'], meta, 'label').id).not.toBe(e1.id);
     const events: LabelEvent[] = [
       j1,
       { docId: 'd1', labels: ['neg'], source: 'human', who: 'b', at: 't2', action: 'correct' },
       { docId: 'd1', labels: ['neg'], source: 'human', who: 'b', at: 't3', action: 'skip' },
-      { docId: 'd2', labels: ['pos'], source: 'teacher', who: 'b', at: 't4', action: 'accept', modelVersion: 'm1', text: 'x' },
+      {
+        docId: 'd2',
+        labels: ['pos'],
+        source: 'teacher',
+        who: 'b',
+        at: 't4',
+        action: 'accept',
+        modelVersion: 'm1',
+        text: 'x',
+      },
       { docId: 'd2', labels: [], source: 'human', who: 'b', at: 't5', action: 'undo' },
       { docId: 'd3', labels: [], source: 'human', who: 'b', at: 't6', action: 'skip', text: 'y' },
       { docId: 'd4', labels: ['pos'], source: 'teacher', who: 'c', at: 't7', action: 'accept', modelVersion: 'm2' },
@@ -245,7 +300,15 @@ describe('labels and events', () => {
 
 describe('journal flags (gold, set aside)', () => {
   const at = (n: number) => `2025-01-01T00:00:0${n}.000Z`;
-  const e = (docId: string, action: LabelEvent['action'], n: number, extra: Partial<LabelEvent> = {}): LabelEvent => ({ docId, labels: ['pos'], source: 'human', who: 'ann', at: at(n), action, ...extra });
+  const e = (docId: string, action: LabelEvent['action'], n: number, extra: Partial<LabelEvent> = {}): LabelEvent => ({
+    docId,
+    labels: ['pos'],
+    source: 'human',
+    who: 'ann',
+    at: at(n),
+    action,
+    ...extra,
+  });
 
   it('applies gold and skip with its reason, and their reversal, leaving the labels alone', () => {
     const f = foldJournal([
@@ -312,13 +375,26 @@ describe('model scores', () => {
 describe('progress, filters, export', () => {
   const docs: DocRow[] = [
     doc({ id: '1', labels: ['a'], isLabeled: 1, source: 'human', suggestion: ['a'], confidence: 0.9 }),
-    doc({ id: '2', labels: ['b'], isLabeled: 1, source: 'teacher', suggestion: ['a'], confidence: 0.6, text: '配送太慢' }),
+    doc({
+      id: '2',
+      labels: ['b'],
+      isLabeled: 1,
+      source: 'teacher',
+      suggestion: ['a'],
+      confidence: 0.6,
+      text: '配送太慢',
+    }),
     doc({ id: '3', suggestion: ['b'], confidence: 0.51, probs: [0.49, 0.51], modelVersion: 'm' }),
     doc({ id: '4' }),
   ];
 
   it('counts labeled documents per label and per source', () => {
-    expect(countProgress(docs, ['a', 'b', 'c'])).toEqual({ total: 4, labeled: 2, perLabel: { a: 1, b: 1, c: 0 }, bySource: { human: 1, teacher: 1 } });
+    expect(countProgress(docs, ['a', 'b', 'c'])).toEqual({
+      total: 4,
+      labeled: 2,
+      perLabel: { a: 1, b: 1, c: 0 },
+      bySource: { human: 1, teacher: 1 },
+    });
   });
 
   it('finds human–model disagreement', () => {
@@ -326,7 +402,8 @@ describe('progress, filters, export', () => {
   });
 
   it('filters by label, source, confidence, disagreement and text', () => {
-    const ids = (f: Partial<ReturnType<typeof emptyFilter>>) => docs.filter(matchesFilter({ ...emptyFilter(), ...f })).map((d) => d.id);
+    const ids = (f: Partial<ReturnType<typeof emptyFilter>>) =>
+      docs.filter(matchesFilter({ ...emptyFilter(), ...f })).map((d) => d.id);
     expect(ids({})).toEqual(['1', '2', '3', '4']);
     expect(ids({ label: 'a' })).toEqual(['1']);
     expect(ids({ label: UNLABELED })).toEqual(['3', '4']);
@@ -352,7 +429,12 @@ describe('progress, filters, export', () => {
   });
 
   it('explains why a model cannot be trained yet', () => {
-    const p = (perLabel: Record<string, number>) => ({ total: 100, labeled: Object.values(perLabel).reduce((a, b) => a + b, 0), perLabel, bySource: {} });
+    const p = (perLabel: Record<string, number>) => ({
+      total: 100,
+      labeled: Object.values(perLabel).reduce((a, b) => a + b, 0),
+      perLabel,
+      bySource: {},
+    });
     expect(trainBlocker(p({ a: 0, b: 0 }), 'binary')).toEqual({ kind: 'noLabels' });
     expect(trainBlocker(p({ a: 3, b: 2 }), 'binary')).toEqual({ kind: 'tooFewLabels', have: 5, need: 10 });
     expect(trainBlocker(p({ a: 12, b: 0 }), 'binary')).toEqual({ kind: 'oneClass', label: 'a' });
@@ -369,7 +451,12 @@ describe('start-up check', () => {
     expect(checkDatabase(0, { labeledCount: 0 })).toEqual({ kind: 'ok' });
     expect(checkDatabase(0, { labeledCount: 30 })).toEqual({ kind: 'empty', expected: 30 });
     expect(checkDatabase(7, { labeledCount: 30 })).toEqual({ kind: 'damaged', have: 7, expected: 30 });
-    expect(checkDatabase(null, { labeledCount: 3 }, 'VersionError')).toEqual({ kind: 'damaged', have: 0, expected: 3, reason: 'VersionError' });
+    expect(checkDatabase(null, { labeledCount: 3 }, 'VersionError')).toEqual({
+      kind: 'damaged',
+      have: 0,
+      expected: 3,
+      reason: 'VersionError',
+    });
   });
 });
 
@@ -390,30 +477,58 @@ describe('formatting', () => {
 
 describe('model versions of labels (issue 8: sample labels carried a model trained after them)', () => {
   // The sample project's path: its corpus through the import plan, the first rows labeled by 'sample'.
-  const parsedSample = { docs: ['好吃', '难吃', '一般', '很快'].map((text, i) => ({ id: String(i + 1), text, labels: [i % 2 ? '0' : '1'], line: i + 2 })) };
-  const map = sampleLabelMap(sampleProject({ name: 's', negative: 'neg', positive: 'pos', negativeDesc: '', positiveDesc: '', guidelines: '' }));
+  const parsedSample = {
+    docs: ['好吃', '难吃', '一般', '很快'].map((text, i) => ({
+      id: String(i + 1),
+      text,
+      labels: [i % 2 ? '0' : '1'],
+      line: i + 2,
+    })),
+  };
+  const map = sampleLabelMap(
+    sampleProject({ name: 's', negative: 'neg', positive: 'pos', negativeDesc: '', positiveDesc: '', guidelines: '' }),
+  );
   const imported = () =>
-    planImport({ docs: sampleDocs(parsedSample.docs, map, 2) }, ctx({ labels: ['neg', 'pos'], who: SAMPLE_WHO, useLabels: true })).rows.map((r) => ({ ...r }));
+    planImport(
+      { docs: sampleDocs(parsedSample.docs, map, 2) },
+      ctx({ labels: ['neg', 'pos'], who: SAMPLE_WHO, useLabels: true }),
+    ).rows.map((r) => ({ ...r }));
 
   it('a label made before any model has none, even after a model scored its document', () => {
     const docs = imported();
     expect(docs.filter((d) => d.labels.length)).toHaveLength(2);
     // A teacher trained later scores every document (labeled ones too).
-    for (const d of docs) Object.assign(d, scorePatch(d.id, [0.3, 0.7], ['neg', 'pos'], 'binary', 'teacher-20260101-120000-textcnn', 'least-confidence'));
+    for (const d of docs)
+      Object.assign(
+        d,
+        scorePatch(d.id, [0.3, 0.7], ['neg', 'pos'], 'binary', 'teacher-20260101-120000-textcnn', 'least-confidence'),
+      );
     const rows = exportRows(docs, false);
     for (const r of rows.filter((x) => x.labels.length)) {
       expect(r).toMatchObject({ who: SAMPLE_WHO, probsModelVersion: 'teacher-20260101-120000-textcnn' });
       expect(r.modelVersion).toBeUndefined();
     }
-    expect(rows.filter((x) => !x.labels.length).every((r) => r.modelVersion === undefined && r.probsModelVersion === 'teacher-20260101-120000-textcnn')).toBe(true);
+    expect(
+      rows
+        .filter((x) => !x.labels.length)
+        .every((r) => r.modelVersion === undefined && r.probsModelVersion === 'teacher-20260101-120000-textcnn'),
+    ).toBe(true);
   });
 
-  it('an accepted pre-label keeps the version it came from after a newer model rescored it; a person\'s relabel has none', () => {
+  it("an accepted pre-label keeps the version it came from after a newer model rescored it; a person's relabel has none", () => {
     const [d] = imported().filter((x) => !x.labels.length);
     Object.assign(d, scorePatch(d.id, [0.2, 0.8], ['neg', 'pos'], 'binary', 'teacher-a', 'least-confidence'));
-    Object.assign(d, labelPatch(d.suggestion!, { source: 'teacher', who: 'ann', at: 't1', modelVersion: 'teacher-a' }, ['neg', 'pos']));
+    Object.assign(
+      d,
+      labelPatch(d.suggestion!, { source: 'teacher', who: 'ann', at: 't1', modelVersion: 'teacher-a' }, ['neg', 'pos']),
+    );
     Object.assign(d, scorePatch(d.id, [0.6, 0.4], ['neg', 'pos'], 'binary', 'teacher-b', 'least-confidence'));
-    expect(exportRows([d], true)[0]).toMatchObject({ labels: ['pos'], source: 'teacher', modelVersion: 'teacher-a', probsModelVersion: 'teacher-b' });
+    expect(exportRows([d], true)[0]).toMatchObject({
+      labels: ['pos'],
+      source: 'teacher',
+      modelVersion: 'teacher-a',
+      probsModelVersion: 'teacher-b',
+    });
     Object.assign(d, labelPatch(['neg'], { source: 'human', who: 'ann', at: 't2' }, ['neg', 'pos']));
     const r = exportRows([d], true)[0];
     expect(r).toMatchObject({ labels: ['neg'], source: 'human', probsModelVersion: 'teacher-b' });
@@ -422,7 +537,14 @@ describe('model versions of labels (issue 8: sample labels carried a model train
 });
 
 describe('a rebuild from the journal with adjudications (issue #10)', () => {
-  const ev = (docId: string, who: string, labels: string[], action: LabelEvent['action'], n: number): LabelEvent => ({ docId, labels, source: 'human', who, at: `2026-01-01T00:00:0${n}.000Z`, action });
+  const ev = (docId: string, who: string, labels: string[], action: LabelEvent['action'], n: number): LabelEvent => ({
+    docId,
+    labels,
+    source: 'human',
+    who,
+    at: `2026-01-01T00:00:0${n}.000Z`,
+    action,
+  });
 
   it('a decision is final; a withdrawn decision ([]) gives the annotators’ labels back, not none', () => {
     const f = foldJournal([

@@ -78,7 +78,18 @@ export function defaultHotkey(i: number): string {
   return letters[i - 9] ?? '';
 }
 
-export const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#ea580c'];
+export const PALETTE = [
+  '#2563eb',
+  '#dc2626',
+  '#16a34a',
+  '#d97706',
+  '#7c3aed',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#475569',
+  '#ea580c',
+];
 
 export type SchemaProblem =
   | { kind: 'noName' }
@@ -102,7 +113,8 @@ export function validateSchema(name: string, task: TaskType, labels: readonly La
     else if (names.has(n)) out.push({ kind: 'duplicateLabel', name: n });
     names.add(n);
     const k = l.hotkey.toLowerCase();
-    if (!/^[0-9a-z]$/.test(k) || RESERVED_KEYS.has(l.hotkey)) out.push({ kind: 'badHotkey', name: n, hotkey: l.hotkey });
+    if (!/^[0-9a-z]$/.test(k) || RESERVED_KEYS.has(l.hotkey))
+      out.push({ kind: 'badHotkey', name: n, hotkey: l.hotkey });
     else if (keys.has(k)) out.push({ kind: 'duplicateHotkey', hotkey: k });
     keys.add(k);
   });
@@ -120,8 +132,7 @@ export function labelForKey(key: string, labels: readonly LabelDef[]): LabelDef 
 // Import
 
 export type ImportIssue =
-  | { line: number; kind: 'unknownLabel'; label: string }
-  | { line: number; kind: 'tooManyLabels'; count: number };
+  { line: number; kind: 'unknownLabel'; label: string } | { line: number; kind: 'tooManyLabels'; count: number };
 
 export interface ImportPlan {
   rows: DocRow[];
@@ -180,7 +191,8 @@ export function planImport(parsed: Pick<ParsedCorpus, 'docs'>, ctx: ImportContex
     const annotators = ctx.useLabels ? (d.annotators ?? []) : [];
     for (const ls of [labels, prediction?.labels ?? [], ...annotators.map((a) => a.labels)]) {
       for (const l of ls) if (!known.has(l)) errors.push({ line: d.line, kind: 'unknownLabel', label: l });
-      if (ctx.task !== 'multilabel' && ls.length > 1) errors.push({ line: d.line, kind: 'tooManyLabels', count: ls.length });
+      if (ctx.task !== 'multilabel' && ls.length > 1)
+        errors.push({ line: d.line, kind: 'tooManyLabels', count: ls.length });
     }
     let id = d.id;
     if (ids.has(id)) {
@@ -210,7 +222,12 @@ export function planImport(parsed: Pick<ParsedCorpus, 'docs'>, ctx: ImportContex
     }
     if (annotators.length) {
       // Several annotators in the file (Label Studio): each one's labels kept; `labels` are the final ones.
-      row.byAnnotator = Object.fromEntries(annotators.map((a) => [a.who || ctx.who, { labels: [...a.labels], source: a.source ?? 'human', at: a.at ?? ctx.at }]));
+      row.byAnnotator = Object.fromEntries(
+        annotators.map((a) => [
+          a.who || ctx.who,
+          { labels: [...a.labels], source: a.source ?? 'human', at: a.at ?? ctx.at },
+        ]),
+      );
       if (d.rule) {
         row.finalRule = d.rule;
         row.agree = d.rule !== 'latest';
@@ -237,7 +254,9 @@ export interface LabelMeta {
   modelVersion?: string;
 }
 
-export type DocLabelState = Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at'> & { labelModelVersion?: string };
+export type DocLabelState = Pick<DocRow, 'labels' | 'isLabeled' | 'source' | 'who' | 'at'> & {
+  labelModelVersion?: string;
+};
 
 /**
  * The fields a label write changes. Label order follows the schema, duplicates removed. The label's
@@ -268,9 +287,26 @@ export function sameLabels(a: readonly string[] | undefined, b: readonly string[
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-export function makeEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text'>, labels: readonly string[], meta: LabelMeta, action: LabelEvent['action']): EventRow {
+export function makeEvent(
+  projectId: string,
+  doc: Pick<DocRow, 'id' | 'text'>,
+  labels: readonly string[],
+  meta: LabelMeta,
+  action: LabelEvent['action'],
+): EventRow {
   // The id makes a re-sent or replicated event recognisable (the journal and every replica apply it once).
-  const e: EventRow = { projectId, docId: doc.id, id: newEventId(), labels: [...labels], source: meta.source, who: meta.who, at: meta.at, action, journaled: 0, text: doc.text };
+  const e: EventRow = {
+    projectId,
+    docId: doc.id,
+    id: newEventId(),
+    labels: [...labels],
+    source: meta.source,
+    who: meta.who,
+    at: meta.at,
+    action,
+    journaled: 0,
+    text: doc.text,
+  };
   if (meta.modelVersion) e.modelVersion = meta.modelVersion;
   return e;
 }
@@ -285,12 +321,29 @@ export function importEvents(projectId: string, r: DocRow, now: string): EventRo
   // One annotator (or none named): one event with the row's provenance, the accepted model version included.
   if (!r.byAnnotator || (Object.keys(r.byAnnotator).length <= 1 && r.finalRule !== 'adjudicated')) {
     const source = r.source ?? 'human';
-    return [makeEvent(projectId, r, r.labels, { source, who: r.who ?? '', at: r.at ?? now, modelVersion: r.labelModelVersion }, action(source))];
+    return [
+      makeEvent(
+        projectId,
+        r,
+        r.labels,
+        { source, who: r.who ?? '', at: r.at ?? now, modelVersion: r.labelModelVersion },
+        action(source),
+      ),
+    ];
   }
   const people = Object.entries(r.byAnnotator).sort(([a, x], [b, y]) => x.at.localeCompare(y.at) || a.localeCompare(b));
   // byAnnotator keeps no model version: the final label's annotator has it on the row.
-  const out = people.map(([who, a]) => makeEvent(projectId, r, a.labels, { source: a.source, who, at: a.at, modelVersion: who === r.who ? r.labelModelVersion : undefined }, action(a.source)));
-  if (r.finalRule === 'adjudicated') out.push(makeEvent(projectId, r, r.labels, { source: 'human', who: r.who ?? '', at: r.at ?? now }, 'adjudicate'));
+  const out = people.map(([who, a]) =>
+    makeEvent(
+      projectId,
+      r,
+      a.labels,
+      { source: a.source, who, at: a.at, modelVersion: who === r.who ? r.labelModelVersion : undefined },
+      action(a.source),
+    ),
+  );
+  if (r.finalRule === 'adjudicated')
+    out.push(makeEvent(projectId, r, r.labels, { source: 'human', who: r.who ?? '', at: r.at ?? now }, 'adjudicate'));
   return out;
 }
 
@@ -299,8 +352,21 @@ export function importEvents(projectId: string, r: DocRow, now: string): EventRo
  * document's labels as they are, so a rebuild that meets it first still has them. A skip always
  * carries its reason ('' when none): that is what tells a stored skip from an old session-only one.
  */
-export function flagEvent(projectId: string, doc: Pick<DocRow, 'id' | 'text' | 'labels' | 'source' | 'labelModelVersion'>, action: FlagAction, who: string, at: string, reason?: string): EventRow {
-  const e = makeEvent(projectId, doc, doc.labels, { source: doc.source ?? 'human', who, at, modelVersion: doc.labelModelVersion }, action);
+export function flagEvent(
+  projectId: string,
+  doc: Pick<DocRow, 'id' | 'text' | 'labels' | 'source' | 'labelModelVersion'>,
+  action: FlagAction,
+  who: string,
+  at: string,
+  reason?: string,
+): EventRow {
+  const e = makeEvent(
+    projectId,
+    doc,
+    doc.labels,
+    { source: doc.source ?? 'human', who, at, modelVersion: doc.labelModelVersion },
+    action,
+  );
   if (action === 'skip') e.reason = reason ?? '';
   return e;
 }
@@ -342,14 +408,30 @@ export function foldJournal(events: readonly LabelEvent[]): Map<string, FoldedDo
       // Withdrawing a decision ([]) gives the annotators' labels back instead of none.
       const f = finalLabel(adjudicated.get(e.docId)!);
       const by = f.from;
-      const next: FoldedDoc = { docId: e.docId, labels: [...f.labels], source: f.labels.length ? by?.source : undefined, who: by?.who ?? e.who, at: by?.at ?? e.at, modelVersion: by?.modelVersion, text };
+      const next: FoldedDoc = {
+        docId: e.docId,
+        labels: [...f.labels],
+        source: f.labels.length ? by?.source : undefined,
+        who: by?.who ?? e.who,
+        at: by?.at ?? e.at,
+        modelVersion: by?.modelVersion,
+        text,
+      };
       if (prev?.gold !== undefined) next.gold = prev.gold;
       if (prev?.ignored !== undefined) next.ignored = prev.ignored;
       out.set(e.docId, next);
       continue;
     }
     if (changesLabels(e.action)) {
-      const next: FoldedDoc = { docId: e.docId, labels: [...e.labels], source: e.labels.length ? e.source : undefined, who: e.who, at: e.at, modelVersion: e.modelVersion, text };
+      const next: FoldedDoc = {
+        docId: e.docId,
+        labels: [...e.labels],
+        source: e.labels.length ? e.source : undefined,
+        who: e.who,
+        at: e.at,
+        modelVersion: e.modelVersion,
+        text,
+      };
       if (prev?.gold !== undefined) next.gold = prev.gold;
       if (prev?.ignored !== undefined) next.ignored = prev.ignored;
       if (e.action !== 'undo' && e.source !== 'human' && next.gold === 1) next.gold = null;
@@ -357,7 +439,14 @@ export function foldJournal(events: readonly LabelEvent[]): Map<string, FoldedDo
       continue;
     }
     // A flag: the labels stay (a document first named by a flag takes the labels the event carries).
-    const f: FoldedDoc = prev ?? { docId: e.docId, labels: [...e.labels], source: e.labels.length ? e.source : undefined, who: e.who, at: e.at, modelVersion: e.modelVersion };
+    const f: FoldedDoc = prev ?? {
+      docId: e.docId,
+      labels: [...e.labels],
+      source: e.labels.length ? e.source : undefined,
+      who: e.who,
+      at: e.at,
+      modelVersion: e.modelVersion,
+    };
     if (text !== undefined) f.text = text;
     if (e.action === 'gold') f.gold = 1;
     else if (e.action === 'ungold') f.gold = 0;
@@ -379,7 +468,12 @@ export function labeledInJournal(folded: Map<string, FoldedDoc>): number {
 // Model scores
 
 /** The model's suggestion and its confidence from probabilities in label order. */
-export function suggestionFromProbs(probs: readonly number[], labels: readonly string[], task: TaskType, threshold = 0.5): { suggestion: string[]; confidence: number } {
+export function suggestionFromProbs(
+  probs: readonly number[],
+  labels: readonly string[],
+  task: TaskType,
+  threshold = 0.5,
+): { suggestion: string[]; confidence: number } {
   if (probs.length === 0) return { suggestion: [], confidence: 0 };
   if (task === 'multilabel') {
     const suggestion = labels.filter((_, i) => (probs[i] ?? 0) >= threshold);
@@ -393,7 +487,14 @@ export function suggestionFromProbs(probs: readonly number[], labels: readonly s
 }
 
 /** Fields written on a document when a model scored it. */
-export function scorePatch(id: string, probs: readonly number[], labels: readonly string[], task: TaskType, modelVersion: string, strategy: Strategy): Partial<DocRow> {
+export function scorePatch(
+  id: string,
+  probs: readonly number[],
+  labels: readonly string[],
+  task: TaskType,
+  modelVersion: string,
+  strategy: Strategy,
+): Partial<DocRow> {
   const { suggestion, confidence } = suggestionFromProbs(probs, labels, task);
   return { probs: [...probs], suggestion, confidence, modelVersion, queueScore: queueScore(strategy, id, probs, task) };
 }
@@ -408,7 +509,10 @@ export interface LabelProgress {
   bySource: Record<string, number>;
 }
 
-export function countProgress(docs: Iterable<Pick<DocRow, 'labels' | 'source'>>, labels: readonly string[]): LabelProgress {
+export function countProgress(
+  docs: Iterable<Pick<DocRow, 'labels' | 'source'>>,
+  labels: readonly string[],
+): LabelProgress {
   const perLabel: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
   const bySource: Record<string, number> = {};
   let total = 0;
@@ -455,7 +559,12 @@ export function matchesFilter(f: CorpusFilter): (d: DocRow) => boolean {
   const max = f.maxConfidence;
   return (d) => {
     if (f.label === UNLABELED ? d.labels.length > 0 : f.label && !d.labels.includes(f.label)) return false;
-    if (f.source === 'none' ? d.labels.length > 0 : f.source && (d.labels.length === 0 || (d.source ?? 'human') !== f.source)) return false;
+    if (
+      f.source === 'none'
+        ? d.labels.length > 0
+        : f.source && (d.labels.length === 0 || (d.source ?? 'human') !== f.source)
+    )
+      return false;
     if (min !== undefined && !(d.confidence !== undefined && d.confidence >= min)) return false;
     if (max !== undefined && !(d.confidence !== undefined && d.confidence <= max)) return false;
     if (f.disagreement && !disagrees(d)) return false;
@@ -482,7 +591,9 @@ const MODEL_SOURCES: ReadonlySet<LabelSource> = new Set(['teacher', 'student']);
  * The label's model version: the one recorded with it; for model labels written before that was
  * recorded, the version that scored the document. Never the scoring version for a person's label.
  */
-export function labelModelVersionOf(d: Pick<DocRow, 'labels' | 'source' | 'labelModelVersion' | 'modelVersion'>): string | undefined {
+export function labelModelVersionOf(
+  d: Pick<DocRow, 'labels' | 'source' | 'labelModelVersion' | 'modelVersion'>,
+): string | undefined {
   if (!d.labels.length) return undefined;
   return d.labelModelVersion ?? (d.source && MODEL_SOURCES.has(d.source) ? d.modelVersion : undefined);
 }
@@ -513,7 +624,8 @@ export function exportRows(docs: readonly DocRow[], onlyLabeled: boolean): Expor
 }
 
 /** Why a model cannot be trained on these labels yet, or null. */
-export type TrainBlocker = { kind: 'noLabels' } | { kind: 'tooFewLabels'; have: number; need: number } | { kind: 'oneClass'; label: string };
+export type TrainBlocker =
+  { kind: 'noLabels' } | { kind: 'tooFewLabels'; have: number; need: number } | { kind: 'oneClass'; label: string };
 
 export const MIN_TRAIN_LABELS = 10;
 
@@ -530,15 +642,23 @@ export function trainBlocker(p: LabelProgress, task: TaskType): TrainBlocker | n
 // ---------------------------------------------------------------------------------------------
 // Start-up check
 
-export type DbVerdict = { kind: 'ok' } | { kind: 'empty'; expected: number } | { kind: 'damaged'; have: number; expected: number; reason?: string };
+export type DbVerdict =
+  | { kind: 'ok' }
+  | { kind: 'empty'; expected: number }
+  | { kind: 'damaged'; have: number; expected: number; reason?: string };
 
 /**
  * Compares the database with the label count kept outside IndexedDB. Fewer labels in the
  * database than the journal recorded means it was wiped (empty) or lost writes (damaged).
  */
-export function checkDatabase(dexieLabeled: number | null, sentinel: { labeledCount: number } | null, openError?: string): DbVerdict {
+export function checkDatabase(
+  dexieLabeled: number | null,
+  sentinel: { labeledCount: number } | null,
+  openError?: string,
+): DbVerdict {
   const expected = sentinel?.labeledCount ?? 0;
-  if (openError !== undefined || dexieLabeled === null) return { kind: 'damaged', have: 0, expected, reason: openError };
+  if (openError !== undefined || dexieLabeled === null)
+    return { kind: 'damaged', have: 0, expected, reason: openError };
   if (expected > 0 && dexieLabeled === 0) return { kind: 'empty', expected };
   if (dexieLabeled < expected) return { kind: 'damaged', have: dexieLabeled, expected };
   return { kind: 'ok' };
@@ -548,7 +668,8 @@ export function checkDatabase(dexieLabeled: number | null, sentinel: { labeledCo
 // Formatting
 
 /** A duration split for display: seconds; minutes and seconds; or hours and minutes (the UI's messages put the units). */
-export type DurationParts = { key: 's'; s: number } | { key: 'ms'; m: number; s: string } | { key: 'hm'; h: number; m: string };
+export type DurationParts =
+  { key: 's'; s: number } | { key: 'ms'; m: number; s: string } | { key: 'hm'; h: number; m: string };
 
 export function durationParts(seconds: number | undefined): DurationParts | undefined {
   if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
@@ -558,7 +679,6 @@ export function durationParts(seconds: number | undefined): DurationParts | unde
   if (m < 60) return { key: 'ms', m, s: String(s % 60).padStart(2, '0') };
   return { key: 'hm', h: Math.floor(m / 60), m: String(m % 60).padStart(2, '0') };
 }
-
 
 export function formatPercent(x: number | undefined, digits = 1): string {
   return x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(digits)}%`;

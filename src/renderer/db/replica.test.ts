@@ -3,26 +3,63 @@ import type { LabelEvent } from '../../shared/label-event';
 import { docConsensus, journalOrder, newEventId, replicatedPatch } from './replica';
 
 const schema = ['neg', 'pos'];
-const ev = (who: string, labels: string[], at: string, action: LabelEvent['action'] = 'label'): LabelEvent => ({ docId: 'd', id: newEventId(), labels, source: 'human', who, at, action });
+const ev = (who: string, labels: string[], at: string, action: LabelEvent['action'] = 'label'): LabelEvent => ({
+  docId: 'd',
+  id: newEventId(),
+  labels,
+  source: 'human',
+  who,
+  at,
+  action,
+});
 
 describe('replica: a document from all its events', () => {
   it('two annotators who disagree: both labels kept, the latest is final, agree false', () => {
     const events = [ev('alice', ['pos'], 't1'), ev('bob', ['neg'], 't2')];
     const p = replicatedPatch(events, events, schema);
-    expect(p.byAnnotator).toEqual({ alice: { labels: ['pos'], source: 'human', at: 't1' }, bob: { labels: ['neg'], source: 'human', at: 't2' } });
-    expect(p).toMatchObject({ labels: ['neg'], isLabeled: 1, who: 'bob', at: 't2', source: 'human', finalRule: 'latest', agree: false });
+    expect(p.byAnnotator).toEqual({
+      alice: { labels: ['pos'], source: 'human', at: 't1' },
+      bob: { labels: ['neg'], source: 'human', at: 't2' },
+    });
+    expect(p).toMatchObject({
+      labels: ['neg'],
+      isLabeled: 1,
+      who: 'bob',
+      at: 't2',
+      source: 'human',
+      finalRule: 'latest',
+      agree: false,
+    });
     // Applied in the other order (bob's came first in the journal) the final label follows the journal.
-    expect(replicatedPatch([events[1], events[0]], events, schema)).toMatchObject({ labels: ['pos'], who: 'alice', finalRule: 'latest' });
+    expect(replicatedPatch([events[1], events[0]], events, schema)).toMatchObject({
+      labels: ['pos'],
+      who: 'alice',
+      finalRule: 'latest',
+    });
   });
 
   it('agreement, majority, adjudication and withdrawal follow shared/consensus.ts', () => {
     const a = ev('alice', ['pos'], 't1');
     const b = ev('bob', ['pos'], 't2');
-    expect(replicatedPatch([a, b], [b], schema)).toMatchObject({ labels: ['pos'], finalRule: 'unanimous', agree: true });
+    expect(replicatedPatch([a, b], [b], schema)).toMatchObject({
+      labels: ['pos'],
+      finalRule: 'unanimous',
+      agree: true,
+    });
     const c = ev('carol', ['neg'], 't3');
-    expect(replicatedPatch([a, b, c], [c], schema)).toMatchObject({ labels: ['pos'], finalRule: 'majority', agree: true, who: 'bob' });
+    expect(replicatedPatch([a, b, c], [c], schema)).toMatchObject({
+      labels: ['pos'],
+      finalRule: 'majority',
+      agree: true,
+      who: 'bob',
+    });
     const r = ev('rita', ['neg'], 't4', 'adjudicate');
-    expect(replicatedPatch([a, b, c, r], [r], schema)).toMatchObject({ labels: ['neg'], finalRule: 'adjudicated', agree: true, who: 'rita' });
+    expect(replicatedPatch([a, b, c, r], [r], schema)).toMatchObject({
+      labels: ['neg'],
+      finalRule: 'adjudicated',
+      agree: true,
+      who: 'rita',
+    });
     // Bob withdraws (an undo to nothing): alice's label stands alone.
     const u = ev('bob', [], 't5', 'undo');
     const p = replicatedPatch([a, b, u], [u], schema);
@@ -43,7 +80,11 @@ describe('replica: a document from all its events', () => {
     const a = ev('ann', ['pos'], 't1');
     const g = ev('ann', ['pos'], 't2', 'gold');
     const s = { ...ev('bob', ['pos'], 't3', 'skip'), reason: 'dup' };
-    expect(replicatedPatch([a, g, s], [g, s], schema)).toMatchObject({ gold: 1, ignored: { reason: 'dup', who: 'bob', at: 't3' }, labels: ['pos'] });
+    expect(replicatedPatch([a, g, s], [g, s], schema)).toMatchObject({
+      gold: 1,
+      ignored: { reason: 'dup', who: 'bob', at: 't3' },
+      labels: ['pos'],
+    });
     const un = ev('bob', ['pos'], 't4', 'unskip');
     const p = replicatedPatch([a, g, s, un], [un], schema);
     expect('ignored' in p && p.ignored === undefined).toBe(true);

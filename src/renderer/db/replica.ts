@@ -43,7 +43,8 @@ export function docConsensus(events: readonly LabelEvent[], schema: readonly str
   const people = perAnnotator(events);
   const f = finalLabel(events);
   const byAnnotator: ConsensusFields['byAnnotator'] = {};
-  for (const a of people.values()) byAnnotator[a.who] = { labels: inSchemaOrder(a.labels, schema), source: a.source, at: a.at };
+  for (const a of people.values())
+    byAnnotator[a.who] = { labels: inSchemaOrder(a.labels, schema), source: a.source, at: a.at };
   const labels = inSchemaOrder(f.labels, schema);
   const from = labels.length ? f.from : undefined;
   const final: FinalFields = {
@@ -63,7 +64,11 @@ export function docConsensus(events: readonly LabelEvent[], schema: readonly str
  * The fields of a document after replicated events: its consensus and final labels, and the flags
  * (gold, set aside) the new events set, in their order. `fresh` are the events not applied before.
  */
-export function replicatedPatch(allEvents: readonly LabelEvent[], fresh: readonly LabelEvent[], schema: readonly string[]): Partial<DocRow> {
+export function replicatedPatch(
+  allEvents: readonly LabelEvent[],
+  fresh: readonly LabelEvent[],
+  schema: readonly string[],
+): Partial<DocRow> {
   const { consensus, final } = docConsensus(allEvents, schema);
   const patch: Partial<DocRow> = { ...final, ...consensus };
   for (const e of fresh) {

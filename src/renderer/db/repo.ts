@@ -4,7 +4,14 @@
  */
 import Dexie from 'dexie';
 import { importInto, peakImportFile } from 'dexie-export-import';
-import type { BackupInfo, BackupReason, DistilleryApi, JournaledEvent, LabelEvent, ProjectMeta } from '../../shared/api';
+import type {
+  BackupInfo,
+  BackupReason,
+  DistilleryApi,
+  JournaledEvent,
+  LabelEvent,
+  ProjectMeta,
+} from '../../shared/api';
 import { GOLD_DRAW_WHO, toLabelEvent } from '../../shared/label-event';
 import type { TaskType } from '../../shared/task';
 import { queueScore, type Strategy } from '../queue/strategies';
@@ -108,7 +115,10 @@ export async function getDoc(projectId: string, id: string): Promise<DocRow | un
 }
 
 export async function countDocs(projectId: string): Promise<{ total: number; labeled: number }> {
-  const [total, labeled] = await Promise.all([docsOf(projectId).count(), bulkDb.docs.where('[projectId+isLabeled]').equals([projectId, 1]).count()]);
+  const [total, labeled] = await Promise.all([
+    docsOf(projectId).count(),
+    bulkDb.docs.where('[projectId+isLabeled]').equals([projectId, 1]).count(),
+  ]);
   return { total, labeled };
 }
 
@@ -120,7 +130,9 @@ export async function progress(projectId: string, labels: readonly string[]): Pr
 }
 
 /** Ids and dedupe keys of a project's documents (for planning an import). */
-export async function existingKeys(projectId: string): Promise<{ ids: Set<string>; texts: Set<string>; missingText: Set<string> }> {
+export async function existingKeys(
+  projectId: string,
+): Promise<{ ids: Set<string>; texts: Set<string>; missingText: Set<string> }> {
   const ids = new Set<string>();
   const texts = new Set<string>();
   const missingText = new Set<string>();
@@ -154,8 +166,14 @@ export async function reviewHead(projectId: string, n: number, exclude: Readonly
 }
 
 export async function countReviewable(projectId: string, minConfidence = 0): Promise<{ all: number; above: number }> {
-  const all = await bulkDb.docs.where('[projectId+isLabeled+confidence]').between([projectId, 0, minKey], [projectId, 0, maxKey]).count();
-  const above = await bulkDb.docs.where('[projectId+isLabeled+confidence]').between([projectId, 0, minConfidence], [projectId, 0, maxKey], true, true).count();
+  const all = await bulkDb.docs
+    .where('[projectId+isLabeled+confidence]')
+    .between([projectId, 0, minKey], [projectId, 0, maxKey])
+    .count();
+  const above = await bulkDb.docs
+    .where('[projectId+isLabeled+confidence]')
+    .between([projectId, 0, minConfidence], [projectId, 0, maxKey], true, true)
+    .count();
   return { all, above };
 }
 
@@ -172,23 +190,41 @@ export interface ImportProgress {
  * carry its id; on any error every row written so far is deleted again, and a pending import found
  * at start-up (the page closed mid-import) is rolled back the same way.
  */
-export async function runImport(projectId: string, fileName: string, plan: ImportPlan, onProgress?: (p: ImportProgress) => void): Promise<void> {
+export async function runImport(
+  projectId: string,
+  fileName: string,
+  plan: ImportPlan,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<void> {
   const importId = plan.rows[0]?.importId ?? `imp-${Date.now()}`;
-  const rec: ImportRow = { id: importId, projectId, fileName, state: 'pending', startedAt: new Date().toISOString(), count: plan.rows.length };
+  const rec: ImportRow = {
+    id: importId,
+    projectId,
+    fileName,
+    state: 'pending',
+    startedAt: new Date().toISOString(),
+    count: plan.rows.length,
+  };
   await strictDb.imports.put(rec);
   let done = 0;
   const total = plan.rows.length + plan.fills.length;
   const filled: string[] = [];
   try {
     for (const part of chunks(plan.rows, IMPORT_CHUNK)) {
-      for (const r of part) if (r.labels.length) Object.assign(r, soleAnnotator(r.who ?? '', r.labels, r.source ?? 'human', r.at ?? ''));
+      for (const r of part)
+        if (r.labels.length) Object.assign(r, soleAnnotator(r.who ?? '', r.labels, r.source ?? 'human', r.at ?? ''));
       // bulkAdd, not bulkPut: a clash with an existing row fails instead of overwriting it.
       await bulkDb.docs.bulkAdd(part);
       done += part.length;
       onProgress?.({ done, total });
     }
     for (const part of chunks(plan.fills, IMPORT_CHUNK)) {
-      await bulkDb.docs.bulkUpdate(part.map((f) => ({ key: [projectId, f.id] as [string, string], changes: { text: f.text, line: f.line, missingText: undefined } })));
+      await bulkDb.docs.bulkUpdate(
+        part.map((f) => ({
+          key: [projectId, f.id] as [string, string],
+          changes: { text: f.text, line: f.line, missingText: undefined },
+        })),
+      );
       filled.push(...part.map((f) => f.id));
       done += part.length;
       onProgress?.({ done, total });
@@ -203,7 +239,13 @@ export async function runImport(projectId: string, fileName: string, plan: Impor
     await strictDb.imports.update(importId, { state: 'done' });
   } catch (e) {
     await rollbackImport(importId);
-    if (filled.length) await bulkDb.docs.bulkUpdate(filled.map((id) => ({ key: [projectId, id] as [string, string], changes: { text: '', missingText: 1 as const } })));
+    if (filled.length)
+      await bulkDb.docs.bulkUpdate(
+        filled.map((id) => ({
+          key: [projectId, id] as [string, string],
+          changes: { text: '', missingText: 1 as const },
+        })),
+      );
     throw e;
   }
 }
@@ -235,7 +277,12 @@ export interface Undo {
 }
 
 /** The consensus fields of a document only one person labeled. */
-function soleAnnotator(who: string, labels: string[], source: LabelSource, at: string): Pick<DocRow, 'byAnnotator' | 'finalRule' | 'agree'> {
+function soleAnnotator(
+  who: string,
+  labels: string[],
+  source: LabelSource,
+  at: string,
+): Pick<DocRow, 'byAnnotator' | 'finalRule' | 'agree'> {
   return { byAnnotator: { [who]: { labels: [...labels], source, at } }, finalRule: 'single', agree: true };
 }
 
@@ -244,7 +291,12 @@ function soleAnnotator(who: string, labels: string[], source: LabelSource, at: s
  * byAnnotator, finalRule and agree always; where more than one person labeled it (or a reviewer
  * decided), the final labels replace what the last writer's own patch says.
  */
-async function withConsensus(projectId: string, docId: string, patch: Partial<DocRow>, schema: readonly string[]): Promise<Partial<DocRow>> {
+async function withConsensus(
+  projectId: string,
+  docId: string,
+  patch: Partial<DocRow>,
+  schema: readonly string[],
+): Promise<Partial<DocRow>> {
   const rows = journalOrder(await strictDb.events.where('[projectId+docId]').equals([projectId, docId]).toArray());
   const c = docConsensus(rows, schema);
   return c.shared ? { ...patch, ...c.final, ...c.consensus } : { ...patch, ...c.consensus };
@@ -265,9 +317,20 @@ export async function writeLabels(
   return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
-    const before: Undo['before'] = { labels: doc.labels, isLabeled: doc.isLabeled, source: doc.source, who: doc.who, at: doc.at, labelModelVersion: doc.labelModelVersion, labelVia: doc.labelVia };
+    const before: Undo['before'] = {
+      labels: doc.labels,
+      isLabeled: doc.isLabeled,
+      source: doc.source,
+      who: doc.who,
+      at: doc.at,
+      labelModelVersion: doc.labelModelVersion,
+      labelVia: doc.labelVia,
+    };
     if (doc.byAnnotator) before.mine = doc.byAnnotator[meta.who]?.labels ?? [];
-    const patch: Partial<DocRow> = { ...labelPatch(labels, meta, schema), labelVia: action === 'correct' && meta.source === 'human' ? 'correct' : undefined };
+    const patch: Partial<DocRow> = {
+      ...labelPatch(labels, meta, schema),
+      labelVia: action === 'correct' && meta.source === 'human' ? 'correct' : undefined,
+    };
     // A model's label is never gold (db/gold.ts): a gold document that takes one leaves the set.
     if (meta.source !== 'human' && doc.gold === 1) patch.gold = undefined;
     await strictDb.events.add(makeEvent(projectId, doc, patch.labels ?? [], meta, action));
@@ -297,7 +360,12 @@ export async function undoLabels(u: Undo, who: string, schema: readonly string[]
     const doc = await strictDb.docs.get([u.projectId, u.docId]);
     if (!doc) return;
     const at = new Date().toISOString();
-    const meta = { source: u.before.source ?? 'human', who, at, ...(u.before.labelModelVersion ? { modelVersion: u.before.labelModelVersion } : {}) };
+    const meta = {
+      source: u.before.source ?? 'human',
+      who,
+      at,
+      ...(u.before.labelModelVersion ? { modelVersion: u.before.labelModelVersion } : {}),
+    };
     await strictDb.events.add(makeEvent(u.projectId, doc, u.before.mine ?? u.before.labels, meta, 'undo'));
     const patch: Partial<DocRow> = {
       labels: u.before.labels,
@@ -313,7 +381,12 @@ export async function undoLabels(u: Undo, who: string, schema: readonly string[]
 }
 
 /** Accepts every pending pre-label with confidence ≥ threshold, in one strict transaction (documents set aside stay so). */
-export async function bulkAccept(projectId: string, threshold: number, who: string, schema: readonly string[]): Promise<number> {
+export async function bulkAccept(
+  projectId: string,
+  threshold: number,
+  who: string,
+  schema: readonly string[],
+): Promise<number> {
   return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const docs = await strictDb.docs
       .where('[projectId+isLabeled+confidence]')
@@ -327,7 +400,12 @@ export async function bulkAccept(projectId: string, threshold: number, who: stri
       const patch = labelPatch(d.suggestion ?? [], meta, schema);
       // An accepted pre-label is the model's guess: never gold (gold is drawn from people's labels only).
       // Unlabeled, so nobody's label stands on it: the accepting person's is the only one.
-      Object.assign(d, patch, { labelVia: undefined, gold: d.gold === 1 ? undefined : d.gold }, soleAnnotator(who, patch.labels ?? [], 'teacher', at));
+      Object.assign(
+        d,
+        patch,
+        { labelVia: undefined, gold: d.gold === 1 ? undefined : d.gold },
+        soleAnnotator(who, patch.labels ?? [], 'teacher', at),
+      );
       events.push(makeEvent(projectId, d, patch.labels ?? [], meta, 'accept'));
     }
     await strictDb.docs.bulkPut(docs);
@@ -345,15 +423,24 @@ export async function bulkAccept(projectId: string, threshold: number, who: stri
  * Each document drawn is journaled ('gold' by GOLD_DRAW_WHO), so a rebuild from the journal gets the
  * same set back and never draws it anew.
  */
-export async function updateGoldSet(p: Pick<ProjectRow, 'id' | 'goldFraction' | 'goldCap'>, keepForTraining = 0): Promise<number> {
+export async function updateGoldSet(
+  p: Pick<ProjectRow, 'id' | 'goldFraction' | 'goldCap'>,
+  keepForTraining = 0,
+): Promise<number> {
   return strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const labeled = await strictDb.docs.where('[projectId+isLabeled]').equals([p.id, 1]).toArray();
-    const add = goldAdditions(labeled, { fraction: p.goldFraction ?? GOLD_DEFAULTS.fraction, cap: p.goldCap ?? GOLD_DEFAULTS.cap }, p.id);
+    const add = goldAdditions(
+      labeled,
+      { fraction: p.goldFraction ?? GOLD_DEFAULTS.fraction, cap: p.goldCap ?? GOLD_DEFAULTS.cap },
+      p.id,
+    );
     const trainable = labeled.filter((d) => isHumanLabeled(d) && !inGold(d)).length - add.length;
     if (trainable < keepForTraining || !add.length) return 0;
     const byId = new Map(labeled.map((d) => [d.id, d]));
     const at = new Date().toISOString();
-    await strictDb.docs.bulkUpdate(add.map((id) => ({ key: [p.id, id] as [string, string], changes: { gold: 1 as const } })));
+    await strictDb.docs.bulkUpdate(
+      add.map((id) => ({ key: [p.id, id] as [string, string], changes: { gold: 1 as const } })),
+    );
     await strictDb.events.bulkAdd(add.map((id) => flagEvent(p.id, byId.get(id)!, 'gold', GOLD_DRAW_WHO, at)));
     return add.length;
   });
@@ -373,7 +460,10 @@ export async function setGold(projectId: string, docId: string, on: boolean, who
   await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
-    if (on && !isHumanLabeled(doc)) throw new Error(`document ${docId}: only a person's label can be gold (this one is ${doc.labels.length ? `from ${doc.source}` : 'unlabeled'})`);
+    if (on && !isHumanLabeled(doc))
+      throw new Error(
+        `document ${docId}: only a person's label can be gold (this one is ${doc.labels.length ? `from ${doc.source}` : 'unlabeled'})`,
+      );
     await strictDb.docs.update([projectId, docId], { gold: on ? 1 : 0 });
     await strictDb.events.add(flagEvent(projectId, doc, on ? 'gold' : 'ungold', who, new Date().toISOString()));
   });
@@ -388,7 +478,9 @@ export async function setIgnored(projectId: string, docId: string, reason: strin
     const doc = await strictDb.docs.get([projectId, docId]);
     if (!doc) throw new Error(`document ${docId} is not in the database`);
     const at = new Date().toISOString();
-    await strictDb.docs.update([projectId, docId], { ignored: reason === null ? undefined : { reason: reason.trim(), who, at } });
+    await strictDb.docs.update([projectId, docId], {
+      ignored: reason === null ? undefined : { reason: reason.trim(), who, at },
+    });
     await strictDb.events.add(flagEvent(projectId, doc, reason === null ? 'unskip' : 'skip', who, at, reason?.trim()));
   });
 }
@@ -448,11 +540,20 @@ export async function pendingJournal(projectId: string): Promise<number> {
 // Model scores
 
 /** Writes a model's probabilities, suggestions and queue priorities onto the documents. */
-export async function applyScores(p: ProjectRow, scores: Record<string, number[]>, modelVersion: string): Promise<number> {
+export async function applyScores(
+  p: ProjectRow,
+  scores: Record<string, number[]>,
+  modelVersion: string,
+): Promise<number> {
   const labels = p.labels.map((l) => l.name);
   // In chunks with a turn for the page between them: a million scores must not freeze the UI.
   return writeInChunks(Object.entries(scores), SCORE_CHUNK, (part) =>
-    bulkDb.docs.bulkUpdate(part.map(([id, probs]) => ({ key: [p.id, id] as [string, string], changes: scorePatch(id, probs, labels, p.task, modelVersion, p.strategy) }))),
+    bulkDb.docs.bulkUpdate(
+      part.map(([id, probs]) => ({
+        key: [p.id, id] as [string, string],
+        changes: scorePatch(id, probs, labels, p.task, modelVersion, p.strategy),
+      })),
+    ),
   );
 }
 
@@ -477,7 +578,10 @@ export async function applyReplicated(
     const touched = new Set<string>();
     let added = 0;
     for (const e of page) {
-      const known = e.id !== undefined ? await strictDb.events.where('[projectId+id]').equals([p.id, e.id]).first() : await strictDb.events.where('[projectId+journalSeq]').equals([p.id, e.seq]).first();
+      const known =
+        e.id !== undefined
+          ? await strictDb.events.where('[projectId+id]').equals([p.id, e.id]).first()
+          : await strictDb.events.where('[projectId+journalSeq]').equals([p.id, e.seq]).first();
       if (known) {
         if (known.journalSeq !== e.seq || !known.journaled) {
           await strictDb.events.update(known.seq!, { journalSeq: e.seq, journaled: 1 });
@@ -529,7 +633,10 @@ export async function applyReplicated(
  * Restores labels (and the texts the journal carries) after the database was wiped or damaged:
  * documents still present get their labels back; missing ones are re-created from the journal's text.
  */
-export async function rebuildFromJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: LabelEvent[]): Promise<{ restored: number; created: number }> {
+export async function rebuildFromJournal(
+  p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>,
+  events: LabelEvent[],
+): Promise<{ restored: number; created: number }> {
   const r = await applyJournal(p, events, true);
   await noteSynced(p.id, events.length);
   return r;
@@ -549,11 +656,18 @@ async function noteSynced(projectId: string, n: number): Promise<void> {
  * Replays journal events on top of what the database holds (after a backup was restored: the events
  * journaled since it was made). Their documents get the journal's labels; the events join the history.
  */
-export async function replayJournalTail(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: LabelEvent[]): Promise<{ restored: number; created: number }> {
+export async function replayJournalTail(
+  p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>,
+  events: LabelEvent[],
+): Promise<{ restored: number; created: number }> {
   return applyJournal(p, events, false);
 }
 
-async function applyJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>, events: LabelEvent[], replaceHistory: boolean): Promise<{ restored: number; created: number }> {
+async function applyJournal(
+  p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'strategy'>,
+  events: LabelEvent[],
+  replaceHistory: boolean,
+): Promise<{ restored: number; created: number }> {
   const folded = foldJournal(events);
   const schema = p.labels.map((l) => l.name);
   let restored = 0;
@@ -561,7 +675,11 @@ async function applyJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'stra
   await strictDb.transaction('rw', strictDb.docs, strictDb.events, async () => {
     for (const f of folded.values()) {
       const doc = await strictDb.docs.get([p.id, f.docId]);
-      const patch: Partial<DocRow> = labelPatch(f.labels, { source: f.source ?? 'human', who: f.who, at: f.at, modelVersion: f.modelVersion }, schema);
+      const patch: Partial<DocRow> = labelPatch(
+        f.labels,
+        { source: f.source ?? 'human', who: f.who, at: f.at, modelVersion: f.modelVersion },
+        schema,
+      );
       // The flags the journal recorded (null: cleared); those it says nothing about stay as they are.
       if (f.gold !== undefined) patch.gold = f.gold ?? undefined;
       if (f.ignored !== undefined) patch.ignored = f.ignored ?? undefined;
@@ -584,10 +702,15 @@ async function applyJournal(p: Pick<ProjectRow, 'id' | 'task' | 'labels' | 'stra
       if (f.labels.length) restored++;
     }
     if (replaceHistory) await strictDb.events.where('projectId').equals(p.id).delete();
-    await strictDb.events.bulkAdd(events.map((e) => ({ ...e, projectId: p.id, journaled: 1 as const, labels: [...e.labels] })));
+    await strictDb.events.bulkAdd(
+      events.map((e) => ({ ...e, projectId: p.id, journaled: 1 as const, labels: [...e.labels] })),
+    );
     // Each annotator's labels, and the final labels where several people labeled a document.
     for (const docId of folded.keys()) {
-      const c = docConsensus(journalOrder(await strictDb.events.where('[projectId+docId]').equals([p.id, docId]).toArray()), schema);
+      const c = docConsensus(
+        journalOrder(await strictDb.events.where('[projectId+docId]').equals([p.id, docId]).toArray()),
+        schema,
+      );
       await strictDb.docs.update([p.id, docId], c.shared ? { ...c.final, ...c.consensus } : c.consensus);
     }
   });
@@ -615,7 +738,9 @@ export async function jobsOf(projectId: string): Promise<JobRow[]> {
 }
 
 export async function activeJobs(): Promise<JobRow[]> {
-  return strictDb.jobs.filter((j) => j.state === 'queued' || j.state === 'running' || (j.state === 'done' && !j.applied)).toArray();
+  return strictDb.jobs
+    .filter((j) => j.state === 'queued' || j.state === 'running' || (j.state === 'done' && !j.applied))
+    .toArray();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -640,7 +765,8 @@ export async function exportInWorker(projectId: string): Promise<Blob> {
   }
   try {
     return await new Promise<Blob>((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<{ ok: true; blob: Blob } | { ok: false; error: string }>) => (e.data.ok ? resolve(e.data.blob) : reject(new Error(e.data.error)));
+      worker.onmessage = (e: MessageEvent<{ ok: true; blob: Blob } | { ok: false; error: string }>) =>
+        e.data.ok ? resolve(e.data.blob) : reject(new Error(e.data.error));
       worker.onerror = (e) => {
         e.preventDefault();
         reject(new Error(e.message || 'the backup worker failed to start'));
@@ -663,12 +789,18 @@ export async function checkBackup(blob: Blob): Promise<void> {
   } catch (e) {
     throw new Error(`not a Distillery backup: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (meta.formatName !== 'dexie' || meta.data.databaseName !== strictDb.name) throw new Error(`not a Distillery backup (database "${meta.data.databaseName}")`);
+  if (meta.formatName !== 'dexie' || meta.data.databaseName !== strictDb.name)
+    throw new Error(`not a Distillery backup (database "${meta.data.databaseName}")`);
 }
 
 /** Restores a backup: rows are put over the current ones (other projects untouched). */
 export async function restoreBackup(blob: Blob): Promise<void> {
-  await importInto(strictDb, blob, { overwriteValues: true, acceptVersionDiff: true, acceptMissingTables: true, chunkSizeBytes: 4 * 1024 * 1024 });
+  await importInto(strictDb, blob, {
+    overwriteValues: true,
+    acceptVersionDiff: true,
+    acceptMissingTables: true,
+    chunkSizeBytes: 4 * 1024 * 1024,
+  });
 }
 
 /** Deletes a project's local rows (documents, events, jobs) — used before restoring a backup over it. */

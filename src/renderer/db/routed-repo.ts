@@ -17,7 +17,11 @@ const { minKey, maxKey } = Dexie;
  * list where the caller has one (the server's team), else whoever labeled in this project so far,
  * plus the current annotator.
  */
-export async function routeContext(p: Pick<ProjectRow, 'id' | 'overlap'>, me: string, members?: readonly string[]): Promise<RouteContext | undefined> {
+export async function routeContext(
+  p: Pick<ProjectRow, 'id' | 'overlap'>,
+  me: string,
+  members?: readonly string[],
+): Promise<RouteContext | undefined> {
   if (!p.overlap) return undefined;
   if (p.overlap.team) return { me, team: routingTeam(p.overlap.team), overlap: p.overlap };
   const names = members ?? labelersOf(await bulkDb.events.where('projectId').equals(p.id).toArray());
@@ -25,7 +29,13 @@ export async function routeContext(p: Pick<ProjectRow, 'id' | 'overlap'>, me: st
 }
 
 /** Documents with one offer, highest queue priority first (unlabeled and labeled ones merged). */
-async function offered(projectId: string, n: number, exclude: ReadonlySet<string>, route: RouteContext, want: Offer): Promise<DocRow[]> {
+async function offered(
+  projectId: string,
+  n: number,
+  exclude: ReadonlySet<string>,
+  route: RouteContext,
+  want: Offer,
+): Promise<DocRow[]> {
   const scan = (labeled: 0 | 1) =>
     bulkDb.docs
       .where('[projectId+isLabeled+queueScore]')
@@ -43,7 +53,13 @@ async function offered(projectId: string, n: number, exclude: ReadonlySet<string
  * the ones routed to others that still lack annotators. Overlap documents come blinded where the
  * project says so (queue/routed-queue.ts blindView).
  */
-export async function routedQueueHead(projectId: string, n: number, exclude: ReadonlySet<string>, route: RouteContext, others: boolean): Promise<DocRow[]> {
+export async function routedQueueHead(
+  projectId: string,
+  n: number,
+  exclude: ReadonlySet<string>,
+  route: RouteContext,
+  others: boolean,
+): Promise<DocRow[]> {
   const mine = await offered(projectId, n, exclude, route, 'mine');
   const more = others && mine.length < n ? await offered(projectId, n - mine.length, exclude, route, 'others') : [];
   return [...mine, ...more].map((d) => blindView(d, route));
@@ -52,8 +68,11 @@ export async function routedQueueHead(projectId: string, n: number, exclude: Rea
 /** How many documents are this annotator's and how many others' still need labels (shown when theirs ran out). */
 export async function countOffers(projectId: string, route: RouteContext): Promise<Record<Offer, number>> {
   const out: Record<Offer, number> = { mine: 0, others: 0, no: 0 };
-  await bulkDb.docs.where('projectId').equals(projectId).each((d) => {
-    out[offerFor(d, route)]++;
-  });
+  await bulkDb.docs
+    .where('projectId')
+    .equals(projectId)
+    .each((d) => {
+      out[offerFor(d, route)]++;
+    });
   return out;
 }

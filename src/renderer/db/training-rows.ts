@@ -13,5 +13,13 @@ import { inGold, labelOrigin } from './gold';
 import type { DocRow } from './types';
 
 export function trainingRows(docs: readonly DocRow[]): JobRequest['docs']['labeled'] {
-  return docs.filter((d) => d.labels.length).map((d) => ({ id: d.id, text: d.text, labels: d.labels, source: labelOrigin(d), ...(inGold(d) ? { gold: true } : {}) }));
+  return docs
+    .filter((d) => d.labels.length)
+    .map((d) => ({
+      id: d.id,
+      text: d.text,
+      labels: d.labels,
+      source: labelOrigin(d),
+      ...(inGold(d) ? { gold: true } : {}),
+    }));
 }

@@ -7,7 +7,8 @@ export const en = {
     user: 'Annotator',
     backend: 'Compute: {backend}',
     mode: { serve: 'Browser (serve mode)', electron: 'Desktop' },
-    separateDb: 'This browser keeps its own copy of each project’s documents and labels; the server’s journal is shared: labels made in other browsers on this server arrive here, and yours reach them. Use Export → Backup to move a project elsewhere.',
+    separateDb:
+      'This browser keeps its own copy of each project’s documents and labels; the server’s journal is shared: labels made in other browsers on this server arrive here, and yours reach them. Use Export → Backup to move a project elsewhere.',
     offline: 'Lost the connection to the server — reconnecting…',
     loading: 'Opening the database…',
     dismiss: 'Dismiss',
@@ -20,11 +21,22 @@ export const en = {
     diskFullTitle: 'The disk is full.',
     diskFull:
       'The disk that holds the project folder has no space left, so labeling is paused: nothing more is written until there is room. Every label made so far is kept in the local database; {n} label event(s) wait to be written to the journal. Free some space on that disk, then press Retry.',
-    diskFullCleared: 'There is space on the disk again: {n} waiting label event(s) were written to the journal. Labeling goes on.',
-    diskFullRefused: 'Not saved: the disk that holds the project folder is full. Free some space, then press Retry (or label again).',
-    autoBackupFailed: 'The automatic backup failed: {message}. Labels are safe in this browser’s database and in the journal.',
+    diskFullCleared:
+      'There is space on the disk again: {n} waiting label event(s) were written to the journal. Labeling goes on.',
+    diskFullRefused:
+      'Not saved: the disk that holds the project folder is full. Free some space, then press Retry (or label again).',
+    autoBackupFailed:
+      'The automatic backup failed: {message}. Labels are safe in this browser’s database and in the journal.',
   },
-  nav: { import: 'Import', annotate: 'Annotate', review: 'Review', adjudicate: 'Adjudicate', corpus: 'Corpus', train: 'Train', export: 'Export' },
+  nav: {
+    import: 'Import',
+    annotate: 'Annotate',
+    review: 'Review',
+    adjudicate: 'Adjudicate',
+    corpus: 'Corpus',
+    train: 'Train',
+    export: 'Export',
+  },
   rebuild: {
     title: 'The database looks {kind}',
     kinds: { empty: 'empty', damaged: 'damaged' },
@@ -39,7 +51,8 @@ export const en = {
     backupInfo:
       'Latest automatic backup: {when}, {docs} document(s), {labeled} labeled. It also has the unlabeled documents, model scores and runs; labels made after it are replayed from the journal.',
     noBackup: 'No automatic backup of this project yet.',
-    backupDone: 'Restored “{name}” from the automatic backup of {when} ({docs} document(s)) and replayed {replayed} later label event(s) from the journal.',
+    backupDone:
+      'Restored “{name}” from the automatic backup of {when} ({docs} document(s)) and replayed {replayed} later label event(s) from the journal.',
   },
   projects: {
     title: 'Projects',
@@ -117,7 +130,12 @@ export const en = {
   annotate: {
     progress: '{labeled} / {total} labeled',
     strategy: 'Queue order',
-    strategies: { random: 'Random', 'least-confidence': 'Least confidence', margin: 'Smallest margin', entropy: 'Highest entropy' },
+    strategies: {
+      random: 'Random',
+      'least-confidence': 'Least confidence',
+      margin: 'Smallest margin',
+      entropy: 'Highest entropy',
+    },
     suggestion: 'Model suggests',
     noSuggestion: 'No model suggestion yet — train a model to get suggestions.',
     accept: 'Accept',
@@ -147,8 +165,10 @@ export const en = {
     perLabel: 'Per label',
     orderedBy: 'Queue ordered by {model} ({n} labels) · {time}',
     orderedByGold: 'Queue ordered by {model} ({n} labels) · gold F1 {f1} on n = {gold} · {time}',
-    orderedByGoldOver: 'Queue ordered by {model} ({n} labels) · gold F1 {f1} on n = {gold} · chosen over {over}: difference within noise · {time}',
-    choiceRule: 'The cheaper model (naive Bayes, then the student, then the teacher) keeps the queue unless a costlier one beats it by more than the noise: the 95 % paired-bootstrap interval of the gold-set macro-F1 difference lies above 0, and on a gold set under {small} documents its gold macro-F1 interval also lies above naive Bayes cross-validated on the training labels. No model trains on the gold set.',
+    orderedByGoldOver:
+      'Queue ordered by {model} ({n} labels) · gold F1 {f1} on n = {gold} · chosen over {over}: difference within noise · {time}',
+    choiceRule:
+      'The cheaper model (naive Bayes, then the student, then the teacher) keeps the queue unless a costlier one beats it by more than the noise: the 95 % paired-bootstrap interval of the gold-set macro-F1 difference lies above 0, and on a gold set under {small} documents its gold macro-F1 interval also lies above naive Bayes cross-validated on the training labels. No model trains on the gold set.',
     orderedByVersion: 'Queue ordered by the teacher',
     orderedNone: 'No model has ordered the queue yet',
     orderedRandom: 'Queue in random order (no model used)',
@@ -156,7 +176,8 @@ export const en = {
     retraining: 'retraining naive Bayes…',
     liveLoopBefore: 'Retrain naive Bayes automatically every',
     liveLoopAfter: 'new labels',
-    liveLoopHelp: 'A fast naive Bayes (character 1–2-grams) is trained on your labels in the background; it, the latest student and the teacher are scored on the gold set and the best (macro-F1, then accuracy) re-orders the queue; the document on screen stays. The teacher is trained from Train.',
+    liveLoopHelp:
+      'A fast naive Bayes (character 1–2-grams) is trained on your labels in the background; it, the latest student and the teacher are scored on the gold set and the best (macro-F1, then accuracy) re-orders the queue; the document on screen stays. The teacher is trained from Train.',
     liveLoopFailed: 'Naive Bayes was not retrained: {message}',
     loop: {
       curveTitle: 'Learning curve (gold set)',
@@ -170,12 +191,23 @@ export const en = {
       kappa: 'κ with the previous model',
       threshold: 'threshold {k}',
       stopNone: 'κ needs two retrains that decided on the same stop-set documents.',
-      stable: 'Predictions stable since {n} labels (κ ≥ {k} for {w} rounds): more labels are unlikely to change the model.',
+      stable:
+        'Predictions stable since {n} labels (κ ≥ {k} for {w} rounds): more labels are unlikely to change the model.',
       notStable: 'Not stable yet: the rule is κ ≥ {k} for {w} rounds in a row.',
       change: 'The last {labels} labels changed accuracy by {change} points.',
     },
   },
-  actions: { label: 'labeled', accept: 'accepted', correct: 'corrected', skip: 'skipped', undo: 'undid', unskip: 'restored', gold: 'put in the gold set', ungold: 'taken out of the gold set', adjudicate: 'adjudicated' },
+  actions: {
+    label: 'labeled',
+    accept: 'accepted',
+    correct: 'corrected',
+    skip: 'skipped',
+    undo: 'undid',
+    unskip: 'restored',
+    gold: 'put in the gold set',
+    ungold: 'taken out of the gold set',
+    adjudicate: 'adjudicated',
+  },
   sources: { human: 'human', teacher: 'teacher', rule: 'rule', student: 'student', none: 'unlabeled' },
   review: {
     title: 'Review pre-labels',
@@ -230,7 +262,8 @@ export const en = {
       pretrainShort: 'pre-trained here',
     },
     br: {
-      formHelp: 'One binary BERT per label, fine-tuned once per class weight below; each label keeps the weight with the best F1 on the validation split (digest B). Labels × weights fine-tuning runs: slow on a CPU.',
+      formHelp:
+        'One binary BERT per label, fine-tuned once per class weight below; each label keeps the weight with the best F1 on the validation split (digest B). Labels × weights fine-tuning runs: slow on a CPU.',
       weights: 'Positive-class weights tried per label',
       weightsBad: 'Class weights: a list of distinct positive numbers, e.g. 0.5, 1, 2.',
       title: 'Binary relevance: the class weight chosen per label',
@@ -244,10 +277,14 @@ export const en = {
       shapeTextcnn: 'TextCNN, {filters} filters × widths {widths}, {epochs} epochs, {maxLen}-token head+tail',
       shapeBilstm: 'BiLSTM, {layers} layers × hidden {hidden}, {epochs} epochs, {maxLen}-token head+tail',
       why: {
-        cpuAuto: 'Defaults because this is a CPU backend ({backend}): {shape} — a first model in minutes; digest A’s BiLSTM (2 × 256) is one click away.',
-        'digest-aAuto': 'Defaults because this is a GPU backend ({backend}): {shape} — digest A’s configuration; a quick TextCNN is one click away.',
-        'digest-aChosen': 'Digest A’s configuration, chosen here: {shape} — slow on this CPU backend ({backend}); the quick defaults are one click away.',
-        cpuChosen: 'The quick CPU defaults, chosen here: {shape} (this GPU backend, {backend}, would start with digest A’s BiLSTM).',
+        cpuAuto:
+          'Defaults because this is a CPU backend ({backend}): {shape} — a first model in minutes; digest A’s BiLSTM (2 × 256) is one click away.',
+        'digest-aAuto':
+          'Defaults because this is a GPU backend ({backend}): {shape} — digest A’s configuration; a quick TextCNN is one click away.',
+        'digest-aChosen':
+          'Digest A’s configuration, chosen here: {shape} — slow on this CPU backend ({backend}); the quick defaults are one click away.',
+        cpuChosen:
+          'The quick CPU defaults, chosen here: {shape} (this GPU backend, {backend}, would start with digest A’s BiLSTM).',
       },
       names: { cpu: 'the quick TextCNN', 'digest-a': 'digest A’s BiLSTM' },
       use: 'Use {name}',
@@ -258,7 +295,8 @@ export const en = {
       help: 'Self-training (0 = off): each round the teacher (round 1), then the last student, labels the unlabeled documents; those at or above the confidence join your labels, class-balanced, and a new student trains. Single-label projects.',
       cell: '{n} self-training rounds',
       title: 'Self-training rounds',
-      summary: '{human} human labels, {pool} unlabeled documents in the pool ({hidden} of them with a hidden label that grades the pseudo-labels), confidence ≥ {confidence}.',
+      summary:
+        '{human} human labels, {pool} unlabeled documents in the pool ({hidden} of them with a hidden label that grades the pseudo-labels), confidence ≥ {confidence}.',
       round: 'Round',
       from: 'Labeled by',
       kept: 'Pseudo-labels kept',
@@ -271,8 +309,10 @@ export const en = {
     bertDirHelp:
       'The folder must be on the machine the worker runs on: in serve mode, the computer running “distillery serve”, which may not be the one this browser runs on. Hugging Face layout: config.json, vocab.txt or tokenizer.json, model.safetensors (bert-base-chinese, chinese-roberta-wwm-ext, rbt3, TinyBERT…). Nothing is downloaded.',
     bertNeedDir: 'Enter the full path of the model folder.',
-    bertHelp: 'Fine-tuned on your labels (AdamW, warm-up and linear decay, early stopping), exported to ONNX, then it scores every document. On a CPU only small models are practical.',
-    pretrainHelp: 'A small BERT is pre-trained from scratch by masked-language modelling on all of this project’s texts (labeled or not; the test texts held out), then fine-tuned on your labels. Slow on a CPU: keep it small.',
+    bertHelp:
+      'Fine-tuned on your labels (AdamW, warm-up and linear decay, early stopping), exported to ONNX, then it scores every document. On a CPU only small models are practical.',
+    pretrainHelp:
+      'A small BERT is pre-trained from scratch by masked-language modelling on all of this project’s texts (labeled or not; the test texts held out), then fine-tuned on your labels. Slow on a CPU: keep it small.',
     layers: 'Layers',
     pretrainGroup: 'Pre-training (masked LM)',
     fineTuneGroup: 'Fine-tuning on your labels',
@@ -285,7 +325,8 @@ export const en = {
     patience: 'Patience (epochs)',
     patienceHelp: 'Stop early when the validation metric has not improved for this many epochs (0 = never).',
     rescore: 'Re-score the corpus',
-    leftOut: '{n} labeled document(s) have no teacher scores yet and were left out: re-score the corpus to include them.',
+    leftOut:
+      '{n} labeled document(s) have no teacher scores yet and were left out: re-score the corpus to include them.',
     epochs: 'Epochs',
     batchSize: 'Batch size',
     learningRate: 'Learning rate',
@@ -300,7 +341,8 @@ export const en = {
     truncateModes: { 'head+tail': 'start and end', head: 'start only' },
     userDict: 'jieba user dictionary (file)',
     stopwords: 'Stop-word list (file)',
-    textFileHelp: 'A UTF-8 file on the machine the worker runs on: a full path, or a path relative to the project folder. Leave empty for none. The model folder keeps a copy.',
+    textFileHelp:
+      'A UTF-8 file on the machine the worker runs on: a full path, or a path relative to the project folder. Leave empty for none. The model folder keeps a copy.',
     alpha: 'α (weight of the teacher)',
     temperature: 'Temperature ρ',
     useUnlabeled: 'Also learn from unlabeled documents (teacher labels only)',
@@ -308,9 +350,11 @@ export const en = {
     distill: 'Distill student',
     needTeacher: 'Train a teacher first: the student learns from its probabilities.',
     blocked: {
-      noLabels: 'There are no labels yet: a model learns from labeled documents. Label some in Annotate (or import a labeled file), then train.',
+      noLabels:
+        'There are no labels yet: a model learns from labeled documents. Label some in Annotate (or import a labeled file), then train.',
       tooFewLabels: 'Only {have} labeled document(s): label at least {need} before training.',
-      oneClass: 'Every labeled document has the same label (“{label}”): label at least one document with another label.',
+      oneClass:
+        'Every labeled document has the same label (“{label}”): label at least one document with another label.',
     },
     running: 'Running',
     phase: 'Phase: {phase}',
@@ -321,7 +365,16 @@ export const en = {
     noRuns: 'No runs yet.',
     when: 'Started',
     kind: 'Kind',
-    kinds: { 'train-student': 'teacher', distill: 'student', score: 'scoring', 'alpha-sweep': 'α sweep', 'train-bert-teacher': 'BERT teacher', 'fast-prelabel': 'naive Bayes (queue)', simulate: 'labeling-budget simulation', audit: 'label-noise audit' },
+    kinds: {
+      'train-student': 'teacher',
+      distill: 'student',
+      score: 'scoring',
+      'alpha-sweep': 'α sweep',
+      'train-bert-teacher': 'BERT teacher',
+      'fast-prelabel': 'naive Bayes (queue)',
+      simulate: 'labeling-budget simulation',
+      audit: 'label-noise audit',
+    },
     state: 'State',
     states: { queued: 'queued', running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled' },
     params: 'Params',
@@ -334,9 +387,12 @@ export const en = {
     macroF1: 'macro-F1',
     averaging: { macro: 'macro', micro: 'micro' },
     prfHelp: {
-      positive: 'Precision, recall and F1 of “{label}” (the second label, counted as the positive class) on the test split.',
-      macro: 'Macro average: precision, recall or F1 computed for each label, then the plain mean over the labels (each label counts the same), on the test split.',
-      micro: 'Micro average: true and false positives and negatives pooled over every document × label decision, then precision, recall and F1 of the pool, on the test split.',
+      positive:
+        'Precision, recall and F1 of “{label}” (the second label, counted as the positive class) on the test split.',
+      macro:
+        'Macro average: precision, recall or F1 computed for each label, then the plain mean over the labels (each label counts the same), on the test split.',
+      micro:
+        'Micro average: true and false positives and negatives pooled over every document × label decision, then precision, recall and F1 of the pool, on the test split.',
     },
     phases: {
       simRunFull: 'run {i}/{n}: model on all labels',
@@ -367,7 +423,14 @@ export const en = {
       models: '{done} / {total} models',
       steps: '{done} / {total} steps',
     },
-    metricNames: { loss: 'loss', validation: 'validation metric', val_metric: 'validation metric', val_loss: 'validation loss', lr: 'learning rate', mlm_loss: 'masked-LM loss' },
+    metricNames: {
+      loss: 'loss',
+      validation: 'validation metric',
+      val_metric: 'validation metric',
+      val_loss: 'validation loss',
+      lr: 'learning rate',
+      mlm_loss: 'masked-LM loss',
+    },
     axisBatch: 'batch',
     axisEpoch: 'epoch',
     std: 'std',
@@ -378,9 +441,11 @@ export const en = {
     evidenceMacro: 'Macro-F1 95 % interval {lo}–{hi} (bootstrap over the test documents).',
     evidenceRule: 'Macro averages are over the {k} of {total} labels present in the test set.',
     smallTest: 'Only {n} test documents (fewer than {min}): these numbers are rough.',
-    latencyHelp: 'Inference time per document on this run’s test texts, one document per call (tokenizing included), measured with {engine} when the run finished.',
+    latencyHelp:
+      'Inference time per document on this run’s test texts, one document per call (tokenizing included), measured with {engine} when the run finished.',
     sweep: 'α sweep',
-    sweepHelp: 'Distill the student above once per α (same model, temperature and epochs) and compare their test accuracy.',
+    sweepHelp:
+      'Distill the student above once per α (same model, temperature and epochs) and compare their test accuracy.',
     sweepAlphas: 'α values',
     sweepSeeds: 'Seeds per α',
     sweepStart: 'Run α sweep',
@@ -430,7 +495,8 @@ export const en = {
     fileName: 'File',
     writtenAt: 'Written',
     fileSize: 'Size',
-    autoBackups: 'Automatic backups go to the project folder after every {n} labels, every {minutes} minutes while labels change, after a pause of a minute in labeling, when this page is hidden or closed, and after every import; the newest {keep} are kept.',
+    autoBackups:
+      'Automatic backups go to the project folder after every {n} labels, every {minutes} minutes while labels change, after a pause of a minute in labeling, when this page is hidden or closed, and after every import; the newest {keep} are kept.',
     autoLatest: 'Latest: {when} ({docs} document(s), {labeled} labeled).',
     autoNone: 'None yet.',
   },
@@ -471,7 +537,8 @@ export const en = {
   simulate: {
     title: 'Labeling-budget simulator',
     help: 'Replays active learning on this project’s own human labels: each round a model is trained on the labels “bought” so far and scored on a held-out split, then the strategy picks the next batch. Shows which strategy needs the fewest labels.',
-    humanOnly: 'Runs on {n} documents with human labels (typed, corrected or imported); accepted pre-labels and rule labels are left out.',
+    humanOnly:
+      'Runs on {n} documents with human labels (typed, corrected or imported); accepted pre-labels and rule labels are left out.',
     strategies: 'Strategies',
     model: 'Model retrained each round',
     modelNb: 'naive Bayes (seconds)',
@@ -481,15 +548,19 @@ export const en = {
     runs: 'Runs',
     start: 'Simulate',
     tooFew: 'Needs at least {n} human labels; there are {have}.',
-    budgetTooBig: 'The budget must be between the seed labels and {max} (about three quarters of the human labels; the rest is held out for testing).',
-    ranOn: 'Ran on {docs} human-labeled documents (pool {pool}, test split {test}) · {model} · {runs} run(s) · full-data accuracy {full} %',
+    budgetTooBig:
+      'The budget must be between the seed labels and {max} (about three quarters of the human labels; the rest is held out for testing).',
+    ranOn:
+      'Ran on {docs} human-labeled documents (pool {pool}, test split {test}) · {model} · {runs} run(s) · full-data accuracy {full} %',
     axisLabels: 'labels bought',
     axisAccuracy: 'accuracy (%)',
     strategy: 'Strategy',
     aulc: 'AULC (%)',
-    aulcHelp: 'Area under the accuracy curve divided by the label range: the mean accuracy over the budget (± std over runs).',
+    aulcHelp:
+      'Area under the accuracy curve divided by the label range: the mean accuracy over the budget (± std over runs).',
     to95: 'Labels to 95 %',
-    to95Help: 'First label count where mean accuracy reaches 95 % of the accuracy of a model trained on the whole pool.',
+    to95Help:
+      'First label count where mean accuracy reaches 95 % of the accuracy of a model trained on the whole pool.',
     notReached: 'not reached',
     finalAccuracy: 'Final accuracy (%)',
     finalF1: 'Final macro-F1 (%)',
@@ -513,8 +584,22 @@ export const en = {
     alphaHelp:
       'In a distillation, the share of the teacher’s soft target in each label’s loss; the rest (1 − α) goes to the label itself, times its weight above. 1 = the teacher’s soft target only: accepted pre-labels are the model’s own guesses, so they default to 1. Blank = the run’s α. Recorded with every run.',
     alphaGlobal: 'run’s α',
-    origins: { human: 'Typed by a person', corrected: 'Corrected pre-label', imported: 'Imported with a file', teacher: 'Accepted teacher pre-label', student: 'Accepted student pre-label', rule: 'Rule' },
-    originShort: { human: 'human', corrected: 'corrected', imported: 'imported', teacher: 'accepted teacher', student: 'accepted student', rule: 'rule' },
+    origins: {
+      human: 'Typed by a person',
+      corrected: 'Corrected pre-label',
+      imported: 'Imported with a file',
+      teacher: 'Accepted teacher pre-label',
+      student: 'Accepted student pre-label',
+      rule: 'Rule',
+    },
+    originShort: {
+      human: 'human',
+      corrected: 'corrected',
+      imported: 'imported',
+      teacher: 'accepted teacher',
+      student: 'accepted student',
+      rule: 'rule',
+    },
     reset: 'Defaults',
     testSet: 'n = {n} gold, {sources}',
     flag: 'Gold',
@@ -539,18 +624,20 @@ export const en = {
     save: 'Save routing',
     saved: 'Routing saved',
     team: 'Routed among: {names}',
-    teamHelp: 'Without a list, the annotators are the people who labeled in this project so far (imported labels included), plus you. A newcomer takes over only the documents they now rank first for; everyone else keeps theirs.',
+    teamHelp:
+      'Without a list, the annotators are the people who labeled in this project so far (imported labels included), plus you. A newcomer takes over only the documents they now rank first for; everyone else keeps theirs.',
     teamList: 'Annotators (comma-separated)',
     teamPlaceholder: 'empty: everyone who has labeled, plus you',
     mineDone: 'The documents routed to you are done.',
     othersLeft: '{n} documents routed to others still need labels.',
     continueOthers: 'Label documents routed to others',
-    showingOthers: "Showing documents routed to others (yours are done)",
+    showingOthers: 'Showing documents routed to others (yours are done)',
   },
   adjudicate: {
     title: 'Adjudicate',
     tabs: { disputes: 'Disagreements', agreement: 'Agreement', suspects: 'Suspects' },
-    inDispute: '{n} document(s) in dispute (annotators disagree, no reviewer decided). Until a reviewer decides, training and the gold set use the most recent annotator’s label.',
+    inDispute:
+      '{n} document(s) in dispute (annotators disagree, no reviewer decided). Until a reviewer decides, training and the gold set use the most recent annotator’s label.',
     modeDisputes: 'Documents annotators disagree on',
     modeLow: 'Work of annotators whose κ against the others is below',
     lowList: 'Below the threshold: {names}',
@@ -559,7 +646,14 @@ export const en = {
     emptyLow: 'No undecided work by an annotator below the threshold.',
     position: '{i} of {n}: document {id}',
     final: 'Final:',
-    rules: { none: 'no label', single: 'one annotator', unanimous: 'unanimous', majority: 'majority', latest: 'in dispute (latest label)', adjudicated: 'adjudicated' },
+    rules: {
+      none: 'no label',
+      single: 'one annotator',
+      unanimous: 'unanimous',
+      majority: 'majority',
+      latest: 'in dispute (latest label)',
+      adjudicated: 'adjudicated',
+    },
     annotator: 'Annotator',
     labels: 'Labels',
     when: 'When',
@@ -585,15 +679,18 @@ export const en = {
     perLabel: 'Per label (present or absent)',
     label: 'Label',
     distance: { nominal: 'nominal', masi: 'MASI set distance', jaccard: 'Jaccard set distance' },
-    auditAbout: 'The label-noise audit: a fast model (naive Bayes) is trained on K − 1 folds of the final labels and predicts the held-out fold; labels its calibrated predictions contradict are suspects (confident learning), lowest label quality first.',
+    auditAbout:
+      'The label-noise audit: a fast model (naive Bayes) is trained on K − 1 folds of the final labels and predicts the held-out fold; labels its calibrated predictions contradict are suspects (confident learning), lowest label quality first.',
     auditFolds: 'Folds',
     auditRun: 'Run the audit',
     auditRunning: 'Auditing: fold {done} of {total}',
     auditState: { failed: 'The audit failed (see the message).', cancelled: 'The audit was cancelled.' },
-    auditSummary: 'Audit of {n} labels ({folds}-fold, out-of-fold accuracy {acc}): {open} of {all} suspect(s) left to review.',
+    auditSummary:
+      'Audit of {n} labels ({folds}-fold, out-of-fold accuracy {acc}): {open} of {all} suspect(s) left to review.',
     auditDone: 'Audit finished: {n} suspect(s) among {of} labels.',
     suspectsEmpty: 'No suspects left to review.',
-    suspectsNote: 'Keep and Relabel are recorded as your adjudication: the final label (what training uses), journaled, not counted as an annotator’s label.',
+    suspectsNote:
+      'Keep and Relabel are recorded as your adjudication: the final label (what training uses), journaled, not counted as an annotator’s label.',
     doc: 'Document',
     suggested: 'Suggested',
     score: 'Label quality',
@@ -605,7 +702,8 @@ export const en = {
   },
   team: {
     title: 'Team',
-    intro: 'Everyone opens this server with a link of their own. Annotators label; reviewers also settle disagreements; owners also manage projects, training, exports and the team.',
+    intro:
+      'Everyone opens this server with a link of their own. Annotators label; reviewers also settle disagreements; owners also manage projects, training, exports and the team.',
     name: 'Name',
     role: 'Role',
     since: 'Since',
@@ -623,7 +721,16 @@ export const en = {
     revokedToast: '{name} can no longer open this server.',
     nameFromToken: 'Your name comes from your access link ({role}).',
   },
-  common: { yes: 'Yes', no: 'No', save: 'Save', cancel: 'Cancel', close: 'Close', none: '—', seconds: '{n} s', duration: { s: '{s}s', ms: '{m}m {s}s', hm: '{h}h {m}m' } },
+  common: {
+    yes: 'Yes',
+    no: 'No',
+    save: 'Save',
+    cancel: 'Cancel',
+    close: 'Close',
+    none: '—',
+    seconds: '{n} s',
+    duration: { s: '{s}s', ms: '{m}m {s}s', hm: '{h}h {m}m' },
+  },
 };
 
 export type Messages = typeof en;

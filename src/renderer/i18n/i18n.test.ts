@@ -38,7 +38,9 @@ describe('i18n', () => {
       i18n.global.locale.value = 'zh-CN';
       expect(errorText(e)).toBe('已取消。');
       // Other errors keep the backend's precise message after the translated summary.
-      expect(errorText(new DistilleryError('INPUT_EMPTY', 'empty.csv: the file is empty', {}))).toBe('文件中没有可用的行。 empty.csv: the file is empty');
+      expect(errorText(new DistilleryError('INPUT_EMPTY', 'empty.csv: the file is empty', {}))).toBe(
+        '文件中没有可用的行。 empty.csv: the file is empty',
+      );
       i18n.global.locale.value = 'en';
       expect(errorText(e)).toBe('α sweep cancelled before its first α finished');
     } finally {

@@ -15,7 +15,10 @@ function storedLocale(): string | null {
 
 export const i18n = createI18n({
   legacy: false,
-  locale: pickLocale(storedLocale(), typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]),
+  locale: pickLocale(
+    storedLocale(),
+    typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]),
+  ),
   fallbackLocale: 'en',
   messages: { en, 'zh-CN': zhCN },
   // Messages hold no HTML; Vue escapes interpolations.
@@ -45,8 +48,15 @@ export function errorText(e: unknown): string {
     if (e.code === 'CANCELLED' && hint) return hint;
     return e.code === 'INTERNAL' || !hint ? e.message : `${hint} ${e.message}`;
   }
-  if (e && typeof e === 'object' && 'name' in e && (e as { name: string }).name === 'QuotaExceededError') return t('errors.quota');
-  if (e && typeof e === 'object' && 'inner' in e && (e as { inner?: { name?: string } }).inner?.name === 'QuotaExceededError') return t('errors.quota');
+  if (e && typeof e === 'object' && 'name' in e && (e as { name: string }).name === 'QuotaExceededError')
+    return t('errors.quota');
+  if (
+    e &&
+    typeof e === 'object' &&
+    'inner' in e &&
+    (e as { inner?: { name?: string } }).inner?.name === 'QuotaExceededError'
+  )
+    return t('errors.quota');
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -9,7 +9,8 @@ export const zhCN: Messages = {
     user: '标注员',
     backend: '计算后端：{backend}',
     mode: { serve: '浏览器 · serve 模式', electron: '桌面版' },
-    separateDb: '此浏览器保存各项目文档与标注的本地副本；服务器上的日志是共享的：同一服务器上其他浏览器所做的标注会同步到这里，你的标注也会同步给他们。如需把项目迁移到别处，请使用“导出 → 备份”。',
+    separateDb:
+      '此浏览器保存各项目文档与标注的本地副本；服务器上的日志是共享的：同一服务器上其他浏览器所做的标注会同步到这里，你的标注也会同步给他们。如需把项目迁移到别处，请使用“导出 → 备份”。',
     offline: '与服务器的连接已断开，正在重连…',
     loading: '正在打开数据库…',
     dismiss: '关闭',
@@ -26,7 +27,15 @@ export const zhCN: Messages = {
     diskFullRefused: '未保存：存放项目文件夹的磁盘已满。请释放一些空间，然后点击“重试”（或重新标注）。',
     autoBackupFailed: '自动备份失败：{message}。标注仍安全地保存在此浏览器的数据库和日志中。',
   },
-  nav: { import: '导入', annotate: '标注', review: '审核', adjudicate: '裁定', corpus: '语料', train: '训练', export: '导出' },
+  nav: {
+    import: '导入',
+    annotate: '标注',
+    review: '审核',
+    adjudicate: '裁定',
+    corpus: '语料',
+    train: '训练',
+    export: '导出',
+  },
   rebuild: {
     title: '数据库似乎{kind}',
     kinds: { empty: '是空的', damaged: '已损坏' },
@@ -38,7 +47,8 @@ export const zhCN: Messages = {
     done: '已重建“{name}”：恢复 {restored} 条标注，重新创建 {created} 篇文档。',
     hint: '未标注的文档不在日志中：重建后请重新导入语料文件（已有的文本会被跳过）。',
     backupAction: '从最近的自动备份恢复',
-    backupInfo: '最近的自动备份：{when}，{docs} 篇文档，其中 {labeled} 篇已标注。备份中还有未标注的文档、模型打分和运行记录；备份之后的标注会从日志中补回。',
+    backupInfo:
+      '最近的自动备份：{when}，{docs} 篇文档，其中 {labeled} 篇已标注。备份中还有未标注的文档、模型打分和运行记录；备份之后的标注会从日志中补回。',
     noBackup: '此项目还没有自动备份。',
     backupDone: '已从 {when} 的自动备份恢复“{name}”（{docs} 篇文档），并从日志补回之后的 {replayed} 条标注事件。',
   },
@@ -148,8 +158,10 @@ export const zhCN: Messages = {
     perLabel: '各标签数量',
     orderedBy: '队列排序依据：{model}（{n} 个标注）· {time}',
     orderedByGold: '队列排序依据：{model}（{n} 个标注）· 金标准 F1 {f1}（n = {gold}）· {time}',
-    orderedByGoldOver: '队列排序依据：{model}（{n} 个标注）· 金标准 F1 {f1}（n = {gold}）· 未选{over}：差异在噪声范围内 · {time}',
-    choiceRule: '较便宜的模型（依次为朴素贝叶斯、学生模型、教师模型）保留队列排序，除非更昂贵的模型胜出幅度超过噪声：金标准集宏平均 F1 之差的 95% 配对自助法区间高于 0；金标准集少于 {small} 篇时，其金标准宏平均 F1 区间还须高于朴素贝叶斯在训练标注上的交叉验证成绩。任何模型都不在金标准集上训练。',
+    orderedByGoldOver:
+      '队列排序依据：{model}（{n} 个标注）· 金标准 F1 {f1}（n = {gold}）· 未选{over}：差异在噪声范围内 · {time}',
+    choiceRule:
+      '较便宜的模型（依次为朴素贝叶斯、学生模型、教师模型）保留队列排序，除非更昂贵的模型胜出幅度超过噪声：金标准集宏平均 F1 之差的 95% 配对自助法区间高于 0；金标准集少于 {small} 篇时，其金标准宏平均 F1 区间还须高于朴素贝叶斯在训练标注上的交叉验证成绩。任何模型都不在金标准集上训练。',
     orderedByVersion: '队列排序依据：教师模型',
     orderedNone: '队列尚未经模型排序',
     orderedRandom: '队列为随机顺序（未使用模型）',
@@ -157,7 +169,8 @@ export const zhCN: Messages = {
     retraining: '正在重新训练朴素贝叶斯…',
     liveLoopBefore: '每',
     liveLoopAfter: '个新标注后自动重新训练朴素贝叶斯',
-    liveLoopHelp: '快速的朴素贝叶斯（字符 1–2 元组）在后台用你的标注训练；它与最新的学生模型、教师模型一起在金标准集上评分，最好的一个（先比宏 F1，再比准确率）重新排列队列；屏幕上的文档保持不变。教师模型在“训练”页训练。',
+    liveLoopHelp:
+      '快速的朴素贝叶斯（字符 1–2 元组）在后台用你的标注训练；它与最新的学生模型、教师模型一起在金标准集上评分，最好的一个（先比宏 F1，再比准确率）重新排列队列；屏幕上的文档保持不变。教师模型在“训练”页训练。',
     liveLoopFailed: '朴素贝叶斯未重新训练：{message}',
     loop: {
       curveTitle: '学习曲线（金标准集）',
@@ -176,7 +189,17 @@ export const zhCN: Messages = {
       change: '最近 {labels} 个标注使准确率变化 {change} 个百分点。',
     },
   },
-  actions: { label: '标注', accept: '采纳', correct: '更正', skip: '跳过', undo: '撤销', unskip: '恢复', gold: '加入金标准集', ungold: '移出金标准集', adjudicate: '裁定' },
+  actions: {
+    label: '标注',
+    accept: '采纳',
+    correct: '更正',
+    skip: '跳过',
+    undo: '撤销',
+    unskip: '恢复',
+    gold: '加入金标准集',
+    ungold: '移出金标准集',
+    adjudicate: '裁定',
+  },
   sources: { human: '人工', teacher: '教师模型', rule: '规则', student: '学生模型', none: '未标注' },
   review: {
     title: '审核预标注',
@@ -231,7 +254,8 @@ export const zhCN: Messages = {
       pretrainShort: '在本地预训练',
     },
     br: {
-      formHelp: '每个标签一个二分类 BERT，对下列每个类别权重各微调一次；每个标签保留在验证集上 F1 最高的权重（摘要 B）。共“标签数 × 权重数”次微调：在 CPU 上较慢。',
+      formHelp:
+        '每个标签一个二分类 BERT，对下列每个类别权重各微调一次；每个标签保留在验证集上 F1 最高的权重（摘要 B）。共“标签数 × 权重数”次微调：在 CPU 上较慢。',
       weights: '每个标签尝试的正类权重',
       weightsBad: '类别权重：互不相同的正数列表，例如 0.5, 1, 2。',
       title: '二元相关：每个标签选定的类别权重',
@@ -245,7 +269,8 @@ export const zhCN: Messages = {
       shapeTextcnn: 'TextCNN，{filters} 个卷积核 × 宽度 {widths}，{epochs} 轮，{maxLen} 个词元（首尾截取）',
       shapeBilstm: 'BiLSTM，{layers} 层 × 隐藏层 {hidden}，{epochs} 轮，{maxLen} 个词元（首尾截取）',
       why: {
-        cpuAuto: '默认设置，因为这是 CPU 后端（{backend}）：{shape} —— 几分钟即可得到第一个模型；摘要 A 的 BiLSTM（2 × 256）一键可换。',
+        cpuAuto:
+          '默认设置，因为这是 CPU 后端（{backend}）：{shape} —— 几分钟即可得到第一个模型；摘要 A 的 BiLSTM（2 × 256）一键可换。',
         'digest-aAuto': '默认设置，因为这是 GPU 后端（{backend}）：{shape} —— 摘要 A 的配置；快速的 TextCNN 一键可换。',
         'digest-aChosen': '已选摘要 A 的配置：{shape} —— 在这个 CPU 后端（{backend}）上较慢；快速默认设置一键可换回。',
         cpuChosen: '已选快速的 CPU 默认设置：{shape}（这个 GPU 后端 {backend} 默认用摘要 A 的 BiLSTM）。',
@@ -259,7 +284,8 @@ export const zhCN: Messages = {
       help: '自训练（0 = 关闭）：每一轮由教师（第 1 轮）或上一轮的学生为未标注文档打标签，置信度不低于阈值的按类别比例加入你的标注，再训练一个新学生。仅限单标签项目。',
       cell: '{n} 轮自训练',
       title: '自训练各轮',
-      summary: '{human} 条人工标注，候选池中 {pool} 篇未标注文档（其中 {hidden} 篇带有隐藏标签，用来评估伪标签），置信度 ≥ {confidence}。',
+      summary:
+        '{human} 条人工标注，候选池中 {pool} 篇未标注文档（其中 {hidden} 篇带有隐藏标签，用来评估伪标签），置信度 ≥ {confidence}。',
       round: '轮次',
       from: '打标签者',
       kept: '保留的伪标签',
@@ -273,7 +299,8 @@ export const zhCN: Messages = {
       '文件夹须位于计算进程（worker）所在的机器上：服务模式下是运行“distillery serve”的那台电脑，不一定是本浏览器所在的电脑。采用 Hugging Face 布局：config.json、vocab.txt 或 tokenizer.json、model.safetensors（bert-base-chinese、chinese-roberta-wwm-ext、rbt3、TinyBERT…）。不会下载任何东西。',
     bertNeedDir: '请填写模型文件夹的完整路径。',
     bertHelp: '用你的标注微调（AdamW、预热与线性衰减、早停），导出为 ONNX，再为每篇文档打分。在 CPU 上只适合小模型。',
-    pretrainHelp: '先在本项目的全部文本上（已标注和未标注的都用，测试集文本除外）用掩码语言模型从头预训练一个小 BERT，再用你的标注微调。CPU 上较慢：模型宜小。',
+    pretrainHelp:
+      '先在本项目的全部文本上（已标注和未标注的都用，测试集文本除外）用掩码语言模型从头预训练一个小 BERT，再用你的标注微调。CPU 上较慢：模型宜小。',
     layers: '层数',
     pretrainGroup: '预训练（掩码语言模型）',
     fineTuneGroup: '用你的标注微调',
@@ -294,13 +321,15 @@ export const zhCN: Messages = {
     tokens: '切分',
     tokenModes: { char: '按字', word: '按词（结巴）', both: '字和词' },
     textGroup: '文本选项',
-    textHelp: '教师和学生都使用，训练时和模型打分时一致，并记录在模型文件夹中。用户词典和停用词作用于学生模型（按词切分；停用词从字或词中去除）；BERT 教师按词片读取文本，只用前两项。',
+    textHelp:
+      '教师和学生都使用，训练时和模型打分时一致，并记录在模型文件夹中。用户词典和停用词作用于学生模型（按词切分；停用词从字或词中去除）；BERT 教师按词片读取文本，只用前两项。',
     t2s: '繁体转简体',
     truncate: '长文本保留',
     truncateModes: { 'head+tail': '开头和结尾', head: '仅开头' },
     userDict: '结巴用户词典（文件）',
     stopwords: '停用词表（文件）',
-    textFileHelp: '计算进程所在机器上的 UTF-8 文件：完整路径，或相对于项目文件夹的路径。留空表示不用。模型文件夹会保存一份副本。',
+    textFileHelp:
+      '计算进程所在机器上的 UTF-8 文件：完整路径，或相对于项目文件夹的路径。留空表示不用。模型文件夹会保存一份副本。',
     alpha: 'α（教师的权重）',
     temperature: '温度 ρ',
     useUnlabeled: '也用未标注文档学习（仅教师标签）',
@@ -308,7 +337,8 @@ export const zhCN: Messages = {
     distill: '蒸馏学生模型',
     needTeacher: '请先训练教师模型：学生模型从它的概率中学习。',
     blocked: {
-      noLabels: '还没有任何标注：模型需要从已标注的文档中学习。请先在“标注”中标注一些文档（或导入带标签的文件），再训练。',
+      noLabels:
+        '还没有任何标注：模型需要从已标注的文档中学习。请先在“标注”中标注一些文档（或导入带标签的文件），再训练。',
       tooFewLabels: '只有 {have} 篇已标注文档：训练前请至少标注 {need} 篇。',
       oneClass: '所有已标注文档的标签都相同（“{label}”）：请至少为一篇文档标注其他标签。',
     },
@@ -321,7 +351,16 @@ export const zhCN: Messages = {
     noRuns: '还没有运行记录。',
     when: '开始时间',
     kind: '类型',
-    kinds: { 'train-student': '教师', distill: '学生', score: '打分', 'alpha-sweep': 'α 扫描', 'train-bert-teacher': 'BERT 教师', 'fast-prelabel': '朴素贝叶斯（队列）', simulate: 'labeling-budget simulation', audit: '标签噪声审查' },
+    kinds: {
+      'train-student': '教师',
+      distill: '学生',
+      score: '打分',
+      'alpha-sweep': 'α 扫描',
+      'train-bert-teacher': 'BERT 教师',
+      'fast-prelabel': '朴素贝叶斯（队列）',
+      simulate: 'labeling-budget simulation',
+      audit: '标签噪声审查',
+    },
     state: '状态',
     states: { queued: '排队中', running: '运行中', done: '完成', failed: '失败', cancelled: '已取消' },
     params: '参数量',
@@ -335,8 +374,10 @@ export const zhCN: Messages = {
     averaging: { macro: '宏平均', micro: '微平均' },
     prfHelp: {
       positive: '测试集上“{label}”（第二个标签，视为正类）的精确率、召回率和 F1。',
-      macro: '宏平均：先对每个标签分别计算精确率、召回率或 F1，再对各标签取简单平均（每个标签权重相同），在测试集上计算。',
-      micro: '微平均：把每篇文档 × 每个标签的判断合在一起统计真/假阳性和真/假阴性，再计算精确率、召回率和 F1，在测试集上计算。',
+      macro:
+        '宏平均：先对每个标签分别计算精确率、召回率或 F1，再对各标签取简单平均（每个标签权重相同），在测试集上计算。',
+      micro:
+        '微平均：把每篇文档 × 每个标签的判断合在一起统计真/假阳性和真/假阴性，再计算精确率、召回率和 F1，在测试集上计算。',
     },
     phases: {
       simRunFull: '第 {i}/{n} 次运行：全部标注训练的模型',
@@ -367,7 +408,14 @@ export const zhCN: Messages = {
       models: '{done} / {total} 个模型',
       steps: '{done} / {total} 步',
     },
-    metricNames: { loss: '损失', validation: '验证指标', val_metric: '验证指标', val_loss: '验证损失', lr: '学习率', mlm_loss: '掩码语言模型损失' },
+    metricNames: {
+      loss: '损失',
+      validation: '验证指标',
+      val_metric: '验证指标',
+      val_loss: '验证损失',
+      lr: '学习率',
+      mlm_loss: '掩码语言模型损失',
+    },
     axisBatch: '批',
     axisEpoch: '轮',
     std: '标准差',
@@ -430,7 +478,8 @@ export const zhCN: Messages = {
     fileName: '文件',
     writtenAt: '写入时间',
     fileSize: '大小',
-    autoBackups: '每标注 {n} 条、标注有变化时每 {minutes} 分钟、标注暂停一分钟后、此页面被隐藏或关闭时，以及每次导入之后，都会自动备份到项目目录；保留最新的 {keep} 份。',
+    autoBackups:
+      '每标注 {n} 条、标注有变化时每 {minutes} 分钟、标注暂停一分钟后、此页面被隐藏或关闭时，以及每次导入之后，都会自动备份到项目目录；保留最新的 {keep} 份。',
     autoLatest: '最近一次：{when}（{docs} 篇文档，其中 {labeled} 篇已标注）。',
     autoNone: '还没有自动备份。',
   },
@@ -482,7 +531,8 @@ export const zhCN: Messages = {
     start: '开始模拟',
     tooFew: '至少需要 {n} 条人工标注；当前 {have} 条。',
     budgetTooBig: '预算须介于初始标注数与 {max} 之间（约为人工标注的四分之三，其余留作测试）。',
-    ranOn: '基于 {docs} 篇人工标注文档（标注池 {pool}，测试集 {test}）· {model} · {runs} 次运行 · 全量数据准确率 {full} %',
+    ranOn:
+      '基于 {docs} 篇人工标注文档（标注池 {pool}，测试集 {test}）· {model} · {runs} 次运行 · 全量数据准确率 {full} %',
     axisLabels: '已购买标注数',
     axisAccuracy: '准确率（%）',
     strategy: '策略',
@@ -513,8 +563,22 @@ export const zhCN: Messages = {
     alphaHelp:
       '蒸馏时教师软目标在每个标签损失中所占的比例；其余 (1 − α) 归标签本身，再乘以上面的权重。1 = 只用教师的软目标：采纳的预标注是模型自己的猜测，默认为 1。留空 = 使用本次运行的 α。每次运行都会记录。',
     alphaGlobal: '运行的 α',
-    origins: { human: '人工标注', corrected: '更正的预标注', imported: '随文件导入', teacher: '采纳的教师预标注', student: '采纳的学生预标注', rule: '规则' },
-    originShort: { human: '人工', corrected: '更正', imported: '导入', teacher: '采纳教师', student: '采纳学生', rule: '规则' },
+    origins: {
+      human: '人工标注',
+      corrected: '更正的预标注',
+      imported: '随文件导入',
+      teacher: '采纳的教师预标注',
+      student: '采纳的学生预标注',
+      rule: '规则',
+    },
+    originShort: {
+      human: '人工',
+      corrected: '更正',
+      imported: '导入',
+      teacher: '采纳教师',
+      student: '采纳学生',
+      rule: '规则',
+    },
     reset: '恢复默认',
     testSet: 'n = {n} 金标准，{sources}',
     flag: '金标准',
@@ -539,7 +603,8 @@ export const zhCN: Messages = {
     save: '保存分配',
     saved: '分配已保存',
     team: '分配给：{names}',
-    teamHelp: '未填写名单时，标注员为本项目中已标注过的人（含导入的标签），加上你自己。新加入者只接手其权重最高的文档，其他人的文档不变。',
+    teamHelp:
+      '未填写名单时，标注员为本项目中已标注过的人（含导入的标签），加上你自己。新加入者只接手其权重最高的文档，其他人的文档不变。',
     teamList: '标注员（用逗号分隔）',
     teamPlaceholder: '留空：所有已标注过的人，加上你',
     mineDone: '分配给你的文档已全部完成。',
@@ -550,7 +615,8 @@ export const zhCN: Messages = {
   adjudicate: {
     title: '裁定',
     tabs: { disputes: '分歧', agreement: '一致性', suspects: '可疑标签' },
-    inDispute: '{n} 篇文档存在分歧（标注者意见不一，尚无审核者裁定）。裁定之前，训练和金标准集使用最近一位标注者的标签。',
+    inDispute:
+      '{n} 篇文档存在分歧（标注者意见不一，尚无审核者裁定）。裁定之前，训练和金标准集使用最近一位标注者的标签。',
     modeDisputes: '标注者意见不一的文档',
     modeLow: '与他人一致性 κ 低于此值的标注者的工作',
     lowList: '低于阈值：{names}',
@@ -559,7 +625,14 @@ export const zhCN: Messages = {
     emptyLow: '低于阈值的标注者没有未裁定的工作。',
     position: '第 {i} / {n} 篇：文档 {id}',
     final: '最终：',
-    rules: { none: '无标签', single: '单人标注', unanimous: '全体一致', majority: '多数', latest: '有分歧（最近的标签）', adjudicated: '已裁定' },
+    rules: {
+      none: '无标签',
+      single: '单人标注',
+      unanimous: '全体一致',
+      majority: '多数',
+      latest: '有分歧（最近的标签）',
+      adjudicated: '已裁定',
+    },
     annotator: '标注者',
     labels: '标签',
     when: '时间',
@@ -585,7 +658,8 @@ export const zhCN: Messages = {
     perLabel: '按标签（有或无）',
     label: '标签',
     distance: { nominal: '名义尺度', masi: 'MASI 集合距离', jaccard: 'Jaccard 集合距离' },
-    auditAbout: '标签噪声审查：用最终标签的 K − 1 折训练一个快速模型（朴素贝叶斯），预测留出的一折；校准后的预测与之矛盾的标签即为可疑（置信学习），标签质量最低的排在最前。',
+    auditAbout:
+      '标签噪声审查：用最终标签的 K − 1 折训练一个快速模型（朴素贝叶斯），预测留出的一折；校准后的预测与之矛盾的标签即为可疑（置信学习），标签质量最低的排在最前。',
     auditFolds: '折数',
     auditRun: '开始审查',
     auditRunning: '审查中：第 {done} / {total} 折',
@@ -623,5 +697,14 @@ export const zhCN: Messages = {
     revokedToast: '{name} 已无法再打开本服务器。',
     nameFromToken: '你的名字来自你的访问链接（{role}）。',
   },
-  common: { yes: '是', no: '否', save: '保存', cancel: '取消', close: '关闭', none: '—', seconds: '{n} 秒', duration: { s: '{s} 秒', ms: '{m} 分 {s} 秒', hm: '{h} 小时 {m} 分' } },
+  common: {
+    yes: '是',
+    no: '否',
+    save: '保存',
+    cancel: '取消',
+    close: '关闭',
+    none: '—',
+    seconds: '{n} 秒',
+    duration: { s: '{s} 秒', ms: '{m} 分 {s} 秒', hm: '{h} 小时 {m} 分' },
+  },
 };

@@ -30,7 +30,13 @@ describe('live loop', () => {
 });
 
 describe('the record of the model the live loop chose', () => {
-  const g = (macroF1: number): GoldScore => ({ n: 20, accuracy: macroF1, accuracyCi: [0, 1], macroF1, macroF1Ci: [0, 1] });
+  const g = (macroF1: number): GoldScore => ({
+    n: 20,
+    accuracy: macroF1,
+    accuracyCi: [0, 1],
+    macroF1,
+    macroF1Ci: [0, 1],
+  });
   const noise: Verdict = { against: 'nb', f1Diff: 0.1, f1DiffCi: [-0.1, 0.3], aboveNbCv: false, clear: false };
   const choice = (over: Partial<QueueChoice> = {}): QueueChoice => ({
     candidates: [
@@ -45,14 +51,37 @@ describe('the record of the model the live loop chose', () => {
     ...over,
   });
   it('names the costlier models that scored higher on the gold set but within the noise', () => {
-    expect(queueModelOfChoice(choice(), 'nb-1', 200, 'T')).toEqual({ kind: 'nb', version: 'nb-1', labels: 200, at: 'T', gold: g(0.64), over: ['student'] });
+    expect(queueModelOfChoice(choice(), 'nb-1', 200, 'T')).toEqual({
+      kind: 'nb',
+      version: 'nb-1',
+      labels: 200,
+      at: 'T',
+      gold: g(0.64),
+      over: ['student'],
+    });
   });
   it('names none where the chosen model won clearly, where a higher one could not be compared, or without a choice', () => {
     const c = choice();
-    const clear = choice({ chosen: 1, candidates: [c.candidates[0]!, { ...c.candidates[1]!, verdict: { ...noise, clear: true } }] });
-    expect(queueModelOfChoice(clear, 's', 200, 'T')).toEqual({ kind: 'student', version: 's', labels: 200, at: 'T', gold: g(0.76) });
+    const clear = choice({
+      chosen: 1,
+      candidates: [c.candidates[0]!, { ...c.candidates[1]!, verdict: { ...noise, clear: true } }],
+    });
+    expect(queueModelOfChoice(clear, 's', 200, 'T')).toEqual({
+      kind: 'student',
+      version: 's',
+      labels: 200,
+      at: 'T',
+      gold: g(0.76),
+    });
     const { verdict: _, ...unjudged } = c.candidates[1]!;
-    expect(queueModelOfChoice(choice({ candidates: [c.candidates[0]!, unjudged] }), 'nb-1', 200, 'T').over).toBeUndefined();
-    expect(queueModelOfChoice(undefined, 'nb-1', 10, 'T')).toEqual({ kind: 'nb', version: 'nb-1', labels: 10, at: 'T' });
+    expect(
+      queueModelOfChoice(choice({ candidates: [c.candidates[0]!, unjudged] }), 'nb-1', 200, 'T').over,
+    ).toBeUndefined();
+    expect(queueModelOfChoice(undefined, 'nb-1', 10, 'T')).toEqual({
+      kind: 'nb',
+      version: 'nb-1',
+      labels: 10,
+      at: 'T',
+    });
   });
 });

@@ -31,10 +31,22 @@ export interface QueueModel {
 }
 
 /** The record of the model the live loop's job chose (naive Bayes when the job reported no choice). */
-export function queueModelOfChoice(c: QueueChoice | undefined, version: string, labels: number, at: string): QueueModel {
+export function queueModelOfChoice(
+  c: QueueChoice | undefined,
+  version: string,
+  labels: number,
+  at: string,
+): QueueModel {
   const chosen = c?.candidates[c.chosen];
   const over = c ? passedOver(c) : [];
-  return { kind: chosen?.kind ?? 'nb', version, labels, at, ...(chosen?.gold ? { gold: chosen.gold } : {}), ...(over.length ? { over } : {}) };
+  return {
+    kind: chosen?.kind ?? 'nb',
+    version,
+    labels,
+    at,
+    ...(chosen?.gold ? { gold: chosen.gold } : {}),
+    ...(over.length ? { over } : {}),
+  };
 }
 
 /** The project's setting, defaults filled in and `every` kept in range. */
@@ -42,7 +54,9 @@ export function liveLoopOf(p: { liveLoop?: Partial<LiveLoopSetting> }): LiveLoop
   const every = Number(p.liveLoop?.every);
   return {
     enabled: p.liveLoop?.enabled ?? LIVE_LOOP_DEFAULT.enabled,
-    every: Number.isInteger(every) ? Math.min(LIVE_LOOP_EVERY.max, Math.max(LIVE_LOOP_EVERY.min, every)) : LIVE_LOOP_DEFAULT.every,
+    every: Number.isInteger(every)
+      ? Math.min(LIVE_LOOP_EVERY.max, Math.max(LIVE_LOOP_EVERY.min, every))
+      : LIVE_LOOP_DEFAULT.every,
   };
 }
 
@@ -59,5 +73,7 @@ export function retrainDue(s: LiveLoopSetting, humanLabels: number, since: numbe
 /** "14:03" in the UI's locale (24-hour clock). */
 export function clockTime(iso: string, locale: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
+  return Number.isNaN(d.getTime())
+    ? ''
+    : d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
 }

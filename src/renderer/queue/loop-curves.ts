@@ -6,7 +6,14 @@
  */
 import { cohenKappa } from '../../shared/agreement';
 import type { GoldScore, QueueModelKind } from '../../shared/queue-model-choice';
-import { curveChange, SLOPE_WINDOW, stabilizedAt, STOP_KAPPA, STOP_WINDOW, type CurveChange } from '../../shared/stopping';
+import {
+  curveChange,
+  SLOPE_WINDOW,
+  stabilizedAt,
+  STOP_KAPPA,
+  STOP_WINDOW,
+  type CurveChange,
+} from '../../shared/stopping';
 import type { JobRow } from '../db/types';
 
 export interface LoopRound {
@@ -28,7 +35,14 @@ export function loopRounds(jobs: readonly JobRow[]): LoopRound[] {
     .map((j) => {
       const c = j.result!.queueChoice!;
       const m = c.candidates[c.chosen]!;
-      return { labels: j.labeledCount, at: j.finishedAt ?? j.startedAt, kind: m.kind, version: m.version, ...(m.gold ? { gold: m.gold } : {}), stop: c.stop };
+      return {
+        labels: j.labeledCount,
+        at: j.finishedAt ?? j.startedAt,
+        kind: m.kind,
+        version: m.version,
+        ...(m.gold ? { gold: m.gold } : {}),
+        stop: c.stop,
+      };
     });
 }
 
@@ -43,7 +57,20 @@ export interface CurvePoint {
 
 /** One point per round scored on the gold set. */
 export function learningCurve(rounds: readonly LoopRound[]): CurvePoint[] {
-  return rounds.flatMap((r) => (r.gold ? [{ labels: r.labels, accuracy: r.gold.accuracy, lo: r.gold.accuracyCi[0], hi: r.gold.accuracyCi[1], n: r.gold.n, kind: r.kind }] : []));
+  return rounds.flatMap((r) =>
+    r.gold
+      ? [
+          {
+            labels: r.labels,
+            accuracy: r.gold.accuracy,
+            lo: r.gold.accuracyCi[0],
+            hi: r.gold.accuracyCi[1],
+            n: r.gold.n,
+            kind: r.kind,
+          },
+        ]
+      : [],
+  );
 }
 
 export interface KappaPoint {
@@ -67,7 +94,14 @@ export function kappaSeries(rounds: readonly LoopRound[]): KappaPoint[] {
     if (!ids.length) continue;
     const cat = new Map<string, number>();
     const code = (s: string) => cat.get(s) ?? (cat.set(s, cat.size), cat.size - 1);
-    out.push({ labels: rounds[i]!.labels, kappa: cohenKappa(ids.map((id) => code(prev[id]!)), ids.map((id) => code(cur[id]!))), common: ids.length });
+    out.push({
+      labels: rounds[i]!.labels,
+      kappa: cohenKappa(
+        ids.map((id) => code(prev[id]!)),
+        ids.map((id) => code(cur[id]!)),
+      ),
+      common: ids.length,
+    });
   }
   return out;
 }
@@ -84,8 +118,18 @@ export interface StopSignal {
 
 export function stopSignal(rounds: readonly LoopRound[]): StopSignal {
   const kappas = kappaSeries(rounds);
-  const at = stabilizedAt(kappas.map((k) => k.kappa), STOP_KAPPA, STOP_WINDOW);
+  const at = stabilizedAt(
+    kappas.map((k) => k.kappa),
+    STOP_KAPPA,
+    STOP_WINDOW,
+  );
   const curve = learningCurve(rounds);
   const n = curve.at(-1)?.n;
-  return { kappas, threshold: STOP_KAPPA, window: STOP_WINDOW, stableAt: at >= 0 ? kappas[at]!.labels : null, change: curveChange(curve, SLOPE_WINDOW, n) };
+  return {
+    kappas,
+    threshold: STOP_KAPPA,
+    window: STOP_WINDOW,
+    stableAt: at >= 0 ? kappas[at]!.labels : null,
+    change: curveChange(curve, SLOPE_WINDOW, n),
+  };
 }

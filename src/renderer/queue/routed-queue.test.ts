@@ -21,7 +21,13 @@ function doc(id: string, by: Record<string, string[]> = {}): DocRow {
     isLabeled: last ? 1 : 0,
     queueScore: 0,
     ...(last ? { who: last, source: 'human' as const, at: '2030-01-01T00:00:00Z' } : {}),
-    ...(names.length ? { byAnnotator: Object.fromEntries(names.map((w) => [w, { labels: by[w], source: 'human' as const, at: '2030-01-01T00:00:00Z' }])) } : {}),
+    ...(names.length
+      ? {
+          byAnnotator: Object.fromEntries(
+            names.map((w) => [w, { labels: by[w], source: 'human' as const, at: '2030-01-01T00:00:00Z' }]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -84,8 +90,12 @@ describe('the routed queue filter', () => {
     const d = { ...doc(id, { [first]: ['pos'] }), suggestion: ['pos'], confidence: 0.9 };
     const seen = blindView(d, ctx(second));
     expect(seen).toMatchObject({ labels: [], isLabeled: 0 });
-    for (const f of ['byAnnotator', 'who', 'source', 'suggestion', 'confidence', 'finalRule'] as const) expect(seen[f], f).toBeUndefined();
-    const events = [{ who: first, labels: ['pos'] }, { who: second, labels: [] }];
+    for (const f of ['byAnnotator', 'who', 'source', 'suggestion', 'confidence', 'finalRule'] as const)
+      expect(seen[f], f).toBeUndefined();
+    const events = [
+      { who: first, labels: ['pos'] },
+      { who: second, labels: [] },
+    ];
     expect(blindHistory(events, seen, ctx(second))).toEqual([{ who: second, labels: [] }]);
     // Not blind: the project says so, the document is no overlap one, or the annotator labeled it.
     expect(blindView(d, { ...ctx(second), overlap: { ...O, blind: false } })).toBe(d);

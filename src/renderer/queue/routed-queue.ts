@@ -67,7 +67,11 @@ export function blindView<T extends DocRow>(d: T, route: RouteContext | undefine
 }
 
 /** The events of a document's history the annotator may see: in blind mode, their own only. */
-export function blindHistory<E extends { who: string }>(events: readonly E[], d: RoutedDoc | undefined, route: RouteContext | undefined): readonly E[] {
+export function blindHistory<E extends { who: string }>(
+  events: readonly E[],
+  d: RoutedDoc | undefined,
+  route: RouteContext | undefined,
+): readonly E[] {
   if (!d || !route || !isBlind(d, route)) return events;
   return events.filter((e) => e.who === route.me);
 }

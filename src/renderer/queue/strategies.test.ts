@@ -8,7 +8,9 @@ describe('queue strategies', () => {
     expect(leastConfidence([1, 0], 'binary')).toBeCloseTo(0);
     expect(leastConfidence([1 / 3, 1 / 3, 1 / 3], 'multiclass')).toBeCloseTo(1);
     expect(leastConfidence([0.6, 0.4], 'binary')).toBeCloseTo(0.8);
-    expect(leastConfidence([0.9, 0.05, 0.05], 'multiclass')).toBeLessThan(leastConfidence([0.5, 0.3, 0.2], 'multiclass'));
+    expect(leastConfidence([0.9, 0.05, 0.05], 'multiclass')).toBeLessThan(
+      leastConfidence([0.5, 0.3, 0.2], 'multiclass'),
+    );
   });
 
   it('margin: ties score 1, certainty 0, and it differs from least confidence on 3 classes', () => {
@@ -25,7 +27,9 @@ describe('queue strategies', () => {
     expect(entropy([0.25, 0.25, 0.25, 0.25], 'multiclass')).toBeCloseTo(1);
     expect(entropy([1, 0, 0, 0], 'multiclass')).toBeCloseTo(0);
     // Same max and runner-up, spread tail: entropy ranks it higher.
-    expect(entropy([0.4, 0.2, 0.2, 0.2], 'multiclass')).toBeGreaterThan(entropy([0.4, 0.4, 0.2, 0], 'multiclass') - 0.2);
+    expect(entropy([0.4, 0.2, 0.2, 0.2], 'multiclass')).toBeGreaterThan(
+      entropy([0.4, 0.4, 0.2, 0], 'multiclass') - 0.2,
+    );
     expect(entropy([0.4, 0.2, 0.2, 0.2], 'multiclass')).toBeGreaterThan(entropy([0.4, 0.6, 0, 0], 'multiclass'));
   });
 
@@ -43,13 +47,17 @@ describe('queue strategies', () => {
       return xs.map((x) => x / s);
     });
     fc.assert(
-      fc.property(probsArb, fc.constantFrom('binary', 'multiclass', 'multilabel') as fc.Arbitrary<'binary' | 'multiclass' | 'multilabel'>, (p, task) => {
-        for (const f of [leastConfidence, margin, entropy]) {
-          const v = f(p, task);
-          expect(v).toBeGreaterThanOrEqual(0);
-          expect(v).toBeLessThanOrEqual(1 + 1e-12);
-        }
-      }),
+      fc.property(
+        probsArb,
+        fc.constantFrom('binary', 'multiclass', 'multilabel') as fc.Arbitrary<'binary' | 'multiclass' | 'multilabel'>,
+        (p, task) => {
+          for (const f of [leastConfidence, margin, entropy]) {
+            const v = f(p, task);
+            expect(v).toBeGreaterThanOrEqual(0);
+            expect(v).toBeLessThanOrEqual(1 + 1e-12);
+          }
+        },
+      ),
     );
   });
 

@@ -25,17 +25,33 @@ export const STRATEGIES: readonly Strategy[] = QUEUE_STRATEGIES;
 export { hashUnit };
 
 /** Priority of one document under a strategy: higher comes first. */
-export function queueScore(strategy: Strategy, id: string, probs: readonly number[] | undefined, task: TaskType, seed = 0): number {
+export function queueScore(
+  strategy: Strategy,
+  id: string,
+  probs: readonly number[] | undefined,
+  task: TaskType,
+  seed = 0,
+): number {
   const r = hashUnit(id, seed);
   if (strategy === 'random') return r;
   if (!probs || probs.length === 0) return r - 1;
-  const u = strategy === 'least-confidence' ? leastConfidence(probs, task) : strategy === 'margin' ? margin(probs, task) : entropy(probs, task);
+  const u =
+    strategy === 'least-confidence'
+      ? leastConfidence(probs, task)
+      : strategy === 'margin'
+        ? margin(probs, task)
+        : entropy(probs, task);
   // Ties (e.g. many identical probabilities) are broken by the stable hash, without reordering distinct scores.
   return u + r * 1e-9;
 }
 
 /** Orders documents by a strategy (highest priority first); pure, returns a new array. */
-export function orderQueue<T extends { id: string; probs?: readonly number[] }>(docs: readonly T[], strategy: Strategy, task: TaskType, seed = 0): T[] {
+export function orderQueue<T extends { id: string; probs?: readonly number[] }>(
+  docs: readonly T[],
+  strategy: Strategy,
+  task: TaskType,
+  seed = 0,
+): T[] {
   return docs
     .map((d) => ({ d, s: queueScore(strategy, d.id, d.probs, task, seed) }))
     .sort((x, y) => y.s - x.s || (x.d.id < y.d.id ? -1 : x.d.id > y.d.id ? 1 : 0))

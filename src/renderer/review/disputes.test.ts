@@ -1,13 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { DocRow } from '../db/types';
-import { annotatorsOf, countInDispute, lowAgreementAnnotators, projectAgreement, ratingsOf, reviewList } from './disputes';
+import {
+  annotatorsOf,
+  countInDispute,
+  lowAgreementAnnotators,
+  projectAgreement,
+  ratingsOf,
+  reviewList,
+} from './disputes';
 
 const AT = '2026-01-01T00:00:00.000Z';
 /** A row with each annotator's label (one letter each: p / n), final labels and rule as given. */
 function doc(id: string, by: Record<string, string>, extra: Partial<DocRow> = {}): DocRow {
-  const byAnnotator = Object.fromEntries(Object.entries(by).map(([who, l]) => [who, { labels: [l], source: 'human' as const, at: AT }]));
+  const byAnnotator = Object.fromEntries(
+    Object.entries(by).map(([who, l]) => [who, { labels: [l], source: 'human' as const, at: AT }]),
+  );
   const labels = Object.values(by).slice(-1);
-  return { projectId: 'p', id, text: id, labels, isLabeled: labels.length ? 1 : 0, queueScore: 0, byAnnotator, ...extra };
+  return {
+    projectId: 'p',
+    id,
+    text: id,
+    labels,
+    isLabeled: labels.length ? 1 : 0,
+    queueScore: 0,
+    byAnnotator,
+    ...extra,
+  };
 }
 
 describe('the review lists', () => {
@@ -31,7 +49,17 @@ describe('the review lists', () => {
   });
 
   it('rows without byAnnotator (written before) count as their labeler’s one rating', () => {
-    const old: DocRow = { projectId: 'p', id: 'x', text: '', labels: ['p'], isLabeled: 1, queueScore: 0, who: 'ann', source: 'human', at: AT };
+    const old: DocRow = {
+      projectId: 'p',
+      id: 'x',
+      text: '',
+      labels: ['p'],
+      isLabeled: 1,
+      queueScore: 0,
+      who: 'ann',
+      source: 'human',
+      at: AT,
+    };
     expect(annotatorsOf(old)).toEqual({ ann: { labels: ['p'], source: 'human', at: AT } });
     expect(annotatorsOf({ ...old, labels: [] })).toEqual({});
     expect(ratingsOf([old])).toEqual([{ item: 'x', annotator: 'ann', labels: ['p'] }]);
@@ -41,7 +69,14 @@ describe('the review lists', () => {
 describe('agreement from the rows and the low-agreement filter', () => {
   it('Cohen’s κ of two annotators on five shared documents (hand-computed: 0.32 / 0.52 = 0.615)', () => {
     // ann p p n p n, bob p p n n n: observed 0.8; ann says p 3/5, bob 2/5: expected 0.48.
-    const docs = [doc('1', { ann: 'p', bob: 'p' }), doc('2', { ann: 'p', bob: 'p' }), doc('3', { ann: 'n', bob: 'n' }), doc('4', { ann: 'p', bob: 'n' }), doc('5', { ann: 'n', bob: 'n' }), doc('6', { cat: 'p' })];
+    const docs = [
+      doc('1', { ann: 'p', bob: 'p' }),
+      doc('2', { ann: 'p', bob: 'p' }),
+      doc('3', { ann: 'n', bob: 'n' }),
+      doc('4', { ann: 'p', bob: 'n' }),
+      doc('5', { ann: 'n', bob: 'n' }),
+      doc('6', { cat: 'p' }),
+    ];
     const r = projectAgreement(docs, 'binary', ['p', 'n']);
     expect(r.n_items).toBe(5);
     expect(r.n_items_single).toBe(1);

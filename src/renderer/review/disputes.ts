@@ -23,7 +23,9 @@ export function annotatorsOf(d: Pick<DocRow, 'byAnnotator' | 'labels' | 'source'
 /** One rating per annotator per labeled document: what agreementReport reads. */
 export function ratingsOf(docs: readonly DocRow[]): Rating[] {
   const out: Rating[] = [];
-  for (const d of docs) for (const [annotator, a] of Object.entries(annotatorsOf(d))) if (a.labels.length) out.push({ item: d.id, annotator, labels: a.labels });
+  for (const d of docs)
+    for (const [annotator, a] of Object.entries(annotatorsOf(d)))
+      if (a.labels.length) out.push({ item: d.id, annotator, labels: a.labels });
   return out;
 }
 
@@ -40,7 +42,11 @@ export const LOW_AGREEMENT_KAPPA = 0.4;
 
 /** Annotators whose κ against the others is below `threshold` (those with no overlap or an undefined κ are not judged). */
 export function lowAgreementAnnotators(report: AgreementReport, threshold = LOW_AGREEMENT_KAPPA): Set<string> {
-  return new Set(report.annotators.filter((a) => a.n_pairs > 0 && a.cohen_kappa !== null && a.cohen_kappa < threshold).map((a) => a.annotator));
+  return new Set(
+    report.annotators
+      .filter((a) => a.n_pairs > 0 && a.cohen_kappa !== null && a.cohen_kappa < threshold)
+      .map((a) => a.annotator),
+  );
 }
 
 /** Documents in dispute: annotators disagree and no reviewer decided (consensus rule 'latest'). */
@@ -58,7 +64,9 @@ export function reviewList(docs: readonly DocRow[], f: ReviewFilter): DocRow[] {
   const pick =
     f.kind === 'disputes'
       ? inDispute
-      : (d: DocRow) => d.finalRule !== 'adjudicated' && Object.entries(annotatorsOf(d)).some(([who, a]) => a.labels.length > 0 && f.who.has(who));
+      : (d: DocRow) =>
+          d.finalRule !== 'adjudicated' &&
+          Object.entries(annotatorsOf(d)).some(([who, a]) => a.labels.length > 0 && f.who.has(who));
   return docs.filter(pick).sort((a, b) => compareIds(a.id, b.id));
 }
 

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { LabelDef } from '../../shared/api';
 import { pickLabel, reviewKey } from './review-keys';
 
-const defs = (names: string[], keys: string[]): LabelDef[] => names.map((name, i) => ({ name, hotkey: keys[i]!, color: '#000' }));
-const key = (k: string, mods: Partial<KeyboardEvent> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+const defs = (names: string[], keys: string[]): LabelDef[] =>
+  names.map((name, i) => ({ name, hotkey: keys[i]!, color: '#000' }));
+const key = (k: string, mods: Partial<KeyboardEvent> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...mods,
+});
 
 describe('Adjudicate keys', () => {
   const two = defs(['pos', 'neg'], ['1', '2']);

@@ -3,9 +3,13 @@ import type { LabelDef } from '../../shared/api';
 import type { TaskType } from '../../shared/task';
 import { labelForKey, toggleLabel } from '../db/logic';
 
-export type ReviewKey = { kind: 'next' } | { kind: 'prev' } | { kind: 'pick'; label: string } | { kind: 'save' } | { kind: 'undo' };
+export type ReviewKey =
+  { kind: 'next' } | { kind: 'prev' } | { kind: 'pick'; label: string } | { kind: 'save' } | { kind: 'undo' };
 
-export function reviewKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>, defs: readonly LabelDef[]): ReviewKey | null {
+export function reviewKey(
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>,
+  defs: readonly LabelDef[],
+): ReviewKey | null {
   if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === 'z' || e.key === 'Z')) return { kind: 'undo' };
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   if (e.key === 'Enter') return { kind: 'save' };

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { DocRow } from '../db/types';
 import { decisionLabels, openSuspects, type Suspect } from './suspects';
 
-const doc = (id: string, labels: string[], extra: Partial<DocRow> = {}): DocRow => ({ projectId: 'p', id, text: id, labels, isLabeled: labels.length ? 1 : 0, queueScore: 0, ...extra });
+const doc = (id: string, labels: string[], extra: Partial<DocRow> = {}): DocRow => ({
+  projectId: 'p',
+  id,
+  text: id,
+  labels,
+  isLabeled: labels.length ? 1 : 0,
+  queueScore: 0,
+  ...extra,
+});
 const AUDIT_AT = '2026-01-02T00:00:00.000Z';
 
 describe('the suspects queue', () => {

@@ -25,7 +25,11 @@ export function decisionLabels(s: Suspect, doc: Pick<DocRow, 'labels'>, choice: 
  * Suspects still to review, in the audit's order (lowest label quality first): the document still
  * carries the label the audit questioned and no reviewer decided on it since the audit ran.
  */
-export function openSuspects(suspects: readonly Suspect[], docs: ReadonlyMap<string, DocRow>, auditAt: string): { suspect: Suspect; doc: DocRow }[] {
+export function openSuspects(
+  suspects: readonly Suspect[],
+  docs: ReadonlyMap<string, DocRow>,
+  auditAt: string,
+): { suspect: Suspect; doc: DocRow }[] {
   const out: { suspect: Suspect; doc: DocRow }[] = [];
   for (const s of suspects) {
     const doc = docs.get(s.id);

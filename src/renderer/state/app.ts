@@ -5,7 +5,16 @@ import { DistilleryError } from '../../shared/errors';
 import type { Principal } from '../../shared/roles';
 import { api, HttpApi } from '../api';
 import { checkDatabase, type DbVerdict } from '../db/logic';
-import { countDocs, flushJournal, openDatabases, pendingJournal, patchProject, rollbackPendingImports, syncProjects, withJournalLock } from '../db/repo';
+import {
+  countDocs,
+  flushJournal,
+  openDatabases,
+  pendingJournal,
+  patchProject,
+  rollbackPendingImports,
+  syncProjects,
+  withJournalLock,
+} from '../db/repo';
 import type { ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { noteJournaled } from './journaled';
@@ -94,7 +103,9 @@ export function setUser(name: string): void {
   }
 }
 
-export const currentProject = computed<ProjectRow | undefined>(() => state.projects.find((p) => p.id === route.projectId));
+export const currentProject = computed<ProjectRow | undefined>(() =>
+  state.projects.find((p) => p.id === route.projectId),
+);
 
 export async function refreshStats(projectId: string): Promise<ProjectStats> {
   const s = await countDocs(projectId);
@@ -109,7 +120,17 @@ export async function refreshProjects(): Promise<void> {
 }
 
 export async function updateProject(p: ProjectRow): Promise<void> {
-  const meta: ProjectMeta = { id: p.id, name: p.name, task: p.task, labels: p.labels, guidelines: p.guidelines, createdAt: p.createdAt, folder: p.folder, ...(p.sample ? { sample: true } : {}), ...(p.overlap ? { overlap: p.overlap } : {}) };
+  const meta: ProjectMeta = {
+    id: p.id,
+    name: p.name,
+    task: p.task,
+    labels: p.labels,
+    guidelines: p.guidelines,
+    createdAt: p.createdAt,
+    folder: p.folder,
+    ...(p.sample ? { sample: true } : {}),
+    ...(p.overlap ? { overlap: p.overlap } : {}),
+  };
   const saved = await api.projects.update(meta);
   await patchLocalProject(p.id, saved);
 }
@@ -120,7 +141,12 @@ export async function updateProject(p: ProjectRow): Promise<void> {
  * value removes the field.
  */
 export async function patchLocalProject(id: string, changes: Partial<ProjectRow>): Promise<void> {
-  const plain = Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown)]));
+  const plain = Object.fromEntries(
+    Object.entries(changes).map(([k, v]) => [
+      k,
+      v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown),
+    ]),
+  );
   const row = await patchProject(id, plain as Partial<ProjectRow>);
   const i = state.projects.findIndex((x) => x.id === id);
   if (i >= 0 && row) state.projects[i] = row;
@@ -284,12 +310,18 @@ export async function boot(): Promise<void> {
       let pulled = false;
       for (const p of state.projects) {
         if (p.syncedSeq !== undefined) await catchUp(p.id);
-        pulled = p.syncedSeq !== undefined || (await seedFreshReplica(p.id).catch((e: unknown) => (console.warn('replica seed failed', e), false))) || pulled;
+        pulled =
+          p.syncedSeq !== undefined ||
+          (await seedFreshReplica(p.id).catch((e: unknown) => (console.warn('replica seed failed', e), false))) ||
+          pulled;
       }
       if (pulled) await refreshProjects();
     } else state.projects = (await api.projects.list()).map((m) => ({ strategy: 'random', ...m }));
     await checkProjects();
-    startSync({ blocked: (id) => !!state.dbOpenError || !!state.verdicts[id], applied: (id) => void refreshStats(id).catch(() => undefined) });
+    startSync({
+      blocked: (id) => !!state.dbOpenError || !!state.verdicts[id],
+      applied: (id) => void refreshStats(id).catch(() => undefined),
+    });
     for (const p of state.projects) void catchUp(p.id);
   } catch (e) {
     state.bootError = errorText(e);

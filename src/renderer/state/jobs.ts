@@ -100,13 +100,20 @@ async function finish(row: JobRow): Promise<void> {
       if (p && row.kind === 'fast-prelabel') {
         // The model the live loop chose on the gold set re-orders the queue (no scores: the documents already carry its).
         if (row.result?.scores) await applyScores(p, row.result.scores, version);
-        await patchLocalProject(p.id, { queueModel: queueModelOfChoice(row.result?.queueChoice, version, row.labeledCount, new Date().toISOString()) });
+        await patchLocalProject(p.id, {
+          queueModel: queueModelOfChoice(row.result?.queueChoice, version, row.labeledCount, new Date().toISOString()),
+        });
         await refreshStats(p.id);
       } else if (p && row.kind !== 'distill' && row.result?.scores) {
         const n = await applyScores(p, row.result.scores, version);
         // A re-score keeps the teacher it re-scored with; a training run names the teacher it made.
-        const kind = row.kind === 'score' ? (version === p.teacherVersion ? p.teacherKind : undefined) : teacherOfRun(row);
-        await patchLocalProject(p.id, { teacherVersion: version, teacherKind: kind, queueModel: { kind: 'teacher', version, labels: row.labeledCount, at: new Date().toISOString() } });
+        const kind =
+          row.kind === 'score' ? (version === p.teacherVersion ? p.teacherKind : undefined) : teacherOfRun(row);
+        await patchLocalProject(p.id, {
+          teacherVersion: version,
+          teacherKind: kind,
+          queueModel: { kind: 'teacher', version, labels: row.labeledCount, at: new Date().toISOString() },
+        });
         await refreshStats(p.id);
         toast('ok', t('train.applied', { n, version }));
         if (row.kind !== 'score') noteTrainingFinished(p.id);
@@ -126,7 +133,10 @@ async function finish(row: JobRow): Promise<void> {
       row.applied = true;
       // Scores are on the documents now; the job row keeps the rest of the result.
       if (row.result?.scores) row.result = { ...row.result, scores: undefined };
-      await updateJob(row.id, plain({ applied: true, result: row.result, state: row.state, finishedAt: row.finishedAt }));
+      await updateJob(
+        row.id,
+        plain({ applied: true, result: row.result, state: row.state, finishedAt: row.finishedAt }),
+      );
     } else if (row.state === 'failed' && !row.applied) {
       toast('error', t('train.failed', { message: row.error ? errorText(fromWire(row.error)) : '?' }));
       row.applied = true;
@@ -151,7 +161,13 @@ async function poll(): Promise<void> {
     } catch (e) {
       // A job the backend no longer knows (it restarted) is failed, labels untouched.
       const msg = errorText(e);
-      if (e instanceof DistilleryError && e.code === 'NOT_FOUND') await onStatus({ id: j.id, kind: j.kind, state: 'failed', error: { name: 'Error', code: 'INTERNAL', message: msg, details: {} } });
+      if (e instanceof DistilleryError && e.code === 'NOT_FOUND')
+        await onStatus({
+          id: j.id,
+          kind: j.kind,
+          state: 'failed',
+          error: { name: 'Error', code: 'INTERNAL', message: msg, details: {} },
+        });
     }
   }
 }
@@ -172,7 +188,11 @@ export function stopTracking(): void {
 }
 
 /** Builds the job request from the database and starts it; `left` = labeled documents a distill job had to leave out. */
-export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOptions: JobOptionsOf<K>): Promise<JobRow & { left: number }> {
+export async function startJob<K extends JobKind>(
+  p: ProjectRow,
+  kind: K,
+  jobOptions: JobOptionsOf<K>,
+): Promise<JobRow & { left: number }> {
   // Widened here: the request is assembled field by field below and checked whole by the worker.
   let options = jobOptions as Record<string, unknown>;
   // New human labels join the gold set at its rate before a model that is graded on it trains
@@ -181,7 +201,8 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
   // The simulator draws its own test splits and keeps no model: it leaves the gold set alone.
   // The documents drawn are journaled (db/repo.ts updateGoldSet): a rebuild gets the same set back.
   // The label audit trains no model that is graded: it draws nothing either.
-  if (kind !== 'simulate' && kind !== 'audit' && (await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0))) void syncJournal(p.id);
+  if (kind !== 'simulate' && kind !== 'audit' && (await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0)))
+    void syncJournal(p.id);
   const docs = await allDocs(p.id);
   const labels = p.labels.map((l) => l.name);
   let labeled = trainingRows(docs);
@@ -192,16 +213,25 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
     const human = docs.filter(isHumanLabeled);
     labeled = human.map((d) => ({ id: d.id, text: d.text, labels: d.labels }));
     // Candidates beside naive Bayes; `scoredBy`: the model whose scores the documents carry (not scored again if chosen).
-    const candidates = [...(p.studentVersion ? [{ kind: 'student', version: p.studentVersion }] : []), ...(p.teacherVersion ? [{ kind: 'teacher', version: p.teacherVersion }] : [])];
+    const candidates = [
+      ...(p.studentVersion ? [{ kind: 'student', version: p.studentVersion }] : []),
+      ...(p.teacherVersion ? [{ kind: 'teacher', version: p.teacherVersion }] : []),
+    ];
     const scoredBy = p.queueModel?.version ?? p.teacherVersion;
-    options = { ...options, goldIds: human.filter(inGold).map((d) => d.id), ...(candidates.length ? { candidates } : {}), ...(scoredBy ? { scoredBy } : {}) };
+    options = {
+      ...options,
+      goldIds: human.filter(inGold).map((d) => d.id),
+      ...(candidates.length ? { candidates } : {}),
+      ...(scoredBy ? { scoredBy } : {}),
+    };
   } else if (kind === 'simulate') {
     labeled = simulationDocs(docs);
   } else if (kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'audit') {
     // Student trainings weight each label by its source; the run records the weights with its options.
     options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };
     // Distillations: accepted pre-labels train on the teacher's soft target only (α 1 per source; the run records it).
-    if (kind === 'distill' || kind === 'alpha-sweep') options = { ...options, sourceAlpha: { ...DEFAULT_SOURCE_ALPHA, ...p.sourceAlpha } };
+    if (kind === 'distill' || kind === 'alpha-sweep')
+      options = { ...options, sourceAlpha: { ...DEFAULT_SOURCE_ALPHA, ...p.sourceAlpha } };
   }
   const req: JobRequest = { kind, projectId: p.id, task: p.task, labels, docs: { labeled }, options };
   if (kind === 'fast-prelabel') {
@@ -218,16 +248,34 @@ export async function startJob<K extends JobKind>(p: ProjectRow, kind: K, jobOpt
     labeled = labeled.filter((d) => byId[d.id] !== undefined);
     left = before - labeled.length;
     req.docs.labeled = labeled;
-    req.teacher = { kind: 'probs', byId, name: p.teacherVersion ? teacherRecordName(p.teacherKind, p.teacherVersion) : 'teacher' };
+    req.teacher = {
+      kind: 'probs',
+      byId,
+      name: p.teacherVersion ? teacherRecordName(p.teacherKind, p.teacherVersion) : 'teacher',
+    };
     req.modelVersion = p.teacherVersion;
     // The unlabeled documents: data distillation learns from them, self-training pseudo-labels them.
-    if (options.useUnlabeled || Number(options.selfTrain) > 0) req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
+    if (options.useUnlabeled || Number(options.selfTrain) > 0)
+      req.docs.toScore = docs.filter((d) => !d.labels.length).map((d) => ({ id: d.id, text: d.text }));
   }
   const { id } = await api.jobs.start(req);
   const byId = new Map(docs.map((d) => [d.id, d]));
   const gold = labeled.filter((d) => d.gold).map((d) => byId.get(d.id)!);
-  const testSet = gold.length && kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'simulate' && kind !== 'audit' ? { ...testSetSummary(gold), gold: true as const } : undefined;
-  const row: JobRow = { id, projectId: p.id, kind, state: 'queued', options: plain(options), startedAt: new Date().toISOString(), curve: [], labeledCount: labeled.length, ...(testSet ? { testSet } : {}) };
+  const testSet =
+    gold.length && kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'simulate' && kind !== 'audit'
+      ? { ...testSetSummary(gold), gold: true as const }
+      : undefined;
+  const row: JobRow = {
+    id,
+    projectId: p.id,
+    kind,
+    state: 'queued',
+    options: plain(options),
+    startedAt: new Date().toISOString(),
+    curve: [],
+    labeledCount: labeled.length,
+    ...(testSet ? { testSet } : {}),
+  };
   // The event may have beaten the reply: keep what it said.
   const early = jobsState.byId[id];
   const merged = early ? { ...row, ...early, options: row.options, projectId: p.id } : row;

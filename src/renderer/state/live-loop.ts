@@ -15,7 +15,9 @@ import { onTrainingFinished } from './training-finished';
 const attempted = new Map<string, number>();
 
 function fastJobActive(projectId: string): boolean {
-  return Object.values(jobsState.byId).some((j) => j.projectId === projectId && j.kind === 'fast-prelabel' && (j.state === 'queued' || j.state === 'running'));
+  return Object.values(jobsState.byId).some(
+    (j) => j.projectId === projectId && j.kind === 'fast-prelabel' && (j.state === 'queued' || j.state === 'running'),
+  );
 }
 
 /** Called after every label write with the project's current number of human labels. */

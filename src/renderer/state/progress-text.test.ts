@@ -3,10 +3,18 @@ import { phaseText } from './progress-text';
 
 describe('phaseText: the worker phase in message keys, and what done / total counts', () => {
   it('training counts batches; scoring counts documents; one-step phases count nothing', () => {
-    expect(phaseText('epoch 3/10')).toEqual({ parts: [{ key: 'epoch', params: { epoch: 3, epochs: 10 } }], unit: 'batches' });
+    expect(phaseText('epoch 3/10')).toEqual({
+      parts: [{ key: 'epoch', params: { epoch: 3, epochs: 10 } }],
+      unit: 'batches',
+    });
     expect(phaseText('epoch 3/10 done').parts).toEqual([{ key: 'epochDone', params: { epoch: 3, epochs: 10 } }]);
-    expect(phaseText('teacher epoch 1/3')).toEqual({ parts: [{ key: 'teacherEpoch', params: { epoch: 1, epochs: 3 } }], unit: 'batches' });
-    expect(phaseText('pretrain epoch 2/3 done').parts).toEqual([{ key: 'pretrainEpochDone', params: { epoch: 2, epochs: 3 } }]);
+    expect(phaseText('teacher epoch 1/3')).toEqual({
+      parts: [{ key: 'teacherEpoch', params: { epoch: 1, epochs: 3 } }],
+      unit: 'batches',
+    });
+    expect(phaseText('pretrain epoch 2/3 done').parts).toEqual([
+      { key: 'pretrainEpochDone', params: { epoch: 2, epochs: 3 } },
+    ]);
     expect(phaseText('scoring')).toEqual({ parts: [{ key: 'scoring', params: {} }], unit: 'documents' });
     expect(phaseText('teacher predict').unit).toBe('documents');
     for (const p of ['starting', 'latency', 'done']) expect(phaseText(p).unit).toBe('none');
@@ -20,7 +28,11 @@ describe('phaseText: the worker phase in message keys, and what done / total cou
       ],
       unit: 'batches',
     });
-    expect(phaseText('α = 1 (3/3, seed 2/5) · epoch 4/8 done').parts.map((p) => ('key' in p ? p.key : p.raw))).toEqual(['sweepAlpha', 'seed', 'epochDone']);
+    expect(phaseText('α = 1 (3/3, seed 2/5) · epoch 4/8 done').parts.map((p) => ('key' in p ? p.key : p.raw))).toEqual([
+      'sweepAlpha',
+      'seed',
+      'epochDone',
+    ]);
     expect(phaseText('2/3 teacher epoch 1/3')).toEqual({
       parts: [
         { key: 'stage', params: { i: 2, n: 3 } },
@@ -31,7 +43,7 @@ describe('phaseText: the worker phase in message keys, and what done / total cou
     expect(phaseText('3/3 scoring').unit).toBe('documents');
   });
 
-  it('names the binary-relevance teacher\'s label and weight, and self-training\'s round', () => {
+  it("names the binary-relevance teacher's label and weight, and self-training's round", () => {
     expect(phaseText('2/3 label 1/9 口味 · weight 2/7 (0.1) · teacher epoch 1/3')).toEqual({
       parts: [
         { key: 'stage', params: { i: 2, n: 3 } },
@@ -51,8 +63,14 @@ describe('phaseText: the worker phase in message keys, and what done / total cou
     expect(phaseText('warming up')).toEqual({ parts: [{ raw: 'warming up' }], unit: 'steps' });
   });
 
-  it('names the simulator\'s rounds, counted in rounds', () => {
-    expect(phaseText('run 2/3 full data')).toEqual({ parts: [{ key: 'simRunFull', params: { i: 2, n: 3 } }], unit: 'rounds' });
-    expect(phaseText('run 1/3 least-confidence 40 labels')).toEqual({ parts: [{ key: 'simRound', params: { i: 1, n: 3, strategy: 'least-confidence', labels: 40 } }], unit: 'rounds' });
+  it("names the simulator's rounds, counted in rounds", () => {
+    expect(phaseText('run 2/3 full data')).toEqual({
+      parts: [{ key: 'simRunFull', params: { i: 2, n: 3 } }],
+      unit: 'rounds',
+    });
+    expect(phaseText('run 1/3 least-confidence 40 labels')).toEqual({
+      parts: [{ key: 'simRound', params: { i: 1, n: 3, strategy: 'least-confidence', labels: 40 } }],
+      unit: 'rounds',
+    });
   });
 });

@@ -60,11 +60,19 @@ export function phaseText(phase: string): PhaseText {
       parts.push({ key: 'selfTrainRound', params: { i: Number(round[1]), n: Number(round[2]) } });
     } else if (sim) {
       const run = { i: Number(sim[1]), n: Number(sim[2]) };
-      parts.push(sim[3] ? { key: 'simRound', params: { ...run, strategy: sim[3], labels: Number(sim[4]) } } : { key: 'simRunFull', params: run });
+      parts.push(
+        sim[3]
+          ? { key: 'simRound', params: { ...run, strategy: sim[3], labels: Number(sim[4]) } }
+          : { key: 'simRunFull', params: run },
+      );
       unit = 'rounds';
     } else if (epoch) {
-      const kind = epoch[1]?.trim() === 'teacher' ? 'teacherEpoch' : epoch[1]?.trim() === 'pretrain' ? 'pretrainEpoch' : 'epoch';
-      parts.push({ key: epoch[4] ? `${kind}Done` : kind, params: { epoch: Number(epoch[2]), epochs: Number(epoch[3]) } });
+      const kind =
+        epoch[1]?.trim() === 'teacher' ? 'teacherEpoch' : epoch[1]?.trim() === 'pretrain' ? 'pretrainEpoch' : 'epoch';
+      parts.push({
+        key: epoch[4] ? `${kind}Done` : kind,
+        params: { epoch: Number(epoch[2]), epochs: Number(epoch[3]) },
+      });
       unit = 'batches';
     } else if (sweep) {
       parts.push({ key: 'sweepAlpha', params: { alpha: sweep[1], i: Number(sweep[2]), n: Number(sweep[3]) } });

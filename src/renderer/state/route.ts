@@ -11,7 +11,8 @@ export interface Route {
 
 export function parseHash(hash: string): Route {
   const m = /^#\/p\/([^/]+)\/([a-z]+)/.exec(hash);
-  if (m && (PROJECT_VIEWS as string[]).includes(m[2])) return { view: m[2] as View, projectId: decodeURIComponent(m[1]) };
+  if (m && (PROJECT_VIEWS as string[]).includes(m[2]))
+    return { view: m[2] as View, projectId: decodeURIComponent(m[1]) };
   return { view: 'projects', projectId: '' };
 }
 
@@ -19,7 +20,9 @@ export function hashOf(view: View, projectId = ''): string {
   return view === 'projects' || !projectId ? '#/' : `#/p/${encodeURIComponent(projectId)}/${view}`;
 }
 
-export const route = reactive<Route>(typeof location === 'undefined' ? { view: 'projects', projectId: '' } : parseHash(location.hash));
+export const route = reactive<Route>(
+  typeof location === 'undefined' ? { view: 'projects', projectId: '' } : parseHash(location.hash),
+);
 
 if (typeof window !== 'undefined') {
   window.addEventListener('hashchange', () => Object.assign(route, parseHash(location.hash)));

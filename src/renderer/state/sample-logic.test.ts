@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { planImport, validateSchema } from '../db/logic';
 import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
-import { firstRunAction, parseSampleFlag, SAMPLE_DOCS, SAMPLE_LABELED, SAMPLE_WHO, sampleDocs, sampleLabelMap, sampleProject } from './sample-logic';
+import {
+  firstRunAction,
+  parseSampleFlag,
+  SAMPLE_DOCS,
+  SAMPLE_LABELED,
+  SAMPLE_WHO,
+  sampleDocs,
+  sampleLabelMap,
+  sampleProject,
+} from './sample-logic';
 
 /** The bundled CSV, split the simple way (it has no quoted fields): what corpus.parse returns for it. */
 function parsedSample(): { id: string; text: string; labels: string[]; line: number }[] {
@@ -47,7 +56,11 @@ describe('sample project', () => {
     const p = sampleProject(en.sample);
     const docs = sampleDocs(parsedSample(), sampleLabelMap(p));
     expect(docs.filter((d) => d.labels.length)).toHaveLength(SAMPLE_LABELED);
-    expect(docs.slice(0, SAMPLE_LABELED).every((d) => d.labels.length === 1 && ['negative', 'positive'].includes(d.labels[0]))).toBe(true);
+    expect(
+      docs
+        .slice(0, SAMPLE_LABELED)
+        .every((d) => d.labels.length === 1 && ['negative', 'positive'].includes(d.labels[0])),
+    ).toBe(true);
     const raw = parsedSample();
     expect(docs[0].labels[0]).toBe(raw[0].labels[0] === '0' ? 'negative' : 'positive');
     const plan = planImport(
@@ -81,8 +94,14 @@ describe('sample project', () => {
     expect(firstRunAction({ state: 'done', projectId: 's' }, [])).toEqual({ kind: 'none' });
     expect(firstRunAction({ state: 'creating' }, [])).toEqual({ kind: 'create' });
     expect(firstRunAction({ state: 'creating' }, [{ id: 'a', total: 1 }])).toEqual({ kind: 'none' });
-    expect(firstRunAction({ state: 'creating', projectId: 's' }, [{ id: 's', total: 0 }])).toEqual({ kind: 'resume', projectId: 's' });
-    expect(firstRunAction({ state: 'creating', projectId: 's' }, [{ id: 's', total: 800 }])).toEqual({ kind: 'finish', projectId: 's' });
+    expect(firstRunAction({ state: 'creating', projectId: 's' }, [{ id: 's', total: 0 }])).toEqual({
+      kind: 'resume',
+      projectId: 's',
+    });
+    expect(firstRunAction({ state: 'creating', projectId: 's' }, [{ id: 's', total: 800 }])).toEqual({
+      kind: 'finish',
+      projectId: 's',
+    });
     expect(firstRunAction({ state: 'creating', projectId: 's' }, [])).toEqual({ kind: 'none' });
   });
 

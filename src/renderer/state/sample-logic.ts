@@ -30,7 +30,9 @@ export function parseSampleFlag(raw: string | null | undefined): SampleFlag | nu
   try {
     const f = JSON.parse(raw) as Partial<SampleFlag>;
     if (f && (f.state === 'creating' || f.state === 'done' || f.state === 'skipped')) {
-      return typeof f.projectId === 'string' && f.projectId ? { state: f.state, projectId: f.projectId } : { state: f.state };
+      return typeof f.projectId === 'string' && f.projectId
+        ? { state: f.state, projectId: f.projectId }
+        : { state: f.state };
     }
   } catch {
     /* not ours: treated as set, below */
@@ -69,7 +71,11 @@ export function sampleLabelMap(p: Pick<NewSampleProject, 'labels'>): Record<stri
  * The parsed corpus with labels renamed, kept on the first `keep` documents only (file order) and
  * dropped on the others. A value outside the map stays as it is, so the import plan reports it.
  */
-export function sampleDocs(docs: ParsedCorpus['docs'], map: Readonly<Record<string, string>>, keep = SAMPLE_LABELED): ParsedCorpus['docs'] {
+export function sampleDocs(
+  docs: ParsedCorpus['docs'],
+  map: Readonly<Record<string, string>>,
+  keep = SAMPLE_LABELED,
+): ParsedCorpus['docs'] {
   return docs.map((d, i) => ({ ...d, labels: i < keep ? d.labels.map((l) => map[l] ?? l) : [] }));
 }
 

@@ -85,7 +85,10 @@ async function importSample(p: ProjectRow): Promise<number> {
       strategy: p.strategy,
     },
   );
-  if (plan.errors.length) throw new Error(`${SAMPLE_FILE}: ${plan.errors.length} row(s) with labels outside the project's (first: line ${plan.errors[0].line})`);
+  if (plan.errors.length)
+    throw new Error(
+      `${SAMPLE_FILE}: ${plan.errors.length} row(s) with labels outside the project's (first: line ${plan.errors[0].line})`,
+    );
   await runImport(p.id, SAMPLE_FILE, plan);
   await refreshStats(p.id);
   // The sample's labels are label events like any other: journal them now, as a rebuild needs them.
@@ -178,7 +181,9 @@ export async function createSampleProject(): Promise<ProjectRow> {
   try {
     return await exclusive(async () => {
       const flag = readFlag();
-      const unfinished = flag?.projectId ? state.projects.find((p) => p.id === flag.projectId && !(state.stats[p.id]?.total ?? 0)) : undefined;
+      const unfinished = flag?.projectId
+        ? state.projects.find((p) => p.id === flag.projectId && !(state.stats[p.id]?.total ?? 0))
+        : undefined;
       if (!unfinished) return makeSample();
       await importSample(unfinished);
       writeFlag({ state: 'done', projectId: unfinished.id });

@@ -9,6 +9,8 @@ import type { JobRequest } from '../../shared/api';
 import { isHumanLabeled } from '../db/gold';
 import type { DocRow } from '../db/types';
 
-export function simulationDocs(docs: readonly Pick<DocRow, 'id' | 'text' | 'labels' | 'source'>[]): JobRequest['docs']['labeled'] {
+export function simulationDocs(
+  docs: readonly Pick<DocRow, 'id' | 'text' | 'labels' | 'source'>[],
+): JobRequest['docs']['labeled'] {
   return docs.filter(isHumanLabeled).map((d) => ({ id: d.id, text: d.text, labels: [...d.labels] }));
 }

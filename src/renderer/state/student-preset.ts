@@ -34,7 +34,12 @@ export function presetLine(chosen: StudentPresetName, backend: string | undefine
   const p = STUDENT_PRESETS[chosen];
   const shape =
     p.model === 'textcnn'
-      ? t('train.preset.shapeTextcnn', { filters: p.numFilters, widths: `${p.filterSizes[0]}–${p.filterSizes[p.filterSizes.length - 1]}`, epochs: p.epochs, maxLen })
+      ? t('train.preset.shapeTextcnn', {
+          filters: p.numFilters,
+          widths: `${p.filterSizes[0]}–${p.filterSizes[p.filterSizes.length - 1]}`,
+          epochs: p.epochs,
+          maxLen,
+        })
       : t('train.preset.shapeBilstm', { layers: p.layers, hidden: p.hidden, epochs: p.epochs, maxLen });
   const own = backendPreset(backend);
   const why = chosen === own ? `${own}Auto` : `${chosen}Chosen`;

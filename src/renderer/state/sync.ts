@@ -39,7 +39,10 @@ function noteHeld(projectId: string): void {
 
 const running = new Map<string, Promise<void>>();
 const again = new Set<string>();
-let hooks: { blocked(projectId: string): boolean; applied(projectId: string, added: number): void } = { blocked: () => false, applied: () => {} };
+let hooks: { blocked(projectId: string): boolean; applied(projectId: string, added: number): void } = {
+  blocked: () => false,
+  applied: () => {},
+};
 
 /**
  * Pulls the project's journal events this replica lacks. One pull per project at a time; asked again

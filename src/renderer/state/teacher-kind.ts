@@ -34,14 +34,22 @@ export interface TeacherDescriptor {
 }
 
 /** The teacher a training run made (undefined for students, sweeps and scoring). */
-export function teacherOfRun(r: { kind: JobKind; options: Record<string, unknown>; result?: JobResult }): TeacherDescriptor | undefined {
+export function teacherOfRun(r: {
+  kind: JobKind;
+  options: Record<string, unknown>;
+  result?: JobResult;
+}): TeacherDescriptor | undefined {
   if (r.kind === 'train-student') return { source: 'student', model: String(r.options.model ?? '') };
   if (r.kind !== 'train-bert-teacher') return undefined;
   const t = r.result?.teacher;
   const br = r.options.binaryRelevance === true || !!t?.binaryRelevance ? { binaryRelevance: true as const } : {};
   if (t) return { source: t.source, ...(t.base ? { base: t.base } : {}), kind: t.kind, shape: t.shape, ...br };
   const source = r.options.source === 'pretrain' ? 'pretrain' : 'model-dir';
-  return { source, ...(source === 'model-dir' && typeof r.options.modelDir === 'string' ? { base: r.options.modelDir } : {}), ...br };
+  return {
+    source,
+    ...(source === 'model-dir' && typeof r.options.modelDir === 'string' ? { base: r.options.modelDir } : {}),
+    ...br,
+  };
 }
 
 /** The last `keep` parts of a path, "…/" in front when some were left out: "/home/me/models/rbt3" → "…/models/rbt3". */
@@ -55,7 +63,10 @@ type T = (key: string, params?: Record<string, unknown>) => string;
 /** The teacher in the UI's language, e.g. "fine-tuned BERT (…/models/rbt3)". */
 export function teacherText(d: TeacherDescriptor, t: T): string {
   if (d.source === 'student') return t('train.teacherKinds.studentRun', { model: d.model ?? '' });
-  if (d.binaryRelevance) return t('train.teacherKinds.brRun', { folder: d.base ? shortPath(d.base) : t('train.teacherKinds.pretrainShort') });
+  if (d.binaryRelevance)
+    return t('train.teacherKinds.brRun', {
+      folder: d.base ? shortPath(d.base) : t('train.teacherKinds.pretrainShort'),
+    });
   if (d.source === 'pretrain') return t('train.teacherKinds.pretrainRun');
   return t('train.teacherKinds.modelDirRun', { folder: d.base ? shortPath(d.base) : '?' });
 }

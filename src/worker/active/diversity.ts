@@ -55,7 +55,13 @@ export interface DiverseBatchOptions {
   seed?: number;
 }
 
-export function diverseBatch(vectors: Float32Array, d: number, scores: ArrayLike<number>, k: number, o: DiverseBatchOptions = {}): number[] {
+export function diverseBatch(
+  vectors: Float32Array,
+  d: number,
+  scores: ArrayLike<number>,
+  k: number,
+  o: DiverseBatchOptions = {},
+): number[] {
   const n = scores.length;
   if (vectors.length !== n * d) throw new RangeError(`vectors are ${vectors.length / d} rows for ${n} scores`);
   k = Math.min(k, n);

@@ -25,7 +25,14 @@ function dist2(a: Float32Array, ai: number, b: Float32Array, bi: number, d: numb
  * Clusters the n rows of `x` (n × d) into min(k, n) clusters. `weights` (default 1) pull the
  * centres toward heavier rows and make them likelier k-means++ seeds.
  */
-export function kMeans(x: Float32Array, d: number, k: number, rng: Rng, weights?: ArrayLike<number>, maxIter = 25): KMeansResult {
+export function kMeans(
+  x: Float32Array,
+  d: number,
+  k: number,
+  rng: Rng,
+  weights?: ArrayLike<number>,
+  maxIter = 25,
+): KMeansResult {
   const n = x.length / d;
   k = Math.min(k, n);
   const w = (i: number) => (weights ? Math.max(weights[i]!, 1e-12) : 1);
@@ -90,7 +97,8 @@ export function kMeans(x: Float32Array, d: number, k: number, rng: Rng, weights?
       mass[c]! += w(i);
       for (let j = 0; j < d; j++) sum[c * d + j]! += w(i) * x[i * d + j]!;
     }
-    for (let c = 0; c < k; c++) if (mass[c]! > 0) for (let j = 0; j < d; j++) centres[c * d + j] = sum[c * d + j]! / mass[c]!;
+    for (let c = 0; c < k; c++)
+      if (mass[c]! > 0) for (let j = 0; j < d; j++) centres[c * d + j] = sum[c * d + j]! / mass[c]!;
   }
   return { assign, centres, k };
 }

@@ -10,13 +10,21 @@ const RULES: Rule[] = [
 describe('labeling rules', () => {
   it('keywords (case- and width-insensitive), regex and whole jieba tokens fire', () => {
     // '满意度调查' contains 满意 as a substring but jieba cuts it as 满意度 / 调查: the token rule stays quiet.
-    const fired = matchRules(['送得太慢了', '很好吃', 'very ｇｏｏｄ', '味道不太好', '非常满意', '满意度调查', '一般般'], RULES);
+    const fired = matchRules(
+      ['送得太慢了', '很好吃', 'very ｇｏｏｄ', '味道不太好', '非常满意', '满意度调查', '一般般'],
+      RULES,
+    );
     expect(fired).toEqual([[0], [1], [1], [0], [2], [], []]);
   });
   it('conflicts: the majority of fired rules wins; a tie gives no pre-label', () => {
     // doc 0: negative only; doc 1: positive ×2 vs negative ×1 → positive (conflict settled); doc 2: 1 vs 1 → none.
     const fired = [[0], [0, 1, 2], [0, 1], []];
-    expect(resolvePreLabels(fired, RULES)).toEqual([{ labels: ['negative'], conflict: false }, { labels: ['positive'], conflict: true }, null, null]);
+    expect(resolvePreLabels(fired, RULES)).toEqual([
+      { labels: ['negative'], conflict: false },
+      { labels: ['positive'], conflict: true },
+      null,
+      null,
+    ]);
     expect(resolvePreLabels(fired, RULES, true)[2]).toEqual({ labels: ['negative', 'positive'], conflict: false });
   });
   it('coverage per rule and precision on the labeled documents, with n', () => {
@@ -45,12 +53,20 @@ describe('labeling rules', () => {
     expect(none.prelabel_precision).toBeNull();
   });
   it('a bad rules file names the file, the rule and the field', () => {
-    expect(parseRules('[{"label": "neg", "regex": ["a", "b"]}]', 'r.json')).toEqual([{ label: 'neg', regex: ['a', 'b'] }]);
+    expect(parseRules('[{"label": "neg", "regex": ["a", "b"]}]', 'r.json')).toEqual([
+      { label: 'neg', regex: ['a', 'b'] },
+    ]);
     expect(() => parseRules('{"label": 1', 'r.json')).toThrow(/r\.json: not valid JSON/);
     expect(() => parseRules('{}', 'r.json')).toThrow(/r\.json: expected a JSON array/);
-    expect(() => parseRules('[{"any": ["x"]}]', 'r.json')).toThrow(/r\.json: rule 1: "label" must be a non-empty string/);
-    expect(() => parseRules('[{"label": "a", "any": ["x"]}, {"label": "b", "regex": "不("}]', 'r.json')).toThrow(/r\.json: rule 2: invalid regular expression \/不\(\//);
-    expect(() => parseRules('[{"label": "a", "keywords": ["x"]}]', 'r.json')).toThrow(/rule 1: unknown field "keywords"/);
+    expect(() => parseRules('[{"any": ["x"]}]', 'r.json')).toThrow(
+      /r\.json: rule 1: "label" must be a non-empty string/,
+    );
+    expect(() => parseRules('[{"label": "a", "any": ["x"]}, {"label": "b", "regex": "不("}]', 'r.json')).toThrow(
+      /r\.json: rule 2: invalid regular expression \/不\(\//,
+    );
+    expect(() => parseRules('[{"label": "a", "keywords": ["x"]}]', 'r.json')).toThrow(
+      /rule 1: unknown field "keywords"/,
+    );
     expect(() => parseRules('[{"label": "a"}]', 'r.json')).toThrow(/rule 1: a rule needs at least one pattern/);
     expect(() => parseRules('[{"label": "a", "any": "x"}]', 'r.json')).toThrow(/rule 1: "any" must be a list/);
     try {

@@ -36,20 +36,29 @@ export function parseRules(text: string, file: string): Rule[] {
   } catch (e) {
     throw new InputError('INPUT_PARSE', `${file}: not valid JSON (${(e as Error).message})`, { file });
   }
-  if (!Array.isArray(raw)) throw new InputError('INPUT_PARSE', `${file}: expected a JSON array of rules, e.g. [{"label": "negative", "any": ["难吃"]}]`, { file });
+  if (!Array.isArray(raw))
+    throw new InputError(
+      'INPUT_PARSE',
+      `${file}: expected a JSON array of rules, e.g. [{"label": "negative", "any": ["难吃"]}]`,
+      { file },
+    );
   if (raw.length === 0) throw new InputError('INPUT_EMPTY', `${file}: no rules`, { file });
   return raw.map((r: unknown, i) => {
     const at = `${file}: rule ${i + 1}`;
-    const fail = (field: string, msg: string) => new InputError('INPUT_PARSE', `${at}: ${msg}`, { file, field: `[${i + 1}].${field}` });
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) throw fail('', 'expected an object like {"label": "…", "any": ["…"]}');
+    const fail = (field: string, msg: string) =>
+      new InputError('INPUT_PARSE', `${at}: ${msg}`, { file, field: `[${i + 1}].${field}` });
+    if (typeof r !== 'object' || r === null || Array.isArray(r))
+      throw fail('', 'expected an object like {"label": "…", "any": ["…"]}');
     const o = r as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!RULE_KEYS.has(k)) throw fail(k, `unknown field "${k}" (fields: label, name, any, regex, tokens)`);
+    for (const k of Object.keys(o))
+      if (!RULE_KEYS.has(k)) throw fail(k, `unknown field "${k}" (fields: label, name, any, regex, tokens)`);
     if (typeof o.label !== 'string' || o.label.trim() === '') throw fail('label', '"label" must be a non-empty string');
     if (o.name !== undefined && typeof o.name !== 'string') throw fail('name', '"name" must be a string');
     const strings = (field: 'any' | 'tokens') => {
       const v = o[field];
       if (v === undefined) return undefined;
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) throw fail(field, `"${field}" must be a list of non-empty strings`);
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === ''))
+        throw fail(field, `"${field}" must be a list of non-empty strings`);
       return v as string[];
     };
     const any = strings('any');
@@ -57,7 +66,8 @@ export function parseRules(text: string, file: string): Rule[] {
     let regex: string[] | undefined;
     if (o.regex !== undefined) {
       regex = typeof o.regex === 'string' ? [o.regex] : (o.regex as string[]);
-      if (!Array.isArray(regex) || regex.some((x) => typeof x !== 'string' || x === '')) throw fail('regex', '"regex" must be a pattern or a list of patterns');
+      if (!Array.isArray(regex) || regex.some((x) => typeof x !== 'string' || x === ''))
+        throw fail('regex', '"regex" must be a pattern or a list of patterns');
       for (const p of regex) {
         try {
           new RegExp(p, 'u');
@@ -66,8 +76,15 @@ export function parseRules(text: string, file: string): Rule[] {
         }
       }
     }
-    if (!any?.length && !regex?.length && !tokens?.length) throw fail('any', 'a rule needs at least one pattern in "any", "regex" or "tokens"');
-    return { label: o.label, ...(o.name !== undefined ? { name: o.name as string } : {}), ...(any ? { any } : {}), ...(regex ? { regex: typeof o.regex === 'string' ? o.regex : regex } : {}), ...(tokens ? { tokens } : {}) };
+    if (!any?.length && !regex?.length && !tokens?.length)
+      throw fail('any', 'a rule needs at least one pattern in "any", "regex" or "tokens"');
+    return {
+      label: o.label,
+      ...(o.name !== undefined ? { name: o.name as string } : {}),
+      ...(any ? { any } : {}),
+      ...(regex ? { regex: typeof o.regex === 'string' ? o.regex : regex } : {}),
+      ...(tokens ? { tokens } : {}),
+    };
   });
 }
 
@@ -77,7 +94,11 @@ export async function readRules(file: string): Promise<Rule[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new InputError('INPUT_EMPTY', `${file}: cannot read the rules file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file });
+    throw new InputError(
+      'INPUT_EMPTY',
+      `${file}: cannot read the rules file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { file },
+    );
   }
   return parseRules(text, file);
 }
@@ -102,7 +123,12 @@ export function matchRules(texts: readonly string[], rules: readonly Rule[]): nu
     const words = needTokens ? new Set(wordTokens(text)) : undefined;
     const fired: number[] = [];
     compiled.forEach((c, i) => {
-      if (c.any.some((k) => folded.includes(k)) || c.regex.some((re) => re.test(text)) || (words && [...c.tokens].some((t) => words.has(t)))) fired.push(i);
+      if (
+        c.any.some((k) => folded.includes(k)) ||
+        c.regex.some((re) => re.test(text)) ||
+        (words && [...c.tokens].some((t) => words.has(t)))
+      )
+        fired.push(i);
     });
     return fired;
   });
@@ -120,7 +146,11 @@ export interface PreLabel {
  * between labels gives null (an unresolved conflict). Multi-label: every label whose rule fired
  * (no conflict possible). Null also where no rule fired.
  */
-export function resolvePreLabels(fired: readonly number[][], rules: readonly Rule[], multiLabel = false): (PreLabel | null)[] {
+export function resolvePreLabels(
+  fired: readonly number[][],
+  rules: readonly Rule[],
+  multiLabel = false,
+): (PreLabel | null)[] {
   return fired.map((f) => {
     if (f.length === 0) return null;
     const votes = new Map<string, number>();
@@ -168,9 +198,21 @@ export interface RulesReport {
 }
 
 /** Coverage and precision of each rule and of the pre-labels; `gold[d]` is [] for an unlabeled document. */
-export function rulesReport(fired: readonly number[][], pre: readonly (PreLabel | null)[], rules: readonly Rule[], gold: readonly (readonly string[])[]): RulesReport {
+export function rulesReport(
+  fired: readonly number[][],
+  pre: readonly (PreLabel | null)[],
+  rules: readonly Rule[],
+  gold: readonly (readonly string[])[],
+): RulesReport {
   const D = fired.length;
-  const stats = rules.map((r, i) => ({ name: ruleName(r, i), label: r.label, coverage: 0, conflicts: 0, n: 0, correct: 0 }));
+  const stats = rules.map((r, i) => ({
+    name: ruleName(r, i),
+    label: r.label,
+    coverage: 0,
+    conflicts: 0,
+    n: 0,
+    correct: 0,
+  }));
   let covered = 0;
   let resolved = 0;
   let unresolved = 0;
@@ -204,7 +246,12 @@ export function rulesReport(fired: readonly number[][], pre: readonly (PreLabel 
   return {
     documents: D,
     labeled: gold.filter((g) => g.length > 0).length,
-    rules: stats.map((s) => ({ ...s, coverage_share: D ? s.coverage / D : 0, precision: precision(s.correct, s.n), precision_ci: ci(s.correct, s.n) })),
+    rules: stats.map((s) => ({
+      ...s,
+      coverage_share: D ? s.coverage / D : 0,
+      precision: precision(s.correct, s.n),
+      precision_ci: ci(s.correct, s.n),
+    })),
     covered,
     prelabeled: pre.filter(Boolean).length,
     conflicts_resolved: resolved,
@@ -222,7 +269,12 @@ export function rulesReport(fired: readonly number[][], pre: readonly (PreLabel 
  * rather than the one rule that fires most; topped up at random from the rest where the rules
  * cover too few. `shuffle` is the caller's seeded shuffle.
  */
-export function ruleSeedSet(candidates: readonly number[], pre: readonly (PreLabel | null)[], size: number, shuffle: <T>(xs: T[]) => T[]): number[] {
+export function ruleSeedSet(
+  candidates: readonly number[],
+  pre: readonly (PreLabel | null)[],
+  size: number,
+  shuffle: <T>(xs: T[]) => T[],
+): number[] {
   const byLabel = new Map<string, number[]>();
   const rest: number[] = [];
   for (const d of candidates) {

@@ -10,7 +10,8 @@ export type UncertaintyKind = 'least-confidence' | 'margin' | 'entropy';
 const ROW_SCORE = { 'least-confidence': leastConfidence, margin, entropy } as const;
 
 function rowsOf(probs: Float32Array, K: number): number {
-  if (K < 1 || probs.length % K !== 0) throw new RangeError(`probability array of length ${probs.length} is not n × ${K}`);
+  if (K < 1 || probs.length % K !== 0)
+    throw new RangeError(`probability array of length ${probs.length} is not n × ${K}`);
   return probs.length / K;
 }
 
@@ -32,7 +33,8 @@ export function voteEntropy(members: readonly Float32Array[], K: number, task: T
   const M = members.length;
   if (M < 2) throw new RangeError(`vote entropy needs a committee of at least 2 members, got ${M}`);
   const n = rowsOf(members[0]!, K);
-  for (const m of members) if (m.length !== members[0]!.length) throw new RangeError('committee members disagree on the number of rows');
+  for (const m of members)
+    if (m.length !== members[0]!.length) throw new RangeError('committee members disagree on the number of rows');
   const out = new Float64Array(n);
   const votes = new Float64Array(K);
   const mean = new Float32Array(K);
@@ -68,9 +70,15 @@ const EPS = 1e-7;
  * KL(teacher ‖ student) per document, in nats: where the shipped student departs most from the
  * teacher it was distilled from. Multi-label: mean over labels of the Bernoulli KL.
  */
-export function teacherStudentKl(teacher: Float32Array, student: Float32Array, K: number, task: TaskType): Float64Array {
+export function teacherStudentKl(
+  teacher: Float32Array,
+  student: Float32Array,
+  K: number,
+  task: TaskType,
+): Float64Array {
   const n = rowsOf(teacher, K);
-  if (student.length !== teacher.length) throw new RangeError(`teacher has ${n} rows but the student ${student.length / K}`);
+  if (student.length !== teacher.length)
+    throw new RangeError(`teacher has ${n} rows but the student ${student.length / K}`);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let kl = 0;
@@ -90,7 +98,12 @@ export function teacherStudentKl(teacher: Float32Array, student: Float32Array, K
  * cardinality inconsistency, 1 + |predicted labels − mean labels per labeled document|, so documents
  * whose predicted label count looks wrong come first among equally uncertain ones.
  */
-export function cardinalityScores(probs: Float32Array, K: number, meanCardinality: number, threshold = 0.5): Float64Array {
+export function cardinalityScores(
+  probs: Float32Array,
+  K: number,
+  meanCardinality: number,
+  threshold = 0.5,
+): Float64Array {
   const n = rowsOf(probs, K);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { curveChange, curveChangeSentence, drawStopSet, stabilizedAt, stopSetDecisions, successiveKappas } from './stopping';
+import {
+  curveChange,
+  curveChangeSentence,
+  drawStopSet,
+  stabilizedAt,
+  stopSetDecisions,
+  successiveKappas,
+} from './stopping';
 
 describe('stabilizing predictions', () => {
   it('κ of each round against the previous one on the stop set', () => {
@@ -52,11 +59,23 @@ describe('the learning curve slope', () => {
     expect(curveChangeSentence(c)).toBe('the last 300 labels changed accuracy by +2.4 ± 2.5 points');
   });
   it('two points: the difference, with the binomial interval on the test size', () => {
-    const c = curveChange([{ labels: 100, accuracy: 0.8 }, { labels: 400, accuracy: 0.79 }], 300, 1000)!;
+    const c = curveChange(
+      [
+        { labels: 100, accuracy: 0.8 },
+        { labels: 400, accuracy: 0.79 },
+      ],
+      300,
+      1000,
+    )!;
     expect(c.change).toBeCloseTo(-0.01, 12);
     expect(c.ci!).toBeCloseTo(1.96 * Math.sqrt((0.16 + 0.79 * 0.21) / 1000), 12);
     expect(curveChangeSentence(c)).toBe('the last 300 labels changed accuracy by −1.0 ± 3.5 points');
-    expect(curveChange([{ labels: 100, accuracy: 0.8 }, { labels: 400, accuracy: 0.79 }])!.ci).toBeNull();
+    expect(
+      curveChange([
+        { labels: 100, accuracy: 0.8 },
+        { labels: 400, accuracy: 0.79 },
+      ])!.ci,
+    ).toBeNull();
     expect(curveChange([{ labels: 100, accuracy: 0.8 }])).toBeNull();
   });
 });

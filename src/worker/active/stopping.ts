@@ -13,13 +13,24 @@ import { argmax } from '../../shared/metrics';
 import { createRng } from '../../shared/random';
 
 // The rule and the curve's slope are shared with the app's stopping chart.
-export { curveChange, curveChangeSentence, SLOPE_WINDOW, stabilizedAt, STOP_KAPPA, STOP_WINDOW, successiveKappas, type CurveChange } from '../../shared/stopping';
+export {
+  curveChange,
+  curveChangeSentence,
+  SLOPE_WINDOW,
+  stabilizedAt,
+  STOP_KAPPA,
+  STOP_WINDOW,
+  successiveKappas,
+  type CurveChange,
+} from '../../shared/stopping';
 
 export const STOP_SET_SIZE = SIMULATE_OPTIONS.stopSet.default;
 
 /** `size` documents drawn once (seeded) from these candidates: the fixed stop set. */
 export function drawStopSet(candidates: readonly number[], size: number, seed: number): number[] {
-  return createRng(seed).shuffle([...candidates]).slice(0, Math.min(size, candidates.length));
+  return createRng(seed)
+    .shuffle([...candidates])
+    .slice(0, Math.min(size, candidates.length));
 }
 
 /**
@@ -34,4 +45,3 @@ export function stopSetDecisions(probs: Float32Array, K: number, multiLabel: boo
   for (let i = 0; i < n; i++) out[i] = argmax(probs.subarray(i * K, (i + 1) * K));
   return out;
 }
-

@@ -101,15 +101,32 @@ describe('selectBatch', () => {
     const { x } = clustered();
     const n = 18;
     const probs = new Float32Array(n * 3).map((_, i) => ((i * 37) % 11) / 11 + 0.01);
-    const input = { n, K: 3, task: 'multiclass' as const, probs, members: [probs, probs.map((p) => 1 - p)], teacher: probs.map((p, i) => (i % 3 === 0 ? 1 - p : p)), vectors: x, dim: 3, seed: 3 };
-    for (const s of parseStrategies('random,least-confidence,margin,entropy,vote-entropy,diversity,cardinality,teacher-kl,cold-start')) {
+    const input = {
+      n,
+      K: 3,
+      task: 'multiclass' as const,
+      probs,
+      members: [probs, probs.map((p) => 1 - p)],
+      teacher: probs.map((p, i) => (i % 3 === 0 ? 1 - p : p)),
+      vectors: x,
+      dim: 3,
+      seed: 3,
+    };
+    for (const s of parseStrategies(
+      'random,least-confidence,margin,entropy,vote-entropy,diversity,cardinality,teacher-kl,cold-start',
+    )) {
       const b = selectBatch(s, input, 5);
       expect(new Set(b).size, s).toBe(5);
-      expect(b.every((i) => i >= 0 && i < n), s).toBe(true);
+      expect(
+        b.every((i) => i >= 0 && i < n),
+        s,
+      ).toBe(true);
     }
   });
   it('says what a strategy is missing, and refuses unknown names', () => {
-    expect(() => selectBatch('teacher-kl', { n: 2, K: 2, task: 'binary', probs: rows([1, 0], [0, 1]), seed: 0 }, 1)).toThrow(/teacher-kl" needs teacher probabilities/);
+    expect(() =>
+      selectBatch('teacher-kl', { n: 2, K: 2, task: 'binary', probs: rows([1, 0], [0, 1]), seed: 0 }, 1),
+    ).toThrow(/teacher-kl" needs teacher probabilities/);
     expect(() => parseStrategies('random,entropi')).toThrow(/unknown strategy "entropi"/);
   });
 });

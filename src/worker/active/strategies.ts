@@ -45,7 +45,12 @@ export interface SelectionInput {
 }
 
 /** Which inputs a strategy needs, so a caller can compute only those. */
-export function strategyNeeds(s: StrategyName): { probs: boolean; members: boolean; teacher: boolean; vectors: boolean } {
+export function strategyNeeds(s: StrategyName): {
+  probs: boolean;
+  members: boolean;
+  teacher: boolean;
+  vectors: boolean;
+} {
   return {
     probs: !['random', 'cold-start', 'vote-entropy'].includes(s),
     members: s === 'vote-entropy',
@@ -55,14 +60,20 @@ export function strategyNeeds(s: StrategyName): { probs: boolean; members: boole
 }
 
 export function parseStrategies(list: string): StrategyName[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new DistilleryError('CONFIG', 'no strategy given', { field: 'strategies' });
   for (const s of names) {
     if (!(STRATEGY_NAMES as readonly string[]).includes(s)) {
-      throw new DistilleryError('CONFIG', `unknown strategy "${s}"; known: ${STRATEGY_NAMES.join(', ')}`, { field: 'strategies' });
+      throw new DistilleryError('CONFIG', `unknown strategy "${s}"; known: ${STRATEGY_NAMES.join(', ')}`, {
+        field: 'strategies',
+      });
     }
   }
-  if (new Set(names).size !== names.length) throw new DistilleryError('CONFIG', `a strategy is listed twice in "${list}"`, { field: 'strategies' });
+  if (new Set(names).size !== names.length)
+    throw new DistilleryError('CONFIG', `a strategy is listed twice in "${list}"`, { field: 'strategies' });
   return names as StrategyName[];
 }
 
@@ -77,7 +88,9 @@ export function selectBatch(s: StrategyName, inp: SelectionInput, k: number): nu
   if (k <= 0) return [];
   switch (s) {
     case 'random':
-      return createRng(inp.seed).shuffle(Array.from({ length: inp.n }, (_, i) => i)).slice(0, k);
+      return createRng(inp.seed)
+        .shuffle(Array.from({ length: inp.n }, (_, i) => i))
+        .slice(0, k);
     case 'least-confidence':
     case 'margin':
     case 'entropy':
@@ -85,17 +98,32 @@ export function selectBatch(s: StrategyName, inp: SelectionInput, k: number): nu
     case 'vote-entropy':
       return topK(voteEntropy(need(inp.members, 'committee members (an ensemble)', s), inp.K, inp.task), k);
     case 'teacher-kl':
-      return topK(teacherStudentKl(need(inp.teacher, 'teacher probabilities', s), need(inp.probs, 'student probabilities', s), inp.K, inp.task), k);
+      return topK(
+        teacherStudentKl(
+          need(inp.teacher, 'teacher probabilities', s),
+          need(inp.probs, 'student probabilities', s),
+          inp.K,
+          inp.task,
+        ),
+        k,
+      );
     case 'cardinality': {
       const probs = need(inp.probs, 'model probabilities', s);
-      const scores = inp.task === 'multilabel' ? cardinalityScores(probs, inp.K, inp.meanCardinality ?? 1) : uncertaintyScores('entropy', probs, inp.K, inp.task);
+      const scores =
+        inp.task === 'multilabel'
+          ? cardinalityScores(probs, inp.K, inp.meanCardinality ?? 1)
+          : uncertaintyScores('entropy', probs, inp.K, inp.task);
       return topK(scores, k);
     }
     case 'diversity': {
       const scores = uncertaintyScores('entropy', need(inp.probs, 'model probabilities', s), inp.K, inp.task);
-      return diverseBatch(need(inp.vectors, 'document vectors', s), need(inp.dim, 'the vector size', s), scores, k, { seed: inp.seed });
+      return diverseBatch(need(inp.vectors, 'document vectors', s), need(inp.dim, 'the vector size', s), scores, k, {
+        seed: inp.seed,
+      });
     }
     case 'cold-start':
-      return coldStartBatch(need(inp.vectors, 'document vectors', s), need(inp.dim, 'the vector size', s), k, { seed: inp.seed });
+      return coldStartBatch(need(inp.vectors, 'document vectors', s), need(inp.dim, 'the vector size', s), k, {
+        seed: inp.seed,
+      });
   }
 }

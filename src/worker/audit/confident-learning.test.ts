@@ -34,7 +34,9 @@ describe('confident learning by hand', () => {
       [5, expect.closeTo((0.4 - 0.6 + 1) / 2, 12)],
     ]);
     // prune_by_noise_rate: C[0][1] = 1 → the largest P(1) − P(0) among class 0 (example 2); C[1][0] = 1 → example 5.
-    expect(findLabelIssues(LABELS, PROBS, 2, 'self_confidence', 'prune_by_noise_rate').map((x) => x.index)).toEqual([2, 5]);
+    expect(findLabelIssues(LABELS, PROBS, 2, 'self_confidence', 'prune_by_noise_rate').map((x) => x.index)).toEqual([
+      2, 5,
+    ]);
   });
   it('multi-label: one-vs-rest, each flagged label named, scored by the worst label', () => {
     // Label 0 present on docs 0, 1; label 1 on doc 2. Doc 1 carries label 0 though P(label 0) = 0.05.

@@ -74,7 +74,12 @@ export function confidentGuesses(probs: ArrayLike<number>, K: number, thresholds
 }
 
 /** The calibrated confident joint, K × K row-major (row: given label, column: true-label guess). */
-export function confidentJoint(labels: ArrayLike<number>, probs: ArrayLike<number>, K: number, thresholds = confidentThresholds(labels, probs, K)): Float64Array {
+export function confidentJoint(
+  labels: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  K: number,
+  thresholds = confidentThresholds(labels, probs, K),
+): Float64Array {
   const C = new Float64Array(K * K);
   const labelCounts = new Float64Array(K);
   const guess = confidentGuesses(probs, K, thresholds);
@@ -148,7 +153,9 @@ function pruneByNoiseRate(labels: ArrayLike<number>, probs: ArrayLike<number>, K
     for (let j = 0; j < K; j++) {
       const count = prune[j]!;
       if (count <= 0) continue;
-      const byMargin = [...members].sort((a, b) => probs[b * K + j]! - probs[b * K + k]! - (probs[a * K + j]! - probs[a * K + k]!));
+      const byMargin = [...members].sort(
+        (a, b) => probs[b * K + j]! - probs[b * K + k]! - (probs[a * K + j]! - probs[a * K + k]!),
+      );
       for (const i of byMargin.slice(0, count)) flagged[i] = 1;
     }
   }
@@ -156,9 +163,16 @@ function pruneByNoiseRate(labels: ArrayLike<number>, probs: ArrayLike<number>, K
 }
 
 /** Single-label issues, most likely mislabeled first. probs: n × K out-of-fold P(class | x). */
-export function findLabelIssues(labels: ArrayLike<number>, probs: ArrayLike<number>, K: number, rankBy: RankBy = 'self_confidence', filter: IssueFilter = 'confident_learning'): LabelIssue[] {
+export function findLabelIssues(
+  labels: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  K: number,
+  rankBy: RankBy = 'self_confidence',
+  filter: IssueFilter = 'confident_learning',
+): LabelIssue[] {
   const n = labels.length;
-  if (probs.length !== n * K) throw new RangeError(`findLabelIssues: ${probs.length} probabilities for ${n} examples × ${K} classes`);
+  if (probs.length !== n * K)
+    throw new RangeError(`findLabelIssues: ${probs.length} probabilities for ${n} examples × ${K} classes`);
   const flagged = filter === 'confident_learning' ? offDiagonal(labels, probs, K) : pruneByNoiseRate(labels, probs, K);
   const issues: LabelIssue[] = [];
   for (let i = 0; i < n; i++) {
@@ -178,9 +192,16 @@ export interface MultiLabelIssue {
 }
 
 /** Multi-label issues (one-vs-rest), most likely mislabeled first. probs: n × K out-of-fold P(label l | x). */
-export function findMultiLabelIssues(labelSets: readonly (readonly number[])[], probs: ArrayLike<number>, K: number, rankBy: RankBy = 'self_confidence', filter: IssueFilter = 'confident_learning'): MultiLabelIssue[] {
+export function findMultiLabelIssues(
+  labelSets: readonly (readonly number[])[],
+  probs: ArrayLike<number>,
+  K: number,
+  rankBy: RankBy = 'self_confidence',
+  filter: IssueFilter = 'confident_learning',
+): MultiLabelIssue[] {
   const n = labelSets.length;
-  if (probs.length !== n * K) throw new RangeError(`findMultiLabelIssues: ${probs.length} probabilities for ${n} examples × ${K} labels`);
+  if (probs.length !== n * K)
+    throw new RangeError(`findMultiLabelIssues: ${probs.length} probabilities for ${n} examples × ${K} labels`);
   const flagged: number[][] = Array.from({ length: n }, () => []);
   const score = new Float64Array(n).fill(1);
   const y = new Int32Array(n);

@@ -21,7 +21,12 @@ describe('auditLabels (out-of-fold naive Bayes → confident learning)', () => {
     const scores = r.suspects.map((s) => s.score);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
-    expect(r.suspects[0]).toEqual({ id: expect.any(String), label: expect.any(String), suggested: expect.any(String), score: expect.any(Number) });
+    expect(r.suspects[0]).toEqual({
+      id: expect.any(String),
+      label: expect.any(String),
+      suggested: expect.any(String),
+      score: expect.any(Number),
+    });
     expect(r.temperature).toBeGreaterThanOrEqual(1);
   });
 
@@ -53,6 +58,8 @@ describe('auditLabels (out-of-fold naive Bayes → confident learning)', () => {
     const { docs } = plantedNoiseCorpus(60, 4, 0);
     const r = auditLabels([...docs, { id: 'x', text: '没有标签', labels: [] }], { multiLabel: false });
     expect(r.n).toBe(60);
-    expect(() => auditLabels(docs.slice(0, 3), { multiLabel: false, folds: 5 })).toThrow(/--folds 5 needs at least 5 labeled documents, found 3/);
+    expect(() => auditLabels(docs.slice(0, 3), { multiLabel: false, folds: 5 })).toThrow(
+      /--folds 5 needs at least 5 labeled documents, found 3/,
+    );
   });
 });

@@ -58,7 +58,13 @@ export interface AuditResult {
   suspects: Suspect[];
 }
 
-export const AUDIT_DEFAULTS = { folds: 5, seed: 42, alpha: 1, rankBy: 'self_confidence' as RankBy, filter: 'confident_learning' as IssueFilter };
+export const AUDIT_DEFAULTS = {
+  folds: 5,
+  seed: 42,
+  alpha: 1,
+  rankBy: 'self_confidence' as RankBy,
+  filter: 'confident_learning' as IssueFilter,
+};
 
 export function auditLabels(all: readonly AuditDoc[], o: AuditOptions): AuditResult {
   const docs = all.filter((d) => d.labels.length > 0);
@@ -67,8 +73,18 @@ export function auditLabels(all: readonly AuditDoc[], o: AuditOptions): AuditRes
   const filter = o.filter ?? AUDIT_DEFAULTS.filter;
   const names = o.labels ? [...o.labels] : [...new Set(docs.flatMap((d) => d.labels))].sort();
   const K = names.length;
-  if (K < 2 && !o.multiLabel) throw new DistilleryError('CONFIG', `the audit needs at least 2 labels, found ${K} (${names.join(', ') || 'none'})`, { field: 'label' });
-  if (docs.length < folds) throw new DistilleryError('CONFIG', `--folds ${folds} needs at least ${folds} labeled documents, found ${docs.length}`, { field: 'folds' });
+  if (K < 2 && !o.multiLabel)
+    throw new DistilleryError(
+      'CONFIG',
+      `the audit needs at least 2 labels, found ${K} (${names.join(', ') || 'none'})`,
+      { field: 'label' },
+    );
+  if (docs.length < folds)
+    throw new DistilleryError(
+      'CONFIG',
+      `--folds ${folds} needs at least ${folds} labeled documents, found ${docs.length}`,
+      { field: 'folds' },
+    );
   const index = new Map(names.map((l, i) => [l, i]));
   const targets = docs.map((d) => d.labels.map((l) => index.get(l)!));
 
@@ -83,31 +99,70 @@ export function auditLabels(all: readonly AuditDoc[], o: AuditOptions): AuditRes
         const toggled = names.filter((l, j) => own.includes(l) !== s.flagged.includes(j));
         return { id: docs[s.index]!.id, label: [...own], suggested: toggled, score: s.score };
       })
-    : findLabelIssues(given, probs, K, rankBy, filter).map((s) => ({ id: docs[s.index]!.id, label: docs[s.index]!.labels[0]!, suggested: names[s.suggested]!, score: s.score }));
-  return { n: docs.length, folds, temperature, rank_by: rankBy, filter, oof_accuracy: accuracy(probs, K, o.multiLabel, targets), suspects };
+    : findLabelIssues(given, probs, K, rankBy, filter).map((s) => ({
+        id: docs[s.index]!.id,
+        label: docs[s.index]!.labels[0]!,
+        suggested: names[s.suggested]!,
+        score: s.score,
+      }));
+  return {
+    n: docs.length,
+    folds,
+    temperature,
+    rank_by: rankBy,
+    filter,
+    oof_accuracy: accuracy(probs, K, o.multiLabel, targets),
+    suspects,
+  };
 }
 
 /** n × K naive Bayes logits, each document's from the model trained on the other folds. */
-function outOfFoldLogits(docs: readonly AuditDoc[], targets: number[][], K: number, folds: number, o: AuditOptions): Float64Array {
-  return naiveBayesOutOfFold(docs, targets, K, { folds, seed: o.seed ?? AUDIT_DEFAULTS.seed, alpha: o.alpha ?? AUDIT_DEFAULTS.alpha, multiLabel: o.multiLabel, cancel: o.cancel, job: 'audit', onFold: o.onProgress });
+function outOfFoldLogits(
+  docs: readonly AuditDoc[],
+  targets: number[][],
+  K: number,
+  folds: number,
+  o: AuditOptions,
+): Float64Array {
+  return naiveBayesOutOfFold(docs, targets, K, {
+    folds,
+    seed: o.seed ?? AUDIT_DEFAULTS.seed,
+    alpha: o.alpha ?? AUDIT_DEFAULTS.alpha,
+    multiLabel: o.multiLabel,
+    cancel: o.cancel,
+    job: 'audit',
+    onFold: o.onProgress,
+  });
 }
 
 /** Mean log-loss of softmax(z/T) (or σ(z/T) per label) against the given labels. */
-function logLoss(logits: Float64Array, K: number, multiLabel: boolean, targets: number[] | number[][], T: number): number {
+function logLoss(
+  logits: Float64Array,
+  K: number,
+  multiLabel: boolean,
+  targets: number[] | number[][],
+  T: number,
+): number {
   const p = logitsToProbs(logits, K, multiLabel, T);
   const n = logits.length / K;
   let loss = 0;
   for (let i = 0; i < n; i++) {
     if (multiLabel) {
       const own = (targets as number[][])[i]!;
-      for (let l = 0; l < K; l++) loss -= Math.log(Math.max(1e-300, own.includes(l) ? p[i * K + l]! : 1 - p[i * K + l]!));
+      for (let l = 0; l < K; l++)
+        loss -= Math.log(Math.max(1e-300, own.includes(l) ? p[i * K + l]! : 1 - p[i * K + l]!));
     } else loss -= Math.log(Math.max(1e-300, p[i * K + (targets as number[])[i]!]!));
   }
   return loss / n;
 }
 
 /** Golden-section search of log T in [0, ln 1000] (T ≥ 1: naive Bayes is over-, not under-confident). */
-export function fitTemperature(logits: Float64Array, K: number, multiLabel: boolean, targets: number[] | number[][]): number {
+export function fitTemperature(
+  logits: Float64Array,
+  K: number,
+  multiLabel: boolean,
+  targets: number[] | number[][],
+): number {
   const g = (Math.sqrt(5) - 1) / 2;
   let a = 0;
   let b = Math.log(1000);

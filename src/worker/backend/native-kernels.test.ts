@@ -16,7 +16,11 @@ afterEach(() => {
 });
 
 const rng = createRng(9);
-const rand = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
+const rand = (shape: number[]) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1),
+    shape,
+  );
 
 describe('BatchMatMul on wasm through the native kernels (DISTILLERY_NATIVE_MATMUL=1)', () => {
   const skip = !nativeKernels();

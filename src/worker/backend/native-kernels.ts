@@ -12,8 +12,27 @@ import { isMainThread } from 'node:worker_threads';
 export interface NativeKernels {
   setThreads(n: number): void;
   /** Row-major C = op(A)·op(B) (+ C when accumulate). */
-  sgemm(transA: 0 | 1, transB: 0 | 1, M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean): void;
-  poolForward(Y: Float32Array, B: number, T: number, F: number, widths: Int32Array, bias: Float32Array, out: Float32Array, arg: Int32Array): void;
+  sgemm(
+    transA: 0 | 1,
+    transB: 0 | 1,
+    M: number,
+    N: number,
+    K: number,
+    A: Float32Array,
+    B: Float32Array,
+    C: Float32Array,
+    accumulate: boolean,
+  ): void;
+  poolForward(
+    Y: Float32Array,
+    B: number,
+    T: number,
+    F: number,
+    widths: Int32Array,
+    bias: Float32Array,
+    out: Float32Array,
+    arg: Int32Array,
+  ): void;
   packWeights(W: Float32Array, widths: Int32Array, E: number, F: number, wall: Float32Array, wt: Float32Array): void;
   unpackGrad(dWT: Float32Array, widths: Int32Array, E: number, F: number, dW: Float32Array): void;
   poolBackward(
@@ -32,7 +51,10 @@ export interface NativeKernels {
   ): void;
 }
 
-const ADDON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../build/native/distillery_native.node');
+const ADDON = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../build/native/distillery_native.node',
+);
 let loaded: { kernels?: NativeKernels; reason: string } | undefined;
 
 function load(): { kernels?: NativeKernels; reason: string } {

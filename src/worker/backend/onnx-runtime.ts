@@ -11,14 +11,19 @@ export interface SessionOptions {
   provider?: 'cpu' | 'cuda';
 }
 
-export async function createOnnxSession(model: string | Uint8Array, opts: SessionOptions = {}): Promise<ort.InferenceSession> {
+export async function createOnnxSession(
+  model: string | Uint8Array,
+  opts: SessionOptions = {},
+): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [opts.provider ?? 'cpu'],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: opts.threads ?? os.availableParallelism(),
     interOpNumThreads: 1,
   };
-  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+  return typeof model === 'string'
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options);
 }
 
 /** input_ids as the int64 tensor our exported models take. */

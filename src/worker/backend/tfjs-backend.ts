@@ -67,7 +67,10 @@ export async function initBackend(only?: string): Promise<BackendInfo> {
       skipped.push({ name, reason: firstLine(e) });
     }
   }
-  throw new DistilleryError('BACKEND', `no TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+  throw new DistilleryError(
+    'BACKEND',
+    `no TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`,
+  );
 }
 
 export function activeBackend(): BackendInfo | undefined {

@@ -37,7 +37,11 @@ function untransposedBatchMatMul(original: KernelConfig['kernelFunc'], transpose
     const a = transposeA ? swapLast(args.inputs.a) : args.inputs.a;
     const b = transposeB ? swapLast(args.inputs.b) : args.inputs.b;
     try {
-      return original({ ...args, inputs: { ...args.inputs, a, b }, attrs: { ...args.attrs, transposeA: false, transposeB: false } } as never) as TensorInfo;
+      return original({
+        ...args,
+        inputs: { ...args.inputs, a, b },
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      } as never) as TensorInfo;
     } finally {
       if (a !== args.inputs.a) backend.disposeData(a.dataId);
       if (b !== args.inputs.b) backend.disposeData(b.dataId);
@@ -59,7 +63,8 @@ function nativeBatchMatMul(fallback: KernelConfig['kernelFunc']) {
   return (args: KernelArgs): TensorInfo => {
     const native = process.env.DISTILLERY_NATIVE_MATMUL === '1' ? nativeKernels() : undefined;
     const { a, b } = args.inputs;
-    if (!native || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return fallback(args as never) as TensorInfo;
+    if (!native || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2)
+      return fallback(args as never) as TensorInfo;
     const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
     const [ra, rb] = [a.shape.length, b.shape.length];
     const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
@@ -88,14 +93,28 @@ function nativeBatchMatMul(fallback: KernelConfig['kernelFunc']) {
       for (let i = 0; i < batch; i++) {
         const ao = batchA === 1 ? 0 : i * M * K;
         const bo = batchB === 1 ? 0 : i * K * N;
-        native.sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, M, N, K, A.subarray(ao, ao + M * K), B.subarray(bo, bo + K * N), C.subarray(i * M * N, (i + 1) * M * N), false);
+        native.sgemm(
+          transposeA ? 1 : 0,
+          transposeB ? 1 : 0,
+          M,
+          N,
+          K,
+          A.subarray(ao, ao + M * K),
+          B.subarray(bo, bo + K * N),
+          C.subarray(i * M * N, (i + 1) * M * N),
+          false,
+        );
       }
     }
     return out;
   };
 }
 
-function unsortedSegmentSum(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+function unsortedSegmentSum(args: {
+  inputs: Record<string, TensorInfo>;
+  backend: unknown;
+  attrs?: NamedAttrMap;
+}): TensorInfo {
   const backend = args.backend as WasmLikeBackend;
   const { x, segmentIds } = args.inputs;
   const numSegments = Number(args.attrs?.numSegments);
@@ -117,7 +136,11 @@ function unsortedSegmentSum(args: { inputs: Record<string, TensorInfo>; backend:
   return out;
 }
 
-function conv2DBackpropFilter(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+function conv2DBackpropFilter(args: {
+  inputs: Record<string, TensorInfo>;
+  backend: unknown;
+  attrs?: NamedAttrMap;
+}): TensorInfo {
   const backend = args.backend as WasmLikeBackend;
   const { x, dy } = args.inputs;
   const attrs = args.attrs as unknown as {
@@ -173,8 +196,16 @@ function conv2DBackpropFilter(args: { inputs: Record<string, TensorInfo>; backen
 }
 
 const kernels: KernelConfig[] = [
-  { kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as KernelConfig['kernelFunc'] },
-  { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as KernelConfig['kernelFunc'] },
+  {
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: unsortedSegmentSum as KernelConfig['kernelFunc'],
+  },
+  {
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: conv2DBackpropFilter as KernelConfig['kernelFunc'],
+  },
 ];
 
 let matMulWrapped = false;
@@ -190,7 +221,9 @@ export function useUntransposedMatMul(enabled: boolean): boolean {
   if (!current || !tr || !stockMatMul || enabled === matMulWrapped) return matMulWrapped;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   const wrapped = untransposedBatchMatMul(stockMatMul.kernelFunc, tr.kernelFunc) as KernelConfig['kernelFunc'];
-  tf.registerKernel(enabled ? { ...stockMatMul, kernelFunc: nativeBatchMatMul(wrapped) as KernelConfig['kernelFunc'] } : stockMatMul);
+  tf.registerKernel(
+    enabled ? { ...stockMatMul, kernelFunc: nativeBatchMatMul(wrapped) as KernelConfig['kernelFunc'] } : stockMatMul,
+  );
   matMulWrapped = enabled;
   return matMulWrapped;
 }

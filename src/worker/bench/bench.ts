@@ -40,7 +40,14 @@ function studentFor(arch: 'bilstm' | 'textcnn', c: BenchConfig): Student {
   const config = makeStudentConfig(
     arch,
     { vocabSize: c.vocab, maxLen: c.seq_len, numClasses: c.classes, multiLabel: false },
-    { embedDim: c.embed, hidden: c.hidden, layers: c.layers, filterSizes: c.filters, numFilters: c.num_filters, dropout: 0 },
+    {
+      embedDim: c.embed,
+      hidden: c.hidden,
+      layers: c.layers,
+      filterSizes: c.filters,
+      numFilters: c.num_filters,
+      dropout: 0,
+    },
   );
   return Student.create(config, 1);
 }
@@ -85,7 +92,11 @@ export async function trainRate(arch: 'bilstm' | 'textcnn', c: BenchConfig): Pro
   try {
     return await timed(
       () => {
-        const loss = opt.minimize(() => singleLabelLoss({ logits: s.logits(tf.tensor2d(ids, [c.batch, c.seq_len], 'int32'), ids, true), hard }), true, s.trainableVars());
+        const loss = opt.minimize(
+          () => singleLabelLoss({ logits: s.logits(tf.tensor2d(ids, [c.batch, c.seq_len], 'int32'), ids, true), hard }),
+          true,
+          s.trainableVars(),
+        );
         loss!.dataSync();
         loss!.dispose();
       },
@@ -129,7 +140,9 @@ export async function tfjsInferRate(c: BenchConfig): Promise<number> {
 
 /** A Python with torch: $DISTILLERY_PYTHON, then python3 on PATH, then Debian's /usr/bin/python3. */
 async function findTorchPython(): Promise<{ python?: string; tried: string[] }> {
-  const candidates = [process.env.DISTILLERY_PYTHON, 'python3', '/usr/bin/python3'].filter((x): x is string => Boolean(x));
+  const candidates = [process.env.DISTILLERY_PYTHON, 'python3', '/usr/bin/python3'].filter((x): x is string =>
+    Boolean(x),
+  );
   for (const py of candidates) {
     try {
       await run(py, ['-c', 'import torch'], { timeout: 60_000 });
@@ -143,7 +156,10 @@ async function findTorchPython(): Promise<{ python?: string; tried: string[] }> 
 
 export async function pytorchReference(c: BenchConfig): Promise<Record<string, number | string>> {
   const { python, tried } = await findTorchPython();
-  if (!python) return { pytorch_note: `PyTorch reference skipped: no torch in ${tried.join(', ')} (Debian: apt-get install python3-torch libopenblas0-pthread)` };
+  if (!python)
+    return {
+      pytorch_note: `PyTorch reference skipped: no torch in ${tried.join(', ')} (Debian: apt-get install python3-torch libopenblas0-pthread)`,
+    };
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/pytorch_reference.py');
   const { stdout } = await run(python, [script, JSON.stringify(c)], { timeout: 600_000 });
   const r = JSON.parse(stdout.trim().split('\n').pop()!);
@@ -183,7 +199,9 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, unk
   out.native_kernels = nativeKernelsStatus();
   out.textcnn_conv = textcnnConv();
   out.bilstm_train_samples_per_s = await step('bilstm train (tfjs)', () => trainRate('bilstm', c));
-  out.textcnn_train_samples_per_s = await step(`textcnn train (tfjs, ${out.textcnn_conv})`, () => trainRate('textcnn', c));
+  out.textcnn_train_samples_per_s = await step(`textcnn train (tfjs, ${out.textcnn_conv})`, () =>
+    trainRate('textcnn', c),
+  );
   // Beside the defaults, in the same run: the shifted matMuls through autograd on wasm's kernels
   // (the code before issue 11), the BiLSTM with the opt-in native BatchMatMul, and the fused op with
   // its JS loops and XNNPACK GEMM (what runs where the native kernels are absent).
@@ -208,12 +226,15 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, unk
   if (pt.pytorch_bilstm_train_samples_per_s) {
     out.train_ratio_vs_pytorch = pt.bilstm_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;
     out.textcnn_train_ratio_vs_pytorch = pt.textcnn_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
-    out.textcnn_shifted_wasm_train_ratio_vs_pytorch = pt.textcnn_shifted_wasm_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
+    out.textcnn_shifted_wasm_train_ratio_vs_pytorch =
+      pt.textcnn_shifted_wasm_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
     if (pt.bilstm_native_matmul_train_samples_per_s) {
-      out.bilstm_native_matmul_train_ratio_vs_pytorch = pt.bilstm_native_matmul_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;
+      out.bilstm_native_matmul_train_ratio_vs_pytorch =
+        pt.bilstm_native_matmul_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;
     }
     if (pt.textcnn_fused_js_train_samples_per_s) {
-      out.textcnn_fused_js_train_ratio_vs_pytorch = pt.textcnn_fused_js_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
+      out.textcnn_fused_js_train_ratio_vs_pytorch =
+        pt.textcnn_fused_js_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
     }
     out.infer_ratio_vs_pytorch = pt.bilstm_infer_samples_per_s / pt.pytorch_bilstm_infer_samples_per_s;
   }

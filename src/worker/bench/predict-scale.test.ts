@@ -3,12 +3,20 @@ import { parseRunLine } from './predict-scale';
 
 describe('parseRunLine', () => {
   it("reads count, seconds and peak RSS from predict's and teacher predict's summary lines", () => {
-    expect(parseRunLine('backend: wasm\npredicted 100000 documents in 12.50 s (8000/s) with 1 model(s) via onnxruntime; peak RSS 361 MB\n')).toEqual({
+    expect(
+      parseRunLine(
+        'backend: wasm\npredicted 100000 documents in 12.50 s (8000/s) with 1 model(s) via onnxruntime; peak RSS 361 MB\n',
+      ),
+    ).toEqual({
       docs: 100000,
       seconds: 12.5,
       peakRssMb: 361,
     });
-    expect(parseRunLine('teacher: x\nscored 10000 rows (2 logits each) in 31.95 s (313/s) via onnxruntime; peak RSS 251 MB; wrote /tmp/t.jsonl\n')).toEqual({
+    expect(
+      parseRunLine(
+        'teacher: x\nscored 10000 rows (2 logits each) in 31.95 s (313/s) via onnxruntime; peak RSS 251 MB; wrote /tmp/t.jsonl\n',
+      ),
+    ).toEqual({
       docs: 10000,
       seconds: 31.95,
       peakRssMb: 251,
@@ -16,6 +24,8 @@ describe('parseRunLine', () => {
   });
 
   it('says what it got when the line is missing', () => {
-    expect(() => parseRunLine('predicted 5 documents in 1.00 s\n')).toThrow(/no "predicted\/scored … peak RSS" line in:\npredicted 5/);
+    expect(() => parseRunLine('predicted 5 documents in 1.00 s\n')).toThrow(
+      /no "predicted\/scored … peak RSS" line in:\npredicted 5/,
+    );
   });
 });

@@ -68,7 +68,11 @@ async function writeLines(file: string, texts: string[], n: number): Promise<voi
 }
 
 async function cli(args: string[]): Promise<ScalePoint> {
-  const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/distillery.mjs'), ...args], { cwd: ROOT, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: '1' } });
+  const { stderr } = await run(process.execPath, [path.join(ROOT, 'bin/distillery.mjs'), ...args], {
+    cwd: ROOT,
+    maxBuffer: 16 << 20,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const r = parseRunLine(stderr);
   return { docs: r.docs, seconds: r.seconds, docs_per_s: Math.round(r.docs / r.seconds), peak_rss_mb: r.peakRssMb };
 }
@@ -85,7 +89,14 @@ export async function predictScale(c: BenchConfig, o: PredictScaleOptions): Prom
     const config = makeStudentConfig(
       arch,
       { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: c.classes, multiLabel: false },
-      { embedDim: c.embed, hidden: c.hidden, layers: c.layers, filterSizes: c.filters, numFilters: c.num_filters, dropout: 0 },
+      {
+        embedDim: c.embed,
+        hidden: c.hidden,
+        layers: c.layers,
+        filterSizes: c.filters,
+        numFilters: c.num_filters,
+        dropout: 0,
+      },
     );
     const s = Student.create(config, 1);
     const onnx = path.join(dir, 'model.onnx');
@@ -101,12 +112,31 @@ export async function predictScale(c: BenchConfig, o: PredictScaleOptions): Prom
       const config = tinyBertConfig(teacherShape, vocab.length);
       const weights = randomBertWeights(config, 1, { numLabels: 2 });
       await saveHfFolder(teacher, config, weights, vocab, { doLowerCase: true });
-      writeFileSync(path.join(teacher, 'model.onnx'), exportBertToOnnx(config, weights, { numLabels: 2, multiLabel: false }));
-      writeFileSync(path.join(teacher, 'teacher.json'), JSON.stringify({ kind: 'bench BERT (random weights)', labels: ['0', '1'], task: 'binary', maxLen: teacherShape.maxPositions }));
+      writeFileSync(
+        path.join(teacher, 'model.onnx'),
+        exportBertToOnnx(config, weights, { numLabels: 2, multiLabel: false }),
+      );
+      writeFileSync(
+        path.join(teacher, 'teacher.json'),
+        JSON.stringify({
+          kind: 'bench BERT (random weights)',
+          labels: ['0', '1'],
+          task: 'binary',
+          maxLen: teacherShape.maxPositions,
+        }),
+      );
     }
 
     const out: Record<string, unknown> = {
-      predict_scale_student: { arch, max_len: pipeline.maxLen, vocab: pipeline.vocab.size, embed: c.embed, hidden: c.hidden, layers: c.layers, batch: 256 },
+      predict_scale_student: {
+        arch,
+        max_len: pipeline.maxLen,
+        vocab: pipeline.vocab.size,
+        embed: c.embed,
+        hidden: c.hidden,
+        layers: c.layers,
+        batch: 256,
+      },
       predict_scale_teacher: teacherShape,
       predict_scale_texts: `${path.relative(ROOT, source)} cycled (${texts.length} texts, mean ${(texts.reduce((a, t) => a + t.length, 0) / texts.length).toFixed(1)} chars)`,
     };
@@ -123,7 +153,16 @@ export async function predictScale(c: BenchConfig, o: PredictScaleOptions): Prom
       }
       if (o.teacherSizes.includes(n)) {
         o.onStep?.(`teacher predict, ${n} documents`);
-        const p = await cli(['teacher', 'predict', '--model', teacher, '--data', data, '--out', path.join(dir, `teacher-${n}.jsonl`)]);
+        const p = await cli([
+          'teacher',
+          'predict',
+          '--model',
+          teacher,
+          '--data',
+          data,
+          '--out',
+          path.join(dir, `teacher-${n}.jsonl`),
+        ]);
         o.onStep?.(`teacher predict, ${n} documents: ${p.docs_per_s} docs/s, peak RSS ${p.peak_rss_mb} MB`);
         out[`teacher_predict_docs_per_s_${n}`] = p.docs_per_s;
         out[`teacher_predict_peak_rss_mb_${n}`] = p.peak_rss_mb;

@@ -15,18 +15,28 @@ function columnError(columns: string[], opts = {}): InputError {
 describe('chooseColumns', () => {
   it('finds text and label columns by common names, case-insensitively', () => {
     expect(chooseColumns(['label', 'review'], {}, 'f')).toEqual({ text: 'review', label: 'label', id: undefined });
-    expect(chooseColumns(['ID', 'Sentence', 'Sentiment'], {}, 'f')).toMatchObject({ text: 'Sentence', label: 'Sentiment' });
+    expect(chooseColumns(['ID', 'Sentence', 'Sentiment'], {}, 'f')).toMatchObject({
+      text: 'Sentence',
+      label: 'Sentiment',
+    });
     expect(chooseColumns(['评论', '标签'], {}, 'f')).toMatchObject({ text: '评论', label: '标签' });
     expect(chooseColumns(['内容'], {}, 'f')).toEqual({ text: '内容', label: undefined, id: undefined });
   });
 
   it('prefers earlier names and uses a lone column as the text', () => {
-    expect(chooseColumns(['comment', 'text', 'labels', 'category'], {}, 'f')).toMatchObject({ text: 'text', label: 'labels' });
+    expect(chooseColumns(['comment', 'text', 'labels', 'category'], {}, 'f')).toMatchObject({
+      text: 'text',
+      label: 'labels',
+    });
     expect(chooseColumns(['whatever'], {}, 'f').text).toBe('whatever');
   });
 
   it('uses explicit names, matching case-insensitively', () => {
-    expect(chooseColumns(['a', 'b', 'key'], { textCol: 'B', labelCol: 'a', idCol: 'key' }, 'f')).toEqual({ text: 'b', label: 'a', id: 'key' });
+    expect(chooseColumns(['a', 'b', 'key'], { textCol: 'B', labelCol: 'a', idCol: 'key' }, 'f')).toEqual({
+      text: 'b',
+      label: 'a',
+      id: 'key',
+    });
   });
 
   it('lists the available columns when the text column is missing', () => {
@@ -34,7 +44,9 @@ describe('chooseColumns', () => {
     expect(e.code).toBe('INPUT_COLUMN');
     expect(e.message).toMatch(/data\.csv: no text column found; available columns: "foo", "bar"/);
     expect(e.details).toMatchObject({ file: 'data.csv', available: ['foo', 'bar'] });
-    expect(columnError(['text', 'label'], { textCol: 'body' }).message).toMatch(/no text column named "body".*"text", "label"/);
+    expect(columnError(['text', 'label'], { textCol: 'body' }).message).toMatch(
+      /no text column named "body".*"text", "label"/,
+    );
     expect(columnError(['text', 'label'], { labelCol: 'cls' }).code).toBe('INPUT_COLUMN');
     expect(columnError(['text', 'other'], { requireLabels: true }).message).toMatch(/no label column/);
     expect(columnError(['text'], { labelCol: 'text' }).code).toBe('INPUT_COLUMN');

@@ -3,16 +3,53 @@ import { InputError } from '../../shared/errors';
 
 /** Names tried, in order, for the text column (case-insensitive). */
 export const TEXT_COLUMN_NAMES = [
-  'text', 'review', 'content', 'sentence', 'comment', 'document', 'body', 'message', 'review_text', 'text_a',
-  'query', 'title', 'sentence1', 'doc',
-  '文本', '内容', '评论', '句子', '正文', '评价', '文本内容', '文字', '标题',
+  'text',
+  'review',
+  'content',
+  'sentence',
+  'comment',
+  'document',
+  'body',
+  'message',
+  'review_text',
+  'text_a',
+  'query',
+  'title',
+  'sentence1',
+  'doc',
+  '文本',
+  '内容',
+  '评论',
+  '句子',
+  '正文',
+  '评价',
+  '文本内容',
+  '文字',
+  '标题',
 ];
 
 /** Names tried, in order, for the label column (case-insensitive). */
 export const LABEL_COLUMN_NAMES = [
-  'label', 'labels', 'category', 'categories', 'class', 'classes', 'sentiment', 'tag', 'tags', 'target',
-  'intent', 'topic', 'y',
-  '标签', '类别', '分类', '类型', '情感', '情感标签', '标注',
+  'label',
+  'labels',
+  'category',
+  'categories',
+  'class',
+  'classes',
+  'sentiment',
+  'tag',
+  'tags',
+  'target',
+  'intent',
+  'topic',
+  'y',
+  '标签',
+  '类别',
+  '分类',
+  '类型',
+  '情感',
+  '情感标签',
+  '标注',
 ];
 
 export interface ColumnChoice {
@@ -65,7 +102,10 @@ export function chooseColumns(columns: string[], opts: ColumnOptions, file: stri
   if (!label) label = LABEL_COLUMN_NAMES.map((n) => findColumn(columns, n)).find((c) => c !== undefined && c !== text);
   if (!label && opts.requireLabels) throw missing(file, 'no label column found', columns, 'Name it with --label-col.');
   if (label === text) {
-    throw new InputError('INPUT_COLUMN', `${file}: the text and label columns are both "${text}"`, { file, column: text });
+    throw new InputError('INPUT_COLUMN', `${file}: the text and label columns are both "${text}"`, {
+      file,
+      column: text,
+    });
   }
 
   const id = explicit(opts.idCol, 'id', '--id-col');
@@ -86,7 +126,10 @@ export function parseLabelCell(value: unknown, file: string, line: number): Labe
   if (value === null || value === undefined) return { labels: [], multi: false };
   if (Array.isArray(value)) return { labels: cleanLabels(value, file, line), multi: true };
   if (typeof value === 'object') {
-    throw new InputError('INPUT_PARSE', `${file}:${line}: a label must be a string, number or array, not an object`, { file, line });
+    throw new InputError('INPUT_PARSE', `${file}:${line}: a label must be a string, number or array, not an object`, {
+      file,
+      line,
+    });
   }
   const s = String(value).trim();
   if (s === '') return { labels: [], multi: false };
@@ -95,10 +138,14 @@ export function parseLabelCell(value: unknown, file: string, line: number): Labe
     try {
       parsed = JSON.parse(s);
     } catch {
-      throw new InputError('INPUT_PARSE', `${file}:${line}: label cell ${s.slice(0, 80)} looks like a JSON array but is not valid JSON`, {
-        file,
-        line,
-      });
+      throw new InputError(
+        'INPUT_PARSE',
+        `${file}:${line}: label cell ${s.slice(0, 80)} looks like a JSON array but is not valid JSON`,
+        {
+          file,
+          line,
+        },
+      );
     }
     return { labels: cleanLabels(parsed as unknown[], file, line), multi: true };
   }
@@ -110,7 +157,10 @@ function cleanLabels(values: unknown[], file: string, line: number): string[] {
   const out: string[] = [];
   for (const v of values) {
     if (v === null || typeof v === 'object') {
-      throw new InputError('INPUT_PARSE', `${file}:${line}: label list items must be strings or numbers`, { file, line });
+      throw new InputError('INPUT_PARSE', `${file}:${line}: label list items must be strings or numbers`, {
+        file,
+        line,
+      });
     }
     const s = String(v).trim();
     if (s !== '' && !out.includes(s)) out.push(s);

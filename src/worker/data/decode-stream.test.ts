@@ -23,9 +23,18 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const REVIEWS = ['这家店的外卖送得很快，味道也不错', '米饭有点硬，菜的分量太少了', 'ok 123', '', '价格实惠😀，口味正宗𠀀'];
+const REVIEWS = [
+  '这家店的外卖送得很快，味道也不错',
+  '米饭有点硬，菜的分量太少了',
+  'ok 123',
+  '',
+  '价格实惠😀，口味正宗𠀀',
+];
 /** `n` lines cycling through REVIEWS (blank ones included), each numbered so they differ. */
-const corpus = (n: number) => Array.from({ length: n }, (_, i) => (REVIEWS[i % REVIEWS.length] ? `${REVIEWS[i % REVIEWS.length]} ${i}` : '')).join('\n') + '\n';
+const corpus = (n: number) =>
+  Array.from({ length: n }, (_, i) => (REVIEWS[i % REVIEWS.length] ? `${REVIEWS[i % REVIEWS.length]} ${i}` : '')).join(
+    '\n',
+  ) + '\n';
 
 async function collect(lines: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];
@@ -92,11 +101,14 @@ describe('textLines (plain-text input for predict: .txt files and stdin)', () =>
     const err = await collect(fromFile('late-bad.txt', bytes)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).code).toBe('INPUT_ENCODING');
-    expect((err as InputError).message).toMatch(new RegExp(`late-bad\\.txt:${lines}: bytes at offset ${Buffer.byteLength(head)} are not valid utf-8`));
+    expect((err as InputError).message).toMatch(
+      new RegExp(`late-bad\\.txt:${lines}: bytes at offset ${Buffer.byteLength(head)} are not valid utf-8`),
+    );
   });
 
   it('Big5 is refused as the importer refuses it, naming the file', async () => {
-    const big5 = '這家餐廳的服務非常好，菜色也很豐富。\n今天天氣很好，我們一起去公園散步吧！\n請問最近的捷運站在哪裡？謝謝你的幫忙。\n';
+    const big5 =
+      '這家餐廳的服務非常好，菜色也很豐富。\n今天天氣很好，我們一起去公園散步吧！\n請問最近的捷運站在哪裡？謝謝你的幫忙。\n';
     const err = await collect(fromFile('big5.txt', iconv.encode(big5, 'big5'))).catch((e: unknown) => e as InputError);
     expect(err).toMatchObject({ code: 'INPUT_ENCODING', details: { encoding: 'big5' } });
   });

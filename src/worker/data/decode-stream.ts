@@ -54,7 +54,9 @@ export async function* textLines(input: Readable, name: string, opts: TextLinesO
   }
 
   const warnings: string[] = [];
-  const encoding = opts.encoding ? checkEncodingName(opts.encoding, name) : detectEncoding(first, name, warnings, true).encoding;
+  const encoding = opts.encoding
+    ? checkEncodingName(opts.encoding, name)
+    : detectEncoding(first, name, warnings, true).encoding;
   reportCorpusWarnings(warnings);
   const decode = streamDecoder(encoding);
   const breaks = /\r\n|\n|\r(?!$)/; // a CR at the very end may be half of a CRLF split across chunks

@@ -22,7 +22,11 @@ const JAPANESE = [
   '日本語の勉強はとても楽しいですが、漢字は難しいです。',
   '電車が遅れたので、会議に少し遅刻してしまいました。',
 ];
-const KOREAN = ['오늘 날씨가 정말 좋네요. 공원에 산책하러 갈까요?', '이 식당의 음식은 맛있고 가격도 저렴합니다.', '한국어 공부는 재미있지만 조금 어렵습니다.'];
+const KOREAN = [
+  '오늘 날씨가 정말 좋네요. 공원에 산책하러 갈까요?',
+  '이 식당의 음식은 맛있고 가격도 저렴합니다.',
+  '한국어 공부는 재미있지만 조금 어렵습니다.',
+];
 
 const csv = (lines: string[]) => 'label,text\n' + lines.map((l, i) => `${i % 2},${l}`).join('\n') + '\n';
 
@@ -120,9 +124,15 @@ describe('decodeBytes', () => {
 
   it('decodes Big5 and Shift-JIS when the encoding is given', () => {
     const big5 = csv(ZH_TRADITIONAL);
-    expect(decodeBytes(iconv.encode(big5, 'big5'), 'a.csv', { encoding: 'big5' })).toMatchObject({ text: big5, encoding: 'big5' });
+    expect(decodeBytes(iconv.encode(big5, 'big5'), 'a.csv', { encoding: 'big5' })).toMatchObject({
+      text: big5,
+      encoding: 'big5',
+    });
     const ja = csv(JAPANESE);
-    expect(decodeBytes(iconv.encode(ja, 'shift_jis'), 'a.csv', { encoding: 'Shift_JIS' })).toMatchObject({ text: ja, encoding: 'shift_jis' });
+    expect(decodeBytes(iconv.encode(ja, 'shift_jis'), 'a.csv', { encoding: 'Shift_JIS' })).toMatchObject({
+      text: ja,
+      encoding: 'shift_jis',
+    });
   });
 
   it('rejects an unknown encoding name', () => {
@@ -136,7 +146,12 @@ describe('decodeBytes', () => {
 
   it('reports undecodable bytes with offset and line', () => {
     const head = Buffer.from('text,label\n好吃,1\n');
-    const bytes = Buffer.concat([head, Buffer.from('bad '), Buffer.from([0xff, 0xfe, 0xfd]), Buffer.from(' bytes,0\nok,1\n')]);
+    const bytes = Buffer.concat([
+      head,
+      Buffer.from('bad '),
+      Buffer.from([0xff, 0xfe, 0xfd]),
+      Buffer.from(' bytes,0\nok,1\n'),
+    ]);
     const e = decodeError(bytes, 'bad.csv');
     expect(e.code).toBe('INPUT_ENCODING');
     expect(e.details).toMatchObject({ file: 'bad.csv', line: 3, offset: head.length + 4 });

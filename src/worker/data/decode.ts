@@ -58,7 +58,9 @@ export async function readTextFile(file: string, opts: DecodeOptions = {}): Prom
 export function decodeBytes(bytes: Uint8Array, file: string, opts: DecodeOptions = {}): Decoded {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const warnings: string[] = [];
-  const { text, encoding, bom } = opts.encoding ? decodeExplicit(buf, file, opts.encoding) : decodeAuto(buf, file, warnings);
+  const { text, encoding, bom } = opts.encoding
+    ? decodeExplicit(buf, file, opts.encoding)
+    : decodeAuto(buf, file, warnings);
   const cleaned = stripNuls(text);
   if (cleaned.removed > 0) {
     warnings.push(`${file}: removed ${cleaned.removed} NUL character(s), first on line ${cleaned.firstLine}`);
@@ -86,7 +88,12 @@ function decodeAuto(buf: Buffer, file: string, warnings: string[]): Choice {
  * an error. Throws INPUT_ENCODING for spreadsheets, refused look-alike encodings and bytes that are
  * neither UTF-8 nor GB18030.
  */
-export function detectEncoding(bytes: Uint8Array, file: string, warnings: string[], partial = false): { encoding: string; bom: boolean } {
+export function detectEncoding(
+  bytes: Uint8Array,
+  file: string,
+  warnings: string[],
+  partial = false,
+): { encoding: string; bom: boolean } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (hasPrefix(buf, [0x50, 0x4b, 0x03, 0x04]) || hasPrefix(buf, [0xd0, 0xcf, 0x11, 0xe0])) {
     throw new InputError(
@@ -189,10 +196,14 @@ function ownGuess(buf: Buffer): string | undefined {
 export function checkEncodingName(name: string, file: string): string {
   const encoding = name.trim().toLowerCase();
   if (!iconv.encodingExists(encoding)) {
-    throw new DistilleryError('CONFIG', `unknown encoding '${name}' (use an iconv-lite name such as utf-8, gb18030, big5)`, {
-      file,
-      field: 'encoding',
-    });
+    throw new DistilleryError(
+      'CONFIG',
+      `unknown encoding '${name}' (use an iconv-lite name such as utf-8, gb18030, big5)`,
+      {
+        file,
+        field: 'encoding',
+      },
+    );
   }
   return encoding;
 }
@@ -204,7 +215,8 @@ function decodeExplicit(buf: Buffer, file: string, name: string): Choice {
     (/^(utf-?16|ucs-?2)/.test(encoding) && (hasPrefix(buf, [0xff, 0xfe]) || hasPrefix(buf, [0xfe, 0xff])));
   // Strict decoding where the platform decoder knows the label, so bad bytes are reported,
   // not replaced by U+FFFD; otherwise iconv-lite (lenient) for its extra code pages.
-  if (whatwgKnows(encoding) && !/^(utf-?16|ucs-?2)$/.test(encoding)) return { text: strict(buf, encoding, file), encoding, bom };
+  if (whatwgKnows(encoding) && !/^(utf-?16|ucs-?2)$/.test(encoding))
+    return { text: strict(buf, encoding, file), encoding, bom };
   return { text: iconv.decode(buf, encoding), encoding, bom };
 }
 
@@ -340,7 +352,8 @@ function sniffCjkUtf16(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
 }
 
 /** Whitespace, ASCII, Latin, general and CJK punctuation, kana, CJK ideographs, full-width forms, emoji. */
-const PLAUSIBLE_TEXT = /[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2100-\u27bf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]|[\u{1f000}-\u{1faff}\u{20000}-\u{3134f}]/u;
+const PLAUSIBLE_TEXT =
+  /[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2100-\u27bf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]|[\u{1f000}-\u{1faff}\u{20000}-\u{3134f}]/u;
 
 // --- statistics --------------------------------------------------------------------------------
 
@@ -354,7 +367,13 @@ function detectSample(buf: Buffer): { encoding: string; confidence: number } | u
   const r = jschardet.detect(sample);
   if (!r.encoding) return undefined;
   const name = r.encoding.toLowerCase();
-  const map: Record<string, string> = { gb2312: 'gb18030', gbk: 'gb18030', gb18030: 'gb18030', big5: 'big5', shift_jis: 'shift_jis' };
+  const map: Record<string, string> = {
+    gb2312: 'gb18030',
+    gbk: 'gb18030',
+    gb18030: 'gb18030',
+    big5: 'big5',
+    shift_jis: 'shift_jis',
+  };
   return { encoding: map[name] ?? name, confidence: r.confidence };
 }
 
@@ -367,7 +386,7 @@ function detectSample(buf: Buffer): { encoding: string; confidence: number } | u
 export function scanGb18030(buf: Uint8Array): { invalidAt?: number; plausibility: number } {
   let good = 0;
   let total = 0;
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     const a = buf[i]!;
     if (a < 0x80) {
       i++;
@@ -403,7 +422,7 @@ export function scanGb18030(buf: Uint8Array): { invalidAt?: number; plausibility
 function big5Plausibility(buf: Uint8Array): number {
   let good = 0;
   let total = 0;
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     const a = buf[i]!;
     if (a < 0x80) {
       i++;
@@ -424,7 +443,7 @@ function big5Plausibility(buf: Uint8Array): number {
 function kanaFraction(buf: Uint8Array): number {
   let kana = 0;
   let total = 0;
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     const a = buf[i]!;
     if (a < 0x80) {
       i++;

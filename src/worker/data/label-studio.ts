@@ -58,25 +58,40 @@ export function parseLabelStudio(text: string, file: string): ParsedTable {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? lineOf(Number(pos[1])) : undefined;
-    throw new InputError('INPUT_PARSE', `${file}${line ? `:${line}` : ''}: invalid JSON (a Label Studio export is one JSON list of tasks): ${msg}`, { file, ...(line ? { line } : {}) });
+    throw new InputError(
+      'INPUT_PARSE',
+      `${file}${line ? `:${line}` : ''}: invalid JSON (a Label Studio export is one JSON list of tasks): ${msg}`,
+      { file, ...(line ? { line } : {}) },
+    );
   }
   const items = Array.isArray(root) ? root : [root];
   const starts = Array.isArray(root) ? itemOffsets(text) : [text.search(/\S/)];
   const lineOfItem = (i: number) => lineOf(starts[i] ?? 0);
   const reader = new TaskReader(file);
   const rows: RawRow[] = [];
-  const tasks = items.some((t) => isObj(t) && ('data' in t || 'annotations' in t || 'completions' in t || 'predictions' in t));
+  const tasks = items.some(
+    (t) => isObj(t) && ('data' in t || 'annotations' in t || 'completions' in t || 'predictions' in t),
+  );
   items.forEach((item, i) => {
     const line = lineOfItem(i);
     const where = `${file}:${line}: task ${i + 1}`;
-    if (!isObj(item)) throw new InputError('INPUT_PARSE', `${where}: expected an object, found ${Array.isArray(item) ? 'a list' : JSON.stringify(item)?.slice(0, 40)}`, { file, line, task: i + 1 });
+    if (!isObj(item))
+      throw new InputError(
+        'INPUT_PARSE',
+        `${where}: expected an object, found ${Array.isArray(item) ? 'a list' : JSON.stringify(item)?.slice(0, 40)}`,
+        { file, line, task: i + 1 },
+      );
     rows.push(tasks ? reader.task(item, i, line, where) : { line, cells: flatRecord(item) });
   });
-  const columns = tasks ? [...reader.dataColumns, LS_LABEL_COLUMN, LS_ID_COLUMN] : [...new Set(rows.flatMap((r) => Object.keys(r.cells)))];
+  const columns = tasks
+    ? [...reader.dataColumns, LS_LABEL_COLUMN, LS_ID_COLUMN]
+    : [...new Set(rows.flatMap((r) => Object.keys(r.cells)))];
   const table: ParsedTable = { format: 'label-studio', columns, rows };
   if (tasks) table.defaults = { text: reader.textColumn(), label: LS_LABEL_COLUMN, id: LS_ID_COLUMN };
   if (reader.otherControls.size) {
-    table.warnings = [`${file}: only the choices of "${reader.control}" were read; results of ${[...reader.otherControls].map((c) => `"${c}"`).join(', ')} were left out`];
+    table.warnings = [
+      `${file}: only the choices of "${reader.control}" were read; results of ${[...reader.otherControls].map((c) => `"${c}"`).join(', ')} were left out`,
+    ];
   }
   return table;
 }
@@ -128,7 +143,8 @@ class TaskReader {
   constructor(private readonly file: string) {}
 
   task(t: Obj, i: number, line: number, where: string): RawRow {
-    const bad = (what: string) => new InputError('INPUT_PARSE', `${where}: ${what}`, { file: this.file, line, task: i + 1 });
+    const bad = (what: string) =>
+      new InputError('INPUT_PARSE', `${where}: ${what}`, { file: this.file, line, task: i + 1 });
     if (!isObj(t.data)) throw bad('has no "data" object with the text');
     const cells: Obj = {};
     for (const [k, v] of Object.entries(t.data)) {
@@ -151,11 +167,17 @@ class TaskReader {
     const provenance: LabelProvenance = {};
     const anns = t.annotations ?? t.completions;
     if (anns !== undefined && anns !== null && !Array.isArray(anns)) throw bad('"annotations" must be a list');
-    const kept = ((anns as unknown[] | undefined) ?? []).map((a, k) => {
-      if (!isObj(a)) throw bad(`annotations[${k}] is not an object`);
-      return { a, k };
-    }).filter(({ a }) => a.was_cancelled !== true && a.skipped !== true);
-    const latestOf = (xs: { a: Obj; k: number }[]) => xs.reduce<{ a: Obj; k: number } | undefined>((best, x) => (!best || stamp(x.a) >= stamp(best.a) ? x : best), undefined);
+    const kept = ((anns as unknown[] | undefined) ?? [])
+      .map((a, k) => {
+        if (!isObj(a)) throw bad(`annotations[${k}] is not an object`);
+        return { a, k };
+      })
+      .filter(({ a }) => a.was_cancelled !== true && a.skipped !== true);
+    const latestOf = (xs: { a: Obj; k: number }[]) =>
+      xs.reduce<{ a: Obj; k: number } | undefined>(
+        (best, x) => (!best || stamp(x.a) >= stamp(best.a) ? x : best),
+        undefined,
+      );
     const decisions = kept.filter(({ a }) => isObj(a.meta) && a.meta.rule === 'adjudicated');
     const byWho = new Map<string, { a: Obj; k: number }[]>();
     for (const x of kept) {
@@ -169,15 +191,31 @@ class TaskReader {
       if (latest) Object.assign(provenance, annotationProvenance(latest.a));
     } else {
       // Several annotators: each one's latest annotation, oldest first; the row's label is the final one.
-      const people = [...byWho.values()].map((xs) => latestOf(xs)!).sort((x, y) => stamp(x.a).localeCompare(stamp(y.a)));
-      const labeled = people.map((x) => ({ x, p: annotationProvenance(x.a), labels: this.choices(x.a.result, `annotations[${x.k}]`, bad) })).filter((e) => e.labels.length);
-      const asLabels: AnnotatorLabel[] = labeled.map(({ p, labels }) => ({ who: p.who ?? '', labels, source: p.source ?? 'human', at: p.at ?? '' }));
+      const people = [...byWho.values()]
+        .map((xs) => latestOf(xs)!)
+        .sort((x, y) => stamp(x.a).localeCompare(stamp(y.a)));
+      const labeled = people
+        .map((x) => ({ x, p: annotationProvenance(x.a), labels: this.choices(x.a.result, `annotations[${x.k}]`, bad) }))
+        .filter((e) => e.labels.length);
+      const asLabels: AnnotatorLabel[] = labeled.map(({ p, labels }) => ({
+        who: p.who ?? '',
+        labels,
+        source: p.source ?? 'human',
+        at: p.at ?? '',
+      }));
       const decided = latestOf(decisions);
       const final = finalOf(asLabels);
       const from = decided ?? labeled[asLabels.indexOf(final.from!)]?.x;
-      cells[LS_LABEL_COLUMN] = decided ? this.choices(decided.a.result, `annotations[${decided.k}]`, bad) : final.labels;
+      cells[LS_LABEL_COLUMN] = decided
+        ? this.choices(decided.a.result, `annotations[${decided.k}]`, bad)
+        : final.labels;
       if (from) Object.assign(provenance, annotationProvenance(from.a));
-      provenance.annotators = labeled.map(({ p, labels }) => ({ who: p.who ?? '', labels, ...(p.source ? { source: p.source } : {}), ...(p.at ? { at: p.at } : {}) }));
+      provenance.annotators = labeled.map(({ p, labels }) => ({
+        who: p.who ?? '',
+        labels,
+        ...(p.source ? { source: p.source } : {}),
+        ...(p.at ? { at: p.at } : {}),
+      }));
       provenance.rule = decided ? 'adjudicated' : final.rule;
     }
 
@@ -193,7 +231,12 @@ class TaskReader {
       const labels = this.choices(best.p.result, `predictions[${best.k}]`, bad);
       const score = best.score >= 0 && best.score <= 1 ? best.score : undefined;
       const mv = best.p.model_version;
-      if (labels.length) provenance.prediction = { labels, ...(score !== undefined ? { score } : {}), ...(typeof mv === 'string' || typeof mv === 'number' ? { modelVersion: String(mv) } : {}) };
+      if (labels.length)
+        provenance.prediction = {
+          labels,
+          ...(score !== undefined ? { score } : {}),
+          ...(typeof mv === 'string' || typeof mv === 'number' ? { modelVersion: String(mv) } : {}),
+        };
     }
     return { line, cells, ...(Object.keys(provenance).length ? { provenance } : {}) };
   }
@@ -245,7 +288,8 @@ function annotationProvenance(a: Obj): LabelProvenance {
   const at = a.created_at ?? a.updated_at;
   if (typeof at === 'string' && at) out.at = at;
   const source = meta.source;
-  if (typeof source === 'string' && (LABEL_SOURCES as readonly string[]).includes(source)) out.source = source as LabelSource;
+  if (typeof source === 'string' && (LABEL_SOURCES as readonly string[]).includes(source))
+    out.source = source as LabelSource;
   const mv = meta.model_version;
   if (out.source && out.source !== 'human' && typeof mv === 'string' && mv) out.modelVersion = mv;
   return out;

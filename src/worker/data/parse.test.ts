@@ -102,7 +102,10 @@ describe('CSV / TSV', () => {
 
 describe('JSONL and TXT', () => {
   it('reads JSON Lines with line numbers, skipping blank lines', () => {
-    const t = parseTable('{"text":"a","label":1}\n\n{"text":"b\\nc","labels":["x","y"],"extra":null}\r\n"bare string"\n', 'a.jsonl');
+    const t = parseTable(
+      '{"text":"a","label":1}\n\n{"text":"b\\nc","labels":["x","y"],"extra":null}\r\n"bare string"\n',
+      'a.jsonl',
+    );
     expect(t.columns).toEqual(['text', 'label', 'labels', 'extra']);
     expect(t.rows.map((r) => r.line)).toEqual([1, 3, 4]);
     expect(t.rows[1]!.cells.labels).toEqual(['x', 'y']);

@@ -55,7 +55,12 @@ export interface TablePiece {
   headerLine?: number;
 }
 
-export function parseTable(text: string, file: string, format: CorpusFormat = detectFormat(file, text), piece?: TablePiece): ParsedTable {
+export function parseTable(
+  text: string,
+  file: string,
+  format: CorpusFormat = detectFormat(file, text),
+  piece?: TablePiece,
+): ParsedTable {
   const normalized = normalizeNewlines(text);
   switch (format) {
     case 'csv':
@@ -71,7 +76,13 @@ export function parseTable(text: string, file: string, format: CorpusFormat = de
   }
 }
 
-function parseDelimited(text: string, file: string, delimiter: string, format: 'csv' | 'tsv', piece?: TablePiece): ParsedTable {
+function parseDelimited(
+  text: string,
+  file: string,
+  delimiter: string,
+  format: 'csv' | 'tsv',
+  piece?: TablePiece,
+): ParsedTable {
   const lineOf = lineCounter(text, piece?.firstLine);
   let columns: string[] | undefined = piece?.columns;
   let headerLine = piece?.headerLine ?? 0;
@@ -152,7 +163,7 @@ function parseJsonl(text: string, file: string, firstLine = 1): ParsedTable {
   const known = new Set<string>();
   const rows: RawRow[] = [];
   let lineNo = firstLine - 1;
-  for (let pos = 0; pos <= text.length; ) {
+  for (let pos = 0; pos <= text.length;) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
     const raw = text.slice(pos, end);
@@ -163,15 +174,22 @@ function parseJsonl(text: string, file: string, firstLine = 1): ParsedTable {
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      throw new InputError('INPUT_PARSE', `${file}:${lineNo}: invalid JSON: ${(e as Error).message}`, { file, line: lineNo });
+      throw new InputError('INPUT_PARSE', `${file}:${lineNo}: invalid JSON: ${(e as Error).message}`, {
+        file,
+        line: lineNo,
+      });
     }
     // A bare string line is a document; anything else must be an object.
     const cells = typeof value === 'string' ? { text: value } : value;
     if (cells === null || typeof cells !== 'object' || Array.isArray(cells)) {
-      throw new InputError('INPUT_PARSE', `${file}:${lineNo}: expected a JSON object per line, found ${Array.isArray(cells) ? 'an array' : typeof cells}`, {
-        file,
-        line: lineNo,
-      });
+      throw new InputError(
+        'INPUT_PARSE',
+        `${file}:${lineNo}: expected a JSON object per line, found ${Array.isArray(cells) ? 'an array' : typeof cells}`,
+        {
+          file,
+          line: lineNo,
+        },
+      );
     }
     for (const k of Object.keys(cells)) {
       if (!known.has(k)) {
@@ -187,7 +205,7 @@ function parseJsonl(text: string, file: string, firstLine = 1): ParsedTable {
 function parseTxt(text: string, firstLine = 1): ParsedTable {
   const rows: RawRow[] = [];
   let lineNo = firstLine - 1;
-  for (let pos = 0; pos <= text.length; ) {
+  for (let pos = 0; pos <= text.length;) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
     const raw = text.slice(pos, end);

@@ -64,7 +64,11 @@ describe('readCorpus', () => {
   it('reads multi-label cells, unlabeled rows and an id column', async () => {
     const file = fixture(
       'multi.jsonl',
-      ['{"doc":"d1","text":"a","labels":["x","y"]}', '{"doc":"d2","text":"b","labels":"y|z"}', '{"doc":"d3","text":"c","labels":""}'].join('\n'),
+      [
+        '{"doc":"d1","text":"a","labels":["x","y"]}',
+        '{"doc":"d2","text":"b","labels":"y|z"}',
+        '{"doc":"d3","text":"c","labels":""}',
+      ].join('\n'),
     );
     const c = await readCorpus(file, { idCol: 'doc' });
     expect(c.multiLabel).toBe(true);
@@ -108,7 +112,9 @@ describe('readCorpus', () => {
       const c = await readCorpus(fixture(`${enc}.csv`, iconv.encode(text, enc)));
       expect(c.encoding).toBe(enc);
       expect(c.docs).toEqual(utf8.docs);
-      expect(c.warnings).toContain(`${join(dir, `${enc}.csv`)}: no byte-order mark; decoded as ${enc} from its NUL-byte pattern`);
+      expect(c.warnings).toContain(
+        `${join(dir, `${enc}.csv`)}: no byte-order mark; decoded as ${enc} from its NUL-byte pattern`,
+      );
     }
   });
 
@@ -120,19 +126,27 @@ describe('readCorpus', () => {
   });
 
   it('refuses Big5 and Shift-JIS files with INPUT_ENCODING, and reads them when told', async () => {
-    const big5 = 'label,text\n1,這家餐廳的服務非常好，菜色也很豐富。\n0,今天天氣很好，我們一起去公園散步吧！\n1,請問最近的捷運站在哪裡？謝謝你的幫忙。\n';
+    const big5 =
+      'label,text\n1,這家餐廳的服務非常好，菜色也很豐富。\n0,今天天氣很好，我們一起去公園散步吧！\n1,請問最近的捷運站在哪裡？謝謝你的幫忙。\n';
     const bFile = fixture('big5.csv', iconv.encode(big5, 'big5'));
     const e = await importError(bFile);
     expect(e).toMatchObject({ code: 'INPUT_ENCODING', details: { file: bFile, encoding: 'big5' } });
     expect((await readCorpus(bFile, { encoding: 'big5' })).docs[0]!.text).toBe('這家餐廳的服務非常好，菜色也很豐富。');
 
-    const sjis = 'label,text\n1,今日はとても良い天気ですね。\n0,電車が遅れたので、会議に少し遅刻してしまいました。\n1,このレストランの料理はおいしくて、値段も手頃です。\n';
+    const sjis =
+      'label,text\n1,今日はとても良い天気ですね。\n0,電車が遅れたので、会議に少し遅刻してしまいました。\n1,このレストランの料理はおいしくて、値段も手頃です。\n';
     const sFile = fixture('sjis.csv', iconv.encode(sjis, 'shift_jis'));
-    expect(await importError(sFile)).toMatchObject({ code: 'INPUT_ENCODING', details: { file: sFile, encoding: 'shift_jis' } });
+    expect(await importError(sFile)).toMatchObject({
+      code: 'INPUT_ENCODING',
+      details: { file: sFile, encoding: 'shift_jis' },
+    });
   });
 
   it('reports undecodable bytes with the line', async () => {
-    const bytes = Buffer.concat([Buffer.from('text,label\nok,1\n'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2c, 0x30, 0x0a])]);
+    const bytes = Buffer.concat([
+      Buffer.from('text,label\nok,1\n'),
+      Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2c, 0x30, 0x0a]),
+    ]);
     const e = await importError(fixture('latin1.csv', bytes));
     expect(e).toMatchObject({ code: 'INPUT_ENCODING', details: { line: 3 } });
   });
@@ -197,48 +211,89 @@ describe('hostile corpus: label limits', () => {
   const REVIEWS = ['菜很好吃', '送餐太慢了', '味道不错', '太难吃了', '很满意', '一般般', '服务很好', '再也不点了'];
   /** `n` rows "label,review" with distinct texts; label of row i from `labelOf`. */
   const rows = (n: number, labelOf: (i: number) => string) =>
-    'label,review\n' + Array.from({ length: n }, (_, i) => `${labelOf(i)},${REVIEWS[i % REVIEWS.length]} 第${i}单`).join('\n') + '\n';
+    'label,review\n' +
+    Array.from({ length: n }, (_, i) => `${labelOf(i)},${REVIEWS[i % REVIEWS.length]} 第${i}单`).join('\n') +
+    '\n';
 
   it('refuses 100,000-character label names naming file, line and column, in the CLI reader and the app import', async () => {
     const long = ['a'.repeat(100_000), 'b'.repeat(100_000)];
     const text = rows(40, (i) => long[i % 2]!);
     const file = fixture('long-labels.csv', text);
     const e = await importError(file);
-    expect(e).toMatchObject({ code: 'INPUT_PARSE', details: { file, line: 2, column: 'label', length: 100_000, max: MAX_LABEL_CHARS } });
-    expect(e.message).toContain(`${file}:2: the label in column "label" is 100,000 characters long ("${'a'.repeat(39)}…")`);
+    expect(e).toMatchObject({
+      code: 'INPUT_PARSE',
+      details: { file, line: 2, column: 'label', length: 100_000, max: MAX_LABEL_CHARS },
+    });
+    expect(e.message).toContain(
+      `${file}:2: the label in column "label" is 100,000 characters long ("${'a'.repeat(39)}…")`,
+    );
     expect(e.message).toContain(`at most ${MAX_LABEL_CHARS} characters`);
     expect(e.message.length).toBeLessThan(600);
     // The app's import (worker parse-corpus) parses already-decoded text with the same reader.
-    expect(() => parseCorpusText(text, 'upload.csv')).toThrow(/upload\.csv:2: the label in column "label" is 100,000 characters long/);
+    expect(() => parseCorpusText(text, 'upload.csv')).toThrow(
+      /upload\.csv:2: the label in column "label" is 100,000 characters long/,
+    );
   });
 
   it('accepts a label of exactly the limit (counted in characters, not UTF-16 units) and refuses one more', async () => {
     const atLimit = '𠀀'.repeat(MAX_LABEL_CHARS); // 2 UTF-16 units each
-    const ok = parseCorpusText(rows(4, (i) => (i % 2 ? atLimit : 'short')), 'x.csv');
+    const ok = parseCorpusText(
+      rows(4, (i) => (i % 2 ? atLimit : 'short')),
+      'x.csv',
+    );
     expect(ok.labels).toContain(atLimit);
     const over = rows(4, (i) => (i === 3 ? 'x'.repeat(MAX_LABEL_CHARS + 1) : 'short'));
-    expect(() => parseCorpusText(over, 'x.csv')).toThrow(`x.csv:5: the label in column "label" is ${MAX_LABEL_CHARS + 1} characters long`);
+    expect(() => parseCorpusText(over, 'x.csv')).toThrow(
+      `x.csv:5: the label in column "label" is ${MAX_LABEL_CHARS + 1} characters long`,
+    );
     // In a multi-label cell too, and in JSONL.
-    expect(() => parseCorpusText(`label,text\nok|${'y'.repeat(300)},t\n`, 'm.csv')).toThrow(/m\.csv:2: the label in column "label" is 300 characters/);
-    expect(() => parseCorpusText(JSON.stringify({ text: 't', labels: ['z'.repeat(250)] }) + '\n', 'j.jsonl')).toThrow(/j\.jsonl:1: the label in column "labels" is 250/);
+    expect(() => parseCorpusText(`label,text\nok|${'y'.repeat(300)},t\n`, 'm.csv')).toThrow(
+      /m\.csv:2: the label in column "label" is 300 characters/,
+    );
+    expect(() => parseCorpusText(JSON.stringify({ text: 't', labels: ['z'.repeat(250)] }) + '\n', 'j.jsonl')).toThrow(
+      /j\.jsonl:1: the label in column "labels" is 250/,
+    );
   });
 
   it(`refuses 10,000 labels (and 10,000 one-document labels) at the line of label number ${MAX_LABELS + 1}`, async () => {
     // 10,000 labels, 3 documents each, rows cycling through the labels: label 1,001 first appears on line 1,002.
-    const many = fixture('10k-labels.csv', rows(30_000, (i) => `L${i % 10_000}`));
+    const many = fixture(
+      '10k-labels.csv',
+      rows(30_000, (i) => `L${i % 10_000}`),
+    );
     const e1 = await importError(many);
-    expect(e1).toMatchObject({ code: 'INPUT_PARSE', details: { file: many, line: MAX_LABELS + 2, column: 'label', max: MAX_LABELS } });
-    expect(e1.message).toContain(`${many}:${MAX_LABELS + 2}: label "L${MAX_LABELS}" in column "label" would be label number 1,001; at most 1,000 different labels`);
-    const singles = fixture('10k-single.csv', rows(10_000, (i) => `only-${i}`));
+    expect(e1).toMatchObject({
+      code: 'INPUT_PARSE',
+      details: { file: many, line: MAX_LABELS + 2, column: 'label', max: MAX_LABELS },
+    });
+    expect(e1.message).toContain(
+      `${many}:${MAX_LABELS + 2}: label "L${MAX_LABELS}" in column "label" would be label number 1,001; at most 1,000 different labels`,
+    );
+    const singles = fixture(
+      '10k-single.csv',
+      rows(10_000, (i) => `only-${i}`),
+    );
     const e2 = await importError(singles);
     expect(e2.message).toContain(`${singles}:${MAX_LABELS + 2}: label "only-${MAX_LABELS}"`);
     // Exactly the limit is accepted.
-    expect((await readCorpus(fixture('1k-labels.csv', rows(2 * MAX_LABELS, (i) => `L${i % MAX_LABELS}`)))).labels).toHaveLength(MAX_LABELS);
+    expect(
+      (
+        await readCorpus(
+          fixture(
+            '1k-labels.csv',
+            rows(2 * MAX_LABELS, (i) => `L${i % MAX_LABELS}`),
+          ),
+        )
+      ).labels,
+    ).toHaveLength(MAX_LABELS);
   });
 
   it('warns about labels with a single document, listing the first ten with their lines', async () => {
     // Two labels with many documents, 25 with one each (rows 100..124).
-    const file = fixture('singles.csv', rows(125, (i) => (i < 100 ? (i % 2 ? 'pos' : 'neg') : `rare-${i}`)));
+    const file = fixture(
+      'singles.csv',
+      rows(125, (i) => (i < 100 ? (i % 2 ? 'pos' : 'neg') : `rare-${i}`)),
+    );
     const c = await readCorpus(file);
     expect(c.labels).toHaveLength(27);
     const w = c.warnings?.find((x) => x.includes('single document'));
@@ -248,13 +303,45 @@ describe('hostile corpus: label limits', () => {
         ', and 15 more',
     );
     // No such warning when every label has two or more documents.
-    expect((await readCorpus(fixture('pairs.csv', rows(8, (i) => (i % 2 ? 'pos' : 'neg'))))).warnings).toBeUndefined();
+    expect(
+      (
+        await readCorpus(
+          fixture(
+            'pairs.csv',
+            rows(8, (i) => (i % 2 ? 'pos' : 'neg')),
+          ),
+        )
+      ).warnings,
+    ).toBeUndefined();
   });
 });
 
 describe('round trip (property)', () => {
   // Characters that stress quoting and decoding: quotes, delimiters, all newline kinds, CJK, emoji.
-  const piece = fc.constantFrom('a', 'Z', '1', ' ', '"', "'", ',', '\t', '\n', '\r\n', '\r', '|', '\\', '{', '[', '中', '文', '評', '😀', '👍🏽', 'é', '\u3000');
+  const piece = fc.constantFrom(
+    'a',
+    'Z',
+    '1',
+    ' ',
+    '"',
+    "'",
+    ',',
+    '\t',
+    '\n',
+    '\r\n',
+    '\r',
+    '|',
+    '\\',
+    '{',
+    '[',
+    '中',
+    '文',
+    '評',
+    '😀',
+    '👍🏽',
+    'é',
+    '\u3000',
+  );
   const docText = fc
     .array(piece, { minLength: 1, maxLength: 30 })
     .map((a) => a.join(''))
@@ -302,7 +389,9 @@ describe('round trip (property)', () => {
         data = [{ text: '这家店的外卖送得很快，味道也不错，下次还会再点。', label: 'pos' }, ...data];
         const csv = Papa.unparse(data, { columns: ['text', 'label'] });
         const bytes =
-          enc === 'utf-8-bom' ? iconv.encode(csv, 'utf-8', { addBOM: true }) : iconv.encode(csv, enc, { addBOM: enc === 'utf-16le' });
+          enc === 'utf-8-bom'
+            ? iconv.encode(csv, 'utf-8', { addBOM: true })
+            : iconv.encode(csv, enc, { addBOM: enc === 'utf-16le' });
         const c = await readCorpus(fixture('prop.csv', bytes), { dedupe: false });
         expect(c.docs.map((d) => d.text)).toEqual(data.map((r) => expectedText(r.text)));
       }),

@@ -78,9 +78,17 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
   }
   const table = parseTable(text, shown, opts.format);
   const d = table.defaults;
-  const cols = chooseColumns(table.columns, { ...opts, textCol: opts.textCol ?? d?.text, labelCol: opts.labelCol ?? d?.label, idCol: opts.idCol ?? d?.id }, shown);
+  const cols = chooseColumns(
+    table.columns,
+    { ...opts, textCol: opts.textCol ?? d?.text, labelCol: opts.labelCol ?? d?.label, idCol: opts.idCol ?? d?.id },
+    shown,
+  );
   if (opts.sourceCol !== undefined && !table.columns.includes(opts.sourceCol)) {
-    throw new InputError('INPUT_PARSE', `${shown}: no column "${opts.sourceCol}" for the label source (columns: ${table.columns.join(', ')})`, { file: shown, column: opts.sourceCol, field: 'sourceCol' });
+    throw new InputError(
+      'INPUT_PARSE',
+      `${shown}: no column "${opts.sourceCol}" for the label source (columns: ${table.columns.join(', ')})`,
+      { file: shown, column: opts.sourceCol, field: 'sourceCol' },
+    );
   }
 
   const docs: CorpusDoc[] = [];
@@ -153,12 +161,17 @@ export function parseCorpusText(text: string, fileName: string, opts: ReadCorpus
     throw new InputError('INPUT_EMPTY', `${shown}: the file ${why}`, { file: shown, column: cols.text });
   }
   if (opts.requireLabels && labelSet.size === 0) {
-    throw new InputError('INPUT_EMPTY', `${shown}: no row has a label in column "${cols.label}"`, { file: shown, column: cols.label });
+    throw new InputError('INPUT_EMPTY', `${shown}: no row has a label in column "${cols.label}"`, {
+      file: shown,
+      column: cols.label,
+    });
   }
 
   const warnings: string[] = [...(table.warnings ?? [])];
   if (conflicting > 0) {
-    warnings.push(`${shown}: ${conflicting} duplicate text(s) had labels different from the first copy, which was kept`);
+    warnings.push(
+      `${shown}: ${conflicting} duplicate text(s) had labels different from the first copy, which was kept`,
+    );
   }
   const single = singleDocumentLabels(labelDocs, shown, cols.label);
   if (single) warnings.push(single);
@@ -185,7 +198,10 @@ const SOURCES: ReadonlySet<string> = new Set(LABEL_SOURCES);
  * "source: weibo") is not provenance.
  */
 function jsonlProvenance(cells: Record<string, unknown>): LabelProvenance | undefined {
-  const p = cells.provenance !== null && typeof cells.provenance === 'object' && !Array.isArray(cells.provenance) ? (cells.provenance as Record<string, unknown>) : cells;
+  const p =
+    cells.provenance !== null && typeof cells.provenance === 'object' && !Array.isArray(cells.provenance)
+      ? (cells.provenance as Record<string, unknown>)
+      : cells;
   if (typeof p.source !== 'string' || !SOURCES.has(p.source)) return undefined;
   const out: LabelProvenance = { source: p.source as LabelSource };
   if (typeof p.who === 'string' && p.who) out.who = p.who;
@@ -217,7 +233,11 @@ function tooManyLabels(label: string, file: string, line: number, column: string
 }
 
 /** Lists labels that only one document carries: nothing to learn from, and no test example. */
-function singleDocumentLabels(labelDocs: Map<string, { count: number; line: number }>, file: string, column?: string): string | undefined {
+function singleDocumentLabels(
+  labelDocs: Map<string, { count: number; line: number }>,
+  file: string,
+  column?: string,
+): string | undefined {
   const single = [...labelDocs].filter(([, v]) => v.count === 1);
   if (single.length === 0) return undefined;
   const SHOWN = 10;
@@ -243,21 +263,29 @@ export function cellText(value: unknown, file: string, line: number, column: str
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new InputError('INPUT_PARSE', `${file}:${line}: column "${column}" holds ${Array.isArray(value) ? 'an array' : 'an object'}, not text`, {
-    file,
-    line,
-    column,
-  });
+  throw new InputError(
+    'INPUT_PARSE',
+    `${file}:${line}: column "${column}" holds ${Array.isArray(value) ? 'an array' : 'an object'}, not text`,
+    {
+      file,
+      line,
+      column,
+    },
+  );
 }
 
 function checkId(value: unknown, seen: Map<string, number>, file: string, line: number, column: string): string {
   const id = value === null || value === undefined ? '' : String(value).trim();
-  if (id === '') throw new InputError('INPUT_COLUMN', `${file}:${line}: empty id in column "${column}"`, { file, line, column });
+  if (id === '')
+    throw new InputError('INPUT_COLUMN', `${file}:${line}: empty id in column "${column}"`, { file, line, column });
   const prev = seen.get(id);
   if (prev !== undefined) {
-    throw new InputError('INPUT_COLUMN', `${file}:${line}: duplicate id "${id}" (first on line ${prev})`, { file, line, column });
+    throw new InputError('INPUT_COLUMN', `${file}:${line}: duplicate id "${id}" (first on line ${prev})`, {
+      file,
+      line,
+      column,
+    });
   }
   seen.set(id, line);
   return id;
 }
-

@@ -12,7 +12,17 @@ import { readTextFile } from './decode';
 import { parseTable } from './parse';
 
 export const ITEM_COLUMN_NAMES = ['id', 'item', 'item_id', 'doc_id', 'document_id', 'unit', 'text_id', '编号'];
-export const ANNOTATOR_COLUMN_NAMES = ['annotator', 'rater', 'coder', 'annotator_id', 'user', 'labeler', 'worker', '标注员', '标注者'];
+export const ANNOTATOR_COLUMN_NAMES = [
+  'annotator',
+  'rater',
+  'coder',
+  'annotator_id',
+  'user',
+  'labeler',
+  'worker',
+  '标注员',
+  '标注者',
+];
 
 export interface ReadRatingsOptions {
   idCol?: string;
@@ -41,27 +51,47 @@ export async function readRatings(file: string, o: ReadRatingsOptions = {}): Pro
 }
 
 export function parseRatingsText(text: string, file: string, o: ReadRatingsOptions = {}): RatingsFile {
-  if (text.trim() === '' || text.trim() === '\ufeff') throw new InputError('INPUT_EMPTY', `${file}: the file is empty`, { file });
+  if (text.trim() === '' || text.trim() === '\ufeff')
+    throw new InputError('INPUT_EMPTY', `${file}: the file is empty`, { file });
   const table = parseTable(text, file);
   if (table.format === 'txt') {
-    throw new InputError('INPUT_PARSE', `${file}:1: expected CSV, TSV or JSONL with columns id, annotator and label (one row per annotator label)`, { file, line: 1 });
+    throw new InputError(
+      'INPUT_PARSE',
+      `${file}:1: expected CSV, TSV or JSONL with columns id, annotator and label (one row per annotator label)`,
+      { file, line: 1 },
+    );
   }
   const pick = (explicit: string | undefined, names: readonly string[], role: string, flag: string): string => {
-    const found = explicit !== undefined ? findColumn(table.columns, explicit) : names.map((n) => findColumn(table.columns, n)).find((c) => c !== undefined);
+    const found =
+      explicit !== undefined
+        ? findColumn(table.columns, explicit)
+        : names.map((n) => findColumn(table.columns, n)).find((c) => c !== undefined);
     if (found) return found;
-    const what = explicit !== undefined ? `no ${role} column named "${explicit}"` : `no ${role} column found (tried ${names.slice(0, 4).join(', ')}, …)`;
-    throw new InputError('INPUT_COLUMN', `${file}:1: ${what}; available columns: ${listColumns(table.columns)}. ${explicit !== undefined ? `Check ${flag}.` : `Name it with ${flag}.`}`, {
-      file,
-      line: 1,
-      field: role,
-      available: table.columns,
-    });
+    const what =
+      explicit !== undefined
+        ? `no ${role} column named "${explicit}"`
+        : `no ${role} column found (tried ${names.slice(0, 4).join(', ')}, …)`;
+    throw new InputError(
+      'INPUT_COLUMN',
+      `${file}:1: ${what}; available columns: ${listColumns(table.columns)}. ${explicit !== undefined ? `Check ${flag}.` : `Name it with ${flag}.`}`,
+      {
+        file,
+        line: 1,
+        field: role,
+        available: table.columns,
+      },
+    );
   };
   const idCol = pick(o.idCol, ITEM_COLUMN_NAMES, 'id', '--id-col');
   const annotatorCol = pick(o.annotatorCol, ANNOTATOR_COLUMN_NAMES, 'annotator', '--annotator-col');
   const labelCol = pick(o.labelCol, LABEL_COLUMN_NAMES, 'label', '--label-col');
   const roles = [idCol, annotatorCol, labelCol];
-  if (new Set(roles).size < 3) throw new InputError('INPUT_COLUMN', `${file}:1: the id, annotator and label columns must differ (got ${roles.map((c) => JSON.stringify(c)).join(', ')})`, { file, line: 1 });
+  if (new Set(roles).size < 3)
+    throw new InputError(
+      'INPUT_COLUMN',
+      `${file}:1: the id, annotator and label columns must differ (got ${roles.map((c) => JSON.stringify(c)).join(', ')})`,
+      { file, line: 1 },
+    );
 
   const ratings: RatingsFile['ratings'] = [];
   const seen = new Map<string, number>();
@@ -91,14 +121,25 @@ export function parseRatingsText(text: string, file: string, o: ReadRatingsOptio
     ratings.push({ item, annotator, labels: cell.labels, line: row.line });
   }
   if (ratings.length === 0) {
-    throw new InputError('INPUT_EMPTY', `${file}: no row has a label in column "${labelCol}"`, { file, column: labelCol });
+    throw new InputError('INPUT_EMPTY', `${file}: no row has a label in column "${labelCol}"`, {
+      file,
+      column: labelCol,
+    });
   }
-  const warnings = skippedEmpty ? [`${file}: ${skippedEmpty} row(s) with an empty label in column "${labelCol}" were skipped (no rating)`] : [];
+  const warnings = skippedEmpty
+    ? [`${file}: ${skippedEmpty} row(s) with an empty label in column "${labelCol}" were skipped (no rating)`]
+    : [];
   return { file, ratings, multiLabel, labels: [...labelSet].sort(compareLabels), skippedEmpty, warnings };
 }
 
 function keyCell(value: unknown, file: string, line: number, column: string, role: string): string {
   const s = value === null || value === undefined || typeof value === 'object' ? '' : String(value).trim();
-  if (s === '') throw new InputError('INPUT_COLUMN', `${file}:${line}: empty ${role} in column "${column}"`, { file, line, column, field: role });
+  if (s === '')
+    throw new InputError('INPUT_COLUMN', `${file}:${line}: empty ${role} in column "${column}"`, {
+      file,
+      line,
+      column,
+      field: role,
+    });
   return s;
 }

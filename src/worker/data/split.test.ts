@@ -73,7 +73,12 @@ describe('splitDocs (single-label)', () => {
 
   it('preserves label ratios within ±1 document', () => {
     const s = splitDocs(docs, opts);
-    for (const [label, n] of [['pos', 613], ['neg', 287], ['neutral', 91], ['rare', 9]] as const) {
+    for (const [label, n] of [
+      ['pos', 613],
+      ['neg', 287],
+      ['neutral', 91],
+      ['rare', 9],
+    ] as const) {
       expect(Math.abs(count(s.valid, label) - n * 0.1)).toBeLessThan(1);
       expect(Math.abs(count(s.test, label) - n * 0.2)).toBeLessThan(1);
       expect(Math.abs(count(s.train, label) - n * 0.7)).toBeLessThan(1);
@@ -156,7 +161,11 @@ describe('kFoldIndices', () => {
     for (const f of folds) {
       expect(f).toEqual([...f].sort((x, y) => x - y));
       expect(Math.abs(f.length - 16)).toBeLessThanOrEqual(1);
-      for (const [l, n] of [['a', 50], ['b', 23], ['c', 7]] as const) {
+      for (const [l, n] of [
+        ['a', 50],
+        ['b', 23],
+        ['c', 7],
+      ] as const) {
         expect(Math.abs(f.filter((i) => docs[i]!.labels[0] === l).length - n / 5)).toBeLessThan(1);
       }
     }
@@ -171,7 +180,11 @@ describe('kFoldIndices', () => {
       const labels = new Set(docs.flatMap((d) => d.labels));
       for (const l of labels) {
         if (count(docs, l) < 5) continue;
-        for (const f of folds) expect(f.some((i) => docs[i]!.labels.includes(l)), `${l} seed ${seed}`).toBe(true);
+        for (const f of folds)
+          expect(
+            f.some((i) => docs[i]!.labels.includes(l)),
+            `${l} seed ${seed}`,
+          ).toBe(true);
       }
     }
   });

@@ -32,10 +32,15 @@ interface Labeled {
 /** Splits docs into train/valid/test; each subset keeps the input order. */
 export function splitDocs<T extends Labeled>(docs: readonly T[], opts: SplitOptions): Splits<T> {
   const { valid, test } = opts;
-  for (const [name, v] of [['valid', valid], ['test', test]] as const) {
-    if (!(v >= 0 && v < 1)) throw new DistilleryError('CONFIG', `${name} fraction must be in [0, 1), got ${v}`, { field: name });
+  for (const [name, v] of [
+    ['valid', valid],
+    ['test', test],
+  ] as const) {
+    if (!(v >= 0 && v < 1))
+      throw new DistilleryError('CONFIG', `${name} fraction must be in [0, 1), got ${v}`, { field: name });
   }
-  if (!(valid + test < 1)) throw new DistilleryError('CONFIG', `valid + test must be below 1, got ${valid + test}`, { field: 'valid' });
+  if (!(valid + test < 1))
+    throw new DistilleryError('CONFIG', `valid + test must be below 1, got ${valid + test}`, { field: 'valid' });
   const subset = assign(docs, [1 - valid - test, valid, test], opts.seed, opts.multiLabel);
   const out: Splits<T> = { train: [], valid: [], test: [] };
   const names = ['train', 'valid', 'test'] as const;
@@ -45,9 +50,18 @@ export function splitDocs<T extends Labeled>(docs: readonly T[], opts: SplitOpti
 
 /** k folds of document indices (each ascending), stratified like `splitDocs`. */
 export function kFoldIndices(docs: readonly Labeled[], k: number, seed: number, multiLabel: boolean): number[][] {
-  if (!Number.isInteger(k) || k < 2) throw new DistilleryError('CONFIG', `k must be an integer ≥ 2, got ${k}`, { field: 'k' });
-  if (k > docs.length) throw new DistilleryError('CONFIG', `k = ${k} folds need at least ${k} documents, got ${docs.length}`, { field: 'k' });
-  const fold = assign(docs, Array.from({ length: k }, () => 1 / k), seed, multiLabel);
+  if (!Number.isInteger(k) || k < 2)
+    throw new DistilleryError('CONFIG', `k must be an integer ≥ 2, got ${k}`, { field: 'k' });
+  if (k > docs.length)
+    throw new DistilleryError('CONFIG', `k = ${k} folds need at least ${k} documents, got ${docs.length}`, {
+      field: 'k',
+    });
+  const fold = assign(
+    docs,
+    Array.from({ length: k }, () => 1 / k),
+    seed,
+    multiLabel,
+  );
   const folds: number[][] = Array.from({ length: k }, () => []);
   fold.forEach((f, i) => folds[f]!.push(i));
   return folds;
@@ -120,7 +134,10 @@ export function stratifiedCounts(classSizes: number[], ratios: number[], rng: Rn
 
   // Bigger remainders first within a class; classes in seeded order so ties vary with the seed.
   const prefs = quota.map((row, g) =>
-    row.map((_, j) => j).filter((j) => canRoundUp(g, j)).sort((a, b) => quota[g]![b]! % 1 - (quota[g]![a]! % 1) || a - b),
+    row
+      .map((_, j) => j)
+      .filter((j) => canRoundUp(g, j))
+      .sort((a, b) => (quota[g]![b]! % 1) - (quota[g]![a]! % 1) || a - b),
   );
   const augment = (g: number, seen: boolean[]): boolean => {
     for (const j of prefs[g]!) {
@@ -215,7 +232,8 @@ function iterativeStratification(docs: readonly Labeled[], ratios: number[], rng
 
   for (;;) {
     let rarest = -1;
-    for (const l of labelTieBreak) if (remaining[l]! > 0 && (rarest < 0 || remaining[l]! < remaining[rarest]!)) rarest = l;
+    for (const l of labelTieBreak)
+      if (remaining[l]! > 0 && (rarest < 0 || remaining[l]! < remaining[rarest]!)) rarest = l;
     if (rarest < 0) break;
     for (const i of docsOf[rarest]!) {
       if (subset[i] !== -1) continue;

@@ -81,33 +81,45 @@ describe('streamDocs', () => {
     const unclosed = fixture('e.csv', ['label,text', ...rows, '0,"never closed', '1,x'].join('\n'));
     expect((await errorOf(unclosed, { rowsPerPiece: 4 })).message).toMatch(/e\.csv:11:3: quoted field is never closed/);
     const extra = fixture('f.csv', ['label,text', ...rows, '0,a,b'].join('\n'));
-    expect((await errorOf(extra, { rowsPerPiece: 4 })).message).toMatch(/f\.csv:11: expected 2 fields \(header on line 1\), found 3/);
+    expect((await errorOf(extra, { rowsPerPiece: 4 })).message).toMatch(
+      /f\.csv:11: expected 2 fields \(header on line 1\), found 3/,
+    );
     const json = fixture('g.jsonl', [...rows.map((r) => JSON.stringify({ text: r })), '{oops'].join('\n'));
     expect((await errorOf(json, { rowsPerPiece: 4 })).message).toMatch(/g\.jsonl:10: invalid JSON/);
-    expect((await errorOf(fixture('h.csv', 'label,text\n1,\n'))).message).toMatch(/has no rows with text in column "text"/);
-    expect((await errorOf(fixture('i.csv', 'label,text\n1,x\n'), { textCol: 'body' })).message).toMatch(/no text column named "body"/);
-    expect((await errorOf(fixture('j.csv', 'id,text\n,x\n'), { idCol: 'id' })).message).toMatch(/j\.csv:2: empty id in column "id"/);
+    expect((await errorOf(fixture('h.csv', 'label,text\n1,\n'))).message).toMatch(
+      /has no rows with text in column "text"/,
+    );
+    expect((await errorOf(fixture('i.csv', 'label,text\n1,x\n'), { textCol: 'body' })).message).toMatch(
+      /no text column named "body"/,
+    );
+    expect((await errorOf(fixture('j.csv', 'id,text\n,x\n'), { idCol: 'id' })).message).toMatch(
+      /j\.csv:2: empty id in column "id"/,
+    );
   });
 
-  it('yields the first documents before the input ends (memory bounded by a piece, not the file)', { timeout: 20_000 }, async () => {
-    const input = new PassThrough();
-    // More than the 64 KB the decoder reads to choose the encoding.
-    const head = Array.from({ length: 4000 }, (_, i) => `1,文本文本文本${i}`);
-    input.write(['label,text', ...head, ''].join('\n'));
-    const it = streamDocs(input, 'live.csv', { rowsPerPiece: 100 })[Symbol.asyncIterator]();
-    // The input is still open: a reader of the whole file would wait here until the test times out.
-    expect((await it.next()).value).toEqual({ id: '1', text: '文本文本文本0', line: 2 });
-    expect((await it.next()).value).toEqual({ id: '2', text: '文本文本文本1', line: 3 });
-    input.end('0,尾\n');
-    let last;
-    let n = 2;
-    for (let r = await it.next(); !r.done; r = await it.next()) {
-      last = r.value;
-      n++;
-    }
-    expect(n).toBe(4001);
-    expect(last).toEqual({ id: '4001', text: '尾', line: 4002 });
-  });
+  it(
+    'yields the first documents before the input ends (memory bounded by a piece, not the file)',
+    { timeout: 20_000 },
+    async () => {
+      const input = new PassThrough();
+      // More than the 64 KB the decoder reads to choose the encoding.
+      const head = Array.from({ length: 4000 }, (_, i) => `1,文本文本文本${i}`);
+      input.write(['label,text', ...head, ''].join('\n'));
+      const it = streamDocs(input, 'live.csv', { rowsPerPiece: 100 })[Symbol.asyncIterator]();
+      // The input is still open: a reader of the whole file would wait here until the test times out.
+      expect((await it.next()).value).toEqual({ id: '1', text: '文本文本文本0', line: 2 });
+      expect((await it.next()).value).toEqual({ id: '2', text: '文本文本文本1', line: 3 });
+      input.end('0,尾\n');
+      let last;
+      let n = 2;
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        last = r.value;
+        n++;
+      }
+      expect(n).toBe(4001);
+      expect(last).toEqual({ id: '4001', text: '尾', line: 4002 });
+    },
+  );
 
   it('an empty input is an error naming it', async () => {
     await expect(async () => {

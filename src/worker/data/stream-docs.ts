@@ -68,7 +68,12 @@ export async function* streamDocs(input: Readable, name: string, o: StreamDocsOp
       let id = String(rows);
       if (cols.id) {
         id = row.cells[cols.id] === null || row.cells[cols.id] === undefined ? '' : String(row.cells[cols.id]).trim();
-        if (id === '') throw new InputError('INPUT_COLUMN', `${name}:${row.line}: empty id in column "${cols.id}"`, { file: name, line: row.line, column: cols.id });
+        if (id === '')
+          throw new InputError('INPUT_COLUMN', `${name}:${row.line}: empty id in column "${cols.id}"`, {
+            file: name,
+            line: row.line,
+            column: cols.id,
+          });
       }
       docs.push({ id, text, line: row.line });
     }
@@ -117,7 +122,11 @@ export async function* streamDocs(input: Readable, name: string, o: StreamDocsOp
     }
   }
   if (!yielded) {
-    const why = !format ? 'is empty' : rows === 0 ? 'has no data rows' : `has no rows with text${cols ? ` in column "${cols.text}"` : ''}`;
+    const why = !format
+      ? 'is empty'
+      : rows === 0
+        ? 'has no data rows'
+        : `has no rows with text${cols ? ` in column "${cols.text}"` : ''}`;
     throw new InputError('INPUT_EMPTY', `${name}: the file ${why}`, { file: name });
   }
 }

@@ -2,7 +2,15 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alphaSweepChart, capConfusion, chartLabels, cjkFontAvailable, confusionMatrixChart, lineChart, MAX_PNG_SIDE } from './charts';
+import {
+  alphaSweepChart,
+  capConfusion,
+  chartLabels,
+  cjkFontAvailable,
+  confusionMatrixChart,
+  lineChart,
+  MAX_PNG_SIDE,
+} from './charts';
 
 let dir: string;
 beforeAll(() => {
@@ -141,8 +149,20 @@ describe('charts', () => {
       xLabel: 'epoch',
       yLabel: 'value',
       series: [
-        { name: 'z'.repeat(100_000), points: [{ x: 1, y: 0.5 }, { x: 2, y: 0.4 }] },
-        { name: 'valid accuracy', points: [{ x: 1, y: 0.6 }, { x: 2, y: 0.7 }] },
+        {
+          name: 'z'.repeat(100_000),
+          points: [
+            { x: 1, y: 0.5 },
+            { x: 2, y: 0.4 },
+          ],
+        },
+        {
+          name: 'valid accuracy',
+          points: [
+            { x: 1, y: 0.6 },
+            { x: 2, y: 0.7 },
+          ],
+        },
       ],
     });
     const svg = readFileSync(out.svg, 'utf8');
@@ -161,10 +181,15 @@ describe('charts', () => {
     const font = join(dir, 'tiny-cjk.ttf');
     writeFileSync(font, tinyCjkFont());
     expect(cjkFontAvailable([font])).toBe(true);
-    const out = await confusionMatrixChart(join(dir, 'cm-font'), ['中', '文'], [
-      [3, 1],
-      [0, 4],
-    ], { fontFiles: [font] });
+    const out = await confusionMatrixChart(
+      join(dir, 'cm-font'),
+      ['中', '文'],
+      [
+        [3, 1],
+        [0, 4],
+      ],
+      { fontFiles: [font] },
+    );
     expect(out.warnings).toEqual([]);
     expectValidPng(out.png, readFileSync(out.svg, 'utf8'));
   });
@@ -192,17 +217,39 @@ function tinyCjkFont(): Buffer {
   const glyph = (pts: [number, number][]): Buffer => {
     const xs = pts.map((p) => p[0]);
     const ys = pts.map((p) => p[1]);
-    const head = be([i16(1), i16(Math.min(...xs)), i16(Math.min(...ys)), i16(Math.max(...xs)), i16(Math.max(...ys)), u16(pts.length - 1), u16(0)]);
+    const head = be([
+      i16(1),
+      i16(Math.min(...xs)),
+      i16(Math.min(...ys)),
+      i16(Math.max(...xs)),
+      i16(Math.max(...ys)),
+      u16(pts.length - 1),
+      u16(0),
+    ]);
     const flags = Buffer.alloc(pts.length, 0x01);
     const dx = be(pts.map((p, i) => i16(p[0] - (i ? pts[i - 1][0] : 0))));
     const dy = be(pts.map((p, i) => i16(p[1] - (i ? pts[i - 1][1] : 0))));
     const g = Buffer.concat([head, flags, dx, dy]);
     return Buffer.concat([g, Buffer.alloc((4 - (g.length % 4)) % 4)]);
   };
-  const g1 = glyph([[100, 0], [100, 700], [900, 700], [900, 0]]);
-  const g2 = glyph([[100, 0], [500, 700], [900, 0]]);
+  const g1 = glyph([
+    [100, 0],
+    [100, 700],
+    [900, 700],
+    [900, 0],
+  ]);
+  const g2 = glyph([
+    [100, 0],
+    [500, 700],
+    [900, 0],
+  ]);
 
-  const names: [number, string][] = [[1, 'Distillery Test Glyphs'], [2, 'Regular'], [4, 'Distillery Test Glyphs'], [6, 'DistilleryTestGlyphs']];
+  const names: [number, string][] = [
+    [1, 'Distillery Test Glyphs'],
+    [2, 'Regular'],
+    [4, 'Distillery Test Glyphs'],
+    [6, 'DistilleryTestGlyphs'],
+  ];
   const strings = names.map(([, s]) => Buffer.from(s, 'utf16le').swap16());
   let off = 0;
   const records = names.map(([id], i) => {
@@ -223,11 +270,45 @@ function tinyCjkFont(): Buffer {
     ]),
     glyf: Buffer.concat([g1, g2]),
     head: be([
-      u32(0x00010000), u32(0x00010000), u32(0), u32(0x5f0f3cf5), u16(3), u16(1000),
-      u32(0), u32(0), u32(0), u32(0),
-      i16(0), i16(0), i16(1000), i16(800), u16(0), u16(8), i16(2), i16(0), i16(0),
+      u32(0x00010000),
+      u32(0x00010000),
+      u32(0),
+      u32(0x5f0f3cf5),
+      u16(3),
+      u16(1000),
+      u32(0),
+      u32(0),
+      u32(0),
+      u32(0),
+      i16(0),
+      i16(0),
+      i16(1000),
+      i16(800),
+      u16(0),
+      u16(8),
+      i16(2),
+      i16(0),
+      i16(0),
     ]),
-    hhea: be([u32(0x00010000), i16(880), i16(-120), i16(0), u16(1000), i16(0), i16(0), i16(900), i16(1), i16(0), i16(0), i16(0), i16(0), i16(0), i16(0), i16(0), u16(3)]),
+    hhea: be([
+      u32(0x00010000),
+      i16(880),
+      i16(-120),
+      i16(0),
+      u16(1000),
+      i16(0),
+      i16(0),
+      i16(900),
+      i16(1),
+      i16(0),
+      i16(0),
+      i16(0),
+      i16(0),
+      i16(0),
+      i16(0),
+      i16(0),
+      u16(3),
+    ]),
     hmtx: be([u16(500), i16(0), u16(1000), i16(100), u16(1000), i16(100)]),
     loca: be([u16(0), u16(0), u16(g1.length / 2), u16((g1.length + g2.length) / 2)]),
     maxp: be([u32(0x00010000), u16(3), u16(4), u16(1), ...Array.from({ length: 11 }, () => u16(0))]),

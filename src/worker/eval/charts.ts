@@ -57,7 +57,8 @@ export const FONT_STACK =
   '"Droid Sans Fallback", "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", ' +
   '"DejaVu Sans", "Helvetica Neue", Arial, sans-serif';
 
-const CJK_RE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u;
+const CJK_RE =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u;
 
 export function hasCjk(s: string): boolean {
   return CJK_RE.test(s);
@@ -140,7 +141,11 @@ export function chartLabels(labels: string[], max = CHART_LABEL_CHARS): string[]
  * A confusion matrix cut to at most `maxClasses` rows and columns: the classes with the most true
  * documents (support) stay, in their original order, and the rest are summed into a last class.
  */
-export function capConfusion(labels: string[], matrix: number[][], maxClasses = MAX_CHART_CLASSES): { labels: string[]; matrix: number[][]; folded: number } {
+export function capConfusion(
+  labels: string[],
+  matrix: number[][],
+  maxClasses = MAX_CHART_CLASSES,
+): { labels: string[]; matrix: number[][]; folded: number } {
   const K = labels.length;
   if (K <= maxClasses) return { labels, matrix, folded: 0 };
   const support = matrix.map((row) => row.reduce((a, b) => a + b, 0));
@@ -234,7 +239,12 @@ export function lineChart(outPathNoExt: string, raw: LineChartInput, opts: Rende
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
       // Epochs are integers: no 0.5 ticks.
-      x: { field: 'x', type: 'quantitative', title: input.xLabel, axis: integerX ? { tickMinStep: 1, format: 'd' } : {} },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: input.xLabel,
+        axis: integerX ? { tickMinStep: 1, format: 'd' } : {},
+      },
       y: { field: 'y', type: 'quantitative', title: input.yLabel, scale: { zero: false } },
       color: {
         field: 'series',
@@ -245,7 +255,12 @@ export function lineChart(outPathNoExt: string, raw: LineChartInput, opts: Rende
       },
     },
   };
-  return renderVegaLite(outPathNoExt, spec, [input.title, input.xLabel, input.yLabel, ...input.series.map((s) => s.name)], opts);
+  return renderVegaLite(
+    outPathNoExt,
+    spec,
+    [input.title, input.xLabel, input.yLabel, ...input.series.map((s) => s.name)],
+    opts,
+  );
 }
 
 /**
@@ -342,7 +357,8 @@ export function confusionMatrixChart(
   // Cells big enough for a 5-digit count; fewer, bigger cells for small label sets.
   const step = K <= 4 ? 72 : K <= 10 ? 52 : 36;
   const longest = Math.max(...labels.map((l) => [...l].reduce((s, ch) => s + charEm(ch), 0) * 11));
-  const title = shortLabel(opts.title ?? 'Confusion matrix', 120) + (capped.folded ? ` (${K - 1} largest of ${K0} classes)` : '');
+  const title =
+    shortLabel(opts.title ?? 'Confusion matrix', 120) + (capped.folded ? ` (${K - 1} largest of ${K0} classes)` : '');
   const xTitle = 'Predicted label';
   const yTitle = 'True label';
   const axis = { labelLimit: 160, domain: false, ticks: false };
@@ -353,7 +369,13 @@ export function confusionMatrixChart(
     height: { step },
     data: { values },
     encoding: {
-      x: { field: 'pred', type: 'nominal', sort: labels, title: xTitle, axis: { ...axis, labelAngle: longest > step - 6 ? -40 : 0 } },
+      x: {
+        field: 'pred',
+        type: 'nominal',
+        sort: labels,
+        title: xTitle,
+        axis: { ...axis, labelAngle: longest > step - 6 ? -40 : 0 },
+      },
       y: { field: 'truth', type: 'nominal', sort: labels, title: yTitle, axis },
     },
     layer: [

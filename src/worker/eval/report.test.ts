@@ -34,7 +34,14 @@ describe('formatComparisonTable', () => {
   const rows = [
     { name: 'BERT', sizeMB: 102.27, accuracy: 0.8176, precision: 0.793, recall: 0.8377, f1: 0.8148 },
     { name: 'BiLSTM', sizeMB: 8.04, accuracy: 0.7852, precision: 0.6667, recall: 0.7143, f1: 0.6897 },
-    { name: 'Distill-BiLSTM', sizeMB: 8.04, accuracy: { mean: 0.8072, std: 0.0041 }, precision: 0.7333, recall: 0.7857, f1: 0.7586 },
+    {
+      name: 'Distill-BiLSTM',
+      sizeMB: 8.04,
+      accuracy: { mean: 0.8072, std: 0.0041 },
+      precision: 0.7333,
+      recall: 0.7857,
+      f1: 0.7586,
+    },
   ];
   const md = formatComparisonTable(rows);
 
@@ -134,7 +141,14 @@ describe('renderMarkdownReport', () => {
       ],
       ['饮食', 'a|b'],
     );
-    const out = renderMarkdownReport({ title: 'ML', task: 'multilabel', labels: ['饮食', 'a|b'], metrics: ml, reproducibility: repro, runs: [{ seed: 1, metrics: ml }] });
+    const out = renderMarkdownReport({
+      title: 'ML',
+      task: 'multilabel',
+      labels: ['饮食', 'a|b'],
+      metrics: ml,
+      reproducibility: repro,
+      runs: [{ seed: 1, metrics: ml }],
+    });
     expect(out).toContain('| Subset accuracy | 50.00 |');
     expect(out).toContain('| Hamming loss | 25.00 |');
     expect(out).toContain('| 饮食 | 50.00 | 100.00 | 66.67 | 1 |');
@@ -145,7 +159,13 @@ describe('renderMarkdownReport', () => {
 
   it('says macro for multi-class P/R/F1', () => {
     const m3 = singleLabelMetrics([0, 1, 2], [0, 1, 1], ['a', 'b', 'c']);
-    const out = renderMarkdownReport({ title: 'T', task: 'multiclass', labels: ['a', 'b', 'c'], metrics: m3, reproducibility: repro });
+    const out = renderMarkdownReport({
+      title: 'T',
+      task: 'multiclass',
+      labels: ['a', 'b', 'c'],
+      metrics: m3,
+      reproducibility: repro,
+    });
     expect(out).toContain('| F1 (macro) | 55.56 |');
   });
 });
@@ -154,10 +174,20 @@ describe('what the metrics stand on (issue #12)', () => {
   it('the report states n, the Wilson and bootstrap intervals, the macro rule and a small-test warning', () => {
     // 8 of 10 right; label c never in the gold labels. Wilson 95 % for 8/10: [49.02, 94.33] %.
     const m = singleLabelMetrics([0, 0, 0, 0, 0, 1, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1, 1, 1, 1, 2], ['a', 'b', 'c']);
-    const md = renderMarkdownReport({ title: 'T', task: 'multiclass', labels: ['a', 'b', 'c'], metrics: m, reproducibility: repro });
+    const md = renderMarkdownReport({
+      title: 'T',
+      task: 'multiclass',
+      labels: ['a', 'b', 'c'],
+      metrics: m,
+      reproducibility: repro,
+    });
     expect(md).toContain('- Accuracy 80.00 % on 10 test documents, 95 % interval 49.02–94.33 % (Wilson).');
     expect(md).toMatch(/- Macro-F1 \d+\.\d\d %, 95 % interval \d+\.\d\d–\d+\.\d\d % \(bootstrap over documents\)\./);
-    expect(md).toContain('- Macro averages are over the classes present in the gold labels of the test set (2 of 3 labels): a, b.');
-    expect(md).toContain('- **Warning: only 10 test documents (fewer than 30): these metrics are rough; read the intervals.**');
+    expect(md).toContain(
+      '- Macro averages are over the classes present in the gold labels of the test set (2 of 3 labels): a, b.',
+    );
+    expect(md).toContain(
+      '- **Warning: only 10 test documents (fewer than 30): these metrics are rough; read the intervals.**',
+    );
   });
 });

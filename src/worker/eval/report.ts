@@ -103,14 +103,25 @@ export function formatPercent(x: number | undefined): string {
  * What the metrics stand on, in sentences: n, the 95 % intervals, which classes the macro averages
  * cover, and any warning (a small test set). Empty for metrics from before these fields existed.
  */
-export function evidenceLines(m: Partial<MetricsEvidence> & { accuracy?: number; macro_f1?: number }, labelCount?: number): string[] {
+export function evidenceLines(
+  m: Partial<MetricsEvidence> & { accuracy?: number; macro_f1?: number },
+  labelCount?: number,
+): string[] {
   const out: string[] = [];
   const range = (ci: Interval) => `${formatPercent(ci[0])}–${formatPercent(ci[1])} %`;
-  if (m.accuracy_ci && m.n !== undefined) out.push(`Accuracy ${formatPercent(m.accuracy)} % on ${formatCount(m.n)} test documents, 95 % interval ${range(m.accuracy_ci)} (Wilson).`);
-  if (m.macro_f1_ci) out.push(`Macro-F1 ${formatPercent(m.macro_f1)} %, 95 % interval ${range(m.macro_f1_ci)} (bootstrap over documents).`);
+  if (m.accuracy_ci && m.n !== undefined)
+    out.push(
+      `Accuracy ${formatPercent(m.accuracy)} % on ${formatCount(m.n)} test documents, 95 % interval ${range(m.accuracy_ci)} (Wilson).`,
+    );
+  if (m.macro_f1_ci)
+    out.push(
+      `Macro-F1 ${formatPercent(m.macro_f1)} %, 95 % interval ${range(m.macro_f1_ci)} (bootstrap over documents).`,
+    );
   if (m.macro_over) {
     const of = labelCount !== undefined ? ` (${m.macro_over.length} of ${labelCount} labels)` : '';
-    out.push(`Macro averages are over the classes present in the gold labels of the test set${of}: ${m.macro_over.join(', ') || 'none'}.`);
+    out.push(
+      `Macro averages are over the classes present in the gold labels of the test set${of}: ${m.macro_over.join(', ') || 'none'}.`,
+    );
   }
   for (const w of m.warnings ?? []) out.push(`Warning: ${w}.`);
   return out;
@@ -258,7 +269,8 @@ function headlineKeys(m: Metrics, labels: string[], positive: number | undefined
       { key: 'micro_recall', title: 'Micro recall' },
     ];
   }
-  const which = positive !== undefined ? ` (positive: ${escapeCell(labels[positive] ?? String(positive))})` : ' (macro)';
+  const which =
+    positive !== undefined ? ` (positive: ${escapeCell(labels[positive] ?? String(positive))})` : ' (macro)';
   return [
     { key: 'accuracy', title: 'Accuracy' },
     { key: 'precision', title: `Precision${which}` },
@@ -300,7 +312,13 @@ function perClassTable(m: SingleLabelMetrics | MultiLabelMetrics, labels: string
     labels.map((l) => {
       const c = m.per_class[l];
       return c
-        ? [escapeCell(l), formatPercent(c.precision), formatPercent(c.recall), formatPercent(c.f1), formatCount(c.support)]
+        ? [
+            escapeCell(l),
+            formatPercent(c.precision),
+            formatPercent(c.recall),
+            formatPercent(c.f1),
+            formatCount(c.support),
+          ]
         : [escapeCell(l), DASH, DASH, DASH, DASH];
     }),
   );
@@ -367,7 +385,15 @@ export function renderMarkdownReport(report: EvalReport): string {
   if (evidence.length) out.push(...evidence.map((l) => (l.startsWith('Warning') ? `- **${l}**` : `- ${l}`)), '');
 
   out.push('## Per class', '', perClassTable(m, labels), '');
-  if (!multi) out.push('## Confusion matrix', '', 'Rows are true labels, columns predicted labels.', '', confusionTable(m, labels), '');
+  if (!multi)
+    out.push(
+      '## Confusion matrix',
+      '',
+      'Rows are true labels, columns predicted labels.',
+      '',
+      confusionTable(m, labels),
+      '',
+    );
 
   if (report.runs?.length) out.push('## Runs', '', runsTable(report.runs), '');
   if (report.comparison?.length) out.push('## Model comparison', '', formatComparisonTable(report.comparison), '');

@@ -3,26 +3,53 @@ import { makeStudentConfig } from '../models/registry';
 import { renderModelCard, renderUseSection, withUseSection } from './model-card';
 import { MODEL_FORMAT, type ModelFolderConfig } from './model-folder';
 
-const config = (over: Partial<ModelFolderConfig['training']> = {}, task: ModelFolderConfig['task'] = 'binary'): ModelFolderConfig => ({
+const config = (
+  over: Partial<ModelFolderConfig['training']> = {},
+  task: ModelFolderConfig['task'] = 'binary',
+): ModelFolderConfig => ({
   format: MODEL_FORMAT,
   version: 1,
   task,
   labels: ['a', 'b', 'c'],
   threshold: 0.5,
-  student: makeStudentConfig('textcnn', { vocabSize: 50, maxLen: 40, numClasses: 3, multiLabel: task === 'multilabel' }, {}),
-  training: { seed: 1, backend: 'wasm', options: {}, startedAt: 't', seconds: 1, dataHash: 'sha256:abc', distillery: 'x', ...over },
+  student: makeStudentConfig(
+    'textcnn',
+    { vocabSize: 50, maxLen: 40, numClasses: 3, multiLabel: task === 'multilabel' },
+    {},
+  ),
+  training: {
+    seed: 1,
+    backend: 'wasm',
+    options: {},
+    startedAt: 't',
+    seconds: 1,
+    dataHash: 'sha256:abc',
+    distillery: 'x',
+    ...over,
+  },
 });
-const facts = { metrics: { accuracy: 0.9 } as never, paramCount: 10, sizeMB: 0.1, sizes: { train: 80, valid: 10, test: 10, unlabeledUsed: 0 }, bestEpoch: 1 };
+const facts = {
+  metrics: { accuracy: 0.9 } as never,
+  paramCount: 10,
+  sizeMB: 0.1,
+  sizes: { train: 80, valid: 10, test: 10, unlabeledUsed: 0 },
+  bestEpoch: 1,
+};
 
 describe('model card', () => {
   it('multi-label distillation: α, no temperature, BCE loss', () => {
     const card = renderModelCard(
-      config({ teacher: 'T', distillation: { teacher: 'T', alpha: 1, humanLabeledRows: 80, teacherOnlyRows: 5 } }, 'multilabel'),
+      config(
+        { teacher: 'T', distillation: { teacher: 'T', alpha: 1, humanLabeledRows: 80, teacherOnlyRows: 5 } },
+        'multilabel',
+      ),
       facts,
     );
     expect(card).toContain('- Teacher: T');
     expect(card).toContain('α = 1 (weight of the distillation term), no temperature (multi-label');
-    expect(card).toContain('- Training rows: 80 with a human label (each also with the teacher\'s soft label), 5 without one, trained on the teacher\'s soft label only; data sha256:abc');
+    expect(card).toContain(
+      "- Training rows: 80 with a human label (each also with the teacher's soft label), 5 without one, trained on the teacher's soft label only; data sha256:abc",
+    );
   });
 
   it('a folder written before the distillation record still names its teacher', () => {

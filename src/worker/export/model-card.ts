@@ -54,7 +54,10 @@ export function renderModelCard(c: ModelFolderConfig, f: ModelCardFacts): string
       .filter((k) => typeof m[k] === 'number')
       .map((k) => `| ${k} | ${pct(m[k])} |`),
     '',
-    ...evidenceLines(f.metrics, c.labels.length).flatMap((l, i, all) => [`- ${l}`, ...(i === all.length - 1 ? [''] : [])]),
+    ...evidenceLines(f.metrics, c.labels.length).flatMap((l, i, all) => [
+      `- ${l}`,
+      ...(i === all.length - 1 ? [''] : []),
+    ]),
     ...renderUseSection(c, { onnx: 'model.onnx' }, f.tokens),
     '## Limits',
     '',
@@ -76,10 +79,18 @@ function distillationLines(c: ModelFolderConfig): string[] {
   return [
     `- Teacher: ${d.teacher}`,
     `- Distillation: α = ${d.alpha} (weight of the distillation term), ` +
-      (multi ? 'no temperature (multi-label: BCE against the teacher\'s probabilities); ' : `ρ = ${d.temperature} (temperature); `) +
-      (multi ? 'L = α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)' : 'L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α) · CE(y, z_S)'),
+      (multi
+        ? "no temperature (multi-label: BCE against the teacher's probabilities); "
+        : `ρ = ${d.temperature} (temperature); `) +
+      (multi
+        ? 'L = α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)'
+        : 'L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α) · CE(y, z_S)'),
     ...(d.sourceAlpha
-      ? [`- α per label source: ${Object.entries(d.sourceAlpha).map(([k, v]) => `${k} ${v}`).join(', ')}; other sources α = ${d.alpha}; each row's hard term also × its source weight`]
+      ? [
+          `- α per label source: ${Object.entries(d.sourceAlpha)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}; other sources α = ${d.alpha}; each row's hard term also × its source weight`,
+        ]
       : []),
     `- Training rows: ${d.humanLabeledRows} with a human label (each also with the teacher's soft label), ` +
       `${d.teacherOnlyRows} without one, trained on the teacher's soft label only; data ${c.training.dataHash ?? '–'}` +
@@ -103,7 +114,9 @@ export function renderUseSection(c: ModelFolderConfig, files: ModelFiles, tokens
             `(a shorter or longer row is refused); outputs \`logits\` and \`probs\`, float32 [batch, ${C}], columns in the order of \`labels.json\`.`,
         ]
       : []),
-    ...(files.tfjs ? [`- \`${files.tfjs}\` (TensorFlow.js): the same ids (int32, [batch, ${T}]) in, probabilities out.`] : []),
+    ...(files.tfjs
+      ? [`- \`${files.tfjs}\` (TensorFlow.js): the same ids (int32, [batch, ${T}]) in, probabilities out.`]
+      : []),
     `- Text → ids: \`${TOKENIZER_SPEC_FILE}\` (spec_version ${specVersionFor(c.student.sentenceLen !== undefined)}${tokens ? `, ${tokens} tokens` : ''}: normalisation, tokens, vocabulary, truncation, padding) with the settings in \`tokenizer.json\`; ` +
       `\`${REFERENCE_TOKENIZER_FILES[0]}\` (JavaScript, no dependencies) and \`${REFERENCE_TOKENIZER_FILES[1]}\` (Python standard library) implement it.`,
     '- `distillery predict --model <this folder> --data file.txt` streams JSONL predictions.',

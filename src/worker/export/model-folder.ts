@@ -24,10 +24,21 @@ import { loadStudentWeightsTfjs, saveDistilleryWeights } from './tfjs-format';
 import { MODEL_FORMAT, type ModelFolderConfig } from './model-folder-config';
 import { writeUsageFiles } from './usage-files';
 
-export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'labels.json', 'weights/model.json', 'weights/weights.bin'] as const;
+export const REQUIRED_FILES = [
+  'config.json',
+  'tokenizer.json',
+  'labels.json',
+  'weights/model.json',
+  'weights/weights.bin',
+] as const;
 
 // The config types live in model-folder-config.ts (the model card and usage files read them, and this file writes those); kept importable from here.
-export { MODEL_FORMAT, type DistillationRecord, type ModelFolderConfig, type TrainingRecord } from './model-folder-config';
+export {
+  MODEL_FORMAT,
+  type DistillationRecord,
+  type ModelFolderConfig,
+  type TrainingRecord,
+} from './model-folder-config';
 
 export interface LoadedModel {
   dir: string;
@@ -55,11 +66,22 @@ export async function saveModelFolder(dir: string, m: SaveModelInput): Promise<v
   const onnx = m.onnx !== false;
   if (onnx) await writeFile(path.join(dir, 'model.onnx'), exportStudentToOnnx(m.config.student, m.params));
   if (m.metrics) await writeFile(path.join(dir, 'metrics.json'), JSON.stringify(m.metrics, null, 2));
-  await writeUsageFiles(dir, { config: m.config, pipeline: m.pipeline.toJSON(), files: onnx ? { onnx: 'model.onnx' } : {}, sideFiles: m.pipeline.sideFiles(), modelCard: m.modelCard });
+  await writeUsageFiles(dir, {
+    config: m.config,
+    pipeline: m.pipeline.toJSON(),
+    files: onnx ? { onnx: 'model.onnx' } : {},
+    sideFiles: m.pipeline.sideFiles(),
+    modelCard: m.modelCard,
+  });
 }
 
 /** labels.json of an exported model (the model folder's own labels.json is the plain list). */
-export function labelsMeta(c: ModelFolderConfig): { labels: string[]; task: TaskType; multiLabel: boolean; threshold: number } {
+export function labelsMeta(c: ModelFolderConfig): {
+  labels: string[];
+  task: TaskType;
+  multiLabel: boolean;
+  threshold: number;
+} {
   return { labels: c.labels, task: c.task, multiLabel: c.task === 'multilabel', threshold: c.threshold };
 }
 
@@ -68,14 +90,20 @@ export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   if (!existsSync(dir)) throw new ModelFolderError(`model folder ${dir} does not exist`, { file: dir });
   const missing = REQUIRED_FILES.filter((f) => !existsSync(path.join(dir, f)));
   if (missing.length) {
-    throw new ModelFolderError(`model folder ${dir} is incomplete: missing ${missing.join(', ')}`, { file: dir, missing });
+    throw new ModelFolderError(`model folder ${dir} is incomplete: missing ${missing.join(', ')}`, {
+      file: dir,
+      missing,
+    });
   }
   const config = (await readModelJson(path.join(dir, 'config.json'))) as ModelFolderConfig;
   if (config.format !== MODEL_FORMAT) {
-    throw new ModelFolderError(`${path.join(dir, 'config.json')}: not a Distillery model (format "${String(config.format)}")`, {
-      file: path.join(dir, 'config.json'),
-      field: 'format',
-    });
+    throw new ModelFolderError(
+      `${path.join(dir, 'config.json')}: not a Distillery model (format "${String(config.format)}")`,
+      {
+        file: path.join(dir, 'config.json'),
+        field: 'format',
+      },
+    );
   }
   const pipeline = TextPipeline.fromJSON(await readModelJson(path.join(dir, 'tokenizer.json')), dir);
   // Decoding the weights creates tensors: choose the backend first (else tfjs silently picks 'cpu').
@@ -84,9 +112,10 @@ export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   try {
     weights = await loadStudentWeightsTfjs(path.join(dir, 'weights'));
   } catch (e) {
-    throw new ModelFolderError(`${path.join(dir, 'weights')}: ${(e as Error).message}`, { file: path.join(dir, 'weights') });
+    throw new ModelFolderError(`${path.join(dir, 'weights')}: ${(e as Error).message}`, {
+      file: path.join(dir, 'weights'),
+    });
   }
   const onnxPath = path.join(dir, 'model.onnx');
   return { dir, config, params: weights.params, pipeline, onnxPath: existsSync(onnxPath) ? onnxPath : undefined };
 }
-

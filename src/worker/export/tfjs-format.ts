@@ -29,15 +29,18 @@ export function tfjsLayoutFor(arch: StudentArch): TfjsLayout {
   return arch === 'bilstm' || arch === 'lstm' || arch === 'textcnn' ? 'layers-model' : 'distillery-weights';
 }
 
-const tensorOf = (params: StudentParams, name: string): tf.Tensor => tf.tensor(params[name].data, params[name].shape, 'float32');
+const tensorOf = (params: StudentParams, name: string): tf.Tensor =>
+  tf.tensor(params[name].data, params[name].shape, 'float32');
 
 /** Sets a layer's weights in its own order, failing loudly on any shape mismatch. */
 function setLayerWeights(layer: tf.layers.Layer, names: string[], params: StudentParams): void {
   const current = layer.getWeights();
-  if (current.length !== names.length) throw new Error(`layer ${layer.name}: ${current.length} weights, got ${names.length}`);
+  if (current.length !== names.length)
+    throw new Error(`layer ${layer.name}: ${current.length} weights, got ${names.length}`);
   current.forEach((w, i) => {
     const want = params[names[i]].shape;
-    if (w.shape.join() !== want.join()) throw new Error(`layer ${layer.name}: weight ${i} is [${w.shape}], ${names[i]} is [${want}]`);
+    if (w.shape.join() !== want.join())
+      throw new Error(`layer ${layer.name}: weight ${i} is [${w.shape}], ${names[i]} is [${want}]`);
   });
   const tensors = names.map((n) => tensorOf(params, n));
   layer.setWeights(tensors);
@@ -53,13 +56,21 @@ export function buildLayersModel(config: StudentConfig, params: StudentParams): 
   validateStudent(config, params);
   const c = config;
   if (tfjsLayoutFor(c.arch) !== 'layers-model') {
-    throw new DistilleryError('CONFIG', `${c.arch} has no standard tf.layers equivalent; use the distillery-weights layout`);
+    throw new DistilleryError(
+      'CONFIG',
+      `${c.arch} has no standard tf.layers equivalent; use the distillery-weights layout`,
+    );
   }
   const recurrent = c.arch !== 'textcnn';
   const input = tf.input({ shape: [recurrent ? null : c.maxLen], dtype: 'int32', name: 'input_ids' });
   // maskZero gives the spec's masking: Keras RNNs skip masked steps (state carried), the backward
   // layer reverses input and mask together, so it starts at the last real token.
-  const embedding = tf.layers.embedding({ inputDim: c.vocabSize, outputDim: c.embedDim, maskZero: recurrent, name: 'embedding' });
+  const embedding = tf.layers.embedding({
+    inputDim: c.vocabSize,
+    outputDim: c.embedDim,
+    maskZero: recurrent,
+    name: 'embedding',
+  });
   let x = embedding.apply(input) as tf.SymbolicTensor;
   const weighted: [tf.layers.Layer, string[]][] = [[embedding, ['embedding']]];
 
@@ -82,11 +93,20 @@ export function buildLayersModel(config: StudentConfig, params: StudentParams): 
     }
   } else {
     const pooled = c.filterSizes.map((k) => {
-      const conv = tf.layers.conv1d({ filters: c.numFilters, kernelSize: k, padding: 'valid', activation: 'relu', name: `conv${k}` });
+      const conv = tf.layers.conv1d({
+        filters: c.numFilters,
+        kernelSize: k,
+        padding: 'valid',
+        activation: 'relu',
+        name: `conv${k}`,
+      });
       weighted.push([conv, [`conv${k}_W`, `conv${k}_b`]]);
       return tf.layers.globalMaxPooling1d({ name: `pool${k}` }).apply(conv.apply(x)) as tf.SymbolicTensor;
     });
-    x = pooled.length === 1 ? pooled[0] : (tf.layers.concatenate({ axis: -1, name: 'features' }).apply(pooled) as tf.SymbolicTensor);
+    x =
+      pooled.length === 1
+        ? pooled[0]
+        : (tf.layers.concatenate({ axis: -1, name: 'features' }).apply(pooled) as tf.SymbolicTensor);
   }
 
   const out = tf.layers.dense({ units: c.numClasses, activation: c.multiLabel ? 'sigmoid' : 'softmax', name: 'probs' });
@@ -100,7 +120,9 @@ export function buildLayersModel(config: StudentConfig, params: StudentParams): 
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      const weights = artifacts.weightData ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)) : new Uint8Array(0);
+      const weights = artifacts.weightData
+        ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
+        : new Uint8Array(0);
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as object,
         format: artifacts.format,
@@ -188,9 +210,13 @@ export async function saveStudentTfjs(dir: string, config: StudentConfig, params
 export async function loadStudentWeightsTfjs(dir: string): Promise<{ config: StudentConfig; params: StudentParams }> {
   const json = JSON.parse(await readFile(path.join(dir, MODEL_JSON), 'utf8')) as DistilleryWeightsJson;
   if (json.format !== DISTILLERY_WEIGHTS_FORMAT) {
-    throw new DistilleryError('MODEL_FOLDER', `${path.join(dir, MODEL_JSON)}: format "${json.format}" is not ${DISTILLERY_WEIGHTS_FORMAT}`, {
-      file: path.join(dir, MODEL_JSON),
-    });
+    throw new DistilleryError(
+      'MODEL_FOLDER',
+      `${path.join(dir, MODEL_JSON)}: format "${json.format}" is not ${DISTILLERY_WEIGHTS_FORMAT}`,
+      {
+        file: path.join(dir, MODEL_JSON),
+      },
+    );
   }
   const bytes = await readFile(path.join(dir, WEIGHTS_BIN));
   const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

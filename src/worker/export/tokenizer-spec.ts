@@ -24,7 +24,12 @@ export interface ModelIo {
 export function truncationOf(p: TextPipelineJSON): { T: number; mode: string; head: number } {
   const T = p.maxLen;
   const mode = p.config.truncation ?? 'head+tail';
-  const head = mode === 'head' ? T : mode === 'tail' ? 0 : Math.min(T, Math.max(0, Math.ceil(T * (p.config.headShare ?? DEFAULT_HEAD_SHARE))));
+  const head =
+    mode === 'head'
+      ? T
+      : mode === 'tail'
+        ? 0
+        : Math.min(T, Math.max(0, Math.ceil(T * (p.config.headShare ?? DEFAULT_HEAD_SHARE))));
   return { T, mode, head };
 }
 
@@ -63,7 +68,7 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
     ...(grid ? sentenceGridSection(grid, trunc) : []),
     `This model reads a text as exactly **T = ${T}** integer ids. \`tokenizer.json\` holds everything the steps below need`,
     `(\`spec_version\`, \`config\`, \`maxLen\` = T, \`vocab.tokens\`); this page says what to do with it. Two implementations ship beside it:`,
-    '`reference-tokenizer.mjs` (JavaScript, no dependencies; Distillery\'s tests check it against its own tokenizer and this',
+    "`reference-tokenizer.mjs` (JavaScript, no dependencies; Distillery's tests check it against its own tokenizer and this",
     'model on 1,000 texts) and `reference_tokenizer.py` (Python standard library; char mode complete, word mode needs jieba).',
     'A file with a higher `spec_version` than an implementation knows must be refused by it.',
     '',
@@ -86,9 +91,12 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
     '  one character of the Han, Hiragana or Katakana script; a run of letters, combining marks and digits (Unicode L, M, N) of other scripts',
     '  (so `great`, `iphone13`, `ok`); any other non-space code point alone (punctuation, emoji: `😀` is one token). Spaces separate and are dropped.',
     '- `word`: split the text around placeholders (kept whole); cut each other part with jieba (`nodejieba.cut(part, true)`, HMM on, the',
-    '  dictionary nodejieba ships); trim each word and drop blank ones. Python\'s `jieba` uses the same dictionary but is a different',
-    '  implementation: a few words may be cut differently.' + (user ? ` This model adds ${user} word(s) to jieba's dictionary first (\`config.userWords\`).` : '') +
-      (dict ? ` This model adds the words of the jieba user dictionary \`${dict}\` beside tokenizer.json first (\`config.userDict\`: one entry a line, \`word [freq] [tag]\`, \`#\` comment lines; Distillery inserts each line's first word, \`reference_tokenizer.py\` loads the file with \`jieba.load_userdict\`).` : ''),
+    "  dictionary nodejieba ships); trim each word and drop blank ones. Python's `jieba` uses the same dictionary but is a different",
+    '  implementation: a few words may be cut differently.' +
+      (user ? ` This model adds ${user} word(s) to jieba's dictionary first (\`config.userWords\`).` : '') +
+      (dict
+        ? ` This model adds the words of the jieba user dictionary \`${dict}\` beside tokenizer.json first (\`config.userDict\`: one entry a line, \`word [freq] [tag]\`, \`#\` comment lines; Distillery inserts each line's first word, \`reference_tokenizer.py\` loads the file with \`jieba.load_userdict\`).`
+        : ''),
     '- `both`: the `word` tokens followed by the `char` tokens of the same text.',
     `- Stop words (\`config.stopWords\`, ${stop ? `${stop} for this model` : 'none for this model'}${p.config.stopWordsFile ? `, from \`${p.config.stopWordsFile.file}\` beside tokenizer.json` : ''}): normalised as in step 1, then every token equal to one is dropped.`,
     '',
@@ -97,7 +105,9 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
     `The id of a token is its index in \`vocab.tokens\` (${p.vocab.tokens.length} entries for this model). Id 0 is \`<pad>\`, id 1 is \`<unk>\`:`,
     'a token outside the list (out of vocabulary) gets **1**, and so does the literal token `<pad>`, so that 0 only ever means padding.',
     '',
-    grid ? `## 4. Truncate (\`config.truncation\` = \`${trunc}\`; with the sentence grid, apply 4 and 5 to each sentence with T = W = ${grid.words})` : `## 4. Truncate (\`config.truncation\` = \`${trunc}\`)`,
+    grid
+      ? `## 4. Truncate (\`config.truncation\` = \`${trunc}\`; with the sentence grid, apply 4 and 5 to each sentence with T = W = ${grid.words})`
+      : `## 4. Truncate (\`config.truncation\` = \`${trunc}\`)`,
     '',
     trunc === 'head+tail'
       ? `A text with more than T = ${T} tokens keeps its first H = ⌈T · headShare⌉ = ${head} tokens and its last T − H = ${T - head} (headShare ${p.config.headShare ?? DEFAULT_HEAD_SHARE}).`
@@ -120,13 +130,15 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
             ? `- Multi-label: \`probs\` = sigmoid(\`logits\`); a label applies when its probability ≥ ${io.threshold}.`
             : '- `probs` = softmax(`logits`); the predicted label is the column with the highest probability.',
         ]
-      : ['- The TensorFlow.js model (`model.json`) takes the same ids, int32, shape [batch, T], and outputs probabilities in the order of `labels.json`.']),
+      : [
+          '- The TensorFlow.js model (`model.json`) takes the same ids, int32, shape [batch, T], and outputs probabilities in the order of `labels.json`.',
+        ]),
     '',
     '## Conformance',
     '',
     '- Check an implementation with `node reference-tokenizer.mjs tokenizer.json --json < texts.jsonl` (one JSON string per line in,',
     '  one JSON list of ids per line out); `python3 reference_tokenizer.py tokenizer.json --json` takes and prints the same.',
-    '- Character classes follow the Unicode version of the runtime (JavaScript: its ICU, e.g. Unicode 17 in Node 20.20; Python 3.11\'s `unicodedata`: 14.0).',
+    "- Character classes follow the Unicode version of the runtime (JavaScript: its ICU, e.g. Unicode 17 in Node 20.20; Python 3.11's `unicodedata`: 14.0).",
     '  Characters assigned after the older of the two can differ; the Python file carries the Han/Hiragana/Katakana ranges of Unicode 17.',
     '',
   ];

@@ -40,7 +40,10 @@ export async function writeUsageFiles(dir: string, u: UsageFilesInput): Promise<
     written.push(name);
   }
   if (u.modelCard !== undefined) {
-    await writeFile(out('model-card.md'), withUseSection(u.modelCard, renderUseSection(u.config, u.files, tokenizer.config.mode)));
+    await writeFile(
+      out('model-card.md'),
+      withUseSection(u.modelCard, renderUseSection(u.config, u.files, tokenizer.config.mode)),
+    );
     written.push('model-card.md');
   }
   return written.map(out);

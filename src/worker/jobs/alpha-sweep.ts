@@ -36,7 +36,13 @@ export async function runAlphaSweep(
   let metric: AlphaSweepResult['metric'] = 'accuracy';
   for (const [index, alpha] of alphas.entries()) {
     if (cancel?.cancelled) break;
-    const rep = await runRepeated({ ...o, alpha, out: undefined }, seeds, (r) => onProgress?.(`[α=${alpha} run ${r + 1}/${seeds}] `, { alpha, index, run: r }) ?? (() => {}), cancel, data);
+    const rep = await runRepeated(
+      { ...o, alpha, out: undefined },
+      seeds,
+      (r) => onProgress?.(`[α=${alpha} run ${r + 1}/${seeds}] `, { alpha, index, run: r }) ?? (() => {}),
+      cancel,
+      data,
+    );
     // A run cut short by a cancel is no measurement.
     if (cancel?.cancelled) break;
     if (!rep.summary.accuracy) metric = 'micro_f1';

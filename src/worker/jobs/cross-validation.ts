@@ -15,7 +15,12 @@ export interface CrossValidation {
   summary: Record<string, { mean: number; std: number; n: number }>;
 }
 
-export async function runCrossValidation(o: TrainJobOptions, k: number, onProgress?: (fold: number) => ProgressSink, cancel?: CancelToken): Promise<CrossValidation> {
+export async function runCrossValidation(
+  o: TrainJobOptions,
+  k: number,
+  onProgress?: (fold: number) => ProgressSink,
+  cancel?: CancelToken,
+): Promise<CrossValidation> {
   const splitSeed = o.splitSeed ?? o.seed;
   // All labeled documents take part; the split fractions are ignored.
   const base = await prepareData({ ...o, splitSeed, validSplit: 0, testSplit: 0 });

@@ -11,17 +11,27 @@ export function labelIndexer(schema: LabelSchema, file: string) {
   return (label: string, doc: CorpusDoc): number => {
     const i = index.get(label);
     if (i === undefined) {
-      throw new InputError('LABEL_UNKNOWN', `${file}:${doc.line}: label "${label}" is not in the model's labels (${schema.labels.join(', ')})`, {
-        file,
-        line: doc.line,
-        field: 'label',
-      });
+      throw new InputError(
+        'LABEL_UNKNOWN',
+        `${file}:${doc.line}: label "${label}" is not in the model's labels (${schema.labels.join(', ')})`,
+        {
+          file,
+          line: doc.line,
+          field: 'label',
+        },
+      );
     }
     return i;
   };
 }
 
-export function encodeDocs(docs: CorpusDoc[], pipeline: TextPipeline, schema: LabelSchema, file: string, teacher?: Float32Array): EncodedSet {
+export function encodeDocs(
+  docs: CorpusDoc[],
+  pipeline: TextPipeline,
+  schema: LabelSchema,
+  file: string,
+  teacher?: Float32Array,
+): EncodedSet {
   const C = schema.labels.length;
   const idx = labelIndexer(schema, file);
   const multi = schema.task === 'multilabel';
@@ -32,7 +42,10 @@ export function encodeDocs(docs: CorpusDoc[], pipeline: TextPipeline, schema: La
       for (const l of d.labels) hard[i * C + idx(l, d)] = 1;
     } else {
       if (d.labels.length > 1) {
-        throw new InputError('LABEL_UNKNOWN', `${file}:${d.line}: ${d.labels.length} labels on a single-label task`, { file, line: d.line });
+        throw new InputError('LABEL_UNKNOWN', `${file}:${d.line}: ${d.labels.length} labels on a single-label task`, {
+          file,
+          line: d.line,
+        });
       }
       hard[i] = d.labels.length ? idx(d.labels[0], d) : -1;
     }

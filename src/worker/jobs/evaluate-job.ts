@@ -18,7 +18,9 @@ export interface EvalOptions {
   engine?: 'onnx' | 'tfjs' | 'auto';
 }
 
-export async function runEvalJob(o: EvalOptions): Promise<{ metrics: Metrics; n: number; engine: string; schema: LabelSchema }> {
+export async function runEvalJob(
+  o: EvalOptions,
+): Promise<{ metrics: Metrics; n: number; engine: string; schema: LabelSchema }> {
   const dirs = Array.isArray(o.model) ? o.model : [o.model];
   const models = [];
   for (const dir of dirs) models.push(await loadModelFolder(dir));
@@ -27,7 +29,13 @@ export async function runEvalJob(o: EvalOptions): Promise<{ metrics: Metrics; n:
   if (models.some((m) => m.config.labels.join('\u0000') !== schema.labels.join('\u0000'))) {
     throw new ModelFolderError(`ensemble members have different labels: ${dirs.join(', ')}`, {});
   }
-  const corpus = await readCorpus(o.data, { textCol: o.textCol, labelCol: o.labelCol, encoding: o.encoding, requireLabels: true, dedupe: false });
+  const corpus = await readCorpus(o.data, {
+    textCol: o.textCol,
+    labelCol: o.labelCol,
+    encoding: o.encoding,
+    requireLabels: true,
+    dedupe: false,
+  });
   const docs = corpus.docs.filter((d) => d.labels.length > 0);
   const C = schema.labels.length;
   let avg: Float32Array | undefined;

@@ -56,7 +56,12 @@ export const PIPELINE_DEFAULTS = {
   teacherArch: PLD.teacherArch as string,
   latencyDocs: PLD.latencyDocs,
   latencyBatchSizes: PLD.latencyBatch,
-  teacherTrain: { epochs: TEACHER_DEFAULTS.epochs, batchSize: TEACHER_DEFAULTS.batchSize, learningRate: TEACHER_DEFAULTS.learningRate, patience: TEACHER_DEFAULTS.patience },
+  teacherTrain: {
+    epochs: TEACHER_DEFAULTS.epochs,
+    batchSize: TEACHER_DEFAULTS.batchSize,
+    learningRate: TEACHER_DEFAULTS.learningRate,
+    patience: TEACHER_DEFAULTS.patience,
+  },
   pretrain: {
     layers: PRETRAIN_DEFAULTS.layers,
     hidden: PRETRAIN_DEFAULTS.hidden,
@@ -69,7 +74,11 @@ export const PIPELINE_DEFAULTS = {
   },
 };
 
-export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {}, cancel?: CancelToken): Promise<PipelineResult> {
+export async function runPipeline(
+  o: PipelineOptions,
+  hooks: PipelineHooks = {},
+  cancel?: CancelToken,
+): Promise<PipelineResult> {
   const log = (m: string) => hooks.log?.(m);
   checkOptions(o);
   const backend = await initBackend(o.backend);
@@ -89,7 +98,18 @@ export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {},
     json: path.join(out, 'report.json'),
     md: path.join(out, 'report.md'),
   };
-  const { out: _out, teacher: source, teacherTrain, pretrain, runs, latency, alpha, temperature, useUnlabeled, ...studentOpts } = o;
+  const {
+    out: _out,
+    teacher: source,
+    teacherTrain,
+    pretrain,
+    runs,
+    latency,
+    alpha,
+    temperature,
+    useUnlabeled,
+    ...studentOpts
+  } = o;
   void [_out, pretrain, runs, latency, alpha, temperature, useUnlabeled]; // the stages read these from o
   const base: TrainJobOptions = { ...studentOpts, splitSeed };
   const teacherSeed = teacherTrain.seed ?? o.seed;
@@ -98,7 +118,12 @@ export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {},
   const data = await prepareData(base);
   const { schema } = data;
   const evalDocs = data.test.length ? data.test : data.valid;
-  if (!evalDocs.length) throw new DistilleryError('CONFIG', 'no test or validation rows to compare the models on; use --test-split or --valid-split above 0', { field: 'test-split' });
+  if (!evalDocs.length)
+    throw new DistilleryError(
+      'CONFIG',
+      'no test or validation rows to compare the models on; use --test-split or --valid-split above 0',
+      { field: 'test-split' },
+    );
   let teacherMaxLen = teacherTrain.maxLen;
   let existingKind: TeacherFolderKind | undefined;
   if (source.kind === 'model-dir') {
@@ -129,13 +154,29 @@ export async function runPipeline(o: PipelineOptions, hooks: PipelineHooks = {},
     const t0 = performance.now();
     const r = await fn(hooks.progress?.(k, total), k);
     stages.push({ name, seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) });
-    if (cancel?.cancelled) throw new CancelledError(`cancelled in stage ${k}/${total} (${name}); what finished so far is in ${out}`);
+    if (cancel?.cancelled)
+      throw new CancelledError(`cancelled in stage ${k}/${total} (${name}); what finished so far is in ${out}`);
     return r;
   };
 
   await mkdir(out, { recursive: true });
 
-  const run: PipelineRun = { o, base, data, evalDocs, splitSeed, teacherSeed, teacherMaxLen, dirs, files, hooks, cancel, log, stage, total };
+  const run: PipelineRun = {
+    o,
+    base,
+    data,
+    evalDocs,
+    splitSeed,
+    teacherSeed,
+    teacherMaxLen,
+    dirs,
+    files,
+    hooks,
+    cancel,
+    log,
+    stage,
+    total,
+  };
   const teacher = await runTeacherStage(run, existingKind);
   await runPrelabelStage(run);
   const { plain, distilled } = await runStudentStages(run, teacher.description);

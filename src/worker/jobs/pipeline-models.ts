@@ -51,7 +51,8 @@ function countParams(tensors: Record<string, { data: ArrayLike<number> }>): numb
 
 /** Which kind of teacher a folder holds; a clear error when it holds none. */
 export async function teacherFolderKind(dir: string): Promise<TeacherFolderKind> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ModelFolderError(`teacher folder ${dir} does not exist or is not a folder`, { file: dir });
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new ModelFolderError(`teacher folder ${dir} does not exist or is not a folder`, { file: dir });
   const info = (await readTeacherInfo(dir)) as Partial<EnsembleTeacherInfo>;
   if (Array.isArray(info.members)) return 'ensemble';
   // A binary-relevance teacher: one BERT per label in sub-folders, scored as one (openBertScorer).
@@ -77,7 +78,10 @@ export async function teacherFolderKind(dir: string): Promise<TeacherFolderKind>
 /** A Distillery student model folder through its model.onnx. */
 export async function openStudentScorer(dir: string, threads?: number): Promise<TextScorer> {
   const m = await loadModelFolder(dir);
-  if (!m.onnxPath) throw new ModelFolderError(`${dir} has no model.onnx; run \`distillery export --model ${dir} --format onnx\``, { file: dir });
+  if (!m.onnxPath)
+    throw new ModelFolderError(`${dir} has no model.onnx; run \`distillery export --model ${dir} --format onnx\``, {
+      file: dir,
+    });
   const predictor = await OnnxPredictor.open(m.onnxPath, threads);
   const T = m.pipeline.maxLen;
   return {
@@ -99,13 +103,21 @@ export async function openBertScorer(dir: string, threads?: number, maxLenOverri
   const info = await readTeacherInfo(dir);
   if (info.binaryRelevance) return openBrScorer(dir, info, threads, maxLenOverride);
   const onnxFile = path.join(dir, 'model.onnx');
-  if (!existsSync(onnxFile)) throw new ModelFolderError(`${dir} has no model.onnx (write one with \`distillery teacher train\`)`, { file: dir });
+  if (!existsSync(onnxFile))
+    throw new ModelFolderError(`${dir} has no model.onnx (write one with \`distillery teacher train\`)`, { file: dir });
   const folder = await loadHfFolder(dir);
   const tokenizer = teacherTokenizer(folder.tokenizer, info);
   const maxLen = maxLenOverride ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
   const numLabels = folder.weights['classifier.weight']?.shape[0] ?? folder.config.num_labels ?? 0;
-  const labels = info.labels ?? Array.from({ length: numLabels }, (_, i) => folder.config.id2label?.[String(i)] ?? String(i));
-  const task: TaskType = info.task ?? ((folder.config as { problem_type?: string }).problem_type === 'multi_label_classification' ? 'multilabel' : labels.length === 2 ? 'binary' : 'multiclass');
+  const labels =
+    info.labels ?? Array.from({ length: numLabels }, (_, i) => folder.config.id2label?.[String(i)] ?? String(i));
+  const task: TaskType =
+    info.task ??
+    ((folder.config as { problem_type?: string }).problem_type === 'multi_label_classification'
+      ? 'multilabel'
+      : labels.length === 2
+        ? 'binary'
+        : 'multiclass');
   const session = await createOnnxSession(onnxFile, { threads });
   return {
     labels,
@@ -125,7 +137,12 @@ export async function openBertScorer(dir: string, threads?: number, maxLenOverri
  * A binary-relevance teacher: each label's 2-class model (label-<i>/model.onnx) gives P(label) =
  * softmax(z)₁, so the labels' probabilities read like one multi-label sigmoid head's.
  */
-async function openBrScorer(dir: string, info: Partial<TeacherInfo>, threads?: number, maxLenOverride?: number): Promise<TextScorer> {
+async function openBrScorer(
+  dir: string,
+  info: Partial<TeacherInfo>,
+  threads?: number,
+  maxLenOverride?: number,
+): Promise<TextScorer> {
   const dirs = brModelDirs(dir, info);
   const folder = await loadHfFolder(dirs[0]);
   const maxLen = maxLenOverride ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
@@ -134,7 +151,11 @@ async function openBrScorer(dir: string, info: Partial<TeacherInfo>, threads?: n
   try {
     for (const d of dirs) {
       const file = path.join(d, 'model.onnx');
-      if (!existsSync(file)) throw new ModelFolderError(`${d} has no model.onnx (write one with \`distillery teacher train --binary-relevance\`)`, { file: d });
+      if (!existsSync(file))
+        throw new ModelFolderError(
+          `${d} has no model.onnx (write one with \`distillery teacher train --binary-relevance\`)`,
+          { file: d },
+        );
       onnxBytes += statSync(file).size;
       sessions.push(await createOnnxSession(file, { threads }));
     }
@@ -168,7 +189,8 @@ async function openBrScorer(dir: string, info: Partial<TeacherInfo>, threads?: n
 export function ensembleScorer(members: TextScorer[]): TextScorer {
   const first = members[0];
   const key = first.labels.join('\u0000');
-  if (members.some((m) => m.labels.join('\u0000') !== key)) throw new ModelFolderError('ensemble members have different labels', {});
+  if (members.some((m) => m.labels.join('\u0000') !== key))
+    throw new ModelFolderError('ensemble members have different labels', {});
   return {
     labels: first.labels,
     task: first.task,
@@ -207,7 +229,12 @@ export async function openTeacherScorer(dir: string, threads?: number, maxLen?: 
 }
 
 /** All texts in batches → n × C probabilities. */
-export async function scoreAll(s: TextScorer, texts: readonly string[], batchSize = 64, onBatch?: (done: number) => void | Promise<void>): Promise<Float32Array> {
+export async function scoreAll(
+  s: TextScorer,
+  texts: readonly string[],
+  batchSize = 64,
+  onBatch?: (done: number) => void | Promise<void>,
+): Promise<Float32Array> {
   const C = s.labels.length;
   const out = new Float32Array(texts.length * C);
   for (let i = 0; i < texts.length; i += batchSize) {
@@ -249,5 +276,8 @@ export async function measureLatency(s: TextScorer, texts: readonly string[], ba
   const cpu = process.cpuUsage(cpu0);
   perDoc.sort((a, b) => a - b);
   const m = perDoc.length >> 1;
-  return { wallMs: perDoc.length % 2 ? perDoc[m] : (perDoc[m - 1] + perDoc[m]) / 2, cpuMs: (cpu.user + cpu.system) / 1000 / texts.length };
+  return {
+    wallMs: perDoc.length % 2 ? perDoc[m] : (perDoc[m - 1] + perDoc[m]) / 2,
+    cpuMs: (cpu.user + cpu.system) / 1000 / texts.length,
+  };
 }

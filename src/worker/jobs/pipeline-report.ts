@@ -25,7 +25,14 @@ export function pipelineTable(rows: PipelineRow[], batchSizes: number[]): string
   const keys = Object.keys(rows[0]?.metrics ?? {});
   const best = Object.fromEntries(keys.map((k) => [k, formatPercent(Math.max(...rows.map((r) => r.metrics[k])))]));
   return table(
-    ['Model', 'What', 'Params', 'Size (MB)', ...keys.map((k) => METRIC_TITLES[k] ?? k), ...batchSizes.map((b) => `ms/doc (batch ${b})`)],
+    [
+      'Model',
+      'What',
+      'Params',
+      'Size (MB)',
+      ...keys.map((k) => METRIC_TITLES[k] ?? k),
+      ...batchSizes.map((b) => `ms/doc (batch ${b})`),
+    ],
     ['l', 'l', 'r', 'r', ...keys.map(() => 'r' as const), ...batchSizes.map(() => 'r' as const)],
     rows.map((r) => [
       r.name,
@@ -60,7 +67,9 @@ function intervalLines(rows: PipelineRow[]): string[] {
   const first = withCi[0].evidence!;
   return [
     `95 % intervals on these ${first.n} rows (accuracy: Wilson; macro-F1: bootstrap over the rows): ` +
-      withCi.map((x) => `${x.name} accuracy ${range(x.evidence!.accuracy_ci)}, macro-F1 ${range(x.evidence!.macro_f1_ci)}`).join('; ') +
+      withCi
+        .map((x) => `${x.name} accuracy ${range(x.evidence!.accuracy_ci)}, macro-F1 ${range(x.evidence!.macro_f1_ci)}`)
+        .join('; ') +
       '. Macro averages are over the classes present in the gold labels of these rows' +
       (first.macro_over ? ` (${first.macro_over.length}: ${first.macro_over.join(', ')})` : '') +
       '.',
@@ -74,13 +83,18 @@ export function renderPipelineReport(r: PipelineReport): string {
   out.push(`# ${r.title}`, '');
   out.push(`**Teacher (the soft labels come from it):** ${r.teacher.description}.`, '');
   if (r.teacher.split_note) out.push(`Note: ${r.teacher.split_note}.`, '');
-  const evalWhat = s.evaluated_on === 'test' ? `${s.evaluated_rows} test rows` : `${s.evaluated_rows} validation rows (the test split is empty)`;
+  const evalWhat =
+    s.evaluated_on === 'test'
+      ? `${s.evaluated_rows} test rows`
+      : `${s.evaluated_rows} validation rows (the test split is empty)`;
   out.push(
     `Task: ${r.task} · labels ${r.labels.map((l) => `\`${l}\``).join(', ')} · data \`${r.data}\`${r.test_data ? ` (test rows from \`${r.test_data}\`)` : ''}. ` +
       `One split for all three models (split seed ${s.seed}): train ${s.train}, valid ${s.valid}, test ${s.test}.` +
       (s.unlabeled
         ? ` ${s.unlabeled} rows without a label were pre-labeled by the teacher (prelabels.jsonl)` +
-          (s.unlabeled_used ? `; the distilled student also trained on their soft labels.` : '; they were not used for training.')
+          (s.unlabeled_used
+            ? `; the distilled student also trained on their soft labels.`
+            : '; they were not used for training.')
         : ''),
     '',
   );
@@ -96,12 +110,20 @@ export function renderPipelineReport(r: PipelineReport): string {
   );
   out.push(
     `CPU time per document (this process, every thread; not disturbed by other processes), batch ${r.latency.batch_sizes.join(' / ')}: ` +
-      r.rows.map((x) => `${x.name} ${r.latency.batch_sizes.map((b) => ms(x.cpu_ms_per_doc?.[String(b)])).join(' / ')} ms`).join(', ') +
+      r.rows
+        .map((x) => `${x.name} ${r.latency.batch_sizes.map((b) => ms(x.cpu_ms_per_doc?.[String(b)])).join(' / ')} ms`)
+        .join(', ') +
       '.',
     '',
   );
   const runs = runsTable(r.rows);
-  if (runs) out.push(`Students over ${r.seeds.students.length} seeds (${r.seeds.students.join(', ')}) on the same split (evaluated by the training code):`, '', runs, '');
+  if (runs)
+    out.push(
+      `Students over ${r.seeds.students.length} seeds (${r.seeds.students.join(', ')}) on the same split (evaluated by the training code):`,
+      '',
+      runs,
+      '',
+    );
   out.push(
     `Distillation: L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α) · CE(y, z_S) (multi-label: α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)) ` +
       `with α = ${r.distillation.alpha} (the weight of the distillation term) and ρ = ${r.distillation.temperature}.`,

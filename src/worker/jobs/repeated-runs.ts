@@ -6,7 +6,16 @@ import { meanStd } from '../../shared/metrics';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { prepareData, runTrainJob, type PreparedData, type TrainJobOptions, type TrainJobResult } from './train-job';
 
-export const SUMMARY_KEYS = ['accuracy', 'precision', 'recall', 'f1', 'macro_f1', 'micro_f1', 'weighted_f1', 'subset_accuracy'] as const;
+export const SUMMARY_KEYS = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'macro_f1',
+  'micro_f1',
+  'weighted_f1',
+  'subset_accuracy',
+] as const;
 
 export interface RepeatedRuns {
   runs: { seed: number; metrics: Record<string, number>; seconds: number }[];
@@ -26,9 +35,15 @@ export async function runRepeated(
   const results: TrainJobResult[] = [];
   for (let r = 0; r < runs && !cancel?.cancelled; r++) {
     const seed = o.seed + r;
-    results.push(await runTrainJob({ ...o, seed, splitSeed, out: r === 0 ? o.out : undefined }, onProgress?.(r), cancel, data));
+    results.push(
+      await runTrainJob({ ...o, seed, splitSeed, out: r === 0 ? o.out : undefined }, onProgress?.(r), cancel, data),
+    );
   }
-  const runsOut = results.map((res, i) => ({ seed: o.seed + i, metrics: pickNumbers(res.metrics), seconds: res.seconds }));
+  const runsOut = results.map((res, i) => ({
+    seed: o.seed + i,
+    metrics: pickNumbers(res.metrics),
+    seconds: res.seconds,
+  }));
   const summary: RepeatedRuns['summary'] = {};
   for (const k of SUMMARY_KEYS) {
     const xs = runsOut.map((r) => r.metrics[k]).filter((x) => typeof x === 'number');

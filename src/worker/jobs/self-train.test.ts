@@ -23,10 +23,15 @@ describe('selectPseudoLabels', () => {
     const pick = selectPseudoLabels(probs, 6, [0.5, 0.5], 0.9);
     expect(pick.confident).toEqual([2, 2]);
     const kept = pick.rows.map((r, k) => [r, pick.labels[k]]).sort((a, b) => a[0] - b[0]);
-    expect(kept).toEqual([[0, 1], [1, 1], [3, 0], [4, 0]]);
+    expect(kept).toEqual([
+      [0, 1],
+      [1, 1],
+      [3, 0],
+      [4, 0],
+    ]);
   });
 
-  it('follows the human labels\' class shares: a label with few confident rows limits the others', () => {
+  it("follows the human labels' class shares: a label with few confident rows limits the others", () => {
     // Human labels 25 % class 0, 75 % class 1; 2 confident class-0 and 2 class-1 rows → N = min(2/0.25, 2/0.75) = 2.67.
     const pick = selectPseudoLabels(probs, 6, [0.25, 0.75], 0.9);
     expect(pick.labels.filter((c) => c === 0)).toHaveLength(0); // floor(0.25 · 2.67) = 0
@@ -58,7 +63,7 @@ describe('runSelfTraining on a synthetic corpus with hidden labels', () => {
   });
 
   let result: SelfTrainResult;
-  it('records per round the pseudo-labels per class, their precision above a floor, and the student\'s score', async () => {
+  it("records per round the pseudo-labels per class, their precision above a floor, and the student's score", async () => {
     const out = path.join(tmp, 'model');
     result = await runSelfTraining(opts({ out }), { rounds: 2, confidence: 0.8, unlabeledFrac: 0.6 });
     expect(result.rounds.map((r) => r.round)).toEqual([0, 1, 2]);
@@ -79,13 +84,17 @@ describe('runSelfTraining on a synthetic corpus with hidden labels', () => {
     for (const r of result.rounds) expect(r.metrics.accuracy).toBeGreaterThan(0.6);
     const saved = JSON.parse(readFileSync(path.join(out, 'self-training.json'), 'utf8')) as SelfTrainResult;
     expect(saved.rounds[2].pseudo!.kept).toEqual(result.rounds[2].pseudo!.kept);
-    expect(readFileSync(path.join(out, 'self-training.md'), 'utf8')).toMatch(/\| 2 \| student \| \d+ \/ \d+ \| \d+\.\d\d % \|/);
+    expect(readFileSync(path.join(out, 'self-training.md'), 'utf8')).toMatch(
+      /\| 2 \| student \| \d+ \/ \d+ \| \d+\.\d\d % \|/,
+    );
     readFileSync(path.join(out, 'config.json'), 'utf8'); // the last round's student is the model folder
   }, 120_000);
 
   it('a confidence outside (0, 1] is a CONFIG error naming the option, before any training', async () => {
     for (const confidence of [0, 1.5, Number.NaN]) {
-      await expect(runSelfTraining(opts({ data: path.join(tmp, 'missing.csv') }), { rounds: 1, confidence })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('confidence') });
+      await expect(
+        runSelfTraining(opts({ data: path.join(tmp, 'missing.csv') }), { rounds: 1, confidence }),
+      ).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('confidence') });
     }
   });
 });

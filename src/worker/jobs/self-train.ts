@@ -40,7 +40,12 @@ export const SELECTION_RULE =
  * The confident, class-balanced part of the pool (SELECTION_RULE). `probs`: n × C probabilities;
  * `shares`: each label's share of the human labels. Returns the kept rows and their labels.
  */
-export function selectPseudoLabels(probs: Float32Array, n: number, shares: readonly number[], confidence: number): { rows: number[]; labels: number[]; confident: number[] } {
+export function selectPseudoLabels(
+  probs: Float32Array,
+  n: number,
+  shares: readonly number[],
+  confidence: number,
+): { rows: number[]; labels: number[]; confident: number[] } {
   const C = shares.length;
   const byClass: { row: number; p: number }[][] = shares.map(() => []);
   for (let i = 0; i < n; i++) {
@@ -72,11 +77,20 @@ interface PoolRow {
 }
 
 export function checkSelfTrainOptions(o: TrainJobOptions, s: SelfTrainOptions): void {
-  for (const [key, v] of [['selfTrain', s.rounds], ['confidence', s.confidence], ['unlabeledFrac', s.unlabeledFrac ?? 0]] as const) {
+  for (const [key, v] of [
+    ['selfTrain', s.rounds],
+    ['confidence', s.confidence],
+    ['unlabeledFrac', s.unlabeledFrac ?? 0],
+  ] as const) {
     const why = whyBadOption(key, DISTILL_OPTIONS[key], v);
     if (why) throw new DistilleryError('CONFIG', why, { field: key });
   }
-  if (o.useUnlabeled) throw new DistilleryError('CONFIG', 'self-training chooses which unlabeled rows to use: leave out --use-unlabeled', { field: 'useUnlabeled' });
+  if (o.useUnlabeled)
+    throw new DistilleryError(
+      'CONFIG',
+      'self-training chooses which unlabeled rows to use: leave out --use-unlabeled',
+      { field: 'useUnlabeled' },
+    );
 }
 
 export async function runSelfTraining(
@@ -104,7 +118,12 @@ export async function selfTrainOn(
 ): Promise<{ result: SelfTrainResult; final: TrainJobResult }> {
   checkSelfTrainOptions(o, s);
   const splitSeed = o.splitSeed ?? o.seed;
-  if (d.schema.task === 'multilabel') throw new DistilleryError('CONFIG', `${o.data}: self-training is for single-label tasks (this file is multi-label)`, { field: 'selfTrain' });
+  if (d.schema.task === 'multilabel')
+    throw new DistilleryError(
+      'CONFIG',
+      `${o.data}: self-training is for single-label tasks (this file is multi-label)`,
+      { field: 'selfTrain' },
+    );
   const { human, pool } = hideLabels(d, s.unlabeledFrac ?? 0, splitSeed);
   const labels = d.schema.labels;
   const C = labels.length;
@@ -114,7 +133,12 @@ export async function selfTrainOn(
 
   const rounds: SelfTrainRound[] = [];
   const last = s.rounds;
-  let res = await runTrainJob({ ...o, splitSeed, useUnlabeled: false, out: last === 0 ? o.out : undefined }, onProgress?.(0), cancel, base);
+  let res = await runTrainJob(
+    { ...o, splitSeed, useUnlabeled: false, out: last === 0 ? o.out : undefined },
+    onProgress?.(0),
+    cancel,
+    base,
+  );
   rounds.push({ round: 0, trainRows: human.length, metrics: pickNumbers(res.metrics) });
   for (let r = 1; r <= last && !cancel?.cancelled; r++) {
     const fromTeacher = r === 1 && d.teacher !== undefined;
@@ -124,7 +148,12 @@ export async function selfTrainOn(
     const stats = pseudoStats(pick, pool, labels, fromTeacher ? 'teacher' : 'student');
     // Hard labels only from here on: the pseudo-labeled rows have no soft target of their own.
     const prepared: PreparedData = { ...base, train: [...human, ...pseudo], teacher: undefined };
-    res = await runTrainJob({ ...o, splitSeed, teacherOutputs: undefined, useUnlabeled: false, out: r === last ? o.out : undefined }, onProgress?.(r), cancel, prepared);
+    res = await runTrainJob(
+      { ...o, splitSeed, teacherOutputs: undefined, useUnlabeled: false, out: r === last ? o.out : undefined },
+      onProgress?.(r),
+      cancel,
+      prepared,
+    );
     rounds.push({ round: r, trainRows: prepared.train.length, pseudo: stats, metrics: pickNumbers(res.metrics) });
   }
   const result: SelfTrainResult = {
@@ -151,9 +180,14 @@ function hideLabels(d: PreparedData, frac: number, seed: number): { human: Corpu
   const human = d.train.filter((_, i) => !hide.has(i));
   const pool: PoolRow[] = [
     ...d.unlabeled.map((x) => ({ doc: x, original: x })),
-    ...d.train.filter((_, i) => hide.has(i)).map((x) => ({ doc: { ...x, labels: [] }, original: x, hidden: x.labels[0] })),
+    ...d.train
+      .filter((_, i) => hide.has(i))
+      .map((x) => ({ doc: { ...x, labels: [] }, original: x, hidden: x.labels[0] })),
   ];
-  if (human.length === 0) throw new DistilleryError('CONFIG', `--unlabeled-frac ${frac} hides every training label`, { field: 'unlabeledFrac' });
+  if (human.length === 0)
+    throw new DistilleryError('CONFIG', `--unlabeled-frac ${frac} hides every training label`, {
+      field: 'unlabeledFrac',
+    });
   return { human, pool };
 }
 
@@ -170,7 +204,12 @@ function teacherProbs(d: PreparedData, pool: PoolRow[], C: number): Float32Array
   return out;
 }
 
-function pseudoStats(pick: ReturnType<typeof selectPseudoLabels>, pool: PoolRow[], labels: string[], from: PseudoLabelStats['from']): PseudoLabelStats {
+function pseudoStats(
+  pick: ReturnType<typeof selectPseudoLabels>,
+  pool: PoolRow[],
+  labels: string[],
+  from: PseudoLabelStats['from'],
+): PseudoLabelStats {
   const kept = Object.fromEntries(labels.map((l) => [l, 0]));
   const graded = Object.fromEntries(labels.map((l) => [l, 0]));
   const correct = Object.fromEntries(labels.map((l) => [l, 0]));
@@ -209,8 +248,9 @@ export function renderSelfTrainingMarkdown(r: SelfTrainResult): string {
     '',
     `| round | labeled by | kept pseudo-labels (${r.labels.join(' / ')}) | precision | train rows | test accuracy | macro-F1 |`,
     '|---|---|---|---|---|---|---|',
-    ...r.rounds.map((x) =>
-      `| ${x.round} | ${x.pseudo?.from ?? '—'} | ${x.pseudo ? r.labels.map((l) => x.pseudo!.kept[l]).join(' / ') : '—'} | ${pct(x.pseudo?.precision)} | ${x.trainRows} | ${pct(x.metrics.accuracy)} | ${pct(x.metrics.macro_f1)} |`,
+    ...r.rounds.map(
+      (x) =>
+        `| ${x.round} | ${x.pseudo?.from ?? '—'} | ${x.pseudo ? r.labels.map((l) => x.pseudo!.kept[l]).join(' / ') : '—'} | ${pct(x.pseudo?.precision)} | ${x.trainRows} | ${pct(x.metrics.accuracy)} | ${pct(x.metrics.macro_f1)} |`,
     ),
     '',
   ];

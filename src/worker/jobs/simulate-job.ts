@@ -27,8 +27,22 @@ import { readCorpus } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { hashedDense, NgramVocabulary, tfidf, type SparseRows } from '../text/ngram-features';
 import type { TokenMode } from '../text/tokenize';
-import { naiveBayesKind, studentKind, type FittedModel, type SimModelKind, type StudentKindOptions, type Targets } from './simulate-models';
-import { renderSimulationMarkdown, simulationChart, stopKappaChart, summarizeStrategy, type RunPoint, type SimulationSummary } from './simulate-report';
+import {
+  naiveBayesKind,
+  studentKind,
+  type FittedModel,
+  type SimModelKind,
+  type StudentKindOptions,
+  type Targets,
+} from './simulate-models';
+import {
+  renderSimulationMarkdown,
+  simulationChart,
+  stopKappaChart,
+  summarizeStrategy,
+  type RunPoint,
+  type SimulationSummary,
+} from './simulate-report';
 import { readTeacherOutputs } from './teacher-outputs';
 
 export interface SimulateOptions {
@@ -92,17 +106,46 @@ export interface SimulateResult extends SimulationSummary {
 
 const VECTOR_DIM = 256;
 
-export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSink, cancel?: CancelToken): Promise<SimulateResult> {
-  for (const [name, v] of [['--seed-size', o.seedSize], ['--batch', o.batch], ['--budget', o.budget], ['--runs', o.runs]] as const) {
-    if (!(Number.isInteger(v) && v >= 1)) throw new DistilleryError('CONFIG', `${name} must be an integer ≥ 1, got ${v}`, { field: name });
+export async function runSimulation(
+  o: SimulateOptions,
+  onProgress?: ProgressSink,
+  cancel?: CancelToken,
+): Promise<SimulateResult> {
+  for (const [name, v] of [
+    ['--seed-size', o.seedSize],
+    ['--batch', o.batch],
+    ['--budget', o.budget],
+    ['--runs', o.runs],
+  ] as const) {
+    if (!(Number.isInteger(v) && v >= 1))
+      throw new DistilleryError('CONFIG', `${name} must be an integer ≥ 1, got ${v}`, { field: name });
   }
-  if (o.budget < o.seedSize) throw new DistilleryError('CONFIG', `--budget (${o.budget}) is below --seed-size (${o.seedSize}); the budget counts the seed set`, { field: '--budget' });
-  if (!(o.testSplit > 0 && o.testSplit < 1)) throw new DistilleryError('CONFIG', `--test-split must be in (0, 1), got ${o.testSplit}`, { field: '--test-split' });
+  if (o.budget < o.seedSize)
+    throw new DistilleryError(
+      'CONFIG',
+      `--budget (${o.budget}) is below --seed-size (${o.seedSize}); the budget counts the seed set`,
+      { field: '--budget' },
+    );
+  if (!(o.testSplit > 0 && o.testSplit < 1))
+    throw new DistilleryError('CONFIG', `--test-split must be in (0, 1), got ${o.testSplit}`, {
+      field: '--test-split',
+    });
 
-  const corpus = await readCorpus(o.data, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding, requireLabels: true });
+  const corpus = await readCorpus(o.data, {
+    textCol: o.textCol,
+    labelCol: o.labelCol,
+    idCol: o.idCol,
+    encoding: o.encoding,
+    requireLabels: true,
+  });
   const docs = corpus.docs.filter((d) => d.labels.length > 0);
   const unlabeledRows = corpus.docs.length - docs.length;
-  if (corpus.labels.length < 2) throw new InputError('INPUT_EMPTY', `${o.data}: only one label ("${corpus.labels[0]}"); a classifier needs at least two`, { file: o.data });
+  if (corpus.labels.length < 2)
+    throw new InputError(
+      'INPUT_EMPTY',
+      `${o.data}: only one label ("${corpus.labels[0]}"); a classifier needs at least two`,
+      { file: o.data },
+    );
   const schema: LabelSchema = { task: inferTask(corpus.labels, corpus.multiLabel), labels: corpus.labels };
   const multi = schema.task === 'multilabel';
   const K = schema.labels.length;
@@ -112,17 +155,31 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
     : { multiLabel: false, y: Int32Array.from(docs, (d) => index.get(d.labels[0]!)!) };
   if (!multi) {
     const bad = docs.find((d) => d.labels.length > 1);
-    if (bad) throw new InputError('LABEL_UNKNOWN', `${o.data}:${bad.line}: ${bad.labels.length} labels on a single-label task`, { file: o.data, line: bad.line, field: 'label' });
+    if (bad)
+      throw new InputError(
+        'LABEL_UNKNOWN',
+        `${o.data}:${bad.line}: ${bad.labels.length} labels on a single-label task`,
+        { file: o.data, line: bad.line, field: 'label' },
+      );
   }
   const texts = docs.map((d) => d.text);
   const needs = o.strategies.map(strategyNeeds);
   const neural = o.model !== 'nb';
   if (neural && o.strategies.includes('vote-entropy')) {
-    throw new DistilleryError('CONFIG', `vote-entropy trains a committee of ${o.committee} models every round; with --model ${o.model} that is too slow here, use --model nb for it`, { field: 'strategies' });
+    throw new DistilleryError(
+      'CONFIG',
+      `vote-entropy trains a committee of ${o.committee} models every round; with --model ${o.model} that is too slow here, use --model nb for it`,
+      { field: 'strategies' },
+    );
   }
   let teacherProbs: Float32Array | undefined;
   if (needs.some((n) => n.teacher)) {
-    if (!o.teacherOutputs) throw new DistilleryError('CONFIG', 'strategy "teacher-kl" needs --teacher-outputs (a teacher\'s outputs for every row of --data)', { field: 'teacher-outputs' });
+    if (!o.teacherOutputs)
+      throw new DistilleryError(
+        'CONFIG',
+        'strategy "teacher-kl" needs --teacher-outputs (a teacher\'s outputs for every row of --data)',
+        { field: 'teacher-outputs' },
+      );
     teacherProbs = await teacherProbabilities(o.teacherOutputs, corpus, docs, schema.labels, multi);
   }
 
@@ -131,7 +188,12 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
   if (o.rules) {
     const rules = await readRules(o.rules);
     rules.forEach((r, i) => {
-      if (!index.has(r.label)) throw new InputError('LABEL_UNKNOWN', `${o.rules}: rule ${i + 1} (${ruleName(r, i)}): label "${r.label}" is not a label of ${o.data} (${schema.labels.join(', ')})`, { file: o.rules, field: `[${i + 1}].label` });
+      if (!index.has(r.label))
+        throw new InputError(
+          'LABEL_UNKNOWN',
+          `${o.rules}: rule ${i + 1} (${ruleName(r, i)}): label "${r.label}" is not a label of ${o.data} (${schema.labels.join(', ')})`,
+          { file: o.rules, field: `[${i + 1}].label` },
+        );
     });
     rulePre = resolvePreLabels(matchRules(texts, rules), rules, multi);
   }
@@ -165,14 +227,28 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
     );
     let pool = split.train.map((x) => x.i);
     const test = split.test.map((x) => x.i);
-    if (o.maxPool !== undefined && pool.length > o.maxPool) pool = createRng(runSeed).shuffle(pool).slice(0, o.maxPool).sort((a, b) => a - b);
-    if (o.budget > pool.length) throw new DistilleryError('CONFIG', `--budget ${o.budget} exceeds the pool of ${pool.length} documents`, { field: '--budget' });
+    if (o.maxPool !== undefined && pool.length > o.maxPool)
+      pool = createRng(runSeed)
+        .shuffle(pool)
+        .slice(0, o.maxPool)
+        .sort((a, b) => a - b);
+    if (o.budget > pool.length)
+      throw new DistilleryError('CONFIG', `--budget ${o.budget} exceeds the pool of ${pool.length} documents`, {
+        field: '--budget',
+      });
     poolSize = pool.length;
     testSize = test.length;
     const kind: SimModelKind = neural
-      ? await studentKind(texts, pool, targets, K, { arch: o.model, tokens: o.tokens, ...(o.student ?? DEFAULT_STUDENT) })
+      ? await studentKind(texts, pool, targets, K, {
+          arch: o.model,
+          tokens: o.tokens,
+          ...(o.student ?? DEFAULT_STUDENT),
+        })
       : naiveBayesKind(X, targets, K, o.nbAlpha);
-    const score = (m: FittedModel, labels: number): RunPoint => ({ labels, ...testScores(m.predict(test), test, targets, schema) });
+    const score = (m: FittedModel, labels: number): RunPoint => ({
+      labels,
+      ...testScores(m.predict(test), test, targets, schema),
+    });
 
     const fullModel = await kind.fit(pool, runSeed, cancel);
     full.push(score(fullModel, pool.length));
@@ -182,10 +258,13 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
     // Drawn once per run, shared by every strategy: documents may later be bought, as in the live loop.
     const stopSet = drawStopSet(pool, o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize, runSeed * 104729 + 3);
     const seedRng = createRng(runSeed * 7919 + 1);
-    const seedSet = rulePre ? ruleSeedSet(pool, rulePre, o.seedSize, (xs) => seedRng.shuffle(xs)) : seedRng.shuffle([...pool]).slice(0, o.seedSize);
+    const seedSet = rulePre
+      ? ruleSeedSet(pool, rulePre, o.seedSize, (xs) => seedRng.shuffle(xs))
+      : seedRng.shuffle([...pool]).slice(0, o.seedSize);
     if (rulePre) {
       const by_label: Record<string, number> = {};
-      for (const d of seedSet) for (const l of rulePre[d]?.labels.slice(0, 1) ?? []) by_label[l] = (by_label[l] ?? 0) + 1;
+      for (const d of seedSet)
+        for (const l of rulePre[d]?.labels.slice(0, 1) ?? []) by_label[l] = (by_label[l] ?? 0) + 1;
       ruleSeed.push({ covered: Object.values(by_label).reduce((a, b) => a + b, 0), by_label });
     }
     for (const [si, s] of o.strategies.entries()) {
@@ -197,7 +276,10 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
         const model = await kind.fit(bought, runSeed, cancel);
         try {
           decisions.push(stopSetDecisions(model.predict(stopSet), K, multi));
-          curve.push({ ...score(model, bought.length), stop_kappa: successiveKappas(decisions.slice(-2)).at(-1) ?? null });
+          curve.push({
+            ...score(model, bought.length),
+            stop_kappa: successiveKappas(decisions.slice(-2)).at(-1) ?? null,
+          });
           await step(`run ${r + 1}/${o.runs} ${s} ${bought.length} labels`);
           if (bought.length >= o.budget) break;
           const rest = pool.filter((i) => !inSet.has(i));
@@ -234,11 +316,17 @@ export async function runSimulation(o: SimulateOptions, onProgress?: ProgressSin
       macro_f1_std: std(full.map((p) => p.macro_f1)),
     },
     strategies: Object.fromEntries(
-      o.strategies.map((s) => [s, summarizeStrategy(curves.get(s)!, fullAcc, { fullPerRun: full.map((p) => p.accuracy), testSize })]),
+      o.strategies.map((s) => [
+        s,
+        summarizeStrategy(curves.get(s)!, fullAcc, { fullPerRun: full.map((p) => p.accuracy), testSize }),
+      ]),
     ),
   };
   const warnings: string[] = [];
-  if (unlabeledRows > 0) warnings.push(`${unlabeledRows} rows without a label were left out (the simulator needs every pool document labeled)`);
+  if (unlabeledRows > 0)
+    warnings.push(
+      `${unlabeledRows} rows without a label were left out (the simulator needs every pool document labeled)`,
+    );
   const result: SimulateResult = { ...summary, warnings, ...(rulePre ? { rule_seed: ruleSeed } : {}) };
   if (o.out) result.files = await writeOutputs(o, summary, warnings);
   return result;
@@ -272,7 +360,10 @@ async function selectionInput(
   const inp: SelectionInput = { n: rest.length, K: c.K, task: c.task, seed: c.seed };
   if (need.probs) inp.probs = model.predict(rest);
   if (need.members) {
-    if (!kind.committee) throw new DistilleryError('CONFIG', `strategy "${s}" needs a committee, which model ${kind.name} cannot build`, { field: 'strategies' });
+    if (!kind.committee)
+      throw new DistilleryError('CONFIG', `strategy "${s}" needs a committee, which model ${kind.name} cannot build`, {
+        field: 'strategies',
+      });
     const members = await kind.committee(bought, c.committee, c.seed);
     inp.members = members.map((m) => m.predict(rest));
     members.forEach((m) => m.dispose());
@@ -314,7 +405,12 @@ function unitRows(x: Float32Array, d: number): Float32Array {
 }
 
 /** Accuracy (multi-label: subset accuracy) and macro-F1 on the test rows. */
-function testScores(probs: Float32Array, test: number[], t: Targets, schema: LabelSchema): { accuracy: number; macro_f1: number } {
+function testScores(
+  probs: Float32Array,
+  test: number[],
+  t: Targets,
+  schema: LabelSchema,
+): { accuracy: number; macro_f1: number } {
   const K = schema.labels.length;
   if (t.multiLabel) {
     const yTrue = test.map((i) => {
@@ -334,7 +430,13 @@ function testScores(probs: Float32Array, test: number[], t: Targets, schema: Lab
   return { accuracy: m.accuracy, macro_f1: m.macro_f1 };
 }
 
-async function teacherProbabilities(file: string, corpus: Awaited<ReturnType<typeof readCorpus>>, docs: typeof corpus.docs, labels: readonly string[], multi: boolean): Promise<Float32Array> {
+async function teacherProbabilities(
+  file: string,
+  corpus: Awaited<ReturnType<typeof readCorpus>>,
+  docs: typeof corpus.docs,
+  labels: readonly string[],
+  multi: boolean,
+): Promise<Float32Array> {
   const K = labels.length;
   const totalRows = corpus.docs.length + corpus.duplicatesRemoved + corpus.skippedEmpty;
   const t = await readTeacherOutputs(file, corpus.docs, labels, multi, totalRows);
@@ -361,7 +463,11 @@ function std(xs: number[]): number {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
-async function writeOutputs(o: SimulateOptions, s: SimulationSummary, warnings: string[]): Promise<NonNullable<SimulateResult['files']>> {
+async function writeOutputs(
+  o: SimulateOptions,
+  s: SimulationSummary,
+  warnings: string[],
+): Promise<NonNullable<SimulateResult['files']>> {
   const dir = o.out!;
   await mkdir(dir, { recursive: true });
   const setup = {
@@ -377,23 +483,46 @@ async function writeOutputs(o: SimulateOptions, s: SimulationSummary, warnings: 
     tokens: o.tokens,
     ...(o.rules ? { 'seed set': `rule-covered documents spread over labels (${path.basename(o.rules)})` } : {}),
     ...(o.maxPool !== undefined ? { 'max pool': o.maxPool } : {}),
-    ...(o.model === 'nb' ? { 'nb alpha': o.nbAlpha, 'n-grams': '1–2' } : { epochs: o.student?.epochs ?? DEFAULT_STUDENT.epochs }),
+    ...(o.model === 'nb'
+      ? { 'nb alpha': o.nbAlpha, 'n-grams': '1–2' }
+      : { epochs: o.student?.epochs ?? DEFAULT_STUDENT.epochs }),
     'stop set': `${o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize} pool documents per run`,
     ...(o.strategies.includes('vote-entropy') ? { committee: `${o.committee} bootstrap members` } : {}),
   };
   let chart: { svg: string; png: string } | undefined;
   let kappaChart: { svg: string; png: string } | undefined;
   if (o.charts !== false) {
-    const c = await simulationChart(path.join(dir, 'learning-curves'), s, `Active learning on ${path.basename(o.data)} (${o.model}, ${o.runs} runs)`);
+    const c = await simulationChart(
+      path.join(dir, 'learning-curves'),
+      s,
+      `Active learning on ${path.basename(o.data)} (${o.model}, ${o.runs} runs)`,
+    );
     warnings.push(...c.warnings);
     chart = c;
-    const k = await stopKappaChart(path.join(dir, 'stop-kappa'), s, `Stopping signal on ${path.basename(o.data)} (${o.model}, ${o.runs} runs)`);
+    const k = await stopKappaChart(
+      path.join(dir, 'stop-kappa'),
+      s,
+      `Stopping signal on ${path.basename(o.data)} (${o.model}, ${o.runs} runs)`,
+    );
     warnings.push(...k.warnings);
     kappaChart = k;
   }
   const json = path.join(dir, 'simulation.json');
   const markdown = path.join(dir, 'simulation.md');
   await writeFile(json, JSON.stringify({ setup, ...s }, null, 2) + '\n');
-  await writeFile(markdown, renderSimulationMarkdown(s, setup, chart ? 'learning-curves.png' : undefined, kappaChart ? 'stop-kappa.png' : undefined));
-  return { json, markdown, ...(chart ? { svg: chart.svg, png: chart.png } : {}), ...(kappaChart ? { kappa_svg: kappaChart.svg, kappa_png: kappaChart.png } : {}) };
+  await writeFile(
+    markdown,
+    renderSimulationMarkdown(
+      s,
+      setup,
+      chart ? 'learning-curves.png' : undefined,
+      kappaChart ? 'stop-kappa.png' : undefined,
+    ),
+  );
+  return {
+    json,
+    markdown,
+    ...(chart ? { svg: chart.svg, png: chart.png } : {}),
+    ...(kappaChart ? { kappa_svg: kappaChart.svg, kappa_png: kappaChart.png } : {}),
+  };
 }

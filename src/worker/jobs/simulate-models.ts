@@ -71,14 +71,34 @@ export interface StudentKindOptions {
  * A neural student. The text pipeline (vocabulary, length) is fit once on the pool's texts, which
  * carry no labels, so every round encodes the same way; each round trains a fresh student.
  */
-export async function studentKind(texts: readonly string[], poolRows: readonly number[], t: Targets, K: number, o: StudentKindOptions): Promise<SimModelKind> {
+export async function studentKind(
+  texts: readonly string[],
+  poolRows: readonly number[],
+  t: Targets,
+  K: number,
+  o: StudentKindOptions,
+): Promise<SimModelKind> {
   await initBackend(o.backend);
-  const pipeline = TextPipeline.fit(poolRows.map((r) => texts[r]!), { mode: o.tokens, ...pipelineInputFor(o.arch, { maxLen: o.maxLen }) });
+  const pipeline = TextPipeline.fit(
+    poolRows.map((r) => texts[r]!),
+    { mode: o.tokens, ...pipelineInputFor(o.arch, { maxLen: o.maxLen }) },
+  );
   const ids = pipeline.encodeBatch(texts);
   const T = pipeline.maxLen;
-  const sizes = { vocabSize: pipeline.vocab.size, maxLen: T, sentenceLen: pipeline.grid?.words, numClasses: K, multiLabel: t.multiLabel };
+  const sizes = {
+    vocabSize: pipeline.vocab.size,
+    maxLen: T,
+    sentenceLen: pipeline.grid?.words,
+    numClasses: K,
+    multiLabel: t.multiLabel,
+  };
   const config = makeStudentConfig(o.arch, sizes, o.architecture);
-  if (config.arch === 'cnn-nb') throw new DistilleryError('CONFIG', 'simulate: cnn-nb fits a PCA head after training; use nb, textcnn, bilstm, … instead', { field: 'model' });
+  if (config.arch === 'cnn-nb')
+    throw new DistilleryError(
+      'CONFIG',
+      'simulate: cnn-nb fits a PCA head after training; use nb, textcnn, bilstm, … instead',
+      { field: 'model' },
+    );
   const idsOf = (rows: readonly number[]) => {
     const out = new Int32Array(rows.length * T);
     rows.forEach((r, i) => out.set(ids.subarray(r * T, (r + 1) * T), i * T));

@@ -4,13 +4,27 @@ import { aulc, renderSimulationMarkdown, summarizeStrategy } from './simulate-re
 describe('simulation summaries', () => {
   it('AULC is the trapezoid area over the label range divided by its width', () => {
     // (0.6 + 0.8) / 2 · 10 + (0.8 + 0.9) / 2 · 30 = 7 + 25.5 = 32.5 over 40 labels
-    expect(aulc([{ labels: 10, accuracy: 0.6 }, { labels: 20, accuracy: 0.8 }, { labels: 50, accuracy: 0.9 }])).toBeCloseTo(32.5 / 40, 12);
+    expect(
+      aulc([
+        { labels: 10, accuracy: 0.6 },
+        { labels: 20, accuracy: 0.8 },
+        { labels: 50, accuracy: 0.9 },
+      ]),
+    ).toBeCloseTo(32.5 / 40, 12);
     expect(aulc([{ labels: 10, accuracy: 0.7 }])).toBe(0.7);
   });
   it('mean ± std per point over runs, the std of per-run AULCs, and the first point at 95 % of full data', () => {
     const runs = [
-      [{ labels: 10, accuracy: 0.5, macro_f1: 0.4 }, { labels: 20, accuracy: 0.7, macro_f1: 0.6 }, { labels: 30, accuracy: 0.9, macro_f1: 0.9 }],
-      [{ labels: 10, accuracy: 0.7, macro_f1: 0.6 }, { labels: 20, accuracy: 0.9, macro_f1: 0.8 }, { labels: 30, accuracy: 0.9, macro_f1: 0.9 }],
+      [
+        { labels: 10, accuracy: 0.5, macro_f1: 0.4 },
+        { labels: 20, accuracy: 0.7, macro_f1: 0.6 },
+        { labels: 30, accuracy: 0.9, macro_f1: 0.9 },
+      ],
+      [
+        { labels: 10, accuracy: 0.7, macro_f1: 0.6 },
+        { labels: 20, accuracy: 0.9, macro_f1: 0.8 },
+        { labels: 30, accuracy: 0.9, macro_f1: 0.9 },
+      ],
     ];
     const s = summarizeStrategy(runs, 0.85);
     expect(s.curve.map((p) => p.accuracy)).toEqual([0.6, 0.8, 0.9].map((x) => expect.closeTo(x, 12)));
@@ -21,13 +35,25 @@ describe('simulation summaries', () => {
     expect(s.aulc_std).toBeCloseTo(0.15 / Math.SQRT2, 12);
     expect(summarizeStrategy(runs, 0.99).labels_to_95).toBeNull();
   });
-  it('the stopping rule fires per run at the third κ ≥ 0.99 in a row; accuracy there vs the same runs\' full data', () => {
-    const pt = (labels: number, accuracy: number, stop_kappa: number | null) => ({ labels, accuracy, macro_f1: accuracy, stop_kappa });
+  it("the stopping rule fires per run at the third κ ≥ 0.99 in a row; accuracy there vs the same runs' full data", () => {
+    const pt = (labels: number, accuracy: number, stop_kappa: number | null) => ({
+      labels,
+      accuracy,
+      macro_f1: accuracy,
+      stop_kappa,
+    });
     const runs = [
       // Fires at 50 labels (κ at 30, 40, 50 ≥ 0.99).
       [pt(10, 0.6, null), pt(20, 0.7, 0.9), pt(30, 0.8, 0.99), pt(40, 0.81, 0.995), pt(50, 0.82, 1), pt(60, 0.83, 1)],
       // A dip at 30 labels restarts the count: fires at 60.
-      [pt(10, 0.5, null), pt(20, 0.7, 0.99), pt(30, 0.75, 0.98), pt(40, 0.8, 0.99), pt(50, 0.84, 0.995), pt(60, 0.86, 0.999)],
+      [
+        pt(10, 0.5, null),
+        pt(20, 0.7, 0.99),
+        pt(30, 0.75, 0.98),
+        pt(40, 0.8, 0.99),
+        pt(50, 0.84, 0.995),
+        pt(60, 0.86, 0.999),
+      ],
       // Never stable within the budget.
       [pt(10, 0.5, null), pt(20, 0.6, 0.5), pt(30, 0.7, 0.99), pt(40, 0.8, 0.99), pt(50, 0.8, 0.9), pt(60, 0.9, 0.99)],
     ];
@@ -45,19 +71,36 @@ describe('simulation summaries', () => {
     const none = summarizeStrategy([runs[2]!], 0.88);
     expect(none.stopped_at).toEqual({ labels: null, accuracy: null, full_accuracy: null, runs_fired: 0, runs: [null] });
     const md = renderSimulationMarkdown(
-      { pool_size: 100, test_size: 20, full_data: { accuracy: 0.88, macro_f1: 0.88, accuracy_std: 0, macro_f1_std: 0 }, strategies: { entropy: s, random: none } },
+      {
+        pool_size: 100,
+        test_size: 20,
+        full_data: { accuracy: 0.88, macro_f1: 0.88, accuracy_std: 0, macro_f1_std: 0 },
+        strategies: { entropy: s, random: none },
+      },
       {},
       'learning-curves.png',
       'stop-kappa.png',
     );
-    expect(md).toContain('| entropy | 55 (50, 60, not within budget) | 84.00 | 88.00 | the last 50 labels changed accuracy by +');
+    expect(md).toContain(
+      '| entropy | 55 (50, 60, not within budget) | 84.00 | 88.00 | the last 50 labels changed accuracy by +',
+    );
     expect(md).toContain('| random | not within budget |  |  |');
     expect(md).toContain('![Stop-set κ](stop-kappa.png)');
     expect(md).toContain('| 20 | 0.7967 | 0.5000 |');
   });
   it('the Markdown table shows each strategy against random and "not reached"', () => {
-    const r = [[{ labels: 10, accuracy: 0.5, macro_f1: 0.5 }, { labels: 20, accuracy: 0.6, macro_f1: 0.6 }]];
-    const e = [[{ labels: 10, accuracy: 0.5, macro_f1: 0.5 }, { labels: 20, accuracy: 0.8, macro_f1: 0.8 }]];
+    const r = [
+      [
+        { labels: 10, accuracy: 0.5, macro_f1: 0.5 },
+        { labels: 20, accuracy: 0.6, macro_f1: 0.6 },
+      ],
+    ];
+    const e = [
+      [
+        { labels: 10, accuracy: 0.5, macro_f1: 0.5 },
+        { labels: 20, accuracy: 0.8, macro_f1: 0.8 },
+      ],
+    ];
     const md = renderSimulationMarkdown(
       {
         pool_size: 100,

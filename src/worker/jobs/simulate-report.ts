@@ -5,7 +5,14 @@
  * (accuracy and stop-set κ against labels).
  */
 import { meanStd } from '../../shared/metrics';
-import { curveChange, curveChangeSentence, stabilizedAt, STOP_KAPPA, STOP_WINDOW, type CurveChange } from '../active/stopping';
+import {
+  curveChange,
+  curveChangeSentence,
+  stabilizedAt,
+  STOP_KAPPA,
+  STOP_WINDOW,
+  type CurveChange,
+} from '../active/stopping';
 import { lineChart, type ChartFiles } from '../eval/charts';
 
 /** One point of one run: the model trained on `labels` bought labels, scored on the test split. */
@@ -78,7 +85,11 @@ export interface SummarizeOptions {
 }
 
 /** Runs (each a curve over the same label counts) → the strategy's summary. */
-export function summarizeStrategy(runs: readonly RunPoint[][], fullDataAccuracy: number, o: SummarizeOptions = {}): StrategySummary {
+export function summarizeStrategy(
+  runs: readonly RunPoint[][],
+  fullDataAccuracy: number,
+  o: SummarizeOptions = {},
+): StrategySummary {
   const rounds = Math.min(...runs.map((r) => r.length));
   const curve: CurvePoint[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -86,7 +97,14 @@ export function summarizeStrategy(runs: readonly RunPoint[][], fullDataAccuracy:
     const f1 = meanStd(runs.map((r) => r[i]!.macro_f1));
     const kappas = runs.map((r) => r[i]!.stop_kappa).filter((k): k is number => typeof k === 'number');
     const stop_kappa = kappas.length ? meanStd(kappas).mean : null;
-    curve.push({ labels: runs[0]![i]!.labels, accuracy: acc.mean, macro_f1: f1.mean, accuracy_std: acc.std, macro_f1_std: f1.std, stop_kappa });
+    curve.push({
+      labels: runs[0]![i]!.labels,
+      accuracy: acc.mean,
+      macro_f1: f1.mean,
+      accuracy_std: acc.std,
+      macro_f1_std: f1.std,
+      stop_kappa,
+    });
   }
   const perRun = meanStd(runs.map((r) => aulc(r.slice(0, rounds))));
   const hit = curve.find((p) => p.accuracy >= 0.95 * fullDataAccuracy);
@@ -126,7 +144,12 @@ export interface SimulationSummary {
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
-export function renderSimulationMarkdown(s: SimulationSummary, setup: Record<string, unknown>, chart?: string, kappaChart?: string): string {
+export function renderSimulationMarkdown(
+  s: SimulationSummary,
+  setup: Record<string, unknown>,
+  chart?: string,
+  kappaChart?: string,
+): string {
   const names = Object.keys(s.strategies);
   const lines: string[] = [];
   lines.push('# Labeling-budget simulation', '');
@@ -140,18 +163,24 @@ export function renderSimulationMarkdown(s: SimulationSummary, setup: Record<str
   lines.push('');
   lines.push('## Summary', '');
   lines.push(
-    'AULC = area under the mean accuracy curve divided by the width of the label range (the mean accuracy over the budget), ± the std of the runs\' own AULCs. ' +
+    "AULC = area under the mean accuracy curve divided by the width of the label range (the mean accuracy over the budget), ± the std of the runs' own AULCs. " +
       '"Labels to 95 %" = the first label count where mean accuracy reaches 95 % of the full-data accuracy.',
     '',
   );
   const random = s.strategies.random;
-  lines.push('| Strategy | AULC (%) | vs random (points) | Labels to 95 % | Final accuracy (%) | Final macro-F1 (%) |', '|---|---|---|---|---|---|');
+  lines.push(
+    '| Strategy | AULC (%) | vs random (points) | Labels to 95 % | Final accuracy (%) | Final macro-F1 (%) |',
+    '|---|---|---|---|---|---|',
+  );
   for (const n of names) {
     const st = s.strategies[n]!;
     const last = st.curve[st.curve.length - 1]!;
     const vs = random && n !== 'random' ? `${st.aulc - random.aulc >= 0 ? '+' : ''}${pct(st.aulc - random.aulc)}` : '';
-    const l95 = st.labels_to_95 === null ? 'not reached' : `${st.labels_to_95} (${pct(st.labels_to_95 / s.pool_size)} % of pool)`;
-    lines.push(`| ${n} | ${pct(st.aulc)} ± ${pct(st.aulc_std)} | ${vs} | ${l95} | ${pct(last.accuracy)} ± ${pct(last.accuracy_std)} | ${pct(last.macro_f1)} ± ${pct(last.macro_f1_std)} |`);
+    const l95 =
+      st.labels_to_95 === null ? 'not reached' : `${st.labels_to_95} (${pct(st.labels_to_95 / s.pool_size)} % of pool)`;
+    lines.push(
+      `| ${n} | ${pct(st.aulc)} ± ${pct(st.aulc_std)} | ${vs} | ${l95} | ${pct(last.accuracy)} ± ${pct(last.accuracy_std)} | ${pct(last.macro_f1)} ± ${pct(last.macro_f1_std)} |`,
+    );
   }
   lines.push('');
   if (chart) lines.push(`![Learning curves](${chart})`, '');
@@ -162,13 +191,18 @@ export function renderSimulationMarkdown(s: SimulationSummary, setup: Record<str
       `"Accuracy at the stop" and "full data" are means over the runs where it fired; "last 300 labels" is the mean curve's least-squares change over the budget's last 300 labels, ± 1.96 standard errors.`,
     '',
   );
-  lines.push('| Strategy | Stopped at (labels, per run) | Accuracy at the stop (%) | Full data, same runs (%) | Last 300 labels |', '|---|---|---|---|---|');
+  lines.push(
+    '| Strategy | Stopped at (labels, per run) | Accuracy at the stop (%) | Full data, same runs (%) | Last 300 labels |',
+    '|---|---|---|---|---|',
+  );
   for (const n of names) {
     const st = s.strategies[n]!;
     const z = st.stopped_at;
     const perRun = z.runs.map((r) => (r ? String(r.labels) : 'not within budget')).join(', ');
     const at = z.labels === null ? 'not within budget' : `${Math.round(z.labels)} (${perRun})`;
-    lines.push(`| ${n} | ${at} | ${z.accuracy === null ? '' : pct(z.accuracy)} | ${z.full_accuracy === null ? '' : pct(z.full_accuracy)} | ${st.last_change?.sentence ?? ''} |`);
+    lines.push(
+      `| ${n} | ${at} | ${z.accuracy === null ? '' : pct(z.accuracy)} | ${z.full_accuracy === null ? '' : pct(z.full_accuracy)} | ${st.last_change?.sentence ?? ''} |`,
+    );
   }
   lines.push('');
   if (kappaChart) lines.push(`![Stop-set κ](${kappaChart})`, '');
@@ -176,13 +210,27 @@ export function renderSimulationMarkdown(s: SimulationSummary, setup: Record<str
   const labels = s.strategies[names[0]!]!.curve.map((p) => p.labels);
   lines.push(`| Labels | ${names.join(' | ')} |`, `|---|${names.map(() => '---').join('|')}|`);
   labels.forEach((l, i) => {
-    lines.push(`| ${l} | ${names.map((n) => { const p = s.strategies[n]!.curve[i]; return p ? `${pct(p.accuracy)} ± ${pct(p.accuracy_std)}` : ''; }).join(' | ')} |`);
+    lines.push(
+      `| ${l} | ${names
+        .map((n) => {
+          const p = s.strategies[n]!.curve[i];
+          return p ? `${pct(p.accuracy)} ± ${pct(p.accuracy_std)}` : '';
+        })
+        .join(' | ')} |`,
+    );
   });
   lines.push('');
   lines.push(`## Stop-set κ against the previous round (mean over runs)`, '');
   lines.push(`| Labels | ${names.join(' | ')} |`, `|---|${names.map(() => '---').join('|')}|`);
   labels.forEach((l, i) => {
-    lines.push(`| ${l} | ${names.map((n) => { const k = s.strategies[n]!.curve[i]?.stop_kappa; return typeof k === 'number' ? k.toFixed(4) : ''; }).join(' | ')} |`);
+    lines.push(
+      `| ${l} | ${names
+        .map((n) => {
+          const k = s.strategies[n]!.curve[i]?.stop_kappa;
+          return typeof k === 'number' ? k.toFixed(4) : '';
+        })
+        .join(' | ')} |`,
+    );
   });
   lines.push('');
   return lines.join('\n');
@@ -197,8 +245,14 @@ export function simulationChart(outPathNoExt: string, s: SimulationSummary, titl
     xLabel: 'Labels bought',
     yLabel: 'Test accuracy (%)',
     series: [
-      ...names.map((n) => ({ name: n, points: s.strategies[n]!.curve.map((p) => ({ x: p.labels, y: 100 * p.accuracy })) })),
-      { name: '95 % of full data', points: [xs[0]!, xs[xs.length - 1]!].map((x) => ({ x, y: 95 * s.full_data.accuracy })) },
+      ...names.map((n) => ({
+        name: n,
+        points: s.strategies[n]!.curve.map((p) => ({ x: p.labels, y: 100 * p.accuracy })),
+      })),
+      {
+        name: '95 % of full data',
+        points: [xs[0]!, xs[xs.length - 1]!].map((x) => ({ x, y: 95 * s.full_data.accuracy })),
+      },
     ],
   });
 }
@@ -214,9 +268,14 @@ export function stopKappaChart(outPathNoExt: string, s: SimulationSummary, title
     series: [
       ...names.map((n) => ({
         name: n,
-        points: s.strategies[n]!.curve.flatMap((p) => (p.stop_kappa === null ? [] : [{ x: p.labels, y: p.stop_kappa }])),
+        points: s.strategies[n]!.curve.flatMap((p) =>
+          p.stop_kappa === null ? [] : [{ x: p.labels, y: p.stop_kappa }],
+        ),
       })),
-      { name: `stop threshold κ = ${STOP_KAPPA}`, points: [xs[1] ?? xs[0]!, xs[xs.length - 1]!].map((x) => ({ x, y: STOP_KAPPA })) },
+      {
+        name: `stop threshold κ = ${STOP_KAPPA}`,
+        points: [xs[1] ?? xs[0]!, xs[xs.length - 1]!].map((x) => ({ x, y: STOP_KAPPA })),
+      },
     ],
   });
 }

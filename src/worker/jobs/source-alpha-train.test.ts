@@ -17,7 +17,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const LABELS = ['neg', 'pos'];
 const doc = (i: number, source?: string, flip = false): CorpusDoc => {
   const pos = i % 2 === 1;
-  return { id: `d${i}`, text: pos ? `好吃 推荐 ${i} 味道不错` : `难吃 太咸 ${i} 送得慢`, labels: [LABELS[Number(pos !== flip)]], line: i + 2, ...(source ? { source } : {}) };
+  return {
+    id: `d${i}`,
+    text: pos ? `好吃 推荐 ${i} 味道不错` : `难吃 太咸 ${i} 送得慢`,
+    labels: [LABELS[Number(pos !== flip)]],
+    line: i + 2,
+    ...(source ? { source } : {}),
+  };
 };
 
 /** 32 training rows (every 4th an accepted teacher pre-label), 8 valid, 8 test; `flip` relabels one training row. */
@@ -34,7 +40,18 @@ function prepared(flip?: number): PreparedData {
   }
   const docs = [...train, ...valid, ...test];
   return {
-    corpus: { file: 'mem', format: 'jsonl', encoding: 'utf-8', textColumn: 'text', labelColumn: 'labels', docs, duplicatesRemoved: 0, multiLabel: false, labels: LABELS, skippedEmpty: 0 },
+    corpus: {
+      file: 'mem',
+      format: 'jsonl',
+      encoding: 'utf-8',
+      textColumn: 'text',
+      labelColumn: 'labels',
+      docs,
+      duplicatesRemoved: 0,
+      multiLabel: false,
+      labels: LABELS,
+      skippedEmpty: 0,
+    },
     schema: { task: 'binary', labels: LABELS },
     train,
     valid,
@@ -66,7 +83,11 @@ const opts = (name: string, over: Partial<TrainJobOptions> = {}): TrainJobOption
 /** The trained weights' bytes (every file of the folder's weights/). */
 function weightsOf(dir: string): Buffer {
   const w = path.join(dir, 'weights');
-  return Buffer.concat(readdirSync(w).sort().map((f) => readFileSync(path.join(w, f))));
+  return Buffer.concat(
+    readdirSync(w)
+      .sort()
+      .map((f) => readFileSync(path.join(w, f))),
+  );
 }
 
 describe('per-source α in a distillation run', () => {
@@ -83,7 +104,9 @@ describe('per-source α in a distillation run', () => {
     const config = JSON.parse(readFileSync(path.join(tmp, 'base', 'config.json'), 'utf8'));
     expect(config.training.options.sourceAlpha).toEqual({ teacher: 1 });
     expect(config.training.distillation).toMatchObject({ alpha: 0.5, sourceAlpha: { teacher: 1, student: 1 } });
-    expect(readFileSync(path.join(tmp, 'base', 'model-card.md'), 'utf8')).toContain('α per label source: teacher 1, student 1; other sources α = 0.5');
+    expect(readFileSync(path.join(tmp, 'base', 'model-card.md'), 'utf8')).toContain(
+      'α per label source: teacher 1, student 1; other sources α = 0.5',
+    );
   }, 120_000);
 
   it('with α = 0.5 for teacher rows (as every other row) the flipped pre-label does change the weights', async () => {

@@ -15,7 +15,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** 40 short reviews, every label from `source` (one row's source replaced by `odd` when given). */
 function data(source: string, odd?: string): string {
-  const rows = Array.from({ length: 40 }, (_, i) => [i % 2 ? `好吃 推荐 ${i}` : `难吃 太咸 ${i}`, i % 2 ? 'pos' : 'neg', i === 7 && odd ? odd : source]);
+  const rows = Array.from({ length: 40 }, (_, i) => [
+    i % 2 ? `好吃 推荐 ${i}` : `难吃 太咸 ${i}`,
+    i % 2 ? 'pos' : 'neg',
+    i === 7 && odd ? odd : source,
+  ]);
   const f = path.join(tmp, `${source}-${odd ?? ''}.csv`);
   writeFileSync(f, ['text,label,source', ...rows.map((r) => r.join(','))].join('\n') + '\n');
   return f;
@@ -45,7 +49,9 @@ describe('label source weights in a training run', () => {
   }, 120_000);
 
   it('names the row of an unknown source; records the weights in the model folder', async () => {
-    await expect(runTrainJob(opts(data('human', 'humn')))).rejects.toThrow(/human-humn\.csv:9: label source "humn" in column "source" has no weight/);
+    await expect(runTrainJob(opts(data('human', 'humn')))).rejects.toThrow(
+      /human-humn\.csv:9: label source "humn" in column "source" has no weight/,
+    );
     const out = path.join(tmp, 'model');
     await runTrainJob(opts(data('human', 'teacher'), { out, sourceWeights: { human: 1, teacher: 0.25 } }));
     const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));

@@ -21,7 +21,14 @@ import { streamDocs } from '../data/stream-docs';
 import { batchesOf, closeStream } from '../data/batches';
 import type { BertConfig } from '../teacher/bert-config';
 import { BertClassifier } from '../teacher/bert-model';
-import { BR_KIND, BR_WEIGHT_GRID, putPositiveLogits, trainBinaryRelevance, validateWeightGrid, type BrLabelRecord } from '../teacher/binary-relevance';
+import {
+  BR_KIND,
+  BR_WEIGHT_GRID,
+  putPositiveLogits,
+  trainBinaryRelevance,
+  validateWeightGrid,
+  type BrLabelRecord,
+} from '../teacher/binary-relevance';
 import { encodeExamples, fineTuneTeacher, type TeacherEpoch, type TeacherExamples } from '../teacher/fine-tune';
 import { loadHfFolder, saveHfFolder } from '../teacher/hf-folder';
 import { HF_TEXT_OPTIONS, type TeacherTextOptions, type WordPieceTokenizer } from '../teacher/wordpiece';
@@ -115,7 +122,14 @@ export function teacherTokenizer(tokenizer: WordPieceTokenizer, info: Partial<Te
 
 /** The fine-tuning settings a teacher run passes on, for one model or each binary-relevance label model. */
 function fineTuneSettings(o: TeacherTrainOptions) {
-  return { maxLen: o.maxLen, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, patience: o.patience ?? TEACHER_DEFAULTS.patience, seed: o.seed };
+  return {
+    maxLen: o.maxLen,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    learningRate: o.learningRate,
+    patience: o.patience ?? TEACHER_DEFAULTS.patience,
+    seed: o.seed,
+  };
 }
 
 function examples(docs: CorpusDoc[], labels: string[], multi: boolean): TeacherExamples {
@@ -130,7 +144,13 @@ function examples(docs: CorpusDoc[], labels: string[], multi: boolean): TeacherE
   return { texts, labels: Int32Array.from(docs, (d) => index.get(d.labels[0]) ?? -1) };
 }
 
-function scoreTeacher(probs: Float32Array, ex: TeacherExamples, labels: string[], multi: boolean, threshold: number): Metrics {
+function scoreTeacher(
+  probs: Float32Array,
+  ex: TeacherExamples,
+  labels: string[],
+  multi: boolean,
+  threshold: number,
+): Metrics {
   const C = labels.length;
   const n = ex.texts.length;
   if (multi) {
@@ -142,14 +162,22 @@ function scoreTeacher(probs: Float32Array, ex: TeacherExamples, labels: string[]
   return singleLabelMetrics(ex.labels, yPred, labels);
 }
 
-export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: ProgressSink, cancel?: CancelToken): Promise<TeacherTrainResult> {
+export async function runTeacherTrain(
+  o: TeacherTrainOptions,
+  onProgress?: ProgressSink,
+  cancel?: CancelToken,
+): Promise<TeacherTrainResult> {
   const backend = await initBackend(o.backend);
   const t0 = performance.now();
   const loaded = await loadHfFolder(o.modelDir);
   const text = trainTextOptions(o);
   const folder = { ...loaded, tokenizer: loaded.tokenizer.withTextOptions(text) };
   if (o.maxLen > folder.config.max_position_embeddings) {
-    throw new DistilleryError('CONFIG', `--max-len ${o.maxLen} exceeds the model's max_position_embeddings ${folder.config.max_position_embeddings}`, { field: 'max-len' });
+    throw new DistilleryError(
+      'CONFIG',
+      `--max-len ${o.maxLen} exceeds the model's max_position_embeddings ${folder.config.max_position_embeddings}`,
+      { field: 'max-len' },
+    );
   }
   const d = await prepareData({
     ...TRAIN_DEFAULTS,
@@ -188,10 +216,20 @@ export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: Progr
       cancel,
     });
     const evalDocs = d.test.length ? d.test : d.valid;
-    if (!evalDocs.length) throw new DistilleryError('CONFIG', 'no test or validation rows to evaluate the teacher on; use --test-split or --valid-split above 0');
+    if (!evalDocs.length)
+      throw new DistilleryError(
+        'CONFIG',
+        'no test or validation rows to evaluate the teacher on; use --test-split or --valid-split above 0',
+      );
     const evalEx = examples(evalDocs, labels, multi);
     const enc = encodeExamples(folder.tokenizer, evalEx, o.maxLen, C, multi);
-    const metrics = scoreTeacher(model.predictProbs(enc.input), { texts: evalEx.texts, labels: enc.labels }, labels, multi, threshold);
+    const metrics = scoreTeacher(
+      model.predictProbs(enc.input),
+      { texts: evalEx.texts, labels: enc.labels },
+      labels,
+      multi,
+      threshold,
+    );
 
     const weights = model.toWeights();
     const id2label = Object.fromEntries(labels.map((l, i) => [String(i), l]));
@@ -203,7 +241,10 @@ export async function runTeacherTrain(o: TeacherTrainOptions, onProgress?: Progr
       problem_type: multi ? 'multi_label_classification' : 'single_label_classification',
     } as BertConfig;
     await saveHfFolder(o.out, config, weights, folder.tokenizer);
-    await writeFile(path.join(o.out, 'model.onnx'), exportBertToOnnx(config, weights, { numLabels: C, multiLabel: multi }));
+    await writeFile(
+      path.join(o.out, 'model.onnx'),
+      exportBertToOnnx(config, weights, { numLabels: C, multiLabel: multi }),
+    );
     const info: TeacherInfo = {
       kind: pretrainedHere ? PRETRAINED_HERE_KIND : TEACHER_KIND,
       base: path.resolve(o.modelDir),
@@ -258,7 +299,11 @@ async function trainBrTeacher(
   const C = labels.length;
   const grid = validateWeightGrid(o.brWeights ?? BR_WEIGHT_GRID);
   const evalDocs = d.test.length ? d.test : d.valid;
-  if (!evalDocs.length) throw new DistilleryError('CONFIG', 'no test or validation rows to evaluate the teacher on; use --test-split or --valid-split above 0');
+  if (!evalDocs.length)
+    throw new DistilleryError(
+      'CONFIG',
+      'no test or validation rows to evaluate the teacher on; use --test-split or --valid-split above 0',
+    );
   const asSet = (docs: CorpusDoc[]) => {
     const ex = examples(docs, labels, true);
     return { texts: ex.texts, labels: ex.labels as Float32Array };
@@ -356,30 +401,49 @@ export function brModelDirs(dir: string, info: Partial<TeacherInfo>): string[] {
   const per = info.binaryRelevance?.perLabel;
   const file = path.join(dir, 'teacher.json');
   if (!Array.isArray(per) || !per.length || !info.labels || per.length !== info.labels.length) {
-    throw new ModelFolderError(`${file}: a binary-relevance teacher lists one model per label; this one lists ${per?.length ?? 0} for ${info.labels?.length ?? 0} labels`, { file });
+    throw new ModelFolderError(
+      `${file}: a binary-relevance teacher lists one model per label; this one lists ${per?.length ?? 0} for ${info.labels?.length ?? 0} labels`,
+      { file },
+    );
   }
   return per.map((r, l) => {
-    if (r.label !== info.labels![l] || typeof r.folder !== 'string' || path.isAbsolute(r.folder) || r.folder.split(/[\\/]/).includes('..')) {
+    if (
+      r.label !== info.labels![l] ||
+      typeof r.folder !== 'string' ||
+      path.isAbsolute(r.folder) ||
+      r.folder.split(/[\\/]/).includes('..')
+    ) {
       throw new ModelFolderError(`${file}: label ${l} (${info.labels![l]}) has no valid model sub-folder`, { file });
     }
     return path.join(dir, r.folder);
   });
 }
 
-export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: ProgressSink, cancel?: CancelToken): Promise<TeacherPredictResult> {
+export async function runTeacherPredict(
+  o: TeacherPredictOptions,
+  onProgress?: ProgressSink,
+  cancel?: CancelToken,
+): Promise<TeacherPredictResult> {
   const t0 = performance.now();
   const info = await readTeacherInfo(o.model);
   const br = info.binaryRelevance;
   // A binary-relevance teacher: one 2-class model per label, in the sub-folders teacher.json lists.
   const modelDirs = br ? brModelDirs(o.model, info) : [o.model];
   for (const dir of modelDirs) {
-    if (!existsSync(path.join(dir, 'model.onnx'))) throw new ModelFolderError(`${dir} has no model.onnx (write one with \`distillery teacher train\`)`, { file: dir });
+    if (!existsSync(path.join(dir, 'model.onnx')))
+      throw new ModelFolderError(`${dir} has no model.onnx (write one with \`distillery teacher train\`)`, {
+        file: dir,
+      });
   }
   const folder = await loadHfFolder(modelDirs[0], { configOnly: true });
   const tokenizer = teacherTokenizer(folder.tokenizer, info);
   const maxLen = o.maxLen ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
   if (maxLen > folder.config.max_position_embeddings) {
-    throw new DistilleryError('CONFIG', `max length ${maxLen} exceeds the model's max_position_embeddings ${folder.config.max_position_embeddings}`, { field: 'max-len' });
+    throw new DistilleryError(
+      'CONFIG',
+      `max length ${maxLen} exceeds the model's max_position_embeddings ${folder.config.max_position_embeddings}`,
+      { field: 'max-len' },
+    );
   }
   // Streamed: rows are read, scored and written a batch at a time, so memory is bounded by the batch
   // (and the file read-ahead), not the corpus. The JSONL is written beside the target and renamed
@@ -410,7 +474,11 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
         for (let l = 0; l < C; l++) {
           // Fresh input tensors per run: a BR teacher feeds the same rows to every label's session.
           const out = await sessions[l].run(bertFeedsOf(encoded));
-          if (out.logits.dims[1] !== 2) throw new ModelFolderError(`${modelDirs[l]}/model.onnx gives ${out.logits.dims[1]} logits; a binary-relevance label model gives 2`, { file: modelDirs[l] });
+          if (out.logits.dims[1] !== 2)
+            throw new ModelFolderError(
+              `${modelDirs[l]}/model.onnx gives ${out.logits.dims[1]} logits; a binary-relevance label model gives 2`,
+              { file: modelDirs[l] },
+            );
           putPositiveLogits(out.logits.data as Float32Array, logits, C, l);
         }
       } else {
@@ -419,13 +487,28 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
         C = out.logits.dims[1] as number;
       }
       let text = '';
-      batch.forEach((d, i) => (text += JSON.stringify({ id: d.id, logits: Array.from(logits.subarray(i * C, (i + 1) * C), (v) => Number(v.toPrecision(7))) }) + '\n'));
+      batch.forEach(
+        (d, i) =>
+          (text +=
+            JSON.stringify({
+              id: d.id,
+              logits: Array.from(logits.subarray(i * C, (i + 1) * C), (v) => Number(v.toPrecision(7))),
+            }) + '\n'),
+      );
       // Back-pressure: a slow disk bounds memory instead of buffering the corpus's lines.
       if (!sink.write(text)) await new Promise<void>((r) => sink.once('drain', () => r()));
       rows += n;
       // The row count is not known before the end: estimated from the share of the file read so far.
-      const total = bytes && input.bytesRead < bytes ? Math.max(rows + 1, Math.round((rows * bytes) / Math.max(1, input.bytesRead))) : rows;
-      onProgress?.({ phase: 'teacher predict', done: rows, total, etaSeconds: etaSeconds(t0, performance.now(), rows, total) });
+      const total =
+        bytes && input.bytesRead < bytes
+          ? Math.max(rows + 1, Math.round((rows * bytes) / Math.max(1, input.bytesRead)))
+          : rows;
+      onProgress?.({
+        phase: 'teacher predict',
+        done: rows,
+        total,
+        etaSeconds: etaSeconds(t0, performance.now(), rows, total),
+      });
       await new Promise((r) => setImmediate(r));
       if (cancel?.cancelled) {
         cancelled = true;
@@ -442,6 +525,17 @@ export async function runTeacherPredict(o: TeacherPredictOptions, onProgress?: P
     for (const s of sessions) await s.release();
   }
   await rename(partial, o.out);
-  await writeTeacherOutputsMeta(o.out, { kind: info.kind ?? 'BERT (ONNX)', model: path.resolve(o.model), labels: info.labels });
-  return { rows, numLabels: C, kind: info.kind ?? 'BERT (ONNX)', labels: info.labels, seconds: (performance.now() - t0) / 1000, cancelled };
+  await writeTeacherOutputsMeta(o.out, {
+    kind: info.kind ?? 'BERT (ONNX)',
+    model: path.resolve(o.model),
+    labels: info.labels,
+  });
+  return {
+    rows,
+    numLabels: C,
+    kind: info.kind ?? 'BERT (ONNX)',
+    labels: info.labels,
+    seconds: (performance.now() - t0) / 1000,
+    cancelled,
+  };
 }

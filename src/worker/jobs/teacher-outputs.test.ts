@@ -30,7 +30,12 @@ function oracle(label: string, order: readonly string[]): number[] {
   return order.map((l) => (l === label ? 0.91 : 0.01));
 }
 
-const docs: CorpusDoc[] = ['10', '2', '1'].map((l, i) => ({ id: String(i + 1), text: `t${i}`, labels: [l], line: i + 2 }));
+const docs: CorpusDoc[] = ['10', '2', '1'].map((l, i) => ({
+  id: String(i + 1),
+  text: `t${i}`,
+  labels: [l],
+  line: i + 2,
+}));
 const argmaxLabel = (v: Float32Array, i: number) => {
   const row = Array.from(v.subarray(i * 10, (i + 1) * 10));
   return DATA_LABELS[row.indexOf(Math.max(...row))];
@@ -38,7 +43,13 @@ const argmaxLabel = (v: Float32Array, i: number) => {
 
 describe('readTeacherOutputs maps the teacher columns to the data labels by name', () => {
   it('values keyed by label (what predict --teacher-format writes), in another order', async () => {
-    const f = file('named.jsonl', docs.map((d) => ({ id: d.id, probs: Object.fromEntries(STRING_ORDER.map((l, c) => [l, oracle(d.labels[0], STRING_ORDER)[c]])) })));
+    const f = file(
+      'named.jsonl',
+      docs.map((d) => ({
+        id: d.id,
+        probs: Object.fromEntries(STRING_ORDER.map((l, c) => [l, oracle(d.labels[0], STRING_ORDER)[c]])),
+      })),
+    );
     const t = await readTeacherOutputs(f, docs, DATA_LABELS, false, docs.length);
     expect(t.labelsFrom).toBe('lines');
     expect(docs.map((_, i) => argmaxLabel(t.values, i))).toEqual(['10', '2', '1']);
@@ -46,7 +57,10 @@ describe('readTeacherOutputs maps the teacher columns to the data labels by name
   });
 
   it('arrays in the order of the .teacher.json sidecar labels (what teacher predict writes)', async () => {
-    const f = file('sidecar.jsonl', docs.map((d) => ({ id: d.id, probs: oracle(d.labels[0], STRING_ORDER) })));
+    const f = file(
+      'sidecar.jsonl',
+      docs.map((d) => ({ id: d.id, probs: oracle(d.labels[0], STRING_ORDER) })),
+    );
     await writeTeacherOutputsMeta(f, { kind: 'test teacher', model: '/x', labels: STRING_ORDER });
     const t = await readTeacherOutputs(f, docs, DATA_LABELS, false, docs.length);
     expect(t.labelsFrom).toBe('sidecar');
@@ -55,20 +69,32 @@ describe('readTeacherOutputs maps the teacher columns to the data labels by name
 
   it('a teacher with other labels is refused, naming the file, the line and both label lists', async () => {
     const other = [...STRING_ORDER.slice(0, 9), '11'];
-    const f = file('other.jsonl', docs.map((d) => ({ id: d.id, probs: Object.fromEntries(other.map((l) => [l, 0.1])) })));
+    const f = file(
+      'other.jsonl',
+      docs.map((d) => ({ id: d.id, probs: Object.fromEntries(other.map((l) => [l, 0.1])) })),
+    );
     const err = await readTeacherOutputs(f, docs, DATA_LABELS, false, docs.length).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TEACHER_OUTPUTS', details: { file: f, line: 1, field: 'labels' } });
     expect((err as Error).message).toContain(`${f}:1`);
     expect((err as Error).message).toContain('the teacher has no "9"');
     expect((err as Error).message).toContain('the data has no "11"');
 
-    const g = file('other-sidecar.jsonl', docs.map((d) => ({ id: d.id, probs: oracle(d.labels[0], other) })));
+    const g = file(
+      'other-sidecar.jsonl',
+      docs.map((d) => ({ id: d.id, probs: oracle(d.labels[0], other) })),
+    );
     await writeTeacherOutputsMeta(g, { kind: 'test teacher', model: '/x', labels: other });
-    await expect(readTeacherOutputs(g, docs, DATA_LABELS, false, docs.length)).rejects.toMatchObject({ code: 'TEACHER_OUTPUTS', message: expect.stringContaining('.teacher.json') });
+    await expect(readTeacherOutputs(g, docs, DATA_LABELS, false, docs.length)).rejects.toMatchObject({
+      code: 'TEACHER_OUTPUTS',
+      message: expect.stringContaining('.teacher.json'),
+    });
   });
 
   it('arrays naming no labels are taken in the data order, and say so', async () => {
-    const f = file('bare.jsonl', docs.map((d) => ({ id: d.id, probs: oracle(d.labels[0], DATA_LABELS) })));
+    const f = file(
+      'bare.jsonl',
+      docs.map((d) => ({ id: d.id, probs: oracle(d.labels[0], DATA_LABELS) })),
+    );
     const t = await readTeacherOutputs(f, docs, DATA_LABELS, false, docs.length);
     expect(t.labelsFrom).toBe('assumed');
     expect(docs.map((_, i) => argmaxLabel(t.values, i))).toEqual(['10', '2', '1']);
@@ -82,7 +108,10 @@ describe('the 10-class case end to end (distill on a data file, as the CLI does)
     const data = path.join(tmp, 'ten-class.csv');
     writeFileSync(data, 'text,label\n' + corpus.map((d) => `${d.text},${d.label}`).join('\n') + '\n');
     // Ids are 1-based data rows, as `predict --teacher-format` numbers them.
-    const outputs = file('ten-class-teacher.jsonl', corpus.map((d, i) => ({ id: String(i + 1), probs: oracle(d.label, STRING_ORDER) })));
+    const outputs = file(
+      'ten-class-teacher.jsonl',
+      corpus.map((d, i) => ({ id: String(i + 1), probs: oracle(d.label, STRING_ORDER) })),
+    );
     await writeTeacherOutputsMeta(outputs, { kind: 'oracle', model: '/x', labels: STRING_ORDER });
     const r = await runTrainJob({
       ...TRAIN_DEFAULTS,

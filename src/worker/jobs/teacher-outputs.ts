@@ -43,7 +43,13 @@ interface Row {
  * `labels`: the data's labels (the student's classes, in its order). Every row comes back in that
  * order, whatever order the teacher wrote its columns in.
  */
-export async function readTeacherOutputs(file: string, docs: CorpusDoc[], labels: readonly string[], multiLabel: boolean, totalRows: number): Promise<TeacherOutputs> {
+export async function readTeacherOutputs(
+  file: string,
+  docs: CorpusDoc[],
+  labels: readonly string[],
+  multiLabel: boolean,
+  totalRows: number,
+): Promise<TeacherOutputs> {
   const numClasses = labels.length;
   const text = await readFile(file, 'utf8').catch((e: Error) => {
     throw new InputError('TEACHER_OUTPUTS', `cannot read teacher outputs ${file}: ${e.message}`, { file });
@@ -59,7 +65,12 @@ export async function readTeacherOutputs(file: string, docs: CorpusDoc[], labels
     const map = new Map(rows.map((r) => [r.id!, r]));
     docs.forEach((d, i) => {
       const r = map.get(d.id);
-      if (!r) throw new InputError('TEACHER_OUTPUTS', `${file}: no teacher output for document id "${d.id}" (data line ${d.line})`, { file, field: 'id' });
+      if (!r)
+        throw new InputError(
+          'TEACHER_OUTPUTS',
+          `${file}: no teacher output for document id "${d.id}" (data line ${d.line})`,
+          { file, field: 'id' },
+        );
       values.set(convert(r.values, kind, multiLabel), i * numClasses);
     });
   } else {
@@ -74,7 +85,11 @@ export async function readTeacherOutputs(file: string, docs: CorpusDoc[], labels
     docs.forEach((d, i) => {
       const k = Number(d.id) - 1;
       if (!Number.isInteger(k) || k < 0 || k >= rows.length) {
-        throw new InputError('TEACHER_OUTPUTS', `${file}: cannot align by order with document id "${d.id}"; add "id" fields`, { file });
+        throw new InputError(
+          'TEACHER_OUTPUTS',
+          `${file}: cannot align by order with document id "${d.id}"; add "id" fields`,
+          { file },
+        );
       }
       values.set(convert(rows[k].values, kind, multiLabel), i * numClasses);
     });
@@ -87,7 +102,13 @@ export async function readTeacherOutputs(file: string, docs: CorpusDoc[], labels
  * For each of the data's labels, the teacher's column holding it; a teacher label set that differs
  * from the data's (missing, extra or repeated names) is refused with both lists in the message.
  */
-export function teacherColumnOrder(teacherLabels: readonly string[], dataLabels: readonly string[], where: string, file: string, line?: number): number[] {
+export function teacherColumnOrder(
+  teacherLabels: readonly string[],
+  dataLabels: readonly string[],
+  where: string,
+  file: string,
+  line?: number,
+): number[] {
   const missing = dataLabels.filter((l) => !teacherLabels.includes(l));
   const extra = teacherLabels.filter((l) => !dataLabels.includes(l));
   const repeated = teacherLabels.filter((l, i) => teacherLabels.indexOf(l) !== i);
@@ -111,10 +132,17 @@ function convert(v: number[], kind: 'logits' | 'probs', multiLabel: boolean): nu
   return kind === 'logits' ? v : v.map((p) => Math.log(Math.max(p, 1e-12)));
 }
 
-function parseRows(text: string, file: string, labels: readonly string[], sidecarLabels: readonly string[] | undefined): Row[] {
+function parseRows(
+  text: string,
+  file: string,
+  labels: readonly string[],
+  sidecarLabels: readonly string[] | undefined,
+): Row[] {
   const C = labels.length;
   // Array rows: columns in the sidecar's label order, or (no sidecar) assumed to be the data's.
-  const arrayOrder = sidecarLabels ? teacherColumnOrder(sidecarLabels, labels, `${teacherOutputsMetaFile(file)} (labels)`, file) : undefined;
+  const arrayOrder = sidecarLabels
+    ? teacherColumnOrder(sidecarLabels, labels, `${teacherOutputsMetaFile(file)} (labels)`, file)
+    : undefined;
   const arrayWidth = sidecarLabels?.length ?? C;
   // Named rows: one column order per distinct key order (usually one for the whole file).
   const namedOrders = new Map<string, number[]>();
@@ -127,7 +155,10 @@ function parseRows(text: string, file: string, labels: readonly string[], sideca
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      throw new InputError('TEACHER_OUTPUTS', `${file}:${i + 1}: not valid JSON (${(e as Error).message})`, { file, line: i + 1 });
+      throw new InputError('TEACHER_OUTPUTS', `${file}:${i + 1}: not valid JSON (${(e as Error).message})`, {
+        file,
+        line: i + 1,
+      });
     }
     let values: unknown;
     let kind: Row['kind'] = 'logits';
@@ -146,16 +177,25 @@ function parseRows(text: string, file: string, labels: readonly string[], sideca
     const teacherLabels = named ? Object.keys(values as object) : undefined;
     const cells = named ? Object.values(values as object) : values;
     if (!Array.isArray(cells) || !cells.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new InputError('TEACHER_OUTPUTS', `${file}:${i + 1}: expected "logits" or "probs" as an array of numbers or an object of numbers keyed by label`, { file, line: i + 1 });
+      throw new InputError(
+        'TEACHER_OUTPUTS',
+        `${file}:${i + 1}: expected "logits" or "probs" as an array of numbers or an object of numbers keyed by label`,
+        { file, line: i + 1 },
+      );
     }
     let order: number[] | undefined;
     if (teacherLabels) {
       const key = teacherLabels.join('\u0000');
       order = namedOrders.get(key);
-      if (!order) namedOrders.set(key, (order = teacherColumnOrder(teacherLabels, labels, `${file}:${i + 1}`, file, i + 1)));
+      if (!order)
+        namedOrders.set(key, (order = teacherColumnOrder(teacherLabels, labels, `${file}:${i + 1}`, file, i + 1)));
     } else {
       if (cells.length !== arrayWidth) {
-        throw new InputError('TEACHER_OUTPUTS', `${file}:${i + 1}: ${cells.length} values, but the ${sidecarLabels ? "teacher's sidecar names" : 'task has'} ${arrayWidth} ${sidecarLabels ? 'labels' : 'classes'}`, { file, line: i + 1 });
+        throw new InputError(
+          'TEACHER_OUTPUTS',
+          `${file}:${i + 1}: ${cells.length} values, but the ${sidecarLabels ? "teacher's sidecar names" : 'task has'} ${arrayWidth} ${sidecarLabels ? 'labels' : 'classes'}`,
+          { file, line: i + 1 },
+        );
       }
       order = arrayOrder;
     }

@@ -85,16 +85,36 @@ export interface PretrainRecord {
   cancelled: boolean;
 }
 
-export async function runTeacherPretrain(o: TeacherPretrainOptions, onProgress?: ProgressSink, cancel?: CancelToken): Promise<PretrainRecord> {
-  if (o.hidden % o.heads !== 0) throw new DistilleryError('CONFIG', `--hidden ${o.hidden} is not a multiple of --heads ${o.heads}`, { field: 'heads' });
-  if (o.maxLen < 4) throw new DistilleryError('CONFIG', `--max-len must be at least 4, got ${o.maxLen}`, { field: 'max-len' });
+export async function runTeacherPretrain(
+  o: TeacherPretrainOptions,
+  onProgress?: ProgressSink,
+  cancel?: CancelToken,
+): Promise<PretrainRecord> {
+  if (o.hidden % o.heads !== 0)
+    throw new DistilleryError('CONFIG', `--hidden ${o.hidden} is not a multiple of --heads ${o.heads}`, {
+      field: 'heads',
+    });
+  if (o.maxLen < 4)
+    throw new DistilleryError('CONFIG', `--max-len must be at least 4, got ${o.maxLen}`, { field: 'max-len' });
   const backend = await initBackend(o.backend);
   const corpus = await readCorpus(o.data, { textCol: o.textCol, encoding: o.encoding });
   const texts = corpus.docs.map((d) => d.text);
-  if (texts.length < 2) throw new DistilleryError('INPUT_EMPTY', `${o.data}: ${texts.length} text(s); pre-training needs a corpus`, { file: o.data });
+  if (texts.length < 2)
+    throw new DistilleryError('INPUT_EMPTY', `${o.data}: ${texts.length} text(s); pre-training needs a corpus`, {
+      file: o.data,
+    });
   const vocab = buildWordPieceVocab(texts, { maxSize: o.vocabSize, minFreq: o.minFreq });
   const tokenizer = new WordPieceTokenizer(vocab, { doLowerCase: true });
-  const config = tinyBertConfig({ layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate ?? 4 * o.hidden, maxPositions: o.maxLen }, vocab.length);
+  const config = tinyBertConfig(
+    {
+      layers: o.layers,
+      hidden: o.hidden,
+      heads: o.heads,
+      intermediate: o.intermediate ?? 4 * o.hidden,
+      maxPositions: o.maxLen,
+    },
+    vocab.length,
+  );
   // A standard BERT initialisation: N(0, 0.02) matrices, LayerNorm 1, biases 0 (no pooler: fine-tuning adds one).
   const init = randomBertWeights(config, o.seed, { pooler: false, perturb: 0 });
   const model = BertClassifier.fromWeights(config, init, 1, o.seed, { initPooler: false });
@@ -131,7 +151,13 @@ export async function runTeacherPretrain(o: TeacherPretrainOptions, onProgress?:
       texts: texts.length,
       valid_texts: nValid,
       vocab_size: vocab.length,
-      config: { layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: config.intermediate_size, max_len: o.maxLen },
+      config: {
+        layers: o.layers,
+        hidden: o.hidden,
+        heads: o.heads,
+        intermediate: config.intermediate_size,
+        max_len: o.maxLen,
+      },
       params: Object.values(weights).reduce((s, w) => s + w.data.length, 0),
       seed: o.seed,
       epochs: o.epochs,

@@ -28,7 +28,13 @@ import { pipelineTextInputs, type TextOptions } from '../text/text-option-files'
 import { DEFAULT_ALPHA, DEFAULT_TEMPERATURE, inverseFrequencyWeights } from '../train/losses';
 import { trainStudent, type EncodedSet, type TrainResult } from '../train/trainer';
 import { encodeDocs } from './encode-docs';
-import { alphaOf, DEFAULT_SOURCE_ALPHA, LABEL_ORIGINS, weightOf, type SourceWeights } from '../../shared/source-weights';
+import {
+  alphaOf,
+  DEFAULT_SOURCE_ALPHA,
+  LABEL_ORIGINS,
+  weightOf,
+  type SourceWeights,
+} from '../../shared/source-weights';
 import { scoreProbs } from '../train/score';
 import { readTeacherOutputs } from './teacher-outputs';
 import { publishFolder } from '../util/publish-folder';
@@ -62,7 +68,12 @@ export interface TrainJobOptions extends TextOptions {
   sentences?: number;
   sentenceLen?: number;
   lengthPercentile: number;
-  architecture?: Partial<Pick<StudentConfig, 'hidden' | 'layers' | 'embedDim' | 'dropout' | 'filterSizes' | 'numFilters' | 'attDim' | 'varianceKept'>>;
+  architecture?: Partial<
+    Pick<
+      StudentConfig,
+      'hidden' | 'layers' | 'embedDim' | 'dropout' | 'filterSizes' | 'numFilters' | 'attDim' | 'varianceKept'
+    >
+  >;
   classWeights?: 'none' | 'balanced';
   focalGamma?: number;
   teacherOutputs?: string;
@@ -128,7 +139,12 @@ export const TRAIN_DEFAULTS = {
 };
 
 export async function fileHash(file: string): Promise<string> {
-  return 'sha256:' + createHash('sha256').update(await readFile(file)).digest('hex');
+  return (
+    'sha256:' +
+    createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex')
+  );
 }
 
 export interface PreparedData {
@@ -146,37 +162,77 @@ export interface PreparedData {
 
 /** Reads and splits the data once; sweeps and repeated runs reuse it. */
 export async function prepareData(o: TrainJobOptions): Promise<PreparedData> {
-  const corpus = await readCorpus(o.data, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding, requireLabels: true, sourceCol: o.sourceCol });
+  const corpus = await readCorpus(o.data, {
+    textCol: o.textCol,
+    labelCol: o.labelCol,
+    idCol: o.idCol,
+    encoding: o.encoding,
+    requireLabels: true,
+    sourceCol: o.sourceCol,
+  });
   const labeled = corpus.docs.filter((d) => d.labels.length > 0);
   if (o.sourceCol) checkSources(labeled, o.data, o.sourceCol, o.sourceWeights);
   const unlabeled = corpus.docs.filter((d) => d.labels.length === 0);
-  if (labeled.length === 0) throw new InputError('INPUT_EMPTY', `${o.data}: no labeled documents to train on`, { file: o.data });
+  if (labeled.length === 0)
+    throw new InputError('INPUT_EMPTY', `${o.data}: no labeled documents to train on`, { file: o.data });
   if (corpus.labels.length < 2) {
-    throw new InputError('INPUT_EMPTY', `${o.data}: only one label ("${corpus.labels[0]}") — a classifier needs at least two`, { file: o.data });
+    throw new InputError(
+      'INPUT_EMPTY',
+      `${o.data}: only one label ("${corpus.labels[0]}") — a classifier needs at least two`,
+      { file: o.data },
+    );
   }
   const schema: LabelSchema = { task: inferTask(corpus.labels, corpus.multiLabel), labels: corpus.labels };
   let teacher: Map<CorpusDoc, Float32Array> | undefined;
   if (o.teacherOutputs) {
     const C = schema.labels.length;
     const totalRows = corpus.docs.length + corpus.duplicatesRemoved + corpus.skippedEmpty;
-    const t = await readTeacherOutputs(o.teacherOutputs, corpus.docs, schema.labels, schema.task === 'multilabel', totalRows);
+    const t = await readTeacherOutputs(
+      o.teacherOutputs,
+      corpus.docs,
+      schema.labels,
+      schema.task === 'multilabel',
+      totalRows,
+    );
     teacher = new Map(corpus.docs.map((d, i) => [d, t.values.subarray(i * C, (i + 1) * C)]));
   }
   let train: CorpusDoc[];
   let valid: CorpusDoc[];
   let test: CorpusDoc[];
   if (o.testData) {
-    const testCorpus = await readCorpus(o.testData, { textCol: o.textCol, labelCol: o.labelCol, idCol: o.idCol, encoding: o.encoding, requireLabels: true });
+    const testCorpus = await readCorpus(o.testData, {
+      textCol: o.textCol,
+      labelCol: o.labelCol,
+      idCol: o.idCol,
+      encoding: o.encoding,
+      requireLabels: true,
+    });
     test = testCorpus.docs.filter((d) => d.labels.length > 0);
-    ({ train, valid } = splitDocs(labeled, { valid: o.validSplit, test: 0, seed: o.splitSeed ?? o.seed, multiLabel: corpus.multiLabel }));
+    ({ train, valid } = splitDocs(labeled, {
+      valid: o.validSplit,
+      test: 0,
+      seed: o.splitSeed ?? o.seed,
+      multiLabel: corpus.multiLabel,
+    }));
   } else {
-    ({ train, valid, test } = splitDocs(labeled, { valid: o.validSplit, test: o.testSplit, seed: o.splitSeed ?? o.seed, multiLabel: corpus.multiLabel }));
+    ({ train, valid, test } = splitDocs(labeled, {
+      valid: o.validSplit,
+      test: o.testSplit,
+      seed: o.splitSeed ?? o.seed,
+      multiLabel: corpus.multiLabel,
+    }));
   }
-  if (train.length === 0) throw new InputError('INPUT_EMPTY', `${o.data}: the training split is empty`, { file: o.data });
+  if (train.length === 0)
+    throw new InputError('INPUT_EMPTY', `${o.data}: the training split is empty`, { file: o.data });
   return { corpus, schema, train, valid, test, unlabeled, teacher, dataHash: await fileHash(o.data) };
 }
 
-export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink, cancel?: CancelToken, prepared?: PreparedData): Promise<TrainJobResult> {
+export async function runTrainJob(
+  o: TrainJobOptions,
+  onProgress?: ProgressSink,
+  cancel?: CancelToken,
+  prepared?: PreparedData,
+): Promise<TrainJobResult> {
   const backend = await initBackend(o.backend);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -190,20 +246,40 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   const text = pipelineTextInputs(o);
   const pipeline = TextPipeline.fit(
     trainDocs.map((x) => x.text),
-    { mode: o.tokens, maxVocab: o.maxVocab, minCount: o.minCount, lengthPercentile: o.lengthPercentile, ...text.config, ...pipelineInputFor(o.model, o) },
+    {
+      mode: o.tokens,
+      maxVocab: o.maxVocab,
+      minCount: o.minCount,
+      lengthPercentile: o.lengthPercentile,
+      ...text.config,
+      ...pipelineInputFor(o.model, o),
+    },
     text.files,
   );
-  const teacherRows = d.teacher ? concatRows(trainDocs.map((x) => d.teacher!.get(x)!), C) : undefined;
+  const teacherRows = d.teacher
+    ? concatRows(
+        trainDocs.map((x) => d.teacher!.get(x)!),
+        C,
+      )
+    : undefined;
   const trainSet = encodeDocs(trainDocs, pipeline, schema, o.data, teacherRows);
   // Labels weighted by where they came from, once any training document says (shared/source-weights.ts).
-  if (trainDocs.some((x) => x.source !== undefined)) trainSet.weights = Float32Array.from(trainDocs, (x) => weightOf(x.source, o.sourceWeights));
+  if (trainDocs.some((x) => x.source !== undefined))
+    trainSet.weights = Float32Array.from(trainDocs, (x) => weightOf(x.source, o.sourceWeights));
   if (d.teacher) trainSet.alphas = rowAlphas(trainDocs, o, multi);
   const validSet = encodeDocs(d.valid, pipeline, schema, o.data);
   const testSet = encodeDocs(d.test, pipeline, schema, o.testData ?? o.data);
 
-  const sizes = { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, sentenceLen: pipeline.grid?.words, numClasses: C, multiLabel: multi };
+  const sizes = {
+    vocabSize: pipeline.vocab.size,
+    maxLen: pipeline.maxLen,
+    sentenceLen: pipeline.grid?.words,
+    numClasses: C,
+    multiLabel: multi,
+  };
   const config = makeStudentConfig(o.model, sizes, o.architecture);
-  const classWeights = o.classWeights === 'balanced' ? inverseFrequencyWeights(classCounts(trainSet, C, multi)) : undefined;
+  const classWeights =
+    o.classWeights === 'balanced' ? inverseFrequencyWeights(classCounts(trainSet, C, multi)) : undefined;
 
   const student = Student.create(config, o.seed);
   try {
@@ -224,7 +300,9 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
     if (config.arch === 'cnn-nb') fitCnnNbHead(student, trainSet, config);
 
     const testProbs = student.predictProbs(testSet.ids, testSet.n);
-    const metrics = testSet.n ? scoreProbs(testProbs, testSet, schema, o.threshold) : scoreProbs(student.predictProbs(validSet.ids, validSet.n), validSet, schema, o.threshold);
+    const metrics = testSet.n
+      ? scoreProbs(testProbs, testSet, schema, o.threshold)
+      : scoreProbs(student.predictProbs(validSet.ids, validSet.n), validSet, schema, o.threshold);
     const seconds = (performance.now() - t0) / 1000;
     const out: TrainJobResult = {
       outDir: o.out,
@@ -246,7 +324,14 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
       ...(d.scoreDocs ? { scoredProbs: predictDocs(student, d.scoreDocs, pipeline, schema, o.data) } : {}),
     };
     if (o.out) {
-      const distillation = d.teacher ? await distillationRecord(o, multi, out.sizes, trainDocs.some((x) => x.source !== undefined)) : undefined;
+      const distillation = d.teacher
+        ? await distillationRecord(
+            o,
+            multi,
+            out.sizes,
+            trainDocs.some((x) => x.source !== undefined),
+          )
+        : undefined;
       const folderConfig: ModelFolderConfig = {
         format: MODEL_FORMAT,
         version: 1,
@@ -267,7 +352,13 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
           distillery: 'distillery 0.1.0',
         },
       };
-      const metricsJson = { test: metrics, validBest: result.bestValMetric, bestEpoch: result.bestEpoch, history: result.history, sizes: out.sizes };
+      const metricsJson = {
+        test: metrics,
+        validBest: result.bestValMetric,
+        bestEpoch: result.bestEpoch,
+        history: result.history,
+        sizes: out.sizes,
+      };
       // Written beside o.out and moved in when complete: a failure (a chart, a full disk) leaves no half-written model folder.
       await publishFolder(
         o.out,
@@ -287,8 +378,20 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
               task: schema.task,
               labels: schema.labels,
               metrics,
-              ...(o.charts !== false ? { charts: [{ title: 'Learning curve', path: 'learning-curve.png' }, ...('confusion' in metrics ? [{ title: 'Confusion matrix', path: 'confusion-matrix.png' }] : [])] } : {}),
-              reproducibility: { seed: o.seed, config: { student: config, options: optionsRecord(o) }, dataHash: d.dataHash, backend: backend.name },
+              ...(o.charts !== false
+                ? {
+                    charts: [
+                      { title: 'Learning curve', path: 'learning-curve.png' },
+                      ...('confusion' in metrics ? [{ title: 'Confusion matrix', path: 'confusion-matrix.png' }] : []),
+                    ],
+                  }
+                : {}),
+              reproducibility: {
+                seed: o.seed,
+                config: { student: config, options: optionsRecord(o) },
+                dataHash: d.dataHash,
+                backend: backend.name,
+              },
             }),
           );
         },
@@ -301,12 +404,29 @@ export async function runTrainJob(o: TrainJobOptions, onProgress?: ProgressSink,
   }
 }
 
-function predictDocs(student: Student, docs: CorpusDoc[], pipeline: TextPipeline, schema: LabelSchema, file: string): Float32Array {
-  const set = encodeDocs(docs.map((x) => ({ ...x, labels: [] })), pipeline, schema, file);
+function predictDocs(
+  student: Student,
+  docs: CorpusDoc[],
+  pipeline: TextPipeline,
+  schema: LabelSchema,
+  file: string,
+): Float32Array {
+  const set = encodeDocs(
+    docs.map((x) => ({ ...x, labels: [] })),
+    pipeline,
+    schema,
+    file,
+  );
   return student.predictProbs(set.ids, set.n);
 }
 
-async function trainWith(workers: number, student: Student, train: EncodedSet, valid: EncodedSet, opts: Parameters<typeof trainStudent>[3]): Promise<TrainResult> {
+async function trainWith(
+  workers: number,
+  student: Student,
+  train: EncodedSet,
+  valid: EncodedSet,
+  opts: Parameters<typeof trainStudent>[3],
+): Promise<TrainResult> {
   if (workers > 1) {
     // Loaded on demand: worker threads are only started when asked for.
     const { trainStudentParallel } = await import('../train/data-parallel');
@@ -319,7 +439,9 @@ async function trainWith(workers: number, student: Student, train: EncodedSet, v
 export function fitCnnNbHead(student: Student, train: EncodedSet, config: StudentConfig): void {
   const C = config.numClasses;
   // Multi-label rows are n×C multi-hot, NaN for an unlabeled row.
-  const labeledRows = [...Array(train.n).keys()].filter((i) => (config.multiLabel ? !Number.isNaN(train.hard[i * C]) : train.hard[i] >= 0));
+  const labeledRows = [...Array(train.n).keys()].filter((i) =>
+    config.multiLabel ? !Number.isNaN(train.hard[i * C]) : train.hard[i] >= 0,
+  );
   const T = train.T;
   const ids = new Int32Array(labeledRows.length * T);
   labeledRows.forEach((r, i) => ids.set(train.ids.subarray(r * T, (r + 1) * T), i * T));
@@ -336,8 +458,15 @@ export function fitCnnNbHead(student: Student, train: EncodedSet, config: Studen
  * What the model card says about a distillation: the teacher (unnamed ones by where their soft labels
  * came from), α and ρ as the loss used them (the defaults of losses.ts when not given), and the rows.
  */
-async function distillationRecord(o: TrainJobOptions, multi: boolean, sizes: TrainJobResult['sizes'], sourced: boolean): Promise<DistillationRecord> {
-  const source = o.teacherOutputs ? `soft labels from ${path.basename(o.teacherOutputs)}` : 'soft labels sent with the job';
+async function distillationRecord(
+  o: TrainJobOptions,
+  multi: boolean,
+  sizes: TrainJobResult['sizes'],
+  sourced: boolean,
+): Promise<DistillationRecord> {
+  const source = o.teacherOutputs
+    ? `soft labels from ${path.basename(o.teacherOutputs)}`
+    : 'soft labels sent with the job';
   return {
     teacher: o.teacherName ?? `unnamed teacher (${source})`,
     alpha: globalAlpha(o, multi),
@@ -345,12 +474,15 @@ async function distillationRecord(o: TrainJobOptions, multi: boolean, sizes: Tra
     ...(multi ? {} : { temperature: o.temperature ?? DEFAULT_TEMPERATURE }),
     humanLabeledRows: sizes.train,
     teacherOnlyRows: sizes.unlabeledUsed,
-    ...(o.teacherOutputs ? { teacherOutputs: path.resolve(o.teacherOutputs), teacherOutputsHash: await fileHash(o.teacherOutputs) } : {}),
+    ...(o.teacherOutputs
+      ? { teacherOutputs: path.resolve(o.teacherOutputs), teacherOutputsHash: await fileHash(o.teacherOutputs) }
+      : {}),
   };
 }
 
 /** The run's global α: the option, else losses.ts's default for the task. */
-const globalAlpha = (o: TrainJobOptions, multi: boolean): number => o.alpha ?? (multi ? DEFAULT_ALPHA.multiLabel : DEFAULT_ALPHA.singleLabel);
+const globalAlpha = (o: TrainJobOptions, multi: boolean): number =>
+  o.alpha ?? (multi ? DEFAULT_ALPHA.multiLabel : DEFAULT_ALPHA.singleLabel);
 
 /**
  * Each training row's α by its label's source (issue 12 item 2), or undefined where every row takes
@@ -386,16 +518,25 @@ function classCounts(set: EncodedSet, C: number, multi: boolean): number[] {
 }
 
 /** A label source that has neither a default weight nor one in --source-weights is a typo until proven otherwise: named with its line. */
-function checkSources(docs: readonly CorpusDoc[], file: string, column: string, weights: SourceWeights | undefined): void {
+function checkSources(
+  docs: readonly CorpusDoc[],
+  file: string,
+  column: string,
+  weights: SourceWeights | undefined,
+): void {
   const known = new Set<string>([...LABEL_ORIGINS, ...Object.keys(weights ?? {})]);
   const bad = docs.find((d) => d.source !== undefined && !known.has(d.source));
   if (bad) {
-    throw new InputError('INPUT_PARSE', `${file}:${bad.line}: label source "${bad.source}" in column "${column}" has no weight; known: ${[...known].join(', ')} (give it one with --source-weights ${bad.source}=1)`, {
-      file,
-      line: bad.line,
-      column,
-      field: 'source',
-    });
+    throw new InputError(
+      'INPUT_PARSE',
+      `${file}:${bad.line}: label source "${bad.source}" in column "${column}" has no weight; known: ${[...known].join(', ')} (give it one with --source-weights ${bad.source}=1)`,
+      {
+        file,
+        line: bad.line,
+        column,
+        field: 'source',
+      },
+    );
   }
 }
 
@@ -413,8 +554,12 @@ async function writeCharts(dir: string, r: TrainJobResult): Promise<void> {
     yLabel: 'value',
     series: [
       { name: 'train loss', points: r.history.map((h) => ({ x: h.epoch, y: h.loss })) },
-      { name: r.schema.task === 'multilabel' ? 'valid micro-F1' : 'valid accuracy', points: r.history.filter((h) => !Number.isNaN(h.valMetric)).map((h) => ({ x: h.epoch, y: h.valMetric })) },
+      {
+        name: r.schema.task === 'multilabel' ? 'valid micro-F1' : 'valid accuracy',
+        points: r.history.filter((h) => !Number.isNaN(h.valMetric)).map((h) => ({ x: h.epoch, y: h.valMetric })),
+      },
     ],
   });
-  if ('confusion' in r.metrics) await confusionMatrixChart(path.join(dir, 'confusion-matrix'), r.schema.labels, r.metrics.confusion);
+  if ('confusion' in r.metrics)
+    await confusionMatrixChart(path.join(dir, 'confusion-matrix'), r.schema.labels, r.metrics.confusion);
 }

@@ -81,7 +81,13 @@ export function recurrentStack(ctx: ForwardContext, emb: Embedded): RecurrentOut
         states[d] = lstmSequence(xp, ctx.vars[p + 'U'] as tf.Tensor2D, emb.mask, reverse);
       } else {
         const xp = projectTimeMajor(input, ctx.vars[p + 'W'], ctx.vars[p + 'bW']);
-        states[d] = gruSequence(xp, ctx.vars[p + 'U'] as tf.Tensor2D, ctx.vars[p + 'bU'] as tf.Tensor1D, emb.mask, reverse);
+        states[d] = gruSequence(
+          xp,
+          ctx.vars[p + 'U'] as tf.Tensor2D,
+          ctx.vars[p + 'bU'] as tf.Tensor1D,
+          emb.mask,
+          reverse,
+        );
       }
     }
     const seq = states.bw ? tf.concat([states.fw, states.bw], 2) : states.fw;

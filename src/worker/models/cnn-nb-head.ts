@@ -23,7 +23,13 @@ export interface CnnNbFit {
  * features: n × D row-major; labels: class index per row (single-label), or the label indices of each
  * row (multi-label: binary relevance, 2·numClasses NB classes, see above).
  */
-export function fitPcaNaiveBayes(features: Float32Array, n: number, labels: number[] | number[][], numClasses: number, varianceKept: number): CnnNbFit {
+export function fitPcaNaiveBayes(
+  features: Float32Array,
+  n: number,
+  labels: number[] | number[][],
+  numClasses: number,
+  varianceKept: number,
+): CnnNbFit {
   const multi = Array.isArray(labels[0]);
   const M = multi ? 2 * numClasses : numClasses;
   /** The NB classes a row counts in: its class; or, per label, "present" (j) or "absent" (C + j). */
@@ -37,7 +43,9 @@ export function fitPcaNaiveBayes(features: Float32Array, n: number, labels: numb
   for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) mean[d] += features[i * D + d] / n;
   const X = new Matrix(n, D);
   for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) X.set(i, d, features[i * D + d] - mean[d]);
-  const cov = X.transpose().mmul(X).div(Math.max(1, n - 1));
+  const cov = X.transpose()
+    .mmul(X)
+    .div(Math.max(1, n - 1));
   const eig = new EigenvalueDecomposition(cov, { assumeSymmetric: true });
   const values = eig.realEigenvalues.map((v) => Math.max(0, v));
   const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);

@@ -24,7 +24,12 @@ export interface OutOfFoldOptions {
 }
 
 /** n × K logits; `targets` per document are class indices, `labels` its label names (for the stratified folds). */
-export function naiveBayesOutOfFold(docs: readonly { text: string; labels: readonly string[] }[], targets: readonly (readonly number[])[], K: number, o: OutOfFoldOptions): Float64Array {
+export function naiveBayesOutOfFold(
+  docs: readonly { text: string; labels: readonly string[] }[],
+  targets: readonly (readonly number[])[],
+  K: number,
+  o: OutOfFoldOptions,
+): Float64Array {
   // One vocabulary over every text: a fold's model ignores n-grams it never saw in training (naive-bayes.ts), so this equals a vocabulary per fold.
   const X = new NgramVocabulary(DEFAULT_NGRAMS).featurize(docs.map((d) => d.text));
   const foldRows = kFoldIndices(docs, o.folds, o.seed, o.multiLabel);
@@ -47,7 +52,12 @@ export function naiveBayesOutOfFold(docs: readonly { text: string; labels: reado
  * training labels, the gold set not among them), scored as the gold set is (shared/queue-model-choice.ts).
  * Undefined where there are too few documents to fold.
  */
-export function naiveBayesCvScore(docs: readonly { text: string; labels: readonly string[] }[], labels: readonly string[], multiLabel: boolean, o: Pick<OutOfFoldOptions, 'cancel' | 'onFold'> & { job: string }): CvScore | undefined {
+export function naiveBayesCvScore(
+  docs: readonly { text: string; labels: readonly string[] }[],
+  labels: readonly string[],
+  multiLabel: boolean,
+  o: Pick<OutOfFoldOptions, 'cancel' | 'onFold'> & { job: string },
+): CvScore | undefined {
   const folds = Math.min(CV_FOLDS, docs.length);
   if (folds < 2) return undefined;
   const targets = docs.map((d) => d.labels.map((l) => labels.indexOf(l)));

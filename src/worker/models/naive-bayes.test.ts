@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { NgramVocabulary, textNgrams } from '../text/ngram-features';
-import { NaiveBayesClassifier, logitsToProbs, naiveBayesLogits, predictNaiveBayes, trainNaiveBayes } from './naive-bayes';
+import {
+  NaiveBayesClassifier,
+  logitsToProbs,
+  naiveBayesLogits,
+  predictNaiveBayes,
+  trainNaiveBayes,
+} from './naive-bayes';
 
 describe('n-gram features', () => {
   it('char 1–2-grams of normalized text', () => {
@@ -8,7 +14,13 @@ describe('n-gram features', () => {
   });
   it('word n-grams come from jieba', () => {
     expect(textNgrams('我来到北京清华大学', { tokens: 'word', minN: 1, maxN: 2 })).toEqual([
-      '我', '来到', '北京', '清华大学', '我\u0001来到', '来到\u0001北京', '北京\u0001清华大学',
+      '我',
+      '来到',
+      '北京',
+      '清华大学',
+      '我\u0001来到',
+      '来到\u0001北京',
+      '北京\u0001清华大学',
     ]);
   });
   it('counts repeated n-grams and drops unknown ones when not growing', () => {
@@ -26,7 +38,13 @@ describe('n-gram features', () => {
 describe('multinomial naive Bayes', () => {
   // Hand-checkable: vocabulary {a, b}, class 0 saw "a a b", class 1 saw "b".
   // α = 1: P(a|0) = 3/5, P(b|0) = 2/5; P(a|1) = 1/3, P(b|1) = 2/3; priors (1+1)/(2+2) = 1/2 each.
-  const X = { n: 3, dim: 2, offsets: Int32Array.from([0, 2, 3, 4]), indices: Int32Array.from([0, 1, 1, 0]), values: Float32Array.from([2, 1, 1, 1]) };
+  const X = {
+    n: 3,
+    dim: 2,
+    offsets: Int32Array.from([0, 2, 3, 4]),
+    indices: Int32Array.from([0, 1, 1, 0]),
+    values: Float32Array.from([2, 1, 1, 1]),
+  };
   it('Laplace-smoothed probabilities match the closed form', () => {
     const m = trainNaiveBayes(X, [0, 1], Int32Array.from([0, 1]), 2, { alpha: 1, multiLabel: false });
     const p = predictNaiveBayes(m, X, [2]); // the document "a"
@@ -36,7 +54,14 @@ describe('multinomial naive Bayes', () => {
     expect(p[1]).toBeCloseTo(p1 / (p0 + p1), 6);
   });
   it('ignores n-grams never seen in training (a vocabulary grown on unlabeled text changes nothing)', () => {
-    const wide = { ...X, dim: 3, n: 4, offsets: Int32Array.from([0, 2, 3, 4, 6]), indices: Int32Array.from([0, 1, 1, 0, 0, 2]), values: Float32Array.from([2, 1, 1, 1, 1, 5]) };
+    const wide = {
+      ...X,
+      dim: 3,
+      n: 4,
+      offsets: Int32Array.from([0, 2, 3, 4, 6]),
+      indices: Int32Array.from([0, 1, 1, 0, 0, 2]),
+      values: Float32Array.from([2, 1, 1, 1, 1, 5]),
+    };
     const narrow = trainNaiveBayes(X, [0, 1], Int32Array.from([0, 1]), 2, { alpha: 1, multiLabel: false });
     const grown = trainNaiveBayes(wide, [0, 1], Int32Array.from([0, 1]), 2, { alpha: 1, multiLabel: false });
     const a = predictNaiveBayes(narrow, X, [2]);
@@ -59,7 +84,10 @@ describe('multinomial naive Bayes', () => {
     expect(() => NaiveBayesClassifier.fit(['a', 'b'], [['x'], ['z']], ['x', 'y'])).toThrow(/document 2: label "z"/);
   });
   it('learns a 5,000-document corpus (the speed is in bench/al-round.bench.ts)', () => {
-    const texts = Array.from({ length: 5000 }, (_, i) => (i % 2 ? '好吃又快送餐准时' : '太难吃了送得很慢') + String(i % 97));
+    const texts = Array.from(
+      { length: 5000 },
+      (_, i) => (i % 2 ? '好吃又快送餐准时' : '太难吃了送得很慢') + String(i % 97),
+    );
     const labels = texts.map((_, i) => [String(i % 2)]);
     const clf = NaiveBayesClassifier.fit(texts, labels, ['0', '1']);
     const p = clf.predictProbs(['好吃准时', '难吃很慢']);

@@ -35,8 +35,15 @@ export interface NaiveBayesModel {
  * Fits on `rows` of X. targets: class index per row (single-label) or the label indices per row
  * (multi-label), aligned with `rows`.
  */
-export function trainNaiveBayes(X: SparseRows, rows: ArrayLike<number>, targets: ArrayLike<number> | readonly (readonly number[])[], K: number, o: NaiveBayesOptions): NaiveBayesModel {
-  if (!(o.alpha > 0)) throw new DistilleryError('CONFIG', `naive Bayes smoothing α must be > 0, got ${o.alpha}`, { field: 'alpha' });
+export function trainNaiveBayes(
+  X: SparseRows,
+  rows: ArrayLike<number>,
+  targets: ArrayLike<number> | readonly (readonly number[])[],
+  K: number,
+  o: NaiveBayesOptions,
+): NaiveBayesModel {
+  if (!(o.alpha > 0))
+    throw new DistilleryError('CONFIG', `naive Bayes smoothing α must be > 0, got ${o.alpha}`, { field: 'alpha' });
   if (targets.length !== rows.length) throw new RangeError(`${rows.length} rows but ${targets.length} targets`);
   const dim = X.dim;
   const M = o.multiLabel ? 2 * K : K;
@@ -51,7 +58,8 @@ export function trainNaiveBayes(X: SparseRows, rows: ArrayLike<number>, targets:
     for (let p = a; p < b; p++) seen[X.indices[p]!] = 1;
     const cls = o.multiLabel ? [...(targets[r] as readonly number[])] : [targets[r] as number];
     for (const c of cls) {
-      if (!(Number.isInteger(c) && c >= 0 && c < K)) throw new RangeError(`target ${c} of row ${i} is not a class index 0..${K - 1}`);
+      if (!(Number.isInteger(c) && c >= 0 && c < K))
+        throw new RangeError(`target ${c} of row ${i} is not a class index 0..${K - 1}`);
       docs[c]!++;
       const base = c * dim;
       for (let p = a; p < b; p++) counts[base + X.indices[p]!]! += X.values[p]!;
@@ -159,17 +167,30 @@ export class NaiveBayesClassifier {
     const multiLabel = o.multiLabel ?? false;
     const index = new Map(labelNames.map((l, i) => [l, i]));
     const targets = labels.map((ls, i) => {
-      if (!multiLabel && ls.length !== 1) throw new DistilleryError('LABEL_UNKNOWN', `document ${i + 1} has ${ls.length} labels; single-label naive Bayes needs exactly one`, { line: i + 1, field: 'label' });
+      if (!multiLabel && ls.length !== 1)
+        throw new DistilleryError(
+          'LABEL_UNKNOWN',
+          `document ${i + 1} has ${ls.length} labels; single-label naive Bayes needs exactly one`,
+          { line: i + 1, field: 'label' },
+        );
       return ls.map((l) => {
         const c = index.get(l);
-        if (c === undefined) throw new DistilleryError('LABEL_UNKNOWN', `document ${i + 1}: label "${l}" is not one of ${labelNames.join(', ')}`, { line: i + 1, field: 'label' });
+        if (c === undefined)
+          throw new DistilleryError(
+            'LABEL_UNKNOWN',
+            `document ${i + 1}: label "${l}" is not one of ${labelNames.join(', ')}`,
+            { line: i + 1, field: 'label' },
+          );
         return c;
       });
     });
     const vocab = new NgramVocabulary(o.ngrams ?? DEFAULT_NGRAMS);
     const X = vocab.featurize(texts);
     const rows = Int32Array.from(texts, (_, i) => i);
-    const model = trainNaiveBayes(X, rows, multiLabel ? targets : targets.map((t) => t[0]!), labelNames.length, { alpha: o.alpha ?? 1, multiLabel });
+    const model = trainNaiveBayes(X, rows, multiLabel ? targets : targets.map((t) => t[0]!), labelNames.length, {
+      alpha: o.alpha ?? 1,
+      multiLabel,
+    });
     return new NaiveBayesClassifier(labelNames, vocab, model);
   }
 

@@ -7,7 +7,9 @@ describe('pipelineInputFor', () => {
     expect(pipelineInputFor('bilstm', { maxLen: 32 })).toEqual({ maxLen: 32 });
   });
   it('refuses options the architecture cannot use, naming the ones to use', () => {
-    expect(() => pipelineInputFor('han', { maxLen: 32 })).toThrow(/--sentences and --sentence-len instead of --max-len/);
+    expect(() => pipelineInputFor('han', { maxLen: 32 })).toThrow(
+      /--sentences and --sentence-len instead of --max-len/,
+    );
     expect(() => pipelineInputFor('textcnn', { sentenceLen: 8 })).toThrow(/han only/);
   });
 });

@@ -60,7 +60,8 @@ export const ARCH_IDS: readonly StudentArch[] = ARCHITECTURE_NAMES;
 
 export function archEntry(arch: string): ArchEntry {
   const e = ARCHITECTURES[arch as StudentArch];
-  if (!e) throw new DistilleryError('CONFIG', `unknown model "${arch}"; valid: ${ARCH_IDS.join(', ')}`, { field: 'model' });
+  if (!e)
+    throw new DistilleryError('CONFIG', `unknown model "${arch}"; valid: ${ARCH_IDS.join(', ')}`, { field: 'model' });
   return e;
 }
 
@@ -74,16 +75,25 @@ export interface InputShapeOptions {
 }
 
 /** The text-pipeline options (maxLen or sentenceGrid) that give `arch` its input; rejects options it cannot use. */
-export function pipelineInputFor(arch: string, o: InputShapeOptions): { maxLen?: number; sentenceGrid?: { sentences?: number; words?: number } } {
+export function pipelineInputFor(
+  arch: string,
+  o: InputShapeOptions,
+): { maxLen?: number; sentenceGrid?: { sentences?: number; words?: number } } {
   const e = archEntry(arch);
   if (e.sentenceGrid) {
     if (o.maxLen !== undefined) {
-      throw new DistilleryError('CONFIG', `${e.id} reads a grid of sentences: set --sentences and --sentence-len instead of --max-len`, { field: 'maxLen' });
+      throw new DistilleryError(
+        'CONFIG',
+        `${e.id} reads a grid of sentences: set --sentences and --sentence-len instead of --max-len`,
+        { field: 'maxLen' },
+      );
     }
     return { sentenceGrid: { sentences: o.sentences, words: o.sentenceLen } };
   }
   if (o.sentences !== undefined || o.sentenceLen !== undefined) {
-    throw new DistilleryError('CONFIG', `--sentences and --sentence-len apply to han only, not ${e.id}`, { field: 'sentences' });
+    throw new DistilleryError('CONFIG', `--sentences and --sentence-len apply to han only, not ${e.id}`, {
+      field: 'sentences',
+    });
   }
   return { maxLen: o.maxLen };
 }
@@ -110,7 +120,10 @@ export function makeStudentConfig(
     dropout: 0.5,
   };
   if (e.sentenceGrid) {
-    if (!data.sentenceLen) throw new DistilleryError('CONFIG', `${e.id} reads sentences: its text pipeline needs a sentence grid`, { field: 'model' });
+    if (!data.sentenceLen)
+      throw new DistilleryError('CONFIG', `${e.id} reads sentences: its text pipeline needs a sentence grid`, {
+        field: 'model',
+      });
     base.sentenceLen = data.sentenceLen;
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));

@@ -147,16 +147,21 @@ function configError(message: string, details: Record<string, unknown> = {}): Di
 export function validateStudent(c: StudentConfig, params: StudentParams): void {
   const positive = ['vocabSize', 'embedDim', 'numClasses'] as const;
   for (const k of positive) {
-    if (!(Number.isInteger(c[k]) && c[k] > 0)) throw configError(`student config: ${k} must be a positive integer`, { field: k });
+    if (!(Number.isInteger(c[k]) && c[k] > 0))
+      throw configError(`student config: ${k} must be a positive integer`, { field: k });
   }
   if (isRecurrent(c.arch) && !(c.hidden > 0 && c.layers > 0)) {
     throw configError(`student config: ${c.arch} needs hidden > 0 and layers > 0`);
   }
   if (c.arch === 'han') {
-    if (!(Number.isInteger(c.attDim) && c.attDim > 0)) throw configError('student config: han needs attDim > 0', { field: 'attDim' });
+    if (!(Number.isInteger(c.attDim) && c.attDim > 0))
+      throw configError('student config: han needs attDim > 0', { field: 'attDim' });
     const W = c.sentenceLen ?? 0;
     if (!(Number.isInteger(W) && W > 0 && c.maxLen % W === 0)) {
-      throw configError(`student config: han needs sentenceLen, a positive divisor of maxLen (${c.maxLen}), got ${c.sentenceLen}`, { field: 'sentenceLen' });
+      throw configError(
+        `student config: han needs sentenceLen, a positive divisor of maxLen (${c.maxLen}), got ${c.sentenceLen}`,
+        { field: 'sentenceLen' },
+      );
     }
   }
   if (!isRecurrent(c.arch) && !(c.filterSizes.length > 0 && c.numFilters > 0)) {
@@ -169,9 +174,12 @@ export function validateStudent(c: StudentConfig, params: StudentParams): void {
     if (!p) throw configError(`student params: missing ${name}`, { field: name });
     const size = shape.reduce((a, b) => a * b, 1);
     if (p.shape.length !== shape.length || p.shape.some((d, i) => d !== shape[i]) || p.data.length !== size) {
-      throw configError(`student params: ${name} has shape [${p.shape}] (${p.data.length} values), expected [${shape}]`, {
-        field: name,
-      });
+      throw configError(
+        `student params: ${name} has shape [${p.shape}] (${p.data.length} values), expected [${shape}]`,
+        {
+          field: name,
+        },
+      );
     }
   }
 }

@@ -35,7 +35,11 @@ export class Student {
 
   /** A freshly initialised student (cnn-nb starts as a TextCNN with a softmax head). */
   static create(config: StudentConfig, seed: number): Student {
-    return new Student(config, initStudentParams(config.arch === 'cnn-nb' ? { ...config, arch: 'textcnn' } : config, seed), seed);
+    return new Student(
+      config,
+      initStudentParams(config.arch === 'cnn-nb' ? { ...config, arch: 'textcnn' } : config, seed),
+      seed,
+    );
   }
 
   static fromParams(config: StudentConfig, params: StudentParams, seed = 0): Student {

@@ -37,7 +37,12 @@ describe('measureLatency', () => {
   it('times one document per call, after untimed warm-up calls, cycling through the texts', async () => {
     const clock = { t: 0 };
     const { p, seen } = fakePredictor(clock, 4);
-    const r = await measureLatency(p, encoder, ['a', 'bb', 'ccc'], { now: () => clock.t, warmup: 2, minCalls: 10, minMs: 0 });
+    const r = await measureLatency(p, encoder, ['a', 'bb', 'ccc'], {
+      now: () => clock.t,
+      warmup: 2,
+      minCalls: 10,
+      minMs: 0,
+    });
     expect(r).toEqual({ msPerDoc: 4, engine: 'onnxruntime', calls: 10, docs: 3 });
     // 2 warm-up calls, then 10 timed ones over the texts in turn.
     expect(seen.map((ids) => ids[0])).toEqual([1, 2, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1]);
@@ -46,17 +51,33 @@ describe('measureLatency', () => {
   it('runs until both minimums are met, and stops at either maximum', async () => {
     const clock = { t: 0 };
     const { p } = fakePredictor(clock, 10);
-    expect(await measureLatency(p, encoder, ['x'], { now: () => clock.t, warmup: 0, minCalls: 3, minMs: 95 })).toMatchObject({ calls: 10, msPerDoc: 10 });
-    expect(await measureLatency(p, encoder, ['x'], { now: () => clock.t, warmup: 0, minCalls: 100, minMs: 0, maxMs: 50 })).toMatchObject({ calls: 5 });
-    expect(await measureLatency(p, encoder, ['x'], { now: () => clock.t, warmup: 0, minCalls: 100, minMs: 0, maxCalls: 7 })).toMatchObject({ calls: 7 });
+    expect(
+      await measureLatency(p, encoder, ['x'], { now: () => clock.t, warmup: 0, minCalls: 3, minMs: 95 }),
+    ).toMatchObject({ calls: 10, msPerDoc: 10 });
+    expect(
+      await measureLatency(p, encoder, ['x'], { now: () => clock.t, warmup: 0, minCalls: 100, minMs: 0, maxMs: 50 }),
+    ).toMatchObject({ calls: 5 });
+    expect(
+      await measureLatency(p, encoder, ['x'], { now: () => clock.t, warmup: 0, minCalls: 100, minMs: 0, maxCalls: 7 }),
+    ).toMatchObject({ calls: 7 });
   });
 
   it('stops when cancelled and refuses an empty text list', async () => {
     const clock = { t: 0 };
     const { p } = fakePredictor(clock, 1);
     const cancel = { cancelled: false };
-    const slow: Predictor = { ...p, engine: 'tfjs', predict: async (ids, n, T) => (clock.t > 5 && (cancel.cancelled = true), p.predict(ids, n, T)) };
-    const r = await measureLatency(slow, encoder, ['x'], { now: () => clock.t, warmup: 0, minCalls: 1000, minMs: 1000, cancel });
+    const slow: Predictor = {
+      ...p,
+      engine: 'tfjs',
+      predict: async (ids, n, T) => (clock.t > 5 && (cancel.cancelled = true), p.predict(ids, n, T)),
+    };
+    const r = await measureLatency(slow, encoder, ['x'], {
+      now: () => clock.t,
+      warmup: 0,
+      minCalls: 1000,
+      minMs: 1000,
+      cancel,
+    });
     expect(r.calls).toBeLessThan(10);
     expect(r.engine).toBe('tfjs');
     await expect(measureLatency(p, encoder, [])).rejects.toThrow(/no texts/);
@@ -70,7 +91,11 @@ describe('measureModelLatency on a model folder', () => {
   beforeAll(async () => {
     await initBackend('wasm');
     const pipeline = TextPipeline.fit(texts, { mode: 'char', maxVocab: 100, minCount: 1, maxLen: 12 });
-    const student = makeStudentConfig('textcnn', { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: 2, multiLabel: false }, { embedDim: 8, numFilters: 4 });
+    const student = makeStudentConfig(
+      'textcnn',
+      { vocabSize: pipeline.vocab.size, maxLen: pipeline.maxLen, numClasses: 2, multiLabel: false },
+      { embedDim: 8, numFilters: 4 },
+    );
     const s = Student.create(student, 1);
     await saveModelFolder(dir, {
       config: {
@@ -80,7 +105,14 @@ describe('measureModelLatency on a model folder', () => {
         labels: ['neg', 'pos'],
         threshold: 0.5,
         student,
-        training: { seed: 1, backend: 'wasm', options: {}, startedAt: new Date().toISOString(), seconds: 0, distillery: 'test' },
+        training: {
+          seed: 1,
+          backend: 'wasm',
+          options: {},
+          startedAt: new Date().toISOString(),
+          seconds: 0,
+          distillery: 'test',
+        },
       },
       params: s.toParams(),
       pipeline,

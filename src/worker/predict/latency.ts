@@ -34,7 +34,12 @@ export interface Encoder {
 }
 
 /** Times `predictor` on `texts`, one text per call (encoding included). Throws when `texts` is empty. */
-export async function measureLatency(predictor: Predictor, encoder: Encoder, texts: readonly string[], o: LatencyOptions = {}): Promise<LatencyResult> {
+export async function measureLatency(
+  predictor: Predictor,
+  encoder: Encoder,
+  texts: readonly string[],
+  o: LatencyOptions = {},
+): Promise<LatencyResult> {
   const T = encoder.maxLen;
   return timeOneByOne((text) => predictor.predict(encoder.encodeBatch([text]), 1, T), predictor.engine, texts, o);
 }
@@ -43,11 +48,20 @@ export async function measureLatency(predictor: Predictor, encoder: Encoder, tex
  * Times a model that takes raw texts (a BERT teacher through onnxruntime: its word-piece tokenizer
  * and model.onnx, see openBertScorer), one text per call, as measureLatency does.
  */
-export async function measureTextLatency(scorer: { predict(texts: readonly string[]): Promise<unknown> }, texts: readonly string[], o: LatencyOptions = {}): Promise<LatencyResult> {
+export async function measureTextLatency(
+  scorer: { predict(texts: readonly string[]): Promise<unknown> },
+  texts: readonly string[],
+  o: LatencyOptions = {},
+): Promise<LatencyResult> {
   return timeOneByOne((text) => scorer.predict([text]), 'onnxruntime', texts, o);
 }
 
-async function timeOneByOne(one: (text: string) => Promise<unknown>, engine: LatencyResult['engine'], texts: readonly string[], o: LatencyOptions): Promise<LatencyResult> {
+async function timeOneByOne(
+  one: (text: string) => Promise<unknown>,
+  engine: LatencyResult['engine'],
+  texts: readonly string[],
+  o: LatencyOptions,
+): Promise<LatencyResult> {
   if (texts.length === 0) throw new Error('latency: no texts to time');
   const { warmup, minCalls, minMs, maxCalls, maxMs } = { ...LATENCY_DEFAULTS, ...o };
   const now = o.now ?? (() => performance.now());
@@ -65,7 +79,11 @@ async function timeOneByOne(one: (text: string) => Promise<unknown>, engine: Lat
 }
 
 /** Latency of the model folder `dir` on `texts`: ONNX when the folder has model.onnx, else tfjs. */
-export async function measureModelLatency(dir: string, texts: readonly string[], o: LatencyOptions = {}): Promise<LatencyResult> {
+export async function measureModelLatency(
+  dir: string,
+  texts: readonly string[],
+  o: LatencyOptions = {},
+): Promise<LatencyResult> {
   const m = await loadModelFolder(dir);
   const predictor = await openPredictor(m);
   try {

@@ -38,10 +38,15 @@ async function* lineDocs(lines: AsyncIterable<string>): AsyncGenerator<Doc> {
 }
 
 async function* corpusDocs(file: string, o: PredictStreamOptions): AsyncGenerator<Doc> {
-  for await (const d of streamDocsOfFile(file, { textCol: o.textCol, encoding: o.encoding })) yield { id: d.id, text: d.text };
+  for await (const d of streamDocsOfFile(file, { textCol: o.textCol, encoding: o.encoding }))
+    yield { id: d.id, text: d.text };
 }
 
-export function documentsOf(data: string, o: PredictStreamOptions, stdin: Readable = process.stdin): AsyncGenerator<Doc> {
+export function documentsOf(
+  data: string,
+  o: PredictStreamOptions,
+  stdin: Readable = process.stdin,
+): AsyncGenerator<Doc> {
   // Plain text: every line, blank ones too, so that output line k answers input line k. Tabular
   // files: the importer's rows, read in pieces. Either way memory is bounded by the batch.
   if (data === '-') return lineDocs(textLines(stdin, '<stdin>', { encoding: o.encoding }));
@@ -50,7 +55,13 @@ export function documentsOf(data: string, o: PredictStreamOptions, stdin: Readab
 }
 
 /** Predictions of several models are averaged (an ensemble). Returns the number of documents. */
-export async function predictStream(docs: AsyncIterable<Doc>, models: PredictModel[], predictors: Predictor[], out: Writable, o: PredictStreamOptions = {}): Promise<number> {
+export async function predictStream(
+  docs: AsyncIterable<Doc>,
+  models: PredictModel[],
+  predictors: Predictor[],
+  out: Writable,
+  o: PredictStreamOptions = {},
+): Promise<number> {
   const batchSize = o.batchSize ?? 256;
   const { labels, multiLabel, threshold } = models[0];
   const C = labels.length;
@@ -70,10 +81,16 @@ export async function predictStream(docs: AsyncIterable<Doc>, models: PredictMod
       const p = Array.from(avg.subarray(i * C, (i + 1) * C), (x) => Number(x.toFixed(6)));
       const id = batch[i].id ?? String(done + i + 1);
       // Keyed by label name: distill maps the teacher's columns to its data's labels by name.
-      if (o.teacherFormat) text += JSON.stringify({ id, probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])) }) + '\n';
+      if (o.teacherFormat)
+        text += JSON.stringify({ id, probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])) }) + '\n';
       else {
         const label = multiLabel ? labels.filter((_, c) => p[c] >= threshold) : labels[argmax(p)];
-        text += JSON.stringify({ ...(batch[i].id ? { id: batch[i].id } : {}), label, probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])) }) + '\n';
+        text +=
+          JSON.stringify({
+            ...(batch[i].id ? { id: batch[i].id } : {}),
+            label,
+            probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])),
+          }) + '\n';
       }
     }
     done += n;

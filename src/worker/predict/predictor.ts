@@ -59,12 +59,20 @@ export class TfjsPredictor implements Predictor {
 /** ONNX when the folder has model.onnx (unless tfjs is asked for), else tfjs. */
 export async function openPredictor(m: LoadedModel, engine: 'onnx' | 'tfjs' | 'auto' = 'auto'): Promise<Predictor> {
   if (engine !== 'tfjs' && m.onnxPath) return OnnxPredictor.open(m.onnxPath);
-  if (engine === 'onnx') throw new ModelFolderError(`${m.dir} has no model.onnx; run \`distillery export --format onnx\``, { file: m.dir });
+  if (engine === 'onnx')
+    throw new ModelFolderError(`${m.dir} has no model.onnx; run \`distillery export --format onnx\``, { file: m.dir });
   return TfjsPredictor.fromModel(m);
 }
 
 /** Runs a predictor over many rows in batches. */
-export async function predictAll(p: Predictor, ids: Int32Array, n: number, T: number, C: number, batch = 256): Promise<Float32Array> {
+export async function predictAll(
+  p: Predictor,
+  ids: Int32Array,
+  n: number,
+  T: number,
+  C: number,
+  batch = 256,
+): Promise<Float32Array> {
   const out = new Float32Array(n * C);
   for (let s = 0; s < n; s += batch) {
     const m = Math.min(batch, n - s);

@@ -11,11 +11,20 @@ import { AUDIT_OPTIONS, defaultsOf } from '../../shared/job-options';
 import { AUDIT_DEFAULTS } from '../audit/label-audit';
 import { runJob } from './run-job';
 
-const docs = uniqueDocs(generateCorpus(300, 5, 'binary')).slice(0, 240).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
+const docs = uniqueDocs(generateCorpus(300, 5, 'binary'))
+  .slice(0, 240)
+  .map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
 // Every tenth label flipped: the audit should find many of them.
 const flipped = new Set(docs.filter((_, i) => i % 10 === 3).map((d) => d.id));
 const labeled = docs.map((d) => (flipped.has(d.id) ? { ...d, labels: [d.labels[0] === '1' ? '0' : '1'] } : d));
-const request = (options: JobRequestOf<'audit'>['options'] = {}): JobRequestOf<'audit'> => ({ kind: 'audit', projectId: 'p', task: 'binary', labels: ['0', '1'], docs: { labeled }, options });
+const request = (options: JobRequestOf<'audit'>['options'] = {}): JobRequestOf<'audit'> => ({
+  kind: 'audit',
+  projectId: 'p',
+  task: 'binary',
+  labels: ['0', '1'],
+  docs: { labeled },
+  options,
+});
 
 describe('audit job', () => {
   it('returns the suspects ranked by score with the suggested label; progress per fold', async () => {
@@ -36,7 +45,10 @@ describe('audit job', () => {
 
   it('refuses bad options naming them; its defaults are the CLI’s', async () => {
     const { ctx } = jobContext('/nonexistent-project-folder');
-    await expect(runJob(request({ folds: 1 }), ctx)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/"folds" must be in \[2, 50\]/) });
+    await expect(runJob(request({ folds: 1 }), ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/"folds" must be in \[2, 50\]/),
+    });
     expect(defaultsOf(AUDIT_OPTIONS)).toEqual({ folds: AUDIT_DEFAULTS.folds, seed: AUDIT_DEFAULTS.seed });
   });
 });

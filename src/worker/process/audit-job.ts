@@ -21,5 +21,8 @@ export async function runAuditJob(r: JobRequest, ctx: JobContext): Promise<JobRe
     cancel: ctx.cancel,
     onProgress: (done, total) => ctx.onProgress({ phase: 'audit', done, total }),
   });
-  return { modelVersion: '', audit: { n: res.n, folds: res.folds, oof_accuracy: res.oof_accuracy, suspects: res.suspects } };
+  return {
+    modelVersion: '',
+    audit: { n: res.n, folds: res.folds, oof_accuracy: res.oof_accuracy, suspects: res.suspects },
+  };
 }

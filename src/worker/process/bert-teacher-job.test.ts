@@ -24,15 +24,27 @@ beforeAll(async () => {
   await makeTinyBertFolder(bertDir, { layers: 1, hidden: 32, heads: 2, intermediate: 64, seed: 3 });
 }, 60_000);
 
-const all = uniqueDocs(generateCorpus(140, 17, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
+const all = uniqueDocs(generateCorpus(140, 17, 'binary')).map((d, i) => ({
+  id: `d${i}`,
+  text: d.text,
+  labels: [d.label],
+}));
 const labeled = all.slice(0, 100);
 const toScore = all.map((d) => ({ id: d.id, text: d.text }));
 // The project's label order differs from the teacher's (sorted): scores must follow the project's.
 const LABELS = ['1', '0'];
 const FINE_TUNE = { epochs: 1, maxLen: 32, batchSize: 16, learningRate: 1e-3 };
-const base = (options: Record<string, unknown>): JobRequest => ({ kind: 'train-bert-teacher', projectId: 'p', task: 'binary', labels: LABELS, docs: { labeled, toScore }, options });
+const base = (options: Record<string, unknown>): JobRequest => ({
+  kind: 'train-bert-teacher',
+  projectId: 'p',
+  task: 'binary',
+  labels: LABELS,
+  docs: { labeled, toScore },
+  options,
+});
 
-const leftovers = (folder: string) => ['models', 'datasets'].flatMap((d) => (existsSync(path.join(folder, d)) ? readdirSync(path.join(folder, d)) : []));
+const leftovers = (folder: string) =>
+  ['models', 'datasets'].flatMap((d) => (existsSync(path.join(folder, d)) ? readdirSync(path.join(folder, d)) : []));
 
 describe('BERT teacher job', () => {
   it("fine-tunes a Hugging Face folder, keeps it as a model version, times it and scores every document in the project's label order", async () => {
@@ -41,11 +53,24 @@ describe('BERT teacher job', () => {
     const r = await runJob(base({ source: 'model-dir', modelDir: bertDir, ...FINE_TUNE }), ctx);
     expect(r.modelVersion).toMatch(/^teacher-\d{8}-\d{6}-bert$/);
     const dir = path.join(folder, 'models', r.modelVersion);
-    for (const f of ['config.json', 'vocab.txt', 'model.safetensors', 'model.onnx', 'teacher.json']) expect(existsSync(path.join(dir, f)), f).toBe(true);
+    for (const f of ['config.json', 'vocab.txt', 'model.safetensors', 'model.onnx', 'teacher.json'])
+      expect(existsSync(path.join(dir, f)), f).toBe(true);
     expect(r.files).toContain(path.join(dir, 'model.onnx'));
     const info = JSON.parse(readFileSync(path.join(dir, 'teacher.json'), 'utf8'));
-    expect(info).toMatchObject({ kind: 'fine-tuned BERT', base: bertDir, labels: ['0', '1'], task: 'binary', maxLen: 32 });
-    expect(r.teacher).toMatchObject({ source: 'model-dir', kind: 'fine-tuned BERT', base: bertDir, shape: '1 layers, hidden 32, 2 heads', evaluatedOn: 'test' });
+    expect(info).toMatchObject({
+      kind: 'fine-tuned BERT',
+      base: bertDir,
+      labels: ['0', '1'],
+      task: 'binary',
+      maxLen: 32,
+    });
+    expect(r.teacher).toMatchObject({
+      source: 'model-dir',
+      kind: 'fine-tuned BERT',
+      base: bertDir,
+      shape: '1 layers, hidden 32, 2 heads',
+      evaluatedOn: 'test',
+    });
     expect(r.metrics).toMatchObject({ accuracy: expect.any(Number) });
     expect(r.paramCount).toBeGreaterThan(1000);
     expect(r.history).toHaveLength(1);
@@ -75,17 +100,35 @@ describe('BERT teacher job', () => {
 
     // Re-scoring with that version gives the same probabilities.
     const again = await runJob(
-      { kind: 'score', projectId: 'p', task: 'binary', labels: LABELS, docs: { labeled: [], toScore: toScore.slice(0, 5) }, options: {}, modelVersion: r.modelVersion },
+      {
+        kind: 'score',
+        projectId: 'p',
+        task: 'binary',
+        labels: LABELS,
+        docs: { labeled: [], toScore: toScore.slice(0, 5) },
+        options: {},
+        modelVersion: r.modelVersion,
+      },
       jobContext(folder).ctx,
     );
-    for (const d of toScore.slice(0, 5)) for (const c of [0, 1]) expect(again.scores![d.id][c]).toBeCloseTo(r.scores![d.id][c], 5);
+    for (const d of toScore.slice(0, 5))
+      for (const c of [0, 1]) expect(again.scores![d.id][c]).toBeCloseTo(r.scores![d.id][c], 5);
 
     // It exports as ONNX (with its tokenizer files) or as its folder; TensorFlow.js is for students.
     const out = path.join(folder, 'exports', 'teacher-onnx');
     const e = await methods['export-model']({ modelDir: dir, outDir: out, format: 'onnx', baseName: r.modelVersion });
     expect(e.file).toBe(path.join(out, `${r.modelVersion}.onnx`));
-    expect(readdirSync(out).sort()).toEqual(['config.json', `${r.modelVersion}.onnx`, 'teacher.json', 'tokenizer_config.json', 'vocab.txt'].sort());
-    await expect(methods['export-model']({ modelDir: dir, outDir: path.join(folder, 'exports', 'x'), format: 'tfjs', baseName: 'x' })).rejects.toMatchObject({
+    expect(readdirSync(out).sort()).toEqual(
+      ['config.json', `${r.modelVersion}.onnx`, 'teacher.json', 'tokenizer_config.json', 'vocab.txt'].sort(),
+    );
+    await expect(
+      methods['export-model']({
+        modelDir: dir,
+        outDir: path.join(folder, 'exports', 'x'),
+        format: 'tfjs',
+        baseName: 'x',
+      }),
+    ).rejects.toMatchObject({
       code: 'CONFIG',
       message: expect.stringMatching(/ONNX or as its Hugging Face folder/),
     });
@@ -93,21 +136,40 @@ describe('BERT teacher job', () => {
 
   it("fails with the engine's clear reason for a bad folder, and leaves nothing behind", async () => {
     const folder = path.join(tmp, 'p2');
-    const run = (modelDir: string) => runJob(base({ source: 'model-dir', modelDir, ...FINE_TUNE }), jobContext(folder).ctx);
-    await expect(run(path.join(tmp, 'nowhere'))).rejects.toMatchObject({ code: 'MODEL_FOLDER', message: expect.stringMatching(/does not exist on the machine the worker runs on/) });
+    const run = (modelDir: string) =>
+      runJob(base({ source: 'model-dir', modelDir, ...FINE_TUNE }), jobContext(folder).ctx);
+    await expect(run(path.join(tmp, 'nowhere'))).rejects.toMatchObject({
+      code: 'MODEL_FOLDER',
+      message: expect.stringMatching(/does not exist on the machine the worker runs on/),
+    });
     const noConfig = path.join(tmp, 'no-config');
     mkdirSync(noConfig);
     writeFileSync(path.join(noConfig, 'vocab.txt'), '[PAD]\n[UNK]\n');
-    await expect(run(noConfig)).rejects.toMatchObject({ code: 'MODEL_FOLDER', message: expect.stringMatching(/has no config\.json: a Hugging Face model folder holds config\.json/) });
+    await expect(run(noConfig)).rejects.toMatchObject({
+      code: 'MODEL_FOLDER',
+      message: expect.stringMatching(/has no config\.json: a Hugging Face model folder holds config\.json/),
+    });
     const gpt = path.join(tmp, 'gpt2');
     mkdirSync(gpt);
-    writeFileSync(path.join(gpt, 'config.json'), JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'] }));
-    await expect(run(gpt)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/model_type "gpt2" is not supported; supported: model_type "bert"/) });
+    writeFileSync(
+      path.join(gpt, 'config.json'),
+      JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'] }),
+    );
+    await expect(run(gpt)).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/model_type "gpt2" is not supported; supported: model_type "bert"/),
+    });
     // A vocabulary larger than the embeddings: found when the weights load, after the job started writing.
     const mismatch = path.join(tmp, 'mismatch');
     await makeTinyBertFolder(mismatch, { layers: 1, hidden: 32, heads: 2, intermediate: 64, seed: 3 });
-    writeFileSync(path.join(mismatch, 'vocab.txt'), readFileSync(path.join(mismatch, 'vocab.txt'), 'utf8') + 'extra1\nextra2\n');
-    await expect(run(mismatch)).rejects.toMatchObject({ code: 'MODEL_FOLDER', message: expect.stringMatching(/the vocabulary has \d+ tokens but the word embeddings have \d+ rows/) });
+    writeFileSync(
+      path.join(mismatch, 'vocab.txt'),
+      readFileSync(path.join(mismatch, 'vocab.txt'), 'utf8') + 'extra1\nextra2\n',
+    );
+    await expect(run(mismatch)).rejects.toMatchObject({
+      code: 'MODEL_FOLDER',
+      message: expect.stringMatching(/the vocabulary has \d+ tokens but the word embeddings have \d+ rows/),
+    });
     expect(leftovers(folder)).toEqual([]);
   });
 
@@ -116,14 +178,27 @@ describe('BERT teacher job', () => {
     const { ctx, seen } = jobContext(folder);
     const r = await runJob(base({ source: 'pretrain', layers: 1, hidden: 32, pretrainEpochs: 1, ...FINE_TUNE }), ctx);
     expect(r.modelVersion).toMatch(/^teacher-\d{8}-\d{6}-bert-here$/);
-    expect(r.teacher).toMatchObject({ source: 'pretrain', kind: PRETRAINED_HERE_KIND, shape: '1 layers, hidden 32, 4 heads' });
+    expect(r.teacher).toMatchObject({
+      source: 'pretrain',
+      kind: PRETRAINED_HERE_KIND,
+      shape: '1 layers, hidden 32, 4 heads',
+    });
     expect(r.teacher!.base).toBeUndefined();
     const dir = path.join(folder, 'models', r.modelVersion);
     const pre = JSON.parse(readFileSync(path.join(dir, 'pretrained', 'pretrain.json'), 'utf8'));
     // Every text but the teacher's 10 test texts.
-    expect(pre).toMatchObject({ kind: 'masked-LM pre-training', data: path.join(dir, 'pretrain-texts.jsonl'), texts: toScore.length - 10 });
-    expect(JSON.parse(readFileSync(path.join(dir, 'teacher.json'), 'utf8'))).toMatchObject({ kind: PRETRAINED_HERE_KIND, base: path.join(dir, 'pretrained') });
-    expect(seen.some((p) => p.phase === '1/3 pretrain epoch 1/1' && typeof p.metrics?.mlm_loss === 'number')).toBe(true);
+    expect(pre).toMatchObject({
+      kind: 'masked-LM pre-training',
+      data: path.join(dir, 'pretrain-texts.jsonl'),
+      texts: toScore.length - 10,
+    });
+    expect(JSON.parse(readFileSync(path.join(dir, 'teacher.json'), 'utf8'))).toMatchObject({
+      kind: PRETRAINED_HERE_KIND,
+      base: path.join(dir, 'pretrained'),
+    });
+    expect(seen.some((p) => p.phase === '1/3 pretrain epoch 1/1' && typeof p.metrics?.mlm_loss === 'number')).toBe(
+      true,
+    );
     expect(seen.some((p) => p.phase === '2/3 teacher epoch 1/1')).toBe(true);
     expect(seen.some((p) => p.phase === '3/3 scoring')).toBe(true);
     expect(Object.keys(r.scores!)).toHaveLength(toScore.length);
@@ -132,7 +207,9 @@ describe('BERT teacher job', () => {
   it('a cancelled teacher job fails as cancelled and leaves no folder or snapshot', async () => {
     const folder = path.join(tmp, 'p4');
     const { ctx } = jobContext(folder, (p) => p.phase.includes('teacher epoch'));
-    await expect(runJob(base({ source: 'model-dir', modelDir: bertDir, ...FINE_TUNE, epochs: 3 }), ctx)).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(
+      runJob(base({ source: 'model-dir', modelDir: bertDir, ...FINE_TUNE, epochs: 3 }), ctx),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(leftovers(folder)).toEqual([]);
   });
 });

@@ -47,19 +47,30 @@ export async function isBertTeacherFolder(dir: string): Promise<boolean> {
 export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   const o = bertTeacherOptionsFrom(r.options ?? {});
   if (o.binaryRelevance && r.task !== 'multilabel') {
-    throw new DistilleryError('CONFIG', `option "binaryRelevance": a binary-relevance teacher is for multi-label projects (one binary model per label); this project is ${r.task}`, { field: 'binaryRelevance' });
+    throw new DistilleryError(
+      'CONFIG',
+      `option "binaryRelevance": a binary-relevance teacher is for multi-label projects (one binary model per label); this project is ${r.task}`,
+      { field: 'binaryRelevance' },
+    );
   }
   // A bad folder fails here, before anything is written: missing, no config.json, another architecture.
   let maxLen = o.maxLen;
   if (o.source === 'model-dir') {
     const dir = o.modelDir!;
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new ModelFolderError(`the model folder ${dir} does not exist on the machine the worker runs on (or is not a folder)`, { file: dir, field: 'modelDir' });
+      throw new ModelFolderError(
+        `the model folder ${dir} does not exist on the machine the worker runs on (or is not a folder)`,
+        { file: dir, field: 'modelDir' },
+      );
     }
     const { config } = await loadHfFolder(dir, { configOnly: true });
     maxLen ??= Math.min(TEACHER_DEFAULTS.maxLen, config.max_position_embeddings);
     if (maxLen > config.max_position_embeddings) {
-      throw new DistilleryError('CONFIG', `max length ${maxLen} exceeds the model's max_position_embeddings ${config.max_position_embeddings}`, { field: 'maxLen', file: dir });
+      throw new DistilleryError(
+        'CONFIG',
+        `max length ${maxLen} exceeds the model's max_position_embeddings ${config.max_position_embeddings}`,
+        { field: 'maxLen', file: dir },
+      );
     }
   }
   maxLen ??= TEACHER_DEFAULTS.maxLen;
@@ -69,7 +80,12 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
   await mkdir(modelsDir, { recursive: true });
   await mkdir(datasetsDir, { recursive: true });
   await sweepStale(modelsDir, datasetsDir);
-  const version = await freeVersion(modelsDir, datasetsDir, 'teacher', `${o.source === 'pretrain' ? 'bert-here' : 'bert'}${o.binaryRelevance ? '-br' : ''}`);
+  const version = await freeVersion(
+    modelsDir,
+    datasetsDir,
+    'teacher',
+    `${o.source === 'pretrain' ? 'bert-here' : 'bert'}${o.binaryRelevance ? '-br' : ''}`,
+  );
   // Checks the documents (labels known, enough of them) as every training job does.
   const data = prepareJobData(r, { seed: o.seed, validSplit: o.validSplit, testSplit: o.testSplit }, version);
   const multi = r.task === 'multilabel';
@@ -94,7 +110,9 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
       // With t2s the vocabulary is built from the simplified texts fine-tuning will read.
       const held = new Set(teacherData.test.map((d) => dedupeKey(d.text)));
       const texts = new Set<string>();
-      for (const d of [...r.docs.labeled, ...(r.docs.toScore ?? [])]) if (typeof d.text === 'string' && d.text.trim() && !held.has(dedupeKey(d.text))) texts.add(o.t2s ? toSimplified(d.text) : d.text);
+      for (const d of [...r.docs.labeled, ...(r.docs.toScore ?? [])])
+        if (typeof d.text === 'string' && d.text.trim() && !held.has(dedupeKey(d.text)))
+          texts.add(o.t2s ? toSimplified(d.text) : d.text);
       const textsFile = path.join(partialDir, 'pretrain-texts.jsonl');
       await writeFile(textsFile, [...texts].map((text) => JSON.stringify({ text })).join('\n') + '\n');
       modelDir = path.join(partialDir, 'pretrained');
@@ -149,7 +167,9 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
     await repointPaths(finalDir, partialDir);
     const br = res.info.binaryRelevance;
     // A binary-relevance teacher keeps one folder per label, all of the same shape.
-    const { config } = await loadHfFolder(br ? path.join(finalDir, br.perLabel[0].folder) : finalDir, { configOnly: true });
+    const { config } = await loadHfFolder(br ? path.join(finalDir, br.perLabel[0].folder) : finalDir, {
+      configOnly: true,
+    });
     const teacher: TeacherSummary = {
       source: o.source,
       kind: res.info.kind,
@@ -192,7 +212,10 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
 }
 
 /** teacher.json's binary-relevance record as the run's result carries it (JSON has no NaN: null). */
-function brSummary(br: { weights: number[]; perLabel: BrLabelRecord[] }): NonNullable<TeacherSummary['binaryRelevance']> {
+function brSummary(br: {
+  weights: number[];
+  perLabel: BrLabelRecord[];
+}): NonNullable<TeacherSummary['binaryRelevance']> {
   const f1 = (x: number) => (Number.isFinite(x) ? x : null);
   return {
     weights: br.weights,
@@ -208,7 +231,12 @@ function brSummary(br: { weights: number[]; perLabel: BrLabelRecord[] }): NonNul
 }
 
 /** Probabilities per document id in the order of `labels` (the project's), from a BERT teacher folder. */
-export async function scoreWithBert(dir: string, labels: string[], docs: { id: string; text: string }[], ctx: JobContext): Promise<{ scores: Record<string, number[]>; unseen: string[] }> {
+export async function scoreWithBert(
+  dir: string,
+  labels: string[],
+  docs: { id: string; text: string }[],
+  ctx: JobContext,
+): Promise<{ scores: Record<string, number[]>; unseen: string[] }> {
   const scorer = await openBertScorer(dir);
   try {
     return await scoreDocs(scorer, labels, docs, ctx, ctx.onProgress);
@@ -232,7 +260,10 @@ async function scoreDocs(
   const want = labels?.length ? labels : scorer.labels;
   const foreign = scorer.labels.filter((l) => !want.includes(l));
   if (foreign.length) {
-    throw new ModelFolderError(`the teacher's labels (${scorer.labels.join(', ')}) are not the project's (${want.join(', ')}); train a new teacher`, { field: 'labels' });
+    throw new ModelFolderError(
+      `the teacher's labels (${scorer.labels.join(', ')}) are not the project's (${want.join(', ')}); train a new teacher`,
+      { field: 'labels' },
+    );
   }
   const order = want.map((l) => scorer.labels.indexOf(l));
   const C = scorer.labels.length;
@@ -244,14 +275,23 @@ async function scoreDocs(
     const probs = await scorer.predict(part.map((d) => String(d.text ?? '')));
     part.forEach((d, i) => (out[d.id] = order.map((c) => (c < 0 ? 0 : Number(probs[i * C + c].toFixed(6))))));
     const done = s + part.length;
-    onProgress({ phase: 'scoring', done, total: docs.length, etaSeconds: etaSeconds(start, performance.now(), done, docs.length) });
+    onProgress({
+      phase: 'scoring',
+      done,
+      total: docs.length,
+      etaSeconds: etaSeconds(start, performance.now(), done, docs.length),
+    });
     await new Promise((r) => setImmediate(r));
   }
   return { scores: out, unseen: want.filter((_, i) => order[i] < 0) };
 }
 
 /** The teacher's latency on its test texts (validation or training texts when there are none); undefined when it cannot be measured. */
-async function latencyOf(scorer: TextScorer, d: { test: { text: string }[]; valid: { text: string }[]; train: { text: string }[] }, ctx: JobContext): Promise<LatencyResult | undefined> {
+async function latencyOf(
+  scorer: TextScorer,
+  d: { test: { text: string }[]; valid: { text: string }[]; train: { text: string }[] },
+  ctx: JobContext,
+): Promise<LatencyResult | undefined> {
   const docs = d.test.length ? d.test : d.valid.length ? d.valid : d.train;
   const texts = docs.map((x) => x.text).filter((t) => t.length > 0);
   if (!texts.length || ctx.cancel.cancelled) return undefined;

@@ -47,7 +47,8 @@ const request = (options: Record<string, unknown>, task: JobRequest['task'] = 'm
   docs: { labeled, toScore },
   options: { source: 'model-dir', modelDir: bertDir, binaryRelevance: true, brWeights: GRID, ...FAST, ...options },
 });
-const leftovers = (folder: string) => ['models', 'datasets'].flatMap((d) => (existsSync(path.join(folder, d)) ? readdirSync(path.join(folder, d)) : []));
+const leftovers = (folder: string) =>
+  ['models', 'datasets'].flatMap((d) => (existsSync(path.join(folder, d)) ? readdirSync(path.join(folder, d)) : []));
 
 describe('binary-relevance teacher job', () => {
   it('chooses a class weight per label, reports its validation F1, and pre-labels every document', async () => {
@@ -72,7 +73,15 @@ describe('binary-relevance teacher job', () => {
     const dir = path.join(folder, 'models', r.modelVersion);
     expect(JSON.parse(readFileSync(path.join(dir, 'teacher.json'), 'utf8')).binaryRelevance.perLabel).toHaveLength(3);
     // Progress names the label and the weight being tried: 3 labels × 2 weights.
-    for (let l = 1; l <= 3; l++) for (let w = 1; w <= 2; w++) expect(seen.some((p) => p.phase.startsWith(`1/2 label ${l}/3 `) && p.phase.includes(` · weight ${w}/2 (${GRID[w - 1]}) · teacher epoch 1/1`))).toBe(true);
+    for (let l = 1; l <= 3; l++)
+      for (let w = 1; w <= 2; w++)
+        expect(
+          seen.some(
+            (p) =>
+              p.phase.startsWith(`1/2 label ${l}/3 `) &&
+              p.phase.includes(` · weight ${w}/2 (${GRID[w - 1]}) · teacher epoch 1/1`),
+          ),
+        ).toBe(true);
     // Every document scored, one probability per project label, in the project's order (a keyword → that label's probability).
     expect(Object.keys(r.scores!).sort()).toEqual(toScore.map((d) => d.id).sort());
     for (const p of Object.values(r.scores!)) {
@@ -81,16 +90,39 @@ describe('binary-relevance teacher job', () => {
     }
     expect(r.latency).toMatchObject({ engine: 'onnxruntime' });
     // A re-score of that version through the job path gives the same probabilities.
-    const again = await runJob({ kind: 'score', projectId: 'p', task: 'multilabel', labels: LABELS, docs: { labeled: [], toScore: toScore.slice(0, 4) }, options: {}, modelVersion: r.modelVersion }, jobContext(folder).ctx);
-    for (const d of toScore.slice(0, 4)) for (let c = 0; c < 3; c++) expect(again.scores![d.id][c]).toBeCloseTo(r.scores![d.id][c], 5);
+    const again = await runJob(
+      {
+        kind: 'score',
+        projectId: 'p',
+        task: 'multilabel',
+        labels: LABELS,
+        docs: { labeled: [], toScore: toScore.slice(0, 4) },
+        options: {},
+        modelVersion: r.modelVersion,
+      },
+      jobContext(folder).ctx,
+    );
+    for (const d of toScore.slice(0, 4))
+      for (let c = 0; c < 3; c++) expect(again.scores![d.id][c]).toBeCloseTo(r.scores![d.id][c], 5);
     expect(leftovers(folder).filter((n) => n.startsWith('.partial'))).toEqual([]);
   }, 120_000);
 
   it('is refused on a single-label project, naming the option', async () => {
     const folder = path.join(tmp, 'p2');
-    const single = { ...request({}, 'binary'), labels: ['a', 'b'], docs: { labeled: labeled.map((d, i) => ({ ...d, labels: [i % 2 ? 'a' : 'b'] })) } };
-    await expect(runJob(single, jobContext(folder).ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'binaryRelevance' }, message: expect.stringMatching(/multi-label projects/) });
-    await expect(runJob(request({ binaryRelevance: false }), jobContext(folder).ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'brWeights' } });
+    const single = {
+      ...request({}, 'binary'),
+      labels: ['a', 'b'],
+      docs: { labeled: labeled.map((d, i) => ({ ...d, labels: [i % 2 ? 'a' : 'b'] })) },
+    };
+    await expect(runJob(single, jobContext(folder).ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'binaryRelevance' },
+      message: expect.stringMatching(/multi-label projects/),
+    });
+    await expect(runJob(request({ binaryRelevance: false }), jobContext(folder).ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'brWeights' },
+    });
     expect(leftovers(folder)).toEqual([]);
   });
 

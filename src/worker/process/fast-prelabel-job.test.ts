@@ -10,7 +10,11 @@ import type { JobRequestOf } from '../../shared/api';
 import { MODEL_VERSION_RE } from '../../shared/worker-protocol';
 import { runJob } from './run-job';
 
-const all = uniqueDocs(generateCorpus(700, 77, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
+const all = uniqueDocs(generateCorpus(700, 77, 'binary')).map((d, i) => ({
+  id: `d${i}`,
+  text: d.text,
+  labels: [d.label],
+}));
 const labeled = all.slice(0, 120);
 const unlabeled = all.slice(120, 620);
 const request = (over: Partial<JobRequestOf<'fast-prelabel'>> = {}): JobRequestOf<'fast-prelabel'> => ({
@@ -45,25 +49,49 @@ describe('fast-prelabel job', () => {
   it('leaves the gold set out of training: scores as if those documents were not labeled at all', async () => {
     const gold = labeled.slice(0, 30);
     const withGold = await runJob(request({ options: { goldIds: gold.map((d) => d.id) } }), jobContext('/x').ctx);
-    const without = await runJob(request({ docs: { labeled: labeled.slice(30), toScore: request().docs.toScore } }), jobContext('/x').ctx);
+    const without = await runJob(
+      request({ docs: { labeled: labeled.slice(30), toScore: request().docs.toScore } }),
+      jobContext('/x').ctx,
+    );
     const everything = await runJob(request(), jobContext('/x').ctx);
     expect(withGold.scores).toEqual(without.scores);
     expect(withGold.scores).not.toEqual(everything.scores);
   });
 
   it('multi-label: one probability per label', async () => {
-    const ml = uniqueDocs(generateCorpus(300, 5, 'multilabel')).map((d, i) => ({ id: `m${i}`, text: d.text, labels: d.labels }));
-    const r = await runJob(request({ task: 'multilabel', labels: ['口味', '配送', '服务', '价格'], docs: { labeled: ml.slice(0, 200), toScore: ml.slice(200) } }), jobContext('/x').ctx);
+    const ml = uniqueDocs(generateCorpus(300, 5, 'multilabel')).map((d, i) => ({
+      id: `m${i}`,
+      text: d.text,
+      labels: d.labels,
+    }));
+    const r = await runJob(
+      request({
+        task: 'multilabel',
+        labels: ['口味', '配送', '服务', '价格'],
+        docs: { labeled: ml.slice(0, 200), toScore: ml.slice(200) },
+      }),
+      jobContext('/x').ctx,
+    );
     expect(Object.keys(r.scores!)).toHaveLength(ml.length - 200);
     for (const p of Object.values(r.scores!)) expect(p).toHaveLength(4);
   });
 
   it('bad input is a clear error naming the field', async () => {
     const { ctx } = jobContext('/x');
-    await expect(runJob(request({ options: { goldIds: 'd1' } as never }) /* a bad request the worker still refuses */, ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'goldIds' } });
-    await expect(runJob(request({ options: { epochs: 3 } as never }), ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'epochs' } });
-    await expect(runJob(request({ docs: { labeled: labeled.slice(0, 5) } }), ctx)).rejects.toMatchObject({ code: 'INPUT_EMPTY', message: expect.stringMatching(/only 5 labeled/) });
-    await expect(runJob(request({ docs: { labeled: [{ ...labeled[0]!, labels: ['2'] }, ...labeled.slice(1)] } }), ctx)).rejects.toMatchObject({ code: 'LABEL_UNKNOWN', details: { docId: 'd0' } });
+    await expect(
+      runJob(request({ options: { goldIds: 'd1' } as never }) /* a bad request the worker still refuses */, ctx),
+    ).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'goldIds' } });
+    await expect(runJob(request({ options: { epochs: 3 } as never }), ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'epochs' },
+    });
+    await expect(runJob(request({ docs: { labeled: labeled.slice(0, 5) } }), ctx)).rejects.toMatchObject({
+      code: 'INPUT_EMPTY',
+      message: expect.stringMatching(/only 5 labeled/),
+    });
+    await expect(
+      runJob(request({ docs: { labeled: [{ ...labeled[0]!, labels: ['2'] }, ...labeled.slice(1)] } }), ctx),
+    ).rejects.toMatchObject({ code: 'LABEL_UNKNOWN', details: { docId: 'd0' } });
   });
 
   it('stops when cancelled', async () => {

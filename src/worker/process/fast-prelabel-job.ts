@@ -15,7 +15,15 @@ import type { JobRequest, JobResult } from '../../shared/api';
 import { CancelledError } from '../../shared/errors';
 import { hashUnit } from '../../shared/id-hash';
 import { etaSeconds } from '../../shared/progress';
-import { CHOICE_RULE, SMALL_GOLD, decideQueueModel, decisionsOf, goldScore, type QueueChoice, type QueueModelKind } from '../../shared/queue-model-choice';
+import {
+  CHOICE_RULE,
+  SMALL_GOLD,
+  decideQueueModel,
+  decisionsOf,
+  goldScore,
+  type QueueChoice,
+  type QueueModelKind,
+} from '../../shared/queue-model-choice';
 import { modelVersionId } from '../../shared/worker-protocol';
 import { STOP_SET_SIZE } from '../active/stopping';
 import { NaiveBayesClassifier } from '../models/naive-bayes';
@@ -32,11 +40,16 @@ type Doc = { id: string; text: string };
 
 /** Unlabeled documents of the stop set: the first STOP_SET_SIZE in a fixed hash order of their ids. */
 function stopSetOf(toScore: readonly Doc[]): Doc[] {
-  return [...toScore].sort((a, b) => hashUnit(a.id, 7) - hashUnit(b.id, 7) || (a.id < b.id ? -1 : 1)).slice(0, STOP_SET_SIZE);
+  return [...toScore]
+    .sort((a, b) => hashUnit(a.id, 7) - hashUnit(b.id, 7) || (a.id < b.id ? -1 : 1))
+    .slice(0, STOP_SET_SIZE);
 }
 
 function decision(p: ArrayLike<number>, multiLabel: boolean): string {
-  if (multiLabel) return Array.from(p).flatMap((x, k) => (x >= 0.5 ? [k] : [])).join(',');
+  if (multiLabel)
+    return Array.from(p)
+      .flatMap((x, k) => (x >= 0.5 ? [k] : []))
+      .join(',');
   let best = 0;
   for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
   return String(best);
@@ -76,7 +89,11 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
   const candidates: QueueChoice['candidates'] = [];
   const decisions: (number[][] | undefined)[] = [];
   const candidate = (c: { kind: QueueModelKind; version: string }, goldProbs?: ArrayLike<number>, error?: string) => {
-    candidates.push({ ...c, ...(goldProbs ? { gold: goldScore(goldProbs, truth, r.labels, multiLabel) } : {}), ...(error ? { error } : {}) });
+    candidates.push({
+      ...c,
+      ...(goldProbs ? { gold: goldScore(goldProbs, truth, r.labels, multiLabel) } : {}),
+      ...(error ? { error } : {}),
+    });
     decisions.push(goldProbs && decisionsOf(goldProbs, K, multiLabel));
   };
   candidate({ kind: 'nb', version: nbVersion }, gold.length ? nbProbs(gold) : undefined);
@@ -89,7 +106,14 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
       candidate(c, undefined, e instanceof Error ? e.message : String(e));
     }
   }
-  const nbCv = gold.length && gold.length < SMALL_GOLD && others.length ? naiveBayesCvScore(train, r.labels, multiLabel, { cancel: ctx.cancel, job: 'fast pre-labeling', onFold: (done, folds) => ctx.onProgress({ phase: 'cross-validation', done, total: folds }) }) : undefined;
+  const nbCv =
+    gold.length && gold.length < SMALL_GOLD && others.length
+      ? naiveBayesCvScore(train, r.labels, multiLabel, {
+          cancel: ctx.cancel,
+          job: 'fast pre-labeling',
+          onFold: (done, folds) => ctx.onProgress({ phase: 'cross-validation', done, total: folds }),
+        })
+      : undefined;
   // A model that could not be scored is never chosen (naive Bayes always can be).
   const usable = candidates.flatMap((c, i) => (c.error ? [] : [i]));
   const decided = decideQueueModel(
@@ -113,9 +137,16 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
       if (ctx.cancel.cancelled) throw new CancelledError('fast pre-labeling cancelled');
       const part = toScore.slice(s, s + SCORE_BATCH);
       const probs = nbProbs(part);
-      part.forEach((d, i) => (scores[d.id] = Array.from(probs.subarray(i * K, (i + 1) * K), (p) => Number(p.toFixed(6)))));
+      part.forEach(
+        (d, i) => (scores[d.id] = Array.from(probs.subarray(i * K, (i + 1) * K), (p) => Number(p.toFixed(6)))),
+      );
       const done = s + part.length;
-      ctx.onProgress({ phase: 'scoring', done, total: toScore.length, etaSeconds: etaSeconds(started, performance.now(), done, toScore.length) });
+      ctx.onProgress({
+        phase: 'scoring',
+        done,
+        total: toScore.length,
+        etaSeconds: etaSeconds(started, performance.now(), done, toScore.length),
+      });
       await new Promise((resolve) => setImmediate(resolve));
     }
     for (const d of stopDocs) stop[d.id] = decision(scores[d.id]!, multiLabel);
@@ -129,6 +160,17 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
     Object.assign(scores, await scoreVersion(ctx.projectFolder, chosen.version, r.labels, toScore, ctx));
     for (const d of stopDocs) stop[d.id] = decision(scores[d.id]!, multiLabel);
   }
-  const queueChoice: QueueChoice = { candidates, chosen: chosenIndex, rule: CHOICE_RULE, trainLabels: train.length, ...(nbCv ? { nbCv } : {}), stop };
-  return { modelVersion: chosen.version, ...(chosen.kind === 'nb' || chosen.version !== scoredBy ? { scores } : {}), queueChoice };
+  const queueChoice: QueueChoice = {
+    candidates,
+    chosen: chosenIndex,
+    rule: CHOICE_RULE,
+    trainLabels: train.length,
+    ...(nbCv ? { nbCv } : {}),
+    stop,
+  };
+  return {
+    modelVersion: chosen.version,
+    ...(chosen.kind === 'nb' || chosen.version !== scoredBy ? { scores } : {}),
+    queueChoice,
+  };
 }

@@ -12,16 +12,36 @@ import type { LabelSchema } from '../../shared/task';
 import { dedupeKey, type Corpus, type CorpusDoc } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
 import { TRAIN_DEFAULTS, type PreparedData, type TrainJobOptions } from '../jobs/train-job';
-import { defaultHeads, MIN_LABELED, whyBadBertTeacher, whyNotTrainable, type BertTeacherSource } from '../../shared/worker-protocol';
-import { chooseStudentDefaults, defaultsOf, DISTILL_OPTIONS, validateJobOptions, type TruncateMode } from '../../shared/job-options';
+import {
+  defaultHeads,
+  MIN_LABELED,
+  whyBadBertTeacher,
+  whyNotTrainable,
+  type BertTeacherSource,
+} from '../../shared/worker-protocol';
+import {
+  chooseStudentDefaults,
+  defaultsOf,
+  DISTILL_OPTIONS,
+  validateJobOptions,
+  type TruncateMode,
+} from '../../shared/job-options';
 import type { SelfTrainOptions } from '../jobs/self-train';
 import { TEACHER_DEFAULTS } from '../jobs/teacher-job';
 import { BR_WEIGHT_GRID, validateWeightGrid } from '../teacher/binary-relevance';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 
-
 /** Options that shape the network: they go into TrainJobOptions.architecture. */
-const ARCH_KEYS = ['hidden', 'layers', 'embedDim', 'numFilters', 'attDim', 'dropout', 'varianceKept', 'filterSizes'] as const;
+const ARCH_KEYS = [
+  'hidden',
+  'layers',
+  'embedDim',
+  'numFilters',
+  'attDim',
+  'dropout',
+  'varianceKept',
+  'filterSizes',
+] as const;
 export const OPTION_KEYS = Object.keys(DISTILL_OPTIONS);
 const DISTILL_DEFAULTS = defaultsOf(DISTILL_OPTIONS);
 
@@ -38,11 +58,17 @@ export function workerPath(typed: string, base: string): string {
  * `architecture` or flat) → TrainJobOptions, checked against the option table. Relative paths of the
  * text option files (userDict, stopwords) are relative to `projectFolder`.
  */
-export function trainOptionsFrom(options: Record<string, unknown>, distill: boolean, projectFolder = process.cwd()): Omit<TrainJobOptions, 'data'> {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw bad('options', 'expected an object');
+export function trainOptionsFrom(
+  options: Record<string, unknown>,
+  distill: boolean,
+  projectFolder = process.cwd(),
+): Omit<TrainJobOptions, 'data'> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw bad('options', 'expected an object');
   const { architecture, ...flat } = options as Record<string, unknown>;
   if (architecture !== undefined && architecture !== null) {
-    if (typeof architecture !== 'object' || Array.isArray(architecture)) throw bad('architecture', 'expected an object');
+    if (typeof architecture !== 'object' || Array.isArray(architecture))
+      throw bad('architecture', 'expected an object');
     for (const [k, v] of Object.entries(architecture)) if (v !== undefined && v !== null) flat[k] = v;
   }
   const checked: Record<string, unknown> = validateJobOptions(distill ? 'distill' : 'train-student', flat);
@@ -76,9 +102,17 @@ export function trainOptionsFrom(options: Record<string, unknown>, distill: bool
  * confidence and the hidden fraction, checked against the option table with their defaults filled.
  */
 export function selfTrainOf(options: Record<string, unknown>): SelfTrainOptions | undefined {
-  const o = validateJobOptions('distill', { selfTrain: options.selfTrain, confidence: options.confidence, unlabeledFrac: options.unlabeledFrac });
+  const o = validateJobOptions('distill', {
+    selfTrain: options.selfTrain,
+    confidence: options.confidence,
+    unlabeledFrac: options.unlabeledFrac,
+  });
   if (!o.selfTrain) return undefined;
-  return { rounds: o.selfTrain, confidence: o.confidence ?? DISTILL_DEFAULTS.confidence, unlabeledFrac: o.unlabeledFrac ?? DISTILL_DEFAULTS.unlabeledFrac };
+  return {
+    rounds: o.selfTrain,
+    confidence: o.confidence ?? DISTILL_DEFAULTS.confidence,
+    unlabeledFrac: o.unlabeledFrac ?? DISTILL_DEFAULTS.unlabeledFrac,
+  };
 }
 
 export interface JobData {
@@ -92,7 +126,13 @@ export interface JobData {
  * Where documents are marked `gold` (the project's fixed gold set), the test set is exactly those and the
  * train/valid split is drawn from the others only: the gold set is never trained on, never re-drawn.
  */
-export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 'splitSeed' | 'validSplit' | 'testSplit' | 'useUnlabeled'> & { selfTrain?: boolean }, source: string): JobData {
+export function prepareJobData(
+  r: JobRequest,
+  o: Pick<TrainJobOptions, 'seed' | 'splitSeed' | 'validSplit' | 'testSplit' | 'useUnlabeled'> & {
+    selfTrain?: boolean;
+  },
+  source: string,
+): JobData {
   const labels = r.labels;
   const multi = r.task === 'multilabel';
   const schema: LabelSchema = { task: r.task, labels };
@@ -101,13 +141,26 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
   const docs: CorpusDoc[] = [];
   const gold = new Set<CorpusDoc>();
   r.docs.labeled.forEach((d, i) => {
-    if (seen.has(d.id)) throw new InputError('INPUT_PARSE', `document id "${d.id}" appears twice in the job's documents`, { field: 'id', docId: d.id });
+    if (seen.has(d.id))
+      throw new InputError('INPUT_PARSE', `document id "${d.id}" appears twice in the job's documents`, {
+        field: 'id',
+        docId: d.id,
+      });
     seen.add(d.id);
     if (typeof d.text !== 'string' || d.text.trim() === '') return;
     for (const l of d.labels) {
-      if (!known.has(l)) throw new InputError('LABEL_UNKNOWN', `document "${d.id}" has label "${l}", which is not in the project's labels (${labels.join(', ')})`, { field: 'labels', docId: d.id });
+      if (!known.has(l))
+        throw new InputError(
+          'LABEL_UNKNOWN',
+          `document "${d.id}" has label "${l}", which is not in the project's labels (${labels.join(', ')})`,
+          { field: 'labels', docId: d.id },
+        );
     }
-    if (!multi && d.labels.length > 1) throw new InputError('LABEL_UNKNOWN', `document "${d.id}" has ${d.labels.length} labels on a ${r.task} task`, { field: 'labels', docId: d.id });
+    if (!multi && d.labels.length > 1)
+      throw new InputError('LABEL_UNKNOWN', `document "${d.id}" has ${d.labels.length} labels on a ${r.task} task`, {
+        field: 'labels',
+        docId: d.id,
+      });
     const doc: CorpusDoc = { id: d.id, text: d.text, labels: [...d.labels], line: i + 1 };
     if (typeof d.source === 'string') doc.source = d.source;
     if (d.gold === true && d.labels.length) gold.add(doc);
@@ -120,22 +173,37 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
   let teacher: Map<CorpusDoc, Float32Array> | undefined;
   const unlabeled: CorpusDoc[] = [];
   if (r.kind === 'distill' || r.kind === 'alpha-sweep') {
-    if (!r.teacher || typeof r.teacher.byId !== 'object') throw new InputError('TEACHER_OUTPUTS', 'a distill job needs the teacher\'s soft labels (request.teacher)', { field: 'teacher' });
+    if (!r.teacher || typeof r.teacher.byId !== 'object')
+      throw new InputError('TEACHER_OUTPUTS', "a distill job needs the teacher's soft labels (request.teacher)", {
+        field: 'teacher',
+      });
     const { kind, byId } = r.teacher;
-    if (kind !== 'logits' && kind !== 'probs') throw new InputError('TEACHER_OUTPUTS', `teacher.kind must be "logits" or "probs", got ${JSON.stringify(kind)}`, { field: 'teacher.kind' });
+    if (kind !== 'logits' && kind !== 'probs')
+      throw new InputError('TEACHER_OUTPUTS', `teacher.kind must be "logits" or "probs", got ${JSON.stringify(kind)}`, {
+        field: 'teacher.kind',
+      });
     const C = labels.length;
     const row = (id: string): Float32Array | undefined => {
       const v = byId[id];
       if (v === undefined) return undefined;
       if (!Array.isArray(v) || v.length !== C || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
-        throw new InputError('TEACHER_OUTPUTS', `teacher output for document "${id}" must be ${C} finite numbers (one per label)`, { field: 'teacher.byId', docId: id });
+        throw new InputError(
+          'TEACHER_OUTPUTS',
+          `teacher output for document "${id}" must be ${C} finite numbers (one per label)`,
+          { field: 'teacher.byId', docId: id },
+        );
       }
       return Float32Array.from(convertTeacher(v, kind, multi));
     };
     teacher = new Map();
     for (const d of labeled) {
       const t = row(d.id);
-      if (!t) throw new InputError('TEACHER_OUTPUTS', `no teacher output for labeled document "${d.id}"; score the corpus with the teacher first`, { field: 'teacher.byId', docId: d.id });
+      if (!t)
+        throw new InputError(
+          'TEACHER_OUTPUTS',
+          `no teacher output for labeled document "${d.id}"; score the corpus with the teacher first`,
+          { field: 'teacher.byId', docId: d.id },
+        );
       teacher.set(d, t);
     }
     // The unlabeled rows with soft labels: data distillation trains on them, self-training pseudo-labels them.
@@ -154,14 +222,43 @@ export function prepareJobData(r: JobRequest, o: Pick<TrainJobOptions, 'seed' | 
 
   const splitSeed = o.splitSeed ?? o.seed;
   const { train, valid, test } = gold.size
-    ? { ...splitDocs(labeled.filter((d) => !gold.has(d)), { valid: o.validSplit, test: 0, seed: splitSeed, multiLabel: multi }), test: labeled.filter((d) => gold.has(d)) }
+    ? {
+        ...splitDocs(
+          labeled.filter((d) => !gold.has(d)),
+          { valid: o.validSplit, test: 0, seed: splitSeed, multiLabel: multi },
+        ),
+        test: labeled.filter((d) => gold.has(d)),
+      }
     : splitDocs(labeled, { valid: o.validSplit, test: o.testSplit, seed: splitSeed, multiLabel: multi });
-  if (train.length === 0) throw new InputError('INPUT_EMPTY', gold.size ? `the training split is empty: all but ${labeled.length - gold.size} labeled documents are in the gold set; label more documents` : 'the training split is empty: label more documents', {});
+  if (train.length === 0)
+    throw new InputError(
+      'INPUT_EMPTY',
+      gold.size
+        ? `the training split is empty: all but ${labeled.length - gold.size} labeled documents are in the gold set; label more documents`
+        : 'the training split is empty: label more documents',
+      {},
+    );
   const split = new Map<CorpusDoc, string>();
-  for (const [name, set] of [['train', train], ['valid', valid], ['test', test], ['unlabeled', unlabeled]] as const) for (const d of set) split.set(d, name);
-  const snapshot = [...labeled, ...unlabeled]
-    .map((d) => JSON.stringify({ id: d.id, text: d.text, labels: d.labels, split: split.get(d), ...(d.source !== undefined ? { source: d.source } : {}), ...(teacher ? { teacher: Array.from(teacher.get(d)!, (x) => Number(x.toFixed(6))) } : {}) }))
-    .join('\n') + '\n';
+  for (const [name, set] of [
+    ['train', train],
+    ['valid', valid],
+    ['test', test],
+    ['unlabeled', unlabeled],
+  ] as const)
+    for (const d of set) split.set(d, name);
+  const snapshot =
+    [...labeled, ...unlabeled]
+      .map((d) =>
+        JSON.stringify({
+          id: d.id,
+          text: d.text,
+          labels: d.labels,
+          split: split.get(d),
+          ...(d.source !== undefined ? { source: d.source } : {}),
+          ...(teacher ? { teacher: Array.from(teacher.get(d)!, (x) => Number(x.toFixed(6))) } : {}),
+        }),
+      )
+      .join('\n') + '\n';
   const corpus: Corpus = {
     file: source,
     format: 'jsonl',
@@ -204,7 +301,16 @@ export interface BertTeacherJobOptions {
   /** Multi-label only: one binary BERT per label, the positive-class weight chosen per label from `brWeights`. */
   binaryRelevance?: { weights: number[] };
   /** source 'pretrain': masked-LM pre-training of a small BERT (max length: the fine-tuning one). */
-  pretrain?: { layers: number; hidden: number; heads: number; epochs: number; vocabSize: number; minFreq: number; batchSize: number; learningRate: number };
+  pretrain?: {
+    layers: number;
+    hidden: number;
+    heads: number;
+    epochs: number;
+    vocabSize: number;
+    minFreq: number;
+    batchSize: number;
+    learningRate: number;
+  };
 }
 
 /** The UI's BERT teacher options → BertTeacherJobOptions (CONFIG errors name the option). */
@@ -227,7 +333,8 @@ export function bertTeacherOptionsFrom(options: Record<string, unknown>): BertTe
     t2s: typeof o.t2s === 'boolean' ? o.t2s : TEACHER_DEFAULTS.t2s,
     truncate: (o.truncate as TruncateMode | undefined) ?? TEACHER_DEFAULTS.truncate,
   };
-  if (o.binaryRelevance === true) out.binaryRelevance = { weights: validateWeightGrid((o.brWeights as number[] | undefined) ?? BR_WEIGHT_GRID) };
+  if (o.binaryRelevance === true)
+    out.binaryRelevance = { weights: validateWeightGrid((o.brWeights as number[] | undefined) ?? BR_WEIGHT_GRID) };
   if (source === 'model-dir') {
     out.modelDir = workerPath(String(o.modelDir), process.cwd());
   } else {
@@ -253,7 +360,10 @@ export function bertTeacherOptionsFrom(options: Record<string, unknown>): BertTe
  * the split is drawn as the reader will draw it (same documents, order and seed), so `split` records
  * the teacher's split and `test` holds its test documents.
  */
-export function teacherDataSnapshot(d: PreparedData, o: { seed: number; splitSeed?: number; validSplit: number; testSplit: number }): { snapshot: string; train: CorpusDoc[]; valid: CorpusDoc[]; test: CorpusDoc[] } {
+export function teacherDataSnapshot(
+  d: PreparedData,
+  o: { seed: number; splitSeed?: number; validSplit: number; testSplit: number },
+): { snapshot: string; train: CorpusDoc[]; valid: CorpusDoc[]; test: CorpusDoc[] } {
   const multi = d.schema.task === 'multilabel';
   const seen = new Set<string>();
   const docs: CorpusDoc[] = [];
@@ -264,9 +374,29 @@ export function teacherDataSnapshot(d: PreparedData, o: { seed: number; splitSee
     seen.add(key);
     docs.push(x);
   }
-  const { train, valid, test } = splitDocs(docs, { valid: o.validSplit, test: o.testSplit, seed: o.splitSeed ?? o.seed, multiLabel: multi });
+  const { train, valid, test } = splitDocs(docs, {
+    valid: o.validSplit,
+    test: o.testSplit,
+    seed: o.splitSeed ?? o.seed,
+    multiLabel: multi,
+  });
   const split = new Map<CorpusDoc, string>();
-  for (const [name, set] of [['train', train], ['valid', valid], ['test', test]] as const) for (const x of set) split.set(x, name);
-  const snapshot = docs.map((x) => JSON.stringify({ id: x.id, text: x.text, ...(multi ? { labels: x.labels } : { label: x.labels[0] }), split: split.get(x) })).join('\n') + '\n';
+  for (const [name, set] of [
+    ['train', train],
+    ['valid', valid],
+    ['test', test],
+  ] as const)
+    for (const x of set) split.set(x, name);
+  const snapshot =
+    docs
+      .map((x) =>
+        JSON.stringify({
+          id: x.id,
+          text: x.text,
+          ...(multi ? { labels: x.labels } : { label: x.labels[0] }),
+          split: split.get(x),
+        }),
+      )
+      .join('\n') + '\n';
   return { snapshot, train, valid, test };
 }

@@ -15,7 +15,12 @@ export async function filesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
-export async function freeVersion(modelsDir: string, datasetsDir: string, prefix: string, arch: string): Promise<string> {
+export async function freeVersion(
+  modelsDir: string,
+  datasetsDir: string,
+  prefix: string,
+  arch: string,
+): Promise<string> {
   const base = modelVersionId(prefix, arch);
   for (let k = 1; ; k++) {
     const v = k === 1 ? base : `${base}-${k}`;
@@ -34,7 +39,8 @@ export async function sweepStale(modelsDir: string, datasetsDir?: string): Promi
     const pid = Number(m[1]);
     if (pid !== process.pid && alive(pid)) continue;
     await rm(path.join(modelsDir, name), { recursive: true, force: true });
-    if (datasetsDir && !existsSync(path.join(modelsDir, m[2]))) await rm(path.join(datasetsDir, `${m[2]}.jsonl`), { force: true });
+    if (datasetsDir && !existsSync(path.join(modelsDir, m[2])))
+      await rm(path.join(datasetsDir, `${m[2]}.jsonl`), { force: true });
   }
 }
 

@@ -20,7 +20,11 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-queue-choice-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const flip = (l: string) => (l === '1' ? '0' : '1');
-const all = uniqueDocs(generateCorpus(500, 41, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
+const all = uniqueDocs(generateCorpus(500, 41, 'binary')).map((d, i) => ({
+  id: `d${i}`,
+  text: d.text,
+  labels: [d.label],
+}));
 const labeled = all.slice(0, 160);
 // 50 gold documents: the paired comparison alone decides (a smaller gold set adds naive Bayes's cross-validation).
 const gold = labeled.slice(0, SMALL_GOLD);
@@ -47,7 +51,16 @@ describe('the live loop chooses the model that orders the queue on the gold set'
         task: 'binary',
         labels: ['0', '1'],
         docs: { labeled: labeled.slice(SMALL_GOLD).map((d) => ({ ...d, labels: [flip(d.labels[0]!)] })) },
-        options: { model: 'textcnn', embedDim: 8, numFilters: 4, filterSizes: [2, 3], epochs: 3, batchSize: 16, maxVocab: 300, charts: false },
+        options: {
+          model: 'textcnn',
+          embedDim: 8,
+          numFilters: 4,
+          filterSizes: [2, 3],
+          epochs: 3,
+          batchSize: 16,
+          maxVocab: 300,
+          charts: false,
+        },
       },
       jobContext(tmp).ctx,
     );
@@ -55,7 +68,16 @@ describe('the live loop chooses the model that orders the queue on the gold set'
   }, 120_000);
 
   it('naive Bayes wins on the true gold set; its scores order the queue; the teacher is listed with its score', async () => {
-    const r = await runJob(request({ options: { goldIds: gold.map((d) => d.id), candidates: [{ kind: 'teacher', version: teacher }], scoredBy: teacher } }), jobContext(tmp).ctx);
+    const r = await runJob(
+      request({
+        options: {
+          goldIds: gold.map((d) => d.id),
+          candidates: [{ kind: 'teacher', version: teacher }],
+          scoredBy: teacher,
+        },
+      }),
+      jobContext(tmp).ctx,
+    );
     const c = r.queueChoice!;
     expect(c.candidates.map((x) => x.kind)).toEqual(['nb', 'teacher']);
     expect(c.candidates.every((x) => x.gold?.n === SMALL_GOLD)).toBe(true);
@@ -75,14 +97,23 @@ describe('the live loop chooses the model that orders the queue on the gold set'
 
   it('the teacher wins where it is better; documents that already carry its scores are not re-scored', async () => {
     const flipped = labeled.map((d, i) => (i < SMALL_GOLD ? { ...d, labels: [flip(d.labels[0]!)] } : d));
-    const opts: JobOptionsOf<'fast-prelabel'> = { goldIds: gold.map((d) => d.id), candidates: [{ kind: 'teacher', version: teacher }] };
-    const fresh = await runJob(request({ docs: { labeled: flipped, toScore: unlabeled }, options: opts }), jobContext(tmp).ctx);
+    const opts: JobOptionsOf<'fast-prelabel'> = {
+      goldIds: gold.map((d) => d.id),
+      candidates: [{ kind: 'teacher', version: teacher }],
+    };
+    const fresh = await runJob(
+      request({ docs: { labeled: flipped, toScore: unlabeled }, options: opts }),
+      jobContext(tmp).ctx,
+    );
     expect(fresh.queueChoice!.chosen).toBe(1);
     expect(fresh.queueChoice!.candidates[1]!.verdict).toMatchObject({ against: 'nb', clear: true });
     expect(fresh.queueChoice!.candidates[1]!.verdict!.f1DiffCi[0]).toBeGreaterThan(0);
     expect(fresh.modelVersion).toBe(teacher);
     expect(Object.keys(fresh.scores!)).toHaveLength(unlabeled.length);
-    const kept = await runJob(request({ docs: { labeled: flipped, toScore: unlabeled }, options: { ...opts, scoredBy: teacher } }), jobContext(tmp).ctx);
+    const kept = await runJob(
+      request({ docs: { labeled: flipped, toScore: unlabeled }, options: { ...opts, scoredBy: teacher } }),
+      jobContext(tmp).ctx,
+    );
     expect(kept.modelVersion).toBe(teacher);
     expect(kept.scores).toBeUndefined();
     expect(kept.queueChoice!.stop).toEqual(fresh.queueChoice!.stop);
@@ -93,7 +124,13 @@ describe('the live loop chooses the model that orders the queue on the gold set'
     // but naive Bayes's 5-fold score on the 140 (unflipped) training labels is far above what 20 documents show of the teacher.
     const few = labeled.slice(0, 20);
     const flipped = labeled.map((d, i) => (i < few.length ? { ...d, labels: [flip(d.labels[0]!)] } : d));
-    const r = await runJob(request({ docs: { labeled: flipped, toScore: unlabeled }, options: { goldIds: few.map((d) => d.id), candidates: [{ kind: 'teacher', version: teacher }] } }), jobContext(tmp).ctx);
+    const r = await runJob(
+      request({
+        docs: { labeled: flipped, toScore: unlabeled },
+        options: { goldIds: few.map((d) => d.id), candidates: [{ kind: 'teacher', version: teacher }] },
+      }),
+      jobContext(tmp).ctx,
+    );
     const c = r.queueChoice!;
     expect(c.nbCv).toMatchObject({ folds: 5, n: labeled.length - few.length });
     expect(c.nbCv!.accuracy).toBeGreaterThan(0.7);
@@ -104,12 +141,35 @@ describe('the live loop chooses the model that orders the queue on the gold set'
   });
 
   it('a candidate that cannot be read is reported and never chosen; without a gold set naive Bayes keeps the queue', async () => {
-    const r = await runJob(request({ options: { goldIds: gold.map((d) => d.id), candidates: [{ kind: 'student', version: 'distilled-20250101-000000-bilstm' }] } }), jobContext(tmp).ctx);
+    const r = await runJob(
+      request({
+        options: {
+          goldIds: gold.map((d) => d.id),
+          candidates: [{ kind: 'student', version: 'distilled-20250101-000000-bilstm' }],
+        },
+      }),
+      jobContext(tmp).ctx,
+    );
     expect(r.queueChoice!.chosen).toBe(0);
-    expect(r.queueChoice!.candidates[1]).toMatchObject({ kind: 'student', error: expect.stringMatching(/does not exist/) });
-    const noGold = await runJob(request({ options: { candidates: [{ kind: 'teacher', version: teacher }] } }), jobContext(tmp).ctx);
+    expect(r.queueChoice!.candidates[1]).toMatchObject({
+      kind: 'student',
+      error: expect.stringMatching(/does not exist/),
+    });
+    const noGold = await runJob(
+      request({ options: { candidates: [{ kind: 'teacher', version: teacher }] } }),
+      jobContext(tmp).ctx,
+    );
     expect(noGold.queueChoice!.candidates.every((x) => x.gold === undefined)).toBe(true);
     expect(noGold.queueChoice!.chosen).toBe(0);
-    await expect(runJob(request({ options: { candidates: [{ kind: 'oracle', version: teacher }] } as never /* a bad request the worker still refuses */ }), jobContext(tmp).ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'candidates' } });
+    await expect(
+      runJob(
+        request({
+          options: {
+            candidates: [{ kind: 'oracle', version: teacher }],
+          } as never /* a bad request the worker still refuses */,
+        }),
+        jobContext(tmp).ctx,
+      ),
+    ).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'candidates' } });
   });
 });

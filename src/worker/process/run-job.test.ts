@@ -17,11 +17,37 @@ import { runJob } from './run-job';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-run-job-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const TINY: JobOptionsOf<'train-student'> = { model: 'textcnn', embedDim: 8, numFilters: 4, filterSizes: [2, 3], epochs: 1, batchSize: 16, maxVocab: 300, charts: false };
-const docs = uniqueDocs(generateCorpus(160, 31, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
-const teacher = { kind: 'probs' as const, name: 'teacher-x', byId: Object.fromEntries(docs.map((d) => [d.id, d.labels[0] === '1' ? [0.2, 0.8] : [0.9, 0.1]])) };
+const TINY: JobOptionsOf<'train-student'> = {
+  model: 'textcnn',
+  embedDim: 8,
+  numFilters: 4,
+  filterSizes: [2, 3],
+  epochs: 1,
+  batchSize: 16,
+  maxVocab: 300,
+  charts: false,
+};
+const docs = uniqueDocs(generateCorpus(160, 31, 'binary')).map((d, i) => ({
+  id: `d${i}`,
+  text: d.text,
+  labels: [d.label],
+}));
+const teacher = {
+  kind: 'probs' as const,
+  name: 'teacher-x',
+  byId: Object.fromEntries(docs.map((d) => [d.id, d.labels[0] === '1' ? [0.2, 0.8] : [0.9, 0.1]])),
+};
 /** `over` is one kind's (partial) request, checked by the compiler; the merge keeps its kind and options together. */
-const base = (over: Partial<JobRequest>): JobRequest => ({ kind: 'train-student', projectId: 'p', task: 'binary', labels: ['0', '1'], docs: { labeled: docs }, options: TINY, ...over }) as JobRequest;
+const base = (over: Partial<JobRequest>): JobRequest =>
+  ({
+    kind: 'train-student',
+    projectId: 'p',
+    task: 'binary',
+    labels: ['0', '1'],
+    docs: { labeled: docs },
+    options: TINY,
+    ...over,
+  }) as JobRequest;
 
 describe('runJob', () => {
   it('a trained model carries its inference latency on the test texts (onnxruntime)', async () => {
@@ -41,7 +67,10 @@ describe('runJob', () => {
   it('an α sweep trains once per α and reports accuracy and macro-F1 against α', async () => {
     const folder = path.join(tmp, 'sweep');
     const { ctx, seen } = jobContext(folder);
-    const r = await runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [1, 0], temperature: 2 } }), ctx);
+    const r = await runJob(
+      base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [1, 0], temperature: 2 } }),
+      ctx,
+    );
     expect(r.modelVersion).toBe('');
     const s = r.sweep!;
     expect(s).toMatchObject({ temperature: 2, metric: 'accuracy', seeds: 1 });
@@ -54,7 +83,13 @@ describe('runJob', () => {
     expect([0, 1]).toContain(s.best);
     expect(path.dirname(s.folder)).toBe(path.join(folder, 'sweeps'));
     expect(path.basename(s.folder)).toMatch(/^sweep-\d{8}-\d{6}-textcnn$/);
-    expect(readdirSync(s.folder).sort()).toEqual(['alpha-sweep.json', 'alpha-sweep.md', 'alpha-sweep.png', 'alpha-sweep.svg', 'dataset.jsonl']);
+    expect(readdirSync(s.folder).sort()).toEqual([
+      'alpha-sweep.json',
+      'alpha-sweep.md',
+      'alpha-sweep.png',
+      'alpha-sweep.svg',
+      'dataset.jsonl',
+    ]);
     for (const f of r.files!) expect(existsSync(f), f).toBe(true);
     // Progress over the whole sweep: the α in the phase, batches counted across runs.
     const training = seen.filter((p) => p.phase.startsWith('α'));
@@ -69,13 +104,17 @@ describe('runJob', () => {
   it('a cancelled α sweep fails as cancelled and leaves no sweep folder', async () => {
     const folder = path.join(tmp, 'cancel');
     const { ctx } = jobContext(folder, (p) => p.phase.startsWith('α = 0.5'));
-    await expect(runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 0.5, 1] } }), ctx)).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(
+      runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 0.5, 1] } }), ctx),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(readdirSync(path.join(folder, 'sweeps'))).toEqual([]);
   });
 
   it('refuses bad α lists in the worker too', async () => {
     const { ctx } = jobContext(path.join(tmp, 'bad'));
-    await expect(runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 2] } }), ctx)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/\[0, 1\]/) });
+    await expect(
+      runJob(base({ kind: 'alpha-sweep', teacher, options: { ...TINY, alphas: [0, 2] } }), ctx),
+    ).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/\[0, 1\]/) });
   });
 });
 
@@ -94,7 +133,20 @@ describe('runJob: the 10-class case in the app (issue #12)', () => {
         labels,
         docs: { labeled: ten },
         teacher: { kind: 'probs', name: 'oracle', byId },
-        options: { model: 'textcnn', embedDim: 16, numFilters: 16, filterSizes: [2], epochs: 6, batchSize: 16, learningRate: 0.01, patience: 6, minCount: 1, alpha: 1, temperature: 1, charts: false },
+        options: {
+          model: 'textcnn',
+          embedDim: 16,
+          numFilters: 16,
+          filterSizes: [2],
+          epochs: 6,
+          batchSize: 16,
+          learningRate: 0.01,
+          patience: 6,
+          minCount: 1,
+          alpha: 1,
+          temperature: 1,
+          charts: false,
+        },
       },
       ctx,
     );

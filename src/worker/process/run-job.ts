@@ -51,7 +51,9 @@ export async function runJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
     case 'audit':
       return runAuditJob(r, ctx);
     default:
-      throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify((r as JobRequest).kind)}`, { field: 'kind' });
+      throw new DistilleryError('CONFIG', `unknown job kind ${JSON.stringify((r as JobRequest).kind)}`, {
+        field: 'kind',
+      });
   }
 }
 
@@ -77,7 +79,15 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
     await mkdir(partialDir, { recursive: true });
     await writeFile(snapshotFile, data.snapshot);
     const o = { ...opts, data: snapshotFile, out: partialDir };
-    const st = selfTrain ? await selfTrainOn(o, selfTrain, data.prepared, (round) => roundSink(round, selfTrain.rounds, ctx.onProgress), ctx.cancel) : undefined;
+    const st = selfTrain
+      ? await selfTrainOn(
+          o,
+          selfTrain,
+          data.prepared,
+          (round) => roundSink(round, selfTrain.rounds, ctx.onProgress),
+          ctx.cancel,
+        )
+      : undefined;
     const res = st ? st.final : await runTrainJob(o, ctx.onProgress, ctx.cancel, data.prepared);
     if (res.cancelled || ctx.cancel.cancelled) throw new CancelledError('training cancelled');
     await rename(partialDir, finalDir);
@@ -110,7 +120,13 @@ async function trainJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
  * (rounds train on different row counts, so the total is an estimate from the round running).
  */
 function roundSink(round: number, rounds: number, onProgress: ProgressSink): ProgressSink {
-  return (p) => onProgress({ ...p, phase: `round ${round}/${rounds} · ${p.phase}`, done: round * p.total + p.done, total: (rounds + 1) * p.total });
+  return (p) =>
+    onProgress({
+      ...p,
+      phase: `round ${round}/${rounds} · ${p.phase}`,
+      done: round * p.total + p.done,
+      total: (rounds + 1) * p.total,
+    });
 }
 
 /**
@@ -118,7 +134,11 @@ function roundSink(round: number, rounds: number, onProgress: ProgressSink): Pro
  * the test split is empty). A failure to measure is reported on stderr and leaves the run without a
  * latency: the model itself is fine.
  */
-async function latencyOf(dir: string, d: { test: CorpusDoc[]; valid: CorpusDoc[]; train: CorpusDoc[] }, ctx: JobContext): Promise<LatencyResult | undefined> {
+async function latencyOf(
+  dir: string,
+  d: { test: CorpusDoc[]; valid: CorpusDoc[]; train: CorpusDoc[] },
+  ctx: JobContext,
+): Promise<LatencyResult | undefined> {
   const docs = d.test.length ? d.test : d.valid.length ? d.valid : d.train;
   const texts = docs.map((x) => x.text).filter((t) => t.length > 0);
   if (!texts.length || ctx.cancel.cancelled) return undefined;
@@ -175,7 +195,15 @@ async function alphaSweepJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
     await mkdir(partialDir, { recursive: true });
     const snapshot = path.join(partialDir, 'dataset.jsonl');
     await writeFile(snapshot, data.snapshot);
-    const res = await runAlphaSweep({ ...opts, data: snapshot, charts: false }, alphaList, nSeeds, partialDir, sinkFor, ctx.cancel, data.prepared);
+    const res = await runAlphaSweep(
+      { ...opts, data: snapshot, charts: false },
+      alphaList,
+      nSeeds,
+      partialDir,
+      sinkFor,
+      ctx.cancel,
+      data.prepared,
+    );
     if (ctx.cancel.cancelled) throw new CancelledError('α sweep cancelled');
     await rename(partialDir, finalDir);
     complete = true;
@@ -186,7 +214,13 @@ async function alphaSweepJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
         temperature: opts.temperature ?? DEFAULT_TEMPERATURE,
         metric: res.metric,
         seeds: nSeeds,
-        points: rows.map((x) => ({ alpha: x.alpha, mean: x.mean, std: x.std, n: x.n ?? nSeeds, ...(x.macroF1 ? { macroF1: x.macroF1 } : {}) })),
+        points: rows.map((x) => ({
+          alpha: x.alpha,
+          mean: x.mean,
+          std: x.std,
+          n: x.n ?? nSeeds,
+          ...(x.macroF1 ? { macroF1: x.macroF1 } : {}),
+        })),
         best: res.best.alpha,
         folder: finalDir,
       },
@@ -198,5 +232,8 @@ async function alphaSweepJob(r: JobRequest, ctx: JobContext): Promise<JobResult>
 }
 
 async function scoreJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
-  return { modelVersion: r.modelVersion as string, scores: await scoreVersion(ctx.projectFolder, r.modelVersion, r.labels, r.docs.toScore ?? [], ctx) };
+  return {
+    modelVersion: r.modelVersion as string,
+    scores: await scoreVersion(ctx.projectFolder, r.modelVersion, r.labels, r.docs.toScore ?? [], ctx),
+  };
 }

@@ -17,12 +17,29 @@ import { runJob } from './run-job';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-self-train-job-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const TINY: JobOptionsOf<'distill'> = { model: 'textcnn', embedDim: 8, numFilters: 8, filterSizes: [2, 3], epochs: 3, batchSize: 16, learningRate: 0.01, minCount: 1, maxVocab: 300, charts: false };
-const all = uniqueDocs(generateCorpus(240, 21, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
+const TINY: JobOptionsOf<'distill'> = {
+  model: 'textcnn',
+  embedDim: 8,
+  numFilters: 8,
+  filterSizes: [2, 3],
+  epochs: 3,
+  batchSize: 16,
+  learningRate: 0.01,
+  minCount: 1,
+  maxVocab: 300,
+  charts: false,
+};
+const all = uniqueDocs(generateCorpus(240, 21, 'binary')).map((d, i) => ({
+  id: `d${i}`,
+  text: d.text,
+  labels: [d.label],
+}));
 const labeled = all.slice(0, 120);
 const unlabeled = all.slice(120);
 // The teacher's soft labels (what the project's documents carry after a teacher scored them): confident and mostly right.
-const byId = Object.fromEntries(all.map((d, i) => [d.id, (d.labels[0] === '1') !== (i % 10 === 0) ? [0.05, 0.95] : [0.93, 0.07]]));
+const byId = Object.fromEntries(
+  all.map((d, i) => [d.id, (d.labels[0] === '1') !== (i % 10 === 0) ? [0.05, 0.95] : [0.93, 0.07]]),
+);
 const request = (options: JobOptionsOf<'distill'>): JobRequest => ({
   kind: 'distill',
   projectId: 'p',
@@ -69,7 +86,9 @@ describe('distill job with self-training', () => {
   }, 120_000);
 
   it('a bad confidence is a CONFIG error naming the option; selfTrain 0 is a plain distillation', async () => {
-    await expect(runJob(request({ selfTrain: 1, confidence: 1.5 }), jobContext(path.join(tmp, 'p2')).ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'confidence' } });
+    await expect(
+      runJob(request({ selfTrain: 1, confidence: 1.5 }), jobContext(path.join(tmp, 'p2')).ctx),
+    ).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'confidence' } });
     const r = await runJob(request({ selfTrain: 0, epochs: 1 }), jobContext(path.join(tmp, 'p3')).ctx);
     expect(r.selfTraining).toBeUndefined();
   }, 60_000);

@@ -15,7 +15,11 @@ import { runJob } from './run-job';
 const folder = mkdtempSync(path.join(os.tmpdir(), 'distillery-sim-job-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-const labeled = uniqueDocs(generateCorpus(260, 31, 'binary')).map((d, i) => ({ id: `d${i}`, text: d.text, labels: [d.label] }));
+const labeled = uniqueDocs(generateCorpus(260, 31, 'binary')).map((d, i) => ({
+  id: `d${i}`,
+  text: d.text,
+  labels: [d.label],
+}));
 const request = (options: Record<string, unknown> = {}): JobRequest => ({
   kind: 'simulate',
   projectId: 'p',
@@ -50,7 +54,10 @@ describe('simulate job', () => {
 
   it('runs a neural student one option away (textcnn, 1 epoch a round)', async () => {
     const { ctx } = jobContext(folder);
-    const small = { ...request({ model: 'textcnn', epochs: 1, runs: 1, strategies: ['random'], budget: 30 }), docs: { labeled: labeled.slice(0, 60) } };
+    const small = {
+      ...request({ model: 'textcnn', epochs: 1, runs: 1, strategies: ['random'], budget: 30 }),
+      docs: { labeled: labeled.slice(0, 60) },
+    };
     const r = await runJob(small, ctx);
     expect(r.simulation!.docs).toBe(60);
     expect(r.simulation!.model).toBe('textcnn');
@@ -58,11 +65,26 @@ describe('simulate job', () => {
   }, 60_000);
 
   it('multi-label: the snapshot keeps every label of a document', async () => {
-    const ml = uniqueDocs(generateCorpus(200, 5, 'multilabel')).map((d, i) => ({ id: `m${i}`, text: d.text, labels: d.labels }));
-    const r = await runJob({ ...request({ strategies: ['random', 'cardinality'], runs: 1, budget: 50 }), task: 'multilabel', labels: ['口味', '配送', '服务', '价格'], docs: { labeled: ml } }, jobContext(folder).ctx);
+    const ml = uniqueDocs(generateCorpus(200, 5, 'multilabel')).map((d, i) => ({
+      id: `m${i}`,
+      text: d.text,
+      labels: d.labels,
+    }));
+    const r = await runJob(
+      {
+        ...request({ strategies: ['random', 'cardinality'], runs: 1, budget: 50 }),
+        task: 'multilabel',
+        labels: ['口味', '配送', '服务', '价格'],
+        docs: { labeled: ml },
+      },
+      jobContext(folder).ctx,
+    );
     expect(Object.keys(r.simulation!.strategies)).toEqual(['random', 'cardinality']);
     expect(r.simulation!.docs).toBe(ml.length);
-    const rows = readFileSync(path.join(r.simulation!.folder, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; labels: string[] });
+    const rows = readFileSync(path.join(r.simulation!.folder, 'dataset.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; labels: string[] });
     expect(rows.map((x) => x.labels)).toEqual(ml.map((d) => d.labels));
   });
 
@@ -76,10 +98,25 @@ describe('simulate job', () => {
 
   it('bad options are clear errors naming the option', async () => {
     const { ctx } = jobContext(folder);
-    await expect(runJob(request({ strategies: ['nope'] }), ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'strategies' } });
-    await expect(runJob(request({ model: 'gpt' }), ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'model' } });
-    await expect(runJob(request({ budget: 2.5 }), ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'budget' } });
-    await expect(runJob(request({ alpha: 1 }), ctx)).rejects.toMatchObject({ code: 'CONFIG', details: { field: 'alpha' } });
-    await expect(runJob(request({ budget: 5000 }), ctx)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/exceeds the pool/) });
+    await expect(runJob(request({ strategies: ['nope'] }), ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'strategies' },
+    });
+    await expect(runJob(request({ model: 'gpt' }), ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'model' },
+    });
+    await expect(runJob(request({ budget: 2.5 }), ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'budget' },
+    });
+    await expect(runJob(request({ alpha: 1 }), ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'alpha' },
+    });
+    await expect(runJob(request({ budget: 5000 }), ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/exceeds the pool/),
+    });
   });
 });

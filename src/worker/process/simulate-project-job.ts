@@ -19,9 +19,10 @@ import { prepareJobData } from './job-data';
 import type { JobContext } from './job-context';
 import { freeVersion, sweepStale } from './model-dirs';
 
-
 /** The request's options, checked against the option table (a CONFIG error names the option), defaults filled in. */
-export function simulateOptionsFrom(options: Record<string, unknown>): Required<Omit<SimulateJobOptions, 'strategies'>> & { strategies: StrategyName[] } {
+export function simulateOptionsFrom(
+  options: Record<string, unknown>,
+): Required<Omit<SimulateJobOptions, 'strategies'>> & { strategies: StrategyName[] } {
   const o = validateJobOptions('simulate', options);
   const d = defaultsOf(SIMULATE_APP_OPTIONS);
   return {
@@ -46,7 +47,12 @@ export async function runSimulateProjectJob(r: JobRequest, ctx: JobContext): Pro
   // Known labels, no id twice, enough labels of two kinds; no split here: the simulator draws its own per run.
   const { train } = prepareJobData(r, { seed: o.seed, validSplit: 0, testSplit: 0 }, name).prepared;
   const multi = r.task === 'multilabel';
-  const snapshot = train.map((d) => JSON.stringify({ id: d.id, text: d.text, ...(multi ? { labels: d.labels } : { label: d.labels[0] }) })).join('\n') + '\n';
+  const snapshot =
+    train
+      .map((d) =>
+        JSON.stringify({ id: d.id, text: d.text, ...(multi ? { labels: d.labels } : { label: d.labels[0] }) }),
+      )
+      .join('\n') + '\n';
   const finalDir = path.join(dir, name);
   const partialDir = path.join(dir, `.partial-${process.pid}-${name}`);
   let complete = false;
@@ -68,7 +74,11 @@ export async function runSimulateProjectJob(r: JobRequest, ctx: JobContext): Pro
         tokens: 'char',
         nbAlpha: SIMULATE_OPTIONS.nbAlpha.default,
         committee: SIMULATE_OPTIONS.committee.default,
-        student: { epochs: o.epochs, batchSize: SIMULATE_OPTIONS.batchSize.default, learningRate: SIMULATE_OPTIONS.learningRate.default },
+        student: {
+          epochs: o.epochs,
+          batchSize: SIMULATE_OPTIONS.batchSize.default,
+          learningRate: SIMULATE_OPTIONS.learningRate.default,
+        },
         out: partialDir,
         // The UI draws its own chart from the curves.
         charts: false,
@@ -89,12 +99,26 @@ export async function runSimulateProjectJob(r: JobRequest, ctx: JobContext): Pro
       strategies: Object.fromEntries(
         Object.entries(res.strategies).map(([s, v]) => [
           s,
-          { curve: v.curve.map((p) => ({ labels: p.labels, accuracy: p.accuracy, macro_f1: p.macro_f1, accuracy_std: p.accuracy_std })), aulc: v.aulc, aulc_std: v.aulc_std, labels_to_95: v.labels_to_95 },
+          {
+            curve: v.curve.map((p) => ({
+              labels: p.labels,
+              accuracy: p.accuracy,
+              macro_f1: p.macro_f1,
+              accuracy_std: p.accuracy_std,
+            })),
+            aulc: v.aulc,
+            aulc_std: v.aulc_std,
+            labels_to_95: v.labels_to_95,
+          },
         ]),
       ),
       folder: finalDir,
     };
-    return { modelVersion: '', simulation, files: ['dataset.jsonl', 'simulation.json', 'simulation.md'].map((f) => path.join(finalDir, f)) };
+    return {
+      modelVersion: '',
+      simulation,
+      files: ['dataset.jsonl', 'simulation.json', 'simulation.md'].map((f) => path.join(finalDir, f)),
+    };
   } finally {
     if (!complete) await rm(partialDir, { recursive: true, force: true });
   }

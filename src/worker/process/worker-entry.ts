@@ -107,7 +107,8 @@ onMessage((m) => {
 function die(e: unknown): void {
   const w = toWire(e);
   process.stderr.write(`distillery worker: ${w.stack ?? w.message}\n`);
-  if (current) status(current, 'failed', { error: { ...w, message: `the worker stopped on an unexpected error: ${w.message}` } });
+  if (current)
+    status(current, 'failed', { error: { ...w, message: `the worker stopped on an unexpected error: ${w.message}` } });
   // Let the message go out, then exit: the host restarts a fresh worker.
   setTimeout(() => process.exit(1), 50);
 }

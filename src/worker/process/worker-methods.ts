@@ -20,61 +20,86 @@ import { isBertTeacherFolder } from './bert-teacher-job';
 /** Largest corpus file accepted by parse-corpus (decoded bytes). */
 const MAX_CORPUS_BYTES = 512 * 1024 * 1024;
 
-export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => Promise<WorkerMethods[M]['result']> } = {
-  async info() {
-    const b = await initBackend();
-    return { backend: b.name, skipped: b.skipped, pid: process.pid };
-  },
-  async 'parse-corpus'(p: ParseCorpusRequest): Promise<ParsedCorpus> {
-    if (!p || typeof p.fileName !== 'string' || typeof p.base64 !== 'string') {
-      throw new DistilleryError('CONFIG', 'corpus.parse needs {fileName, base64}', { field: 'base64' });
-    }
-    return parseCorpusBytes(Buffer.from(p.base64, 'base64'), p);
-  },
-  async 'parse-corpus-file'({ request, file }) {
-    if (!request || typeof request.fileName !== 'string') throw new DistilleryError('CONFIG', 'corpus.parse needs a fileName', { field: 'fileName' });
-    if ((await stat(file)).size > MAX_CORPUS_BYTES) throw tooLarge(request.fileName);
-    return parseCorpusBytes(await readFile(file), request);
-  },
-  async 'export-model'(p) {
-    if (await isBertTeacherFolder(p.modelDir)) return exportBertTeacher(p);
-    const m = await loadModelFolder(p.modelDir);
-    return publishExport(p.outDir, async (partial) => {
-      if (p.format === 'folder') {
-        await cp(p.modelDir, partial, { recursive: true });
-        return '';
+export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => Promise<WorkerMethods[M]['result']> } =
+  {
+    async info() {
+      const b = await initBackend();
+      return { backend: b.name, skipped: b.skipped, pid: process.pid };
+    },
+    async 'parse-corpus'(p: ParseCorpusRequest): Promise<ParsedCorpus> {
+      if (!p || typeof p.fileName !== 'string' || typeof p.base64 !== 'string') {
+        throw new DistilleryError('CONFIG', 'corpus.parse needs {fileName, base64}', { field: 'base64' });
       }
-      let main = '';
-      let files: ModelFiles = {};
-      if (p.format === 'onnx') {
-        main = `${p.baseName}.onnx`;
-        if (m.onnxPath) await copyFile(m.onnxPath, path.join(partial, main));
-        else await writeFile(path.join(partial, main), exportStudentToOnnx(m.config.student, m.params));
-        files = { onnx: main };
-      } else if (p.format === 'tfjs') {
-        await initBackend();
-        await saveStudentTfjs(partial, m.config.student, m.params);
-        files = { tfjs: 'model.json' };
-      } else {
-        throw new DistilleryError('CONFIG', `unknown model export format ${JSON.stringify(p.format)}; valid: onnx, tfjs, folder`, { field: 'format' });
-      }
-      // What `distillery predict` needs beside an exported model (as `distillery export` writes).
-      // The card's Use section names this export's files (`<version>.onnx`, not the folder's model.onnx).
-      await writeUsageFiles(partial, { config: m.config, pipeline: m.pipeline.toJSON(), sideFiles: m.pipeline.sideFiles(), files, modelCard: await readModelCard(m.dir) });
-      await writeFile(path.join(partial, 'labels.json'), JSON.stringify(labelsMeta(m.config), null, 2));
-      await copyFile(path.join(m.dir, 'metrics.json'), path.join(partial, 'metrics.json')).catch(() => {});
-      return main;
-    });
-  },
-};
+      return parseCorpusBytes(Buffer.from(p.base64, 'base64'), p);
+    },
+    async 'parse-corpus-file'({ request, file }) {
+      if (!request || typeof request.fileName !== 'string')
+        throw new DistilleryError('CONFIG', 'corpus.parse needs a fileName', { field: 'fileName' });
+      if ((await stat(file)).size > MAX_CORPUS_BYTES) throw tooLarge(request.fileName);
+      return parseCorpusBytes(await readFile(file), request);
+    },
+    async 'export-model'(p) {
+      if (await isBertTeacherFolder(p.modelDir)) return exportBertTeacher(p);
+      const m = await loadModelFolder(p.modelDir);
+      return publishExport(p.outDir, async (partial) => {
+        if (p.format === 'folder') {
+          await cp(p.modelDir, partial, { recursive: true });
+          return '';
+        }
+        let main = '';
+        let files: ModelFiles = {};
+        if (p.format === 'onnx') {
+          main = `${p.baseName}.onnx`;
+          if (m.onnxPath) await copyFile(m.onnxPath, path.join(partial, main));
+          else await writeFile(path.join(partial, main), exportStudentToOnnx(m.config.student, m.params));
+          files = { onnx: main };
+        } else if (p.format === 'tfjs') {
+          await initBackend();
+          await saveStudentTfjs(partial, m.config.student, m.params);
+          files = { tfjs: 'model.json' };
+        } else {
+          throw new DistilleryError(
+            'CONFIG',
+            `unknown model export format ${JSON.stringify(p.format)}; valid: onnx, tfjs, folder`,
+            { field: 'format' },
+          );
+        }
+        // What `distillery predict` needs beside an exported model (as `distillery export` writes).
+        // The card's Use section names this export's files (`<version>.onnx`, not the folder's model.onnx).
+        await writeUsageFiles(partial, {
+          config: m.config,
+          pipeline: m.pipeline.toJSON(),
+          sideFiles: m.pipeline.sideFiles(),
+          files,
+          modelCard: await readModelCard(m.dir),
+        });
+        await writeFile(path.join(partial, 'labels.json'), JSON.stringify(labelsMeta(m.config), null, 2));
+        await copyFile(path.join(m.dir, 'metrics.json'), path.join(partial, 'metrics.json')).catch(() => {});
+        return main;
+      });
+    },
+  };
 
 /** Files beside a BERT teacher's model.onnx that `teacher predict` and Hugging Face tools read. */
-const BERT_SIDE_FILES = ['config.json', 'vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'teacher.json'];
+const BERT_SIDE_FILES = [
+  'config.json',
+  'vocab.txt',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'teacher.json',
+];
 
 /** A BERT teacher (Hugging Face folder + model.onnx): as ONNX with its tokenizer files, or the whole folder; TensorFlow.js export is for students. */
-async function exportBertTeacher(p: WorkerMethods['export-model']['params']): Promise<WorkerMethods['export-model']['result']> {
+async function exportBertTeacher(
+  p: WorkerMethods['export-model']['params'],
+): Promise<WorkerMethods['export-model']['result']> {
   if (p.format !== 'onnx' && p.format !== 'folder') {
-    throw new DistilleryError('CONFIG', `a BERT teacher exports as ONNX or as its Hugging Face folder, not as ${JSON.stringify(p.format)} (TensorFlow.js export is for students)`, { field: 'format' });
+    throw new DistilleryError(
+      'CONFIG',
+      `a BERT teacher exports as ONNX or as its Hugging Face folder, not as ${JSON.stringify(p.format)} (TensorFlow.js export is for students)`,
+      { field: 'format' },
+    );
   }
   return publishExport(p.outDir, async (partial) => {
     if (p.format === 'folder') {
@@ -89,7 +114,10 @@ async function exportBertTeacher(p: WorkerMethods['export-model']['params']): Pr
 }
 
 /** An export written through publishFolder (no partial folder, no half-replaced export), with its file list. */
-async function publishExport(outDir: string, fill: (partial: string) => Promise<string>): Promise<WorkerMethods['export-model']['result']> {
+async function publishExport(
+  outDir: string,
+  fill: (partial: string) => Promise<string>,
+): Promise<WorkerMethods['export-model']['result']> {
   const main = await publishFolder(outDir, fill, 'replace');
   const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile())
@@ -99,7 +127,9 @@ async function publishExport(outDir: string, fill: (partial: string) => Promise<
 }
 
 function tooLarge(fileName: string): InputError {
-  return new InputError('INPUT_PARSE', `${fileName}: the file is larger than ${MAX_CORPUS_BYTES >> 20} MB`, { file: fileName });
+  return new InputError('INPUT_PARSE', `${fileName}: the file is larger than ${MAX_CORPUS_BYTES >> 20} MB`, {
+    file: fileName,
+  });
 }
 
 /** A document as the import view gets it: its label's provenance and pre-label where the file gives them. */

@@ -8,7 +8,15 @@ beforeAll(async () => {
 });
 
 /** torch.optim.AdamW's update, in float64, for comparison. */
-function torchAdamW(p: number[], grads: number[][], lrs: number[], wd: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): number[] {
+function torchAdamW(
+  p: number[],
+  grads: number[][],
+  lrs: number[],
+  wd: number,
+  b1 = 0.9,
+  b2 = 0.999,
+  eps = 1e-8,
+): number[] {
   const m = p.map(() => 0);
   const v = p.map(() => 0);
   p = p.slice();
@@ -42,7 +50,8 @@ describe('AdamW', () => {
       [0, 2],
     ];
     const lrs = [0.1, 0.05, 0.01];
-    for (let k = 0; k < 3; k++) tf.tidy(() => opt.step({ 'dense.weight': tf.tensor1d(gw[k]), 'dense.bias': tf.tensor1d(gb[k]) }, lrs[k]));
+    for (let k = 0; k < 3; k++)
+      tf.tidy(() => opt.step({ 'dense.weight': tf.tensor1d(gw[k]), 'dense.bias': tf.tensor1d(gb[k]) }, lrs[k]));
     const ew = torchAdamW([1, -2, 0.5], gw, lrs, 0.1);
     const eb = torchAdamW([0.3, -0.1], gb, lrs, 0);
     Array.from(w.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(ew[i], 5));

@@ -39,8 +39,14 @@ export class AdamW {
     this.epsilon = opts.epsilon ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0.01;
     for (const [name, p] of Object.entries(params)) {
-      this.m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
-      this.v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+      this.m.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+      );
+      this.v.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+      );
     }
   }
 

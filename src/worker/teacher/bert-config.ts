@@ -57,7 +57,10 @@ export function canonicalBertName(name: string): string | null {
  * Every weight the contract names, with its shape. The classifier is included when `numLabels`
  * (default: config.num_labels) is known; the pooler unless `pooler` is false.
  */
-export function bertWeightShapes(config: BertConfig, opts: { numLabels?: number; pooler?: boolean } = {}): Record<string, number[]> {
+export function bertWeightShapes(
+  config: BertConfig,
+  opts: { numLabels?: number; pooler?: boolean } = {},
+): Record<string, number[]> {
   const H = config.hidden_size;
   const I = config.intermediate_size;
   const s: Record<string, number[]> = {

@@ -42,7 +42,16 @@ describe('BertClassifier', () => {
       const z = tf.tidy(() => model.logits(input, false));
       const got = z.dataSync();
       z.dispose();
-      const ref = referenceBertForward(config, weights, input.inputIds, input.attentionMask as Int32Array, input.tokenTypeIds!, input.n, input.T, 3);
+      const ref = referenceBertForward(
+        config,
+        weights,
+        input.inputIds,
+        input.attentionMask as Int32Array,
+        input.tokenTypeIds!,
+        input.n,
+        input.T,
+        3,
+      );
       let maxDiff = 0;
       let maxAbs = 0;
       for (let i = 0; i < got.length; i++) {
@@ -61,7 +70,13 @@ describe('BertClassifier', () => {
     const weights = randomBertWeights(config, 5, { numLabels: 2, initStd: 0.25 });
     const model = BertClassifier.fromWeights(config, weights, 2, 1);
     const short = randomInput(8, 3, 9);
-    const long: BertInput = { n: 3, T: 16, inputIds: new Int32Array(48), attentionMask: new Int32Array(48), tokenTypeIds: new Int32Array(48) };
+    const long: BertInput = {
+      n: 3,
+      T: 16,
+      inputIds: new Int32Array(48),
+      attentionMask: new Int32Array(48),
+      tokenTypeIds: new Int32Array(48),
+    };
     for (let r = 0; r < 3; r++) {
       long.inputIds.set(short.inputIds.subarray(r * 9, r * 9 + 9), r * 16);
       (long.attentionMask as Int32Array).set((short.attentionMask as Int32Array).subarray(r * 9, r * 9 + 9), r * 16);
@@ -76,7 +91,12 @@ describe('BertClassifier', () => {
   it('initialises a missing classifier and pooler, round-trips weights and counts parameters', () => {
     const weights = randomBertWeights(config, 2, { pooler: false });
     const model = BertClassifier.fromWeights(config, weights, 4, 9, { multiLabel: true });
-    expect(model.initialized.sort()).toEqual(['classifier.bias', 'classifier.weight', 'pooler.dense.bias', 'pooler.dense.weight']);
+    expect(model.initialized.sort()).toEqual([
+      'classifier.bias',
+      'classifier.weight',
+      'pooler.dense.bias',
+      'pooler.dense.weight',
+    ]);
     const out = model.toWeights();
     for (const [k, w] of Object.entries(weights)) {
       expect(out[k].shape, k).toEqual(w.shape);
@@ -100,7 +120,12 @@ describe('BertClassifier', () => {
   });
 
   it('applies dropout only in training, and leaks no tensors', () => {
-    const model = BertClassifier.fromWeights(config, randomBertWeights(config, 4, { numLabels: 2, initStd: 0.25 }), 2, 1);
+    const model = BertClassifier.fromWeights(
+      config,
+      randomBertWeights(config, 4, { numLabels: 2, initStd: 0.25 }),
+      2,
+      1,
+    );
     const input = randomInput(2);
     const before = tf.memory().numTensors;
     const run = (training: boolean) => tf.tidy(() => model.logits(input, training).dataSync());
@@ -116,7 +141,11 @@ describe('BertClassifier', () => {
 
   it('hand-written gradients of dense and LayerNorm equal autograd of the plain ops', () => {
     const rng = createRng(4);
-    const r = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
+    const r = (shape: number[]) =>
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1),
+        shape,
+      );
     const x = r([6, 5]) as tf.Tensor2D;
     const W = r([5, 4]) as tf.Tensor2D;
     const b = r([4]);
@@ -124,14 +153,17 @@ describe('BertClassifier', () => {
     const c = r([5]);
     const dy = r([6, 4]);
     const dy5 = r([6, 5]);
-    const plainDense = (x: tf.Tensor, W: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(x as tf.Tensor2D, W as tf.Tensor2D), b), dy));
-    const ourDense = (x: tf.Tensor, W: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(dense(x as tf.Tensor2D, W as tf.Tensor2D, b), dy));
+    const plainDense = (x: tf.Tensor, W: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.add(tf.matMul(x as tf.Tensor2D, W as tf.Tensor2D), b), dy));
+    const ourDense = (x: tf.Tensor, W: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(dense(x as tf.Tensor2D, W as tf.Tensor2D, b), dy));
     const plainLn = (x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => {
       const m = tf.mean(x, -1, true);
       const v = tf.mean(tf.square(tf.sub(x, m)), -1, true);
       return tf.sum(tf.mul(tf.add(tf.mul(tf.div(tf.sub(x, m), tf.sqrt(tf.add(v, 1e-5))), w), c), dy5));
     };
-    const ourLn = (x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(layerNorm(x as tf.Tensor2D, w, c, 1e-5), dy5));
+    const ourLn = (x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
+      tf.sum(tf.mul(layerNorm(x as tf.Tensor2D, w, c, 1e-5), dy5));
     for (const [plain, ours, args] of [
       [plainDense, ourDense, [x, W, b]],
       [plainLn, ourLn, [x, w, c]],

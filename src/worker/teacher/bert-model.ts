@@ -79,22 +79,29 @@ export class BertClassifier {
       let w: WeightTensor | undefined = weights[name];
       if (w && (w.shape.length !== shape.length || w.shape.some((d, i) => d !== shape[i]))) {
         if (!/^(classifier|pooler)\./.test(name)) {
-          throw new DistilleryError('MODEL_FOLDER', `weight ${name} has shape [${w.shape.join(', ')}], the config implies [${shape.join(', ')}]`);
+          throw new DistilleryError(
+            'MODEL_FOLDER',
+            `weight ${name} has shape [${w.shape.join(', ')}], the config implies [${shape.join(', ')}]`,
+          );
         }
         w = undefined; // a head of another size: start a new one (HF's ignore_mismatched_sizes)
       }
       if (!w) {
-        if (!/^(classifier|pooler)\./.test(name)) throw new DistilleryError('MODEL_FOLDER', `weight ${name} is missing`);
+        if (!/^(classifier|pooler)\./.test(name))
+          throw new DistilleryError('MODEL_FOLDER', `weight ${name} is missing`);
         const n = shape.reduce((a, b) => a * b, 1);
         // HF's _init_weights: Linear weights N(0, initializer_range), biases 0.
-        const data = shape.length === 2 ? Float32Array.from({ length: n }, () => std * gaussian(initRng)) : new Float32Array(n);
+        const data =
+          shape.length === 2 ? Float32Array.from({ length: n }, () => std * gaussian(initRng)) : new Float32Array(n);
         w = { shape, data };
         this.initialized.push(name);
       }
       const linear = isLinear(name, shape);
       const data = linear ? transpose2d(w.data, shape[0], shape[1]) : w.data;
       const tfShape = linear ? [shape[1], shape[0]] : shape;
-      this.vars[name] = tf.tidy(() => tf.variable(tf.tensor(data, tfShape, 'float32'), true, `bert_${nextVarId++}_${name}`));
+      this.vars[name] = tf.tidy(() =>
+        tf.variable(tf.tensor(data, tfShape, 'float32'), true, `bert_${nextVarId++}_${name}`),
+      );
     }
     this.dropoutRng = createRng(seed ^ 0x0b3e7);
   }
@@ -103,8 +110,15 @@ export class BertClassifier {
    * The classifier for `numLabels` outputs on top of a checkpoint's encoder. The classifier (and the
    * pooler) are initialised from `seed` when the checkpoint has none, or one of another size.
    */
-  static fromWeights(config: BertConfig, weights: BertWeights, numLabels: number, seed: number, opts: BertClassifierOptions = {}): BertClassifier {
-    if (!Number.isInteger(numLabels) || numLabels < 1) throw new DistilleryError('CONFIG', `number of labels must be a positive integer, got ${numLabels}`);
+  static fromWeights(
+    config: BertConfig,
+    weights: BertWeights,
+    numLabels: number,
+    seed: number,
+    opts: BertClassifierOptions = {},
+  ): BertClassifier {
+    if (!Number.isInteger(numLabels) || numLabels < 1)
+      throw new DistilleryError('CONFIG', `number of labels must be a positive integer, got ${numLabels}`);
     return new BertClassifier(config, numLabels, weights, seed, opts);
   }
 
@@ -144,7 +158,14 @@ export class BertClassifier {
     return rate > 0 ? (tf.dropout(x, rate, undefined, this.dropoutRng.int(2 ** 31 - 1)) as R) : x;
   }
 
-  private encoderOutput(ids: Int32Array, types: Int32Array, maskAdd: Float32Array, n: number, L: number, training: boolean): tf.Tensor2D {
+  private encoderOutput(
+    ids: Int32Array,
+    types: Int32Array,
+    maskAdd: Float32Array,
+    n: number,
+    L: number,
+    training: boolean,
+  ): tf.Tensor2D {
     const c = this.config;
     const v = this.vars;
     const H = c.hidden_size;
@@ -172,7 +193,10 @@ export class BertClassifier {
       const val = heads(linear(x, p + 'attention.self.value'), [0, 2, 1, 3]); // [n, nh, L, dh]
       const probs = drop(tf.softmax(tf.add(tf.matMul(q, kT), mask)), aDrop);
       const ctx = tf.reshape(tf.transpose(tf.matMul(probs, val), [0, 2, 1, 3]), [n * L, H]) as tf.Tensor2D;
-      const a = ln(tf.add(drop(linear(ctx, p + 'attention.output.dense'), pDrop), x) as tf.Tensor2D, p + 'attention.output.LayerNorm');
+      const a = ln(
+        tf.add(drop(linear(ctx, p + 'attention.output.dense'), pDrop), x) as tf.Tensor2D,
+        p + 'attention.output.LayerNorm',
+      );
       const h = gelu(linear(a, p + 'intermediate.dense'));
       x = ln(tf.add(drop(linear(h, p + 'output.dense'), pDrop), a) as tf.Tensor2D, p + 'output.LayerNorm');
     }
@@ -259,13 +283,20 @@ export class BertClassifier {
 }
 
 /** The batch's rows cut to its longest real row L: ids, token types and the additive attention mask. */
-function cutToLongest(batch: BertInput, maxPositions: number): { ids: Int32Array; types: Int32Array; maskAdd: Float32Array; L: number } {
+function cutToLongest(
+  batch: BertInput,
+  maxPositions: number,
+): { ids: Int32Array; types: Int32Array; maskAdd: Float32Array; L: number } {
   const { n, T } = batch;
-  if (batch.inputIds.length !== n * T || batch.attentionMask.length !== n * T) throw new DistilleryError('INTERNAL', `batch arrays do not hold ${n}×${T} values`);
+  if (batch.inputIds.length !== n * T || batch.attentionMask.length !== n * T)
+    throw new DistilleryError('INTERNAL', `batch arrays do not hold ${n}×${T} values`);
   // Longest real row (attention mask 1 at its last position): the rest is padding for every row.
   const L = longestRow(rowLengths(batch.attentionMask, n, T));
   if (L > maxPositions) {
-    throw new DistilleryError('CONFIG', `sequence length ${L} exceeds the model's max_position_embeddings ${maxPositions}`);
+    throw new DistilleryError(
+      'CONFIG',
+      `sequence length ${L} exceeds the model's max_position_embeddings ${maxPositions}`,
+    );
   }
   const ids = new Int32Array(n * L);
   const types = new Int32Array(n * L);

@@ -109,7 +109,8 @@ function encodeRow(
   const d = H / nh;
   const eps = config.layer_norm_eps;
   const T = ids.length;
-  if (T > config.max_position_embeddings) throw new Error(`sequence length ${T} > max_position_embeddings ${config.max_position_embeddings}`);
+  if (T > config.max_position_embeddings)
+    throw new Error(`sequence length ${T} > max_position_embeddings ${config.max_position_embeddings}`);
 
   const word = need(weights, 'embeddings.word_embeddings.weight', [config.vocab_size, H]);
   const pos = need(weights, 'embeddings.position_embeddings.weight', [config.max_position_embeddings, H]);
@@ -121,8 +122,10 @@ function encodeRow(
   for (let t = 0; t < T; t++) {
     const id = ids[t];
     const ty = types[t];
-    if (id < 0 || id >= config.vocab_size) throw new Error(`token id ${id} outside the vocabulary (${config.vocab_size})`);
-    if (ty < 0 || ty >= config.type_vocab_size) throw new Error(`token type ${ty} outside type_vocab_size (${config.type_vocab_size})`);
+    if (id < 0 || id >= config.vocab_size)
+      throw new Error(`token id ${id} outside the vocabulary (${config.vocab_size})`);
+    if (ty < 0 || ty >= config.type_vocab_size)
+      throw new Error(`token type ${ty} outside type_vocab_size (${config.type_vocab_size})`);
     const e = new Float64Array(H);
     for (let j = 0; j < H; j++) e[j] = word.data[id * H + j] + pos.data[t * H + j] + type.data[ty * H + j];
     x.push(layerNorm(e, embLnW, embLnB, eps));
@@ -154,7 +157,12 @@ function encodeRow(
       }
       const attnOut = linear(ctx, w('attention.output.dense.weight', [H, H]), w('attention.output.dense.bias', [H]));
       for (let j = 0; j < H; j++) attnOut[j] += x[t][j];
-      const a = layerNorm(attnOut, w('attention.output.LayerNorm.weight', [H]), w('attention.output.LayerNorm.bias', [H]), eps);
+      const a = layerNorm(
+        attnOut,
+        w('attention.output.LayerNorm.weight', [H]),
+        w('attention.output.LayerNorm.bias', [H]),
+        eps,
+      );
 
       const inter = linear(a, w('intermediate.dense.weight', [I, H]), w('intermediate.dense.bias', [I]));
       for (let j = 0; j < I; j++) inter[j] = gelu(inter[j]);
@@ -182,8 +190,13 @@ export function referenceBertForward(
   numLabels: number,
 ): BertReferenceOutput {
   const H = config.hidden_size;
-  if (H % config.num_attention_heads !== 0) throw new Error(`hidden_size ${H} is not a multiple of num_attention_heads ${config.num_attention_heads}`);
-  for (const [name, a] of [['input_ids', inputIds], ['attention_mask', attentionMask], ['token_type_ids', tokenTypeIds]] as const) {
+  if (H % config.num_attention_heads !== 0)
+    throw new Error(`hidden_size ${H} is not a multiple of num_attention_heads ${config.num_attention_heads}`);
+  for (const [name, a] of [
+    ['input_ids', inputIds],
+    ['attention_mask', attentionMask],
+    ['token_type_ids', tokenTypeIds],
+  ] as const) {
     if (a.length !== batch * T) throw new Error(`${name}: ${a.length} values for [${batch}, ${T}]`);
   }
   const hasPooler = 'pooler.dense.weight' in weights;

@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '../../shared/progress';
 import { initBackend } from '../backend/tfjs-backend';
 import { BertClassifier } from './bert-model';
-import { binaryTargets, BR_WEIGHT_GRID, chooseClassWeight, positiveF1, putPositiveLogits, trainBinaryRelevance, validateWeightGrid } from './binary-relevance';
+import {
+  binaryTargets,
+  BR_WEIGHT_GRID,
+  chooseClassWeight,
+  positiveF1,
+  putPositiveLogits,
+  trainBinaryRelevance,
+  validateWeightGrid,
+} from './binary-relevance';
 import { fineTuneTeacher } from './fine-tune';
 import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
 import { loadHfFolder, type HfFolder } from './hf-folder';
@@ -15,7 +23,9 @@ describe('chooseClassWeight', () => {
   const pick = (c: { weight: number; validF1: number }[]) => c[chooseClassWeight(c)].weight;
 
   it('takes the weight with the best validation F1', () => {
-    expect(pick(BR_WEIGHT_GRID.map((weight, i) => ({ weight, validF1: [0.2, 0.4, 0.6, 0.7, 0.8, 0.75, 0.5][i] })))).toBe(2);
+    expect(
+      pick(BR_WEIGHT_GRID.map((weight, i) => ({ weight, validF1: [0.2, 0.4, 0.6, 0.7, 0.8, 0.75, 0.5][i] }))),
+    ).toBe(2);
     expect(
       pick([
         { weight: 5, validF1: 0.9 },
@@ -165,7 +175,15 @@ describe('trainBinaryRelevance', () => {
   });
 
   it('needs validation rows to choose between several weights', async () => {
-    await expect(trainBinaryRelevance({ ...base(), train: set(16), valid: set(0), out: path.join(dir, 'novalid'), grid: [0.5, 2] })).rejects.toThrow(/validation split, which is empty/);
+    await expect(
+      trainBinaryRelevance({
+        ...base(),
+        train: set(16),
+        valid: set(0),
+        out: path.join(dir, 'novalid'),
+        grid: [0.5, 2],
+      }),
+    ).rejects.toThrow(/validation split, which is empty/);
   });
 
   it('stops on cancel with a CancelledError and saves no incomplete label', async () => {
@@ -184,9 +202,16 @@ describe('trainBinaryRelevance', () => {
         token.cancelled = true;
       },
     });
-    await expect(run).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringMatching(/label 1\/2 \(a\), weight 1\/2/) });
+    await expect(run).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: expect.stringMatching(/label 1\/2 \(a\), weight 1\/2/),
+    });
     expect(existsSync(path.join(out, 'label-0'))).toBe(false);
     // Progress counts every run of every label: 2 labels × 2 weights × 2 epochs × 4 batches.
-    expect(progress[0]).toMatchObject({ done: 1, total: 32, phase: expect.stringMatching(/^label 1\/2 a · weight 1\/2 \(1\) · teacher epoch 1\/2/) });
+    expect(progress[0]).toMatchObject({
+      done: 1,
+      total: 32,
+      phase: expect.stringMatching(/^label 1\/2 a · weight 1\/2 \(1\) · teacher epoch 1\/2/),
+    });
   });
 });

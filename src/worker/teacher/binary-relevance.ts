@@ -85,9 +85,13 @@ export function chooseClassWeight(candidates: readonly { weight: number; validF1
 export function validateWeightGrid(grid: readonly number[]): number[] {
   if (!grid.length) throw new DistilleryError('CONFIG', 'the class-weight grid is empty', { field: 'br-weights' });
   for (const w of grid) {
-    if (!(Number.isFinite(w) && w > 0)) throw new DistilleryError('CONFIG', `class weights must be positive numbers, got ${w}`, { field: 'br-weights' });
+    if (!(Number.isFinite(w) && w > 0))
+      throw new DistilleryError('CONFIG', `class weights must be positive numbers, got ${w}`, { field: 'br-weights' });
   }
-  if (new Set(grid).size !== grid.length) throw new DistilleryError('CONFIG', `the class-weight grid repeats a value: ${grid.join(',')}`, { field: 'br-weights' });
+  if (new Set(grid).size !== grid.length)
+    throw new DistilleryError('CONFIG', `the class-weight grid repeats a value: ${grid.join(',')}`, {
+      field: 'br-weights',
+    });
   return [...grid].sort((a, b) => a - b);
 }
 
@@ -172,16 +176,23 @@ export async function trainBinaryRelevance(o: BrTrainOptions): Promise<BrTrainRe
   const grid = validateWeightGrid(o.grid ?? BR_WEIGHT_GRID);
   const nValid = o.valid.texts.length;
   if (grid.length > 1 && nValid === 0) {
-    throw new DistilleryError('CONFIG', "binary relevance chooses each label's class weight on the validation split, which is empty: use --valid-split above 0, or one weight (--br-weights 1)", {
-      field: 'valid-split',
-    });
+    throw new DistilleryError(
+      'CONFIG',
+      "binary relevance chooses each label's class weight on the validation split, which is empty: use --valid-split above 0, or one weight (--br-weights 1)",
+      {
+        field: 'valid-split',
+      },
+    );
   }
   const runs = C * grid.length;
   const start = performance.now();
   const perLabel: BrLabelRecord[] = [];
   const nEval = o.evaluate?.texts.length ?? 0;
   const evalLogits = new Float32Array(nEval * C);
-  const evalEnc = o.evaluate && nEval ? encodeExamples(o.tokenizer, { texts: o.evaluate.texts, labels: new Int32Array(nEval) }, o.maxLen, 2, false) : undefined;
+  const evalEnc =
+    o.evaluate && nEval
+      ? encodeExamples(o.tokenizer, { texts: o.evaluate.texts, labels: new Int32Array(nEval) }, o.maxLen, 2, false)
+      : undefined;
   let paramsPerModel = 0;
   const rates: number[] = [];
   let run = 0;
@@ -190,7 +201,9 @@ export async function trainBinaryRelevance(o: BrTrainOptions): Promise<BrTrainRe
     const yTrain = binaryTargets(o.train.labels, C, l);
     const yValid = binaryTargets(o.valid.labels, C, l);
     const validKept = Array.from(yValid).filter((y) => y >= 0);
-    const validEnc = nValid ? encodeExamples(o.tokenizer, { texts: o.valid.texts, labels: yValid }, o.maxLen, 2, false) : undefined;
+    const validEnc = nValid
+      ? encodeExamples(o.tokenizer, { texts: o.valid.texts, labels: yValid }, o.maxLen, 2, false)
+      : undefined;
     const candidates: BrCandidate[] = [];
     let best: { model: BertClassifier; index: number } | undefined;
     try {
@@ -202,26 +215,37 @@ export async function trainBinaryRelevance(o: BrTrainOptions): Promise<BrTrainRe
         try {
           const prefix = `label ${l + 1}/${C} ${label} · weight ${j + 1}/${grid.length} (${w}) · `;
           const runIndex = run;
-          const ft = await fineTuneTeacher(model, { texts: o.train.texts, labels: yTrain }, nValid ? { texts: o.valid.texts, labels: yValid } : undefined, {
-            tokenizer: o.tokenizer,
-            maxLen: o.maxLen,
-            epochs: o.epochs,
-            batchSize: o.batchSize,
-            learningRate: o.learningRate,
-            patience: o.patience,
-            seed: o.seed,
-            classWeights: Float32Array.of(1, w),
-            // Keep the epoch with the best positive-class F1, the criterion the weight is chosen by.
-            validScore: (logits, y) => positiveF1(y, logits),
-            cancel: o.cancel,
-            onProgress:
-              o.onProgress &&
-              ((p) => {
-                const done = runIndex * p.total + p.done;
-                const total = runs * p.total;
-                o.onProgress!({ ...p, phase: prefix + p.phase, done, total, etaSeconds: etaSeconds(start, performance.now(), done, total) });
-              }),
-          });
+          const ft = await fineTuneTeacher(
+            model,
+            { texts: o.train.texts, labels: yTrain },
+            nValid ? { texts: o.valid.texts, labels: yValid } : undefined,
+            {
+              tokenizer: o.tokenizer,
+              maxLen: o.maxLen,
+              epochs: o.epochs,
+              batchSize: o.batchSize,
+              learningRate: o.learningRate,
+              patience: o.patience,
+              seed: o.seed,
+              classWeights: Float32Array.of(1, w),
+              // Keep the epoch with the best positive-class F1, the criterion the weight is chosen by.
+              validScore: (logits, y) => positiveF1(y, logits),
+              cancel: o.cancel,
+              onProgress:
+                o.onProgress &&
+                ((p) => {
+                  const done = runIndex * p.total + p.done;
+                  const total = runs * p.total;
+                  o.onProgress!({
+                    ...p,
+                    phase: prefix + p.phase,
+                    done,
+                    total,
+                    etaSeconds: etaSeconds(start, performance.now(), done, total),
+                  });
+                }),
+            },
+          );
           run++;
           if (ft.trainSamplesPerSecond > 0) rates.push(ft.trainSamplesPerSecond);
           if (ft.cancelled) {
@@ -260,10 +284,23 @@ export async function trainBinaryRelevance(o: BrTrainOptions): Promise<BrTrainRe
       best?.model.dispose();
     }
   }
-  return { perLabel, evalLogits, runs, paramsPerModel, trainSamplesPerSecond: rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0 };
+  return {
+    perLabel,
+    evalLogits,
+    runs,
+    paramsPerModel,
+    trainSamplesPerSecond: rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0,
+  };
 }
 
-async function saveBinaryModel(dir: string, base: BertConfig, weights: BertWeights, tokenizer: WordPieceTokenizer, label: string, record: BrLabelRecord): Promise<void> {
+async function saveBinaryModel(
+  dir: string,
+  base: BertConfig,
+  weights: BertWeights,
+  tokenizer: WordPieceTokenizer,
+  label: string,
+  record: BrLabelRecord,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const config = {
     ...base,

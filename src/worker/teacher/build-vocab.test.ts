@@ -4,7 +4,14 @@ import { SPECIAL_TOKENS } from './random-bert';
 import { WordPieceTokenizer } from './wordpiece';
 
 describe('buildWordPieceVocab', () => {
-  const texts = ['味道很好，送餐很快', '味道不好', '送餐太慢了', 'The food was GOOD', 'good food, slow delivery', 'food food'];
+  const texts = [
+    '味道很好，送餐很快',
+    '味道不好',
+    '送餐太慢了',
+    'The food was GOOD',
+    'good food, slow delivery',
+    'food food',
+  ];
 
   it('starts with the special tokens and holds frequent CJK characters and words', () => {
     const v = buildWordPieceVocab(texts, { minFreq: 2 });

@@ -20,7 +20,11 @@ export interface BuildVocabOptions {
 export function buildWordPieceVocab(texts: Iterable<string>, opts: BuildVocabOptions = {}): string[] {
   const maxSize = opts.maxSize ?? 8000;
   const minFreq = opts.minFreq ?? 2;
-  if (maxSize <= SPECIAL_TOKENS.length) throw new DistilleryError('CONFIG', `vocabulary size must exceed the ${SPECIAL_TOKENS.length} special tokens, got ${maxSize}`);
+  if (maxSize <= SPECIAL_TOKENS.length)
+    throw new DistilleryError(
+      'CONFIG',
+      `vocabulary size must exceed the ${SPECIAL_TOKENS.length} special tokens, got ${maxSize}`,
+    );
   const basic = new WordPieceTokenizer(SPECIAL_TOKENS, { doLowerCase: opts.doLowerCase ?? true });
   const words = new Map<string, number>();
   const chars = new Map<string, number>();
@@ -35,7 +39,8 @@ export function buildWordPieceVocab(texts: Iterable<string>, opts: BuildVocabOpt
     }
   }
   // Characters first (they keep every word tokenizable), then whole words, each by frequency.
-  const byFreq = (m: Map<string, number>) => [...m].filter(([, c]) => c >= minFreq).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const byFreq = (m: Map<string, number>) =>
+    [...m].filter(([, c]) => c >= minFreq).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const pieces = [...byFreq(chars), ...byFreq(tails)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const vocab = [...SPECIAL_TOKENS];
   const seen = new Set(vocab);
@@ -43,6 +48,10 @@ export function buildWordPieceVocab(texts: Iterable<string>, opts: BuildVocabOpt
     if (vocab.length >= maxSize) break;
     if (!seen.has(t)) (seen.add(t), vocab.push(t));
   }
-  if (vocab.length === SPECIAL_TOKENS.length) throw new DistilleryError('INPUT_EMPTY', `no token occurs ${minFreq} or more times in the texts; nothing to build a vocabulary from`);
+  if (vocab.length === SPECIAL_TOKENS.length)
+    throw new DistilleryError(
+      'INPUT_EMPTY',
+      `no token occurs ${minFreq} or more times in the texts; nothing to build a vocabulary from`,
+    );
   return vocab;
 }

@@ -55,7 +55,13 @@ describe('fineTuneTeacher', () => {
     const model = BertClassifier.fromWeights(folder.config, folder.weights, 2, 1);
     const progress: Progress[] = [];
     const valid = synthetic(60, 2);
-    const r = await fineTuneTeacher(model, synthetic(240, 1), valid, { ...fast, tokenizer: folder.tokenizer, epochs: 5, seed: 5, onProgress: (p) => progress.push(p) });
+    const r = await fineTuneTeacher(model, synthetic(240, 1), valid, {
+      ...fast,
+      tokenizer: folder.tokenizer,
+      epochs: 5,
+      seed: 5,
+      onProgress: (p) => progress.push(p),
+    });
     expect(r.cancelled).toBe(false);
     expect(r.backend).toBe('wasm');
     expect(r.steps).toBe(r.history.length * 15);
@@ -115,14 +121,24 @@ describe('fineTuneTeacher', () => {
     expect(r.cancelled).toBe(true);
     expect(r.steps).toBe(2);
     expect(r.history).toEqual([]);
-    expect(model.predictProbs(encodeExamples(folder.tokenizer, synthetic(4, 9), 24, 2, false).input).every(Number.isFinite)).toBe(true);
+    expect(
+      model.predictProbs(encodeExamples(folder.tokenizer, synthetic(4, 9), 24, 2, false).input).every(Number.isFinite),
+    ).toBe(true);
     model.dispose();
   });
 
   it('refuses a max length beyond the position embeddings, and empty training data', async () => {
     const model = BertClassifier.fromWeights(folder.config, folder.weights, 2, 1);
-    await expect(fineTuneTeacher(model, synthetic(8, 1), undefined, { tokenizer: folder.tokenizer, seed: 1 })).rejects.toThrow(/max length 128 exceeds .* 64/);
-    await expect(fineTuneTeacher(model, { texts: ['好'], labels: Int32Array.from([-1]) }, undefined, { ...fast, tokenizer: folder.tokenizer, seed: 1 })).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
+    await expect(
+      fineTuneTeacher(model, synthetic(8, 1), undefined, { tokenizer: folder.tokenizer, seed: 1 }),
+    ).rejects.toThrow(/max length 128 exceeds .* 64/);
+    await expect(
+      fineTuneTeacher(model, { texts: ['好'], labels: Int32Array.from([-1]) }, undefined, {
+        ...fast,
+        tokenizer: folder.tokenizer,
+        seed: 1,
+      }),
+    ).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
     model.dispose();
   });
 });

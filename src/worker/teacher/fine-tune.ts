@@ -90,7 +90,13 @@ interface EncodedExamples {
 }
 
 /** Tokenizes the labeled rows of `ex` (unlabeled ones are dropped). */
-export function encodeExamples(tokenizer: WordPieceTokenizer, ex: TeacherExamples, maxLen: number, C: number, multiLabel: boolean): EncodedExamples {
+export function encodeExamples(
+  tokenizer: WordPieceTokenizer,
+  ex: TeacherExamples,
+  maxLen: number,
+  C: number,
+  multiLabel: boolean,
+): EncodedExamples {
   const keep: number[] = [];
   for (let i = 0; i < ex.texts.length; i++) {
     if (multiLabel ? !Number.isNaN(ex.labels[i * C]) : ex.labels[i] >= 0) keep.push(i);
@@ -108,15 +114,25 @@ export function encodeExamples(tokenizer: WordPieceTokenizer, ex: TeacherExample
     if (multiLabel) labels.set(ex.labels.subarray(r * C, (r + 1) * C), i * C);
     else {
       const y = ex.labels[r];
-      if (!Number.isInteger(y) || y >= C) throw new DistilleryError('LABEL_UNKNOWN', `row ${r}: label index ${y} outside 0…${C - 1}`);
+      if (!Number.isInteger(y) || y >= C)
+        throw new DistilleryError('LABEL_UNKNOWN', `row ${r}: label index ${y} outside 0…${C - 1}`);
       labels[i] = y;
     }
   });
-  return { input: { n, T: maxLen, inputIds, attentionMask, tokenTypeIds: new Int32Array(n * maxLen) }, labels, truncated };
+  return {
+    input: { n, T: maxLen, inputIds, attentionMask, tokenTypeIds: new Int32Array(n * maxLen) },
+    labels,
+    truncated,
+  };
 }
 
 /** Mean loss of logits [n, C] against labels (a scalar tensor). */
-export function teacherLoss(logits: tf.Tensor2D, labels: Int32Array | Float32Array, multiLabel: boolean, classWeights?: Float32Array): tf.Scalar {
+export function teacherLoss(
+  logits: tf.Tensor2D,
+  labels: Int32Array | Float32Array,
+  multiLabel: boolean,
+  classWeights?: Float32Array,
+): tf.Scalar {
   return tf.tidy(() => {
     const [n, C] = logits.shape;
     if (multiLabel) {
@@ -125,7 +141,9 @@ export function teacherLoss(logits: tf.Tensor2D, labels: Int32Array | Float32Arr
       const z = logits;
       return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))) as tf.Scalar;
     }
-    const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(labels as Int32Array, 'int32'), C)), -1));
+    const nll = tf.neg(
+      tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(labels as Int32Array, 'int32'), C)), -1),
+    );
     if (!classWeights) return tf.mean(nll) as tf.Scalar;
     const w = Float32Array.from(labels as Int32Array, (y) => classWeights[y]);
     const wsum = w.reduce((a, b) => a + b, 0);
@@ -143,7 +161,9 @@ function evaluate(
 ): { metric: number; loss: number } {
   const C = model.numLabels;
   const logits = model.predictLogits(set.input, batchSize);
-  const loss = tf.tidy(() => teacherLoss(tf.tensor2d(logits, [set.input.n, C]), set.labels, model.multiLabel, classWeights).dataSync()[0]);
+  const loss = tf.tidy(
+    () => teacherLoss(tf.tensor2d(logits, [set.input.n, C]), set.labels, model.multiLabel, classWeights).dataSync()[0],
+  );
   if (validScore) return { metric: validScore(logits, set.labels), loss };
   const labelNames = Array.from({ length: C }, (_, i) => String(i));
   if (model.multiLabel) {
@@ -161,7 +181,12 @@ function evaluate(
   return { metric: singleLabelMetrics(yTrue, yPred, labelNames).accuracy, loss };
 }
 
-export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamples, valid: TeacherExamples | undefined, opts: FineTuneOptions): Promise<FineTuneResult> {
+export async function fineTuneTeacher(
+  model: BertClassifier,
+  train: TeacherExamples,
+  valid: TeacherExamples | undefined,
+  opts: FineTuneOptions,
+): Promise<FineTuneResult> {
   // Defaults from the one option table (the CLI and the app pass them anyway; direct callers get the same).
   const maxLen = opts.maxLen ?? TEACHER_TRAIN_OPTIONS.maxLen.default;
   const epochs = opts.epochs ?? TEACHER_TRAIN_OPTIONS.epochs.default;
@@ -173,7 +198,10 @@ export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamp
   const C = model.numLabels;
   const multi = model.multiLabel;
   if (maxLen > model.config.max_position_embeddings) {
-    throw new DistilleryError('CONFIG', `max length ${maxLen} exceeds the model's max_position_embeddings ${model.config.max_position_embeddings}`);
+    throw new DistilleryError(
+      'CONFIG',
+      `max length ${maxLen} exceeds the model's max_position_embeddings ${model.config.max_position_embeddings}`,
+    );
   }
   if (!(epochs >= 1 && batchSize >= 1)) throw new DistilleryError('CONFIG', 'epochs and batch size must be at least 1');
   const start = performance.now();
@@ -196,14 +224,22 @@ export async function fineTuneTeacher(model: BertClassifier, train: TeacherExamp
       phase: 'teacher epoch',
       epochs,
       batchesPerEpoch,
-      batches: () => (opts.bucketByLength === false ? shuffledBatches(nTrain, batchSize, rng) : lengthBucketedBatches(trainLengths, batchSize, rng)),
+      batches: () =>
+        opts.bucketByLength === false
+          ? shuffledBatches(nTrain, batchSize, rng)
+          : lengthBucketedBatches(trainLengths, batchSize, rng),
       step: (rows, at) => {
         const batch = takeBertRows(trainSet.input, rows);
         const labels = multi ? new Float32Array(rows.length * C) : new Int32Array(rows.length);
-        rows.forEach((r, i) => (multi ? labels.set(trainSet.labels.subarray(r * C, (r + 1) * C), i * C) : (labels[i] = trainSet.labels[r])));
+        rows.forEach((r, i) =>
+          multi ? labels.set(trainSet.labels.subarray(r * C, (r + 1) * C), i * C) : (labels[i] = trainSet.labels[r]),
+        );
         const stepLr = lrAt(at.step);
         const loss = tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => teacherLoss(model.logits(batch, true), labels, multi, opts.classWeights), vars);
+          const { value, grads } = tf.variableGrads(
+            () => teacherLoss(model.logits(batch, true), labels, multi, opts.classWeights),
+            vars,
+          );
           const byName: Record<string, tf.Tensor> = {};
           for (const [varName, g] of Object.entries(grads)) byName[names.get(varName)!] = g;
           const scale = clipNorm > 0 ? clipScale(globalNorm(Object.values(byName)), clipNorm) : 1;

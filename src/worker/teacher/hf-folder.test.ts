@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BertWeights } from './bert-config';
 import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
 import { loadHfFolder, saveHfFolder } from './hf-folder';
-import { bfloat16ToFloat, decodeSafetensors, encodeSafetensors, floatToBfloat16, floatToHalf, halfToFloat, parseSafetensors } from './safetensors';
+import {
+  bfloat16ToFloat,
+  decodeSafetensors,
+  encodeSafetensors,
+  floatToBfloat16,
+  floatToHalf,
+  halfToFloat,
+  parseSafetensors,
+} from './safetensors';
 
 let root: string;
 let n = 0;
@@ -42,7 +50,15 @@ function expectSameWeights(a: BertWeights, b: BertWeights): void {
 
 describe('safetensors', () => {
   it('decodes float16 and bfloat16 bit patterns', () => {
-    expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x8000, 0x7c00].map(halfToFloat)).toEqual([1, -2, 65504, 2 ** -24, 2 ** -14, -0, Infinity]);
+    expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x8000, 0x7c00].map(halfToFloat)).toEqual([
+      1,
+      -2,
+      65504,
+      2 ** -24,
+      2 ** -14,
+      -0,
+      Infinity,
+    ]);
     expect(halfToFloat(0x7e00)).toBeNaN();
     expect([0x3f80, 0x4049, 0xbc00, 0x0000].map(bfloat16ToFloat)).toEqual([1, 3.140625, -0.0078125, 0]);
     // Round to nearest even on the way back.
@@ -55,7 +71,10 @@ describe('safetensors', () => {
   });
 
   it('round-trips F32 exactly and F16/BF16 to their precision, with an 8-byte aligned header', () => {
-    const t = { w: { shape: [2, 3], data: Float32Array.from([0.1, -2.5, 3, 1e-3, 65000, -0]) }, b: { shape: [1], data: Float32Array.from([7]) } };
+    const t = {
+      w: { shape: [2, 3], data: Float32Array.from([0.1, -2.5, 3, 1e-3, 65000, -0]) },
+      b: { shape: [1], data: Float32Array.from([7]) },
+    };
     const f32 = encodeSafetensors(t, 'F32');
     expect(Number(new DataView(f32.buffer).getBigUint64(0, true)) % 8).toBe(0);
     expect(decodeSafetensors(f32).w.data).toEqual(t.w.data);
@@ -70,7 +89,9 @@ describe('safetensors', () => {
 
   it('rejects a truncated file', () => {
     const f = encodeSafetensors({ w: { shape: [4], data: new Float32Array(4) } });
-    expect(() => parseSafetensors(f.subarray(0, f.length - 4), 'x.safetensors')).toThrow(/x\.safetensors.*data_offsets/);
+    expect(() => parseSafetensors(f.subarray(0, f.length - 4), 'x.safetensors')).toThrow(
+      /x\.safetensors.*data_offsets/,
+    );
   });
 });
 
@@ -129,7 +150,15 @@ describe('loadHfFolder / saveHfFolder', () => {
     await unlink(path.join(dir, 'tokenizer.json'));
     const builtIn = (await loadHfFolder(dir, { configOnly: true })).tokenizer;
     expect(builtIn.engine).toBe('built-in WordPiece');
-    const texts = ['外卖很好吃！The FOOD was good', 'Unaffable playing café', '  送餐 太慢了…\tbad  ', '[CLS] hello [MASK] world', 'ÉCOLE naïve 𠀀好', 'a\u0000b\ufffdc', ''];
+    const texts = [
+      '外卖很好吃！The FOOD was good',
+      'Unaffable playing café',
+      '  送餐 太慢了…\tbad  ',
+      '[CLS] hello [MASK] world',
+      'ÉCOLE naïve 𠀀好',
+      'a\u0000b\ufffdc',
+      '',
+    ];
     for (const t of texts) {
       expect(viaLib.tokenize(t), t).toEqual(builtIn.tokenize(t));
       expect(Array.from(viaLib.encode(t, 12).inputIds), t).toEqual(Array.from(builtIn.encode(t, 12).inputIds));
@@ -156,7 +185,8 @@ describe('loadHfFolder / saveHfFolder', () => {
     const dir = await fresh();
     const made = await makeTinyBertFolder(dir, tiny);
     const renamed: BertWeights = {};
-    for (const [k, w] of Object.entries(made.weights)) renamed[k.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')] = w;
+    for (const [k, w] of Object.entries(made.weights))
+      renamed[k.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')] = w;
     renamed['cls.predictions.bias'] = { shape: [made.vocab.length], data: new Float32Array(made.vocab.length) };
     await writeFile(path.join(dir, 'model.safetensors'), encodeSafetensors(renamed));
     const m = await loadHfFolder(dir);
@@ -166,7 +196,10 @@ describe('loadHfFolder / saveHfFolder', () => {
   describe('clear errors', () => {
     it('names the folder when it does not exist or has no config.json', async () => {
       const missing = path.join(root, 'nope');
-      expect(await errorOf(loadHfFolder(missing))).toMatchObject({ code: 'MODEL_FOLDER', message: expect.stringContaining(missing) });
+      expect(await errorOf(loadHfFolder(missing))).toMatchObject({
+        code: 'MODEL_FOLDER',
+        message: expect.stringContaining(missing),
+      });
       const dir = await fresh();
       await writeFile(path.join(dir, 'vocab.txt'), '[PAD]\n');
       const e = await errorOf(loadHfFolder(dir));
@@ -247,7 +280,9 @@ describe('loadHfFolder / saveHfFolder', () => {
       const w = { ...made.weights };
       delete w['encoder.layer.1.output.dense.bias'];
       await writeFile(path.join(dir, 'model.safetensors'), encodeSafetensors(w));
-      expect((await errorOf(loadHfFolder(dir))).message).toMatch(/encoder\.layer\.1\.output\.dense\.bias \[8\] is missing/);
+      expect((await errorOf(loadHfFolder(dir))).message).toMatch(
+        /encoder\.layer\.1\.output\.dense\.bias \[8\] is missing/,
+      );
       w['encoder.layer.1.output.dense.bias'] = { shape: [9], data: new Float32Array(9) };
       await writeFile(path.join(dir, 'model.safetensors'), encodeSafetensors(w));
       expect((await errorOf(loadHfFolder(dir))).message).toMatch(/has shape \[9\], the config implies \[8\]/);

@@ -21,7 +21,9 @@ describe('lengthBucketedBatches', () => {
   });
 
   it('changes the batches with the seed', () => {
-    expect(lengthBucketedBatches(lengths, 32, createRng(1))).not.toEqual(lengthBucketedBatches(lengths, 32, createRng(2)));
+    expect(lengthBucketedBatches(lengths, 32, createRng(1))).not.toEqual(
+      lengthBucketedBatches(lengths, 32, createRng(2)),
+    );
   });
 });
 

@@ -6,7 +6,12 @@
  */
 import type { Rng } from '../../shared/random';
 
-export function lengthBucketedBatches(lengths: ArrayLike<number>, batchSize: number, rng: Rng, window = 50): number[][] {
+export function lengthBucketedBatches(
+  lengths: ArrayLike<number>,
+  batchSize: number,
+  rng: Rng,
+  window = 50,
+): number[][] {
   const order = rng.shuffle(Array.from({ length: lengths.length }, (_, i) => i));
   const batches: number[][] = [];
   const span = batchSize * window;

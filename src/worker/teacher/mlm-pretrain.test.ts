@@ -44,7 +44,8 @@ describe('maskBatch', () => {
     expect(b.positions.length / real).toBeLessThan(0.2);
     // Positions index the batch cut to its longest row.
     let L = 0;
-    for (let r = 0; r < 400; r++) for (let t = 0; t < 24; t++) if (enc.attentionMask[r * 24 + t]) L = Math.max(L, t + 1);
+    for (let r = 0; r < 400; r++)
+      for (let t = 0; t < 24; t++) if (enc.attentionMask[r * 24 + t]) L = Math.max(L, t + 1);
     const maskId = tok.idOf('[MASK]');
     let masked = 0;
     const T = b.input.T;
@@ -66,18 +67,29 @@ describe('pretrainMlm', () => {
     const texts = cyclic(320, 3);
     const tok = new WordPieceTokenizer(buildWordPieceVocab(texts));
     const config = tinyBertConfig({ layers: 2, hidden: 64, heads: 2, intermediate: 128, maxPositions: 24 }, tok.size);
-    const model = BertClassifier.fromWeights(config, randomBertWeights(config, 1, { pooler: false, perturb: 0 }), 1, 1, { initPooler: false });
+    const model = BertClassifier.fromWeights(
+      config,
+      randomBertWeights(config, 1, { pooler: false, perturb: 0 }),
+      1,
+      1,
+      { initPooler: false },
+    );
     const progress: Progress[] = [];
     try {
-      const r = await pretrainMlm(model, tok.encodeBatch(texts.slice(0, 280), 24), tok.encodeBatch(texts.slice(280), 24), {
-        tokenizer: tok,
-        maxLen: 24,
-        epochs: 12,
-        batchSize: 8,
-        learningRate: 2e-3,
-        seed: 4,
-        onProgress: (p) => progress.push(p),
-      });
+      const r = await pretrainMlm(
+        model,
+        tok.encodeBatch(texts.slice(0, 280), 24),
+        tok.encodeBatch(texts.slice(280), 24),
+        {
+          tokenizer: tok,
+          maxLen: 24,
+          epochs: 12,
+          batchSize: 8,
+          learningRate: 2e-3,
+          seed: 4,
+          onProgress: (p) => progress.push(p),
+        },
+      );
       const last = r.history.at(-1)!;
       expect(r.history).toHaveLength(12);
       expect(last.validAccuracy).toBeGreaterThan(0.45); // without context: 1/8 (this run reaches ≈ 0.7)
@@ -100,7 +112,13 @@ describe('pretrainMlm', () => {
     const texts = cyclic(64, 5);
     const tok = new WordPieceTokenizer(buildWordPieceVocab(texts));
     const config = tinyBertConfig({ layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 24 }, tok.size);
-    const model = BertClassifier.fromWeights(config, randomBertWeights(config, 1, { pooler: false, perturb: 0 }), 1, 1, { initPooler: false });
+    const model = BertClassifier.fromWeights(
+      config,
+      randomBertWeights(config, 1, { pooler: false, perturb: 0 }),
+      1,
+      1,
+      { initPooler: false },
+    );
     const cancel = { cancelled: false };
     try {
       const r = await pretrainMlm(model, tok.encodeBatch(texts, 24), undefined, {
@@ -125,9 +143,20 @@ describe('pretrainMlm', () => {
   it('refuses an empty corpus', async () => {
     const tok = new WordPieceTokenizer(buildWordPieceVocab(['甲乙', '甲乙']));
     const config = tinyBertConfig({ layers: 1, hidden: 16, heads: 2, intermediate: 32, maxPositions: 8 }, tok.size);
-    const model = BertClassifier.fromWeights(config, randomBertWeights(config, 1, { pooler: false }), 1, 1, { initPooler: false });
+    const model = BertClassifier.fromWeights(config, randomBertWeights(config, 1, { pooler: false }), 1, 1, {
+      initPooler: false,
+    });
     try {
-      await expect(pretrainMlm(model, tok.encodeBatch([], 8), undefined, { tokenizer: tok, maxLen: 8, epochs: 1, batchSize: 4, learningRate: 1e-3, seed: 1 })).rejects.toThrow(/no texts/);
+      await expect(
+        pretrainMlm(model, tok.encodeBatch([], 8), undefined, {
+          tokenizer: tok,
+          maxLen: 8,
+          epochs: 1,
+          batchSize: 4,
+          learningRate: 1e-3,
+          seed: 1,
+        }),
+      ).rejects.toThrow(/no texts/);
     } finally {
       model.dispose();
     }

@@ -84,7 +84,9 @@ class MlmHead {
   logits(h: tf.Tensor2D, wordEmbeddings: tf.Tensor, eps: number): tf.Tensor2D {
     const v = this.vars;
     const t = layerNorm(
-      gelu(dense(h, v['cls.predictions.transform.dense.weight'] as tf.Tensor2D, v['cls.predictions.transform.dense.bias'])),
+      gelu(
+        dense(h, v['cls.predictions.transform.dense.weight'] as tf.Tensor2D, v['cls.predictions.transform.dense.bias']),
+      ),
       v['cls.predictions.transform.LayerNorm.weight'],
       v['cls.predictions.transform.LayerNorm.bias'],
       eps,
@@ -114,7 +116,13 @@ class MlmHead {
  * Chooses and corrupts positions of `rows` of `all` (BERT's 80/10/10). Positions are flat indices
  * into the batch cut to its longest row L, as BertClassifier.sequenceOutput lays it out.
  */
-export function maskBatch(all: BertInput, rows: readonly number[], tok: WordPieceTokenizer, maskProb: number, rng: Rng): MaskedBatch {
+export function maskBatch(
+  all: BertInput,
+  rows: readonly number[],
+  tok: WordPieceTokenizer,
+  maskProb: number,
+  rng: Rng,
+): MaskedBatch {
   const input = takeBertRows(all, rows);
   const { n, T } = input;
   const lengths = rowLengths(input.attentionMask, n, T);
@@ -143,17 +151,29 @@ export function maskBatch(all: BertInput, rows: readonly number[], tok: WordPiec
   return { input, positions: Int32Array.from(positions), targets: Int32Array.from(targets) };
 }
 
-function mlmLoss(model: BertClassifier, head: MlmHead, b: MaskedBatch, training: boolean): { loss: tf.Scalar; logits: tf.Tensor2D } {
+function mlmLoss(
+  model: BertClassifier,
+  head: MlmHead,
+  b: MaskedBatch,
+  training: boolean,
+): { loss: tf.Scalar; logits: tf.Tensor2D } {
   const { x } = model.sequenceOutput(b.input, training);
   const h = tf.gather(x, tf.tensor1d(b.positions, 'int32')) as tf.Tensor2D;
   const logits = head.logits(h, model.vars['embeddings.word_embeddings.weight'], model.config.layer_norm_eps);
   const V = logits.shape[1];
-  const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(b.targets, 'int32'), V)), -1))) as tf.Scalar;
+  const loss = tf.neg(
+    tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(b.targets, 'int32'), V)), -1)),
+  ) as tf.Scalar;
   return { loss, logits };
 }
 
 /** Masked-token accuracy and loss on held-out texts, with a fixed masking seed (comparable across epochs). */
-function evaluateMlm(model: BertClassifier, head: MlmHead, valid: BertInput, o: MlmOptions): { accuracy: number; loss: number } {
+function evaluateMlm(
+  model: BertClassifier,
+  head: MlmHead,
+  valid: BertInput,
+  o: MlmOptions,
+): { accuracy: number; loss: number } {
   const rng = createRng(o.seed ^ 0x5eed);
   let correct = 0;
   let total = 0;
@@ -177,9 +197,15 @@ function evaluateMlm(model: BertClassifier, head: MlmHead, valid: BertInput, o: 
  * Pre-trains `model`'s encoder in place on `train` texts (`valid` texts: held-out masked-token accuracy
  * per epoch). Returns the MLM head's weights with the history, for saving beside the encoder.
  */
-export async function pretrainMlm(model: BertClassifier, train: BertInput, valid: BertInput | undefined, o: MlmOptions): Promise<MlmResult & { headWeights: BertWeights }> {
+export async function pretrainMlm(
+  model: BertClassifier,
+  train: BertInput,
+  valid: BertInput | undefined,
+  o: MlmOptions,
+): Promise<MlmResult & { headWeights: BertWeights }> {
   if (train.n === 0) throw new DistilleryError('INPUT_EMPTY', 'no texts to pre-train on');
-  if (!(o.epochs >= 1 && o.batchSize >= 1)) throw new DistilleryError('CONFIG', 'epochs and batch size must be at least 1');
+  if (!(o.epochs >= 1 && o.batchSize >= 1))
+    throw new DistilleryError('CONFIG', 'epochs and batch size must be at least 1');
   const start = performance.now();
   const rng = createRng(o.seed);
   const head = new MlmHead(model.config.hidden_size, model.config.vocab_size, createRng(o.seed ^ 0x41));
@@ -216,7 +242,10 @@ export async function pretrainMlm(model: BertClassifier, train: BertInput, valid
       guardLoss: 'the MLM loss',
       evaluate: (): EpochEvaluation & { accuracy: number; loss: number } => {
         const val = valid && valid.n ? evaluateMlm(model, head, valid, o) : { accuracy: NaN, loss: NaN };
-        return { ...val, metrics: Number.isNaN(val.accuracy) ? {} : { valid_mlm_acc: val.accuracy, valid_mlm_loss: val.loss } };
+        return {
+          ...val,
+          metrics: Number.isNaN(val.accuracy) ? {} : { valid_mlm_acc: val.accuracy, valid_mlm_loss: val.loss },
+        };
       },
       // Pre-training keeps every epoch, the one a cancel cuts short included, and no best epoch.
       keepPartialEpoch: true,
@@ -224,7 +253,13 @@ export async function pretrainMlm(model: BertClassifier, train: BertInput, valid
       cancel: o.cancel,
     });
     return {
-      history: run.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, validAccuracy: e.evaluation.accuracy, validLoss: e.evaluation.loss, seconds: e.seconds })),
+      history: run.epochs.map((e) => ({
+        epoch: e.epoch,
+        loss: e.loss,
+        validAccuracy: e.evaluation.accuracy,
+        validLoss: e.evaluation.loss,
+        seconds: e.seconds,
+      })),
       steps: run.steps,
       cancelled: run.cancelled,
       seconds: (performance.now() - start) / 1000,

@@ -25,8 +25,30 @@ export const TINY_VOCAB: readonly string[] = dedupe([
   ...SPECIAL_TOKENS,
   ...'，。！？、；：“”（）,.!?;:\'"()-'.split(''),
   ...'0123456789'.split(''),
-  ...'好坏的了是我不很也就都吃菜送餐快慢味道香辣咸甜难太一个这那外卖饭店点份钱贵便宜服务态度热冷凉再次还会满意差评人们们你他她它在有和没说要来去看上下大小多少天时候'.split(''),
-  ...['the', 'food', 'was', 'good', 'bad', 'very', 'delivery', 'slow', 'fast', 'un', '##aff', '##able', 'play', '##ing', '##ed', '##s', 'cafe', 'hello', 'world'],
+  ...'好坏的了是我不很也就都吃菜送餐快慢味道香辣咸甜难太一个这那外卖饭店点份钱贵便宜服务态度热冷凉再次还会满意差评人们们你他她它在有和没说要来去看上下大小多少天时候'.split(
+    '',
+  ),
+  ...[
+    'the',
+    'food',
+    'was',
+    'good',
+    'bad',
+    'very',
+    'delivery',
+    'slow',
+    'fast',
+    'un',
+    '##aff',
+    '##able',
+    'play',
+    '##ing',
+    '##ed',
+    '##s',
+    'cafe',
+    'hello',
+    'world',
+  ],
   ...'abcdefghijklmnopqrstuvwxyz'.split(''),
   ...'abcdefghijklmnopqrstuvwxyz'.split('').map((c) => `##${c}`),
 ]);
@@ -36,7 +58,11 @@ function dedupe(tokens: string[]): string[] {
 }
 
 /** Random weights for `config` (canonical names, PyTorch layouts), deterministic from `seed`. */
-export function randomBertWeights(config: BertConfig, seed: number, opts: { numLabels?: number; pooler?: boolean; initStd?: number; perturb?: number } = {}): BertWeights {
+export function randomBertWeights(
+  config: BertConfig,
+  seed: number,
+  opts: { numLabels?: number; pooler?: boolean; initStd?: number; perturb?: number } = {},
+): BertWeights {
   const rng = createRng(seed);
   const normal = () => gaussian(rng);
   const std = opts.initStd ?? 0.02;
@@ -84,7 +110,7 @@ export function tinyBertConfig(o: BertSize, vocabSize: number): BertConfig {
 export function tinyVocab(vocabWords: readonly string[] = [], vocabSize = 0): string[] {
   const vocab = [...TINY_VOCAB];
   const seen = new Set(vocab);
-  for (const w of vocabWords) if (!seen.has(w)) seen.add(w), vocab.push(w);
+  for (const w of vocabWords) if (!seen.has(w)) (seen.add(w), vocab.push(w));
   for (let i = 1; vocab.length < vocabSize; i++) if (!seen.has(`[unused${i}]`)) vocab.push(`[unused${i}]`);
   return vocab;
 }

@@ -16,11 +16,25 @@ export interface SafetensorsEntry {
   bytes: Uint8Array;
 }
 
-const ELEMENT_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const ELEMENT_BYTES: Record<string, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 const MAX_HEADER = 100 * 1024 * 1024;
 
 /** Parses the header and slices every tensor's bytes; nothing is decoded yet. */
-export function parseSafetensors(buf: Uint8Array, file = 'model.safetensors'): { tensors: Map<string, SafetensorsEntry>; metadata: Record<string, string> } {
+export function parseSafetensors(
+  buf: Uint8Array,
+  file = 'model.safetensors',
+): { tensors: Map<string, SafetensorsEntry>; metadata: Record<string, string> } {
   const bad = (why: string) => new ModelFolderError(`${file} is not a valid safetensors file: ${why}`, { file });
   if (buf.byteLength < 8) throw bad(`only ${buf.byteLength} bytes`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -42,13 +56,22 @@ export function parseSafetensors(buf: Uint8Array, file = 'model.safetensors'): {
       continue;
     }
     const info = v as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
-    if (!info || typeof info.dtype !== 'string' || !Array.isArray(info.shape) || !Array.isArray(info.data_offsets)) throw bad(`entry "${name}" lacks dtype, shape or data_offsets`);
+    if (!info || typeof info.dtype !== 'string' || !Array.isArray(info.shape) || !Array.isArray(info.data_offsets))
+      throw bad(`entry "${name}" lacks dtype, shape or data_offsets`);
     const [begin, end] = info.data_offsets;
-    if (!(begin >= 0 && end >= begin && end <= dataLen)) throw bad(`entry "${name}" has data_offsets [${begin}, ${end}] outside the ${dataLen} data bytes`);
+    if (!(begin >= 0 && end >= begin && end <= dataLen))
+      throw bad(`entry "${name}" has data_offsets [${begin}, ${end}] outside the ${dataLen} data bytes`);
     const count = info.shape.reduce((a, b) => a * b, 1);
     const size = ELEMENT_BYTES[info.dtype];
-    if (size !== undefined && count * size !== end - begin) throw bad(`entry "${name}" (${info.dtype} [${info.shape.join(', ')}]) needs ${count * size} bytes, has ${end - begin}`);
-    tensors.set(name, { dtype: info.dtype, shape: info.shape.slice(), bytes: buf.subarray(dataStart + begin, dataStart + end) });
+    if (size !== undefined && count * size !== end - begin)
+      throw bad(
+        `entry "${name}" (${info.dtype} [${info.shape.join(', ')}]) needs ${count * size} bytes, has ${end - begin}`,
+      );
+    tensors.set(name, {
+      dtype: info.dtype,
+      shape: info.shape.slice(),
+      bytes: buf.subarray(dataStart + begin, dataStart + end),
+    });
   }
   return { tensors, metadata };
 }
@@ -75,11 +98,18 @@ export function decodeFloat(entry: SafetensorsEntry, name: string, file = 'model
       for (let i = 0; i < count; i++) out[i] = bfloat16ToFloat(dv.getUint16(i * 2, true));
       return out;
     default:
-      throw new ModelFolderError(`${file}: weight "${name}" has dtype ${entry.dtype}; only F32, F16, BF16 and F64 weights can be loaded`, { file });
+      throw new ModelFolderError(
+        `${file}: weight "${name}" has dtype ${entry.dtype}; only F32, F16, BF16 and F64 weights can be loaded`,
+        { file },
+      );
   }
 }
 
-export function decodeSafetensors(buf: Uint8Array, file?: string, keep?: (name: string) => boolean): Record<string, WeightTensor> {
+export function decodeSafetensors(
+  buf: Uint8Array,
+  file?: string,
+  keep?: (name: string) => boolean,
+): Record<string, WeightTensor> {
   const out: Record<string, WeightTensor> = {};
   for (const [name, e] of parseSafetensors(buf, file).tensors) {
     if (keep && !keep(name)) continue;
@@ -89,7 +119,11 @@ export function decodeSafetensors(buf: Uint8Array, file?: string, keep?: (name: 
 }
 
 /** Writes float tensors as F32, F16 or BF16 (names sorted, header padded to 8 bytes as the reference writer does). */
-export function encodeSafetensors(tensors: Record<string, WeightTensor>, dtype: 'F32' | 'F16' | 'BF16' = 'F32', metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, WeightTensor>,
+  dtype: 'F32' | 'F16' | 'BF16' = 'F32',
+  metadata?: Record<string, string>,
+): Uint8Array {
   const names = Object.keys(tensors).sort();
   const size = dtype === 'F32' ? 4 : 2;
   const header: Record<string, unknown> = {};
@@ -98,7 +132,8 @@ export function encodeSafetensors(tensors: Record<string, WeightTensor>, dtype: 
   for (const name of names) {
     const t = tensors[name];
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new Error(`tensor "${name}": shape [${t.shape.join(', ')}] does not match ${t.data.length} values`);
+    if (count !== t.data.length)
+      throw new Error(`tensor "${name}": shape [${t.shape.join(', ')}] does not match ${t.data.length} values`);
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + count * size] };
     offset += count * size;
   }

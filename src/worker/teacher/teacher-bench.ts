@@ -107,7 +107,11 @@ function feeds(config: BertConfig, batch: number, seq: number): Record<string, o
   };
 }
 
-export async function measureTeacherInfer(seconds: number, threads: number, o: TeacherInferOptions = {}): Promise<TeacherInferResult> {
+export async function measureTeacherInfer(
+  seconds: number,
+  threads: number,
+  o: TeacherInferOptions = {},
+): Promise<TeacherInferResult> {
   const config = o.config ?? BERT_BASE_CHINESE_SHAPE;
   const batch = o.batch ?? TEACHER_BENCH.batch;
   const seq = o.seq ?? TEACHER_BENCH.seq;
@@ -197,7 +201,14 @@ export const teacherBenchExtras: {
  * 1024, an 8,000-token vocabulary), fine-tuned on full-length rows of 64 tokens in batches of 32 —
  * the training rate of the teacher this machine can make for itself.
  */
-export const SMALL_TEACHER_BENCH = { layers: PRETRAIN_DEFAULTS.layers, hidden: PRETRAIN_DEFAULTS.hidden, heads: PRETRAIN_DEFAULTS.heads, vocab: PRETRAIN_DEFAULTS.vocabSize, seq: 64, batch: 32 };
+export const SMALL_TEACHER_BENCH = {
+  layers: PRETRAIN_DEFAULTS.layers,
+  hidden: PRETRAIN_DEFAULTS.hidden,
+  heads: PRETRAIN_DEFAULTS.heads,
+  vocab: PRETRAIN_DEFAULTS.vocabSize,
+  seq: 64,
+  batch: 32,
+};
 
 export interface TeacherTrainRateResult {
   samplesPerS: number;
@@ -217,7 +228,10 @@ export async function measureTeacherTrain(seconds: number): Promise<TeacherTrain
   // Single characters of the vocabulary, so each text is exactly seq − 2 word pieces.
   const chars = vocab.filter((t) => Array.from(t).length === 1 && /\p{L}/u.test(t));
   const tokenizer = new WordPieceTokenizer(vocab);
-  const config = tinyBertConfig({ layers: b.layers, hidden: b.hidden, heads: b.heads, intermediate: 4 * b.hidden, maxPositions: b.seq }, vocab.length);
+  const config = tinyBertConfig(
+    { layers: b.layers, hidden: b.hidden, heads: b.heads, intermediate: 4 * b.hidden, maxPositions: b.seq },
+    vocab.length,
+  );
   const model = BertClassifier.fromWeights(config, randomBertWeights(config, 1, { pooler: false, perturb: 0 }), 2, 1);
   let s = 99;
   const texts = (n: number) =>
@@ -229,7 +243,14 @@ export async function measureTeacherTrain(seconds: number): Promise<TeacherTrain
     );
   const run = async (n: number) => {
     const t = texts(n);
-    return fineTuneTeacher(model, { texts: t, labels: Int32Array.from(t, (_, i) => i % 2) }, undefined, { tokenizer, maxLen: b.seq, epochs: 1, batchSize: b.batch, learningRate: 1e-4, seed: 1 });
+    return fineTuneTeacher(model, { texts: t, labels: Int32Array.from(t, (_, i) => i % 2) }, undefined, {
+      tokenizer,
+      maxLen: b.seq,
+      epochs: 1,
+      batchSize: b.batch,
+      learningRate: 1e-4,
+      seed: 1,
+    });
   };
   try {
     const probe = await run(2 * b.batch);

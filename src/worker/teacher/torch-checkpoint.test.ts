@@ -45,7 +45,9 @@ describe('readTorchCheckpoint', () => {
   });
 
   it('explains what to do with a file that is not a checkpoint', () => {
-    expect(() => readTorchCheckpoint(new TextEncoder().encode('not a checkpoint'), 'p.bin')).toThrow(/p\.bin could not be read.*safetensors/);
+    expect(() => readTorchCheckpoint(new TextEncoder().encode('not a checkpoint'), 'p.bin')).toThrow(
+      /p\.bin could not be read.*safetensors/,
+    );
   });
 });
 
@@ -58,9 +60,20 @@ describe('loadHfFolder with pytorch_model.bin', () => {
   it('loads a BERT state dict (gamma/beta names, a transposed view, float16) under canonical names', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'distillery-bin-'));
     dirs.push(dir);
-    const config = { model_type: 'bert', vocab_size: 12, hidden_size: 4, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 8, max_position_embeddings: 8 };
+    const config = {
+      model_type: 'bert',
+      vocab_size: 12,
+      hidden_size: 4,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 8,
+      max_position_embeddings: 8,
+    };
     await writeFile(path.join(dir, 'config.json'), JSON.stringify(config));
-    await writeFile(path.join(dir, 'vocab.txt'), ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '我', '爱', '北', '京', '好', '坏', '的'].join('\n') + '\n');
+    await writeFile(
+      path.join(dir, 'vocab.txt'),
+      ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '我', '爱', '北', '京', '好', '坏', '的'].join('\n') + '\n',
+    );
     await writeFile(path.join(dir, 'pytorch_model.bin'), bytes(TORCH_FIXTURES.tinyBertZip));
     const m = await loadHfFolder(dir);
     expect(m.weightsFiles).toEqual(['pytorch_model.bin']);
@@ -84,7 +97,7 @@ describe('loadHfFolder with pytorch_model.bin', () => {
       const c = canonicalBertName(file);
       if (!c) return;
       const w = m.weights[c];
-      const expected = Array.from(w.data, (_, i) => ((i * 7 + j * 13) % 17 - 8) / 8);
+      const expected = Array.from(w.data, (_, i) => (((i * 7 + j * 13) % 17) - 8) / 8);
       expect(Array.from(w.data), file).toEqual(expected);
     });
     expect(m.weights['encoder.layer.0.attention.self.query.weight'].shape).toEqual([4, 4]);

@@ -37,7 +37,18 @@ const STORAGE_DTYPES: Record<string, TorchDtype> = {
   ByteStorage: 'U8',
   BoolStorage: 'BOOL',
 };
-const ELEMENT_BYTES: Record<TorchDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const ELEMENT_BYTES: Record<TorchDtype, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 
 class PyGlobal {
   constructor(
@@ -89,18 +100,25 @@ const CALLABLE: Record<string, (args: unknown[]) => unknown> = {
   '_codecs.encode': (a) => latin1Bytes(String(a[0] ?? '')),
   'torch._tensor._rebuild_from_type_v2': (a) => {
     const [fn, , args] = a;
-    if (!(fn instanceof PyGlobal) || !CALLABLE[fn.qualified] || !Array.isArray(args)) throw new Unsafe(fn instanceof PyGlobal ? fn.qualified : 'an unknown rebuild function');
+    if (!(fn instanceof PyGlobal) || !CALLABLE[fn.qualified] || !Array.isArray(args))
+      throw new Unsafe(fn instanceof PyGlobal ? fn.qualified : 'an unknown rebuild function');
     return CALLABLE[fn.qualified](args);
   },
 };
 /** Globals that may appear as plain values (never called). */
-const VALUE_GLOBALS = new Set([...Object.keys(STORAGE_DTYPES).map((n) => `torch.${n}`), 'torch.Tensor', 'torch.nn.parameter.Parameter', 'torch.UntypedStorage']);
+const VALUE_GLOBALS = new Set([
+  ...Object.keys(STORAGE_DTYPES).map((n) => `torch.${n}`),
+  'torch.Tensor',
+  'torch.nn.parameter.Parameter',
+  'torch.UntypedStorage',
+]);
 
 class Unsafe extends Error {}
 
 function rebuildTensor(a: unknown[]): TorchTensor {
   const [storage, offset, size, stride] = a;
-  if (!(storage instanceof StorageRef) || !Array.isArray(size) || !Array.isArray(stride)) throw new Error('a tensor without a storage, size or stride');
+  if (!(storage instanceof StorageRef) || !Array.isArray(size) || !Array.isArray(stride))
+    throw new Error('a tensor without a storage, size or stride');
   return new TorchTensor(storage, Number(offset), size.map(Number), stride.map(Number));
 }
 
@@ -112,7 +130,11 @@ function latin1Bytes(s: string): Uint8Array {
  * Runs one pickle starting at `pos`; returns the value and where it ended.
  * `persistentLoad` turns a persistent id (a tuple) into a value (torch: a storage reference).
  */
-function unpickle(buf: Uint8Array, pos: number, persistentLoad: (pid: unknown) => unknown): { value: unknown; end: number } {
+function unpickle(
+  buf: Uint8Array,
+  pos: number,
+  persistentLoad: (pid: unknown) => unknown,
+): { value: unknown; end: number } {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const utf8 = new TextDecoder();
   const stack: unknown[] = [];
@@ -418,13 +440,13 @@ export function readZipEntries(buf: Uint8Array): Map<string, () => Uint8Array> {
     let local = dv.getUint32(p + 42, true);
     const name = new TextDecoder().decode(buf.subarray(p + 46, p + 46 + nameLen));
     // ZIP64 extended information: the 0xFFFFFFFF fields, in order.
-    for (let x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen; ) {
+    for (let x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
       const id = dv.getUint16(x, true);
       const len = dv.getUint16(x + 2, true);
       if (id === 0x0001) {
         let q = x + 4;
-        if (size === 0xffffffff) (size = Number(dv.getBigUint64(q, true))), (q += 8);
-        if (compSize === 0xffffffff) (compSize = Number(dv.getBigUint64(q, true))), (q += 8);
+        if (size === 0xffffffff) ((size = Number(dv.getBigUint64(q, true))), (q += 8));
+        if (compSize === 0xffffffff) ((compSize = Number(dv.getBigUint64(q, true))), (q += 8));
         if (local === 0xffffffff) local = Number(dv.getBigUint64(q, true));
       }
       x += 4 + len;
@@ -440,7 +462,8 @@ export function readZipEntries(buf: Uint8Array): Map<string, () => Uint8Array> {
       if (method === 0) return raw;
       if (method === 8) {
         const out = inflateRawSync(raw);
-        if (out.length !== full) throw new Error(`zip entry ${name}: inflated to ${out.length} bytes, expected ${full}`);
+        if (out.length !== full)
+          throw new Error(`zip entry ${name}: inflated to ${out.length} bytes, expected ${full}`);
         return new Uint8Array(out.buffer, out.byteOffset, out.length);
       }
       throw new Error(`zip entry ${name}: compression method ${method} is not supported`);
@@ -452,7 +475,8 @@ export function readZipEntries(buf: Uint8Array): Map<string, () => Uint8Array> {
 function storageRefFromPid(pid: unknown, legacy = false): StorageRef {
   if (!Array.isArray(pid) || pid[0] !== 'storage') throw new Error(`unexpected persistent id ${JSON.stringify(pid)}`);
   const type = pid[1];
-  if (!(type instanceof PyGlobal) || !STORAGE_DTYPES[type.name]) throw new Error(`unknown storage type ${type instanceof PyGlobal ? type.qualified : String(type)}`);
+  if (!(type instanceof PyGlobal) || !STORAGE_DTYPES[type.name])
+    throw new Error(`unknown storage type ${type instanceof PyGlobal ? type.qualified : String(type)}`);
   const dtype = STORAGE_DTYPES[type.name];
   const key = String(pid[2]);
   // Legacy only: ('storage', type, root_key, location, size, view_metadata=(view_key, offset, size) | None)
@@ -492,7 +516,8 @@ function materialize(t: TorchTensor, storageBytes: Uint8Array, name: string): Fl
   const base = t.storage.elementOffset + t.offset;
   let maxIndex = base;
   for (let d = 0; d < t.size.length; d++) if (t.size[d] > 0) maxIndex += (t.size[d] - 1) * t.stride[d];
-  if (numel > 0 && (maxIndex + 1) * elem > storageBytes.byteLength) throw new Error(`weight "${name}" reaches past its storage`);
+  if (numel > 0 && (maxIndex + 1) * elem > storageBytes.byteLength)
+    throw new Error(`weight "${name}" reaches past its storage`);
   const out = new Float32Array(numel);
   const rank = t.size.length;
   const idx = new Array<number>(rank).fill(0);
@@ -512,7 +537,11 @@ function materialize(t: TorchTensor, storageBytes: Uint8Array, name: string): Fl
  * The floating-point tensors of a PyTorch checkpoint, by the names in its state dict.
  * `keep` filters names before any tensor is decoded.
  */
-export function readTorchCheckpoint(buf: Uint8Array, file = 'pytorch_model.bin', keep?: (name: string) => boolean): Record<string, WeightTensor> {
+export function readTorchCheckpoint(
+  buf: Uint8Array,
+  file = 'pytorch_model.bin',
+  keep?: (name: string) => boolean,
+): Record<string, WeightTensor> {
   try {
     return isZip(buf) ? readZipCheckpoint(buf, keep) : readLegacyCheckpoint(buf, keep);
   } catch (e) {
@@ -523,11 +552,18 @@ export function readTorchCheckpoint(buf: Uint8Array, file = 'pytorch_model.bin',
         { file },
       );
     }
-    throw new ModelFolderError(`${file} could not be read as a PyTorch state dict (${(e as Error).message}); ${CONVERT_HINT}`, { file });
+    throw new ModelFolderError(
+      `${file} could not be read as a PyTorch state dict (${(e as Error).message}); ${CONVERT_HINT}`,
+      { file },
+    );
   }
 }
 
-function collect(dict: PyDict, keep: ((name: string) => boolean) | undefined, bytesOf: (t: TorchTensor) => Uint8Array): Record<string, WeightTensor> {
+function collect(
+  dict: PyDict,
+  keep: ((name: string) => boolean) | undefined,
+  bytesOf: (t: TorchTensor) => Uint8Array,
+): Record<string, WeightTensor> {
   const out: Record<string, WeightTensor> = {};
   for (const [k, v] of dict.map) {
     if (typeof k !== 'string' || !(v instanceof TorchTensor)) continue;
@@ -543,7 +579,8 @@ function readZipCheckpoint(buf: Uint8Array, keep?: (name: string) => boolean): R
   if (!pklName) throw new Error('no <archive>/data.pkl inside the zip (not a torch.save archive)');
   const prefix = pklName.slice(0, -'data.pkl'.length);
   const order = entries.get(prefix + 'byteorder');
-  if (order && new TextDecoder().decode(order()).trim() !== 'little') throw new Error('the archive was saved big-endian');
+  if (order && new TextDecoder().decode(order()).trim() !== 'little')
+    throw new Error('the archive was saved big-endian');
   const { value } = unpickle(entries.get(pklName)!(), 0, (pid) => storageRefFromPid(pid));
   const cache = new Map<string, Uint8Array>();
   return collect(stateDictOf(value), keep, (t) => {

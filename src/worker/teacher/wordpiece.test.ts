@@ -3,10 +3,43 @@ import { parseVocabText, WordPieceTokenizer } from './wordpiece';
 
 // Expected outputs are worked by hand from HF's BasicTokenizer + WordpieceTokenizer rules.
 const VOCAB = [
-  '[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]',
-  '我', '爱', '北', '京', '天', '安', '门', '，', '。', '!', "'", '好',
-  'un', '##aff', '##able', 'hello', 'world', '##s', 'cafe', 'naive', 'play', '##ing',
-  'don', 't', 'i', 'phone', '##12', '12', 'x', '$', '^', 'é',
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  '我',
+  '爱',
+  '北',
+  '京',
+  '天',
+  '安',
+  '门',
+  '，',
+  '。',
+  '!',
+  "'",
+  '好',
+  'un',
+  '##aff',
+  '##able',
+  'hello',
+  'world',
+  '##s',
+  'cafe',
+  'naive',
+  'play',
+  '##ing',
+  'don',
+  't',
+  'i',
+  'phone',
+  '##12',
+  '12',
+  'x',
+  '$',
+  '^',
+  'é',
 ];
 
 const tok = (opts = {}) => new WordPieceTokenizer(VOCAB, opts);
@@ -87,7 +120,13 @@ describe('WordPieceTokenizer', () => {
     expect(parseVocabText('\ufeff[PAD]\r\n[UNK]\r\n\n[CLS]\n')).toEqual(['[PAD]', '[UNK]', '', '[CLS]']);
     const json = {
       normalizer: { type: 'BertNormalizer', lowercase: false, strip_accents: null, handle_chinese_chars: true },
-      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])) },
+      model: {
+        type: 'WordPiece',
+        unk_token: '[UNK]',
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 100,
+        vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])),
+      },
     };
     const fromJson = WordPieceTokenizer.fromTokenizerJson(json);
     expect(fromJson.doLowerCase).toBe(false);
@@ -115,11 +154,20 @@ describe('WordPieceTokenizer text options (issue #13: as the students)', () => {
   it('head+tail: the tail of a long text reaches the input ids, the head kept as the students keep it (a quarter)', () => {
     const e = tok().withTextOptions({ t2s: false, truncate: 'head+tail' }).encode(long, 10);
     // [CLS], ⌈8 · 0.25⌉ = 2 head pieces, 6 tail pieces ending in 好, [SEP]
-    expect([...e.inputIds]).toEqual([id('[CLS]'), id('我'), id('爱'), ...Array(5).fill(id('，')), id('好'), id('[SEP]')]);
+    expect([...e.inputIds]).toEqual([
+      id('[CLS]'),
+      id('我'),
+      id('爱'),
+      ...Array(5).fill(id('，')),
+      id('好'),
+      id('[SEP]'),
+    ]);
     expect(e.length).toBe(10);
     expect(e.truncated).toBe(true);
     // A text that fits is not cut either way.
-    expect([...tok().withTextOptions({ t2s: false, truncate: 'head+tail' }).encode('我爱北京', 10).inputIds]).toEqual([...tok().encode('我爱北京', 10).inputIds]);
+    expect([...tok().withTextOptions({ t2s: false, truncate: 'head+tail' }).encode('我爱北京', 10).inputIds]).toEqual([
+      ...tok().encode('我爱北京', 10).inputIds,
+    ]);
   });
 
   it('t2s: a traditional text gets the ids of its simplified form', () => {

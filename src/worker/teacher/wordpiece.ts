@@ -151,18 +151,35 @@ export class WordPieceTokenizer {
    */
   static fromTokenizerJson(json: unknown, opts: WordPieceOptions = {}): WordPieceTokenizer {
     const j = json as {
-      model?: { type?: string; vocab?: Record<string, number>; unk_token?: string; continuing_subword_prefix?: string; max_input_chars_per_word?: number };
-      normalizer?: { type?: string; lowercase?: boolean; strip_accents?: boolean | null; handle_chinese_chars?: boolean } | null;
+      model?: {
+        type?: string;
+        vocab?: Record<string, number>;
+        unk_token?: string;
+        continuing_subword_prefix?: string;
+        max_input_chars_per_word?: number;
+      };
+      normalizer?: {
+        type?: string;
+        lowercase?: boolean;
+        strip_accents?: boolean | null;
+        handle_chinese_chars?: boolean;
+      } | null;
     };
     const model = j?.model;
     if (!model || model.type !== 'WordPiece' || !model.vocab) {
-      throw new DistilleryError('CONFIG', `tokenizer.json holds a ${model?.type ?? 'unknown'} model; only WordPiece (BERT) tokenizers are supported`);
+      throw new DistilleryError(
+        'CONFIG',
+        `tokenizer.json holds a ${model?.type ?? 'unknown'} model; only WordPiece (BERT) tokenizers are supported`,
+      );
     }
     const entries = Object.entries(model.vocab);
     const vocab: string[] = new Array(entries.length);
     for (const [tok, id] of entries) {
       if (!Number.isInteger(id) || id < 0 || id >= entries.length || vocab[id] !== undefined) {
-        throw new DistilleryError('MODEL_FOLDER', `tokenizer.json's vocabulary ids are not 0…${entries.length - 1} without gaps (token "${tok}" has id ${id})`);
+        throw new DistilleryError(
+          'MODEL_FOLDER',
+          `tokenizer.json's vocabulary ids are not 0…${entries.length - 1} without gaps (token "${tok}" has id ${id})`,
+        );
       }
       vocab[id] = tok;
     }
@@ -227,7 +244,8 @@ export class WordPieceTokenizer {
 
   /** [CLS] pieces… [SEP], cut to maxLen (text.truncate) and padded with [PAD]; traditional → simplified first with text.t2s. */
   encode(text: string, maxLen: number): Encoding {
-    if (!Number.isInteger(maxLen) || maxLen < 2) throw new DistilleryError('CONFIG', `max length must be an integer ≥ 2, got ${maxLen}`);
+    if (!Number.isInteger(maxLen) || maxLen < 2)
+      throw new DistilleryError('CONFIG', `max length must be an integer ≥ 2, got ${maxLen}`);
     const all = this.tokenize(this.text.t2s ? toSimplified(text) : text);
     const pieces = truncate(all, maxLen - 2, this.text.truncate, DEFAULT_HEAD_SHARE);
     const keep = pieces.length;
@@ -237,7 +255,13 @@ export class WordPieceTokenizer {
     for (let i = 0; i < keep; i++) inputIds[i + 1] = this.idOf(pieces[i]);
     inputIds[keep + 1] = this.sepId;
     attentionMask.fill(1, 0, keep + 2);
-    return { inputIds, attentionMask, tokenTypeIds: new Int32Array(maxLen), length: keep + 2, truncated: keep < all.length };
+    return {
+      inputIds,
+      attentionMask,
+      tokenTypeIds: new Int32Array(maxLen),
+      length: keep + 2,
+      truncated: keep < all.length,
+    };
   }
 
   encodeBatch(texts: readonly string[], maxLen: number): EncodedBatch {
@@ -351,7 +375,8 @@ function isControl(ch: string): boolean {
 function isPunctuation(ch: string): boolean {
   const cp = ch.codePointAt(0)!;
   // All non-letter/number ASCII counts as punctuation ("^", "$", "`" are not Unicode P*).
-  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) return true;
+  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126))
+    return true;
   return PUNCTUATION.test(ch);
 }
 

@@ -78,7 +78,13 @@ export class NgramVocabulary {
       }
       offsets[i + 1] = nnz;
     });
-    return { n: texts.length, dim: this.index.size, offsets, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
+    return {
+      n: texts.length,
+      dim: this.index.size,
+      offsets,
+      indices: indices.slice(0, nnz),
+      values: values.slice(0, nnz),
+    };
   }
 }
 

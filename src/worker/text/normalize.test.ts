@@ -19,9 +19,7 @@ describe('full-width → half-width', () => {
 describe('traditional → simplified', () => {
   it('converts when asked', () => {
     expect(normalizeText('這個外賣很好吃', { traditionalToSimplified: true })).toBe('这个外卖很好吃');
-    expect(normalizeText('送餐員態度還行，湯灑了', { traditionalToSimplified: true })).toBe(
-      '送餐员态度还行,汤洒了',
-    );
+    expect(normalizeText('送餐員態度還行，湯灑了', { traditionalToSimplified: true })).toBe('送餐员态度还行,汤洒了');
   });
   it('is off by default', () => {
     expect(normalizeText('這個外賣很好吃')).toBe('這個外賣很好吃');

@@ -135,7 +135,14 @@ describe('TextPipeline with a sentence grid (HAN)', () => {
   it('cuts extra sentences and long sentences with the truncation mode', () => {
     const p = TextPipeline.fit(docs, { sentenceGrid: { sentences: 2, words: 3 }, truncation: 'head' });
     const id = (t: string) => p.vocab.id(t);
-    expect([...p.encode('菜很好吃。太咸了。还行')]).toEqual([id('菜'), id('很'), id('好'), id('太'), id('咸'), id('了')]);
+    expect([...p.encode('菜很好吃。太咸了。还行')]).toEqual([
+      id('菜'),
+      id('很'),
+      id('好'),
+      id('太'),
+      id('咸'),
+      id('了'),
+    ]);
   });
   it('drops sentences that are left with no token (stop words)', () => {
     const p = TextPipeline.fit(docs, { sentenceGrid: { sentences: 2, words: 3 }, stopWords: ['好', '。'] });
@@ -154,8 +161,12 @@ describe('TextPipeline with a sentence grid (HAN)', () => {
   it('rejects a grid that does not match maxLen, and maxLen beside a grid', () => {
     const json = TextPipeline.fit(docs, { sentenceGrid: {} }).toJSON();
     for (const grid of [undefined, { sentences: 1, words: json.maxLen + 1 }, { sentences: 0, words: 1 }]) {
-      expect(() => TextPipeline.fromJSON({ ...json, grid })).toThrow(expect.objectContaining({ code: 'MODEL_FOLDER', details: expect.objectContaining({ field: 'grid' }) }));
+      expect(() => TextPipeline.fromJSON({ ...json, grid })).toThrow(
+        expect.objectContaining({ code: 'MODEL_FOLDER', details: expect.objectContaining({ field: 'grid' }) }),
+      );
     }
-    expect(() => TextPipeline.fit(docs, { sentenceGrid: {}, maxLen: 8 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() => TextPipeline.fit(docs, { sentenceGrid: {}, maxLen: 8 })).toThrow(
+      expect.objectContaining({ code: 'CONFIG' }),
+    );
   });
 });

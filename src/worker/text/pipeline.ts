@@ -128,7 +128,11 @@ function resolveConfig(cfg: Partial<TextPipelineConfig>): TextPipelineConfig {
     throw configError('headShare', 'headShare must be in [0, 1]');
   }
   if (c.sentenceGrid) {
-    if (c.maxLen !== undefined) throw configError('maxLen', 'maxLen and sentenceGrid exclude each other: set sentenceGrid.sentences and .words instead');
+    if (c.maxLen !== undefined)
+      throw configError(
+        'maxLen',
+        'maxLen and sentenceGrid exclude each other: set sentenceGrid.sentences and .words instead',
+      );
     c.sentenceGrid = stripUndefined(c.sentenceGrid);
     int('sentenceGrid.sentences', c.sentenceGrid.sentences, 1);
     int('sentenceGrid.words', c.sentenceGrid.words, 1);
@@ -156,11 +160,14 @@ export class TextPipeline {
   ) {
     this.config = config;
     const dict = config.userDict ? files[config.userDict.file] : undefined;
-    if (config.userDict && dict === undefined) throw new DistilleryError('MODEL_FOLDER', `text pipeline: the user dictionary ${config.userDict.file} was not given`, { file: config.userDict.file, field: 'userDict' });
+    if (config.userDict && dict === undefined)
+      throw new DistilleryError(
+        'MODEL_FOLDER',
+        `text pipeline: the user dictionary ${config.userDict.file} was not given`,
+        { file: config.userDict.file, field: 'userDict' },
+      );
     this.userWords = [...(config.userWords ?? []), ...(dict !== undefined ? parseUserDict(dict) : [])];
-    this.stopWords = new Set(
-      (config.stopWords ?? []).map((w) => normalizeText(w, config.normalize)).filter((w) => w),
-    );
+    this.stopWords = new Set((config.stopWords ?? []).map((w) => normalizeText(w, config.normalize)).filter((w) => w));
   }
 
   /**
@@ -195,14 +202,16 @@ export class TextPipeline {
     if (config.sentenceGrid) {
       const p = config.lengthPercentile;
       const grid: SentenceGrid = {
-        sentences: config.sentenceGrid.sentences ?? Math.min(MAX_GRID_SENTENCES, Math.max(1, lengthAtPercentile(sentenceCounts, p))),
-        words: config.sentenceGrid.words ?? Math.min(MAX_GRID_WORDS, Math.max(MIN_GRID_WORDS, lengthAtPercentile(sentenceLengths, p))),
+        sentences:
+          config.sentenceGrid.sentences ??
+          Math.min(MAX_GRID_SENTENCES, Math.max(1, lengthAtPercentile(sentenceCounts, p))),
+        words:
+          config.sentenceGrid.words ??
+          Math.min(MAX_GRID_WORDS, Math.max(MIN_GRID_WORDS, lengthAtPercentile(sentenceLengths, p))),
       };
       return new TextPipeline(config, vocab, grid.sentences * grid.words, grid, files);
     }
-    const maxLen =
-      config.maxLen ??
-      Math.max(config.minLen ?? 1, lengthAtPercentile(lengths, config.lengthPercentile));
+    const maxLen = config.maxLen ?? Math.max(config.minLen ?? 1, lengthAtPercentile(lengths, config.lengthPercentile));
     return new TextPipeline(config, vocab, maxLen, undefined, files);
   }
 
@@ -233,7 +242,14 @@ export class TextPipeline {
   /** Int32Array(maxLen): ids then PAD (0); with a sentence grid, see encodeGrid. */
   encode(text: string, out: Int32Array = new Int32Array(this.maxLen)): Int32Array {
     if (this.grid) return this.encodeGrid(text, out);
-    return encodeIds(this.tokens(text), this.vocab, this.maxLen, this.config.truncation, this.config.headShare ?? DEFAULT_HEAD_SHARE, out);
+    return encodeIds(
+      this.tokens(text),
+      this.vocab,
+      this.maxLen,
+      this.config.truncation,
+      this.config.headShare ?? DEFAULT_HEAD_SHARE,
+      out,
+    );
   }
 
   /** Int32Array(n·maxLen), row-major: row i is encode(texts[i]). */
@@ -282,8 +298,15 @@ export class TextPipeline {
     if (j.version !== 1) {
       throw new DistilleryError('MODEL_FOLDER', `unsupported text pipeline version ${j.version}`);
     }
-    if (j.spec_version !== undefined && !(Number.isInteger(j.spec_version) && j.spec_version >= 1 && j.spec_version <= TOKENIZER_SPEC_VERSION)) {
-      throw new DistilleryError('MODEL_FOLDER', `tokenizer spec_version ${String(j.spec_version)} is not one this Distillery reads (1..${TOKENIZER_SPEC_VERSION})`, { field: 'spec_version' });
+    if (
+      j.spec_version !== undefined &&
+      !(Number.isInteger(j.spec_version) && j.spec_version >= 1 && j.spec_version <= TOKENIZER_SPEC_VERSION)
+    ) {
+      throw new DistilleryError(
+        'MODEL_FOLDER',
+        `tokenizer spec_version ${String(j.spec_version)} is not one this Distillery reads (1..${TOKENIZER_SPEC_VERSION})`,
+        { field: 'spec_version' },
+      );
     }
     if (!Number.isInteger(j.maxLen) || (j.maxLen as number) < 1) {
       throw new DistilleryError('MODEL_FOLDER', `text pipeline: bad maxLen ${j.maxLen}`);
@@ -298,11 +321,27 @@ export class TextPipeline {
     const grid = j.grid;
     if (config.sentenceGrid || grid) {
       const ok = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
-      if (!config.sentenceGrid || !grid || !ok(grid.sentences) || !ok(grid.words) || grid.sentences * grid.words !== j.maxLen) {
-        throw new DistilleryError('MODEL_FOLDER', `text pipeline: bad sentence grid ${JSON.stringify(grid)} for maxLen ${j.maxLen}`, { field: 'grid' });
+      if (
+        !config.sentenceGrid ||
+        !grid ||
+        !ok(grid.sentences) ||
+        !ok(grid.words) ||
+        grid.sentences * grid.words !== j.maxLen
+      ) {
+        throw new DistilleryError(
+          'MODEL_FOLDER',
+          `text pipeline: bad sentence grid ${JSON.stringify(grid)} for maxLen ${j.maxLen}`,
+          { field: 'grid' },
+        );
       }
     }
     const files = readSideFiles(dir, config);
-    return new TextPipeline(config, Vocabulary.fromJSON(j.vocab), j.maxLen as number, grid ? { sentences: grid.sentences, words: grid.words } : undefined, files);
+    return new TextPipeline(
+      config,
+      Vocabulary.fromJSON(j.vocab),
+      j.maxLen as number,
+      grid ? { sentences: grid.sentences, words: grid.words } : undefined,
+      files,
+    );
   }
 }

@@ -54,7 +54,13 @@ export function parseStopWords(text: string): string[] {
  * copied too, as the user dictionary is, whose words jieba reads from the copy at prediction.
  */
 export function pipelineTextInputs(o: TextOptions): {
-  config: { normalize?: { traditionalToSimplified: boolean }; truncation?: TruncateMode; stopWords?: string[]; stopWordsFile?: SideFile; userDict?: SideFile };
+  config: {
+    normalize?: { traditionalToSimplified: boolean };
+    truncation?: TruncateMode;
+    stopWords?: string[];
+    stopWordsFile?: SideFile;
+    userDict?: SideFile;
+  };
   files: SideFiles;
 } {
   const config: ReturnType<typeof pipelineTextInputs>['config'] = {};
@@ -77,8 +83,18 @@ export function pipelineTextInputs(o: TextOptions): {
 
 /** A side file's record is a plain name in the folder (no path) with a sha256. */
 function checkRecord(r: SideFile, field: string): void {
-  if (!r || typeof r.file !== 'string' || r.file === '' || r.file !== path.basename(r.file) || r.file.startsWith('.') || typeof r.sha256 !== 'string') {
-    throw new ModelFolderError(`tokenizer.json: config.${field} must be {"file": a file name in the model folder, "sha256"}, got ${JSON.stringify(r)}`, { field });
+  if (
+    !r ||
+    typeof r.file !== 'string' ||
+    r.file === '' ||
+    r.file !== path.basename(r.file) ||
+    r.file.startsWith('.') ||
+    typeof r.sha256 !== 'string'
+  ) {
+    throw new ModelFolderError(
+      `tokenizer.json: config.${field} must be {"file": a file name in the model folder, "sha256"}, got ${JSON.stringify(r)}`,
+      { field },
+    );
   }
 }
 
@@ -87,7 +103,10 @@ function checkRecord(r: SideFile, field: string): void {
  * required (without it word tokens would differ): missing, or not the file trained with, is an error
  * naming it. The stop-word list's copy is informational (the words are in tokenizer.json): read when there.
  */
-export function readSideFiles(dir: string | undefined, c: { userDict?: SideFile; stopWordsFile?: SideFile }): SideFiles {
+export function readSideFiles(
+  dir: string | undefined,
+  c: { userDict?: SideFile; stopWordsFile?: SideFile },
+): SideFiles {
   const files: SideFiles = {};
   if (c.userDict) {
     checkRecord(c.userDict, 'userDict');
@@ -96,10 +115,16 @@ export function readSideFiles(dir: string | undefined, c: { userDict?: SideFile;
     try {
       text = readFileSync(file, 'utf8');
     } catch {
-      throw new ModelFolderError(`${file}: the jieba user dictionary this model was trained with is missing (tokenizer.json names it in config.userDict); copy it back beside tokenizer.json`, { file, field: 'userDict' });
+      throw new ModelFolderError(
+        `${file}: the jieba user dictionary this model was trained with is missing (tokenizer.json names it in config.userDict); copy it back beside tokenizer.json`,
+        { file, field: 'userDict' },
+      );
     }
     if (sha256Of(text) !== c.userDict.sha256) {
-      throw new ModelFolderError(`${file}: the jieba user dictionary differs from the one this model was trained with (sha256 in tokenizer.json config.userDict)`, { file, field: 'userDict' });
+      throw new ModelFolderError(
+        `${file}: the jieba user dictionary differs from the one this model was trained with (sha256 in tokenizer.json config.userDict)`,
+        { file, field: 'userDict' },
+      );
     }
     files[c.userDict.file] = text;
   }

@@ -7,9 +7,7 @@ import { charTokens, loadUserDict, tokenize, TOKEN_MODES, useUserWords, wordToke
 
 describe('char mode', () => {
   it('splits CJK per character, keeps Latin/digit runs, punctuation as tokens', () => {
-    expect(tokenize('hello世界 world2024，好!', 'char')).toEqual([
-      'hello', '世', '界', 'world2024', '，', '好', '!',
-    ]);
+    expect(tokenize('hello世界 world2024，好!', 'char')).toEqual(['hello', '世', '界', 'world2024', '，', '好', '!']);
   });
   it('keeps emoji (surrogate pairs) and accented words whole, drops whitespace', () => {
     expect(charTokens(' 好😀  café ')).toEqual(['好', '😀', 'café']);

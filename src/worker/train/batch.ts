@@ -53,7 +53,13 @@ export function batchTotals(set: EncodedSet, rows: ArrayLike<number>, C: number,
  * The training loss on `batch` (a scalar); call it inside `minimize`/`variableGrads`.
  * `totals`: when the batch is one shard of a larger one (see losses.ts).
  */
-export function batchLoss(student: Student, batch: Batch, T: number, opts: LossOptions, totals?: BatchTotals): tf.Scalar {
+export function batchLoss(
+  student: Student,
+  batch: Batch,
+  T: number,
+  opts: LossOptions,
+  totals?: BatchTotals,
+): tf.Scalar {
   const logits = student.logits(tf.tensor2d(batch.ids, [batch.n, T], 'int32'), batch.ids, true);
   const inputs = {
     logits,

@@ -31,7 +31,11 @@ function separable(n: number, seed: number): EncodedSet {
   return { ids, n, T, hard };
 }
 
-const config = makeStudentConfig('bilstm', { vocabSize: 40, maxLen: T, numClasses: 2, multiLabel: false }, { embedDim: 16, hidden: 16, layers: 1, dropout: 0 });
+const config = makeStudentConfig(
+  'bilstm',
+  { vocabSize: 40, maxLen: T, numClasses: 2, multiLabel: false },
+  { embedDim: 16, hidden: 16, layers: 1, dropout: 0 },
+);
 const base: TrainOptions = { epochs: 6, batchSize: 32, learningRate: 0.02, seed: 4, patience: 0 };
 
 describe('trainStudentParallel (2 workers)', () => {
@@ -41,7 +45,11 @@ describe('trainStudentParallel (2 workers)', () => {
     const a = Student.create(config, 9);
     const b = Student.fromParams(config, a.toParams(), 9);
     const progress: number[] = [];
-    const par = await trainStudentParallel(a, train, valid, { ...base, workers: 2, onProgress: (p) => progress.push(p.done) });
+    const par = await trainStudentParallel(a, train, valid, {
+      ...base,
+      workers: 2,
+      onProgress: (p) => progress.push(p.done),
+    });
     const seq = await trainStudent(b, train, valid, base);
     expect(par.cancelled).toBe(false);
     expect(par.bestValMetric).toBeGreaterThanOrEqual(0.9);
@@ -49,7 +57,9 @@ describe('trainStudentParallel (2 workers)', () => {
     expect(progress.at(-1)).toBe(6 * 12);
     // Same shuffle order, same loss, same Adam: only float rounding differs.
     expect(par.history.length).toBe(seq.history.length);
-    par.history.forEach((h, i) => expect(Math.abs(h.loss - seq.history[i].loss)).toBeLessThan(1e-3 * Math.max(1, seq.history[i].loss)));
+    par.history.forEach((h, i) =>
+      expect(Math.abs(h.loss - seq.history[i].loss)).toBeLessThan(1e-3 * Math.max(1, seq.history[i].loss)),
+    );
     a.dispose();
     b.dispose();
   });
@@ -57,7 +67,7 @@ describe('trainStudentParallel (2 workers)', () => {
   it("carries each row's α (a label source's) to the replicas: the same losses as trainStudent", async () => {
     const train = separable(192, 5);
     // Teacher logits that agree with the labels; every third row an accepted pre-label of α = 1.
-    train.teacher = Float32Array.from({ length: train.n * 2 }, (_, k) => ((k % 2) === train.hard[k >> 1] ? 1.5 : -1.5));
+    train.teacher = Float32Array.from({ length: train.n * 2 }, (_, k) => (k % 2 === train.hard[k >> 1] ? 1.5 : -1.5));
     train.alphas = Float32Array.from({ length: train.n }, (_, i) => (i % 3 === 0 ? 1 : 0.3));
     const opts = { ...base, epochs: 2, alpha: 0.3, temperature: 2 };
     const a = Student.create(config, 3);
@@ -66,7 +76,9 @@ describe('trainStudentParallel (2 workers)', () => {
     const seq = await trainStudent(b, train, undefined, opts);
     const c = Student.fromParams(config, a.toParams(), 3);
     const plain = await trainStudent(c, { ...train, alphas: undefined }, undefined, opts);
-    par.history.forEach((h, i) => expect(Math.abs(h.loss - seq.history[i].loss)).toBeLessThan(1e-3 * Math.max(1, seq.history[i].loss)));
+    par.history.forEach((h, i) =>
+      expect(Math.abs(h.loss - seq.history[i].loss)).toBeLessThan(1e-3 * Math.max(1, seq.history[i].loss)),
+    );
     expect(Math.abs(seq.history[0].loss - plain.history[0].loss)).toBeGreaterThan(1e-3); // the α reached the loss
     for (const s of [a, b, c]) s.dispose();
   });
@@ -96,17 +108,22 @@ describe('trainStudentParallel (2 workers)', () => {
   it.each([
     { workers: 3, sync: 'replicated' as const },
     { workers: 2, sync: 'broadcast' as const },
-  ])('follows trainStudent with $workers replicas, $sync, and a last batch smaller than the replica count', async ({ workers, sync }) => {
-    const train = separable(66, 6); // batches of 32, 32 and 2: with 3 replicas one shard is empty
-    const a = Student.create(config, 3);
-    const b = Student.fromParams(config, a.toParams(), 3);
-    const opts = { ...base, epochs: 3 };
-    const par = await trainStudentParallel(a, train, undefined, { ...opts, workers, sync });
-    const seq = await trainStudent(b, train, undefined, opts);
-    par.history.forEach((h, i) => expect(Math.abs(h.loss - seq.history[i].loss)).toBeLessThan(1e-3 * Math.max(1, seq.history[i].loss)));
-    a.dispose();
-    b.dispose();
-  });
+  ])(
+    'follows trainStudent with $workers replicas, $sync, and a last batch smaller than the replica count',
+    async ({ workers, sync }) => {
+      const train = separable(66, 6); // batches of 32, 32 and 2: with 3 replicas one shard is empty
+      const a = Student.create(config, 3);
+      const b = Student.fromParams(config, a.toParams(), 3);
+      const opts = { ...base, epochs: 3 };
+      const par = await trainStudentParallel(a, train, undefined, { ...opts, workers, sync });
+      const seq = await trainStudent(b, train, undefined, opts);
+      par.history.forEach((h, i) =>
+        expect(Math.abs(h.loss - seq.history[i].loss)).toBeLessThan(1e-3 * Math.max(1, seq.history[i].loss)),
+      );
+      a.dispose();
+      b.dispose();
+    },
+  );
 
   it('runs trainStudent for workers <= 1', async () => {
     const train = separable(64, 5);

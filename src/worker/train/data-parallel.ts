@@ -17,9 +17,29 @@ import { hasHostMemory } from '../backend/tfjs-backend';
 import type { Student } from '../models/student';
 import type { LossOptions } from './batch';
 import { Replica } from './replica';
-import { arrive, ARRIVE, CMD, CMD_HASH, CMD_STEP, CMD_STOP, COUNT, createLayout, FAILED, GO, HASH_BASE, type SharedLayout } from './replica-shared';
+import {
+  arrive,
+  ARRIVE,
+  CMD,
+  CMD_HASH,
+  CMD_STEP,
+  CMD_STOP,
+  COUNT,
+  createLayout,
+  FAILED,
+  GO,
+  HASH_BASE,
+  type SharedLayout,
+} from './replica-shared';
 import type { ReplicaInit, ReplicaMessage } from './replica-worker';
-import { runTraining, trainStudent, type BatchStepper, type EncodedSet, type TrainOptions, type TrainResult } from './trainer';
+import {
+  runTraining,
+  trainStudent,
+  type BatchStepper,
+  type EncodedSet,
+  type TrainOptions,
+  type TrainResult,
+} from './trainer';
 
 export interface ParallelTrainOptions extends TrainOptions {
   /** Replicas, counting this thread (default: os.availableParallelism()). ≤ 1 runs trainStudent. */
@@ -40,7 +60,12 @@ export async function trainStudentParallel(
   return runTraining(student, train, valid, opts, () => startStepper(student, train, opts, replicas));
 }
 
-async function startStepper(student: Student, train: EncodedSet, opts: ParallelTrainOptions, replicas: number): Promise<BatchStepper> {
+async function startStepper(
+  student: Student,
+  train: EncodedSet,
+  opts: ParallelTrainOptions,
+  replicas: number,
+): Promise<BatchStepper> {
   const names = Object.keys(student.vars).filter((k) => student.vars[k].trainable);
   const vars = names.map((k) => student.vars[k]);
   const layout = createLayout(
@@ -50,16 +75,33 @@ async function startStepper(student: Student, train: EncodedSet, opts: ParallelT
     train,
     opts.sync,
   );
-  const loss: LossOptions = { classWeights: opts.classWeights, focalGamma: opts.focalGamma, alpha: opts.alpha, temperature: opts.temperature };
+  const loss: LossOptions = {
+    classWeights: opts.classWeights,
+    focalGamma: opts.focalGamma,
+    alpha: opts.alpha,
+    temperature: opts.temperature,
+  };
   const params = student.toParams();
   // cnn-nb trains as a TextCNN until its NB head is fitted; Student.fromParams would insist on the head.
-  const config = student.config.arch === 'cnn-nb' && !params.nb_means ? { ...student.config, arch: 'textcnn' as const } : student.config;
+  const config =
+    student.config.arch === 'cnn-nb' && !params.nb_means
+      ? { ...student.config, arch: 'textcnn' as const }
+      : student.config;
   const pool = new WorkerPool(layout);
   try {
     for (let rank = 1; rank < replicas; rank++) {
       // Each replica its own dropout stream: identical masks on different rows would correlate.
       const seed = (opts.seed ^ Math.imul(rank, 0x9e3779b9)) >>> 0;
-      pool.spawn({ layout, rank, backend: tf.getBackend(), config, params, seed, learningRate: opts.learningRate, loss });
+      pool.spawn({
+        layout,
+        rank,
+        backend: tf.getBackend(),
+        config,
+        params,
+        seed,
+        learningRate: opts.learningRate,
+        loss,
+      });
     }
     await pool.ready();
   } catch (e) {
@@ -95,7 +137,8 @@ async function startStepper(student: Student, train: EncodedSet, opts: ParallelT
       let mine = 0;
       await command(CMD_HASH, () => (mine = replica.writeHash()));
       for (let r = 1; r < replicas; r++) {
-        if (Atomics.load(ctrl, HASH_BASE + r) !== mine) throw new DistilleryError('INTERNAL', `data-parallel replica ${r} diverged from replica 0`);
+        if (Atomics.load(ctrl, HASH_BASE + r) !== mine)
+          throw new DistilleryError('INTERNAL', `data-parallel replica ${r} diverged from replica 0`);
       }
     },
     async dispose() {
@@ -124,14 +167,21 @@ class WorkerPool {
     const w = new Worker(new URL('./replica-worker.mjs', import.meta.url), { workerData: init });
     this.workers.push(w);
     const ready = new Promise<void>((resolve, reject) => {
-        w.on('message', (m: ReplicaMessage) => {
-          if (m.type === 'ready') resolve();
-          else this.fail(new DistilleryError('INTERNAL', `data-parallel worker ${init.rank}: ${m.message}`, { stack: m.stack }), reject);
-        });
-        w.on('error', (e) => this.fail(new DistilleryError('INTERNAL', `data-parallel worker ${init.rank}: ${e.message}`), reject));
-        w.on('exit', (code) => {
-          if (!this.stopping) this.fail(new DistilleryError('INTERNAL', `data-parallel worker ${init.rank} exited (code ${code})`), reject);
-        });
+      w.on('message', (m: ReplicaMessage) => {
+        if (m.type === 'ready') resolve();
+        else
+          this.fail(
+            new DistilleryError('INTERNAL', `data-parallel worker ${init.rank}: ${m.message}`, { stack: m.stack }),
+            reject,
+          );
+      });
+      w.on('error', (e) =>
+        this.fail(new DistilleryError('INTERNAL', `data-parallel worker ${init.rank}: ${e.message}`), reject),
+      );
+      w.on('exit', (code) => {
+        if (!this.stopping)
+          this.fail(new DistilleryError('INTERNAL', `data-parallel worker ${init.rank} exited (code ${code})`), reject);
+      });
     });
     ready.catch(() => {}); // reported through ready() or waitArrivals(), whichever comes first
     this.readies.push(ready);

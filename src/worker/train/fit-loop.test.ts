@@ -8,7 +8,10 @@ import type { Progress } from '../../shared/progress';
 import { fit, type EpochEvaluation, type FitSpec } from './fit-loop';
 
 /** n rows in batches of `size`, in order. */
-const batchesOf = (n: number, size: number) => Array.from({ length: Math.ceil(n / size) }, (_, b) => Array.from({ length: Math.min(size, n - b * size) }, (_, i) => b * size + i));
+const batchesOf = (n: number, size: number) =>
+  Array.from({ length: Math.ceil(n / size) }, (_, b) =>
+    Array.from({ length: Math.min(size, n - b * size) }, (_, i) => b * size + i),
+  );
 
 /** A spec whose weight is the number of steps taken; evaluation scores come from `scores` (by epoch). */
 function fakeSpec(over: Partial<FitSpec<EpochEvaluation, number>> & { scores?: number[] } = {}) {
@@ -99,7 +102,9 @@ describe('fit', () => {
     });
     const err = await fit(spec).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INTERNAL', details: { epoch: 2, batch: 3, step: 7 } });
-    expect((err as Error).message).toBe("the teacher's loss became NaN at update 7 (epoch 2, batch 3/4); try a lower learning rate");
+    expect((err as Error).message).toBe(
+      "the teacher's loss became NaN at update 7 (epoch 2, batch 3/4); try a lower learning rate",
+    );
     expect(state.ended).toBe(1);
     // The one-run guard is released: the next run goes ahead.
     await expect(fit(fakeSpec().spec)).resolves.toMatchObject({ steps: 12 });
@@ -120,7 +125,12 @@ describe('fit', () => {
     const dones = progress.map((p) => p.done);
     expect(dones.every((d, i) => i === 0 || d >= dones[i - 1])).toBe(true);
     expect(progress.every((p) => p.total === 12)).toBe(true);
-    expect(progress.at(-1)).toMatchObject({ phase: 'epoch 3/3 done', done: 12, etaSeconds: 0, metrics: { mlm_loss: 2, val_metric: 0.3 } });
+    expect(progress.at(-1)).toMatchObject({
+      phase: 'epoch 3/3 done',
+      done: 12,
+      etaSeconds: 0,
+      metrics: { mlm_loss: 2, val_metric: 0.3 },
+    });
     expect(progress[0]).toMatchObject({ phase: 'epoch 1/3', done: 1, metrics: { mlm_loss: 2, lr: 0.01 } });
     expect(progress.filter((p) => p.phase === 'epoch 1/3').map((p) => p.done)).toEqual([1, 2, 4]);
     expect(r.epochs.map((e) => e.steps)).toEqual([4, 8, 12]);
@@ -131,7 +141,10 @@ describe('fit', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const { spec } = fakeSpec({ begin: () => gate });
     const first = fit(spec);
-    await expect(fit(fakeSpec().spec)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/already in progress/) });
+    await expect(fit(fakeSpec().spec)).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/already in progress/),
+    });
     release();
     await expect(first).resolves.toMatchObject({ steps: 12, cancelled: false });
   });

@@ -115,7 +115,13 @@ export async function fit<V extends EpochEvaluation, S>(spec: FitSpec<V, S>): Pr
     // ETA from the first batch on: begin (e.g. starting worker threads) takes time batches do not.
     const loopStart = performance.now();
     const progress = (phase: string, metrics: Record<string, number>) =>
-      spec.onProgress?.({ phase, done: step, total, etaSeconds: etaSeconds(loopStart, performance.now(), step, total), metrics });
+      spec.onProgress?.({
+        phase,
+        done: step,
+        total,
+        etaSeconds: etaSeconds(loopStart, performance.now(), step, total),
+        metrics,
+      });
     for (let epoch = 1; epoch <= spec.epochs && !cancelled; epoch++) {
       const t0 = performance.now();
       const phase = `${spec.phase} ${epoch}/${spec.epochs}`;

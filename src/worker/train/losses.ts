@@ -127,7 +127,13 @@ function logSigmoid(z: tf.Tensor): tf.Tensor {
  * Mean binary cross-entropy with logits against targets in [0, 1], optional positive-class weights.
  * The mean is over `rows` rows (the masked-in ones when `rowMask` is given) × C classes.
  */
-function bceWithLogits(logits: tf.Tensor2D, targets: tf.Tensor2D, rows: number, posWeight?: tf.Tensor1D, rowMask?: tf.Tensor2D): tf.Scalar {
+function bceWithLogits(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor2D,
+  rows: number,
+  posWeight?: tf.Tensor1D,
+  rowMask?: tf.Tensor2D,
+): tf.Scalar {
   // −[w·y·log σ(z) + (1 − y)·log(1 − σ(z))], written with logSigmoid for stability.
   const logSig = logSigmoid(logits);
   const logOneMinus = logSigmoid(tf.neg(logits));
@@ -158,8 +164,17 @@ export function multiLabelLoss(inp: LossInputs): tf.Scalar {
     if (rowAlphas) {
       // Each row its own α: Σ α_b·BCE(σ(z_b), p_T,b) / (rows·C) + Σ (1 − α_b)·w_b·BCE(σ(z_b), y_b) / (labeled·C).
       const hardMask = Float32Array.from(mask, (m, b) => m * (1 - rowAlphas[b]));
-      const soft = bceWithLogits(inp.logits, tf.tensor2d(inp.teacher!, [B, C]), inp.batchTotals?.rows ?? B, undefined, tf.tensor2d(rowAlphas, [B, 1]));
-      return tf.add(soft, bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), labeled, w, tf.tensor2d(hardMask, [B, 1]))) as tf.Scalar;
+      const soft = bceWithLogits(
+        inp.logits,
+        tf.tensor2d(inp.teacher!, [B, C]),
+        inp.batchTotals?.rows ?? B,
+        undefined,
+        tf.tensor2d(rowAlphas, [B, 1]),
+      );
+      return tf.add(
+        soft,
+        bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), labeled, w, tf.tensor2d(hardMask, [B, 1])),
+      ) as tf.Scalar;
     }
     const hardLoss = bceWithLogits(inp.logits, tf.tensor2d(targets, [B, C]), labeled, w, tf.tensor2d(mask, [B, 1]));
     if (!inp.teacher || alpha === 0) return hardLoss;

@@ -54,7 +54,16 @@ export interface SharedLayout {
   sync: 'replicated' | 'broadcast';
   weights?: SharedArrayBuffer;
   /** The training set, copied once into shared memory. */
-  train: { ids: SharedArrayBuffer; hard: SharedArrayBuffer; hardFloat: boolean; teacher?: SharedArrayBuffer; weights?: SharedArrayBuffer; alphas?: SharedArrayBuffer; n: number; T: number };
+  train: {
+    ids: SharedArrayBuffer;
+    hard: SharedArrayBuffer;
+    hardFloat: boolean;
+    teacher?: SharedArrayBuffer;
+    weights?: SharedArrayBuffer;
+    alphas?: SharedArrayBuffer;
+    n: number;
+    T: number;
+  };
 }
 
 export function createLayout(

@@ -9,7 +9,19 @@ import { Student } from '../models/student';
 import type { StudentConfig, StudentParams } from '../models/student-config';
 import type { LossOptions } from './batch';
 import { Replica } from './replica';
-import { arrive, CMD, CMD_HASH, CMD_STEP, CMD_STOP, FAILED, GO, ARRIVE, sharedTrainSet, waitArrivals, type SharedLayout } from './replica-shared';
+import {
+  arrive,
+  CMD,
+  CMD_HASH,
+  CMD_STEP,
+  CMD_STOP,
+  FAILED,
+  GO,
+  ARRIVE,
+  sharedTrainSet,
+  waitArrivals,
+  type SharedLayout,
+} from './replica-shared';
 
 export interface ReplicaInit {
   layout: SharedLayout;
@@ -32,7 +44,15 @@ try {
   await initBackend(init.backend);
   const student = Student.fromParams(init.config, init.params, init.seed);
   const vars = init.layout.vars.map((v) => student.vars[v.name]);
-  const replica = new Replica(student, vars, init.layout, init.rank, sharedTrainSet(init.layout), init.learningRate, init.loss);
+  const replica = new Replica(
+    student,
+    vars,
+    init.layout,
+    init.rank,
+    sharedTrainSet(init.layout),
+    init.learningRate,
+    init.loss,
+  );
   post({ type: 'ready' });
   const n = init.layout.replicas;
   let seen = 0;
@@ -62,5 +82,9 @@ try {
   // Tell the main thread at once through shared memory (it may be blocked in a barrier), then why.
   Atomics.store(ctrl, FAILED, init.rank + 1);
   Atomics.notify(ctrl, ARRIVE);
-  post({ type: 'error', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
+  post({
+    type: 'error',
+    message: e instanceof Error ? e.message : String(e),
+    stack: e instanceof Error ? e.stack : undefined,
+  });
 }

@@ -41,15 +41,33 @@ function makeSet(n: number, multi: boolean): EncodedSet {
 }
 
 function configFor(multi: boolean) {
-  return makeStudentConfig('bilstm', { vocabSize: 30, maxLen: T, numClasses: C, multiLabel: multi }, { embedDim: 8, hidden: 6, layers: 2, dropout: 0 });
+  return makeStudentConfig(
+    'bilstm',
+    { vocabSize: 30, maxLen: T, numClasses: C, multiLabel: multi },
+    { embedDim: 8, hidden: 6, layers: 2, dropout: 0 },
+  );
 }
 
 const cases: { name: string; multi: boolean; loss: LossOptions }[] = [
-  { name: 'single-label, distillation, class weights, focal', multi: false, loss: { alpha: 0.3, temperature: 2, classWeights: Float32Array.of(0.5, 1, 2), focalGamma: 2 } },
-  { name: 'multi-label, distillation, positive weights', multi: true, loss: { alpha: 0.6, classWeights: Float32Array.of(1, 3, 0.5) } },
+  {
+    name: 'single-label, distillation, class weights, focal',
+    multi: false,
+    loss: { alpha: 0.3, temperature: 2, classWeights: Float32Array.of(0.5, 1, 2), focalGamma: 2 },
+  },
+  {
+    name: 'multi-label, distillation, positive weights',
+    multi: true,
+    loss: { alpha: 0.6, classWeights: Float32Array.of(1, 3, 0.5) },
+  },
 ];
 
-function gradsOf(student: Student, set: EncodedSet, rows: number[], loss: LossOptions, totals?: ReturnType<typeof batchTotals>) {
+function gradsOf(
+  student: Student,
+  set: EncodedSet,
+  rows: number[],
+  loss: LossOptions,
+  totals?: ReturnType<typeof batchTotals>,
+) {
   const batch = takeRows(set, rows, C, set.hard instanceof Float32Array);
   const vars = student.trainableVars();
   const { value, grads } = tf.variableGrads(() => batchLoss(student, batch, T, loss, totals), vars);
@@ -66,7 +84,9 @@ describe.each(cases)('shard gradients ($name)', ({ multi, loss }) => {
     const rows = [7, 2, 0, 10, 5, 1, 3, 9, 4, 8, 6];
     const full = gradsOf(student, set, rows, loss);
     const totals = batchTotals(set, rows, C, multi);
-    const shards = [rows.slice(0, 3), rows.slice(3, 4), rows.slice(4)].map((r) => gradsOf(student, set, r, loss, totals));
+    const shards = [rows.slice(0, 3), rows.slice(3, 4), rows.slice(4)].map((r) =>
+      gradsOf(student, set, r, loss, totals),
+    );
     expect(Math.abs(shards.reduce((a, s) => a + s.loss, 0) - full.loss)).toBeLessThan(1e-5);
     let maxDiff = 0;
     let maxAbs = 0;
@@ -91,13 +111,37 @@ describe('Replica', () => {
     const a = Student.create(configFor(multi), 5);
     const b = Student.fromParams(a.config, a.toParams(), 6);
     const names = Object.keys(a.vars).filter((k) => a.vars[k].trainable);
-    const layout = createLayout(2, names.map((name) => ({ name, shape: a.vars[name].shape })), 8, set);
-    const ra = new Replica(a, names.map((k) => a.vars[k]), layout, 0, set, 0.01, loss);
-    const rb = new Replica(b, names.map((k) => b.vars[k]), layout, 1, set, 0.01, loss);
+    const layout = createLayout(
+      2,
+      names.map((name) => ({ name, shape: a.vars[name].shape })),
+      8,
+      set,
+    );
+    const ra = new Replica(
+      a,
+      names.map((k) => a.vars[k]),
+      layout,
+      0,
+      set,
+      0.01,
+      loss,
+    );
+    const rb = new Replica(
+      b,
+      names.map((k) => b.vars[k]),
+      layout,
+      1,
+      set,
+      0.01,
+      loss,
+    );
     const ctrl = new Int32Array(layout.ctrl);
     const rowsView = new Int32Array(layout.rows);
     const grads = new Float32Array(layout.grads);
-    for (const [step, rows] of [[9, 0, 4, 1, 7], [2, 3, 5, 6, 8, 0, 1, 4]].entries()) {
+    for (const [step, rows] of [
+      [9, 0, 4, 1, 7],
+      [2, 3, 5, 6, 8, 0, 1, 4],
+    ].entries()) {
       rowsView.set(rows);
       Atomics.store(ctrl, COUNT, rows.length);
       const full = gradsOf(a, set, rows, loss);
@@ -108,7 +152,8 @@ describe('Replica', () => {
       let maxDiff = 0;
       layout.vars.forEach((slot, v) => {
         for (let i = 0; i < slot.size; i++) {
-          const s = grads[parity * 2 * layout.P + slot.offset + i] + grads[(parity * 2 + 1) * layout.P + slot.offset + i];
+          const s =
+            grads[parity * 2 * layout.P + slot.offset + i] + grads[(parity * 2 + 1) * layout.P + slot.offset + i];
           maxDiff = Math.max(maxDiff, Math.abs(s - full.grads[v][i]));
         }
       });
@@ -119,7 +164,8 @@ describe('Replica', () => {
       expect(Math.abs(la - full.loss)).toBeLessThan(1e-5);
       expect(ra.writeHash()).toBe(rb.writeHash());
     }
-    for (const k of names) expect(Buffer.from(a.vars[k].dataSync().buffer).equals(Buffer.from(b.vars[k].dataSync().buffer))).toBe(true);
+    for (const k of names)
+      expect(Buffer.from(a.vars[k].dataSync().buffer).equals(Buffer.from(b.vars[k].dataSync().buffer))).toBe(true);
     ra.dispose();
     rb.dispose();
     a.dispose();

@@ -83,7 +83,10 @@ export class Replica {
     const multi = this.student.config.multiLabel;
     const totals = batchTotals(this.train, batchRows, C, multi);
     const shard = takeRows(this.train, batchRows.subarray(lo, hi), C, multi);
-    const { value, grads } = tf.variableGrads(() => batchLoss(this.student, shard, this.train.T, this.lossOpts, totals), this.vars);
+    const { value, grads } = tf.variableGrads(
+      () => batchLoss(this.student, shard, this.train.T, this.lossOpts, totals),
+      this.vars,
+    );
     this.own = this.vars.map((v) => grads[v.name]);
     this.layout.vars.forEach((slot, i) => {
       const g = this.own[i];

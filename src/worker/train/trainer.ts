@@ -59,7 +59,12 @@ export interface BatchStepper {
   dispose(): void | Promise<void>;
 }
 
-export async function trainStudent(student: Student, train: EncodedSet, valid: EncodedSet | undefined, opts: TrainOptions): Promise<TrainResult> {
+export async function trainStudent(
+  student: Student,
+  train: EncodedSet,
+  valid: EncodedSet | undefined,
+  opts: TrainOptions,
+): Promise<TrainResult> {
   return runTraining(student, train, valid, opts, () => inProcessStepper(student, train, opts));
 }
 
@@ -100,7 +105,9 @@ export async function runTraining(
     batchesPerEpoch,
     batches: () => {
       const order = rng.shuffle(Array.from({ length: train.n }, (_, i) => i));
-      return Array.from({ length: batchesPerEpoch }, (_, bi) => order.slice(bi * opts.batchSize, (bi + 1) * opts.batchSize));
+      return Array.from({ length: batchesPerEpoch }, (_, bi) =>
+        order.slice(bi * opts.batchSize, (bi + 1) * opts.batchSize),
+      );
     },
     step: async (rows) => ({ loss: await stepper!.step(rows) }),
     evaluate: async (): Promise<EpochEvaluation & { metric: number }> => {
@@ -111,7 +118,11 @@ export async function runTraining(
     },
     // The epoch a cancel cuts short still counts (it may be the best so far).
     keepPartialEpoch: true,
-    keepBest: { patience: opts.patience, snapshot: () => (valid ? student.toParams() : undefined), restore: (p) => student.assign(p) },
+    keepBest: {
+      patience: opts.patience,
+      snapshot: () => (valid ? student.toParams() : undefined),
+      restore: (p) => student.assign(p),
+    },
     begin: async () => {
       stepper = await makeStepper();
     },
@@ -120,7 +131,12 @@ export async function runTraining(
     cancel: opts.cancel,
   });
   return {
-    history: run.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, valMetric: e.evaluation.metric, seconds: e.seconds })),
+    history: run.epochs.map((e) => ({
+      epoch: e.epoch,
+      loss: e.loss,
+      valMetric: e.evaluation.metric,
+      seconds: e.seconds,
+    })),
     bestEpoch: run.bestEpoch,
     bestValMetric: valid ? run.bestScore : NaN,
     stoppedEarly: run.stoppedEarly,

@@ -39,7 +39,7 @@ describe('publishFolder', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
-  it('merge replaces the entries it wrote and keeps the user\'s other files; replace swaps the whole folder', async () => {
+  it("merge replaces the entries it wrote and keeps the user's other files; replace swaps the whole folder", async () => {
     const out = join(dir, 'user-folder');
     mkdirSync(join(out, 'weights'), { recursive: true });
     writeFileSync(join(out, 'notes.txt'), 'mine');

@@ -13,7 +13,11 @@ import path from 'node:path';
  */
 export type PublishMode = 'replace' | 'merge';
 
-export async function publishFolder<T>(outDir: string, fill: (partial: string) => Promise<T>, mode: PublishMode): Promise<T> {
+export async function publishFolder<T>(
+  outDir: string,
+  fill: (partial: string) => Promise<T>,
+  mode: PublishMode,
+): Promise<T> {
   const partial = `${outDir}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });

@@ -1,6 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { studentParamShapes, type StudentArch, type StudentConfig, type StudentParams } from '../../models/student-config';
+import {
+  studentParamShapes,
+  type StudentArch,
+  type StudentConfig,
+  type StudentParams,
+} from '../../models/student-config';
 import { exportStudentToOnnx } from './export-student';
 import { decodeModel, IR_VERSION, OPSET, type GraphProto } from './proto';
 import { referenceForward } from './reference-forward';
@@ -47,7 +52,7 @@ function randomParams(c: StudentConfig, seed: number, scale = 1): StudentParams 
   for (const [name, shape] of Object.entries(studentParamShapes(c, PCA_K))) {
     const n = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = name === "nb_vars" ? 0.3 + rand() : (2 * rand() - 1) * scale;
+    for (let i = 0; i < n; i++) data[i] = name === 'nb_vars' ? 0.3 + rand() : (2 * rand() - 1) * scale;
     out[name] = { shape, data };
   }
   return out;
@@ -61,7 +66,8 @@ function randomIds(batch: number, seed: number, minLen = 0): Int32Array {
   const rand = prng(seed);
   const ids = new Int32Array(batch * T);
   for (let b = 0; b < batch; b++) {
-    const len = b === 0 ? minLen : b === 1 ? T : b === 2 ? Math.max(1, minLen) : minLen + Math.floor(rand() * (T - minLen + 1));
+    const len =
+      b === 0 ? minLen : b === 1 ? T : b === 2 ? Math.max(1, minLen) : minLen + Math.floor(rand() * (T - minLen + 1));
     for (let t = 0; t < len; t++) ids[b * T + t] = 1 + Math.floor(rand() * (V - 1));
   }
   return ids;
@@ -70,7 +76,11 @@ function randomIds(batch: number, seed: number, minLen = 0): Int32Array {
 async function runOnnx(bytes: Uint8Array, ids: Int32Array, batch: number) {
   const session = await ort.InferenceSession.create(bytes);
   try {
-    const input = new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [batch, T]);
+    const input = new ort.Tensor(
+      'int64',
+      BigInt64Array.from(ids, (v) => BigInt(v)),
+      [batch, T],
+    );
     const out = await session.run({ input_ids: input });
     expect(out.logits.dims).toEqual([batch, C]);
     expect(out.probs.dims).toEqual([batch, C]);
@@ -123,7 +133,9 @@ async function checkParity(name: string, c: StudentConfig, seed: number, batch =
   const got = await runOnnx(exportStudentToOnnx(c, params), ids, batch);
   const dLogits = maxAbsDiff(got.logits, ref.logits);
   const dProbs = maxAbsDiff(got.probs, ref.probs);
-  console.log(`onnx parity ${name}: max|Δlogits| = ${dLogits.toExponential(2)}, max|Δprobs| = ${dProbs.toExponential(2)}`);
+  console.log(
+    `onnx parity ${name}: max|Δlogits| = ${dLogits.toExponential(2)}, max|Δprobs| = ${dProbs.toExponential(2)}`,
+  );
   expect(maxScaledDiff(got.logits, ref.logits)).toBeLessThan(1e-5);
   expect(dProbs).toBeLessThan(1e-5);
 }
@@ -160,7 +172,13 @@ describe('exportStudentToOnnx parity with referenceForward', () => {
     const session = await ort.InferenceSession.create(exportStudentToOnnx(c, params));
     const T2 = 5;
     const ids = Int32Array.from([4, 9, 2, 0, 0, 7, 7, 7, 7, 7]);
-    const out = await session.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [2, T2]) });
+    const out = await session.run({
+      input_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (v) => BigInt(v)),
+        [2, T2],
+      ),
+    });
     const ref = referenceForward(c, params, ids, 2, T2);
     expect(maxAbsDiff(out.probs.data as Float32Array, ref.probs)).toBeLessThan(1e-5);
     await session.release();
@@ -193,7 +211,9 @@ describe('reference semantics the exporter relies on', () => {
     const params = randomParams(c, 13);
     const padded = Int32Array.from([3, 4, 0, 0, 0, 0]);
     const trimmed = Int32Array.from([3, 4]);
-    expect(maxAbsDiff(referenceForward(c, params, padded, 1, 6).logits, referenceForward(c, params, trimmed, 1, 2).logits)).toBeLessThan(1e-12);
+    expect(
+      maxAbsDiff(referenceForward(c, params, padded, 1, 6).logits, referenceForward(c, params, trimmed, 1, 2).logits),
+    ).toBeLessThan(1e-12);
   });
 
   it('han: padding inside a sentence and empty sentence slots do not count', () => {
@@ -202,7 +222,9 @@ describe('reference semantics the exporter relies on', () => {
     const row = Int32Array.from([3, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0]);
     const wider = config('han', { sentenceLen: 6 }); // same sentences in 6-token slots
     const wideRow = Int32Array.from([3, 4, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0]);
-    expect(maxAbsDiff(referenceForward(c, params, row, 1, T).logits, referenceForward(wider, params, wideRow, 1, T).logits)).toBeLessThan(1e-12);
+    expect(
+      maxAbsDiff(referenceForward(c, params, row, 1, T).logits, referenceForward(wider, params, wideRow, 1, T).logits),
+    ).toBeLessThan(1e-12);
     const { logits } = referenceForward(c, params, new Int32Array(T), 1, T);
     expect(Array.from(logits)).toEqual(Array.from(params.out_b.data));
   });
@@ -217,7 +239,9 @@ describe('reference semantics the exporter relies on', () => {
   it('multi-label cnn-nb has a present and an absent NB class per label; single-label params do not fit it', () => {
     const c = config('cnn-nb', { multiLabel: true });
     expect(studentParamShapes(c, PCA_K).nb_means).toEqual([2 * C, PCA_K]);
-    expect(() => exportStudentToOnnx(c, randomParams(config('cnn-nb'), 1))).toThrow(/nb_means has shape \[3,4\].*expected \[6,4\]/);
+    expect(() => exportStudentToOnnx(c, randomParams(config('cnn-nb'), 1))).toThrow(
+      /nb_means has shape \[3,4\].*expected \[6,4\]/,
+    );
   });
 
   it('multi-label cnn-nb logits are each label’s log posterior odds, present against absent', () => {
@@ -226,7 +250,9 @@ describe('reference semantics the exporter relies on', () => {
     const single = config('cnn-nb', { numClasses: 2 * C });
     const joint = referenceForward(single, params, randomIds(3, 6), 3, T).logits;
     const { logits } = referenceForward(c, params, randomIds(3, 6), 3, T);
-    for (let b = 0; b < 3; b++) for (let j = 0; j < C; j++) expect(logits[b * C + j]).toBeCloseTo(joint[b * 2 * C + j] - joint[b * 2 * C + C + j], 9);
+    for (let b = 0; b < 3; b++)
+      for (let j = 0; j < C; j++)
+        expect(logits[b * C + j]).toBeCloseTo(joint[b * 2 * C + j] - joint[b * 2 * C + C + j], 9);
   });
 
   it('rejects params with wrong shapes', () => {

@@ -31,7 +31,8 @@ function gatesToOnnx(src: Float32Array, inDim: number, H: number, onnxToSpec: nu
   const out = new Float32Array(G * H * inDim);
   for (let ob = 0; ob < G; ob++) {
     const sb = onnxToSpec[ob];
-    for (let j = 0; j < H; j++) for (let k = 0; k < inDim; k++) out[(ob * H + j) * inDim + k] = src[k * G * H + sb * H + j];
+    for (let j = 0; j < H; j++)
+      for (let k = 0; k < inDim; k++) out[(ob * H + j) * inDim + k] = src[k * G * H + sb * H + j];
   }
   return out;
 }
@@ -119,7 +120,17 @@ function recurrentLayers(g: GraphBuilder, c: StudentConfig, params: StudentParam
   let yh = '';
   for (let l = 0; l < c.layers; l++) {
     const inDim = l === 0 ? c.embedDim : dirs.length * H;
-    const layer = rnnLayer(g, cell, dirs, H, inDim, (d, part) => params[`${cell}${l}_${d}_${part}`].data, x, lens32, `${cell}${l}`);
+    const layer = rnnLayer(
+      g,
+      cell,
+      dirs,
+      H,
+      inDim,
+      (d, part) => params[`${cell}${l}_${d}_${part}`].data,
+      x,
+      lens32,
+      `${cell}${l}`,
+    );
     x = layer.seq;
     yh = layer.yh;
   }
@@ -139,13 +150,35 @@ function stepMask(g: GraphBuilder, lens64: string, T: string, name: string): { m
 }
 
 /** Additive attention context Σ α_t O_t over masked steps, parameters `{prefix}_W|b|v`. O: [B, T, D]. */
-function attentionContext(g: GraphBuilder, params: StudentParams, prefix: string, O: string, mask: string, maskF: string): string {
+function attentionContext(
+  g: GraphBuilder,
+  params: StudentParams,
+  prefix: string,
+  O: string,
+  mask: string,
+  maskF: string,
+): string {
   const p = (n: string) => g.float(n, params[n].shape, params[n].data);
-  const score = g.op('MatMul', [g.op('Tanh', [g.op('Add', [g.op('MatMul', [O, p(`${prefix}_W`)]), p(`${prefix}_b`)])]), p(`${prefix}_v`)], {}, `${prefix}_score`); // [B,T,1]
+  const score = g.op(
+    'MatMul',
+    [g.op('Tanh', [g.op('Add', [g.op('MatMul', [O, p(`${prefix}_W`)]), p(`${prefix}_b`)])]), p(`${prefix}_v`)],
+    {},
+    `${prefix}_score`,
+  ); // [B,T,1]
   // Softmax over real steps only; × mask zeroes the uniform weights a len-0 row would get.
   const masked = g.float('masked_value', [], [MASKED]);
-  const alpha = g.op('Mul', [g.op('Softmax', [g.op('Where', [mask, score, masked])], { axis: 1 }), maskF], {}, `${prefix}_alpha`);
-  return g.op('ReduceSum', [g.op('Mul', [alpha, O]), g.int64('axis_T', [1], [1])], { keepdims: 0 }, `${prefix}_context`);
+  const alpha = g.op(
+    'Mul',
+    [g.op('Softmax', [g.op('Where', [mask, score, masked])], { axis: 1 }), maskF],
+    {},
+    `${prefix}_alpha`,
+  );
+  return g.op(
+    'ReduceSum',
+    [g.op('Mul', [alpha, O]), g.int64('axis_T', [1], [1])],
+    { keepdims: 0 },
+    `${prefix}_context`,
+  );
 }
 
 /** gru-att: attention context, masked max and masked mean over t < len (D = 6H). */
@@ -172,7 +205,12 @@ function attentionPooling(g: GraphBuilder, params: StudentParams, seqTBD: string
 /** len[b] = count(ids[b] != 0) as int64 [rows], for sequence_lens and the attention masks. */
 function rowLengths(g: GraphBuilder, ids: string, name: string): string {
   const nonPad = g.op('Not', [g.op('Equal', [ids, g.int64('pad_id', [], [0])])], {}, `${name}_non_pad`);
-  return g.op('ReduceSum', [g.op('Cast', [nonPad], { to: DataType.INT64 }), g.int64('axis_T', [1], [1])], { keepdims: 0 }, name);
+  return g.op(
+    'ReduceSum',
+    [g.op('Cast', [nonPad], { to: DataType.INT64 }), g.int64('axis_T', [1], [1])],
+    { keepdims: 0 },
+    name,
+  );
 }
 
 /**
@@ -185,7 +223,12 @@ function hierarchicalAttention(g: GraphBuilder, c: StudentConfig, params: Studen
   const S = c.maxLen / W;
   const H = c.hidden;
   const words = g.op('Reshape', [ids, g.int64('shape_sentences', [2], [-1, W])], {}, 'sentence_ids'); // [B·S, W]
-  const emb = g.op('Gather', [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), words], { axis: 0 }, 'emb');
+  const emb = g.op(
+    'Gather',
+    [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), words],
+    { axis: 0 },
+    'emb',
+  );
   const wordLens = rowLengths(g, words, 'word_lens');
   const wordLens32 = g.op('Cast', [wordLens], { to: DataType.INT32 }, 'word_lens_i32');
   const { seq } = recurrentLayers(g, c, params, g.op('Transpose', [emb], { perm: [1, 0, 2] }, 'emb_tbe'), wordLens32);
@@ -194,10 +237,33 @@ function hierarchicalAttention(g: GraphBuilder, c: StudentConfig, params: Studen
   const sentVecs = attentionContext(g, params, 'att', O, wordMask.mask, wordMask.maskF); // [B·S, 2H]
 
   const perDoc = g.op('Reshape', [wordLens, g.int64('shape_docs', [2], [-1, S])], {}, 'word_lens_doc'); // [B, S]
-  const sentLens = g.op('ReduceSum', [g.op('Cast', [g.op('Greater', [perDoc, g.int64('zero_i64', [], [0])])], { to: DataType.INT64 }), g.int64('axis_T', [1], [1])], { keepdims: 0 }, 'sentence_lens');
-  const x = g.op('Transpose', [g.op('Reshape', [sentVecs, g.int64('shape_doc_sent', [3], [-1, S, 2 * H])])], { perm: [1, 0, 2] }, 'sentence_tbd'); // [S, B, 2H]
+  const sentLens = g.op(
+    'ReduceSum',
+    [
+      g.op('Cast', [g.op('Greater', [perDoc, g.int64('zero_i64', [], [0])])], { to: DataType.INT64 }),
+      g.int64('axis_T', [1], [1]),
+    ],
+    { keepdims: 0 },
+    'sentence_lens',
+  );
+  const x = g.op(
+    'Transpose',
+    [g.op('Reshape', [sentVecs, g.int64('shape_doc_sent', [3], [-1, S, 2 * H])])],
+    { perm: [1, 0, 2] },
+    'sentence_tbd',
+  ); // [S, B, 2H]
   const sentLens32 = g.op('Cast', [sentLens], { to: DataType.INT32 }, 'sentence_lens_i32');
-  const sent = rnnLayer(g, 'gru', ['fw', 'bw'], H, 2 * H, (d, part) => params[`sgru_${d}_${part}`].data, x, sentLens32, 'sgru');
+  const sent = rnnLayer(
+    g,
+    'gru',
+    ['fw', 'bw'],
+    H,
+    2 * H,
+    (d, part) => params[`sgru_${d}_${part}`].data,
+    x,
+    sentLens32,
+    'sgru',
+  );
   const sentO = g.op('Transpose', [sent.seq], { perm: [1, 0, 2] }, 'sentence_O'); // [B, S, 2H]
   const sentMask = stepMask(g, sentLens, g.int64('S', [], [S]), 'sentence_mask');
   return attentionContext(g, params, 'satt', sentO, sentMask.mask, sentMask.maskF);
@@ -211,10 +277,15 @@ function textCnn(g: GraphBuilder, c: StudentConfig, params: StudentParams, embBT
     const E = c.embedDim;
     const F = c.numFilters;
     const w = new Float32Array(F * E * k); // ONNX [F, E, k]
-    for (let j = 0; j < k; j++) for (let e = 0; e < E; e++) for (let f = 0; f < F; f++) w[(f * E + e) * k + j] = src[(j * E + e) * F + f];
-    const conv = g.op('Conv', [xBET, g.float(`conv${k}_W`, [F, E, k], w), g.float(`conv${k}_b`, [F], params[`conv${k}_b`].data)], {
-      kernel_shape: [k],
-    });
+    for (let j = 0; j < k; j++)
+      for (let e = 0; e < E; e++) for (let f = 0; f < F; f++) w[(f * E + e) * k + j] = src[(j * E + e) * F + f];
+    const conv = g.op(
+      'Conv',
+      [xBET, g.float(`conv${k}_W`, [F, E, k], w), g.float(`conv${k}_b`, [F], params[`conv${k}_b`].data)],
+      {
+        kernel_shape: [k],
+      },
+    );
     return g.op('ReduceMax', [g.op('Relu', [conv])], { axes: [2], keepdims: 0 }, `pool${k}`);
   });
   return pooled.length === 1 ? pooled[0] : g.op('Concat', pooled, { axis: 1 }, 'features');
@@ -238,10 +309,26 @@ function naiveBayes(g: GraphBuilder, c: StudentConfig, params: StudentParams, fe
   const p = (n: string) => g.float(n, params[n].shape, params[n].data);
   const z = g.op('MatMul', [g.op('Sub', [feats, p('pca_mean')]), p('pca_components')], {}, 'pca'); // [B, K]
   const d = g.op('Sub', [g.op('Unsqueeze', [z, g.int64('axes_1', [1], [1])]), p('nb_means')], {}, 'nb_diff'); // [B, C, K]
-  const q = g.op('ReduceSum', [g.op('Div', [g.op('Mul', [d, d]), p('nb_vars')]), g.int64('axis_K', [1], [2])], { keepdims: 0 }, 'nb_q');
-  if (!c.multiLabel) return g.op('Sub', [g.float('nb_const', [C], constant), g.op('Mul', [q, g.float('half', [], [0.5])])], {}, 'logits');
+  const q = g.op(
+    'ReduceSum',
+    [g.op('Div', [g.op('Mul', [d, d]), p('nb_vars')]), g.int64('axis_K', [1], [2])],
+    { keepdims: 0 },
+    'nb_q',
+  );
+  if (!c.multiLabel)
+    return g.op(
+      'Sub',
+      [g.float('nb_const', [C], constant), g.op('Mul', [q, g.float('half', [], [0.5])])],
+      {},
+      'logits',
+    );
   const L = c.numClasses;
-  const joint = g.op('Sub', [g.float('nb_const', [C], constant), g.op('Mul', [q, g.float('half', [], [0.5])])], {}, 'nb_joint'); // [B, 2L]
+  const joint = g.op(
+    'Sub',
+    [g.float('nb_const', [C], constant), g.op('Mul', [q, g.float('half', [], [0.5])])],
+    {},
+    'nb_joint',
+  ); // [B, 2L]
   const odds = new Float32Array(C * L);
   for (let j = 0; j < L; j++) {
     odds[j * L + j] = 1;
@@ -262,7 +349,12 @@ export function exportStudentToOnnx(config: StudentConfig, params: StudentParams
   if (c.arch === 'han') {
     feats = hierarchicalAttention(g, c, params, ids);
   } else if (recurrent) {
-    const emb = g.op('Gather', [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), ids], { axis: 0 }, 'emb'); // [B,T,E]
+    const emb = g.op(
+      'Gather',
+      [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), ids],
+      { axis: 0 },
+      'emb',
+    ); // [B,T,E]
     // len[b] = count(ids[b] != 0), fed to LSTM/GRU as sequence_lens (which wants int32).
     const lens64 = rowLengths(g, ids, 'lens');
     const lens32 = g.op('Cast', [lens64], { to: DataType.INT32 }, 'lens_i32');
@@ -270,7 +362,12 @@ export function exportStudentToOnnx(config: StudentConfig, params: StudentParams
     const { seq, last } = recurrentLayers(g, c, params, xTBE, lens32);
     feats = c.arch === 'gru-att' ? attentionPooling(g, params, seq, ids, lens64) : last;
   } else {
-    const emb = g.op('Gather', [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), ids], { axis: 0 }, 'emb'); // [B,T,E]
+    const emb = g.op(
+      'Gather',
+      [g.float('embedding', [c.vocabSize, c.embedDim], params.embedding.data), ids],
+      { axis: 0 },
+      'emb',
+    ); // [B,T,E]
     feats = textCnn(g, c, params, emb);
   }
 
@@ -283,7 +380,9 @@ export function exportStudentToOnnx(config: StudentConfig, params: StudentParams
     const outB = g.float('out_b', params.out_b.shape, params.out_b.data);
     logits = g.op('Add', [g.op('MatMul', [feats, outW]), outB], {}, 'logits');
   }
-  const probs = c.multiLabel ? g.op('Sigmoid', [logits], {}, 'probs') : g.op('Softmax', [logits], { axis: -1 }, 'probs');
+  const probs = c.multiLabel
+    ? g.op('Sigmoid', [logits], {}, 'probs')
+    : g.op('Softmax', [logits], { axis: -1 }, 'probs');
 
   const outDims: Dim[] = ['batch', c.numClasses];
   g.output(logits, 'logits', DataType.FLOAT, outDims);

@@ -115,7 +115,12 @@ function gruStep(params: StudentParams, prefix: string, H: number) {
 }
 
 /** The stacked recurrent layers: top-layer output sequence and per-direction last states. */
-function recurrentStack(c: StudentConfig, params: StudentParams, x: Seq, len: number): { out: Seq; last: Float64Array[] } {
+function recurrentStack(
+  c: StudentConfig,
+  params: StudentParams,
+  x: Seq,
+  len: number,
+): { out: Seq; last: Float64Array[] } {
   const cell = cellOf(c.arch)!;
   const dirs = directions(c.arch);
   const H = c.hidden;
@@ -215,7 +220,9 @@ function hanFeatures(c: StudentConfig, params: StudentParams, x: Seq, ids: Array
     const words: Seq = { data: x.data.slice(s * W * x.dim, (s + 1) * W * x.dim), T: W, dim: x.dim };
     sentVecs.data.set(attentionContext(params, 'att', recurrentStack(c, params, words, len).out, len), s * 2 * H);
   }
-  const dirs = (['fw', 'bw'] as const).map((d) => runDirection(sentVecs, sentences, d === 'bw', H, gruStep(params, `sgru_${d}`, H)).out);
+  const dirs = (['fw', 'bw'] as const).map(
+    (d) => runDirection(sentVecs, sentences, d === 'bw', H, gruStep(params, `sgru_${d}`, H)).out,
+  );
   const sentSeq: Seq = { data: new Float64Array(S * 2 * H), T: S, dim: 2 * H };
   for (let s = 0; s < S; s++) dirs.forEach((o, k) => sentSeq.data.set(row(o, s), s * 2 * H + k * H));
   return attentionContext(params, 'satt', sentSeq, sentences);
@@ -274,7 +281,8 @@ export function referenceFeatures(c: StudentConfig, params: StudentParams, ids: 
   const emb = params.embedding.data;
   for (let t = 0; t < T; t++) {
     const id = ids[t];
-    if (!(Number.isInteger(id) && id >= 0 && id < c.vocabSize)) throw new Error(`token id ${id} outside [0, ${c.vocabSize})`);
+    if (!(Number.isInteger(id) && id >= 0 && id < c.vocabSize))
+      throw new Error(`token id ${id} outside [0, ${c.vocabSize})`);
     for (let e = 0; e < E; e++) x.data[t * E + e] = emb[id * E + e];
   }
   switch (c.arch) {
@@ -308,7 +316,10 @@ export function referenceForward(
     const rowIds = Array.from({ length: T }, (_, t) => ids[b * T + t]);
     const feats = referenceFeatures(c, params, rowIds);
     // Dropout is the identity at inference, so features go straight to the head.
-    const z = c.arch === 'cnn-nb' ? naiveBayesLogJoint(c, params, feats) : vecMat(feats, mat(params, 'out_W'), params.out_b.data);
+    const z =
+      c.arch === 'cnn-nb'
+        ? naiveBayesLogJoint(c, params, feats)
+        : vecMat(feats, mat(params, 'out_W'), params.out_b.data);
     logits.set(z, b * C);
     probs.set(c.multiLabel ? z.map(sigmoid) : softmax(z), b * C);
   }

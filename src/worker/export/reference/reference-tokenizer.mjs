@@ -34,11 +34,22 @@ const PLACEHOLDER_SPLIT = new RegExp(`(${PLACEHOLDER})`);
 /** Spec step 1: the normalisation, in this order. */
 export function normalize(text, n) {
   let s = text.replace(ZERO_WIDTH, '');
-  if (n.fullToHalfWidth) s = s.replace(/[\uFF01-\uFF5E\u3000]/g, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
-  if (n.traditionalToSimplified) throw new Error('tokenizer.json: traditionalToSimplified needs OpenCC (opencc-js, tw → cn); this reference tokenizer does not include it');
+  if (n.fullToHalfWidth)
+    s = s.replace(/[\uFF01-\uFF5E\u3000]/g, (c) =>
+      c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+    );
+  if (n.traditionalToSimplified)
+    throw new Error(
+      'tokenizer.json: traditionalToSimplified needs OpenCC (opencc-js, tw → cn); this reference tokenizer does not include it',
+    );
   if (n.placeholders) {
     const url = (m) => `<url>${URL_TRAILING.exec(m)?.[0] ?? ''}`;
-    s = s.replace(SCHEME_URL, url).replace(EMAIL, '<email>').replace(BARE_DOMAIN, url).replace(MENTION, '<at>').replace(NUMBER, '<num>');
+    s = s
+      .replace(SCHEME_URL, url)
+      .replace(EMAIL, '<email>')
+      .replace(BARE_DOMAIN, url)
+      .replace(MENTION, '<at>')
+      .replace(NUMBER, '<num>');
   }
   if (n.lowercase) s = s.toLowerCase();
   return s.replace(/\s+/gu, ' ').trim();
@@ -51,7 +62,8 @@ export function charTokens(s) {
 
 /** Spec step 2, word mode: placeholders whole, jieba on the rest, blank words dropped. */
 export function wordTokens(s, cutWords) {
-  if (!cutWords) throw new Error('tokenizer.json: word tokens need jieba; pass cutWords, e.g. (t) => nodejieba.cut(t, true)');
+  if (!cutWords)
+    throw new Error('tokenizer.json: word tokens need jieba; pass cutWords, e.g. (t) => nodejieba.cut(t, true)');
   const out = [];
   s.split(PLACEHOLDER_SPLIT).forEach((part, i) => {
     if (i % 2 === 1) out.push(part);
@@ -70,17 +82,28 @@ export function truncate(tokens, T, mode, headShare) {
 }
 
 export function loadTokenizer(json, { cutWords } = {}) {
-  if (json?.format !== 'distillery.text-pipeline') throw new Error(`not a Distillery tokenizer.json (format ${json?.format})`);
-  if ((json.spec_version ?? 1) > SPEC_VERSION) throw new Error(`tokenizer.json has spec_version ${json.spec_version}; this reference implements ${SPEC_VERSION}`);
+  if (json?.format !== 'distillery.text-pipeline')
+    throw new Error(`not a Distillery tokenizer.json (format ${json?.format})`);
+  if ((json.spec_version ?? 1) > SPEC_VERSION)
+    throw new Error(`tokenizer.json has spec_version ${json.spec_version}; this reference implements ${SPEC_VERSION}`);
   const c = json.config;
   const T = json.maxLen;
   const index = new Map(json.vocab.tokens.map((t, i) => [t, i]));
   const stop = new Set((c.stopWords ?? []).map((w) => normalize(w, c.normalize)).filter((w) => w));
-  if (c.mode !== 'char' && c.userWords?.length && cutWords) console.warn('tokenizer.json has userWords: add them to your jieba dictionary first');
-  if (c.mode !== 'char' && c.userDict && cutWords) console.warn(`tokenizer.json names a jieba user dictionary: load ${c.userDict.file} (beside it) into your jieba first, e.g. nodejieba.insertWord for each line's first word`);
+  if (c.mode !== 'char' && c.userWords?.length && cutWords)
+    console.warn('tokenizer.json has userWords: add them to your jieba dictionary first');
+  if (c.mode !== 'char' && c.userDict && cutWords)
+    console.warn(
+      `tokenizer.json names a jieba user dictionary: load ${c.userDict.file} (beside it) into your jieba first, e.g. nodejieba.insertWord for each line's first word`,
+    );
   const tokens = (text) => {
     const s = normalize(text, c.normalize);
-    const t = c.mode === 'char' ? charTokens(s) : c.mode === 'word' ? wordTokens(s, cutWords) : wordTokens(s, cutWords).concat(charTokens(s));
+    const t =
+      c.mode === 'char'
+        ? charTokens(s)
+        : c.mode === 'word'
+          ? wordTokens(s, cutWords)
+          : wordTokens(s, cutWords).concat(charTokens(s));
     return stop.size ? t.filter((x) => !stop.has(x)) : t;
   };
   const encode = (text) => {
@@ -95,7 +118,10 @@ export function loadTokenizer(json, { cutWords } = {}) {
   return { maxLen: T, mode: c.mode, tokens, encode, encodeBatchInt64 };
 }
 
-const isMain = typeof process !== 'undefined' && process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href;
+const isMain =
+  typeof process !== 'undefined' &&
+  process.argv[1] &&
+  import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const { readFileSync } = await import('node:fs');
   const args = process.argv.slice(2);
@@ -108,5 +134,8 @@ if (isMain) {
   const tok = loadTokenizer(JSON.parse(readFileSync(file, 'utf8')));
   const lines = readFileSync(0, 'utf8').split('\n');
   if (lines.at(-1) === '') lines.pop();
-  process.stdout.write(lines.map((l) => JSON.stringify(tok.encode(json ? JSON.parse(l) : l.replace(/\r$/, '')))).join('\n') + (lines.length ? '\n' : ''));
+  process.stdout.write(
+    lines.map((l) => JSON.stringify(tok.encode(json ? JSON.parse(l) : l.replace(/\r$/, '')))).join('\n') +
+      (lines.length ? '\n' : ''),
+  );
 }

@@ -19,11 +19,29 @@ export interface PipelineOutcome {
 
 export function buildPipelineReport(run: PipelineRun, r: PipelineOutcome): PipelineReport {
   const { o, data, evalDocs, splitSeed, teacherSeed, teacherMaxLen, files } = run;
-  const { out: _out, teacher: source, teacherTrain, pretrain, runs, latency, alpha, temperature, useUnlabeled, ...studentOpts } = o;
+  const {
+    out: _out,
+    teacher: source,
+    teacherTrain,
+    pretrain,
+    runs,
+    latency,
+    alpha,
+    temperature,
+    useUnlabeled,
+    ...studentOpts
+  } = o;
   void _out;
   const { schema } = data;
   const { createdAt, backend, plain, distilled, rows, stages } = r;
-  const { kind: teacherKind, description: teacherDescription, base: teacherBase, seeds: teacherSeeds, shape: teacherShape, splitNote } = r.teacher;
+  const {
+    kind: teacherKind,
+    description: teacherDescription,
+    base: teacherBase,
+    seeds: teacherSeeds,
+    shape: teacherShape,
+    splitNote,
+  } = r.teacher;
   return {
     title: `Teacher vs students on ${path.basename(o.data)}`,
     created_at: createdAt,
@@ -53,7 +71,11 @@ export function buildPipelineReport(run: PipelineRun, r: PipelineOutcome): Pipel
       unlabeled: data.unlabeled.length,
       unlabeled_used: distilled.first.sizes.unlabeledUsed,
     },
-    seeds: { students: Array.from({ length: plain.runs.length }, (_, i) => o.seed + i), split: splitSeed, teacher: teacherSeeds },
+    seeds: {
+      students: Array.from({ length: plain.runs.length }, (_, i) => o.seed + i),
+      split: splitSeed,
+      teacher: teacherSeeds,
+    },
     distillation: { alpha, temperature, use_unlabeled: useUnlabeled },
     config: {
       student: jsonCopy({ ...studentOpts, data: undefined }),
@@ -63,12 +85,24 @@ export function buildPipelineReport(run: PipelineRun, r: PipelineOutcome): Pipel
           ? { source: source.kind, arch: source.arch, size: source.size, epochs: source.epochs ?? o.epochs }
           : source.kind === 'existing'
             ? { source: source.kind, dir: path.resolve(source.dir) }
-            : { source: source.kind, ...(source.kind === 'model-dir' ? { model_dir: path.resolve(source.dir) } : {}), ...teacherTrain, maxLen: teacherMaxLen, seed: teacherSeed },
+            : {
+                source: source.kind,
+                ...(source.kind === 'model-dir' ? { model_dir: path.resolve(source.dir) } : {}),
+                ...teacherTrain,
+                maxLen: teacherMaxLen,
+                seed: teacherSeed,
+              },
       ),
-      ...(source.kind === 'pretrain' ? { pretrain: jsonCopy({ ...pretrain, maxLen: teacherMaxLen, seed: teacherSeed }) } : {}),
+      ...(source.kind === 'pretrain'
+        ? { pretrain: jsonCopy({ ...pretrain, maxLen: teacherMaxLen, seed: teacherSeed }) }
+        : {}),
       runs,
     },
-    backend: { training: backend.name, inference: 'onnxruntime-node (CPU execution provider)', threads: latency.threads ?? 'all cores' },
+    backend: {
+      training: backend.name,
+      inference: 'onnxruntime-node (CPU execution provider)',
+      threads: latency.threads ?? 'all cores',
+    },
     latency: {
       docs: Math.min(latency.docs, evalDocs.length),
       batch_sizes: latency.batchSizes,
@@ -82,7 +116,9 @@ export function buildPipelineReport(run: PipelineRun, r: PipelineOutcome): Pipel
       distilled: 'distilled',
       teacher_outputs: path.basename(files.teacherOutputs),
       ...(data.unlabeled.length ? { prelabels: path.basename(files.prelabels) } : {}),
-      ...(source.kind === 'pretrain' ? { pretrained: 'pretrained', pretrain_texts: path.basename(files.pretrainTexts) } : {}),
+      ...(source.kind === 'pretrain'
+        ? { pretrained: 'pretrained', pretrain_texts: path.basename(files.pretrainTexts) }
+        : {}),
       report: 'report.md',
     },
     cancelled: false,

@@ -16,14 +16,39 @@ import { headline } from './headline';
 import type { PipelineRun } from './run';
 import type { PipelineRole, PipelineRow } from './types';
 
-export async function runEvaluateStage(run: PipelineRun, teacherKind: string, plain: RepeatedRuns, distilled: RepeatedRuns): Promise<PipelineRow[]> {
+export async function runEvaluateStage(
+  run: PipelineRun,
+  teacherKind: string,
+  plain: RepeatedRuns,
+  distilled: RepeatedRuns,
+): Promise<PipelineRow[]> {
   const { o, data, evalDocs, teacherMaxLen, dirs, stage } = run;
   const { runs, latency, alpha, temperature } = o;
   const { schema } = data;
   return stage(async (progress) => {
-    const models: { role: PipelineRole; name: string; kind: string; dir: string; open: () => Promise<TextScorer>; rep?: RepeatedRuns }[] = [
-      { role: 'teacher', name: 'teacher', kind: teacherKind, dir: dirs.teacher, open: () => openTeacherScorer(dirs.teacher, latency.threads, teacherMaxLen) },
-      { role: 'plain', name: 'plain student', kind: plain.first.config.arch, dir: dirs.plain, open: () => openStudentScorer(dirs.plain, latency.threads), rep: plain },
+    const models: {
+      role: PipelineRole;
+      name: string;
+      kind: string;
+      dir: string;
+      open: () => Promise<TextScorer>;
+      rep?: RepeatedRuns;
+    }[] = [
+      {
+        role: 'teacher',
+        name: 'teacher',
+        kind: teacherKind,
+        dir: dirs.teacher,
+        open: () => openTeacherScorer(dirs.teacher, latency.threads, teacherMaxLen),
+      },
+      {
+        role: 'plain',
+        name: 'plain student',
+        kind: plain.first.config.arch,
+        dir: dirs.plain,
+        open: () => openStudentScorer(dirs.plain, latency.threads),
+        rep: plain,
+      },
       {
         role: 'distilled',
         name: 'distilled student',
@@ -41,7 +66,10 @@ export async function runEvaluateStage(run: PipelineRun, teacherKind: string, pl
       const scorer = await m.open();
       try {
         if (scorer.labels.join('\u0000') !== schema.labels.join('\u0000')) {
-          throw new ModelFolderError(`${m.dir}: labels (${scorer.labels.join(', ')}) differ from the data's (${schema.labels.join(', ')})`, { file: m.dir });
+          throw new ModelFolderError(
+            `${m.dir}: labels (${scorer.labels.join(', ')}) differ from the data's (${schema.labels.join(', ')})`,
+            { file: m.dir },
+          );
         }
         const metrics = scoreProbs(await scoreAll(scorer, texts, 64), targets, schema, scorer.threshold);
         const lat: Record<string, number> = {};

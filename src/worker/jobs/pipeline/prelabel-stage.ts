@@ -20,7 +20,16 @@ export async function runPrelabelStage(run: PipelineRun): Promise<void> {
     const kind = await teacherFolderKind(dirs.teacher);
     if (kind === 'bert') {
       await runTeacherPredict(
-        { model: dirs.teacher, data: o.data, out: files.teacherOutputs, textCol: o.textCol, idCol: o.idCol, encoding: o.encoding, batchSize: 64, maxLen: teacherMaxLen },
+        {
+          model: dirs.teacher,
+          data: o.data,
+          out: files.teacherOutputs,
+          textCol: o.textCol,
+          idCol: o.idCol,
+          encoding: o.encoding,
+          batchSize: 64,
+          maxLen: teacherMaxLen,
+        },
         progress,
         cancel,
       );
@@ -34,13 +43,23 @@ export async function runPrelabelStage(run: PipelineRun): Promise<void> {
           docs.map((d) => d.text),
           64,
           async (done) => {
-            progress?.({ phase: 'teacher predict', done, total: docs.length, etaSeconds: ((performance.now() - t0) / 1000) * ((docs.length - done) / done) });
+            progress?.({
+              phase: 'teacher predict',
+              done,
+              total: docs.length,
+              etaSeconds: ((performance.now() - t0) / 1000) * ((docs.length - done) / done),
+            });
             await new Promise((r) => setImmediate(r));
           },
         );
         const C = schema.labels.length;
         // Keyed by label name, so that distillation maps the columns by name (teacher-outputs.ts).
-        const lines = docs.map((d, i) => JSON.stringify({ id: d.id, probs: Object.fromEntries(scorer.labels.map((l, c) => [l, Number(probs[i * C + c].toPrecision(7))])) }));
+        const lines = docs.map((d, i) =>
+          JSON.stringify({
+            id: d.id,
+            probs: Object.fromEntries(scorer.labels.map((l, c) => [l, Number(probs[i * C + c].toPrecision(7))])),
+          }),
+        );
         await writeFile(files.teacherOutputs, lines.join('\n') + '\n');
       } finally {
         await scorer.dispose();
@@ -48,7 +67,9 @@ export async function runPrelabelStage(run: PipelineRun): Promise<void> {
     }
     if (!cancel?.cancelled && data.unlabeled.length) {
       await writePrelabels(files.teacherOutputs, files.prelabels, data, o.threshold ?? 0.5);
-      log(`pre-labeled ${data.unlabeled.length} rows without a label → ${path.basename(files.prelabels)}${useUnlabeled ? ' (the distilled student trains on their soft labels)' : ''}`);
+      log(
+        `pre-labeled ${data.unlabeled.length} rows without a label → ${path.basename(files.prelabels)}${useUnlabeled ? ' (the distilled student trains on their soft labels)' : ''}`,
+      );
     }
   });
 }

@@ -11,7 +11,12 @@ import type { LabelSchema } from '../../../shared/task';
 import { studentArchTeacherName } from '../../../shared/teacher-name';
 import type { CorpusDoc } from '../../data/read-corpus';
 import { loadHfFolder } from '../../teacher/hf-folder';
-import { openStudentScorer, teacherFolderKind, type EnsembleTeacherInfo, type TeacherFolderKind } from '../pipeline-models';
+import {
+  openStudentScorer,
+  teacherFolderKind,
+  type EnsembleTeacherInfo,
+  type TeacherFolderKind,
+} from '../pipeline-models';
 import { readTeacherInfo, runTeacherTrain, TEACHER_KIND } from '../teacher-job';
 import { toSimplified } from '../../text/normalize';
 import { PRETRAINED_HERE_KIND, runTeacherPretrain } from '../teacher-pretrain-job';
@@ -42,8 +47,26 @@ export interface PipelineTeacher {
 }
 
 /** `existingKind`: what an existing teacher folder holds (checked before any stage ran). */
-export async function runTeacherStage(run: PipelineRun, existingKind: TeacherFolderKind | undefined): Promise<PipelineTeacher> {
-  const { o, base, data, evalDocs, splitSeed, teacherSeed, teacherMaxLen, dirs, files, hooks, cancel, log, stage, total } = run;
+export async function runTeacherStage(
+  run: PipelineRun,
+  existingKind: TeacherFolderKind | undefined,
+): Promise<PipelineTeacher> {
+  const {
+    o,
+    base,
+    data,
+    evalDocs,
+    splitSeed,
+    teacherSeed,
+    teacherMaxLen,
+    dirs,
+    files,
+    hooks,
+    cancel,
+    log,
+    stage,
+    total,
+  } = run;
   const { teacher: source, teacherTrain, pretrain } = o;
   const { schema } = data;
   let teacherKind: string;
@@ -55,9 +78,13 @@ export async function runTeacherStage(run: PipelineRun, existingKind: TeacherFol
       // Masked LM on every text but the evaluation rows' (labels are not read).
       const held = new Set<CorpusDoc>(evalDocs);
       // With --t2s the vocabulary is built from the simplified texts fine-tuning will read.
-      const texts = data.corpus.docs.filter((d) => !held.has(d)).map((d) => JSON.stringify({ text: o.t2s ? toSimplified(d.text) : d.text }));
+      const texts = data.corpus.docs
+        .filter((d) => !held.has(d))
+        .map((d) => JSON.stringify({ text: o.t2s ? toSimplified(d.text) : d.text }));
       await writeFile(files.pretrainTexts, texts.join('\n') + '\n');
-      log(`pre-training on ${texts.length} texts (the ${evalDocs.length} ${data.test.length ? 'test' : 'validation'} texts held out)`);
+      log(
+        `pre-training on ${texts.length} texts (the ${evalDocs.length} ${data.test.length ? 'test' : 'validation'} texts held out)`,
+      );
       const r = await runTeacherPretrain(
         {
           data: files.pretrainTexts,
@@ -108,7 +135,10 @@ export async function runTeacherStage(run: PipelineRun, existingKind: TeacherFol
       ),
     );
     for (const w of r.warnings) log(`warning: ${w}`);
-    const same = r.sizes.train === data.train.length && r.sizes.valid === data.valid.length && (o.testData !== undefined || r.sizes.test === data.test.length);
+    const same =
+      r.sizes.train === data.train.length &&
+      r.sizes.valid === data.valid.length &&
+      (o.testData !== undefined || r.sizes.test === data.test.length);
     if (!same) {
       throw new DistilleryError(
         'INTERNAL',
@@ -129,7 +159,15 @@ export async function runTeacherStage(run: PipelineRun, existingKind: TeacherFol
         if (cancel?.cancelled) break;
         const member = `member-${seed}`;
         const r = await runTrainJob(
-          { ...base, model: source.arch, architecture: {}, epochs: source.epochs ?? o.epochs, seed, out: path.join(dirs.teacher, member), charts: false },
+          {
+            ...base,
+            model: source.arch,
+            architecture: {},
+            epochs: source.epochs ?? o.epochs,
+            seed,
+            out: path.join(dirs.teacher, member),
+            charts: false,
+          },
           hooks.progress?.(sk, total, `member ${seed}/${source.size}`),
           cancel,
           data,
@@ -162,14 +200,25 @@ export async function runTeacherStage(run: PipelineRun, existingKind: TeacherFol
       }
     });
     const info = await readTeacherInfo(dirs.teacher);
-    teacherKind = info.kind ?? (existingKind === 'student' ? studentArchTeacherName(`${await studentArch(dirs.teacher)}, a Distillery model folder`) : 'BERT (ONNX)');
+    teacherKind =
+      info.kind ??
+      (existingKind === 'student'
+        ? studentArchTeacherName(`${await studentArch(dirs.teacher)}, a Distillery model folder`)
+        : 'BERT (ONNX)');
     if (info.base) teacherBase = info.base;
     splitNote = `an existing teacher: its test score is only comparable if it was trained on this data with split seed ${splitSeed} (otherwise it may have seen the test rows)`;
     log(`note: ${splitNote}`);
   }
   const teacherShape = await bertShape(dirs.teacher);
   const teacherDescription = describeTeacherSource(source, teacherKind, teacherShape);
-  return { kind: teacherKind, seeds: teacherSeeds, base: teacherBase, splitNote, shape: teacherShape, description: teacherDescription };
+  return {
+    kind: teacherKind,
+    seeds: teacherSeeds,
+    base: teacherBase,
+    splitNote,
+    shape: teacherShape,
+    description: teacherDescription,
+  };
 }
 
 /** The label check for a teacher folder that was not trained here. */
@@ -181,7 +230,10 @@ export async function checkTeacherLabels(dir: string, kind: TeacherFolderKind, s
     await s.dispose();
   } else labels = (await readTeacherInfo(dir)).labels;
   if (labels && labels.join('\u0000') !== schema.labels.join('\u0000')) {
-    throw new ModelFolderError(`teacher ${dir} has labels (${labels.join(', ')}) but the data has (${schema.labels.join(', ')})`, { file: dir, field: 'labels' });
+    throw new ModelFolderError(
+      `teacher ${dir} has labels (${labels.join(', ')}) but the data has (${schema.labels.join(', ')})`,
+      { file: dir, field: 'labels' },
+    );
   }
 }
 

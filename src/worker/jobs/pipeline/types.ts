@@ -46,7 +46,10 @@ export interface LatencySettings {
 }
 
 /** The student options are train/distill's; `out` is the pipeline folder. */
-export interface PipelineOptions extends Omit<TrainJobOptions, 'out' | 'teacherOutputs' | 'teacherName' | 'useUnlabeled' | 'alpha' | 'temperature'> {
+export interface PipelineOptions extends Omit<
+  TrainJobOptions,
+  'out' | 'teacherOutputs' | 'teacherName' | 'useUnlabeled' | 'alpha' | 'temperature'
+> {
   out: string;
   teacher: TeacherSource;
   teacherTrain: TeacherTrainSettings;
@@ -115,7 +118,16 @@ export interface PipelineReport {
     shape?: string;
     split_note?: string;
   };
-  split: { seed: number; train: number; valid: number; test: number; evaluated_on: 'test' | 'valid'; evaluated_rows: number; unlabeled: number; unlabeled_used: number };
+  split: {
+    seed: number;
+    train: number;
+    valid: number;
+    test: number;
+    evaluated_on: 'test' | 'valid';
+    evaluated_rows: number;
+    unlabeled: number;
+    unlabeled_used: number;
+  };
   seeds: { students: number[]; split: number; teacher: number | number[] };
   distillation: { alpha: number; temperature: number; use_unlabeled: boolean };
   config: Record<string, unknown>;

@@ -15,9 +15,15 @@ export function gruAttentionFeatures(ctx: ForwardContext, ids: tf.Tensor2D, idsH
   const m = tf.tensor3d(emb.mask, [T, B, 1]);
   const context = attentionContext(seq, m, { W: ctx.vars.att_W, b: ctx.vars.att_b, v: ctx.vars.att_v });
   // A row with no real token (len 0) gets zeros for max and mean, as in the spec.
-  const any = tf.tensor2d(Array.from(emb.lens, (l) => (l > 0 ? 1 : 0)), [B, 1]);
+  const any = tf.tensor2d(
+    Array.from(emb.lens, (l) => (l > 0 ? 1 : 0)),
+    [B, 1],
+  );
   const maxPool = tf.mul(tf.max(tf.add(seq, tf.mul(tf.sub(1, m), NEG)), 0), any);
-  const lens = tf.tensor2d(Array.from(emb.lens, (l) => Math.max(l, 1)), [B, 1]);
+  const lens = tf.tensor2d(
+    Array.from(emb.lens, (l) => Math.max(l, 1)),
+    [B, 1],
+  );
   const meanPool = tf.div(tf.sum(tf.mul(seq, m), 0), lens);
   return tf.concat([context, maxPool, meanPool], 1) as tf.Tensor2D;
 }

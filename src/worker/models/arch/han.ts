@@ -41,14 +41,27 @@ export function hanFeatures(ctx: ForwardContext, ids: tf.Tensor2D, idsHost: Int3
     const vecs = attentionContext(seq, wordMask, { W: ctx.vars.att_W, b: ctx.vars.att_b, v: ctx.vars.att_v }); // [n, 2H]
     // Scatter back to the grid: empty slots read the appended zero row.
     const withZero = tf.concat([vecs, tf.zeros([1, 2 * H])], 0);
-    sentVecs = tf.gather(withZero, Int32Array.from(slotRow, (i) => (i < 0 ? real.length : i))) as tf.Tensor2D;
+    sentVecs = tf.gather(
+      withZero,
+      Int32Array.from(slotRow, (i) => (i < 0 ? real.length : i)),
+    ) as tf.Tensor2D;
   }
 
   const x = tf.transpose(tf.reshape(sentVecs, [B, S, 2 * H]), [1, 0, 2]) as tf.Tensor3D; // [S, B, 2H]
   const states = (['fw', 'bw'] as const).map((d) => {
     const p = (n: string) => ctx.vars[`sgru_${d}_${n}`];
-    return gruSequence(projectTimeMajor(x, p('W'), p('bW')), p('U') as tf.Tensor2D, p('bU') as tf.Tensor1D, sentMask, d === 'bw');
+    return gruSequence(
+      projectTimeMajor(x, p('W'), p('bW')),
+      p('U') as tf.Tensor2D,
+      p('bU') as tf.Tensor1D,
+      sentMask,
+      d === 'bw',
+    );
   });
   const sentSeq = tf.concat(states, 2) as tf.Tensor3D; // [S, B, 2H]
-  return attentionContext(sentSeq, tf.tensor3d(sentMask, [S, B, 1]), { W: ctx.vars.satt_W, b: ctx.vars.satt_b, v: ctx.vars.satt_v });
+  return attentionContext(sentSeq, tf.tensor3d(sentMask, [S, B, 1]), {
+    W: ctx.vars.satt_W,
+    b: ctx.vars.satt_b,
+    v: ctx.vars.satt_v,
+  });
 }

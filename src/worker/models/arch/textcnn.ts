@@ -18,7 +18,8 @@ export type TextcnnConv = 'fused' | 'shifted';
 /** Which implementation runs now: DISTILLERY_TEXTCNN_CONV, else 'fused' where tensors live in host memory. */
 export function textcnnConv(): TextcnnConv {
   const v = process.env.DISTILLERY_TEXTCNN_CONV;
-  if (v !== undefined && v !== 'fused' && v !== 'shifted') throw new Error(`DISTILLERY_TEXTCNN_CONV must be "fused" or "shifted", not "${v}"`);
+  if (v !== undefined && v !== 'fused' && v !== 'shifted')
+    throw new Error(`DISTILLERY_TEXTCNN_CONV must be "fused" or "shifted", not "${v}"`);
   if (!hasHostMemory()) return 'shifted';
   return v ?? 'fused';
 }

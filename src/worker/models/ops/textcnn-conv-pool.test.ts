@@ -91,7 +91,11 @@ describe.each(impls)('TextCNN conv+ReLU+max-over-time as one op (%s)', (_, useNa
     const rng = createRng(4);
     const [B, T, E, F] = [5, 9, 4, 3];
     const widths = [1, 2, 4];
-    const rand = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
+    const rand = (shape: number[]) =>
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1),
+        shape,
+      );
     const x = rand([B, T, E]) as tf.Tensor3D;
     const W = widths.map((k) => rand([k, E, F]));
     const b = widths.map(() => rand([F]));
@@ -105,9 +109,18 @@ describe.each(impls)('TextCNN conv+ReLU+max-over-time as one op (%s)', (_, useNa
         }),
         1,
       );
-    const fused = (xx: tf.Tensor3D, ...wb: tf.Tensor[]) => textcnnConvPool(xx, wb.slice(0, widths.length), wb.slice(widths.length), widths, kernels);
-    const want = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(reference(a[0] as tf.Tensor3D, ...a.slice(1)), dy)))([x, ...W, ...b]);
-    const got = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(fused(a[0] as tf.Tensor3D, ...a.slice(1)), dy)))([x, ...W, ...b]);
+    const fused = (xx: tf.Tensor3D, ...wb: tf.Tensor[]) =>
+      textcnnConvPool(xx, wb.slice(0, widths.length), wb.slice(widths.length), widths, kernels);
+    const want = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(reference(a[0] as tf.Tensor3D, ...a.slice(1)), dy)))([
+      x,
+      ...W,
+      ...b,
+    ]);
+    const got = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(fused(a[0] as tf.Tensor3D, ...a.slice(1)), dy)))([
+      x,
+      ...W,
+      ...b,
+    ]);
     expect(maxAbsDiff(fused(x, ...W, ...b).dataSync(), reference(x, ...W, ...b).dataSync())).toBeLessThan(1e-5);
     expect(got.length).toBe(1 + 2 * widths.length);
     got.forEach((g, i) => {
@@ -120,7 +133,9 @@ describe.each(impls)('TextCNN conv+ReLU+max-over-time as one op (%s)', (_, useNa
 
   it.skipIf(skip)('rejects rows shorter than the widest filter by name', () => {
     const x = tf.zeros([1, 3, 2]) as tf.Tensor3D;
-    expect(() => textcnnConvPool(x, [tf.zeros([4, 2, 2])], [tf.zeros([2])], [4], kernels)).toThrow(/sequence length 3 is shorter than filter width 4/);
+    expect(() => textcnnConvPool(x, [tf.zeros([4, 2, 2])], [tf.zeros([2])], [4], kernels)).toThrow(
+      /sequence length 3 is shorter than filter width 4/,
+    );
   });
 });
 
@@ -143,7 +158,8 @@ describe('a TextCNN student, fused against shifted', () => {
     const fused = lossAndGrads('fused', params, ids, B);
     const shifted = lossAndGrads('shifted', params, ids, B);
     expect(Math.abs(fused.loss - shifted.loss)).toBeLessThan(1e-5);
-    for (const name of Object.keys(shifted.grads)) expect(maxAbsDiff(fused.grads[name], shifted.grads[name]), name).toBeLessThan(1e-5);
+    for (const name of Object.keys(shifted.grads))
+      expect(maxAbsDiff(fused.grads[name], shifted.grads[name]), name).toBeLessThan(1e-5);
   });
 
   it('runs a training step without per-tap matMuls (one GEMM for every width, none in the backward pass)', async () => {
@@ -153,7 +169,15 @@ describe('a TextCNN student, fused against shifted', () => {
     const ids = batchIds(c, B, 2);
     const opt = tf.train.adam(1e-3);
     const step = () => {
-      const loss = opt.minimize(() => singleLabelLoss({ logits: s.logits(tf.tensor2d(ids, [B, c.maxLen], 'int32'), ids, true), hard: new Int32Array(B) }), true, s.trainableVars());
+      const loss = opt.minimize(
+        () =>
+          singleLabelLoss({
+            logits: s.logits(tf.tensor2d(ids, [B, c.maxLen], 'int32'), ids, true),
+            hard: new Int32Array(B),
+          }),
+        true,
+        s.trainableVars(),
+      );
       loss!.dataSync();
       loss!.dispose();
     };

@@ -20,7 +20,14 @@ let yScratch = new Float32Array(0);
  * W: every W_k ([k, E, F]) one after another. wall: [E, S] with column block (k, j) = W_k[j];
  * wt: per width, W_k as [F, k·E] (filter-major).
  */
-function packWeightsJs(W: Float32Array, widths: Int32Array, E: number, F: number, wall: Float32Array, wt: Float32Array): void {
+function packWeightsJs(
+  W: Float32Array,
+  widths: Int32Array,
+  E: number,
+  F: number,
+  wall: Float32Array,
+  wt: Float32Array,
+): void {
   const S = wall.length / E;
   let col = 0;
   let woff = 0;
@@ -49,7 +56,16 @@ function unpackGradJs(dWT: Float32Array, widths: Int32Array, E: number, F: numbe
   }
 }
 
-function poolForwardJs(Y: Float32Array, B: number, T: number, F: number, widths: Int32Array, bias: Float32Array, out: Float32Array, arg: Int32Array): void {
+function poolForwardJs(
+  Y: Float32Array,
+  B: number,
+  T: number,
+  F: number,
+  widths: Int32Array,
+  bias: Float32Array,
+  out: Float32Array,
+  arg: Int32Array,
+): void {
   const S = widths.reduce((s, k) => s + k * F, 0);
   const D = widths.length * F;
   const acc = new Float32Array(F);
@@ -115,7 +131,14 @@ function poolBackwardJs(
   }
 }
 
-function gemmY(native: NativeKernels | undefined, x: Float32Array, wall: Float32Array, rows: number, E: number, S: number): Float32Array {
+function gemmY(
+  native: NativeKernels | undefined,
+  x: Float32Array,
+  wall: Float32Array,
+  rows: number,
+  E: number,
+  S: number,
+): Float32Array {
   if (!native) {
     // The tensor, not its data, leaves tidy: tidy walks a returned container element by element.
     const y = tf.tidy(() => tf.matMul(tf.tensor2d(x, [rows, E]), tf.tensor2d(wall, [E, S])));

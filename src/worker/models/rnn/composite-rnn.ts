@@ -10,9 +10,15 @@ function stepMasks(mask: Float32Array, T: number, B: number): tf.Tensor2D[] {
   return tf.unstack(tf.tensor2d(mask, [T, B])).map((m) => m.expandDims(1) as tf.Tensor2D);
 }
 
-const carry = (m: tf.Tensor2D, next: tf.Tensor2D, prev: tf.Tensor2D) => tf.add(tf.mul(m, next), tf.mul(tf.sub(1, m), prev)) as tf.Tensor2D;
+const carry = (m: tf.Tensor2D, next: tf.Tensor2D, prev: tf.Tensor2D) =>
+  tf.add(tf.mul(m, next), tf.mul(tf.sub(1, m), prev)) as tf.Tensor2D;
 
-export function compositeLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Float32Array, reverse: boolean): tf.Tensor3D {
+export function compositeLstmSequence(
+  xProj: tf.Tensor3D,
+  U: tf.Tensor2D,
+  mask: Float32Array,
+  reverse: boolean,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [T, B, G] = xProj.shape;
     const H = G / 4;
@@ -35,7 +41,13 @@ export function compositeLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: 
   });
 }
 
-export function compositeGruSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, bU: tf.Tensor1D, mask: Float32Array, reverse: boolean): tf.Tensor3D {
+export function compositeGruSequence(
+  xProj: tf.Tensor3D,
+  U: tf.Tensor2D,
+  bU: tf.Tensor1D,
+  mask: Float32Array,
+  reverse: boolean,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [T, B, G] = xProj.shape;
     const H = G / 3;

@@ -10,7 +10,13 @@ import { recurrentMatMul } from './fused-lstm';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-export function fusedGruSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, bU: tf.Tensor1D, mask: Float32Array, reverse: boolean): tf.Tensor3D {
+export function fusedGruSequence(
+  xProj: tf.Tensor3D,
+  U: tf.Tensor2D,
+  bU: tf.Tensor1D,
+  mask: Float32Array,
+  reverse: boolean,
+): tf.Tensor3D {
   const op = tf.customGrad(((xp: tf.Tensor3D, u: tf.Tensor2D, bu: tf.Tensor1D) => {
     const [T, B, G] = xp.shape;
     const H = G / 3;

@@ -18,7 +18,12 @@ import { readInto } from '../../backend/host-read';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-export function fusedLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Float32Array, reverse: boolean): tf.Tensor3D {
+export function fusedLstmSequence(
+  xProj: tf.Tensor3D,
+  U: tf.Tensor2D,
+  mask: Float32Array,
+  reverse: boolean,
+): tf.Tensor3D {
   const op = tf.customGrad(((xp: tf.Tensor3D, u: tf.Tensor2D) => {
     const [T, B, G] = xp.shape;
     const H = G / 4;
@@ -116,7 +121,13 @@ export function fusedLstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Floa
 }
 
 /** rows·M through the backend's matMul, read back into `out` (reused across steps). */
-export function recurrentMatMul(rows: Float32Array, B: number, width: number, M: tf.Tensor2D, out: Float32Array): Float32Array {
+export function recurrentMatMul(
+  rows: Float32Array,
+  B: number,
+  width: number,
+  M: tf.Tensor2D,
+  out: Float32Array,
+): Float32Array {
   const a = tf.tensor2d(rows, [B, width]);
   const r = tf.matMul(a, M);
   readInto(r, out);

@@ -58,7 +58,9 @@ describe.each([false, true])('fused recurrent ops (reverse=%s) match tf autograd
     const up = tf.tensor3d(rand(T * B * H), [T, B, H]);
     const loss = (f: typeof fusedGruSequence) => (x: tf.Tensor, u: tf.Tensor, bu: tf.Tensor) =>
       tf.sum(tf.mul(f(x as tf.Tensor3D, u as tf.Tensor2D, bu as tf.Tensor1D, mask, reverse), up));
-    expect(maxAbsDiff(fusedGruSequence(xp, U, bU, mask, reverse), compositeGruSequence(xp, U, bU, mask, reverse))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(fusedGruSequence(xp, U, bU, mask, reverse), compositeGruSequence(xp, U, bU, mask, reverse)),
+    ).toBeLessThan(1e-5);
     const ga = tf.grads(loss(fusedGruSequence))([xp, U, bU]);
     const gb = tf.grads(loss(compositeGruSequence))([xp, U, bU]);
     for (let i = 0; i < 3; i++) expect(maxAbsDiff(ga[i], gb[i])).toBeLessThan(1e-5);

@@ -9,6 +9,14 @@ export function lstmSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, mask: Float32Ar
   return hasHostMemory() ? fusedLstmSequence(xProj, U, mask, reverse) : compositeLstmSequence(xProj, U, mask, reverse);
 }
 
-export function gruSequence(xProj: tf.Tensor3D, U: tf.Tensor2D, bU: tf.Tensor1D, mask: Float32Array, reverse: boolean): tf.Tensor3D {
-  return hasHostMemory() ? fusedGruSequence(xProj, U, bU, mask, reverse) : compositeGruSequence(xProj, U, bU, mask, reverse);
+export function gruSequence(
+  xProj: tf.Tensor3D,
+  U: tf.Tensor2D,
+  bU: tf.Tensor1D,
+  mask: Float32Array,
+  reverse: boolean,
+): tf.Tensor3D {
+  return hasHostMemory()
+    ? fusedGruSequence(xProj, U, bU, mask, reverse)
+    : compositeGruSequence(xProj, U, bU, mask, reverse);
 }

@@ -28,9 +28,17 @@ export function bertEncode(tokenizer: WordPieceTokenizer, texts: readonly string
 
 /** Fresh tensors on every call (a session may hold on to the ones it ran). */
 export function bertFeedsOf(b: BertBatch): Record<string, ort.Tensor> {
-  return { input_ids: idsTensor(b.ids, b.n, b.T), attention_mask: idsTensor(b.mask, b.n, b.T), token_type_ids: idsTensor(new Int32Array(b.n * b.T), b.n, b.T) };
+  return {
+    input_ids: idsTensor(b.ids, b.n, b.T),
+    attention_mask: idsTensor(b.mask, b.n, b.T),
+    token_type_ids: idsTensor(new Int32Array(b.n * b.T), b.n, b.T),
+  };
 }
 
-export function bertFeeds(tokenizer: WordPieceTokenizer, texts: readonly string[], maxLen: number): Record<string, ort.Tensor> {
+export function bertFeeds(
+  tokenizer: WordPieceTokenizer,
+  texts: readonly string[],
+  maxLen: number,
+): Record<string, ort.Tensor> {
   return bertFeedsOf(bertEncode(tokenizer, texts, maxLen));
 }

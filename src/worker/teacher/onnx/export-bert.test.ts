@@ -94,7 +94,8 @@ async function runOrt(session: ort.InferenceSession, x: Batch) {
   return { logits: out.logits.data as Float32Array, probs: out.probs.data as Float32Array };
 }
 
-const reference = (w: BertWeights, x: Batch) => referenceBertForward(CONFIG, w, x.ids, x.mask, x.types, x.batch, x.T, C);
+const reference = (w: BertWeights, x: Batch) =>
+  referenceBertForward(CONFIG, w, x.ids, x.mask, x.types, x.batch, x.T, C);
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
@@ -132,7 +133,13 @@ describe('float64 BERT reference', () => {
   it('ignores masked positions: a row padded with masked tokens scores as the bare row', () => {
     const w = randomBert(true, 11);
     const padded = makeBatch([5], 9, 3);
-    const bare: Batch = { ids: padded.ids.slice(0, 5), mask: padded.mask.slice(0, 5), types: padded.types.slice(0, 5), batch: 1, T: 5 };
+    const bare: Batch = {
+      ids: padded.ids.slice(0, 5),
+      mask: padded.mask.slice(0, 5),
+      types: padded.types.slice(0, 5),
+      batch: 1,
+      T: 5,
+    };
     expect(maxAbsDiff(reference(w, padded).logits, reference(w, bare).logits)).toBeLessThan(1e-12);
   });
 });
@@ -170,7 +177,8 @@ describe.each([
     expect(m.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 17]]);
     expect(OPSET).toBe(17);
     const graph = m.graph as GraphProto;
-    const dims = (v: GraphProto['input'][number]) => (v.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimParam || Number(d.dimValue));
+    const dims = (v: GraphProto['input'][number]) =>
+      (v.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimParam || Number(d.dimValue));
     expect(graph.input.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
     for (const i of graph.input) expect(dims(i)).toEqual(['batch', 'T']);
     expect(graph.output.map((o) => o.name)).toEqual(['logits', 'probs']);
@@ -224,20 +232,27 @@ describe.each([
     expect(maxAbsDiff(rowOf(afterType.probs, b), rowOf(before.probs, b))).toBeGreaterThan(1e-3);
 
     // Other rows are untouched by edits to row 0.
-    for (const o of [afterMasked, afterReal, afterUnmask, afterType]) expect(maxAbsDiff(o.probs.subarray(C), before.probs.subarray(C))).toBeLessThan(1e-7);
+    for (const o of [afterMasked, afterReal, afterUnmask, afterType])
+      expect(maxAbsDiff(o.probs.subarray(C), before.probs.subarray(C))).toBeLessThan(1e-7);
   });
 });
 
 describe('exportBertToOnnx errors', () => {
   const w = randomBert(true, 5);
   it('rejects a head of the wrong size', () => {
-    expect(() => exportBertToOnnx(CONFIG, w, { numLabels: 4, multiLabel: false })).toThrow(/classifier\.weight has shape \[3,16\], expected \[4,16\]/);
+    expect(() => exportBertToOnnx(CONFIG, w, { numLabels: 4, multiLabel: false })).toThrow(
+      /classifier\.weight has shape \[3,16\], expected \[4,16\]/,
+    );
   });
   it('names a missing weight', () => {
     const { ['encoder.layer.1.intermediate.dense.bias']: _, ...rest } = w;
-    expect(() => exportBertToOnnx(CONFIG, rest, { numLabels: C, multiLabel: false })).toThrow(/missing weight encoder\.layer\.1\.intermediate\.dense\.bias/);
+    expect(() => exportBertToOnnx(CONFIG, rest, { numLabels: C, multiLabel: false })).toThrow(
+      /missing weight encoder\.layer\.1\.intermediate\.dense\.bias/,
+    );
   });
   it('rejects an activation it does not implement', () => {
-    expect(() => exportBertToOnnx({ ...CONFIG, hidden_act: 'relu' }, w, { numLabels: C, multiLabel: false })).toThrow(/hidden_act/);
+    expect(() => exportBertToOnnx({ ...CONFIG, hidden_act: 'relu' }, w, { numLabels: C, multiLabel: false })).toThrow(
+      /hidden_act/,
+    );
   });
 });

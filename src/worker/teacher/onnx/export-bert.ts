@@ -39,7 +39,8 @@ export function exportBertToOnnx(config: BertConfig, weights: BertWeights, opts:
   const nh = config.num_attention_heads;
   const C = opts.numLabels;
   if (H % nh !== 0) throw new Error(`BERT export: hidden_size ${H} is not a multiple of num_attention_heads ${nh}`);
-  if (config.hidden_act !== 'gelu') throw new Error(`BERT export: hidden_act "${config.hidden_act}" is not supported (only exact "gelu")`);
+  if (config.hidden_act !== 'gelu')
+    throw new Error(`BERT export: hidden_act "${config.hidden_act}" is not supported (only exact "gelu")`);
   const d = H / nh;
   const scale = 1 / Math.sqrt(d);
   const eps = new FloatAttr(config.layer_norm_eps);
@@ -59,14 +60,33 @@ export function exportBertToOnnx(config: BertConfig, weights: BertWeights, opts:
   const seqShape = g.op('Concat', [shapeBT, g.int64('H_1d', [1], [H])], { axis: 0 }, 'shape_BTH');
 
   // Embeddings: word[ids] + pos[0..T) + type[types], then LayerNorm; flattened to [B·T, H].
-  const wordE = g.op('Gather', [w('embeddings.word_embeddings.weight', [config.vocab_size, H]), ids], { axis: 0 }, 'word_emb');
+  const wordE = g.op(
+    'Gather',
+    [w('embeddings.word_embeddings.weight', [config.vocab_size, H]), ids],
+    { axis: 0 },
+    'word_emb',
+  );
   const posTable = w('embeddings.position_embeddings.weight', [config.max_position_embeddings, H]);
-  const posE = g.op('Slice', [posTable, g.int64('zero_1d', [1], [0]), T1, g.int64('axis0_1d', [1], [0])], {}, 'pos_emb'); // [T, H]
-  const typeE = g.op('Gather', [w('embeddings.token_type_embeddings.weight', [config.type_vocab_size, H]), types], { axis: 0 }, 'type_emb');
+  const posE = g.op(
+    'Slice',
+    [posTable, g.int64('zero_1d', [1], [0]), T1, g.int64('axis0_1d', [1], [0])],
+    {},
+    'pos_emb',
+  ); // [T, H]
+  const typeE = g.op(
+    'Gather',
+    [w('embeddings.token_type_embeddings.weight', [config.type_vocab_size, H]), types],
+    { axis: 0 },
+    'type_emb',
+  );
   const embSum = g.op('Add', [g.op('Add', [wordE, posE]), typeE], {}, 'emb_sum');
   let x = g.op(
     'LayerNormalization',
-    [g.op('Reshape', [embSum, flat], {}, 'emb_flat'), w('embeddings.LayerNorm.weight', [H]), w('embeddings.LayerNorm.bias', [H])],
+    [
+      g.op('Reshape', [embSum, flat], {}, 'emb_flat'),
+      w('embeddings.LayerNorm.weight', [H]),
+      w('embeddings.LayerNorm.bias', [H]),
+    ],
     { axis: -1, epsilon: eps },
     'emb_ln',
   );
@@ -101,7 +121,12 @@ export function exportBertToOnnx(config: BertConfig, weights: BertWeights, opts:
       for (let k = 0; k < H * H; k++) qkvW[i * H * H + k] = W[k] * s;
       for (let k = 0; k < H; k++) qkvB[i * H + k] = b[k] * s;
     });
-    const qkv = g.op('Gemm', [x, g.float(`l${l}_qkv_W`, [3 * H, H], qkvW), g.float(`l${l}_qkv_b`, [3 * H], qkvB)], { transB: 1 }, `l${l}_qkv`);
+    const qkv = g.op(
+      'Gemm',
+      [x, g.float(`l${l}_qkv_W`, [3 * H, H], qkvW), g.float(`l${l}_qkv_b`, [3 * H], qkvB)],
+      { transB: 1 },
+      `l${l}_qkv`,
+    );
     const qkv5 = g.op('Reshape', [qkv, headsShape], {}, `l${l}_qkv_5d`); // [B, T, 3, nh, d]
     const part = (i: string, perm: number[], name: string) =>
       g.op('Transpose', [g.op('Gather', [qkv5, i], { axis: 2 }, `l${l}_${name}_btnd`)], { perm }, `l${l}_${name}`);
@@ -110,24 +135,57 @@ export function exportBertToOnnx(config: BertConfig, weights: BertWeights, opts:
     const v = part(idx2, [0, 2, 1, 3], 'v'); // [B, nh, T, d]
     const scores = g.op('Add', [g.op('MatMul', [q, kT], {}, `l${l}_qk`), keyBias4], {}, `l${l}_scores`); // [B, nh, T, T]
     const probs = g.op('Softmax', [scores], { axis: -1 }, `l${l}_att_probs`);
-    const ctx4 = g.op('Transpose', [g.op('MatMul', [probs, v], {}, `l${l}_ctx_bhtd`)], { perm: [0, 2, 1, 3] }, `l${l}_ctx_bthd`);
+    const ctx4 = g.op(
+      'Transpose',
+      [g.op('MatMul', [probs, v], {}, `l${l}_ctx_bhtd`)],
+      { perm: [0, 2, 1, 3] },
+      `l${l}_ctx_bthd`,
+    );
     const ctx = g.op('Reshape', [ctx4, flat], {}, `l${l}_ctx`); // [B·T, H]
 
-    const attnOut = g.op('Gemm', [ctx, w(p + 'attention.output.dense.weight', [H, H]), w(p + 'attention.output.dense.bias', [H])], { transB: 1 }, `l${l}_attn_out`);
+    const attnOut = g.op(
+      'Gemm',
+      [ctx, w(p + 'attention.output.dense.weight', [H, H]), w(p + 'attention.output.dense.bias', [H])],
+      { transB: 1 },
+      `l${l}_attn_out`,
+    );
     const a = g.op(
       'LayerNormalization',
-      [g.op('Add', [attnOut, x], {}, `l${l}_attn_res`), w(p + 'attention.output.LayerNorm.weight', [H]), w(p + 'attention.output.LayerNorm.bias', [H])],
+      [
+        g.op('Add', [attnOut, x], {}, `l${l}_attn_res`),
+        w(p + 'attention.output.LayerNorm.weight', [H]),
+        w(p + 'attention.output.LayerNorm.bias', [H]),
+      ],
       { axis: -1, epsilon: eps },
       `l${l}_attn_ln`,
     );
 
-    const inter = g.op('Gemm', [a, w(p + 'intermediate.dense.weight', [I, H]), w(p + 'intermediate.dense.bias', [I])], { transB: 1 }, `l${l}_inter`);
+    const inter = g.op(
+      'Gemm',
+      [a, w(p + 'intermediate.dense.weight', [I, H]), w(p + 'intermediate.dense.bias', [I])],
+      { transB: 1 },
+      `l${l}_inter`,
+    );
     const erf = g.op('Erf', [g.op('Div', [inter, sqrt2], {}, `l${l}_inter_div`)], {}, `l${l}_erf`);
-    const gelu = g.op('Mul', [g.op('Mul', [inter, g.op('Add', [erf, oneF], {}, `l${l}_erf_1`)], {}, `l${l}_gelu_x`), half], {}, `l${l}_gelu`);
-    const ffn = g.op('Gemm', [gelu, w(p + 'output.dense.weight', [H, I]), w(p + 'output.dense.bias', [H])], { transB: 1 }, `l${l}_ffn`);
+    const gelu = g.op(
+      'Mul',
+      [g.op('Mul', [inter, g.op('Add', [erf, oneF], {}, `l${l}_erf_1`)], {}, `l${l}_gelu_x`), half],
+      {},
+      `l${l}_gelu`,
+    );
+    const ffn = g.op(
+      'Gemm',
+      [gelu, w(p + 'output.dense.weight', [H, I]), w(p + 'output.dense.bias', [H])],
+      { transB: 1 },
+      `l${l}_ffn`,
+    );
     x = g.op(
       'LayerNormalization',
-      [g.op('Add', [ffn, a], {}, `l${l}_ffn_res`), w(p + 'output.LayerNorm.weight', [H]), w(p + 'output.LayerNorm.bias', [H])],
+      [
+        g.op('Add', [ffn, a], {}, `l${l}_ffn_res`),
+        w(p + 'output.LayerNorm.weight', [H]),
+        w(p + 'output.LayerNorm.bias', [H]),
+      ],
       { axis: -1, epsilon: eps },
       `l${l}_out`,
     );
@@ -137,15 +195,29 @@ export function exportBertToOnnx(config: BertConfig, weights: BertWeights, opts:
   const cls = g.op('Gather', [g.op('Reshape', [x, seqShape], {}, 'last_hidden'), idx0], { axis: 1 }, 'cls');
   let pooled = cls;
   if ('pooler.dense.weight' in weights) {
-    const pool = g.op('Gemm', [cls, w('pooler.dense.weight', [H, H]), w('pooler.dense.bias', [H])], { transB: 1 }, 'pooler_dense');
+    const pool = g.op(
+      'Gemm',
+      [cls, w('pooler.dense.weight', [H, H]), w('pooler.dense.bias', [H])],
+      { transB: 1 },
+      'pooler_dense',
+    );
     pooled = g.op('Tanh', [pool], {}, 'pooled');
   }
-  const logits = g.op('Gemm', [pooled, w('classifier.weight', [C, H]), w('classifier.bias', [C])], { transB: 1 }, 'logits');
-  const probs = opts.multiLabel ? g.op('Sigmoid', [logits], {}, 'probs') : g.op('Softmax', [logits], { axis: -1 }, 'probs');
+  const logits = g.op(
+    'Gemm',
+    [pooled, w('classifier.weight', [C, H]), w('classifier.bias', [C])],
+    { transB: 1 },
+    'logits',
+  );
+  const probs = opts.multiLabel
+    ? g.op('Sigmoid', [logits], {}, 'probs')
+    : g.op('Softmax', [logits], { axis: -1 }, 'probs');
 
   const outDims: Dim[] = ['batch', C];
   g.output(logits, 'logits', DataType.FLOAT, outDims);
   g.output(probs, 'probs', DataType.FLOAT, outDims);
   const doc = { ...config, num_labels: C, multi_label: opts.multiLabel, pooler: pooled !== cls };
-  return g.toBytes(`Distillery BERT teacher; contract: src/worker/teacher/bert-config.ts; config: ${JSON.stringify(doc)}`);
+  return g.toBytes(
+    `Distillery BERT teacher; contract: src/worker/teacher/bert-config.ts; config: ${JSON.stringify(doc)}`,
+  );
 }
