@@ -110,6 +110,7 @@ export async function runTraining(
       );
     },
     step: async (rows) => ({ loss: await stepper!.step(rows) }),
+    guardLoss: "the student's loss",
     evaluate: async (): Promise<EpochEvaluation & { metric: number }> => {
       await stepper!.endEpoch?.(); // data-parallel replicas settle their weights before validation reads them
       const metric = valid && valid.n > 0 ? evaluateMetric(student, valid) : NaN;
