@@ -214,6 +214,23 @@ describe('the desktop app shares its projects (share.*)', () => {
     }
   });
 
+  it('revoking ann in the window locks her out of the shared server at once', async () => {
+    const s = await fromWindow<ShareStatus>('share.start', { port: 0 });
+    try {
+      const { ws } = await teammateSocket(s.port!, ann.token);
+      const code = new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
+      await fromWindow('team.revoke', 'ann');
+      expect(await code).toBe(4401);
+      expect((await api(s.port!, ann.token, 'projects.list', [])).status).toBe(401);
+      expect(await callFromWindow('team.revoke', s.owner)).toMatchObject({
+        ok: false,
+        error: { message: 'you cannot revoke your own token' },
+      });
+    } finally {
+      await fromWindow('share.stop');
+    }
+  });
+
   it('checks what it is asked: cert without key, unreadable PEM files, a bad port, each named', async () => {
     const cases: [unknown, string][] = [
       [{ cert: '/nope/cert.pem' }, 'key'],
