@@ -76,7 +76,7 @@ describe('createBackend + dispatch', () => {
       await expect(dispatch(b, 'projects.list', { 0: 1 })).rejects.toMatchObject({ code: 'CONFIG' });
       // The project's earlier exports, by name like every call.
       expect(await dispatch(b, 'exports.list', [p.id])).toEqual([]);
-      expect(API_CALLS).toHaveLength(22);
+      expect(API_CALLS).toHaveLength(25);
       // Without a caller (the desktop app over IPC) the user is the owner, and there is no team to invite to.
       expect(await dispatch(b, 'team.me', [])).toMatchObject({ role: 'owner' });
       await expect(dispatch(b, 'team.invite', ['ann', 'annotator'])).rejects.toThrow(/desktop app has no team/);

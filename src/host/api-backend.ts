@@ -165,6 +165,8 @@ export function createBackend(o: BackendOptions): Backend {
       read: (projectId, name) => backups.read(projectId, name),
     },
     team: localTeam,
+    // The desktop app's main process replaces these (share.ts withSharing); nothing else shares.
+    share: notShared(o.mode),
     subscribe: (l) => router.subscribe(l),
     subscribeJournal: (l) => journal.onAppend((projectId, lastSeq) => l({ type: 'journal', projectId, lastSeq })),
     dispose: () => router.dispose(),
@@ -179,6 +181,21 @@ export async function dispatch(backend: HostApi, call: string, args: unknown, ct
   if (!isApiCall(call))
     throw new DistilleryError('NOT_FOUND', `unknown API call "${String(call).slice(0, 100)}"`, { field: 'call' });
   return callByName(ctx ? asPrincipal(backend, ctx) : backend, call, args);
+}
+
+/** The `share` calls where sharing is not the app's to do: serve mode (already a server) and a bare backend. */
+function notShared(mode: SystemInfo['mode']): HostApi['share'] {
+  const refuse = () =>
+    Promise.reject(
+      new DistilleryError(
+        'CONFIG',
+        mode === 'serve'
+          ? 'sharing is the desktop app’s: this `distillery serve` server is already shared (invite teammates in the Team panel)'
+          : 'sharing is not available here: only the desktop app’s main process can share its projects',
+        { field: 'share' },
+      ),
+    );
+  return { start: refuse, stop: refuse, status: refuse };
 }
 
 function systemLocale(): string {

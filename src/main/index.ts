@@ -3,14 +3,16 @@
  *   - one instance (a second launch focuses the first window);
  *   - the renderer (out/renderer) on the app://distillery/ scheme, or the Vite dev server;
  *   - the backend (src/host/api-backend.ts, the same one `distillery serve` runs) with
- *     projects under <userData>/projects and the worker as a utilityProcess;
+ *     projects under <userData>/projects and the worker as a utilityProcess, and the sharing of
+ *     it with teammates' browsers (src/host/share.ts: serve's server on this same backend);
  *   - IPC (ipc.ts) and one guarded window (window.ts);
- *   - on quit, the worker is stopped.
+ *   - on quit, sharing and the worker are stopped.
  * Built by electron-vite into out/main/index.js (ESM; package.json "main").
  */
 import path from 'node:path';
 import { app, dialog, protocol, session, type BrowserWindow } from 'electron';
 import { createBackend, VERSION, type Backend } from '../host/api-backend';
+import { withSharing } from '../host/share';
 import { flushBeforeClose } from './close-flush';
 import { registerIpc } from './ipc';
 import { utilityWorker } from './worker-launcher';
@@ -75,13 +77,17 @@ async function ready(): Promise<Started> {
   installMenu(locale, { mac: process.platform === 'darwin', dev: !app.isPackaged });
   app.setAboutPanelOptions({ applicationName: 'Distillery', applicationVersion: VERSION });
 
-  const backend = createBackend({
-    root: layout.projectsRoot,
-    mode: 'electron',
-    launcher: utilityWorker(layout.workerEntry),
-    locale,
-    log,
-  });
+  // One backend for the window and, while the user shares, for teammates' browsers (host/share.ts).
+  const backend = withSharing(
+    createBackend({
+      root: layout.projectsRoot,
+      mode: 'electron',
+      launcher: utilityWorker(layout.workerEntry),
+      locale,
+      log,
+    }),
+    { rendererDir: layout.rendererDir, projectsRoot: layout.projectsRoot, log },
+  );
   registerIpc({
     backend,
     subscribe: (l) => backend.subscribe(l),

@@ -50,6 +50,7 @@ function setup() {
     },
     backups: { save: vi.fn(), list: vi.fn(), read: vi.fn() },
     team: { me: vi.fn(), list: vi.fn(), invite: vi.fn(), revoke: vi.fn() },
+    share: { start: vi.fn(), stop: vi.fn(), status: vi.fn() },
   } satisfies Record<keyof HostApi, Record<string, unknown>>;
   const windows = [ours];
   const journalListeners = new Set<(n: JournalNews) => void>();

@@ -69,6 +69,9 @@ const METHODS: Record<ApiCall | DesktopCall | 'jobs.subscribe' | 'journal.subscr
   'team.list': [],
   'team.invite': ['ann', 'annotator'],
   'team.revoke': ['ann'],
+  'share.start': [{ host: '127.0.0.1', port: 0 }],
+  'share.stop': [],
+  'share.status': [],
   'desktop.showItemInFolder': ['/home/u/.config/distillery/projects/p/exports/dataset-1.csv'],
 };
 
@@ -119,7 +122,7 @@ describe('preload', () => {
       }
     };
     walk(api, 'distillery');
-    expect(seen.length).toBe(10);
+    expect(seen.length).toBe(11);
   });
 
   it('each method is one invoke on distillery:call with its name and arguments', async () => {

@@ -401,6 +401,43 @@ export interface ExportedFile {
   downloadUrl?: string;
 }
 
+/**
+ * `share.start`: the desktop app serves its projects to teammates' browsers (src/host/share.ts), as
+ * `distillery serve` does: `host` 127.0.0.1 by default (this machine only); another interface (e.g.
+ * 0.0.0.0) lets other machines in, each with a member's token. `cert` and `key`: PEM files on this
+ * machine, for HTTPS/WSS. `port`: absent = 8765 or the next free one, 0 = any free port.
+ */
+export interface ShareRequest {
+  host?: string;
+  port?: number;
+  cert?: string;
+  key?: string;
+}
+
+/**
+ * Who can reach a shared desktop app: 'local' this machine only; 'network' other machines over HTTPS;
+ * 'network-http' other machines over plain HTTP (tokens and labels cross the network unencrypted).
+ */
+export type ShareExposure = 'local' | 'network' | 'network-http';
+
+/** Whether the desktop app is sharing its projects, and where (`share.status`, `share.start`). */
+export interface ShareStatus {
+  running: boolean;
+  /** The owner (the desktop user): the name the owner link signs in as. */
+  owner: string;
+  /** `<projects>/team.json`: the same team `distillery serve` keeps for this projects folder. */
+  teamFile: string;
+  /** While running: the address teammates open (their invite links carry their tokens), no token. */
+  url?: string;
+  /** While running: the owner's own link (with a token that signs in as the owner): keep it private. */
+  ownerUrl?: string;
+  host?: string;
+  port?: number;
+  exposure?: ShareExposure;
+  /** What the exposure means, in English (as `distillery serve` prints it). */
+  warnings?: string[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // The call table: every call the UI may make, defined once. The API types below, the IPC client
 // (preload), the HTTP client (renderer/api/http-client.ts), the main-process handler (main/ipc.ts)
@@ -509,6 +546,14 @@ export const API_TABLE = {
   'team.invite': call<[name: string, role: Role], Invite>({ role: 'owner' }),
   /** Locks a member out at once: their requests get 401 and their open WebSockets close. */
   'team.revoke': call<[name: string], void>({ void: true, role: 'owner' }),
+  /**
+   * The desktop app shares its projects with teammates' browsers (src/host/share.ts): the serve
+   * server on the app's own backend. Desktop only: `distillery serve` and every browser get a CONFIG error.
+   */
+  'share.start': call<[r?: ShareRequest], ShareStatus>({ role: 'owner' }),
+  /** Stops sharing: teammates' connections close; the desktop app goes on. */
+  'share.stop': call<[], ShareStatus>({ role: 'owner' }),
+  'share.status': call<[], ShareStatus>({ role: 'owner' }),
   /**
    * Shows a file the app wrote (an export) in the system file manager (Electron's
    * shell.showItemInFolder); main checks the path is a file the app wrote.

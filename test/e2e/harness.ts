@@ -57,17 +57,31 @@ export async function startServe(
   return { proc, url, origin: new URL(url).origin, log };
 }
 
+const rendererBuildArgs = (outDir?: string) => [
+  path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+  'build',
+  '-c',
+  'vite.renderer.config.ts',
+  ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : []),
+];
+
 /** Builds the UI from the sources under test into `outDir` (default: out/renderer, what serve hosts by default). */
 export function buildRenderer(outDir?: string): void {
-  const args = [
-    path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-    'build',
-    '-c',
-    'vite.renderer.config.ts',
-    ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : []),
-  ];
-  const b = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  const b = spawnSync(process.execPath, rendererBuildArgs(outDir), { cwd: ROOT, encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
+}
+
+/**
+ * buildRenderer without blocking the test's process: on a loaded machine the build outlasts vitest's
+ * worker RPC timeout (60 s), which a blocked event loop cannot answer.
+ */
+export async function buildRendererAsync(outDir?: string): Promise<void> {
+  const b = spawn(process.execPath, rendererBuildArgs(outDir), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  b.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  b.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => b.once('exit', resolve));
+  if (code !== 0) throw new Error(`renderer build failed:\n${out}`);
 }
 
 /** Debian's Chromium, headless, without the background traffic a test has no use for. */

@@ -1,20 +1,16 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { DistilleryError } from '../../shared/errors';
 import { createBackend } from '../../host/api-backend';
 import { int } from '../options';
 import { info } from '../progress';
 import { downloadPath, startServer, type RunningServer } from '../../host/serve/server';
 import { TEAM_FILE, TeamStore } from '../../host/serve/team';
 import { localUserName } from '../../host/call-context';
+import { DEFAULT_PORT, exposureWarnings, isLoopback, listenOnFreePort, readPem } from '../../host/serve/listen';
 
-const LOOPBACK_HOSTS = ['127.0.0.1', '::1', '[::1]', 'localhost'];
-
-export const DEFAULT_PORT = 8765;
 export const DEFAULT_PROJECTS = path.join(os.homedir(), 'Distillery', 'projects');
 const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
@@ -47,7 +43,7 @@ export function serveCommand(): Command {
     .option('--renderer <dir>', 'the built UI', RENDERER_DIR)
     .option('--open', 'open the URL in the default browser')
     .action(async (o, cmd: Command) => {
-      const beyondLoopback = !LOOPBACK_HOSTS.includes(String(o.host).toLowerCase());
+      const beyondLoopback = !isLoopback(String(o.host));
       if (beyondLoopback && !o.team) {
         cmd.error(
           `error: --host ${o.host} listens beyond this machine, where every request needs a member's token: drop --no-team (the team is kept in ${path.join(path.resolve(o.projects), TEAM_FILE)})`,
@@ -66,51 +62,28 @@ export function serveCommand(): Command {
         downloadUrl: downloadPath,
         log: info,
       });
-      let server: RunningServer | undefined;
+      let server: RunningServer;
       try {
-        const explicit = o.port !== undefined;
-        const first = explicit ? (o.port as number) : DEFAULT_PORT;
-        for (let p = first; ; p++) {
-          try {
-            server = await startServer({
+        server = await listenOnFreePort(
+          (port) =>
+            startServer({
               backend,
               host: o.host,
-              port: p,
+              port,
               rendererDir: o.renderer,
               log: info,
               team,
               owner,
               allowOrigins,
               tls,
-            });
-            break;
-          } catch (e) {
-            const code = (e as NodeJS.ErrnoException).code;
-            if (code === 'EADDRINUSE' && !explicit && p < first + 20) continue;
-            if (code === 'EADDRINUSE')
-              throw new DistilleryError('CONFIG', `port ${p} is in use; pick another with --port (0 = any free port)`, {
-                field: 'port',
-              });
-            if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
-              throw new DistilleryError('CONFIG', `cannot listen on ${o.host}: no such local address`, {
-                field: 'host',
-              });
-            throw e;
-          }
-        }
+            }),
+          { port: o.port as number | undefined, host: String(o.host) },
+        );
       } catch (e) {
         await backend.dispose();
         throw e;
       }
-      if (beyondLoopback) {
-        info(
-          `warning: listening on ${o.host}: other machines can reach this server (members' tokens still protect it)`,
-        );
-        if (!tls)
-          info(
-            'warning: plain HTTP beyond this machine: tokens and labels cross the network unencrypted; use --cert and --key (HTTPS) unless the network is trusted',
-          );
-      }
+      for (const w of exposureWarnings(String(o.host), Boolean(tls))) info(w);
       info(
         `signed in as ${owner} (owner)${o.team ? `; the team is kept in ${team.file}` : '; --no-team: this token lasts for this run only'}`,
       );
@@ -147,18 +120,5 @@ function openBrowser(url: string): void {
     child.unref();
   } catch {
     info('could not open a browser: open the URL yourself');
-  }
-}
-
-/** A PEM file's bytes, or a CONFIG error naming the flag and the file. */
-function readPem(file: string, flag: string): Buffer {
-  try {
-    return readFileSync(path.resolve(file));
-  } catch (e) {
-    throw new DistilleryError(
-      'CONFIG',
-      `${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      { file, field: flag.slice(2) },
-    );
   }
 }

@@ -516,7 +516,7 @@ export const en = {
     NOT_FOUND: 'Not found.',
     INTERNAL: 'Something went wrong.',
     quota: 'The disk is full: writing stopped. What was saved is kept; free some space and retry.',
-    unauthorized: 'Not signed in to the server: open the URL with the token that `distillery serve` printed.',
+    unauthorized: 'Not signed in to the server: open the URL with the token that distillery serve printed.',
   },
   sample: {
     name: 'Sample project',
@@ -720,6 +720,36 @@ export const en = {
     revokeConfirm: 'Lock {name} out? Their link stops working at once.',
     revokedToast: '{name} can no longer open this server.',
     nameFromToken: 'Your name comes from your access link ({role}).',
+  },
+  share: {
+    title: 'Share this project with your team',
+    intro:
+      'Teammates open this app’s projects in their browsers, each with an invite link of their own; their labels and yours go into the same journal and appear on every screen. Every project of this app is shared while this runs.',
+    reach: 'Who can connect',
+    reachLocal: 'This computer only (127.0.0.1)',
+    reachNetwork: 'Other computers on the network (all interfaces, 0.0.0.0)',
+    port: 'Port',
+    portPlaceholder: '8765 or the next free one',
+    https: 'HTTPS (optional)',
+    httpsHelp: 'A certificate and its private key, PEM files on this computer: browsers then connect over HTTPS.',
+    cert: 'Certificate file',
+    key: 'Private key file',
+    start: 'Start sharing',
+    stop: 'Stop sharing',
+    startedToast: 'Sharing started: invite your teammates below.',
+    stoppedToast: 'Sharing stopped: teammates are disconnected; this app goes on.',
+    address: 'Address',
+    copied: 'Address copied.',
+    exposure: {
+      local:
+        'Only this computer can open it. To let teammates on your network in, stop sharing and choose other computers.',
+      network: 'Other computers can reach it over HTTPS; each person needs an invite link.',
+      networkHttp:
+        'Plain HTTP beyond this computer: invite links and labels cross the network unencrypted. Use HTTPS (a certificate and key) unless the network is trusted.',
+    },
+    ownerLink: 'Your own link',
+    ownerLinkHelp: 'Opens the shared projects in a browser as {owner}, the owner. Keep it private.',
+    teamFile: 'The team is kept in {file} (the same file distillery serve uses for these projects).',
   },
   common: {
     yes: 'Yes',
