@@ -591,7 +591,13 @@ export const SIMULATE_OPTIONS = table({
     default: 1,
     help: 'naive Bayes additive smoothing (1 = Laplace)',
   },
-  committee: { type: 'int', min: 1, max: 1000, default: 5, help: 'vote-entropy: bootstrap ensemble size' },
+  committee: {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 5,
+    help: 'vote-entropy: bootstrap ensemble size; bald: bootstrap members (nb) or MC-dropout passes (students)',
+  },
   stopSet: {
     type: 'int',
     min: 1,
