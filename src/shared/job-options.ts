@@ -484,6 +484,7 @@ export const AUDIT_OPTIONS = table({
 /** `distillery pipeline`: the student's options (distill's) and the teacher's stages. */
 export const PIPELINE_OPTIONS = table({
   alpha: DISTILL_OPTIONS.alpha,
+  sourceAlpha: DISTILL_OPTIONS.sourceAlpha,
   temperature: DISTILL_OPTIONS.temperature,
   useUnlabeled: {
     type: 'boolean',
