@@ -484,6 +484,7 @@ export const AUDIT_OPTIONS = table({
 /** `distillery pipeline`: the student's options (distill's) and the teacher's stages. */
 export const PIPELINE_OPTIONS = table({
   alpha: DISTILL_OPTIONS.alpha,
+  sourceAlpha: DISTILL_OPTIONS.sourceAlpha,
   temperature: DISTILL_OPTIONS.temperature,
   useUnlabeled: {
     type: 'boolean',
@@ -591,7 +592,13 @@ export const SIMULATE_OPTIONS = table({
     default: 1,
     help: 'naive Bayes additive smoothing (1 = Laplace)',
   },
-  committee: { type: 'int', min: 1, max: 1000, default: 5, help: 'vote-entropy: bootstrap ensemble size' },
+  committee: {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 5,
+    help: 'vote-entropy: bootstrap ensemble size; bald: bootstrap members (nb) or MC-dropout passes (students)',
+  },
   stopSet: {
     type: 'int',
     min: 1,

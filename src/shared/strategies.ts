@@ -9,6 +9,7 @@ export const STRATEGY_NAMES = [
   'margin',
   'entropy',
   'vote-entropy',
+  'bald',
   'diversity',
   'cardinality',
   'teacher-kl',
@@ -35,7 +36,13 @@ export const APP_SIMULATE_STRATEGIES: readonly StrategyName[] = [
   'diversity',
 ];
 
-/** The uncertainty strategies the renderer's live queue orders by (from the latest model's probabilities). */
+/**
+ * The uncertainty strategies the renderer's live queue orders by (from the latest model's probabilities).
+ * Not vote-entropy or bald: the queue orders from the one probability row per document that the live
+ * loop's job stores; those need T predictions per document (a committee or MC-dropout passes), which
+ * the chosen model cannot always give (the teacher is scored through ONNX, without dropout) and
+ * the database does not keep.
+ */
 export const QUEUE_STRATEGIES = [
   'random',
   'least-confidence',

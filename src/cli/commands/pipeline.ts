@@ -5,7 +5,7 @@ import { pipelineTable } from '../../worker/jobs/pipeline-report';
 import { announceBackend } from '../backend-info';
 import { sigintCancel } from '../cancel';
 import { PIPELINE_OPTIONS } from '../../shared/job-options';
-import { addTrainOptions, positiveInt, tableOption, trainJobOptions } from '../options';
+import { addTrainOptions, positiveInt, sourceAlphaOptions, tableOption, trainJobOptions } from '../options';
 import { info, stderrProgress } from '../progress';
 
 const HELP = `
@@ -19,6 +19,8 @@ All models share one train/valid/test split (--split-seed, default --seed) and a
 the same test rows through onnxruntime-node. Writes OUT/teacher, OUT/plain, OUT/distilled (model.onnx in
 each), OUT/teacher-outputs.jsonl, OUT/prelabels.jsonl (rows without a label), OUT/report.json, OUT/report.md.
 Student options are train's and distill's (--model, --hidden, --layers, --epochs, …).
+With --source-col (the column naming each label's source), --source-weights weights both students'
+hard labels and --source-alpha sets the distilled student's α per source, as for distill.
 
 Example:
   distillery pipeline --data reviews.csv --pretrain --out runs/pipeline
@@ -57,6 +59,7 @@ export function pipelineCommand(): Command {
       .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainBatchSize'))
       .addOption(tableOption(PIPELINE_OPTIONS, 'pretrainLr'))
       .addOption(tableOption(PIPELINE_OPTIONS, 'alpha'))
+      .addOption(tableOption(PIPELINE_OPTIONS, 'sourceAlpha'))
       .addOption(tableOption(PIPELINE_OPTIONS, 'temperature'))
       .addOption(tableOption(PIPELINE_OPTIONS, 'useUnlabeled'))
       .addOption(tableOption(PIPELINE_OPTIONS, 'runs'))
@@ -87,6 +90,8 @@ export function pipelineCommand(): Command {
         { field: 'teacher' },
       );
     }
+    // Before any stage: --source-alpha without --source-col is a usage error.
+    sourceAlphaOptions(o);
     const cancel = sigintCancel();
     let sink: ReturnType<typeof stderrProgress> | undefined;
     const endSink = () => {
@@ -121,6 +126,7 @@ export function pipelineCommand(): Command {
             learningRate: o.pretrainLr,
           },
           alpha: o.alpha,
+          ...sourceAlphaOptions(o),
           temperature: o.temperature,
           useUnlabeled: o.useUnlabeled !== false,
           runs: o.runs,

@@ -64,6 +64,46 @@ export function voteEntropy(members: readonly Float32Array[], K: number, task: T
   return out;
 }
 
+/** −p ln p, 0 at p = 0 (nats). */
+function plogp(p: number): number {
+  return p > 0 ? -p * Math.log(p) : 0;
+}
+
+/**
+ * BALD (Houlsby et al. 2011; Gal et al. 2017 for MC dropout): the mutual information between the
+ * prediction and the model, I = H[mean_t p_t] − mean_t H[p_t], in nats, over T stochastic
+ * predictions (MC-dropout passes or the members of a bootstrap ensemble). High where the members
+ * are each sure but disagree; 0 where they all agree (a model without dropout gives T identical
+ * passes, so BALD is 0 everywhere). Multi-label: each label is a binary problem, and the per-label
+ * BALD values are summed (labels are modelled independently, so their informations add).
+ */
+export function bald(members: readonly Float32Array[], K: number, task: TaskType): Float64Array {
+  const T = members.length;
+  if (T < 2) throw new RangeError(`BALD needs at least 2 stochastic predictions, got ${T}`);
+  const n = rowsOf(members[0]!, K);
+  for (const m of members)
+    if (m.length !== members[0]!.length) throw new RangeError('BALD: the predictions disagree on the number of rows');
+  const multi = task === 'multilabel';
+  const h = (p: number) => (multi ? plogp(p) + plogp(1 - p) : plogp(p));
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let info = 0;
+    for (let c = 0; c < K; c++) {
+      let mean = 0;
+      let meanH = 0;
+      for (const m of members) {
+        const p = m[i * K + c]!;
+        mean += p / T;
+        meanH += h(p) / T;
+      }
+      info += h(mean) - meanH;
+    }
+    // Rounding can leave −1e-17 where the members agree; information is never negative.
+    out[i] = Math.max(0, info);
+  }
+  return out;
+}
+
 const EPS = 1e-7;
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coldStartBatch, diverseBatch, topK } from './diversity';
-import { cardinalityScores, teacherStudentKl, uncertaintyScores, voteEntropy } from './scores';
+import { bald, cardinalityScores, teacherStudentKl, uncertaintyScores, voteEntropy } from './scores';
 import { parseStrategies, selectBatch } from './strategies';
 
 const rows = (...r: number[][]) => Float32Array.from(r.flat());
@@ -34,6 +34,36 @@ describe('committee and teacher disagreement', () => {
     expect(ve[1]).toBeGreaterThan(ve[2]!); // 1–1 split vs unanimous
     expect(ve[2]).toBeGreaterThan(ve[0]!); // both unanimous, row 2's mean is closer to 0.5
     expect(ve[1]).toBeCloseTo(1, 2);
+  });
+  it('BALD: H[mean p] − mean H[p]; two confident members that disagree give ln 2 − H(0.9, 0.1), identical ones 0', () => {
+    const H = (p: number) => -p * Math.log(p) - (1 - p) * Math.log(1 - p);
+    const a = rows([0.9, 0.1], [0.7, 0.3], [0.5, 0.5]);
+    const b = rows([0.1, 0.9], [0.7, 0.3], [0.5, 0.5]);
+    const s = bald([a, b], 2, 'binary');
+    expect(s[0]).toBeCloseTo(Math.LN2 - H(0.9), 6); // 0.3681 nats
+    expect(s[1]).toBe(0); // identical members: no disagreement, however unsure each is
+    expect(s[2]).toBe(0); // both at 0.5: entropy is high but BALD is 0 (entropy would rank it first)
+    // Three classes, by hand: mean [0.4, 0.4, 0.2], H = 1.0549; members' H = 0.6390 and 0.6390.
+    const m3 = bald([rows([0.7, 0.1, 0.2]), rows([0.1, 0.7, 0.2])], 3, 'multiclass');
+    const h3 = (...p: number[]) => -p.reduce((acc, x) => acc + x * Math.log(x), 0);
+    expect(m3[0]).toBeCloseTo(h3(0.4, 0.4, 0.2) - h3(0.7, 0.1, 0.2), 6);
+    expect(() => bald([a], 2, 'binary')).toThrow(/at least 2/);
+  });
+  it('BALD multi-label: per-label binary BALD, summed over labels', () => {
+    const H = (p: number) => -p * Math.log(p) - (1 - p) * Math.log(1 - p);
+    // Label 0 disagrees (0.9 vs 0.1), label 1 agrees (0.2), label 2 disagrees (0.8 vs 0.4).
+    const a = rows([0.9, 0.2, 0.8]);
+    const b = rows([0.1, 0.2, 0.4]);
+    const s = bald([a, b], 3, 'multilabel');
+    const want = Math.LN2 - H(0.9) + 0 + H(0.6) - (H(0.8) + H(0.4)) / 2;
+    expect(s[0]).toBeCloseTo(want, 6);
+  });
+  it('bald ranks disagreement first where entropy ranks the unsure first', () => {
+    const a = rows([0.5, 0.5], [0.95, 0.05], [0.6, 0.4]);
+    const b = rows([0.5, 0.5], [0.05, 0.95], [0.9, 0.1]);
+    const inp = { n: 3, K: 2, task: 'binary' as const, members: [a, b], seed: 0 };
+    expect(selectBatch('bald', inp, 3)).toEqual([1, 2, 0]);
+    expect(() => selectBatch('bald', { ...inp, members: undefined }, 1)).toThrow(/bald" needs stochastic predictions/);
   });
   it('KL(teacher ‖ student): zero where they agree, the known value where they do not', () => {
     const kl = teacherStudentKl(rows([0.5, 0.5], [0.9, 0.1]), rows([0.5, 0.5], [0.5, 0.5]), 2, 'binary');
@@ -113,7 +143,7 @@ describe('selectBatch', () => {
       seed: 3,
     };
     for (const s of parseStrategies(
-      'random,least-confidence,margin,entropy,vote-entropy,diversity,cardinality,teacher-kl,cold-start',
+      'random,least-confidence,margin,entropy,vote-entropy,bald,diversity,cardinality,teacher-kl,cold-start',
     )) {
       const b = selectBatch(s, input, 5);
       expect(new Set(b).size, s).toBe(5);

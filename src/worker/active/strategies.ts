@@ -7,7 +7,7 @@ import { DistilleryError } from '../../shared/errors';
 import { createRng } from '../../shared/random';
 import type { TaskType } from '../../shared/task';
 import { coldStartBatch, diverseBatch, topK } from './diversity';
-import { cardinalityScores, teacherStudentKl, uncertaintyScores, voteEntropy } from './scores';
+import { bald, cardinalityScores, teacherStudentKl, uncertaintyScores, voteEntropy } from './scores';
 
 import { STRATEGY_NAMES, type StrategyName } from '../../shared/strategies';
 
@@ -19,6 +19,7 @@ export const STRATEGY_HELP: Record<StrategyName, string> = {
   margin: 'smallest gap between the two most probable classes (breaking ties)',
   entropy: 'entropy of the predicted distribution (multi-label: mean binary entropy)',
   'vote-entropy': 'disagreement of a committee (e.g. a bootstrap ensemble): entropy of its votes',
+  bald: 'mutual information H[mean p] − mean H[p] over --committee MC-dropout passes (neural students; 0 everywhere with dropout 0) or bootstrap members (nb); multi-label: summed per label',
   diversity: 'uncertain and spread out: k-means over the 10·k most uncertain, one per cluster',
   cardinality: 'multi-label: mean binary entropy × label-cardinality inconsistency (Li & Guo 2013)',
   'teacher-kl': 'where the student departs most from the teacher: KL(teacher ‖ student)',
@@ -32,7 +33,7 @@ export interface SelectionInput {
   task: TaskType;
   /** The current model's probabilities, n × K. */
   probs?: Float32Array;
-  /** Committee members' probabilities, each n × K. */
+  /** Committee members' probabilities, each n × K (bald: also MC-dropout passes of one model). */
   members?: readonly Float32Array[];
   /** The teacher's probabilities, n × K (the student's are `probs`). */
   teacher?: Float32Array;
@@ -52,8 +53,8 @@ export function strategyNeeds(s: StrategyName): {
   vectors: boolean;
 } {
   return {
-    probs: !['random', 'cold-start', 'vote-entropy'].includes(s),
-    members: s === 'vote-entropy',
+    probs: !['random', 'cold-start', 'vote-entropy', 'bald'].includes(s),
+    members: s === 'vote-entropy' || s === 'bald',
     teacher: s === 'teacher-kl',
     vectors: s === 'diversity' || s === 'cold-start',
   };
@@ -97,6 +98,11 @@ export function selectBatch(s: StrategyName, inp: SelectionInput, k: number): nu
       return topK(uncertaintyScores(s, need(inp.probs, 'model probabilities', s), inp.K, inp.task), k);
     case 'vote-entropy':
       return topK(voteEntropy(need(inp.members, 'committee members (an ensemble)', s), inp.K, inp.task), k);
+    case 'bald':
+      return topK(
+        bald(need(inp.members, 'stochastic predictions (MC-dropout passes or an ensemble)', s), inp.K, inp.task),
+        k,
+      );
     case 'teacher-kl':
       return topK(
         teacherStudentKl(

@@ -106,11 +106,13 @@ export async function runPipeline(
     runs,
     latency,
     alpha,
+    sourceAlpha,
     temperature,
     useUnlabeled,
     ...studentOpts
   } = o;
-  void [_out, pretrain, runs, latency, alpha, temperature, useUnlabeled]; // the stages read these from o
+  // The stages read these from o; per-source α is the distilled student's only.
+  void [_out, pretrain, runs, latency, alpha, sourceAlpha, temperature, useUnlabeled];
   const base: TrainJobOptions = { ...studentOpts, splitSeed };
   const teacherSeed = teacherTrain.seed ?? o.seed;
 

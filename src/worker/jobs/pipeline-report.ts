@@ -126,7 +126,12 @@ export function renderPipelineReport(r: PipelineReport): string {
     );
   out.push(
     `Distillation: L = α · ρ² · KL(softmax(z_T/ρ) ‖ softmax(z_S/ρ)) + (1 − α) · CE(y, z_S) (multi-label: α · BCE(σ(z_S), p_T) + (1 − α) · BCE(σ(z_S), y)) ` +
-      `with α = ${r.distillation.alpha} (the weight of the distillation term) and ρ = ${r.distillation.temperature}.`,
+      `with α = ${r.distillation.alpha} (the weight of the distillation term) and ρ = ${r.distillation.temperature}.` +
+      (r.distillation.source_alpha
+        ? ` α per label source: ${Object.entries(r.distillation.source_alpha)
+            .map(([s, a]) => `${s} ${a}`)
+            .join(', ')}; other sources the global α.`
+        : ''),
     '',
   );
   out.push('## Files', '');

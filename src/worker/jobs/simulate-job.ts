@@ -359,7 +359,10 @@ async function selectionInput(
 ): Promise<SelectionInput> {
   const inp: SelectionInput = { n: rest.length, K: c.K, task: c.task, seed: c.seed };
   if (need.probs) inp.probs = model.predict(rest);
-  if (need.members) {
+  if (s === 'bald' && model.mcPredict) {
+    // A neural student: T forward passes of this round's model with dropout on.
+    inp.members = model.mcPredict(rest, c.committee);
+  } else if (need.members) {
     if (!kind.committee)
       throw new DistilleryError('CONFIG', `strategy "${s}" needs a committee, which model ${kind.name} cannot build`, {
         field: 'strategies',
@@ -487,7 +490,10 @@ async function writeOutputs(
       ? { 'nb alpha': o.nbAlpha, 'n-grams': '1–2' }
       : { epochs: o.student?.epochs ?? DEFAULT_STUDENT.epochs }),
     'stop set': `${o.stopSetSize ?? SIMULATE_DEFAULTS.stopSetSize} pool documents per run`,
-    ...(o.strategies.includes('vote-entropy') ? { committee: `${o.committee} bootstrap members` } : {}),
+    ...(o.strategies.includes('vote-entropy') || (o.model === 'nb' && o.strategies.includes('bald'))
+      ? { committee: `${o.committee} bootstrap members` }
+      : {}),
+    ...(o.model !== 'nb' && o.strategies.includes('bald') ? { 'bald passes': `${o.committee} MC-dropout passes` } : {}),
   };
   let chart: { svg: string; png: string } | undefined;
   let kappaChart: { svg: string; png: string } | undefined;

@@ -23,6 +23,8 @@ export type Targets = { multiLabel: false; y: Int32Array } | { multiLabel: true;
 export interface FittedModel {
   /** n × K probabilities for these rows. */
   predict(rows: readonly number[]): Float32Array;
+  /** `passes` stochastic predictions (MC-dropout) of these rows, each n × K, where the model has them. */
+  mcPredict?(rows: readonly number[], passes: number): Float32Array[];
   /** The model's own representation of these rows (n × dim), where it has one. */
   vectors?(rows: readonly number[]): { x: Float32Array; dim: number };
   dispose(): void;
@@ -32,7 +34,7 @@ export interface SimModelKind {
   name: string;
   /** Fit on these rows (labels from the targets). */
   fit(rows: readonly number[], seed: number, cancel?: CancelToken): Promise<FittedModel>;
-  /** A committee of `size` members for vote entropy, or undefined where that is too costly. */
+  /** A committee of `size` members for vote entropy (and bald without MC dropout), or undefined where that is too costly. */
   committee?(rows: readonly number[], size: number, seed: number): Promise<FittedModel[]>;
 }
 
@@ -128,6 +130,7 @@ export async function studentKind(
       }
       return {
         predict: (r) => student.predictProbs(idsOf(r), r.length),
+        mcPredict: (r, passes) => student.mcDropoutProbs(idsOf(r), r.length, passes),
         vectors: (r) => {
           const x = student.featuresOf(idsOf(r), r.length);
           return { x, dim: x.length / Math.max(1, r.length) };

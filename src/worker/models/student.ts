@@ -65,8 +65,11 @@ export class Student {
     return outputHead(ctx, f);
   }
 
-  /** Probabilities for n rows of encoded ids (n·T values), in batches; host memory out. */
-  predictProbs(ids: Int32Array, n: number, batchSize = 256): Float32Array {
+  /**
+   * Probabilities for n rows of encoded ids (n·T values), in batches; host memory out. With
+   * `training` the forward pass keeps dropout on (fresh masks each call): one MC-dropout sample.
+   */
+  predictProbs(ids: Int32Array, n: number, batchSize = 256, training = false): Float32Array {
     const T = ids.length / n;
     const C = this.config.numClasses;
     const out = new Float32Array(n * C);
@@ -74,13 +77,18 @@ export class Student {
       const m = Math.min(batchSize, n - start);
       const host = ids.subarray(start * T, (start + m) * T);
       const probs = tf.tidy(() => {
-        const z = this.logits(tf.tensor2d(host, [m, T], 'int32'), host, false);
+        const z = this.logits(tf.tensor2d(host, [m, T], 'int32'), host, training);
         return this.config.multiLabel ? tf.sigmoid(z) : tf.softmax(z);
       });
       out.set(probs.dataSync() as Float32Array, start * C);
       probs.dispose();
     }
     return out;
+  }
+
+  /** `passes` MC-dropout samples of the probabilities (Gal & Ghahramani 2016), for BALD. */
+  mcDropoutProbs(ids: Int32Array, n: number, passes: number, batchSize = 256): Float32Array[] {
+    return Array.from({ length: passes }, () => this.predictProbs(ids, n, batchSize, true));
   }
 
   /** Features (inference mode) for n rows of encoded ids, in batches: n × D on the host. */

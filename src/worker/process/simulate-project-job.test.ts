@@ -64,6 +64,21 @@ describe('simulate job', () => {
     for (const s of Object.values(r.simulation!.strategies)) expect(s.curve.map((p) => p.labels)).toEqual([10, 30]);
   }, 60_000);
 
+  it('bald: a bootstrap committee for naive Bayes, MC-dropout passes for a neural student (which has no committee)', async () => {
+    const { ctx } = jobContext(folder);
+    const nb = await runJob(request({ strategies: ['random', 'bald'], runs: 1 }), ctx);
+    expect(nb.simulation!.strategies.bald!.curve.map((p) => p.labels)).toEqual([10, 30, 50, 70]);
+    const setupOf = (f: string) => JSON.parse(readFileSync(path.join(f, 'simulation.json'), 'utf8')).setup;
+    expect(setupOf(nb.simulation!.folder).committee).toBe('5 bootstrap members');
+    const small = {
+      ...request({ model: 'textcnn', epochs: 1, runs: 1, strategies: ['bald'], budget: 30 }),
+      docs: { labeled: labeled.slice(0, 60) },
+    };
+    const cnn = await runJob(small, ctx);
+    expect(cnn.simulation!.strategies.bald!.curve.map((p) => p.labels)).toEqual([10, 30]);
+    expect(setupOf(cnn.simulation!.folder)['bald passes']).toBe('5 MC-dropout passes');
+  }, 60_000);
+
   it('multi-label: the snapshot keeps every label of a document', async () => {
     const ml = uniqueDocs(generateCorpus(200, 5, 'multilabel')).map((d, i) => ({
       id: `m${i}`,

@@ -27,6 +27,7 @@ export function buildPipelineReport(run: PipelineRun, r: PipelineOutcome): Pipel
     runs,
     latency,
     alpha,
+    sourceAlpha,
     temperature,
     useUnlabeled,
     ...studentOpts
@@ -76,7 +77,12 @@ export function buildPipelineReport(run: PipelineRun, r: PipelineOutcome): Pipel
       split: splitSeed,
       teacher: teacherSeeds,
     },
-    distillation: { alpha, temperature, use_unlabeled: useUnlabeled },
+    distillation: {
+      alpha,
+      ...(sourceAlpha ? { source_alpha: sourceAlpha } : {}),
+      temperature,
+      use_unlabeled: useUnlabeled,
+    },
     config: {
       student: jsonCopy({ ...studentOpts, data: undefined }),
       student_architecture: plain.first.config,

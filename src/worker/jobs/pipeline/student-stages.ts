@@ -15,7 +15,7 @@ export async function runStudentStages(
   teacherDescription: string,
 ): Promise<{ plain: RepeatedRuns; distilled: RepeatedRuns }> {
   const { o, base, data, dirs, files, hooks, cancel, log, stage, total } = run;
-  const { runs, alpha, temperature, useUnlabeled } = o;
+  const { runs, alpha, sourceAlpha, temperature, useUnlabeled } = o;
   const distillData = await prepareData({ ...base, teacherOutputs: files.teacherOutputs });
   if (
     !sameDocs(distillData.train, data.train) ||
@@ -36,6 +36,7 @@ export async function runStudentStages(
         teacherOutputs: files.teacherOutputs,
         teacherName: teacherDescription,
         alpha,
+        ...(sourceAlpha ? { sourceAlpha } : {}),
         temperature,
         useUnlabeled,
       },

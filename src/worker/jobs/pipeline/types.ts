@@ -1,6 +1,7 @@
 /** The options, hooks and report of `distillery pipeline` (pipeline-job.ts runs it, one file per stage in this folder). */
 import type { MetricsEvidence } from '../../../shared/metrics';
 import type { ProgressSink } from '../../../shared/progress';
+import type { SourceWeights } from '../../../shared/source-weights';
 import type { TaskType } from '../../../shared/task';
 import type { TrainJobOptions } from '../train-job';
 
@@ -129,7 +130,8 @@ export interface PipelineReport {
     unlabeled_used: number;
   };
   seeds: { students: number[]; split: number; teacher: number | number[] };
-  distillation: { alpha: number; temperature: number; use_unlabeled: boolean };
+  /** `source_alpha`: α per label source (with --source-col), the defaults and the given ones. */
+  distillation: { alpha: number; source_alpha?: SourceWeights; temperature: number; use_unlabeled: boolean };
   config: Record<string, unknown>;
   backend: { training: string; inference: string; threads: number | 'all cores' };
   latency: { docs: number; batch_sizes: number[]; measures: string };
