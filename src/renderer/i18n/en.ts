@@ -635,6 +635,7 @@ export const en = {
     teamChanged: 'The team changed, so the documents are routed anew.',
     teamLeft: 'Left (their share goes to the others): {names}.',
     teamJoined: 'Joined: {names}.',
+    summary: '{pct} % of the documents go to {k} annotators each, the others to one.',
   },
   adjudicate: {
     title: 'Adjudicate',
@@ -723,6 +724,11 @@ export const en = {
     revokeConfirm: 'Lock {name} out? Their link stops working at once.',
     revokedToast: '{name} can no longer open this server.',
     nameFromToken: 'Your name comes from your access link ({role}).',
+  },
+  access: {
+    needs: 'Needs the {role} role (you are {mine}).',
+    viewDenied: 'This view needs the {role} role (you are {mine}).',
+    createDenied: 'Creating projects needs the {role} role (you are {mine}).',
   },
   common: {
     yes: 'Yes',

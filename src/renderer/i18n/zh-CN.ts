@@ -614,6 +614,7 @@ export const zhCN: Messages = {
     teamChanged: '团队成员有变化，文档已重新分配。',
     teamLeft: '离开（其份额分给其他人）：{names}。',
     teamJoined: '加入：{names}。',
+    summary: '{pct}% 的文档各分给 {k} 位标注员，其余各分给一位。',
   },
   adjudicate: {
     title: '裁定',
@@ -699,6 +700,11 @@ export const zhCN: Messages = {
     revokeConfirm: '撤销 {name} 的访问？其链接将立即失效。',
     revokedToast: '{name} 已无法再打开本服务器。',
     nameFromToken: '你的名字来自你的访问链接（{role}）。',
+  },
+  access: {
+    needs: '需要{role}角色（你是{mine}）。',
+    viewDenied: '此视图需要{role}角色（你是{mine}）。',
+    createDenied: '创建项目需要{role}角色（你是{mine}）。',
   },
   common: {
     yes: '是',
