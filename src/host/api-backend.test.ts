@@ -76,9 +76,12 @@ describe('createBackend + dispatch', () => {
       await expect(dispatch(b, 'projects.list', { 0: 1 })).rejects.toMatchObject({ code: 'CONFIG' });
       // The project's earlier exports, by name like every call.
       expect(await dispatch(b, 'exports.list', [p.id])).toEqual([]);
-      expect(API_CALLS).toHaveLength(25);
+      expect(API_CALLS).toHaveLength(26);
       // Without a caller (the desktop app over IPC) the user is the owner, and there is no team to invite to.
-      expect(await dispatch(b, 'team.me', [])).toMatchObject({ role: 'owner' });
+      const me = await dispatch(b, 'team.me', []);
+      expect(me).toMatchObject({ role: 'owner' });
+      // The member list routing reads: the local owner alone.
+      expect(await dispatch(b, 'team.names', [])).toEqual([me]);
       await expect(dispatch(b, 'team.invite', ['ann', 'annotator'])).rejects.toThrow(/desktop app has no team/);
     } finally {
       await b.dispose();

@@ -57,6 +57,7 @@ export function asPrincipal(backend: HostApi, ctx: CallContext): HostApi {
     },
     team: {
       me: async () => ({ ...p }),
+      names: async () => ctx.team.names(),
       list: async () => ctx.team.list(),
       invite: async (name, role) => {
         const token = await ctx.team.invite(name, role);
@@ -70,6 +71,7 @@ export function asPrincipal(backend: HostApi, ctx: CallContext): HostApi {
 /** The desktop app's `team` calls: one local owner and no invites (a team lives in serve mode). */
 export const localTeam: HostApi['team'] = {
   me: async () => ({ name: localUserName(), role: 'owner' }),
+  names: async () => [{ name: localUserName(), role: 'owner' }],
   list: async () => [],
   invite: () =>
     Promise.reject(

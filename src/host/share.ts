@@ -118,6 +118,7 @@ export function withSharing(backend: Backend, o: SharingOptions): Backend {
   const teamCalls: HostApi['team'] = {
     me: async () => ({ name: owner, role: 'owner' }),
     list: async () => (await openTeam()).list(),
+    names: async () => (await openTeam()).names(),
     invite: async (name: string, role: Role): Promise<Invite> => {
       if (!running)
         throw new DistilleryError(

@@ -66,6 +66,7 @@ const METHODS: Record<ApiCall | DesktopCall | 'jobs.subscribe' | 'journal.subscr
   'backups.list': ['p'],
   'backups.read': ['p', 'auto-20250101-000000-000.json'],
   'team.me': [],
+  'team.names': [],
   'team.list': [],
   'team.invite': ['ann', 'annotator'],
   'team.revoke': ['ann'],

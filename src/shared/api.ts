@@ -540,6 +540,11 @@ export const API_TABLE = {
   'backups.read': call<[projectId: string, name: string], string>(),
   /** The caller: in serve mode the holder of the request's token; in the desktop app, its user (owner). */
   'team.me': call<[], Principal>(),
+  /**
+   * The active members' names and roles (revoked ones left out), for any member: the team that routing
+   * (shared/routing.ts routingMembers) shares documents among. The desktop app: its one local owner.
+   */
+  'team.names': call<[], Principal[]>(),
   /** Every member, revoked ones included (never a token or hash). */
   'team.list': call<[], MemberInfo[]>({ role: 'owner' }),
   /** A new member (or a revoked one back) with a new token, shown in this answer only. */

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DistilleryError } from './errors';
-import { assignees, isOverlapDoc, labelersOf, routingTeam, validateOverlap, type OverlapSetting } from './routing';
+import {
+  assignees,
+  isOverlapDoc,
+  labelersOf,
+  routingMembers,
+  routingTeam,
+  teamChange,
+  validateOverlap,
+  type OverlapSetting,
+} from './routing';
 
 const DOCS = Array.from({ length: 1000 }, (_, i) => `doc-${i + 1}`);
 const TEAM = ['ann', 'bo', 'cy'];
@@ -103,5 +112,35 @@ describe('routing edge cases', () => {
       'bo',
     ]);
     expect(validateOverlap({ fraction: 0.2, k: 2, blind: false, team: [] }).team).toBeUndefined();
+  });
+
+  it('the server’s member list routes among its annotators, sorted; a team without annotators among every member', () => {
+    const members = [
+      { name: 'olga', role: 'owner' as const },
+      { name: 'bo', role: 'annotator' as const },
+      { name: 'rita', role: 'reviewer' as const },
+      { name: ' ann', role: 'annotator' as const },
+    ];
+    expect(routingMembers(members)).toEqual(['ann', 'bo']);
+    expect(routingMembers([...members].reverse())).toEqual(['ann', 'bo']);
+    expect(routingMembers(members.filter((m) => m.role !== 'annotator'))).toEqual(['olga', 'rita']);
+    expect(routingMembers([])).toEqual([]);
+  });
+
+  it('a team change names who joined and who left', () => {
+    expect(teamChange(['ann', 'bo'], ['ann', 'cy'])).toEqual({ joined: ['cy'], left: ['bo'] });
+    expect(teamChange(['ann'], ['ann'])).toEqual({ joined: [], left: [] });
+  });
+
+  it('a revoked member’s documents go to the others; every other document keeps its annotators', () => {
+    const before = ['ann', 'bo', 'cy'];
+    const after = ['ann', 'cy'];
+    for (const id of DOCS) {
+      const was = assignees(id, before, O);
+      const now = assignees(id, after, O);
+      if (!was.includes('bo')) expect(now, id).toEqual(was);
+      else for (const w of was.filter((x) => x !== 'bo')) expect(now, id).toContain(w);
+      expect(now).not.toContain('bo');
+    }
   });
 });

@@ -17,6 +17,7 @@
 import { DistilleryError } from './errors';
 import { hashUnit } from './id-hash';
 import { GOLD_DRAW_WHO, type LabelEvent } from './label-event';
+import type { Principal } from './roles';
 
 export interface OverlapSetting {
   /** Share of documents (0–1) that get k annotators; the rest get one. */
@@ -26,9 +27,9 @@ export interface OverlapSetting {
   /** An annotator does not see the others' labels on an overlap document until they labeled it. */
   blind: boolean;
   /**
-   * The annotators to route among, as the owner listed them. Absent: the team's member list where the
-   * server keeps one, else whoever labeled in the project so far (labels imported from a file
-   * included), plus the current annotator.
+   * The annotators to route among, as the owner listed them. Absent: the server's active annotators
+   * (team.names, routingMembers) where it keeps a team, else whoever labeled in the project so far
+   * (labels imported from a file included), plus the current annotator.
    */
   team?: string[];
 }
@@ -79,6 +80,22 @@ export function routingTeam(names: Iterable<string>, me?: string): string[] {
     if (s && s !== GOLD_DRAW_WHO) out.add(s);
   }
   return [...out].sort();
+}
+
+/**
+ * The team to route among from the server's member list (`team.names`: active members only): its
+ * annotators; a team without one routes among every member, so that some browser is offered the
+ * work. The caller is not added: every browser must route alike, and a reviewer or owner who labels
+ * is offered the annotators' open documents once they chose to go on (queue/routed-queue.ts 'others').
+ */
+export function routingMembers(members: readonly Pick<Principal, 'name' | 'role'>[]): string[] {
+  const annotators = members.filter((m) => m.role === 'annotator');
+  return routingTeam((annotators.length ? annotators : members).map((m) => m.name));
+}
+
+/** Who joined and who left between two routing teams (both as routingTeam gives them). */
+export function teamChange(before: readonly string[], after: readonly string[]): { joined: string[]; left: string[] } {
+  return { joined: after.filter((n) => !before.includes(n)), left: before.filter((n) => !after.includes(n)) };
 }
 
 /** The people who labeled in a project (a person's label, an accepted or corrected pre-label): until the team has a member list, its annotators. */

@@ -8,12 +8,21 @@
  * include every overlap document ann-a already labeled (blind: without ann-a's label in the history).
  * The journal holds both annotators' labels on each overlap document.
  *
- * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), routing-*.png (the form in English and Chinese).
+ * Then a second project routes 20 % × 2 with no annotator list: the team is the server's annotators
+ * (team.names). Two fresh browsers, before anyone labeled, are each offered exactly the documents
+ * routing.ts routes to them among ann-a and ann-b (the old fallback, "whoever labeled, plus me", had
+ * each browser route everything to itself). The owner revokes ann-b: ann-a's Annotate view says the
+ * team changed and offers ann-b's share too.
+ *
+ * Screenshots: $E2E_SHOTS (default <tmp>/distillery-e2e-shots), routing-*.png (the form in English and
+ * Chinese; routing-team-changed.png after the revoke).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offerFor } from '../../src/renderer/queue/routed-queue';
+import type { DocRow } from '../../src/renderer/db/types';
 import { assignees, isOverlapDoc, type OverlapSetting } from '../../src/shared/routing';
 import { csvField, generateCorpus, uniqueDocs } from '../fixtures/synthetic-corpus';
 import {
@@ -25,6 +34,8 @@ import {
   projectFolder,
   readJournal,
   shutdown,
+  labelCurrent,
+  waitForBackup,
   SHOTS,
   startWorkbench,
   waitFor,
@@ -47,6 +58,10 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
   let corpusFile = '';
   const pageErrors: string[] = [];
   const offered: Record<string, string[]> = {};
+  /** Each annotator's invite link (their token), to open again in a fresh browser. */
+  const links: Record<string, string> = {};
+  /** Each annotator's first browser (closed before their token is revoked: its reconnects would get 401). */
+  const contexts: Record<string, BrowserContext> = {};
 
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `routing-${name}.png`) });
   const current = () => page.getAttribute('[data-testid="doc-card"]', 'data-doc-id');
@@ -63,7 +78,9 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
   /** The annotator's own browser (a new context) on their invite link, in the project's Annotate view: names come from tokens. */
   async function becomes(who: string): Promise<void> {
     const link = await inviteMember(owner, who, 'annotator');
-    page = await (await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' })).newPage();
+    links[who] = link;
+    contexts[who] = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    page = await contexts[who].newPage();
     watchPageErrors(page, pageErrors);
     await page.goto(link);
     await page.waitForSelector(`[data-testid="project-card"][data-project-id="${pid}"]`, { timeout: 60_000 });
@@ -188,5 +205,92 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
     console.log(
       `[e2e routing] 60 documents, 20 % × 2: ${overlap.length} overlap documents; ann-a offered ${offered['ann-a'].length}, ann-b ${offered['ann-b'].length}`,
     );
+  });
+
+  it('without an annotator list, two fresh browsers route alike from the first label on; a revoke re-routes', async () => {
+    // A second project, routed 20 % × 2 with no list: the team is the server's annotators (team.names).
+    const open: OverlapSetting = { fraction: 0.2, k: 2, blind: false };
+    page = owner;
+    const pid2 = await createBinaryProject(owner, serve!.url, 'Team 2', corpusFile);
+    await liveLoopOff(owner, pid2);
+    await owner.click('[data-testid="routing-settings"] summary');
+    await owner.check('[data-testid="routing-on"]');
+    await owner.fill('[data-testid="routing-fraction"]', '20');
+    await owner.fill('[data-testid="routing-k"]', '2');
+    await owner.click('[data-testid="routing-save"]');
+    const folder = projectFolder(projectsDir, pid2);
+    const saved = () =>
+      (JSON.parse(readFileSync(path.join(folder, 'project.json'), 'utf8')) as { overlap?: OverlapSetting }).overlap;
+    await expect.poll(saved, { timeout: 15_000 }).toEqual(open);
+    await waitForBackup(folder);
+
+    // ann-a and ann-b, each in a fresh browser, on the new project: nobody has labeled in it.
+    const pages: Record<string, Page> = {};
+    const ctxs = [];
+    for (const who of TEAM) {
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+      ctxs.push(ctx);
+      const pg = await ctx.newPage();
+      watchPageErrors(pg, pageErrors);
+      await pg.goto(links[who]);
+      await pg.waitForSelector(`[data-testid="project-card"][data-project-id="${pid2}"]`, { timeout: 60_000 });
+      await pg.click(`[data-testid="project-card"][data-project-id="${pid2}"]`);
+      await pg.waitForSelector('[data-testid="doc-card"]', { timeout: 30_000 });
+      await liveLoopOff(pg, pid2);
+      pages[who] = pg;
+    }
+    expect(readJournal(folder).filter((e) => e.action === 'label')).toEqual([]);
+    const docs = (await projectDocs(pages['ann-a'], pid2)) as unknown as DocRow[];
+    const byQueue = [...docs].sort((a, b) => b.queueScore - a.queueScore).map((d) => d.id);
+    const routed = (who: string) => byQueue.filter((id) => assignees(id, TEAM, open).includes(who));
+    // Each labels their first three in turn; each is offered exactly routing.ts's documents for them, in queue order.
+    for (let i = 0; i < 3; i++)
+      for (const who of TEAM) {
+        page = pages[who];
+        expect(await current(), `${who}'s document ${i + 1}`).toBe(routed(who)[i]);
+        await labelCurrent(page, 'positive');
+      }
+    expect(routed('ann-a').slice(0, 3)).not.toEqual(routed('ann-b').slice(0, 3));
+
+    // The owner revokes ann-b: ann-a's view says so and offers ann-b's share too.
+    await ctxs[1].close();
+    await contexts['ann-b'].close();
+    const reply = await owner.evaluate(
+      async () =>
+        (
+          await fetch('/api/team.revoke', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(['ann-b']),
+          })
+        ).json() as Promise<{ ok: boolean }>,
+    );
+    expect(reply.ok).toBe(true);
+    page = pages['ann-a'];
+    await page.waitForSelector('[data-testid="routing-team-changed"]', { timeout: 30_000 });
+    expect(await page.textContent('[data-testid="routing-team-changed"]')).toContain('ann-b');
+    await waitFor(
+      page,
+      `() => document.querySelector('[data-testid="routing-team"]')?.textContent.includes(': ann-a')`,
+    );
+    await shot('team-changed');
+    // The document on screen stays; after it, ann-a is offered every document still open to ann-a alone,
+    // in queue order, ann-b's share included: labeled on until the first of ann-b's comes.
+    const solo = { me: 'ann-a', team: ['ann-a'], overlap: open };
+    await labelCurrent(page, 'negative');
+    const now = (await projectDocs(page, pid2)) as unknown as DocRow[];
+    const next = now
+      .filter((d) => offerFor(d, solo) === 'mine')
+      .sort((a, b) => b.queueScore - a.queueScore)
+      .map((d) => d.id);
+    const firstOfB = next.findIndex((id) => assignees(id, TEAM, open).join() === 'ann-b');
+    expect(firstOfB).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < firstOfB; i++) {
+      expect(await current(), `ann-a's document ${i + 1} after the revoke`).toBe(next[i]);
+      await labelCurrent(page, 'positive');
+    }
+    expect(await current(), "ann-b's document, now ann-a's").toBe(next[firstOfB]);
+    expect(pageErrors).toEqual([]);
+    await ctxs[0].close();
   });
 });

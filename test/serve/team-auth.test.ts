@@ -169,6 +169,20 @@ describe('serve: members, roles and revocation', () => {
     expect(self.status).toBe(400);
   });
 
+  it('any member reads the active members’ names and roles (team.names): a revoked one is gone from it', async () => {
+    const amy = (await ok<Invite>(port, owner, 'team.invite', ['nia', 'annotator'])).token;
+    const names = await ok<Principal[]>(port, amy, 'team.names', []);
+    // Name and role only: no dates, no tokens (team.list stays the owner's).
+    for (const m of names) expect(Object.keys(m).sort()).toEqual(['name', 'role']);
+    expect(names).toContainEqual({ name: 'nia', role: 'annotator' });
+    expect(names).toContainEqual({ name: 'olga', role: 'owner' });
+    const listed = await ok<MemberInfo[]>(port, owner, 'team.list', []);
+    expect(names.map((m) => m.name)).toEqual(listed.filter((m) => !m.revokedAt).map((m) => m.name));
+    // carl was revoked above: listed by team.list, absent from team.names.
+    expect(listed.find((m) => m.name === 'carl')?.revokedAt).toBeTruthy();
+    expect(names.map((m) => m.name)).not.toContain('carl');
+  });
+
   it('members and revocations outlive the server: a new store on team.json knows them', async () => {
     const tok = (await ok<Invite>(port, owner, 'team.invite', ['dana', 'reviewer'])).token;
     const again = await TeamStore.open(path.join(root, TEAM_FILE));

@@ -79,6 +79,11 @@ export class TeamStore {
     return m && !m.revokedAt ? { name: m.name, role: m.role } : undefined;
   }
 
+  /** The active members, name and role only (what any member may see: routing needs the team). */
+  names(): Principal[] {
+    return this.members.filter((m) => !m.revokedAt).map((m) => ({ name: m.name, role: m.role }));
+  }
+
   list(): MemberInfo[] {
     return this.members.map(({ tokenSha256: _hash, ...m }) => ({ ...m }));
   }

@@ -108,14 +108,19 @@ export function useLabeling(o: LabelingOptions) {
     },
     (v, old) => {
       if (!v || v === old) return;
-      void serial(async () => {
-        const p = o.project.value;
-        const d = current.value;
-        if (p && d) pinned.value = (await getDoc(p.id, d.id)) ?? d;
-        await refill(true);
-      });
+      void requeue();
     },
   );
+
+  /** Reloads the queue behind the document on screen, which stays (fresh from the database): new scores, a new routing team. */
+  function requeue(): Promise<void> {
+    return serial(async () => {
+      const p = o.project.value;
+      const d = current.value;
+      if (p && d) pinned.value = (await getDoc(p.id, d.id)) ?? d;
+      await refill(true);
+    });
+  }
 
   /** Runs an action after the previous one finished (key presses are never dropped or reordered). */
   function serial(fn: () => Promise<void>): Promise<void> {
@@ -339,6 +344,7 @@ export function useLabeling(o: LabelingOptions) {
     refill,
     refreshCounts,
     replicated,
+    requeue,
     reset: () =>
       serial(async () => {
         pinned.value = null;

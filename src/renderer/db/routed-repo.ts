@@ -4,28 +4,27 @@
  * uses queueHead as before.
  */
 import Dexie from 'dexie';
-import { labelersOf, routingTeam } from '../../shared/routing';
-import { blindView, offerFor, type Offer, type RouteContext } from '../queue/routed-queue';
+import type { Principal } from '../../shared/roles';
+import { labelersOf } from '../../shared/routing';
+import { blindView, offerFor, routeContextOf, type Offer, type RouteContext } from '../queue/routed-queue';
 import { bulkDb } from './schema';
 import type { DocRow, ProjectRow } from './types';
 
 const { minKey, maxKey } = Dexie;
 
 /**
- * The team to route among: the owner's list in the setting, exactly (every browser must route alike:
- * someone not on it gets nothing routed and is offered the others' open documents); else the member
- * list where the caller has one (the server's team), else whoever labeled in this project so far,
- * plus the current annotator.
+ * The team to route among (queue/routed-queue.ts routeContextOf): the owner's list, else the server's
+ * members (`members`, from team.names), else whoever labeled in this project so far, plus `me`.
  */
 export async function routeContext(
   p: Pick<ProjectRow, 'id' | 'overlap'>,
   me: string,
-  members?: readonly string[],
+  members?: readonly Principal[],
 ): Promise<RouteContext | undefined> {
   if (!p.overlap) return undefined;
-  if (p.overlap.team) return { me, team: routingTeam(p.overlap.team), overlap: p.overlap };
-  const names = members ?? labelersOf(await bulkDb.events.where('projectId').equals(p.id).toArray());
-  return { me, team: routingTeam(names, me), overlap: p.overlap };
+  const labelers =
+    p.overlap.team || members ? [] : labelersOf(await bulkDb.events.where('projectId').equals(p.id).toArray());
+  return routeContextOf(p.overlap, me, members, labelers);
 }
 
 /** Documents with one offer, highest queue priority first (unlabeled and labeled ones merged). */

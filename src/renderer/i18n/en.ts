@@ -625,13 +625,17 @@ export const en = {
     saved: 'Routing saved',
     team: 'Routed among: {names}',
     teamHelp:
-      'Without a list, the annotators are the people who labeled in this project so far (imported labels included), plus you. A newcomer takes over only the documents they now rank first for; everyone else keeps theirs.',
+      "Without a list, the annotators are the server's active members with the annotator role (every member where there is none), the same in every browser; the desktop app, without a team, routes among the people who labeled in this project so far (imported labels included), plus you. A newcomer takes over only the documents they now rank first for; everyone else keeps theirs; a revoked member's documents go to the others.",
     teamList: 'Annotators (comma-separated)',
-    teamPlaceholder: 'empty: everyone who has labeled, plus you',
+    teamPlaceholder: "empty: the team's annotators",
     mineDone: 'The documents routed to you are done.',
     othersLeft: '{n} documents routed to others still need labels.',
     continueOthers: 'Label documents routed to others',
     showingOthers: 'Showing documents routed to others (yours are done)',
+    teamChanged: 'The team changed, so the documents are routed anew.',
+    teamLeft: 'Left (their share goes to the others): {names}.',
+    teamJoined: 'Joined: {names}.',
+    summary: '{pct} % of the documents go to {k} annotators each, the others to one.',
   },
   adjudicate: {
     title: 'Adjudicate',
@@ -750,6 +754,11 @@ export const en = {
     ownerLink: 'Your own link',
     ownerLinkHelp: 'Opens the shared projects in a browser as {owner}, the owner. Keep it private.',
     teamFile: 'The team is kept in {file} (the same file distillery serve uses for these projects).',
+  },
+  access: {
+    needs: 'Needs the {role} role (you are {mine}).',
+    viewDenied: 'This view needs the {role} role (you are {mine}).',
+    createDenied: 'Creating projects needs the {role} role (you are {mine}).',
   },
   common: {
     yes: 'Yes',

@@ -604,13 +604,17 @@ export const zhCN: Messages = {
     saved: '分配已保存',
     team: '分配给：{names}',
     teamHelp:
-      '未填写名单时，标注员为本项目中已标注过的人（含导入的标签），加上你自己。新加入者只接手其权重最高的文档，其他人的文档不变。',
+      '未填写名单时，标注员为服务器上角色为标注员的在职成员（没有标注员时为全部成员），每个浏览器都相同；桌面应用没有团队，标注员为本项目中已标注过的人（含导入的标签），加上你自己。新加入者只接手其权重最高的文档，其他人的文档不变；被撤销成员的文档分给其他人。',
     teamList: '标注员（用逗号分隔）',
-    teamPlaceholder: '留空：所有已标注过的人，加上你',
+    teamPlaceholder: '留空：团队中的标注员',
     mineDone: '分配给你的文档已全部完成。',
     othersLeft: '还有 {n} 篇分配给他人的文档需要标注。',
     continueOthers: '标注分配给他人的文档',
     showingOthers: '正在显示分配给他人的文档（你的已完成）',
+    teamChanged: '团队成员有变化，文档已重新分配。',
+    teamLeft: '离开（其份额分给其他人）：{names}。',
+    teamJoined: '加入：{names}。',
+    summary: '{pct}% 的文档各分给 {k} 位标注员，其余各分给一位。',
   },
   adjudicate: {
     title: '裁定',
@@ -725,6 +729,11 @@ export const zhCN: Messages = {
     ownerLink: '你自己的链接',
     ownerLinkHelp: '在浏览器中以所有者 {owner} 的身份打开共享的项目。请妥善保管。',
     teamFile: '团队保存在 {file}（与 distillery serve 为这些项目使用的文件相同）。',
+  },
+  access: {
+    needs: '需要{role}角色（你是{mine}）。',
+    viewDenied: '此视图需要{role}角色（你是{mine}）。',
+    createDenied: '创建项目需要{role}角色（你是{mine}）。',
   },
   common: {
     yes: '是',

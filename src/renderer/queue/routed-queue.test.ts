@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignees, isOverlapDoc, type OverlapSetting } from '../../shared/routing';
 import type { DocRow } from '../db/types';
-import { blindHistory, blindView, offerFor, type RouteContext } from './routed-queue';
+import { blindHistory, blindView, offerFor, routeContextOf, type RouteContext } from './routed-queue';
 
 const O: OverlapSetting = { fraction: 0.2, k: 2, blind: true };
 const TEAM = ['ann', 'bo', 'cy'];
@@ -104,5 +104,34 @@ describe('the routed queue filter', () => {
     expect(blindView(plain, ctx('bo'))).toBe(plain);
     // An unlabeled overlap document keeps its model suggestion.
     expect(blindView({ ...doc(id), suggestion: ['neg'] }, ctx(second)).suggestion).toEqual(['neg']);
+  });
+});
+
+describe('the team a browser routes with', () => {
+  const members = [
+    { name: 'olga', role: 'owner' as const },
+    { name: 'bo', role: 'annotator' as const },
+    { name: 'ann', role: 'annotator' as const },
+  ];
+
+  it('from the server’s member list: two annotators’ browsers route alike before anyone labeled', () => {
+    const a = routeContextOf(O, 'ann', members, []);
+    const b = routeContextOf(O, 'bo', members, []);
+    expect(a.team).toEqual(['ann', 'bo']);
+    expect(b.team).toEqual(a.team);
+    const mineA = ids.filter((id) => offerFor(doc(id), a) === 'mine');
+    const mineB = ids.filter((id) => offerFor(doc(id), b) === 'mine');
+    // Between them every document, overlap documents to both, the rest to exactly one.
+    for (const id of ids)
+      expect(Number(mineA.includes(id)) + Number(mineB.includes(id)), id).toBe(overlapIds.includes(id) ? 2 : 1);
+    // The owner is no annotator: nothing is routed to them, the annotators' open documents are 'others'.
+    const owner = routeContextOf(O, 'olga', members, []);
+    expect(owner.team).toEqual(['ann', 'bo']);
+    expect(ids.every((id) => offerFor(doc(id), owner) === 'others')).toBe(true);
+  });
+
+  it('the owner’s list wins over the member list; without either (desktop): whoever labeled, plus me', () => {
+    expect(routeContextOf({ ...O, team: ['cy', 'ann'] }, 'bo', members, ['zed']).team).toEqual(['ann', 'cy']);
+    expect(routeContextOf(O, 'bo', undefined, ['zed', 'ann']).team).toEqual(['ann', 'bo', 'zed']);
   });
 });

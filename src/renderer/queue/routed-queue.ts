@@ -12,7 +12,15 @@
  * - 'no': done for this annotator, or done enough.
  * Without routing (no overlap setting) every unlabeled document is 'mine', as before teams.
  */
-import { annotatorsNeeded, assignees, isOverlapDoc, type OverlapSetting } from '../../shared/routing';
+import {
+  annotatorsNeeded,
+  assignees,
+  isOverlapDoc,
+  routingMembers,
+  routingTeam,
+  type OverlapSetting,
+} from '../../shared/routing';
+import type { Principal } from '../../shared/roles';
 import type { DocRow } from '../db/types';
 
 export interface RouteContext {
@@ -24,6 +32,23 @@ export interface RouteContext {
 }
 
 export type Offer = 'mine' | 'others' | 'no';
+
+/**
+ * The team a browser routes with, so that every browser of the team routes alike from the first
+ * label on: the owner's list in the setting, exactly; else the server's active members
+ * (`team.names`, shared/routing.ts routingMembers), which every browser reads the same; only where
+ * there is no member list (the desktop app) whoever labeled in the project so far, plus `me`.
+ */
+export function routeContextOf(
+  overlap: OverlapSetting,
+  me: string,
+  members: readonly Principal[] | undefined,
+  labelers: readonly string[],
+): RouteContext {
+  if (overlap.team) return { me, team: routingTeam(overlap.team), overlap };
+  if (members) return { me, team: routingMembers(members), overlap };
+  return { me, team: routingTeam(labelers, me), overlap };
+}
 
 type RoutedDoc = Pick<DocRow, 'id' | 'isLabeled' | 'who' | 'byAnnotator' | 'ignored'>;
 

@@ -31,6 +31,8 @@ import {
   sampleProject,
   type SampleFlag,
 } from './sample-logic';
+import { may } from './my-role';
+import { GATES } from './role-gates';
 
 function readFlag(): SampleFlag | null {
   try {
@@ -134,6 +136,8 @@ async function makeSample(): Promise<ProjectRow> {
  */
 export async function ensureSampleProject(): Promise<void> {
   if (!state.booted || state.bootError || state.dbOpenError || sample.busy) return;
+  // Only whoever may create projects makes one (a member's browser takes the owner's sample from the server).
+  if (!may(GATES.createProject)) return;
   const first = firstRunAction(readFlag(), projectsWithCounts());
   if (first.kind === 'none') return;
   if (first.kind === 'skip') return writeFlag({ state: 'skipped' });
