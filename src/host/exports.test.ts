@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -353,6 +362,16 @@ describe('Exports: models', () => {
     expect(entries[`${v}-onnx/weights/w.bin`].toString()).toBe('abc');
     await expect(exp.model(p.id, 'student-20250101-000000-gone', 'onnx')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(exp.model(p.id, '../../etc', 'onnx')).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+
+  it('exports a binary-relevance teacher, whose folder has teacher.json and label-<i>/ but no config.json', async () => {
+    const { exp, p } = await setup();
+    const v = 'teacher-20250101-000000-bert-br';
+    mkdirSync(path.join(p.folder, 'models', v, 'label-0'), { recursive: true });
+    writeFileSync(path.join(p.folder, 'models', v, 'teacher.json'), '{}');
+    const r = await exp.model(p.id, v, 'onnx');
+    expect(r.file).toBe(path.join(p.folder, 'exports', `${v}-onnx`, `${v}.onnx`));
+    expect(existsSync(path.join(p.folder, 'exports', `${v}-onnx.zip`))).toBe(true);
   });
 
   it('zipFolder stores UTF-8 names', async () => {

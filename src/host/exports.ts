@@ -120,9 +120,13 @@ export class Exports {
         field: 'format',
       });
     const modelDir = path.join(project.folder, PROJECT_LAYOUT.models, modelVersion);
-    try {
-      await this.fs.stat(path.join(modelDir, 'config.json'));
-    } catch {
+    // A model folder has config.json; a binary-relevance teacher only teacher.json (its models are in label-<i>/).
+    const has = (f: string) =>
+      this.fs.stat(path.join(modelDir, f)).then(
+        () => true,
+        () => false,
+      );
+    if (!(await has('config.json')) && !(await has('teacher.json'))) {
       throw new DistilleryError(
         'NOT_FOUND',
         `model version "${modelVersion}" does not exist in project "${project.name}"`,

@@ -406,6 +406,8 @@ export const TEACHER_PRETRAIN_OPTIONS = table({
     help: 'texts held out to report masked-token accuracy',
   },
   backend: STUDENT_OPTIONS.backend,
+  // The vocabulary and the masked-LM inputs read text as fine-tuning will (recorded in pretrain.json).
+  ...TEXT_OPTIONS,
 });
 
 const P = TEACHER_PRETRAIN_OPTIONS;

@@ -9,14 +9,19 @@ import { exportStudentToOnnx } from '../../worker/export/onnx/export-student';
 import { saveStudentTfjs } from '../../worker/export/tfjs-format';
 import { initBackend } from '../../worker/backend/tfjs-backend';
 import { info } from '../progress';
+import { writeTeacherOnnxExport } from '../../worker/export/teacher-export';
+import { isBertTeacherFolder } from '../../worker/process/bert-teacher-job';
 
 export function exportCommand(): Command {
   return new Command('export')
-    .description('Export a trained student: ONNX (onnxruntime, any language) or TensorFlow.js format.')
-    .requiredOption('--model <dir>', 'model folder')
+    .description(
+      'Export a trained student: ONNX (onnxruntime, any language) or TensorFlow.js format; or a BERT teacher as ONNX (a binary-relevance teacher as one graph scoring every label).',
+    )
+    .requiredOption('--model <dir>', 'model folder (student, or teacher folder from `teacher train`)')
     .requiredOption('--format <fmt>', 'onnx | tfjs')
     .requiredOption('--out <path>', 'onnx: the .onnx file to write; tfjs: a folder')
     .action(async (o) => {
+      if (await isBertTeacherFolder(o.model)) return exportTeacher(o);
       const m = await loadModelFolder(o.model);
       let dir: string;
       let files: ModelFiles;
@@ -48,4 +53,20 @@ export function exportCommand(): Command {
         JSON.stringify({ format: o.format, out: o.out, files: [...written, path.join(dir, 'labels.json')] }) + '\n',
       );
     });
+}
+
+/** A BERT teacher: ONNX only (TensorFlow.js export is for students), side files beside the .onnx. */
+async function exportTeacher(o: { model: string; format: string; out: string }): Promise<void> {
+  if (o.format !== 'onnx')
+    throw new DistilleryError(
+      'CONFIG',
+      `a BERT teacher exports as ONNX, not as ${JSON.stringify(o.format)} (TensorFlow.js export is for students)`,
+      { field: 'format' },
+    );
+  const dir = path.dirname(o.out);
+  await mkdir(dir, { recursive: true });
+  const written = await writeTeacherOnnxExport(o.model, dir, path.basename(o.out));
+  process.stdout.write(
+    JSON.stringify({ format: o.format, out: o.out, files: written.map((f) => path.join(dir, f)) }) + '\n',
+  );
 }

@@ -178,6 +178,8 @@ function teacherPretrainCommand(): Command {
     .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'batchSize'))
     .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'learningRate'))
     .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'seed'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 't2s'))
+    .addOption(tableOption(TEACHER_PRETRAIN_OPTIONS, 'truncate'))
     .option(...BACKEND_OPTION)
     .action(async (o) => {
       const cancel = sigintCancel();
@@ -203,6 +205,8 @@ function teacherPretrainCommand(): Command {
             learningRate: o.lr,
             seed: o.seed,
             backend: o.backend,
+            t2s: o.t2s,
+            truncate: o.truncate,
           },
           progress,
           cancel,

@@ -257,7 +257,7 @@ export const en = {
       studentRun: '{model} (student architecture)',
       modelDirRun: 'fine-tuned BERT ({folder})',
       pretrainRun: 'BERT pre-trained here (masked LM on the project’s own text), fine-tuned',
-      'binary-relevance': 'Binary relevance: one BERT per label from a local folder (multi-label)',
+      'binary-relevance': 'Binary relevance: one BERT per label, from a local folder or pre-trained here (multi-label)',
       brRun: 'binary relevance, one fine-tuned BERT per label ({folder})',
       pretrainShort: 'pre-trained here',
     },
@@ -265,6 +265,9 @@ export const en = {
       formHelp:
         'One binary BERT per label, fine-tuned once per class weight below; each label keeps the weight with the best F1 on the validation split (digest B). Labels × weights fine-tuning runs: slow on a CPU.',
       weights: 'Positive-class weights tried per label',
+      base: 'Base encoder',
+      baseModelDir: 'A local Hugging Face BERT folder',
+      basePretrain: 'A small BERT pre-trained here on this project’s texts (masked LM)',
       weightsBad: 'Class weights: a list of distinct positive numbers, e.g. 0.5, 1, 2.',
       title: 'Binary relevance: the class weight chosen per label',
       help: 'Weights tried: {weights}. Each label keeps the one with the best F1 on the validation split; hover a row for every weight’s F1.',
@@ -480,6 +483,8 @@ export const en = {
     modelHelp: 'The student (or teacher) as ONNX, TensorFlow.js, or the whole model folder (with model card).',
     noModel: 'No trained model yet.',
     modelFormats: { onnx: 'ONNX', tfjs: 'TensorFlow.js', folder: 'Model folder' },
+    brNote:
+      'A binary-relevance teacher: ONNX is one graph that scores every label (outputs probs and logits, [batch, labels]) with its tokenizer files and a README on how to use it; the model folder keeps one model per label.',
     written: 'Written: {file}',
     download: 'Download',
     showInFolder: 'Show in folder',

@@ -249,7 +249,7 @@ export const zhCN: Messages = {
       studentRun: '{model}（学生架构）',
       modelDirRun: '微调的 BERT（{folder}）',
       pretrainRun: '在本地预训练的 BERT（用本项目自身文本做掩码语言模型），再微调',
-      'binary-relevance': '二元相关：每个标签一个 BERT，来自本地文件夹（多标签）',
+      'binary-relevance': '二元相关：每个标签一个 BERT，基于本地文件夹或就地预训练（多标签）',
       brRun: '二元相关，每个标签一个微调的 BERT（{folder}）',
       pretrainShort: '在本地预训练',
     },
@@ -257,6 +257,9 @@ export const zhCN: Messages = {
       formHelp:
         '每个标签一个二分类 BERT，对下列每个类别权重各微调一次；每个标签保留在验证集上 F1 最高的权重（摘要 B）。共“标签数 × 权重数”次微调：在 CPU 上较慢。',
       weights: '每个标签尝试的正类权重',
+      base: '基础编码器',
+      baseModelDir: '本地 Hugging Face BERT 目录',
+      basePretrain: '在本项目文本上就地预训练的小 BERT（掩码语言模型）',
       weightsBad: '类别权重：互不相同的正数列表，例如 0.5, 1, 2。',
       title: '二元相关：每个标签选定的类别权重',
       help: '尝试的权重：{weights}。每个标签保留验证集上 F1 最高的那个；鼠标悬停在一行上可查看每个权重的 F1。',
@@ -463,6 +466,8 @@ export const zhCN: Messages = {
     modelHelp: '学生（或教师）模型：ONNX、TensorFlow.js，或整个模型目录（含模型卡）。',
     noModel: '还没有训练好的模型。',
     modelFormats: { onnx: 'ONNX', tfjs: 'TensorFlow.js', folder: '模型目录' },
+    brNote:
+      '二元相关（binary relevance）教师：ONNX 导出为一个对所有标签打分的计算图（输出 probs 与 logits，[batch, 标签数]），附分词文件和使用说明 README；模型目录则保留每个标签一个模型。',
     written: '已写入：{file}',
     download: '下载',
     showInFolder: '在文件夹中显示',

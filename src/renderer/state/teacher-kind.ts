@@ -9,8 +9,8 @@ import type { BertTeacherSource } from '../../shared/worker-protocol';
 
 export type TeacherSource = 'student' | BertTeacherSource;
 /**
- * The Train view's teacher kinds: the sources, and the binary-relevance teacher (one BERT per label
- * from a local folder, multi-label projects only), which is a 'model-dir' job with `binaryRelevance`.
+ * The Train view's teacher kinds: the sources, and the binary-relevance teacher (one BERT per label,
+ * multi-label projects only), a 'model-dir' or 'pretrain' job (its base) with `binaryRelevance`.
  */
 export type TeacherFormKind = TeacherSource | 'binary-relevance';
 

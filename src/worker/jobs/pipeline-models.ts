@@ -145,6 +145,8 @@ async function openBrScorer(
 ): Promise<TextScorer> {
   const dirs = brModelDirs(dir, info);
   const folder = await loadHfFolder(dirs[0]);
+  // The text options teacher.json records (t2s, truncation), as for a single BERT teacher.
+  const tokenizer = teacherTokenizer(folder.tokenizer, info);
   const maxLen = maxLenOverride ?? info.maxLen ?? TEACHER_DEFAULTS.maxLen;
   const sessions: Awaited<ReturnType<typeof createOnnxSession>>[] = [];
   let onnxBytes = 0;
@@ -174,7 +176,7 @@ async function openBrScorer(
       const out = new Float32Array(texts.length * C);
       for (let l = 0; l < C; l++) {
         // Fresh feeds per label: a session may hold on to its input tensors.
-        const probs = (await sessions[l].run(bertFeeds(folder.tokenizer, texts, maxLen))).probs.data as Float32Array;
+        const probs = (await sessions[l].run(bertFeeds(tokenizer, texts, maxLen))).probs.data as Float32Array;
         for (let i = 0; i < texts.length; i++) out[i * C + l] = probs[2 * i + 1];
       }
       return out;

@@ -35,7 +35,7 @@ import { HF_TEXT_OPTIONS, type TeacherTextOptions, type WordPieceTokenizer } fro
 import { bertEncode, bertFeedsOf } from '../teacher/onnx/bert-feeds';
 import { exportBertToOnnx } from '../teacher/onnx/export-bert';
 import { writeTeacherOutputsMeta } from './teacher-outputs';
-import { PRETRAINED_HERE_KIND } from './teacher-pretrain-job';
+import { PRETRAINED_HERE_KIND, pretrainTextOptions } from './teacher-pretrain-job';
 import { prepareData, TRAIN_DEFAULTS } from './train-job';
 
 export const TEACHER_KIND = 'fine-tuned BERT';
@@ -110,9 +110,16 @@ export interface TeacherTrainResult {
   runs: number;
 }
 
-/** The text options of a training: the table's defaults (head+tail, no t2s) where unset. */
-function trainTextOptions(o: TeacherTrainOptions): TeacherTextOptions {
-  return { t2s: o.t2s ?? TEACHER_DEFAULTS.t2s, truncate: o.truncate ?? TEACHER_DEFAULTS.truncate };
+/**
+ * The text options of a training: the table's defaults (head+tail, no t2s) where unset. From an encoder
+ * pre-trained here with t2s, t2s stays on (its vocabulary has only the simplified forms), and its
+ * truncation is the default where the run sets none.
+ */
+function trainTextOptions(o: TeacherTrainOptions, pretrained?: TeacherTextOptions): TeacherTextOptions {
+  return {
+    t2s: (o.t2s ?? TEACHER_DEFAULTS.t2s) || !!pretrained?.t2s,
+    truncate: o.truncate ?? pretrained?.truncate ?? TEACHER_DEFAULTS.truncate,
+  };
 }
 
 /** The teacher folder's tokenizer with the text options its teacher.json records (older folders: HF's head-only, no t2s). */
@@ -170,8 +177,14 @@ export async function runTeacherTrain(
   const backend = await initBackend(o.backend);
   const t0 = performance.now();
   const loaded = await loadHfFolder(o.modelDir);
-  const text = trainTextOptions(o);
-  const folder = { ...loaded, tokenizer: loaded.tokenizer.withTextOptions(text) };
+  const pretrainedText = await pretrainTextOptions(o.modelDir);
+  const text = trainTextOptions(o, pretrainedText);
+  const warnings = [...loaded.warnings];
+  if (pretrainedText?.t2s && !o.t2s)
+    warnings.push(
+      `${o.modelDir} was pre-trained on simplified text (pretrain.json: t2s): fine-tuning and prediction convert traditional to simplified too`,
+    );
+  const folder = { ...loaded, warnings, tokenizer: loaded.tokenizer.withTextOptions(text) };
   if (o.maxLen > folder.config.max_position_embeddings) {
     throw new DistilleryError(
       'CONFIG',

@@ -4,9 +4,10 @@
  * encoder + MLM head, a vocabulary built from the texts) that `teacher train --model-dir` fine-tunes,
  * and pretrain.json with the seed, config, data hash, backend and per-epoch metrics.
  */
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DistilleryError } from '../../shared/errors';
+import { DistilleryError, ModelFolderError } from '../../shared/errors';
 import { defaultsOf, TEACHER_PRETRAIN_OPTIONS } from '../../shared/job-options';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { createRng } from '../../shared/random';
@@ -18,7 +19,8 @@ import { buildWordPieceVocab } from '../teacher/build-vocab';
 import { randomBertWeights, tinyBertConfig } from '../teacher/random-bert';
 import { saveHfFolder } from '../teacher/hf-folder';
 import { pretrainMlm, type MlmEpoch } from '../teacher/mlm-pretrain';
-import { WordPieceTokenizer } from '../teacher/wordpiece';
+import { WordPieceTokenizer, type TeacherTextOptions } from '../teacher/wordpiece';
+import { toSimplified } from '../text/normalize';
 import { fileHash } from './train-job';
 
 /** How teacher.json and the logs name a teacher whose encoder was pre-trained by `teacher pretrain`. */
@@ -60,6 +62,10 @@ export interface TeacherPretrainOptions {
   learningRate: number;
   seed: number;
   backend?: string;
+  /** Traditional → simplified before the vocabulary is built and texts are tokenized (default off). */
+  t2s?: boolean;
+  /** How texts longer than maxLen are cut (default head+tail, as fine-tuning). */
+  truncate?: TeacherTextOptions['truncate'];
 }
 
 /** What pretrain.json holds (the reproducibility record). */
@@ -83,6 +89,24 @@ export interface PretrainRecord {
   texts_at_max_len: number;
   history: MlmEpoch[];
   cancelled: boolean;
+  /** The text options the encoder was pre-trained with; a teacher fine-tuned from it keeps t2s (its vocabulary has only simplified forms). */
+  text: TeacherTextOptions;
+}
+
+/**
+ * The text options a folder written by runTeacherPretrain was pre-trained with (pretrain.json's
+ * `text`); undefined for any other folder, and for one pre-trained before the options were recorded.
+ */
+export async function pretrainTextOptions(dir: string): Promise<TeacherTextOptions | undefined> {
+  const file = path.join(dir, 'pretrain.json');
+  if (!existsSync(file)) return undefined;
+  let record: Partial<PretrainRecord>;
+  try {
+    record = JSON.parse(await readFile(file, 'utf8')) as Partial<PretrainRecord>;
+  } catch (e) {
+    throw new ModelFolderError(`${file}: not valid JSON (${(e as Error).message})`, { file });
+  }
+  return record.text;
 }
 
 export async function runTeacherPretrain(
@@ -98,13 +122,15 @@ export async function runTeacherPretrain(
     throw new DistilleryError('CONFIG', `--max-len must be at least 4, got ${o.maxLen}`, { field: 'max-len' });
   const backend = await initBackend(o.backend);
   const corpus = await readCorpus(o.data, { textCol: o.textCol, encoding: o.encoding });
-  const texts = corpus.docs.map((d) => d.text);
+  const text: TeacherTextOptions = { t2s: o.t2s ?? PD.t2s, truncate: o.truncate ?? PD.truncate };
+  // With t2s the vocabulary holds the simplified forms only: the tokenizer maps every text to them.
+  const texts = corpus.docs.map((d) => (text.t2s ? toSimplified(d.text) : d.text));
   if (texts.length < 2)
     throw new DistilleryError('INPUT_EMPTY', `${o.data}: ${texts.length} text(s); pre-training needs a corpus`, {
       file: o.data,
     });
   const vocab = buildWordPieceVocab(texts, { maxSize: o.vocabSize, minFreq: o.minFreq });
-  const tokenizer = new WordPieceTokenizer(vocab, { doLowerCase: true });
+  const tokenizer = new WordPieceTokenizer(vocab, { doLowerCase: true, text });
   const config = tinyBertConfig(
     {
       layers: o.layers,
@@ -169,6 +195,7 @@ export async function runTeacherPretrain(
       texts_at_max_len: train.truncated + valid.truncated,
       history: r.history,
       cancelled: r.cancelled,
+      text,
     };
     await writeFile(path.join(o.out, 'pretrain.json'), JSON.stringify(record, null, 2) + '\n');
     return record;

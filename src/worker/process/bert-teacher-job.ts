@@ -131,6 +131,8 @@ export async function runBertTeacherJob(r: JobRequest, ctx: JobContext): Promise
           batchSize: p.batchSize,
           learningRate: p.learningRate,
           seed: o.seed,
+          t2s: o.t2s,
+          truncate: o.truncate,
         },
         stageSink('pre-train'),
         ctx.cancel,

@@ -14,6 +14,7 @@ import { labelsMeta, loadModelFolder } from '../export/model-folder';
 import { exportStudentToOnnx } from '../export/onnx/export-student';
 import { saveStudentTfjs } from '../export/tfjs-format';
 import { readModelCard, writeUsageFiles } from '../export/usage-files';
+import { writeTeacherOnnxExport } from '../export/teacher-export';
 import { publishFolder } from '../util/publish-folder';
 import { isBertTeacherFolder } from './bert-teacher-job';
 
@@ -80,17 +81,7 @@ export const methods: { [M in WorkerMethod]: (p: WorkerMethods[M]['params']) => 
     },
   };
 
-/** Files beside a BERT teacher's model.onnx that `teacher predict` and Hugging Face tools read. */
-const BERT_SIDE_FILES = [
-  'config.json',
-  'vocab.txt',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'teacher.json',
-];
-
-/** A BERT teacher (Hugging Face folder + model.onnx): as ONNX with its tokenizer files, or the whole folder; TensorFlow.js export is for students. */
+/** A BERT teacher (Hugging Face folder + model.onnx, or binary relevance: one per label): as ONNX with its tokenizer files (teacher-export.ts), or the whole folder; TensorFlow.js export is for students. */
 async function exportBertTeacher(
   p: WorkerMethods['export-model']['params'],
 ): Promise<WorkerMethods['export-model']['result']> {
@@ -107,8 +98,7 @@ async function exportBertTeacher(
       return '';
     }
     const main = `${p.baseName}.onnx`;
-    await copyFile(path.join(p.modelDir, 'model.onnx'), path.join(partial, main));
-    for (const f of BERT_SIDE_FILES) await copyFile(path.join(p.modelDir, f), path.join(partial, f)).catch(() => {});
+    await writeTeacherOnnxExport(p.modelDir, partial, main);
     return main;
   });
 }

@@ -93,6 +93,8 @@ export async function runTeacherStage(
           maxLen: teacherMaxLen!,
           seed: teacherSeed,
           backend: o.backend,
+          t2s: o.t2s,
+          truncate: o.truncate,
         },
         progress,
         cancel,
