@@ -74,7 +74,7 @@ describe.skipIf(!haveChromium)('BERT teacher in the Train view (serve mode)', ()
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-bert-e2e-'));
     const renderer = path.join(tmp, 'renderer');
-    buildRenderer(renderer);
+    await buildRenderer(renderer);
     timings.build = (Date.now() - t0) / 1000;
     // The checkpoints live on the worker's machine (here: this one).
     tinyBert = path.join(tmp, 'models', 'tiny-bert');

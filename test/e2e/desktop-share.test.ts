@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  buildRendererAsync,
+  buildRenderer,
   haveChromium,
   labelCurrent,
   launchChromium,
@@ -46,7 +46,7 @@ describe.skipIf(!haveChromium)('the desktop app shares its project with a teamma
     projectsDir = path.join(tmp, 'projects');
     mkdirSync(projectsDir);
     const rendererDir = path.join(tmp, 'renderer');
-    await buildRendererAsync(rendererDir);
+    await buildRenderer(rendererDir);
     browser = await launchChromium();
     desk = await openDesktopWindow(browser, { projectsDir, rendererDir, owner: 'olga' });
     watchPageErrors(desk.page, pageErrors);

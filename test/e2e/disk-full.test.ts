@@ -144,7 +144,7 @@ describe.skipIf(!!why)(
       if (m.status !== 0) throw new Error(`mount failed after the probe worked: ${m.stderr}`);
       mounted = true;
       const renderer = path.join(tmp, 'renderer');
-      buildRenderer(renderer);
+      await buildRenderer(renderer);
       serve = await startServe(projectsDir, renderer);
       browser = await launchChromium();
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });

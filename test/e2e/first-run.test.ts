@@ -97,7 +97,7 @@ describe.skipIf(!haveChromium)('first run: the sample project (serve mode)', () 
     tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-first-run-'));
     projectsDir = path.join(tmp, 'projects');
     const renderer = path.join(tmp, 'renderer');
-    buildRenderer(renderer);
+    await buildRenderer(renderer);
     timings.build = (Date.now() - t0) / 1000;
     serve = await startServe(projectsDir, renderer);
     browser = await launchChromium();

@@ -59,7 +59,7 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     const projectsDir = path.join(tmp, 'projects');
     mkdirSync(projectsDir);
     const renderer = path.join(tmp, 'renderer');
-    buildRenderer(renderer);
+    await buildRenderer(renderer);
     serve = await startServe(projectsDir, renderer);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });

@@ -1,6 +1,7 @@
 /** What the browser end-to-end tests share: Chromium's path and launch, a `distillery serve` process, waiting, shutdown. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,23 +66,52 @@ const rendererBuildArgs = (outDir?: string) => [
   ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : []),
 ];
 
-/** Builds the UI from the sources under test into `outDir` (default: out/renderer, what serve hosts by default). */
-export function buildRenderer(outDir?: string): void {
-  const b = spawnSync(process.execPath, rendererBuildArgs(outDir), { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`renderer build failed:\n${b.stdout}\n${b.stderr}`);
+/** What the renderer bundle is made from: its sources, the shared layer, the build config and the locked dependencies. */
+function rendererSourceHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const f = path.join(dir, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (!/\.test\.ts$/.test(e.name)) h.update(path.relative(ROOT, f)).update(readFileSync(f));
+    }
+  };
+  walk(path.join(ROOT, 'src/renderer'));
+  walk(path.join(ROOT, 'src/shared'));
+  for (const f of ['vite.renderer.config.ts', 'package-lock.json'])
+    h.update(f).update(readFileSync(path.join(ROOT, f)));
+  return h.digest('hex').slice(0, 16);
 }
 
-/**
- * buildRenderer without blocking the test's process: on a loaded machine the build outlasts vitest's
- * worker RPC timeout (60 s), which a blocked event loop cannot answer.
- */
-export async function buildRendererAsync(outDir?: string): Promise<void> {
+/** Runs the Vite build without blocking this process (a blocked event loop misses vitest's worker RPC, 60 s). */
+async function viteBuild(outDir: string): Promise<void> {
   const b = spawn(process.execPath, rendererBuildArgs(outDir), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   b.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   b.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => b.once('exit', resolve));
   if (code !== 0) throw new Error(`renderer build failed:\n${out}`);
+}
+
+/**
+ * Puts the UI built from the sources under test into `outDir` (default: out/renderer, what serve hosts
+ * by default). One build per source state is kept in the temp folder and copied, so the e2e files of
+ * one run do not each spend a minute building the same bundle; a changed source is a new build.
+ */
+export async function buildRenderer(outDir = path.join(ROOT, 'out/renderer')): Promise<void> {
+  const cache = path.join(os.tmpdir(), `distillery-renderer-${rendererSourceHash()}`);
+  if (!existsSync(path.join(cache, 'index.html'))) {
+    const fresh = `${cache}.${process.pid}.${Date.now()}`;
+    await viteBuild(fresh);
+    try {
+      renameSync(fresh, cache);
+    } catch {
+      // Another test file finished the same build first: keep theirs.
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  cpSync(cache, outDir, { recursive: true });
 }
 
 /** Debian's Chromium, headless, without the background traffic a test has no use for. */
@@ -132,7 +162,7 @@ export async function startWorkbench(
   const projectsDir = path.join(tmp, 'projects');
   mkdirSync(projectsDir);
   const renderer = path.join(tmp, 'renderer');
-  buildRenderer(renderer);
+  await buildRenderer(renderer);
   const serve = await startServe(projectsDir, renderer, serveArgs);
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport, locale: 'en-US' });

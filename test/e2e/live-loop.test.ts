@@ -99,7 +99,7 @@ describe.skipIf(!haveChromium)('the live loop in a browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-live-loop-'));
-    buildRenderer();
+    await buildRenderer();
     serve = await startServe(path.join(tmp, 'projects'));
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });

@@ -197,7 +197,7 @@ describe.skipIf(!haveChromium)("the newcomer's views (serve mode, both languages
     tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-newcomer-'));
     projectsDir = path.join(tmp, 'projects');
     const renderer = path.join(tmp, 'renderer');
-    buildRenderer(renderer);
+    await buildRenderer(renderer);
     serve = await startServe(projectsDir, renderer);
     browser = await launchChromium();
     ctxA = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: true });

@@ -75,7 +75,7 @@ describe.skipIf(!haveChromium)('Show in folder after an export', () => {
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'distillery-show-in-folder-')));
     projectsDir = path.join(tmp, 'projects');
     const renderer = path.join(tmp, 'renderer');
-    buildRenderer(renderer);
+    await buildRenderer(renderer);
     serve = await startServe(projectsDir, renderer);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });

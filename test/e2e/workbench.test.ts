@@ -97,7 +97,7 @@ describe.skipIf(!haveChromium)('workbench in a browser (serve mode)', () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-e2e-'));
     projectsDir = path.join(tmp, 'projects');
     // The UI the server hosts: built from the sources under test.
-    buildRenderer();
+    await buildRenderer();
     serve = await startServe(projectsDir);
     browser = await launchChromium();
     context = await browser.newContext({
