@@ -139,7 +139,7 @@ export async function tfjsInferRate(c: BenchConfig): Promise<number> {
 }
 
 /** A Python with torch: $DISTILLERY_PYTHON, then python3 on PATH, then Debian's /usr/bin/python3. */
-async function findTorchPython(): Promise<{ python?: string; tried: string[] }> {
+export async function findTorchPython(): Promise<{ python?: string; tried: string[] }> {
   const candidates = [process.env.DISTILLERY_PYTHON, 'python3', '/usr/bin/python3'].filter((x): x is string =>
     Boolean(x),
   );
