@@ -128,6 +128,23 @@ export function fusedLstmSequence(
   return op(xProj, U) as tf.Tensor3D;
 }
 
+/**
+ * Host buffers of the native path, reused across calls: a step's fresh 3 MB arrays (states, gates,
+ * their gradients) kept the garbage collector busy. Only on wasm, whose tensors copy their values
+ * in; the cpu backend keeps the array it is given, so there nothing goes back to the pool.
+ */
+const pool = new Map<number, Float32Array[]>();
+const take = (n: number) => pool.get(n)?.pop() ?? new Float32Array(n);
+function giveBack(...arrays: Float32Array[]): void {
+  if (tf.getBackend() !== 'wasm') return;
+  for (const a of arrays) {
+    const free = pool.get(a.length) ?? [];
+    // A few per size: two directions, a layer or two, forward before backward.
+    if (free.length < 8) free.push(a);
+    pool.set(a.length, free);
+  }
+}
+
 function nativeLstmSequence(
   native: NativeKernels,
   xProj: tf.Tensor3D,
@@ -138,18 +155,25 @@ function nativeLstmSequence(
   const op = tf.customGrad(((xp: tf.Tensor3D, u: tf.Tensor2D) => {
     const [T, B, G] = xp.shape;
     const H = G / 4;
-    const uData = u.dataSync() as Float32Array;
-    const hs = new Float32Array(T * B * H);
-    const cs = new Float32Array(T * B * H);
-    const acts = new Float32Array(T * B * G);
-    native.lstmForward(xp.dataSync() as Float32Array, uData, mask, T, B, H, reverse, hs, cs, acts);
+    const x = readInto(xp, take(T * B * G));
+    const uData = readInto(u, take(H * G));
+    const hs = take(T * B * H);
+    const cs = take(T * B * H);
+    const acts = take(T * B * G);
+    native.lstmForward(x, uData, mask, T, B, H, reverse, hs, cs, acts);
+    giveBack(x);
+    const value = tf.tensor3d(hs, [T, B, H]);
+    // Without a backward pass (inference) the buffers are simply collected.
     const gradFunc = (dy: tf.Tensor) => {
-      const dG = new Float32Array(T * B * G);
-      const dU = new Float32Array(H * G);
-      native.lstmBackward(dy.dataSync() as Float32Array, uData, mask, hs, cs, acts, T, B, H, reverse, dG, dU);
-      return [tf.tensor3d(dG, [T, B, G]), tf.tensor2d(dU, [H, G])];
+      const dHs = readInto(dy, take(T * B * H));
+      const dG = take(T * B * G);
+      const dU = take(H * G);
+      native.lstmBackward(dHs, uData, mask, hs, cs, acts, T, B, H, reverse, dG, dU);
+      const grads = [tf.tensor3d(dG, [T, B, G]), tf.tensor2d(dU, [H, G])];
+      giveBack(dHs, dG, dU, uData, hs, cs, acts);
+      return grads;
     };
-    return { value: tf.tensor3d(hs, [T, B, H]), gradFunc };
+    return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(xProj, U) as tf.Tensor3D;
 }
