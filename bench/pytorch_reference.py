@@ -79,13 +79,16 @@ def main():
     torch.set_num_threads(c["threads"])
     bilstm = BiLSTM(c)
     textcnn = TextCNN(c)
-    print(json.dumps({
-        "torch_version": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "bilstm_train_samples_per_s": train_rate(bilstm, c),
-        "textcnn_train_samples_per_s": train_rate(textcnn, c),
-        "bilstm_infer_samples_per_s": infer_rate(bilstm, c),
-    }))
+    # "parts" (optional): measure only these, e.g. ["bilstm_train"] for A/B runs (bench/bilstm-speed.bench.ts).
+    parts = c.get("parts", ["bilstm_train", "textcnn_train", "bilstm_infer"])
+    out = {"torch_version": torch.__version__, "threads": torch.get_num_threads()}
+    if "bilstm_train" in parts:
+        out["bilstm_train_samples_per_s"] = train_rate(bilstm, c)
+    if "textcnn_train" in parts:
+        out["textcnn_train_samples_per_s"] = train_rate(textcnn, c)
+    if "bilstm_infer" in parts:
+        out["bilstm_infer_samples_per_s"] = infer_rate(bilstm, c)
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

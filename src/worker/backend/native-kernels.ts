@@ -49,6 +49,34 @@ export interface NativeKernels {
     dWT: Float32Array,
     db: Float32Array,
   ): void;
+  /** One LSTM direction over T steps (fused-lstm.ts): states hs, cs [T, B, H] and gates acts [T, B, 4H]. */
+  lstmForward(
+    xProj: Float32Array,
+    U: Float32Array,
+    mask: Float32Array,
+    T: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+    hs: Float32Array,
+    cs: Float32Array,
+    acts: Float32Array,
+  ): void;
+  /** Its BPTT: dG [T, B, 4H] (= dxProj) and dU [H, 4H] from the upstream gradient dHs [T, B, H]. */
+  lstmBackward(
+    dHs: Float32Array,
+    U: Float32Array,
+    mask: Float32Array,
+    hs: Float32Array,
+    cs: Float32Array,
+    acts: Float32Array,
+    T: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+    dG: Float32Array,
+    dU: Float32Array,
+  ): void;
 }
 
 const ADDON = path.resolve(

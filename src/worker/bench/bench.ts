@@ -139,7 +139,7 @@ export async function tfjsInferRate(c: BenchConfig): Promise<number> {
 }
 
 /** A Python with torch: $DISTILLERY_PYTHON, then python3 on PATH, then Debian's /usr/bin/python3. */
-async function findTorchPython(): Promise<{ python?: string; tried: string[] }> {
+export async function findTorchPython(): Promise<{ python?: string; tried: string[] }> {
   const candidates = [process.env.DISTILLERY_PYTHON, 'python3', '/usr/bin/python3'].filter((x): x is string =>
     Boolean(x),
   );
@@ -203,12 +203,17 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, unk
     trainRate('textcnn', c),
   );
   // Beside the defaults, in the same run: the shifted matMuls through autograd on wasm's kernels
-  // (the code before issue 11), the BiLSTM with the opt-in native BatchMatMul, and the fused op with
-  // its JS loops and XNNPACK GEMM (what runs where the native kernels are absent).
+  // (the code before issue 11), the BiLSTM without the native kernels (its JS loop) and with the
+  // opt-in native BatchMatMul, and the fused op with its JS loops and XNNPACK GEMM (what runs where
+  // the native kernels are absent).
   out.textcnn_shifted_wasm_train_samples_per_s = await step('textcnn train (tfjs, shifted, no native kernels)', () =>
     withEnv({ DISTILLERY_TEXTCNN_CONV: 'shifted', DISTILLERY_NATIVE: '0' }, () => trainRate('textcnn', c)),
   );
   if (nativeKernels()) {
+    // The BiLSTM before the native LSTM kernels: the JS loop over XNNPACK (native kernels off).
+    out.bilstm_js_train_samples_per_s = await step('bilstm train (tfjs, JS LSTM loop, no native kernels)', () =>
+      withEnv({ DISTILLERY_NATIVE: '0' }, () => trainRate('bilstm', c)),
+    );
     out.bilstm_native_matmul_train_samples_per_s = await step('bilstm train (tfjs, native BatchMatMul)', () =>
       withEnv({ DISTILLERY_NATIVE_MATMUL: '1' }, () => trainRate('bilstm', c)),
     );
@@ -228,6 +233,9 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, unk
     out.textcnn_train_ratio_vs_pytorch = pt.textcnn_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
     out.textcnn_shifted_wasm_train_ratio_vs_pytorch =
       pt.textcnn_shifted_wasm_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
+    if (pt.bilstm_js_train_samples_per_s) {
+      out.bilstm_js_train_ratio_vs_pytorch = pt.bilstm_js_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;
+    }
     if (pt.bilstm_native_matmul_train_samples_per_s) {
       out.bilstm_native_matmul_train_ratio_vs_pytorch =
         pt.bilstm_native_matmul_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;

@@ -6,7 +6,10 @@
  * Here each step is one XNNPACK matMul (h·U, or dGates·Uᵀ backward) plus one tight JS loop for the
  * gate non-linearities on host memory; the input projection x·W and the weight gradients are single
  * large matMuls outside the loop. Only for backends whose tensors live in host memory (wasm, cpu);
- * native backends use the composite version in composite-rnn.ts.
+ * native backends use the composite version in composite-rnn.ts. Where the native kernels are
+ * built (native-kernels.ts), the whole loop, forward and BPTT, runs in C over OpenBLAS instead
+ * (lstmForward/lstmBackward in distillery_native.c: same semantics, the per-step matMuls as sgemm
+ * without a tfjs op or a copy per step); x·W and its gradient stay one tf.matMul outside.
  *
  * Semantics (docs/model-spec.md): xProj = x·W + b, time-major [T, B, 4H], gates i, f, g, o.
  * `mask[t*B + b]` is 1 for real tokens; at a padded position the state is carried unchanged, so
@@ -15,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readInto } from '../../backend/host-read';
+import { nativeKernels, type NativeKernels } from '../../backend/native-kernels';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -23,7 +27,11 @@ export function fusedLstmSequence(
   U: tf.Tensor2D,
   mask: Float32Array,
   reverse: boolean,
+  /** The native kernels, or null for the JS loop (tests compare both). */
+  kernels: NativeKernels | null | undefined = nativeKernels(),
 ): tf.Tensor3D {
+  // An addon built before the LSTM kernels existed has no lstmForward: the JS loop then.
+  if (kernels?.lstmForward) return nativeLstmSequence(kernels, xProj, U, mask, reverse);
   const op = tf.customGrad(((xp: tf.Tensor3D, u: tf.Tensor2D) => {
     const [T, B, G] = xp.shape;
     const H = G / 4;
@@ -114,6 +122,56 @@ export function fusedLstmSequence(
       const dX = tf.tensor3d(dG, [T, B, G]);
       const dU = tf.tidy(() => tf.matMul(tf.tensor2d(hPrev, [T * B, H]), tf.tensor2d(dG, [T * B, G]), true, false));
       return [dX, dU];
+    };
+    return { value, gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(xProj, U) as tf.Tensor3D;
+}
+
+/**
+ * Host buffers of the native path, reused across calls: a step's fresh 3 MB arrays (states, gates,
+ * their gradients) kept the garbage collector busy. Only on wasm, whose tensors copy their values
+ * in; the cpu backend keeps the array it is given, so there nothing goes back to the pool.
+ */
+const pool = new Map<number, Float32Array[]>();
+const take = (n: number) => pool.get(n)?.pop() ?? new Float32Array(n);
+function giveBack(...arrays: Float32Array[]): void {
+  if (tf.getBackend() !== 'wasm') return;
+  for (const a of arrays) {
+    const free = pool.get(a.length) ?? [];
+    // A few per size: two directions, a layer or two, forward before backward.
+    if (free.length < 8) free.push(a);
+    pool.set(a.length, free);
+  }
+}
+
+function nativeLstmSequence(
+  native: NativeKernels,
+  xProj: tf.Tensor3D,
+  U: tf.Tensor2D,
+  mask: Float32Array,
+  reverse: boolean,
+): tf.Tensor3D {
+  const op = tf.customGrad(((xp: tf.Tensor3D, u: tf.Tensor2D) => {
+    const [T, B, G] = xp.shape;
+    const H = G / 4;
+    const x = readInto(xp, take(T * B * G));
+    const uData = readInto(u, take(H * G));
+    const hs = take(T * B * H);
+    const cs = take(T * B * H);
+    const acts = take(T * B * G);
+    native.lstmForward(x, uData, mask, T, B, H, reverse, hs, cs, acts);
+    giveBack(x);
+    const value = tf.tensor3d(hs, [T, B, H]);
+    // Without a backward pass (inference) the buffers are simply collected.
+    const gradFunc = (dy: tf.Tensor) => {
+      const dHs = readInto(dy, take(T * B * H));
+      const dG = take(T * B * G);
+      const dU = take(H * G);
+      native.lstmBackward(dHs, uData, mask, hs, cs, acts, T, B, H, reverse, dG, dU);
+      const grads = [tf.tensor3d(dG, [T, B, G]), tf.tensor2d(dU, [H, G])];
+      giveBack(dHs, dG, dU, uData, hs, cs, acts);
+      return grads;
     };
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

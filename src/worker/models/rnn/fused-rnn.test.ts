@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../../shared/random';
+import { nativeKernels, nativeKernelsStatus } from '../../backend/native-kernels';
 import { initBackend } from '../../backend/tfjs-backend';
 import { compositeGruSequence, compositeLstmSequence } from './composite-rnn';
 import { fusedGruSequence } from './fused-gru';
@@ -34,16 +35,22 @@ describe.each([false, true])('fused recurrent ops (reverse=%s) match tf autograd
   const B = lens.length;
   const mask = maskFor(T, lens);
 
-  it('LSTM: states and gradients', () => {
+  // null: the JS loop; the default: the native kernels where they are built.
+  it.each([
+    ['JS loop', null],
+    ['native kernels', undefined],
+  ] as const)('LSTM (%s): states and gradients', (_, kernels) => {
     const xp = tf.tensor3d(rand(T * B * 4 * H), [T, B, 4 * H]);
     const U = tf.tensor2d(rand(H * 4 * H), [H, 4 * H]);
     const up = tf.tensor3d(rand(T * B * H), [T, B, H]); // random upstream gradient
+    const fused = (x: tf.Tensor3D, u: tf.Tensor2D, m: Float32Array, r: boolean) =>
+      fusedLstmSequence(x, u, m, r, kernels === null ? null : nativeKernels());
     const loss = (f: typeof fusedLstmSequence) => (x: tf.Tensor, u: tf.Tensor) =>
       tf.sum(tf.mul(f(x as tf.Tensor3D, u as tf.Tensor2D, mask, reverse), up));
-    const a = fusedLstmSequence(xp, U, mask, reverse);
+    const a = fused(xp, U, mask, reverse);
     const b = compositeLstmSequence(xp, U, mask, reverse);
     expect(maxAbsDiff(a, b)).toBeLessThan(1e-5);
-    const ga = tf.grads(loss(fusedLstmSequence))([xp, U]);
+    const ga = tf.grads(loss(fused))([xp, U]);
     const gb = tf.grads(loss(compositeLstmSequence))([xp, U]);
     expect(maxAbsDiff(ga[0], gb[0])).toBeLessThan(1e-5);
     expect(maxAbsDiff(ga[1], gb[1])).toBeLessThan(1e-5);
@@ -73,5 +80,35 @@ describe.each([false, true])('fused recurrent ops (reverse=%s) match tf autograd
     const s = fusedLstmSequence(xp, U, mask, reverse).arraySync();
     for (let t = 0; t < T; t++) expect(s[t][0].every((v) => v === 0)).toBe(true);
     if (!reverse) expect(s[T - 1][1]).toEqual(s[0][1]);
+  });
+});
+
+describe.each([false, true])('native LSTM kernels equal the JS loop (reverse=%s)', (reverse) => {
+  const native = nativeKernels();
+  if (!native) it.skip(`native kernels ${nativeKernelsStatus()}`, () => {});
+  // Bench-like widths (several SIMD lanes, several OpenBLAS blocks) and random post-padded lengths.
+  const T = 13;
+  const H = 24;
+  const lens = [0, 1, 13, 5, 9, 2, 12, 7, 13];
+  const B = lens.length;
+  const mask = maskFor(T, lens);
+
+  it.skipIf(!native)('lstmForward/lstmBackward: states, dxProj and dU within 1e-4', () => {
+    expect(typeof native!.lstmForward).toBe('function');
+    const xp = tf.tensor3d(rand(T * B * 4 * H, 1.5), [T, B, 4 * H]);
+    const U = tf.tensor2d(rand(H * 4 * H, 0.5), [H, 4 * H]);
+    const up = tf.tensor3d(rand(T * B * H), [T, B, H]);
+    const run = (k: typeof native | null) => {
+      const f = (x: tf.Tensor, u: tf.Tensor) =>
+        tf.sum(tf.mul(fusedLstmSequence(x as tf.Tensor3D, u as tf.Tensor2D, mask, reverse, k), up));
+      return { states: fusedLstmSequence(xp, U, mask, reverse, k), grads: tf.grads(f)([xp, U]) };
+    };
+    const js = run(null);
+    const nat = run(native);
+    expect(maxAbsDiff(nat.states, js.states)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(nat.grads[0], js.grads[0])).toBeLessThan(1e-4);
+    expect(maxAbsDiff(nat.grads[1], js.grads[1])).toBeLessThan(1e-4);
+    // Not vacuous: states and both gradients are far from zero.
+    for (const t of [js.states, ...js.grads]) expect(tf.max(tf.abs(t)).dataSync()[0]).toBeGreaterThan(1e-2);
   });
 });
