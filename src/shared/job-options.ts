@@ -490,6 +490,10 @@ export const FAST_PRELABEL_OPTIONS = table({
     type: 'string',
     help: 'the model version whose scores the documents already carry (not scored again if it wins)',
   },
+  // The project's text options (the Train view's), so that naive Bayes reads text as the project's models do.
+  t2s: TEXT_OPTIONS.t2s,
+  userDict: STUDENT_OPTIONS.userDict,
+  stopwords: STUDENT_OPTIONS.stopwords,
 });
 
 export const SCORE_OPTIONS = table({});
@@ -630,6 +634,10 @@ export const SIMULATE_OPTIONS = table({
   hidden: { ...STUDENT_OPTIONS.hidden, help: 'students: recurrent hidden size' },
   numFilters: { ...STUDENT_OPTIONS.numFilters, help: 'textcnn: filters per width' },
   filterSizes: { ...STUDENT_OPTIONS.filterSizes, help: 'textcnn: filter widths, e.g. 2,3,4' },
+  // Text options as every model takes them: nb's n-grams and the students' input alike (truncation: students only).
+  t2s: TEXT_OPTIONS.t2s,
+  userDict: STUDENT_OPTIONS.userDict,
+  stopwords: STUDENT_OPTIONS.stopwords,
 });
 
 /**
