@@ -300,6 +300,26 @@ export const DISTILL_OPTIONS = table({
     default: 0,
     help: 'self-training: hide the labels of this seeded fraction of the training rows (they join the unlabeled pool; their hidden labels grade the pseudo-labels)',
   },
+  finalFinetune: {
+    type: 'boolean',
+    default: false,
+    help: "self-training: after the last round, fine-tune the student on the human labels only, from the last round's weights (--finetune-epochs at --finetune-lr)",
+  },
+  finetuneEpochs: {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 2,
+    help: 'final fine-tune: epochs (a short phase: a few hundred human labels overfit fast and would erase what the pseudo-labels taught)',
+  },
+  finetuneLr: {
+    type: 'number',
+    min: 0,
+    max: 10,
+    minExclusive: true,
+    step: 0.0001,
+    help: 'final fine-tune: Adam learning rate (default: a tenth of --lr, to nudge the trained weights rather than retrain them)',
+  },
   preset: PRESET_CHOICE,
 });
 
@@ -311,9 +331,12 @@ const {
   selfTrain: _s,
   confidence: _c,
   unlabeledFrac: _u,
+  finalFinetune: _f,
+  finetuneEpochs: _fe,
+  finetuneLr: _fl,
   ...DISTILL_BUT_ALPHA
 } = DISTILL_OPTIONS;
-void [_sweepSetsAlpha, _s, _c, _u];
+void [_sweepSetsAlpha, _s, _c, _u, _f, _fe, _fl];
 export const ALPHA_SWEEP_OPTIONS = table({
   ...DISTILL_BUT_ALPHA,
   alphas: {
@@ -469,6 +492,10 @@ export const FAST_PRELABEL_OPTIONS = table({
     type: 'string',
     help: 'the model version whose scores the documents already carry (not scored again if it wins)',
   },
+  // The project's text options (the Train view's), so that naive Bayes reads text as the project's models do.
+  t2s: TEXT_OPTIONS.t2s,
+  userDict: STUDENT_OPTIONS.userDict,
+  stopwords: STUDENT_OPTIONS.stopwords,
 });
 
 export const SCORE_OPTIONS = table({});
@@ -616,6 +643,10 @@ export const SIMULATE_OPTIONS = table({
   hidden: { ...STUDENT_OPTIONS.hidden, help: 'students: recurrent hidden size' },
   numFilters: { ...STUDENT_OPTIONS.numFilters, help: 'textcnn: filters per width' },
   filterSizes: { ...STUDENT_OPTIONS.filterSizes, help: 'textcnn: filter widths, e.g. 2,3,4' },
+  // Text options as every model takes them: nb's n-grams and the students' input alike (truncation: students only).
+  t2s: TEXT_OPTIONS.t2s,
+  userDict: STUDENT_OPTIONS.userDict,
+  stopwords: STUDENT_OPTIONS.stopwords,
 });
 
 /**

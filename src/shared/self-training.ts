@@ -31,6 +31,17 @@ export interface SelfTrainRound {
   metrics: Record<string, number>;
 }
 
+/** The optional last phase (--final-finetune): the last round's student trained a little more on the human labels only. */
+export interface FinalFinetune {
+  /** Rows it trained on: the human labels (A), no pseudo-label. */
+  rows: number;
+  epochs: number;
+  learningRate: number;
+  /** The student's held-out test metrics before the fine-tune (the last round's) and after it (the model kept). */
+  before: Record<string, number>;
+  after: Record<string, number>;
+}
+
 export interface SelfTrainResult {
   labels: string[];
   confidence: number;
@@ -40,4 +51,5 @@ export interface SelfTrainResult {
   seed: number;
   rule: string;
   rounds: SelfTrainRound[];
+  finalFinetune?: FinalFinetune;
 }

@@ -156,6 +156,28 @@ describe('distillery simulate', () => {
     );
   });
 
+  it('--t2s, --user-dict and --stopwords are taken and recorded in the JSON on stdout and in simulation.json', async () => {
+    const stop = path.join(tmp, 'stop.txt');
+    writeFileSync(stop, '的\n');
+    const dict = path.join(tmp, 'dict.txt');
+    writeFileSync(dict, '好吃 10\n');
+    const out = path.join(tmp, 'sim-text');
+    const args = ['simulate', '--data', dataFile, '--strategies', 'random', '--seed-size', '10', '--batch', '10'];
+    const r = await cliOk([
+      ...args,
+      ...['--budget', '20', '--runs', '1', '--no-charts', '--json', '--out', out],
+      ...['--t2s', '--user-dict', dict, '--stopwords', stop],
+    ]);
+    const s = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(s.text_options).toEqual({ t2s: true, user_dict: dict, stopwords: stop });
+    const saved = JSON.parse(readFileSync(path.join(out, 'simulation.json'), 'utf8'));
+    expect(saved.setup['text options']).toEqual({ t2s: true, user_dict: dict, stopwords: stop });
+    const missing = await runCli([...args, '--runs', '1', '--stopwords', path.join(tmp, 'nope.txt')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('stop-word list');
+    expect(missing.stderr).toContain('nope.txt');
+  });
+
   it('refuses an unknown strategy and a budget beyond the pool, saying which option is wrong', async () => {
     const a = await runCli(['simulate', '--data', dataFile, '--strategies', 'random,entropi']);
     expect(a.code).not.toBe(0);

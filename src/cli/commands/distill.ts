@@ -59,6 +59,9 @@ export function distillCommand(): Command {
       .addOption(tableOption(DISTILL_OPTIONS, 'selfTrain'))
       .addOption(tableOption(DISTILL_OPTIONS, 'confidence'))
       .addOption(tableOption(DISTILL_OPTIONS, 'unlabeledFrac'))
+      .addOption(tableOption(DISTILL_OPTIONS, 'finalFinetune'))
+      .addOption(tableOption(DISTILL_OPTIONS, 'finetuneEpochs'))
+      .addOption(tableOption(DISTILL_OPTIONS, 'finetuneLr'))
       .option('--runs <n>', 'repeat with seeds seed..seed+n-1 on the same split; report mean ± std', int('--runs'), 1)
       .option('--alpha-sweep', 'train for each α in --alphas and write a table and chart (digest A)')
       .addOption(tableOption(ALPHA_SWEEP_OPTIONS, 'alphas'))
@@ -66,6 +69,12 @@ export function distillCommand(): Command {
       .addHelpText('after', LOSS_HELP),
   ).action(async (o, cmd: Command) => {
     if (o.selfTrain > 0) return selfTrain(o, cmd);
+    if (o.finalFinetune)
+      throw new DistilleryError(
+        'CONFIG',
+        '--final-finetune fine-tunes the last self-training round on the human labels: give --self-train 1 or more',
+        { field: 'finalFinetune' },
+      );
     if (!o.teacherOutputs)
       throw new DistilleryError(
         'CONFIG',
@@ -130,7 +139,15 @@ export function distillCommand(): Command {
 
 /** `distill --self-train ROUNDS`: rounds of pseudo-labeling (src/worker/jobs/self-train.ts), one seed per --runs. */
 async function selfTrain(
-  o: Record<string, unknown> & { selfTrain: number; confidence: number; unlabeledFrac: number; runs: number },
+  o: Record<string, unknown> & {
+    selfTrain: number;
+    confidence: number;
+    unlabeledFrac: number;
+    finalFinetune?: boolean;
+    finetuneEpochs?: number;
+    finetuneLr?: number;
+    runs: number;
+  },
   cmd: Command,
 ): Promise<void> {
   if (o.alphaSweep)
@@ -146,7 +163,14 @@ async function selfTrain(
     temperature: o.temperature as number,
     useUnlabeled: Boolean(o.useUnlabeled),
   };
-  const s = { rounds: o.selfTrain, confidence: o.confidence, unlabeledFrac: o.unlabeledFrac };
+  const s = {
+    rounds: o.selfTrain,
+    confidence: o.confidence,
+    unlabeledFrac: o.unlabeledFrac,
+    finalFinetune: Boolean(o.finalFinetune),
+    finetuneEpochs: o.finetuneEpochs,
+    finetuneLr: o.finetuneLr,
+  };
   checkSelfTrainOptions(opts, s);
   const cancel = sigintCancel();
   try {
@@ -167,6 +191,11 @@ async function selfTrain(
       for (const x of res.rounds)
         info(
           `seed ${seed} round ${x.round}: accuracy ${(100 * (x.metrics.accuracy ?? NaN)).toFixed(2)} %${x.pseudo ? `, ${x.pseudo.keptTotal} pseudo-labels, precision ${x.pseudo.precision === null ? '—' : (100 * x.pseudo.precision).toFixed(2) + ' %'}` : ''}`,
+        );
+      const ft = res.finalFinetune;
+      if (ft)
+        info(
+          `seed ${seed} final fine-tune on ${ft.rows} human labels (${ft.epochs} epochs, lr ${ft.learningRate}): accuracy ${(100 * (ft.before.accuracy ?? NaN)).toFixed(2)} → ${(100 * (ft.after.accuracy ?? NaN)).toFixed(2)} %`,
         );
       results.push(res);
     }

@@ -45,6 +45,9 @@ export function simulateCommand(): Command {
       .addOption(tableOption(SIMULATE_OPTIONS, 'hidden'))
       .addOption(tableOption(SIMULATE_OPTIONS, 'numFilters'))
       .addOption(tableOption(SIMULATE_OPTIONS, 'filterSizes'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 't2s'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'userDict'))
+      .addOption(tableOption(SIMULATE_OPTIONS, 'stopwords'))
       .option(...BACKEND_OPTION)
       .option(
         '--out <dir>',
@@ -76,6 +79,9 @@ export function simulateCommand(): Command {
           testSplit: o.testSplit,
           maxPool: o.maxPool,
           tokens: o.tokens,
+          t2s: o.t2s,
+          userDict: o.userDict,
+          stopwords: o.stopwords,
           nbAlpha: o.nbAlpha,
           committee: o.committee,
           teacherOutputs: o.teacherOutputs,
@@ -120,6 +126,7 @@ export function simulateCommand(): Command {
         pool_size: r.pool_size,
         test_size: r.test_size,
         full_data: r.full_data,
+        text_options: r.text_options,
         strategies: r.strategies,
         ...(r.rule_seed ? { rule_seed: r.rule_seed } : {}),
         ...(r.files ? { files: r.files } : {}),

@@ -307,6 +307,13 @@ export const en = {
       trainRows: 'Training rows',
       graded: '{graded} of {kept} kept pseudo-labels have a known label',
       by: { teacher: 'teacher', student: 'student' },
+      finalFinetune: 'Fine-tune on my labels at the end',
+      finalFinetuneHelp:
+        'After the last round, the student trains {epochs} more epochs on your labels only (no pseudo-label), from its own weights, at a tenth of the learning rate.',
+      finetuneRow: 'Final fine-tune',
+      finetuneFrom: 'your labels only',
+      finetuneBefore:
+        'before the fine-tune: {accuracy} % accuracy, {f1} % macro-F1 ({epochs} epochs, learning rate {lr})',
     },
     bertDir: 'Model folder (on the worker’s machine)',
     bertDirHelp:
@@ -418,6 +425,7 @@ export const en = {
       brLabel: 'label {i}/{n} ({label})',
       brWeight: 'class weight {i}/{n} ({weight})',
       selfTrainRound: 'self-training round {i}/{n}',
+      finalFinetune: 'final fine-tune on the human labels',
     },
     units: {
       rounds: '{done} / {total} rounds',

@@ -18,6 +18,7 @@ import { state, toast, patchLocalProject, refreshStats, syncJournal } from './ap
 import { simulationDocs } from './simulate-request';
 import { teacherOfRun, teacherRecordName } from './teacher-kind';
 import { noteTrainingFinished } from './training-finished';
+import { savedTextOptions } from './text-options';
 import { MIN_LABELED } from '../../shared/worker-protocol';
 import { queueModelOfChoice } from '../queue/live-loop';
 
@@ -220,6 +221,8 @@ export async function startJob<K extends JobKind>(
     const scoredBy = p.queueModel?.version ?? p.teacherVersion;
     options = {
       ...options,
+      // Naive Bayes reads text as the project's models do: the text options the Train view saved.
+      ...savedTextOptions(p.id),
       goldIds: human.filter(inGold).map((d) => d.id),
       ...(candidates.length ? { candidates } : {}),
       ...(scoredBy ? { scoredBy } : {}),

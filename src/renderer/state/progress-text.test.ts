@@ -57,6 +57,14 @@ describe('phaseText: the worker phase in message keys, and what done / total cou
       { key: 'selfTrainRound', params: { i: 2, n: 3 } },
       { key: 'epoch', params: { epoch: 1, epochs: 4 } },
     ]);
+    expect(phaseText('round 2/2 · final fine-tune · epoch 1/2')).toEqual({
+      parts: [
+        { key: 'selfTrainRound', params: { i: 2, n: 2 } },
+        { key: 'finalFinetune', params: {} },
+        { key: 'epoch', params: { epoch: 1, epochs: 2 } },
+      ],
+      unit: 'batches',
+    });
   });
 
   it('keeps a phase it does not know as text, counted in steps', () => {

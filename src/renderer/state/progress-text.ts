@@ -32,6 +32,8 @@ const SIMPLE: Record<string, { key: string; unit: ProgressUnit }> = {
   scoring: { key: 'scoring', unit: 'documents' },
   'teacher predict': { key: 'predicting', unit: 'documents' },
   evaluate: { key: 'evaluate', unit: 'models' },
+  /** Self-training's last phase (worker/jobs/train-job.ts FineTunePhase): "final fine-tune · epoch 1/2". */
+  'final fine-tune': { key: 'finalFinetune', unit: 'none' },
 };
 
 /** Splits and names the worker's phase text. Unknown text stays as it is (its count then has no unit). */

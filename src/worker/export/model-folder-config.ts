@@ -18,6 +18,8 @@ export interface TrainingRecord {
   teacher?: string;
   /** Set when distilled: the loss weights and which rows carried which labels. */
   distillation?: DistillationRecord;
+  /** Set when a final fine-tune phase ran (self-training's --final-finetune): on how many rows (the human labels), how long, how fast. */
+  fineTune?: { rows: number; epochs: number; learningRate: number };
   distillery: string;
 }
 

@@ -6,6 +6,10 @@
  * and a fresh student trains on A + B. Hard labels, so that a round's student learns the kept decision
  * only, not the teacher's doubt about it (the confidence filter already chose the rows it trusts).
  *
+ * With finalFinetune (digest C: "optionally fine-tune it on A again"), the last round's student then
+ * trains a little more on A alone, from its own weights: FINETUNE_DEFAULTS' few epochs at a tenth of the
+ * learning rate, so that the human labels correct what the pseudo-labels taught without erasing it.
+ *
  * With unlabeledFrac, a seeded fraction of the training rows lose their labels and join U; their hidden
  * labels grade each round's pseudo-labels (precision), which is how "does it help" is measured.
  */
@@ -14,11 +18,18 @@ import path from 'node:path';
 import { DISTILL_OPTIONS, whyBadOption } from '../../shared/job-options';
 import { DistilleryError } from '../../shared/errors';
 import { createRng } from '../../shared/random';
-import type { PseudoLabelStats, SelfTrainResult, SelfTrainRound } from '../../shared/self-training';
+import type { FinalFinetune, PseudoLabelStats, SelfTrainResult, SelfTrainRound } from '../../shared/self-training';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import type { CorpusDoc } from '../data/read-corpus';
 import { pickNumbers } from './repeated-runs';
-import { prepareData, runTrainJob, type PreparedData, type TrainJobOptions, type TrainJobResult } from './train-job';
+import {
+  prepareData,
+  runTrainJob,
+  type FineTunePhase,
+  type PreparedData,
+  type TrainJobOptions,
+  type TrainJobResult,
+} from './train-job';
 
 export interface SelfTrainOptions {
   rounds: number;
@@ -26,7 +37,19 @@ export interface SelfTrainOptions {
   confidence: number;
   /** Fraction of the training rows whose labels are hidden (graded later); 0 = none. */
   unlabeledFrac?: number;
+  /** After the last round, fine-tune on the human labels only (epochs and learning rate: FINETUNE_DEFAULTS). */
+  finalFinetune?: boolean;
+  finetuneEpochs?: number;
+  /** Default: the run's learning rate × FINETUNE_DEFAULTS.lrFactor. */
+  finetuneLr?: number;
 }
+
+/**
+ * The final fine-tune's defaults: 2 epochs (the option table's) at a tenth of the run's learning rate. A few hundred
+ * human labels are fitted in a couple of epochs; more, or the full rate, retrains the student on A alone
+ * and throws away what B taught it (the forgetting digest C warns of).
+ */
+export const FINETUNE_DEFAULTS = { epochs: DISTILL_OPTIONS.finetuneEpochs.default, lrFactor: 0.1 } as const;
 
 // The result's shape is shared with the app (JobResult.selfTraining): src/shared/self-training.ts.
 export type { PseudoLabelStats, SelfTrainResult, SelfTrainRound } from '../../shared/self-training';
@@ -81,10 +104,25 @@ export function checkSelfTrainOptions(o: TrainJobOptions, s: SelfTrainOptions): 
     ['selfTrain', s.rounds],
     ['confidence', s.confidence],
     ['unlabeledFrac', s.unlabeledFrac ?? 0],
+    ['finalFinetune', s.finalFinetune ?? false],
+    ...(s.finetuneEpochs !== undefined ? [['finetuneEpochs', s.finetuneEpochs] as const] : []),
+    ...(s.finetuneLr !== undefined ? [['finetuneLr', s.finetuneLr] as const] : []),
   ] as const) {
     const why = whyBadOption(key, DISTILL_OPTIONS[key], v);
     if (why) throw new DistilleryError('CONFIG', why, { field: key });
   }
+  if (s.finalFinetune && s.rounds === 0)
+    throw new DistilleryError(
+      'CONFIG',
+      '--final-finetune fine-tunes the last self-training round on the human labels: give --self-train 1 or more',
+      { field: 'finalFinetune' },
+    );
+  if (s.finalFinetune && o.model === 'cnn-nb')
+    throw new DistilleryError(
+      'CONFIG',
+      "--final-finetune: cnn-nb's naive Bayes head is fitted, not trained; fine-tune another student",
+      { field: 'finalFinetune' },
+    );
   if (o.useUnlabeled)
     throw new DistilleryError(
       'CONFIG',
@@ -147,15 +185,30 @@ export async function selfTrainOn(
     const pseudo = pick.rows.map((row, k) => ({ ...pool[row].doc, labels: [labels[pick.labels[k]]] }));
     const stats = pseudoStats(pick, pool, labels, fromTeacher ? 'teacher' : 'student');
     // Hard labels only from here on: the pseudo-labeled rows have no soft target of their own.
-    const prepared: PreparedData = { ...base, train: [...human, ...pseudo], teacher: undefined };
+    const prepared: PreparedData = {
+      ...base,
+      train: [...human, ...pseudo],
+      teacher: undefined,
+      ...(r === last && s.finalFinetune ? { fineTune: finetunePhase(o, s, human) } : {}),
+    };
     res = await runTrainJob(
       { ...o, splitSeed, teacherOutputs: undefined, useUnlabeled: false, out: r === last ? o.out : undefined },
       onProgress?.(r),
       cancel,
       prepared,
     );
-    rounds.push({ round: r, trainRows: prepared.train.length, pseudo: stats, metrics: pickNumbers(res.metrics) });
+    // With a final fine-tune the last round's own score is the one before it.
+    const metrics = pickNumbers(res.fineTune?.before ?? res.metrics);
+    rounds.push({ round: r, trainRows: prepared.train.length, pseudo: stats, metrics });
   }
+  const ft = res.fineTune;
+  const finalFinetune: FinalFinetune | undefined = ft && {
+    rows: ft.rows,
+    epochs: ft.epochs,
+    learningRate: ft.learningRate,
+    before: pickNumbers(ft.before),
+    after: pickNumbers(res.metrics),
+  };
   const result: SelfTrainResult = {
     labels,
     confidence: s.confidence,
@@ -165,12 +218,21 @@ export async function selfTrainOn(
     seed: o.seed,
     rule: SELECTION_RULE,
     rounds,
+    ...(finalFinetune ? { finalFinetune } : {}),
   };
   if (o.out && !cancel?.cancelled) {
     await writeFile(path.join(o.out, 'self-training.json'), JSON.stringify(result, null, 2) + '\n');
     await writeFile(path.join(o.out, 'self-training.md'), renderSelfTrainingMarkdown(result));
   }
   return { result, final: res };
+}
+
+function finetunePhase(o: TrainJobOptions, s: SelfTrainOptions, human: CorpusDoc[]): FineTunePhase {
+  return {
+    docs: human,
+    epochs: s.finetuneEpochs ?? FINETUNE_DEFAULTS.epochs,
+    learningRate: s.finetuneLr ?? o.learningRate * FINETUNE_DEFAULTS.lrFactor,
+  };
 }
 
 /** The training rows split into those that keep their label and the pool (file's unlabeled rows + hidden ones). */
@@ -252,6 +314,11 @@ export function renderSelfTrainingMarkdown(r: SelfTrainResult): string {
       (x) =>
         `| ${x.round} | ${x.pseudo?.from ?? '—'} | ${x.pseudo ? r.labels.map((l) => x.pseudo!.kept[l]).join(' / ') : '—'} | ${pct(x.pseudo?.precision)} | ${x.trainRows} | ${pct(x.metrics.accuracy)} | ${pct(x.metrics.macro_f1)} |`,
     ),
+    ...(r.finalFinetune
+      ? [
+          `| final fine-tune | human labels only (${r.finalFinetune.epochs} epochs, lr ${r.finalFinetune.learningRate}) | — | — | ${r.finalFinetune.rows} | ${pct(r.finalFinetune.after.accuracy)} | ${pct(r.finalFinetune.after.macro_f1)} |`,
+        ]
+      : []),
     '',
   ];
   return lines.join('\n');

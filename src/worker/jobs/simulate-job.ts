@@ -25,7 +25,8 @@ import { drawStopSet, STOP_SET_SIZE, stopSetDecisions, successiveKappas } from '
 import { selectBatch, strategyNeeds, type SelectionInput, type StrategyName } from '../active/strategies';
 import { readCorpus } from '../data/read-corpus';
 import { splitDocs } from '../data/split';
-import { hashedDense, NgramVocabulary, tfidf, type SparseRows } from '../text/ngram-features';
+import { hashedDense, NgramVocabulary, ngramTextOptions, tfidf, type SparseRows } from '../text/ngram-features';
+import type { TextOptions } from '../text/text-option-files';
 import type { TokenMode } from '../text/tokenize';
 import {
   naiveBayesKind,
@@ -45,7 +46,8 @@ import {
 } from './simulate-report';
 import { readTeacherOutputs } from './teacher-outputs';
 
-export interface SimulateOptions {
+/** Text options (t2s, userDict, stopwords) apply to nb's n-grams and to the students' input alike. */
+export interface SimulateOptions extends Omit<TextOptions, 'truncate'> {
   data: string;
   textCol?: string;
   labelCol?: string;
@@ -102,6 +104,22 @@ export interface SimulateResult extends SimulationSummary {
   warnings: string[];
   /** With --rules, per run: how many seed documents the rules covered, by pre-label. */
   rule_seed?: { covered: number; by_label: Record<string, number> }[];
+  /** The text options the run read its texts with (the files by path). */
+  text_options: SimulationTextOptions;
+}
+
+export interface SimulationTextOptions {
+  t2s: boolean;
+  user_dict?: string;
+  stopwords?: string;
+}
+
+function textOptionsRecord(o: SimulateOptions): SimulationTextOptions {
+  return {
+    t2s: o.t2s ?? false,
+    ...(o.userDict ? { user_dict: path.resolve(o.userDict) } : {}),
+    ...(o.stopwords ? { stopwords: path.resolve(o.stopwords) } : {}),
+  };
 }
 
 const VECTOR_DIM = 256;
@@ -199,7 +217,7 @@ export async function runSimulation(
   }
 
   // Label-free features, once for the whole corpus.
-  const vocab = new NgramVocabulary({ tokens: o.tokens, minN: 1, maxN: 2 });
+  const vocab = new NgramVocabulary({ tokens: o.tokens, minN: 1, maxN: 2, ...ngramTextOptions(o) });
   const X: SparseRows = vocab.featurize(texts);
   const tfidfVectors = needs.some((n) => n.vectors) ? hashedDense(tfidf(X), VECTOR_DIM, o.seed) : undefined;
 
@@ -242,6 +260,7 @@ export async function runSimulation(
       ? await studentKind(texts, pool, targets, K, {
           arch: o.model,
           tokens: o.tokens,
+          text: { t2s: o.t2s, userDict: o.userDict, stopwords: o.stopwords },
           ...(o.student ?? DEFAULT_STUDENT),
         })
       : naiveBayesKind(X, targets, K, o.nbAlpha);
@@ -327,7 +346,12 @@ export async function runSimulation(
     warnings.push(
       `${unlabeledRows} rows without a label were left out (the simulator needs every pool document labeled)`,
     );
-  const result: SimulateResult = { ...summary, warnings, ...(rulePre ? { rule_seed: ruleSeed } : {}) };
+  const result: SimulateResult = {
+    ...summary,
+    warnings,
+    ...(rulePre ? { rule_seed: ruleSeed } : {}),
+    text_options: textOptionsRecord(o),
+  };
   if (o.out) result.files = await writeOutputs(o, summary, warnings);
   return result;
 }
@@ -484,6 +508,7 @@ async function writeOutputs(
     'test split': o.testSplit,
     seed: o.seed,
     tokens: o.tokens,
+    'text options': textOptionsRecord(o),
     ...(o.rules ? { 'seed set': `rule-covered documents spread over labels (${path.basename(o.rules)})` } : {}),
     ...(o.maxPool !== undefined ? { 'max pool': o.maxPool } : {}),
     ...(o.model === 'nb'

@@ -14,6 +14,7 @@ import { Student } from '../models/student';
 import type { StudentConfig } from '../models/student-config';
 import type { SparseRows } from '../text/ngram-features';
 import { TextPipeline } from '../text/pipeline';
+import { pipelineTextInputs, type TextOptions } from '../text/text-option-files';
 import type { TokenMode } from '../text/tokenize';
 import { trainStudent } from '../train/trainer';
 
@@ -64,6 +65,8 @@ export interface StudentKindOptions {
   batchSize: number;
   learningRate: number;
   tokens: TokenMode;
+  /** t2s, user dictionary, stop words: the students' text pipeline takes them as a training does. */
+  text?: TextOptions;
   maxLen?: number;
   architecture?: Partial<StudentConfig>;
   backend?: string;
@@ -81,9 +84,11 @@ export async function studentKind(
   o: StudentKindOptions,
 ): Promise<SimModelKind> {
   await initBackend(o.backend);
+  const text = pipelineTextInputs(o.text ?? {});
   const pipeline = TextPipeline.fit(
     poolRows.map((r) => texts[r]!),
-    { mode: o.tokens, ...pipelineInputFor(o.arch, { maxLen: o.maxLen }) },
+    { mode: o.tokens, ...text.config, ...pipelineInputFor(o.arch, { maxLen: o.maxLen }) },
+    text.files,
   );
   const ids = pipeline.encodeBatch(texts);
   const T = pipeline.maxLen;

@@ -119,6 +119,27 @@ export interface TrainJobResult {
   testProbs: Float32Array;
   /** Probabilities (n × C) of PreparedData.scoreDocs, when it names any. */
   scoredProbs?: Float32Array;
+  /** The fine-tune phase (PreparedData.fineTune) when one ran: its rows, settings, history and the test metrics before it. */
+  fineTune?: FineTuneRecord;
+}
+
+/**
+ * A last, short training phase on some of the rows only, from the weights the main phase left
+ * (self-training's --final-finetune: the human labels). Same text pipeline, loss and validation.
+ */
+export interface FineTunePhase {
+  docs: CorpusDoc[];
+  epochs: number;
+  learningRate: number;
+}
+
+export interface FineTuneRecord {
+  rows: number;
+  epochs: number;
+  learningRate: number;
+  /** The held-out metrics before the phase; the run's `metrics` are those after it. */
+  before: Metrics;
+  history: TrainResult['history'];
 }
 
 /** The option table's student defaults (src/shared/job-options.ts) that every training fills in. */
@@ -158,6 +179,8 @@ export interface PreparedData {
   dataHash: string;
   /** Documents the trained student also scores (self-training's unlabeled pool); their probabilities come back as scoredProbs. */
   scoreDocs?: CorpusDoc[];
+  /** Train a little more on these rows at the end (FineTunePhase). */
+  fineTune?: FineTunePhase;
 }
 
 /** Reads and splits the data once; sweeps and repeated runs reuse it. */
@@ -298,11 +321,34 @@ export async function runTrainJob(
     };
     const result = await trainWith(o.workers ?? D.workers, student, trainSet, validSet, trainOpts);
     if (config.arch === 'cnn-nb') fitCnnNbHead(student, trainSet, config);
+    const heldOut = () =>
+      testSet.n
+        ? scoreProbs(student.predictProbs(testSet.ids, testSet.n), testSet, schema, o.threshold)
+        : scoreProbs(student.predictProbs(validSet.ids, validSet.n), validSet, schema, o.threshold);
+
+    let fineTune: FineTuneRecord | undefined;
+    if (d.fineTune && !result.cancelled) {
+      const before = heldOut();
+      const ftSet = encodeDocs(d.fineTune.docs, pipeline, schema, o.data);
+      const ft = await trainWith(o.workers ?? D.workers, student, ftSet, validSet, {
+        ...trainOpts,
+        epochs: d.fineTune.epochs,
+        learningRate: d.fineTune.learningRate,
+        alpha: undefined, // hard labels only: the rows are the human labels
+        onProgress: onProgress && ((p) => onProgress({ ...p, phase: `final fine-tune · ${p.phase}` })),
+      });
+      result.cancelled ||= ft.cancelled;
+      fineTune = {
+        rows: ftSet.n,
+        epochs: d.fineTune.epochs,
+        learningRate: d.fineTune.learningRate,
+        before,
+        history: ft.history,
+      };
+    }
 
     const testProbs = student.predictProbs(testSet.ids, testSet.n);
-    const metrics = testSet.n
-      ? scoreProbs(testProbs, testSet, schema, o.threshold)
-      : scoreProbs(student.predictProbs(validSet.ids, validSet.n), validSet, schema, o.threshold);
+    const metrics = heldOut();
     const seconds = (performance.now() - t0) / 1000;
     const out: TrainJobResult = {
       outDir: o.out,
@@ -322,6 +368,7 @@ export async function runTrainJob(
       dataHash: d.dataHash,
       testProbs,
       ...(d.scoreDocs ? { scoredProbs: predictDocs(student, d.scoreDocs, pipeline, schema, o.data) } : {}),
+      ...(fineTune ? { fineTune } : {}),
     };
     if (o.out) {
       const distillation = d.teacher
@@ -349,6 +396,9 @@ export async function runTrainJob(
           seconds,
           samplesPerSecond: result.trainSamplesPerSecond,
           ...(distillation ? { teacher: distillation.teacher, distillation } : {}),
+          ...(fineTune
+            ? { fineTune: { rows: fineTune.rows, epochs: fineTune.epochs, learningRate: fineTune.learningRate } }
+            : {}),
           distillery: 'distillery 0.1.0',
         },
       };
@@ -358,6 +408,17 @@ export async function runTrainJob(
         bestEpoch: result.bestEpoch,
         history: result.history,
         sizes: out.sizes,
+        ...(fineTune
+          ? {
+              fineTune: {
+                rows: fineTune.rows,
+                epochs: fineTune.epochs,
+                learningRate: fineTune.learningRate,
+                testBefore: fineTune.before,
+                history: fineTune.history,
+              },
+            }
+          : {}),
       };
       // Written beside o.out and moved in when complete: a failure (a chart, a full disk) leaves no half-written model folder.
       await publishFolder(

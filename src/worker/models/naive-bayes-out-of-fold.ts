@@ -8,7 +8,7 @@ import { CancelledError } from '../../shared/errors';
 import { CV_FOLDS, goldScore, type CvScore } from '../../shared/queue-model-choice';
 import type { CancelToken } from '../../shared/progress';
 import { kFoldIndices } from '../data/split';
-import { DEFAULT_NGRAMS, NgramVocabulary } from '../text/ngram-features';
+import { DEFAULT_NGRAMS, NgramVocabulary, type NgramOptions } from '../text/ngram-features';
 import { logitsToProbs, naiveBayesLogits, trainNaiveBayes } from './naive-bayes';
 
 export interface OutOfFoldOptions {
@@ -21,6 +21,8 @@ export interface OutOfFoldOptions {
   /** Names the job in the cancel message ("audit cancelled"). */
   job: string;
   onFold?: (foldsDone: number, folds: number) => void;
+  /** The n-gram features (default: DEFAULT_NGRAMS; the live loop adds the project's text options). */
+  ngrams?: NgramOptions;
 }
 
 /** n × K logits; `targets` per document are class indices, `labels` its label names (for the stratified folds). */
@@ -31,7 +33,7 @@ export function naiveBayesOutOfFold(
   o: OutOfFoldOptions,
 ): Float64Array {
   // One vocabulary over every text: a fold's model ignores n-grams it never saw in training (naive-bayes.ts), so this equals a vocabulary per fold.
-  const X = new NgramVocabulary(DEFAULT_NGRAMS).featurize(docs.map((d) => d.text));
+  const X = new NgramVocabulary(o.ngrams ?? DEFAULT_NGRAMS).featurize(docs.map((d) => d.text));
   const foldRows = kFoldIndices(docs, o.folds, o.seed, o.multiLabel);
   const out = new Float64Array(docs.length * K);
   foldRows.forEach((held, f) => {
@@ -56,7 +58,7 @@ export function naiveBayesCvScore(
   docs: readonly { text: string; labels: readonly string[] }[],
   labels: readonly string[],
   multiLabel: boolean,
-  o: Pick<OutOfFoldOptions, 'cancel' | 'onFold'> & { job: string },
+  o: Pick<OutOfFoldOptions, 'cancel' | 'onFold' | 'ngrams'> & { job: string },
 ): CvScore | undefined {
   const folds = Math.min(CV_FOLDS, docs.length);
   if (folds < 2) return undefined;

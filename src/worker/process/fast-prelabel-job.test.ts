@@ -1,9 +1,13 @@
 /**
  * The fast pre-labeler job (issue #12, the live loop): naive Bayes trained on the request's labels
  * scores every document to score, well above chance on the synthetic reviews; gold-set documents
- * named in options.goldIds never train it; bad options and too few labels are clear errors.
+ * named in options.goldIds never train it; bad options and too few labels are clear errors; the
+ * project's text options (t2s, stop words) shape what naive Bayes reads.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jobContext } from '../../../test/fixtures/job-context';
 import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
 import type { JobRequestOf } from '../../shared/api';
@@ -97,5 +101,60 @@ describe('fast-prelabel job', () => {
   it('stops when cancelled', async () => {
     const { ctx } = jobContext('/x', (p) => p.phase === 'fitting');
     await expect(runJob(request(), ctx)).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  describe("the project's text options", () => {
+    // Simplified reviews to train on; the test documents in traditional script share none of 这/饭/务/态/们/凉/难/吃 with them unless converted.
+    const pos = ['这家店的饭菜很好吃', '服务态度很好，饭菜也香', '我们都觉得好吃，下次还来', '这家的饭很香，服务好'];
+    const neg = ['送得太慢了，饭菜都凉了', '难吃，服务态度也差', '这家太难吃了，我们不会再来', '饭菜凉了，态度很差'];
+    const zhLabeled = [...pos.map((t) => [t, '1']), ...neg.map((t) => [t, '0'])].flatMap(([t, l], i) =>
+      [0, 1, 2].map((k) => ({ id: `z${i}-${k}`, text: `${t}${'！'.repeat(k)}`, labels: [l!] })),
+    );
+    const simplified = '这家店饭菜好吃，服务态度好，我们还来';
+    const traditional = '這家店飯菜好吃，服務態度好，我們還來';
+    const zhRequest = (options: Record<string, unknown>) =>
+      request({
+        docs: {
+          labeled: zhLabeled,
+          toScore: [
+            { id: 's', text: simplified },
+            { id: 't', text: traditional },
+          ],
+        },
+        options,
+      });
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'distillery-fast-prelabel-text-'));
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('t2s: a traditional-script document gets the same probabilities as its simplified form', async () => {
+      const on = await runJob(zhRequest({ t2s: true }), jobContext(folder).ctx);
+      expect(on.scores!.t).toEqual(on.scores!.s);
+      const off = await runJob(zhRequest({ t2s: false }), jobContext(folder).ctx);
+      expect(off.scores!.t).not.toEqual(off.scores!.s);
+      expect(off.scores!.s).toEqual(on.scores!.s); // simplified text reads the same either way
+    });
+
+    it('stop words (a file relative to the project folder) are not counted', async () => {
+      writeFileSync(path.join(folder, 'stop.txt'), '很\n也\n');
+      const padded = (options: Record<string, unknown>) =>
+        request({
+          docs: {
+            labeled: zhLabeled,
+            toScore: [
+              { id: 's', text: simplified },
+              { id: 'x', text: `${simplified}很也很` },
+            ],
+          },
+          options,
+        });
+      const stopped = await runJob(padded({ stopwords: 'stop.txt' }), jobContext(folder).ctx);
+      expect(stopped.scores!.x).toEqual(stopped.scores!.s);
+      const plain = await runJob(padded({}), jobContext(folder).ctx);
+      expect(plain.scores!.x).not.toEqual(plain.scores!.s);
+      await expect(runJob(zhRequest({ stopwords: 'missing.txt' }), jobContext(folder).ctx)).rejects.toMatchObject({
+        code: 'CONFIG',
+        details: { field: 'stopwords' },
+      });
+    });
   });
 });

@@ -9,7 +9,8 @@
  * orders the queue. Naive Bayes fits in milliseconds, so the app runs this
  * every few labels. Nothing is written to the project folder: the scores go back to the UI's
  * database as a teacher's do, with the choice (`result.queueChoice`) and the chosen model's
- * decisions on the stop set (for the stopping chart).
+ * decisions on the stop set (for the stopping chart). Naive Bayes reads the text with the project's text
+ * options (`t2s`, `userDict`, `stopwords`, as the Train view sends them to every model).
  */
 import type { JobRequest, JobResult } from '../../shared/api';
 import { CancelledError } from '../../shared/errors';
@@ -28,9 +29,9 @@ import { modelVersionId } from '../../shared/worker-protocol';
 import { STOP_SET_SIZE } from '../active/stopping';
 import { NaiveBayesClassifier } from '../models/naive-bayes';
 import { naiveBayesCvScore } from '../models/naive-bayes-out-of-fold';
-import { DEFAULT_NGRAMS } from '../text/ngram-features';
+import { DEFAULT_NGRAMS, ngramTextOptions } from '../text/ngram-features';
 import { validateJobOptions } from '../../shared/job-options';
-import { prepareJobData } from './job-data';
+import { prepareJobData, workerPath } from './job-data';
 import type { JobContext } from './job-context';
 import { scoreVersion } from './score-version';
 
@@ -55,6 +56,12 @@ function decision(p: ArrayLike<number>, multiLabel: boolean): string {
   return String(best);
 }
 
+/** The text options with the two files' paths resolved as a training job's are (relative to the project folder). */
+function textFiles(o: { t2s?: boolean; userDict?: string; stopwords?: string }, projectFolder: string) {
+  const file = (f: string | undefined) => (f?.trim() ? workerPath(f, projectFolder) : undefined);
+  return { t2s: o.t2s, userDict: file(o.userDict), stopwords: file(o.stopwords) };
+}
+
 export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   // `goldIds`: the gold set's documents, which no model may train on; `candidates`: the project's
   // other models, scored on the gold set beside naive Bayes.
@@ -69,11 +76,12 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
   const trainable = { ...r, docs: { ...r.docs, labeled: r.docs.labeled.filter((d) => !goldIds.has(d.id)) } };
   const { train } = prepareJobData(trainable, { seed: 0, validSplit: 0, testSplit: 0 }, nbVersion).prepared;
   ctx.onProgress({ phase: 'fitting', done: 0, total: 1 });
+  const ngrams = { ...DEFAULT_NGRAMS, ...ngramTextOptions(textFiles(options, ctx.projectFolder)) };
   const nb = NaiveBayesClassifier.fit(
     train.map((d) => d.text),
     train.map((d) => d.labels),
     r.labels,
-    { multiLabel },
+    { multiLabel, ngrams },
   );
   const nbProbs = (docs: readonly Doc[]) => nb.predictProbs(docs.map((d) => String(d.text ?? '')));
 
@@ -111,6 +119,7 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
       ? naiveBayesCvScore(train, r.labels, multiLabel, {
           cancel: ctx.cancel,
           job: 'fast pre-labeling',
+          ngrams,
           onFold: (done, folds) => ctx.onProgress({ phase: 'cross-validation', done, total: folds }),
         })
       : undefined;

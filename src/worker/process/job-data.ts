@@ -44,6 +44,8 @@ const ARCH_KEYS = [
 ] as const;
 export const OPTION_KEYS = Object.keys(DISTILL_OPTIONS);
 const DISTILL_DEFAULTS = defaultsOf(DISTILL_OPTIONS);
+/** A distill job's options that selfTrainOf reads (the training itself does not take them). */
+const SELF_TRAIN_KEYS = ['selfTrain', 'confidence', 'unlabeledFrac', 'finalFinetune', 'finetuneEpochs', 'finetuneLr'];
 
 const bad = (field: string, why: string) => new DistilleryError('CONFIG', `option "${field}": ${why}`, { field });
 
@@ -73,7 +75,7 @@ export function trainOptionsFrom(
   }
   const checked: Record<string, unknown> = validateJobOptions(distill ? 'distill' : 'train-student', flat);
   // Self-training's options are read by selfTrainOf; the preset is recorded with the run's options.
-  for (const k of ['selfTrain', 'confidence', 'unlabeledFrac', 'preset']) delete checked[k];
+  for (const k of [...SELF_TRAIN_KEYS, 'preset']) delete checked[k];
   // A named preset (the Train view sends the one it shows) fills what the form does not set, e.g. TextCNN's filters.
   const preset = (flat as { preset?: unknown }).preset;
   if (typeof preset === 'string' && preset !== 'auto') {
@@ -102,16 +104,17 @@ export function trainOptionsFrom(
  * confidence and the hidden fraction, checked against the option table with their defaults filled.
  */
 export function selfTrainOf(options: Record<string, unknown>): SelfTrainOptions | undefined {
-  const o = validateJobOptions('distill', {
-    selfTrain: options.selfTrain,
-    confidence: options.confidence,
-    unlabeledFrac: options.unlabeledFrac,
-  });
+  const o = validateJobOptions('distill', Object.fromEntries(SELF_TRAIN_KEYS.map((k) => [k, options[k]])));
+  if (o.finalFinetune && !o.selfTrain)
+    throw bad('finalFinetune', 'a final fine-tune follows self-training rounds: set selfTrain to 1 or more');
   if (!o.selfTrain) return undefined;
   return {
     rounds: o.selfTrain,
     confidence: o.confidence ?? DISTILL_DEFAULTS.confidence,
     unlabeledFrac: o.unlabeledFrac ?? DISTILL_DEFAULTS.unlabeledFrac,
+    finalFinetune: o.finalFinetune ?? DISTILL_DEFAULTS.finalFinetune,
+    finetuneEpochs: o.finetuneEpochs,
+    finetuneLr: o.finetuneLr,
   };
 }
 

@@ -85,6 +85,41 @@ describe('distill job with self-training', () => {
     for (const round of [0, 1, 2]) expect(seen.some((p) => p.phase.startsWith(`round ${round}/2 · epoch`))).toBe(true);
   }, 120_000);
 
+  it('finalFinetune: after the last round the student trains on the human labels only, recorded before and after', async () => {
+    const folder = path.join(tmp, 'p4');
+    const { ctx, seen } = jobContext(folder);
+    const r = await runJob(request({ selfTrain: 1, confidence: 0.6, unlabeledFrac: 0.3, finalFinetune: true }), ctx);
+    const st = r.selfTraining!;
+    const ft = st.finalFinetune!;
+    const kept = st.rounds[1].pseudo!.keptTotal;
+    expect(kept).toBeGreaterThan(TINY.batchSize!);
+    // The rows it trained on: the human labels, no pseudo-label (counted by the phase's batches, then recorded).
+    const ftTotals = new Set(seen.filter((p) => p.phase.includes('final fine-tune · epoch')).map((p) => p.total));
+    const batches = (rows: number) => ft.epochs * Math.ceil(rows / TINY.batchSize!);
+    expect([...ftTotals]).toEqual([2 * batches(st.humanLabels)]); // roundSink: (rounds + 1) × the phase's total
+    expect(batches(st.humanLabels)).not.toBe(batches(st.humanLabels + kept));
+    expect(ft.rows).toBe(st.humanLabels);
+    expect(ft.epochs).toBe(2);
+    expect(ft.learningRate).toBeCloseTo(TINY.learningRate! / 10, 12);
+    // Before: the last round's score; after: the run's, whose model is the version.
+    expect(ft.before).toEqual(st.rounds[1].metrics);
+    expect(ft.after.accuracy).toBeCloseTo(r.metrics!.accuracy, 10);
+    const dir = path.join(folder, 'models', r.modelVersion);
+    expect(JSON.parse(readFileSync(path.join(dir, 'self-training.json'), 'utf8')).finalFinetune).toEqual(ft);
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
+    expect(config.training.fineTune).toEqual({ rows: ft.rows, epochs: 2, learningRate: ft.learningRate });
+    const metrics = JSON.parse(readFileSync(path.join(dir, 'metrics.json'), 'utf8'));
+    expect(metrics.fineTune.testBefore.accuracy).toBeCloseTo(ft.before.accuracy, 10);
+    expect(metrics.fineTune.history).toHaveLength(2);
+  }, 120_000);
+
+  it('finalFinetune without selfTrain rounds is a CONFIG error naming it', async () => {
+    await expect(runJob(request({ finalFinetune: true }), jobContext(path.join(tmp, 'p5')).ctx)).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: { field: 'finalFinetune' },
+    });
+  });
+
   it('a bad confidence is a CONFIG error naming the option; selfTrain 0 is a plain distillation', async () => {
     await expect(
       runJob(request({ selfTrain: 1, confidence: 1.5 }), jobContext(path.join(tmp, 'p2')).ctx),

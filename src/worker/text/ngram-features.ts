@@ -2,17 +2,38 @@
  * Bag-of-n-grams features for the fast models of the active-learning loop (naive Bayes) and for
  * diversity sampling (TF-IDF vectors). Texts are normalized like the students' input
  * (normalize.ts), tokenized by character (CJK one char per token) or by jieba words, and every run
- * of minN..maxN consecutive tokens is a feature. Sparse rows in CSR form keep 100,000 documents in
+ * of minN..maxN consecutive tokens is a feature. The text options of a project or run (t2s, a jieba
+ * user dictionary, stop words: ngramTextOptions) apply as they do in the students' text pipeline; there
+ * is no truncation, the bag takes the whole text. Sparse rows in CSR form keep 100,000 documents in
  * a few tens of MB.
  */
 import { normalizeText } from './normalize';
-import { tokenize, type TokenMode } from './tokenize';
+import { parseUserDict, tokenize, useUserWords, type TokenMode } from './tokenize';
+import { pipelineTextInputs, type TextOptions } from './text-option-files';
 
 export interface NgramOptions {
   /** 'char' (default), 'word' (jieba) or 'both'. */
   tokens: TokenMode;
   minN: number;
   maxN: number;
+  /** Traditional → simplified before tokenizing (TEXT_OPTIONS t2s). */
+  t2s?: boolean;
+  /** jieba's extra words (a user dictionary's), for word and both tokens. */
+  userWords?: readonly string[];
+  /** Tokens dropped after tokenizing (a stop-word list, normalized as the text is). */
+  stopWords?: ReadonlySet<string>;
+}
+
+/** The n-gram settings of the text options (the same files and rules as the students' pipeline, pipelineTextInputs). */
+export function ngramTextOptions(o: TextOptions): Pick<NgramOptions, 't2s' | 'userWords' | 'stopWords'> {
+  const { config, files } = pipelineTextInputs(o);
+  const t2s = config.normalize?.traditionalToSimplified;
+  const stop = (config.stopWords ?? []).map((w) => normalizeText(w, { traditionalToSimplified: t2s })).filter((w) => w);
+  return {
+    ...(t2s !== undefined ? { t2s } : {}),
+    ...(config.userDict ? { userWords: parseUserDict(files[config.userDict.file]!) } : {}),
+    ...(stop.length ? { stopWords: new Set(stop) } : {}),
+  };
 }
 
 export const DEFAULT_NGRAMS: NgramOptions = { tokens: 'char', minN: 1, maxN: 2 };
@@ -27,9 +48,15 @@ export interface SparseRows {
   values: Float32Array;
 }
 
+const NO_WORDS: readonly string[] = [];
+
 /** Token n-grams of one text (joined with U+0001, which normalized text never contains). */
 export function textNgrams(text: string, o: NgramOptions = DEFAULT_NGRAMS): string[] {
-  const toks = tokenize(normalizeText(text), o.tokens);
+  // jieba's dictionary is process-global: make it these options' before cutting (a no-op when it already is).
+  if (o.tokens !== 'char') useUserWords(o.userWords ?? NO_WORDS);
+  const toks = tokenize(normalizeText(text, { traditionalToSimplified: o.t2s }), o.tokens, {
+    stopWords: o.stopWords,
+  });
   const out: string[] = [];
   for (let n = o.minN; n <= o.maxN; n++) {
     for (let i = 0; i + n <= toks.length; i++) out.push(n === 1 ? toks[i]! : toks.slice(i, i + n).join('\u0001'));

@@ -21,7 +21,7 @@ export { TOKEN_MODES, type TokenMode } from '../../shared/job-options';
 
 export interface TokenizeOptions {
   /** Tokens to drop (compared after tokenization, so they should be normalized like the text). */
-  stopWords?: Set<string>;
+  stopWords?: ReadonlySet<string>;
 }
 
 // Capturing group: String.split keeps the placeholders in the output at odd indices.
