@@ -12,13 +12,13 @@ import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { createRng } from '../../shared/random';
 import { initBackend } from '../backend/tfjs-backend';
 import { readCorpus } from '../data/read-corpus';
-import type { BertInput } from '../teacher/bert-model';
-import { BertClassifier } from '../teacher/bert-model';
-import { buildWordPieceVocab } from '../teacher/build-vocab';
-import { randomBertWeights, tinyBertConfig } from '../teacher/random-bert';
-import { saveHfFolder } from '../teacher/hf-folder';
-import { pretrainMlm, type MlmEpoch } from '../teacher/mlm-pretrain';
-import { WordPieceTokenizer } from '../teacher/wordpiece';
+import type { BertInput } from '../teacher/model/bert-model';
+import { BertClassifier } from '../teacher/model/bert-model';
+import { buildWordPieceVocab } from '../teacher/tokenize/build-vocab';
+import { randomBertWeights, tinyBertConfig } from '../teacher/model/random-bert';
+import { saveHfFolder } from '../teacher/checkpoint/hf-folder';
+import { pretrainMlm, type MlmEpoch } from '../teacher/train/mlm-pretrain';
+import { WordPieceTokenizer } from '../teacher/tokenize/wordpiece';
 import { fileHash } from './train-job';
 
 /** How teacher.json and the logs name a teacher whose encoder was pre-trained by `teacher pretrain`. */

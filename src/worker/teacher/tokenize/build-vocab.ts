@@ -5,8 +5,8 @@
  * whole words plus every character seen, as a word start and as a "##" continuation, so any word made of
  * known characters still tokenizes without [UNK].
  */
-import { DistilleryError } from '../../shared/errors';
-import { SPECIAL_TOKENS } from './random-bert';
+import { DistilleryError } from '../../../shared/errors';
+import { SPECIAL_TOKENS } from '../model/random-bert';
 import { WordPieceTokenizer } from './wordpiece';
 
 export interface BuildVocabOptions {

@@ -5,14 +5,14 @@
  * Numbers, not assertions; `teacherBenchExtras` goes into runBench's `extras`.
  */
 import os from 'node:os';
-import { bertWeightShapes, type BertConfig, type BertWeights } from './bert-config';
-import { exportBertToOnnx } from './onnx/export-bert';
-import { createOnnxSession, idsTensor, ort } from '../backend/onnx-runtime';
-import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
-import { BertClassifier } from './bert-model';
-import { fineTuneTeacher } from './fine-tune';
-import { randomBertWeights, tinyBertConfig, tinyVocab } from './random-bert';
-import { WordPieceTokenizer } from './wordpiece';
+import { bertWeightShapes, type BertConfig, type BertWeights } from '../model/bert-config';
+import { exportBertToOnnx } from '../onnx/export-bert';
+import { createOnnxSession, idsTensor, ort } from '../../backend/onnx-runtime';
+import { PRETRAIN_DEFAULTS } from '../../jobs/teacher-pretrain-job';
+import { BertClassifier } from '../model/bert-model';
+import { fineTuneTeacher } from '../train/fine-tune';
+import { randomBertWeights, tinyBertConfig, tinyVocab } from '../model/random-bert';
+import { WordPieceTokenizer } from '../tokenize/wordpiece';
 
 /** bert-base-chinese's shape: 102M parameters with the pooler (~409 MB of float32); 110M is the 30522-word English vocabulary. */
 export const BERT_BASE_CHINESE_SHAPE: BertConfig = {

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Progress } from '../../shared/progress';
-import { initBackend } from '../backend/tfjs-backend';
-import { BertClassifier } from './bert-model';
+import type { Progress } from '../../../shared/progress';
+import { initBackend } from '../../backend/tfjs-backend';
+import { BertClassifier } from '../model/bert-model';
 import {
   binaryTargets,
   BR_WEIGHT_GRID,
@@ -16,8 +16,8 @@ import {
   validateWeightGrid,
 } from './binary-relevance';
 import { fineTuneTeacher } from './fine-tune';
-import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
-import { loadHfFolder, type HfFolder } from './hf-folder';
+import { makeTinyBertFolder } from '../../../../test/fixtures/tiny-bert';
+import { loadHfFolder, type HfFolder } from '../checkpoint/hf-folder';
 
 describe('chooseClassWeight', () => {
   const pick = (c: { weight: number; validF1: number }[]) => c[chooseClassWeight(c)].weight;

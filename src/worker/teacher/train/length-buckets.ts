@@ -4,7 +4,7 @@
  * batch of 32 almost always holds one row at the length cap. Shuffling, then sorting windows of
  * `window` batches by length, keeps batches varied from epoch to epoch while padding little.
  */
-import type { Rng } from '../../shared/random';
+import type { Rng } from '../../../shared/random';
 
 export function lengthBucketedBatches(
   lengths: ArrayLike<number>,

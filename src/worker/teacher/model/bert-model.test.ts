@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../shared/random';
-import { initBackend } from '../backend/tfjs-backend';
+import { createRng } from '../../../shared/random';
+import { initBackend } from '../../backend/tfjs-backend';
 import type { BertInput } from './bert-model';
 import { BertClassifier, dense, layerNorm } from './bert-model';
 import { referenceBertForward } from './bert-reference';

@@ -12,8 +12,8 @@
  * convert the file to safetensors. Nothing is ever called but our own functions.
  */
 import { inflateRawSync } from 'node:zlib';
-import { ModelFolderError } from '../../shared/errors';
-import type { WeightTensor } from './bert-config';
+import { ModelFolderError } from '../../../shared/errors';
+import type { WeightTensor } from '../model/bert-config';
 import { bfloat16ToFloat, halfToFloat } from './safetensors';
 
 export const CONVERT_HINT =

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/tfjs-backend';
+import { initBackend } from '../../backend/tfjs-backend';
 import { AdamW, clipScale, decaysWeight, globalNorm, linearWarmupDecay } from './adamw';
 
 beforeAll(async () => {

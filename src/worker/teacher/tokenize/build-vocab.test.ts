@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildWordPieceVocab } from './build-vocab';
-import { SPECIAL_TOKENS } from './random-bert';
+import { SPECIAL_TOKENS } from '../model/random-bert';
 import { WordPieceTokenizer } from './wordpiece';
 
 describe('buildWordPieceVocab', () => {

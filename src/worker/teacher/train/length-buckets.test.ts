@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../shared/random';
+import { createRng } from '../../../shared/random';
 import { lengthBucketedBatches, rowLengths } from './length-buckets';
 
 describe('lengthBucketedBatches', () => {

@@ -7,17 +7,17 @@
  * trainer's, train/fit-loop.ts; a step here is tidied, and the optimiser disposed in finally.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DistilleryError } from '../../shared/errors';
-import { TEACHER_TRAIN_OPTIONS } from '../../shared/job-options';
-import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs } from '../../shared/metrics';
-import type { CancelToken, ProgressSink } from '../../shared/progress';
-import { createRng } from '../../shared/random';
-import { activeBackend } from '../backend/tfjs-backend';
-import { fit, type EpochEvaluation } from '../train/fit-loop';
+import { DistilleryError } from '../../../shared/errors';
+import { TEACHER_TRAIN_OPTIONS } from '../../../shared/job-options';
+import { argmax, multiLabelMetrics, singleLabelMetrics, thresholdProbs } from '../../../shared/metrics';
+import type { CancelToken, ProgressSink } from '../../../shared/progress';
+import { createRng } from '../../../shared/random';
+import { activeBackend } from '../../backend/tfjs-backend';
+import { fit, type EpochEvaluation } from '../../train/fit-loop';
 import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
-import { takeBertRows, type BertClassifier, type BertInput } from './bert-model';
+import { takeBertRows, type BertClassifier, type BertInput } from '../model/bert-model';
 import { lengthBucketedBatches, rowLengths, shuffledBatches } from './length-buckets';
-import type { WordPieceTokenizer } from './wordpiece';
+import type { WordPieceTokenizer } from '../tokenize/wordpiece';
 
 /** Texts and their labels: a class index per text (−1 = unlabeled), or n × C multi-hot (NaN row = unlabeled). */
 export interface TeacherExamples {

@@ -18,16 +18,16 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CancelledError, DistilleryError } from '../../shared/errors';
-import { BERT_TEACHER_OPTIONS } from '../../shared/job-options';
-import type { CancelToken, ProgressSink } from '../../shared/progress';
-import { etaSeconds } from '../../shared/progress';
-import type { BertConfig, BertWeights } from './bert-config';
-import { BertClassifier } from './bert-model';
+import { CancelledError, DistilleryError } from '../../../shared/errors';
+import { BERT_TEACHER_OPTIONS } from '../../../shared/job-options';
+import type { CancelToken, ProgressSink } from '../../../shared/progress';
+import { etaSeconds } from '../../../shared/progress';
+import type { BertConfig, BertWeights } from '../model/bert-config';
+import { BertClassifier } from '../model/bert-model';
 import { encodeExamples, fineTuneTeacher } from './fine-tune';
-import { saveHfFolder } from './hf-folder';
-import { exportBertToOnnx } from './onnx/export-bert';
-import type { WordPieceTokenizer } from './wordpiece';
+import { saveHfFolder } from '../checkpoint/hf-folder';
+import { exportBertToOnnx } from '../onnx/export-bert';
+import type { WordPieceTokenizer } from '../tokenize/wordpiece';
 
 /** Digest B's grid of positive-class weights (the option table's default, src/shared/job-options.ts). */
 export const BR_WEIGHT_GRID: readonly number[] = BERT_TEACHER_OPTIONS.brWeights.default;

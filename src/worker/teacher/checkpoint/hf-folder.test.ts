@@ -2,8 +2,8 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BertWeights } from './bert-config';
-import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
+import type { BertWeights } from '../model/bert-config';
+import { makeTinyBertFolder } from '../../../../test/fixtures/tiny-bert';
 import { loadHfFolder, saveHfFolder } from './hf-folder';
 import {
   bfloat16ToFloat,

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Progress } from '../../shared/progress';
-import { createRng } from '../../shared/random';
-import { initBackend } from '../backend/tfjs-backend';
-import { BertClassifier } from './bert-model';
-import { buildWordPieceVocab } from './build-vocab';
-import { randomBertWeights, tinyBertConfig } from './random-bert';
+import type { Progress } from '../../../shared/progress';
+import { createRng } from '../../../shared/random';
+import { initBackend } from '../../backend/tfjs-backend';
+import { BertClassifier } from '../model/bert-model';
+import { buildWordPieceVocab } from '../tokenize/build-vocab';
+import { randomBertWeights, tinyBertConfig } from '../model/random-bert';
 import { maskBatch, pretrainMlm } from './mlm-pretrain';
-import { WordPieceTokenizer } from './wordpiece';
+import { WordPieceTokenizer } from '../tokenize/wordpiece';
 
 beforeAll(async () => {
   await initBackend('wasm');

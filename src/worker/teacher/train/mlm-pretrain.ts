@@ -11,16 +11,24 @@
  * cancellation, the loss guard) is the student trainer's, train/fit-loop.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DistilleryError } from '../../shared/errors';
-import type { CancelToken, ProgressSink } from '../../shared/progress';
-import { createRng, gaussian, type Rng } from '../../shared/random';
-import { activeBackend } from '../backend/tfjs-backend';
-import { fit, type EpochEvaluation } from '../train/fit-loop';
+import { DistilleryError } from '../../../shared/errors';
+import type { CancelToken, ProgressSink } from '../../../shared/progress';
+import { createRng, gaussian, type Rng } from '../../../shared/random';
+import { activeBackend } from '../../backend/tfjs-backend';
+import { fit, type EpochEvaluation } from '../../train/fit-loop';
 import { AdamW, clipScale, globalNorm, linearWarmupDecay } from './adamw';
-import type { BertWeights } from './bert-config';
-import { dense, gelu, layerNorm, takeBertRows, transpose2d, type BertClassifier, type BertInput } from './bert-model';
+import type { BertWeights } from '../model/bert-config';
+import {
+  dense,
+  gelu,
+  layerNorm,
+  takeBertRows,
+  transpose2d,
+  type BertClassifier,
+  type BertInput,
+} from '../model/bert-model';
 import { lengthBucketedBatches, longestRow, rowLengths } from './length-buckets';
-import type { WordPieceTokenizer } from './wordpiece';
+import type { WordPieceTokenizer } from '../tokenize/wordpiece';
 
 export interface MlmOptions {
   tokenizer: WordPieceTokenizer;

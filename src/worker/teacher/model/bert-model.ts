@@ -13,9 +13,9 @@
  * as with full padding, at a fraction of the cost for short texts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DistilleryError } from '../../shared/errors';
-import { createRng, gaussian, type Rng } from '../../shared/random';
-import { longestRow, rowLengths } from './length-buckets';
+import { DistilleryError } from '../../../shared/errors';
+import { createRng, gaussian, type Rng } from '../../../shared/random';
+import { longestRow, rowLengths } from '../train/length-buckets';
 import { bertWeightShapes, type BertConfig, type BertWeights, type WeightTensor } from './bert-config';
 
 /** Encoded rows, row-major n × T (e.g. WordPieceTokenizer.encodeBatch). */

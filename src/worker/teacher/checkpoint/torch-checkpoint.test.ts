@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalBertName } from './bert-config';
+import { canonicalBertName } from '../model/bert-config';
 import { loadHfFolder } from './hf-folder';
 import { readTorchCheckpoint } from './torch-checkpoint';
-import { TORCH_FIXTURES } from '../../../test/fixtures/torch-fixtures.test-data';
+import { TORCH_FIXTURES } from '../../../../test/fixtures/torch-fixtures.test-data';
 
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 const noInts = (name: string) => name !== 'position_ids';

@@ -4,8 +4,8 @@
  * little-endian tensor bytes, offsets relative to the end of the header. Floating-point tensors
  * (F32, F16, BF16, F64) decode to Float32Array; integer tensors are listed but not decoded.
  */
-import { ModelFolderError } from '../../shared/errors';
-import type { WeightTensor } from './bert-config';
+import { ModelFolderError } from '../../../shared/errors';
+import type { WeightTensor } from '../model/bert-config';
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL' | string;
 

@@ -4,7 +4,7 @@
  * (test/fixtures/tiny-bert.ts). Deterministic from a seed.
  */
 import { bertWeightShapes, type BertConfig, type BertWeights } from './bert-config';
-import { createRng, gaussian } from '../../shared/random';
+import { createRng, gaussian } from '../../../shared/random';
 
 /** The size of an encoder (and of its classification head, if any). */
 export interface BertSize {

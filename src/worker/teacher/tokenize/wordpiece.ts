@@ -9,10 +9,10 @@
  *      with any unmatched rest, or longer than 100 characters, becomes [UNK] as a whole.
  * Characters are Unicode code points, as in Python (a CJK Extension B character is one character).
  */
-import { DistilleryError } from '../../shared/errors';
-import type { TruncateMode } from '../../shared/job-options';
-import { DEFAULT_HEAD_SHARE, truncate } from '../text/encode';
-import { toSimplified } from '../text/normalize';
+import { DistilleryError } from '../../../shared/errors';
+import type { TruncateMode } from '../../../shared/job-options';
+import { DEFAULT_HEAD_SHARE, truncate } from '../../text/encode';
+import { toSimplified } from '../../text/normalize';
 
 export interface WordPieceOptions {
   /** Lower-case (and, unless strip_accents is false, strip accents). HF's default: true. */

@@ -4,16 +4,16 @@
  * pytorch_model.bin read without running pickle code). Weights come out under canonical names
  * (bert-config.ts) with shapes checked against the config. Nothing is downloaded, ever.
  */
-import { readModelJson } from '../util/read-model-json';
+import { readModelJson } from '../../util/read-model-json';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DistilleryError, ModelFolderError } from '../../shared/errors';
-import { bertWeightShapes, canonicalBertName, type BertConfig, type BertWeights } from './bert-config';
+import { DistilleryError, ModelFolderError } from '../../../shared/errors';
+import { bertWeightShapes, canonicalBertName, type BertConfig, type BertWeights } from '../model/bert-config';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { CONVERT_HINT, readTorchCheckpoint } from './torch-checkpoint';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
-import { WordPieceTokenizer, type WordPieceOptions } from './wordpiece';
+import { WordPieceTokenizer, type WordPieceOptions } from '../tokenize/wordpiece';
 
 export interface HfFolder {
   dir: string;
