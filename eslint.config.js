@@ -12,6 +12,8 @@
 // Heavy packages live in one place each: tfjs backends in src/worker/backend, tfjs and
 // onnxruntime-node in src/worker, Dexie in src/renderer, electron in src/main and src/preload.
 // Nothing under src/ but a test imports test code (test/, *fixtures*).
+// Renderer views and components reach the database through src/renderer/state and composables only:
+// of src/renderer/db they may import the Dexie-free modules (DB_PURE), and never dexie itself.
 //
 // A restriction is written once as a regex over the import specifier and enforced for static
 // imports/re-exports (no-restricted-imports) and for require()/import() (no-restricted-syntax).
@@ -39,6 +41,10 @@ const ALLOWED_PACKAGES = {
   },
   preload: { code: ['electron'], tests: TEST_PACKAGES },
 };
+/** The src/renderer/db modules that never touch Dexie (row types, pure functions): views may import them. */
+const DB_PURE = ['types', 'logic', 'gold'];
+/** Renderer folders that reach the database through state/ and composables/ only. */
+const DB_FREE = ['views', 'components'];
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const anyOf = (names) => names.map(esc).join('|');
 
@@ -67,6 +73,11 @@ function restrictions(layer, depth, { tests, sub }) {
       message: 'code under src/ may not import fixtures (test data); only *.test.ts files may.',
     });
   }
+  if (layer === 'renderer' && DB_FREE.includes(sub) && !tests)
+    rules.push({
+      regex: `^(\\.\\./)+db/(?!(${DB_PURE.join('|')})$)|^dexie(-export-import)?(/|$)`,
+      message: `src/renderer/${sub} reach the database through src/renderer/state or composables, not src/renderer/db (only db/${DB_PURE.join(', db/')}, which never touch Dexie) nor dexie.`,
+    });
   const allowed = ALLOWED_PACKAGES[layer];
   if (allowed) {
     const names = [...allowed.code, ...(tests ? allowed.tests : [])];
@@ -123,7 +134,7 @@ function layerRules(rules) {
 
 const SOURCE = '{ts,mts,js,mjs,vue}';
 const TEST_GLOBS = ['**/*.test.ts', '**/*.spec.ts'];
-const SPECIAL = { worker: ['backend'] };
+const SPECIAL = { worker: ['backend'], renderer: DB_FREE };
 const MAX_DEPTH = 6;
 
 function layerBlocks() {
@@ -189,6 +200,17 @@ export default [
   },
   { linterOptions: { reportUnusedDisableDirectives: 'off' } },
   ...layerBlocks(),
+  {
+    // What makes DB_PURE safe for views: those modules stay off Dexie and the repositories.
+    files: DB_PURE.map((name) => `src/renderer/db/${name}.ts`),
+    rules: layerRules([
+      ...restrictions('renderer', 1, { tests: false }),
+      {
+        regex: '^dexie(-export-import)?(/|$)|^\\./(schema|[\\w-]+-repo)$',
+        message: `src/renderer/db/{${DB_PURE.join(',')}}.ts stay free of Dexie (views import them): no dexie, schema or *-repo.`,
+      },
+    ]),
+  },
   {
     files: [`src/shared/**/*.${SOURCE}`],
     ignores: TEST_GLOBS,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyBertFolder } from '../fixtures/tiny-bert';
-import { loadHfFolder } from '../../src/worker/teacher/hf-folder';
+import { loadHfFolder } from '../../src/worker/teacher/checkpoint/hf-folder';
 import { keywordRows } from '../fixtures/keyword-reviews';
 import { cliOk } from '../fixtures/run-cli';
 

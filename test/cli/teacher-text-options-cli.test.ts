@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { teacherTokenizer } from '../../src/worker/jobs/teacher-job';
-import { loadHfFolder } from '../../src/worker/teacher/hf-folder';
+import { loadHfFolder } from '../../src/worker/teacher/checkpoint/hf-folder';
 import { cliOk } from '../fixtures/run-cli';
 import { makeTinyBertFolder } from '../fixtures/tiny-bert';
 

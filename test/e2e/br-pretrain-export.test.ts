@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/shared/random';
 import { createOnnxSession } from '../../src/worker/backend/onnx-runtime';
 import { teacherTokenizer } from '../../src/worker/jobs/teacher-job';
-import { loadHfFolder } from '../../src/worker/teacher/hf-folder';
+import { loadHfFolder } from '../../src/worker/teacher/checkpoint/hf-folder';
 import { bertFeeds } from '../../src/worker/teacher/onnx/bert-feeds';
 import { haveChromium, liveLoopOff, SHOTS, shutdown, startWorkbench, waitFor, type Workbench } from './harness';
 

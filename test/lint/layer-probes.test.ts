@@ -283,6 +283,42 @@ const probes: [string, string, string, string, string][] = [
     'no-restricted-imports',
     "another process's folder",
   ],
+  // Views and components reach the database through state/ and composables/ (issue 9 item 6).
+  [
+    'a view imports db/repo',
+    'src/renderer/views/Probe.vue',
+    "<script setup lang=\"ts\">\nimport { allDocs } from '../db/repo';\nallDocs('p');\n</script>\n<template><div /></template>\n",
+    'no-restricted-imports',
+    'src/renderer/views reach the database through src/renderer/state or composables',
+  ],
+  [
+    'a view imports a repository module dynamically',
+    'src/renderer/views/probe.ts',
+    "export const f = () => import('../db/labels-repo');\n",
+    'no-restricted-syntax',
+    'src/renderer/views reach the database through src/renderer/state or composables',
+  ],
+  [
+    'a view queries Dexie itself',
+    'src/renderer/views/Probe.vue',
+    '<script setup lang="ts">\nimport { liveQuery } from \'dexie\';\nliveQuery(() => 1);\n</script>\n<template><div /></template>\n',
+    'no-restricted-imports',
+    'src/renderer/views reach the database',
+  ],
+  [
+    'a nested component imports db/schema',
+    'src/renderer/components/train/Probe.vue',
+    '<script setup lang="ts">\nimport { strictDb } from \'../../db/schema\';\nstrictDb.open();\n</script>\n<template><div /></template>\n',
+    'no-restricted-imports',
+    'src/renderer/components reach the database',
+  ],
+  [
+    'a Dexie-free db module views may import (db/logic.ts) imports the schema',
+    'src/renderer/db/logic.ts',
+    "import { strictDb } from './schema';\nexport const s = strictDb;\n",
+    'no-restricted-imports',
+    'stay free of Dexie',
+  ],
 ];
 
 /** What each layer may do: these must lint clean, or the probes above prove nothing. */
@@ -339,6 +375,16 @@ const allowed: [string, string, string][] = [
     "import { contextBridge } from 'electron';\nexport const c = contextBridge;\n",
   ],
   ['skipped test in test/', 'test/cli/probe.test.ts', "import { it } from 'vitest';\nit.skip('x', () => {});\n"],
+  [
+    'a view imports state, composables and the Dexie-free db modules',
+    'src/renderer/views/Probe.vue',
+    "<script setup lang=\"ts\">\nimport { projectDocs } from '../state/corpus';\nimport { useLabeling } from '../composables/useLabeling';\nimport { formatPercent } from '../db/logic';\nimport { inGold } from '../db/gold';\nimport type { DocRow } from '../db/types';\nconst d: DocRow[] = [];\nexport default [projectDocs, useLabeling, formatPercent, inGold, d];\n</script>\n<template><div /></template>\n",
+  ],
+  [
+    'state imports the repositories and dexie',
+    'src/renderer/state/probe.ts',
+    "import { liveQuery } from 'dexie';\nimport { allDocs } from '../db/docs-repo';\nexport const y = [liveQuery, allDocs];\n",
+  ],
 ];
 
 describe('layering lint (eslint.config.js)', () => {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { BENCH_CONFIG, runBench } from '../../worker/bench/bench';
 import { PREDICT_SCALE_DEFAULTS, predictScale } from '../../worker/bench/predict-scale';
-import { teacherBenchExtras } from '../../worker/teacher/teacher-bench';
+import { teacherBenchExtras } from '../../worker/teacher/bench/teacher-bench';
 import { announceBackend } from '../backend-info';
 import { num, numList } from '../options';
 import { info } from '../progress';

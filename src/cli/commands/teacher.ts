@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CancelledError, DistilleryError } from '../../shared/errors';
 import { isMultiLabelMetrics } from '../../shared/metrics';
-import { BR_WEIGHT_GRID, validateWeightGrid } from '../../worker/teacher/binary-relevance';
+import { BR_WEIGHT_GRID, validateWeightGrid } from '../../worker/teacher/train/binary-relevance';
 import { TEACHER_PRETRAIN_OPTIONS, TEACHER_TRAIN_OPTIONS } from '../../shared/job-options';
 import { describeTeacher, readTeacherInfo, runTeacherPredict, runTeacherTrain } from '../../worker/jobs/teacher-job';
 import { runTeacherPretrain } from '../../worker/jobs/teacher-pretrain-job';

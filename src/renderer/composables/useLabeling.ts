@@ -5,16 +5,8 @@
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref } from 'vue';
 import type { LabelEvent } from '../../shared/api';
 import { labelForKey, sameLabels, toggleLabel, type LabelMeta, type LabelProgress } from '../db/logic';
-import {
-  getDoc,
-  history,
-  progress as loadProgress,
-  recordSkip,
-  setIgnored,
-  undoLabels,
-  writeLabels,
-  type Undo,
-} from '../db/repo';
+import { getDoc, progress as loadProgress } from '../db/docs-repo';
+import { history, recordSkip, setIgnored, undoLabels, writeLabels, type Undo } from '../db/labels-repo';
 import type { DocRow, EventRow, LabelSource, ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { refreshStats, state, syncJournal, toast, writesAllowed } from '../state/app';

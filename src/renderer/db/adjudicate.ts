@@ -3,7 +3,7 @@
  * 'human', who = the reviewer, a client-made id) in the same strict transaction as the document row,
  * whose labels, finalRule and agree are recomputed from the document's events by shared/consensus.ts.
  * Labels [] withdraw the decision (the undo): the annotators' consensus is final again. The event
- * reaches the journal as every other one does (state/app.ts syncJournal → repo.ts flushJournal).
+ * reaches the journal as every other one does (state/app.ts syncJournal → journal-repo.ts flushJournal).
  */
 import { makeEvent } from './logic';
 import { consensusPatch } from './consensus-row';

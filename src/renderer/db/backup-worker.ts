@@ -2,7 +2,7 @@
  * A dedicated worker that exports one project (exportProject) from its own connection to the
  * database, so that an automatic backup of a large project does not hold up the page: serialising
  * 100,000 documents takes seconds. Message in: {projectId}; out: {ok: true, blob} | {ok: false, error}.
- * The page starts one per backup and ends it afterwards (see exportInWorker in db/repo.ts).
+ * The page starts one per backup and ends it afterwards (see exportInWorker in db/backup-repo.ts).
  */
 import { exportProject } from './project-export';
 import { DistilleryDB } from './schema';

@@ -1,7 +1,7 @@
 /**
  * The database layer's logic as pure functions (no Dexie, no DOM): import planning, label writes,
  * model scores, journal folding, progress counts, corpus filters and the start-up sanity check.
- * repo.ts applies their results inside Dexie transactions; the unit tests run them in Node.
+ * The db/*-repo.ts modules apply their results inside Dexie transactions; the unit tests run them in Node.
  */
 import type { ExportRequest, LabelDef, LabelEvent, ParsedCorpus } from '../../shared/api';
 import type { TaskType } from '../../shared/task';

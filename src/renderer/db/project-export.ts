@@ -1,6 +1,6 @@
 /**
  * One project's rows of the database as a dexie-export-import JSON blob: the manual backup's and the
- * automatic backups' format. Used on the page (db/repo.ts) and in the backup worker, which runs the
+ * automatic backups' format. Used on the page (db/backup-repo.ts) and in the backup worker, which runs the
  * same export off the page's thread for automatic backups.
  */
 import type Dexie from 'dexie';

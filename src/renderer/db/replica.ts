@@ -2,7 +2,7 @@
  * A document's rows as a replica of the shared journal (issue 10): the fields a document gets from
  * all its label events — each annotator's labels (`byAnnotator`), the final labels and the rule that
  * made them (shared/consensus.ts) — whether the events were made here or pulled from the journal.
- * Pure (no Dexie): repo.ts reads the events and writes what these functions return.
+ * Pure (no Dexie): the db/*-repo.ts modules read the events and write what these functions return.
  */
 import { finalLabel, perAnnotator } from '../../shared/consensus';
 import { changesLabels, type LabelEvent } from '../../shared/label-event';

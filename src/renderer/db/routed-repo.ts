@@ -1,6 +1,6 @@
 /**
  * The Annotate queue of a project that routes work among a team (queue/routed-queue.ts says which
- * documents are whose). Kept apart from repo.ts's plain queue: without an overlap setting the view
+ * documents are whose). Kept apart from docs-repo.ts's plain queue: without an overlap setting the view
  * uses queueHead as before.
  */
 import Dexie from 'dexie';

@@ -1,6 +1,6 @@
 /**
  * Which documents the Annotate queue offers an annotator when the project routes work
- * (shared/routing.ts). Pure: the database query (db/repo.ts routedQueueHead) applies it row by row.
+ * (shared/routing.ts). Pure: the database query (db/routed-repo.ts routedQueueHead) applies it row by row.
  *
  * - 'mine': routed to this annotator, who has not labeled it. An overlap document stays 'mine' for
  *   each of its k annotators until each labeled it, even after others did (isLabeled alone cannot say

@@ -5,16 +5,11 @@ import { DistilleryError } from '../../shared/errors';
 import type { Principal } from '../../shared/roles';
 import { api, HttpApi } from '../api';
 import { checkDatabase, type DbVerdict } from '../db/logic';
-import {
-  countDocs,
-  flushJournal,
-  openDatabases,
-  pendingJournal,
-  patchProject,
-  rollbackPendingImports,
-  syncProjects,
-  withJournalLock,
-} from '../db/repo';
+import { countDocs } from '../db/docs-repo';
+import { rollbackPendingImports } from '../db/import-repo';
+import { flushJournal, pendingJournal, withJournalLock } from '../db/journal-repo';
+import { openDatabases } from '../db/open-databases';
+import { patchProject, syncProjects } from '../db/projects-repo';
 import type { ProjectRow } from '../db/types';
 import { errorText, i18n } from '../i18n';
 import { noteJournaled } from './journaled';

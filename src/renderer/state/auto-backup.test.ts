@@ -9,7 +9,7 @@ import type { BackupReason } from '../../shared/api';
 const saves: { reason: BackupReason; finish: () => void }[] = [];
 
 vi.mock('../api', () => ({ api: {} }));
-vi.mock('../db/repo', () => ({
+vi.mock('../db/journal-repo', () => ({
   saveAutoBackup: (_api: unknown, _projectId: string, reason: BackupReason) =>
     new Promise((resolve) => saves.push({ reason, finish: () => resolve({ name: `b${saves.length}`, reason }) })),
 }));

@@ -8,7 +8,7 @@
  */
 import type { BackupInfo, BackupReason } from '../../shared/api';
 import { api } from '../api';
-import { saveAutoBackup } from '../db/repo';
+import { saveAutoBackup } from '../db/journal-repo';
 import { errorText, i18n } from '../i18n';
 import { AUTO_BACKUP, BackupPolicy, BackupQueue } from './auto-backup-logic';
 import { isDiskFull, refreshJournalPending, state, syncJournal, toast } from './app';

@@ -11,7 +11,10 @@ import { api } from '../api';
 import { DEFAULT_SOURCE_ALPHA, DEFAULT_SOURCE_WEIGHTS } from '../../shared/source-weights';
 import { inGold, isHumanLabeled, testSetSummary } from '../db/gold';
 import { trainingRows } from '../db/training-rows';
-import { allDocs, activeJobs, applyScores, getJob, jobsOf, saveJob, updateGoldSet, updateJob } from '../db/repo';
+import { allDocs } from '../db/docs-repo';
+import { updateGoldSet } from '../db/gold-repo';
+import { activeJobs, getJob, jobsOf, saveJob, updateJob } from '../db/jobs-repo';
+import { applyScores } from '../db/scores-repo';
 import type { JobRow, ProjectRow } from '../db/types';
 import { i18n, errorText } from '../i18n';
 import { state, toast, patchLocalProject, refreshStats, syncJournal } from './app';
@@ -200,7 +203,7 @@ export async function startJob<K extends JobKind>(
   // (db/gold.ts). The live loop grades its candidates on it too, but draws only while enough human
   // labels stay to train naive Bayes (its first retrain at 10 labels would otherwise keep 9).
   // The simulator draws its own test splits and keeps no model: it leaves the gold set alone.
-  // The documents drawn are journaled (db/repo.ts updateGoldSet): a rebuild gets the same set back.
+  // The documents drawn are journaled (db/gold-repo.ts updateGoldSet): a rebuild gets the same set back.
   // The label audit trains no model that is graded: it draws nothing either.
   if (kind !== 'simulate' && kind !== 'audit' && (await updateGoldSet(p, kind === 'fast-prelabel' ? MIN_LABELED : 0)))
     void syncJournal(p.id);

@@ -18,7 +18,7 @@ export interface PhaseText {
 const EPOCH = /^(teacher |pretrain )?epoch (\d+)\/(\d+)( done)?$/;
 const SWEEP = /^α = (\S+) \((\d+)\/(\d+)(?:, seed (\d+)\/(\d+))?\)$/;
 const STAGE = /^(\d+)\/(\d+) (.+)$/;
-/** A binary-relevance teacher's runs (worker/teacher/binary-relevance.ts): "label 2/3 price", "weight 1/7 (0.05)". */
+/** A binary-relevance teacher's runs (worker/teacher/train/binary-relevance.ts): "label 2/3 price", "weight 1/7 (0.05)". */
 const BR_LABEL = /^label (\d+)\/(\d+) (.+)$/;
 const BR_WEIGHT = /^weight (\d+)\/(\d+) \((\S+)\)$/;
 /** Self-training's rounds (worker/process/run-job.ts): "round 1/3". */

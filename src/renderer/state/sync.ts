@@ -1,7 +1,7 @@
 /**
  * This browser's database as a replica of each project's shared journal (issue 10 item 1). The host
  * numbers journal events (seq); the project row keeps `syncedSeq`, the last one applied here. A pull
- * asks `journal.since(syncedSeq)` page by page and applies what this replica lacks (db/repo.ts
+ * asks `journal.since(syncedSeq)` page by page and applies what this replica lacks (db/replica-repo.ts
  * applyReplicated: known events, its own included, are recognised by id). Pulls run at start-up, on
  * every journal news the transport pushes (anyone's append), and after a reconnect (once the
  * events queued offline were sent). The transport does not matter: `api.journal.subscribe` is the
@@ -14,7 +14,10 @@
  */
 import { reactive } from 'vue';
 import { api } from '../api';
-import { applyReplicated, checkBackup, countDocs, getProject, patchProject, restoreBackup } from '../db/repo';
+import { checkBackup, restoreBackup } from '../db/backup-repo';
+import { countDocs } from '../db/docs-repo';
+import { getProject, patchProject } from '../db/projects-repo';
+import { applyReplicated } from '../db/replica-repo';
 
 /** Replicated events applied per project this session (views watch it to reload what they show). */
 export const replica = reactive({ applied: {} as Record<string, number> });

@@ -17,7 +17,7 @@ import { createOnnxSession } from '../backend/onnx-runtime';
 import { openBertScorer } from '../jobs/pipeline-models';
 import { readTeacherInfo, runTeacherTrain, teacherTokenizer } from '../jobs/teacher-job';
 import { methods } from '../process/worker-methods';
-import { loadHfFolder } from '../teacher/hf-folder';
+import { loadHfFolder } from '../teacher/checkpoint/hf-folder';
 import { bertFeeds } from '../teacher/onnx/bert-feeds';
 
 const KEYS = { taste: '香', speed: '快', price: '贵' } as const;

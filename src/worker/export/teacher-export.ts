@@ -12,7 +12,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelFolderError } from '../../shared/errors';
 import { brModelDirs, readTeacherInfo, TEACHER_DEFAULTS, type TeacherInfo } from '../jobs/teacher-job';
-import { HF_TEXT_OPTIONS } from '../teacher/wordpiece';
+import { HF_TEXT_OPTIONS } from '../teacher/tokenize/wordpiece';
 import { mergeBrOnnx } from './onnx/merge-br-onnx';
 
 /** Files beside a BERT teacher's model.onnx that `teacher predict` and Hugging Face tools read. */

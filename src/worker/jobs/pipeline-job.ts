@@ -18,7 +18,7 @@ import path from 'node:path';
 import { CancelledError, DistilleryError } from '../../shared/errors';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { initBackend } from '../backend/tfjs-backend';
-import { loadHfFolder } from '../teacher/hf-folder';
+import { loadHfFolder } from '../teacher/checkpoint/hf-folder';
 import { buildPipelineReport } from './pipeline/build-report';
 import { checkOptions } from './pipeline/check-options';
 import { runEvaluateStage } from './pipeline/evaluate-stage';

@@ -14,7 +14,7 @@ import { createOnnxSession } from '../backend/onnx-runtime';
 import { bertFeeds } from '../teacher/onnx/bert-feeds';
 import { loadModelFolder, MODEL_FORMAT } from '../export/model-folder';
 import { OnnxPredictor } from '../predict/predictor';
-import { loadHfFolder } from '../teacher/hf-folder';
+import { loadHfFolder } from '../teacher/checkpoint/hf-folder';
 import { brModelDirs, readTeacherInfo, TEACHER_DEFAULTS, teacherTokenizer, type TeacherInfo } from './teacher-job';
 
 /** A classifier that scores raw texts: n texts → n × C probabilities (softmax, or sigmoid for multi-label). */

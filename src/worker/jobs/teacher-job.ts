@@ -2,7 +2,7 @@
  * Teacher jobs: fine-tune a local Hugging Face BERT folder on labeled data (split like `train`),
  * save it as a Hugging Face folder + model.onnx + teacher.json; and score a data file through that
  * ONNX model into the {"id", "logits"} JSONL that `distill --teacher-outputs` reads.
- * Multi-label data can instead get a binary-relevance teacher (teacher/binary-relevance.ts): one
+ * Multi-label data can instead get a binary-relevance teacher (teacher/train/binary-relevance.ts): one
  * binary model per label in label-<i>/ sub-folders, whose per-label logits predict joins into rows.
  */
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
@@ -19,8 +19,8 @@ import { initBackend } from '../backend/tfjs-backend';
 import type { CorpusDoc } from '../data/read-corpus';
 import { streamDocs } from '../data/stream-docs';
 import { batchesOf, closeStream } from '../data/batches';
-import type { BertConfig } from '../teacher/bert-config';
-import { BertClassifier } from '../teacher/bert-model';
+import type { BertConfig } from '../teacher/model/bert-config';
+import { BertClassifier } from '../teacher/model/bert-model';
 import {
   BR_KIND,
   BR_WEIGHT_GRID,
@@ -28,10 +28,10 @@ import {
   trainBinaryRelevance,
   validateWeightGrid,
   type BrLabelRecord,
-} from '../teacher/binary-relevance';
-import { encodeExamples, fineTuneTeacher, type TeacherEpoch, type TeacherExamples } from '../teacher/fine-tune';
-import { loadHfFolder, saveHfFolder } from '../teacher/hf-folder';
-import { HF_TEXT_OPTIONS, type TeacherTextOptions, type WordPieceTokenizer } from '../teacher/wordpiece';
+} from '../teacher/train/binary-relevance';
+import { encodeExamples, fineTuneTeacher, type TeacherEpoch, type TeacherExamples } from '../teacher/train/fine-tune';
+import { loadHfFolder, saveHfFolder } from '../teacher/checkpoint/hf-folder';
+import { HF_TEXT_OPTIONS, type TeacherTextOptions, type WordPieceTokenizer } from '../teacher/tokenize/wordpiece';
 import { bertEncode, bertFeedsOf } from '../teacher/onnx/bert-feeds';
 import { exportBertToOnnx } from '../teacher/onnx/export-bert';
 import { writeTeacherOutputsMeta } from './teacher-outputs';

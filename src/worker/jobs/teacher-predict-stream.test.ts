@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxSession } from '../backend/onnx-runtime';
 import { makeTinyBertFolder } from '../../../test/fixtures/tiny-bert';
-import { loadHfFolder } from '../teacher/hf-folder';
+import { loadHfFolder } from '../teacher/checkpoint/hf-folder';
 import { bertFeeds } from '../teacher/onnx/bert-feeds';
 import { exportBertToOnnx } from '../teacher/onnx/export-bert';
 import { runTeacherPredict } from './teacher-job';

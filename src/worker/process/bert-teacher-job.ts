@@ -25,9 +25,9 @@ import { openBertScorer, teacherFolderKind, type TextScorer } from '../jobs/pipe
 import { runTeacherTrain, TEACHER_DEFAULTS } from '../jobs/teacher-job';
 import { runTeacherPretrain } from '../jobs/teacher-pretrain-job';
 import { measureTextLatency } from '../predict/latency';
-import { loadHfFolder } from '../teacher/hf-folder';
+import { loadHfFolder } from '../teacher/checkpoint/hf-folder';
 import { toSimplified } from '../text/normalize';
-import type { BrLabelRecord } from '../teacher/binary-relevance';
+import type { BrLabelRecord } from '../teacher/train/binary-relevance';
 import { bertTeacherOptionsFrom, prepareJobData, teacherDataSnapshot } from './job-data';
 import { filesUnder, freeVersion, sweepStale } from './model-dirs';
 import type { JobContext } from './job-context';

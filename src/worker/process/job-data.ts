@@ -28,7 +28,7 @@ import {
 } from '../../shared/job-options';
 import type { SelfTrainOptions } from '../jobs/self-train';
 import { TEACHER_DEFAULTS } from '../jobs/teacher-job';
-import { BR_WEIGHT_GRID, validateWeightGrid } from '../teacher/binary-relevance';
+import { BR_WEIGHT_GRID, validateWeightGrid } from '../teacher/train/binary-relevance';
 import { PRETRAIN_DEFAULTS } from '../jobs/teacher-pretrain-job';
 
 /** Options that shape the network: they go into TrainJobOptions.architecture. */

@@ -10,7 +10,7 @@ import type { Metrics } from '../../../shared/metrics';
 import type { LabelSchema } from '../../../shared/task';
 import { studentArchTeacherName } from '../../../shared/teacher-name';
 import type { CorpusDoc } from '../../data/read-corpus';
-import { loadHfFolder } from '../../teacher/hf-folder';
+import { loadHfFolder } from '../../teacher/checkpoint/hf-folder';
 import {
   openStudentScorer,
   teacherFolderKind,

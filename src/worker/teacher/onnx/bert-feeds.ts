@@ -3,7 +3,7 @@
  * token_type_ids) from texts, padded only to the longest row of the batch.
  */
 import { idsTensor, type ort } from '../../backend/onnx-runtime';
-import type { WordPieceTokenizer } from '../wordpiece';
+import type { WordPieceTokenizer } from '../tokenize/wordpiece';
 
 /** A batch of texts as word-piece ids and attention mask, n rows of T. */
 export interface BertBatch {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxSession, idsTensor, type ort } from '../../backend/onnx-runtime';
 import { decodeModel, OPSET, type GraphProto } from '../../export/onnx/proto';
-import { bertWeightShapes, type BertConfig, type BertWeights } from '../bert-config';
-import { erf, referenceBertForward } from '../bert-reference';
+import { bertWeightShapes, type BertConfig, type BertWeights } from '../model/bert-config';
+import { erf, referenceBertForward } from '../model/bert-reference';
 import { exportBertToOnnx } from './export-bert';
 
 /** mulberry32: tiny seeded PRNG so failures reproduce. */

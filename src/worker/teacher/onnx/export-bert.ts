@@ -12,8 +12,8 @@
  * for two batched MatMuls around the masked Softmax. LayerNormalization (opset 17) is one node;
  * gelu is the exact Div → Erf → Add → Mul → Mul chain, the form onnxruntime's GeluFusion matches.
  */
-import type { BertConfig, BertWeights, WeightTensor } from '../bert-config';
-import { BERT_MASKED_BIAS } from '../bert-reference';
+import type { BertConfig, BertWeights, WeightTensor } from '../model/bert-config';
+import { BERT_MASKED_BIAS } from '../model/bert-reference';
 import { FloatAttr, GraphBuilder, type Dim } from '../../export/onnx/graph-builder';
 import { DataType } from '../../export/onnx/proto';
 
@@ -218,6 +218,6 @@ export function exportBertToOnnx(config: BertConfig, weights: BertWeights, opts:
   g.output(probs, 'probs', DataType.FLOAT, outDims);
   const doc = { ...config, num_labels: C, multi_label: opts.multiLabel, pooler: pooled !== cls };
   return g.toBytes(
-    `Distillery BERT teacher; contract: src/worker/teacher/bert-config.ts; config: ${JSON.stringify(doc)}`,
+    `Distillery BERT teacher; contract: src/worker/teacher/model/bert-config.ts; config: ${JSON.stringify(doc)}`,
   );
 }
