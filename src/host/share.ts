@@ -20,7 +20,7 @@ import type { Backend } from './api-backend';
 import { localUserName } from './call-context';
 import { exposureOf, exposureWarnings, listenOnFreePort, readPem } from './serve/listen';
 import { downloadPath, startServer, type RunningServer } from './serve/server';
-import { TEAM_FILE, TeamStore } from './serve/team';
+import { checkMemberName, TEAM_FILE, TeamStore } from './serve/team';
 
 export interface SharingOptions {
   /** The built UI browsers get (the app's out/renderer). */
@@ -39,7 +39,7 @@ const WILDCARD = new Set(['0.0.0.0', '::', '[::]']);
  * the running server's address). Its dispose stops sharing first.
  */
 export function withSharing(backend: Backend, o: SharingOptions): Backend {
-  const owner = o.owner ?? localUserName();
+  let owner = o.owner ?? localUserName();
   const teamFile = path.join(path.resolve(o.projectsRoot), TEAM_FILE);
   let team: Promise<TeamStore> | undefined;
   const openTeam = () =>
@@ -69,6 +69,15 @@ export function withSharing(backend: Backend, o: SharingOptions): Backend {
     const host = req.host ?? '127.0.0.1';
     const tls = req.cert ? { cert: readPem(req.cert, 'cert'), key: readPem(req.key!, 'key') } : undefined;
     const store = await openTeam();
+    if (req.owner !== undefined) {
+      if (store.names().some((m) => m.name === req.owner && m.role !== 'owner'))
+        throw new DistilleryError(
+          'CONFIG',
+          `owner: "${req.owner}" is already a member's name; labels would not tell you apart (change your name in this app)`,
+          { field: 'owner' },
+        );
+      owner = req.owner;
+    }
     const server = await listenOnFreePort(
       (port) =>
         startServer({
@@ -202,9 +211,16 @@ function networkAddress(): string | undefined {
 function checkRequest(r: unknown): ShareRequest {
   if (r === undefined || r === null) return {};
   if (typeof r !== 'object' || Array.isArray(r))
-    throw new DistilleryError('CONFIG', 'share.start takes {host?, port?, cert?, key?}', { field: 'share' });
-  const { host, port, cert, key } = r as Record<string, unknown>;
+    throw new DistilleryError('CONFIG', 'share.start takes {owner?, host?, port?, cert?, key?}', { field: 'share' });
+  const { owner, host, port, cert, key } = r as Record<string, unknown>;
   const out: ShareRequest = {};
+  if (owner !== undefined) {
+    try {
+      out.owner = checkMemberName(owner);
+    } catch (e) {
+      throw new DistilleryError('CONFIG', `owner: ${(e as Error).message}`, { field: 'owner' });
+    }
+  }
   if (host !== undefined && host !== '') {
     if (typeof host !== 'string' || !/^[\w.:[\]-]{1,255}$/.test(host.trim()))
       throw new DistilleryError('CONFIG', `host: ${JSON.stringify(host).slice(0, 100)} is no interface address`, {

@@ -408,6 +408,12 @@ export interface ExportedFile {
  * machine, for HTTPS/WSS. `port`: absent = 8765 or the next free one, 0 = any free port.
  */
 export interface ShareRequest {
+  /**
+   * The desktop user's name while sharing (the app's annotator name): the owner of the shared team,
+   * so the labels made in the desktop window and the owner's link carry the same name. Default: the
+   * name given at start-up, else this machine's user name.
+   */
+  owner?: string;
   host?: string;
   port?: number;
   cert?: string;

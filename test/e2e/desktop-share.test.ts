@@ -48,7 +48,7 @@ describe.skipIf(!haveChromium)('the desktop app shares its project with a teamma
     const rendererDir = path.join(tmp, 'renderer');
     await buildRenderer(rendererDir);
     browser = await launchChromium();
-    desk = await openDesktopWindow(browser, { projectsDir, rendererDir, owner: 'olga' });
+    desk = await openDesktopWindow(browser, { projectsDir, rendererDir, owner: 'os-user' });
     watchPageErrors(desk.page, pageErrors);
   }, 240_000);
 
@@ -74,6 +74,9 @@ describe.skipIf(!haveChromium)('the desktop app shares its project with a teamma
     await d.waitForSelector('[data-testid="share-http-warning"]');
     await d.locator('[data-testid="share-panel"]').screenshot({ path: path.join(SHOTS, 'desktop-share-01-form.png') });
     await d.check('[data-testid="share-local"]');
+    // The desktop user's name in the app is the owner's name while sharing (their labels carry it).
+    await d.fill('[data-testid="user"]', 'olga');
+    await d.dispatchEvent('[data-testid="user"]', 'change');
     await d.fill('[data-testid="share-port"]', '0');
     await d.click('[data-testid="share-start"]');
     await d.waitForSelector('[data-testid="share-panel"][data-running="yes"]');
@@ -125,6 +128,7 @@ describe.skipIf(!haveChromium)('the desktop app shares its project with a teamma
     // (ann's document, if the desktop shows it too, gets the desktop's label as well: byAnnotator keeps both.)
     const desksDoc = await labelCurrent(d, names[1]);
     const deskWho = (await doc(d, desksDoc))!.who!;
+    expect(deskWho).toBe('olga');
     await expect
       .poll(async () => (await doc(ann, desksDoc))?.byAnnotator?.[deskWho]?.labels, { timeout: 10_000, interval: 50 })
       .toEqual([names[1]]);

@@ -140,6 +140,24 @@ describe('the desktop app shares its projects (share.*)', () => {
     expect((await TeamStore.open(teamFile)).resolve(ann.token)).toEqual({ name: 'ann', role: 'annotator' });
   });
 
+  it('the app’s annotator name becomes the owner’s name while sharing; a member’s name is refused', async () => {
+    await fromWindow('share.stop');
+    const named = await fromWindow<ShareStatus>('share.start', { port: 0, owner: 'Li Lei' });
+    expect(named.owner).toBe('Li Lei');
+    expect(await fromWindow('team.me')).toEqual({ name: 'Li Lei', role: 'owner' });
+    await fromWindow('share.stop');
+    expect(await callFromWindow('share.start', { port: 0, owner: 'ann' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG', message: expect.stringContaining('already a member'), details: { field: 'owner' } },
+    });
+    expect(await callFromWindow('share.start', { port: 0, owner: ' ' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG', details: { field: 'owner' } },
+    });
+    status = await fromWindow<ShareStatus>('share.start', { port: 0, owner: status.owner });
+    ann = { ...ann, url: `${status.url}?token=${ann.token}` };
+  });
+
   it('(a) a label posted over HTTP with the annotator’s token reaches the window’s journal news, who = ann', async () => {
     const before = windowNews().length;
     // The annotator's browser sees the served UI in serve mode (its own replica database).
