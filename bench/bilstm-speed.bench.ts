@@ -7,11 +7,13 @@
  *   npx tsx bench/bilstm-speed.bench.ts [--threads 1] [--reps 3] [--seconds 6] [--variants prev,after,pytorch]
  *
  * before:     DISTILLERY_NATIVE=0, the JS loop over XNNPACK (the default before the native kernels).
- * prev:       the native LSTM direction with x·W + b outside it as tf ops (the default before
- *             nativeLstmLayer took the projection in).
- * after:      the default now: nativeLstmLayer (projection, its gradients and the LSTM in one op).
+ * prev:       the native LSTM direction with x·W + b outside it as tf ops, and wasm's stock
+ *             GatherV2 and Slice (the default before nativeLstmLayer and the heap-row kernels).
+ * proj:       nativeLstmLayer (projection, its gradients and the LSTM in one op), stock GatherV2/Slice.
+ * after:      the default now: nativeLstmLayer and the heap-row GatherV2/Slice (wasm-kernels.ts).
  * *-mm:       and DISTILLERY_NATIVE_MATMUL=1 (the remaining big tf matMuls in OpenBLAS).
- * textcnn, textcnn-mm: TextCNN's default path, and with DISTILLERY_NATIVE_MATMUL=1.
+ * textcnn, textcnn-mm, textcnn-prev: TextCNN's default path, with DISTILLERY_NATIVE_MATMUL=1, and
+ *             with wasm's stock GatherV2/Slice.
  * pytorch, pytorch-textcnn: PyTorch's BiLSTM and TextCNN.
  * Prints per run samples/s (wall) and CPU-ms per sample (this process, or PyTorch's own
  * time.process_time; a loaded machine stretches the wall time, much less the CPU time; ours includes
@@ -24,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/worker/backend/tfjs-backend';
 import { nativeKernels, nativeKernelsStatus } from '../src/worker/backend/native-kernels';
 import { BENCH_CONFIG, findTorchPython, trainRate } from '../src/worker/bench/bench';
+import { useHeapRowKernels } from '../src/worker/backend/wasm-kernels';
 import { useNativeProjection } from '../src/worker/models/rnn/fused-lstm';
 
 const { values: args } = parseArgs({
@@ -41,18 +44,22 @@ interface Variant {
   env?: Record<string, string>;
   /** Projection inside the native LSTM op (default true). */
   projection?: boolean;
+  /** The heap-row GatherV2/Slice wrappers (default true). */
+  heapRows?: boolean;
   /** PyTorch's part in pytorch_reference.py instead of ours. */
   torch?: string;
 }
 const MM = { DISTILLERY_NATIVE_MATMUL: '1' };
 const VARIANTS: Record<string, Variant> = {
   before: { arch: 'bilstm', env: { DISTILLERY_NATIVE: '0' } },
-  prev: { arch: 'bilstm', projection: false },
-  'prev-mm': { arch: 'bilstm', projection: false, env: MM },
+  prev: { arch: 'bilstm', projection: false, heapRows: false },
+  'prev-mm': { arch: 'bilstm', projection: false, heapRows: false, env: MM },
+  proj: { arch: 'bilstm', heapRows: false },
   after: { arch: 'bilstm' },
   'after-mm': { arch: 'bilstm', env: MM },
   textcnn: { arch: 'textcnn' },
   'textcnn-mm': { arch: 'textcnn', env: MM },
+  'textcnn-prev': { arch: 'textcnn', heapRows: false },
   pytorch: { arch: 'bilstm', torch: 'bilstm_train' },
   'pytorch-textcnn': { arch: 'textcnn', torch: 'textcnn_train' },
 };
@@ -74,6 +81,7 @@ async function measure(v: Variant): Promise<Measured> {
   const saved = { ...process.env };
   Object.assign(process.env, v.env ?? {});
   useNativeProjection(v.projection ?? true);
+  useHeapRowKernels(v.heapRows ?? true);
   const cpu0 = process.cpuUsage();
   try {
     const rate = await trainRate(v.arch, c);
@@ -82,6 +90,7 @@ async function measure(v: Variant): Promise<Measured> {
     return { rate, cpuMsPerSample: (cpu.user + cpu.system) / 1000 / (rate * c.seconds) };
   } finally {
     useNativeProjection(true);
+    useHeapRowKernels(true);
     for (const k of Object.keys(v.env ?? {})) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
