@@ -59,6 +59,9 @@ export const NATIVE_MATMUL_MIN_MACS = 1 << 24;
  * Opt-in (DISTILLERY_NATIVE_MATMUL=1): BatchMatMul in the native kernels (OpenBLAS on the wasm heap,
  * no copies) where they are built. Off by default: the BiLSTM gained on one thread (72 against 55
  * samples/s) but lost with two OpenBLAS threads on a loaded machine (bench medians 50 against 61).
+ * Re-measured once the BiLSTM's projection moved into its native op (bench/bilstm-cpu-speed.md):
+ * the BiLSTM no longer has big tf matMuls (1.64 against 1.71 CPU-ms/sample), and TextCNN with two
+ * threads cost more CPU with it (2.02 against 1.55), so it stays opt-in.
  * Then: float32,
  * float32 and batch dims equal or one side unbatched; anything else goes to `fallback`.
  */
