@@ -9,6 +9,9 @@
  * (measured here: 1–2 GFLOP/s against ~20 without), and autograd's matMul gradients use exactly
  * those flags. The wrapper transposes explicitly (a fast kernel) and multiplies untransposed.
  * Where the native kernels are built (native-kernels.ts), DISTILLERY_NATIVE_MATMUL=1 runs it in OpenBLAS.
+ *
+ * And two more (rowGather, heapSlice): wasm's GatherV2 and Slice cost far more than the bytes
+ * they move on a training step's shapes; the wrappers copy whole rows on the heap instead.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo, NamedAttrMap, TypedArray } from '@tensorflow/tfjs';
@@ -56,6 +59,9 @@ export const NATIVE_MATMUL_MIN_MACS = 1 << 24;
  * Opt-in (DISTILLERY_NATIVE_MATMUL=1): BatchMatMul in the native kernels (OpenBLAS on the wasm heap,
  * no copies) where they are built. Off by default: the BiLSTM gained on one thread (72 against 55
  * samples/s) but lost with two OpenBLAS threads on a loaded machine (bench medians 50 against 61).
+ * Re-measured once the BiLSTM's projection moved into its native op (bench/bilstm-cpu-speed.md):
+ * the BiLSTM no longer has big tf matMuls (1.64 against 1.71 CPU-ms/sample), and TextCNN with two
+ * threads cost more CPU with it (2.02 against 1.55), so it stays opt-in.
  * Then: float32,
  * float32 and batch dims equal or one side unbatched; anything else goes to `fallback`.
  */
@@ -106,6 +112,55 @@ function nativeBatchMatMul(fallback: KernelConfig['kernelFunc']) {
         );
       }
     }
+    return out;
+  };
+}
+
+/**
+ * GatherV2 along axis 0 without batch dims (the embedding lookup) as whole-row copies on the heap:
+ * wasm's kernel took 8.7 CPU-ms for 1,536 rows of 128 floats (bench shapes, measured), the copies
+ * a small fraction of that. Anything else, or an index out of range (its error), goes to `original`.
+ */
+function rowGather(original: KernelConfig['kernelFunc']) {
+  return (args: KernelArgs): TensorInfo => {
+    const { x, indices } = args.inputs;
+    const { axis, batchDims } = (args.attrs ?? {}) as { axis?: number; batchDims?: number };
+    const ax = (axis ?? 0) < 0 ? (axis as number) + x.shape.length : (axis ?? 0);
+    if (ax !== 0 || batchDims || x.dtype === 'string' || indices.dtype !== 'int32' || x.shape.length < 1)
+      return original(args as never) as TensorInfo;
+    const backend = args.backend as WasmLikeBackend;
+    const rows = x.shape[0];
+    const inner = x.shape.slice(1).reduce((a, b) => a * b, 1);
+    const ids = backend.typedArrayFromHeap(indices);
+    for (let n = 0; n < ids.length; n++) if (ids[n] < 0 || ids[n] >= rows) return original(args as never) as TensorInfo;
+    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    // Views after makeOutput: allocating may grow wasm memory and detach older views.
+    const xs = backend.typedArrayFromHeap(x);
+    const at = backend.typedArrayFromHeap(indices);
+    const o = backend.typedArrayFromHeap(out);
+    for (let n = 0; n < at.length; n++) o.set(xs.subarray(at[n] * inner, (at[n] + 1) * inner), n * inner);
+    return out;
+  };
+}
+
+/**
+ * Slice of a contiguous block (a time step of a time-major tensor) straight from the heap: wasm's
+ * kernel first reads the whole input out (readSync, a fresh copy: 1.5 CPU-ms to take [1, 32, 128]
+ * out of [48, 32, 128], measured). Other slices go to `original`.
+ */
+function heapSlice(original: KernelConfig['kernelFunc']) {
+  return (args: KernelArgs): TensorInfo => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return original(args as never) as TensorInfo;
+    const { begin, size } = (args.attrs ?? {}) as unknown as { begin: number | number[]; size: number | number[] };
+    const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, begin, size);
+    if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return original(args as never) as TensorInfo;
+    const backend = args.backend as WasmLikeBackend;
+    const out = backend.makeOutput(size_, x.dtype);
+    const n = size_.reduce((a, b) => a * b, 1);
+    if (n === 0) return out;
+    const offset = tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
+    backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x).subarray(offset, offset + n));
     return out;
   };
 }
@@ -209,6 +264,29 @@ const kernels: KernelConfig[] = [
 ];
 
 let matMulWrapped = false;
+const HEAP_ROW_WRAPPERS = { GatherV2: rowGather, Slice: heapSlice };
+const stockRowKernels = new Map<string, KernelConfig>();
+let heapRowsOn = false;
+
+/**
+ * Switches GatherV2 and Slice between the heap-row wrappers (the default once registered) and wasm's
+ * stock kernels (benchmarks, tests). Returns whether the wrappers are now active.
+ */
+export function useHeapRowKernels(enabled: boolean): boolean {
+  if (enabled === heapRowsOn) return heapRowsOn;
+  for (const name of Object.keys(HEAP_ROW_WRAPPERS)) {
+    const stock = stockRowKernels.get(name) ?? tf.getKernel(name, 'wasm');
+    if (!stock) return heapRowsOn;
+    stockRowKernels.set(name, stock);
+  }
+  for (const [name, wrap] of Object.entries(HEAP_ROW_WRAPPERS)) {
+    const stock = stockRowKernels.get(name)!;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(enabled ? { ...stock, kernelFunc: wrap(stock.kernelFunc) as KernelConfig['kernelFunc'] } : stock);
+  }
+  heapRowsOn = enabled;
+  return heapRowsOn;
+}
 let stockMatMul: KernelConfig | undefined;
 
 /**
@@ -241,6 +319,7 @@ export function registerMissingWasmKernels(): string[] {
     matMulWrapped = true;
     added.push('BatchMatMul (untransposed)');
   }
+  if (useHeapRowKernels(true)) added.push('GatherV2, Slice (heap rows)');
   for (const k of kernels) {
     if (tf.getKernel(k.kernelName, 'wasm')) continue;
     tf.registerKernel(k);

@@ -4,7 +4,7 @@
  * Time-major ([T, B, …]) so that a layer's input projection is one matMul and steps are slices.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gruSequence, lstmSequence } from './rnn/sequence-ops';
+import { gruSequence, lstmLayer, projectTimeMajor } from './rnn/sequence-ops';
 import { cellOf, directions, type StudentConfig } from './student-config';
 
 export type Vars = Record<string, tf.Variable>;
@@ -47,12 +47,7 @@ export function dropout<T extends tf.Tensor>(ctx: ForwardContext, x: T, rate = c
   return tf.dropout(x, rate, undefined, ctx.nextSeed()) as T;
 }
 
-/** x·W + b for a time-major input, as one matMul: [T, B, in] → [T, B, out]. */
-export function projectTimeMajor(x: tf.Tensor3D, W: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
-  const [T, B, I] = x.shape;
-  const y = tf.add(tf.matMul(tf.reshape(x, [T * B, I]), W as tf.Tensor2D), b);
-  return tf.reshape(y, [T, B, W.shape[1] as number]);
-}
+export { projectTimeMajor };
 
 export interface RecurrentOut {
   /** Top layer's states per position, directions concatenated: [T, B, dirs·H]. */
@@ -77,8 +72,8 @@ export function recurrentStack(ctx: ForwardContext, emb: Embedded): RecurrentOut
       const p = `${cell}${l}_${d}_`;
       const reverse = d === 'bw';
       if (cell === 'lstm') {
-        const xp = projectTimeMajor(input, ctx.vars[p + 'W'], ctx.vars[p + 'b']);
-        states[d] = lstmSequence(xp, ctx.vars[p + 'U'] as tf.Tensor2D, emb.mask, reverse);
+        const [W, b, U] = [ctx.vars[p + 'W'], ctx.vars[p + 'b'], ctx.vars[p + 'U']];
+        states[d] = lstmLayer(input, W as tf.Tensor2D, b as tf.Tensor1D, U as tf.Tensor2D, emb.mask, reverse);
       } else {
         const xp = projectTimeMajor(input, ctx.vars[p + 'W'], ctx.vars[p + 'bW']);
         states[d] = gruSequence(

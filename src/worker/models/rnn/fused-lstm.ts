@@ -9,7 +9,9 @@
  * native backends use the composite version in composite-rnn.ts. Where the native kernels are
  * built (native-kernels.ts), the whole loop, forward and BPTT, runs in C over OpenBLAS instead
  * (lstmForward/lstmBackward in distillery_native.c: same semantics, the per-step matMuls as sgemm
- * without a tfjs op or a copy per step); x·W and its gradient stay one tf.matMul outside.
+ * without a tfjs op or a copy per step). nativeLstmLayer also takes the input projection x·W + b
+ * and its gradients (dx, dW, db as three sgemm) into the op: on wasm, autograd of x·W + b cost a
+ * Sum over [T·B, 4H] for db and the matMul dispatches (with their transposes) per direction.
  *
  * Semantics (docs/model-spec.md): xProj = x·W + b, time-major [T, B, 4H], gates i, f, g, o.
  * `mask[t*B + b]` is 1 for real tokens; at a padded position the state is carried unchanged, so
@@ -176,6 +178,78 @@ function nativeLstmSequence(
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(xProj, U) as tf.Tensor3D;
+}
+
+let projectionInside = true;
+
+/** For benchmarks comparing both paths in one run: false projects x·W + b with tf ops again. */
+export function useNativeProjection(enabled: boolean): void {
+  projectionInside = enabled;
+}
+
+/** Whether nativeLstmLayer applies: native kernels with the LSTM ops, and not turned off above. */
+export function nativeLstmLayerKernels(): NativeKernels | undefined {
+  const k = nativeKernels();
+  return projectionInside && k?.lstmForward ? k : undefined;
+}
+
+/** Cached ones for db = 1ᵀ·dG (one sgemm rather than a JS loop over T·B·4H). */
+let onesCache = new Float32Array(0);
+function ones(n: number): Float32Array {
+  if (onesCache.length < n) onesCache = new Float32Array(n).fill(1);
+  return onesCache.subarray(0, n);
+}
+
+/**
+ * One LSTM direction with its input projection: x [T, B, I], W [I, 4H], b [4H], U [H, 4H] → states
+ * [T, B, H], the same values and gradients as fusedLstmSequence(x·W + b, U, …) (fused-rnn.test.ts).
+ */
+export function nativeLstmLayer(
+  native: NativeKernels,
+  x: tf.Tensor3D,
+  W: tf.Tensor2D,
+  b: tf.Tensor1D,
+  U: tf.Tensor2D,
+  mask: Float32Array,
+  reverse: boolean,
+): tf.Tensor3D {
+  const op = tf.customGrad(((xt: tf.Tensor3D, wt: tf.Tensor2D, bt: tf.Tensor1D, u: tf.Tensor2D) => {
+    const [T, B, I] = xt.shape;
+    const G = wt.shape[1];
+    const H = G / 4;
+    const TB = T * B;
+    const xData = readInto(xt, take(TB * I));
+    const wData = readInto(wt, take(I * G));
+    const uData = readInto(u, take(H * G));
+    // xProj = 1·bᵀ + x·W: the bias rows first, then the product accumulated onto them.
+    const xProj = take(TB * G);
+    readInto(bt, xProj.subarray(0, G));
+    for (let filled = G; filled < TB * G; filled *= 2) xProj.copyWithin(filled, 0, Math.min(filled, TB * G - filled));
+    native.sgemm(0, 0, TB, G, I, xData, wData, xProj, true);
+    const hs = take(TB * H);
+    const cs = take(TB * H);
+    const acts = take(TB * G);
+    native.lstmForward(xProj, uData, mask, T, B, H, reverse, hs, cs, acts);
+    giveBack(xProj);
+    const value = tf.tensor3d(hs, [T, B, H]);
+    const gradFunc = (dy: tf.Tensor) => {
+      const dHs = readInto(dy, take(TB * H));
+      const dG = take(TB * G);
+      const dU = take(H * G);
+      native.lstmBackward(dHs, uData, mask, hs, cs, acts, T, B, H, reverse, dG, dU);
+      const dx = take(TB * I);
+      const dW = take(I * G);
+      const db = take(G);
+      native.sgemm(0, 1, TB, I, G, dG, wData, dx, false); // dG·Wᵀ
+      native.sgemm(1, 0, I, G, TB, xData, dG, dW, false); // xᵀ·dG
+      native.sgemm(0, 0, 1, G, TB, ones(TB), dG, db, false); // column sums of dG
+      const grads = [tf.tensor3d(dx, [T, B, I]), tf.tensor2d(dW, [I, G]), tf.tensor1d(db), tf.tensor2d(dU, [H, G])];
+      giveBack(dHs, dG, dU, dx, dW, db, xData, wData, uData, hs, cs, acts);
+      return grads;
+    };
+    return { value, gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, W, b, U) as tf.Tensor3D;
 }
 
 /** rows·M through the backend's matMul, read back into `out` (reused across steps). */

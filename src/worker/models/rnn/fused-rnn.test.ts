@@ -5,7 +5,8 @@ import { nativeKernels, nativeKernelsStatus } from '../../backend/native-kernels
 import { initBackend } from '../../backend/tfjs-backend';
 import { compositeGruSequence, compositeLstmSequence } from './composite-rnn';
 import { fusedGruSequence } from './fused-gru';
-import { fusedLstmSequence } from './fused-lstm';
+import { fusedLstmSequence, nativeLstmLayer } from './fused-lstm';
+import { projectTimeMajor } from './sequence-ops';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -112,3 +113,50 @@ describe.each([false, true])('native LSTM kernels equal the JS loop (reverse=%s)
     for (const t of [js.states, ...js.grads]) expect(tf.max(tf.abs(t)).dataSync()[0]).toBeGreaterThan(1e-2);
   });
 });
+
+describe.each([false, true])(
+  'native LSTM layer with its projection equals x·W + b then the JS loop (reverse=%s)',
+  (reverse) => {
+    const native = nativeKernels();
+    if (!native) it.skip(`native kernels ${nativeKernelsStatus()}`, () => {});
+    const T = 11;
+    const H = 16;
+    const I = 20;
+    const lens = [0, 11, 3, 8, 1, 11, 6];
+    const B = lens.length;
+    const mask = maskFor(T, lens);
+
+    it.skipIf(!native)('states and the gradients of x, W, b and U within 1e-4', () => {
+      const x = tf.tensor3d(rand(T * B * I), [T, B, I]);
+      const W = tf.tensor2d(rand(I * 4 * H, 0.4), [I, 4 * H]);
+      const b = tf.tensor1d(rand(4 * H));
+      const U = tf.tensor2d(rand(H * 4 * H, 0.5), [H, 4 * H]);
+      const up = tf.tensor3d(rand(T * B * H), [T, B, H]);
+      const layer = (xx: tf.Tensor, w: tf.Tensor, bb: tf.Tensor, u: tf.Tensor) =>
+        nativeLstmLayer(
+          native!,
+          xx as tf.Tensor3D,
+          w as tf.Tensor2D,
+          bb as tf.Tensor1D,
+          u as tf.Tensor2D,
+          mask,
+          reverse,
+        );
+      const reference = (xx: tf.Tensor, w: tf.Tensor, bb: tf.Tensor, u: tf.Tensor) =>
+        fusedLstmSequence(projectTimeMajor(xx as tf.Tensor3D, w, bb), u as tf.Tensor2D, mask, reverse, null);
+      const loss = (f: typeof layer) => (xx: tf.Tensor, w: tf.Tensor, bb: tf.Tensor, u: tf.Tensor) =>
+        tf.sum(tf.mul(f(xx, w, bb, u), up));
+      expect(maxAbsDiff(layer(x, W, b, U), reference(x, W, b, U))).toBeLessThan(1e-4);
+      const ga = tf.grads(loss(layer))([x, W, b, U]);
+      const gb = tf.grads(loss(reference))([x, W, b, U]);
+      for (let i = 0; i < 4; i++) {
+        expect(ga[i].shape).toEqual(gb[i].shape);
+        expect(maxAbsDiff(ga[i], gb[i])).toBeLessThan(1e-4);
+        // Not vacuous: every gradient is far from zero.
+        expect(tf.max(tf.abs(gb[i])).dataSync()[0]).toBeGreaterThan(1e-2);
+      }
+      // Twice in a row (buffers from the pool): the same values.
+      expect(maxAbsDiff(layer(x, W, b, U), reference(x, W, b, U))).toBeLessThan(1e-4);
+    });
+  },
+);
