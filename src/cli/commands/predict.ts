@@ -73,8 +73,12 @@ export function predictCommand(): Command {
           { batchSize: o.batchSize, teacherFormat: o.teacherFormat },
         );
         const s = (performance.now() - t0) / 1000;
+        // CPU time of the whole process (every thread, start-up included): on a shared machine the
+        // wall-clock rate is noise, this is not (bench/predict-speed.md).
+        const cpu = process.cpuUsage();
+        const cpuUsPerDoc = n ? Math.round((cpu.user + cpu.system) / n) : 0;
         info(
-          `predicted ${n} documents in ${s.toFixed(2)} s (${(n / s).toFixed(0)}/s) with ${opened.length} model(s) via ${opened[0].predictor.engine}; peak RSS ${peakRssMb()} MB`,
+          `predicted ${n} documents in ${s.toFixed(2)} s (${(n / s).toFixed(0)}/s) with ${opened.length} model(s) via ${opened[0].predictor.engine}; peak RSS ${peakRssMb()} MB; CPU ${cpuUsPerDoc} µs/doc`,
         );
       } finally {
         for (const x of opened) await x.predictor.dispose();

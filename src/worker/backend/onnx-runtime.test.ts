@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idsTensor, toInt64 } from './onnx-runtime';
+import { idsTensor, sessionOptions, toInt64 } from './onnx-runtime';
 
 describe('toInt64', () => {
   it('gives the values BigInt conversion gives, negative and extreme ones included', () => {
@@ -13,5 +13,14 @@ describe('toInt64', () => {
     expect(t.type).toBe('int64');
     expect(t.dims).toEqual([2, 3]);
     expect(Array.from(t.data as BigInt64Array)).toEqual([5n, 6n, 7n, 8n, 9n, 10n]);
+  });
+});
+
+describe('sessionOptions', () => {
+  it("turns ORT's busy-waiting threads off when spinning is false (what batch prediction asks for)", () => {
+    const o = sessionOptions({ threads: 2, spinning: false });
+    expect(o.intraOpNumThreads).toBe(2);
+    expect(o.extra).toEqual({ session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } });
+    expect(sessionOptions({ threads: 2 }).extra).toBeUndefined();
   });
 });

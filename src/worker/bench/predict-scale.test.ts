@@ -23,6 +23,14 @@ describe('parseRunLine', () => {
     });
   });
 
+  it("reads predict's CPU time per document where the line has it", () => {
+    expect(
+      parseRunLine(
+        'predicted 100000 documents in 40.10 s (2494/s) with 1 model(s) via onnxruntime; peak RSS 297 MB; CPU 339 µs/doc\n',
+      ),
+    ).toEqual({ docs: 100000, seconds: 40.1, peakRssMb: 297, cpuUsPerDoc: 339 });
+  });
+
   it('says what it got when the line is missing', () => {
     expect(() => parseRunLine('predicted 5 documents in 1.00 s\n')).toThrow(
       /no "predicted\/scored … peak RSS" line in:\npredicted 5/,

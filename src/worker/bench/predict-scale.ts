@@ -44,13 +44,28 @@ export interface ScalePoint {
   seconds: number;
   docs_per_s: number;
   peak_rss_mb: number;
+  /** CPU time (user + sys, every thread) per document, when the command reports it (student predict does). */
+  cpu_us_per_doc?: number;
 }
 
 /** "predicted N documents in S s … peak RSS M MB" / "scored N rows … in S s … peak RSS M MB", from the command's stderr. */
-export function parseRunLine(stderr: string): { docs: number; seconds: number; peakRssMb: number } {
-  const m = /(?:predicted (\d+) documents|scored (\d+) rows)[^\n]*? in ([\d.]+) s[^\n]*?peak RSS (\d+) MB/.exec(stderr);
+export function parseRunLine(stderr: string): {
+  docs: number;
+  seconds: number;
+  peakRssMb: number;
+  cpuUsPerDoc?: number;
+} {
+  const m =
+    /(?:predicted (\d+) documents|scored (\d+) rows)[^\n]*? in ([\d.]+) s[^\n]*?peak RSS (\d+) MB(?:; CPU (\d+) µs\/doc)?/.exec(
+      stderr,
+    );
   if (!m) throw new Error(`bench: no "predicted/scored … peak RSS" line in:\n${stderr.slice(-2000)}`);
-  return { docs: Number(m[1] ?? m[2]), seconds: Number(m[3]), peakRssMb: Number(m[4]) };
+  return {
+    docs: Number(m[1] ?? m[2]),
+    seconds: Number(m[3]),
+    peakRssMb: Number(m[4]),
+    ...(m[5] !== undefined ? { cpuUsPerDoc: Number(m[5]) } : {}),
+  };
 }
 
 async function writeLines(file: string, texts: string[], n: number): Promise<void> {
@@ -74,7 +89,13 @@ async function cli(args: string[]): Promise<ScalePoint> {
     env: { ...process.env, NO_COLOR: '1' },
   });
   const r = parseRunLine(stderr);
-  return { docs: r.docs, seconds: r.seconds, docs_per_s: Math.round(r.docs / r.seconds), peak_rss_mb: r.peakRssMb };
+  return {
+    docs: r.docs,
+    seconds: r.seconds,
+    docs_per_s: Math.round(r.docs / r.seconds),
+    peak_rss_mb: r.peakRssMb,
+    ...(r.cpuUsPerDoc !== undefined ? { cpu_us_per_doc: r.cpuUsPerDoc } : {}),
+  };
 }
 
 export async function predictScale(c: BenchConfig, o: PredictScaleOptions): Promise<Record<string, unknown>> {
@@ -150,6 +171,12 @@ export async function predictScale(c: BenchConfig, o: PredictScaleOptions): Prom
         o.onStep?.(`student predict, ${n} documents: ${p.docs_per_s} docs/s, peak RSS ${p.peak_rss_mb} MB`);
         out[`student_predict_docs_per_s_${n}`] = p.docs_per_s;
         out[`student_predict_peak_rss_mb_${n}`] = p.peak_rss_mb;
+        if (p.cpu_us_per_doc) {
+          // Wall-clock docs/s is noise on a shared machine; CPU time per document is not, and with
+          // both cores busy an idle 2-core machine would do 2·10^6 / (CPU-µs per doc) docs/s.
+          out[`student_predict_cpu_us_per_doc_${n}`] = p.cpu_us_per_doc;
+          out[`student_predict_idle_2core_docs_per_s_estimate_${n}`] = Math.round(2e6 / p.cpu_us_per_doc);
+        }
       }
       if (o.teacherSizes.includes(n)) {
         o.onStep?.(`teacher predict, ${n} documents`);

@@ -6,10 +6,10 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { argmax } from '../../shared/metrics';
 import { textLines } from '../data/decode-stream';
 import { streamDocsOfFile } from '../data/stream-docs';
 import type { TextPipeline } from '../text/pipeline';
+import { predictionLines } from './prediction-lines';
 import type { Predictor } from './predictor';
 
 export interface PredictModel {
@@ -65,6 +65,8 @@ export async function predictStream(
   const batchSize = o.batchSize ?? 256;
   const { labels, multiLabel, threshold } = models[0];
   const C = labels.length;
+  // Keyed by label name: distill maps the teacher's columns to its data's labels by name.
+  const line = predictionLines({ labels, multiLabel, threshold, teacherFormat: o.teacherFormat });
   let batch: Doc[] = [];
   let done = 0;
   const flush = async () => {
@@ -78,20 +80,8 @@ export async function predictStream(
     }
     let text = '';
     for (let i = 0; i < n; i++) {
-      const p = Array.from(avg.subarray(i * C, (i + 1) * C), (x) => Number(x.toFixed(6)));
-      const id = batch[i].id ?? String(done + i + 1);
-      // Keyed by label name: distill maps the teacher's columns to its data's labels by name.
-      if (o.teacherFormat)
-        text += JSON.stringify({ id, probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])) }) + '\n';
-      else {
-        const label = multiLabel ? labels.filter((_, c) => p[c] >= threshold) : labels[argmax(p)];
-        text +=
-          JSON.stringify({
-            ...(batch[i].id ? { id: batch[i].id } : {}),
-            label,
-            probs: Object.fromEntries(labels.map((l, c) => [l, p[c]])),
-          }) + '\n';
-      }
+      const id = o.teacherFormat ? (batch[i].id ?? String(done + i + 1)) : batch[i].id;
+      text += line(avg, i, id) + '\n';
     }
     done += n;
     batch = [];

@@ -20,9 +20,10 @@ export class OnnxPredictor implements Predictor {
   readonly engine = 'onnxruntime';
   private constructor(private readonly session: ort.InferenceSession) {}
 
+  /** Prediction runs batch after batch: ORT's threads sleep between runs rather than spin (see SessionOptions). */
   static async open(model: string | Uint8Array, threads?: number): Promise<OnnxPredictor> {
     try {
-      return new OnnxPredictor(await createOnnxSession(model, { threads }));
+      return new OnnxPredictor(await createOnnxSession(model, { threads, spinning: false }));
     } catch (e) {
       const file = typeof model === 'string' ? model : undefined;
       throw new ModelFolderError(`cannot load ONNX model${file ? ' ' + file : ''}: ${(e as Error).message}`, { file });

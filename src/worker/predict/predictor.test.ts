@@ -1,0 +1,21 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { SessionOptions } from '../backend/onnx-runtime';
+
+// A fake session factory: this test is about the options the predictor asks ORT for.
+const asked: SessionOptions[] = [];
+vi.mock('../backend/onnx-runtime', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  createOnnxSession: async (_model: unknown, opts: SessionOptions) => {
+    asked.push(opts);
+    return { release: async () => {} };
+  },
+}));
+
+describe('OnnxPredictor.open', () => {
+  it("asks for a session whose threads sleep between batches (ORT's spinning cost 2x the CPU)", async () => {
+    const { OnnxPredictor } = await import('./predictor');
+    const p = await OnnxPredictor.open('model.onnx', 1);
+    expect(asked).toEqual([{ threads: 1, spinning: false }]);
+    await p.dispose();
+  });
+});
