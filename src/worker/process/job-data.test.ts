@@ -48,7 +48,12 @@ describe('trainOptionsFrom', () => {
   });
 
   it("reads self-training's settings apart from the training options (selfTrainOf), checked by the table", () => {
-    expect(selfTrainOf({ selfTrain: 2, confidence: 0.8 })).toEqual({ rounds: 2, confidence: 0.8, unlabeledFrac: 0 });
+    expect(selfTrainOf({ selfTrain: 2, confidence: 0.8 })).toEqual({
+      rounds: 2,
+      confidence: 0.8,
+      unlabeledFrac: 0,
+      finalFinetune: false,
+    });
     expect(selfTrainOf({ selfTrain: 0, confidence: 0.8 })).toBeUndefined();
     expect(() => selfTrainOf({ selfTrain: 2, confidence: 0 })).toThrow(/option "confidence" must be in \(0, 1\]/);
     expect(trainOptionsFrom({ selfTrain: 2, confidence: 0.9 }, true)).not.toHaveProperty('confidence');
