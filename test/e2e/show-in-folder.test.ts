@@ -53,6 +53,8 @@ function desktopStandIn(calls: string[]): void {
     mode: 'electron',
     separateDatabase: false,
   });
+  // The desktop app answers share.status itself (serve refuses it): not sharing.
+  api.share.status = async () => ({ running: false, owner: 'me', teamFile: '/tmp/team.json' });
   api.desktop = {
     showItemInFolder: async (file: unknown) => {
       revealed.push(String(file));
