@@ -11,6 +11,7 @@
  *             GatherV2 and Slice (the default before nativeLstmLayer and the heap-row kernels).
  * proj:       nativeLstmLayer (projection, its gradients and the LSTM in one op), stock GatherV2/Slice.
  * after:      the default now: nativeLstmLayer and the heap-row GatherV2/Slice (wasm-kernels.ts).
+ * *-tfadam:   with tf.train.adam's elementwise kernels instead of HostAdam's fused native update.
  * *-mm:       and DISTILLERY_NATIVE_MATMUL=1 (the remaining big tf matMuls in OpenBLAS).
  * textcnn, textcnn-mm, textcnn-prev: TextCNN's default path, with DISTILLERY_NATIVE_MATMUL=1, and
  *             with wasm's stock GatherV2/Slice.
@@ -48,6 +49,8 @@ interface Variant {
   heapRows?: boolean;
   /** PyTorch's part in pytorch_reference.py instead of ours. */
   torch?: string;
+  /** 'tfjs': tf.train.adam's elementwise kernels instead of HostAdam's fused update. */
+  optimizer?: 'host' | 'tfjs';
 }
 const MM = { DISTILLERY_NATIVE_MATMUL: '1' };
 const VARIANTS: Record<string, Variant> = {
@@ -57,7 +60,9 @@ const VARIANTS: Record<string, Variant> = {
   proj: { arch: 'bilstm', heapRows: false },
   after: { arch: 'bilstm' },
   'after-mm': { arch: 'bilstm', env: MM },
+  'after-tfadam': { arch: 'bilstm', optimizer: 'tfjs' },
   textcnn: { arch: 'textcnn' },
+  'textcnn-tfadam': { arch: 'textcnn', optimizer: 'tfjs' },
   'textcnn-mm': { arch: 'textcnn', env: MM },
   'textcnn-prev': { arch: 'textcnn', heapRows: false },
   pytorch: { arch: 'bilstm', torch: 'bilstm_train' },
@@ -84,7 +89,7 @@ async function measure(v: Variant): Promise<Measured> {
   useHeapRowKernels(v.heapRows ?? true);
   const cpu0 = process.cpuUsage();
   try {
-    const rate = await trainRate(v.arch, c);
+    const rate = await trainRate(v.arch, c, v.optimizer ?? 'host');
     const cpu = process.cpuUsage(cpu0);
     // trainRate runs ≈ rate·seconds samples after its warm-up.
     return { rate, cpuMsPerSample: (cpu.user + cpu.system) / 1000 / (rate * c.seconds) };

@@ -77,6 +77,23 @@ export interface NativeKernels {
     dG: Float32Array,
     dU: Float32Array,
   ): void;
+  /**
+   * tf.train.adam's update of one variable in one pass, bit for bit (host-adam.ts): m and v in place,
+   * the new value into out. k = [beta1, 1 − beta1, beta2, 1 − beta2, 1 − accBeta1, 1 − accBeta2, ε, −lr].
+   * Absent from addons built before it.
+   */
+  adamStep?(
+    value: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    k: Float32Array,
+  ): void;
+  /** UnsortedSegmentSum over rows of `inner` floats (out zeroed first; ids out of range dropped). */
+  segmentSum?(x: Float32Array, ids: Int32Array, inner: number, out: Float32Array): void;
+  /** The kernel family OpenBLAS chose for this CPU. */
+  coreName?(): string;
 }
 
 const ADDON = path.resolve(
@@ -91,7 +108,10 @@ function load(): { kernels?: NativeKernels; reason: string } {
     // OpenBLAS's thread count is per process: replicas of data-parallel training (worker threads,
     // one per core) each multiply on one thread; a lone trainer uses every core.
     kernels.setThreads(isMainThread ? os.availableParallelism() : 1);
-    return { kernels, reason: `OpenBLAS (${path.basename(ADDON)})` };
+    const chosen = kernels.coreName?.();
+    // OPENBLAS_CORETYPE may pin an older kernel family where newer ones compute wrong results.
+    const coreNote = chosen ? `, ${chosen} kernels` : '';
+    return { kernels, reason: `OpenBLAS (${path.basename(ADDON)}${coreNote})` };
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return { reason: `not loaded (${msg.slice(0, 160)}); build with: node scripts/build-native.mjs` };

@@ -72,3 +72,33 @@ describe('GatherV2 and Slice wrappers equal the stock wasm kernels', () => {
     expect(JSON.stringify(wrapped)).toMatch(/[1-9]/); // not all zero
   });
 });
+
+describe('Identity shares its input memory (no copy)', () => {
+  it('a clone adds no buffer, reads the same values and outlives its source', () => {
+    expect(useHeapRowKernels(true)).toBe(true);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const a = tf.tensor2d([1, 2, 3, 4.5], [2, 2]);
+    const ids = backend.numDataIds();
+    const c = tf.clone(a);
+    expect(backend.numDataIds()).toBe(ids);
+    a.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1, 2, 3, 4.5]);
+    c.dispose();
+    const s = tf.clone(tf.tensor1d(['x', 'y'], 'string'));
+    expect(s.arraySync()).toEqual(['x', 'y']);
+  });
+
+  it('the stock kernel copies (what the wrapper saves)', () => {
+    useHeapRowKernels(false);
+    try {
+      const backend = tf.backend() as unknown as { numDataIds(): number };
+      const a = tf.tensor1d([7, 8]);
+      const ids = backend.numDataIds();
+      const c = tf.clone(a);
+      expect(backend.numDataIds()).toBe(ids + 1);
+      tf.dispose([a, c]);
+    } finally {
+      useHeapRowKernels(true);
+    }
+  });
+});

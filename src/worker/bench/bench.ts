@@ -16,6 +16,7 @@ import { textcnnConv } from '../models/arch/textcnn';
 import { exportStudentToOnnx } from '../export/onnx/export-student';
 import { makeStudentConfig } from '../models/registry';
 import { Student } from '../models/student';
+import { HostAdam } from '../train/host-adam';
 import { singleLabelLoss } from '../train/losses';
 
 const run = promisify(execFile);
@@ -84,9 +85,14 @@ async function timed(step: () => Promise<void> | void, perStep: number, seconds:
 }
 
 /** The trainer's inner step (same loss, optimizer and fused ops), on one fixed batch. */
-export async function trainRate(arch: 'bilstm' | 'textcnn', c: BenchConfig): Promise<number> {
+export async function trainRate(
+  arch: 'bilstm' | 'textcnn',
+  c: BenchConfig,
+  /** 'tfjs': tf.train.adam's elementwise kernels (the optimiser before HostAdam), for before/after. */
+  optimizer: 'host' | 'tfjs' = 'host',
+): Promise<number> {
   const s = studentFor(arch, c);
-  const opt = tf.train.adam(1e-3);
+  const opt = optimizer === 'host' ? new HostAdam(1e-3) : tf.train.adam(1e-3);
   const ids = randomIds(c.batch, c);
   const hard = Int32Array.from({ length: c.batch }, (_, i) => i % c.classes);
   try {
@@ -203,11 +209,18 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, unk
     trainRate('textcnn', c),
   );
   // Beside the defaults, in the same run: the shifted matMuls through autograd on wasm's kernels
-  // (the code before issue 11), the BiLSTM without the native kernels (its JS loop) and with the
+  // with tf.train.adam (the code before issue 11), the BiLSTM without the native kernels (its JS loop) and with the
   // opt-in native BatchMatMul, and the fused op with its JS loops and XNNPACK GEMM (what runs where
   // the native kernels are absent).
   out.textcnn_shifted_wasm_train_samples_per_s = await step('textcnn train (tfjs, shifted, no native kernels)', () =>
-    withEnv({ DISTILLERY_TEXTCNN_CONV: 'shifted', DISTILLERY_NATIVE: '0' }, () => trainRate('textcnn', c)),
+    withEnv({ DISTILLERY_TEXTCNN_CONV: 'shifted', DISTILLERY_NATIVE: '0' }, () => trainRate('textcnn', c, 'tfjs')),
+  );
+  // The defaults with tf.train.adam's elementwise kernels instead of HostAdam's fused update.
+  out.bilstm_tfjs_adam_train_samples_per_s = await step('bilstm train (tfjs, tf.train.adam)', () =>
+    trainRate('bilstm', c, 'tfjs'),
+  );
+  out.textcnn_tfjs_adam_train_samples_per_s = await step('textcnn train (tfjs, tf.train.adam)', () =>
+    trainRate('textcnn', c, 'tfjs'),
   );
   if (nativeKernels()) {
     // The BiLSTM before the native LSTM kernels: the JS loop over XNNPACK (native kernels off).
@@ -233,6 +246,10 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, unk
     out.textcnn_train_ratio_vs_pytorch = pt.textcnn_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
     out.textcnn_shifted_wasm_train_ratio_vs_pytorch =
       pt.textcnn_shifted_wasm_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
+    out.bilstm_tfjs_adam_train_ratio_vs_pytorch =
+      pt.bilstm_tfjs_adam_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;
+    out.textcnn_tfjs_adam_train_ratio_vs_pytorch =
+      pt.textcnn_tfjs_adam_train_samples_per_s / pt.pytorch_textcnn_train_samples_per_s;
     if (pt.bilstm_js_train_samples_per_s) {
       out.bilstm_js_train_ratio_vs_pytorch = pt.bilstm_js_train_samples_per_s / pt.pytorch_bilstm_train_samples_per_s;
     }

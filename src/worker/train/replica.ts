@@ -8,12 +8,13 @@
  *                            written to its slot;
  *          (barrier)
  *          applySum()      — the slots summed in rank order (the same bits on every replica), then
- *                            tf.train.adam's update: the same optimiser trainStudent uses.
+ *                            HostAdam (tf.train.adam's update, fused): the same optimiser trainStudent uses.
  *
  * With layout.sync 'broadcast', only replica 0 runs applySum; it then publishWeights() and the
  * others skipUpdate() and loadWeights() (slower: they idle during the update and copy weights in).
  */
 import * as tf from '@tensorflow/tfjs';
+import { HostAdam } from './host-adam';
 import type { Student } from '../models/student';
 import { batchLoss, batchTotals, takeRows, type LossOptions } from './batch';
 import { COUNT, HASH_BASE, hashFloats, shardRange, type SharedLayout } from './replica-shared';
@@ -58,7 +59,7 @@ export class Replica {
     learningRate: number,
     private readonly lossOpts: LossOptions,
   ) {
-    this.optimizer = tf.train.adam(learningRate);
+    this.optimizer = new HostAdam(learningRate);
     this.ctrl = new Int32Array(layout.ctrl);
     this.rows = new Int32Array(layout.rows);
     this.grads = new Float32Array(layout.grads);

@@ -4,6 +4,7 @@
  * fit-loop.ts's; a cancelled run returns with `cancelled: true` and the best weights so far.
  */
 import * as tf from '@tensorflow/tfjs';
+import { HostAdam } from './host-adam';
 import { DistilleryError } from '../../shared/errors';
 import type { CancelToken, ProgressSink } from '../../shared/progress';
 import { createRng } from '../../shared/random';
@@ -69,7 +70,7 @@ export async function trainStudent(
 }
 
 function inProcessStepper(student: Student, train: EncodedSet, opts: TrainOptions): BatchStepper {
-  const optimizer = tf.train.adam(opts.learningRate);
+  const optimizer = new HostAdam(opts.learningRate);
   const C = student.config.numClasses;
   const multi = student.config.multiLabel;
   return {

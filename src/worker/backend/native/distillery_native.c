@@ -435,6 +435,95 @@ static napi_value lstm_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * adamStep(value, grad, m, v, out, k): tf.train.adam's update of one variable in one pass, with
+ * k = Float32Array [beta1, 1 - beta1, beta2, 1 - beta2, 1 - accBeta1, 1 - accBeta2, epsilon, -lr].
+ * Every operation is rounded to float as tfjs's separate kernels round it, so the result is bit for
+ * bit tfjs's (no FMA contraction; sqrt and division are IEEE-exact in AVX-512 too). m and v are
+ * updated in place; value is read, out written (they may not alias: tfjs variables may share data).
+ */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+static void adam_loop(size_t n, const float *restrict x, const float *restrict g, float *restrict m,
+                      float *restrict v, float *restrict out, const float *k) {
+  const float b1 = k[0], c1 = k[1], b2 = k[2], c2 = k[3], om1 = k[4], om2 = k[5], eps = k[6], nlr = k[7];
+  for (size_t i = 0; i < n; i++) {
+    float gi = g[i];
+    float m1 = m[i] * b1;
+    float m2 = gi * c1;
+    m1 = m1 + m2;
+    float v1 = v[i] * b2;
+    float gg = gi * gi;
+    float v2 = gg * c2;
+    v1 = v1 + v2;
+    m[i] = m1;
+    v[i] = v1;
+    float mh = m1 / om1;
+    float vh = v1 / om2;
+    float den = sqrtf(vh);
+    den = den + eps;
+    float u = mh / den;
+    u = u * nlr;
+    out[i] = u + x[i];
+  }
+}
+#pragma GCC pop_options
+
+static napi_value adam_step(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t nx, ng, nm, nv, no, nk;
+  float *x = typed(env, argv[0], &nx), *g = typed(env, argv[1], &ng), *m = typed(env, argv[2], &nm);
+  float *v = typed(env, argv[3], &nv), *out = typed(env, argv[4], &no), *k = typed(env, argv[5], &nk);
+  if (!x || !g || !m || !v || !out || !k || ng != nx || nm != nx || nv != nx || no != nx || nk != 8) {
+    napi_throw_error(env, NULL, "adamStep: value, grad, m, v and out must be Float32Arrays of one length, k of 8");
+    return NULL;
+  }
+  adam_loop(nx, x, g, m, v, out, k);
+  return NULL;
+}
+
+/*
+ * segmentSum(x, ids, inner, out): out[ids[n]] += x[n] row by row (rows of `inner` floats), out zeroed
+ * first; ids outside [0, rows of out) are dropped (TF's UnsortedSegmentSum). The gradient of the
+ * embedding lookup: 1,536 rows into 5,000 at the bench shapes.
+ */
+static napi_value segment_sum(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t nx, ni, no;
+  const float *x = typed(env, argv[0], &nx);
+  const int32_t *ids = typed(env, argv[1], &ni);
+  int inner = int_arg(env, argv[2]);
+  float *out = typed(env, argv[3], &no);
+  if (!x || !ids || !out || inner <= 0 || nx != ni * (size_t)inner || no % (size_t)inner != 0) {
+    napi_throw_error(env, NULL, "segmentSum: x must be ids.length rows of inner floats, out whole rows");
+    return NULL;
+  }
+  size_t segs = no / (size_t)inner;
+  memset(out, 0, no * sizeof(float));
+  for (size_t r = 0; r < ni; r++) {
+    int32_t s = ids[r];
+    if (s < 0 || (size_t)s >= segs) continue;
+    float *restrict o = out + (size_t)s * inner;
+    const float *restrict xr = x + r * inner;
+    for (int i = 0; i < inner; i++) o[i] += xr[i];
+  }
+  return NULL;
+}
+
+/* coreName(): the kernel family OpenBLAS chose (DYNAMIC_ARCH), for reports. */
+extern char *openblas_get_corename(void);
+static napi_value core_name(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value s;
+  const char *name = openblas_get_corename();
+  CHECK(napi_create_string_utf8(env, name ? name : "unknown", NAPI_AUTO_LENGTH, &s));
+  return s;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
@@ -445,6 +534,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"unpackGrad", NULL, unpack_grad, NULL, NULL, NULL, napi_default, NULL},
       {"lstmForward", NULL, lstm_forward, NULL, NULL, NULL, napi_default, NULL},
       {"lstmBackward", NULL, lstm_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"adamStep", NULL, adam_step, NULL, NULL, NULL, napi_default, NULL},
+      {"segmentSum", NULL, segment_sum, NULL, NULL, NULL, napi_default, NULL},
+      {"coreName", NULL, core_name, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -11,10 +11,20 @@
  * else the GEMM is tf.matMul (XNNPACK on wasm) and the loops are JS.
  */
 import * as tf from '@tensorflow/tfjs';
+import { hostView, writeTensors } from '../../backend/host-read';
 import { nativeKernels, type NativeKernels } from '../../backend/native-kernels';
 
-/** Scratch for Y ([B·T, Σk·F], 11 MB at the bench config), reused across steps. */
-let yScratch = new Float32Array(0);
+/**
+ * Host arrays reused across steps (Y is [B·T, Σk·F], 11 MB at the bench config): fresh arrays every
+ * step were ~7 MB of garbage a step. Never handed to a tensor, and nothing in them outlives a call
+ * except what the backward pass recomputes.
+ */
+const scratchArrays = new Map<string, Float32Array>();
+function scratch(name: string, n: number): Float32Array {
+  let a = scratchArrays.get(name);
+  if (!a || a.length < n) scratchArrays.set(name, (a = new Float32Array(n)));
+  return a.subarray(0, n);
+}
 
 /**
  * W: every W_k ([k, E, F]) one after another. wall: [E, S] with column block (k, j) = W_k[j];
@@ -131,9 +141,10 @@ function poolBackwardJs(
   }
 }
 
+/** Y = X·wall: the native sgemm reads X straight from the tensor's memory; else tf.matMul (XNNPACK). */
 function gemmY(
   native: NativeKernels | undefined,
-  x: Float32Array,
+  x: tf.Tensor,
   wall: Float32Array,
   rows: number,
   E: number,
@@ -141,14 +152,13 @@ function gemmY(
 ): Float32Array {
   if (!native) {
     // The tensor, not its data, leaves tidy: tidy walks a returned container element by element.
-    const y = tf.tidy(() => tf.matMul(tf.tensor2d(x, [rows, E]), tf.tensor2d(wall, [E, S])));
+    const y = tf.tidy(() => tf.matMul(tf.reshape(x, [rows, E]), tf.tensor2d(wall, [E, S])));
     const data = y.dataSync() as Float32Array;
     y.dispose();
     return data;
   }
-  if (yScratch.length < rows * S) yScratch = new Float32Array(rows * S);
-  const Y = yScratch.subarray(0, rows * S);
-  native.sgemm(0, 0, rows, S, E, x, wall, Y, false);
+  const Y = scratch('Y', rows * S);
+  native.sgemm(0, 0, rows, S, E, hostView(x), wall, Y, false);
   return Y;
 }
 
@@ -171,41 +181,53 @@ export function textcnnConvPool(
   const kw = Int32Array.from(widths);
   const S = widths.reduce((s, k) => s + k * F, 0);
   const D = nw * F;
-  const op = tf.customGrad(((...inputs: tf.Tensor[]) => {
-    const native = kernels ?? undefined;
-    const xs = inputs[0].dataSync() as Float32Array;
-    const ws = new Float32Array(E * S);
+  // The values are read from the tensors themselves, on wasm straight from the heap; only the argmax
+  // is this call's own.
+  const packed = (wall: Float32Array, wt: Float32Array) => {
+    const ws = scratch('ws', E * S);
     let at = 0;
-    for (const t of inputs.slice(1, 1 + nw)) {
-      ws.set(t.dataSync() as Float32Array, at);
+    for (const t of W) {
+      ws.set(hostView(t), at);
       at += t.size;
     }
-    const bias = new Float32Array(D);
-    inputs.slice(1 + nw, 1 + 2 * nw).forEach((t, w) => bias.set(t.dataSync() as Float32Array, w * F));
-    const wall = new Float32Array(E * S);
-    const wt = new Float32Array(E * S);
     (native ? native.packWeights : packWeightsJs)(ws, kw, E, F, wall, wt);
-    const Y = gemmY(native, xs, wall, B * T, E, S);
-    const out = new Float32Array(B * D);
+  };
+  const native = kernels ?? undefined;
+  const op = tf.customGrad(((...args: unknown[]) => {
+    // customGrad passes a save function last: x is kept for the backward pass (on wasm a shared
+    // reference, not a copy); W and b are the model's variables.
+    (args[args.length - 1] as (t: tf.Tensor[]) => void)([x]);
+    const bias = scratch('bias', D);
+    b.forEach((t, w) => bias.set(hostView(t), w * F));
+    const wall = scratch('wall', E * S);
+    packed(wall, scratch('wt', E * S));
+    const Y = gemmY(native, x, wall, B * T, E, S);
     const arg = new Int32Array(B * D);
-    (native ? native.poolForward : poolForwardJs)(Y, B, T, F, kw, bias, out, arg);
+    const [value] = writeTensors([[B, D]], ([out]) =>
+      (native ? native.poolForward : poolForwardJs)(Y, B, T, F, kw, bias, out, arg),
+    );
     return {
-      value: tf.tensor2d(out, [B, D]),
-      gradFunc: (dy: tf.Tensor) => {
-        const g = dy.dataSync() as Float32Array;
-        const dX = new Float32Array(B * T * E);
-        const dWT = new Float32Array(E * S);
-        const db = new Float32Array(D);
-        (native ? native.poolBackward : poolBackwardJs)(g, arg, xs, wt, B, T, E, F, kw, dX, dWT, db);
-        const dW = new Float32Array(E * S);
-        (native ? native.unpackGrad : unpackGradJs)(dWT, kw, E, F, dW);
-        let woff = 0;
-        const dWs = widths.map((k) => {
-          woff += k * E * F;
-          return tf.tensor3d(dW.subarray(woff - k * E * F, woff), [k, E, F]);
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const wt = scratch('wt', E * S);
+        packed(scratch('wall', E * S), wt);
+        const dWT = scratch('dWT', E * S).fill(0);
+        const db = scratch('db', D).fill(0);
+        const dW = scratch('dW', E * S);
+        const shapes = [[B, T, E], ...W.map((t) => t.shape), ...b.map((t) => t.shape)];
+        return writeTensors(shapes, ([dX, ...grads]) => {
+          dX.fill(0);
+          const g = hostView(dy);
+          const xs = hostView(saved[0]);
+          (native ? native.poolBackward : poolBackwardJs)(g, arg, xs, wt, B, T, E, F, kw, dX, dWT, db);
+          (native ? native.unpackGrad : unpackGradJs)(dWT, kw, E, F, dW);
+          let woff = 0;
+          widths.forEach((k, w) => {
+            grads[w].set(dW.subarray(woff, woff + k * E * F));
+            woff += k * E * F;
+            grads[nw + w].set(db.subarray(w * F, (w + 1) * F));
+          });
         });
-        const dbs = widths.map((_, w) => tf.tensor1d(db.subarray(w * F, (w + 1) * F)));
-        return [tf.tensor3d(dX, [B, T, E]), ...dWs, ...dbs];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
