@@ -55,3 +55,26 @@ describe('BatchMatMul on wasm through the native kernels (DISTILLERY_NATIVE_MATM
     expect(maxDiff).toBeLessThan(1e-4);
   });
 });
+
+describe('UnsortedSegmentSum (the embedding gradient) in the native kernels', () => {
+  const skip = !nativeKernels()?.segmentSum;
+  if (skip) it.skip(`native segmentSum ${nativeKernelsStatus()}`, () => {});
+  it.skipIf(skip)('equals the JS loop and the hand sum, repeated ids added, rows without ids zero', () => {
+    const x = rand([7, 3, 2]);
+    const ids = tf.tensor1d([4, 0, 4, 2, 4, 0, 5], 'int32');
+    const native = tf.unsortedSegmentSum(x, ids, 6);
+    process.env.DISTILLERY_NATIVE = '0';
+    const js = tf.unsortedSegmentSum(x, ids, 6);
+    const xs = x.arraySync() as number[][][];
+    const hand = Array.from({ length: 6 }, (_, s) =>
+      [0, 1, 2].map((i) =>
+        [0, 1].map((j) => [4, 0, 4, 2, 4, 0, 5].reduce((acc, id, n) => (id === s ? acc + xs[n][i][j] : acc), 0)),
+      ),
+    );
+    expect(native.arraySync()).toEqual(js.arraySync());
+    const got = native.arraySync() as number[][][];
+    got.forEach((row, s) => row.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(hand[s][i][j], 5))));
+    expect(got[1].flat()).toEqual([0, 0, 0, 0, 0, 0]);
+    tf.dispose([x, ids, native, js]);
+  });
+});
