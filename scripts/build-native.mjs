@@ -50,6 +50,7 @@ const args = [
   '-O3',
   '-march=native',
   '-fno-math-errno',
+  '-pthread',
   '-shared',
   '-fPIC',
   '-o',

@@ -20,6 +20,8 @@ import { nativeKernels, type NativeKernels } from '../../backend/native-kernels'
  * except what the backward pass recomputes.
  */
 const scratchArrays = new Map<string, Float32Array>();
+/** The call whose weights are in the wall/wt scratch now (so its backward pass need not pack again). */
+let packedBy: object | undefined;
 function scratch(name: string, n: number): Float32Array {
   let a = scratchArrays.get(name);
   if (!a || a.length < n) scratchArrays.set(name, (a = new Float32Array(n)));
@@ -66,7 +68,7 @@ function unpackGradJs(dWT: Float32Array, widths: Int32Array, E: number, F: numbe
   }
 }
 
-function poolForwardJs(
+export function poolForwardJs(
   Y: Float32Array,
   B: number,
   T: number,
@@ -183,7 +185,11 @@ export function textcnnConvPool(
   const D = nw * F;
   // The values are read from the tensors themselves, on wasm straight from the heap; only the argmax
   // is this call's own.
+  const call = {};
   const packed = (wall: Float32Array, wt: Float32Array) => {
+    // The backward pass of the call that packed last finds wall/wt as it left them.
+    if (packedBy === call) return;
+    packedBy = call;
     const ws = scratch('ws', E * S);
     let at = 0;
     for (const t of W) {
