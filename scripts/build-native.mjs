@@ -50,7 +50,6 @@ const args = [
   '-O3',
   '-march=native',
   '-fno-math-errno',
-  '-pthread',
   '-shared',
   '-fPIC',
   '-o',

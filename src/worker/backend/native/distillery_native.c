@@ -10,7 +10,6 @@
 #include <node_api.h>
 #include <cblas.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,51 +38,14 @@ static int32_t int_arg(napi_env env, napi_value v) {
   return x;
 }
 
-/* setThreads(n): OpenBLAS worker threads (the bench sets the same count as PyTorch's), and the
- * threads the TextCNN pooling loops split their rows over. */
+/* setThreads(n): OpenBLAS worker threads (the bench sets the same count as PyTorch's). */
 extern void openblas_set_num_threads(int);
-static int loop_threads = 1;
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int n = int_arg(env, argv[0]);
-  openblas_set_num_threads(n);
-  loop_threads = n < 1 ? 1 : n > 16 ? 16 : n;
+  openblas_set_num_threads(int_arg(env, argv[0]));
   return NULL;
-}
-
-/*
- * Runs fn(ctx, part, parts) for part = 0..parts-1, part 0 on the calling thread, the others on fresh
- * pthreads (a few tens of µs each, against the milliseconds of a training step's loops). Work below
- * `min_work` (tests' tiny shapes) stays on one thread. Each part writes disjoint memory and keeps the
- * serial loop's order of additions within it, so the results are bit for bit the one-thread ones.
- */
-typedef void (*part_fn)(void *ctx, int part, int parts);
-typedef struct { part_fn fn; void *ctx; int part, parts; } part_job;
-static void *part_main(void *p) {
-  part_job *j = p;
-  j->fn(j->ctx, j->part, j->parts);
-  return NULL;
-}
-static void run_parts(part_fn fn, void *ctx, size_t work, size_t min_work) {
-  int parts = work < min_work ? 1 : loop_threads;
-  pthread_t tid[16];
-  part_job jobs[16];
-  int started = 0;
-  for (int p = 1; p < parts; p++) {
-    jobs[p] = (part_job){fn, ctx, p, parts};
-    if (pthread_create(&tid[p], NULL, part_main, &jobs[p]) != 0) break;
-    started = p;
-  }
-  /* Parts whose thread could not start run here, after part 0. */
-  fn(ctx, 0, parts);
-  for (int p = started + 1; p < parts; p++) fn(ctx, p, parts);
-  for (int p = 1; p <= started; p++) pthread_join(tid[p], NULL);
-}
-static void part_range(int n, int part, int parts, int *lo, int *hi) {
-  *lo = (int)((long)n * part / parts);
-  *hi = (int)((long)n * (part + 1) / parts);
 }
 
 /* sgemm(transA, transB, M, N, K, A, B, C, accumulate): row-major C = op(A)·op(B) (+ C). */
@@ -112,30 +74,31 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
  * out[b, w·F+f] = max_t relu(conv_k); arg = the argmax t, or −1 where the max is not positive (ReLU
  * passes no gradient there).
  */
-typedef struct {
-  const float *Y, *bias;
-  int B, T, F, S, D;
-  const int32_t *widths;
+static napi_value pool_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   size_t nw;
-  float *out;
-  int32_t *arg;
-} pool_fwd_ctx;
-
-static void pool_forward_part(void *vc, int part, int parts) {
-  pool_fwd_ctx *c = vc;
-  int F = c->F, S = c->S, D = c->D, T = c->T, b0, b1;
-  part_range(c->B, part, parts, &b0, &b1);
+  const float *Y = typed(env, argv[0], NULL);
+  int B = int_arg(env, argv[1]), T = int_arg(env, argv[2]), F = int_arg(env, argv[3]);
+  const int32_t *widths = typed(env, argv[4], &nw);
+  const float *bias = typed(env, argv[5], NULL);
+  float *out = typed(env, argv[6], NULL);
+  int32_t *arg = typed(env, argv[7], NULL);
+  int S = 0;
+  for (size_t w = 0; w < nw; w++) S += widths[w] * F;
+  int D = (int)nw * F;
   float acc[F];
-  for (int b = b0; b < b1; b++) {
+  for (int b = 0; b < B; b++) {
     int off = 0;
-    for (size_t w = 0; w < c->nw; w++) {
-      int k = c->widths[w];
-      float *o = c->out + (size_t)b * D + w * F;
-      int32_t *a = c->arg + (size_t)b * D + w * F;
+    for (size_t w = 0; w < nw; w++) {
+      int k = widths[w];
+      float *o = out + (size_t)b * D + w * F;
+      int32_t *a = arg + (size_t)b * D + w * F;
       for (int f = 0; f < F; f++) { o[f] = 0.0f; a[f] = -1; }
       for (int t = 0; t + k <= T; t++) {
-        const float *y = c->Y + ((size_t)b * T + t) * S + off;
-        for (int f = 0; f < F; f++) acc[f] = c->bias[w * F + f] + y[f];
+        const float *y = Y + ((size_t)b * T + t) * S + off;
+        for (int f = 0; f < F; f++) acc[f] = bias[w * F + f] + y[f];
         for (int j = 1; j < k; j++) {
           const float *yj = y + (size_t)j * S + j * F;
           for (int f = 0; f < F; f++) acc[f] += yj[f];
@@ -146,23 +109,6 @@ static void pool_forward_part(void *vc, int part, int parts) {
       off += k * F;
     }
   }
-}
-
-static napi_value pool_forward(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  pool_fwd_ctx c;
-  c.Y = typed(env, argv[0], NULL);
-  c.B = int_arg(env, argv[1]), c.T = int_arg(env, argv[2]), c.F = int_arg(env, argv[3]);
-  c.widths = typed(env, argv[4], &c.nw);
-  c.bias = typed(env, argv[5], NULL);
-  c.out = typed(env, argv[6], NULL);
-  c.arg = typed(env, argv[7], NULL);
-  c.S = 0;
-  for (size_t w = 0; w < c.nw; w++) c.S += c.widths[w] * c.F;
-  c.D = (int)c.nw * c.F;
-  run_parts(pool_forward_part, &c, (size_t)c.B * c.T * c.S, 1 << 18);
   return NULL;
 }
 
@@ -173,81 +119,48 @@ static napi_value pool_forward(napi_env env, napi_callback_info info) {
  * WT_k is W_k as [F, k·E] (filter-major); dWT accumulates in the same layout; dX and dWT, db start
  * zeroed by the caller.
  */
-typedef struct {
-  const float *G, *X, *WT;
-  const int32_t *arg, *widths;
-  int B, T, E, F, D;
+static napi_value pool_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   size_t nw;
-  float *dX, *dWT, *db;
-} pool_bwd_ctx;
-
-/* dWT and db: each part owns a range of filters (all widths, all rows, rows in order). */
-static void pool_backward_weights_part(void *vc, int part, int parts) {
-  pool_bwd_ctx *c = vc;
-  int F = c->F, D = c->D, f0, f1;
-  part_range(F, part, parts, &f0, &f1);
+  const float *G = typed(env, argv[0], NULL);
+  const int32_t *arg = typed(env, argv[1], NULL);
+  const float *X = typed(env, argv[2], NULL);
+  const float *WT = typed(env, argv[3], NULL);
+  int B = int_arg(env, argv[4]), T = int_arg(env, argv[5]), E = int_arg(env, argv[6]), F = int_arg(env, argv[7]);
+  const int32_t *widths = typed(env, argv[8], &nw);
+  float *dX = typed(env, argv[9], NULL);
+  float *dWT = typed(env, argv[10], NULL);
+  float *db = typed(env, argv[11], NULL);
+  int D = (int)nw * F;
   size_t woff = 0;
-  for (size_t w = 0; w < c->nw; w++) {
-    size_t L = (size_t)c->widths[w] * c->E;
-    for (int b = 0; b < c->B; b++) {
-      for (int f = f0; f < f1; f++) {
-        int t = c->arg[(size_t)b * D + w * F + f];
-        if (t < 0) continue;
-        float g = c->G[(size_t)b * D + w * F + f];
-        c->db[w * F + f] += g;
-        const float *x = c->X + ((size_t)b * c->T + t) * c->E;
-        float *dw = c->dWT + woff + (size_t)f * L;
-        for (size_t i = 0; i < L; i++) dw[i] += g * x[i];
-      }
-    }
-    woff += (size_t)F * L;
-  }
-}
-
-/* dX: each part owns a range of rows (widths, then filters, in order). */
-static void pool_backward_input_part(void *vc, int part, int parts) {
-  pool_bwd_ctx *c = vc;
-  int F = c->F, D = c->D, b0, b1;
-  part_range(c->B, part, parts, &b0, &b1);
-  size_t woff = 0;
-  for (size_t w = 0; w < c->nw; w++) {
-    size_t L = (size_t)c->widths[w] * c->E;
-    for (int b = b0; b < b1; b++) {
+  for (size_t w = 0; w < nw; w++) {
+    int k = widths[w];
+    size_t L = (size_t)k * E;
+    for (int b = 0; b < B; b++) {
       for (int f = 0; f < F; f++) {
-        int t = c->arg[(size_t)b * D + w * F + f];
+        int t = arg[(size_t)b * D + w * F + f];
         if (t < 0) continue;
-        float g = c->G[(size_t)b * D + w * F + f];
-        float *dx = c->dX + ((size_t)b * c->T + t) * c->E;
-        const float *wt = c->WT + woff + (size_t)f * L;
+        float g = G[(size_t)b * D + w * F + f];
+        db[w * F + f] += g;
+        const float *x = X + ((size_t)b * T + t) * E;
+        float *dx = dX + ((size_t)b * T + t) * E;
+        float *dw = dWT + woff + (size_t)f * L;
+        const float *wt = WT + woff + (size_t)f * L;
+        for (size_t i = 0; i < L; i++) dw[i] += g * x[i];
         for (size_t i = 0; i < L; i++) dx[i] += g * wt[i];
       }
     }
     woff += (size_t)F * L;
   }
-}
-
-static napi_value pool_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value argv[12];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  pool_bwd_ctx c;
-  c.G = typed(env, argv[0], NULL);
-  c.arg = typed(env, argv[1], NULL);
-  c.X = typed(env, argv[2], NULL);
-  c.WT = typed(env, argv[3], NULL);
-  c.B = int_arg(env, argv[4]), c.T = int_arg(env, argv[5]), c.E = int_arg(env, argv[6]), c.F = int_arg(env, argv[7]);
-  c.widths = typed(env, argv[8], &c.nw);
-  c.dX = typed(env, argv[9], NULL);
-  c.dWT = typed(env, argv[10], NULL);
-  c.db = typed(env, argv[11], NULL);
-  c.D = (int)c.nw * c.F;
-  size_t work = 0;
-  for (size_t w = 0; w < c.nw; w++) work += (size_t)c.B * c.F * c.widths[w] * c.E;
-  run_parts(pool_backward_weights_part, &c, work, 1 << 18);
-  run_parts(pool_backward_input_part, &c, work, 1 << 18);
   return NULL;
 }
 
+/*
+ * packWeights(W, widths, E, F, wall, wt): W is every W_k ([k, E, F]) one after another. wall is [E, S]
+ * with column block (k, j) = W_k[j]; wt is, per width, W_k as [F, k·E] (filter-major).
+ */
 static napi_value pack_weights(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../../shared/random';
@@ -9,7 +8,7 @@ import { singleLabelLoss } from '../../train/losses';
 import { textcnnConv } from '../arch/textcnn';
 import { Student } from '../student';
 import { studentParamShapes, type StudentConfig, type StudentParams } from '../student-config';
-import { poolForwardJs, textcnnConvPool } from './textcnn-conv-pool';
+import { textcnnConvPool } from './textcnn-conv-pool';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -137,50 +136,6 @@ describe.each(impls)('TextCNN conv+ReLU+max-over-time as one op (%s)', (_, useNa
     expect(() => textcnnConvPool(x, [tf.zeros([4, 2, 2])], [tf.zeros([2])], [4], kernels)).toThrow(
       /sequence length 3 is shorter than filter width 4/,
     );
-  });
-});
-
-describe('TextCNN pooling loops on more than one thread (native kernels)', () => {
-  const kernels = nativeKernels();
-  if (!kernels) it.skip(`native kernels ${nativeKernelsStatus()}`, () => {});
-  it.skipIf(!kernels)('split their rows over two threads with the one-thread result, bit for bit', () => {
-    const rng = createRng(11);
-    // Big enough that the loops split (the kernels keep tiny shapes on one thread).
-    const [B, T, E, F] = [16, 40, 48, 32];
-    const kw = Int32Array.of(2, 3, 4, 5);
-    const S = 14 * F;
-    const D = 4 * F;
-    const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
-    const Y = rand(B * T * S);
-    const bias = rand(D);
-    const X = rand(B * T * E);
-    const WT = rand(E * S);
-    const G = rand(B * D);
-    const run = (threads: number) => {
-      kernels!.setThreads(threads);
-      const out = new Float32Array(B * D);
-      const arg = new Int32Array(B * D);
-      kernels!.poolForward(Y, B, T, F, kw, bias, out, arg);
-      const dX = new Float32Array(B * T * E);
-      const dWT = new Float32Array(E * S);
-      const db = new Float32Array(D);
-      kernels!.poolBackward(G, arg, X, WT, B, T, E, F, kw, dX, dWT, db);
-      return { out, arg, dX, dWT, db };
-    };
-    try {
-      const one = run(1);
-      const two = run(2);
-      expect(two).toEqual(one);
-      // And the same as the JS loops (which add in double, so within float rounding).
-      const out = new Float32Array(B * D);
-      const arg = new Int32Array(B * D);
-      poolForwardJs(Y, B, T, F, kw, bias, out, arg);
-      expect(maxAbsDiff(out, one.out)).toBeLessThan(1e-5);
-      expect(arg).toEqual(one.arg);
-      expect(Math.max(...Array.from(one.dX, Math.abs))).toBeGreaterThan(0.1);
-    } finally {
-      kernels!.setThreads(os.availableParallelism());
-    }
   });
 });
 

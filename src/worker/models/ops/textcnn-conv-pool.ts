@@ -68,7 +68,7 @@ function unpackGradJs(dWT: Float32Array, widths: Int32Array, E: number, F: numbe
   }
 }
 
-export function poolForwardJs(
+function poolForwardJs(
   Y: Float32Array,
   B: number,
   T: number,
