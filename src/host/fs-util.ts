@@ -12,6 +12,8 @@ export interface HostFs {
   open(file: string, flags: string, mode?: number): Promise<HostFileHandle>;
   readFile(file: string, encoding: 'utf8'): Promise<string>;
   readFileBytes(file: string): Promise<Buffer>;
+  /** Bytes [start, end) of a file (fewer where it ends sooner). */
+  readRange(file: string, start: number, end: number): Promise<Buffer>;
   rename(from: string, to: string): Promise<void>;
   rm(file: string, opts?: { recursive?: boolean; force?: boolean }): Promise<void>;
   mkdir(dir: string, opts: { recursive: true }): Promise<unknown>;
@@ -31,6 +33,21 @@ export const nodeFs: HostFs = {
   open: (f, flags, mode) => fsp.open(f, flags, mode) as Promise<HostFileHandle>,
   readFile: (f, enc) => fsp.readFile(f, enc),
   readFileBytes: (f) => fsp.readFile(f),
+  readRange: async (f, start, end) => {
+    const h = await fsp.open(f, 'r');
+    try {
+      const buf = Buffer.alloc(Math.max(0, end - start));
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await h.read(buf, got, buf.length - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return buf.subarray(0, got);
+    } finally {
+      await h.close();
+    }
+  },
   rename: (a, b) => fsp.rename(a, b),
   rm: (f, o) => fsp.rm(f, o),
   mkdir: (d, o) => fsp.mkdir(d, o),

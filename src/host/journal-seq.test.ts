@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LabelEvent } from '../shared/api';
+import { nodeFs } from './fs-util';
 import { Journal } from './journal';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distillery-journal-seq-'));
@@ -76,6 +77,30 @@ describe('journal seqs and ids', () => {
       ['p', 2],
       ['p', 3],
     ]);
+  });
+
+  it('since reads only the bytes of its page, not the whole journal', async () => {
+    const { dir, journal, file } = folder();
+    await journal.append(
+      'p',
+      Array.from({ length: 200 }, (_, i) => ev(String(i + 1), ['a'], `id${i + 1}`)),
+    );
+    const reads = { whole: 0, rangeBytes: 0 };
+    const counting = new Journal(async () => dir, {
+      ...nodeFs,
+      readFileBytes: (f) => (reads.whole++, nodeFs.readFileBytes(f)),
+      readRange: (f, a, b) => ((reads.rangeBytes += b - a), nodeFs.readRange(f, a, b)),
+    });
+    await counting.since('p', 0, 1); // the first call replays the journal once
+    Object.assign(reads, { whole: 0, rangeBytes: 0 });
+    const page = await counting.since('p', 150, 5);
+    expect(page.events.map((e) => e.id)).toEqual(['id151', 'id152', 'id153', 'id154', 'id155']);
+    expect(reads.whole).toBe(0);
+    const pageBytes = lines(file)
+      .slice(150, 155)
+      .reduce((sum, l) => sum + Buffer.byteLength(JSON.stringify(l)) + 1, 0);
+    expect(reads.rangeBytes).toBeLessThanOrEqual(pageBytes);
+    expect(reads.rangeBytes).toBeGreaterThan(pageBytes / 2);
   });
 
   it('since pages through the events after a seq', async () => {

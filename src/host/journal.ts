@@ -207,10 +207,12 @@ export class Journal {
       }
       const stop = Math.min(seq.length, lo + Math.max(1, limit));
       if (lo >= stop) return { events: [], lastSeq: state.lastSeq, more: false };
-      const raw = await this.fs.readFileBytes(path.join(folder, PROJECT_LAYOUT.journal));
+      // Only this page's bytes: a poll of a million-event journal reads a page, not the file.
+      const base = start[lo];
+      const raw = await this.fs.readRange(path.join(folder, PROJECT_LAYOUT.journal), base, end[stop - 1]);
       const events: JournaledEvent[] = [];
       for (let i = lo; i < stop; i++) {
-        const e = JSON.parse(raw.subarray(start[i], end[i]).toString('utf8')) as JournaledLine;
+        const e = JSON.parse(raw.subarray(start[i] - base, end[i] - base).toString('utf8')) as JournaledLine;
         events.push({ ...withoutSeq(e), seq: seq[i] });
       }
       return { events, lastSeq: state.lastSeq, more: stop < seq.length };
