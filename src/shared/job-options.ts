@@ -745,6 +745,10 @@ export const SIMULATE_APP_OPTIONS = table({
   seed: SIMULATE_OPTIONS.seed,
   testSplit: { ...SIMULATE_OPTIONS.testSplit, min: 0, minExclusive: true },
   epochs: SIMULATE_OPTIONS.epochs,
+  // The project's text options (the Train view's), so the simulated models read text as the project's do.
+  t2s: TEXT_OPTIONS.t2s,
+  userDict: STUDENT_OPTIONS.userDict,
+  stopwords: STUDENT_OPTIONS.stopwords,
 });
 
 export const JOB_OPTIONS = {

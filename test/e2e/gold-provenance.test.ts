@@ -245,6 +245,8 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
     await page.fill('[data-testid="simulate-batch"]', '20');
     await page.fill('[data-testid="simulate-budget"]', '50');
     await page.fill('[data-testid="simulate-runs"]', '2');
+    // The project's text options (the Train view's form) go with the simulation, as with every model.
+    await page.check('[data-testid="text-t2s"]');
     const n = requests.length;
     await page.click('[data-testid="simulate-start"]');
     await expect.poll(() => requests.length, { timeout: 30_000 }).toBe(n + 1);
@@ -257,6 +259,7 @@ describe.skipIf(!haveChromium)('gold set, label weights and persistent skip in t
       batch: 20,
       budget: 50,
       runs: 2,
+      t2s: true,
     });
     // Only a person's labels: none of the 699 accepted pre-labels.
     expect(req.docs.labeled.map((d) => d.id).sort()).toEqual(human.map((d) => d.id).sort());

@@ -232,6 +232,8 @@ export async function startJob<K extends JobKind>(
     };
   } else if (kind === 'simulate') {
     labeled = simulationDocs(docs);
+    // The simulated models read text as the project's do: the text options the Train view saved.
+    options = { ...options, ...savedTextOptions(p.id) };
   } else if (kind !== 'train-bert-teacher' && kind !== 'score' && kind !== 'audit') {
     // Student trainings weight each label by its source; the run records the weights with its options.
     options = { ...options, sourceWeights: { ...DEFAULT_SOURCE_WEIGHTS, ...p.sourceWeights } };

@@ -31,7 +31,7 @@ import { NaiveBayesClassifier } from '../models/naive-bayes';
 import { naiveBayesCvScore } from '../models/naive-bayes-out-of-fold';
 import { DEFAULT_NGRAMS, ngramTextOptions } from '../text/ngram-features';
 import { validateJobOptions } from '../../shared/job-options';
-import { prepareJobData, workerPath } from './job-data';
+import { prepareJobData, projectTextFiles } from './job-data';
 import type { JobContext } from './job-context';
 import { scoreVersion } from './score-version';
 
@@ -56,12 +56,6 @@ function decision(p: ArrayLike<number>, multiLabel: boolean): string {
   return String(best);
 }
 
-/** The text options with the two files' paths resolved as a training job's are (relative to the project folder). */
-function textFiles(o: { t2s?: boolean; userDict?: string; stopwords?: string }, projectFolder: string) {
-  const file = (f: string | undefined) => (f?.trim() ? workerPath(f, projectFolder) : undefined);
-  return { t2s: o.t2s, userDict: file(o.userDict), stopwords: file(o.stopwords) };
-}
-
 export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promise<JobResult> {
   // `goldIds`: the gold set's documents, which no model may train on; `candidates`: the project's
   // other models, scored on the gold set beside naive Bayes.
@@ -76,7 +70,7 @@ export async function runFastPrelabelJob(r: JobRequest, ctx: JobContext): Promis
   const trainable = { ...r, docs: { ...r.docs, labeled: r.docs.labeled.filter((d) => !goldIds.has(d.id)) } };
   const { train } = prepareJobData(trainable, { seed: 0, validSplit: 0, testSplit: 0 }, nbVersion).prepared;
   ctx.onProgress({ phase: 'fitting', done: 0, total: 1 });
-  const ngrams = { ...DEFAULT_NGRAMS, ...ngramTextOptions(textFiles(options, ctx.projectFolder)) };
+  const ngrams = { ...DEFAULT_NGRAMS, ...ngramTextOptions(projectTextFiles(options, ctx.projectFolder)) };
   const nb = NaiveBayesClassifier.fit(
     train.map((d) => d.text),
     train.map((d) => d.labels),

@@ -55,6 +55,15 @@ export function workerPath(typed: string, base: string): string {
   return path.resolve(base, p === '~' || /^~[\\/]/.test(p) ? path.join(os.homedir(), p.slice(1)) : p);
 }
 
+/** The text options with the two files' paths resolved as a training job's are (relative to the project folder). */
+export function projectTextFiles(
+  o: { t2s?: boolean; userDict?: string; stopwords?: string },
+  projectFolder: string,
+): { t2s?: boolean; userDict?: string; stopwords?: string } {
+  const file = (f: string | undefined) => (f?.trim() ? workerPath(f, projectFolder) : undefined);
+  return { t2s: o.t2s, userDict: file(o.userDict), stopwords: file(o.stopwords) };
+}
+
 /**
  * The UI's options (as the CLI's, camelCase; aliases such as `lr` accepted; the network's under
  * `architecture` or flat) → TrainJobOptions, checked against the option table. Relative paths of the

@@ -3,13 +3,14 @@
  * request's documents — per-strategy curves, AULC, labels to 95 % — with progress per round, and a
  * cancel that stops it and leaves no folder behind.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobContext } from '../../../test/fixtures/job-context';
 import { generateCorpus, uniqueDocs } from '../../../test/fixtures/synthetic-corpus';
 import type { JobRequest } from '../../shared/api';
+import { toSimplified } from '../text/normalize';
 import { runJob } from './run-job';
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'distillery-sim-job-'));
@@ -109,6 +110,32 @@ describe('simulate job', () => {
     await expect(runJob(request(), ctx)).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(seen.at(-1)!.done).toBe(3);
     expect(readdirSync(path.join(folder, 'simulations'))).toHaveLength(before);
+  });
+
+  it("reads text with the project's text options: t2s, a stop-word file relative to the project folder", async () => {
+    // Traditional forms (質 說 體 驗) carry the label; with t2s the run equals one on the simplified text.
+    const tagged = labeled
+      .slice(0, 120)
+      .map((d) => ({ ...d, text: `${d.text} ${d.labels[0] === '1' ? '質說' : '體驗'}` }));
+    const simplified = tagged.map((d) => ({ ...d, text: toSimplified(d.text) }));
+    expect(simplified[0].text).not.toBe(tagged[0].text);
+    const run = async (docs: typeof labeled, options: Record<string, unknown>) => {
+      const { ctx } = jobContext(folder);
+      const r = await runJob({ ...request({ ...options, budget: 50 }), docs: { labeled: docs } }, ctx);
+      const record = JSON.parse(readFileSync(path.join(r.simulation!.folder, 'simulation.json'), 'utf8'));
+      return { curves: r.simulation!.strategies, text: record.setup['text options'] };
+    };
+    const t2s = await run(tagged, { t2s: true });
+    const plain = await run(simplified, {});
+    expect(t2s.curves).toEqual(plain.curves);
+    expect(t2s.text).toEqual({ t2s: true });
+    writeFileSync(path.join(folder, 'stop.txt'), '质\n');
+    const stop = await run(simplified, { stopwords: 'stop.txt' });
+    expect(stop.text).toEqual({ t2s: false, stopwords: path.join(folder, 'stop.txt') });
+    const { ctx } = jobContext(folder);
+    await expect(runJob(request({ stopwords: 'missing-stop.txt' }), ctx)).rejects.toMatchObject({
+      message: expect.stringMatching(/missing-stop\.txt/),
+    });
   });
 
   it('bad options are clear errors naming the option', async () => {

@@ -15,14 +15,15 @@ import { parseStrategies, type StrategyName } from '../active/strategies';
 import { runSimulation } from '../jobs/simulate-job';
 import { APP_SIMULATE_STRATEGIES } from '../../shared/strategies';
 import { defaultsOf, SIMULATE_APP_OPTIONS, SIMULATE_OPTIONS, validateJobOptions } from '../../shared/job-options';
-import { prepareJobData } from './job-data';
+import { prepareJobData, projectTextFiles } from './job-data';
 import type { JobContext } from './job-context';
 import { freeVersion, sweepStale } from './model-dirs';
 
 /** The request's options, checked against the option table (a CONFIG error names the option), defaults filled in. */
 export function simulateOptionsFrom(
   options: Record<string, unknown>,
-): Required<Omit<SimulateJobOptions, 'strategies'>> & { strategies: StrategyName[] } {
+): Required<Omit<SimulateJobOptions, 'strategies' | 'userDict' | 'stopwords'>> &
+  Pick<SimulateJobOptions, 'userDict' | 'stopwords'> & { strategies: StrategyName[] } {
   const o = validateJobOptions('simulate', options);
   const d = defaultsOf(SIMULATE_APP_OPTIONS);
   return {
@@ -35,6 +36,9 @@ export function simulateOptionsFrom(
     seed: o.seed ?? d.seed,
     testSplit: o.testSplit ?? d.testSplit,
     epochs: o.epochs ?? d.epochs,
+    t2s: o.t2s ?? false,
+    ...(o.userDict ? { userDict: o.userDict } : {}),
+    ...(o.stopwords ? { stopwords: o.stopwords } : {}),
   };
 }
 
@@ -72,6 +76,8 @@ export async function runSimulateProjectJob(r: JobRequest, ctx: JobContext): Pro
         seed: o.seed,
         testSplit: o.testSplit,
         tokens: 'char',
+        // The project's text options, files relative to the project folder (a missing one is a CONFIG error naming it).
+        ...projectTextFiles(o, ctx.projectFolder),
         nbAlpha: SIMULATE_OPTIONS.nbAlpha.default,
         committee: SIMULATE_OPTIONS.committee.default,
         student: {
