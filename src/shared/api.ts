@@ -319,6 +319,15 @@ export interface JournalNews {
 }
 
 /**
+ * Pushed to every browser of a served folder (serve: a WebSocket frame on /api/events) after its team
+ * changed (an invite, a revoke, a new token): the Annotate view reads team.names again and re-routes,
+ * instead of waiting for its next poll. The desktop window changes its team itself and polls.
+ */
+export interface TeamChanged {
+  type: 'team';
+}
+
+/**
  * What the backend repaired in a project's journal when it opened it: records a crash cut short (or
  * a hand edit damaged) are moved, byte for byte, to `journal.torn.jsonl` beside it; label events
  * found whole inside a damaged line (an older version glued an append onto a torn line) are kept.
@@ -608,6 +617,10 @@ export interface DistilleryApi extends HostApi {
   journal: HostApi['journal'] & {
     /** News of appends (anyone's) to a project's journal; returns an unsubscribe function. */
     subscribe(listener: (n: JournalNews) => void): () => void;
+  };
+  team: HostApi['team'] & {
+    /** News that the team changed (serve mode only); returns an unsubscribe function. */
+    subscribe?(listener: (n: TeamChanged) => void): () => void;
   };
 }
 

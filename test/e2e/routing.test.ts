@@ -267,7 +267,10 @@ describe.skipIf(!haveChromium)('team routing in a browser (serve mode)', () => {
     );
     expect(reply.ok).toBe(true);
     page = pages['ann-a'];
+    // The server pushes {type: 'team'}: the banner comes well before the view's 60 s poll would.
+    const t0 = Date.now();
     await page.waitForSelector('[data-testid="routing-team-changed"]', { timeout: 30_000 });
+    console.log(`[e2e routing] the team change reached ann-a after ${Date.now() - t0} ms`);
     expect(await page.textContent('[data-testid="routing-team-changed"]')).toContain('ann-b');
     await waitFor(
       page,

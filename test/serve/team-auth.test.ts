@@ -148,6 +148,26 @@ describe('serve: members, roles and revocation', () => {
     ]);
   });
 
+  it("every member's socket hears {type: 'team'} after an invite and a revoke, not after a refused change", async () => {
+    const tok = (await ok<Invite>(port, owner, 'team.invite', ['dora', 'annotator'])).token;
+    const open = await socket(tok);
+    expect(open.status).toBe('open');
+    const ws = (open as { ws: WebSocket }).ws;
+    const heard: string[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { type?: string };
+      if (m.type === 'team') heard.push('team');
+    });
+    await ok(port, owner, 'team.invite', ['ed', 'annotator']);
+    await expect.poll(() => heard.length).toBe(1);
+    expect((await api(port, owner, 'team.invite', ['ed', 'annotator'])).status).toBe(400); // already a member
+    await ok(port, owner, 'team.revoke', ['ed']);
+    await expect.poll(() => heard.length).toBe(2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual(['team', 'team']);
+    ws.close();
+  });
+
   it('a revoked token gets 401 on HTTP and on the WebSocket upgrade, and its open socket is closed', async () => {
     const tok = (await ok<Invite>(port, owner, 'team.invite', ['carl', 'annotator'])).token;
     const open = await socket(tok);

@@ -18,7 +18,8 @@
  *        ({id, kind, state, progress?, result?, error?}) for every job that is queued/running at
  *        connect time and for every later change; and after every journal append that wrote events
  *        (anyone's), {"type":"journal","projectId","lastSeq"} (JournalNews: a replica behind lastSeq
- *        pulls journal.since). Clients send nothing.
+ *        pulls journal.since); after every change to the team, {"type":"team"} (TeamChanged: the
+ *        Annotate view reads team.names again). Clients send nothing.
  *   GET  /api/download/<projectId>/<file>   a file of the project's exports/ (the `downloadUrl`s)
  *   GET  anything else           the renderer's static files (index.html for app routes)
  *
@@ -46,7 +47,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_TABLE, type ApiCall, type JobStatus, type JournalNews, type UploadCall } from '../../shared/api';
+import {
+  API_TABLE,
+  type ApiCall,
+  type JobStatus,
+  type JournalNews,
+  type TeamChanged,
+  type UploadCall,
+} from '../../shared/api';
 import { isApiCall, methodOf } from '../../shared/api-calls';
 import { formatBytes } from '../../shared/bytes';
 import { toWire, type ErrorCode, type WireError } from '../../shared/errors';
@@ -240,6 +248,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const sockets = new Map<WebSocket, string>();
   const stopRevokes = team.onRevoke((name) => {
     for (const [ws, who] of sockets) if (who === name) ws.close(4401, 'token revoked');
+  });
+  // Every browser re-routes at once when the team changes (TeamChanged), not at its next poll.
+  const stopTeamNews = team.onChange(() => {
+    const news = JSON.stringify({ type: 'team' } satisfies TeamChanged);
+    for (const ws of sockets.keys()) if (ws.readyState === ws.OPEN) ws.send(news);
   });
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -568,6 +581,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     close: async () => {
       closing = true;
       stopRevokes();
+      stopTeamNews();
       await uploads.close();
       for (const ws of sockets.keys()) ws.terminate();
       wss.close();

@@ -46,6 +46,7 @@ export class TeamStore {
   /** tokenSha256 → member, for the lookup of every request. */
   private byHash = new Map<string, MemberRecord>();
   private readonly revokeListeners = new Set<(name: string) => void>();
+  private readonly changeListeners = new Set<() => void>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -141,6 +142,12 @@ export class TeamStore {
     return () => this.revokeListeners.delete(listener);
   }
 
+  /** Hears of every change written (an invite, a revoke, a new token); not of a refused one. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   /** A new token for `name` (`guard` sees the member of that name, if any, and may refuse). */
   private async issue(name: string, role: Role, guard: (existing: MemberRecord | undefined) => void): Promise<string> {
     const token = newToken();
@@ -167,6 +174,7 @@ export class TeamStore {
           'the team',
         );
       this.set(next);
+      for (const l of this.changeListeners) l();
     });
     this.queue = run.catch(() => {});
     return run;

@@ -163,8 +163,10 @@ describe('HttpApi', () => {
     });
     const news: unknown[] = [];
     const jobs: unknown[] = [];
+    const teams: unknown[] = [];
     const offNews = api.journal.subscribe((n) => news.push(n));
     const offJobs = api.jobs.subscribe((s) => jobs.push(s));
+    const offTeam = api.team.subscribe!((n) => teams.push(n));
     expect(FakeWS.all).toHaveLength(1);
     const ws = FakeWS.all[0];
     ws.onopen?.();
@@ -172,7 +174,10 @@ describe('HttpApi', () => {
     ws.onmessage?.({ data: JSON.stringify({ type: 'journal', projectId: 'p1', lastSeq: 7 }) });
     ws.onmessage?.({ data: JSON.stringify({ type: 'journal', projectId: 'p1' }) });
     ws.onmessage?.({ data: JSON.stringify({ id: 'j1', kind: 'train-student', state: 'running' }) });
+    ws.onmessage?.({ data: JSON.stringify({ type: 'team' }) });
     expect(news).toEqual([{ type: 'journal', projectId: 'p1', lastSeq: 7 }]);
+    expect(teams).toEqual([{ type: 'team' }]);
+    offTeam();
     expect(jobs).toEqual([{ id: 'j1', kind: 'train-student', state: 'running' }]);
     // The socket stays while journal news are wanted, even with no job listener left.
     offJobs();

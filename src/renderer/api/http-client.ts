@@ -10,6 +10,7 @@ import {
   type DistilleryApi,
   type JobStatus,
   type JournalNews,
+  type TeamChanged,
   type UploadFact,
 } from '../../shared/api';
 import { API_CALLS, clientFor } from '../../shared/api-calls';
@@ -45,6 +46,7 @@ export class HttpApi {
   private readonly WS?: typeof WebSocket;
   private readonly listeners = new Set<(s: JobStatus) => void>();
   private readonly journalListeners = new Set<(n: JournalNews) => void>();
+  private readonly teamListeners = new Set<(n: TeamChanged) => void>();
   private socket?: WebSocket;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private delay: number;
@@ -62,6 +64,7 @@ export class HttpApi {
     Object.assign(this, api, {
       jobs: { ...api.jobs, subscribe: (l: (s: JobStatus) => void) => this.subscribe(this.listeners, l) },
       journal: { ...api.journal, subscribe: (l: (n: JournalNews) => void) => this.subscribe(this.journalListeners, l) },
+      team: { ...api.team, subscribe: (l: (n: TeamChanged) => void) => this.subscribe(this.teamListeners, l) },
     });
   }
 
@@ -135,7 +138,7 @@ export class HttpApi {
   }
 
   private listening(): boolean {
-    return this.listeners.size + this.journalListeners.size > 0;
+    return this.listeners.size + this.journalListeners.size + this.teamListeners.size > 0;
   }
 
   private eventsUrl(): string {
@@ -153,15 +156,17 @@ export class HttpApi {
       this.onConnection?.(true);
     };
     ws.onmessage = (ev: MessageEvent) => {
-      let s: JobStatus | JournalNews;
+      let s: JobStatus | JournalNews | TeamChanged;
       try {
-        s = JSON.parse(typeof ev.data === 'string' ? ev.data : '') as JobStatus | JournalNews;
+        s = JSON.parse(typeof ev.data === 'string' ? ev.data : '') as JobStatus | JournalNews | TeamChanged;
       } catch {
         return;
       }
       if (!s || typeof s !== 'object') return;
       if ('type' in s && s.type === 'journal') {
         if (typeof s.projectId === 'string' && typeof s.lastSeq === 'number') tell(this.journalListeners, s, 'journal');
+      } else if ('type' in s && s.type === 'team') {
+        tell<TeamChanged>(this.teamListeners, { type: 'team' }, 'team');
       } else if ('id' in s && typeof s.id === 'string') {
         tell(this.listeners, s, 'job');
       }

@@ -59,3 +59,8 @@ export async function readTeam(
   const c = teamChange(routingMembers(before), routingMembers(members));
   return { members, news: c.joined.length || c.left.length ? c : null };
 }
+
+/** Calls `listener` when the server says the team changed (serve mode); a no-op unsubscribe elsewhere. */
+export function onTeamChanged(listener: () => void): () => void {
+  return api.team.subscribe?.(() => listener()) ?? (() => {});
+}
