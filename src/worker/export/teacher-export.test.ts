@@ -6,6 +6,7 @@
  * to 1e-5 on 10 documents, traditional ones included; a folder missing a label's model.onnx is
  * refused naming the file, and leaves no export behind.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,7 +134,14 @@ describe('binary-relevance teacher export', () => {
     }
     // The labels differ: the merged graph is not one model repeated.
     expect(new Set(Array.from(p.subarray(0, 3), (x) => x.toFixed(6))).size).toBe(3);
-    expect(readFileSync(path.join(outDir, 'README.md'), 'utf8')).toMatch(/float32 \[batch, 3\]/);
+    const readme = readFileSync(path.join(outDir, 'README.md'), 'utf8');
+    expect(readme).toMatch(/float32 \[batch, 3\]/);
+    // Its Python example cuts long texts as the teacher was trained (head+tail), and is valid Python.
+    const py = /```python\n([\s\S]*?)```/.exec(readme)![1];
+    expect(py).toContain('head = math.ceil(KEEP * 0.25)');
+    const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: py });
+    if (parsed.error) console.warn(`python3 not run (${parsed.error.message}): the example's syntax is not checked`);
+    else expect(parsed.status, String(parsed.stderr)).toBe(0);
   }, 60_000);
 
   it('`distillery export --format onnx` writes the same graph and side files', async () => {

@@ -130,15 +130,33 @@ ${rows.join('\n')}
 ## Python
 
 \`\`\`python
+import math
 import numpy as np, onnxruntime as ort
 from transformers import BertTokenizerFast   # reads vocab.txt / tokenizer.json here
 
 tok = BertTokenizerFast.from_pretrained('.')
 session = ort.InferenceSession('${onnxName}')
-texts = ['这家外卖很好吃']          # simplify first when text.t2s is true (e.g. opencc.OpenCC('tw2s'))
-enc = tok(texts, padding=True, truncation=True, max_length=${maxLen}, return_tensors='np')
-# truncation=True cuts the head only; for head+tail cut the pieces as in step 3 before adding [CLS]/[SEP].
-probs, = session.run(['probs'], {k: enc[k].astype(np.int64) for k in ('input_ids', 'attention_mask', 'token_type_ids')})
+KEEP = ${maxLen - 2}                           # word pieces between [CLS] and [SEP]
+
+def ids(text):
+    pieces = tok.tokenize(text)                # simplify first when text.t2s is true (e.g. opencc.OpenCC('tw2s'))
+    if len(pieces) > KEEP:${
+      text.truncate === 'head+tail'
+        ? `
+        head = math.ceil(KEEP * 0.25)          # head+tail, as the teacher was trained (step 3)
+        pieces = pieces[:head] + pieces[len(pieces) - (KEEP - head):]`
+        : `
+        pieces = pieces[:KEEP]                 # head, as the teacher was trained (step 3)`
+    }
+    return tok.convert_tokens_to_ids(['[CLS]'] + pieces + ['[SEP]'])
+
+texts = ['这家外卖很好吃']
+rows = [ids(t) for t in texts]
+T = max(len(r) for r in rows)
+input_ids = np.array([r + [tok.pad_token_id] * (T - len(r)) for r in rows], dtype=np.int64)
+feeds = {'input_ids': input_ids, 'attention_mask': (input_ids != tok.pad_token_id).astype(np.int64),
+         'token_type_ids': np.zeros_like(input_ids)}
+probs, = session.run(['probs'], feeds)
 labels = ${JSON.stringify(labels)}
 print([[l for l, p in zip(labels, row) if p >= ${threshold}] for row in probs])
 \`\`\`
