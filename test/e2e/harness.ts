@@ -256,6 +256,31 @@ export function projectRow(
   );
 }
 
+/** The job rows the renderer saved (IndexedDB) for the project, newest first by start time. */
+export function jobRows(
+  page: Page,
+  projectId: string,
+): Promise<{ kind: string; state: string; options: Record<string, unknown>; result?: { modelVersion?: string } }[]> {
+  return page.evaluate(
+    (pid) =>
+      new Promise((resolve, reject) => {
+        const q = indexedDB.open('distillery');
+        q.onerror = () => reject(q.error);
+        q.onsuccess = () => {
+          const r = q.result.transaction('jobs').objectStore('jobs').getAll();
+          r.onsuccess = () =>
+            resolve(
+              (r.result as { projectId: string; startedAt: string }[])
+                .filter((j) => j.projectId === pid)
+                .sort((a, b) => b.startedAt.localeCompare(a.startedAt)) as never,
+            );
+          r.onerror = () => reject(r.error);
+        };
+      }),
+    projectId,
+  );
+}
+
 /**
  * Turns the open project's live loop off (Annotate view) and waits until it is saved: for tests of
  * other things, where its retrains would add gold-set draws to the journal and rows to the runs table.

@@ -15,11 +15,12 @@
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { aspectsCsv } from '../fixtures/aspects-csv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/shared/random';
 import { makeTinyBertFolder } from '../fixtures/tiny-bert';
 import {
   haveChromium,
+  jobRows,
   liveLoopOff,
   projectDocs,
   SHOTS,
@@ -29,51 +30,8 @@ import {
   type Workbench,
 } from './harness';
 
-const KEYS = { taste: '香', delivery: '快', service: '服' } as const;
-const FILLER = Array.from('的了是我不很也就都吃菜送餐慢味道辣咸甜难太一个这那外卖饭店点份钱便宜');
-
-/** 60 labeled rows (each label's keyword in its text) and 20 without a label. */
-function aspectsCsv(): string {
-  const rng = createRng(9);
-  const rows: string[] = [];
-  for (let i = 0; i < 80; i++) {
-    let labels: string[];
-    do labels = Object.keys(KEYS).filter(() => rng.next() < 0.45);
-    while (!labels.length);
-    const chars = Array.from({ length: 3 + rng.int(5) }, () => FILLER[rng.int(FILLER.length)]);
-    for (const l of labels) chars.splice(rng.int(chars.length + 1), 0, KEYS[l as keyof typeof KEYS]);
-    rows.push(`${chars.join('')}${i},${i < 60 ? labels.join('|') : ''}`);
-  }
-  return 'review,labels\n' + rows.join('\n') + '\n';
-}
-
 async function text(page: Page, testid: string): Promise<string> {
   return (await page.locator(`[data-testid="${testid}"]`).first().textContent())?.trim() ?? '';
-}
-
-/** The job rows the renderer saved (IndexedDB), newest first by start time. */
-function jobRows(
-  page: Page,
-  projectId: string,
-): Promise<{ kind: string; state: string; options: Record<string, unknown> }[]> {
-  return page.evaluate(
-    (pid) =>
-      new Promise((resolve, reject) => {
-        const q = indexedDB.open('distillery');
-        q.onerror = () => reject(q.error);
-        q.onsuccess = () => {
-          const r = q.result.transaction('jobs').objectStore('jobs').getAll();
-          r.onsuccess = () =>
-            resolve(
-              (r.result as { projectId: string; startedAt: string }[])
-                .filter((j) => j.projectId === pid)
-                .sort((a, b) => b.startedAt.localeCompare(a.startedAt)) as never,
-            );
-          r.onerror = () => reject(r.error);
-        };
-      }),
-    projectId,
-  );
 }
 
 const noToasts = '() => !document.querySelector(\'[data-testid="toast"]\')';
