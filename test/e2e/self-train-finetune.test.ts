@@ -7,7 +7,16 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, liveLoopOff, SHOTS, shutdown, startWorkbench, waitFor, type Workbench } from './harness';
+import {
+  haveChromium,
+  jobRows,
+  liveLoopOff,
+  SHOTS,
+  shutdown,
+  startWorkbench,
+  waitFor,
+  type Workbench,
+} from './harness';
 
 const newestState = (state: string) =>
   `() => document.querySelector('[data-testid="run-row"] [data-testid="run-state"]')?.textContent.trim() === "${state}"`;
@@ -48,6 +57,11 @@ describe.skipIf(!haveChromium)('self-training with a final fine-tune in the Trai
     await page.fill('[data-testid="self-train-rounds"]', '1');
     await page.fill('[data-testid="self-train-confidence"]', '0.5'); // low: round 1 must keep some pseudo-labels
     await page.check('[data-testid="self-train-final-finetune"]');
+    // Its epochs and learning rate, one field each (empty rate: a tenth of the training rate).
+    expect(await page.inputValue('[data-testid="self-train-finetune-epochs"]')).toBe('2');
+    expect(await page.inputValue('[data-testid="self-train-finetune-lr"]')).toBe('');
+    await page.fill('[data-testid="self-train-finetune-epochs"]', '3');
+    await page.fill('[data-testid="self-train-finetune-lr"]', '0.0005');
     await page
       .locator('[data-testid="student-card"]')
       .screenshot({ path: path.join(SHOTS, 'self-train-finetune-form-en.png') });
@@ -59,6 +73,11 @@ describe.skipIf(!haveChromium)('self-training with a final fine-tune in the Trai
       15_000,
     );
     await waitFor(page, newestState('done'), undefined, 120_000);
+    expect((await jobRows(page, sample))[0].options).toMatchObject({
+      finalFinetune: true,
+      finetuneEpochs: 3,
+      finetuneLr: 0.0005,
+    });
     await page.locator('[data-testid="run-row"]').first().click();
     await page.waitForSelector('[data-testid="self-train-finetune"]');
     const rounds = await page.locator('[data-testid="self-train-row"]').evaluateAll(cells);

@@ -80,6 +80,9 @@ function studentDefaults(backend: string | undefined) {
     selfTrain: DD.selfTrain,
     confidence: DD.confidence,
     finalFinetune: DD.finalFinetune,
+    finetuneEpochs: DD.finetuneEpochs,
+    /** Empty: the worker's default, a tenth of the training rate. */
+    finetuneLr: '' as number | '',
   };
 }
 
@@ -234,7 +237,13 @@ function createTrainForm() {
       // Self-training picks the unlabeled documents it uses itself (the worker refuses both).
       useUnlabeled: selfTraining.value ? false : student.useUnlabeled,
       ...(selfTraining.value
-        ? { selfTrain: student.selfTrain, confidence: student.confidence, finalFinetune: student.finalFinetune }
+        ? {
+            selfTrain: student.selfTrain,
+            confidence: student.confidence,
+            finalFinetune: student.finalFinetune,
+            ...(student.finalFinetune ? { finetuneEpochs: student.finetuneEpochs } : {}),
+            ...(student.finalFinetune && student.finetuneLr !== '' ? { finetuneLr: student.finetuneLr } : {}),
+          }
         : {}),
       // han sizes its sentence grid from the data instead of a flat length.
       maxLen: student.model === 'han' ? undefined : teacher.maxLen,
@@ -272,8 +281,8 @@ function createTrainForm() {
       else if (kind === 'distill') options = studentOptions();
       else {
         // The sweep sets α itself and runs no self-training rounds.
-        const { alpha, selfTrain, confidence, finalFinetune, ...others } = studentOptions();
-        void [alpha, selfTrain, confidence, finalFinetune];
+        const { alpha, selfTrain, confidence, finalFinetune, finetuneEpochs, finetuneLr, ...others } = studentOptions();
+        void [alpha, selfTrain, confidence, finalFinetune, finetuneEpochs, finetuneLr];
         options = { ...others, alphas: sweepAlphas.value, seeds: sweep.seeds };
       }
       const job = await startJob(proj, kind, JSON.parse(JSON.stringify(options)) as Record<string, unknown>);

@@ -309,7 +309,10 @@ export const en = {
       by: { teacher: 'teacher', student: 'student' },
       finalFinetune: 'Fine-tune on my labels at the end',
       finalFinetuneHelp:
-        'After the last round, the student trains {epochs} more epochs on your labels only (no pseudo-label), from its own weights, at a tenth of the learning rate.',
+        'After the last round, the student trains {epochs} more epochs on your labels only (no pseudo-label), from its own weights, at a tenth of the learning rate unless you set one.',
+      finetuneEpochs: 'Fine-tune epochs',
+      finetuneLr: 'Fine-tune learning rate',
+      finetuneLrDefault: 'a tenth of training’s',
       finetuneRow: 'Final fine-tune',
       finetuneFrom: 'your labels only',
       finetuneBefore:

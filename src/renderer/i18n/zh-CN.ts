@@ -298,7 +298,10 @@ export const zhCN: Messages = {
       by: { teacher: '教师', student: '学生' },
       finalFinetune: '最后在我的标注上微调',
       finalFinetuneHelp:
-        '最后一轮之后，学生从自己的权重出发，只用你的标注（不含伪标签）再训练 {epochs} 轮，学习率为原来的十分之一。',
+        '最后一轮之后，学生从自己的权重出发，只用你的标注（不含伪标签）再训练 {epochs} 轮，学习率默认为原来的十分之一。',
+      finetuneEpochs: '微调轮数',
+      finetuneLr: '微调学习率',
+      finetuneLrDefault: '训练学习率的十分之一',
       finetuneRow: '最终微调',
       finetuneFrom: '仅人工标注',
       finetuneBefore: '微调前：准确率 {accuracy} %，宏 F1 {f1} %（{epochs} 轮，学习率 {lr}）',
