@@ -249,6 +249,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const stopRevokes = team.onRevoke((name) => {
     for (const [ws, who] of sockets) if (who === name) ws.close(4401, 'token revoked');
   });
+  // Another process serving the same folder may change team.json (a revoke there cuts the member off here).
+  const stopWatch = team.watch(1000, (e) => o.log?.(`team file not re-read: ${(e as Error).message}`));
   // Every browser re-routes at once when the team changes (TeamChanged), not at its next poll.
   const stopTeamNews = team.onChange(() => {
     const news = JSON.stringify({ type: 'team' } satisfies TeamChanged);
@@ -582,6 +584,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       closing = true;
       stopRevokes();
       stopTeamNews();
+      stopWatch();
       await uploads.close();
       for (const ws of sockets.keys()) ws.terminate();
       wss.close();

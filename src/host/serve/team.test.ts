@@ -23,6 +23,50 @@ describe('TeamStore', () => {
     await expect(TeamStore.open(file)).rejects.toThrow(/bad\.json: not valid JSON/);
   });
 
+  it('two processes on one team.json: neither writes over the other, and a revoke made in one reaches the other', async () => {
+    const file = path.join(tmp, 'shared-team.json');
+    const a = await TeamStore.open(file);
+    const b = await TeamStore.open(file);
+    const ann = await a.invite('ann', 'annotator');
+    // b has not re-read the file; its invite still keeps ann's.
+    await b.invite('bob', 'annotator');
+    const onDisk = () => (JSON.parse(readFileSync(file, 'utf8')) as { members: { name: string }[] }).members;
+    expect(onDisk().map((m) => m.name)).toEqual(['ann', 'bob']);
+    expect(b.resolve(ann)).toEqual({ name: 'ann', role: 'annotator' });
+    // a hears of bob at its next refresh, and of b's revoke of ann: her token stops working in a too.
+    const revoked: string[] = [];
+    let changes = 0;
+    a.onRevoke((n) => revoked.push(n));
+    a.onChange(() => changes++);
+    expect(await a.refresh()).toBe(true);
+    expect(a.names().map((m) => m.name)).toEqual(['ann', 'bob']);
+    expect(await a.refresh()).toBe(false); // nothing new
+    await b.revoke('ann');
+    expect(a.resolve(ann)).toBeDefined(); // not yet re-read
+    await a.refresh();
+    expect(a.resolve(ann)).toBeUndefined();
+    expect(revoked).toEqual(['ann']);
+    expect(changes).toBe(2);
+    // A damaged file written elsewhere: an error naming it, and the members stay.
+    writeFileSync(file, '{"members": [');
+    await expect(a.refresh()).rejects.toMatchObject({ code: 'CONFIG' });
+    expect(a.names().map((m) => m.name)).toEqual(['bob']);
+  });
+
+  it('watch() re-reads the file by itself', async () => {
+    const file = path.join(tmp, 'watched-team.json');
+    const a = await TeamStore.open(file);
+    const b = await TeamStore.open(file);
+    const stop = a.watch(20);
+    try {
+      const tok = await b.invite('cid', 'reviewer');
+      await expect.poll(() => a.resolve(tok), { timeout: 5000 }).toEqual({ name: 'cid', role: 'reviewer' });
+    } finally {
+      stop();
+    }
+    expect(TeamStore.inMemory().watch(20)).toBeTypeOf('function');
+  });
+
   it('a change that cannot be written is not made: the old file and the old tokens stay', async () => {
     const file = path.join(tmp, 'team.json');
     const ok = await TeamStore.open(file);

@@ -6,6 +6,11 @@
  *
  * `TeamStore.inMemory()` keeps the same members without a file (`distillery serve --no-team`, tests):
  * its tokens die with the process.
+ *
+ * More than one process may serve one folder (two `distillery serve`, or serve beside the desktop app
+ * sharing it): a change re-reads the file first, so no process writes over another's invite, and
+ * `watch()` re-reads it when another process changed it, so a revoke made there cuts the member off
+ * here too (within the polling interval).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -48,6 +53,8 @@ export class TeamStore {
   private readonly revokeListeners = new Set<(name: string) => void>();
   private readonly changeListeners = new Set<() => void>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** The file's size and mtime when this store last read or wrote it (undefined: no file). */
+  private stamp: string | undefined;
 
   private constructor(
     /** Undefined: kept in memory only. */
@@ -62,15 +69,63 @@ export class TeamStore {
   /** Reads `file` (a missing file is an empty team); a damaged one is a CONFIG error naming it. */
   static async open(file: string, fs: HostFs = nodeFs): Promise<TeamStore> {
     const t = new TeamStore(file, fs);
-    let text: string;
+    await t.reloadIfChanged(true);
+    return t;
+  }
+
+  /**
+   * Reads the file again if another process changed it since this store last read or wrote it; tells
+   * the listeners (onRevoke for members revoked or removed there, onChange). A damaged file is a
+   * CONFIG error and the members stay as they were. Returns whether anything was read.
+   */
+  refresh(): Promise<boolean> {
+    const run = this.queue.then(() => this.reloadIfChanged(false));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Calls refresh() every `ms` (unref'd); returns the function that stops it. In-memory stores have nothing to watch. */
+  watch(ms = 1000, onError: (e: unknown) => void = () => {}): () => void {
+    if (!this.file) return () => {};
+    const timer = setInterval(() => void this.refresh().catch(onError), ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private async fileStamp(): Promise<string | undefined> {
     try {
-      text = await fs.readFile(file, 'utf8');
+      const s = await this.fs.stat(this.file!);
+      return `${s.size}:${s.mtimeMs ?? ''}`;
     } catch (e) {
-      if (isErrno(e, 'ENOENT')) return t;
+      if (isErrno(e, 'ENOENT')) return undefined;
       throw e;
     }
-    t.set(parseTeamFile(text, file));
-    return t;
+  }
+
+  private async reloadIfChanged(first: boolean): Promise<boolean> {
+    if (!this.file) return false;
+    const stamp = await this.fileStamp();
+    if (!first && stamp === this.stamp) return false;
+    let members: MemberRecord[] = [];
+    if (stamp !== undefined) {
+      let text: string;
+      try {
+        text = await this.fs.readFile(this.file, 'utf8');
+      } catch (e) {
+        if (!isErrno(e, 'ENOENT')) throw e;
+        text = '{"version":1,"members":[]}';
+      }
+      members = parseTeamFile(text, this.file);
+    }
+    this.stamp = stamp;
+    const before = this.members;
+    this.set(members);
+    if (first) return true;
+    const active = (ms: MemberRecord[]) => new Set(ms.filter((m) => !m.revokedAt).map((m) => m.name));
+    const now = active(members);
+    for (const name of active(before)) if (!now.has(name)) for (const l of this.revokeListeners) l(name);
+    for (const l of this.changeListeners) l();
+    return true;
   }
 
   /** The member holding `token`, unless unknown or revoked. */
@@ -163,6 +218,8 @@ export class TeamStore {
   /** Changes run one at a time; the new list is written before it is used. */
   private change(fn: (members: MemberRecord[]) => Promise<MemberRecord[]>): Promise<void> {
     const run = this.queue.then(async () => {
+      // Another process's change first, so this one does not write over it.
+      await this.reloadIfChanged(false);
       const next = await fn(this.members);
       if (next === this.members) return;
       if (this.file) await this.fs.mkdir(path.dirname(this.file), { recursive: true });
@@ -173,6 +230,7 @@ export class TeamStore {
           JSON.stringify({ version: 1, members: next } satisfies TeamFileShape, null, 2) + '\n',
           'the team',
         );
+      if (this.file) this.stamp = await this.fileStamp();
       this.set(next);
       for (const l of this.changeListeners) l();
     });
