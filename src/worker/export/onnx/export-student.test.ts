@@ -283,8 +283,7 @@ describe('model metadata', () => {
       ['textcnn', {}, 'T', '5'],
       ['cnn-nb', { filterSizes: [3, 4] }, 'T', '4'],
       ['bilstm', {}, 'T', '0'],
-      ['gru', {}, 'T', '0'],
-      ['gru-att', {}, 'T', undefined],
+      ['gru-att', {}, 'T', '0'],
       ['han', { sentenceLen: 4 }, T, undefined],
     ];
     for (const [arch, over, dim, margin] of want) {

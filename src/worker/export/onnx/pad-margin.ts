@@ -3,7 +3,8 @@
  * student whose output provably does not depend on trailing PAD beyond `margin` positions is
  * exported with a dynamic sequence dimension and its margin in the model's metadata_props; predict
  * may then feed a batch whose longest row (up to its last non-PAD id) is L as rows of
- * min(T, L + margin) ids instead of T, with the same result.
+ * min(T, L + margin) or more ids instead of T: the same function. (Not always the same float
+ * bits: ORT blocks its sums by the row length, so probabilities can differ in the last bit.)
  */
 import type { StudentConfig } from '../../models/student-config';
 import type { ModelProto } from './proto';
@@ -12,12 +13,8 @@ export const PAD_MARGIN_KEY = 'distillery.exact_pad_margin';
 
 /**
  * The margin for `c`, or null where the output depends on the full T.
- * - bilstm, lstm, gru: 0. LSTM/GRU read sequence_lens = count(ids ≠ PAD), so steps past the last
- *   real id never count (and ORT's results came out bit-identical).
- * - gru-att: null. Its attention, max and mean are masked to t < len, exact in arithmetic, but the
- *   softmax and the sums run over the whole time axis and ORT's vectorised reductions group their
- *   terms by that length: cut rows differed in the last bit (3e-8), so a row's output would depend
- *   on its batch neighbours, and a partitioned run (Dask, Spark) could differ from a single one.
+ * - Recurrent (bilstm, lstm, gru, gru-att): 0. LSTM/GRU read sequence_lens = count(ids ≠ PAD), and
+ *   gru-att's attention, max and mean are masked to t < len, so steps past the last real id never count.
  * - textcnn, cnn-nb: the widest filter k_max. Valid convolutions + max over time: a row of length
  *   L ≤ T − k padded to T has its windows starting at t ≤ L − 1 (real ids, then PAD) plus all-PAD
  *   windows, which are identical (PAD's embedding is one fixed vector). At T' ≥ L + k the windows
@@ -32,7 +29,6 @@ export function exactPadMargin(c: StudentConfig): number | null {
     case 'cnn-nb':
       return Math.max(...c.filterSizes);
     case 'han':
-    case 'gru-att':
       return null;
     default:
       return 0;
