@@ -101,11 +101,11 @@ describe('predict output bytes', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`${file}:4001:`);
     const want = await referenceOutput(texts);
-    // Whole batches (how many depends on how far reading ran ahead) were written before the error,
-    // each the reference's line for line.
+    // Every line read before the error (how many depends on how far reading ran ahead) was
+    // answered, each the reference's line for line.
     expect(r.stdout.length).toBeGreaterThan(0);
+    expect(r.stdout.endsWith('\n')).toBe(true);
     expect(want.startsWith(r.stdout)).toBe(true);
-    const written = r.stdout.split('\n').length - 1;
-    expect(written % 500 === 0 && written <= 4000).toBe(true);
+    expect(r.stdout.split('\n').length - 1).toBeLessThanOrEqual(4000);
   });
 });

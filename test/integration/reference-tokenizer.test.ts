@@ -16,6 +16,8 @@ import nodejieba from 'nodejieba';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/shared/random';
 import { createOnnxSession } from '../../src/worker/backend/onnx-runtime';
+import { PAD_MARGIN_KEY } from '../../src/worker/export/onnx/pad-margin';
+import { decodeModel } from '../../src/worker/export/onnx/proto';
 import { initBackend } from '../../src/worker/backend/tfjs-backend';
 import {
   loadModelFolder,
@@ -150,7 +152,7 @@ describe('the exported ONNX student documents itself', () => {
     expect(path.basename(onnxFile)).toBe(`${VERSION}.onnx`);
     const card = readFileSync(path.join(exportDir, 'model-card.md'), 'utf8');
     expect(card).toContain(`\`${VERSION}.onnx\` (ONNX): input \`input_ids\`, int64, shape [batch, ${T}]`);
-    expect(card).toContain(`T = ${T} is fixed`);
+    expect(card).toContain(`every row is T = ${T} ids`);
     expect(card).not.toContain('model.onnx');
     expect(card).toContain('## Limits');
     const tokenizer = JSON.parse(readFileSync(path.join(exportDir, 'tokenizer.json'), 'utf8'));
@@ -230,16 +232,37 @@ describe('the exported ONNX student documents itself', () => {
     const res = await session.run({
       input_ids: new ort.Tensor('int64', tok.encodeBatchInt64(texts), [texts.length, T]),
     });
-    // As the spec says, T is fixed: a row of 11 ids is refused.
-    await expect(session.run({ input_ids: new ort.Tensor('int64', new BigInt64Array(11), [1, 11]) })).rejects.toThrow(
-      `Expected: ${T}`,
+    // As the spec says (step 5), the file declares its pad margin (the widest filter), and the rows
+    // cut to min(T, the batch's last non-zero id + margin) give the same labels and probabilities.
+    const margin = Number(
+      decodeModel(readFileSync(onnxFile)).metadataProps.find((e) => e.key === PAD_MARGIN_KEY)?.value,
     );
+    expect(margin).toBe(Math.max(...m.config.student.filterSizes));
+    const refIds = tok.encodeBatchInt64(texts) as BigInt64Array;
+    const cutShort = texts.map((_, i) => {
+      const row = refIds.subarray(i * T, (i + 1) * T);
+      let L = T;
+      while (L > 0 && row[L - 1] === 0n) L--;
+      return L;
+    });
+    const shortest = texts.map((_, i) => i).filter((i) => cutShort[i] + margin < T);
+    expect(shortest.length).toBeGreaterThan(100);
+    const Tcut = Math.max(...shortest.map((i) => cutShort[i])) + margin;
+    const cutRows = new BigInt64Array(shortest.length * Tcut);
+    shortest.forEach((i, j) => cutRows.set(refIds.subarray(i * T, i * T + Tcut), j * Tcut));
+    const cutRes = await session.run({ input_ids: new ort.Tensor('int64', cutRows, [shortest.length, Tcut]) });
     await session.release();
     const probs = res.probs.data as Float32Array;
     const fromExport = texts.map((_, i) => {
       const p = [probs[2 * i], probs[2 * i + 1]].map((x) => Number(x.toFixed(6)));
       return { label: p[1] > p[0] ? 'pos' : 'neg', probs: { neg: p[0], pos: p[1] } };
     });
+    const cutProbs = cutRes.probs.data as Float32Array;
+    let cutDiff = 0;
+    shortest.forEach((i, j) => {
+      for (let c = 0; c < 2; c++) cutDiff = Math.max(cutDiff, Math.abs(cutProbs[2 * j + c] - probs[2 * i + c]));
+    });
+    expect(cutDiff).toBeLessThan(1e-6);
     console.log(
       `onnxruntime-node on the reference ids vs predict: ${fromExport.filter((x, i) => JSON.stringify(x) !== JSON.stringify(predicted[i])).length} of ${texts.length} predictions differ`,
     );

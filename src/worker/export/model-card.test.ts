@@ -59,7 +59,9 @@ describe('model card', () => {
 
   it('rewrites the Use section for an export wherever it is, or adds it', () => {
     const use = renderUseSection(config(), { onnx: 'v1.onnx' }, 'char');
-    expect(use.join('\n')).toContain('`v1.onnx` (ONNX): input `input_ids`, int64, shape [batch, 40]: T = 40 is fixed');
+    expect(use.join('\n')).toContain(
+      '`v1.onnx` (ONNX): input `input_ids`, int64, shape [batch, 40]: every row is T = 40 ids',
+    );
     const middle = withUseSection('# c\n\n## Use\n\n- old\n\n## Limits\n\n- l\n', use);
     expect(middle).toMatch(/^# c\n\n## Use\n\n- `v1.onnx`[\s\S]*\n\n## Limits\n\n- l\n$/);
     expect(middle).not.toContain('- old');

@@ -99,7 +99,7 @@ function distillationLines(c: ModelFolderConfig): string[] {
 }
 
 /**
- * How to run the model from its files alone: the actual file names, the fixed input length T and
+ * How to run the model from its files alone: the actual file names, the input length T and
  * where the text → ids rules are (tokenizer-spec.md). Ends with a blank line.
  */
 export function renderUseSection(c: ModelFolderConfig, files: ModelFiles, tokens?: string): string[] {
@@ -110,8 +110,8 @@ export function renderUseSection(c: ModelFolderConfig, files: ModelFiles, tokens
     '',
     ...(files.onnx
       ? [
-          `- \`${files.onnx}\` (ONNX): input \`input_ids\`, int64, shape [batch, ${T}]: T = ${T} is fixed, so every row is exactly ${T} ids, post-padded with 0 ` +
-            `(a shorter or longer row is refused); outputs \`logits\` and \`probs\`, float32 [batch, ${C}], columns in the order of \`labels.json\`.`,
+          `- \`${files.onnx}\` (ONNX): input \`input_ids\`, int64, shape [batch, ${T}]: every row is T = ${T} ids, post-padded with 0 ` +
+            `(shorter rows only as ${TOKENIZER_SPEC_FILE} step 5 allows); outputs \`logits\` and \`probs\`, float32 [batch, ${C}], columns in the order of \`labels.json\`.`,
         ]
       : []),
     ...(files.tfjs

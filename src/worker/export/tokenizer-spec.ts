@@ -5,6 +5,7 @@
  * implement it (tests check the JS one against TextPipeline and the ONNX model).
  */
 import { DEFAULT_HEAD_SHARE } from '../text/encode';
+import { PAD_MARGIN_KEY } from './onnx/pad-margin';
 import { defaultNormalizeOptions } from '../text/normalize';
 import { type SentenceGrid, type TextPipelineJSON } from '../text/pipeline';
 
@@ -117,8 +118,9 @@ export function renderTokenizerSpec(p: TextPipelineJSON, io: ModelIo): string {
     '',
     '## 5. Pad',
     '',
-    `Post-pad with 0 to exactly T = ${T} ids. T is fixed: the model's input has shape [batch, ${T}] and a row of any other length is refused`,
-    `(onnxruntime: "Got invalid dimensions … Expected: ${T}").`,
+    `Post-pad with 0 to exactly T = ${T} ids: the model's output is defined on rows of T ids.`,
+    `Where the ONNX file's metadata_props hold \`${PAD_MARGIN_KEY}\` = m, a batch may instead be cut to min(T, L + m) ids or more, L being the`,
+    "position after the batch's last non-zero id: the same probabilities, less work (Distillery's `predict` does this). Otherwise feed T ids.",
     '',
     '## 6. Run the model',
     '',

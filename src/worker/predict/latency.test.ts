@@ -19,6 +19,7 @@ function fakePredictor(clock: { t: number }, ms: number) {
   const seen: number[][] = [];
   const p: Predictor = {
     engine: 'onnxruntime',
+    padMargin: null,
     async predict(ids, n, T) {
       expect(n).toBe(1);
       expect(ids.length).toBe(T);

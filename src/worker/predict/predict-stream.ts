@@ -1,6 +1,7 @@
 /**
  * Streaming prediction: documents in, one JSON line out per document, in order, memory bounded by
- * the batch size. Plain text and stdin are read line by line (one document per line, so the command
+ * a window of WINDOW_BATCHES batches (sorted by length inside the window where the model allows
+ * shorter rows, length-buckets.ts; results are written back in input order). Plain text and stdin are read line by line (one document per line, so the command
  * works as a Hadoop Streaming / Spark RDD.pipe mapper) with the importer's decoding; tabular files
  * go through the importer's parser a piece at a time (stream-docs.ts).
  */
@@ -10,7 +11,10 @@ import { textLines } from '../data/decode-stream';
 import { streamDocsOfFile } from '../data/stream-docs';
 import type { TextPipeline } from '../text/pipeline';
 import { predictionLines } from './prediction-lines';
-import type { Predictor } from './predictor';
+import { predictAll, type Predictor } from './predictor';
+
+/** Batches read before predicting: enough rows for batches of similar length, few enough to stay small. */
+export const WINDOW_BATCHES = 8;
 
 export interface PredictModel {
   pipeline: TextPipeline;
@@ -48,7 +52,7 @@ export function documentsOf(
   stdin: Readable = process.stdin,
 ): AsyncGenerator<Doc> {
   // Plain text: every line, blank ones too, so that output line k answers input line k. Tabular
-  // files: the importer's rows, read in pieces. Either way memory is bounded by the batch.
+  // files: the importer's rows, read in pieces. Either way memory is bounded by the window.
   if (data === '-') return lineDocs(textLines(stdin, '<stdin>', { encoding: o.encoding }));
   if (/\.txt$/i.test(data)) return lineDocs(textLines(createReadStream(data), data, { encoding: o.encoding }));
   return corpusDocs(data, o);
@@ -67,31 +71,43 @@ export async function predictStream(
   const C = labels.length;
   // Keyed by label name: distill maps the teacher's columns to its data's labels by name.
   const line = predictionLines({ labels, multiLabel, threshold, teacherFormat: o.teacherFormat });
-  let batch: Doc[] = [];
+  const windowSize = batchSize * WINDOW_BATCHES;
+  let window: Doc[] = [];
   let done = 0;
   const flush = async () => {
-    if (!batch.length) return;
-    const n = batch.length;
+    if (!window.length) return;
+    const n = window.length;
     const avg = new Float32Array(n * C);
     for (let m = 0; m < models.length; m++) {
       const T = models[m].pipeline.maxLen;
-      const probs = await predictors[m].predict(models[m].pipeline.encodeBatch(batch.map((d) => d.text)), n, T);
+      const ids = models[m].pipeline.encodeBatch(window.map((d) => d.text));
+      const probs = await predictAll(predictors[m], ids, n, T, C, batchSize);
       for (let i = 0; i < avg.length; i++) avg[i] += probs[i] / models.length;
     }
     let text = '';
     for (let i = 0; i < n; i++) {
-      const id = o.teacherFormat ? (batch[i].id ?? String(done + i + 1)) : batch[i].id;
+      const id = o.teacherFormat ? (window[i].id ?? String(done + i + 1)) : window[i].id;
       text += line(avg, i, id) + '\n';
     }
     done += n;
-    batch = [];
+    window = [];
     // Respect back-pressure so a slow consumer bounds memory.
     if (!out.write(text)) await new Promise((r) => out.once('drain', r));
     o.onBatch?.(done);
   };
-  for await (const d of docs) {
-    batch.push(d);
-    if (batch.length >= batchSize) await flush();
+  const it = docs[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Doc>;
+    try {
+      next = await it.next();
+    } catch (e) {
+      // A line that cannot be read stops the run, but the lines read before it are still answered.
+      await flush();
+      throw e;
+    }
+    if (next.done) break;
+    window.push(next.value);
+    if (window.length >= windowSize) await flush();
   }
   await flush();
   return done;

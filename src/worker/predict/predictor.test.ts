@@ -7,14 +7,14 @@ vi.mock('../backend/onnx-runtime', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   createOnnxSession: async (_model: unknown, opts: SessionOptions) => {
     asked.push(opts);
-    return { release: async () => {} };
+    return { inputMetadata: [], release: async () => {} };
   },
 }));
 
 describe('OnnxPredictor.open', () => {
   it("asks for a session whose threads sleep between batches (ORT's spinning cost 2x the CPU)", async () => {
     const { OnnxPredictor } = await import('./predictor');
-    const p = await OnnxPredictor.open('model.onnx', 1);
+    const p = await OnnxPredictor.open(new Uint8Array(0), 1);
     expect(asked).toEqual([{ threads: 1, spinning: false }]);
     await p.dispose();
   });

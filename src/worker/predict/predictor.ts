@@ -3,27 +3,48 @@
  * default, fastest on CPU) or through the tfjs student (what training used; also the parity
  * reference for the ONNX file).
  */
+import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import { ModelFolderError } from '../../shared/errors';
 import { createOnnxSession, idsTensor } from '../backend/onnx-runtime';
 import type { LoadedModel } from '../export/model-folder';
+import { padMarginOf } from '../export/onnx/pad-margin';
+import { decodeModel } from '../export/onnx/proto';
 import { Student } from '../models/student';
+import { bucketedBatches } from './length-buckets';
 
 export interface Predictor {
   readonly engine: 'onnxruntime' | 'tfjs';
+  /**
+   * Rows may be cut to min(T, longest row + padMargin) ids with the same result (pad-margin.ts);
+   * null: every row must be the model's full T.
+   */
+  readonly padMargin: number | null;
   /** n rows of T ids → n × C probabilities. */
   predict(ids: Int32Array, n: number, T: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
+/** The model's declared margin where its input really has a dynamic sequence dimension, else null. */
+function sessionPadMargin(session: ort.InferenceSession, model: Uint8Array): number | null {
+  const input = session.inputMetadata.find((m) => m.name === 'input_ids');
+  if (!input?.isTensor || typeof input.shape[1] !== 'string') return null;
+  return padMarginOf(decodeModel(model));
+}
+
 export class OnnxPredictor implements Predictor {
   readonly engine = 'onnxruntime';
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly padMargin: number | null,
+  ) {}
 
   /** Prediction runs batch after batch: ORT's threads sleep between runs rather than spin (see SessionOptions). */
   static async open(model: string | Uint8Array, threads?: number): Promise<OnnxPredictor> {
     try {
-      return new OnnxPredictor(await createOnnxSession(model, { threads, spinning: false }));
+      const bytes = typeof model === 'string' ? await readFile(model) : model;
+      const session = await createOnnxSession(bytes, { threads, spinning: false });
+      return new OnnxPredictor(session, sessionPadMargin(session, bytes));
     } catch (e) {
       const file = typeof model === 'string' ? model : undefined;
       throw new ModelFolderError(`cannot load ONNX model${file ? ' ' + file : ''}: ${(e as Error).message}`, { file });
@@ -42,6 +63,7 @@ export class OnnxPredictor implements Predictor {
 
 export class TfjsPredictor implements Predictor {
   readonly engine = 'tfjs';
+  readonly padMargin = null;
   constructor(private readonly student: Student) {}
 
   static fromModel(m: LoadedModel): TfjsPredictor {
@@ -65,7 +87,11 @@ export async function openPredictor(m: LoadedModel, engine: 'onnx' | 'tfjs' | 'a
   return TfjsPredictor.fromModel(m);
 }
 
-/** Runs a predictor over many rows in batches. */
+/**
+ * Runs a predictor over n rows of T ids in batches; probabilities come back in input order. Where
+ * the predictor allows it (padMargin), batches are formed from rows sorted by length and cut to
+ * their longest row plus the margin (length-buckets.ts).
+ */
 export async function predictAll(
   p: Predictor,
   ids: Int32Array,
@@ -75,9 +101,9 @@ export async function predictAll(
   batch = 256,
 ): Promise<Float32Array> {
   const out = new Float32Array(n * C);
-  for (let s = 0; s < n; s += batch) {
-    const m = Math.min(batch, n - s);
-    out.set(await p.predict(ids.subarray(s * T, (s + m) * T), m, T), s * C);
+  for (const b of bucketedBatches(ids, n, T, batch, p.padMargin)) {
+    const probs = await p.predict(b.ids, b.rows.length, b.T);
+    b.rows.forEach((r, j) => out.set(probs.subarray(j * C, (j + 1) * C), r * C));
   }
   return out;
 }

@@ -7,6 +7,7 @@ import {
   type StudentParams,
 } from '../../models/student-config';
 import { exportStudentToOnnx } from './export-student';
+import { PAD_MARGIN_KEY } from './pad-margin';
 import { decodeModel, IR_VERSION, OPSET, type GraphProto } from './proto';
 import { referenceForward } from './reference-forward';
 
@@ -275,5 +276,22 @@ describe('model metadata', () => {
     const dims = input.type?.tensorType?.shape?.dim ?? [];
     expect(dims.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['batch', 'T']);
     expect(graph.output.map((o) => o.name)).toEqual(['logits', 'probs']);
+  });
+
+  it('the pad margin is in metadata_props where cut rows are exact (T dynamic); han keeps T = maxLen', () => {
+    const want: [StudentArch, Partial<StudentConfig>, string | number, string | undefined][] = [
+      ['textcnn', {}, 'T', '5'],
+      ['cnn-nb', { filterSizes: [3, 4] }, 'T', '4'],
+      ['bilstm', {}, 'T', '0'],
+      ['gru-att', {}, 'T', '0'],
+      ['han', { sentenceLen: 4 }, T, undefined],
+    ];
+    for (const [arch, over, dim, margin] of want) {
+      const c = config(arch, over);
+      const m = decodeModel(exportStudentToOnnx(c, randomParams(c, 2)));
+      const d = (m.graph as GraphProto).input[0].type!.tensorType!.shape!.dim![1];
+      expect(d.dimParam || Number(d.dimValue)).toBe(dim);
+      expect(m.metadataProps.find((p) => p.key === PAD_MARGIN_KEY)?.value).toBe(margin);
+    }
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Student model → ONNX (opset 17) computing exactly the function in docs/model-spec.md.
  *
- * Interface: input `input_ids` int64 [batch, T] (T dynamic for recurrent archs; fixed to maxLen for
- * textcnn/cnn-nb, whose output depends on how much PAD the row carries, and for han, whose row is a
- * grid of maxLen / sentenceLen sentence slots), outputs `logits` and
- * `probs` float32 [batch, C].
+ * Interface: input `input_ids` int64 [batch, T], outputs `logits` and `probs` float32 [batch, C]. T
+ * is dynamic except for han, whose row is a grid of maxLen / sentenceLen sentence slots. Where rows
+ * cut to their longest real length plus a margin give the same output, the margin is in the model's
+ * metadata_props (pad-margin.ts).
  */
 import {
   cellOf,
@@ -15,6 +15,7 @@ import {
   type StudentParams,
 } from '../../models/student-config';
 import { GraphBuilder, type Dim } from './graph-builder';
+import { exactPadMargin, PAD_MARGIN_KEY } from './pad-margin';
 import { DataType } from './proto';
 
 export type { StudentConfig, StudentParams } from '../../models/student-config';
@@ -341,9 +342,9 @@ export function exportStudentToOnnx(config: StudentConfig, params: StudentParams
   validateStudent(config, params);
   const c = config;
   const g = new GraphBuilder(`distillery_${c.arch}`);
-  // han's grid is fixed (S slots of W), like textcnn's length.
   const recurrent = isRecurrent(c.arch) && c.arch !== 'han';
-  const ids = g.input('input_ids', DataType.INT64, ['batch', recurrent ? 'T' : c.maxLen]);
+  const margin = exactPadMargin(c);
+  const ids = g.input('input_ids', DataType.INT64, ['batch', c.arch === 'han' ? c.maxLen : 'T']);
 
   let feats: string;
   if (c.arch === 'han') {
@@ -387,5 +388,8 @@ export function exportStudentToOnnx(config: StudentConfig, params: StudentParams
   const outDims: Dim[] = ['batch', c.numClasses];
   g.output(logits, 'logits', DataType.FLOAT, outDims);
   g.output(probs, 'probs', DataType.FLOAT, outDims);
-  return g.toBytes(`Distillery student ${c.arch}; contract: docs/model-spec.md; config: ${JSON.stringify(c)}`);
+  return g.toBytes(
+    `Distillery student ${c.arch}; contract: docs/model-spec.md; config: ${JSON.stringify(c)}`,
+    margin === null ? {} : { [PAD_MARGIN_KEY]: String(margin) },
+  );
 }

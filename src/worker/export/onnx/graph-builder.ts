@@ -126,13 +126,15 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, elemType, dims));
   }
 
-  toModel(docString = ''): ModelProtoInit {
+  /** `metadata` becomes the model's metadata_props (key → value strings). */
+  toModel(docString = '', metadata: Record<string, string> = {}): ModelProtoInit {
     return {
       irVersion: IR_VERSION,
       producerName: 'distillery',
       producerVersion: '0.1.0',
       docString,
       opsetImport: [{ domain: '', version: OPSET }],
+      metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
       graph: {
         name: this.graphName,
         node: this.nodes,
@@ -143,7 +145,7 @@ export class GraphBuilder {
     };
   }
 
-  toBytes(docString = ''): Uint8Array {
-    return encodeModel(this.toModel(docString));
+  toBytes(docString = '', metadata: Record<string, string> = {}): Uint8Array {
+    return encodeModel(this.toModel(docString, metadata));
   }
 }
