@@ -92,6 +92,18 @@ describe('predict output bytes', () => {
     expect(r.stdout).toBe(await referenceOutput(texts));
   });
 
+  it('--threads 1 (one process per core or partition) writes the same lines; a bad count is refused by name', async () => {
+    const texts = generateTexts(300, 17);
+    const file = path.join(dir, 'threads.txt');
+    writeFileSync(file, texts.join('\n') + '\n');
+    const one = await runCli(['predict', '--model', model, '--data', file, '--threads', '1']);
+    if (one.code !== 0) throw new Error(`predict exited ${one.code}:\n${one.stderr}`);
+    expect(one.stdout).toBe(await referenceOutput(texts));
+    const bad = await runCli(['predict', '--model', model, '--data', file, '--threads', '0']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--threads/);
+  });
+
   it('stops at an undecodable line with its line number, the lines before it written as before', async () => {
     const texts = generateTexts(4000, 63); // more than the 64 KB the decoder reads before choosing UTF-8
     const file = path.join(dir, 'bad-line.txt');

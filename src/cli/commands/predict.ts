@@ -16,6 +16,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 async function openModel(
   spec: string,
   engine: 'onnx' | 'tfjs' | 'auto',
+  threads: number | undefined,
 ): Promise<{ model: PredictModel; predictor: Predictor }> {
   if (spec.endsWith('.onnx')) {
     const dir = path.dirname(spec);
@@ -28,7 +29,7 @@ async function openModel(
     const labels: string[] = Array.isArray(meta) ? meta : meta.labels;
     return {
       model: { pipeline, labels, multiLabel: Boolean(meta.multiLabel), threshold: meta.threshold ?? 0.5 },
-      predictor: await OnnxPredictor.open(spec),
+      predictor: await OnnxPredictor.open(spec, threads),
     };
   }
   const m = await loadModelFolder(spec);
@@ -39,7 +40,7 @@ async function openModel(
       multiLabel: m.config.task === 'multilabel',
       threshold: m.config.threshold,
     },
-    predictor: await openPredictor(m, engine),
+    predictor: await openPredictor(m, engine, threads),
   };
 }
 
@@ -56,10 +57,15 @@ export function predictCommand(): Command {
     .option('--encoding <name>', 'input encoding (default: detected)')
     .option('--batch-size <n>', 'documents per batch', positiveInt('--batch-size'), 256)
     .option('--engine <name>', 'onnx | tfjs | auto (onnx where model.onnx exists)', 'auto')
+    .option(
+      '--threads <n>',
+      'onnxruntime threads (default: every core); 1 where one predict process runs per core or per partition',
+      positiveInt('--threads'),
+    )
     .option('--teacher-format', 'write {"id", "probs": {label: p}} lines for `distill --teacher-outputs`')
     .action(async (o) => {
       const opened = [];
-      for (const spec of o.model as string[]) opened.push(await openModel(spec, o.engine));
+      for (const spec of o.model as string[]) opened.push(await openModel(spec, o.engine, o.threads));
       const labels = opened[0].model.labels.join('\u0000');
       if (opened.some((x) => x.model.labels.join('\u0000') !== labels))
         throw new ModelFolderError('ensemble members have different labels', {});

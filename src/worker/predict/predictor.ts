@@ -80,8 +80,13 @@ export class TfjsPredictor implements Predictor {
 }
 
 /** ONNX when the folder has model.onnx (unless tfjs is asked for), else tfjs. */
-export async function openPredictor(m: LoadedModel, engine: 'onnx' | 'tfjs' | 'auto' = 'auto'): Promise<Predictor> {
-  if (engine !== 'tfjs' && m.onnxPath) return OnnxPredictor.open(m.onnxPath);
+export async function openPredictor(
+  m: LoadedModel,
+  engine: 'onnx' | 'tfjs' | 'auto' = 'auto',
+  /** onnxruntime's threads (default: every core). */
+  threads?: number,
+): Promise<Predictor> {
+  if (engine !== 'tfjs' && m.onnxPath) return OnnxPredictor.open(m.onnxPath, threads);
   if (engine === 'onnx')
     throw new ModelFolderError(`${m.dir} has no model.onnx; run \`distillery export --format onnx\``, { file: m.dir });
   return TfjsPredictor.fromModel(m);
