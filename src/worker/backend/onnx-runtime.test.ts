@@ -23,4 +23,9 @@ describe('sessionOptions', () => {
     expect(o.extra).toEqual({ session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } });
     expect(sessionOptions({ threads: 2 }).extra).toBeUndefined();
   });
+
+  it("turns ORT's memory arena off when asked (what length-bucketed prediction asks for), else leaves ORT's default", () => {
+    expect(sessionOptions({ arena: false }).enableCpuMemArena).toBe(false);
+    expect(sessionOptions({}).enableCpuMemArena).toBeUndefined();
+  });
 });

@@ -12,10 +12,10 @@ vi.mock('../backend/onnx-runtime', async (importOriginal) => ({
 }));
 
 describe('OnnxPredictor.open', () => {
-  it("asks for a session whose threads sleep between batches (ORT's spinning cost 2x the CPU)", async () => {
+  it("asks for a session whose threads sleep between batches (ORT's spinning cost 2x the CPU), without a memory arena", async () => {
     const { OnnxPredictor } = await import('./predictor');
     const p = await OnnxPredictor.open(new Uint8Array(0), 1);
-    expect(asked).toEqual([{ threads: 1, spinning: false }]);
+    expect(asked).toEqual([{ threads: 1, spinning: false, arena: false }]);
     await p.dispose();
   });
 });

@@ -39,11 +39,14 @@ export class OnnxPredictor implements Predictor {
     readonly padMargin: number | null,
   ) {}
 
-  /** Prediction runs batch after batch: ORT's threads sleep between runs rather than spin (see SessionOptions). */
+  /**
+   * Prediction runs batch after batch: ORT's threads sleep between runs rather than spin, and no
+   * memory arena keeps the buffers of every batch shape the length buckets make (see SessionOptions).
+   */
   static async open(model: string | Uint8Array, threads?: number): Promise<OnnxPredictor> {
     try {
       const bytes = typeof model === 'string' ? await readFile(model) : model;
-      const session = await createOnnxSession(bytes, { threads, spinning: false });
+      const session = await createOnnxSession(bytes, { threads, spinning: false, arena: false });
       return new OnnxPredictor(session, sessionPadMargin(session, bytes));
     } catch (e) {
       const file = typeof model === 'string' ? model : undefined;
