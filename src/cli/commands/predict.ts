@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { ModelFolderError } from '../../shared/errors';
 import { loadModelFolder } from '../../worker/export/model-folder';
-import { OnnxPredictor, openPredictor, type Predictor } from '../../worker/predict/predictor';
+import { openBatchOnnxPredictor, openPredictor, type Predictor } from '../../worker/predict/predictor';
 import { documentsOf, predictStream, type PredictModel } from '../../worker/predict/predict-stream';
 import { readFile } from 'node:fs/promises';
 import { TextPipeline } from '../../worker/text/pipeline';
@@ -29,7 +29,7 @@ async function openModel(
     const labels: string[] = Array.isArray(meta) ? meta : meta.labels;
     return {
       model: { pipeline, labels, multiLabel: Boolean(meta.multiLabel), threshold: meta.threshold ?? 0.5 },
-      predictor: await OnnxPredictor.open(spec, threads),
+      predictor: await openBatchOnnxPredictor(spec, threads),
     };
   }
   const m = await loadModelFolder(spec);
@@ -40,7 +40,7 @@ async function openModel(
       multiLabel: m.config.task === 'multilabel',
       threshold: m.config.threshold,
     },
-    predictor: await openPredictor(m, engine, threads),
+    predictor: await openPredictor(m, engine, threads, true),
   };
 }
 
@@ -59,7 +59,7 @@ export function predictCommand(): Command {
     .option('--engine <name>', 'onnx | tfjs | auto (onnx where model.onnx exists)', 'auto')
     .option(
       '--threads <n>',
-      'onnxruntime threads (default: every core); 1 where one predict process runs per core or per partition',
+      'cores to use (default: every core), as one single-thread onnxruntime session each; 1 where one predict process runs per core or per partition',
       positiveInt('--threads'),
     )
     .option('--teacher-format', 'write {"id", "probs": {label: p}} lines for `distill --teacher-outputs`')

@@ -74,26 +74,41 @@ export async function predictStream(
   const windowSize = batchSize * WINDOW_BATCHES;
   let window: Doc[] = [];
   let done = 0;
+  let started = 0;
+  /** The window in flight: its predictions, then its lines written (after the window before it). */
+  let inFlight: Promise<void> = Promise.resolve();
+  // Two windows at most: this one's tokens are made on the main thread while the one before is
+  // predicted (on worker threads where the predictor is pooled), and lines go out in input order.
   const flush = async () => {
     if (!window.length) return;
-    const n = window.length;
-    const avg = new Float32Array(n * C);
-    for (let m = 0; m < models.length; m++) {
-      const T = models[m].pipeline.maxLen;
-      const ids = models[m].pipeline.encodeBatch(window.map((d) => d.text));
-      const probs = await predictAll(predictors[m], ids, n, T, C, batchSize);
-      for (let i = 0; i < avg.length; i++) avg[i] += probs[i] / models.length;
-    }
-    let text = '';
-    for (let i = 0; i < n; i++) {
-      const id = o.teacherFormat ? (window[i].id ?? String(done + i + 1)) : window[i].id;
-      text += line(avg, i, id) + '\n';
-    }
-    done += n;
+    const w = window;
     window = [];
-    // Respect back-pressure so a slow consumer bounds memory.
-    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
-    o.onBatch?.(done);
+    const n = w.length;
+    const first = started;
+    started += n;
+    const probsOf = models.map((m, k) =>
+      predictAll(predictors[k], m.pipeline.encodeBatch(w.map((d) => d.text)), n, m.pipeline.maxLen, C, batchSize),
+    );
+    const before = inFlight;
+    const mine = (async () => {
+      const all = await Promise.all(probsOf);
+      await before;
+      const avg = new Float32Array(n * C);
+      for (const probs of all) for (let i = 0; i < avg.length; i++) avg[i] += probs[i] / models.length;
+      let text = '';
+      for (let i = 0; i < n; i++) {
+        const id = o.teacherFormat ? (w[i].id ?? String(first + i + 1)) : w[i].id;
+        text += line(avg, i, id) + '\n';
+      }
+      done += n;
+      // Respect back-pressure so a slow consumer bounds memory.
+      if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+      o.onBatch?.(done);
+    })();
+    // Failures surface where the window is awaited, not as unhandled rejections.
+    mine.catch(() => {});
+    inFlight = mine;
+    await before;
   };
   const it = docs[Symbol.asyncIterator]();
   for (;;) {
@@ -103,6 +118,7 @@ export async function predictStream(
     } catch (e) {
       // A line that cannot be read stops the run, but the lines read before it are still answered.
       await flush();
+      await inFlight;
       throw e;
     }
     if (next.done) break;
@@ -110,5 +126,6 @@ export async function predictStream(
     if (window.length >= windowSize) await flush();
   }
   await flush();
+  await inFlight;
   return done;
 }

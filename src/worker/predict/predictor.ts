@@ -4,6 +4,7 @@
  * reference for the ONNX file).
  */
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import type * as ort from 'onnxruntime-node';
 import { ModelFolderError } from '../../shared/errors';
 import { createOnnxSession, idsTensor } from '../backend/onnx-runtime';
@@ -12,6 +13,7 @@ import { padMarginOf } from '../export/onnx/pad-margin';
 import { decodeModel } from '../export/onnx/proto';
 import { Student } from '../models/student';
 import { bucketedBatches } from './length-buckets';
+import { PooledOnnxPredictor } from './pooled-predictor';
 
 export interface Predictor {
   readonly engine: 'onnxruntime' | 'tfjs';
@@ -82,14 +84,26 @@ export class TfjsPredictor implements Predictor {
   }
 }
 
+/**
+ * An ONNX predictor for a batch run on `cores` cores (default: every core): with more than one,
+ * that many one-thread sessions on worker threads (pooled-predictor.ts), else one session.
+ */
+export async function openBatchOnnxPredictor(model: string | Uint8Array, cores?: number): Promise<Predictor> {
+  const n = cores ?? os.availableParallelism();
+  return n > 1 ? PooledOnnxPredictor.open(model, n) : OnnxPredictor.open(model, 1);
+}
+
 /** ONNX when the folder has model.onnx (unless tfjs is asked for), else tfjs. */
 export async function openPredictor(
   m: LoadedModel,
   engine: 'onnx' | 'tfjs' | 'auto' = 'auto',
   /** onnxruntime's threads (default: every core). */
   threads?: number,
+  /** A batch run (`predict`): the cores as one-thread sessions on worker threads (openBatchOnnxPredictor). */
+  batchRun = false,
 ): Promise<Predictor> {
-  if (engine !== 'tfjs' && m.onnxPath) return OnnxPredictor.open(m.onnxPath, threads);
+  if (engine !== 'tfjs' && m.onnxPath)
+    return batchRun ? openBatchOnnxPredictor(m.onnxPath, threads) : OnnxPredictor.open(m.onnxPath, threads);
   if (engine === 'onnx')
     throw new ModelFolderError(`${m.dir} has no model.onnx; run \`distillery export --format onnx\``, { file: m.dir });
   return TfjsPredictor.fromModel(m);
@@ -109,9 +123,12 @@ export async function predictAll(
   batch = 256,
 ): Promise<Float32Array> {
   const out = new Float32Array(n * C);
-  for (const b of bucketedBatches(ids, n, T, batch, p.padMargin)) {
-    const probs = await p.predict(b.ids, b.rows.length, b.T);
-    b.rows.forEach((r, j) => out.set(probs.subarray(j * C, (j + 1) * C), r * C));
-  }
+  // All of them at once: a pooled predictor runs one per worker side by side, others one by one.
+  await Promise.all(
+    Array.from(bucketedBatches(ids, n, T, batch, p.padMargin), async (b) => {
+      const probs = await p.predict(b.ids, b.rows.length, b.T);
+      b.rows.forEach((r, j) => out.set(probs.subarray(j * C, (j + 1) * C), r * C));
+    }),
+  );
   return out;
 }
