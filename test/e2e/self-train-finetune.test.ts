@@ -47,7 +47,9 @@ describe.skipIf(!haveChromium)('self-training with a final fine-tune in the Trai
     await page.click('[data-testid="nav-train"]');
     await page.selectOption('[data-testid="teacher-kind"]', 'student');
     await page.selectOption('[data-testid="teacher-model"]', 'textcnn');
-    await page.fill('[data-testid="teacher-epochs"]', '2');
+    // Enough epochs that the teacher is not one-class: round 1 keeps pseudo-labels of both classes
+    // (class-balanced; a 2-epoch teacher once kept none in a loaded CI run).
+    await page.fill('[data-testid="teacher-epochs"]', '6');
     await page.click('[data-testid="train-start"]');
     await waitFor(page, newestState('done'), undefined, 120_000);
     await waitFor(page, '() => !document.querySelector(\'[data-testid="distill-start"]\').disabled', undefined, 30_000);
@@ -82,6 +84,7 @@ describe.skipIf(!haveChromium)('self-training with a final fine-tune in the Trai
     await page.waitForSelector('[data-testid="self-train-finetune"]');
     const rounds = await page.locator('[data-testid="self-train-row"]').evaluateAll(cells);
     const [ft] = await page.locator('[data-testid="self-train-finetune"]').evaluateAll(cells);
+    console.log(`[e2e self-train fine-tune] rounds: ${JSON.stringify(rounds)}; fine-tune: ${JSON.stringify(ft)}`);
     expect(rounds.map((r) => r[0])).toEqual(['0', '1']);
     expect(ft[0]).toBe('Final fine-tune');
     expect(ft[1]).toBe('your labels only');
