@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ModelFolderError } from '../../shared/errors';
-import { sessionOptions } from '../backend/onnx-runtime';
+import { sessionOptions, toInt64 } from '../backend/onnx-runtime';
 import { padMarginOf } from '../export/onnx/pad-margin';
 import { decodeModel } from '../export/onnx/proto';
 
@@ -75,12 +75,12 @@ export class PooledOnnxPredictor {
   predict(ids: Int32Array, n: number, T: number): Promise<Float32Array> {
     const w = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.next++;
-    // A copy of just these rows (a view would clone its whole buffer), handed over.
-    const rows = ids.slice(0, n * T);
+    // Just these rows as int64 (a view would clone its whole buffer), handed over without a copy.
+    const rows = toInt64(ids.subarray(0, n * T));
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       w.busy++;
-      w.worker.postMessage({ id, ids: rows, n, T }, [rows.buffer]);
+      w.worker.postMessage({ id, ids: rows, n, T }, [rows.buffer as ArrayBuffer]);
     });
   }
 
