@@ -24,6 +24,7 @@ export class PooledOnnxPredictor {
   readonly engine = 'onnxruntime';
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (p: Float32Array) => void; reject: (e: Error) => void }>();
+  private readonly inFlight = new Set<Promise<Float32Array>>();
 
   private constructor(
     private readonly workers: PoolWorker[],
@@ -61,7 +62,12 @@ export class PooledOnnxPredictor {
           worker.once('error', reject);
         });
       });
-      const dynamicT = (await Promise.all(started))[0];
+      // Every worker settles before any is terminated: terminating one inside onnxruntime's model
+      // loading aborted the whole process (a FATAL napi error, seen once in CI with a broken model).
+      const settled = await Promise.allSettled(started);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const dynamicT = (settled[0] as PromiseFulfilledResult<boolean>).value;
       // The declared margin counts only where the graph's sequence dimension really is dynamic.
       const margin = dynamicT ? padMarginOf(decodeModel(bytes)) : null;
       return new PooledOnnxPredictor(workers, margin);
@@ -77,11 +83,15 @@ export class PooledOnnxPredictor {
     const id = this.next++;
     // Just these rows as int64 (a view would clone its whole buffer), handed over without a copy.
     const rows = toInt64(ids.subarray(0, n * T));
-    return new Promise((resolve, reject) => {
+    const done = new Promise<Float32Array>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       w.busy++;
       w.worker.postMessage({ id, ids: rows, n, T }, [rows.buffer as ArrayBuffer]);
     });
+    this.inFlight.add(done);
+    const forget = () => this.inFlight.delete(done);
+    done.then(forget, forget);
+    return done;
   }
 
   private failAll(e: Error): void {
@@ -90,6 +100,8 @@ export class PooledOnnxPredictor {
   }
 
   async dispose(): Promise<void> {
+    // Nothing is terminated inside a native run (see open): in-flight batches finish first.
+    await Promise.allSettled([...this.inFlight]);
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 }
