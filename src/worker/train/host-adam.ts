@@ -41,9 +41,13 @@ export class HostAdam extends tf.AdamOptimizer {
     super(learningRate, beta1, beta2, epsilon);
   }
 
+  /** Whether this optimiser runs the fused update (decided once, at first use). */
+  private useFused(): boolean {
+    return (this.fused ??= this.allowFused && fusedAdamAvailable());
+  }
+
   override applyGradients(variableGradients: VariableGradients): void {
-    this.fused ??= this.allowFused && fusedAdamAvailable();
-    if (!this.fused)
+    if (!this.useFused())
       return super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
     const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
       ? variableGradients.map((v) => [v.name, v.tensor])
@@ -96,7 +100,7 @@ export class HostAdam extends tf.AdamOptimizer {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    if (!(this.fused ??= this.allowFused && fusedAdamAvailable())) return super.setWeights(weightValues);
+    if (!this.useFused()) return super.setWeights(weightValues);
     const rest = await this.extractIterations(weightValues);
     const self = this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
     tf.tidy(() => {
